@@ -1,0 +1,32 @@
+//! A sans-IO Raft core.
+//!
+//! [`RaftNode`] is one server of Figure 2 of the Raft paper as a pure state machine. The caller
+//! feeds it inputs — a received [`Message`], the passing of time (`now` on every call plus
+//! [`RaftNode::handle_timeout`]), a client request, an operator action — and drains a [`Ready`]
+//! holding the messages to send, what must reach stable storage, the entries applied and the
+//! replies to clients. The node never reads a clock, performs I/O or draws global randomness:
+//! the election timeout comes from an [`Entropy`] source the caller passes in, so a simulator
+//! can replay any run exactly.
+
+mod config;
+mod log;
+mod message;
+mod node;
+mod ready;
+mod replication;
+mod state_machine;
+mod types;
+mod voting;
+
+pub use config::{Backtrack, RaftConfig, UnsafeRule, UnsafeRules};
+pub use log::RaftLog;
+pub use message::{AppendEntries, AppendEntriesReply, Message, RequestVote, RequestVoteReply};
+pub use node::{PersistentState, RaftNode, Role};
+pub use ready::{Applied, Envelope, Ready};
+pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
+pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
+
+/// A source of randomness supplied by the caller (the core owns none).
+pub trait Entropy {
+    fn next_u64(&mut self) -> u64;
+}

@@ -1,0 +1,73 @@
+//! The two RPCs of Figure 2 and their replies.
+use crate::types::{Entry, Index, NodeId, Term};
+use serde::{Deserialize, Serialize};
+
+/// Invoked by candidates to gather votes (§5.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestVote {
+    pub term: Term,
+    pub candidate_id: NodeId,
+    pub last_log_index: Index,
+    pub last_log_term: Term,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestVoteReply {
+    pub term: Term,
+    pub vote_granted: bool,
+}
+
+/// Invoked by the leader to replicate log entries (§5.3); also used as heartbeat (§5.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendEntries {
+    pub term: Term,
+    pub leader_id: NodeId,
+    pub prev_log_index: Index,
+    pub prev_log_term: Term,
+    pub entries: Vec<Entry>,
+    pub leader_commit: Index,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendEntriesReply {
+    pub term: Term,
+    pub success: bool,
+    /// On success: the index of the last entry the follower now matches (prevLogIndex + entries).
+    /// On failure: the prevLogIndex that was rejected, so stale replies can be recognised.
+    pub match_or_rejected_index: Index,
+    /// On failure with the conflict-term optimisation: the term of the follower's conflicting
+    /// entry (None when its log is too short) and the first index it stores for that term (or
+    /// its log length + 1).
+    pub conflict_term: Option<Term>,
+    pub conflict_index: Option<Index>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Message {
+    RequestVote(RequestVote),
+    RequestVoteReply(RequestVoteReply),
+    AppendEntries(AppendEntries),
+    AppendEntriesReply(AppendEntriesReply),
+}
+
+impl Message {
+    pub fn term(&self) -> Term {
+        match self {
+            Message::RequestVote(m) => m.term,
+            Message::RequestVoteReply(m) => m.term,
+            Message::AppendEntries(m) => m.term,
+            Message::AppendEntriesReply(m) => m.term,
+        }
+    }
+
+    /// A short name for traces and the UI.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::RequestVote(_) => "RequestVote",
+            Message::RequestVoteReply(_) => "RequestVoteReply",
+            Message::AppendEntries(_) => "AppendEntries",
+            Message::AppendEntriesReply(_) => "AppendEntriesReply",
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! One Raft server: the state of Figure 2 and the "Rules for Servers" that tie the RPCs together.
+//! The RPC receiver rules live in `voting.rs` (RequestVote) and `replication.rs` (AppendEntries).
+use crate::config::RaftConfig;
+use crate::log::RaftLog;
+use crate::message::Message;
+use crate::ready::{Applied, Envelope, Ready};
+use crate::state_machine::{ClientReply, ClientRequest, KvStore};
+use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Term};
+use crate::Entropy;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        })
+    }
+}
+
+/// What survives a crash: "updated on stable storage before responding to RPCs".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersistentState {
+    pub current_term: Term,
+    pub voted_for: Option<NodeId>,
+    pub log: RaftLog,
+}
+
+#[derive(Clone, Debug)]
+pub struct RaftNode {
+    pub(crate) id: NodeId,
+    /// Every server of the cluster, this one included, in id order.
+    pub(crate) members: Vec<NodeId>,
+    pub(crate) config: RaftConfig,
+
+    // Persistent state on all servers.
+    pub(crate) current_term: Term,
+    pub(crate) voted_for: Option<NodeId>,
+    pub(crate) log: RaftLog,
+
+    // Volatile state on all servers.
+    pub(crate) commit_index: Index,
+    pub(crate) last_applied: Index,
+    pub(crate) role: Role,
+    pub(crate) leader_id: Option<NodeId>,
+    pub(crate) kv: KvStore,
+
+    // Volatile state on candidates: who answered our RequestVote this term.
+    pub(crate) votes_granted: BTreeSet<NodeId>,
+    pub(crate) votes_denied: BTreeSet<NodeId>,
+
+    // Volatile state on leaders (reinitialised after election).
+    pub(crate) next_index: BTreeMap<NodeId, Index>,
+    pub(crate) match_index: BTreeMap<NodeId, Index>,
+    /// Client commands this leader appended and must answer once applied.
+    pub(crate) pending: BTreeSet<(ClientId, u64)>,
+
+    // Timers, on the caller's clock.
+    pub(crate) election_timeout: Micros,
+    pub(crate) election_deadline: Micros,
+    pub(crate) heartbeat_deadline: Micros,
+
+    pub(crate) ready: Ready,
+}
+
+impl RaftNode {
+    /// Boot a server (first boot: pass `PersistentState::default()`; after a crash: what was
+    /// on stable storage). Volatile state starts empty; the node starts as a follower.
+    pub fn new(
+        id: NodeId,
+        members: &[NodeId],
+        config: RaftConfig,
+        persisted: PersistentState,
+        now: Micros,
+        rng: &mut dyn Entropy,
+    ) -> RaftNode {
+        let mut members = members.to_vec();
+        members.sort_unstable();
+        members.dedup();
+        let mut node = RaftNode {
+            id,
+            members,
+            config,
+            current_term: persisted.current_term,
+            voted_for: persisted.voted_for,
+            log: persisted.log,
+            commit_index: 0,
+            last_applied: 0,
+            role: Role::Follower,
+            leader_id: None,
+            kv: KvStore::default(),
+            votes_granted: BTreeSet::new(),
+            votes_denied: BTreeSet::new(),
+            next_index: BTreeMap::new(),
+            match_index: BTreeMap::new(),
+            pending: BTreeSet::new(),
+            election_timeout: 0,
+            election_deadline: 0,
+            heartbeat_deadline: 0,
+            ready: Ready::default(),
+        };
+        node.reset_election_timer(now, rng);
+        node
+    }
+
+    // ----- Inputs -------------------------------------------------------------------------
+
+    /// A message from a peer arrived.
+    pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
+        // Rules for all servers: a request or response with a higher term makes us a follower
+        // of that term.
+        if message.term() > self.current_term {
+            let leader = match &message {
+                Message::AppendEntries(ae) => Some(ae.leader_id),
+                _ => None,
+            };
+            self.become_follower(now, message.term(), leader, rng);
+        }
+        match message {
+            Message::RequestVote(m) => self.handle_request_vote(now, from, m, rng),
+            Message::RequestVoteReply(m) => self.handle_request_vote_reply(now, from, m),
+            Message::AppendEntries(m) => self.handle_append_entries(now, from, m, rng),
+            Message::AppendEntriesReply(m) => self.handle_append_entries_reply(now, from, m),
+        }
+    }
+
+    /// Time has reached (or passed) [`RaftNode::next_deadline`].
+    pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        match self.role {
+            Role::Leader => {
+                if now >= self.heartbeat_deadline {
+                    self.broadcast_append_entries();
+                    self.heartbeat_deadline = now + self.config.heartbeat_interval;
+                }
+            }
+            // Followers and candidates: "if election timeout elapses ... convert to candidate" /
+            // "start new election".
+            Role::Follower | Role::Candidate => {
+                if now >= self.election_deadline {
+                    self.start_election(now, rng);
+                }
+            }
+        }
+    }
+
+    /// Operator action: make this node's election timer fire now, whatever its role.
+    pub fn force_election_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.start_election(now, rng);
+    }
+
+    /// A client sent a request to this server.
+    pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
+        let _ = now;
+        if self.role != Role::Leader {
+            // Followers redirect clients to the leader they know of.
+            let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: self.leader_id };
+            self.ready.replies.push((client, reply));
+            return;
+        }
+        match self.kv.cached(client, request.seq) {
+            Some(Some(value)) => {
+                // Already applied: answer from the session without appending again.
+                self.ready.replies.push((client, ClientReply::Ok { seq: request.seq, value }));
+                return;
+            }
+            Some(None) => return, // older than the client's latest command: the client moved on
+            None => {}
+        }
+        if !self.pending.insert((client, request.seq)) {
+            return; // already in our log, awaiting commitment
+        }
+        let command = Command { client, seq: request.seq, op: request.op };
+        self.append_as_leader(EntryPayload::Command(command));
+        self.broadcast_append_entries();
+        self.advance_commit_index();
+    }
+
+    /// The next time at which [`RaftNode::handle_timeout`] must be called.
+    pub fn next_deadline(&self) -> Micros {
+        match self.role {
+            Role::Leader => self.heartbeat_deadline,
+            Role::Follower | Role::Candidate => self.election_deadline,
+        }
+    }
+
+    /// Move everything produced so far into `out` (which is cleared first). Swapping buffers
+    /// lets the caller reuse allocations across steps.
+    pub fn take_ready(&mut self, out: &mut Ready) {
+        out.clear();
+        std::mem::swap(&mut self.ready, out);
+        out.persist =
+            !self.config.unsafe_rules.no_persist && (out.hard_state_changed || out.log_changed_from.is_some());
+    }
+
+    // ----- Read-only views -----------------------------------------------------------------
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn members(&self) -> &[NodeId] {
+        &self.members
+    }
+    pub fn config(&self) -> &RaftConfig {
+        &self.config
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn current_term(&self) -> Term {
+        self.current_term
+    }
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+    pub fn log(&self) -> &RaftLog {
+        &self.log
+    }
+    pub fn commit_index(&self) -> Index {
+        self.commit_index
+    }
+    pub fn last_applied(&self) -> Index {
+        self.last_applied
+    }
+    pub fn leader_id(&self) -> Option<NodeId> {
+        self.leader_id
+    }
+    pub fn kv(&self) -> &KvStore {
+        &self.kv
+    }
+    pub fn votes_granted(&self) -> &BTreeSet<NodeId> {
+        &self.votes_granted
+    }
+    pub fn votes_denied(&self) -> &BTreeSet<NodeId> {
+        &self.votes_denied
+    }
+    pub fn next_index(&self) -> &BTreeMap<NodeId, Index> {
+        &self.next_index
+    }
+    pub fn match_index(&self) -> &BTreeMap<NodeId, Index> {
+        &self.match_index
+    }
+    /// The election timeout currently drawn (for drawing the timer arc).
+    pub fn election_timeout(&self) -> Micros {
+        self.election_timeout
+    }
+    pub fn persistent_state(&self) -> PersistentState {
+        PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+    }
+
+    // ----- Transitions ---------------------------------------------------------------------
+
+    pub(crate) fn majority(&self) -> usize {
+        self.members.len() / 2 + 1
+    }
+
+    pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let me = self.id;
+        self.members.iter().copied().filter(move |&p| p != me)
+    }
+
+    pub(crate) fn send(&mut self, to: NodeId, message: Message) {
+        self.ready.messages.push(Envelope { from: self.id, to, message });
+    }
+
+    pub(crate) fn hard_state_changed(&mut self) {
+        self.ready.hard_state_changed = true;
+    }
+
+    pub(crate) fn log_changed_from(&mut self, index: Index) {
+        let from = self.ready.log_changed_from.map_or(index, |f| f.min(index));
+        self.ready.log_changed_from = Some(from);
+    }
+
+    pub(crate) fn reset_election_timer(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        let (min, max) =
+            (self.config.election_timeout_min, self.config.election_timeout_max.max(self.config.election_timeout_min));
+        let span = max - min + 1;
+        self.election_timeout = min + rng.next_u64() % span;
+        self.election_deadline = now + self.election_timeout;
+    }
+
+    /// Step down (or stay) as follower of `term`. A new term clears votedFor.
+    pub(crate) fn become_follower(&mut self, now: Micros, term: Term, leader: Option<NodeId>, rng: &mut dyn Entropy) {
+        if term > self.current_term {
+            self.current_term = term;
+            self.voted_for = None;
+            self.hard_state_changed();
+        }
+        let was_leader = self.role == Role::Leader;
+        self.role = Role::Follower;
+        self.leader_id = leader;
+        self.votes_granted.clear();
+        self.votes_denied.clear();
+        if was_leader {
+            // A leader runs no election timer; a deposed one needs a fresh one.
+            self.next_index.clear();
+            self.match_index.clear();
+            self.pending.clear();
+            self.reset_election_timer(now, rng);
+        }
+    }
+
+    /// Candidates (§5.2): on conversion to candidate, start an election: increment currentTerm,
+    /// vote for self, reset the election timer, send RequestVote RPCs to all other servers.
+    pub(crate) fn start_election(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        if self.role == Role::Leader {
+            self.next_index.clear();
+            self.match_index.clear();
+            self.pending.clear();
+        }
+        self.role = Role::Candidate;
+        self.current_term += 1;
+        self.voted_for = Some(self.id);
+        self.leader_id = None;
+        self.hard_state_changed();
+        self.votes_granted.clear();
+        self.votes_denied.clear();
+        self.votes_granted.insert(self.id);
+        self.reset_election_timer(now, rng);
+        self.broadcast_request_vote();
+        if self.votes_granted.len() >= self.majority() {
+            self.become_leader(now);
+        }
+    }
+
+    /// Leaders: reinitialise nextIndex/matchIndex, optionally append a no-op, and send initial
+    /// empty AppendEntries (heartbeats) to each server.
+    pub(crate) fn become_leader(&mut self, now: Micros) {
+        self.role = Role::Leader;
+        self.leader_id = Some(self.id);
+        let next = self.log.last_index() + 1;
+        let peers: Vec<NodeId> = self.peers().collect();
+        self.next_index = peers.iter().map(|&p| (p, next)).collect();
+        self.match_index = peers.iter().map(|&p| (p, 0)).collect();
+        self.pending.clear();
+        if self.config.noop_on_election {
+            self.append_as_leader(EntryPayload::Noop);
+        }
+        self.broadcast_append_entries();
+        self.heartbeat_deadline = now + self.config.heartbeat_interval;
+        self.advance_commit_index();
+    }
+
+    pub(crate) fn append_as_leader(&mut self, payload: EntryPayload) {
+        let index = self.log.last_index() + 1;
+        self.log.append(Entry { term: self.current_term, index, payload });
+        self.log_changed_from(index);
+    }
+
+    /// All servers: while commitIndex > lastApplied, apply log[lastApplied + 1]. A leader
+    /// answers the clients whose commands it appended.
+    pub(crate) fn apply_committed(&mut self) {
+        while self.last_applied < self.commit_index {
+            let index = self.last_applied + 1;
+            let Some(entry) = self.log.get(index) else { break };
+            let term = entry.term;
+            if let EntryPayload::Command(command) = &entry.payload {
+                let outcome = self.kv.apply(command);
+                let key = (command.client, command.seq);
+                if self.pending.remove(&key) {
+                    self.ready.replies.push((key.0, ClientReply::Ok { seq: key.1, value: outcome.value }));
+                }
+            }
+            self.last_applied = index;
+            self.ready.applied.push(Applied { index, term });
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The AppendEntries RPC (§5.3): replication, log repair, heartbeats and commitment.
+use crate::config::Backtrack;
+use crate::message::{AppendEntries, AppendEntriesReply, Message};
+use crate::node::{RaftNode, Role};
+use crate::types::{Index, Micros, NodeId};
+use crate::Entropy;
+
+impl RaftNode {
+    /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
+    pub(crate) fn broadcast_append_entries(&mut self) {
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send_append_entries(peer);
+        }
+    }
+
+    pub(crate) fn send_append_entries(&mut self, peer: NodeId) {
+        let next = self.next_index.get(&peer).copied().unwrap_or(self.log.last_index() + 1);
+        let next = next.clamp(1, self.log.last_index() + 1);
+        let prev_log_index = next - 1;
+        let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
+        let entries = self.log.slice_from(next, self.config.max_entries_per_message).to_vec();
+        let request = AppendEntries {
+            term: self.current_term,
+            leader_id: self.id,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit: self.commit_index,
+        };
+        self.send(peer, Message::AppendEntries(request));
+    }
+
+    /// AppendEntries receiver implementation (Figure 2):
+    /// 1. Reply false if term < currentTerm.
+    /// 2. Reply false if log doesn't contain an entry at prevLogIndex whose term matches
+    ///    prevLogTerm.
+    /// 3. If an existing entry conflicts with a new one (same index but different terms),
+    ///    delete the existing entry and all that follow it.
+    /// 4. Append any new entries not already in the log.
+    /// 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new
+    ///    entry).
+    pub(crate) fn handle_append_entries(
+        &mut self,
+        now: Micros,
+        from: NodeId,
+        request: AppendEntries,
+        rng: &mut dyn Entropy,
+    ) {
+        // Rule 1.
+        if request.term < self.current_term {
+            self.reply_append_entries(from, false, request.prev_log_index, None, None);
+            return;
+        }
+        if self.role == Role::Leader {
+            // Two leaders in one term cannot happen with the safe rules (Election Safety); under
+            // a break rule it can, and this leader refuses to follow its rival.
+            self.reply_append_entries(from, false, request.prev_log_index, None, None);
+            return;
+        }
+        // Candidates: AppendEntries from the new leader of this term makes us its follower.
+        self.become_follower(now, request.term, Some(request.leader_id), rng);
+        self.reset_election_timer(now, rng);
+
+        // Rule 2.
+        match self.log.term_at(request.prev_log_index) {
+            None => {
+                let conflict_index = self.log.last_index() + 1;
+                self.reply_append_entries(from, false, request.prev_log_index, None, Some(conflict_index));
+                return;
+            }
+            Some(term) if term != request.prev_log_term => {
+                let first = self.log.first_index_of_term_at(request.prev_log_index);
+                self.reply_append_entries(from, false, request.prev_log_index, Some(term), Some(first));
+                return;
+            }
+            Some(_) => {}
+        }
+
+        // Rules 3 and 4. An entry we already hold (same index and term) is left alone, so a
+        // delayed, shorter AppendEntries never truncates entries a newer one appended.
+        let last_new = request.prev_log_index + request.entries.len() as Index;
+        for entry in request.entries {
+            match self.log.term_at(entry.index) {
+                Some(term) if term == entry.term => continue,
+                Some(_) => {
+                    self.log.truncate_from(entry.index);
+                    self.log_changed_from(entry.index);
+                }
+                None => {}
+            }
+            let index = entry.index;
+            self.log.append(entry);
+            self.log_changed_from(index);
+        }
+
+        // Rule 5. A reordered request can carry an old "last new entry"; commitIndex never
+        // moves backwards.
+        if request.leader_commit > self.commit_index {
+            self.commit_index = self.commit_index.max(request.leader_commit.min(last_new));
+            self.apply_committed();
+        }
+        self.reply_append_entries(from, true, last_new, None, None);
+    }
+
+    fn reply_append_entries(
+        &mut self,
+        to: NodeId,
+        success: bool,
+        match_or_rejected_index: Index,
+        conflict_term: Option<u64>,
+        conflict_index: Option<Index>,
+    ) {
+        let reply = AppendEntriesReply {
+            term: self.current_term,
+            success,
+            match_or_rejected_index,
+            conflict_term,
+            conflict_index,
+        };
+        self.send(to, Message::AppendEntriesReply(reply));
+    }
+
+    /// Leaders: on success update nextIndex and matchIndex for the follower; on a log
+    /// inconsistency decrement nextIndex (or skip the conflicting term) and retry.
+    pub(crate) fn handle_append_entries_reply(&mut self, _now: Micros, from: NodeId, reply: AppendEntriesReply) {
+        if self.role != Role::Leader || reply.term != self.current_term {
+            return;
+        }
+        let (Some(&next), Some(&matched)) = (self.next_index.get(&from), self.match_index.get(&from)) else {
+            return;
+        };
+        if reply.success {
+            let new_match = reply.match_or_rejected_index.min(self.log.last_index());
+            if new_match > matched {
+                self.match_index.insert(from, new_match);
+            }
+            if new_match + 1 > next {
+                self.next_index.insert(from, new_match + 1);
+            }
+            self.advance_commit_index();
+            if self.next_index[&from] <= self.log.last_index() {
+                self.send_append_entries(from); // more to send
+            }
+            return;
+        }
+        // A rejection only counts if it answers the probe we would send now; duplicated or
+        // reordered ones would move nextIndex twice.
+        if reply.match_or_rejected_index + 1 != next {
+            return;
+        }
+        let backtracked = match (self.config.backtrack, reply.conflict_term, reply.conflict_index) {
+            (Backtrack::ConflictTerm, Some(term), Some(first)) => match self.log.last_index_of_term(term) {
+                Some(last_of_term) => last_of_term + 1,
+                None => first,
+            },
+            (Backtrack::ConflictTerm, None, Some(follower_next)) => follower_next,
+            _ => next - 1,
+        };
+        let backtracked = backtracked.min(next - 1).max(matched + 1).max(1);
+        self.next_index.insert(from, backtracked);
+        self.send_append_entries(from);
+    }
+
+    /// Leaders: if there exists an N > commitIndex such that a majority of matchIndex[i] ≥ N,
+    /// and log[N].term == currentTerm, set commitIndex = N. (Entries of earlier terms commit
+    /// through it, by the Log Matching Property; `commit-old-terms` drops the term check.)
+    pub(crate) fn advance_commit_index(&mut self) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let mut replicated: Vec<Index> = self.match_index.values().copied().collect();
+        replicated.push(self.log.last_index());
+        replicated.sort_unstable_by(|a, b| b.cmp(a));
+        let n = replicated[self.majority() - 1];
+        if n <= self.commit_index {
+            return;
+        }
+        let term_ok = self.log.term_at(n) == Some(self.current_term) || self.config.unsafe_rules.commit_old_terms;
+        if term_ok {
+            self.commit_index = n;
+            self.apply_committed();
+        }
+    }
+}

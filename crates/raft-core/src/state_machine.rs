@@ -1,0 +1,123 @@
+//! The replicated key-value state machine, with client sessions so that a retried command is
+//! applied at most once (§8 of the paper).
+use crate::types::{ClientId, Command, NodeId, Op};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A request as a client sends it to some server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRequest {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub op: Op,
+}
+
+/// A server's answer to a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ClientReply {
+    /// The command was applied; `value` is the key's value (for a get) or the previous value
+    /// (for a put).
+    Ok { seq: u64, value: Option<String> },
+    /// This server is not the leader; `leader_hint` is the leader it knows of, if any.
+    NotLeader { seq: u64, leader_hint: Option<NodeId> },
+}
+
+impl ClientReply {
+    pub fn seq(&self) -> u64 {
+        match self {
+            ClientReply::Ok { seq, .. } | ClientReply::NotLeader { seq, .. } => *seq,
+        }
+    }
+}
+
+/// The last command applied for a client, and its result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub last_seq: u64,
+    pub last_value: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KvStore {
+    data: BTreeMap<String, String>,
+    sessions: BTreeMap<ClientId, Session>,
+}
+
+/// The outcome of applying one command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyOutcome {
+    pub value: Option<String>,
+    /// True when the command had already been applied (a retry): nothing changed.
+    pub duplicate: bool,
+}
+
+impl KvStore {
+    pub fn data(&self) -> &BTreeMap<String, String> {
+        &self.data
+    }
+
+    pub fn sessions(&self) -> &BTreeMap<ClientId, Session> {
+        &self.sessions
+    }
+
+    /// A command already applied for this client (same or later seq) has a cached answer for the
+    /// same seq and none for older ones.
+    pub fn cached(&self, client: ClientId, seq: u64) -> Option<Option<Option<String>>> {
+        let session = self.sessions.get(&client)?;
+        if seq == session.last_seq {
+            Some(Some(session.last_value.clone()))
+        } else if seq < session.last_seq {
+            Some(None)
+        } else {
+            None
+        }
+    }
+
+    pub fn apply(&mut self, command: &Command) -> ApplyOutcome {
+        if let Some(session) = self.sessions.get(&command.client) {
+            if command.seq <= session.last_seq {
+                let value = if command.seq == session.last_seq { session.last_value.clone() } else { None };
+                return ApplyOutcome { value, duplicate: true };
+            }
+        }
+        let value = match &command.op {
+            Op::Put { key, value } => self.data.insert(key.clone(), value.clone()),
+            Op::Get { key } => self.data.get(key).cloned(),
+        };
+        self.sessions.insert(command.client, Session { last_seq: command.seq, last_value: value.clone() });
+        ApplyOutcome { value, duplicate: false }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(client: ClientId, seq: u64, key: &str, value: &str) -> Command {
+        Command { client, seq, op: Op::Put { key: key.into(), value: value.into() } }
+    }
+
+    #[test]
+    fn a_retried_command_applies_at_most_once() {
+        let mut kv = KvStore::default();
+        assert_eq!(kv.apply(&put(1, 1, "x", "a")), ApplyOutcome { value: None, duplicate: false });
+        assert_eq!(kv.apply(&put(2, 1, "x", "b")).value, Some("a".into()));
+        // Client 1 retries seq 1 after client 2 wrote: it must not overwrite "b".
+        let retry = kv.apply(&put(1, 1, "x", "a"));
+        assert!(retry.duplicate);
+        assert_eq!(retry.value, None, "the cached answer of the first application is returned");
+        assert_eq!(kv.data().get("x"), Some(&"b".to_string()));
+    }
+
+    #[test]
+    fn get_reads_the_current_value() {
+        let mut kv = KvStore::default();
+        kv.apply(&put(1, 1, "k", "v"));
+        let get = Command { client: 1, seq: 2, op: Op::Get { key: "k".into() } };
+        assert_eq!(kv.apply(&get).value, Some("v".into()));
+        assert_eq!(kv.cached(1, 2), Some(Some(Some("v".into()))));
+        assert_eq!(kv.cached(1, 1), Some(None));
+        assert_eq!(kv.cached(1, 3), None);
+    }
+}

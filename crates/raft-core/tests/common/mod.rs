@@ -1,0 +1,376 @@
+//! Helpers shared by the integration tests: a deterministic entropy source, builders for
+//! messages, logs and nodes in a given state, and a small deterministic in-memory network.
+#![allow(dead_code)]
+
+use raft_core::{
+    AppendEntries, AppendEntriesReply, ClientId, ClientReply, ClientRequest, Command, Entropy, Entry, EntryPayload,
+    Envelope, Index, Message, Micros, NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, RequestVote,
+    RequestVoteReply, Role, Term,
+};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// A 64-bit linear congruential generator: deterministic and good enough for timeouts.
+#[derive(Clone, Debug)]
+pub struct Lcg(pub u64);
+
+impl Entropy for Lcg {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+/// The election timeout used by `fixed_config` (min == max, so deadlines are exact).
+pub const ET: Micros = 150_000;
+/// The heartbeat interval used by `fixed_config`.
+pub const HB: Micros = 50_000;
+
+/// A config with a fixed election timeout, so `next_deadline` is predictable, and no no-op.
+pub fn fixed_config() -> RaftConfig {
+    RaftConfig {
+        election_timeout_min: ET,
+        election_timeout_max: ET,
+        heartbeat_interval: HB,
+        noop_on_election: false,
+        ..RaftConfig::default()
+    }
+}
+
+pub fn rng() -> Lcg {
+    Lcg(42)
+}
+
+// ----- Entries and logs ------------------------------------------------------------------------
+
+pub fn noop(term: Term, index: Index) -> Entry {
+    Entry { term, index, payload: EntryPayload::Noop }
+}
+
+pub fn put_entry(term: Term, index: Index, client: ClientId, seq: u64, key: &str, value: &str) -> Entry {
+    Entry {
+        term,
+        index,
+        payload: EntryPayload::Command(Command { client, seq, op: Op::Put { key: key.into(), value: value.into() } }),
+    }
+}
+
+/// No-op entries at indices 1.. with the given terms.
+pub fn entries_with_terms(terms: &[Term]) -> Vec<Entry> {
+    terms.iter().enumerate().map(|(i, &t)| noop(t, i as Index + 1)).collect()
+}
+
+/// No-op entries starting at `first` with the given terms.
+pub fn entries_from(first: Index, terms: &[Term]) -> Vec<Entry> {
+    terms.iter().enumerate().map(|(i, &t)| noop(t, first + i as Index)).collect()
+}
+
+pub fn log_of(terms: &[Term]) -> RaftLog {
+    RaftLog::from_entries(entries_with_terms(terms))
+}
+
+pub fn log_terms(node: &RaftNode) -> Vec<Term> {
+    node.log().entries().iter().map(|e| e.term).collect()
+}
+
+// ----- Nodes ---------------------------------------------------------------------------------
+
+pub fn persisted(term: Term, voted_for: Option<NodeId>, terms: &[Term]) -> PersistentState {
+    PersistentState { current_term: term, voted_for, log: log_of(terms) }
+}
+
+/// A follower booted at time 0 from the given persistent state.
+pub fn node_with(
+    id: NodeId,
+    members: &[NodeId],
+    config: RaftConfig,
+    term: Term,
+    voted_for: Option<NodeId>,
+    terms: &[Term],
+) -> RaftNode {
+    RaftNode::new(id, members, config, persisted(term, voted_for, terms), 0, &mut rng())
+}
+
+/// A follower booted at time 0 with a fixed election timeout.
+pub fn follower(id: NodeId, members: &[NodeId], term: Term, voted_for: Option<NodeId>, terms: &[Term]) -> RaftNode {
+    node_with(id, members, fixed_config(), term, voted_for, terms)
+}
+
+pub fn drain(node: &mut RaftNode) -> Ready {
+    let mut ready = Ready::default();
+    node.take_ready(&mut ready);
+    ready
+}
+
+/// Make `node` a candidate (election timeout forced at `now`), discarding its output.
+pub fn make_candidate(node: &mut RaftNode, now: Micros) {
+    node.force_election_timeout(now, &mut rng());
+    assert_eq!(node.role(), Role::Candidate);
+    drain(node);
+}
+
+/// Make `node` leader of `current_term + 1` by feeding it granted votes from its peers,
+/// discarding its output.
+pub fn make_leader(node: &mut RaftNode, now: Micros) {
+    node.force_election_timeout(now, &mut rng());
+    let term = node.current_term();
+    let peers: Vec<NodeId> = node.members().iter().copied().filter(|&p| p != node.id()).collect();
+    for p in peers {
+        if node.role() == Role::Leader {
+            break;
+        }
+        node.handle_message(now, p, vote_reply(term, true), &mut rng());
+    }
+    assert_eq!(node.role(), Role::Leader);
+    assert_eq!(node.current_term(), term);
+    drain(node);
+}
+
+// ----- Messages ------------------------------------------------------------------------------
+
+pub fn request_vote(term: Term, candidate_id: NodeId, last_log_index: Index, last_log_term: Term) -> Message {
+    Message::RequestVote(RequestVote { term, candidate_id, last_log_index, last_log_term })
+}
+
+pub fn vote_reply(term: Term, vote_granted: bool) -> Message {
+    Message::RequestVoteReply(RequestVoteReply { term, vote_granted })
+}
+
+pub fn append(
+    term: Term,
+    leader_id: NodeId,
+    prev_log_index: Index,
+    prev_log_term: Term,
+    entries: Vec<Entry>,
+    leader_commit: Index,
+) -> Message {
+    Message::AppendEntries(AppendEntries { term, leader_id, prev_log_index, prev_log_term, entries, leader_commit })
+}
+
+pub fn append_ok(term: Term, match_index: Index) -> Message {
+    Message::AppendEntriesReply(AppendEntriesReply {
+        term,
+        success: true,
+        match_or_rejected_index: match_index,
+        conflict_term: None,
+        conflict_index: None,
+    })
+}
+
+pub fn append_reject(
+    term: Term,
+    rejected_index: Index,
+    conflict_term: Option<Term>,
+    conflict_index: Option<Index>,
+) -> Message {
+    Message::AppendEntriesReply(AppendEntriesReply {
+        term,
+        success: false,
+        match_or_rejected_index: rejected_index,
+        conflict_term,
+        conflict_index,
+    })
+}
+
+pub fn put(seq: u64, key: &str, value: &str) -> ClientRequest {
+    ClientRequest { seq, op: Op::Put { key: key.into(), value: value.into() } }
+}
+
+pub fn get(seq: u64, key: &str) -> ClientRequest {
+    ClientRequest { seq, op: Op::Get { key: key.into() } }
+}
+
+/// The only message in `ready`, asserting it goes to `to`.
+pub fn only_message(ready: &Ready, to: NodeId) -> Message {
+    assert_eq!(ready.messages.len(), 1, "expected exactly one message, got {:?}", ready.messages);
+    assert_eq!(ready.messages[0].to, to);
+    ready.messages[0].message.clone()
+}
+
+pub fn only_vote_reply(ready: &Ready, to: NodeId) -> RequestVoteReply {
+    match only_message(ready, to) {
+        Message::RequestVoteReply(r) => r,
+        other => panic!("expected a RequestVoteReply, got {other:?}"),
+    }
+}
+
+pub fn only_append_reply(ready: &Ready, to: NodeId) -> AppendEntriesReply {
+    match only_message(ready, to) {
+        Message::AppendEntriesReply(r) => r,
+        other => panic!("expected an AppendEntriesReply, got {other:?}"),
+    }
+}
+
+/// Every AppendEntries in `ready`, by destination.
+pub fn appends(ready: &Ready) -> BTreeMap<NodeId, Vec<AppendEntries>> {
+    let mut out: BTreeMap<NodeId, Vec<AppendEntries>> = BTreeMap::new();
+    for env in &ready.messages {
+        if let Message::AppendEntries(ae) = &env.message {
+            out.entry(env.to).or_default().push(ae.clone());
+        }
+    }
+    out
+}
+
+/// The single AppendEntries in `ready` addressed to `to`.
+pub fn append_to(ready: &Ready, to: NodeId) -> AppendEntries {
+    let all = appends(ready);
+    let list = all.get(&to).unwrap_or_else(|| panic!("no AppendEntries to {to} in {:?}", ready.messages));
+    assert_eq!(list.len(), 1, "expected one AppendEntries to {to}, got {list:?}");
+    list[0].clone()
+}
+
+// ----- A deterministic in-memory network -------------------------------------------------------
+
+/// A cluster of nodes connected by a FIFO network. Everything is deterministic: nodes are
+/// visited in id order, messages are delivered in the order they were sent.
+pub struct Cluster {
+    pub nodes: BTreeMap<NodeId, RaftNode>,
+    pub now: Micros,
+    pub rng: Lcg,
+    pub queue: VecDeque<Envelope>,
+    /// Nodes cut off from everyone: messages to or from them are dropped.
+    pub isolated: BTreeSet<NodeId>,
+    pub replies: Vec<(NodeId, ClientId, ClientReply)>,
+    /// Messages delivered so far (for counting round trips).
+    pub delivered: Vec<Envelope>,
+}
+
+impl Cluster {
+    /// `n` nodes with ids 1..=n, fresh state and the given config.
+    pub fn new(n: u32, config: RaftConfig) -> Cluster {
+        let states = (1..=n).map(|id| (id, PersistentState::default())).collect();
+        Cluster::with_states(states, config)
+    }
+
+    pub fn with_states(states: Vec<(NodeId, PersistentState)>, config: RaftConfig) -> Cluster {
+        let mut rng = Lcg(7);
+        let members: Vec<NodeId> = states.iter().map(|(id, _)| *id).collect();
+        let nodes = states
+            .into_iter()
+            .map(|(id, state)| (id, RaftNode::new(id, &members, config.clone(), state, 0, &mut rng)))
+            .collect();
+        Cluster {
+            nodes,
+            now: 0,
+            rng,
+            queue: VecDeque::new(),
+            isolated: BTreeSet::new(),
+            replies: Vec::new(),
+            delivered: Vec::new(),
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> &RaftNode {
+        &self.nodes[&id]
+    }
+
+    pub fn node_mut(&mut self, id: NodeId) -> &mut RaftNode {
+        self.nodes.get_mut(&id).unwrap()
+    }
+
+    /// Move every node's output onto the wire.
+    pub fn collect(&mut self) {
+        let mut ready = Ready::default();
+        for (&id, node) in self.nodes.iter_mut() {
+            node.take_ready(&mut ready);
+            for env in ready.messages.drain(..) {
+                if !self.isolated.contains(&env.from) && !self.isolated.contains(&env.to) {
+                    self.queue.push_back(env);
+                }
+            }
+            for (client, reply) in ready.replies.drain(..) {
+                self.replies.push((id, client, reply));
+            }
+        }
+    }
+
+    /// Deliver messages (and everything they trigger) until the network is quiet.
+    pub fn deliver_all(&mut self) {
+        self.collect();
+        let mut budget = 100_000;
+        while let Some(env) = self.queue.pop_front() {
+            budget -= 1;
+            assert!(budget > 0, "the network never went quiet");
+            if self.isolated.contains(&env.to) {
+                continue;
+            }
+            let node = self.nodes.get_mut(&env.to).unwrap();
+            node.handle_message(self.now, env.from, env.message.clone(), &mut self.rng);
+            self.delivered.push(env);
+            self.collect();
+        }
+    }
+
+    /// Advance the clock to the earliest deadline of a reachable node, fire every due timer and
+    /// deliver the consequences.
+    pub fn step_time(&mut self) {
+        let next = self
+            .nodes
+            .iter()
+            .filter(|(id, _)| !self.isolated.contains(id))
+            .map(|(_, n)| n.next_deadline())
+            .min()
+            .expect("no reachable node");
+        self.now = self.now.max(next);
+        let now = self.now;
+        for node in self.nodes.values_mut() {
+            if node.next_deadline() <= now {
+                node.handle_timeout(now, &mut self.rng);
+            }
+        }
+        self.deliver_all();
+    }
+
+    /// Step time until `pred` holds; panics after `max_steps`.
+    pub fn run_until(&mut self, max_steps: usize, mut pred: impl FnMut(&Cluster) -> bool) {
+        for _ in 0..max_steps {
+            if pred(self) {
+                return;
+            }
+            self.step_time();
+        }
+        assert!(pred(self), "condition not reached after {max_steps} steps");
+    }
+
+    pub fn leaders(&self) -> Vec<NodeId> {
+        self.nodes.values().filter(|n| n.role() == Role::Leader).map(|n| n.id()).collect()
+    }
+
+    /// The unique leader among the reachable nodes with the highest term.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.nodes
+            .values()
+            .filter(|n| n.role() == Role::Leader && !self.isolated.contains(&n.id()))
+            .max_by_key(|n| n.current_term())
+            .map(|n| n.id())
+    }
+
+    /// Step time until a reachable leader exists; returns it.
+    pub fn elect_any(&mut self) -> NodeId {
+        self.run_until(200, |c| c.leader().is_some());
+        self.leader().unwrap()
+    }
+
+    /// Force `id` to start an election now and deliver everything.
+    pub fn campaign(&mut self, id: NodeId) {
+        let now = self.now;
+        self.nodes.get_mut(&id).unwrap().force_election_timeout(now, &mut self.rng);
+        self.deliver_all();
+    }
+
+    pub fn client(&mut self, to: NodeId, client: ClientId, request: ClientRequest) {
+        let now = self.now;
+        self.nodes.get_mut(&to).unwrap().handle_client_request(now, client, request);
+        self.deliver_all();
+    }
+
+    /// Heartbeat rounds until every reachable node's commit index equals the leader's last
+    /// index.
+    pub fn settle(&mut self) {
+        self.run_until(50, |c| {
+            let Some(l) = c.leader() else { return false };
+            let last = c.node(l).log().last_index();
+            c.nodes.values().filter(|n| !c.isolated.contains(&n.id())).all(|n| n.commit_index() == last)
+        });
+    }
+}

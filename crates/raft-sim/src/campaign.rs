@@ -1,0 +1,187 @@
+//! Randomized check campaigns: each seed generates a whole scenario — cluster size, Raft
+//! settings, network, faults, a timeline of crashes, partitions and pauses, client load — runs
+//! it with invariants on, and stops at the first violation with the scenario that reproduces it.
+use crate::invariants::Violation;
+use crate::rng::SimRng;
+use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimingModel, Workload};
+use crate::sim::Simulation;
+use raft_core::{Backtrack, NodeId, UnsafeRule};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+#[derive(Clone, Debug)]
+pub struct CampaignConfig {
+    pub first_seed: u64,
+    pub seeds: u64,
+    pub nodes: Option<u32>,
+    pub unsafe_rules: Vec<UnsafeRule>,
+    pub threads: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub scenario: Scenario,
+    pub violation: Violation,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CampaignOutcome {
+    pub seeds_run: u64,
+    pub events: u64,
+    /// The violation of the lowest failing seed, if any.
+    pub failure: Option<Failure>,
+}
+
+/// Generate the scenario for one seed.
+pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut rng = SimRng::stream(seed, 0xC4EC);
+    let n = nodes.unwrap_or_else(|| rng.between(3, 7) as u32);
+    let mut s = Scenario::new(&format!("check-{seed}"), n, seed);
+    s.description = format!("Randomized check scenario for seed {seed}.");
+    let duration = rng.between(10_000, 15_000);
+    s.duration_ms = duration as f64;
+
+    // Raft settings: the defaults' neighbourhood, varied.
+    let et_min = rng.between(100, 300) as f64;
+    s.raft.election_timeout_ms = [et_min, et_min * 2.0];
+    s.raft.heartbeat_ms = rng.between(20, (et_min as u64 / 2).max(21)) as f64;
+    s.raft.backtrack = if rng.below(2) == 0 { Backtrack::OneByOne } else { Backtrack::ConflictTerm };
+    s.raft.noop_on_election = rng.below(3) != 0;
+    s.raft.max_entries_per_message = *rng.pick(&[1usize, 2, 4, 64]).unwrap_or(&64);
+    s.raft.unsafe_rules = unsafe_rules.to_vec();
+
+    // Network.
+    let lat_min = rng.between(1, 10) as f64;
+    s.network.latency_ms = [lat_min, lat_min + rng.between(0, 30) as f64];
+    let p =
+        |rng: &mut SimRng, max_pct: u64| if rng.below(2) == 0 { 0.0 } else { rng.between(0, max_pct) as f64 / 100.0 };
+    s.network.loss = p(&mut rng, 10);
+    s.network.duplicate = p(&mut rng, 5);
+    s.network.reorder = p(&mut rng, 10);
+    s.network.timing = match rng.below(3) {
+        0 => TimingModel::Synchronous,
+        1 => {
+            TimingModel::PartiallySynchronous { gst_ms: rng.between(1_000, duration / 2) as f64, tail_probability: 0.2 }
+        }
+        _ => TimingModel::Asynchronous { tail_probability: rng.between(1, 10) as f64 / 100.0 },
+    };
+    if rng.below(4) == 0 {
+        let (from, to) = (rng.between(1, n as u64) as NodeId, rng.between(1, n as u64) as NodeId);
+        s.network.links.push(LinkOverride {
+            from,
+            to,
+            latency_ms: None,
+            loss: Some(rng.between(10, 60) as f64 / 100.0),
+            duplicate: None,
+            reorder: None,
+        });
+    }
+    // Omission and drift on a few nodes.
+    for node in 1..=n {
+        if rng.below(4) == 0 {
+            s.faults.push(NodeFaults {
+                node,
+                send_omission: p(&mut rng, 20),
+                receive_omission: p(&mut rng, 20),
+                drift: (rng.between(0, 40) as f64 - 20.0) / 100.0,
+            });
+        }
+    }
+    s.workload = Some(Workload {
+        clients: rng.between(1, 3) as u32,
+        interval_ms: rng.between(10, 100) as f64,
+        keys: rng.between(1, 5) as u32,
+        get_ratio: 0.3,
+        timeout_ms: 300.0,
+        start_ms: 0.0,
+    });
+
+    // The timeline: a fault every few hundred milliseconds.
+    let amnesia = unsafe_rules.contains(&UnsafeRule::NoPersist);
+    let mut t = rng.between(100, 800);
+    while t < duration {
+        let node = rng.between(1, n as u64) as NodeId;
+        let action = match rng.below(12) {
+            0 | 1 => {
+                let mode = match rng.below(10) {
+                    0 => CrashMode::Stop,
+                    1..=3 if amnesia => CrashMode::Amnesia,
+                    _ => CrashMode::Recover,
+                };
+                Action::Crash { node, mode }
+            }
+            2 | 3 => Action::Restart { node },
+            4 => Action::Pause { node },
+            5 => Action::Resume { node },
+            6 => {
+                let mut ids: Vec<NodeId> = (1..=n).collect();
+                // Shuffle, then split at a random point.
+                for i in (1..ids.len()).rev() {
+                    let j = rng.below(i as u64 + 1) as usize;
+                    ids.swap(i, j);
+                }
+                let cut = rng.between(1, n as u64 - 1) as usize;
+                Action::Partition { groups: vec![ids[..cut].to_vec(), ids[cut..].to_vec()] }
+            }
+            7 => Action::Cut { from: node, to: rng.between(1, n as u64) as NodeId },
+            8 | 9 => Action::Heal,
+            10 => Action::Timeout { node },
+            _ => Action::Isolate { node },
+        };
+        s = s.at(t as f64, action);
+        t += rng.between(100, 1_200);
+    }
+    // Bring everyone back near the end so the run also exercises recovery.
+    let end = duration.saturating_sub(2_000) as f64;
+    s = s.at(end, Action::Heal);
+    for node in 1..=n {
+        s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
+    }
+    s
+}
+
+/// Run one seed; Some(violation) if an invariant broke.
+pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> (u64, Option<Failure>) {
+    let scenario = generate(seed, nodes, unsafe_rules);
+    let Ok(mut sim) = Simulation::new(&scenario) else {
+        return (0, None); // generated scenarios are valid; a bug here must not hide as a pass
+    };
+    if sim.run_until_violation() {
+        let violation = sim.violations()[0].clone();
+        return (sim.events(), Some(Failure { scenario, violation }));
+    }
+    (sim.events(), None)
+}
+
+/// Run a campaign over `threads` workers. Seeds are handed out in order; the reported failure
+/// is the lowest failing seed among those run, so the result does not depend on threading.
+pub fn run(config: &CampaignConfig) -> CampaignOutcome {
+    let next = AtomicU64::new(config.first_seed);
+    let end = config.first_seed.saturating_add(config.seeds);
+    let stop = AtomicBool::new(false);
+    let result = Mutex::new(CampaignOutcome::default());
+    std::thread::scope(|scope| {
+        for _ in 0..config.threads.max(1) {
+            scope.spawn(|| loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let seed = next.fetch_add(1, Ordering::Relaxed);
+                if seed >= end {
+                    return;
+                }
+                let (events, failure) = run_seed(seed, config.nodes, &config.unsafe_rules);
+                let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
+                r.seeds_run += 1;
+                r.events += events;
+                if let Some(f) = failure {
+                    stop.store(true, Ordering::Relaxed);
+                    if r.failure.as_ref().is_none_or(|old| f.scenario.seed < old.scenario.seed) {
+                        r.failure = Some(f);
+                    }
+                }
+            });
+        }
+    });
+    result.into_inner().unwrap_or_else(|e| e.into_inner())
+}

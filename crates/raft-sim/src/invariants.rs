@@ -1,0 +1,394 @@
+//! Raft's safety properties (Figure 3 of the paper), plus monotonic term and commitIndex,
+//! checked incrementally after every event: each check looks only at what the event changed,
+//! so checking stays cheap enough to leave on in benchmarks.
+use crate::hash::StableHash;
+use raft_core::{Applied, Entry, EntryPayload, Index, NodeId, Op, Role, Term};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Property {
+    ElectionSafety,
+    LeaderAppendOnly,
+    LogMatching,
+    LeaderCompleteness,
+    StateMachineSafety,
+    MonotonicTerm,
+    MonotonicCommitIndex,
+}
+
+impl Property {
+    pub const ALL: [Property; 7] = [
+        Property::ElectionSafety,
+        Property::LeaderAppendOnly,
+        Property::LogMatching,
+        Property::LeaderCompleteness,
+        Property::StateMachineSafety,
+        Property::MonotonicTerm,
+        Property::MonotonicCommitIndex,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "Election Safety",
+            Property::LeaderAppendOnly => "Leader Append-Only",
+            Property::LogMatching => "Log Matching",
+            Property::LeaderCompleteness => "Leader Completeness",
+            Property::StateMachineSafety => "State Machine Safety",
+            Property::MonotonicTerm => "Monotonic Term",
+            Property::MonotonicCommitIndex => "Monotonic commitIndex",
+        }
+    }
+
+    /// The property as the paper states it.
+    pub fn statement(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "at most one leader can be elected in a given term",
+            Property::LeaderAppendOnly => "a leader never overwrites or deletes entries in its log; it only appends new entries",
+            Property::LogMatching => "if two logs contain an entry with the same index and term, then the logs are identical in all entries up through the given index",
+            Property::LeaderCompleteness => "if a log entry is committed in a given term, then that entry will be present in the logs of the leaders for all higher-numbered terms",
+            Property::StateMachineSafety => "if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index",
+            Property::MonotonicTerm => "a server's currentTerm never decreases, across restarts too",
+            Property::MonotonicCommitIndex => "a server's commitIndex never decreases while it runs",
+        }
+    }
+}
+
+impl fmt::Display for Property {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A broken property: which, when, who and what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub property: Property,
+    pub time_us: u64,
+    /// The number of the event after which it was detected.
+    pub event: u64,
+    pub nodes: Vec<NodeId>,
+    /// (index, term) of the entries involved.
+    pub entries: Vec<(Index, Term)>,
+    pub message: String,
+}
+
+/// What the checker is shown of one node after an event.
+pub struct NodeObservation<'a> {
+    pub node: NodeId,
+    pub role: Role,
+    pub term: Term,
+    pub log: &'a [Entry],
+    pub commit_index: Index,
+    /// Lowest log index the event changed, as reported by the node.
+    pub log_changed_from: Option<Index>,
+    pub applied: &'a [Applied],
+    /// The node (re)booted in this event: volatile state starts over.
+    pub restarted: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Shadow {
+    /// chain[i-1]: fingerprint of the log prefix 1..=i.
+    chain: Vec<u64>,
+    terms: Vec<Term>,
+    term: Term,
+    commit_index: Index,
+    /// The term this node was leader of after the previous event, if it was.
+    leading: Option<Term>,
+    seen: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Committed {
+    term: Term,
+    chain: u64,
+    /// The term of the server that first committed it.
+    committed_in: Term,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct InvariantChecker {
+    shadows: BTreeMap<NodeId, Shadow>,
+    leaders: BTreeMap<Term, NodeId>,
+    /// (index, term) → (prefix fingerprint, first node seen holding it).
+    prefixes: BTreeMap<(Index, Term), (u64, NodeId)>,
+    committed: Vec<Committed>,
+    applied: Vec<(Term, u64, NodeId)>,
+    violations: Vec<Violation>,
+    /// Stop recording after this many (a broken run can violate on every event).
+    limit: usize,
+    pub total_violations: u64,
+}
+
+/// Fingerprint of one entry's contents.
+pub fn entry_fingerprint(entry: &Entry) -> u64 {
+    let mut h = StableHash::new();
+    h.word(entry.index).word(entry.term);
+    match &entry.payload {
+        EntryPayload::Noop => {
+            h.word(0);
+        }
+        EntryPayload::Command(c) => {
+            h.word(1).word(c.client).word(c.seq);
+            match &c.op {
+                Op::Put { key, value } => h.word(2).str(key).str(value),
+                Op::Get { key } => h.word(3).str(key),
+            };
+        }
+    }
+    h.finish()
+}
+
+fn chain_next(prev: u64, entry: &Entry) -> u64 {
+    StableHash::from_value(prev).word(entry_fingerprint(entry)).finish()
+}
+
+impl InvariantChecker {
+    pub fn new() -> Self {
+        InvariantChecker { limit: 100, ..Default::default() }
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    fn report(
+        &mut self,
+        property: Property,
+        time_us: u64,
+        event: u64,
+        nodes: Vec<NodeId>,
+        entries: Vec<(Index, Term)>,
+        message: String,
+    ) {
+        self.total_violations += 1;
+        if self.violations.len() < self.limit {
+            self.violations.push(Violation { property, time_us, event, nodes, entries, message });
+        }
+    }
+
+    /// A node crashed: it leads nothing any more.
+    pub fn observe_crash(&mut self, node: NodeId) {
+        if let Some(s) = self.shadows.get_mut(&node) {
+            s.leading = None;
+        }
+    }
+
+    /// Check everything the event may have changed at `obs.node`.
+    pub fn observe(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>) {
+        let id = obs.node;
+        let mut shadow = self.shadows.remove(&id).unwrap_or_default();
+
+        // Monotonic term (persistent state: it must survive restarts).
+        if shadow.seen && obs.term < shadow.term {
+            self.report(
+                Property::MonotonicTerm,
+                time_us,
+                event,
+                vec![id],
+                vec![],
+                format!("S{id}'s currentTerm went back from {} to {}", shadow.term, obs.term),
+            );
+        }
+        // Monotonic commitIndex (volatile: starts over at a restart).
+        if obs.restarted {
+            shadow.commit_index = 0;
+            shadow.leading = None;
+        } else if obs.commit_index < shadow.commit_index {
+            self.report(
+                Property::MonotonicCommitIndex,
+                time_us,
+                event,
+                vec![id],
+                vec![],
+                format!("S{id}'s commitIndex went back from {} to {}", shadow.commit_index, obs.commit_index),
+            );
+        }
+
+        // Which part of the log to re-fingerprint. A node that misreports its changes is caught
+        // by the length/last-term comparison and fully re-read.
+        let old_len = shadow.chain.len() as Index;
+        let mut from = if obs.restarted || !shadow.seen { 1 } else { obs.log_changed_from.unwrap_or(old_len + 1) };
+        let len = obs.log.len() as Index;
+        let consistent_tail = from > len.min(old_len)
+            || (len >= old_len
+                && old_len > 0
+                && shadow.terms[(old_len - 1) as usize] == obs.log[(old_len - 1) as usize].term);
+        if obs.log_changed_from.is_none() && (len != old_len || !consistent_tail) {
+            from = 1;
+        }
+        let from = from.clamp(1, len.min(old_len) + 1);
+
+        // Leader Append-Only: a leader that stays leader of the same term only appends.
+        let leads_now = (obs.role == Role::Leader).then_some(obs.term);
+        if shadow.leading.is_some() && shadow.leading == leads_now && (from <= old_len || len < old_len) {
+            self.report(
+                Property::LeaderAppendOnly,
+                time_us,
+                event,
+                vec![id],
+                vec![(from, shadow.terms.get((from - 1) as usize).copied().unwrap_or(0))],
+                format!(
+                    "leader S{id} (term {}) changed its log at index {from} (it had {old_len} entries, now {len})",
+                    obs.term
+                ),
+            );
+        }
+
+        // Re-fingerprint the changed suffix and check Log Matching against every other log.
+        shadow.chain.truncate((from - 1) as usize);
+        shadow.terms.truncate((from - 1) as usize);
+        for entry in &obs.log[(from - 1) as usize..] {
+            let i = shadow.chain.len() as Index + 1;
+            let prev = shadow.chain.last().copied().unwrap_or(0);
+            let chain = chain_next(prev, entry);
+            if entry.index != i {
+                self.report(
+                    Property::LogMatching,
+                    time_us,
+                    event,
+                    vec![id],
+                    vec![(i, entry.term)],
+                    format!("S{id}'s log holds index {} at position {i}", entry.index),
+                );
+            }
+            match self.prefixes.get(&(i, entry.term)) {
+                Some(&(known, other)) if known != chain => self.report(
+                    Property::LogMatching,
+                    time_us,
+                    event,
+                    vec![other, id],
+                    vec![(i, entry.term)],
+                    format!(
+                        "S{other} and S{id} both hold an entry at index {i} of term {}, but their logs differ up to it",
+                        entry.term
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    self.prefixes.insert((i, entry.term), (chain, id));
+                }
+            }
+            shadow.chain.push(chain);
+            shadow.terms.push(entry.term);
+        }
+
+        // Election Safety, and Leader Completeness for a newly elected leader.
+        if let Some(term) = leads_now {
+            match self.leaders.get(&term) {
+                Some(&other) if other != id => self.report(
+                    Property::ElectionSafety,
+                    time_us,
+                    event,
+                    vec![other, id],
+                    vec![],
+                    format!("S{other} and S{id} are both leaders of term {term}"),
+                ),
+                Some(_) => {}
+                None => {
+                    self.leaders.insert(term, id);
+                }
+            }
+            if shadow.leading != Some(term) {
+                self.check_leader_completeness(time_us, event, id, term, &shadow);
+            }
+        }
+
+        // Newly committed entries: all servers must agree on what is committed at each index.
+        if obs.commit_index > shadow.commit_index {
+            let upto = obs.commit_index.min(shadow.chain.len() as Index);
+            for i in shadow.commit_index + 1..=upto {
+                let chain = shadow.chain[(i - 1) as usize];
+                let term = shadow.terms[(i - 1) as usize];
+                match self.committed.get((i - 1) as usize) {
+                    Some(c) if c.chain != chain => {
+                        let message = format!(
+                            "S{id} committed index {i} with term {term}, but an entry of term {} was committed there before",
+                            c.term
+                        );
+                        let entries = vec![(i, c.term), (i, term)];
+                        self.report(Property::StateMachineSafety, time_us, event, vec![id], entries, message);
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.committed.push(Committed { term, chain, committed_in: obs.term });
+                        self.check_sitting_leaders_hold(time_us, event, i, obs.term);
+                    }
+                }
+            }
+        }
+
+        // State Machine Safety: every server applies the same entry at each index.
+        for applied in obs.applied {
+            let Some(entry) = obs.log.get((applied.index - 1) as usize) else { continue };
+            let fp = entry_fingerprint(entry);
+            match self.applied.get((applied.index - 1) as usize) {
+                Some(&(term, known, other)) if known != fp => {
+                    let message = format!(
+                        "S{id} applied index {} of term {}, but S{other} applied a different entry (term {term}) there",
+                        applied.index, entry.term
+                    );
+                    let entries = vec![(applied.index, term), (applied.index, entry.term)];
+                    self.report(Property::StateMachineSafety, time_us, event, vec![other, id], entries, message);
+                }
+                Some(_) => {}
+                None if applied.index as usize == self.applied.len() + 1 => self.applied.push((entry.term, fp, id)),
+                None => {}
+            }
+        }
+
+        shadow.term = obs.term;
+        shadow.commit_index = shadow.commit_index.max(obs.commit_index);
+        if obs.restarted {
+            shadow.commit_index = obs.commit_index;
+        }
+        shadow.leading = leads_now;
+        shadow.seen = true;
+        self.shadows.insert(id, shadow);
+    }
+
+    /// Entries committed in terms before `term` form a prefix; the new leader must hold it.
+    fn check_leader_completeness(&mut self, time_us: u64, event: u64, id: NodeId, term: Term, shadow: &Shadow) {
+        let prefix = self.committed.partition_point(|c| c.committed_in < term);
+        if prefix == 0 {
+            return;
+        }
+        let index = prefix as Index;
+        let c = &self.committed[prefix - 1];
+        if shadow.chain.get(prefix - 1) != Some(&c.chain) {
+            let missing =
+                (1..=prefix).find(|&i| shadow.chain.get(i - 1) != Some(&self.committed[i - 1].chain)).unwrap_or(prefix);
+            let m = &self.committed[missing - 1];
+            let message = format!(
+                "S{id} became leader of term {term} without the entry at index {missing} (term {}) committed in term {}",
+                m.term, m.committed_in
+            );
+            let entries = vec![(missing as Index, m.term)];
+            let _ = index;
+            self.report(Property::LeaderCompleteness, time_us, event, vec![id], entries, message);
+        }
+    }
+
+    /// An entry just committed in `term` must be in the log of any leader of a higher term.
+    fn check_sitting_leaders_hold(&mut self, time_us: u64, event: u64, index: Index, term: Term) {
+        let c = self.committed[(index - 1) as usize].clone();
+        let offenders: Vec<(NodeId, Term)> = self
+            .shadows
+            .iter()
+            .filter_map(|(&n, s)| match s.leading {
+                Some(t) if t > term && s.chain.get((index - 1) as usize) != Some(&c.chain) => Some((n, t)),
+                _ => None,
+            })
+            .collect();
+        for (n, t) in offenders {
+            let message = format!(
+                "index {index} (term {}) was committed in term {term}, but S{n}, leader of term {t}, does not hold it",
+                c.term
+            );
+            self.report(Property::LeaderCompleteness, time_us, event, vec![n], vec![(index, c.term)], message);
+        }
+    }
+}

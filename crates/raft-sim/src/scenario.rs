@@ -1,0 +1,590 @@
+//! The scenario format: everything needed to reproduce a run, as JSON.
+//!
+//! Times are milliseconds of virtual time (fractions allowed); the simulator works in integer
+//! microseconds. Every field but `name` and `nodes` has a default. Unknown fields are errors,
+//! so a typo is reported rather than silently ignored.
+use raft_core::{Backtrack, NodeId, RaftConfig, UnsafeRule, UnsafeRules};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub const MAX_NODES: u32 = 9;
+/// Scenario files and links larger than this are refused before parsing.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+pub const MAX_TIMELINE_ACTIONS: usize = 10_000;
+pub const MAX_DURATION_MS: f64 = 24.0 * 3600.0 * 1000.0;
+pub const MAX_LATENCY_MS: f64 = 60_000.0;
+pub const MAX_CLIENTS: u32 = 16;
+pub const MAX_TEXT: usize = 64;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Number of servers, 1 to 9, with ids 1..=nodes.
+    pub nodes: u32,
+    #[serde(default)]
+    pub seed: u64,
+    /// How long the run lasts.
+    #[serde(default = "default_duration_ms")]
+    pub duration_ms: f64,
+    #[serde(default)]
+    pub raft: RaftSettings,
+    #[serde(default)]
+    pub network: NetworkSettings,
+    /// Per-node faults present from the start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<NodeFaults>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimedAction>,
+}
+
+fn default_duration_ms() -> f64 {
+    10_000.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RaftSettings {
+    /// [min, max] of the randomized election timeout.
+    pub election_timeout_ms: [f64; 2],
+    pub heartbeat_ms: f64,
+    pub backtrack: Backtrack,
+    pub noop_on_election: bool,
+    pub max_entries_per_message: usize,
+    /// "Break Raft" switches: no-vote-restriction, commit-old-terms, no-persist, forget-vote.
+    #[serde(rename = "unsafe", skip_serializing_if = "Vec::is_empty")]
+    pub unsafe_rules: Vec<UnsafeRule>,
+}
+
+impl Default for RaftSettings {
+    fn default() -> Self {
+        RaftSettings {
+            election_timeout_ms: [150.0, 300.0],
+            heartbeat_ms: 50.0,
+            backtrack: Backtrack::ConflictTerm,
+            noop_on_election: true,
+            max_entries_per_message: 64,
+            unsafe_rules: Vec::new(),
+        }
+    }
+}
+
+impl RaftSettings {
+    pub fn to_config(&self) -> RaftConfig {
+        let mut rules = UnsafeRules::default();
+        for rule in &self.unsafe_rules {
+            rules.set(*rule, true);
+        }
+        RaftConfig {
+            election_timeout_min: ms_to_us(self.election_timeout_ms[0]),
+            election_timeout_max: ms_to_us(self.election_timeout_ms[1]),
+            heartbeat_interval: ms_to_us(self.heartbeat_ms).max(1),
+            backtrack: self.backtrack,
+            noop_on_election: self.noop_on_election,
+            max_entries_per_message: self.max_entries_per_message,
+            unsafe_rules: rules,
+        }
+    }
+}
+
+/// The seed notes' timing models.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TimingModel {
+    /// Every delay is bounded by Δ = the latency maximum.
+    Synchronous,
+    /// Delays are unbounded (heavy-tailed) until the global stabilisation time, bounded after.
+    PartiallySynchronous {
+        gst_ms: f64,
+        #[serde(default = "default_tail")]
+        tail_probability: f64,
+    },
+    /// No bound: a fraction of messages take a heavy-tailed (Pareto) extra delay.
+    Asynchronous {
+        #[serde(default = "default_tail")]
+        tail_probability: f64,
+    },
+}
+
+fn default_tail() -> f64 {
+    0.2
+}
+
+impl Default for TimingModel {
+    fn default() -> Self {
+        TimingModel::Synchronous
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSettings {
+    /// One-way delay of a message, uniform in [min, max].
+    pub latency_ms: [f64; 2],
+    /// Probability that a message is lost.
+    pub loss: f64,
+    /// Probability that a message is delivered twice.
+    pub duplicate: f64,
+    /// Probability that a message is held back so later ones overtake it (links are FIFO
+    /// otherwise).
+    pub reorder: f64,
+    pub timing: TimingModel,
+    /// Settings for particular directed links, overriding the above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkOverride>,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            latency_ms: [10.0, 20.0],
+            loss: 0.0,
+            duplicate: 0.0,
+            reorder: 0.0,
+            timing: TimingModel::Synchronous,
+            links: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOverride {
+    pub from: NodeId,
+    pub to: NodeId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reorder: Option<f64>,
+}
+
+/// Faults of one node: omission (the seed notes' send and receive omission) and clock drift.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeFaults {
+    pub node: NodeId,
+    /// Probability that a message this node sends is never sent.
+    #[serde(default)]
+    pub send_omission: f64,
+    /// Probability that a message arriving at this node is not received.
+    #[serde(default)]
+    pub receive_omission: f64,
+    /// Clock rate error: 0.1 makes this node's timers run 10% fast, -0.1 10% slow.
+    #[serde(default)]
+    pub drift: f64,
+}
+
+/// Closed-loop clients issuing puts and gets, with retries, recorded in a history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Workload {
+    pub clients: u32,
+    /// Pause between a response and a client's next request.
+    pub interval_ms: f64,
+    /// Keys are k0 .. k{keys-1}.
+    pub keys: u32,
+    /// Fraction of requests that are gets.
+    pub get_ratio: f64,
+    /// A client that hears nothing for this long retries with another server.
+    pub timeout_ms: f64,
+    pub start_ms: f64,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload { clients: 1, interval_ms: 100.0, keys: 3, get_ratio: 0.3, timeout_ms: 500.0, start_ms: 0.0 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrashMode {
+    /// Crash-stop: the node never comes back.
+    Stop,
+    /// Crash-recovery: stable storage survives, volatile state is lost.
+    #[default]
+    Recover,
+    /// Crash-recovery with amnesia: stable storage is lost too.
+    Amnesia,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientOpKind {
+    Put,
+    Get,
+}
+
+/// Something that happens at a given time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimedAction {
+    pub at_ms: f64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    Crash {
+        node: NodeId,
+        #[serde(default)]
+        mode: CrashMode,
+    },
+    Restart {
+        node: NodeId,
+    },
+    /// Freeze a node (a stop-the-world pause): it processes nothing until resumed.
+    Pause {
+        node: NodeId,
+    },
+    Resume {
+        node: NodeId,
+    },
+    /// Split the cluster: nodes in different groups cannot talk. Unlisted nodes form one more
+    /// group together.
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
+    /// Cut the one-way link from → to.
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    /// Cut every link to and from a node.
+    Isolate {
+        node: NodeId,
+    },
+    /// Remove all partitions and cuts.
+    Heal,
+    /// Change network settings from now on (only the fields given).
+    SetNetwork {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency_ms: Option<[f64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        loss: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reorder: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timing: Option<TimingModel>,
+    },
+    /// Replace a node's omission and drift settings.
+    SetFaults(NodeFaults),
+    /// Make a node's election timer fire now.
+    Timeout {
+        node: NodeId,
+    },
+    /// A one-off client request sent to a given node (no retry; the reply is recorded).
+    Client {
+        node: NodeId,
+        op: ClientOpKind,
+        key: String,
+        /// Required for a put.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
+}
+
+impl Action {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Crash { .. } => "crash",
+            Action::Restart { .. } => "restart",
+            Action::Pause { .. } => "pause",
+            Action::Resume { .. } => "resume",
+            Action::Partition { .. } => "partition",
+            Action::Cut { .. } => "cut",
+            Action::Isolate { .. } => "isolate",
+            Action::Heal => "heal",
+            Action::SetNetwork { .. } => "set_network",
+            Action::SetFaults(_) => "set_faults",
+            Action::Timeout { .. } => "timeout",
+            Action::Client { .. } => "client",
+        }
+    }
+}
+
+/// A scenario that cannot be used, with the field at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// Where the problem is, e.g. `network.loss` or `timeline[3].node` (empty: the document).
+    pub field: String,
+    pub problem: String,
+}
+
+impl ScenarioError {
+    fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        ScenarioError { field: field.into(), problem: problem.into() }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.problem)
+        } else {
+            write!(f, "field `{}`: {}", self.field, self.problem)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+pub fn ms_to_us(ms: f64) -> u64 {
+    if ms.is_finite() && ms > 0.0 {
+        (ms * 1000.0).round() as u64
+    } else {
+        0
+    }
+}
+
+impl Scenario {
+    /// Parse and validate. Oversized input is refused before parsing.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::new(
+                "",
+                format!("scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { String::new() } else { path };
+            ScenarioError::new(field, e.into_inner().to_string())
+        })?;
+        de.end().map_err(|e| ScenarioError::new("", e.to_string()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// A minimal scenario with defaults everywhere.
+    pub fn new(name: &str, nodes: u32, seed: u64) -> Scenario {
+        Scenario {
+            name: name.to_string(),
+            description: String::new(),
+            nodes,
+            seed,
+            duration_ms: default_duration_ms(),
+            raft: RaftSettings::default(),
+            network: NetworkSettings::default(),
+            faults: Vec::new(),
+            workload: None,
+            timeline: Vec::new(),
+        }
+    }
+
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        (1..=self.nodes).collect()
+    }
+
+    pub fn at(mut self, at_ms: f64, action: Action) -> Scenario {
+        self.timeline.push(TimedAction { at_ms, action });
+        self
+    }
+
+    /// Check every bound; the simulator relies on these.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.name.len() > 200 {
+            return Err(ScenarioError::new("name", "is longer than 200 characters"));
+        }
+        if self.description.len() > 4000 {
+            return Err(ScenarioError::new("description", "is longer than 4000 characters"));
+        }
+        if !(1..=MAX_NODES).contains(&self.nodes) {
+            return Err(ScenarioError::new("nodes", format!("must be between 1 and {MAX_NODES}, got {}", self.nodes)));
+        }
+        check_ms("duration_ms", self.duration_ms, 0.0, MAX_DURATION_MS)?;
+
+        let r = &self.raft;
+        check_range_ms("raft.election_timeout_ms", r.election_timeout_ms, 1.0, 600_000.0)?;
+        check_ms("raft.heartbeat_ms", r.heartbeat_ms, 0.1, 600_000.0)?;
+        if !(1..=10_000).contains(&r.max_entries_per_message) {
+            return Err(ScenarioError::new("raft.max_entries_per_message", "must be between 1 and 10000"));
+        }
+
+        let n = &self.network;
+        check_range_ms("network.latency_ms", n.latency_ms, 0.0, MAX_LATENCY_MS)?;
+        check_probability("network.loss", n.loss)?;
+        check_probability("network.duplicate", n.duplicate)?;
+        check_probability("network.reorder", n.reorder)?;
+        check_timing("network.timing", &n.timing)?;
+        if n.links.len() > 100 {
+            return Err(ScenarioError::new("network.links", "has more than 100 entries"));
+        }
+        for (i, link) in n.links.iter().enumerate() {
+            let f = format!("network.links[{i}]");
+            self.check_node(&format!("{f}.from"), link.from)?;
+            self.check_node(&format!("{f}.to"), link.to)?;
+            if let Some(l) = link.latency_ms {
+                check_range_ms(&format!("{f}.latency_ms"), l, 0.0, MAX_LATENCY_MS)?;
+            }
+            for (name, p) in [("loss", link.loss), ("duplicate", link.duplicate), ("reorder", link.reorder)] {
+                if let Some(p) = p {
+                    check_probability(&format!("{f}.{name}"), p)?;
+                }
+            }
+        }
+
+        if self.faults.len() > 100 {
+            return Err(ScenarioError::new("faults", "has more than 100 entries"));
+        }
+        for (i, faults) in self.faults.iter().enumerate() {
+            self.check_faults(&format!("faults[{i}]"), faults)?;
+        }
+
+        if let Some(w) = &self.workload {
+            if w.clients > MAX_CLIENTS {
+                return Err(ScenarioError::new("workload.clients", format!("must be at most {MAX_CLIENTS}")));
+            }
+            check_ms("workload.interval_ms", w.interval_ms, 0.1, 600_000.0)?;
+            if !(1..=1000).contains(&w.keys) {
+                return Err(ScenarioError::new("workload.keys", "must be between 1 and 1000"));
+            }
+            check_probability("workload.get_ratio", w.get_ratio)?;
+            check_ms("workload.timeout_ms", w.timeout_ms, 1.0, 600_000.0)?;
+            check_ms("workload.start_ms", w.start_ms, 0.0, MAX_DURATION_MS)?;
+        }
+
+        if self.timeline.len() > MAX_TIMELINE_ACTIONS {
+            return Err(ScenarioError::new("timeline", format!("has more than {MAX_TIMELINE_ACTIONS} actions")));
+        }
+        for (i, timed) in self.timeline.iter().enumerate() {
+            let f = format!("timeline[{i}]");
+            check_ms(&format!("{f}.at_ms"), timed.at_ms, 0.0, MAX_DURATION_MS)?;
+            self.check_action(&f, &timed.action)?;
+        }
+        Ok(())
+    }
+
+    fn check_node(&self, field: &str, node: NodeId) -> Result<(), ScenarioError> {
+        if node == 0 || node > self.nodes {
+            return Err(ScenarioError::new(
+                field,
+                format!("node {node} does not exist (nodes are 1 to {})", self.nodes),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_faults(&self, f: &str, faults: &NodeFaults) -> Result<(), ScenarioError> {
+        self.check_node(&format!("{f}.node"), faults.node)?;
+        check_probability(&format!("{f}.send_omission"), faults.send_omission)?;
+        check_probability(&format!("{f}.receive_omission"), faults.receive_omission)?;
+        if !faults.drift.is_finite() || !(-0.5..=0.5).contains(&faults.drift) {
+            return Err(ScenarioError::new(format!("{f}.drift"), "must be between -0.5 and 0.5"));
+        }
+        Ok(())
+    }
+
+    fn check_action(&self, f: &str, action: &Action) -> Result<(), ScenarioError> {
+        match action {
+            Action::Crash { node, .. }
+            | Action::Restart { node }
+            | Action::Pause { node }
+            | Action::Resume { node }
+            | Action::Isolate { node }
+            | Action::Timeout { node } => self.check_node(&format!("{f}.node"), *node),
+            Action::Cut { from, to } => {
+                self.check_node(&format!("{f}.from"), *from)?;
+                self.check_node(&format!("{f}.to"), *to)
+            }
+            Action::Partition { groups } => {
+                let mut seen = Vec::new();
+                for (g, group) in groups.iter().enumerate() {
+                    for (k, &node) in group.iter().enumerate() {
+                        let field = format!("{f}.groups[{g}][{k}]");
+                        self.check_node(&field, node)?;
+                        if seen.contains(&node) {
+                            return Err(ScenarioError::new(field, format!("node {node} is in two groups")));
+                        }
+                        seen.push(node);
+                    }
+                }
+                Ok(())
+            }
+            Action::Heal => Ok(()),
+            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
+                if let Some(l) = latency_ms {
+                    check_range_ms(&format!("{f}.latency_ms"), *l, 0.0, MAX_LATENCY_MS)?;
+                }
+                for (name, p) in [("loss", loss), ("duplicate", duplicate), ("reorder", reorder)] {
+                    if let Some(p) = p {
+                        check_probability(&format!("{f}.{name}"), *p)?;
+                    }
+                }
+                if let Some(t) = timing {
+                    check_timing(&format!("{f}.timing"), t)?;
+                }
+                Ok(())
+            }
+            Action::SetFaults(faults) => self.check_faults(f, faults),
+            Action::Client { node, op, key, value } => {
+                self.check_node(&format!("{f}.node"), *node)?;
+                if *op == ClientOpKind::Put && value.is_none() {
+                    return Err(ScenarioError::new(format!("{f}.value"), "a put needs a value"));
+                }
+                if key.is_empty() || key.len() > MAX_TEXT {
+                    return Err(ScenarioError::new(format!("{f}.key"), format!("must be 1 to {MAX_TEXT} bytes")));
+                }
+                if value.as_ref().is_some_and(|v| v.len() > MAX_TEXT) {
+                    return Err(ScenarioError::new(format!("{f}.value"), format!("must be at most {MAX_TEXT} bytes")));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn check_ms(field: &str, v: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
+    if !v.is_finite() || v < min || v > max {
+        return Err(ScenarioError::new(
+            field,
+            format!("must be a number of milliseconds between {min} and {max}, got {v}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_range_ms(field: &str, [lo, hi]: [f64; 2], min: f64, max: f64) -> Result<(), ScenarioError> {
+    check_ms(&format!("{field}[0]"), lo, min, max)?;
+    check_ms(&format!("{field}[1]"), hi, min, max)?;
+    if lo > hi {
+        return Err(ScenarioError::new(field, format!("minimum {lo} is greater than maximum {hi}")));
+    }
+    Ok(())
+}
+
+fn check_probability(field: &str, p: f64) -> Result<(), ScenarioError> {
+    if !p.is_finite() || !(0.0..=1.0).contains(&p) {
+        return Err(ScenarioError::new(field, format!("must be a probability between 0 and 1, got {p}")));
+    }
+    Ok(())
+}
+
+fn check_timing(field: &str, timing: &TimingModel) -> Result<(), ScenarioError> {
+    match timing {
+        TimingModel::Synchronous => Ok(()),
+        TimingModel::PartiallySynchronous { gst_ms, tail_probability } => {
+            check_ms(&format!("{field}.gst_ms"), *gst_ms, 0.0, MAX_DURATION_MS)?;
+            check_probability(&format!("{field}.tail_probability"), *tail_probability)
+        }
+        TimingModel::Asynchronous { tail_probability } => {
+            check_probability(&format!("{field}.tail_probability"), *tail_probability)
+        }
+    }
+}

@@ -1,0 +1,853 @@
+//! The discrete-event simulator: one queue of events on integer virtual time, processed in
+//! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
+//! scenario always produces the same events in the same order, natively and in wasm.
+use crate::clock::DriftClock;
+use crate::invariants::{InvariantChecker, NodeObservation, Violation};
+use crate::network::{Endpoint, LossCause, Network, Transit};
+use crate::rng::{Probability, SimRng};
+use crate::scenario::{ms_to_us, Action, ClientOpKind, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
+use crate::trace::{TraceEvent, TraceHash, What};
+use crate::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use raft_core::{
+    ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Op, PersistentState, RaftNode, Ready, Role,
+};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+/// What travels: a Raft RPC between servers, or a client's request or a server's reply.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    Raft(Message),
+    Request { client: ClientId, request: ClientRequest },
+    Reply { client: ClientId, reply: ClientReply },
+}
+
+impl Payload {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::Raft(m) => m.kind(),
+            Payload::Request { .. } => "ClientRequest",
+            Payload::Reply { .. } => "ClientReply",
+        }
+    }
+
+    fn code(&self) -> u64 {
+        match self {
+            Payload::Raft(Message::RequestVote(_)) => 1,
+            Payload::Raft(Message::RequestVoteReply(m)) => 2 + 16 * m.vote_granted as u64,
+            Payload::Raft(Message::AppendEntries(m)) => 3 + 16 * m.entries.len() as u64,
+            Payload::Raft(Message::AppendEntriesReply(m)) => 4 + 16 * m.success as u64,
+            Payload::Request { .. } => 5,
+            Payload::Reply { .. } => 6,
+        }
+    }
+}
+
+/// A message in the network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub sent_us: Micros,
+    pub arrive_us: Micros,
+    pub lost: Option<LossCause>,
+    pub payload: Payload,
+}
+
+#[derive(Clone, Debug)]
+enum EventKind {
+    Arrive(Box<InFlight>),
+    NodeTimer { node: NodeId, token: u64 },
+    Action(usize),
+    Client { client: ClientId, token: u64, wake: ClientWake },
+}
+
+#[derive(Clone, Debug)]
+struct Scheduled {
+    at: Micros,
+    seq: u64,
+    kind: EventKind,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq) first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// Why a node is not running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    Up,
+    Paused,
+    Crashed(CrashMode),
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeSlot {
+    pub id: NodeId,
+    pub raft: Option<RaftNode>,
+    pub status: NodeStatus,
+    /// Stable storage: what survives a crash-recovery.
+    pub disk: PersistentState,
+    pub clock: DriftClock,
+    pub faults: NodeFaults,
+    send_omission: Probability,
+    receive_omission: Probability,
+    rng: SimRng,
+    timer_token: u64,
+    timer_at: Option<Micros>,
+    /// Events that reached the node while it was paused, replayed in order on resume.
+    deferred: Vec<Scheduled>,
+    pub crashes: u32,
+}
+
+#[derive(Clone)]
+pub struct Simulation {
+    scenario: Arc<Scenario>,
+    now: Micros,
+    end: Micros,
+    queue: BinaryHeap<Scheduled>,
+    next_seq: u64,
+    next_message: u64,
+    nodes: Vec<NodeSlot>,
+    network: Network,
+    clients: Vec<ClientState>,
+    client_rng: SimRng,
+    /// Decides send and receive omissions.
+    fault_rng: SimRng,
+    workload_interval: Micros,
+    workload_timeout: Micros,
+    history: Vec<HistoryOp>,
+    script_seq: u64,
+    checker: InvariantChecker,
+    check_invariants: bool,
+    hash: TraceHash,
+    events: u64,
+    record: bool,
+    trace: Vec<TraceEvent>,
+    ready: Ready,
+    transits: Vec<Transit>,
+    /// (role, term) per node after its last event, to record role changes.
+    last_role: Vec<(Role, u64)>,
+    members: Vec<NodeId>,
+}
+
+const STREAM_NETWORK: u64 = 1;
+const STREAM_CLIENTS: u64 = 2;
+const STREAM_FAULTS: u64 = 3;
+const STREAM_NODE: u64 = 100;
+
+impl Simulation {
+    pub fn new(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
+        scenario.validate()?;
+        let scenario = Arc::new(scenario.clone());
+        let seed = scenario.seed;
+        let members = scenario.node_ids();
+        let config = scenario.raft.to_config();
+        let mut nodes = Vec::new();
+        for &id in &members {
+            let mut rng = SimRng::stream(seed, STREAM_NODE + id as u64);
+            let faults = scenario
+                .faults
+                .iter()
+                .rev()
+                .find(|f| f.node == id)
+                .cloned()
+                .unwrap_or(NodeFaults { node: id, ..Default::default() });
+            let clock = DriftClock::new(faults.drift);
+            let raft =
+                RaftNode::new(id, &members, config.clone(), PersistentState::default(), clock.local(0), &mut rng);
+            nodes.push(NodeSlot {
+                id,
+                raft: Some(raft),
+                status: NodeStatus::Up,
+                disk: PersistentState::default(),
+                clock,
+                send_omission: Probability::from_f64(faults.send_omission),
+                receive_omission: Probability::from_f64(faults.receive_omission),
+                faults,
+                rng,
+                timer_token: 0,
+                timer_at: None,
+                deferred: Vec::new(),
+                crashes: 0,
+            });
+        }
+        let network = Network::new(scenario.network.clone(), scenario.nodes, SimRng::stream(seed, STREAM_NETWORK));
+        let mut sim = Simulation {
+            now: 0,
+            end: ms_to_us(scenario.duration_ms),
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            next_message: 0,
+            network,
+            clients: Vec::new(),
+            client_rng: SimRng::stream(seed, STREAM_CLIENTS),
+            fault_rng: SimRng::stream(seed, STREAM_FAULTS),
+            workload_interval: 0,
+            workload_timeout: 0,
+            history: Vec::new(),
+            script_seq: 0,
+            checker: InvariantChecker::new(),
+            check_invariants: true,
+            hash: TraceHash::default(),
+            events: 0,
+            record: false,
+            trace: Vec::new(),
+            ready: Ready::default(),
+            transits: Vec::new(),
+            last_role: vec![(Role::Follower, 0); members.len()],
+            members,
+            nodes,
+            scenario: scenario.clone(),
+        };
+        for (index, timed) in scenario.timeline.iter().enumerate() {
+            sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
+        }
+        if let Some(w) = &scenario.workload {
+            sim.workload_interval = ms_to_us(w.interval_ms).max(1);
+            sim.workload_timeout = ms_to_us(w.timeout_ms).max(1);
+            let start = ms_to_us(w.start_ms);
+            for c in 1..=w.clients as ClientId {
+                let target = sim.client_rng.between(1, scenario.nodes as u64) as NodeId;
+                sim.clients.push(ClientState { next_seq: 1, outstanding: None, target, token: 0 });
+                let jitter = sim.client_rng.below(sim.workload_interval);
+                sim.arm_client(c, start + jitter, ClientWake::Issue);
+            }
+        }
+        for id in sim.members.clone() {
+            sim.observe(id, true);
+            sim.reschedule_timer(id);
+        }
+        Ok(sim)
+    }
+
+    // ----- Accessors -----------------------------------------------------------------------
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+    pub fn end(&self) -> Micros {
+        self.end
+    }
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+    pub fn trace_hash(&self) -> u64 {
+        self.hash.value()
+    }
+    pub fn trace_hash_hex(&self) -> String {
+        self.hash.hex()
+    }
+    pub fn violations(&self) -> &[Violation] {
+        self.checker.violations()
+    }
+    pub fn total_violations(&self) -> u64 {
+        self.checker.total_violations
+    }
+    pub fn nodes(&self) -> &[NodeSlot] {
+        &self.nodes
+    }
+    pub fn node(&self, id: NodeId) -> Option<&NodeSlot> {
+        self.nodes.get((id as usize).wrapping_sub(1))
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn history(&self) -> &[HistoryOp] {
+        &self.history
+    }
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+    /// Record every event (for printing and the UI); off by default, for speed.
+    pub fn set_record_trace(&mut self, on: bool) {
+        self.record = on;
+    }
+    pub fn set_check_invariants(&mut self, on: bool) {
+        self.check_invariants = on;
+    }
+    /// Messages currently in the network, in no particular order.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.queue.iter().filter_map(|s| match &s.kind {
+            EventKind::Arrive(m) => Some(m.as_ref()),
+            _ => None,
+        })
+    }
+    pub fn leader(&self) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .filter_map(|s| s.raft.as_ref().filter(|r| r.role() == Role::Leader).map(|r| (r.current_term(), s.id)))
+            .max()
+            .map(|(_, id)| id)
+    }
+
+    // ----- Running -------------------------------------------------------------------------
+
+    /// Process the next event if it is due no later than the scenario's end. Returns false
+    /// when there is nothing more to do.
+    pub fn step(&mut self) -> bool {
+        self.step_until(self.end)
+    }
+
+    /// Process the next event if it is due no later than `limit`.
+    pub fn step_until(&mut self, limit: Micros) -> bool {
+        loop {
+            let Some(top) = self.queue.peek() else { return false };
+            if top.at > limit.min(self.end) {
+                return false;
+            }
+            let event = self.queue.pop().expect("peeked");
+            self.now = event.at;
+            if self.dispatch(event) {
+                return true;
+            }
+        }
+    }
+
+    /// Run until virtual time `t` (or the end), leaving `now` at `t`.
+    pub fn run_until(&mut self, t: Micros) {
+        while self.step_until(t) {}
+        self.now = self.now.max(t.min(self.end));
+    }
+
+    pub fn run_to_end(&mut self) {
+        self.run_until(self.end);
+    }
+
+    /// Run until the first violation or the end; true if one was found.
+    pub fn run_until_violation(&mut self) -> bool {
+        while self.step() {
+            if self.checker.total_violations > 0 {
+                return true;
+            }
+        }
+        self.now = self.end;
+        self.checker.total_violations > 0
+    }
+
+    fn schedule(&mut self, at: Micros, kind: EventKind) {
+        self.next_seq += 1;
+        self.queue.push(Scheduled { at, seq: self.next_seq, kind });
+    }
+
+    fn log(&mut self, what: impl FnOnce() -> What) {
+        if self.record {
+            self.trace.push(TraceEvent { number: self.events, time_us: self.now, what: what() });
+        }
+    }
+
+    /// Handle one event; false if it turned out to be stale (not counted, not hashed).
+    fn dispatch(&mut self, event: Scheduled) -> bool {
+        // A paused node holds everything addressed to it until it resumes.
+        let target = match &event.kind {
+            EventKind::Arrive(m) if m.lost.is_none() => match m.to {
+                Endpoint::Node(n) => Some(n),
+                _ => None,
+            },
+            EventKind::NodeTimer { node, .. } => Some(*node),
+            _ => None,
+        };
+        if let Some(n) = target {
+            let slot = &mut self.nodes[(n - 1) as usize];
+            if slot.status == NodeStatus::Paused {
+                if let EventKind::NodeTimer { token, .. } = event.kind {
+                    if token != slot.timer_token {
+                        return false;
+                    }
+                    slot.timer_at = None;
+                }
+                slot.deferred.push(event);
+                return false;
+            }
+        }
+        match event.kind {
+            EventKind::Arrive(m) => self.arrive(*m),
+            EventKind::NodeTimer { node, token } => self.node_timer(node, token),
+            EventKind::Action(index) => {
+                self.begin_event(7, index as u64, 0);
+                let timed: TimedAction = self.scenario.timeline[index].clone();
+                self.log(|| What::Action { index, summary: format!("{:?}", timed.action) });
+                self.apply(&timed.action);
+                true
+            }
+            EventKind::Client { client, token, wake } => self.client_wake(client, token, wake),
+        }
+    }
+
+    fn begin_event(&mut self, code: u64, a: u64, b: u64) {
+        self.events += 1;
+        self.hash.event(self.now, code, a, b);
+    }
+
+    // ----- Nodes -------------------------------------------------------------------------
+
+    fn node_timer(&mut self, id: NodeId, token: u64) -> bool {
+        let slot = &mut self.nodes[(id - 1) as usize];
+        if token != slot.timer_token || slot.raft.is_none() {
+            return false;
+        }
+        slot.timer_at = None;
+        let local = slot.clock.local(self.now);
+        let raft = slot.raft.as_ref().expect("checked");
+        if local < raft.next_deadline() {
+            // The deadline moved later since this wake-up was set: sleep again.
+            self.reschedule_timer(id);
+            return false;
+        }
+        let role_before = raft.role();
+        self.begin_event(8, id as u64, 0);
+        self.log(|| What::Timer { node: id, role_before: role_name(role_before) });
+        self.with_node(id, |raft, local, rng| raft.handle_timeout(local, rng));
+        true
+    }
+
+    /// Run `f` on a live node with its local time and randomness, then carry out its effects.
+    fn with_node(&mut self, id: NodeId, f: impl FnOnce(&mut RaftNode, Micros, &mut SimRng)) {
+        let slot = &mut self.nodes[(id - 1) as usize];
+        let local = slot.clock.local(self.now);
+        let Some(raft) = slot.raft.as_mut() else { return };
+        f(raft, local, &mut slot.rng);
+        self.after_step(id, false);
+    }
+
+    fn after_step(&mut self, id: NodeId, restarted: bool) {
+        let mut ready = std::mem::take(&mut self.ready);
+        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(raft) = slot.raft.as_mut() else { return };
+        raft.take_ready(&mut ready);
+        // Stable storage first ("before responding to RPCs").
+        if ready.persist {
+            if ready.hard_state_changed {
+                slot.disk.current_term = raft.current_term();
+                slot.disk.voted_for = raft.voted_for();
+            }
+            if let Some(from) = ready.log_changed_from {
+                slot.disk.log.truncate_from(from);
+                for entry in raft.log().slice_from(from, usize::MAX) {
+                    slot.disk.log.append(entry.clone());
+                }
+            }
+        }
+        if self.check_invariants {
+            let obs = NodeObservation {
+                node: id,
+                role: raft.role(),
+                term: raft.current_term(),
+                log: raft.log().entries(),
+                commit_index: raft.commit_index(),
+                log_changed_from: ready.log_changed_from,
+                applied: &ready.applied,
+                restarted,
+            };
+            self.checker.observe(self.now, self.events, &obs);
+        }
+        let role = (raft.role(), raft.current_term());
+        if self.last_role[(id - 1) as usize] != role {
+            self.last_role[(id - 1) as usize] = role;
+            self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
+        }
+        for envelope in ready.messages.drain(..) {
+            self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
+        }
+        for (client, reply) in ready.replies.drain(..) {
+            self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
+        }
+        self.ready = ready;
+        self.reschedule_timer(id);
+    }
+
+    fn observe(&mut self, id: NodeId, restarted: bool) {
+        self.after_step(id, restarted);
+    }
+
+    /// Keep exactly one live wake-up per node, no later than its deadline. A deadline that
+    /// moved later is found when the earlier wake-up fires, so resetting the election timer on
+    /// every heartbeat costs no queue traffic.
+    fn reschedule_timer(&mut self, id: NodeId) {
+        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(raft) = slot.raft.as_ref() else { return };
+        if slot.status != NodeStatus::Up {
+            return;
+        }
+        let at = slot.clock.global(raft.next_deadline()).max(self.now);
+        if slot.timer_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        slot.timer_token += 1;
+        slot.timer_at = Some(at);
+        let token = slot.timer_token;
+        self.schedule(at, EventKind::NodeTimer { node: id, token });
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
+        self.next_message += 1;
+        let id = self.next_message;
+        let omitted = match from {
+            Endpoint::Node(n) => {
+                let p = self.nodes[(n - 1) as usize].send_omission;
+                !p.is_never() && self.network_rng_chance(p)
+            }
+            _ => false,
+        };
+        let mut transits = std::mem::take(&mut self.transits);
+        if omitted {
+            transits.clear();
+            transits.push(Transit { arrive_at: self.now + 1, lost: Some(LossCause::SendOmission) });
+        } else {
+            self.network.send(self.now, from, to, &mut transits);
+        }
+        let n = transits.len();
+        for (k, t) in transits.iter().enumerate() {
+            let message = InFlight {
+                id: if k == 0 { id } else { self.next_message + k as u64 },
+                from,
+                to,
+                sent_us: self.now,
+                arrive_us: t.arrive_at,
+                lost: t.lost,
+                payload: payload.clone(),
+            };
+            self.schedule(t.arrive_at, EventKind::Arrive(Box::new(message)));
+        }
+        self.next_message += n.saturating_sub(1) as u64;
+        self.transits = transits;
+    }
+
+    fn network_rng_chance(&mut self, p: Probability) -> bool {
+        self.fault_rng.chance(p)
+    }
+
+    fn arrive(&mut self, m: InFlight) -> bool {
+        let code = m.payload.code();
+        let mut cause = m.lost;
+        if cause.is_none() {
+            if let Endpoint::Node(n) = m.to {
+                let slot = &self.nodes[(n - 1) as usize];
+                if slot.raft.is_none() {
+                    cause = Some(LossCause::ReceiverDown);
+                } else if !self.network.connected(m.from, m.to) {
+                    cause = Some(LossCause::Partitioned);
+                } else {
+                    let p = slot.receive_omission;
+                    if !p.is_never() && self.network_rng_chance(p) {
+                        cause = Some(LossCause::ReceiveOmission);
+                    }
+                }
+            }
+        }
+        if let Some(cause) = cause {
+            self.begin_event(9, m.id, code);
+            self.log(|| What::Dropped { message: m.id, from: m.from, to: m.to, kind: m.payload.kind(), cause });
+            return true;
+        }
+        self.begin_event(10, m.id, code);
+        self.log(|| What::Delivered {
+            message: m.id,
+            from: m.from,
+            to: m.to,
+            kind: m.payload.kind(),
+            summary: summarize(&m.payload),
+        });
+        match (m.to, m.payload) {
+            (Endpoint::Node(n), Payload::Raft(message)) => {
+                let Endpoint::Node(from) = m.from else { return true };
+                self.with_node(n, |raft, local, rng| raft.handle_message(local, from, message, rng));
+            }
+            (Endpoint::Node(n), Payload::Request { client, request }) => {
+                self.with_node(n, |raft, local, _| raft.handle_client_request(local, client, request));
+            }
+            (Endpoint::Client(c), Payload::Reply { reply, .. }) => {
+                let Endpoint::Node(from) = m.from else { return true };
+                self.client_reply(c, from, reply);
+            }
+            _ => {}
+        }
+        true
+    }
+
+    // ----- Operator actions ------------------------------------------------------------------
+
+    fn apply(&mut self, action: &Action) {
+        match action {
+            Action::Crash { node, mode } => self.crash(*node, *mode),
+            Action::Restart { node } => self.restart(*node),
+            Action::Pause { node } => {
+                let slot = &mut self.nodes[(*node - 1) as usize];
+                if slot.status == NodeStatus::Up {
+                    slot.status = NodeStatus::Paused;
+                }
+            }
+            Action::Resume { node } => self.resume(*node),
+            Action::Partition { groups } => self.network.partition(groups),
+            Action::Cut { from, to } => self.network.cut(*from, *to),
+            Action::Isolate { node } => self.network.isolate(*node),
+            Action::Heal => self.network.heal(),
+            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => self.network.update(|s| {
+                if let Some(l) = latency_ms {
+                    s.latency_ms = *l;
+                }
+                if let Some(p) = loss {
+                    s.loss = *p;
+                }
+                if let Some(p) = duplicate {
+                    s.duplicate = *p;
+                }
+                if let Some(p) = reorder {
+                    s.reorder = *p;
+                }
+                if let Some(t) = timing {
+                    s.timing = t.clone();
+                }
+            }),
+            Action::SetFaults(faults) => {
+                let now = self.now;
+                let slot = &mut self.nodes[(faults.node - 1) as usize];
+                slot.send_omission = Probability::from_f64(faults.send_omission);
+                slot.receive_omission = Probability::from_f64(faults.receive_omission);
+                slot.clock.set_drift(now, faults.drift);
+                slot.faults = faults.clone();
+                // The node's timers now convert to a different global time.
+                slot.timer_at = None;
+                slot.timer_token += 1;
+                self.reschedule_timer(faults.node);
+            }
+            Action::Timeout { node } => {
+                if self.nodes[(*node - 1) as usize].status == NodeStatus::Up {
+                    self.with_node(*node, |raft, local, rng| raft.force_election_timeout(local, rng));
+                }
+            }
+            Action::Client { node, op, key, value } => {
+                self.script_seq += 1;
+                let op = match op {
+                    ClientOpKind::Put => Op::Put { key: key.clone(), value: value.clone().unwrap_or_default() },
+                    ClientOpKind::Get => Op::Get { key: key.clone() },
+                };
+                let seq = self.script_seq;
+                self.history.push(HistoryOp {
+                    client: SCRIPT_CLIENT,
+                    seq,
+                    op: op.clone(),
+                    invoked_us: self.now,
+                    completed_us: None,
+                    value: None,
+                    redirects: 0,
+                    retries: 0,
+                });
+                let request = ClientRequest { seq, op };
+                self.send(
+                    Endpoint::Client(SCRIPT_CLIENT),
+                    Endpoint::Node(*node),
+                    Payload::Request { client: SCRIPT_CLIENT, request },
+                );
+            }
+        }
+    }
+
+    fn crash(&mut self, id: NodeId, mode: CrashMode) {
+        let slot = &mut self.nodes[(id - 1) as usize];
+        if slot.raft.is_none() {
+            return;
+        }
+        slot.raft = None;
+        slot.status = NodeStatus::Crashed(mode);
+        slot.deferred.clear();
+        slot.timer_token += 1;
+        slot.timer_at = None;
+        slot.crashes += 1;
+        if mode == CrashMode::Amnesia {
+            slot.disk = PersistentState::default();
+        }
+        self.checker.observe_crash(id);
+    }
+
+    fn restart(&mut self, id: NodeId) {
+        let config = self.scenario.raft.to_config();
+        let now = self.now;
+        let slot = &mut self.nodes[(id - 1) as usize];
+        if !matches!(slot.status, NodeStatus::Crashed(CrashMode::Recover | CrashMode::Amnesia)) {
+            return; // running, or crash-stop: stopped for good
+        }
+        let local = slot.clock.local(now);
+        slot.raft = Some(RaftNode::new(id, &self.members, config, slot.disk.clone(), local, &mut slot.rng));
+        slot.status = NodeStatus::Up;
+        self.last_role[(id - 1) as usize] = (Role::Follower, u64::MAX);
+        self.observe(id, true);
+    }
+
+    fn resume(&mut self, id: NodeId) {
+        let slot = &mut self.nodes[(id - 1) as usize];
+        if slot.status != NodeStatus::Paused {
+            return;
+        }
+        slot.status = NodeStatus::Up;
+        let deferred = std::mem::take(&mut slot.deferred);
+        // Everything that piled up is handled now, in the order it arrived.
+        for event in deferred {
+            self.schedule(self.now, event.kind);
+        }
+        self.reschedule_timer(id);
+    }
+
+    // ----- Clients -----------------------------------------------------------------------
+
+    fn arm_client(&mut self, client: ClientId, at: Micros, wake: ClientWake) {
+        let state = &mut self.clients[(client - 1) as usize];
+        state.token += 1;
+        let token = state.token;
+        self.schedule(at, EventKind::Client { client, token, wake });
+    }
+
+    fn client_wake(&mut self, client: ClientId, token: u64, wake: ClientWake) -> bool {
+        let nodes = self.scenario.nodes as u64;
+        let state = &self.clients[(client - 1) as usize];
+        if state.token != token {
+            return false;
+        }
+        match wake {
+            ClientWake::Issue => {
+                let (keys, get_ratio) = self.scenario.workload.as_ref().map_or((1, 0.0), |w| (w.keys, w.get_ratio));
+                let key = format!("k{}", self.client_rng.below(keys as u64));
+                let state = &mut self.clients[(client - 1) as usize];
+                let seq = state.next_seq;
+                state.next_seq += 1;
+                let is_get = self.client_rng.chance(Probability::from_f64(get_ratio));
+                let op = if is_get { Op::Get { key } } else { Op::Put { key, value: format!("{client}.{seq}") } };
+                self.history.push(HistoryOp {
+                    client,
+                    seq,
+                    op: op.clone(),
+                    invoked_us: self.now,
+                    completed_us: None,
+                    value: None,
+                    redirects: 0,
+                    retries: 0,
+                });
+                let history = self.history.len() - 1;
+                self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
+            }
+            ClientWake::Timeout => {
+                let state = &mut self.clients[(client - 1) as usize];
+                let Some(out) = &state.outstanding else { return false };
+                state.target = (state.target % nodes as NodeId) + 1;
+                let (seq, history) = (out.seq, out.history);
+                self.history[history].retries += 1;
+                self.begin_event(11, client, seq);
+                self.log(|| What::ClientTimeout { client, seq });
+                self.client_send(client);
+                return true;
+            }
+            ClientWake::Resend => {}
+        }
+        let Some(out) = &self.clients[(client - 1) as usize].outstanding else { return false };
+        self.begin_event(12, client, out.seq);
+        self.client_send(client);
+        true
+    }
+
+    fn client_send(&mut self, client: ClientId) {
+        let state = &self.clients[(client - 1) as usize];
+        let Some(out) = &state.outstanding else { return };
+        let (target, request) = (state.target, ClientRequest { seq: out.seq, op: out.op.clone() });
+        self.log(|| What::ClientIssued { client, seq: request.seq, node: target, summary: request.op.to_string() });
+        self.send(Endpoint::Client(client), Endpoint::Node(target), Payload::Request { client, request });
+        let at = self.now + self.workload_timeout;
+        self.arm_client(client, at, ClientWake::Timeout);
+    }
+
+    fn client_reply(&mut self, client: ClientId, from: NodeId, reply: ClientReply) {
+        if client == SCRIPT_CLIENT {
+            let seq = reply.seq();
+            if let Some(op) =
+                self.history.iter_mut().find(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none())
+            {
+                match reply {
+                    ClientReply::Ok { value, .. } => {
+                        op.completed_us = Some(self.now);
+                        op.value = value;
+                    }
+                    ClientReply::NotLeader { .. } => op.redirects += 1,
+                }
+            }
+            return;
+        }
+        let nodes = self.scenario.nodes as NodeId;
+        let Some(state) = self.clients.get_mut((client as usize).wrapping_sub(1)) else { return };
+        let Some(out) = &state.outstanding else { return };
+        if out.seq != reply.seq() {
+            return; // an answer to an earlier attempt
+        }
+        let history = out.history;
+        match reply {
+            ClientReply::Ok { value, .. } => {
+                state.outstanding = None;
+                state.target = from;
+                let op = &mut self.history[history];
+                op.completed_us = Some(self.now);
+                op.value = value;
+                let at = self.now + self.workload_interval;
+                self.arm_client(client, at, ClientWake::Issue);
+            }
+            ClientReply::NotLeader { leader_hint, .. } => {
+                state.target = match leader_hint {
+                    Some(leader) if leader != from => leader,
+                    _ => from % nodes + 1,
+                };
+                self.history[history].redirects += 1;
+                // A short pause so that a cluster without a leader is not flooded.
+                let at = self.now + 2_000;
+                self.arm_client(client, at, ClientWake::Resend);
+            }
+        }
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Follower => "follower",
+        Role::Candidate => "candidate",
+        Role::Leader => "leader",
+    }
+}
+
+/// A one-line description of a message's contents, for traces.
+pub fn summarize(payload: &Payload) -> String {
+    match payload {
+        Payload::Raft(Message::RequestVote(m)) => {
+            format!("term={} lastLog=({}, t{})", m.term, m.last_log_index, m.last_log_term)
+        }
+        Payload::Raft(Message::RequestVoteReply(m)) => format!("term={} granted={}", m.term, m.vote_granted),
+        Payload::Raft(Message::AppendEntries(m)) => format!(
+            "term={} prev=({}, t{}) entries={} commit={}",
+            m.term,
+            m.prev_log_index,
+            m.prev_log_term,
+            m.entries.len(),
+            m.leader_commit
+        ),
+        Payload::Raft(Message::AppendEntriesReply(m)) => {
+            format!("term={} success={} index={}", m.term, m.success, m.match_or_rejected_index)
+        }
+        Payload::Request { request, .. } => format!("#{} {}", request.seq, request.op),
+        Payload::Reply { reply, .. } => format!("{reply:?}"),
+    }
+}

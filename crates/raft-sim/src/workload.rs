@@ -1,0 +1,48 @@
+//! Clients: the generated workload and one-off scripted requests, and the history of every
+//! operation's invocation and response.
+use raft_core::{ClientId, Micros, NodeId, Op};
+use serde::Serialize;
+
+/// The client id used for a scenario's one-off `client` actions.
+pub const SCRIPT_CLIENT: ClientId = 0;
+
+/// One client operation from invocation to response.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryOp {
+    pub client: ClientId,
+    pub seq: u64,
+    pub op: Op,
+    pub invoked_us: Micros,
+    /// None while no server has answered (the operation may or may not take effect).
+    pub completed_us: Option<Micros>,
+    /// The value returned (a get's value, a put's previous value).
+    pub value: Option<String>,
+    /// The servers that redirected it ("not the leader").
+    pub redirects: u32,
+    /// How many times it was sent again after a timeout.
+    pub retries: u32,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Outstanding {
+    pub seq: u64,
+    pub op: Op,
+    pub history: usize,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ClientState {
+    pub next_seq: u64,
+    pub outstanding: Option<Outstanding>,
+    pub target: NodeId,
+    /// Invalidates timers armed before the latest one.
+    pub token: u64,
+}
+
+/// Why a client timer was set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClientWake {
+    Issue,
+    Resend,
+    Timeout,
+}

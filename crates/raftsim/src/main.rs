@@ -1,0 +1,303 @@
+//! `raftsim`: the Raft Playground simulator on the command line.
+use clap::{Parser, Subcommand};
+use raft_core::UnsafeRule;
+use raft_sim::bench::{run_bench, BenchConfig};
+use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
+use raft_sim::{builtin, Report, Scenario, Simulation};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Exit code when an invariant is violated.
+const EXIT_VIOLATION: u8 = 3;
+/// Exit code for bad input.
+const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "raftsim",
+    version,
+    about = "Deterministic Raft cluster simulator (the Raft Playground's engine, headless)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (a built-in name or a JSON file) and report the outcome.
+    Run {
+        /// Built-in scenario name (see `raftsim list`) or path to a scenario JSON file.
+        scenario: String,
+        /// Stop at this virtual time instead of the scenario's end.
+        #[arg(long)]
+        until_ms: Option<u64>,
+        /// Print one JSON object instead of a summary.
+        #[arg(long)]
+        json: bool,
+        /// Print every event.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Run randomized scenarios with invariants on; stop at the first violation.
+    Check {
+        /// How many seeds (scenarios) to run.
+        #[arg(long, default_value_t = 1000)]
+        seeds: u64,
+        /// First seed.
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        /// Cluster size for every scenario (default: random, 3 to 7).
+        #[arg(long)]
+        nodes: Option<u32>,
+        /// Break a safety rule in every scenario (repeatable): no-vote-restriction,
+        /// commit-old-terms, no-persist, forget-vote.
+        #[arg(long = "unsafe", value_name = "RULE")]
+        unsafe_rules: Vec<UnsafeRule>,
+        /// Worker threads (results do not depend on it).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Where to write the reproducing scenario of a violation.
+        #[arg(long, default_value = ".")]
+        out_dir: PathBuf,
+    },
+    /// Measure simulated events per second on a fixed workload.
+    Bench {
+        #[command(flatten)]
+        config: BenchArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the built-in scenarios.
+    List,
+    /// Print the trace hash of every built-in scenario (`name hash` per line).
+    Hashes,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    #[arg(long, default_value_t = BenchConfig::default().nodes)]
+    nodes: u32,
+    /// RPC latency range in ms, as MIN,MAX.
+    #[arg(long, value_parser = parse_range, default_value = "1,5")]
+    latency_ms: [f64; 2],
+    /// Election timeout range in ms, as MIN,MAX.
+    #[arg(long, value_parser = parse_range, default_value = "150,300")]
+    election_timeout_ms: [f64; 2],
+    #[arg(long, default_value_t = BenchConfig::default().heartbeat_ms)]
+    heartbeat_ms: f64,
+    /// Pause between a client's response and its next request, in ms.
+    #[arg(long, default_value_t = BenchConfig::default().client_interval_ms)]
+    client_interval_ms: f64,
+    #[arg(long, default_value_t = BenchConfig::default().clients)]
+    clients: u32,
+    /// Simulated seconds.
+    #[arg(long, default_value_t = BenchConfig::default().seconds)]
+    seconds: f64,
+    /// Turn invariant checking off (on by default).
+    #[arg(long)]
+    no_invariants: bool,
+}
+
+fn parse_range(s: &str) -> Result<[f64; 2], String> {
+    let parts: Vec<&str> = s.split(',').collect();
+    let [a, b] = parts.as_slice() else { return Err(format!("expected MIN,MAX, got '{s}'")) };
+    let a: f64 = a.trim().parse().map_err(|_| format!("'{a}' is not a number"))?;
+    let b: f64 = b.trim().parse().map_err(|_| format!("'{b}' is not a number"))?;
+    Ok([a, b])
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run { scenario, until_ms, json, trace } => run(&scenario, until_ms, json, trace),
+        Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir } => {
+            check(seeds, start, nodes, unsafe_rules, threads, &out_dir)
+        }
+        Command::Bench { config, json } => bench(config, json),
+        Command::List => {
+            for s in builtin::list() {
+                println!("{:<18} {} nodes, {} ms\n{:<18} {}\n", s.name, s.nodes, s.duration_ms, "", s.description);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Hashes => {
+            for s in builtin::list() {
+                match raft_sim::run_scenario(&s, None) {
+                    Ok(r) => println!("{} {}", s.name, r.trace_hash),
+                    Err(e) => {
+                        eprintln!("raftsim: built-in scenario {}: {e}", s.name);
+                        return ExitCode::from(EXIT_BAD_INPUT);
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// A built-in name, or a file to read and validate.
+fn load(name_or_path: &str) -> Result<Scenario, String> {
+    if let Some(s) = builtin::by_name(name_or_path) {
+        return Ok(s);
+    }
+    let path = Path::new(name_or_path);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("{name_or_path}: not a built-in scenario and cannot be read: {e}"))?;
+    if meta.len() > raft_sim::scenario::MAX_SCENARIO_BYTES as u64 {
+        return Err(format!(
+            "{name_or_path}: file is {} bytes; the limit is {}",
+            meta.len(),
+            raft_sim::scenario::MAX_SCENARIO_BYTES
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name_or_path}: {e}"))?;
+    Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
+}
+
+fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool) -> ExitCode {
+    let scenario = match load(name) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let mut sim = match Simulation::new(&scenario) {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("raftsim: {name}: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    sim.set_record_trace(trace);
+    match until_ms {
+        Some(ms) => sim.run_until(ms.saturating_mul(1000)),
+        None => sim.run_to_end(),
+    }
+    if trace {
+        for event in sim.trace() {
+            println!("{event}");
+        }
+    }
+    let report = Report::of(&sim);
+    if json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+    } else {
+        print_summary(&report);
+    }
+    if report.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
+fn print_summary(r: &Report) {
+    println!(
+        "scenario {} (seed {}): {} events, ended at {:.1} ms, trace hash {}",
+        r.name, r.seed, r.events, r.end_ms, r.trace_hash
+    );
+    for n in &r.nodes {
+        let log: Vec<String> = n.log.iter().map(|e| format!("{}:{}", e.term, e.command)).collect();
+        println!(
+            "  S{} {:<9} {:<7} term {:<3} commit {:<3} log [{}]",
+            n.id,
+            n.role,
+            n.status,
+            n.term,
+            n.commit_index,
+            log.join(", ")
+        );
+    }
+    if r.violations.is_empty() {
+        println!("no invariant violated");
+    }
+    for v in &r.violations {
+        println!("VIOLATION {} at {:.3} ms (event {}): {}", v.property, v.time_ms, v.event, v.message);
+    }
+}
+
+fn check(
+    seeds: u64,
+    start: u64,
+    nodes: Option<u32>,
+    unsafe_rules: Vec<UnsafeRule>,
+    threads: usize,
+    out_dir: &Path,
+) -> ExitCode {
+    if let Some(n) = nodes {
+        if !(1..=raft_sim::scenario::MAX_NODES).contains(&n) {
+            eprintln!("raftsim: --nodes must be between 1 and {}", raft_sim::scenario::MAX_NODES);
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    }
+    let config = CampaignConfig {
+        first_seed: start,
+        seeds,
+        nodes,
+        unsafe_rules: unsafe_rules.clone(),
+        threads: threads.clamp(1, 64),
+    };
+    let started = Instant::now();
+    let outcome: CampaignOutcome = raft_sim::campaign::run(&config);
+    let secs = started.elapsed().as_secs_f64();
+    let rules = if unsafe_rules.is_empty() {
+        "safe rules".to_string()
+    } else {
+        unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+    };
+    println!(
+        "check ({rules}): {} seeds run, {} events, {} violations found, {:.1} s ({:.0} events/s)",
+        outcome.seeds_run,
+        outcome.events,
+        outcome.failure.is_some() as u32,
+        secs,
+        outcome.events as f64 / secs.max(1e-9)
+    );
+    match outcome.failure {
+        None => ExitCode::SUCCESS,
+        Some(failure) => {
+            let path = out_dir.join(format!("raftsim-failure-{}.json", failure.scenario.seed));
+            println!("seed {}: {} — {}", failure.scenario.seed, failure.violation.property, failure.violation.message);
+            match std::fs::write(&path, failure.scenario.to_json()) {
+                Ok(()) => println!("reproduce with: raftsim run {}", path.display()),
+                Err(e) => eprintln!("raftsim: cannot write {}: {e}", path.display()),
+            }
+            ExitCode::from(EXIT_VIOLATION)
+        }
+    }
+}
+
+fn bench(args: BenchArgs, json: bool) -> ExitCode {
+    let config = BenchConfig {
+        nodes: args.nodes,
+        latency_ms: args.latency_ms,
+        election_timeout_ms: args.election_timeout_ms,
+        heartbeat_ms: args.heartbeat_ms,
+        client_interval_ms: args.client_interval_ms,
+        clients: args.clients,
+        seconds: args.seconds,
+        invariants: !args.no_invariants,
+    };
+    let started = Instant::now();
+    let result = match run_bench(&config, &mut || started.elapsed().as_secs_f64()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("raftsim: bench: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string(&result).unwrap_or_default());
+    } else {
+        println!("{}", result.summary());
+    }
+    if result.violations > 0 {
+        ExitCode::from(EXIT_VIOLATION)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
