@@ -63,6 +63,10 @@ pub struct RaftNode {
     // Volatile state on leaders (reinitialised after election).
     pub(crate) next_index: BTreeMap<NodeId, Index>,
     pub(crate) match_index: BTreeMap<NodeId, Index>,
+    /// Followers whose log is known to match (pipelined replication); the others are probed
+    /// one AppendEntries at a time, so a lagging follower never has a growing pile of
+    /// duplicate requests in flight.
+    pub(crate) replicating: BTreeSet<NodeId>,
     /// Client commands this leader appended and must answer once applied.
     pub(crate) pending: BTreeSet<(ClientId, u64)>,
 
@@ -104,6 +108,7 @@ impl RaftNode {
             votes_denied: BTreeSet::new(),
             next_index: BTreeMap::new(),
             match_index: BTreeMap::new(),
+            replicating: BTreeSet::new(),
             pending: BTreeSet::new(),
             election_timeout: 0,
             election_deadline: 0,
@@ -306,6 +311,7 @@ impl RaftNode {
             // A leader runs no election timer; a deposed one needs a fresh one.
             self.next_index.clear();
             self.match_index.clear();
+            self.replicating.clear();
             self.pending.clear();
             self.reset_election_timer(now, rng);
         }
@@ -317,6 +323,7 @@ impl RaftNode {
         if self.role == Role::Leader {
             self.next_index.clear();
             self.match_index.clear();
+            self.replicating.clear();
             self.pending.clear();
         }
         self.role = Role::Candidate;
@@ -343,6 +350,7 @@ impl RaftNode {
         let peers: Vec<NodeId> = self.peers().collect();
         self.next_index = peers.iter().map(|&p| (p, next)).collect();
         self.match_index = peers.iter().map(|&p| (p, 0)).collect();
+        self.replicating.clear();
         self.pending.clear();
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);

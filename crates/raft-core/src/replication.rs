@@ -20,6 +20,11 @@ impl RaftNode {
         let prev_log_index = next - 1;
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
         let entries = self.log.slice_from(next, self.config.max_entries_per_message).to_vec();
+        if !entries.is_empty() && self.replicating.contains(&peer) {
+            // Pipelining: a follower known to match gets each entry once; a lost message shows
+            // up as a rejected heartbeat and sends it back to probing.
+            self.next_index.insert(peer, next + entries.len() as Index);
+        }
         let request = AppendEntries {
             term: self.current_term,
             leader_id: self.id,
@@ -138,6 +143,7 @@ impl RaftNode {
             if new_match + 1 > next {
                 self.next_index.insert(from, new_match + 1);
             }
+            self.replicating.insert(from);
             self.advance_commit_index();
             if self.next_index[&from] <= self.log.last_index() {
                 self.send_append_entries(from); // more to send
@@ -158,6 +164,7 @@ impl RaftNode {
             _ => next - 1,
         };
         let backtracked = backtracked.min(next - 1).max(matched + 1).max(1);
+        self.replicating.remove(&from);
         self.next_index.insert(from, backtracked);
         self.send_append_entries(from);
     }

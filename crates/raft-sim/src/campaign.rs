@@ -96,40 +96,22 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
         start_ms: 0.0,
     });
 
-    // The timeline: a fault every few hundred milliseconds.
+    // The timeline. Most seeds get a fault every few hundred milliseconds; one in three is a
+    // "storm": leaders crash within milliseconds of taking writes and come back quickly, the
+    // churn under which Figure 8-style histories (and the bugs they expose) arise.
+    let storm = rng.below(3) == 0;
+    if storm {
+        if let Some(w) = s.workload.as_mut() {
+            w.interval_ms = rng.between(2, 20) as f64;
+        }
+    }
     let amnesia = unsafe_rules.contains(&UnsafeRule::NoPersist);
     let mut t = rng.between(100, 800);
     while t < duration {
         let node = rng.between(1, n as u64) as NodeId;
-        let action = match rng.below(12) {
-            0 | 1 => {
-                let mode = match rng.below(10) {
-                    0 => CrashMode::Stop,
-                    1..=3 if amnesia => CrashMode::Amnesia,
-                    _ => CrashMode::Recover,
-                };
-                Action::Crash { node, mode }
-            }
-            2 | 3 => Action::Restart { node },
-            4 => Action::Pause { node },
-            5 => Action::Resume { node },
-            6 => {
-                let mut ids: Vec<NodeId> = (1..=n).collect();
-                // Shuffle, then split at a random point.
-                for i in (1..ids.len()).rev() {
-                    let j = rng.below(i as u64 + 1) as usize;
-                    ids.swap(i, j);
-                }
-                let cut = rng.between(1, n as u64 - 1) as usize;
-                Action::Partition { groups: vec![ids[..cut].to_vec(), ids[cut..].to_vec()] }
-            }
-            7 => Action::Cut { from: node, to: rng.between(1, n as u64) as NodeId },
-            8 | 9 => Action::Heal,
-            10 => Action::Timeout { node },
-            _ => Action::Isolate { node },
-        };
+        let action = if storm { storm_action(&mut rng, node, amnesia) } else { calm_action(&mut rng, node, n, amnesia) };
         s = s.at(t as f64, action);
-        t += rng.between(100, 1_200);
+        t += if storm { rng.between(5, 300) } else { rng.between(100, 1_200) };
     }
     // Bring everyone back near the end so the run also exercises recovery.
     let end = duration.saturating_sub(2_000) as f64;
@@ -138,6 +120,47 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
         s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
     }
     s
+}
+
+fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {
+    match rng.below(10) {
+        0 => CrashMode::Stop,
+        1..=3 if amnesia => CrashMode::Amnesia,
+        _ => CrashMode::Recover,
+    }
+}
+
+fn storm_action(rng: &mut SimRng, node: NodeId, amnesia: bool) -> Action {
+    match rng.below(10) {
+        0..=2 => Action::CrashLeader { mode: if amnesia && rng.below(3) == 0 { CrashMode::Amnesia } else { CrashMode::Recover } },
+        3..=6 => Action::Restart { node },
+        7 | 8 => Action::Timeout { node },
+        _ => Action::Heal,
+    }
+}
+
+fn calm_action(rng: &mut SimRng, node: NodeId, n: u32, amnesia: bool) -> Action {
+    match rng.below(13) {
+        0 | 1 => Action::Crash { node, mode: crash_mode(rng, amnesia) },
+        2 | 3 => Action::Restart { node },
+        4 => Action::Pause { node },
+        5 => Action::Resume { node },
+        6 => {
+            let mut ids: Vec<NodeId> = (1..=n).collect();
+            // Shuffle, then split at a random point.
+            for i in (1..ids.len()).rev() {
+                let j = rng.below(i as u64 + 1) as usize;
+                ids.swap(i, j);
+            }
+            let cut = rng.between(1, n as u64 - 1) as usize;
+            Action::Partition { groups: vec![ids[..cut].to_vec(), ids[cut..].to_vec()] }
+        }
+        7 => Action::Cut { from: node, to: rng.between(1, n as u64) as NodeId },
+        8 | 9 => Action::Heal,
+        10 => Action::Timeout { node },
+        11 => Action::CrashLeader { mode: crash_mode(rng, amnesia) },
+        _ => Action::Isolate { node },
+    }
 }
 
 /// Run one seed; Some(violation) if an invariant broke.

@@ -239,6 +239,11 @@ pub enum Action {
         #[serde(default)]
         mode: CrashMode,
     },
+    /// Crash whichever node leads (the one with the highest term) at that moment, if any.
+    CrashLeader {
+        #[serde(default)]
+        mode: CrashMode,
+    },
     Restart {
         node: NodeId,
     },
@@ -299,6 +304,7 @@ impl Action {
     pub fn kind(&self) -> &'static str {
         match self {
             Action::Crash { .. } => "crash",
+            Action::CrashLeader { .. } => "crash_leader",
             Action::Restart { .. } => "restart",
             Action::Pause { .. } => "pause",
             Action::Resume { .. } => "resume",
@@ -517,7 +523,7 @@ impl Scenario {
                 }
                 Ok(())
             }
-            Action::Heal => Ok(()),
+            Action::Heal | Action::CrashLeader { .. } => Ok(()),
             Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
                 if let Some(l) = latency_ms {
                     check_range_ms(&format!("{f}.latency_ms"), *l, 0.0, MAX_LATENCY_MS)?;

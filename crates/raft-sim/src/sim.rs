@@ -590,6 +590,11 @@ impl Simulation {
     fn apply(&mut self, action: &Action) {
         match action {
             Action::Crash { node, mode } => self.crash(*node, *mode),
+            Action::CrashLeader { mode } => {
+                if let Some(leader) = self.leader() {
+                    self.crash(leader, *mode);
+                }
+            }
             Action::Restart { node } => self.restart(*node),
             Action::Pause { node } => {
                 let slot = &mut self.nodes[(*node - 1) as usize];
