@@ -8,9 +8,11 @@ use crate::Entropy;
 impl RaftNode {
     /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
     pub(crate) fn broadcast_append_entries(&mut self) {
-        let peers: Vec<NodeId> = self.peers().collect();
-        for peer in peers {
-            self.send_append_entries(peer);
+        for k in 0..self.members.len() {
+            let peer = self.members[k];
+            if peer != self.id {
+                self.send_append_entries(peer);
+            }
         }
     }
 

@@ -111,7 +111,8 @@ struct Committed {
 
 #[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
-    shadows: BTreeMap<NodeId, Shadow>,
+    /// Indexed by node id - 1.
+    shadows: Vec<Shadow>,
     leaders: BTreeMap<Term, NodeId>,
     /// (index, term) → (prefix fingerprint, first node seen holding it).
     prefixes: BTreeMap<(Index, Term), (u64, NodeId)>,
@@ -172,7 +173,7 @@ impl InvariantChecker {
 
     /// A node crashed: it leads nothing any more.
     pub fn observe_crash(&mut self, node: NodeId) {
-        if let Some(s) = self.shadows.get_mut(&node) {
+        if let Some(s) = self.shadows.get_mut((node as usize).wrapping_sub(1)) {
             s.leading = None;
         }
     }
@@ -180,7 +181,11 @@ impl InvariantChecker {
     /// Check everything the event may have changed at `obs.node`.
     pub fn observe(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>) {
         let id = obs.node;
-        let mut shadow = self.shadows.remove(&id).unwrap_or_default();
+        let slot = (id as usize).saturating_sub(1);
+        if self.shadows.len() <= slot {
+            self.shadows.resize_with(slot + 1, Shadow::default);
+        }
+        let mut shadow = std::mem::take(&mut self.shadows[slot]);
 
         // Monotonic term (persistent state: it must survive restarts).
         if shadow.seen && obs.term < shadow.term {
@@ -347,7 +352,7 @@ impl InvariantChecker {
         }
         shadow.leading = leads_now;
         shadow.seen = true;
-        self.shadows.insert(id, shadow);
+        self.shadows[slot] = shadow;
     }
 
     /// Entries committed in terms before `term` form a prefix; the new leader must hold it.
@@ -378,8 +383,9 @@ impl InvariantChecker {
         let offenders: Vec<(NodeId, Term)> = self
             .shadows
             .iter()
-            .filter_map(|(&n, s)| match s.leading {
-                Some(t) if t > term && s.chain.get((index - 1) as usize) != Some(&c.chain) => Some((n, t)),
+            .enumerate()
+            .filter_map(|(k, s)| match s.leading {
+                Some(t) if t > term && s.chain.get((index - 1) as usize) != Some(&c.chain) => Some((k as NodeId + 1, t)),
                 _ => None,
             })
             .collect();

@@ -57,8 +57,11 @@ pub struct Network {
     /// Partition group per node (all equal: no partition).
     group: Vec<u32>,
     cuts: BTreeSet<(NodeId, NodeId)>,
-    /// Latest arrival scheduled per directed link, to keep links FIFO unless reordered.
-    last_arrival: BTreeMap<(Endpoint, Endpoint), Micros>,
+    /// Latest arrival scheduled per directed node-to-node link ([(from-1) * nodes + (to-1)]),
+    /// to keep links FIFO unless reordered.
+    last_arrival: Vec<Micros>,
+    /// The same for links to and from clients.
+    last_arrival_clients: BTreeMap<(Endpoint, Endpoint), Micros>,
     rng: SimRng,
 }
 
@@ -79,7 +82,8 @@ impl Network {
             },
             group: vec![0; nodes as usize],
             cuts: BTreeSet::new(),
-            last_arrival: BTreeMap::new(),
+            last_arrival: vec![0; (nodes * nodes) as usize],
+            last_arrival_clients: BTreeMap::new(),
             rng,
         };
         network.rebuild_links();
@@ -231,7 +235,10 @@ impl Network {
             }
             let mut arrive_at = now + delay.max(1);
             if !reordered {
-                let last = self.last_arrival.entry((from, to)).or_insert(0);
+                let last = match (from, to) {
+                    (Endpoint::Node(a), Endpoint::Node(b)) => &mut self.last_arrival[((a - 1) * self.nodes + (b - 1)) as usize],
+                    _ => self.last_arrival_clients.entry((from, to)).or_insert(0),
+                };
                 arrive_at = arrive_at.max(*last);
                 *last = arrive_at;
             }

@@ -517,7 +517,11 @@ impl Simulation {
             self.network.send(self.now, from, to, &mut transits);
         }
         let n = transits.len();
+        let mut payload = Some(payload);
         for (k, t) in transits.iter().enumerate() {
+            // The last copy takes the payload; only a duplicate pays for a clone.
+            let payload = if k + 1 == n { payload.take() } else { payload.clone() };
+            let Some(payload) = payload else { break };
             let message = InFlight {
                 id: if k == 0 { id } else { self.next_message + k as u64 },
                 from,
@@ -525,7 +529,7 @@ impl Simulation {
                 sent_us: self.now,
                 arrive_us: t.arrive_at,
                 lost: t.lost,
-                payload: payload.clone(),
+                payload,
             };
             self.schedule(t.arrive_at, EventKind::Arrive(Box::new(message)));
         }
