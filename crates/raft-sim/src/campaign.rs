@@ -30,6 +30,8 @@ pub struct CampaignOutcome {
     pub events: u64,
     /// The violation of the lowest failing seed, if any.
     pub failure: Option<Failure>,
+    /// The lowest seed that exceeded the event budget, if any.
+    pub runaway: Option<Scenario>,
 }
 
 /// Generate the scenario for one seed.
@@ -109,7 +111,8 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
     let mut t = rng.between(100, 800);
     while t < duration {
         let node = rng.between(1, n as u64) as NodeId;
-        let action = if storm { storm_action(&mut rng, node, amnesia) } else { calm_action(&mut rng, node, n, amnesia) };
+        let action =
+            if storm { storm_action(&mut rng, node, amnesia) } else { calm_action(&mut rng, node, n, amnesia) };
         s = s.at(t as f64, action);
         t += if storm { rng.between(5, 300) } else { rng.between(100, 1_200) };
     }
@@ -132,7 +135,9 @@ fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {
 
 fn storm_action(rng: &mut SimRng, node: NodeId, amnesia: bool) -> Action {
     match rng.below(10) {
-        0..=2 => Action::CrashLeader { mode: if amnesia && rng.below(3) == 0 { CrashMode::Amnesia } else { CrashMode::Recover } },
+        0..=2 => Action::CrashLeader {
+            mode: if amnesia && rng.below(3) == 0 { CrashMode::Amnesia } else { CrashMode::Recover },
+        },
         3..=6 => Action::Restart { node },
         7 | 8 => Action::Timeout { node },
         _ => Action::Heal,
@@ -163,17 +168,41 @@ fn calm_action(rng: &mut SimRng, node: NodeId, n: u32, amnesia: bool) -> Action 
     }
 }
 
-/// Run one seed; Some(violation) if an invariant broke.
-pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> (u64, Option<Failure>) {
+/// A seed that generates more events than this is stopped and reported: with the flow control
+/// of the core, a 15 s scenario takes well under a million events, so this means a message storm.
+pub const EVENT_BUDGET: u64 = 20_000_000;
+
+/// What one seed found.
+#[derive(Clone, Debug)]
+pub enum SeedResult {
+    Passed {
+        events: u64,
+    },
+    Violated(Box<Failure>),
+    /// Exceeded [`EVENT_BUDGET`] before its end.
+    Runaway {
+        scenario: Box<Scenario>,
+        events: u64,
+    },
+}
+
+/// Run one seed with invariants on.
+pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
     let scenario = generate(seed, nodes, unsafe_rules);
-    let Ok(mut sim) = Simulation::new(&scenario) else {
-        return (0, None); // generated scenarios are valid; a bug here must not hide as a pass
+    let mut sim = match Simulation::new(&scenario) {
+        Ok(sim) => sim,
+        // Generated scenarios are valid (a test checks it); if one is not, say so loudly.
+        Err(e) => panic!("campaign generated an invalid scenario for seed {seed}: {e}"),
     };
-    if sim.run_until_violation() {
-        let violation = sim.violations()[0].clone();
-        return (sim.events(), Some(Failure { scenario, violation }));
+    while sim.step() {
+        if let Some(violation) = sim.violations().first() {
+            return SeedResult::Violated(Box::new(Failure { scenario, violation: violation.clone() }));
+        }
+        if sim.events() > EVENT_BUDGET {
+            return SeedResult::Runaway { scenario: Box::new(scenario), events: sim.events() };
+        }
     }
-    (sim.events(), None)
+    SeedResult::Passed { events: sim.events() }
 }
 
 /// Run a campaign over `threads` workers. Seeds are handed out in order; the reported failure
@@ -193,14 +222,24 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 if seed >= end {
                     return;
                 }
-                let (events, failure) = run_seed(seed, config.nodes, &config.unsafe_rules);
+                let outcome = run_seed(seed, config.nodes, &config.unsafe_rules);
                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                 r.seeds_run += 1;
-                r.events += events;
-                if let Some(f) = failure {
-                    stop.store(true, Ordering::Relaxed);
-                    if r.failure.as_ref().is_none_or(|old| f.scenario.seed < old.scenario.seed) {
-                        r.failure = Some(f);
+                match outcome {
+                    SeedResult::Passed { events } => r.events += events,
+                    SeedResult::Violated(f) => {
+                        r.events += f.violation.event;
+                        stop.store(true, Ordering::Relaxed);
+                        if r.failure.as_ref().is_none_or(|old| f.scenario.seed < old.scenario.seed) {
+                            r.failure = Some(*f);
+                        }
+                    }
+                    SeedResult::Runaway { scenario, events } => {
+                        r.events += events;
+                        stop.store(true, Ordering::Relaxed);
+                        if r.runaway.as_ref().is_none_or(|old| scenario.seed < old.seed) {
+                            r.runaway = Some(*scenario);
+                        }
                     }
                 }
             });

@@ -385,7 +385,9 @@ impl InvariantChecker {
             .iter()
             .enumerate()
             .filter_map(|(k, s)| match s.leading {
-                Some(t) if t > term && s.chain.get((index - 1) as usize) != Some(&c.chain) => Some((k as NodeId + 1, t)),
+                Some(t) if t > term && s.chain.get((index - 1) as usize) != Some(&c.chain) => {
+                    Some((k as NodeId + 1, t))
+                }
                 _ => None,
             })
             .collect();

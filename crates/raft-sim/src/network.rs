@@ -236,7 +236,9 @@ impl Network {
             let mut arrive_at = now + delay.max(1);
             if !reordered {
                 let last = match (from, to) {
-                    (Endpoint::Node(a), Endpoint::Node(b)) => &mut self.last_arrival[((a - 1) * self.nodes + (b - 1)) as usize],
+                    (Endpoint::Node(a), Endpoint::Node(b)) => {
+                        &mut self.last_arrival[((a - 1) * self.nodes + (b - 1)) as usize]
+                    }
                     _ => self.last_arrival_clients.entry((from, to)).or_insert(0),
                 };
                 arrive_at = arrive_at.max(*last);

@@ -58,7 +58,7 @@ pub struct InFlight {
 
 #[derive(Clone, Debug)]
 enum EventKind {
-    Arrive(Box<InFlight>),
+    Arrive(InFlight),
     NodeTimer { node: NodeId, token: u64 },
     Action(usize),
     Client { client: ClientId, token: u64, wake: ClientWake },
@@ -289,7 +289,7 @@ impl Simulation {
     /// Messages currently in the network, in no particular order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.queue.iter().filter_map(|s| match &s.kind {
-            EventKind::Arrive(m) => Some(m.as_ref()),
+            EventKind::Arrive(m) => Some(m),
             _ => None,
         })
     }
@@ -381,7 +381,7 @@ impl Simulation {
             }
         }
         match event.kind {
-            EventKind::Arrive(m) => self.arrive(*m),
+            EventKind::Arrive(m) => self.arrive(m),
             EventKind::NodeTimer { node, token } => self.node_timer(node, token),
             EventKind::Action(index) => {
                 self.begin_event(7, index as u64, 0);
@@ -531,7 +531,7 @@ impl Simulation {
                 lost: t.lost,
                 payload,
             };
-            self.schedule(t.arrive_at, EventKind::Arrive(Box::new(message)));
+            self.schedule(t.arrive_at, EventKind::Arrive(message));
         }
         self.next_message += n.saturating_sub(1) as u64;
         self.transits = transits;

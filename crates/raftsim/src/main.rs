@@ -201,7 +201,13 @@ fn print_summary(r: &Report) {
         r.name, r.seed, r.events, r.end_ms, r.trace_hash
     );
     for n in &r.nodes {
-        let log: Vec<String> = n.log.iter().map(|e| format!("{}:{}", e.term, e.command)).collect();
+        // Long logs: the last entries tell the story; `--json` has them all.
+        const SHOWN: usize = 8;
+        let skipped = n.log.len().saturating_sub(SHOWN);
+        let mut log: Vec<String> = n.log[skipped..].iter().map(|e| format!("{}:{}", e.term, e.command)).collect();
+        if skipped > 0 {
+            log.insert(0, format!("…{skipped} more"));
+        }
         println!(
             "  S{} {:<9} {:<7} term {:<3} commit {:<3} log [{}]",
             n.id,
@@ -257,17 +263,33 @@ fn check(
         secs,
         outcome.events as f64 / secs.max(1e-9)
     );
+    if let Some(scenario) = &outcome.runaway {
+        let path = out_dir.join(format!("raftsim-runaway-{}.json", scenario.seed));
+        println!(
+            "seed {}: exceeded the budget of {} events before its end (a message storm or livelock)",
+            scenario.seed,
+            raft_sim::campaign::EVENT_BUDGET
+        );
+        write_scenario(&path, scenario);
+        if outcome.failure.is_none() {
+            return ExitCode::FAILURE;
+        }
+    }
     match outcome.failure {
         None => ExitCode::SUCCESS,
         Some(failure) => {
             let path = out_dir.join(format!("raftsim-failure-{}.json", failure.scenario.seed));
             println!("seed {}: {} — {}", failure.scenario.seed, failure.violation.property, failure.violation.message);
-            match std::fs::write(&path, failure.scenario.to_json()) {
-                Ok(()) => println!("reproduce with: raftsim run {}", path.display()),
-                Err(e) => eprintln!("raftsim: cannot write {}: {e}", path.display()),
-            }
+            write_scenario(&path, &failure.scenario);
             ExitCode::from(EXIT_VIOLATION)
         }
+    }
+}
+
+fn write_scenario(path: &Path, scenario: &Scenario) {
+    match std::fs::write(path, scenario.to_json()) {
+        Ok(()) => println!("reproduce with: raftsim run {}", path.display()),
+        Err(e) => eprintln!("raftsim: cannot write {}: {e}", path.display()),
     }
 }
 
