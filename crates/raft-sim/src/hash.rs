@@ -65,5 +65,5 @@ mod tests {
         assert_eq!(StableHash::new().str("raft").finish(), PINNED_RAFT);
     }
 
-    const PINNED_RAFT: u64 = 0;
+    const PINNED_RAFT: u64 = 3129985107510406324;
 }

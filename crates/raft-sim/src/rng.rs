@@ -123,8 +123,15 @@ mod tests {
         assert_eq!(stream.next_u64(), PINNED_STREAM_42_7);
     }
 
-    const PINNED_SEED_42: [u64; 6] = [0, 0, 0, 0, 0, 0];
-    const PINNED_STREAM_42_7: u64 = 0;
+    const PINNED_SEED_42: [u64; 6] = [
+        1546998764402558742,
+        6990951692964543102,
+        12544586762248559009,
+        17057574109182124193,
+        18295552978065317476,
+        14199186830065750584,
+    ];
+    const PINNED_STREAM_42_7: u64 = 4867893515421024184;
 
     #[test]
     fn below_and_between_stay_in_range() {
