@@ -133,6 +133,16 @@ mod tests {
     ];
     const PINNED_STREAM_42_7: u64 = 4867893515421024184;
 
+    /// Our generators are the published algorithms: SplitMix64's first output for state 0 and
+    /// xoshiro256**'s first output for state [1, 2, 3, 4] are the reference values.
+    #[test]
+    fn matches_the_reference_algorithms() {
+        let mut state = 0;
+        assert_eq!(splitmix64(&mut state), 0xE220_A839_7B1D_CDAF);
+        let mut rng = SimRng { s: [1, 2, 3, 4] };
+        assert_eq!(rng.next_u64(), 11520);
+    }
+
     #[test]
     fn below_and_between_stay_in_range() {
         let mut rng = SimRng::new(1);
