@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Install what is missing, then run every test: Rust unit and property tests, the randomized
+# check campaigns, wasm tests in headless Chromium, the page build and browser end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "Rust unit and property tests"
+cargo test --workspace --exclude playground
+
+step "raftsim (release)"
+cargo build --release -p raftsim
+RAFTSIM="$PWD/target/release/raftsim"
+
+run_campaigns() {
+  local out; out="$(mktemp -d)"
+  step "check campaign: safe rules, 20000 seeds (must find nothing)"
+  "$RAFTSIM" check --seeds 20000 --out-dir "$out"
+  for rule in no-vote-restriction commit-old-terms no-persist forget-vote; do
+    step "check campaign: --unsafe $rule (must find a violation within 20000 seeds)"
+    set +e
+    "$RAFTSIM" check --seeds 20000 --unsafe "$rule" --out-dir "$out"
+    code=$?
+    set -e
+    if [ "$code" -ne 3 ]; then
+      echo "expected a violation (exit 3) with --unsafe $rule, got exit $code" >&2
+      return 1
+    fi
+    # The scenario it wrote must reproduce the violation.
+    set +e
+    "$RAFTSIM" run "$out"/raftsim-failure-*.json > /dev/null
+    code=$?
+    set -e
+    [ "$code" -eq 3 ] || { echo "the reproducing scenario for $rule did not reproduce (exit $code)" >&2; return 1; }
+    rm -f "$out"/raftsim-failure-*.json
+  done
+  step "benchmark"
+  "$RAFTSIM" bench
+}
+run_campaigns
+
+step "wasm tests in headless Chromium (native vs wasm trace hashes)"
+RAFTSIM_NATIVE_HASHES="$("$RAFTSIM" hashes)"
+RAFTSIM_NATIVE_BENCH_HASH="$("$RAFTSIM" bench --seconds 5 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["trace_hash"])')"
+export RAFTSIM_NATIVE_HASHES RAFTSIM_NATIVE_BENCH_HASH
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test -p raft-sim --target wasm32-unknown-unknown --test wasm_determinism
+
+step "page build (trunk, release)"
+trunk build --release
+wasm="$(ls dist/*.wasm)"
+echo "wasm: $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"
+
+step "browser end-to-end tests (Playwright + Debian Chromium)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist > /dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/')" 2>/dev/null && break
+  sleep 0.1
+done
+export PLAYGROUND_URL="http://127.0.0.1:$PORT/"
+export RAFTSIM
+(cd web && node --test e2e/)
+
+step "all tests passed"
