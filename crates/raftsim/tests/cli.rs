@@ -1,0 +1,115 @@
+//! The `raftsim` binary's contract: exit codes, JSON fields, error messages naming the file,
+//! field and problem.
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn raftsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raftsim")).args(args).output().expect("raftsim runs")
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+#[test]
+fn run_json_has_the_documented_fields_and_exit_0() {
+    let out = raftsim(&["run", "crash-example", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["trace_hash"].as_str().unwrap().len(), 16);
+    assert!(v["events"].as_u64().unwrap() > 0);
+    assert_eq!(v["end_ms"].as_f64().unwrap(), 3000.0);
+    assert_eq!(v["violations"].as_array().unwrap().len(), 0);
+    let nodes = v["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 5);
+    for key in ["id", "role", "term", "commit_index", "alive", "log"] {
+        assert!(nodes[0].get(key).is_some(), "node field {key}");
+    }
+    let s4_log = nodes[3]["log"].as_array().unwrap();
+    assert_eq!(s4_log[0]["term"], 1);
+    assert_eq!(s4_log[0]["command"], "o1=1");
+    assert_eq!(s4_log[1]["term"], 2);
+}
+
+#[test]
+fn a_violation_exits_3() {
+    let out = raftsim(&["run", "figure-8-unsafe", "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!json(&out)["violations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn until_ms_stops_early() {
+    let v = json(&raftsim(&["run", "steady-load", "--json", "--until-ms", "1000"]));
+    assert_eq!(v["end_ms"].as_f64().unwrap(), 1000.0);
+}
+
+#[test]
+fn bad_input_exits_2_naming_file_field_and_problem() {
+    let path = temp_file("bad-loss.json", r#"{"name": "x", "nodes": 3, "network": {"loss": 1.5}}"#);
+    let out = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad-loss.json"), "{err}");
+    assert!(err.contains("network.loss"), "{err}");
+    assert!(err.contains("between 0 and 1"), "{err}");
+
+    let typo =
+        temp_file("typo.json", r#"{"name": "x", "nodes": 3, "timeline": [{"at_ms": 1, "action": "crash", "nod": 1}]}"#);
+    let err = String::from_utf8_lossy(&raftsim(&["run", typo.to_str().unwrap()]).stderr).to_string();
+    assert!(err.contains("typo.json") && err.contains("timeline[0]") && err.contains("nod"), "{err}");
+
+    let missing = raftsim(&["run", "/nonexistent/scenario.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+
+    let garbage = temp_file("garbage.json", "{\"name\": ");
+    assert_eq!(raftsim(&["run", garbage.to_str().unwrap()]).status.code(), Some(2));
+}
+
+#[test]
+fn list_and_hashes_cover_every_builtin() {
+    let list = String::from_utf8(raftsim(&["list"]).stdout).unwrap();
+    let hashes = String::from_utf8(raftsim(&["hashes"]).stdout).unwrap();
+    for name in ["first-election", "split-vote", "crash-example", "minority-leader", "figure-8", "figure-8-unsafe"] {
+        assert!(list.contains(name), "{name} listed");
+        assert!(hashes.lines().any(|l| l.starts_with(&format!("{name} "))), "{name} hashed");
+    }
+}
+
+#[test]
+fn check_writes_a_reproducing_scenario_on_violation() {
+    let dir = std::env::temp_dir().join(format!("raftsim-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = raftsim(&["check", "--seeds", "50", "--unsafe", "forget-vote", "--out-dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("raftsim-failure-"));
+    let file = file.expect("a failure scenario was written").path();
+    assert_eq!(raftsim(&["run", file.to_str().unwrap()]).status.code(), Some(3), "the file reproduces the violation");
+
+    let safe = raftsim(&["check", "--seeds", "20"]);
+    assert_eq!(safe.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&safe.stdout).contains("20 seeds run"));
+}
+
+#[test]
+fn bench_reports_rates_and_accepts_workload_flags() {
+    let out = raftsim(&["bench", "--seconds", "2", "--nodes", "3", "--latency-ms", "2,4", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert!(v["events_per_second"].as_f64().unwrap() > 0.0);
+    assert!(v["sim_seconds_per_wall_second"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["config"]["nodes"], 3);
+    assert_eq!(raftsim(&["bench", "--nodes", "0"]).status.code(), Some(2));
+    assert_eq!(raftsim(&["bench", "--latency-ms", "nope"]).status.code(), Some(2));
+}
