@@ -8,6 +8,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Print a line; if stdout is gone (`raftsim list | head`), stop quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 /// Exit code when an invariant is violated.
 const EXIT_VIOLATION: u8 = 3;
 /// Exit code for bad input.
@@ -119,14 +129,14 @@ fn main() -> ExitCode {
         Command::Bench { config, json } => bench(config, json),
         Command::List => {
             for s in builtin::list() {
-                println!("{:<18} {} nodes, {} ms\n{:<18} {}\n", s.name, s.nodes, s.duration_ms, "", s.description);
+                say!("{:<18} {} nodes, {} ms\n{:<18} {}\n", s.name, s.nodes, s.duration_ms, "", s.description);
             }
             ExitCode::SUCCESS
         }
         Command::Hashes => {
             for s in builtin::list() {
                 match raft_sim::run_scenario(&s, None) {
-                    Ok(r) => println!("{} {}", s.name, r.trace_hash),
+                    Ok(r) => say!("{} {}", s.name, r.trace_hash),
                     Err(e) => {
                         eprintln!("raftsim: built-in scenario {}: {e}", s.name);
                         return ExitCode::from(EXIT_BAD_INPUT);
@@ -179,12 +189,12 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool) -> ExitCode {
     }
     if trace {
         for event in sim.trace() {
-            println!("{event}");
+            say!("{event}");
         }
     }
     let report = Report::of(&sim);
     if json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+        say!("{}", serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
     } else {
         print_summary(&report);
     }
@@ -196,9 +206,13 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool) -> ExitCode {
 }
 
 fn print_summary(r: &Report) {
-    println!(
+    say!(
         "scenario {} (seed {}): {} events, ended at {:.1} ms, trace hash {}",
-        r.name, r.seed, r.events, r.end_ms, r.trace_hash
+        r.name,
+        r.seed,
+        r.events,
+        r.end_ms,
+        r.trace_hash
     );
     for n in &r.nodes {
         // Long logs: the last entries tell the story; `--json` has them all.
@@ -208,7 +222,7 @@ fn print_summary(r: &Report) {
         if skipped > 0 {
             log.insert(0, format!("…{skipped} more"));
         }
-        println!(
+        say!(
             "  S{} {:<9} {:<7} term {:<3} commit {:<3} log [{}]",
             n.id,
             n.role,
@@ -219,10 +233,10 @@ fn print_summary(r: &Report) {
         );
     }
     if r.violations.is_empty() {
-        println!("no invariant violated");
+        say!("no invariant violated");
     }
     for v in &r.violations {
-        println!("VIOLATION {} at {:.3} ms (event {}): {}", v.property, v.time_ms, v.event, v.message);
+        say!("VIOLATION {} at {:.3} ms (event {}): {}", v.property, v.time_ms, v.event, v.message);
     }
 }
 
@@ -255,7 +269,7 @@ fn check(
     } else {
         unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     };
-    println!(
+    say!(
         "check ({rules}): {} seeds run, {} events, {} violations found, {:.1} s ({:.0} events/s)",
         outcome.seeds_run,
         outcome.events,
@@ -265,7 +279,7 @@ fn check(
     );
     if let Some(scenario) = &outcome.runaway {
         let path = out_dir.join(format!("raftsim-runaway-{}.json", scenario.seed));
-        println!(
+        say!(
             "seed {}: exceeded the budget of {} events before its end (a message storm or livelock)",
             scenario.seed,
             raft_sim::campaign::EVENT_BUDGET
@@ -279,7 +293,7 @@ fn check(
         None => ExitCode::SUCCESS,
         Some(failure) => {
             let path = out_dir.join(format!("raftsim-failure-{}.json", failure.scenario.seed));
-            println!("seed {}: {} — {}", failure.scenario.seed, failure.violation.property, failure.violation.message);
+            say!("seed {}: {} — {}", failure.scenario.seed, failure.violation.property, failure.violation.message);
             write_scenario(&path, &failure.scenario);
             ExitCode::from(EXIT_VIOLATION)
         }
@@ -288,7 +302,7 @@ fn check(
 
 fn write_scenario(path: &Path, scenario: &Scenario) {
     match std::fs::write(path, scenario.to_json()) {
-        Ok(()) => println!("reproduce with: raftsim run {}", path.display()),
+        Ok(()) => say!("reproduce with: raftsim run {}", path.display()),
         Err(e) => eprintln!("raftsim: cannot write {}: {e}", path.display()),
     }
 }
@@ -313,9 +327,9 @@ fn bench(args: BenchArgs, json: bool) -> ExitCode {
         }
     };
     if json {
-        println!("{}", serde_json::to_string(&result).unwrap_or_default());
+        say!("{}", serde_json::to_string(&result).unwrap_or_default());
     } else {
-        println!("{}", result.summary());
+        say!("{}", result.summary());
     }
     if result.violations > 0 {
         ExitCode::from(EXIT_VIOLATION)
