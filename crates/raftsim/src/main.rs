@@ -49,6 +49,10 @@ enum Command {
         /// Print every event.
         #[arg(long)]
         trace: bool,
+        /// Stop after this many events even if the scenario has not ended (absurd settings
+        /// cannot hang the command).
+        #[arg(long, default_value_t = 200_000_000)]
+        max_events: u64,
     },
     /// Run randomized scenarios with invariants on; stop at the first violation.
     Check {
@@ -122,7 +126,9 @@ fn parse_range(s: &str) -> Result<[f64; 2], String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { scenario, until_ms, json, trace } => run(&scenario, until_ms, json, trace),
+        Command::Run { scenario, until_ms, json, trace, max_events } => {
+            run(&scenario, until_ms, json, trace, max_events)
+        }
         Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir } => {
             check(seeds, start, nodes, unsafe_rules, threads, &out_dir)
         }
@@ -167,7 +173,7 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
 }
 
-fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool) -> ExitCode {
+fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u64) -> ExitCode {
     let scenario = match load(name) {
         Ok(s) => s,
         Err(e) => {
@@ -183,9 +189,20 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool) -> ExitCode {
         }
     };
     sim.set_record_trace(trace);
-    match until_ms {
-        Some(ms) => sim.run_until(ms.saturating_mul(1000)),
-        None => sim.run_to_end(),
+    let until = until_ms.map_or(sim.end(), |ms| ms.saturating_mul(1000));
+    while sim.step_until(until) {
+        if sim.events() >= max_events {
+            eprintln!(
+                "raftsim: {name}: stopped after {} events at {:.1} ms of {:.1} ms (raise --max-events to go on)",
+                sim.events(),
+                sim.now() as f64 / 1000.0,
+                until.min(sim.end()) as f64 / 1000.0
+            );
+            break;
+        }
+    }
+    if sim.events() < max_events {
+        sim.run_until(until);
     }
     if trace {
         for event in sim.trace() {

@@ -75,6 +75,16 @@ fn bad_input_exits_2_naming_file_field_and_problem() {
 }
 
 #[test]
+fn max_events_bounds_a_run() {
+    let out = raftsim(&["run", "steady-load", "--json", "--max-events", "100"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["events"], 100);
+    assert!(v["end_ms"].as_f64().unwrap() < 5000.0);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stopped after 100 events"));
+}
+
+#[test]
 fn list_and_hashes_cover_every_builtin() {
     let list = String::from_utf8(raftsim(&["list"]).stdout).unwrap();
     let hashes = String::from_utf8(raftsim(&["hashes"]).stdout).unwrap();
