@@ -247,3 +247,35 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
     });
     result.into_inner().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_scenarios_are_valid_and_deterministic() {
+        for seed in 0..300 {
+            let s = generate(seed, None, &[UnsafeRule::NoPersist]);
+            assert!(s.validate().is_ok(), "seed {seed}: {:?}", s.validate());
+            assert_eq!(s, generate(seed, None, &[UnsafeRule::NoPersist]));
+            assert!((3..=7).contains(&s.nodes));
+        }
+        assert_eq!(generate(5, Some(9), &[]).nodes, 9);
+    }
+
+    #[test]
+    fn a_small_safe_campaign_passes_and_forget_vote_is_caught() {
+        let safe = run(&CampaignConfig { first_seed: 0, seeds: 30, nodes: None, unsafe_rules: vec![], threads: 2 });
+        assert_eq!(safe.seeds_run, 30);
+        assert!(safe.failure.is_none() && safe.runaway.is_none());
+        let broken = run(&CampaignConfig {
+            first_seed: 0,
+            seeds: 200,
+            nodes: None,
+            unsafe_rules: vec![UnsafeRule::ForgetVote],
+            threads: 2,
+        });
+        let failure = broken.failure.expect("two leaders in a term are found quickly");
+        assert_eq!(failure.violation.property, crate::Property::ElectionSafety);
+    }
+}

@@ -1,0 +1,35 @@
+//! One seed reproduces everything.
+use raft_sim::{builtin, Report, Simulation};
+
+#[test]
+fn same_scenario_same_trace() {
+    for scenario in builtin::list() {
+        let a = raft_sim::run_scenario(&scenario, None).unwrap();
+        let b = raft_sim::run_scenario(&scenario, None).unwrap();
+        assert_eq!(a, b, "{}", scenario.name);
+    }
+}
+
+#[test]
+fn another_seed_another_trace() {
+    let mut s = builtin::by_name("steady-load").unwrap();
+    let a = raft_sim::run_scenario(&s, None).unwrap().trace_hash;
+    s.seed += 1;
+    assert_ne!(a, raft_sim::run_scenario(&s, None).unwrap().trace_hash);
+}
+
+#[test]
+fn a_clone_midway_and_chunked_runs_agree() {
+    let scenario = raft_sim::campaign::generate(17, None, &[]);
+    let mut whole = Simulation::new(&scenario).unwrap();
+    whole.run_to_end();
+    let mut chunked = Simulation::new(&scenario).unwrap();
+    for t in (0..=whole.end()).step_by(777_777) {
+        chunked.run_until(t);
+    }
+    let mut clone = chunked.clone();
+    chunked.run_to_end();
+    clone.run_to_end();
+    assert_eq!(Report::of(&whole), Report::of(&chunked));
+    assert_eq!(Report::of(&whole), Report::of(&clone));
+}
