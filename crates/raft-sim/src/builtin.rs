@@ -160,3 +160,15 @@ pub fn steady_load() -> Scenario {
     s.workload = Some(Workload { clients: 3, interval_ms: 50.0, ..Workload::default() });
     s
 }
+
+/// The scenarios whose trace hashes must agree between native and wasm builds: every built-in,
+/// plus generated check scenarios that exercise what the built-ins do not (heavy-tailed delays,
+/// drift, omission, loss, duplication, reordering, pauses, amnesia).
+pub fn determinism_probes() -> Vec<Scenario> {
+    let mut probes = list();
+    for seed in 0..8 {
+        let rules: &[UnsafeRule] = if seed % 4 == 3 { &[UnsafeRule::NoPersist] } else { &[] };
+        probes.push(crate::campaign::generate(seed, None, rules));
+    }
+    probes
+}

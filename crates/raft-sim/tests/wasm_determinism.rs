@@ -1,5 +1,5 @@
-//! The same scenarios give the same traces in the browser as natively: every built-in scenario
-//! (and the benchmark workload) runs here, in wasm in headless Chromium, and its trace hash is
+//! The same scenarios give the same traces in the browser as natively: every built-in scenario,
+//! generated check scenarios covering every fault model, and the benchmark workload runs here, in wasm in headless Chromium, and its trace hash is
 //! compared with the native one that scripts/test.sh computes with `raftsim` and passes in at
 //! compile time.
 #![cfg(target_arch = "wasm32")]
@@ -15,7 +15,7 @@ fn builtin_scenarios_hash_as_natively() {
     let native = option_env!("RAFTSIM_NATIVE_HASHES")
         .expect("RAFTSIM_NATIVE_HASHES is not set: run this test through scripts/test.sh");
     let mut compared = 0;
-    for scenario in builtin::list() {
+    for scenario in builtin::determinism_probes() {
         let prefix = format!("{} ", scenario.name);
         let expected = native
             .lines()
@@ -25,7 +25,7 @@ fn builtin_scenarios_hash_as_natively() {
         assert_eq!(report.trace_hash, expected.trim(), "{}: wasm and native traces differ", scenario.name);
         compared += 1;
     }
-    assert!(compared >= 7, "only {compared} scenarios compared");
+    assert!(compared >= 15, "only {compared} scenarios compared");
 }
 
 #[wasm_bindgen_test]
