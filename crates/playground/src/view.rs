@@ -51,6 +51,8 @@ pub fn app() -> Html {
                 <h1>{ "Raft Playground" }</h1>
                 <p class="tagline">{ "A real Raft implementation, compiled to WebAssembly, running a simulated cluster in your browser." }</p>
             </header>
+            <crate::live::Live />
+            <h2>{ "Run a scenario to its end" }</h2>
             <section class="controls" aria-label="Scenario">
                 <label for="scenario">{ "Scenario" }</label>
                 <select id="scenario" data-testid="scenario-select" onchange={on_select}>

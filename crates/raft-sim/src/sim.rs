@@ -145,6 +145,7 @@ pub struct Simulation {
     workload_interval: Micros,
     workload_timeout: Micros,
     history: Vec<HistoryOp>,
+    interventions: Vec<TimedAction>,
     script_seq: u64,
     checker: InvariantChecker,
     check_invariants: bool,
@@ -216,6 +217,7 @@ impl Simulation {
             workload_interval: 0,
             workload_timeout: 0,
             history: Vec::new(),
+            interventions: Vec::new(),
             script_seq: 0,
             checker: InvariantChecker::new(),
             check_invariants: true,
@@ -303,6 +305,39 @@ impl Simulation {
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.messages.iter().flatten()
     }
+    /// Operator actions taken while running (from the page), in order, with their times.
+    pub fn interventions(&self) -> &[TimedAction] {
+        &self.interventions
+    }
+
+    /// Carry out an operator action now, between events. It is recorded (see
+    /// [`Simulation::interventions`]) so that running the scenario to the same time and applying
+    /// the same actions reproduces the run exactly.
+    pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
+        let mut probe = (*self.scenario).clone();
+        probe.timeline = vec![TimedAction { at_ms: 0.0, action: action.clone() }];
+        probe.validate()?;
+        let index = self.interventions.len();
+        self.begin_event(13, index as u64, 0);
+        self.log(|| What::Action { index, summary: format!("operator: {action:?}") });
+        self.apply(&action);
+        self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
+        Ok(())
+    }
+
+    /// Where a node's timer stands: (start, deadline) in virtual time, for drawing.
+    pub fn timer_span(&self, id: NodeId) -> Option<(Micros, Micros)> {
+        let slot = self.node(id)?;
+        let raft = slot.raft.as_ref()?;
+        let deadline = slot.clock.global(raft.next_deadline());
+        let length = match raft.role() {
+            Role::Leader => raft.config().heartbeat_interval,
+            _ => raft.election_timeout(),
+        };
+        let start = slot.clock.global(raft.next_deadline().saturating_sub(length));
+        Some((start, deadline))
+    }
+
     pub fn leader(&self) -> Option<NodeId> {
         self.nodes
             .iter()

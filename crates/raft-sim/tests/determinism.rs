@@ -33,3 +33,30 @@ fn a_clone_midway_and_chunked_runs_agree() {
     assert_eq!(Report::of(&whole), Report::of(&chunked));
     assert_eq!(Report::of(&whole), Report::of(&clone));
 }
+
+#[test]
+fn operator_actions_are_recorded_and_reproducible() {
+    use raft_sim::scenario::{Action, CrashMode};
+    let scenario = builtin::by_name("steady-load").unwrap();
+    let run = || {
+        let mut sim = Simulation::new(&scenario).unwrap();
+        sim.run_until(1_234_000);
+        sim.act(Action::CrashLeader { mode: CrashMode::Recover }).unwrap();
+        sim.run_until(2_000_000);
+        sim.act(Action::Restart { node: 1 }).unwrap();
+        sim.run_to_end();
+        sim
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.trace_hash(), b.trace_hash());
+    assert_eq!(a.interventions().len(), 2);
+    assert_eq!(a.interventions()[0].at_ms, 1234.0);
+    let untouched = raft_sim::run_scenario(&scenario, None).unwrap();
+    assert_ne!(untouched.trace_hash, Report::of(&a).trace_hash);
+    // An action naming a server that does not exist is refused and changes nothing.
+    let mut sim = Simulation::new(&scenario).unwrap();
+    let before = sim.trace_hash();
+    assert!(sim.act(Action::Restart { node: 42 }).is_err());
+    assert_eq!(sim.trace_hash(), before);
+    assert!(sim.interventions().is_empty());
+}

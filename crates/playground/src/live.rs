@@ -1,0 +1,253 @@
+//! The live cluster: the one place where virtual time advances, once per animation frame
+//! (requestAnimationFrame), by the real time elapsed times the chosen speed.
+use crate::stage::{Stage, StageData};
+use raft_sim::scenario::{Action, CrashMode, MAX_DURATION_MS};
+use raft_sim::{builtin, Scenario, Simulation};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::html::Scope;
+use yew::prelude::*;
+
+/// Speeds from 0.01x to 100x, as a power of ten.
+const SPEED_MIN_EXP: f64 = -2.0;
+const SPEED_MAX_EXP: f64 = 2.0;
+/// 0.05x: a 10-20 ms message takes a visible fraction of a second to cross.
+const SPEED_DEFAULT_EXP: f64 = -1.3;
+/// A frame never processes more than this many events (absurd settings slow down, not hang).
+const EVENTS_PER_FRAME: u32 = 50_000;
+/// Real milliseconds one frame may account for (after a background tab, do not leap).
+const MAX_FRAME_MS: f64 = 100.0;
+
+pub enum Msg {
+    Frame(f64),
+    TogglePlay,
+    Step,
+    Speed(f64),
+    Load(usize),
+    Select(u32),
+    Act(Action),
+}
+
+/// A pending animation frame; dropping it cancels the request.
+struct AnimationFrame {
+    id: i32,
+    _callback: Closure<dyn FnMut(f64)>,
+}
+
+impl Drop for AnimationFrame {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.cancel_animation_frame(self.id);
+        }
+    }
+}
+
+fn request_frame(link: &Scope<Live>) -> Option<AnimationFrame> {
+    let link = link.clone();
+    let callback = Closure::once(move |timestamp: f64| link.send_message(Msg::Frame(timestamp)));
+    let id = web_sys::window()?.request_animation_frame(callback.as_ref().unchecked_ref()).ok()?;
+    Some(AnimationFrame { id, _callback: callback })
+}
+
+pub struct Live {
+    scenarios: Vec<Scenario>,
+    current: usize,
+    sim: Option<Simulation>,
+    error: Option<String>,
+    playing: bool,
+    speed_exp: f64,
+    last_frame: Option<f64>,
+    frame: Option<AnimationFrame>,
+    selected: Option<u32>,
+}
+
+/// A live run does not stop at the scenario's end: the student keeps watching and poking.
+fn start(scenario: &Scenario) -> Result<Simulation, String> {
+    let mut open_ended = scenario.clone();
+    open_ended.duration_ms = MAX_DURATION_MS;
+    Simulation::new(&open_ended).map_err(|e| format!("{}: {e}", scenario.name))
+}
+
+impl Live {
+    fn load(&mut self, index: usize) {
+        self.current = index;
+        self.selected = None;
+        match self.scenarios.get(index).map(start) {
+            Some(Ok(sim)) => {
+                self.sim = Some(sim);
+                self.error = None;
+            }
+            Some(Err(e)) => self.error = Some(e),
+            None => self.error = Some("no such scenario".into()),
+        }
+    }
+
+    fn advance(&mut self, real_ms: f64) {
+        let Some(sim) = self.sim.as_mut() else { return };
+        let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
+        let target = sim.now().saturating_add(virtual_us);
+        let mut budget = EVENTS_PER_FRAME;
+        while budget > 0 && sim.step_until(target) {
+            budget -= 1;
+        }
+        if budget > 0 {
+            sim.run_until(target);
+        }
+    }
+}
+
+impl Component for Live {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let mut live = Live {
+            scenarios: builtin::list(),
+            current: 0,
+            sim: None,
+            error: None,
+            playing: true,
+            speed_exp: SPEED_DEFAULT_EXP,
+            last_frame: None,
+            frame: None,
+            selected: None,
+        };
+        live.load(0);
+        live.frame = request_frame(ctx.link());
+        live
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(timestamp) => {
+                if self.playing {
+                    if let Some(last) = self.last_frame {
+                        self.advance(timestamp - last);
+                    }
+                    self.last_frame = Some(timestamp);
+                    self.frame = request_frame(ctx.link());
+                }
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                self.last_frame = None;
+                self.frame = if self.playing { request_frame(ctx.link()) } else { None };
+            }
+            Msg::Step => {
+                self.playing = false;
+                self.frame = None;
+                if let Some(sim) = self.sim.as_mut() {
+                    sim.step();
+                }
+            }
+            Msg::Speed(exp) => self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
+            Msg::Load(index) => {
+                self.load(index);
+                self.last_frame = None;
+            }
+            Msg::Select(id) => self.selected = if self.selected == Some(id) { None } else { Some(id) },
+            Msg::Act(action) => {
+                if let Some(sim) = self.sim.as_mut() {
+                    if let Err(e) = sim.act(action) {
+                        self.error = Some(e.to_string());
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_scenario = link.batch_callback(|e: Event| {
+            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
+            select.value().parse::<usize>().ok().map(Msg::Load)
+        });
+        let on_speed = link.batch_callback(|e: InputEvent| {
+            let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
+            input.value().parse::<f64>().ok().map(Msg::Speed)
+        });
+        let speed = 10f64.powf(self.speed_exp);
+        let speed_text = if speed < 1.0 { format!("{speed:.2}x") } else { format!("{speed:.0}x") };
+        html! {
+            <section class="live" aria-label="Live cluster">
+                <div class="toolbar">
+                    <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
+                        { for self.scenarios.iter().enumerate().map(|(i, s)| html! {
+                            <option value={i.to_string()} selected={i == self.current}>{ s.name.clone() }</option>
+                        }) }
+                    </select>
+                    <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>
+                        { if self.playing { "Pause" } else { "Play" } }
+                    </button>
+                    <button class="secondary" data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "Step" }</button>
+                    <label class="speed">{ "Speed " }
+                        <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
+                               value={self.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
+                        <output>{ speed_text }</output>
+                    </label>
+                    <button class="secondary" data-testid="crash-leader"
+                            onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
+                </div>
+                if let Some(e) = &self.error {
+                    <p class="error" role="alert" data-testid="live-error">{ e.clone() }</p>
+                }
+                if let Some(sim) = &self.sim {
+                    <div class="live-body">
+                        <Stage data={StageData::of(sim)} selected={self.selected} on_select={link.callback(Msg::Select)} />
+                        <div class="side">
+                            <p class="clock" data-testid="clock">{ format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events()) }</p>
+                            { self.node_panel(ctx, sim) }
+                            <p class="legend">
+                                <span class="key request-vote"></span>{ "RequestVote " }
+                                <span class="key vote-granted"></span>{ "vote granted " }
+                                <span class="key vote-denied"></span>{ "denied " }
+                                <span class="key heartbeat"></span>{ "heartbeat " }
+                                <span class="key append"></span>{ "AppendEntries with entries " }
+                                <span class="key append-ok"></span>{ "ack" }
+                            </p>
+                        </div>
+                    </div>
+                }
+            </section>
+        }
+    }
+}
+
+impl Live {
+    fn node_panel(&self, ctx: &Context<Self>, sim: &Simulation) -> Html {
+        let Some(id) = self.selected else {
+            return html! { <p class="hint">{ "Click a server to inspect it and break it." }</p> };
+        };
+        let Some(slot) = sim.node(id) else { return html! {} };
+        let act = |action: Action| ctx.link().callback(move |_| Msg::Act(action.clone()));
+        let state = match (&slot.raft, slot.status) {
+            (None, _) => "crashed".to_string(),
+            (Some(_), raft_sim::sim::NodeStatus::Paused) => "paused".to_string(),
+            (Some(r), _) => r.role().to_string(),
+        };
+        html! {
+            <div class="inspector" data-testid="inspector">
+                <h3>{ format!("S{id} · {state}") }</h3>
+                if let Some(r) = &slot.raft {
+                    <dl>
+                        <dt>{ "currentTerm" }</dt><dd>{ r.current_term() }</dd>
+                        <dt>{ "votedFor" }</dt><dd>{ r.voted_for().map_or("null".to_string(), |v| format!("S{v}")) }</dd>
+                        <dt>{ "log" }</dt><dd>{ format!("{} entries (last term {})", r.log().last_index(), r.log().last_term()) }</dd>
+                        <dt>{ "commitIndex" }</dt><dd>{ r.commit_index() }</dd>
+                        <dt>{ "lastApplied" }</dt><dd>{ r.last_applied() }</dd>
+                    </dl>
+                }
+                <div class="actions">
+                    <button onclick={act(Action::Crash { node: id, mode: CrashMode::Recover })}>{ "Crash" }</button>
+                    <button onclick={act(Action::Crash { node: id, mode: CrashMode::Stop })}>{ "Crash-stop" }</button>
+                    <button onclick={act(Action::Crash { node: id, mode: CrashMode::Amnesia })}>{ "Crash with amnesia" }</button>
+                    <button onclick={act(Action::Restart { node: id })}>{ "Restart" }</button>
+                    <button onclick={act(Action::Pause { node: id })}>{ "Pause" }</button>
+                    <button onclick={act(Action::Resume { node: id })}>{ "Resume" }</button>
+                    <button onclick={act(Action::Timeout { node: id })}>{ "Time out now" }</button>
+                </div>
+            </div>
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The stage: servers in a ring and the messages between them, drawn as SVG from a plain
+//! snapshot of the simulation. No protocol logic: it draws what it is given.
+use raft_core::Message;
+use raft_sim::network::Endpoint;
+use raft_sim::sim::{NodeStatus, Payload, Simulation};
+use yew::prelude::*;
+
+/// What the stage shows of one server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: u32,
+    /// follower, candidate, leader, crashed or paused.
+    pub state: &'static str,
+    pub term: u64,
+    pub voted_for: Option<u32>,
+    pub votes: usize,
+    pub commit_index: u64,
+    pub last_index: u64,
+    /// Fraction of the election timeout (or heartbeat interval) still to run, 0..1.
+    pub timer_left: f64,
+}
+
+/// One message in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: u32,
+    pub to: u32,
+    pub kind: &'static str,
+    /// Style class: request-vote, vote-granted, vote-denied, append, heartbeat, append-ok, append-fail.
+    pub class: &'static str,
+    /// 0 at the sender, 1 at the receiver.
+    pub progress: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageData {
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub now_ms: f64,
+}
+
+impl StageData {
+    pub fn of(sim: &Simulation) -> StageData {
+        let now = sim.now();
+        let nodes =
+            sim.nodes()
+                .iter()
+                .map(|slot| {
+                    let raft = slot.raft.as_ref();
+                    let state = match (slot.status, raft.map(|r| r.role())) {
+                        (NodeStatus::Crashed(_), _) => "crashed",
+                        (NodeStatus::Paused, _) => "paused",
+                        (_, Some(raft_core::Role::Leader)) => "leader",
+                        (_, Some(raft_core::Role::Candidate)) => "candidate",
+                        _ => "follower",
+                    };
+                    let timer_left =
+                        sim.timer_span(slot.id)
+                            .map(|(start, end)| {
+                                if end <= start {
+                                    0.0
+                                } else {
+                                    (end.saturating_sub(now)) as f64 / (end - start) as f64
+                                }
+                            })
+                            .unwrap_or(0.0)
+                            .clamp(0.0, 1.0);
+                    NodeView {
+                        id: slot.id,
+                        state,
+                        term: raft.map_or(slot.disk.current_term, |r| r.current_term()),
+                        voted_for: raft.map_or(slot.disk.voted_for, |r| r.voted_for()),
+                        votes: raft.map_or(0, |r| r.votes_granted().len()),
+                        commit_index: raft.map_or(0, |r| r.commit_index()),
+                        last_index: raft.map_or(slot.disk.log.last_index(), |r| r.log().last_index()),
+                        timer_left,
+                    }
+                })
+                .collect();
+        let mut messages: Vec<MessageView> = sim
+            .in_flight()
+            .filter_map(|m| {
+                let (Endpoint::Node(from), Endpoint::Node(to), Payload::Raft(msg)) = (m.from, m.to, &m.payload) else {
+                    return None;
+                };
+                let span = m.arrive_us.saturating_sub(m.sent_us).max(1) as f64;
+                let progress = (now.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
+                let class = match msg {
+                    Message::RequestVote(_) => "request-vote",
+                    Message::RequestVoteReply(r) if r.vote_granted => "vote-granted",
+                    Message::RequestVoteReply(_) => "vote-denied",
+                    Message::AppendEntries(a) if a.entries.is_empty() => "heartbeat",
+                    Message::AppendEntries(_) => "append",
+                    Message::AppendEntriesReply(r) if r.success => "append-ok",
+                    Message::AppendEntriesReply(_) => "append-fail",
+                };
+                Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress })
+            })
+            .collect();
+        messages.sort_by_key(|m| m.id);
+        StageData { nodes, messages, now_ms: now as f64 / 1000.0 }
+    }
+}
+
+const CENTER: f64 = 200.0;
+const RING: f64 = 140.0;
+const NODE_R: f64 = 30.0;
+
+fn position(index: usize, count: usize) -> (f64, f64) {
+    if count == 1 {
+        return (CENTER, CENTER);
+    }
+    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count as f64;
+    (CENTER + RING * angle.cos(), CENTER + RING * angle.sin())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    pub data: StageData,
+    pub selected: Option<u32>,
+    pub on_select: Callback<u32>,
+}
+
+#[function_component(Stage)]
+pub fn stage(props: &StageProps) -> Html {
+    let count = props.data.nodes.len();
+    let pos = |id: u32| position((id as usize).saturating_sub(1), count);
+    html! {
+        <svg class="stage" viewBox="0 0 400 400" role="img" aria-label="The cluster: servers in a ring, messages in flight" data-testid="stage">
+            { for props.data.messages.iter().map(|m| {
+                let ((x1, y1), (x2, y2)) = (pos(m.from), pos(m.to));
+                let (x, y) = (x1 + (x2 - x1) * m.progress, y1 + (y2 - y1) * m.progress);
+                html! {
+                    <circle class={classes!("message", m.class)} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6">
+                        <title>{ format!("{} S{} → S{}", m.kind, m.from, m.to) }</title>
+                    </circle>
+                }
+            }) }
+            { for props.data.nodes.iter().enumerate().map(|(i, n)| {
+                let (x, y) = position(i, count);
+                let id = n.id;
+                let onclick = props.on_select.reform(move |_: MouseEvent| id);
+                let circumference = std::f64::consts::TAU * (NODE_R + 5.0);
+                let dash = format!("{:.1} {:.1}", circumference * n.timer_left, circumference);
+                let selected = props.selected == Some(n.id);
+                html! {
+                    <g class={classes!("server", n.state, selected.then_some("selected"))} transform={format!("translate({x:.1},{y:.1})")}
+                       onclick={onclick} data-testid="stage-node" data-id={n.id.to_string()} data-state={n.state} data-term={n.term.to_string()}>
+                        <title>{ format!("S{}: {} in term {}, log {} entries, commit {}", n.id, n.state, n.term, n.last_index, n.commit_index) }</title>
+                        if n.state != "crashed" {
+                            <circle class="timer" r={format!("{}", NODE_R + 5.0)} stroke-dasharray={dash} transform="rotate(-90)" />
+                        }
+                        <circle class="body" r={NODE_R.to_string()} />
+                        <text class="name" y="-4">{ format!("S{}", n.id) }</text>
+                        <text class="term" y="13">{ format!("term {}", n.term) }</text>
+                        if n.state == "candidate" {
+                            <text class="votes" y={format!("{}", NODE_R + 18.0)}>{ format!("{} votes", n.votes) }</text>
+                        } else if let (Some(v), "follower") = (n.voted_for, n.state) {
+                            <text class="votes" y={format!("{}", NODE_R + 18.0)}>{ format!("voted S{v}") }</text>
+                        }
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}

@@ -1,0 +1,52 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function setSpeed(page, exponent) {
+  await page.getByTestId('speed').evaluate((input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, exponent);
+}
+
+const leaderOnStage = '[data-testid="stage-node"][data-state="leader"]';
+
+test('the live stage elects a leader, and crashing it elects another in a higher term', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  assert.equal(await page.getByTestId('stage-node').count(), 3);
+  await setSpeed(page, 0); // 1x
+  const leader = page.locator(leaderOnStage);
+  await leader.first().waitFor({ timeout: 20_000 });
+  const first = { id: await leader.getAttribute('data-id'), term: Number(await leader.getAttribute('data-term')) };
+
+  await page.getByTestId('crash-leader').click();
+  await page.locator(`[data-testid="stage-node"][data-id="${first.id}"][data-state="crashed"]`).waitFor();
+  const next = page.locator(`${leaderOnStage}:not([data-id="${first.id}"])`);
+  await next.first().waitFor({ timeout: 20_000 });
+  assert.ok(Number(await next.getAttribute('data-term')) > first.term, 'the new leader has a higher term');
+  assert.deepEqual(page.errors, []);
+});
+
+test('pause freezes virtual time; step advances one event; the inspector acts on a server', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  await page.getByTestId('play').click(); // pause
+  const clock = page.getByTestId('clock');
+  const frozen = await clock.innerText();
+  await page.waitForTimeout(300);
+  assert.equal(await clock.innerText(), frozen);
+  await page.getByTestId('step').click();
+  assert.notEqual(await clock.innerText(), frozen);
+
+  await page.locator('[data-testid="stage-node"][data-id="2"]').click();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Crash', exact: true }).click();
+  await page.locator('[data-testid="stage-node"][data-id="2"][data-state="crashed"]').waitFor();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Restart' }).click();
+  await page.locator('[data-testid="stage-node"][data-id="2"][data-state="follower"]').waitFor();
+  assert.deepEqual(page.errors, []);
+});
