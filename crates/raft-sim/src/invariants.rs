@@ -361,7 +361,6 @@ impl InvariantChecker {
         if prefix == 0 {
             return;
         }
-        let index = prefix as Index;
         let c = &self.committed[prefix - 1];
         if shadow.chain.get(prefix - 1) != Some(&c.chain) {
             let missing =
@@ -372,7 +371,6 @@ impl InvariantChecker {
                 m.term, m.committed_in
             );
             let entries = vec![(missing as Index, m.term)];
-            let _ = index;
             self.report(Property::LeaderCompleteness, time_us, event, vec![id], entries, message);
         }
     }

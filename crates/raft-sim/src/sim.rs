@@ -525,10 +525,6 @@ impl Simulation {
         self.reschedule_timer(id);
     }
 
-    fn observe(&mut self, id: NodeId, restarted: bool) {
-        self.after_step(id, restarted);
-    }
-
     /// Keep exactly one live wake-up per node, no later than its deadline. A deadline that
     /// moved later is found when the earlier wake-up fires, so resetting the election timer on
     /// every heartbeat costs no queue traffic.
@@ -767,7 +763,7 @@ impl Simulation {
         slot.raft = Some(RaftNode::new(id, &self.members, config, slot.disk.clone(), local, &mut slot.rng));
         slot.status = NodeStatus::Up;
         self.last_role[(id - 1) as usize] = (Role::Follower, u64::MAX);
-        self.observe(id, true);
+        self.after_step(id, true);
     }
 
     fn resume(&mut self, id: NodeId) {
