@@ -247,7 +247,7 @@ impl Simulation {
             }
         }
         for id in sim.members.clone() {
-            sim.observe(id, true);
+            sim.after_step(id, true);
             sim.reschedule_timer(id);
         }
         Ok(sim)
