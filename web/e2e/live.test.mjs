@@ -50,3 +50,17 @@ test('pause freezes virtual time; step advances one event; the inspector acts on
   await page.locator('[data-testid="stage-node"][data-id="2"][data-state="follower"]').waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('the log view shows the lecture crash example: S4 leads with o1 and o2 committed', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('live-scenario').selectOption({ label: 'crash-example' });
+  await setSpeed(page, 1); // 10x: the scripted timeline takes 0.7 s of virtual time
+  await page.locator('[data-testid="log-row"][data-id="4"][data-commit="2"]').waitFor({ timeout: 20_000 });
+  for (const id of ['1', '3', '4', '5']) {
+    await page.locator(`[data-testid="log-row"][data-id="${id}"][data-length="2"]`).waitFor({ timeout: 20_000 });
+  }
+  const s2 = page.locator('[data-testid="log-row"][data-id="2"]');
+  assert.equal(await s2.getAttribute('data-length'), '1', 'S2 crashed holding only o1');
+  assert.match(await page.locator('[data-testid="log-row"][data-id="4"]').innerText(), /o1=1[\s\S]*o2=2/);
+  assert.deepEqual(page.errors, []);
+});

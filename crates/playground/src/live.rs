@@ -1,5 +1,6 @@
 //! The live cluster: the one place where virtual time advances, once per animation frame
 //! (requestAnimationFrame), by the real time elapsed times the chosen speed.
+use crate::log_view::{LogData, LogView};
 use crate::stage::{Stage, StageData};
 use raft_sim::scenario::{Action, CrashMode, MAX_DURATION_MS};
 use raft_sim::{builtin, Scenario, Simulation};
@@ -208,6 +209,7 @@ impl Component for Live {
                             </p>
                         </div>
                     </div>
+                    <LogView data={LogData::of(sim)} />
                 }
             </section>
         }

@@ -1,6 +1,7 @@
 //! The Raft Playground page. It owns no protocol logic: it asks the simulator to run a
 //! scenario and renders the report it gets back.
 mod live;
+mod log_view;
 mod stage;
 mod view;
 
