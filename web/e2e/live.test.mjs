@@ -64,3 +64,16 @@ test('the log view shows the lecture crash example: S4 leads with o1 and o2 comm
   assert.match(await page.locator('[data-testid="log-row"][data-id="4"]').innerText(), /o1=1[\s\S]*o2=2/);
   assert.deepEqual(page.errors, []);
 });
+
+test('a broken rule turns an invariant red and pauses the run at that event', async () => {
+  const page = await openPage(browser);
+  const monitor = page.getByTestId('monitor');
+  await monitor.waitFor();
+  assert.equal(await monitor.locator('li[data-broken="true"]').count(), 0, 'all green at the start');
+  await page.getByTestId('live-scenario').selectOption({ label: 'figure-8-unsafe' });
+  await setSpeed(page, 1);
+  await monitor.locator('li[data-property="Leader Completeness"][data-broken="true"]').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('play').innerText(), 'Play', 'the run paused itself');
+  assert.match(await page.getByTestId('violation').innerText(), /became leader of term 5 without the entry at index 2/);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,6 +1,7 @@
 //! The live cluster: the one place where virtual time advances, once per animation frame
 //! (requestAnimationFrame), by the real time elapsed times the chosen speed.
 use crate::log_view::{LogData, LogView};
+use crate::monitor::Monitor;
 use crate::stage::{Stage, StageData};
 use raft_sim::scenario::{Action, CrashMode, MAX_DURATION_MS};
 use raft_sim::{builtin, Scenario, Simulation};
@@ -88,8 +89,15 @@ impl Live {
         let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
         let target = sim.now().saturating_add(virtual_us);
         let mut budget = EVENTS_PER_FRAME;
+        let violations = sim.total_violations();
         while budget > 0 && sim.step_until(target) {
             budget -= 1;
+            if sim.total_violations() > violations {
+                // Stop at the event that broke a property, so the student sees that moment.
+                self.playing = false;
+                self.frame = None;
+                return;
+            }
         }
         if budget > 0 {
             sim.run_until(target);
@@ -126,7 +134,9 @@ impl Component for Live {
                         self.advance(timestamp - last);
                     }
                     self.last_frame = Some(timestamp);
-                    self.frame = request_frame(ctx.link());
+                    if self.playing {
+                        self.frame = request_frame(ctx.link());
+                    }
                 }
             }
             Msg::TogglePlay => {
@@ -198,6 +208,7 @@ impl Component for Live {
                         <Stage data={StageData::of(sim)} selected={self.selected} on_select={link.callback(Msg::Select)} />
                         <div class="side">
                             <p class="clock" data-testid="clock">{ format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events()) }</p>
+                            <Monitor violations={sim.violations().to_vec()} />
                             { self.node_panel(ctx, sim) }
                             <p class="legend">
                                 <span class="key request-vote"></span>{ "RequestVote " }

@@ -2,6 +2,7 @@
 //! scenario and renders the report it gets back.
 mod live;
 mod log_view;
+mod monitor;
 mod stage;
 mod view;
 
