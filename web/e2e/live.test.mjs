@@ -77,3 +77,27 @@ test('a broken rule turns an invariant red and pauses the run at that event', as
   assert.match(await page.getByTestId('violation').innerText(), /became leader of term 5 without the entry at index 2/);
   assert.deepEqual(page.errors, []);
 });
+
+test('a Break Raft toggle turns a safe run red; bad settings are refused and the run goes on', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('live-scenario').selectOption({ label: 'figure-8' });
+  const panel = page.getByTestId('raft-settings');
+  await panel.locator('summary').click();
+
+  // Minimum above maximum: a clear message, the cluster keeps running.
+  const min = panel.locator('input[type="number"]').first();
+  await min.fill('99999');
+  await min.dispatchEvent('change');
+  await page.getByTestId('apply-settings').click();
+  assert.match(await page.getByTestId('live-error').innerText(), /election_timeout_ms/);
+  assert.equal(await page.getByTestId('stage-node').count(), 5);
+  await min.fill('10000');
+  await min.dispatchEvent('change');
+
+  await panel.locator('[data-rule="commit-old-terms"] input').check();
+  await page.getByTestId('apply-settings').click();
+  await setSpeed(page, 1);
+  const monitor = page.getByTestId('monitor');
+  await monitor.locator('li[data-property="Leader Completeness"][data-broken="true"]').waitFor({ timeout: 30_000 });
+  assert.deepEqual(page.errors, []);
+});

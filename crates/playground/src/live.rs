@@ -2,7 +2,9 @@
 //! (requestAnimationFrame), by the real time elapsed times the chosen speed.
 use crate::log_view::{LogData, LogView};
 use crate::monitor::Monitor;
+use crate::settings::SettingsPanel;
 use crate::stage::{Stage, StageData};
+use raft_sim::scenario::RaftSettings;
 use raft_sim::scenario::{Action, CrashMode, MAX_DURATION_MS};
 use raft_sim::{builtin, Scenario, Simulation};
 use wasm_bindgen::closure::Closure;
@@ -28,6 +30,7 @@ pub enum Msg {
     Load(usize),
     Select(u32),
     Act(Action),
+    Configure(RaftSettings),
 }
 
 /// A pending animation frame; dropping it cancels the request.
@@ -61,6 +64,9 @@ pub struct Live {
     last_frame: Option<f64>,
     frame: Option<AnimationFrame>,
     selected: Option<u32>,
+    /// Made once, so the settings panel's props stay equal across frames and it is not
+    /// re-rendered (which would reset what the student is typing) sixty times a second.
+    on_configure: Callback<RaftSettings>,
 }
 
 /// A live run does not stop at the scenario's end: the student keeps watching and poking.
@@ -120,6 +126,7 @@ impl Component for Live {
             last_frame: None,
             frame: None,
             selected: None,
+            on_configure: ctx.link().callback(Msg::Configure),
         };
         live.load(0);
         live.frame = request_frame(ctx.link());
@@ -155,6 +162,25 @@ impl Component for Live {
             Msg::Load(index) => {
                 self.load(index);
                 self.last_frame = None;
+            }
+            Msg::Configure(settings) => {
+                // Keep the running cluster if the new settings are refused.
+                let Some(mut scenario) = self.scenarios.get(self.current).cloned() else { return false };
+                scenario.raft = settings;
+                match start(&scenario) {
+                    Ok(sim) => {
+                        self.scenarios[self.current] = scenario;
+                        self.sim = Some(sim);
+                        self.selected = None;
+                        self.error = None;
+                        self.last_frame = None;
+                        if !self.playing {
+                            self.playing = true;
+                            self.frame = request_frame(ctx.link());
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
+                }
             }
             Msg::Select(id) => self.selected = if self.selected == Some(id) { None } else { Some(id) },
             Msg::Act(action) => {
@@ -221,6 +247,9 @@ impl Component for Live {
                         </div>
                     </div>
                     <LogView data={LogData::of(sim)} />
+                }
+                if let Some(scenario) = self.scenarios.get(self.current) {
+                    <SettingsPanel settings={scenario.raft.clone()} on_apply={self.on_configure.clone()} />
                 }
             </section>
         }

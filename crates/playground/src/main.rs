@@ -3,6 +3,7 @@
 mod live;
 mod log_view;
 mod monitor;
+mod settings;
 mod stage;
 mod view;
 
