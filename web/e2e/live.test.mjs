@@ -101,3 +101,21 @@ test('a Break Raft toggle turns a safe run red; bad settings are refused and the
   await monitor.locator('li[data-property="Leader Completeness"][data-broken="true"]').waitFor({ timeout: 30_000 });
   assert.deepEqual(page.errors, []);
 });
+
+test('isolating a server draws its cut links; healing removes them; a cut-off leader is replaced', async () => {
+  const page = await openPage(browser);
+  await setSpeed(page, 0);
+  const leader = page.locator(leaderOnStage);
+  await leader.first().waitFor({ timeout: 20_000 });
+  const id = await leader.getAttribute('data-id');
+  const term = Number(await leader.getAttribute('data-term'));
+  await page.locator(`[data-testid="stage-node"][data-id="${id}"]`).click();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Isolate' }).click();
+  assert.equal(await page.getByTestId('cut').count(), 2, 'two links of a 3-server ring are cut');
+  const next = page.locator(`${leaderOnStage}:not([data-id="${id}"])`);
+  await next.first().waitFor({ timeout: 20_000 });
+  assert.ok(Number(await next.getAttribute('data-term')) > term);
+  await page.getByTestId('inspector').getByRole('button', { name: 'Heal the network' }).click();
+  assert.equal(await page.getByTestId('cut').count(), 0);
+  assert.deepEqual(page.errors, []);
+});

@@ -5,7 +5,7 @@ use crate::monitor::Monitor;
 use crate::settings::SettingsPanel;
 use crate::stage::{Stage, StageData};
 use raft_sim::scenario::RaftSettings;
-use raft_sim::scenario::{Action, CrashMode, MAX_DURATION_MS};
+use raft_sim::scenario::{Action, CrashMode, NodeFaults, MAX_DURATION_MS};
 use raft_sim::{builtin, Scenario, Simulation};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -263,6 +263,8 @@ impl Live {
         };
         let Some(slot) = sim.node(id) else { return html! {} };
         let act = |action: Action| ctx.link().callback(move |_| Msg::Act(action.clone()));
+        let faults = &slot.faults;
+        let flip = |p: f64| if p > 0.0 { 0.0 } else { 1.0 };
         let state = match (&slot.raft, slot.status) {
             (None, _) => "crashed".to_string(),
             (Some(_), raft_sim::sim::NodeStatus::Paused) => "paused".to_string(),
@@ -288,6 +290,14 @@ impl Live {
                     <button onclick={act(Action::Pause { node: id })}>{ "Pause" }</button>
                     <button onclick={act(Action::Resume { node: id })}>{ "Resume" }</button>
                     <button onclick={act(Action::Timeout { node: id })}>{ "Time out now" }</button>
+                    <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>
+                    <button onclick={act(Action::Heal)}>{ "Heal the network" }</button>
+                    <button onclick={act(Action::SetFaults(NodeFaults { send_omission: flip(faults.send_omission), ..faults.clone() }))}>
+                        { if faults.send_omission > 0.0 { "Stop send omission" } else { "Send omission (drop all it sends)" } }
+                    </button>
+                    <button onclick={act(Action::SetFaults(NodeFaults { receive_omission: flip(faults.receive_omission), ..faults.clone() }))}>
+                        { if faults.receive_omission > 0.0 { "Stop receive omission" } else { "Receive omission (drop all it receives)" } }
+                    </button>
                 </div>
             </div>
         }

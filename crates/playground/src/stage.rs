@@ -33,9 +33,18 @@ pub struct MessageView {
     pub progress: f64,
 }
 
+/// A severed link between two servers: both ways, or only from → to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CutView {
+    pub from: u32,
+    pub to: u32,
+    pub both_ways: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageData {
     pub nodes: Vec<NodeView>,
+    pub cuts: Vec<CutView>,
     pub messages: Vec<MessageView>,
     pub now_ms: f64,
 }
@@ -99,7 +108,22 @@ impl StageData {
             })
             .collect();
         messages.sort_by_key(|m| m.id);
-        StageData { nodes, messages, now_ms: now as f64 / 1000.0 }
+        let network = sim.network();
+        let ids: Vec<u32> = sim.nodes().iter().map(|n| n.id).collect();
+        let mut cuts = Vec::new();
+        for &a in &ids {
+            for &b in ids.iter().filter(|&&b| b > a) {
+                let ab = network.connected(Endpoint::Node(a), Endpoint::Node(b));
+                let ba = network.connected(Endpoint::Node(b), Endpoint::Node(a));
+                match (ab, ba) {
+                    (true, true) => {}
+                    (false, false) => cuts.push(CutView { from: a, to: b, both_ways: true }),
+                    (false, true) => cuts.push(CutView { from: a, to: b, both_ways: false }),
+                    (true, false) => cuts.push(CutView { from: b, to: a, both_ways: false }),
+                }
+            }
+        }
+        StageData { nodes, cuts, messages, now_ms: now as f64 / 1000.0 }
     }
 }
 
@@ -128,6 +152,26 @@ pub fn stage(props: &StageProps) -> Html {
     let pos = |id: u32| position((id as usize).saturating_sub(1), count);
     html! {
         <svg class="stage" viewBox="0 0 400 400" role="img" aria-label="The cluster: servers in a ring, messages in flight" data-testid="stage">
+            <defs>
+                <marker id="cut-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
+                </marker>
+            </defs>
+            { for props.data.cuts.iter().map(|c| {
+                let ((x1, y1), (x2, y2)) = (pos(c.from), pos(c.to));
+                // Stop short of the circles so a one-way arrow head stays visible.
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                let k = (NODE_R + 8.0) / len;
+                let (ax, ay, bx, by) = (x1 + dx * k, y1 + dy * k, x2 - dx * k, y2 - dy * k);
+                html! {
+                    <line class={classes!("cut", (!c.both_ways).then_some("one-way"))} data-testid="cut"
+                          x1={format!("{ax:.1}")} y1={format!("{ay:.1}")} x2={format!("{bx:.1}")} y2={format!("{by:.1}")}
+                          marker-end={(!c.both_ways).then_some("url(#cut-arrow)")}>
+                        <title>{ if c.both_ways { format!("S{} and S{} cannot talk", c.from, c.to) } else { format!("S{} → S{} is cut", c.from, c.to) } }</title>
+                    </line>
+                }
+            }) }
             { for props.data.messages.iter().map(|m| {
                 let ((x1, y1), (x2, y2)) = (pos(m.from), pos(m.to));
                 let (x, y) = (x1 + (x2 - x1) * m.progress, y1 + (y2 - y1) * m.progress);
