@@ -119,3 +119,22 @@ test('isolating a server draws its cut links; healing removes them; a cut-off le
   assert.equal(await page.getByTestId('cut').count(), 0);
   assert.deepEqual(page.errors, []);
 });
+
+test('keyboard: space pauses and plays, the right arrow steps, ? shows the shortcuts', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').innerText(), 'Play');
+  const clock = page.getByTestId('clock');
+  const frozen = await clock.innerText();
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await clock.innerText(), frozen);
+  await page.keyboard.press('?');
+  await page.getByTestId('help').waitFor();
+  await page.keyboard.press('?');
+  assert.equal(await page.getByTestId('help').count(), 0);
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').innerText(), 'Pause');
+  assert.deepEqual(page.errors, []);
+});

@@ -31,6 +31,8 @@ pub enum Msg {
     Select(u32),
     Act(Action),
     Configure(RaftSettings),
+    SpeedBy(f64),
+    ToggleHelp,
 }
 
 /// A pending animation frame; dropping it cancels the request.
@@ -45,6 +47,47 @@ impl Drop for AnimationFrame {
             let _ = window.cancel_animation_frame(self.id);
         }
     }
+}
+
+/// The page-wide keyboard listener; dropping it removes the listener.
+struct KeyListener {
+    callback: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.remove_event_listener_with_callback("keydown", self.callback.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Space plays or pauses, → steps one event, + and - change the speed, ? shows the keys.
+/// Keys typed into a form field are left alone.
+fn listen_keys(link: &Scope<Live>) -> Option<KeyListener> {
+    let link = link.clone();
+    let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+        let in_field = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+        if in_field || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let msg = match e.key().as_str() {
+            " " => Msg::TogglePlay,
+            "ArrowRight" => Msg::Step,
+            "+" | "=" => Msg::SpeedBy(0.1),
+            "-" | "_" => Msg::SpeedBy(-0.1),
+            "?" => Msg::ToggleHelp,
+            _ => return,
+        };
+        e.prevent_default();
+        link.send_message(msg);
+    });
+    let document = web_sys::window()?.document()?;
+    document.add_event_listener_with_callback("keydown", callback.as_ref().unchecked_ref()).ok()?;
+    Some(KeyListener { callback })
 }
 
 fn request_frame(link: &Scope<Live>) -> Option<AnimationFrame> {
@@ -67,6 +110,8 @@ pub struct Live {
     /// Made once, so the settings panel's props stay equal across frames and it is not
     /// re-rendered (which would reset what the student is typing) sixty times a second.
     on_configure: Callback<RaftSettings>,
+    help: bool,
+    _keys: Option<KeyListener>,
 }
 
 /// A live run does not stop at the scenario's end: the student keeps watching and poking.
@@ -127,6 +172,8 @@ impl Component for Live {
             frame: None,
             selected: None,
             on_configure: ctx.link().callback(Msg::Configure),
+            help: false,
+            _keys: listen_keys(ctx.link()),
         };
         live.load(0);
         live.frame = request_frame(ctx.link());
@@ -159,6 +206,10 @@ impl Component for Live {
                 }
             }
             Msg::Speed(exp) => self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
+            Msg::SpeedBy(step) => {
+                self.speed_exp = (((self.speed_exp + step) * 10.0).round() / 10.0).clamp(SPEED_MIN_EXP, SPEED_MAX_EXP)
+            }
+            Msg::ToggleHelp => self.help = !self.help,
             Msg::Load(index) => {
                 self.load(index);
                 self.last_frame = None;
@@ -225,9 +276,23 @@ impl Component for Live {
                     </label>
                     <button class="secondary" data-testid="crash-leader"
                             onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
+                    <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
+                            onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </div>
                 if let Some(e) = &self.error {
                     <p class="error" role="alert" data-testid="live-error">{ e.clone() }</p>
+                }
+                if self.help {
+                    <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+                        <strong>{ "Keyboard" }</strong>
+                        <dl>
+                            <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
+                            <dt><kbd>{ "→" }</kbd></dt><dd>{ "step one event (pauses)" }</dd>
+                            <dt><kbd>{ "+" }</kbd>{ " " }<kbd>{ "−" }</kbd></dt><dd>{ "faster / slower" }</dd>
+                            <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this help" }</dd>
+                        </dl>
+                        <button class="secondary" onclick={link.callback(|_| Msg::ToggleHelp)}>{ "Close" }</button>
+                    </div>
                 }
                 if let Some(sim) = &self.sim {
                     <div class="live-body">
