@@ -38,7 +38,7 @@ impl LogData {
                 LogRow {
                     id: slot.id,
                     alive: slot.raft.is_some(),
-                    entries: log.entries().iter().map(|e| (e.term, e.payload.to_string())).collect(),
+                    entries: log.iter().map(|e| (e.term, e.payload.to_string())).collect(),
                     commit_index: slot.raft.as_ref().map_or(0, |r| r.commit_index()),
                     next_match,
                 }

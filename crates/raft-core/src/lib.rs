@@ -8,6 +8,7 @@
 //! the election timeout comes from an [`Entropy`] source the caller passes in, so a simulator
 //! can replay any run exactly.
 
+pub mod chunked;
 mod config;
 mod log;
 mod message;

@@ -1,10 +1,12 @@
 //! The replicated log: entries indexed from 1, with index 0 standing for the empty prefix.
+use crate::chunked::ChunkedVec;
 use crate::types::{Entry, Index, Term};
 use serde::{Deserialize, Serialize};
 
+/// Stored in shared chunks, so copying a server (a simulator checkpoint) is cheap.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RaftLog {
-    entries: Vec<Entry>,
+    entries: ChunkedVec<Entry>,
 }
 
 impl RaftLog {
@@ -13,11 +15,16 @@ impl RaftLog {
     }
 
     pub fn from_entries(entries: Vec<Entry>) -> Self {
-        RaftLog { entries }
+        RaftLog { entries: entries.into_iter().collect() }
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// All entries, first to last.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> + '_ {
+        self.entries.iter()
+    }
+
+    pub fn to_vec(&self) -> Vec<Entry> {
+        self.entries.to_vec()
     }
 
     pub fn last_index(&self) -> Index {
@@ -45,13 +52,8 @@ impl RaftLog {
     }
 
     /// Entries from `from` (inclusive), at most `max`.
-    pub fn slice_from(&self, from: Index, max: usize) -> &[Entry] {
-        let start = (from.max(1) - 1) as usize;
-        if start >= self.entries.len() {
-            return &[];
-        }
-        let end = start.saturating_add(max).min(self.entries.len());
-        &self.entries[start..end]
+    pub fn slice_from(&self, from: Index, max: usize) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter_from((from.max(1) - 1) as usize).take(max)
     }
 
     /// Delete the entry at `from` and all that follow it.

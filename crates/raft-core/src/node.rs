@@ -164,6 +164,16 @@ impl RaftNode {
         self.start_election(now, rng);
     }
 
+    /// Operator action: restart a follower's or candidate's election timer so that it fires
+    /// `timeout` from now (the page's "align timers" and "spread timers"). Leaders have no
+    /// election timer and are left alone.
+    pub fn set_election_timer(&mut self, now: Micros, timeout: Micros) {
+        if self.role != Role::Leader {
+            self.election_timeout = timeout;
+            self.election_deadline = now + timeout;
+        }
+    }
+
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
         let _ = now;

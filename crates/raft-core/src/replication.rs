@@ -2,7 +2,7 @@
 use crate::config::Backtrack;
 use crate::message::{AppendEntries, AppendEntriesReply, Message};
 use crate::node::{RaftNode, Role};
-use crate::types::{Index, Micros, NodeId};
+use crate::types::{Entry, Index, Micros, NodeId};
 use crate::Entropy;
 
 impl RaftNode {
@@ -21,7 +21,7 @@ impl RaftNode {
         let next = next.clamp(1, self.log.last_index() + 1);
         let prev_log_index = next - 1;
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
-        let entries = self.log.slice_from(next, self.config.max_entries_per_message).to_vec();
+        let entries: Vec<Entry> = self.log.slice_from(next, self.config.max_entries_per_message).cloned().collect();
         if !entries.is_empty() && self.replicating.contains(&peer) {
             // Pipelining: a follower known to match gets each entry once; a lost message shows
             // up as a rejected heartbeat and sends it back to probing.

@@ -100,7 +100,7 @@ fn rule4_appends_new_entries() {
     let reply = only_append_reply(&ready, 2);
     assert!(reply.success);
     assert_eq!(reply.match_or_rejected_index, 3);
-    assert_eq!(&n.log().entries()[1..], &sent[..]);
+    assert_eq!(&n.log().to_vec()[1..], &sent[..]);
     assert_eq!(ready.log_changed_from, Some(2));
     assert!(ready.persist);
 }

@@ -162,7 +162,7 @@ impl World {
         let nodes: Vec<&RaftNode> = self.nodes.values().collect();
         for (i, a) in nodes.iter().enumerate() {
             for b in &nodes[i + 1..] {
-                let (ea, eb) = (a.log().entries(), b.log().entries());
+                let (ea, eb) = (a.log().to_vec(), b.log().to_vec());
                 let common = ea.len().min(eb.len());
                 if let Some(k) = (0..common).rev().find(|&k| ea[k].term == eb[k].term) {
                     prop_assert_eq!(
@@ -178,7 +178,7 @@ impl World {
         }
         // State Machine Safety: an index is only ever committed with one entry.
         for n in &nodes {
-            for entry in &n.log().entries()[..n.commit_index() as usize] {
+            for entry in n.log().iter().take(n.commit_index() as usize) {
                 let known = self.committed.entry(entry.index).or_insert((entry.clone(), n.current_term()));
                 prop_assert_eq!(&known.0, entry, "node {} committed a different entry at {}", n.id(), entry.index);
                 known.1 = known.1.min(n.current_term());

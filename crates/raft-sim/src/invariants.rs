@@ -2,7 +2,8 @@
 //! checked incrementally after every event: each check looks only at what the event changed,
 //! so checking stays cheap enough to leave on in benchmarks.
 use crate::hash::StableHash;
-use raft_core::{Applied, Entry, EntryPayload, Index, NodeId, Op, Role, Term};
+use raft_core::chunked::ChunkedVec;
+use raft_core::{Applied, Entry, EntryPayload, Index, NodeId, Op, RaftLog, Role, Term};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -80,7 +81,7 @@ pub struct NodeObservation<'a> {
     pub node: NodeId,
     pub role: Role,
     pub term: Term,
-    pub log: &'a [Entry],
+    pub log: &'a RaftLog,
     pub commit_index: Index,
     /// Lowest log index the event changed, as reported by the node.
     pub log_changed_from: Option<Index>,
@@ -91,9 +92,9 @@ pub struct NodeObservation<'a> {
 
 #[derive(Clone, Debug, Default)]
 struct Shadow {
-    /// chain[i-1]: fingerprint of the log prefix 1..=i.
-    chain: Vec<u64>,
-    terms: Vec<Term>,
+    /// chain[i-1]: fingerprint of the log prefix 1..=i. (Chunked: checkpoints copy cheaply.)
+    chain: ChunkedVec<u64>,
+    terms: ChunkedVec<Term>,
     term: Term,
     commit_index: Index,
     /// The term this node was leader of after the previous event, if it was.
@@ -114,10 +115,10 @@ pub struct InvariantChecker {
     /// Indexed by node id - 1.
     shadows: Vec<Shadow>,
     leaders: BTreeMap<Term, NodeId>,
-    /// (index, term) → (prefix fingerprint, first node seen holding it).
-    prefixes: BTreeMap<(Index, Term), (u64, NodeId)>,
-    committed: Vec<Committed>,
-    applied: Vec<(Term, u64, NodeId)>,
+    /// [index - 1] → for each term seen there, (term, prefix fingerprint, first node holding it).
+    prefixes: ChunkedVec<Vec<(Term, u64, NodeId)>>,
+    committed: ChunkedVec<Committed>,
+    applied: ChunkedVec<(Term, u64, NodeId)>,
     violations: Vec<Violation>,
     /// Stop recording after this many (a broken run can violate on every event).
     limit: usize,
@@ -217,11 +218,11 @@ impl InvariantChecker {
         // by the length/last-term comparison and fully re-read.
         let old_len = shadow.chain.len() as Index;
         let mut from = if obs.restarted || !shadow.seen { 1 } else { obs.log_changed_from.unwrap_or(old_len + 1) };
-        let len = obs.log.len() as Index;
+        let len = obs.log.last_index();
         let consistent_tail = from > len.min(old_len)
             || (len >= old_len
                 && old_len > 0
-                && shadow.terms[(old_len - 1) as usize] == obs.log[(old_len - 1) as usize].term);
+                && shadow.terms.get((old_len - 1) as usize).copied() == obs.log.term_at(old_len));
         if obs.log_changed_from.is_none() && (len != old_len || !consistent_tail) {
             from = 1;
         }
@@ -246,7 +247,7 @@ impl InvariantChecker {
         // Re-fingerprint the changed suffix and check Log Matching against every other log.
         shadow.chain.truncate((from - 1) as usize);
         shadow.terms.truncate((from - 1) as usize);
-        for entry in &obs.log[(from - 1) as usize..] {
+        for entry in obs.log.slice_from(from, usize::MAX) {
             let i = shadow.chain.len() as Index + 1;
             let prev = shadow.chain.last().copied().unwrap_or(0);
             let chain = chain_next(prev, entry);
@@ -260,8 +261,9 @@ impl InvariantChecker {
                     format!("S{id}'s log holds index {} at position {i}", entry.index),
                 );
             }
-            match self.prefixes.get(&(i, entry.term)) {
-                Some(&(known, other)) if known != chain => self.report(
+            let known = self.prefixes.get((i - 1) as usize).and_then(|p| p.iter().find(|k| k.0 == entry.term)).copied();
+            match known.map(|(_, chain, node)| (chain, node)) {
+                Some((known, other)) if known != chain => self.report(
                     Property::LogMatching,
                     time_us,
                     event,
@@ -274,7 +276,12 @@ impl InvariantChecker {
                 ),
                 Some(_) => {}
                 None => {
-                    self.prefixes.insert((i, entry.term), (chain, id));
+                    while self.prefixes.len() < i as usize {
+                        self.prefixes.push(Vec::new());
+                    }
+                    if let Some(seen) = self.prefixes.get_mut((i - 1) as usize) {
+                        seen.push((entry.term, chain, id));
+                    }
                 }
             }
             shadow.chain.push(chain);
@@ -306,8 +313,8 @@ impl InvariantChecker {
         if obs.commit_index > shadow.commit_index {
             let upto = obs.commit_index.min(shadow.chain.len() as Index);
             for i in shadow.commit_index + 1..=upto {
-                let chain = shadow.chain[(i - 1) as usize];
-                let term = shadow.terms[(i - 1) as usize];
+                let chain = shadow.chain.get((i - 1) as usize).copied().unwrap_or(0);
+                let term = shadow.terms.get((i - 1) as usize).copied().unwrap_or(0);
                 match self.committed.get((i - 1) as usize) {
                     Some(c) if c.chain != chain => {
                         let message = format!(
@@ -328,7 +335,7 @@ impl InvariantChecker {
 
         // State Machine Safety: every server applies the same entry at each index.
         for applied in obs.applied {
-            let Some(entry) = obs.log.get((applied.index - 1) as usize) else { continue };
+            let Some(entry) = obs.log.get(applied.index) else { continue };
             let fp = entry_fingerprint(entry);
             match self.applied.get((applied.index - 1) as usize) {
                 Some(&(term, known, other)) if known != fp => {
@@ -361,11 +368,12 @@ impl InvariantChecker {
         if prefix == 0 {
             return;
         }
-        let c = &self.committed[prefix - 1];
+        let Some(c) = self.committed.get(prefix - 1) else { return };
         if shadow.chain.get(prefix - 1) != Some(&c.chain) {
-            let missing =
-                (1..=prefix).find(|&i| shadow.chain.get(i - 1) != Some(&self.committed[i - 1].chain)).unwrap_or(prefix);
-            let m = &self.committed[missing - 1];
+            let missing = (1..=prefix)
+                .find(|&i| shadow.chain.get(i - 1) != self.committed.get(i - 1).map(|c| &c.chain))
+                .unwrap_or(prefix);
+            let Some(m) = self.committed.get(missing - 1) else { return };
             let message = format!(
                 "S{id} became leader of term {term} without the entry at index {missing} (term {}) committed in term {}",
                 m.term, m.committed_in
@@ -377,7 +385,7 @@ impl InvariantChecker {
 
     /// An entry just committed in `term` must be in the log of any leader of a higher term.
     fn check_sitting_leaders_hold(&mut self, time_us: u64, event: u64, index: Index, term: Term) {
-        let c = self.committed[(index - 1) as usize].clone();
+        let Some(c) = self.committed.get((index - 1) as usize).cloned() else { return };
         let offenders: Vec<(NodeId, Term)> = self
             .shadows
             .iter()

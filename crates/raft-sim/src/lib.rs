@@ -15,6 +15,8 @@ pub mod network;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod session;
+pub mod share;
 pub mod sim;
 pub mod trace;
 pub mod workload;

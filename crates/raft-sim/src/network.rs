@@ -37,6 +37,8 @@ pub enum LossCause {
     ReceiveOmission,
     /// The receiver is down.
     ReceiverDown,
+    /// An operator dropped it by hand.
+    Dropped,
 }
 
 /// One copy of a message as the network will handle it.

@@ -87,7 +87,6 @@ impl Report {
                         alive: true,
                         log: raft
                             .log()
-                            .entries()
                             .iter()
                             .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
                             .collect(),
@@ -106,7 +105,6 @@ impl Report {
                         log: slot
                             .disk
                             .log
-                            .entries()
                             .iter()
                             .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
                             .collect(),

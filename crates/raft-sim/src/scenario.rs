@@ -298,6 +298,21 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
     },
+    /// Drop one message in flight (by its id, as the page and `raftsim run --trace` show it).
+    /// No effect if it is no longer in flight.
+    DropMessage {
+        message: u64,
+    },
+    /// Deliver one more copy of a message in flight, arriving after the original.
+    DuplicateMessage {
+        message: u64,
+    },
+    /// Make every follower's and candidate's election timer fire at the same moment, one
+    /// minimum election timeout from now: a split vote is then very likely.
+    AlignTimers,
+    /// Spread the election timers evenly over the timeout range, so one server clearly
+    /// times out first and wins.
+    SpreadTimers,
 }
 
 impl Action {
@@ -316,6 +331,10 @@ impl Action {
             Action::SetFaults(_) => "set_faults",
             Action::Timeout { .. } => "timeout",
             Action::Client { .. } => "client",
+            Action::DropMessage { .. } => "drop_message",
+            Action::DuplicateMessage { .. } => "duplicate_message",
+            Action::AlignTimers => "align_timers",
+            Action::SpreadTimers => "spread_timers",
         }
     }
 }
@@ -329,8 +348,20 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
-    fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
         ScenarioError { field: field.into(), problem: problem.into() }
+    }
+
+    /// The same error, for a document that holds this one at `prefix` (e.g. `scenario`).
+    pub fn within(self, prefix: &str) -> Self {
+        let field = if self.field.is_empty() {
+            prefix.to_string()
+        } else if self.field.starts_with('[') {
+            format!("{prefix}{}", self.field)
+        } else {
+            format!("{prefix}.{}", self.field)
+        };
+        ScenarioError { field, problem: self.problem }
     }
 }
 
@@ -497,7 +528,9 @@ impl Scenario {
         Ok(())
     }
 
-    fn check_action(&self, f: &str, action: &Action) -> Result<(), ScenarioError> {
+    /// Whether an action makes sense for this scenario (its nodes exist, its numbers are in
+    /// range); `f` names it in the error.
+    pub fn check_action(&self, f: &str, action: &Action) -> Result<(), ScenarioError> {
         match action {
             Action::Crash { node, .. }
             | Action::Restart { node }
@@ -523,7 +556,12 @@ impl Scenario {
                 }
                 Ok(())
             }
-            Action::Heal | Action::CrashLeader { .. } => Ok(()),
+            Action::Heal
+            | Action::CrashLeader { .. }
+            | Action::DropMessage { .. }
+            | Action::DuplicateMessage { .. }
+            | Action::AlignTimers
+            | Action::SpreadTimers => Ok(()),
             Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
                 if let Some(l) = latency_ms {
                     check_range_ms(&format!("{f}.latency_ms"), *l, 0.0, MAX_LATENCY_MS)?;

@@ -8,6 +8,7 @@ use crate::rng::{Probability, SimRng};
 use crate::scenario::{ms_to_us, Action, ClientOpKind, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use crate::trace::{TraceEvent, TraceHash, What};
 use crate::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use raft_core::chunked::ChunkedVec;
 use raft_core::{
     ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Op, PersistentState, RaftNode, Ready, Role,
 };
@@ -53,6 +54,8 @@ pub struct InFlight {
     pub sent_us: Micros,
     pub arrive_us: Micros,
     pub lost: Option<LossCause>,
+    /// When an operator dropped it (it is drawn dying there).
+    pub dropped_us: Option<Micros>,
     pub payload: Payload,
 }
 
@@ -125,6 +128,41 @@ pub struct NodeSlot {
     pub crashes: u32,
 }
 
+/// Something worth a marker on the time scrubber.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MilestoneKind {
+    /// The first candidate of a term: an election starts.
+    Election {
+        node: NodeId,
+        term: u64,
+    },
+    /// A node became leader.
+    Leader {
+        node: NodeId,
+        term: u64,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    /// The invariant checker found a broken property.
+    Violation,
+    /// An operator action.
+    Action,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Milestone {
+    /// The event it happened at (the number of events counted when it happened).
+    pub events: u64,
+    pub time_us: Micros,
+    #[serde(flatten)]
+    pub kind: MilestoneKind,
+}
+
 #[derive(Clone)]
 pub struct Simulation {
     scenario: Arc<Scenario>,
@@ -144,7 +182,8 @@ pub struct Simulation {
     fault_rng: SimRng,
     workload_interval: Micros,
     workload_timeout: Micros,
-    history: Vec<HistoryOp>,
+    /// Chunked, so checkpoints of a long run share it.
+    history: ChunkedVec<HistoryOp>,
     interventions: Vec<TimedAction>,
     script_seq: u64,
     checker: InvariantChecker,
@@ -158,6 +197,9 @@ pub struct Simulation {
     /// (role, term) per node after its last event, to record role changes.
     last_role: Vec<(Role, u64)>,
     members: Vec<NodeId>,
+    milestones: Vec<Milestone>,
+    /// The highest term in which an election milestone was recorded.
+    last_election_term: u64,
 }
 
 const STREAM_NETWORK: u64 = 1;
@@ -216,7 +258,7 @@ impl Simulation {
             fault_rng: SimRng::stream(seed, STREAM_FAULTS),
             workload_interval: 0,
             workload_timeout: 0,
-            history: Vec::new(),
+            history: ChunkedVec::new(),
             interventions: Vec::new(),
             script_seq: 0,
             checker: InvariantChecker::new(),
@@ -231,6 +273,8 @@ impl Simulation {
             members,
             nodes,
             scenario: scenario.clone(),
+            milestones: Vec::new(),
+            last_election_term: 0,
         };
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
@@ -288,11 +332,15 @@ impl Simulation {
     pub fn network(&self) -> &Network {
         &self.network
     }
-    pub fn history(&self) -> &[HistoryOp] {
+    pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
     }
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
+    }
+    /// Elections, new leaders, crashes, restarts, violations and operator actions so far.
+    pub fn milestones(&self) -> &[Milestone] {
+        &self.milestones
     }
     /// Record every event (for printing and the UI); off by default, for speed.
     pub fn set_record_trace(&mut self, on: bool) {
@@ -314,15 +362,19 @@ impl Simulation {
     /// [`Simulation::interventions`]) so that running the scenario to the same time and applying
     /// the same actions reproduces the run exactly.
     pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
-        let mut probe = (*self.scenario).clone();
-        probe.timeline = vec![TimedAction { at_ms: 0.0, action: action.clone() }];
-        probe.validate()?;
+        self.check_action(&action)?;
         let index = self.interventions.len();
         self.begin_event(13, index as u64, 0);
         self.log(|| What::Action { index, summary: format!("operator: {action:?}") });
+        self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
         Ok(())
+    }
+
+    /// Whether `action` can be carried out on this cluster.
+    pub fn check_action(&self, action: &Action) -> Result<(), ScenarioError> {
+        self.scenario.check_action("action", action)
     }
 
     /// Where a node's timer stands: (start, deadline) in virtual time, for drawing.
@@ -443,6 +495,10 @@ impl Simulation {
         }
     }
 
+    fn milestone(&mut self, kind: MilestoneKind) {
+        self.milestones.push(Milestone { events: self.events, time_us: self.now, kind });
+    }
+
     fn begin_event(&mut self, code: u64, a: u64, b: u64) {
         self.events += 1;
         self.hash.event(self.now, code, a, b);
@@ -502,18 +558,43 @@ impl Simulation {
                 node: id,
                 role: raft.role(),
                 term: raft.current_term(),
-                log: raft.log().entries(),
+                log: raft.log(),
                 commit_index: raft.commit_index(),
                 log_changed_from: ready.log_changed_from,
                 applied: &ready.applied,
                 restarted,
             };
+            let before = self.checker.total_violations;
             self.checker.observe(self.now, self.events, &obs);
+            if self.checker.total_violations > before {
+                self.milestones.push(Milestone {
+                    events: self.events,
+                    time_us: self.now,
+                    kind: MilestoneKind::Violation,
+                });
+            }
         }
         let role = (raft.role(), raft.current_term());
         if self.last_role[(id - 1) as usize] != role {
             self.last_role[(id - 1) as usize] = role;
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
+            let (events, time_us) = (self.events, self.now);
+            match role.0 {
+                Role::Leader => self.milestones.push(Milestone {
+                    events,
+                    time_us,
+                    kind: MilestoneKind::Leader { node: id, term: role.1 },
+                }),
+                Role::Candidate if role.1 > self.last_election_term => {
+                    self.last_election_term = role.1;
+                    self.milestones.push(Milestone {
+                        events,
+                        time_us,
+                        kind: MilestoneKind::Election { node: id, term: role.1 },
+                    });
+                }
+                _ => {}
+            }
         }
         for envelope in ready.messages.drain(..) {
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
@@ -574,23 +655,29 @@ impl Simulation {
                 sent_us: self.now,
                 arrive_us: t.arrive_at,
                 lost: t.lost,
+                dropped_us: None,
                 payload,
             };
-            // Messages live in a slab; the queue holds small entries that are cheap to sift.
-            let k = match self.free_slots.pop() {
-                Some(k) => {
-                    self.messages[k as usize] = Some(message);
-                    k
-                }
-                None => {
-                    self.messages.push(Some(message));
-                    (self.messages.len() - 1) as u32
-                }
-            };
-            self.schedule(t.arrive_at, EventKind::Arrive(k));
+            self.enqueue(message);
         }
         self.next_message += n.saturating_sub(1) as u64;
         self.transits = transits;
+    }
+
+    /// Messages live in a slab; the queue holds small entries that are cheap to sift.
+    fn enqueue(&mut self, message: InFlight) {
+        let at = message.arrive_us;
+        let k = match self.free_slots.pop() {
+            Some(k) => {
+                self.messages[k as usize] = Some(message);
+                k
+            }
+            None => {
+                self.messages.push(Some(message));
+                (self.messages.len() - 1) as u32
+            }
+        };
+        self.schedule(at, EventKind::Arrive(k));
     }
 
     fn network_rng_chance(&mut self, p: Probability) -> bool {
@@ -725,6 +812,52 @@ impl Simulation {
                     Payload::Request { client: SCRIPT_CLIENT, request },
                 );
             }
+            Action::DropMessage { message } => {
+                let now = self.now;
+                if let Some(m) = self.messages.iter_mut().flatten().find(|m| m.id == *message && m.lost.is_none()) {
+                    m.lost = Some(LossCause::Dropped);
+                    m.dropped_us = Some(now);
+                }
+            }
+            Action::DuplicateMessage { message } => {
+                let Some(original) = self.in_flight().find(|m| m.id == *message).cloned() else { return };
+                self.next_message += 1;
+                // The copy takes half as long again as the original: it arrives second.
+                let span = original.arrive_us.saturating_sub(original.sent_us);
+                let copy = InFlight {
+                    id: self.next_message,
+                    arrive_us: original.arrive_us.max(self.now) + span / 2 + 1,
+                    ..original
+                };
+                self.enqueue(copy);
+            }
+            Action::AlignTimers | Action::SpreadTimers => {
+                let config = self.scenario.raft.to_config();
+                let (min, max) =
+                    (config.election_timeout_min, config.election_timeout_max.max(config.election_timeout_min));
+                let waiting: Vec<NodeId> = self
+                    .nodes
+                    .iter()
+                    .filter(|s| s.raft.as_ref().is_some_and(|r| r.role() != Role::Leader))
+                    .map(|s| s.id)
+                    .collect();
+                let count = waiting.len().max(1) as u64;
+                for (i, id) in waiting.into_iter().enumerate() {
+                    let fire_at = match action {
+                        Action::AlignTimers => self.now + min,
+                        _ => self.now + min + (max - min) * i as u64 / count,
+                    };
+                    let slot = &mut self.nodes[(id - 1) as usize];
+                    // Timers run on the node's own (possibly drifting) clock.
+                    let (local_now, local_fire) = (slot.clock.local(self.now), slot.clock.local(fire_at));
+                    if let Some(raft) = slot.raft.as_mut() {
+                        raft.set_election_timer(local_now, local_fire.saturating_sub(local_now));
+                    }
+                    slot.timer_at = None;
+                    slot.timer_token += 1;
+                    self.reschedule_timer(id);
+                }
+            }
         }
     }
 
@@ -750,6 +883,7 @@ impl Simulation {
             slot.disk = PersistentState::default();
         }
         self.checker.observe_crash(id);
+        self.milestone(MilestoneKind::Crash { node: id });
     }
 
     fn restart(&mut self, id: NodeId) {
@@ -763,6 +897,7 @@ impl Simulation {
         slot.raft = Some(RaftNode::new(id, &self.members, config, slot.disk.clone(), local, &mut slot.rng));
         slot.status = NodeStatus::Up;
         self.last_role[(id - 1) as usize] = (Role::Follower, u64::MAX);
+        self.milestone(MilestoneKind::Restart { node: id });
         self.after_step(id, true);
     }
 
@@ -822,7 +957,9 @@ impl Simulation {
                 let Some(out) = &state.outstanding else { return false };
                 state.target = (state.target % nodes as NodeId) + 1;
                 let (seq, history) = (out.seq, out.history);
-                self.history[history].retries += 1;
+                if let Some(op) = self.history.get_mut(history) {
+                    op.retries += 1;
+                }
                 self.begin_event(11, client, seq);
                 self.log(|| What::ClientTimeout { client, seq });
                 self.client_send(client);
@@ -849,12 +986,13 @@ impl Simulation {
     fn client_reply(&mut self, client: ClientId, from: NodeId, reply: ClientReply) {
         if client == SCRIPT_CLIENT {
             let seq = reply.seq();
-            if let Some(op) =
-                self.history.iter_mut().find(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none())
-            {
+            let now = self.now;
+            let open =
+                self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
+            if let Some(op) = open.and_then(|i| self.history.get_mut(i)) {
                 match reply {
                     ClientReply::Ok { value, .. } => {
-                        op.completed_us = Some(self.now);
+                        op.completed_us = Some(now);
                         op.value = value;
                     }
                     ClientReply::NotLeader { .. } => op.redirects += 1,
@@ -873,9 +1011,11 @@ impl Simulation {
             ClientReply::Ok { value, .. } => {
                 state.outstanding = None;
                 state.target = from;
-                let op = &mut self.history[history];
-                op.completed_us = Some(self.now);
-                op.value = value;
+                let now = self.now;
+                if let Some(op) = self.history.get_mut(history) {
+                    op.completed_us = Some(now);
+                    op.value = value;
+                }
                 let at = self.now + self.workload_interval;
                 self.arm_client(client, at, ClientWake::Issue);
             }
@@ -884,7 +1024,9 @@ impl Simulation {
                     Some(leader) if leader != from => leader,
                     _ => from % nodes + 1,
                 };
-                self.history[history].redirects += 1;
+                if let Some(op) = self.history.get_mut(history) {
+                    op.redirects += 1;
+                }
                 // A short pause so that a cluster without a leader is not flooded.
                 let at = self.now + 2_000;
                 self.arm_client(client, at, ClientWake::Resend);

@@ -1,5 +1,5 @@
 //! Each invariant is fed a broken state and must catch it; a legal sequence must not trip it.
-use raft_core::{Applied, Command, Entry, EntryPayload, Index, NodeId, Op, Role, Term};
+use raft_core::{Applied, Command, Entry, EntryPayload, Index, NodeId, Op, RaftLog, Role, Term};
 use raft_sim::invariants::{InvariantChecker, NodeObservation};
 use raft_sim::Property;
 
@@ -24,11 +24,12 @@ fn obs(node: NodeId, role: Role, term: Term, log: Vec<Entry>) -> Obs {
 }
 
 fn feed(checker: &mut InvariantChecker, o: &Obs) {
+    let log = RaftLog::from_entries(o.log.clone());
     let observation = NodeObservation {
         node: o.node,
         role: o.role,
         term: o.term,
-        log: &o.log,
+        log: &log,
         commit_index: o.commit,
         log_changed_from: o.changed,
         applied: &o.applied,

@@ -69,7 +69,7 @@ pub fn log_of(terms: &[Term]) -> RaftLog {
 }
 
 pub fn log_terms(node: &RaftNode) -> Vec<Term> {
-    node.log().entries().iter().map(|e| e.term).collect()
+    node.log().iter().map(|e| e.term).collect()
 }
 
 // ----- Nodes ---------------------------------------------------------------------------------

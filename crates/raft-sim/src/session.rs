@@ -1,0 +1,351 @@
+//! A run you can travel in: the simulation, the operator's actions pinned to exact points of
+//! the run, and checkpoints (copies of the simulation) taken as it goes. Going back restores
+//! the nearest earlier checkpoint and replays forward, re-applying the recorded actions at the
+//! same points, so every moment is re-created exactly; acting in the past drops what came
+//! after and starts a new branch from there.
+use crate::scenario::{Action, Scenario, ScenarioError};
+use crate::sim::{Milestone, Simulation};
+use raft_core::Micros;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// A point in a run. The simulator counts events; a point is "right after event `events`"
+/// (where Step stops) or, when `drained`, "every event due at or before `time_us` done"
+/// (where the animation clock stops after a frame). Both are reached the same way from any
+/// earlier point of the same run, which is what makes replay exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mark {
+    #[serde(rename = "e")]
+    pub events: u64,
+    #[serde(rename = "t")]
+    pub time_us: Micros,
+    #[serde(rename = "d", default, skip_serializing_if = "is_false")]
+    pub drained: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
+impl Mark {
+    fn key(&self) -> (u64, bool, Micros) {
+        (self.events, self.drained, self.time_us)
+    }
+}
+
+impl PartialOrd for Mark {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Mark {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// An operator action and the point of the run where it was taken.
+// No deny_unknown_fields: serde cannot combine it with flatten; `Action` denies them itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Intervention {
+    pub at: Mark,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// Where to go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Right after this many events.
+    Event(u64),
+    /// Every event due at or before this virtual time.
+    Time(Micros),
+    Mark(Mark),
+}
+
+impl Target {
+    /// Whether the run passes `mark` on its way to this target (an action at `mark` is applied).
+    fn passes(&self, mark: &Mark) -> bool {
+        match *self {
+            // The action's own event would be number mark.events + 1.
+            Target::Event(k) => mark.events < k,
+            Target::Time(t) => mark.time_us <= t,
+            // The state at a mark is the one before an action taken there.
+            Target::Mark(m) => *mark < m,
+        }
+    }
+
+    /// Whether a copy taken at `mark` can be the starting point for this target.
+    fn can_start_from(&self, mark: &Mark) -> bool {
+        match *self {
+            Target::Event(k) => mark.events < k || (mark.events == k && !mark.drained),
+            Target::Time(t) => mark.time_us <= t,
+            Target::Mark(m) => *mark <= m,
+        }
+    }
+}
+
+/// Why a bounded advance stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Reached the target.
+    Reached,
+    /// Used up its event budget first (try again next frame).
+    Budget,
+    /// An event broke a safety property; stopped right after it.
+    Violation,
+    /// Nothing more can happen (the scenario's end).
+    End,
+}
+
+struct Checkpoint {
+    mark: Mark,
+    /// How many interventions the copy has applied.
+    applied: usize,
+    sim: Simulation,
+}
+
+/// Take a checkpoint every this many events...
+const CHECKPOINT_EVENTS: u64 = 4_000;
+/// ...keeping at most this many: past it, every other one is dropped (so the gap doubles and
+/// a long run costs a bounded amount of memory).
+const MAX_CHECKPOINTS: usize = 96;
+
+pub struct Session {
+    sim: Simulation,
+    interventions: Vec<Intervention>,
+    /// How many of `interventions` the current simulation has applied.
+    applied: usize,
+    checkpoints: Vec<Checkpoint>,
+    checkpoint_gap: u64,
+    position: Mark,
+    /// The furthest point of this branch, and its milestones once we have gone back.
+    frontier: Mark,
+    frontier_milestones: Option<Vec<Milestone>>,
+}
+
+impl Session {
+    pub fn new(scenario: &Scenario) -> Result<Session, ScenarioError> {
+        let sim = Simulation::new(scenario)?;
+        let position = Mark { events: sim.events(), time_us: sim.now(), drained: false };
+        let mut session = Session {
+            sim,
+            interventions: Vec::new(),
+            applied: 0,
+            checkpoints: Vec::new(),
+            checkpoint_gap: CHECKPOINT_EVENTS,
+            position,
+            frontier: position,
+            frontier_milestones: None,
+        };
+        session.checkpoint();
+        Ok(session)
+    }
+
+    /// A session that replays recorded actions (from a share link or a file) and then goes to
+    /// `at`. The actions are validated first; points that do not come in order are refused.
+    /// Replaying more than `max_events` events is refused (a hostile link must not hang the page).
+    pub fn replay(
+        scenario: &Scenario,
+        interventions: Vec<Intervention>,
+        at: Option<Mark>,
+        max_events: u64,
+    ) -> Result<Session, ScenarioError> {
+        let mut session = Session::new(scenario)?;
+        let mut last: Option<Mark> = None;
+        for (i, intervention) in interventions.iter().enumerate() {
+            let field = format!("actions[{i}]");
+            session.sim.check_action(&intervention.action).map_err(|e| e.within(&field))?;
+            if last.is_some_and(|l| intervention.at < l) {
+                return Err(ScenarioError::new(format!("{field}.at"), "actions must be in the order they were taken"));
+            }
+            last = Some(intervention.at);
+        }
+        session.interventions = interventions;
+        let target = at.or(last).map_or(Target::Event(0), Target::Mark);
+        if session.run_to(target, max_events, false) == Stop::Budget {
+            return Err(ScenarioError::new("", format!("the run is longer than {max_events} events")));
+        }
+        session.frontier = session.position;
+        Ok(session)
+    }
+
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+    pub fn position(&self) -> Mark {
+        self.position
+    }
+    /// The furthest point reached on this branch (the end of the scrubber).
+    pub fn frontier(&self) -> Mark {
+        self.frontier
+    }
+    /// Every action on this branch, including those ahead of the current position.
+    pub fn interventions(&self) -> &[Intervention] {
+        &self.interventions
+    }
+    /// Milestones of the whole branch up to the frontier, for the scrubber's markers.
+    pub fn milestones(&self) -> &[Milestone] {
+        self.frontier_milestones.as_deref().unwrap_or(self.sim.milestones())
+    }
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Go forward to virtual time `t`, processing at most `budget` events; with
+    /// `stop_on_violation`, stop right after an event that breaks a property.
+    pub fn advance(&mut self, t: Micros, budget: u64, stop_on_violation: bool) -> Stop {
+        self.run_to(Target::Time(t), budget, stop_on_violation)
+    }
+
+    /// One event forward (applying any recorded action due first). False at the end.
+    pub fn step(&mut self) -> bool {
+        let next = self.sim.events() + 1;
+        let stop = self.run_to(Target::Event(next), u64::MAX, false);
+        stop != Stop::End
+    }
+
+    /// One event back. False at the start.
+    pub fn step_back(&mut self) -> bool {
+        let events = self.sim.events();
+        if events == 0 {
+            return false;
+        }
+        self.seek(Target::Event(events - 1));
+        true
+    }
+
+    /// Re-create the state at `target` (backwards or forwards), from the nearest checkpoint.
+    pub fn seek(&mut self, target: Target) {
+        let behind = match target {
+            Target::Event(k) => k < self.sim.events() || (k == self.sim.events() && self.position.drained),
+            Target::Time(t) => t < self.sim.now(),
+            Target::Mark(m) => m < self.position,
+        };
+        if behind {
+            if self.frontier_milestones.is_none() {
+                self.frontier_milestones = Some(self.sim.milestones().to_vec());
+            }
+            let Some(checkpoint) = self.checkpoints.iter().rev().find(|c| target.can_start_from(&c.mark)) else {
+                return; // unreachable: the first checkpoint is the start
+            };
+            self.sim = checkpoint.sim.clone();
+            self.applied = checkpoint.applied;
+            self.position = checkpoint.mark;
+        }
+        self.run_to(target, u64::MAX, false);
+    }
+
+    /// Take an operator action here. In the past, this starts a new branch: the actions and
+    /// checkpoints after this point are dropped.
+    pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
+        self.sim.check_action(&action)?;
+        if self.position < self.frontier || self.applied < self.interventions.len() {
+            self.interventions.truncate(self.applied);
+            let here = self.position;
+            self.checkpoints.retain(|c| c.mark <= here);
+            self.frontier_milestones = None;
+        }
+        let at = self.position;
+        self.sim.act(action.clone())?;
+        self.interventions.push(Intervention { at, action });
+        self.applied = self.interventions.len();
+        self.position = Mark { events: self.sim.events(), time_us: self.sim.now(), drained: false };
+        self.frontier = self.position;
+        Ok(())
+    }
+
+    fn run_to(&mut self, target: Target, budget: u64, stop_on_violation: bool) -> Stop {
+        let mut budget = budget;
+        loop {
+            let due = self.interventions.get(self.applied).filter(|i| target.passes(&i.at)).map(|i| i.at);
+            let stop = match due {
+                Some(mark) => self.go(Target::Mark(mark), &mut budget, stop_on_violation),
+                None => self.go(target, &mut budget, stop_on_violation),
+            };
+            if stop != Stop::Reached || due.is_none() {
+                self.after_moving();
+                return stop;
+            }
+            let action = self.interventions[self.applied].action.clone();
+            // Validated when recorded or decoded, so this cannot fail; if it did, skipping
+            // the action is the safe choice.
+            let _ = self.sim.act(action);
+            self.applied += 1;
+            self.position = Mark { events: self.sim.events(), time_us: self.sim.now(), drained: false };
+        }
+    }
+
+    /// Process events towards `target` with no action in between.
+    fn go(&mut self, target: Target, budget: &mut u64, stop_on_violation: bool) -> Stop {
+        let violations = self.sim.total_violations();
+        let (events_goal, time_goal) = match target {
+            Target::Event(k) => (Some(k), None),
+            Target::Time(t) => (None, Some(t)),
+            Target::Mark(m) if m.drained => (None, Some(m.time_us)),
+            Target::Mark(m) => (Some(m.events), None),
+        };
+        if let Some(k) = events_goal {
+            while self.sim.events() < k {
+                if *budget == 0 {
+                    return Stop::Budget;
+                }
+                if !self.sim.step() {
+                    self.position = Mark { events: self.sim.events(), time_us: self.sim.now(), drained: false };
+                    return Stop::End;
+                }
+                *budget -= 1;
+                self.position = Mark { events: self.sim.events(), time_us: self.sim.now(), drained: false };
+                if stop_on_violation && self.sim.total_violations() > violations {
+                    return Stop::Violation;
+                }
+            }
+            return Stop::Reached;
+        }
+        let t = time_goal.unwrap_or(0);
+        if self.position.drained && self.position.time_us >= t {
+            return Stop::Reached;
+        }
+        while self.sim.step_until(t) {
+            self.position = Mark { events: self.sim.events(), time_us: self.sim.now(), drained: false };
+            if stop_on_violation && self.sim.total_violations() > violations {
+                return Stop::Violation;
+            }
+            *budget = budget.saturating_sub(1);
+            if *budget == 0 {
+                return Stop::Budget;
+            }
+        }
+        self.sim.run_until(t);
+        self.position = Mark { events: self.sim.events(), time_us: self.sim.now(), drained: true };
+        if self.sim.now() < t {
+            return Stop::End;
+        }
+        Stop::Reached
+    }
+
+    fn after_moving(&mut self) {
+        if self.position > self.frontier {
+            self.frontier = self.position;
+            self.frontier_milestones = None;
+        }
+        let last = self.checkpoints.last().map(|c| c.mark);
+        if last.is_none_or(|m| self.position > m && self.position.events >= m.events + self.checkpoint_gap) {
+            self.checkpoint();
+        }
+    }
+
+    fn checkpoint(&mut self) {
+        self.checkpoints.push(Checkpoint { mark: self.position, applied: self.applied, sim: self.sim.clone() });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            let mut index = 0;
+            self.checkpoints.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
+            self.checkpoint_gap *= 2;
+        }
+    }
+}

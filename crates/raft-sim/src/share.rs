@@ -1,0 +1,161 @@
+//! Runs as documents: a scenario, the operator's actions at their exact points, where the
+//! viewer was and how the page looked. The same document is a JSON file (export/import, and
+//! `raftsim replay`) and, deflated and base64url-encoded, a share link's URL fragment.
+//!
+//! Links come from strangers: every size is capped before the next decoding step, and every
+//! failure is a message naming what is wrong, never a panic.
+use crate::scenario::{Scenario, ScenarioError, MAX_SCENARIO_BYTES, MAX_TIMELINE_ACTIONS};
+use crate::session::{Intervention, Mark, Session};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+pub const RUN_FORMAT: &str = "raft-playground-run";
+pub const RUN_VERSION: u32 = 1;
+/// Longer fragments are refused before base64 decoding.
+pub const MAX_LINK_CHARS: usize = 64 * 1024;
+/// A link or file may ask for a run of at most this many events (a few seconds of replay in
+/// the browser); further is refused rather than freezing the page.
+pub const MAX_REPLAY_EVENTS: u64 = 3_000_000;
+/// The encoded fragment starts with this, so a future format can be told apart.
+const LINK_PREFIX: &str = "run1.";
+
+/// How the page looked: restored when a link is opened.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct View {
+    /// The server whose inspector is open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected: Option<u32>,
+    /// Speed as a power of ten (-2 is 0.01x, 2 is 100x).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speed_exp: Option<f64>,
+    pub playing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunDocument {
+    /// Always "raft-playground-run".
+    pub format: String,
+    pub version: u32,
+    pub scenario: Scenario,
+    /// Operator actions in the order taken, each at its point of the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Intervention>,
+    /// Where the viewer was (default: after the last action, or the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Mark>,
+    #[serde(default)]
+    pub view: View,
+}
+
+impl RunDocument {
+    pub fn new(scenario: Scenario, actions: Vec<Intervention>, at: Option<Mark>, view: View) -> RunDocument {
+        RunDocument { format: RUN_FORMAT.into(), version: RUN_VERSION, scenario, actions, at, view }
+    }
+
+    /// The document for a session as it stands.
+    pub fn of(session: &Session, view: View) -> RunDocument {
+        RunDocument::new(
+            session.sim().scenario().clone(),
+            session.interventions().to_vec(),
+            Some(session.position()),
+            view,
+        )
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Parse a run document, or a plain scenario (which becomes a run with no actions).
+    pub fn from_json(text: &str) -> Result<RunDocument, ScenarioError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::new(
+                "",
+                format!("the file is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
+            ));
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        if value.get("format").is_none() {
+            let scenario = Scenario::from_json(text)?;
+            return Ok(RunDocument::new(scenario, Vec::new(), None, View::default()));
+        }
+        let doc: RunDocument = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            ScenarioError::new(if path == "." { String::new() } else { path }, e.into_inner().to_string())
+        })?;
+        doc.check()?;
+        Ok(doc)
+    }
+
+    fn check(&self) -> Result<(), ScenarioError> {
+        if self.format != RUN_FORMAT {
+            return Err(ScenarioError::new("format", format!("expected \"{RUN_FORMAT}\"")));
+        }
+        if self.version != RUN_VERSION {
+            return Err(ScenarioError::new(
+                "version",
+                format!("this page reads version {RUN_VERSION}; the run is version {}", self.version),
+            ));
+        }
+        self.scenario.validate().map_err(|e| e.within("scenario"))?;
+        if self.actions.len() > MAX_TIMELINE_ACTIONS {
+            return Err(ScenarioError::new("actions", format!("at most {MAX_TIMELINE_ACTIONS} actions")));
+        }
+        let marks = self.actions.iter().map(|a| ("actions", a.at)).chain(self.at.map(|m| ("at", m)));
+        for (field, mark) in marks {
+            if mark.events > MAX_REPLAY_EVENTS {
+                return Err(ScenarioError::new(
+                    field,
+                    format!("the run is {} events long; at most {MAX_REPLAY_EVENTS} can be replayed", mark.events),
+                ));
+            }
+        }
+        if let Some(s) = self.view.speed_exp {
+            if !s.is_finite() {
+                return Err(ScenarioError::new("view.speed_exp", "must be a number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-create the run: replay every action at its point and stop at `at`.
+    pub fn replay(&self) -> Result<Session, ScenarioError> {
+        Session::replay(&self.scenario, self.actions.clone(), self.at, MAX_REPLAY_EVENTS)
+    }
+
+    /// The URL fragment (without '#') that carries this run.
+    pub fn to_link_fragment(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+        format!("{LINK_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+    }
+
+    /// Read a share link: a whole URL, or just its fragment, with or without '#'.
+    pub fn from_link(link: &str) -> Result<RunDocument, ScenarioError> {
+        let link = link.trim();
+        let fragment = link.split_once('#').map_or(link, |(_, f)| f);
+        let fragment = fragment.strip_prefix("run=").unwrap_or(fragment);
+        if fragment.len() > MAX_LINK_CHARS {
+            return Err(ScenarioError::new(
+                "",
+                format!("the link is {} characters long; the limit is {MAX_LINK_CHARS}", fragment.len()),
+            ));
+        }
+        let Some(data) = fragment.strip_prefix(LINK_PREFIX) else {
+            return Err(ScenarioError::new("", "this is not a Raft Playground run link (it should start with #run1.)"));
+        };
+        let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(data.trim_end_matches('='))
+            .map_err(|_| ScenarioError::new("", "the link is damaged: it is not valid base64 (was it cut short?)"))?;
+        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
+            .map_err(|_| ScenarioError::new("", "the link is damaged or truncated: its data does not unpack"))?;
+        let text = std::str::from_utf8(&json).map_err(|_| ScenarioError::new("", "the link's data is not text"))?;
+        if !text.trim_start().starts_with('{') || !text.contains("\"format\"") {
+            return Err(ScenarioError::new("", "the link does not hold a run"));
+        }
+        RunDocument::from_json(text)
+    }
+}
