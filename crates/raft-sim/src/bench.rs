@@ -105,3 +105,87 @@ pub fn run_bench(config: &BenchConfig, now_seconds: &mut dyn FnMut() -> f64) -> 
         trace_hash: sim.trace_hash_hex(),
     })
 }
+
+/// The time-travel benchmark: play a scenario for `minutes` of virtual time the way the page
+/// does (one advance per 60 Hz frame at 1x), then jump to random points and time each jump.
+#[derive(Clone, Debug, Serialize)]
+pub struct SeekBenchResult {
+    pub scenario: String,
+    pub simulated_minutes: f64,
+    pub events: u64,
+    pub checkpoints: usize,
+    pub play_wall_seconds: f64,
+    pub seeks: u32,
+    pub seek_mean_ms: f64,
+    pub seek_p95_ms: f64,
+    pub seek_max_ms: f64,
+    /// Every jump re-created the state a fresh replay has there (checked on a sample).
+    pub exact: bool,
+}
+
+impl SeekBenchResult {
+    pub fn summary(&self) -> String {
+        format!(
+            "seek bench: {} for {:.1} simulated min, {} events, {} checkpoints, played in {:.2} s; {} seeks: mean {:.1} ms, p95 {:.1} ms, max {:.1} ms{}",
+            self.scenario,
+            self.simulated_minutes,
+            self.events,
+            self.checkpoints,
+            self.play_wall_seconds,
+            self.seeks,
+            self.seek_mean_ms,
+            self.seek_p95_ms,
+            self.seek_max_ms,
+            if self.exact { "" } else { " — STATE MISMATCH" }
+        )
+    }
+}
+
+pub fn run_seek_bench(
+    scenario: &Scenario,
+    minutes: f64,
+    seeks: u32,
+    now_seconds: &mut dyn FnMut() -> f64,
+) -> Result<SeekBenchResult, ScenarioError> {
+    use crate::session::{Session, Target};
+    let mut open = scenario.clone();
+    open.duration_ms = crate::scenario::MAX_DURATION_MS;
+    let mut session = Session::new(&open)?;
+    let end = (minutes.clamp(0.0, 60.0) * 60_000_000.0) as u64;
+    let started = now_seconds();
+    let mut t = 0;
+    while t < end {
+        t = (t + 16_667).min(end);
+        session.advance(t, u64::MAX, false);
+    }
+    let play_wall_seconds = now_seconds() - started;
+    let events = session.sim().events();
+    let mut rng = crate::rng::SimRng::new(scenario.seed ^ 0x5eec);
+    let mut times = Vec::new();
+    let mut exact = true;
+    for k in 0..seeks {
+        let target = rng.below(events.max(1));
+        let before = now_seconds();
+        session.seek(Target::Event(target));
+        times.push((now_seconds() - before) * 1000.0);
+        exact &= session.sim().events() == target;
+        if k % 10 == 0 {
+            let fresh = Session::replay(&open, session.interventions().to_vec(), Some(session.position()), u64::MAX)?;
+            exact &= fresh.sim().trace_hash() == session.sim().trace_hash();
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let pick = |q: f64| times.get(((times.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+    Ok(SeekBenchResult {
+        scenario: scenario.name.clone(),
+        simulated_minutes: minutes,
+        events,
+        checkpoints: session.checkpoints(),
+        play_wall_seconds,
+        seeks,
+        seek_mean_ms: times.iter().sum::<f64>() / times.len().max(1) as f64,
+        seek_p95_ms: pick(0.95),
+        seek_max_ms: pick(1.0),
+        exact,
+    })
+}

@@ -224,13 +224,12 @@ impl Session {
             Target::Time(t) => t < self.sim.now(),
             Target::Mark(m) => m < self.position,
         };
-        if behind {
-            if self.frontier_milestones.is_none() {
+        let best = self.checkpoints.iter().rev().find(|c| target.can_start_from(&c.mark));
+        // Going forward too, a checkpoint ahead of us saves replaying the stretch before it.
+        if let Some(checkpoint) = best.filter(|c| behind || c.mark > self.position) {
+            if self.frontier_milestones.is_none() && self.position == self.frontier {
                 self.frontier_milestones = Some(self.sim.milestones().to_vec());
             }
-            let Some(checkpoint) = self.checkpoints.iter().rev().find(|c| target.can_start_from(&c.mark)) else {
-                return; // unreachable: the first checkpoint is the start
-            };
             self.sim = checkpoint.sim.clone();
             self.applied = checkpoint.applied;
             self.position = checkpoint.mark;

@@ -15,7 +15,7 @@ pub const RUN_VERSION: u32 = 1;
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// A link or file may ask for a run of at most this many events (a few seconds of replay in
 /// the browser); further is refused rather than freezing the page.
-pub const MAX_REPLAY_EVENTS: u64 = 3_000_000;
+pub const MAX_REPLAY_EVENTS: u64 = 1_500_000;
 /// The encoded fragment starts with this, so a future format can be told apart.
 const LINK_PREFIX: &str = "run1.";
 

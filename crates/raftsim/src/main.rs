@@ -1,8 +1,9 @@
 //! `raftsim`: the Raft Playground simulator on the command line.
 use clap::{Parser, Subcommand};
 use raft_core::UnsafeRule;
-use raft_sim::bench::{run_bench, BenchConfig};
+use raft_sim::bench::{run_bench, run_seek_bench, BenchConfig};
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
+use raft_sim::share::RunDocument;
 use raft_sim::{builtin, Report, Scenario, Simulation};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -84,6 +85,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Re-create a run shared from the page: a share link (or its #run1.… fragment), or a run
+    /// or scenario JSON file exported from the page. Prints where it stops and its trace hash.
+    Replay {
+        /// The link, the fragment, or a path to a JSON file.
+        run: String,
+        /// Print one JSON object instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time travel benchmark: play a scenario for some minutes as the page does, then time
+    /// jumps to random points of the run.
+    SeekBench {
+        /// Built-in scenario name or scenario JSON file.
+        #[arg(long, default_value = "steady-load")]
+        scenario: String,
+        /// Simulated minutes to play first (at most 60).
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// How many random jumps to time.
+        #[arg(long, default_value_t = 50)]
+        seeks: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the built-in scenarios.
     List,
     /// Print `name hash` for every built-in scenario and a few generated ones (the scenarios
@@ -134,6 +159,8 @@ fn main() -> ExitCode {
             check(seeds, start, nodes, unsafe_rules, threads, &out_dir)
         }
         Command::Bench { config, json } => bench(config, json),
+        Command::Replay { run, json } => replay(&run, json),
+        Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
         Command::List => {
             for s in builtin::list() {
                 say!("{:<18} {} nodes, {} ms\n{:<18} {}\n", s.name, s.nodes, s.duration_ms, "", s.description);
@@ -353,5 +380,77 @@ fn bench(args: BenchArgs, json: bool) -> ExitCode {
         ExitCode::from(EXIT_VIOLATION)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A link or fragment if it looks like one, otherwise a file.
+fn load_run(run: &str) -> Result<RunDocument, String> {
+    if run.contains("run1.") && !Path::new(run).exists() {
+        return RunDocument::from_link(run).map_err(|e| format!("link: {e}"));
+    }
+    let meta = std::fs::metadata(run).map_err(|e| format!("{run}: not a run link and cannot be read: {e}"))?;
+    if meta.len() > raft_sim::scenario::MAX_SCENARIO_BYTES as u64 {
+        return Err(format!(
+            "{run}: file is {} bytes; the limit is {}",
+            meta.len(),
+            raft_sim::scenario::MAX_SCENARIO_BYTES
+        ));
+    }
+    let text = std::fs::read_to_string(run).map_err(|e| format!("{run}: {e}"))?;
+    RunDocument::from_json(&text).map_err(|e| format!("{run}: {e}"))
+}
+
+fn replay(run: &str, json: bool) -> ExitCode {
+    let session = match load_run(run).and_then(|doc| doc.replay().map_err(|e| format!("replay: {e}"))) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let report = Report::of(session.sim());
+    if json {
+        say!("{}", serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+    } else {
+        say!("{} actions replayed; stopped at event {}", session.interventions().len(), session.position().events);
+        print_summary(&report);
+    }
+    if report.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
+fn seek_bench(name: &str, minutes: f64, seeks: u32, json: bool) -> ExitCode {
+    let scenario = match load(name) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if !minutes.is_finite() || !(0.0..=60.0).contains(&minutes) {
+        eprintln!("raftsim: --minutes must be between 0 and 60");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let started = Instant::now();
+    match run_seek_bench(&scenario, minutes, seeks.min(10_000), &mut || started.elapsed().as_secs_f64()) {
+        Ok(r) => {
+            if json {
+                say!("{}", serde_json::to_string(&r).unwrap_or_default());
+            } else {
+                say!("{}", r.summary());
+            }
+            if r.exact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("raftsim: seek-bench: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
     }
 }
