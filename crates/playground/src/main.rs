@@ -1,5 +1,7 @@
 //! The Raft Playground page. It owns no protocol logic: it asks the simulator to run a
 //! scenario and renders the report it gets back.
+mod client_panel;
+mod failure_panel;
 mod live;
 mod log_view;
 mod monitor;

@@ -1,0 +1,174 @@
+//! The operator as a client: send one put or get to a chosen server, see what became of it,
+//! and watch every server's key-value store apply the commands once they are committed.
+use raft_core::NodeId;
+use raft_sim::scenario::{Action, ClientOpKind};
+use raft_sim::workload::HistoryOp;
+use std::collections::{BTreeMap, BTreeSet};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ClientProps {
+    pub nodes: u32,
+    pub leader: Option<NodeId>,
+    /// The operator's own requests (HistoryOp with client == 0), oldest first.
+    pub history: Vec<HistoryOp>,
+    /// Each node's key-value state machine (None if the node is crashed), index = id-1.
+    pub kv: Vec<Option<BTreeMap<String, String>>>,
+    pub on_action: Callback<Action>,
+}
+
+/// How many of the latest requests the table shows.
+const SHOWN: usize = 10;
+
+fn text(e: &InputEvent) -> Option<String> {
+    Some(e.target_dyn_into::<web_sys::HtmlInputElement>()?.value())
+}
+
+fn chosen(e: &Event) -> Option<String> {
+    Some(e.target_dyn_into::<web_sys::HtmlSelectElement>()?.value())
+}
+
+fn result_text(h: &HistoryOp) -> String {
+    if h.completed_us.is_none() {
+        return "pending".into();
+    }
+    match (&h.op, &h.value) {
+        (raft_core::Op::Get { .. }, Some(v)) => format!("ok: {v}"),
+        (raft_core::Op::Get { .. }, None) => "ok: no value".into(),
+        (raft_core::Op::Put { .. }, Some(v)) => format!("ok (was {v})"),
+        (raft_core::Op::Put { .. }, None) => "ok".into(),
+    }
+}
+
+fn redirect_text(redirects: u32) -> String {
+    if redirects == 0 {
+        "—".into()
+    } else {
+        format!("redirected {redirects}× (not the leader)")
+    }
+}
+
+#[function_component(ClientPanel)]
+pub fn client_panel(props: &ClientProps) -> Html {
+    // None until the student picks a server: until then requests go to the leader.
+    let picked = use_state(|| None::<NodeId>);
+    let op = use_state(|| ClientOpKind::Put);
+    let key = use_state(|| "x".to_string());
+    let value = use_state(|| "1".to_string());
+    let nodes = props.nodes;
+    let node = (*picked).or(props.leader).filter(|id| (1..=nodes).contains(id)).unwrap_or(1);
+
+    let on_node = {
+        let picked = picked.clone();
+        Callback::from(move |e: Event| {
+            if let Some(id) = chosen(&e).and_then(|v| v.parse().ok()) {
+                picked.set(Some(id));
+            }
+        })
+    };
+    let on_op = {
+        let op = op.clone();
+        Callback::from(move |e: Event| {
+            op.set(if chosen(&e).as_deref() == Some("get") { ClientOpKind::Get } else { ClientOpKind::Put })
+        })
+    };
+    let on_text = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(v) = text(&e) {
+                state.set(v);
+            }
+        })
+    };
+    let on_send = {
+        let on_action = props.on_action.clone();
+        let action = Action::Client {
+            node,
+            op: *op,
+            key: (*key).clone(),
+            value: (*op == ClientOpKind::Put).then(|| (*value).clone()),
+        };
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_action.emit(action.clone());
+        })
+    };
+
+    let recent = &props.history[props.history.len().saturating_sub(SHOWN)..];
+    let keys: BTreeSet<&String> = props.kv.iter().flatten().flat_map(|kv| kv.keys()).collect();
+    let store = |id: NodeId| props.kv.get((id as usize).wrapping_sub(1)).and_then(|kv| kv.as_ref());
+    let column_class =
+        |id: NodeId| classes!(store(id).is_none().then_some("down"), (props.leader == Some(id)).then_some("leader"));
+
+    html! {
+        <section class="clients" data-testid="client-panel">
+            <h3>{ "Clients" }</h3>
+            <form class="row" onsubmit={on_send}>
+                <label>{ "Send to " }
+                    <select data-testid="client-node" onchange={on_node}>
+                        { for (1..=nodes).map(|id| html! {
+                            <option value={id.to_string()} selected={id == node}>
+                                { if props.leader == Some(id) { format!("S{id} (leader)") } else { format!("S{id}") } }
+                            </option>
+                        }) }
+                    </select></label>
+                <select aria-label="Operation" data-testid="client-op" onchange={on_op}>
+                    <option value="put" selected={*op == ClientOpKind::Put}>{ "put" }</option>
+                    <option value="get" selected={*op == ClientOpKind::Get}>{ "get" }</option>
+                </select>
+                <label>{ "key " }
+                    <input type="text" size="6" data-testid="client-key" value={(*key).clone()} oninput={on_text(&key)} /></label>
+                if *op == ClientOpKind::Put {
+                    <label>{ "value " }
+                        <input type="text" size="6" data-testid="client-value" value={(*value).clone()} oninput={on_text(&value)} /></label>
+                }
+                <button type="submit" data-testid="client-send">{ "Send" }</button>
+            </form>
+            <p class="explain">{ "A follower does not handle the request: it answers “not the leader” (a redirect, not retried here). \
+                                  Only the leader appends it to its log and commits it." }</p>
+            if recent.is_empty() {
+                <p class="hint">{ "No requests sent yet." }</p>
+            } else {
+                <div class="scroll">
+                    <table data-testid="client-history">
+                        <thead><tr><th>{ "request" }</th><th>{ "sent at" }</th><th>{ "redirects" }</th><th>{ "result" }</th></tr></thead>
+                        <tbody>
+                            { for recent.iter().map(|h| html! {
+                                <tr data-testid="client-op-row" class={classes!(h.completed_us.is_none().then_some("pending"))}>
+                                    <td><code>{ h.op.to_string() }</code></td>
+                                    <td class="time">{ format!("{:.1} ms", h.invoked_us as f64 / 1000.0) }</td>
+                                    <td>{ redirect_text(h.redirects) }</td>
+                                    <td>{ result_text(h) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+            <p class="explain">{ "Each server's key-value store: a command changes it only once committed, on followers too." }</p>
+            <div class="scroll">
+                <table data-testid="kv-table">
+                    <thead><tr>
+                        <th>{ "key" }</th>
+                        { for (1..=nodes).map(|id| html! {
+                            <th class={column_class(id)} title={store(id).is_none().then_some("crashed")}>{ format!("S{id}") }</th>
+                        }) }
+                    </tr></thead>
+                    <tbody>
+                        if keys.is_empty() {
+                            <tr><td colspan={nodes.saturating_add(1).to_string()} class="hint">{ "No keys yet." }</td></tr>
+                        }
+                        { for keys.iter().map(|k| html! {
+                            <tr>
+                                <th scope="row"><code>{ (*k).clone() }</code></th>
+                                { for (1..=nodes).map(|id| html! {
+                                    <td class={column_class(id)}>{ store(id).and_then(|kv| kv.get(*k)).cloned().unwrap_or_default() }</td>
+                                }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
