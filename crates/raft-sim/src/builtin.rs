@@ -161,6 +161,24 @@ pub fn steady_load() -> Scenario {
     s
 }
 
+/// A cluster of `nodes` servers (1 to 9) for free play, with two clients sending requests
+/// when `load` is set.
+pub fn cluster(nodes: u32, load: bool) -> Scenario {
+    let nodes = nodes.clamp(1, crate::scenario::MAX_NODES);
+    let name = if load { format!("cluster-{nodes}-load") } else { format!("cluster-{nodes}") };
+    let mut s = Scenario::new(&name, nodes, 11);
+    s.description = format!(
+        "{nodes} server{} booting as followers{}. Break them and watch what Raft does.",
+        if nodes == 1 { "" } else { "s" },
+        if load { ", with two clients sending a put or get every 100 ms" } else { "" }
+    );
+    s.duration_ms = 10_000.0;
+    if load {
+        s.workload = Some(Workload { clients: 2, interval_ms: 100.0, ..Workload::default() });
+    }
+    s
+}
+
 /// The scenarios whose trace hashes must agree between native and wasm builds: every built-in,
 /// plus generated check scenarios that exercise what the built-ins do not (heavy-tailed delays,
 /// drift, omission, loss, duplication, reordering, pauses, amnesia).

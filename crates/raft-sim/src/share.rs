@@ -121,9 +121,12 @@ impl RunDocument {
         Ok(())
     }
 
-    /// Re-create the run: replay every action at its point and stop at `at`.
+    /// Re-create the run: replay every action at its point and stop at `at`. Runs on the page
+    /// do not stop at the scenario's duration (the student keeps going), so neither does this.
     pub fn replay(&self) -> Result<Session, ScenarioError> {
-        Session::replay(&self.scenario, self.actions.clone(), self.at, MAX_REPLAY_EVENTS)
+        let mut open_ended = self.scenario.clone();
+        open_ended.duration_ms = crate::scenario::MAX_DURATION_MS;
+        Session::replay(&open_ended, self.actions.clone(), self.at, MAX_REPLAY_EVENTS)
     }
 
     /// The URL fragment (without '#') that carries this run.

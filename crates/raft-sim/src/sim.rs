@@ -184,6 +184,8 @@ pub struct Simulation {
     workload_timeout: Micros,
     /// Chunked, so checkpoints of a long run share it.
     history: ChunkedVec<HistoryOp>,
+    /// Where the operator's own requests are in `history`.
+    script_ops: Vec<usize>,
     interventions: Vec<TimedAction>,
     script_seq: u64,
     checker: InvariantChecker,
@@ -201,6 +203,9 @@ pub struct Simulation {
     /// The highest term in which an election milestone was recorded.
     last_election_term: u64,
 }
+
+/// A scripted (operator's) request follows at most this many "not the leader" redirects.
+const MAX_SCRIPT_REDIRECTS: u32 = 3;
 
 const STREAM_NETWORK: u64 = 1;
 const STREAM_CLIENTS: u64 = 2;
@@ -259,6 +264,7 @@ impl Simulation {
             workload_interval: 0,
             workload_timeout: 0,
             history: ChunkedVec::new(),
+            script_ops: Vec::new(),
             interventions: Vec::new(),
             script_seq: 0,
             checker: InvariantChecker::new(),
@@ -334,6 +340,10 @@ impl Simulation {
     }
     pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
+    }
+    /// The operator's own requests (scenario `client` actions and the page's client panel).
+    pub fn script_history(&self) -> impl DoubleEndedIterator<Item = &HistoryOp> + '_ {
+        self.script_ops.iter().filter_map(|&i| self.history.get(i))
     }
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
@@ -795,6 +805,7 @@ impl Simulation {
                     ClientOpKind::Get => Op::Get { key: key.clone() },
                 };
                 let seq = self.script_seq;
+                self.script_ops.push(self.history.len());
                 self.history.push(HistoryOp {
                     client: SCRIPT_CLIENT,
                     seq,
@@ -989,14 +1000,29 @@ impl Simulation {
             let now = self.now;
             let open =
                 self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
+            let mut follow = None;
             if let Some(op) = open.and_then(|i| self.history.get_mut(i)) {
                 match reply {
                     ClientReply::Ok { value, .. } => {
                         op.completed_us = Some(now);
                         op.value = value;
                     }
-                    ClientReply::NotLeader { .. } => op.redirects += 1,
+                    ClientReply::NotLeader { leader_hint, .. } => {
+                        op.redirects += 1;
+                        // Follow the hint, as a client library would, a few times at most.
+                        if let Some(leader) = leader_hint.filter(|&l| l != from && op.redirects <= MAX_SCRIPT_REDIRECTS)
+                        {
+                            follow = Some((leader, ClientRequest { seq, op: op.op.clone() }));
+                        }
+                    }
                 }
+            }
+            if let Some((leader, request)) = follow {
+                self.send(
+                    Endpoint::Client(SCRIPT_CLIENT),
+                    Endpoint::Node(leader),
+                    Payload::Request { client: SCRIPT_CLIENT, request },
+                );
             }
             return;
         }

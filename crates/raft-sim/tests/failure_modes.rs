@@ -200,3 +200,28 @@ fn timing_models_bound_or_do_not_bound_delays() {
     s.network.timing = TimingModel::PartiallySynchronous { gst_ms: 0.0, tail_probability: 0.3 };
     assert!(max_delay_us(&s) <= 10_000, "partially synchronous after GST: bounded");
 }
+
+#[test]
+fn an_operator_request_sent_to_a_follower_follows_the_redirect_and_commits() {
+    use raft_sim::scenario::{ClientOpKind, MAX_DURATION_MS};
+    let mut scenario = raft_sim::builtin::by_name("first-election").unwrap();
+    scenario.duration_ms = MAX_DURATION_MS;
+    let mut sim = Simulation::new(&scenario).unwrap();
+    sim.run_until(1_000_000);
+    let leader = sim.leader().unwrap();
+    let follower = sim.nodes().iter().map(|n| n.id).find(|&n| n != leader).unwrap();
+    sim.act(raft_sim::Action::Client {
+        node: follower,
+        op: ClientOpKind::Put,
+        key: "x".into(),
+        value: Some("7".into()),
+    })
+    .unwrap();
+    sim.run_until(1_500_000);
+    let op = sim.script_history().last().unwrap();
+    assert_eq!(op.redirects, 1);
+    assert!(op.completed_us.is_some(), "the leader answered after the redirect");
+    for node in sim.nodes() {
+        assert_eq!(node.raft.as_ref().unwrap().kv().data().get("x").map(String::as_str), Some("7"));
+    }
+}

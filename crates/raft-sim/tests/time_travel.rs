@@ -230,3 +230,27 @@ fn aligned_timers_split_the_vote_and_spread_timers_do_not() {
     assert!(split >= 8, "aligned timers should split the vote nearly always, got {split}/10");
     assert_eq!(spread_split, 0, "spread timers should let the first candidate win");
 }
+
+#[test]
+fn page_like_play_marker_jump_and_scrub_to_the_end() {
+    let scenario = open_ended(builtin::by_name("first-election").unwrap());
+    let mut session = Session::new(&scenario).unwrap();
+    let mut t = 0u64;
+    let mut frames = 0u64;
+    while session.sim().leader().is_none() {
+        t += 16_667 + (frames % 3) * 100;
+        frames += 1;
+        session.advance(t, 50_000, true);
+    }
+    session.act(Action::CrashLeader { mode: CrashMode::Recover }).unwrap();
+    for _ in 0..40 {
+        t += 16_667;
+        session.advance(t, 50_000, true);
+    }
+    let end = fingerprint(session.sim());
+    let frontier = session.frontier();
+    let first = session.milestones()[0];
+    session.seek(Target::Event(first.events));
+    session.seek(Target::Time(frontier.time_us));
+    assert_eq!(fingerprint(session.sim()), end);
+}
