@@ -124,8 +124,8 @@ pub fn client_panel(props: &ClientProps) -> Html {
                 }
                 <button type="submit" data-testid="client-send">{ "Send" }</button>
             </form>
-            <p class="explain">{ "A follower does not handle the request: it answers “not the leader” (a redirect, not retried here). \
-                                  Only the leader appends it to its log and commits it." }</p>
+            <p class="explain">{ "A follower does not handle the request: it answers “not the leader”, naming the leader it knows, and the \
+                                  request is sent there (a redirect). Only the leader appends it to its log and commits it." }</p>
             if recent.is_empty() {
                 <p class="hint">{ "No requests sent yet." }</p>
             } else {

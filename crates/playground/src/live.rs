@@ -1,12 +1,20 @@
 //! The live cluster: the one place where virtual time advances, once per animation frame
-//! (requestAnimationFrame), by the real time elapsed times the chosen speed.
+//! (requestAnimationFrame), by the real time elapsed times the chosen speed. Everything else
+//! here turns clicks into operator actions or seeks on the [`Session`] and hands snapshots of
+//! it to components that draw them.
+use crate::browser;
+use crate::client_panel::ClientPanel;
+use crate::failure_panel::FailurePanel;
 use crate::log_view::{LogData, LogView};
+use crate::message_view::{MessageDetail, MessageInspector};
 use crate::monitor::Monitor;
 use crate::settings::SettingsPanel;
-use crate::stage::{Stage, StageData};
-use raft_sim::scenario::RaftSettings;
-use raft_sim::scenario::{Action, CrashMode, NodeFaults, MAX_DURATION_MS};
-use raft_sim::{builtin, Scenario, Simulation};
+use crate::stage::{node_state, Stage, StageData};
+use crate::timeline::{MarkerView, Timeline};
+use raft_sim::scenario::{Action, CrashMode, NodeFaults, RaftSettings, MAX_DURATION_MS, MAX_NODES, MAX_SCENARIO_BYTES};
+use raft_sim::session::{Session, Stop, Target};
+use raft_sim::share::{RunDocument, View};
+use raft_sim::{builtin, Property, Scenario};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::html::Scope;
@@ -18,7 +26,7 @@ const SPEED_MAX_EXP: f64 = 2.0;
 /// 0.05x: a 10-20 ms message takes a visible fraction of a second to cross.
 const SPEED_DEFAULT_EXP: f64 = -1.3;
 /// A frame never processes more than this many events (absurd settings slow down, not hang).
-const EVENTS_PER_FRAME: u32 = 50_000;
+const EVENTS_PER_FRAME: u64 = 50_000;
 /// Real milliseconds one frame may account for (after a background tab, do not leap).
 const MAX_FRAME_MS: f64 = 100.0;
 
@@ -26,13 +34,25 @@ pub enum Msg {
     Frame(f64),
     TogglePlay,
     Step,
+    StepBack,
+    SeekTime(u64),
+    SeekEvent(u64),
     Speed(f64),
+    SpeedBy(f64),
     Load(usize),
+    Cluster { nodes: u32, load: bool },
     Select(u32),
+    SelectMessage(u64),
+    CloseMessage,
     Act(Action),
     Configure(RaftSettings),
-    SpeedBy(f64),
     ToggleHelp,
+    Share,
+    ToggleEmbedSnippet,
+    OpenFull,
+    Export,
+    Import(web_sys::File),
+    Imported(Result<String, String>),
 }
 
 /// A pending animation frame; dropping it cancels the request.
@@ -62,7 +82,7 @@ impl Drop for KeyListener {
     }
 }
 
-/// Space plays or pauses, → steps one event, + and - change the speed, ? shows the keys.
+/// Space plays or pauses, → and ← step one event, + and - change the speed, ? shows the keys.
 /// Keys typed into a form field are left alone.
 fn listen_keys(link: &Scope<Live>) -> Option<KeyListener> {
     let link = link.clone();
@@ -77,6 +97,7 @@ fn listen_keys(link: &Scope<Live>) -> Option<KeyListener> {
         let msg = match e.key().as_str() {
             " " => Msg::TogglePlay,
             "ArrowRight" => Msg::Step,
+            "ArrowLeft" => Msg::StepBack,
             "+" | "=" => Msg::SpeedBy(0.1),
             "-" | "_" => Msg::SpeedBy(-0.1),
             "?" => Msg::ToggleHelp,
@@ -97,86 +118,169 @@ fn request_frame(link: &Scope<Live>) -> Option<AnimationFrame> {
     Some(AnimationFrame { id, _callback: callback })
 }
 
+/// A live run does not stop at the scenario's end: the student keeps watching and poking.
+fn open_ended(scenario: &Scenario) -> Scenario {
+    let mut s = scenario.clone();
+    s.duration_ms = MAX_DURATION_MS;
+    s
+}
+
+fn start(scenario: &Scenario) -> Result<Session, String> {
+    Session::new(&open_ended(scenario)).map_err(|e| format!("{}: {e}", scenario.name))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LiveProps {
+    /// Only the stage and a small control bar, for iframes in course notes.
+    #[prop_or_default]
+    pub embed: bool,
+}
+
 pub struct Live {
-    scenarios: Vec<Scenario>,
-    current: usize,
-    sim: Option<Simulation>,
+    builtins: Vec<Scenario>,
+    /// The scenario being run (a built-in, a custom cluster, an imported file or a link's).
+    scenario: Scenario,
+    session: Option<Session>,
+    /// A refused action or setting.
     error: Option<String>,
+    /// A link or file that could not be opened.
+    notice: Option<String>,
     playing: bool,
     speed_exp: f64,
     last_frame: Option<f64>,
     frame: Option<AnimationFrame>,
     selected: Option<u32>,
+    selected_message: Option<u64>,
     /// Made once, so the settings panel's props stay equal across frames and it is not
     /// re-rendered (which would reset what the student is typing) sixty times a second.
     on_configure: Callback<RaftSettings>,
     help: bool,
+    share_link: Option<String>,
+    embed_snippet: bool,
+    /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
+    last_seek_ms: Option<f64>,
     _keys: Option<KeyListener>,
-}
-
-/// A live run does not stop at the scenario's end: the student keeps watching and poking.
-fn start(scenario: &Scenario) -> Result<Simulation, String> {
-    let mut open_ended = scenario.clone();
-    open_ended.duration_ms = MAX_DURATION_MS;
-    Simulation::new(&open_ended).map_err(|e| format!("{}: {e}", scenario.name))
+    _file_read: Option<browser::FileRead>,
 }
 
 impl Live {
-    fn load(&mut self, index: usize) {
-        self.current = index;
+    fn install(&mut self, scenario: Scenario, session: Session) {
+        self.scenario = scenario;
+        self.session = Some(session);
         self.selected = None;
-        match self.scenarios.get(index).map(start) {
-            Some(Ok(sim)) => {
-                self.sim = Some(sim);
-                self.error = None;
+        self.selected_message = None;
+        self.error = None;
+        self.share_link = None;
+        self.last_frame = None;
+    }
+
+    fn load(&mut self, scenario: Scenario) {
+        match start(&scenario) {
+            Ok(session) => self.install(scenario, session),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Open a run document (from a link or a file). On failure the current run stays (or, on
+    /// first load, the default scenario runs) and the reason is shown.
+    fn open_document(&mut self, doc: Result<RunDocument, raft_sim::ScenarioError>, source: &str) -> bool {
+        match doc.and_then(|d| d.replay().map(|s| (d, s))) {
+            Ok((doc, session)) => {
+                self.install(doc.scenario.clone(), session);
+                self.selected = doc.view.selected.filter(|&n| (1..=doc.scenario.nodes).contains(&n));
+                if let Some(s) = doc.view.speed_exp {
+                    self.speed_exp = s.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP);
+                }
+                self.playing = doc.view.playing;
+                self.notice = None;
+                true
             }
-            Some(Err(e)) => self.error = Some(e),
-            None => self.error = Some("no such scenario".into()),
+            Err(e) => {
+                self.notice = Some(format!("This {source} could not be opened: {e}."));
+                false
+            }
         }
     }
 
     fn advance(&mut self, real_ms: f64) {
-        let Some(sim) = self.sim.as_mut() else { return };
+        let Some(session) = self.session.as_mut() else { return };
         let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
-        let target = sim.now().saturating_add(virtual_us);
-        let mut budget = EVENTS_PER_FRAME;
-        let violations = sim.total_violations();
-        while budget > 0 && sim.step_until(target) {
-            budget -= 1;
-            if sim.total_violations() > violations {
-                // Stop at the event that broke a property, so the student sees that moment.
-                self.playing = false;
-                self.frame = None;
-                return;
-            }
+        let target = session.sim().now().saturating_add(virtual_us);
+        if session.advance(target, EVENTS_PER_FRAME, true) == Stop::Violation {
+            // Stop at the event that broke a property, so the student sees that moment.
+            self.playing = false;
+            self.frame = None;
         }
-        if budget > 0 {
-            sim.run_until(target);
-        }
+    }
+
+    fn timed_seek(&mut self, seek: impl FnOnce(&mut Session)) {
+        let Some(session) = self.session.as_mut() else { return };
+        let started = browser::now_ms();
+        seek(session);
+        self.last_seek_ms = Some(browser::now_ms() - started);
+    }
+
+    fn pause(&mut self) {
+        self.playing = false;
+        self.frame = None;
+    }
+
+    fn document(&self) -> Option<RunDocument> {
+        let session = self.session.as_ref()?;
+        let view = View { selected: self.selected, speed_exp: Some(self.speed_exp), playing: false };
+        let mut doc = RunDocument::of(session, view);
+        // The link carries the scenario as the student chose it, not the open-ended copy.
+        doc.scenario = self.scenario.clone();
+        Some(doc)
+    }
+
+    fn full_link(&self) -> Option<String> {
+        let (base, _, _) = browser::location();
+        Some(format!("{base}#{}", self.document()?.to_link_fragment()))
     }
 }
 
 impl Component for Live {
     type Message = Msg;
-    type Properties = ();
+    type Properties = LiveProps;
 
     fn create(ctx: &Context<Self>) -> Self {
+        let builtins = builtin::list();
+        let default = builtins.first().cloned().unwrap_or_else(|| builtin::cluster(3, false));
         let mut live = Live {
-            scenarios: builtin::list(),
-            current: 0,
-            sim: None,
+            builtins,
+            scenario: default.clone(),
+            session: None,
             error: None,
+            notice: None,
             playing: true,
             speed_exp: SPEED_DEFAULT_EXP,
             last_frame: None,
             frame: None,
             selected: None,
+            selected_message: None,
             on_configure: ctx.link().callback(Msg::Configure),
             help: false,
+            share_link: None,
+            embed_snippet: false,
             _keys: listen_keys(ctx.link()),
+            last_seek_ms: None,
+            _file_read: None,
         };
-        live.load(0);
-        live.frame = request_frame(ctx.link());
+        let (_, _, fragment) = browser::location();
+        let opened = !fragment.is_empty() && live.open_document(RunDocument::from_link(&fragment), "link");
+        if !opened {
+            if !fragment.is_empty() {
+                live.playing = true;
+                if let Some(notice) = &mut live.notice {
+                    notice.push_str(" Showing the default scenario instead.");
+                }
+            }
+            live.load(default);
+        }
+        if live.playing {
+            live.frame = request_frame(ctx.link());
+        }
         live
     }
 
@@ -199,11 +303,24 @@ impl Component for Live {
                 self.frame = if self.playing { request_frame(ctx.link()) } else { None };
             }
             Msg::Step => {
-                self.playing = false;
-                self.frame = None;
-                if let Some(sim) = self.sim.as_mut() {
-                    sim.step();
+                self.pause();
+                if let Some(s) = self.session.as_mut() {
+                    s.step();
                 }
+            }
+            Msg::StepBack => {
+                self.pause();
+                self.timed_seek(|s| {
+                    s.step_back();
+                });
+            }
+            Msg::SeekTime(t) => {
+                self.pause();
+                self.timed_seek(|s| s.seek(Target::Time(t.min(s.frontier().time_us))));
+            }
+            Msg::SeekEvent(e) => {
+                self.pause();
+                self.timed_seek(|s| s.seek(Target::Event(e)));
             }
             Msg::Speed(exp) => self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
             Msg::SpeedBy(step) => {
@@ -211,20 +328,18 @@ impl Component for Live {
             }
             Msg::ToggleHelp => self.help = !self.help,
             Msg::Load(index) => {
-                self.load(index);
-                self.last_frame = None;
+                if let Some(s) = self.builtins.get(index).cloned() {
+                    self.load(s);
+                }
             }
+            Msg::Cluster { nodes, load } => self.load(builtin::cluster(nodes, load)),
             Msg::Configure(settings) => {
                 // Keep the running cluster if the new settings are refused.
-                let Some(mut scenario) = self.scenarios.get(self.current).cloned() else { return false };
+                let mut scenario = self.scenario.clone();
                 scenario.raft = settings;
                 match start(&scenario) {
-                    Ok(sim) => {
-                        self.scenarios[self.current] = scenario;
-                        self.sim = Some(sim);
-                        self.selected = None;
-                        self.error = None;
-                        self.last_frame = None;
+                    Ok(session) => {
+                        self.install(scenario, session);
                         if !self.playing {
                             self.playing = true;
                             self.frame = request_frame(ctx.link());
@@ -234,11 +349,53 @@ impl Component for Live {
                 }
             }
             Msg::Select(id) => self.selected = if self.selected == Some(id) { None } else { Some(id) },
+            Msg::SelectMessage(id) => {
+                // Inspecting a moving dot is easier when it stands still.
+                self.pause();
+                self.selected_message = Some(id);
+            }
+            Msg::CloseMessage => self.selected_message = None,
             Msg::Act(action) => {
-                if let Some(sim) = self.sim.as_mut() {
-                    if let Err(e) = sim.act(action) {
-                        self.error = Some(e.to_string());
+                if let Some(s) = self.session.as_mut() {
+                    match s.act(action) {
+                        Ok(()) => self.error = None,
+                        Err(e) => self.error = Some(e.to_string()),
                     }
+                }
+            }
+            Msg::Share => {
+                if let Some(doc) = self.document() {
+                    let fragment = doc.to_link_fragment();
+                    browser::replace_fragment(&fragment);
+                    let (base, _, _) = browser::location();
+                    let link = format!("{base}#{fragment}");
+                    browser::copy_to_clipboard(&link);
+                    self.share_link = Some(link);
+                }
+            }
+            Msg::ToggleEmbedSnippet => self.embed_snippet = !self.embed_snippet,
+            Msg::OpenFull => {
+                if let Some(link) = self.full_link() {
+                    browser::open_in_new_tab(&link);
+                }
+            }
+            Msg::Export => {
+                if let Some(doc) = self.document() {
+                    browser::download(&format!("raft-run-{}.json", doc.scenario.name), &doc.to_json());
+                }
+            }
+            Msg::Import(file) => {
+                let link = ctx.link().clone();
+                self._file_read =
+                    browser::read_text_file(file, MAX_SCENARIO_BYTES, move |r| link.send_message(Msg::Imported(r)));
+            }
+            Msg::Imported(result) => {
+                self._file_read = None;
+                let doc = result
+                    .map_err(|e| raft_sim::ScenarioError::new("", e))
+                    .and_then(|text| RunDocument::from_json(&text));
+                if self.open_document(doc, "file") {
+                    self.frame = if self.playing { request_frame(ctx.link()) } else { None };
                 }
             }
         }
@@ -246,10 +403,129 @@ impl Component for Live {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        if ctx.props().embed {
+            return self.embed_view(ctx);
+        }
         let link = ctx.link();
+        html! {
+            <section class="live" aria-label="Live cluster">
+                { self.toolbar(ctx) }
+                { self.messages() }
+                if self.help {
+                    { self.help_view(ctx) }
+                }
+                if let Some(session) = &self.session {
+                    { self.timeline(ctx, session) }
+                    <div class="live-body">
+                        { self.stage(ctx, session) }
+                        <div class="side">
+                            <p class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}
+                               data-frontier={session.frontier().events.to_string()}
+                               data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ clock_text(session) }</p>
+                            <Monitor broken={broken(session)} first={session.sim().violations().first().cloned()}
+                                     on_jump={link.callback(Msg::SeekEvent)} />
+                            if let Some(id) = self.selected_message {
+                                <MessageInspector id={id}
+                                    detail={session.sim().in_flight().find(|m| m.id == id).map(|m| MessageDetail::of(m, session.sim().now()))}
+                                    on_drop={link.callback(|message| Msg::Act(Action::DropMessage { message }))}
+                                    on_duplicate={link.callback(|message| Msg::Act(Action::DuplicateMessage { message }))}
+                                    on_close={link.callback(|_| Msg::CloseMessage)} />
+                            }
+                            { self.node_panel(ctx, session) }
+                            { legend() }
+                        </div>
+                    </div>
+                    <LogView data={LogData::of(session.sim())} />
+                    <div class="panels">
+                        { self.client_panel(ctx, session) }
+                        { self.failure_panel(ctx, session) }
+                    </div>
+                }
+                <SettingsPanel settings={self.scenario.raft.clone()} on_apply={self.on_configure.clone()} />
+                { self.share_panel(ctx) }
+            </section>
+        }
+    }
+}
+
+fn clock_text(session: &Session) -> String {
+    let sim = session.sim();
+    let mut text = format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events());
+    let frontier = session.frontier();
+    if session.position() < frontier {
+        text.push_str(&format!(" · replaying (the run goes on to {:.1} ms)", frontier.time_us as f64 / 1000.0));
+    }
+    text
+}
+
+fn broken(session: &Session) -> Vec<Property> {
+    let violations = session.sim().violations();
+    Property::ALL.iter().copied().filter(|p| violations.iter().any(|v| v.property == *p)).collect()
+}
+
+fn legend() -> Html {
+    html! {
+        <p class="legend">
+            <span class="key request-vote"></span>{ "RequestVote " }
+            <span class="key vote-granted"></span>{ "vote granted " }
+            <span class="key vote-denied"></span>{ "denied " }
+            <span class="key heartbeat"></span>{ "heartbeat " }
+            <span class="key append"></span>{ "AppendEntries with entries " }
+            <span class="key append-ok"></span>{ "ack " }
+            <span class="key append-fail"></span>{ "rejected " }
+            <span class="key dead">{ "✕" }</span>{ "lost " }
+            <span class="key vote-line"></span>{ "vote given" }
+        </p>
+    }
+}
+
+impl Live {
+    fn messages(&self) -> Html {
+        html! {
+            <>
+                if let Some(n) = &self.notice {
+                    <p class="error" role="alert" data-testid="link-error">{ n.clone() }</p>
+                }
+                if let Some(e) = &self.error {
+                    <p class="error" role="alert" data-testid="live-error">{ e.clone() }</p>
+                }
+            </>
+        }
+    }
+
+    fn stage(&self, ctx: &Context<Self>, session: &Session) -> Html {
+        let link = ctx.link();
+        html! {
+            <Stage data={StageData::of(session.sim())} selected={self.selected} on_select={link.callback(Msg::Select)}
+                   selected_message={self.selected_message} on_select_message={Some(link.callback(Msg::SelectMessage))} />
+        }
+    }
+
+    fn timeline(&self, ctx: &Context<Self>, session: &Session) -> Html {
+        let link = ctx.link();
+        html! {
+            <Timeline now_us={session.sim().now()} end_us={session.frontier().time_us}
+                      markers={MarkerView::of(session.milestones())}
+                      on_seek_time={link.callback(Msg::SeekTime)} on_seek_event={link.callback(Msg::SeekEvent)} />
+        }
+    }
+
+    fn toolbar(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let builtin_index = self.builtins.iter().position(|s| *s == self.scenario);
         let on_scenario = link.batch_callback(|e: Event| {
             let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
             select.value().parse::<usize>().ok().map(Msg::Load)
+        });
+        let nodes = self.scenario.nodes;
+        let load = self.scenario.workload.is_some();
+        let on_nodes = link.batch_callback(move |e: Event| {
+            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
+            select.value().parse::<u32>().ok().map(|nodes| Msg::Cluster { nodes, load })
+        });
+        let on_load = link.batch_callback(move |e: Event| {
+            let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
+            Some(Msg::Cluster { nodes, load: input.checked() })
         });
         let on_speed = link.batch_callback(|e: InputEvent| {
             let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
@@ -258,83 +534,160 @@ impl Component for Live {
         let speed = 10f64.powf(self.speed_exp);
         let speed_text = if speed < 1.0 { format!("{speed:.2}x") } else { format!("{speed:.0}x") };
         html! {
-            <section class="live" aria-label="Live cluster">
-                <div class="toolbar">
-                    <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
-                        { for self.scenarios.iter().enumerate().map(|(i, s)| html! {
-                            <option value={i.to_string()} selected={i == self.current}>{ s.name.clone() }</option>
-                        }) }
+            <div class="toolbar">
+              <span class="group">
+                <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
+                    { for self.builtins.iter().enumerate().map(|(i, s)| html! {
+                        <option value={i.to_string()} selected={builtin_index == Some(i)}>{ s.name.clone() }</option>
+                    }) }
+                    if builtin_index.is_none() {
+                        <option value="current" selected=true>{ self.scenario.name.clone() }</option>
+                    }
+                </select>
+                <label class="nodes">{ "Servers " }
+                    <select aria-label="Number of servers" data-testid="node-count" onchange={on_nodes}>
+                        { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
                     </select>
-                    <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>
-                        { if self.playing { "Pause" } else { "Play" } }
-                    </button>
-                    <button class="secondary" data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "Step" }</button>
-                    <label class="speed">{ "Speed " }
-                        <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
-                               value={self.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
-                        <output>{ speed_text }</output>
+                </label>
+                <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ " clients" }</label>
+              </span>
+              <span class="group">
+                <button data-testid="step-back" class="secondary" aria-label="Step back one event" onclick={link.callback(|_| Msg::StepBack)}>{ "◀ Back" }</button>
+                <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>
+                    { if self.playing { "Pause" } else { "Play" } }
+                </button>
+                <button class="secondary" data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "Step ▶" }</button>
+                <label class="speed">{ "Speed " }
+                    <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
+                           value={self.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
+                    <output>{ speed_text }</output>
+                </label>
+              </span>
+              <span class="group">
+                <button class="secondary" data-testid="crash-leader"
+                        onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
+                <button class="secondary" data-testid="align-timers" title="Make every follower time out at the same moment: a split vote"
+                        onclick={link.callback(|_| Msg::Act(Action::AlignTimers))}>{ "Align timers" }</button>
+                <button class="secondary" data-testid="spread-timers" title="Spread the timeouts out: one server clearly times out first"
+                        onclick={link.callback(|_| Msg::Act(Action::SpreadTimers))}>{ "Spread timers" }</button>
+                <button data-testid="share" onclick={link.callback(|_| Msg::Share)}>{ "Share" }</button>
+                <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
+                        onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
+              </span>
+            </div>
+        }
+    }
+
+    fn help_view(&self, ctx: &Context<Self>) -> Html {
+        html! {
+            <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+                <strong>{ "Keyboard" }</strong>
+                <dl>
+                    <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
+                    <dt><kbd>{ "→" }</kbd></dt><dd>{ "step one event forward (pauses)" }</dd>
+                    <dt><kbd>{ "←" }</kbd></dt><dd>{ "step one event back (pauses)" }</dd>
+                    <dt><kbd>{ "+" }</kbd>{ " " }<kbd>{ "−" }</kbd></dt><dd>{ "faster / slower" }</dd>
+                    <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this help" }</dd>
+                </dl>
+                <button class="secondary" onclick={ctx.link().callback(|_| Msg::ToggleHelp)}>{ "Close" }</button>
+            </div>
+        }
+    }
+
+    fn share_panel(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_import = link.batch_callback(|e: Event| {
+            let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
+            let file = input.files()?.get(0)?;
+            input.set_value("");
+            Some(Msg::Import(file))
+        });
+        let (base, _, _) = browser::location();
+        html! {
+            <section class="share" aria-label="Share, embed, export" data-testid="share-panel">
+                <h3>{ "Share, embed, export" }</h3>
+                if let Some(l) = &self.share_link {
+                    <p>{ "The link reproduces this run exactly, up to this moment (it is in the address bar and copied to your clipboard)." }</p>
+                    <input class="link" readonly=true data-testid="share-link" value={l.clone()} aria-label="Share link"
+                           onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); } })} />
+                    <p class="hint">{ format!("{} characters.", l.len()) }</p>
+                } else {
+                    <p class="hint">{ "Share makes a link to this exact run: the scenario, everything you did, and this moment." }</p>
+                }
+                <div class="actions">
+                    <button class="secondary" data-testid="embed-button" onclick={link.callback(|_| Msg::ToggleEmbedSnippet)}>{ "Embed in course notes" }</button>
+                    <button class="secondary" data-testid="export" onclick={link.callback(|_| Msg::Export)}>{ "Export JSON" }</button>
+                    <label class="import">{ "Import JSON " }
+                        <input type="file" accept=".json,application/json" data-testid="import" onchange={on_import} />
                     </label>
-                    <button class="secondary" data-testid="crash-leader"
-                            onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
-                    <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
-                            onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </div>
-                if let Some(e) = &self.error {
-                    <p class="error" role="alert" data-testid="live-error">{ e.clone() }</p>
-                }
-                if self.help {
-                    <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
-                        <strong>{ "Keyboard" }</strong>
-                        <dl>
-                            <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
-                            <dt><kbd>{ "→" }</kbd></dt><dd>{ "step one event (pauses)" }</dd>
-                            <dt><kbd>{ "+" }</kbd>{ " " }<kbd>{ "−" }</kbd></dt><dd>{ "faster / slower" }</dd>
-                            <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this help" }</dd>
-                        </dl>
-                        <button class="secondary" onclick={link.callback(|_| Msg::ToggleHelp)}>{ "Close" }</button>
-                    </div>
-                }
-                if let Some(sim) = &self.sim {
-                    <div class="live-body">
-                        <Stage data={StageData::of(sim)} selected={self.selected} on_select={link.callback(Msg::Select)} />
-                        <div class="side">
-                            <p class="clock" data-testid="clock">{ format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events()) }</p>
-                            <Monitor violations={sim.violations().to_vec()} />
-                            { self.node_panel(ctx, sim) }
-                            <p class="legend">
-                                <span class="key request-vote"></span>{ "RequestVote " }
-                                <span class="key vote-granted"></span>{ "vote granted " }
-                                <span class="key vote-denied"></span>{ "denied " }
-                                <span class="key heartbeat"></span>{ "heartbeat " }
-                                <span class="key append"></span>{ "AppendEntries with entries " }
-                                <span class="key append-ok"></span>{ "ack" }
-                            </p>
-                        </div>
-                    </div>
-                    <LogView data={LogData::of(sim)} />
-                }
-                if let Some(scenario) = self.scenarios.get(self.current) {
-                    <SettingsPanel settings={scenario.raft.clone()} on_apply={self.on_configure.clone()} />
+                if self.embed_snippet {
+                    <p>{ "Paste this into a page: it shows only the stage and a small control bar, starting from this run." }</p>
+                    <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label="Embed snippet"
+                        value={format!(
+                            "<iframe src=\"{base}?embed#{}\" width=\"100%\" height=\"460\" style=\"border:0\" title=\"Raft Playground\" loading=\"lazy\"></iframe>",
+                            self.document().map(|d| d.to_link_fragment()).unwrap_or_default()
+                        )} />
                 }
             </section>
         }
     }
-}
 
-impl Live {
-    fn node_panel(&self, ctx: &Context<Self>, sim: &Simulation) -> Html {
+    fn embed_view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <section class="live embed" aria-label="Raft cluster" data-testid="embed">
+                { self.messages() }
+                if let Some(session) = &self.session {
+                    { self.stage(ctx, session) }
+                    <div class="toolbar mini">
+                        <button data-testid="step-back" class="secondary" aria-label="Step back" onclick={link.callback(|_| Msg::StepBack)}>{ "◀" }</button>
+                        <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ if self.playing { "Pause" } else { "Play" } }</button>
+                        <button data-testid="step" class="secondary" aria-label="Step" onclick={link.callback(|_| Msg::Step)}>{ "▶" }</button>
+                        <button class="secondary" data-testid="crash-leader"
+                                onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
+                        <span class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}>
+                            { format!("{:.0} ms", session.sim().now() as f64 / 1000.0) }
+                        </span>
+                        <button class="link-button" data-testid="open-full" onclick={link.callback(|_| Msg::OpenFull)}>{ "Open the full playground ↗" }</button>
+                    </div>
+                }
+            </section>
+        }
+    }
+
+    fn client_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
+        let sim = session.sim();
+        html! {
+            <ClientPanel nodes={sim.scenario().nodes} leader={sim.leader()}
+                history={{ let mut h: Vec<_> = sim.script_history().rev().take(10).cloned().collect(); h.reverse(); h }}
+                kv={sim.nodes().iter().map(|n| n.raft.as_ref().map(|r| r.kv().data().clone())).collect::<Vec<_>>()}
+                on_action={ctx.link().callback(Msg::Act)} />
+        }
+    }
+
+    fn failure_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
+        let sim = session.sim();
+        let network = sim.network();
+        html! {
+            <FailurePanel nodes={sim.scenario().nodes} network={network.settings().clone()} groups={network.groups()}
+                cuts={network.cuts().iter().copied().collect::<Vec<_>>()}
+                faults={sim.nodes().iter().map(|n| n.faults.clone()).collect::<Vec<_>>()}
+                statuses={sim.nodes().iter().map(|n| n.status).collect::<Vec<_>>()}
+                on_action={ctx.link().callback(Msg::Act)} />
+        }
+    }
+
+    fn node_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
         let Some(id) = self.selected else {
-            return html! { <p class="hint">{ "Click a server to inspect it and break it." }</p> };
+            return html! { <p class="hint">{ "Click a server to inspect it and break it; click a message to inspect, drop or duplicate it." }</p> };
         };
-        let Some(slot) = sim.node(id) else { return html! {} };
+        let Some(slot) = session.sim().node(id) else { return html! {} };
         let act = |action: Action| ctx.link().callback(move |_| Msg::Act(action.clone()));
         let faults = &slot.faults;
         let flip = |p: f64| if p > 0.0 { 0.0 } else { 1.0 };
-        let state = match (&slot.raft, slot.status) {
-            (None, _) => "crashed".to_string(),
-            (Some(_), raft_sim::sim::NodeStatus::Paused) => "paused".to_string(),
-            (Some(r), _) => r.role().to_string(),
-        };
+        let state = node_state(slot);
+        let disk = &slot.disk;
         html! {
             <div class="inspector" data-testid="inspector">
                 <h3>{ format!("S{id} · {state}") }</h3>
@@ -345,6 +698,20 @@ impl Live {
                         <dt>{ "log" }</dt><dd>{ format!("{} entries (last term {})", r.log().last_index(), r.log().last_term()) }</dd>
                         <dt>{ "commitIndex" }</dt><dd>{ r.commit_index() }</dd>
                         <dt>{ "lastApplied" }</dt><dd>{ r.last_applied() }</dd>
+                        if r.role() == raft_core::Role::Leader {
+                            <dt>{ "nextIndex" }</dt><dd>{ r.next_index().iter().map(|(n, i)| format!("S{n}:{i}")).collect::<Vec<_>>().join(" ") }</dd>
+                            <dt>{ "matchIndex" }</dt><dd>{ r.match_index().iter().map(|(n, i)| format!("S{n}:{i}")).collect::<Vec<_>>().join(" ") }</dd>
+                        }
+                        if r.role() == raft_core::Role::Candidate {
+                            <dt>{ "votes granted" }</dt><dd>{ r.votes_granted().iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(" ") }</dd>
+                        }
+                        <dt>{ "key-value state" }</dt><dd>{ r.kv().data().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ") }</dd>
+                    </dl>
+                } else {
+                    <dl>
+                        <dt>{ "on disk: currentTerm" }</dt><dd>{ disk.current_term }</dd>
+                        <dt>{ "votedFor" }</dt><dd>{ disk.voted_for.map_or("null".to_string(), |v| format!("S{v}")) }</dd>
+                        <dt>{ "log" }</dt><dd>{ format!("{} entries", disk.log.last_index()) }</dd>
                     </dl>
                 }
                 <div class="actions">
@@ -355,6 +722,9 @@ impl Live {
                     <button onclick={act(Action::Pause { node: id })}>{ "Pause" }</button>
                     <button onclick={act(Action::Resume { node: id })}>{ "Resume" }</button>
                     <button onclick={act(Action::Timeout { node: id })}>{ "Time out now" }</button>
+                    <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: raft_sim::scenario::ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", session.sim().events())) })}>
+                        { "Send it a put x=…" }
+                    </button>
                     <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>
                     <button onclick={act(Action::Heal)}>{ "Heal the network" }</button>
                     <button onclick={act(Action::SetFaults(NodeFaults { send_omission: flip(faults.send_omission), ..faults.clone() }))}>

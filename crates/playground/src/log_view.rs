@@ -11,8 +11,9 @@ const WINDOW: u64 = 16;
 pub struct LogRow {
     pub id: u32,
     pub alive: bool,
-    /// (term, command) per index, from 1.
+    /// (term, command) per index, from the window's first index.
     pub entries: Vec<(u64, String)>,
+    pub length: u64,
     pub commit_index: u64,
     /// The current leader's nextIndex and matchIndex for this server.
     pub next_match: Option<(u64, u64)>,
@@ -22,12 +23,19 @@ pub struct LogRow {
 pub struct LogData {
     pub rows: Vec<LogRow>,
     pub leader: Option<u32>,
+    /// The first index shown.
+    pub first: u64,
 }
 
 impl LogData {
     pub fn of(sim: &Simulation) -> LogData {
         let leader = sim.leader();
         let leader_raft = leader.and_then(|l| sim.node(l)).and_then(|s| s.raft.as_ref());
+        let log_of =
+            |slot: &raft_sim::sim::NodeSlot| slot.raft.as_ref().map_or(&slot.disk.log, |r| r.log()).last_index();
+        let longest = sim.nodes().iter().map(log_of).max().unwrap_or(0);
+        // Only the window is copied: a long run's logs are not walked every frame.
+        let first = longest.saturating_sub(WINDOW) + 1;
         let rows = sim
             .nodes()
             .iter()
@@ -38,13 +46,14 @@ impl LogData {
                 LogRow {
                     id: slot.id,
                     alive: slot.raft.is_some(),
-                    entries: log.iter().map(|e| (e.term, e.payload.to_string())).collect(),
+                    entries: log.slice_from(first, WINDOW as usize).map(|e| (e.term, e.payload.to_string())).collect(),
+                    length: log.last_index(),
                     commit_index: slot.raft.as_ref().map_or(0, |r| r.commit_index()),
                     next_match,
                 }
             })
             .collect();
-        LogData { rows, leader }
+        LogData { rows, leader, first }
     }
 }
 
@@ -55,8 +64,8 @@ pub struct LogViewProps {
 
 #[function_component(LogView)]
 pub fn log_view(props: &LogViewProps) -> Html {
-    let longest = props.data.rows.iter().map(|r| r.entries.len() as u64).max().unwrap_or(0);
-    let first = longest.saturating_sub(WINDOW) + 1;
+    let longest = props.data.rows.iter().map(|r| r.length).max().unwrap_or(0);
+    let first = props.data.first;
     let indices: Vec<u64> = (first..=longest.max(first)).collect();
     html! {
         <div class="log-view" data-testid="log-view">
@@ -71,9 +80,9 @@ pub fn log_view(props: &LogViewProps) -> Html {
                 <tbody>
                     { for props.data.rows.iter().map(|row| html! {
                         <tr class={classes!((!row.alive).then_some("down"))} data-testid="log-row" data-id={row.id.to_string()}
-                            data-commit={row.commit_index.to_string()} data-length={row.entries.len().to_string()}>
+                            data-commit={row.commit_index.to_string()} data-length={row.length.to_string()}>
                             <th scope="row">{ format!("S{}", row.id) }{ if props.data.leader == Some(row.id) { " ★" } else { "" } }</th>
-                            { for indices.iter().map(|&i| match row.entries.get((i - 1) as usize) {
+                            { for indices.iter().map(|&i| match row.entries.get((i - first) as usize) {
                                 Some((term, command)) => {
                                     let committed = i <= row.commit_index;
                                     let style = format!("--term-hue: {}", (term * 137) % 360);

@@ -1,12 +1,15 @@
 //! The Raft Playground page. It owns no protocol logic: it asks the simulator to run a
 //! scenario and renders the report it gets back.
+mod browser;
 mod client_panel;
 mod failure_panel;
 mod live;
 mod log_view;
+mod message_view;
 mod monitor;
 mod settings;
 mod stage;
+mod timeline;
 mod view;
 
 fn main() {

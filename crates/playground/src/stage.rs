@@ -1,8 +1,8 @@
 //! The stage: servers in a ring and the messages between them, drawn as SVG from a plain
 //! snapshot of the simulation. No protocol logic: it draws what it is given.
 use raft_core::Message;
-use raft_sim::network::Endpoint;
-use raft_sim::sim::{NodeStatus, Payload, Simulation};
+use raft_sim::network::{Endpoint, LossCause};
+use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 use yew::prelude::*;
 
 /// What the stage shows of one server.
@@ -14,6 +14,8 @@ pub struct NodeView {
     pub term: u64,
     pub voted_for: Option<u32>,
     pub votes: usize,
+    /// Peers that granted this candidate (or leader) its vote in the current term.
+    pub votes_from: Vec<u32>,
     pub commit_index: u64,
     pub last_index: u64,
     /// Fraction of the election timeout (or heartbeat interval) still to run, 0..1.
@@ -31,6 +33,9 @@ pub struct MessageView {
     pub class: &'static str,
     /// 0 at the sender, 1 at the receiver.
     pub progress: f64,
+    /// Where it dies, if it will not arrive: lost by the link, dropped by hand, cut off by a
+    /// partition, or sent to a crashed server.
+    pub dies_at: Option<f64>,
 }
 
 /// A severed link between two servers: both ways, or only from → to.
@@ -49,6 +54,17 @@ pub struct StageData {
     pub now_ms: f64,
 }
 
+/// How a server is shown: crashed, paused, or its role.
+pub fn node_state(slot: &NodeSlot) -> &'static str {
+    match (slot.status, slot.raft.as_ref().map(|r| r.role())) {
+        (NodeStatus::Crashed(_), _) | (_, None) => "crashed",
+        (NodeStatus::Paused, _) => "paused",
+        (_, Some(raft_core::Role::Leader)) => "leader",
+        (_, Some(raft_core::Role::Candidate)) => "candidate",
+        _ => "follower",
+    }
+}
+
 impl StageData {
     pub fn of(sim: &Simulation) -> StageData {
         let now = sim.now();
@@ -57,13 +73,7 @@ impl StageData {
                 .iter()
                 .map(|slot| {
                     let raft = slot.raft.as_ref();
-                    let state = match (slot.status, raft.map(|r| r.role())) {
-                        (NodeStatus::Crashed(_), _) => "crashed",
-                        (NodeStatus::Paused, _) => "paused",
-                        (_, Some(raft_core::Role::Leader)) => "leader",
-                        (_, Some(raft_core::Role::Candidate)) => "candidate",
-                        _ => "follower",
-                    };
+                    let state = node_state(slot);
                     let timer_left =
                         sim.timer_span(slot.id)
                             .map(|(start, end)| {
@@ -81,6 +91,10 @@ impl StageData {
                         term: raft.map_or(slot.disk.current_term, |r| r.current_term()),
                         voted_for: raft.map_or(slot.disk.voted_for, |r| r.voted_for()),
                         votes: raft.map_or(0, |r| r.votes_granted().len()),
+                        votes_from: raft
+                            .filter(|r| r.role() != raft_core::Role::Follower)
+                            .map(|r| r.votes_granted().iter().copied().filter(|&v| v != slot.id).collect())
+                            .unwrap_or_default(),
                         commit_index: raft.map_or(0, |r| r.commit_index()),
                         last_index: raft.map_or(slot.disk.log.last_index(), |r| r.log().last_index()),
                         timer_left,
@@ -104,7 +118,17 @@ impl StageData {
                     Message::AppendEntriesReply(r) if r.success => "append-ok",
                     Message::AppendEntriesReply(_) => "append-fail",
                 };
-                Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress })
+                let at = |t: u64| (t.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
+                let dies_at = match (m.lost, m.dropped_us) {
+                    (_, Some(t)) => Some(at(t)),
+                    // Spread the deaths of lost messages along the link, deterministically.
+                    (Some(LossCause::Lost), _) => Some(0.3 + (m.id % 5) as f64 * 0.1),
+                    (Some(_), _) => Some(0.5),
+                    (None, _) if !sim.network().connected(m.from, m.to) => Some(0.5),
+                    (None, _) if sim.node(to).is_some_and(|n| n.raft.is_none()) => Some(0.9),
+                    (None, _) => None,
+                };
+                Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress, dies_at })
             })
             .collect();
         messages.sort_by_key(|m| m.id);
@@ -144,6 +168,10 @@ pub struct StageProps {
     pub data: StageData,
     pub selected: Option<u32>,
     pub on_select: Callback<u32>,
+    #[prop_or_default]
+    pub selected_message: Option<u64>,
+    #[prop_or_default]
+    pub on_select_message: Option<Callback<u64>>,
 }
 
 #[function_component(Stage)]
@@ -155,6 +183,9 @@ pub fn stage(props: &StageProps) -> Html {
             <defs>
                 <marker id="cut-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
+                </marker>
+                <marker id="vote-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="vote-arrow" />
                 </marker>
             </defs>
             { for props.data.cuts.iter().map(|c| {
@@ -172,13 +203,17 @@ pub fn stage(props: &StageProps) -> Html {
                     </line>
                 }
             }) }
-            { for props.data.messages.iter().map(|m| {
-                let ((x1, y1), (x2, y2)) = (pos(m.from), pos(m.to));
-                let (x, y) = (x1 + (x2 - x1) * m.progress, y1 + (y2 - y1) * m.progress);
+            { for props.data.nodes.iter().flat_map(|n| n.votes_from.iter().map(move |&v| (v, n.id))).map(|(voter, candidate)| {
+                let ((x1, y1), (x2, y2)) = (pos(voter), pos(candidate));
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                let k = (NODE_R + 6.0) / len;
+                let (ax, ay, bx, by) = (x1 + dx * k, y1 + dy * k, x2 - dx * k, y2 - dy * k);
                 html! {
-                    <circle class={classes!("message", m.class)} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6">
-                        <title>{ format!("{} S{} → S{}", m.kind, m.from, m.to) }</title>
-                    </circle>
+                    <line class="vote-line" data-testid="vote-line" x1={format!("{ax:.1}")} y1={format!("{ay:.1}")}
+                          x2={format!("{bx:.1}")} y2={format!("{by:.1}")} marker-end="url(#vote-arrow)">
+                        <title>{ format!("S{voter} voted for S{candidate} in this term") }</title>
+                    </line>
                 }
             }) }
             { for props.data.nodes.iter().enumerate().map(|(i, n)| {
@@ -199,11 +234,45 @@ pub fn stage(props: &StageProps) -> Html {
                         <text class="name" y="-4">{ format!("S{}", n.id) }</text>
                         <text class="term" y="13">{ format!("term {}", n.term) }</text>
                         if n.state == "candidate" {
-                            <text class="votes" y={format!("{}", NODE_R + 18.0)}>{ format!("{} votes", n.votes) }</text>
+                            <text class="votes" y={format!("{}", NODE_R + 18.0)}>{ format!("{} vote{}", n.votes, if n.votes == 1 { "" } else { "s" }) }</text>
                         } else if let (Some(v), "follower") = (n.voted_for, n.state) {
                             <text class="votes" y={format!("{}", NODE_R + 18.0)}>{ format!("voted S{v}") }</text>
                         }
                     </g>
+                }
+            }) }
+            // Messages last: drawn over the servers, so a message just sent can still be clicked.
+            { for props.data.messages.iter().map(|m| {
+                // From rim to rim, so messages never cover a server (both stay clickable).
+                let ((cx1, cy1), (cx2, cy2)) = (pos(m.from), pos(m.to));
+                let (dx, dy) = (cx2 - cx1, cy2 - cy1);
+                let k = NODE_R / (dx * dx + dy * dy).sqrt().max(1.0);
+                let (x1, y1, x2, y2) = (cx1 + dx * k, cy1 + dy * k, cx2 - dx * k, cy2 - dy * k);
+                let dead = m.dies_at.filter(|&d| m.progress >= d);
+                let p = dead.unwrap_or(m.progress);
+                let (x, y) = (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p);
+                let id = m.id;
+                let onclick = props.on_select_message.as_ref().map(|cb| cb.reform(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    id
+                }));
+                let selected = props.selected_message == Some(m.id);
+                let title = format!("{} S{} → S{}{} (click to inspect)", m.kind, m.from, m.to, if dead.is_some() { ", lost" } else { "" });
+                if dead.is_some() {
+                    html! {
+                        <g class={classes!("message", "dead", selected.then_some("picked"))} transform={format!("translate({x:.1},{y:.1})")}
+                           data-testid="message" data-id={m.id.to_string()} data-dead="true" onclick={onclick}>
+                            <title>{ title }</title>
+                            <path d="M -5 -5 L 5 5 M 5 -5 L -5 5" />
+                        </g>
+                    }
+                } else {
+                    html! {
+                        <circle class={classes!("message", m.class, selected.then_some("picked"))} cx={format!("{x:.1}")} cy={format!("{y:.1}")}
+                                r={if selected { "8" } else { "6" }} data-testid="message" data-id={m.id.to_string()} data-dead="false" onclick={onclick}>
+                            <title>{ title }</title>
+                        </circle>
+                    }
                 }
             }) }
         </svg>

@@ -16,6 +16,14 @@ fn now_seconds() -> f64 {
 
 #[function_component(App)]
 pub fn app() -> Html {
+    if crate::browser::embed_requested() {
+        return html! { <crate::live::Live embed=true /> };
+    }
+    html! { <FullPage /> }
+}
+
+#[function_component(FullPage)]
+fn full_page() -> Html {
     let scenarios: Rc<Vec<Scenario>> = use_memo((), |_| builtin::list());
     let selected = use_state(|| 0usize);
     let report = {

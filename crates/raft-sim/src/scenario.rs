@@ -92,10 +92,11 @@ impl RaftSettings {
 }
 
 /// The seed notes' timing models.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TimingModel {
     /// Every delay is bounded by Δ = the latency maximum.
+    #[default]
     Synchronous,
     /// Delays are unbounded (heavy-tailed) until the global stabilisation time, bounded after.
     PartiallySynchronous {
@@ -112,12 +113,6 @@ pub enum TimingModel {
 
 fn default_tail() -> f64 {
     0.2
-}
-
-impl Default for TimingModel {
-    fn default() -> Self {
-        TimingModel::Synchronous
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,93 @@
+//! The few browser services the page uses: its address, the clipboard, downloading and reading
+//! files, opening a tab. Each fails soft (returns None or does nothing) rather than panicking.
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// The page's address split as (base without query or fragment, query, fragment without '#').
+pub fn location() -> (String, String, String) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return Default::default() };
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    (format!("{origin}{path}"), search, hash.trim_start_matches('#').to_string())
+}
+
+/// A monotonic clock in milliseconds, for measuring how long the page's own work takes (never
+/// for the simulation, which has its own virtual time).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Embed mode: `?embed` (or `?embed=1`) in the address.
+pub fn embed_requested() -> bool {
+    let (_, search, _) = location();
+    search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
+}
+
+/// Put `fragment` in the address bar without reloading or adding a history entry.
+pub fn replace_fragment(fragment: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{fragment}")));
+    }
+}
+
+/// Best effort: browsers refuse without a secure context or user gesture; the page also shows
+/// the text so it can be copied by hand.
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+pub fn open_in_new_tab(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.open_with_url_and_target(url, "_blank");
+    }
+}
+
+/// Offer `text` as a file download.
+pub fn download(filename: &str, text: &str) -> Option<()> {
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
+
+/// A file being read; dropping it abandons the read.
+pub struct FileRead {
+    _reader: web_sys::FileReader,
+    _onload: Closure<dyn FnMut()>,
+}
+
+/// Read a text file the student picked, refusing it first if it is larger than `max_bytes`.
+/// `done` gets the text or an error message.
+pub fn read_text_file(
+    file: web_sys::File,
+    max_bytes: usize,
+    done: impl Fn(Result<String, String>) + 'static,
+) -> Option<FileRead> {
+    if file.size() > max_bytes as f64 {
+        done(Err(format!("{} is {:.0} bytes; the limit is {max_bytes}", file.name(), file.size())));
+        return None;
+    }
+    let reader = web_sys::FileReader::new().ok()?;
+    let handle = reader.clone();
+    let onload = Closure::<dyn FnMut()>::new(move || {
+        let text = handle.result().ok().and_then(|v| v.as_string());
+        done(text.ok_or_else(|| "the file could not be read as text".to_string()));
+    });
+    reader.set_onload(Some(onload.as_ref().unchecked_ref()));
+    reader.read_as_text(&file).ok()?;
+    Some(FileRead { _reader: reader, _onload: onload })
+}

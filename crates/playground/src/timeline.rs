@@ -1,0 +1,84 @@
+//! The time scrubber: the whole run so far as a slider, with markers for elections, new
+//! leaders, crashes, operator actions and violations. Dragging re-creates the state at that
+//! moment; clicking a marker jumps to its event.
+use raft_sim::sim::{Milestone, MilestoneKind};
+use yew::prelude::*;
+
+/// A long run can have thousands of elections; the bar shows at most this many markers
+/// (leaders, crashes, actions and violations first).
+const MAX_MARKERS: usize = 400;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkerView {
+    pub events: u64,
+    pub time_us: u64,
+    pub kind: &'static str,
+    pub label: String,
+}
+
+impl MarkerView {
+    pub fn of(milestones: &[Milestone]) -> Vec<MarkerView> {
+        let important = |m: &&Milestone| !matches!(m.kind, MilestoneKind::Election { .. });
+        let mut picked: Vec<&Milestone> = milestones.iter().filter(important).take(MAX_MARKERS).collect();
+        let room = MAX_MARKERS - picked.len();
+        picked.extend(milestones.iter().filter(|m| !important(m)).take(room));
+        picked.sort_by_key(|m| m.events);
+        picked
+            .into_iter()
+            .map(|m| {
+                let (kind, label) = match m.kind {
+                    MilestoneKind::Election { node, term } => {
+                        ("election", format!("S{node} starts an election for term {term}"))
+                    }
+                    MilestoneKind::Leader { node, term } => {
+                        ("leader", format!("S{node} becomes leader of term {term}"))
+                    }
+                    MilestoneKind::Crash { node } => ("crash", format!("S{node} crashes")),
+                    MilestoneKind::Restart { node } => ("restart", format!("S{node} restarts")),
+                    MilestoneKind::Violation => ("violation", "a safety property breaks".to_string()),
+                    MilestoneKind::Action => ("action", "your action".to_string()),
+                };
+                let label = format!("{:.1} ms, event {}: {label}", m.time_us as f64 / 1000.0, m.events);
+                MarkerView { events: m.events, time_us: m.time_us, kind, label }
+            })
+            .collect()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub now_us: u64,
+    /// The furthest point of the run (the right end).
+    pub end_us: u64,
+    pub markers: Vec<MarkerView>,
+    pub on_seek_time: Callback<u64>,
+    pub on_seek_event: Callback<u64>,
+}
+
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let end = props.end_us.max(1);
+    let on_input = props.on_seek_time.reform(|e: InputEvent| {
+        e.target_dyn_into::<web_sys::HtmlInputElement>().and_then(|i| i.value().parse::<f64>().ok()).unwrap_or(0.0)
+            as u64
+    });
+    let percent = |t: u64| (t.min(end) as f64 / end as f64 * 100.0).clamp(0.0, 100.0);
+    html! {
+        <div class="timeline" data-testid="timeline">
+            <div class="track">
+                { for props.markers.iter().map(|m| {
+                    let events = m.events;
+                    let onclick = props.on_seek_event.reform(move |_: MouseEvent| events);
+                    html! {
+                        <button class={classes!("marker", m.kind)} style={format!("left: {:.2}%", percent(m.time_us))}
+                                title={m.label.clone()} aria-label={m.label.clone()} data-testid="marker" data-kind={m.kind}
+                                data-events={m.events.to_string()} onclick={onclick}></button>
+                    }
+                }) }
+            </div>
+            <input type="range" data-testid="scrubber" aria-label="Time in the run" min="0" max={end.to_string()} step="1"
+                   value={props.now_us.min(end).to_string()} oninput={on_input}
+                   aria-valuetext={format!("{:.1} ms of {:.1} ms", props.now_us as f64 / 1000.0, end as f64 / 1000.0)} />
+        </div>
+    }
+}
