@@ -109,8 +109,9 @@ test('isolating a server draws its cut links; healing removes them; a cut-off le
   await leader.first().waitFor({ timeout: 20_000 });
   const id = await leader.getAttribute('data-id');
   const term = Number(await leader.getAttribute('data-term'));
-  await page.locator(`[data-testid="stage-node"][data-id="${id}"]`).click();
-  await page.getByTestId('inspector').getByRole('button', { name: 'Isolate' }).click();
+  // A message in flight may cover the server's circle; dispatch the click to the server itself.
+  await page.locator(`[data-testid="stage-node"][data-id="${id}"]`).dispatchEvent('click');
+  await page.getByTestId('inspector').getByRole('button', { name: 'Isolate', exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="cut"]').length === 2); // two links of a 3-server ring
   const next = page.locator(`${leaderOnStage}:not([data-id="${id}"])`);
   await next.first().waitFor({ timeout: 20_000 });
