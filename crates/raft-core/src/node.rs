@@ -279,6 +279,12 @@ impl RaftNode {
         self.members.len() / 2 + 1
     }
 
+    /// Whether `servers` (which may include this one) form a majority of the cluster. Every
+    /// "heard from a majority" decision goes through here, so the rule lives in one place.
+    pub(crate) fn is_quorum(&self, servers: &BTreeSet<NodeId>) -> bool {
+        servers.iter().filter(|s| self.members.binary_search(s).is_ok()).count() >= self.majority()
+    }
+
     pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
         let me = self.id;
         self.members.iter().copied().filter(move |&p| p != me)
@@ -346,7 +352,7 @@ impl RaftNode {
         self.votes_granted.insert(self.id);
         self.reset_election_timer(now, rng);
         self.broadcast_request_vote();
-        if self.votes_granted.len() >= self.majority() {
+        if self.is_quorum(&self.votes_granted) {
             self.become_leader(now);
         }
     }

@@ -55,7 +55,7 @@ impl RaftNode {
         }
         if reply.vote_granted {
             self.votes_granted.insert(from);
-            if self.votes_granted.len() >= self.majority() {
+            if self.is_quorum(&self.votes_granted) {
                 self.become_leader(now);
             }
         } else {
