@@ -40,8 +40,10 @@ run_campaigns() {
     [ "$code" -eq 3 ] || { echo "the reproducing scenario for $rule did not reproduce (exit $code)" >&2; return 1; }
     rm -f "$out"/raftsim-failure-*.json
   done
-  step "benchmark"
+  step "benchmark (reported, not a pass/fail threshold)"
   "$RAFTSIM" bench
+  step "time-travel benchmark: jumps in a 10-minute run (reported)"
+  "$RAFTSIM" seek-bench --minutes 10 --seeks 200
 }
 run_campaigns
 
@@ -69,5 +71,8 @@ done
 export PLAYGROUND_URL="http://127.0.0.1:$PORT/"
 export RAFTSIM
 (cd web && node --test e2e/)
+
+step "frame-time probe: 9 servers under client load at 1x (reported)"
+(cd web && node probe/frames.mjs --seconds 5)
 
 step "all tests passed"

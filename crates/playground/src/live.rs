@@ -5,6 +5,7 @@
 use crate::browser;
 use crate::client_panel::ClientPanel;
 use crate::failure_panel::FailurePanel;
+use crate::history_view::{HistoryData, HistoryView};
 use crate::log_view::{LogData, LogView};
 use crate::message_view::{MessageDetail, MessageInspector};
 use crate::monitor::Monitor;
@@ -436,6 +437,7 @@ impl Component for Live {
                         </div>
                     </div>
                     <LogView data={LogData::of(session.sim())} />
+                    <HistoryView data={HistoryData::of(session.sim().history().iter(), session.sim().now(), Default::default())} />
                     <div class="panels">
                         { self.client_panel(ctx, session) }
                         { self.failure_panel(ctx, session) }
@@ -544,7 +546,7 @@ impl Live {
                         <option value="current" selected=true>{ self.scenario.name.clone() }</option>
                     }
                 </select>
-                <label class="nodes">{ "Servers " }
+                <label class="node-count">{ "Servers " }
                     <select aria-label="Number of servers" data-testid="node-count" onchange={on_nodes}>
                         { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
                     </select>

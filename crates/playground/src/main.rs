@@ -3,6 +3,7 @@
 mod browser;
 mod client_panel;
 mod failure_panel;
+mod history_view;
 mod live;
 mod log_view;
 mod message_view;

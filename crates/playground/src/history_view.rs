@@ -1,0 +1,118 @@
+//! The client history: one lane per client, each operation a bar from its invocation to its
+//! response (open ones run on to "now"), over the last few seconds of virtual time. This is the
+//! picture linearizability is defined on: every operation must appear to take effect at one
+//! instant inside its bar. Operations a checker flagged are drawn highlighted.
+use raft_core::{ClientId, Micros, Op};
+use raft_sim::workload::HistoryOp;
+use std::collections::BTreeSet;
+use yew::prelude::*;
+
+/// How much virtual time the view spans, ending at "now".
+pub const WINDOW_US: Micros = 1_000_000;
+/// Operations further back than this are not looked at (the view scans the history backwards
+/// every frame, so the scan must stay short).
+const SCAN_LIMIT: usize = 400;
+
+const WIDTH: f64 = 1000.0;
+const LABEL: f64 = 70.0;
+const LANE: f64 = 24.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryData {
+    pub now_us: Micros,
+    /// Operations that overlap the window, oldest first.
+    pub ops: Vec<HistoryOp>,
+    /// Every client that appears, in id order (one lane each).
+    pub clients: Vec<ClientId>,
+    /// Operations to highlight, as (client, seq).
+    pub flagged: BTreeSet<(ClientId, u64)>,
+}
+
+impl HistoryData {
+    pub fn of<'a>(
+        history: impl DoubleEndedIterator<Item = &'a HistoryOp>,
+        now_us: Micros,
+        flagged: BTreeSet<(ClientId, u64)>,
+    ) -> HistoryData {
+        let start = now_us.saturating_sub(WINDOW_US);
+        let mut ops: Vec<HistoryOp> = history
+            .rev()
+            .take(SCAN_LIMIT)
+            .filter(|h| h.invoked_us <= now_us && h.completed_us.is_none_or(|c| c >= start))
+            .cloned()
+            .collect();
+        ops.reverse();
+        let clients: BTreeSet<ClientId> = ops.iter().map(|h| h.client).collect();
+        HistoryData { now_us, ops, clients: clients.into_iter().collect(), flagged }
+    }
+}
+
+fn describe(h: &HistoryOp) -> String {
+    let result = match (&h.op, &h.value, h.completed_us) {
+        (_, _, None) => " … no answer yet".to_string(),
+        (Op::Get { .. }, Some(v), _) => format!(" → {v}"),
+        (Op::Get { .. }, None, _) => " → none".to_string(),
+        (Op::Put { .. }, Some(v), _) => format!(" (was {v})"),
+        (Op::Put { .. }, None, _) => String::new(),
+    };
+    format!("{}{result}", h.op)
+}
+
+fn client_name(client: ClientId) -> String {
+    if client == raft_sim::workload::SCRIPT_CLIENT {
+        "you".into()
+    } else {
+        format!("C{client}")
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HistoryProps {
+    pub data: HistoryData,
+}
+
+#[function_component(HistoryView)]
+pub fn history_view(props: &HistoryProps) -> Html {
+    let d = &props.data;
+    let start = d.now_us.saturating_sub(WINDOW_US);
+    let x = |t: Micros| LABEL + (t.clamp(start, d.now_us) - start) as f64 / WINDOW_US as f64 * (WIDTH - LABEL - 4.0);
+    let height = LANE * d.clients.len().max(1) as f64 + 18.0;
+    let lane_of = |client: ClientId| d.clients.iter().position(|&c| c == client).unwrap_or(0) as f64;
+    html! {
+        <section class="history" aria-label="Client history" data-testid="history">
+            <h3>{ "Client history" }</h3>
+            <p class="hint">{ "Each bar is one request, from when the client sent it to when it got the answer (the last second of virtual time). A linearizable system makes every request look as if it took effect at one instant inside its bar." }</p>
+            if d.ops.is_empty() {
+                <p class="hint" data-testid="history-empty">{ "No client requests yet: turn on clients or send one from the client panel." }</p>
+            } else {
+                <svg viewBox={format!("0 0 {WIDTH} {height}")} width="100%" role="img"
+                     aria-label={format!("{} requests from {} clients", d.ops.len(), d.clients.len())}>
+                    { for d.clients.iter().enumerate().map(|(i, &c)| html! {
+                        <text class="lane-label" x="4" y={format!("{:.1}", LANE * i as f64 + 16.0)}>{ client_name(c) }</text>
+                    }) }
+                    { for d.ops.iter().map(|h| {
+                        let left = x(h.invoked_us);
+                        let right = x(h.completed_us.unwrap_or(d.now_us)).max(left + 3.0);
+                        let y = LANE * lane_of(h.client) + 4.0;
+                        let kind = match h.op { Op::Put { .. } => "put", Op::Get { .. } => "get" };
+                        let flagged = d.flagged.contains(&(h.client, h.seq));
+                        let class = classes!("op", kind, h.completed_us.is_none().then_some("open"), flagged.then_some("flagged"));
+                        let label = describe(h);
+                        html! {
+                            <g class={class} data-testid="history-op" data-flagged={flagged.to_string()}>
+                                <title>{ format!("{}: {label} (sent at {:.1} ms{})", client_name(h.client), h.invoked_us as f64 / 1000.0,
+                                    h.completed_us.map(|c| format!(", answered at {:.1} ms", c as f64 / 1000.0)).unwrap_or_default()) }</title>
+                                <rect x={format!("{left:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", right - left)} height="16" rx="3" />
+                                if right - left > 60.0 {
+                                    <text x={format!("{:.1}", left + 4.0)} y={format!("{:.1}", y + 12.0)}>{ label }</text>
+                                }
+                            </g>
+                        }
+                    }) }
+                    <text class="axis" x={format!("{LABEL}")} y={format!("{:.1}", height - 3.0)}>{ format!("{:.1} ms", start as f64 / 1000.0) }</text>
+                    <text class="axis end" x={format!("{:.1}", WIDTH - 4.0)} y={format!("{:.1}", height - 3.0)}>{ "now" }</text>
+                </svg>
+            }
+        </section>
+    }
+}
