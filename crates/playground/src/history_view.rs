@@ -85,6 +85,7 @@ pub fn history_view(props: &HistoryProps) -> Html {
             if d.ops.is_empty() {
                 <p class="hint" data-testid="history-empty">{ "No client requests yet: turn on clients or send one from the client panel." }</p>
             } else {
+                <div class="history-scroll">
                 <svg viewBox={format!("0 0 {WIDTH} {height}")} width="100%" role="img"
                      aria-label={format!("{} requests from {} clients", d.ops.len(), d.clients.len())}>
                     { for d.clients.iter().enumerate().map(|(i, &c)| html! {
@@ -112,6 +113,7 @@ pub fn history_view(props: &HistoryProps) -> Html {
                     <text class="axis" x={format!("{LABEL}")} y={format!("{:.1}", height - 3.0)}>{ format!("{:.1} ms", start as f64 / 1000.0) }</text>
                     <text class="axis end" x={format!("{:.1}", WIDTH - 4.0)} y={format!("{:.1}", height - 3.0)}>{ "now" }</text>
                 </svg>
+                </div>
             }
         </section>
     }
