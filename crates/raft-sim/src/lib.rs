@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod session;
 pub mod share;
 pub mod sim;
+pub mod tour;
 pub mod trace;
 pub mod workload;
 

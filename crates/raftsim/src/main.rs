@@ -109,6 +109,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the guided tours, or check one (a shipped tour id or a tour JSON file): run every
+    /// step headless, assert each claim its text makes and that each task can be done.
+    Tour {
+        /// A tour id or a tour JSON file; without it, list the tours.
+        tour: Option<String>,
+        /// Print each step's text too.
+        #[arg(long)]
+        text: bool,
+    },
     /// List the built-in scenarios.
     List,
     /// Print `name hash` for every built-in scenario and a few generated ones (the scenarios
@@ -161,6 +170,7 @@ fn main() -> ExitCode {
         Command::Bench { config, json } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
+        Command::Tour { tour, text } => tour_command(tour.as_deref(), text),
         Command::List => {
             for s in builtin::list() {
                 say!("{:<18} {} nodes, {} ms\n{:<18} {}\n", s.name, s.nodes, s.duration_ms, "", s.description);
@@ -452,5 +462,56 @@ fn seek_bench(name: &str, minutes: f64, seeks: u32, json: bool) -> ExitCode {
             eprintln!("raftsim: seek-bench: {e}");
             ExitCode::from(EXIT_BAD_INPUT)
         }
+    }
+}
+
+/// `raftsim tour [ID_OR_FILE]`: list the tours, or verify one step by step.
+fn tour_command(tour: Option<&str>, text: bool) -> ExitCode {
+    use raft_sim::tour::{self, Tour};
+    let Some(name) = tour else {
+        for t in tour::list() {
+            say!("{:<28} {} steps  {}", t.id, t.steps.len(), t.title);
+            say!("{:<28} {}\n", "", t.summary);
+        }
+        return ExitCode::SUCCESS;
+    };
+    let loaded = match tour::by_id(name) {
+        Some(t) => Ok(t),
+        None if Path::new(name).exists() => std::fs::read_to_string(name)
+            .map_err(|e| format!("{name}: {e}"))
+            .and_then(|t| Tour::from_json(&t).map_err(|e| format!("{name}: {e}"))),
+        None => Err(format!("no tour '{name}' and no such file (`raftsim tour` lists the tours)")),
+    };
+    let t = match loaded {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let failures = tour::verify(&t);
+    say!("{}: {}", t.id, t.title);
+    for (i, step) in t.steps.iter().enumerate() {
+        let mine: Vec<_> = failures.iter().filter(|f| f.step == i + 1).collect();
+        let checks = step.claims.len() + usize::from(step.task.is_some());
+        let verdict = if mine.is_empty() { format!("ok ({checks} checks)") } else { "FAILED".to_string() };
+        say!("  step {:>2}  {:<48} {verdict}", i + 1, step.title);
+        if text {
+            for p in &step.text {
+                say!("            {p}");
+            }
+            if let Some(task) = &step.task {
+                say!("            Now you try: {}", task.prompt);
+            }
+        }
+        for f in mine {
+            say!("            {}", f.what);
+        }
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        say!("{} claim(s) of this tour do not hold", failures.len());
+        ExitCode::FAILURE
     }
 }

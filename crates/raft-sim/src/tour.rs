@@ -1,0 +1,469 @@
+//! Guided tours: stories told with the real simulator. A tour is data (one JSON file per tour in
+//! `crates/raft-sim/tours/`, documented in docs/tour-format.md): an ordered list of steps, each
+//! with a short text, the scenario state it shows, what to highlight, the claims its text makes
+//! (checked by tests, so a tour can never say something its scenario does not do) and optionally
+//! a "now you try" task the page checks while the student plays.
+//!
+//! Every step is self-contained — the scenario of the step (or of the nearest earlier step that
+//! names one) plus the actions of the steps since, run to the step's start — so a link can open
+//! any step directly and always shows the same thing.
+use crate::scenario::{ms_to_us, Action, Scenario, ScenarioError, TimedAction, MAX_SCENARIO_BYTES};
+use crate::sim::{NodeStatus, Simulation};
+use crate::{builtin, Property};
+use raft_core::{Index, NodeId, Role, Term};
+use serde::{Deserialize, Serialize};
+
+/// The tours shipped with the playground, in teaching order.
+const TOUR_FILES: &[&str] = &[
+    include_str!("../tours/01-replicated-state-machines.json"),
+    include_str!("../tours/02-leader-election.json"),
+    include_str!("../tours/03-split-vote.json"),
+    include_str!("../tours/04-log-replication.json"),
+    include_str!("../tours/05-leader-crash.json"),
+];
+
+/// A tour file is refused above this size, and above this many steps.
+pub const MAX_STEPS: usize = 100;
+const MAX_TEXT: usize = 4_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tour {
+    /// Short, URL-safe: deep links name a tour by it.
+    pub id: String,
+    pub title: String,
+    /// One sentence for the tour menu.
+    pub summary: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub title: String,
+    /// Paragraphs of plain text.
+    pub text: Vec<String>,
+    /// The scenario this step (and the following ones, until another names one) runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<ScenarioRef>,
+    /// Actions added to the scenario's timeline from this step on (times are of the run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<TimedAction>,
+    /// The step opens at this moment of the run (replayed at once).
+    #[serde(default)]
+    pub start_ms: f64,
+    /// The page then plays to this moment and pauses (none: it plays on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_ms: Option<f64>,
+    /// Playing speed as a power of ten (-1 is 0.1x); the page's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_exp: Option<f64>,
+    #[serde(default)]
+    pub highlight: Highlight,
+    /// What the text says happens, checked by the tour tests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<Task>,
+}
+
+/// A built-in scenario by name, or a whole scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ScenarioRef {
+    Builtin(String),
+    Inline(Box<Scenario>),
+}
+
+/// What the page draws attention to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Highlight {
+    pub nodes: Vec<NodeId>,
+    /// Message kinds, e.g. "RequestVote".
+    pub messages: Vec<String>,
+    /// Panels of the page: "log", "monitor", "history", "clients", "failures", "settings".
+    pub panels: Vec<String>,
+}
+
+/// A statement about the run at a moment (by default the step's pause, or its start). (No
+/// `deny_unknown_fields` here: serde cannot combine it with `flatten`; `Check` denies them.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<f64>,
+    #[serde(flatten)]
+    pub check: Check,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// Exactly one running server believes it leads its current term (and it is `node`, of
+    /// `term`, when given).
+    Leader {
+        #[serde(default)]
+        node: Option<NodeId>,
+        #[serde(default)]
+        term: Option<Term>,
+    },
+    /// No running server is leader.
+    NoLeader,
+    Role {
+        node: NodeId,
+        role: Role,
+    },
+    /// Every running server (or `node`) has currentTerm ≥ term.
+    TermAtLeast {
+        #[serde(default)]
+        node: Option<NodeId>,
+        term: Term,
+    },
+    /// Every running server (or `node`) has commitIndex ≥ index.
+    Committed {
+        #[serde(default)]
+        node: Option<NodeId>,
+        index: Index,
+    },
+    /// `node`'s log holds exactly `length` entries.
+    LogLength {
+        node: NodeId,
+        length: Index,
+    },
+    /// Every running server (or `node`) maps key to value in its state machine.
+    Value {
+        #[serde(default)]
+        node: Option<NodeId>,
+        key: String,
+        value: String,
+    },
+    /// `node` voted for `candidate` in its current term.
+    VotedFor {
+        node: NodeId,
+        candidate: NodeId,
+    },
+    Crashed {
+        node: NodeId,
+    },
+    /// A safety property (or any, without `property`) has broken.
+    Violation {
+        #[serde(default)]
+        property: Option<String>,
+    },
+    NoViolation,
+}
+
+/// A "now you try": a goal the page checks every frame once the step is reached.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub prompt: String,
+    pub goal: Goal,
+    /// Said when the goal is reached.
+    pub success: String,
+    /// Operator actions that reach the goal, applied one after the other at the step's pause:
+    /// the tests use them to prove the task can be done.
+    pub solution: Vec<Action>,
+    /// How long after the solution the goal must hold (ms of virtual time).
+    #[serde(default = "default_within_ms")]
+    pub within_ms: f64,
+}
+
+fn default_within_ms() -> f64 {
+    3_000.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "goal", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Goal {
+    /// A leader of a higher term than any leader when the task began.
+    NewLeader,
+    /// The check holds.
+    Holds { check: Check },
+}
+
+/// What a goal is measured against: the state when the task was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Baseline {
+    pub leader_term: Term,
+}
+
+impl Baseline {
+    pub fn of(sim: &Simulation) -> Baseline {
+        Baseline { leader_term: leader_term(sim).unwrap_or(0) }
+    }
+}
+
+fn leader_term(sim: &Simulation) -> Option<Term> {
+    running(sim).filter(|(_, r)| r.role() == Role::Leader).map(|(_, r)| r.current_term()).max()
+}
+
+fn running(sim: &Simulation) -> impl Iterator<Item = (NodeId, &raft_core::RaftNode)> + '_ {
+    sim.nodes().iter().filter(|s| s.status == NodeStatus::Up).filter_map(|s| s.raft.as_ref().map(|r| (s.id, r)))
+}
+
+fn property_named(name: &str) -> Option<Property> {
+    Property::ALL
+        .into_iter()
+        .find(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(|s| s == name)) == Some(true))
+}
+
+impl Check {
+    /// Whether the check holds now; Err says, in words, what was seen instead.
+    pub fn evaluate(&self, sim: &Simulation) -> Result<(), String> {
+        let pick = |node: Option<NodeId>| -> Vec<(NodeId, &raft_core::RaftNode)> {
+            running(sim).filter(|(id, _)| node.is_none_or(|n| n == *id)).collect()
+        };
+        let fail = |what: String| Err(what);
+        match self {
+            Check::Leader { node, term } => {
+                let leaders: Vec<_> = running(sim).filter(|(_, r)| r.role() == Role::Leader).collect();
+                match leaders.as_slice() {
+                    [(id, r)] if node.is_none_or(|n| n == *id) && term.is_none_or(|t| t == r.current_term()) => Ok(()),
+                    [] => fail("no server is leader".into()),
+                    [(id, r)] => fail(format!("S{id} leads term {}", r.current_term())),
+                    many => fail(format!(
+                        "{} servers believe they lead: {}",
+                        many.len(),
+                        many.iter()
+                            .map(|(id, r)| format!("S{id} (term {})", r.current_term()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            }
+            Check::NoLeader => match running(sim).find(|(_, r)| r.role() == Role::Leader) {
+                None => Ok(()),
+                Some((id, r)) => fail(format!("S{id} leads term {}", r.current_term())),
+            },
+            Check::Role { node, role } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.role() == *role => Ok(()),
+                Some((_, r)) => fail(format!("S{node} is {}", r.role())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::TermAtLeast { node, term } => match pick(*node).iter().find(|(_, r)| r.current_term() < *term) {
+                None if !pick(*node).is_empty() => Ok(()),
+                None => fail("no such running server".into()),
+                Some((id, r)) => fail(format!("S{id} is in term {}", r.current_term())),
+            },
+            Check::Committed { node, index } => match pick(*node).iter().find(|(_, r)| r.commit_index() < *index) {
+                None if !pick(*node).is_empty() => Ok(()),
+                None => fail("no such running server".into()),
+                Some((id, r)) => fail(format!("S{id} has commitIndex {}", r.commit_index())),
+            },
+            Check::LogLength { node, length } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.log().last_index() == *length => Ok(()),
+                Some((_, r)) => fail(format!("S{node}'s log holds {} entries", r.log().last_index())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Value { node, key, value } => {
+                let servers = pick(*node);
+                match servers.iter().find(|(_, r)| r.kv().data().get(key) != Some(value)) {
+                    None if !servers.is_empty() => Ok(()),
+                    None => fail("no such running server".into()),
+                    Some((id, r)) => fail(format!("S{id} has {key} = {:?}", r.kv().data().get(key))),
+                }
+            }
+            Check::VotedFor { node, candidate } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.voted_for() == Some(*candidate) => Ok(()),
+                Some((_, r)) => fail(format!("S{node} voted for {:?} in term {}", r.voted_for(), r.current_term())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Crashed { node } => match sim.node(*node).map(|s| s.status) {
+                Some(NodeStatus::Crashed(_)) => Ok(()),
+                other => fail(format!("S{node} is {other:?}")),
+            },
+            Check::Violation { property } => {
+                let wanted = match property {
+                    Some(name) => Some(property_named(name).ok_or_else(|| format!("unknown property '{name}'"))?),
+                    None => None,
+                };
+                if sim.violations().iter().any(|v| wanted.is_none_or(|p| p == v.property)) {
+                    Ok(())
+                } else {
+                    fail("no such violation".into())
+                }
+            }
+            Check::NoViolation => match sim.violations().first() {
+                None => Ok(()),
+                Some(v) => fail(format!("{} broke: {}", v.property, v.message)),
+            },
+        }
+    }
+}
+
+impl Goal {
+    pub fn reached(&self, sim: &Simulation, baseline: Baseline) -> bool {
+        match self {
+            Goal::NewLeader => leader_term(sim).is_some_and(|t| t > baseline.leader_term),
+            Goal::Holds { check } => check.evaluate(sim).is_ok(),
+        }
+    }
+}
+
+impl Tour {
+    pub fn from_json(text: &str) -> Result<Tour, ScenarioError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::new("", format!("a tour file may hold at most {MAX_SCENARIO_BYTES} bytes")));
+        }
+        let tour: Tour =
+            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not a valid tour: {e}")))?;
+        tour.validate()?;
+        Ok(tour)
+    }
+
+    fn validate(&self) -> Result<(), ScenarioError> {
+        let err = |path: String, message: String| Err(ScenarioError::new(&path, message));
+        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            return err("id".into(), "a tour id is lower-case letters, digits and '-'".into());
+        }
+        if self.steps.is_empty() || self.steps.len() > MAX_STEPS {
+            return err("steps".into(), format!("a tour has 1 to {MAX_STEPS} steps"));
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            if step.text.iter().map(String::len).sum::<usize>() > MAX_TEXT {
+                return err(format!("steps[{i}].text"), format!("at most {MAX_TEXT} characters"));
+            }
+            if let Some(pause) = step.pause_ms {
+                if !(pause >= step.start_ms) {
+                    return err(format!("steps[{i}].pause_ms"), "must not be before start_ms".into());
+                }
+            }
+            self.scenario_at(i).map_err(|e| e.within(&format!("steps[{i}]")))?;
+        }
+        Ok(())
+    }
+
+    /// The scenario step `index` runs: the nearest scenario at or before it, plus the actions
+    /// of every step from that one to this one.
+    pub fn scenario_at(&self, index: usize) -> Result<Scenario, ScenarioError> {
+        if index >= self.steps.len() {
+            return Err(ScenarioError::new("steps", format!("this tour has {} steps", self.steps.len())));
+        }
+        let Some(base) = (0..=index).rev().find(|&i| self.steps[i].scenario.is_some()) else {
+            return Err(ScenarioError::new("steps[0].scenario", "the first step must name a scenario"));
+        };
+        let mut scenario = match &self.steps[base].scenario {
+            Some(ScenarioRef::Builtin(name)) => builtin::by_name(name)
+                .ok_or_else(|| ScenarioError::new("scenario", format!("no built-in scenario '{name}'")))?,
+            Some(ScenarioRef::Inline(s)) => (**s).clone(),
+            None => unreachable!("found above"),
+        };
+        for step in &self.steps[base..=index] {
+            scenario.timeline.extend(step.actions.iter().cloned());
+        }
+        // Stable: actions at the same moment keep the order they were written in.
+        scenario.timeline.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        scenario.name = format!("{} ({}/{})", self.id, index + 1, self.steps.len());
+        let needed = self.steps[index].pause_ms.unwrap_or(self.steps[index].start_ms);
+        scenario.duration_ms = scenario.duration_ms.max(needed + 1.0);
+        scenario.validate()?;
+        Ok(scenario)
+    }
+}
+
+/// Every shipped tour, in order. They are checked by the tests; one that does not parse is left
+/// out rather than breaking the page.
+pub fn list() -> Vec<Tour> {
+    TOUR_FILES.iter().filter_map(|text| Tour::from_json(text).ok()).collect()
+}
+
+pub fn by_id(id: &str) -> Option<Tour> {
+    list().into_iter().find(|t| t.id == id)
+}
+
+/// One claim or task of a tour that does not hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TourFailure {
+    pub step: usize,
+    pub what: String,
+}
+
+/// Run every step of a tour headless and check each claim at its moment and each task's
+/// solution. Returns what failed (empty: the tour says only true things).
+pub fn verify(tour: &Tour) -> Vec<TourFailure> {
+    let mut failures = Vec::new();
+    for (i, step) in tour.steps.iter().enumerate() {
+        let fail = |what: String| TourFailure { step: i + 1, what };
+        let scenario = match tour.scenario_at(i) {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(fail(e.to_string()));
+                continue;
+            }
+        };
+        let mut claims: Vec<&Claim> = step.claims.iter().collect();
+        let default_at = step.pause_ms.unwrap_or(step.start_ms);
+        claims.sort_by(|a, b| a.at_ms.unwrap_or(default_at).total_cmp(&b.at_ms.unwrap_or(default_at)));
+        let mut sim = match Simulation::new(&scenario) {
+            Ok(sim) => sim,
+            Err(e) => {
+                failures.push(fail(e.to_string()));
+                continue;
+            }
+        };
+        for claim in claims {
+            let at = claim.at_ms.unwrap_or(default_at);
+            sim.run_until(ms_to_us(at));
+            if let Err(seen) = claim.check.evaluate(&sim) {
+                failures.push(fail(format!("at {at} ms, {:?}: {seen}", claim.check)));
+            }
+        }
+        if let Some(task) = &step.task {
+            // The page runs a step open-ended; the task has its whole time after the pause.
+            let mut scenario = scenario.clone();
+            scenario.duration_ms = scenario.duration_ms.max(default_at + task.within_ms + 1.0);
+            let mut sim = match Simulation::new(&scenario) {
+                Ok(sim) => sim,
+                Err(e) => {
+                    failures.push(fail(e.to_string()));
+                    continue;
+                }
+            };
+            sim.run_until(ms_to_us(default_at));
+            let baseline = Baseline::of(&sim);
+            if task.goal.reached(&sim, baseline) {
+                failures.push(fail("the task's goal holds before the student does anything".into()));
+            }
+            for action in &task.solution {
+                if let Err(e) = sim.act(action.clone()) {
+                    failures.push(fail(format!("the solution's action {action:?} is refused: {e}")));
+                }
+            }
+            let deadline = sim.now() + ms_to_us(task.within_ms);
+            let mut reached = task.goal.reached(&sim, baseline);
+            while !reached && sim.now() < deadline && sim.step_until(deadline) {
+                reached = task.goal.reached(&sim, baseline);
+            }
+            if !reached {
+                failures
+                    .push(fail(format!("the task's solution does not reach its goal within {} ms", task.within_ms)));
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_tour_parses() {
+        for text in TOUR_FILES {
+            if let Err(e) = Tour::from_json(text) {
+                panic!("a shipped tour does not parse: {e}");
+            }
+        }
+        assert_eq!(list().len(), TOUR_FILES.len());
+    }
+
+    #[test]
+    fn tour_ids_are_unique() {
+        let mut ids: Vec<String> = list().into_iter().map(|t| t.id).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+}
