@@ -324,10 +324,11 @@ impl Tour {
             if step.text.iter().map(String::len).sum::<usize>() > MAX_TEXT {
                 return err(format!("steps[{i}].text"), format!("at most {MAX_TEXT} characters"));
             }
-            if let Some(pause) = step.pause_ms {
-                if !(pause >= step.start_ms) {
-                    return err(format!("steps[{i}].pause_ms"), "must not be before start_ms".into());
-                }
+            if !step.start_ms.is_finite() || step.start_ms < 0.0 {
+                return err(format!("steps[{i}].start_ms"), "must be a time of the run, 0 or more".into());
+            }
+            if step.pause_ms.is_some_and(|pause| pause < step.start_ms) {
+                return err(format!("steps[{i}].pause_ms"), "must not be before start_ms".into());
             }
             self.scenario_at(i).map_err(|e| e.within(&format!("steps[{i}]")))?;
         }
