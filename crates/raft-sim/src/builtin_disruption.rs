@@ -82,7 +82,8 @@ pub fn one_way_partition(check_quorum: bool) -> Scenario {
 pub fn leadership_transfer() -> Scenario {
     let mut s = Scenario::new("leadership-transfer", 5, 1);
     s.description = "Five servers with PreVote and CheckQuorum on; S1 leads term 1. While the link S1 -> S4 is cut, a \
-                     client's put of x commits without S4. At 500 ms the link comes back and the operator asks S1 to \
+                     client's put of x commits without S4 (which, hearing nothing from S1, asks for pre-votes that the others \
+                     refuse: they hear from S1). At 500 ms the link comes back and the operator asks S1 to \
                      hand leadership to S4. S1 stops taking new commands, sends S4 the entries it is missing, and once \
                      S4's log matches its own sends it TimeoutNow. S4 starts an election at once, in term 2; its \
                      RequestVote is marked as a leadership transfer, so the others vote even though they heard from S1 \

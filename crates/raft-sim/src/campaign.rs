@@ -136,8 +136,8 @@ fn add_disruption_control(s: &mut Scenario, seed: u64, duration: u64) {
     for _ in 0..rng.below(5) {
         let at = rng.between(100, duration.saturating_sub(500).max(100)) as f64;
         let node = rng.between(1, s.nodes as u64) as NodeId;
-        let k = s.timeline.partition_point(|a| a.at_ms <= at);
-        s.timeline.insert(k, TimedAction { at_ms: at, action: Action::TransferLeadership { node } });
+        // Appended: each action is scheduled at its own time, whatever its place in the list.
+        s.timeline.push(TimedAction { at_ms: at, action: Action::TransferLeadership { node } });
     }
 }
 

@@ -164,3 +164,34 @@ fn check_quorum_makes_a_cut_off_leader_step_down() {
     assert!(r.nodes[2..].iter().any(|n| n.role == "leader" && n.term >= 2));
     assert!(r.check_quorum && !r.pre_vote);
 }
+
+/// The randomized campaign really exercises these rules: some seeds have PreVote, some
+/// CheckQuorum, and transfers in the timeline lead to TimeoutNow and transfer elections.
+#[test]
+fn the_campaign_exercises_prevote_check_quorum_and_transfers() {
+    use raft_sim::scenario::Action;
+    let (mut pre_vote, mut check_quorum, mut pre_votes_sent, mut timeout_nows, mut transfer_votes) = (0, 0, 0, 0, 0);
+    for seed in 0..40 {
+        let scenario = raft_sim::campaign::generate(seed, None, &[]);
+        pre_vote += scenario.raft.pre_vote as u32;
+        check_quorum += scenario.raft.check_quorum as u32;
+        let mut sim = Simulation::new(&scenario).unwrap();
+        sim.set_record_trace(true);
+        sim.run_to_end();
+        assert!(sim.violations().is_empty(), "seed {seed}");
+        for e in sim.trace() {
+            if let What::Delivered { kind, summary, .. } = &e.what {
+                pre_votes_sent += (*kind == "PreVote") as u32;
+                timeout_nows += (*kind == "TimeoutNow") as u32;
+                transfer_votes += (*kind == "RequestVote" && summary.contains("leadershipTransfer")) as u32;
+            }
+        }
+        let transfers = scenario.timeline.iter().filter(|a| matches!(a.action, Action::TransferLeadership { .. }));
+        assert!(transfers.count() <= 4);
+    }
+    assert!((10..=30).contains(&pre_vote) && (10..=30).contains(&check_quorum), "{pre_vote} {check_quorum}");
+    assert!(
+        pre_votes_sent > 100 && timeout_nows >= 10 && transfer_votes >= 10,
+        "{pre_votes_sent} {timeout_nows} {transfer_votes}"
+    );
+}
