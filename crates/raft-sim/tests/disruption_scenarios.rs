@@ -195,3 +195,50 @@ fn the_campaign_exercises_prevote_check_quorum_and_transfers() {
         "{pre_votes_sent} {timeout_nows} {transfer_votes}"
     );
 }
+
+/// The page's path: `Simulation::act` with a transfer, refusals that change nothing, and the
+/// settings and action in scenario JSON (with clear errors for bad values).
+#[test]
+fn transfer_through_act_and_the_scenario_format() {
+    use raft_core::TransferError;
+    use raft_sim::scenario::Action;
+    use raft_sim::Scenario;
+    let scenario = builtin::by_name("steady-load").unwrap();
+    let mut sim = Simulation::new(&scenario).unwrap();
+    sim.run_until(1_000_000);
+    let leader = sim.leader().expect("a leader by 1 s");
+    let term = sim.node(leader).unwrap().raft.as_ref().unwrap().current_term();
+    let target = if leader == 5 { 1 } else { leader + 1 };
+    assert_eq!(sim.check_transfer(leader), Err(TransferError::AlreadyLeader));
+    assert_eq!(sim.check_transfer(42), Err(TransferError::UnknownNode(42)));
+    assert_eq!(sim.check_transfer(target), Ok(leader));
+    assert!(sim.act(Action::TransferLeadership { node: 42 }).is_err());
+    sim.act(Action::TransferLeadership { node: target }).unwrap();
+    assert_eq!(sim.node(leader).unwrap().raft.as_ref().unwrap().transfer_target(), Some(target));
+    sim.run_until(1_500_000);
+    assert_eq!(sim.leader(), Some(target));
+    assert_eq!(sim.node(target).unwrap().raft.as_ref().unwrap().current_term(), term + 1);
+    // A transfer to the leader itself is recorded but changes nothing.
+    let before = sim.clone();
+    sim.act(Action::TransferLeadership { node: target }).unwrap();
+    sim.run_to_end();
+    let mut untouched = before;
+    untouched.run_to_end();
+    assert_eq!(Report::of(&sim).nodes, Report::of(&untouched).nodes);
+    assert!(Report::of(&sim).violations.is_empty());
+
+    let json = r#"{"name": "t", "nodes": 3, "raft": {"pre_vote": true, "check_quorum": true},
+        "timeline": [{"at_ms": 500, "action": "transfer_leadership", "node": 2}]}"#;
+    let s = Scenario::from_json(json).unwrap();
+    assert!(s.raft.pre_vote && s.raft.check_quorum);
+    assert_eq!(s.timeline[0].action, Action::TransferLeadership { node: 2 });
+    assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+    let plain = Scenario::new("p", 3, 1).to_json();
+    assert!(!plain.contains("pre_vote") && !plain.contains("check_quorum"), "off means absent: old links unchanged");
+    let bad = Scenario::from_json(
+        r#"{"name": "t", "nodes": 3, "timeline": [{"at_ms": 1, "action": "transfer_leadership", "node": 4}]}"#,
+    );
+    assert_eq!(bad.unwrap_err().field, "timeline[0].node");
+    let bad = Scenario::from_json(r#"{"name": "t", "nodes": 3, "raft": {"pre_vote": "yes"}}"#);
+    assert_eq!(bad.unwrap_err().field, "raft.pre_vote");
+}
