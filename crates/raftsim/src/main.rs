@@ -325,7 +325,7 @@ fn check(
     let outcome: CampaignOutcome = raft_sim::campaign::run(&config);
     let secs = started.elapsed().as_secs_f64();
     let rules = if unsafe_rules.is_empty() {
-        "safe rules".to_string()
+        "safe rules; PreVote, CheckQuorum and leadership transfers drawn per seed".to_string()
     } else {
         unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     };
