@@ -874,8 +874,10 @@ impl Simulation {
                 }
             }
             Action::TransferLeadership { node } => {
-                // Refusals (no leader, or the target already leads) leave the run untouched.
-                if let Ok(leader) = self.check_transfer(*node) {
+                // Refusals (no leader, or the target already leads) leave the run untouched, and
+                // a paused leader hears nothing, operators included.
+                let running = |sim: &Self, id: NodeId| sim.nodes[(id - 1) as usize].status == NodeStatus::Up;
+                if let Some(leader) = self.check_transfer(*node).ok().filter(|&l| running(self, l)) {
                     let target = *node;
                     self.with_node(leader, |raft, local, _| {
                         let _ = raft.transfer_leadership(local, target);
