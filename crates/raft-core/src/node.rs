@@ -1,5 +1,6 @@
 //! One Raft server: the state of Figure 2 and the "Rules for Servers" that tie the RPCs together.
-//! The RPC receiver rules live in `voting.rs` (RequestVote) and `replication.rs` (AppendEntries).
+//! The RPC receiver rules live in `voting.rs` (RequestVote), `replication.rs` (AppendEntries) and
+//! `disruption.rs` (PreVote, TimeoutNow, CheckQuorum and leader liveliness).
 use crate::config::RaftConfig;
 use crate::disruption::Disruption;
 use crate::log::RaftLog;
