@@ -111,6 +111,15 @@ pub struct RaftConfig {
     /// At most this many entries in one AppendEntries.
     pub max_entries_per_message: usize,
     pub unsafe_rules: UnsafeRules,
+    /// PreVote (thesis §9.6): a server whose election timer fires first asks whether it could
+    /// win before it increments its term (disruption.rs).
+    #[serde(default)]
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2): a leader that hears from no majority within an election
+    /// timeout steps down, and servers that heard from a leader within the minimum election
+    /// timeout ignore RequestVote (leader liveliness; disruption.rs).
+    #[serde(default)]
+    pub check_quorum: bool,
 }
 
 impl Default for RaftConfig {
@@ -123,6 +132,8 @@ impl Default for RaftConfig {
             noop_on_election: true,
             max_entries_per_message: 64,
             unsafe_rules: UnsafeRules::default(),
+            pre_vote: false,
+            check_quorum: false,
         }
     }
 }

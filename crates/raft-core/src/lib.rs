@@ -10,6 +10,7 @@
 
 pub mod chunked;
 mod config;
+mod disruption;
 mod log;
 mod message;
 mod node;
@@ -20,8 +21,11 @@ mod types;
 mod voting;
 
 pub use config::{Backtrack, RaftConfig, UnsafeRule, UnsafeRules};
+pub use disruption::TransferError;
 pub use log::RaftLog;
-pub use message::{AppendEntries, AppendEntriesReply, Message, RequestVote, RequestVoteReply};
+pub use message::{
+    AppendEntries, AppendEntriesReply, Message, PreVote, PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow,
+};
 pub use node::{PersistentState, RaftNode, Role};
 pub use ready::{Applied, Envelope, Ready};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};

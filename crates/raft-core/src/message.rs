@@ -9,6 +9,14 @@ pub struct RequestVote {
     pub candidate_id: NodeId,
     pub last_log_index: Index,
     pub last_log_term: Term,
+    /// Sent by the target of a leadership transfer (thesis §3.10) after TimeoutNow: leader
+    /// liveliness must not make the other servers ignore it (disruption.rs).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub leadership_transfer: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +50,33 @@ pub struct AppendEntriesReply {
     pub conflict_index: Option<Index>,
 }
 
+/// PreVote (thesis §9.6): "could I win an election for `term` (my currentTerm + 1)?" Asked
+/// before a real election; it changes neither side's currentTerm or votedFor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreVote {
+    /// The term the pre-candidate would stand in: its currentTerm + 1.
+    pub term: Term,
+    pub candidate_id: NodeId,
+    pub last_log_index: Index,
+    pub last_log_term: Term,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreVoteReply {
+    /// The term of the PreVote this answers (not the replier's currentTerm), so the
+    /// pre-candidate can match it to its round.
+    pub term: Term,
+    pub vote_granted: bool,
+}
+
+/// Leadership transfer (thesis §3.10): the leader tells a caught-up follower to start an
+/// election at once, without waiting for its election timeout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeoutNow {
+    pub term: Term,
+    pub leader_id: NodeId,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Message {
@@ -49,6 +84,9 @@ pub enum Message {
     RequestVoteReply(RequestVoteReply),
     AppendEntries(AppendEntries),
     AppendEntriesReply(AppendEntriesReply),
+    PreVote(PreVote),
+    PreVoteReply(PreVoteReply),
+    TimeoutNow(TimeoutNow),
 }
 
 impl Message {
@@ -58,6 +96,9 @@ impl Message {
             Message::RequestVoteReply(m) => m.term,
             Message::AppendEntries(m) => m.term,
             Message::AppendEntriesReply(m) => m.term,
+            Message::PreVote(m) => m.term,
+            Message::PreVoteReply(m) => m.term,
+            Message::TimeoutNow(m) => m.term,
         }
     }
 
@@ -68,6 +109,14 @@ impl Message {
             Message::RequestVoteReply(_) => "RequestVoteReply",
             Message::AppendEntries(_) => "AppendEntries",
             Message::AppendEntriesReply(_) => "AppendEntriesReply",
+            Message::PreVote(_) => "PreVote",
+            Message::PreVoteReply(_) => "PreVoteReply",
+            Message::TimeoutNow(_) => "TimeoutNow",
         }
+    }
+
+    /// PreVote and its reply carry a term nobody holds yet; they never make a server adopt it.
+    pub fn is_pre_vote(&self) -> bool {
+        matches!(self, Message::PreVote(_) | Message::PreVoteReply(_))
     }
 }

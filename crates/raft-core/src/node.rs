@@ -1,6 +1,8 @@
 //! One Raft server: the state of Figure 2 and the "Rules for Servers" that tie the RPCs together.
-//! The RPC receiver rules live in `voting.rs` (RequestVote) and `replication.rs` (AppendEntries).
+//! The RPC receiver rules live in `voting.rs` (RequestVote), `replication.rs` (AppendEntries) and
+//! `disruption.rs` (PreVote, TimeoutNow, CheckQuorum and leader liveliness).
 use crate::config::RaftConfig;
+use crate::disruption::Disruption;
 use crate::log::RaftLog;
 use crate::message::Message;
 use crate::ready::{Applied, Envelope, Ready};
@@ -17,6 +19,9 @@ pub enum Role {
     Follower,
     Candidate,
     Leader,
+    /// PreVote is on and the election timer fired: asking whether it could win before
+    /// starting a real election (disruption.rs).
+    PreCandidate,
 }
 
 impl fmt::Display for Role {
@@ -25,6 +30,7 @@ impl fmt::Display for Role {
             Role::Follower => "follower",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
+            Role::PreCandidate => "pre-candidate",
         })
     }
 }
@@ -75,6 +81,9 @@ pub struct RaftNode {
     pub(crate) election_deadline: Micros,
     pub(crate) heartbeat_deadline: Micros,
 
+    /// PreVote, CheckQuorum, leader liveliness and leadership transfer (disruption.rs).
+    pub(crate) disruption: Disruption,
+
     pub(crate) ready: Ready,
 }
 
@@ -113,6 +122,7 @@ impl RaftNode {
             election_timeout: 0,
             election_deadline: 0,
             heartbeat_deadline: 0,
+            disruption: Disruption::default(),
             ready: Ready::default(),
         };
         node.reset_election_timer(now, rng);
@@ -123,9 +133,13 @@ impl RaftNode {
 
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
+        // Leader liveliness may ignore the message; CheckQuorum notes who was heard from.
+        if self.screen_message(now, from, &message) {
+            return;
+        }
         // Rules for all servers: a request or response with a higher term makes us a follower
-        // of that term.
-        if message.term() > self.current_term {
+        // of that term. (PreVote carries a term nobody holds yet and never counts.)
+        if message.term() > self.current_term && !message.is_pre_vote() {
             let leader = match &message {
                 Message::AppendEntries(ae) => Some(ae.leader_id),
                 _ => None,
@@ -137,13 +151,20 @@ impl RaftNode {
             Message::RequestVoteReply(m) => self.handle_request_vote_reply(now, from, m),
             Message::AppendEntries(m) => self.handle_append_entries(now, from, m, rng),
             Message::AppendEntriesReply(m) => self.handle_append_entries_reply(now, from, m),
+            Message::PreVote(m) => self.handle_pre_vote(now, from, m),
+            Message::PreVoteReply(m) => self.handle_pre_vote_reply(now, from, m, rng),
+            Message::TimeoutNow(m) => self.handle_timeout_now(now, m, rng),
         }
+        self.after_message(from);
     }
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
         match self.role {
             Role::Leader => {
+                if self.leader_timeouts(now, rng) {
+                    return; // CheckQuorum: stepped down
+                }
                 if now >= self.heartbeat_deadline {
                     self.broadcast_append_entries();
                     self.heartbeat_deadline = now + self.config.heartbeat_interval;
@@ -151,17 +172,27 @@ impl RaftNode {
             }
             // Followers and candidates: "if election timeout elapses ... convert to candidate" /
             // "start new election".
-            Role::Follower | Role::Candidate => {
+            // With PreVote, a pre-vote round comes first (disruption.rs).
+            Role::Follower | Role::Candidate | Role::PreCandidate => {
                 if now >= self.election_deadline {
-                    self.start_election(now, rng);
+                    if self.config.pre_vote {
+                        self.start_pre_vote(now, rng);
+                    } else {
+                        self.start_election(now, rng);
+                    }
                 }
             }
         }
     }
 
-    /// Operator action: make this node's election timer fire now, whatever its role.
+    /// Operator action: make this node's election timer fire now, whatever its role. (A
+    /// leader starts an election at once; others pre-vote first when PreVote is on.)
     pub fn force_election_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
-        self.start_election(now, rng);
+        if self.config.pre_vote && self.role != Role::Leader {
+            self.start_pre_vote(now, rng);
+        } else {
+            self.start_election(now, rng);
+        }
     }
 
     /// Operator action: restart a follower's or candidate's election timer so that it fires
@@ -182,6 +213,9 @@ impl RaftNode {
             let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: self.leader_id };
             self.ready.replies.push((client, reply));
             return;
+        }
+        if self.transfer_blocks_client(client, &request) {
+            return; // a leadership transfer is in progress (disruption.rs)
         }
         match self.kv.cached(client, request.seq) {
             Some(Some(value)) => {
@@ -204,8 +238,8 @@ impl RaftNode {
     /// The next time at which [`RaftNode::handle_timeout`] must be called.
     pub fn next_deadline(&self) -> Micros {
         match self.role {
-            Role::Leader => self.heartbeat_deadline,
-            Role::Follower | Role::Candidate => self.election_deadline,
+            Role::Leader => self.leader_next_deadline(),
+            Role::Follower | Role::Candidate | Role::PreCandidate => self.election_deadline,
         }
     }
 
@@ -373,6 +407,7 @@ impl RaftNode {
         }
         self.broadcast_append_entries();
         self.heartbeat_deadline = now + self.config.heartbeat_interval;
+        self.reset_leader_disruption(now);
         self.advance_commit_index();
     }
 

@@ -11,6 +11,7 @@ impl RaftNode {
             candidate_id: self.id,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
+            leadership_transfer: self.disruption.transfer_campaign,
         };
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
@@ -43,6 +44,7 @@ impl RaftNode {
             if self.role != Role::Leader {
                 self.reset_election_timer(now, rng);
             }
+            self.abandon_pre_vote();
         }
         let reply = RequestVoteReply { term: self.current_term, vote_granted: grant };
         self.send(from, Message::RequestVoteReply(reply));

@@ -41,7 +41,10 @@ fn election_timeout_starts_an_election() {
     let rvs = request_votes(&ready);
     assert_eq!(rvs.keys().copied().collect::<Vec<_>>(), vec![2, 3, 4, 5], "one RequestVote per peer");
     for rv in rvs.values() {
-        assert_eq!(*rv, RequestVote { term: 3, candidate_id: 1, last_log_index: 3, last_log_term: 2 });
+        assert_eq!(
+            *rv,
+            RequestVote { term: 3, candidate_id: 1, last_log_index: 3, last_log_term: 2, leadership_transfer: false }
+        );
     }
     assert_eq!(n.next_deadline(), ET + ET, "the election timer is reset");
 }

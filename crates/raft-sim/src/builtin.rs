@@ -3,7 +3,7 @@ use crate::scenario::{Action, ClientOpKind, CrashMode, Scenario, Workload};
 use raft_core::{Backtrack, NodeId, UnsafeRule};
 
 pub fn list() -> Vec<Scenario> {
-    vec![
+    let mut all = vec![
         first_election(),
         split_vote(),
         crash_example(),
@@ -11,7 +11,9 @@ pub fn list() -> Vec<Scenario> {
         figure_8(false),
         figure_8(true),
         steady_load(),
-    ]
+    ];
+    all.extend(crate::builtin_disruption::list());
+    all
 }
 
 pub fn by_name(name: &str) -> Option<Scenario> {

@@ -3,7 +3,7 @@
 //! it with invariants on, and stops at the first violation with the scenario that reproduces it.
 use crate::invariants::Violation;
 use crate::rng::SimRng;
-use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimingModel, Workload};
+use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimedAction, TimingModel, Workload};
 use crate::sim::Simulation;
 use raft_core::{Backtrack, NodeId, UnsafeRule};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -122,7 +122,28 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
     for node in 1..=n {
         s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
     }
+    // Safe campaigns also exercise disruption control. Campaigns with a broken rule keep the
+    // plain scenarios: PreVote and CheckQuorum exist to calm the churn those bugs need, and the
+    // seeds known to expose them stay the same.
+    if unsafe_rules.is_empty() {
+        add_disruption_control(&mut s, seed, duration);
+    }
     s
+}
+
+/// PreVote and CheckQuorum each on for about half the seeds, and a few leadership transfers.
+/// Drawn from a stream of their own, so every draw above (and so the rest of the scenario)
+/// is what it was before these features existed.
+fn add_disruption_control(s: &mut Scenario, seed: u64, duration: u64) {
+    let mut rng = SimRng::stream(seed, 0xD15C_0BED);
+    s.raft.pre_vote = rng.below(2) == 0;
+    s.raft.check_quorum = rng.below(2) == 0;
+    for _ in 0..rng.below(5) {
+        let at = rng.between(100, duration.saturating_sub(500).max(100)) as f64;
+        let node = rng.between(1, s.nodes as u64) as NodeId;
+        // Appended: each action is scheduled at its own time, whatever its place in the list.
+        s.timeline.push(TimedAction { at_ms: at, action: Action::TransferLeadership { node } });
+    }
 }
 
 fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {

@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod builtin;
+pub mod builtin_disruption;
 pub mod campaign;
 pub mod clock;
 pub mod hash;

@@ -14,6 +14,9 @@ pub struct Report {
     pub trace_hash: String,
     pub events: u64,
     pub end_ms: f64,
+    /// The disruption-control settings in force (thesis §9.6, §6.2).
+    pub pre_vote: bool,
+    pub check_quorum: bool,
     pub violations: Vec<ViolationReport>,
     pub nodes: Vec<NodeReport>,
     pub history: Vec<HistoryOp>,
@@ -43,6 +46,9 @@ pub struct NodeReport {
     pub alive: bool,
     pub log: Vec<EntryReport>,
     pub kv: std::collections::BTreeMap<String, String>,
+    /// A leader's leadership transfer in progress: the server it hands over to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,6 +97,7 @@ impl Report {
                             .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
                             .collect(),
                         kv: raft.kv().data().clone(),
+                        transfer_to: raft.transfer_target(),
                     },
                     // A crashed node shows what is on its disk.
                     None => NodeReport {
@@ -109,6 +116,7 @@ impl Report {
                             .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
                             .collect(),
                         kv: Default::default(),
+                        transfer_to: None,
                     },
                 }
             })
@@ -119,6 +127,8 @@ impl Report {
             trace_hash: sim.trace_hash_hex(),
             events: sim.events(),
             end_ms: sim.now() as f64 / 1000.0,
+            pre_vote: sim.scenario().raft.pre_vote,
+            check_quorum: sim.scenario().raft.check_quorum,
             violations: sim.violations().iter().map(ViolationReport::from).collect(),
             nodes,
             history: sim.history().to_vec(),

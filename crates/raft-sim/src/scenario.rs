@@ -58,6 +58,17 @@ pub struct RaftSettings {
     /// "Break Raft" switches: no-vote-restriction, commit-old-terms, no-persist, forget-vote.
     #[serde(rename = "unsafe", skip_serializing_if = "Vec::is_empty")]
     pub unsafe_rules: Vec<UnsafeRule>,
+    /// PreVote (thesis §9.6): ask for pre-votes before incrementing the term.
+    #[serde(skip_serializing_if = "is_false")]
+    pub pre_vote: bool,
+    /// CheckQuorum and leader liveliness (thesis §6.2): a leader that hears from no majority
+    /// steps down; a server that hears from a leader ignores RequestVote.
+    #[serde(skip_serializing_if = "is_false")]
+    pub check_quorum: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for RaftSettings {
@@ -69,6 +80,8 @@ impl Default for RaftSettings {
             noop_on_election: true,
             max_entries_per_message: 64,
             unsafe_rules: Vec::new(),
+            pre_vote: false,
+            check_quorum: false,
         }
     }
 }
@@ -87,6 +100,8 @@ impl RaftSettings {
             noop_on_election: self.noop_on_election,
             max_entries_per_message: self.max_entries_per_message,
             unsafe_rules: rules,
+            pre_vote: self.pre_vote,
+            check_quorum: self.check_quorum,
         }
     }
 }
@@ -308,6 +323,11 @@ pub enum Action {
     /// Spread the election timers evenly over the timeout range, so one server clearly
     /// times out first and wins.
     SpreadTimers,
+    /// Ask the current leader (the one with the highest term) to hand leadership to `node`
+    /// (thesis §3.10). No effect if there is no leader or `node` already leads.
+    TransferLeadership {
+        node: NodeId,
+    },
 }
 
 impl Action {
@@ -330,6 +350,7 @@ impl Action {
             Action::DuplicateMessage { .. } => "duplicate_message",
             Action::AlignTimers => "align_timers",
             Action::SpreadTimers => "spread_timers",
+            Action::TransferLeadership { .. } => "transfer_leadership",
         }
     }
 }
@@ -532,7 +553,8 @@ impl Scenario {
             | Action::Pause { node }
             | Action::Resume { node }
             | Action::Isolate { node }
-            | Action::Timeout { node } => self.check_node(&format!("{f}.node"), *node),
+            | Action::Timeout { node }
+            | Action::TransferLeadership { node } => self.check_node(&format!("{f}.node"), *node),
             Action::Cut { from, to } => {
                 self.check_node(&format!("{f}.from"), *from)?;
                 self.check_node(&format!("{f}.to"), *to)

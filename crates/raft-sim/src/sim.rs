@@ -11,6 +11,7 @@ use crate::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CL
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
     ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Op, PersistentState, RaftNode, Ready, Role,
+    TransferError,
 };
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -41,6 +42,9 @@ impl Payload {
             Payload::Raft(Message::AppendEntriesReply(m)) => 4 + 16 * m.success as u64,
             Payload::Request { .. } => 5,
             Payload::Reply { .. } => 6,
+            Payload::Raft(Message::PreVote(_)) => 7,
+            Payload::Raft(Message::PreVoteReply(m)) => 8 + 16 * m.vote_granted as u64,
+            Payload::Raft(Message::TimeoutNow(_)) => 9,
         }
     }
 }
@@ -869,7 +873,31 @@ impl Simulation {
                     self.reschedule_timer(id);
                 }
             }
+            Action::TransferLeadership { node } => {
+                // Refusals (no leader, or the target already leads) leave the run untouched, and
+                // a paused leader hears nothing, operators included.
+                let running = |sim: &Self, id: NodeId| sim.nodes[(id - 1) as usize].status == NodeStatus::Up;
+                if let Some(leader) = self.check_transfer(*node).ok().filter(|&l| running(self, l)) {
+                    let target = *node;
+                    self.with_node(leader, |raft, local, _| {
+                        let _ = raft.transfer_leadership(local, target);
+                    });
+                }
+            }
         }
+    }
+
+    /// Whether the current leader could hand leadership to `target` now: the leader that
+    /// would do it, or why not.
+    pub fn check_transfer(&self, target: NodeId) -> Result<NodeId, TransferError> {
+        if self.node(target).is_none() {
+            return Err(TransferError::UnknownNode(target));
+        }
+        let leader = self.leader().ok_or(TransferError::NotLeader { leader_hint: None })?;
+        if leader == target {
+            return Err(TransferError::AlreadyLeader);
+        }
+        Ok(leader)
     }
 
     fn crash(&mut self, id: NodeId, mode: CrashMode) {
@@ -1066,15 +1094,20 @@ fn role_name(role: Role) -> &'static str {
         Role::Follower => "follower",
         Role::Candidate => "candidate",
         Role::Leader => "leader",
+        Role::PreCandidate => "pre-candidate",
     }
 }
 
 /// A one-line description of a message's contents, for traces.
 pub fn summarize(payload: &Payload) -> String {
     match payload {
-        Payload::Raft(Message::RequestVote(m)) => {
-            format!("term={} lastLog=({}, t{})", m.term, m.last_log_index, m.last_log_term)
-        }
+        Payload::Raft(Message::RequestVote(m)) => format!(
+            "term={} lastLog=({}, t{}){}",
+            m.term,
+            m.last_log_index,
+            m.last_log_term,
+            if m.leadership_transfer { " leadershipTransfer" } else { "" }
+        ),
         Payload::Raft(Message::RequestVoteReply(m)) => format!("term={} granted={}", m.term, m.vote_granted),
         Payload::Raft(Message::AppendEntries(m)) => format!(
             "term={} prev=({}, t{}) entries={} commit={}",
@@ -1087,6 +1120,11 @@ pub fn summarize(payload: &Payload) -> String {
         Payload::Raft(Message::AppendEntriesReply(m)) => {
             format!("term={} success={} index={}", m.term, m.success, m.match_or_rejected_index)
         }
+        Payload::Raft(Message::PreVote(m)) => {
+            format!("term={} lastLog=({}, t{})", m.term, m.last_log_index, m.last_log_term)
+        }
+        Payload::Raft(Message::PreVoteReply(m)) => format!("term={} granted={}", m.term, m.vote_granted),
+        Payload::Raft(Message::TimeoutNow(m)) => format!("term={} leader=S{}", m.term, m.leader_id),
         Payload::Request { request, .. } => format!("#{} {}", request.seq, request.op),
         Payload::Reply { reply, .. } => format!("{reply:?}"),
     }

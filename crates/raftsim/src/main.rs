@@ -54,6 +54,12 @@ enum Command {
         /// cannot hang the command).
         #[arg(long, default_value_t = 200_000_000)]
         max_events: u64,
+        /// Switch PreVote on (thesis §9.6), whatever the scenario says.
+        #[arg(long)]
+        pre_vote: bool,
+        /// Switch CheckQuorum and leader liveliness on (thesis §6.2), whatever the scenario says.
+        #[arg(long)]
+        check_quorum: bool,
     },
     /// Run randomized scenarios with invariants on; stop at the first violation.
     Check {
@@ -161,8 +167,8 @@ fn parse_range(s: &str) -> Result<[f64; 2], String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { scenario, until_ms, json, trace, max_events } => {
-            run(&scenario, until_ms, json, trace, max_events)
+        Command::Run { scenario, until_ms, json, trace, max_events, pre_vote, check_quorum } => {
+            run(&scenario, until_ms, json, trace, max_events, (pre_vote, check_quorum))
         }
         Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir } => {
             check(seeds, start, nodes, unsafe_rules, threads, &out_dir)
@@ -211,14 +217,16 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
 }
 
-fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u64) -> ExitCode {
-    let scenario = match load(name) {
+fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u64, force: (bool, bool)) -> ExitCode {
+    let mut scenario = match load(name) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("raftsim: {e}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    scenario.raft.pre_vote |= force.0;
+    scenario.raft.check_quorum |= force.1;
     let mut sim = match Simulation::new(&scenario) {
         Ok(sim) => sim,
         Err(e) => {
@@ -269,6 +277,10 @@ fn print_summary(r: &Report) {
         r.end_ms,
         r.trace_hash
     );
+    if r.pre_vote || r.check_quorum {
+        let on = |b: bool| if b { "on" } else { "off" };
+        say!("  PreVote {}, CheckQuorum {}", on(r.pre_vote), on(r.check_quorum));
+    }
     for n in &r.nodes {
         // Long logs: the last entries tell the story; `--json` has them all.
         const SHOWN: usize = 8;
@@ -286,6 +298,9 @@ fn print_summary(r: &Report) {
             n.commit_index,
             log.join(", ")
         );
+        if let Some(target) = n.transfer_to {
+            say!("     handing leadership to S{target}");
+        }
     }
     if r.violations.is_empty() {
         say!("no invariant violated");
@@ -320,7 +335,7 @@ fn check(
     let outcome: CampaignOutcome = raft_sim::campaign::run(&config);
     let secs = started.elapsed().as_secs_f64();
     let rules = if unsafe_rules.is_empty() {
-        "safe rules".to_string()
+        "safe rules; PreVote, CheckQuorum and leadership transfers drawn per seed".to_string()
     } else {
         unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     };

@@ -123,3 +123,21 @@ fn bench_reports_rates_and_accepts_workload_flags() {
     assert_eq!(raftsim(&["bench", "--nodes", "0"]).status.code(), Some(2));
     assert_eq!(raftsim(&["bench", "--latency-ms", "nope"]).status.code(), Some(2));
 }
+
+#[test]
+fn run_reports_and_overrides_the_disruption_settings() {
+    let plain = json(&raftsim(&["run", "rejoin-disrupts", "--json"]));
+    assert_eq!((plain["pre_vote"].as_bool(), plain["check_quorum"].as_bool()), (Some(false), Some(false)));
+    let forced = json(&raftsim(&["run", "rejoin-disrupts", "--json", "--pre-vote"]));
+    assert_eq!(forced["pre_vote"].as_bool(), Some(true));
+    let builtin = json(&raftsim(&["run", "rejoin-prevote", "--json"]));
+    assert_eq!(forced["trace_hash"], builtin["trace_hash"], "the same scenario with PreVote on");
+    assert_ne!(forced["trace_hash"], plain["trace_hash"]);
+    let both = json(&raftsim(&["run", "cut-off-leader", "--json", "--check-quorum"]));
+    assert_eq!(both["check_quorum"].as_bool(), Some(true));
+    assert_ne!(both["nodes"][0]["role"], "leader", "S1 stepped down");
+    let list = String::from_utf8_lossy(&raftsim(&["list"]).stdout).to_string();
+    for name in ["rejoin-disrupts", "rejoin-prevote", "one-way-partition-checkquorum", "leadership-transfer"] {
+        assert!(list.contains(name), "{name}");
+    }
+}

@@ -128,7 +128,7 @@ pub fn make_leader(node: &mut RaftNode, now: Micros) {
 // ----- Messages ------------------------------------------------------------------------------
 
 pub fn request_vote(term: Term, candidate_id: NodeId, last_log_index: Index, last_log_term: Term) -> Message {
-    Message::RequestVote(RequestVote { term, candidate_id, last_log_index, last_log_term })
+    Message::RequestVote(RequestVote { term, candidate_id, last_log_index, last_log_term, leadership_transfer: false })
 }
 
 pub fn vote_reply(term: Term, vote_granted: bool) -> Message {

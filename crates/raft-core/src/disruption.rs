@@ -1,0 +1,324 @@
+//! Disruption control and leadership transfer, from Ongaro's thesis: PreVote (§9.6), CheckQuorum
+//! and leader liveliness (§6.2, §4.2.3; the seed notes' "Leader Liveliness"), and leadership
+//! transfer (§3.10).
+//!
+//! Plain Raft lets a server that was cut off come back with a higher term and depose a healthy
+//! leader, and lets a leader cut off from the majority keep believing it leads. These rules stop
+//! both without touching safety: none of them changes what a server persists or how votes are
+//! counted, only when elections start and which requests are ignored.
+use crate::message::{Message, PreVote, PreVoteReply, TimeoutNow};
+use crate::node::{RaftNode, Role};
+use crate::state_machine::{ClientReply, ClientRequest};
+use crate::types::{ClientId, Micros, NodeId};
+use crate::Entropy;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Volatile state for these rules (none of it survives a crash).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Disruption {
+    /// When this server last received AppendEntries from a leader of its current term.
+    pub(crate) leader_contact: Option<Micros>,
+    /// Leaders, CheckQuorum: the servers heard from (in this term) since the current window
+    /// began, this one included.
+    pub(crate) heard_from: BTreeSet<NodeId>,
+    /// Leaders, CheckQuorum: when the current window ends.
+    pub(crate) quorum_deadline: Micros,
+    /// Leaders: the leadership transfer in progress.
+    pub(crate) transfer: Option<Transfer>,
+    /// True only while an election started by TimeoutNow sends its RequestVotes.
+    pub(crate) transfer_campaign: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Transfer {
+    pub(crate) target: NodeId,
+    /// The transfer is abandoned if the leader still leads at this time.
+    pub(crate) deadline: Micros,
+    pub(crate) timeout_now_sent: bool,
+}
+
+/// Why a leadership transfer was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferError {
+    /// Only the leader can hand leadership over; `leader_hint` is the leader this server knows.
+    NotLeader { leader_hint: Option<NodeId> },
+    /// The target already leads.
+    AlreadyLeader,
+    /// The target is not a member of the cluster.
+    UnknownNode(NodeId),
+}
+
+impl fmt::Display for TransferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransferError::NotLeader { leader_hint: Some(l) } => {
+                write!(f, "this server is not the leader (S{l} is); only the leader can transfer leadership")
+            }
+            TransferError::NotLeader { leader_hint: None } => {
+                write!(f, "this server is not the leader; only the leader can transfer leadership")
+            }
+            TransferError::AlreadyLeader => write!(f, "the target already is the leader"),
+            TransferError::UnknownNode(n) => write!(f, "S{n} is not a member of the cluster"),
+        }
+    }
+}
+
+impl std::error::Error for TransferError {}
+
+impl RaftNode {
+    // ----- Operator action and views ----------------------------------------------------------
+
+    /// Operator action at the leader: hand leadership to `target` (thesis §3.10).
+    /// 1. The leader stops accepting new client commands.
+    /// 2. It brings the target's log up to date (ordinary AppendEntries).
+    /// 3. Once the target's matchIndex is the leader's last index, it sends TimeoutNow.
+    /// 4. If it still leads an election timeout later, it gives up and resumes normal operation.
+    ///
+    /// Asking again restarts the transfer (to the new target, with a new deadline).
+    pub fn transfer_leadership(&mut self, now: Micros, target: NodeId) -> Result<(), TransferError> {
+        if self.role != Role::Leader {
+            return Err(TransferError::NotLeader { leader_hint: self.leader_id });
+        }
+        if target == self.id {
+            return Err(TransferError::AlreadyLeader);
+        }
+        if self.members.binary_search(&target).is_err() {
+            return Err(TransferError::UnknownNode(target));
+        }
+        // Rules 1 and 4: transfer_blocks_client refuses commands until the deadline.
+        let deadline = now + self.election_timeout_span();
+        self.disruption.transfer = Some(Transfer { target, deadline, timeout_now_sent: false });
+        // Rule 3, if the target is already caught up; otherwise rule 2 starts at once rather
+        // than at the next heartbeat.
+        if !self.send_timeout_now_if_caught_up() {
+            self.send_append_entries(target);
+        }
+        Ok(())
+    }
+
+    /// The server a leader is handing leadership to, if a transfer is in progress.
+    pub fn transfer_target(&self) -> Option<NodeId> {
+        self.disruption.transfer.filter(|_| self.role == Role::Leader).map(|t| t.target)
+    }
+
+    /// Whether this server believes a leader is alive: it leads, or it heard from the leader
+    /// of its term within the minimum election timeout (leader liveliness).
+    pub fn has_current_leader(&self, now: Micros) -> bool {
+        match self.role {
+            Role::Leader => true,
+            _ => {
+                self.leader_id.is_some()
+                    && self
+                        .disruption
+                        .leader_contact
+                        .is_some_and(|t| now < t.saturating_add(self.config.election_timeout_min))
+            }
+        }
+    }
+
+    /// Leaders with CheckQuorum: the servers heard from in the current window (itself included).
+    pub fn quorum_heard_from(&self) -> &BTreeSet<NodeId> {
+        &self.disruption.heard_from
+    }
+
+    // ----- Hooks called from node.rs ------------------------------------------------------------
+
+    /// Looks at every message before the Figure 2 rules do. Returns true if the message must be
+    /// ignored altogether.
+    pub(crate) fn screen_message(&mut self, now: Micros, from: NodeId, message: &Message) -> bool {
+        // CheckQuorum: a leader notes every server it hears from in its term (any reply counts).
+        if self.role == Role::Leader && !message.is_pre_vote() && message.term() == self.current_term {
+            self.disruption.heard_from.insert(from);
+        }
+        match message {
+            // Leader liveliness: a server that believes a leader is alive ignores RequestVote —
+            // it neither adopts the higher term nor grants — unless the candidate was told to
+            // stand by the leader itself (leadership transfer).
+            Message::RequestVote(rv) if self.config.check_quorum && !rv.leadership_transfer => {
+                self.has_current_leader(now)
+            }
+            Message::AppendEntries(ae) if ae.term >= self.current_term && self.role != Role::Leader => {
+                self.disruption.leader_contact = Some(now);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// After a message was handled: a leader transferring leadership checks whether the
+    /// target has caught up (rule 3 of `transfer_leadership`).
+    pub(crate) fn after_message(&mut self, from: NodeId) {
+        if self.role == Role::Leader && self.disruption.transfer.is_some_and(|t| t.target == from) {
+            self.send_timeout_now_if_caught_up();
+        }
+    }
+
+    /// On becoming leader: a fresh CheckQuorum window and no transfer.
+    pub(crate) fn reset_leader_disruption(&mut self, now: Micros) {
+        self.disruption.heard_from = BTreeSet::from([self.id]);
+        self.disruption.quorum_deadline = now + self.election_timeout_span();
+        self.disruption.transfer = None;
+    }
+
+    /// The next time a leader must wake up: its heartbeat, and the CheckQuorum and transfer
+    /// deadlines when they apply.
+    pub(crate) fn leader_next_deadline(&self) -> Micros {
+        let mut next = self.heartbeat_deadline;
+        if self.config.check_quorum {
+            next = next.min(self.disruption.quorum_deadline);
+        }
+        if let Some(t) = self.disruption.transfer {
+            next = next.min(t.deadline);
+        }
+        next
+    }
+
+    /// A leader's timers other than the heartbeat. Returns true if it stepped down.
+    pub(crate) fn leader_timeouts(&mut self, now: Micros, rng: &mut dyn Entropy) -> bool {
+        // Transfer rule 4: the target did not take over in time; resume normal operation.
+        if self.disruption.transfer.is_some_and(|t| now >= t.deadline) {
+            self.disruption.transfer = None;
+        }
+        // CheckQuorum: a leader that has not heard from a majority (itself included) within an
+        // election timeout steps down to follower of the same term; it may be on the minority
+        // side of a partition, where it can commit nothing.
+        if self.config.check_quorum && now >= self.disruption.quorum_deadline {
+            let mut heard = std::mem::take(&mut self.disruption.heard_from);
+            heard.insert(self.id);
+            if !self.is_quorum(&heard) {
+                let term = self.current_term;
+                self.become_follower(now, term, None, rng);
+                return true;
+            }
+            self.reset_quorum_window(now);
+        }
+        false
+    }
+
+    fn reset_quorum_window(&mut self, now: Micros) {
+        self.disruption.heard_from = BTreeSet::from([self.id]);
+        self.disruption.quorum_deadline = now + self.election_timeout_span();
+    }
+
+    /// Transfer rule 1: while transferring, a leader refuses new client commands and points
+    /// the client at the leader-to-be. Returns true if it answered.
+    pub(crate) fn transfer_blocks_client(&mut self, client: ClientId, request: &ClientRequest) -> bool {
+        let Some(target) = self.transfer_target() else { return false };
+        let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: Some(target) };
+        self.ready.replies.push((client, reply));
+        true
+    }
+
+    /// "An election timeout" for CheckQuorum and transfers: the longest one a server may draw,
+    /// so a leader never gives up before a follower could have started an election.
+    fn election_timeout_span(&self) -> Micros {
+        self.config.election_timeout_max.max(self.config.election_timeout_min).max(1)
+    }
+
+    /// Transfer rule 3. Returns true if TimeoutNow was (or had already been) sent.
+    fn send_timeout_now_if_caught_up(&mut self) -> bool {
+        let Some(mut transfer) = self.disruption.transfer else { return false };
+        if transfer.timeout_now_sent {
+            return true;
+        }
+        if self.match_index.get(&transfer.target).copied() != Some(self.log.last_index()) {
+            return false;
+        }
+        transfer.timeout_now_sent = true;
+        self.disruption.transfer = Some(transfer);
+        let message = TimeoutNow { term: self.current_term, leader_id: self.id };
+        self.send(transfer.target, Message::TimeoutNow(message));
+        true
+    }
+
+    // ----- PreVote ------------------------------------------------------------------------------
+
+    /// Pre-candidates (§9.6): when the election timer fires with PreVote on, become a
+    /// pre-candidate: keep currentTerm and votedFor, count a pre-vote for self, reset the
+    /// election timer and send PreVote for currentTerm + 1 to all other servers. Only with
+    /// pre-votes from a majority start a real election.
+    pub(crate) fn start_pre_vote(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.role = Role::PreCandidate;
+        self.leader_id = None;
+        self.votes_granted.clear();
+        self.votes_denied.clear();
+        self.votes_granted.insert(self.id);
+        self.reset_election_timer(now, rng);
+        let request = PreVote {
+            term: self.current_term + 1,
+            candidate_id: self.id,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        };
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send(peer, Message::PreVote(request.clone()));
+        }
+        if self.is_quorum(&self.votes_granted) {
+            self.start_election(now, rng);
+        }
+    }
+
+    /// PreVote receiver implementation (§9.6):
+    /// 1. Reply false if the candidate's log is not at least as up to date as the receiver's.
+    /// 2. Reply false if the receiver believes a leader is alive: it leads, or it heard from a
+    ///    leader within the minimum election timeout (leader liveliness).
+    /// 3. Otherwise reply true.
+    ///
+    /// Either way currentTerm, votedFor and the election timer stay as they are. The term is not
+    /// compared: a pre-candidate with a stale term that is granted loses its real election and
+    /// learns the term from the denials, without disturbing anyone.
+    pub(crate) fn handle_pre_vote(&mut self, now: Micros, from: NodeId, request: PreVote) {
+        let log_ok = self.config.unsafe_rules.no_vote_restriction
+            || self.log.is_up_to_date(request.last_log_index, request.last_log_term); // rule 1
+        let leader_alive = self.has_current_leader(now); // rule 2
+        let reply = PreVoteReply { term: request.term, vote_granted: log_ok && !leader_alive };
+        self.send(from, Message::PreVoteReply(reply));
+    }
+
+    /// Pre-candidates: if pre-votes received from a majority of servers, start an election.
+    pub(crate) fn handle_pre_vote_reply(
+        &mut self,
+        now: Micros,
+        from: NodeId,
+        reply: PreVoteReply,
+        rng: &mut dyn Entropy,
+    ) {
+        if self.role != Role::PreCandidate || reply.term != self.current_term + 1 {
+            return; // not pre-voting, or a reply to an earlier round
+        }
+        if reply.vote_granted {
+            self.votes_granted.insert(from);
+            if self.is_quorum(&self.votes_granted) {
+                self.start_election(now, rng);
+            }
+        } else {
+            self.votes_denied.insert(from);
+        }
+    }
+
+    /// A pre-candidate that grants its vote to a real candidate gives up its own attempt.
+    pub(crate) fn abandon_pre_vote(&mut self) {
+        if self.role == Role::PreCandidate {
+            self.role = Role::Follower;
+            self.votes_granted.clear();
+            self.votes_denied.clear();
+        }
+    }
+
+    // ----- TimeoutNow ---------------------------------------------------------------------------
+
+    /// TimeoutNow receiver implementation (§3.10):
+    /// 1. Ignore it if term < currentTerm (a stale transfer) or if this server leads.
+    /// 2. Otherwise start an election at once, without PreVote, sending RequestVote marked as a
+    ///    leadership transfer so that leader liveliness does not make the others ignore it.
+    pub(crate) fn handle_timeout_now(&mut self, now: Micros, message: TimeoutNow, rng: &mut dyn Entropy) {
+        if message.term < self.current_term || self.role == Role::Leader {
+            return; // rule 1
+        }
+        self.disruption.transfer_campaign = true; // rule 2
+        self.start_election(now, rng);
+        self.disruption.transfer_campaign = false;
+    }
+}
