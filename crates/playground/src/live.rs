@@ -433,7 +433,7 @@ impl Component for Live {
                                     on_close={link.callback(|_| Msg::CloseMessage)} />
                             }
                             { self.node_panel(ctx, session) }
-                            { legend() }
+                            { legend(self.scenario.raft.pre_vote) }
                         </div>
                     </div>
                     <LogView data={LogData::of(session.sim())} />
@@ -465,10 +465,12 @@ fn broken(session: &Session) -> Vec<Property> {
     Property::ALL.iter().copied().filter(|p| violations.iter().any(|v| v.property == *p)).collect()
 }
 
-fn legend() -> Html {
+fn legend(pre_vote: bool) -> Html {
     html! {
         <p class="legend">
             <span class="key request-vote"></span>{ "RequestVote " }
+            if pre_vote { <span class="key pre-vote"></span>{ "PreVote " } }
+            <span class="key timeout-now"></span>{ "TimeoutNow " }
             <span class="key vote-granted"></span>{ "vote granted " }
             <span class="key vote-denied"></span>{ "denied " }
             <span class="key heartbeat"></span>{ "heartbeat " }
@@ -724,6 +726,10 @@ impl Live {
                     <button onclick={act(Action::Pause { node: id })}>{ "Pause" }</button>
                     <button onclick={act(Action::Resume { node: id })}>{ "Resume" }</button>
                     <button onclick={act(Action::Timeout { node: id })}>{ "Time out now" }</button>
+                    if session.sim().leader().is_some_and(|l| l != id) && slot.raft.is_some() {
+                        <button data-testid="transfer-leadership" title="The leader brings this server's log up to date, then tells it to start an election at once (TimeoutNow)"
+                                onclick={act(Action::TransferLeadership { node: id })}>{ "Make it leader (transfer)" }</button>
+                    }
                     <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: raft_sim::scenario::ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", session.sim().events())) })}>
                         { "Send it a put x=…" }
                     </button>

@@ -25,14 +25,32 @@ impl MessageDetail {
     pub fn of(m: &InFlight, now_us: u64) -> MessageDetail {
         let yes_no = |b: bool| if b { "true" } else { "false" }.to_string();
         let fields: Vec<(&'static str, String)> = match &m.payload {
-            Payload::Raft(Message::RequestVote(r)) => vec![
-                ("term", r.term.to_string()),
+            Payload::Raft(Message::RequestVote(r)) => {
+                let mut f = vec![
+                    ("term", r.term.to_string()),
+                    ("candidateId", format!("S{}", r.candidate_id)),
+                    ("lastLogIndex", r.last_log_index.to_string()),
+                    ("lastLogTerm", r.last_log_term.to_string()),
+                ];
+                if r.leadership_transfer {
+                    f.push(("leadershipTransfer", "true (the leader asked for this election)".into()));
+                }
+                f
+            }
+            Payload::Raft(Message::RequestVoteReply(r)) => {
+                vec![("term", r.term.to_string()), ("voteGranted", yes_no(r.vote_granted))]
+            }
+            Payload::Raft(Message::PreVote(r)) => vec![
+                ("term (proposed)", r.term.to_string()),
                 ("candidateId", format!("S{}", r.candidate_id)),
                 ("lastLogIndex", r.last_log_index.to_string()),
                 ("lastLogTerm", r.last_log_term.to_string()),
             ],
-            Payload::Raft(Message::RequestVoteReply(r)) => {
-                vec![("term", r.term.to_string()), ("voteGranted", yes_no(r.vote_granted))]
+            Payload::Raft(Message::PreVoteReply(r)) => {
+                vec![("term (proposed)", r.term.to_string()), ("voteGranted", yes_no(r.vote_granted))]
+            }
+            Payload::Raft(Message::TimeoutNow(t)) => {
+                vec![("term", t.term.to_string()), ("leaderId", format!("S{}", t.leader_id))]
             }
             Payload::Raft(Message::AppendEntries(a)) => vec![
                 ("term", a.term.to_string()),

@@ -83,6 +83,10 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 <label>{ "Heartbeat (ms) " }
                     <input type="number" min="0.1" value={d.heartbeat_ms.to_string()} onchange={number(|s, v| s.heartbeat_ms = v)} /></label>
                 <label><input type="checkbox" checked={d.noop_on_election} onchange={toggle(|s, on| s.noop_on_election = on)} />{ " No-op entry on election" }</label>
+                <label data-testid="pre-vote" title="Before raising its term, a candidate asks whether it could win (thesis §9.6)">
+                    <input type="checkbox" checked={d.pre_vote} onchange={toggle(|s, on| s.pre_vote = on)} />{ " PreVote" }</label>
+                <label data-testid="check-quorum" title="A leader that has not heard from a majority within an election timeout steps down; followers that heard from a leader recently ignore vote requests">
+                    <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " CheckQuorum and leader liveliness" }</label>
                 <label>{ "nextIndex backtracking " }
                     <select onchange={on_backtrack}>
                         <option value="conflict-term" selected={d.backtrack == Backtrack::ConflictTerm}>{ "skip the conflicting term" }</option>

@@ -9,7 +9,7 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
     pub id: u32,
-    /// follower, candidate, leader, crashed or paused.
+    /// follower, pre-candidate, candidate, leader, crashed or paused.
     pub state: &'static str,
     pub term: u64,
     pub voted_for: Option<u32>,
@@ -61,6 +61,7 @@ pub fn node_state(slot: &NodeSlot) -> &'static str {
         (NodeStatus::Paused, _) => "paused",
         (_, Some(raft_core::Role::Leader)) => "leader",
         (_, Some(raft_core::Role::Candidate)) => "candidate",
+        (_, Some(raft_core::Role::PreCandidate)) => "pre-candidate",
         _ => "follower",
     }
 }
@@ -117,6 +118,10 @@ impl StageData {
                     Message::AppendEntries(_) => "append",
                     Message::AppendEntriesReply(r) if r.success => "append-ok",
                     Message::AppendEntriesReply(_) => "append-fail",
+                    Message::PreVote(_) => "pre-vote",
+                    Message::PreVoteReply(r) if r.vote_granted => "vote-granted",
+                    Message::PreVoteReply(_) => "vote-denied",
+                    Message::TimeoutNow(_) => "timeout-now",
                 };
                 let at = |t: u64| (t.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
                 let dies_at = match (m.lost, m.dropped_us) {
