@@ -12,9 +12,11 @@ use crate::monitor::Monitor;
 use crate::settings::SettingsPanel;
 use crate::stage::{node_state, Stage, StageData};
 use crate::timeline::{MarkerView, Timeline};
+use crate::tour_panel::{TaskView, TourPanel, TourView};
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, RaftSettings, MAX_DURATION_MS, MAX_NODES, MAX_SCENARIO_BYTES};
 use raft_sim::session::{Session, Stop, Target};
 use raft_sim::share::{RunDocument, View};
+use raft_sim::tour::{self, Baseline, Tour};
 use raft_sim::{builtin, Property, Scenario};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -30,6 +32,8 @@ const SPEED_DEFAULT_EXP: f64 = -1.3;
 const EVENTS_PER_FRAME: u64 = 50_000;
 /// Real milliseconds one frame may account for (after a background tab, do not leap).
 const MAX_FRAME_MS: f64 = 100.0;
+/// Opening a tour step replays its scenario to the step's start at once, within this budget.
+const TOUR_REPLAY_EVENTS: u64 = 5_000_000;
 
 pub enum Msg {
     Frame(f64),
@@ -54,6 +58,66 @@ pub enum Msg {
     Export,
     Import(web_sys::File),
     Imported(Result<String, String>),
+    OpenTour(String),
+    TourStep(usize),
+    CloseTour,
+    TourLink,
+}
+
+/// A guided tour being followed: which step, and the state of its pause and task.
+struct TourRun {
+    tour: Tour,
+    step: usize,
+    /// Where the step pauses (virtual µs), if it does.
+    pause_us: Option<u64>,
+    reached_pause: bool,
+    /// The state the task is measured against, taken when the step reaches its pause.
+    baseline: Option<Baseline>,
+    done: bool,
+    /// Of the step's claims about its pause point, how many held when it was reached here
+    /// (the same claims the tour tests check natively).
+    claims: Option<(usize, usize)>,
+}
+
+impl TourRun {
+    fn highlight(&self) -> Option<&tour::Highlight> {
+        self.tour.steps.get(self.step).map(|s| &s.highlight)
+    }
+
+    fn spotlights(&self, panel: &str) -> bool {
+        self.highlight().is_some_and(|h| h.panels.iter().any(|p| p == panel))
+    }
+
+    fn view(&self) -> Option<TourView> {
+        let step = self.tour.steps.get(self.step)?;
+        Some(TourView {
+            id: self.tour.id.clone(),
+            title: self.tour.title.clone(),
+            step: self.step,
+            steps: self.tour.steps.iter().map(|s| s.title.clone()).collect(),
+            step_title: step.title.clone(),
+            text: step.text.clone(),
+            task: step.task.as_ref().map(|t| TaskView {
+                prompt: t.prompt.clone(),
+                success: t.success.clone(),
+                done: self.done,
+            }),
+            paused_at_end: self.reached_pause,
+            claims: self.claims,
+        })
+    }
+
+    fn fragment(&self) -> String {
+        format!("tour/{}/{}", self.tour.id, self.step + 1)
+    }
+}
+
+/// `tour/ID/N` (N counts from 1) → (id, 0-based step).
+fn parse_tour_fragment(fragment: &str) -> Option<(&str, usize)> {
+    let rest = fragment.strip_prefix("tour/")?;
+    let (id, n) = rest.split_once('/').unwrap_or((rest, "1"));
+    let n: usize = n.parse().ok()?;
+    Some((id, n.checked_sub(1)?))
 }
 
 /// A pending animation frame; dropping it cancels the request.
@@ -139,6 +203,8 @@ pub struct LiveProps {
 
 pub struct Live {
     builtins: Vec<Scenario>,
+    tours: Vec<Tour>,
+    tour: Option<TourRun>,
     /// The scenario being run (a built-in, a custom cluster, an imported file or a link's).
     scenario: Scenario,
     session: Option<Session>,
@@ -166,6 +232,7 @@ pub struct Live {
 
 impl Live {
     fn install(&mut self, scenario: Scenario, session: Session) {
+        self.tour = None;
         self.scenario = scenario;
         self.session = Some(session);
         self.selected = None;
@@ -206,11 +273,67 @@ impl Live {
     fn advance(&mut self, real_ms: f64) {
         let Some(session) = self.session.as_mut() else { return };
         let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
-        let target = session.sim().now().saturating_add(virtual_us);
+        let mut target = session.sim().now().saturating_add(virtual_us);
+        // A tour step stops exactly at its pause point, once.
+        let pause = self.tour.as_ref().filter(|t| !t.reached_pause).and_then(|t| t.pause_us);
+        if let Some(p) = pause {
+            target = target.min(p);
+        }
         if session.advance(target, EVENTS_PER_FRAME, true) == Stop::Violation {
             // Stop at the event that broke a property, so the student sees that moment.
             self.playing = false;
             self.frame = None;
+        }
+        if pause.is_some_and(|p| session.sim().now() >= p) {
+            self.playing = false;
+            self.frame = None;
+        }
+    }
+
+    /// Open step `step` of `tour`: replay its scenario to the step's start, then play to its
+    /// pause. The address bar names the step, so reloading or copying it comes back here.
+    fn open_tour_step(&mut self, tour: Tour, step: usize) -> Result<(), String> {
+        let Some(s) = tour.steps.get(step) else {
+            return Err(format!("the tour '{}' has {} steps", tour.id, tour.steps.len()));
+        };
+        let scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
+        let mut session = start(&scenario)?;
+        let start_us = raft_sim::scenario::ms_to_us(s.start_ms);
+        session.advance(start_us, TOUR_REPLAY_EVENTS, false);
+        let pause_us = s.pause_ms.map(raft_sim::scenario::ms_to_us);
+        if let Some(exp) = s.speed_exp {
+            self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP);
+        }
+        self.install(scenario, session);
+        self.tour =
+            Some(TourRun { tour, step, pause_us, reached_pause: false, baseline: None, done: false, claims: None });
+        self.check_tour();
+        self.playing = !self.tour.as_ref().is_some_and(|t| t.reached_pause && t.pause_us.is_some());
+        if let Some(t) = &self.tour {
+            browser::replace_fragment(&t.fragment());
+        }
+        Ok(())
+    }
+
+    /// After anything that moves time: note the pause point once passed (the task is measured
+    /// from there), and whether the task's goal has been reached.
+    fn check_tour(&mut self) {
+        let (Some(t), Some(session)) = (self.tour.as_mut(), self.session.as_ref()) else { return };
+        let sim = session.sim();
+        if !t.reached_pause && t.pause_us.is_none_or(|p| sim.now() >= p) {
+            t.reached_pause = true;
+            t.baseline = Some(Baseline::of(sim));
+            if let Some(step) = t.tour.steps.get(t.step) {
+                let at_pause: Vec<_> =
+                    step.claims.iter().filter(|c| c.at_ms.is_none_or(|at| Some(at) == step.pause_ms)).collect();
+                let held = at_pause.iter().filter(|c| c.check.evaluate(sim).is_ok()).count();
+                t.claims = Some((held, at_pause.len()));
+            }
+        }
+        if let (Some(baseline), false) = (t.baseline, t.done) {
+            if let Some(task) = t.tour.steps.get(t.step).and_then(|s| s.task.as_ref()) {
+                t.done = task.goal.reached(sim, baseline);
+            }
         }
     }
 
@@ -224,6 +347,17 @@ impl Live {
     fn pause(&mut self) {
         self.playing = false;
         self.frame = None;
+    }
+
+    fn open_step_and_play(&mut self, ctx: &Context<Self>, tour: Tour, step: usize) {
+        match self.open_tour_step(tour, step) {
+            Ok(()) => {
+                self.error = None;
+                self.last_frame = None;
+                self.frame = if self.playing { request_frame(ctx.link()) } else { None };
+            }
+            Err(e) => self.error = Some(e),
+        }
     }
 
     fn document(&self) -> Option<RunDocument> {
@@ -250,6 +384,8 @@ impl Component for Live {
         let default = builtins.first().cloned().unwrap_or_else(|| builtin::cluster(3, false));
         let mut live = Live {
             builtins,
+            tours: tour::list(),
+            tour: None,
             scenario: default.clone(),
             session: None,
             error: None,
@@ -269,7 +405,16 @@ impl Component for Live {
             _file_read: None,
         };
         let (_, _, fragment) = browser::location();
-        let opened = !fragment.is_empty() && live.open_document(RunDocument::from_link(&fragment), "link");
+        let opened = if let Some((id, step)) = parse_tour_fragment(&fragment) {
+            let found = live.tours.iter().find(|t| t.id == id).cloned();
+            let result = match found {
+                Some(t) => live.open_tour_step(t, step),
+                None => Err(format!("there is no tour '{id}'")),
+            };
+            result.map_err(|e| live.notice = Some(format!("This link could not be opened: {e}."))).is_ok()
+        } else {
+            !fragment.is_empty() && live.open_document(RunDocument::from_link(&fragment), "link")
+        };
         if !opened {
             if !fragment.is_empty() {
                 live.playing = true;
@@ -291,6 +436,7 @@ impl Component for Live {
                 if self.playing {
                     if let Some(last) = self.last_frame {
                         self.advance(timestamp - last);
+                        self.check_tour();
                     }
                     self.last_frame = Some(timestamp);
                     if self.playing {
@@ -308,6 +454,7 @@ impl Component for Live {
                 if let Some(s) = self.session.as_mut() {
                     s.step();
                 }
+                self.check_tour();
             }
             Msg::StepBack => {
                 self.pause();
@@ -362,6 +509,29 @@ impl Component for Live {
                         Ok(()) => self.error = None,
                         Err(e) => self.error = Some(e.to_string()),
                     }
+                }
+                self.check_tour();
+            }
+            Msg::OpenTour(id) => {
+                if let Some(t) = self.tours.iter().find(|t| t.id == id).cloned() {
+                    self.open_step_and_play(ctx, t, 0);
+                }
+            }
+            Msg::TourStep(step) => {
+                if let Some(t) = self.tour.as_ref().map(|t| t.tour.clone()) {
+                    self.open_step_and_play(ctx, t, step);
+                }
+            }
+            Msg::CloseTour => {
+                self.tour = None;
+                browser::replace_fragment("");
+            }
+            Msg::TourLink => {
+                if let Some(t) = &self.tour {
+                    let (base, _, _) = browser::location();
+                    let link = format!("{base}#{}", t.fragment());
+                    browser::copy_to_clipboard(&link);
+                    self.share_link = Some(link);
                 }
             }
             Msg::Share => {
@@ -420,11 +590,12 @@ impl Component for Live {
                     <div class="live-body">
                         { self.stage(ctx, session) }
                         <div class="side">
+                            { self.tour_panel(ctx, false) }
                             <p class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}
                                data-frontier={session.frontier().events.to_string()}
                                data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ clock_text(session) }</p>
-                            <Monitor broken={broken(session)} first={session.sim().violations().first().cloned()}
-                                     on_jump={link.callback(Msg::SeekEvent)} />
+                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)} first={session.sim().violations().first().cloned()}
+                                     on_jump={link.callback(Msg::SeekEvent)} /></div>
                             if let Some(id) = self.selected_message {
                                 <MessageInspector id={id}
                                     detail={session.sim().in_flight().find(|m| m.id == id).map(|m| MessageDetail::of(m, session.sim().now()))}
@@ -436,14 +607,18 @@ impl Component for Live {
                             { legend(self.scenario.raft.pre_vote) }
                         </div>
                     </div>
-                    <LogView data={LogData::of(session.sim())} />
-                    <HistoryView data={HistoryData::of(session.sim().history().iter(), session.sim().now(), Default::default())} />
+                    <div class={classes!("spot-wrap", self.spot("log"))}><LogView data={LogData::of(session.sim())} /></div>
+                    <div class={classes!("spot-wrap", self.spot("history"))}>
+                        <HistoryView data={HistoryData::of(session.sim().history().iter(), session.sim().now(), Default::default())} />
+                    </div>
                     <div class="panels">
-                        { self.client_panel(ctx, session) }
-                        { self.failure_panel(ctx, session) }
+                        <div class={classes!("spot-wrap", self.spot("clients"))}>{ self.client_panel(ctx, session) }</div>
+                        <div class={classes!("spot-wrap", self.spot("failures"))}>{ self.failure_panel(ctx, session) }</div>
                     </div>
                 }
-                <SettingsPanel settings={self.scenario.raft.clone()} on_apply={self.on_configure.clone()} />
+                <div class={classes!("spot-wrap", self.spot("settings"))}>
+                    <SettingsPanel settings={self.scenario.raft.clone()} on_apply={self.on_configure.clone()} />
+                </div>
                 { self.share_panel(ctx) }
             </section>
         }
@@ -499,10 +674,27 @@ impl Live {
 
     fn stage(&self, ctx: &Context<Self>, session: &Session) -> Html {
         let link = ctx.link();
+        let highlight = self.tour.as_ref().and_then(TourRun::highlight);
         html! {
             <Stage data={StageData::of(session.sim())} selected={self.selected} on_select={link.callback(Msg::Select)}
-                   selected_message={self.selected_message} on_select_message={Some(link.callback(Msg::SelectMessage))} />
+                   selected_message={self.selected_message} on_select_message={Some(link.callback(Msg::SelectMessage))}
+                   highlight_nodes={highlight.map(|h| h.nodes.clone()).unwrap_or_default()}
+                   highlight_messages={highlight.map(|h| h.messages.clone()).unwrap_or_default()} />
         }
+    }
+
+    fn tour_panel(&self, ctx: &Context<Self>, compact: bool) -> Html {
+        let Some(view) = self.tour.as_ref().and_then(TourRun::view) else { return html! {} };
+        let link = ctx.link();
+        html! {
+            <TourPanel view={view} compact={compact} on_step={link.callback(Msg::TourStep)}
+                       on_close={link.callback(|_| Msg::CloseTour)} on_link={link.callback(|_| Msg::TourLink)} />
+        }
+    }
+
+    /// The class that draws attention to a panel the current tour step points at.
+    fn spot(&self, panel: &str) -> Option<&'static str> {
+        self.tour.as_ref().is_some_and(|t| t.spotlights(panel)).then_some("spotlight")
     }
 
     fn timeline(&self, ctx: &Context<Self>, session: &Session) -> Html {
@@ -531,6 +723,11 @@ impl Live {
             let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
             Some(Msg::Cluster { nodes, load: input.checked() })
         });
+        let on_tour = link.batch_callback(|e: Event| {
+            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
+            let id = select.value();
+            (!id.is_empty()).then_some(Msg::OpenTour(id))
+        });
         let on_speed = link.batch_callback(|e: InputEvent| {
             let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
             input.value().parse::<f64>().ok().map(Msg::Speed)
@@ -554,6 +751,12 @@ impl Live {
                     </select>
                 </label>
                 <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ " clients" }</label>
+                <select aria-label="Guided tours" data-testid="tour-menu" onchange={on_tour}>
+                    <option value="" selected={self.tour.is_none()}>{ "Guided tours…" }</option>
+                    { for self.tours.iter().map(|t| html! {
+                        <option value={t.id.clone()} selected={self.tour.as_ref().is_some_and(|r| r.tour.id == t.id)}>{ t.title.clone() }</option>
+                    }) }
+                </select>
               </span>
               <span class="group">
                 <button data-testid="step-back" class="secondary" aria-label="Step back one event" onclick={link.callback(|_| Msg::StepBack)}>{ "◀ Back" }</button>
@@ -644,6 +847,7 @@ impl Live {
                 { self.messages() }
                 if let Some(session) = &self.session {
                     { self.stage(ctx, session) }
+                    { self.tour_panel(ctx, true) }
                     <div class="toolbar mini">
                         <button data-testid="step-back" class="secondary" aria-label="Step back" onclick={link.callback(|_| Msg::StepBack)}>{ "◀" }</button>
                         <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ if self.playing { "Pause" } else { "Play" } }</button>

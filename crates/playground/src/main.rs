@@ -11,6 +11,7 @@ mod monitor;
 mod settings;
 mod stage;
 mod timeline;
+mod tour_panel;
 mod view;
 
 fn main() {

@@ -177,6 +177,12 @@ pub struct StageProps {
     pub selected_message: Option<u64>,
     #[prop_or_default]
     pub on_select_message: Option<Callback<u64>>,
+    /// Servers a tour step points at.
+    #[prop_or_default]
+    pub highlight_nodes: Vec<u32>,
+    /// Message kinds a tour step points at; the others are drawn faint.
+    #[prop_or_default]
+    pub highlight_messages: Vec<String>,
 }
 
 #[function_component(Stage)]
@@ -228,8 +234,9 @@ pub fn stage(props: &StageProps) -> Html {
                 let circumference = std::f64::consts::TAU * (NODE_R + 5.0);
                 let dash = format!("{:.1} {:.1}", circumference * n.timer_left, circumference);
                 let selected = props.selected == Some(n.id);
+                let spot = props.highlight_nodes.contains(&n.id);
                 html! {
-                    <g class={classes!("server", n.state, selected.then_some("selected"))} transform={format!("translate({x:.1},{y:.1})")}
+                    <g class={classes!("server", n.state, selected.then_some("selected"), spot.then_some("spot"))} transform={format!("translate({x:.1},{y:.1})")}
                        onclick={onclick} data-testid="stage-node" data-id={n.id.to_string()} data-state={n.state} data-term={n.term.to_string()}>
                         <title>{ format!("S{}: {} in term {}, log {} entries, commit {}", n.id, n.state, n.term, n.last_index, n.commit_index) }</title>
                         if n.state != "crashed" {
@@ -262,10 +269,11 @@ pub fn stage(props: &StageProps) -> Html {
                     id
                 }));
                 let selected = props.selected_message == Some(m.id);
+                let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
                 let title = format!("{} S{} → S{}{} (click to inspect)", m.kind, m.from, m.to, if dead.is_some() { ", lost" } else { "" });
                 if dead.is_some() {
                     html! {
-                        <g class={classes!("message", "dead", selected.then_some("picked"))} transform={format!("translate({x:.1},{y:.1})")}
+                        <g class={classes!("message", "dead", selected.then_some("picked"), faint.then_some("faint"))} transform={format!("translate({x:.1},{y:.1})")}
                            data-testid="message" data-id={m.id.to_string()} data-dead="true" onclick={onclick}>
                             <title>{ title }</title>
                             <path d="M -5 -5 L 5 5 M 5 -5 L -5 5" />
@@ -273,7 +281,7 @@ pub fn stage(props: &StageProps) -> Html {
                     }
                 } else {
                     html! {
-                        <circle class={classes!("message", m.class, selected.then_some("picked"))} cx={format!("{x:.1}")} cy={format!("{y:.1}")}
+                        <circle class={classes!("message", m.class, selected.then_some("picked"), faint.then_some("faint"))} cx={format!("{x:.1}")} cy={format!("{y:.1}")}
                                 r={if selected { "8" } else { "6" }} data-testid="message" data-id={m.id.to_string()} data-dead="false" onclick={onclick}>
                             <title>{ title }</title>
                         </circle>

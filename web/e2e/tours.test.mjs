@@ -1,0 +1,80 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function setSpeed(page, exponent) {
+  await page.getByTestId('speed').evaluate((input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, exponent);
+}
+
+async function tourIds() {
+  const page = await openPage(browser);
+  const ids = await page.getByTestId('tour-menu').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  await page.close();
+  return ids;
+}
+
+test('every tour plays start to finish: each step reaches its pause and its claims hold in wasm', async () => {
+  const ids = await tourIds();
+  assert.ok(ids.length >= 5, `the tour menu lists the tours: ${ids}`);
+  for (const id of ids) {
+    const page = await openPage(browser, `#tour/${id}/1`);
+    const panel = page.getByTestId('tour');
+    await panel.waitFor();
+    const steps = Number(await panel.getAttribute('data-steps'));
+    for (let step = 1; step <= steps; step++) {
+      await page.locator(`[data-testid="tour"][data-step="${step}"]`).waitFor();
+      await setSpeed(page, 2); // 100x: the pause point is exact at any speed
+      await page.locator(`[data-testid="tour"][data-step="${step}"][data-paused="true"]`).waitFor({ timeout: 30_000 });
+      const claims = await panel.getAttribute('data-claims');
+      const [held, of] = claims.split('/').map(Number);
+      assert.equal(held, of, `${id} step ${step}: claims held ${claims}`);
+      assert.match(page.url(), new RegExp(`#tour/${id}/${step}$`), 'the address names the step');
+      if (step < steps) await page.getByTestId('tour-next').click();
+    }
+    await page.getByTestId('tour-finish').click();
+    await panel.waitFor({ state: 'detached' });
+    assert.deepEqual(page.errors, [], id);
+    await page.close();
+  }
+});
+
+test('a tour task is checked live: crashing the leader completes "now you try"', async () => {
+  const page = await openPage(browser, '#tour/leader-election/5');
+  await setSpeed(page, 2);
+  const task = page.getByTestId('tour-task');
+  await page.locator('[data-testid="tour"][data-paused="true"]').waitFor({ timeout: 30_000 });
+  assert.equal(await task.getAttribute('data-done'), 'false');
+  await page.getByTestId('crash-leader').click();
+  await page.getByTestId('play').click();
+  await page.locator('[data-testid="tour-task"][data-done="true"]').waitFor({ timeout: 30_000 });
+  assert.match(await task.innerText(), /Well done/);
+  // Back and Replay reopen earlier steps exactly.
+  await page.getByTestId('tour-back').click();
+  await page.locator('[data-testid="tour"][data-step="4"]').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('a tour step embeds: the stage and the step text only; a bad tour link falls back', async () => {
+  const page = await openPage(browser, '?embed#tour/split-vote/2');
+  await page.getByTestId('embed').waitFor();
+  await page.locator('[data-testid="tour"][data-step="2"]').waitFor();
+  assert.match(await page.getByTestId('tour-step-title').innerText(), /two of four/i);
+  assert.equal(await page.getByTestId('tour-link').count(), 0, 'no link tools in embed mode');
+  assert.equal(await page.getByTestId('log-view').count(), 0);
+  await page.getByTestId('tour-next').click();
+  await page.locator('[data-testid="tour"][data-step="3"]').waitFor();
+
+  const bad = await openPage(browser, '#tour/no-such-tour/1');
+  assert.match(await bad.getByTestId('link-error').innerText(), /no tour 'no-such-tour'/);
+  await bad.getByTestId('stage').waitFor();
+  const beyond = await openPage(browser, '#tour/split-vote/99');
+  assert.match(await beyond.getByTestId('link-error').innerText(), /has 3 steps/);
+  assert.deepEqual([...page.errors, ...bad.errors, ...beyond.errors], []);
+});
