@@ -11,6 +11,7 @@
 pub mod chunked;
 mod config;
 mod log;
+mod membership;
 mod message;
 mod node;
 mod ready;
@@ -19,8 +20,9 @@ mod state_machine;
 mod types;
 mod voting;
 
-pub use config::{Backtrack, RaftConfig, UnsafeRule, UnsafeRules};
+pub use config::{Backtrack, MembershipMode, RaftConfig, UnsafeRule, UnsafeRules};
 pub use log::RaftLog;
+pub use membership::{ChangeRefused, Configuration, PendingChange};
 pub use message::{AppendEntries, AppendEntriesReply, Message, RequestVote, RequestVoteReply};
 pub use node::{PersistentState, RaftNode, Role};
 pub use ready::{Applied, Envelope, Ready};
