@@ -5,7 +5,7 @@ use crate::invariants::Violation;
 use crate::rng::SimRng;
 use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimingModel, Workload};
 use crate::sim::Simulation;
-use raft_core::{Backtrack, NodeId, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, NodeId, UnsafeRule};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -16,6 +16,9 @@ pub struct CampaignConfig {
     pub nodes: Option<u32>,
     pub unsafe_rules: Vec<UnsafeRule>,
     pub threads: usize,
+    /// Also perform random membership changes (see [`generate_membership`]). On by itself when
+    /// `unsafe-single-server-change` is broken.
+    pub membership: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -125,6 +128,68 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
     s
 }
 
+/// The PRNG stream of the membership draws: separate, so the scenario shapes above stay the same.
+const STREAM_MEMBERSHIP: u64 = 0x4D45_4D42;
+
+/// The scenario of [`generate`] plus membership changes: some servers may start outside the
+/// cluster (spares), and the timeline asks the leader to add, remove and replace servers, in
+/// joint or single-server mode (always single-server when `unsafe-single-server-change` is
+/// broken). Crashes, partitions and load come from [`generate`].
+pub fn generate_membership(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut s = generate(seed, nodes, unsafe_rules);
+    let mut rng = SimRng::stream(seed, STREAM_MEMBERSHIP);
+    let n = s.nodes;
+    let hunting = unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
+    s.raft.membership_mode =
+        if hunting || rng.below(2) == 0 { MembershipMode::SingleServer } else { MembershipMode::Joint };
+    let spares = (rng.below(3) as u32).min(n - 1);
+    if spares > 0 {
+        s.members = Some((1..=n - spares).collect());
+    }
+    let duration = s.duration_ms as u64;
+    let last = duration.saturating_sub(2_500).max(301);
+    // When hunting the 2015 bug, changes come often, and some right after a leader crash
+    // (when a new leader has not yet committed an entry of its term).
+    let count = if hunting { rng.between(10, 30) } else { rng.between(2, 8) };
+    for _ in 0..count {
+        let t = rng.between(300, last);
+        let node = rng.between(1, n as u64) as NodeId;
+        let action = match rng.below(5) {
+            0 | 1 => Action::AddServer { node, via: None },
+            2 | 3 => Action::RemoveServer { node, via: None },
+            _ => {
+                let mut voters: Vec<NodeId> = (1..=n).filter(|_| rng.below(2) == 0).collect();
+                if voters.is_empty() {
+                    voters.push(node);
+                }
+                Action::ChangeMembership { voters, via: None }
+            }
+        };
+        s = s.at(t as f64, action);
+        if hunting && rng.below(2) == 0 {
+            let crash_at = t + rng.between(1, 40);
+            let elect_at = crash_at + rng.between(1, 30);
+            let change_at = elect_at + rng.between(5, 60);
+            let other = rng.between(1, n as u64) as NodeId;
+            let second = if rng.below(2) == 0 {
+                Action::RemoveServer { node: other, via: None }
+            } else {
+                Action::AddServer { node: other, via: None }
+            };
+            s = s
+                .at(crash_at as f64, Action::CrashLeader { mode: CrashMode::Recover })
+                .at(elect_at as f64, Action::Timeout { node: other % n + 1 })
+                .at(change_at as f64, second);
+            // Bring the crashed leader back (restarting a running server does nothing).
+            let back = (change_at + rng.between(50, 400)) as f64;
+            for k in 1..=n {
+                s = s.at(back, Action::Restart { node: k });
+            }
+        }
+    }
+    s
+}
+
 fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {
     match rng.below(10) {
         0 => CrashMode::Stop,
@@ -188,7 +253,15 @@ pub enum SeedResult {
 
 /// Run one seed with invariants on.
 pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
-    let scenario = generate(seed, nodes, unsafe_rules);
+    run_generated(seed, generate(seed, nodes, unsafe_rules))
+}
+
+/// Run one seed of a membership campaign ([`generate_membership`]) with invariants on.
+pub fn run_membership_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
+    run_generated(seed, generate_membership(seed, nodes, unsafe_rules))
+}
+
+fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
     let mut sim = match Simulation::new(&scenario) {
         Ok(sim) => sim,
         // Generated scenarios are valid (a test checks it); if one is not, say so loudly.
@@ -222,7 +295,13 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 if seed >= end {
                     return;
                 }
-                let outcome = run_seed(seed, config.nodes, &config.unsafe_rules);
+                let membership =
+                    config.membership || config.unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
+                let outcome = if membership {
+                    run_membership_seed(seed, config.nodes, &config.unsafe_rules)
+                } else {
+                    run_seed(seed, config.nodes, &config.unsafe_rules)
+                };
                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                 r.seeds_run += 1;
                 match outcome {
@@ -265,7 +344,14 @@ mod tests {
 
     #[test]
     fn a_small_safe_campaign_passes_and_forget_vote_is_caught() {
-        let safe = run(&CampaignConfig { first_seed: 0, seeds: 30, nodes: None, unsafe_rules: vec![], threads: 2 });
+        let safe = run(&CampaignConfig {
+            first_seed: 0,
+            seeds: 30,
+            nodes: None,
+            unsafe_rules: vec![],
+            threads: 2,
+            membership: false,
+        });
         assert_eq!(safe.seeds_run, 30);
         assert!(safe.failure.is_none() && safe.runaway.is_none());
         let broken = run(&CampaignConfig {
@@ -274,6 +360,7 @@ mod tests {
             nodes: None,
             unsafe_rules: vec![UnsafeRule::ForgetVote],
             threads: 2,
+            membership: false,
         });
         let failure = broken.failure.expect("two leaders in a term are found quickly");
         assert_eq!(failure.violation.property, crate::Property::ElectionSafety);

@@ -285,6 +285,8 @@ impl InvariantChecker {
         // Re-fingerprint the changed suffix and check Log Matching against every other log.
         shadow.chain.truncate((from - 1) as usize);
         shadow.terms.truncate((from - 1) as usize);
+        // The configuration this node used before the event (0: the boot one).
+        let config_before = shadow.configs.last().copied().unwrap_or(0);
         while shadow.configs.last().is_some_and(|&i| i >= from) {
             shadow.configs.pop();
         }
@@ -356,7 +358,7 @@ impl InvariantChecker {
         // Membership: checked with the configuration this leader uses.
         let was_leading = shadow.leading.is_some_and(|t| t == obs.term);
         if leads_now.is_some() || was_leading {
-            self.check_membership(time_us, event, obs, &shadow);
+            self.check_membership(time_us, event, obs, &shadow, config_before);
         }
 
         // Newly committed entries: all servers must agree on what is committed at each index.
@@ -412,17 +414,25 @@ impl InvariantChecker {
         self.shadows[slot] = shadow;
     }
 
-    /// The configuration in force in a log: its latest configuration entry, or the boot one.
-    fn configuration_of(&self, log: &RaftLog, shadow: &Shadow) -> Option<Configuration> {
-        match shadow.configs.last().and_then(|&i| log.get(i)).map(|e| &e.payload) {
+    /// The configuration of the entry at `index` of a log (0: the boot one, if known).
+    fn configuration_at(&self, log: &RaftLog, index: Index) -> Option<Configuration> {
+        match log.get(index).map(|e| &e.payload) {
             Some(EntryPayload::Configuration(c)) => Some(c.clone()),
-            _ => self.initial_members.as_ref().map(|m| Configuration::new(m.iter().copied())),
+            _ if index == 0 => self.initial_members.as_ref().map(|m| Configuration::new(m.iter().copied())),
+            _ => None,
         }
     }
 
     /// At most one uncommitted configuration entry in a leader's log; and what a leader newly
     /// commits is held by a quorum of its configuration (both majorities when joint).
-    fn check_membership(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>, shadow: &Shadow) {
+    fn check_membership(
+        &mut self,
+        time_us: u64,
+        event: u64,
+        obs: &NodeObservation<'_>,
+        shadow: &Shadow,
+        config_before: Index,
+    ) {
         let id = obs.node;
         // Committed: known to this leader, or committed anywhere in the cluster (a new leader's
         // commitIndex lags behind what it holds).
@@ -444,11 +454,21 @@ impl InvariantChecker {
         if n == 0 {
             return;
         }
-        let Some(config) = self.configuration_of(obs.log, shadow) else { return };
+        // The leader decided with the configuration it had before this event, or with one it
+        // appended during the event (it takes effect at once).
+        let mut configs: Vec<Configuration> = Vec::new();
+        let indexes =
+            std::iter::once(config_before).chain(shadow.configs.iter().copied().filter(|&i| i > config_before));
+        for index in indexes {
+            match self.configuration_at(obs.log, index) {
+                Some(c) => configs.push(c),
+                None => return, // unknown boot configuration: nothing to check against
+            }
+        }
         let want = shadow.chain.get((n - 1) as usize).copied();
-        let holders: BTreeSet<NodeId> = config
-            .all_voters()
-            .into_iter()
+        let holders: BTreeSet<NodeId> = configs
+            .iter()
+            .flat_map(|c| c.all_voters())
             .filter(|&v| {
                 let chain = if v == id {
                     want
@@ -458,7 +478,8 @@ impl InvariantChecker {
                 chain.is_some() && chain == want
             })
             .collect();
-        if !config.is_quorum(&holders) {
+        if !configs.iter().any(|c| c.is_quorum(&holders)) {
+            let config = configs.last().cloned().unwrap_or_default();
             let message = format!(
                 "S{id} (term {}) committed index {n}, but only {holders:?} hold it: no quorum of its {config}",
                 obs.term
