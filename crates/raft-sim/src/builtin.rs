@@ -194,6 +194,10 @@ pub fn determinism_probes() -> Vec<Scenario> {
         let rules: &[UnsafeRule] = if seed % 4 == 3 { &[UnsafeRule::NoPersist] } else { &[] };
         probes.push(crate::campaign::generate(seed, None, rules));
     }
+    // Membership changes, in both modes, with spare servers.
+    for seed in 0..3 {
+        probes.push(crate::campaign::generate_membership(seed, None, &[]));
+    }
     probes
 }
 

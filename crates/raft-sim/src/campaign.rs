@@ -137,6 +137,8 @@ const STREAM_MEMBERSHIP: u64 = 0x4D45_4D42;
 /// broken). Crashes, partitions and load come from [`generate`].
 pub fn generate_membership(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
     let mut s = generate(seed, nodes, unsafe_rules);
+    s.name = format!("check-membership-{seed}");
+    s.description = format!("Randomized check scenario with membership changes for seed {seed}.");
     let mut rng = SimRng::stream(seed, STREAM_MEMBERSHIP);
     let n = s.nodes;
     let hunting = unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
@@ -340,6 +342,54 @@ mod tests {
             assert!((3..=7).contains(&s.nodes));
         }
         assert_eq!(generate(5, Some(9), &[]).nodes, 9);
+    }
+
+    #[test]
+    fn membership_scenarios_are_valid_deterministic_and_change_the_cluster() {
+        let mut changed = 0;
+        for seed in 0..100 {
+            let s = generate_membership(seed, None, &[]);
+            assert!(s.validate().is_ok(), "seed {seed}: {:?}", s.validate());
+            assert_eq!(s, generate_membership(seed, None, &[]));
+            // The draws of `generate` are untouched: same cluster, same faults, same load.
+            let plain = generate(seed, None, &[]);
+            assert_eq!((s.nodes, &s.faults, &s.workload), (plain.nodes, &plain.faults, &plain.workload));
+            assert!(s.timeline.iter().any(|t| matches!(
+                t.action,
+                Action::AddServer { .. } | Action::RemoveServer { .. } | Action::ChangeMembership { .. }
+            )));
+            let mut sim = Simulation::new(&s).unwrap();
+            sim.run_to_end();
+            assert!(sim.violations().is_empty(), "seed {seed}: {:?}", sim.violations().first());
+            let configs =
+                sim.nodes().iter().filter_map(|n| n.raft.as_ref()).map(|r| r.configuration_index()).max().unwrap_or(0);
+            changed += (configs > 0) as u32;
+        }
+        assert!(changed >= 50, "only {changed} of 100 runs changed their configuration");
+        let hunting = generate_membership(3, None, &[UnsafeRule::UnsafeSingleServerChange]);
+        assert_eq!(hunting.raft.membership_mode, MembershipMode::SingleServer);
+    }
+
+    #[test]
+    fn the_single_server_bug_is_found_and_its_scenario_reproduces_it() {
+        // The first failing seed of `raftsim check --unsafe unsafe-single-server-change`.
+        let rule = [UnsafeRule::UnsafeSingleServerChange];
+        let found = run(&CampaignConfig {
+            first_seed: 10_690,
+            seeds: 10,
+            nodes: None,
+            unsafe_rules: rule.to_vec(),
+            threads: 2,
+            membership: false,
+        });
+        let failure = found.failure.expect("the 2015 bug is found");
+        let mut replay = Simulation::new(&failure.scenario).unwrap();
+        assert!(replay.run_until_violation(), "the written scenario reproduces it");
+        // And the same scenario with the rule in force is safe.
+        let mut safe = failure.scenario.clone();
+        safe.raft.unsafe_rules.clear();
+        let mut sim = Simulation::new(&safe).unwrap();
+        assert!(!sim.run_until_violation(), "{:?}", sim.violations().first());
     }
 
     #[test]
