@@ -392,17 +392,24 @@ impl Simulation {
     /// [`Simulation::interventions`]) so that running the scenario to the same time and applying
     /// the same actions reproduces the run exactly.
     pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
-        self.check_action(&action)?;
-        // A membership request the cluster would refuse changes nothing and is not recorded.
-        if let Some(Err(reason)) = self.membership_request(&action) {
-            return Err(ScenarioError::new("action", format!("{} refused: {reason}", action.kind())));
-        }
+        self.check_request(&action)?;
         let index = self.interventions.len();
         self.begin_event(13, index as u64, 0);
         self.log(|| What::Action { index, summary: format!("operator: {action:?}") });
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
+        Ok(())
+    }
+
+    /// Whether `action` can be carried out now: valid for this cluster, and for a membership
+    /// request, accepted by the server it goes to. A membership request the cluster would
+    /// refuse changes nothing, so [`Simulation::act`] does not record it.
+    pub fn check_request(&self, action: &Action) -> Result<(), ScenarioError> {
+        self.check_action(action)?;
+        if let Some(Err(reason)) = self.membership_request(action) {
+            return Err(ScenarioError::new("action", format!("{} refused: {reason}", action.kind())));
+        }
         Ok(())
     }
 

@@ -173,3 +173,36 @@ fn membership_requests_are_validated_and_refusals_returned() {
     sim.run_until(2_000_000);
     assert_eq!(Report::of(&sim).nodes[0].configuration.voters, vec![1, 3, 4]);
 }
+
+#[test]
+fn membership_actions_travel_in_share_links_and_replay_exactly() {
+    use raft_sim::scenario::MAX_DURATION_MS;
+    use raft_sim::session::{Session, Target};
+    use raft_sim::share::{RunDocument, View};
+    let mut scenario = Scenario::new("grow", 5, 3);
+    scenario.members = Some(vec![1, 2, 3]);
+    scenario.duration_ms = MAX_DURATION_MS;
+    let mut session = Session::new(&scenario).unwrap();
+    session.advance(600_000, u64::MAX, false);
+    session.act(Action::ChangeMembership { voters: vec![1, 2, 3, 4, 5], via: None }).unwrap();
+    // A second request while the first is under way is refused and leaves no trace.
+    assert!(session.act(Action::RemoveServer { node: 1, via: None }).is_err());
+    assert_eq!(session.interventions().len(), 1);
+    session.advance(1_500_000, u64::MAX, false);
+    session.act(Action::RemoveServer { node: 2, via: None }).unwrap();
+    session.advance(2_500_000, u64::MAX, false);
+    let r = Report::of(session.sim());
+    assert!(r.violations.is_empty());
+    assert!(r.nodes.iter().filter(|n| n.id != 2).all(|n| n.configuration.voters == vec![1, 3, 4, 5]));
+
+    let doc = RunDocument::of(&session, View::default());
+    let replayed = RunDocument::from_link(&doc.to_link_fragment()).unwrap().replay().unwrap();
+    assert_eq!(replayed.sim().trace_hash(), session.sim().trace_hash());
+
+    // Travelling back before the first change and forward again gives the same run.
+    let end = session.position();
+    session.seek(Target::Time(300_000));
+    assert!(Report::of(session.sim()).nodes.iter().all(|n| n.configuration.index == 0));
+    session.seek(Target::Mark(end));
+    assert_eq!(session.sim().trace_hash(), replayed.sim().trace_hash());
+}
