@@ -287,8 +287,9 @@ pub fn single_server_change(unsafe_rule: bool) -> Scenario {
          reported on raft-dev in 2015. Four voters S1-S4; S1 leads term 1 and adds S5. C1 = {S1..S5} reaches only S5 \
          before S1 crashes. S2 is elected in term 2 by S2, S3, S4 (it never saw C1) and at once removes S1: C2 = \
          {S2,S3,S4} goes into its log before S2 has committed anything of term 2, and commits with S2 and S3. S1 \
-         restarts with C1 and is elected in term 3 by S1, S4 and S5 (a majority of C1). S3 is elected in term 3 by S2 \
-         and S3 (a majority of C2). The two majorities do not overlap: two leaders in term 3, breaking Election Safety."
+         restarts with C1 and is elected in term 3 by S1, S4 and S5 (a majority of C1), without the entries S2 \
+         committed (Leader Completeness breaks). S3 is then elected in term 3 too, by S2 and S3 (a majority of C2). \
+         The two majorities do not overlap: two leaders in term 3, breaking Election Safety."
     } else {
         "The same moves as single-server-change-bug, with the safety rule in force: a leader must commit an entry of \
          its own term before it changes the configuration. S2, new leader of term 2, cannot commit its no-op yet (it \
