@@ -913,6 +913,7 @@ impl Live {
                         if r.role() == raft_core::Role::Candidate {
                             <dt>{ "votes granted" }</dt><dd>{ r.votes_granted().iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(" ") }</dd>
                         }
+                        <dt>{ "configuration" }</dt><dd data-testid="inspector-configuration">{ r.configuration().to_string().trim_start_matches("config ").to_string() }</dd>
                         <dt>{ "key-value state" }</dt><dd>{ r.kv().data().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ") }</dd>
                     </dl>
                 } else {
@@ -937,6 +938,15 @@ impl Live {
                     <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: raft_sim::scenario::ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", session.sim().events())) })}>
                         { "Send it a put x=…" }
                     </button>
+                    if session.sim().leader().is_some() {
+                        if slot.raft.as_ref().is_some_and(|r| r.configuration().is_voter(id)) || session.sim().leader() == Some(id) {
+                            <button data-testid="remove-server" title="Ask the leader to remove this server from the configuration (it keeps running)"
+                                    onclick={act(Action::RemoveServer { node: id, via: None })}>{ "Remove from the cluster" }</button>
+                        } else {
+                            <button data-testid="add-server" title="Ask the leader to add this server: it joins as a learner, catches up, then becomes a voter"
+                                    onclick={act(Action::AddServer { node: id, via: None })}>{ "Add to the cluster" }</button>
+                        }
+                    }
                     <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>
                     <button onclick={act(Action::Heal)}>{ "Heal the network" }</button>
                     <button onclick={act(Action::SetFaults(NodeFaults { send_omission: flip(faults.send_omission), ..faults.clone() }))}>

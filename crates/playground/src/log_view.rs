@@ -57,6 +57,15 @@ impl LogData {
     }
 }
 
+/// A configuration entry is too long for a cell: name which one it is (the title has it all).
+fn short_command(command: &str) -> String {
+    match command.strip_prefix("config ") {
+        Some(rest) if rest.starts_with("old=") => "C old,new".into(),
+        Some(_) => "C new".into(),
+        None => command.to_string(),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct LogViewProps {
     pub data: LogData,
@@ -89,7 +98,7 @@ pub fn log_view(props: &LogViewProps) -> Html {
                                     html! {
                                         <td class={classes!("cell", committed.then_some("committed"), (i == row.commit_index).then_some("commit-mark"))}
                                             style={style} title={format!("index {i}, term {term}: {command}{}", if committed { " (committed)" } else { "" })}>
-                                            <span class="t">{ term }</span><span class="c">{ command.clone() }</span>
+                                            <span class="t">{ term }</span><span class="c">{ short_command(command) }</span>
                                         </td>
                                     }
                                 }

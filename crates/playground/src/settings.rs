@@ -1,6 +1,6 @@
 //! Raft settings for the live cluster: timers, replication options and the "Break Raft"
 //! switches. Applying restarts the current scenario with them (the simulator validates them).
-use raft_core::{Backtrack, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, UnsafeRule};
 use raft_sim::scenario::RaftSettings;
 use yew::prelude::*;
 
@@ -16,6 +16,9 @@ fn rule_help(rule: UnsafeRule) -> &'static str {
         UnsafeRule::CommitOldTerms => "count replicas to commit entries of earlier terms (Figure 8)",
         UnsafeRule::NoPersist => "keep currentTerm, votedFor and the log only in memory",
         UnsafeRule::ForgetVote => "ignore votedFor: vote for several candidates in one term",
+        UnsafeRule::UnsafeSingleServerChange => {
+            "change the configuration before a new leader has committed an entry of its term (Ongaro's 2015 bug)"
+        }
     }
 }
 
@@ -67,6 +70,16 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
             draft.set(next);
         })
     };
+    let on_membership = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let mut next = (*draft).clone();
+            next.membership_mode =
+                if select.value() == "single_server" { MembershipMode::SingleServer } else { MembershipMode::Joint };
+            draft.set(next);
+        })
+    };
     let on_apply = {
         let (draft, apply) = (draft.clone(), props.on_apply.clone());
         Callback::from(move |_| apply.emit((*draft).clone()))
@@ -87,6 +100,11 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                     <input type="checkbox" checked={d.pre_vote} onchange={toggle(|s, on| s.pre_vote = on)} />{ " PreVote" }</label>
                 <label data-testid="check-quorum" title="A leader that has not heard from a majority within an election timeout steps down; followers that heard from a leader recently ignore vote requests">
                     <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " CheckQuorum and leader liveliness" }</label>
+                <label>{ "Membership changes " }
+                    <select data-testid="membership-mode" onchange={on_membership}>
+                        <option value="joint" selected={d.membership_mode == MembershipMode::Joint}>{ "joint consensus" }</option>
+                        <option value="single_server" selected={d.membership_mode == MembershipMode::SingleServer}>{ "one server at a time" }</option>
+                    </select></label>
                 <label>{ "nextIndex backtracking " }
                     <select onchange={on_backtrack}>
                         <option value="conflict-term" selected={d.backtrack == Backtrack::ConflictTerm}>{ "skip the conflicting term" }</option>

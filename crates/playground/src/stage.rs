@@ -1,6 +1,6 @@
 //! The stage: servers in a ring and the messages between them, drawn as SVG from a plain
 //! snapshot of the simulation. No protocol logic: it draws what it is given.
-use raft_core::Message;
+use raft_core::{Configuration, Message};
 use raft_sim::network::{Endpoint, LossCause};
 use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 use yew::prelude::*;
@@ -20,6 +20,9 @@ pub struct NodeView {
     pub last_index: u64,
     /// Fraction of the election timeout (or heartbeat interval) still to run, 0..1.
     pub timer_left: f64,
+    /// Its place in the cluster's configuration as the leader sees it: voter, joining
+    /// (C_new only), leaving (C_old only), learner or outside.
+    pub membership: &'static str,
 }
 
 /// One message in flight.
@@ -48,6 +51,10 @@ pub struct CutView {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageData {
+    /// The configuration in force at the leader (or, without one, at the server with the
+    /// highest term), in words, and whether it is joint.
+    pub configuration: String,
+    pub joint: bool,
     pub nodes: Vec<NodeView>,
     pub cuts: Vec<CutView>,
     pub messages: Vec<MessageView>,
@@ -66,9 +73,52 @@ pub fn node_state(slot: &NodeSlot) -> &'static str {
     }
 }
 
+/// The configuration the stage draws: the leader's, else the most recent one a running server
+/// knows (highest term, then a member's over an outsider's, then the latest).
+fn reference_configuration(sim: &Simulation) -> Option<&Configuration> {
+    let running = sim.nodes().iter().filter_map(|s| s.raft.as_ref());
+    let leader = running.clone().filter(|r| r.role() == raft_core::Role::Leader).max_by_key(|r| r.current_term());
+    // A server outside the cluster knows no configuration: prefer the members' view.
+    leader
+        .or_else(|| {
+            running.max_by_key(|r| (r.current_term(), r.configuration().contains(r.id()), r.configuration_index()))
+        })
+        .map(|r| r.configuration())
+}
+
+fn membership_of(config: Option<&Configuration>, id: u32) -> &'static str {
+    let Some(c) = config else { return "voter" };
+    let old = c.voters.contains(&id);
+    match (&c.new_voters, old) {
+        (Some(new), true) if !new.contains(&id) => "leaving",
+        (Some(new), false) if new.contains(&id) => "joining",
+        _ if c.is_voter(id) => "voter",
+        _ if c.learners.contains(&id) => "learner",
+        _ => "outside",
+    }
+}
+
+fn set_text(ids: &std::collections::BTreeSet<u32>) -> String {
+    format!("{{{}}}", ids.iter().map(|i| format!("S{i}")).collect::<Vec<_>>().join(", "))
+}
+
 impl StageData {
     pub fn of(sim: &Simulation) -> StageData {
         let now = sim.now();
+        let config = reference_configuration(sim);
+        let (configuration, joint) = match config {
+            Some(c) => {
+                let mut text = match &c.new_voters {
+                    Some(new) => format!("joint: old {} + new {}", set_text(&c.voters), set_text(new)),
+                    None => format!("voters {}", set_text(&c.voters)),
+                };
+                if !c.learners.is_empty() {
+                    text.push_str(&format!(", learners {}", set_text(&c.learners)));
+                }
+                (text, c.is_joint())
+            }
+            None => (String::new(), false),
+        };
         let nodes =
             sim.nodes()
                 .iter()
@@ -99,6 +149,7 @@ impl StageData {
                         commit_index: raft.map_or(0, |r| r.commit_index()),
                         last_index: raft.map_or(slot.disk.log.last_index(), |r| r.log().last_index()),
                         timer_left,
+                        membership: membership_of(config, slot.id),
                     }
                 })
                 .collect();
@@ -152,7 +203,7 @@ impl StageData {
                 }
             }
         }
-        StageData { nodes, cuts, messages, now_ms: now as f64 / 1000.0 }
+        StageData { configuration, joint, nodes, cuts, messages, now_ms: now as f64 / 1000.0 }
     }
 }
 
@@ -190,7 +241,7 @@ pub fn stage(props: &StageProps) -> Html {
     let count = props.data.nodes.len();
     let pos = |id: u32| position((id as usize).saturating_sub(1), count);
     html! {
-        <svg class="stage" viewBox="0 0 400 400" role="img" aria-label="The cluster: servers in a ring, messages in flight" data-testid="stage">
+        <svg class="stage" viewBox="0 0 400 420" role="img" aria-label="The cluster: servers in a ring, messages in flight" data-testid="stage">
             <defs>
                 <marker id="cut-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
@@ -199,6 +250,8 @@ pub fn stage(props: &StageProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="vote-arrow" />
                 </marker>
             </defs>
+            <text class={classes!("config-caption", props.data.joint.then_some("joint"))} x="200" y="414" data-testid="configuration"
+                  data-joint={props.data.joint.to_string()}>{ &props.data.configuration }</text>
             { for props.data.cuts.iter().map(|c| {
                 let ((x1, y1), (x2, y2)) = (pos(c.from), pos(c.to));
                 // Stop short of the circles so a one-way arrow head stays visible.
@@ -236,8 +289,9 @@ pub fn stage(props: &StageProps) -> Html {
                 let selected = props.selected == Some(n.id);
                 let spot = props.highlight_nodes.contains(&n.id);
                 html! {
-                    <g class={classes!("server", n.state, selected.then_some("selected"), spot.then_some("spot"))} transform={format!("translate({x:.1},{y:.1})")}
-                       onclick={onclick} data-testid="stage-node" data-id={n.id.to_string()} data-state={n.state} data-term={n.term.to_string()}>
+                    <g class={classes!("server", n.state, selected.then_some("selected"), spot.then_some("spot"), n.membership)} transform={format!("translate({x:.1},{y:.1})")}
+                       onclick={onclick} data-testid="stage-node" data-id={n.id.to_string()} data-state={n.state} data-term={n.term.to_string()}
+                       data-membership={n.membership}>
                         <title>{ format!("S{}: {} in term {}, log {} entries, commit {}", n.id, n.state, n.term, n.last_index, n.commit_index) }</title>
                         if n.state != "crashed" {
                             <circle class="timer" r={format!("{}", NODE_R + 5.0)} stroke-dasharray={dash} transform="rotate(-90)" />
@@ -245,6 +299,12 @@ pub fn stage(props: &StageProps) -> Html {
                         <circle class="body" r={NODE_R.to_string()} />
                         <text class="name" y="-4">{ format!("S{}", n.id) }</text>
                         <text class="term" y="13">{ format!("term {}", n.term) }</text>
+                        if n.membership != "voter" {
+                            <text class="membership" y={format!("{}", -NODE_R - 10.0)}>{ match n.membership {
+                                "outside" => "not in the cluster",
+                                other => other,
+                            } }</text>
+                        }
                         if n.state == "candidate" {
                             <text class="votes" y={format!("{}", NODE_R + 18.0)}>{ format!("{} vote{}", n.votes, if n.votes == 1 { "" } else { "s" }) }</text>
                         } else if let (Some(v), "follower") = (n.voted_for, n.state) {

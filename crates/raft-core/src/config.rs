@@ -15,6 +15,18 @@ pub enum Backtrack {
     ConflictTerm,
 }
 
+/// How a leader changes the set of voters (§6 of the paper; chapter 4 of Ongaro's thesis).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipMode {
+    /// Joint consensus: C_old,new (majorities of both), then C_new. Any change in one go.
+    #[default]
+    Joint,
+    /// One voter added or removed per change, C_new straight into the log; safe only if the
+    /// leader has committed an entry of its own term first.
+    SingleServer,
+}
+
 /// A safety rule that can be switched off to watch Raft break. All are off by default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -27,11 +39,19 @@ pub enum UnsafeRule {
     NoPersist,
     /// Ignore votedFor: a node may vote for several candidates in one term.
     ForgetVote,
+    /// Single-server membership changes without the rule that a leader first commits an entry
+    /// of its own term (the bug of Ongaro's 2015 raft-dev post).
+    UnsafeSingleServerChange,
 }
 
 impl UnsafeRule {
-    pub const ALL: [UnsafeRule; 4] =
-        [UnsafeRule::NoVoteRestriction, UnsafeRule::CommitOldTerms, UnsafeRule::NoPersist, UnsafeRule::ForgetVote];
+    pub const ALL: [UnsafeRule; 5] = [
+        UnsafeRule::NoVoteRestriction,
+        UnsafeRule::CommitOldTerms,
+        UnsafeRule::NoPersist,
+        UnsafeRule::ForgetVote,
+        UnsafeRule::UnsafeSingleServerChange,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +59,7 @@ impl UnsafeRule {
             UnsafeRule::CommitOldTerms => "commit-old-terms",
             UnsafeRule::NoPersist => "no-persist",
             UnsafeRule::ForgetVote => "forget-vote",
+            UnsafeRule::UnsafeSingleServerChange => "unsafe-single-server-change",
         }
     }
 }
@@ -66,6 +87,8 @@ pub struct UnsafeRules {
     pub commit_old_terms: bool,
     pub no_persist: bool,
     pub forget_vote: bool,
+    #[serde(default)]
+    pub unsafe_single_server_change: bool,
 }
 
 impl UnsafeRules {
@@ -80,6 +103,7 @@ impl UnsafeRules {
             UnsafeRule::CommitOldTerms => self.commit_old_terms = on,
             UnsafeRule::NoPersist => self.no_persist = on,
             UnsafeRule::ForgetVote => self.forget_vote = on,
+            UnsafeRule::UnsafeSingleServerChange => self.unsafe_single_server_change = on,
         }
     }
 
@@ -89,6 +113,7 @@ impl UnsafeRules {
             UnsafeRule::CommitOldTerms => self.commit_old_terms,
             UnsafeRule::NoPersist => self.no_persist,
             UnsafeRule::ForgetVote => self.forget_vote,
+            UnsafeRule::UnsafeSingleServerChange => self.unsafe_single_server_change,
         }
     }
 
@@ -120,6 +145,9 @@ pub struct RaftConfig {
     /// timeout ignore RequestVote (leader liveliness; disruption.rs).
     #[serde(default)]
     pub check_quorum: bool,
+    /// How the voters change: joint consensus (C_old,new then C_new) or one server at a time.
+    #[serde(default)]
+    pub membership_mode: MembershipMode,
 }
 
 impl Default for RaftConfig {
@@ -134,6 +162,7 @@ impl Default for RaftConfig {
             unsafe_rules: UnsafeRules::default(),
             pre_vote: false,
             check_quorum: false,
+            membership_mode: MembershipMode::Joint,
         }
     }
 }

@@ -83,7 +83,8 @@ impl RaftNode {
         if target == self.id {
             return Err(TransferError::AlreadyLeader);
         }
-        if self.members.binary_search(&target).is_err() {
+        // Only a voter of the configuration in force can be elected.
+        if !self.configuration.is_voter(target) {
             return Err(TransferError::UnknownNode(target));
         }
         // Rules 1 and 4: transfer_blocks_client refuses commands until the deadline.
@@ -239,6 +240,11 @@ impl RaftNode {
     /// election timer and send PreVote for currentTerm + 1 to all other servers. Only with
     /// pre-votes from a majority start a real election.
     pub(crate) fn start_pre_vote(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        if !self.configuration.is_voter(self.id) {
+            // Outside the configuration a server never campaigns, pre-votes included.
+            self.start_election(now, rng);
+            return;
+        }
         self.role = Role::PreCandidate;
         self.leader_id = None;
         self.votes_granted.clear();
@@ -251,7 +257,9 @@ impl RaftNode {
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
         };
-        let peers: Vec<NodeId> = self.peers().collect();
+        // Like RequestVote, only voters are asked: learners' answers would not count.
+        let me = self.id;
+        let peers: Vec<NodeId> = self.configuration.all_voters().into_iter().filter(|&p| p != me).collect();
         for peer in peers {
             self.send(peer, Message::PreVote(request.clone()));
         }

@@ -12,6 +12,7 @@ pub mod chunked;
 mod config;
 mod disruption;
 mod log;
+mod membership;
 mod message;
 mod node;
 mod ready;
@@ -20,9 +21,10 @@ mod state_machine;
 mod types;
 mod voting;
 
-pub use config::{Backtrack, RaftConfig, UnsafeRule, UnsafeRules};
+pub use config::{Backtrack, MembershipMode, RaftConfig, UnsafeRule, UnsafeRules};
 pub use disruption::TransferError;
 pub use log::RaftLog;
+pub use membership::{ChangeRefused, Configuration, PendingChange};
 pub use message::{
     AppendEntries, AppendEntriesReply, Message, PreVote, PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow,
 };

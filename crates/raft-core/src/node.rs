@@ -4,6 +4,7 @@
 use crate::config::RaftConfig;
 use crate::disruption::Disruption;
 use crate::log::RaftLog;
+use crate::membership::{Configuration, PendingChange};
 use crate::message::Message;
 use crate::ready::{Applied, Envelope, Ready};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
@@ -46,7 +47,8 @@ pub struct PersistentState {
 #[derive(Clone, Debug)]
 pub struct RaftNode {
     pub(crate) id: NodeId,
-    /// Every server of the cluster, this one included, in id order.
+    /// The configuration this server booted with (before any configuration entry in its log):
+    /// every server of the initial cluster in id order, or none for a server added later.
     pub(crate) members: Vec<NodeId>,
     pub(crate) config: RaftConfig,
 
@@ -85,11 +87,21 @@ pub struct RaftNode {
     pub(crate) disruption: Disruption,
 
     pub(crate) ready: Ready,
+
+    // Membership (membership.rs): the configuration in force (the latest in the log), its
+    // index (0: `members`), the indexes of every configuration entry in the log, and on a
+    // leader the change it is carrying out.
+    pub(crate) configuration: Configuration,
+    pub(crate) configuration_index: Index,
+    pub(crate) configuration_indexes: Vec<Index>,
+    pub(crate) membership_change: Option<PendingChange>,
 }
 
 impl RaftNode {
     /// Boot a server (first boot: pass `PersistentState::default()`; after a crash: what was
     /// on stable storage). Volatile state starts empty; the node starts as a follower.
+    /// `members` is the initial configuration (all voters); a server that joins later boots
+    /// with none (`&[]`) and waits to hear from a leader.
     pub fn new(
         id: NodeId,
         members: &[NodeId],
@@ -101,6 +113,7 @@ impl RaftNode {
         let mut members = members.to_vec();
         members.sort_unstable();
         members.dedup();
+        let configuration = Configuration::new(members.iter().copied());
         let mut node = RaftNode {
             id,
             members,
@@ -124,7 +137,12 @@ impl RaftNode {
             heartbeat_deadline: 0,
             disruption: Disruption::default(),
             ready: Ready::default(),
+            configuration,
+            configuration_index: 0,
+            configuration_indexes: Vec::new(),
+            membership_change: None,
         };
+        node.configuration_changed_from(1);
         node.reset_election_timer(now, rng);
         node
     }
@@ -156,6 +174,7 @@ impl RaftNode {
             Message::TimeoutNow(m) => self.handle_timeout_now(now, m, rng),
         }
         self.after_message(from);
+        self.progress_membership(now);
     }
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
@@ -169,6 +188,7 @@ impl RaftNode {
                     self.broadcast_append_entries();
                     self.heartbeat_deadline = now + self.config.heartbeat_interval;
                 }
+                self.progress_membership(now);
             }
             // Followers and candidates: "if election timeout elapses ... convert to candidate" /
             // "start new election".
@@ -233,6 +253,7 @@ impl RaftNode {
         self.append_as_leader(EntryPayload::Command(command));
         self.broadcast_append_entries();
         self.advance_commit_index();
+        self.progress_membership(now);
     }
 
     /// The next time at which [`RaftNode::handle_timeout`] must be called.
@@ -309,19 +330,17 @@ impl RaftNode {
 
     // ----- Transitions ---------------------------------------------------------------------
 
-    pub(crate) fn majority(&self) -> usize {
-        self.members.len() / 2 + 1
-    }
-
-    /// Whether `servers` (which may include this one) form a majority of the cluster. Every
+    /// Whether `servers` (which may include this one) form a majority of the configuration in
+    /// force — of both C_old and C_new during joint consensus; learners never count. Every
     /// "heard from a majority" decision goes through here, so the rule lives in one place.
     pub(crate) fn is_quorum(&self, servers: &BTreeSet<NodeId>) -> bool {
-        servers.iter().filter(|s| self.members.binary_search(s).is_ok()).count() >= self.majority()
+        self.configuration.is_quorum(servers)
     }
 
+    /// Every other server of the configuration in force (voters and learners), in id order.
     pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
         let me = self.id;
-        self.members.iter().copied().filter(move |&p| p != me)
+        self.configuration.servers().into_iter().filter(move |&p| p != me)
     }
 
     pub(crate) fn send(&mut self, to: NodeId, message: Message) {
@@ -363,6 +382,7 @@ impl RaftNode {
             self.match_index.clear();
             self.replicating.clear();
             self.pending.clear();
+            self.membership_change = None;
             self.reset_election_timer(now, rng);
         }
     }
@@ -370,11 +390,23 @@ impl RaftNode {
     /// Candidates (§5.2): on conversion to candidate, start an election: increment currentTerm,
     /// vote for self, reset the election timer, send RequestVote RPCs to all other servers.
     pub(crate) fn start_election(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        if !self.configuration.is_voter(self.id) {
+            // A server outside the configuration (not yet added, a learner, or removed and
+            // aware of it) never campaigns; its timer just sleeps again.
+            if self.role == Role::Candidate {
+                self.role = Role::Follower;
+            }
+            if self.role != Role::Leader {
+                self.election_deadline = now + self.election_timeout;
+            }
+            return;
+        }
         if self.role == Role::Leader {
             self.next_index.clear();
             self.match_index.clear();
             self.replicating.clear();
             self.pending.clear();
+            self.membership_change = None;
         }
         self.role = Role::Candidate;
         self.current_term += 1;
@@ -413,8 +445,12 @@ impl RaftNode {
 
     pub(crate) fn append_as_leader(&mut self, payload: EntryPayload) {
         let index = self.log.last_index() + 1;
+        let is_configuration = matches!(payload, EntryPayload::Configuration(_));
         self.log.append(Entry { term: self.current_term, index, payload });
         self.log_changed_from(index);
+        if is_configuration {
+            self.configuration_changed_from(index);
+        }
     }
 
     /// All servers: while commitIndex > lastApplied, apply log[lastApplied + 1]. A leader

@@ -8,11 +8,9 @@ use crate::Entropy;
 impl RaftNode {
     /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
     pub(crate) fn broadcast_append_entries(&mut self) {
-        for k in 0..self.members.len() {
-            let peer = self.members[k];
-            if peer != self.id {
-                self.send_append_entries(peer);
-            }
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send_append_entries(peer);
         }
     }
 
@@ -87,6 +85,7 @@ impl RaftNode {
         // Rules 3 and 4. An entry we already hold (same index and term) is left alone, so a
         // delayed, shorter AppendEntries never truncates entries a newer one appended.
         let last_new = request.prev_log_index + request.entries.len() as Index;
+        let mut changed_from: Option<Index> = None;
         for entry in request.entries {
             match self.log.term_at(entry.index) {
                 Some(term) if term == entry.term => continue,
@@ -99,6 +98,12 @@ impl RaftNode {
             let index = entry.index;
             self.log.append(entry);
             self.log_changed_from(index);
+            changed_from.get_or_insert(index);
+        }
+        if let Some(from) = changed_from {
+            // A configuration takes effect as soon as it is in the log; one truncated away
+            // gives way to the previous one.
+            self.configuration_changed_from(from);
         }
 
         // Rule 5. A reordered request can carry an old "last new entry"; commitIndex never
@@ -178,10 +183,17 @@ impl RaftNode {
         if self.role != Role::Leader {
             return;
         }
-        let mut replicated: Vec<Index> = self.match_index.values().copied().collect();
-        replicated.push(self.log.last_index());
-        replicated.sort_unstable_by(|a, b| b.cmp(a));
-        let n = replicated[self.majority() - 1];
+        // The highest index stored on a quorum of the configuration in force (both majorities
+        // in joint consensus). A leader outside C_new does not count itself there.
+        let (me, last) = (self.id, self.log.last_index());
+        let match_index = &self.match_index;
+        let n = self.configuration.committed_index(&|p| {
+            if p == me {
+                last
+            } else {
+                match_index.get(&p).copied().unwrap_or(0)
+            }
+        });
         if n <= self.commit_index {
             return;
         }

@@ -1,4 +1,5 @@
 //! The vocabulary of the protocol: terms, indices, entries and the commands they carry.
+use crate::membership::Configuration;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -37,6 +38,8 @@ pub enum EntryPayload {
     /// Appended by a new leader so entries of earlier terms can commit promptly (§8 of the paper).
     Noop,
     Command(Command),
+    /// A cluster configuration (§6): in force on each server as soon as it is in its log.
+    Configuration(Configuration),
 }
 
 /// One log entry.
@@ -61,6 +64,7 @@ impl fmt::Display for EntryPayload {
         match self {
             EntryPayload::Noop => write!(f, "no-op"),
             EntryPayload::Command(c) => write!(f, "{}", c.op),
+            EntryPayload::Configuration(c) => write!(f, "{c}"),
         }
     }
 }

@@ -13,7 +13,9 @@ impl RaftNode {
             last_log_term: self.log.last_term(),
             leadership_transfer: self.disruption.transfer_campaign,
         };
-        let peers: Vec<NodeId> = self.peers().collect();
+        // Only voters are asked: learners' votes would not count.
+        let me = self.id;
+        let peers: Vec<NodeId> = self.configuration.all_voters().into_iter().filter(|&p| p != me).collect();
         for peer in peers {
             self.send(peer, Message::RequestVote(request.clone()));
         }

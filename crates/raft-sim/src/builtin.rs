@@ -1,6 +1,6 @@
 //! Built-in scenarios: the seed notes' figures and the paper's, as runnable timelines.
 use crate::scenario::{Action, ClientOpKind, CrashMode, Scenario, Workload};
-use raft_core::{Backtrack, NodeId, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, NodeId, UnsafeRule};
 
 pub fn list() -> Vec<Scenario> {
     let mut all = vec![
@@ -11,6 +11,12 @@ pub fn list() -> Vec<Scenario> {
         figure_8(false),
         figure_8(true),
         steady_load(),
+        add_server(),
+        remove_leader(),
+        replace_server(),
+        removed_server_disrupts(),
+        single_server_change(true),
+        single_server_change(false),
     ];
     all.extend(crate::builtin_disruption::list());
     all
@@ -190,5 +196,135 @@ pub fn determinism_probes() -> Vec<Scenario> {
         let rules: &[UnsafeRule] = if seed % 4 == 3 { &[UnsafeRule::NoPersist] } else { &[] };
         probes.push(crate::campaign::generate(seed, None, rules));
     }
+    // Membership changes, in both modes, with spare servers.
+    for seed in 0..3 {
+        probes.push(crate::campaign::generate_membership(seed, None, &[]));
+    }
     probes
+}
+
+fn cut_links(s: Scenario, t: f64, from: NodeId, to: &[NodeId]) -> Scenario {
+    to.iter().fold(s, |s, &n| s.at(t, Action::Cut { from, to: n }))
+}
+
+/// Joint consensus growing a cluster: two new servers catch up as learners, then C_old,new,
+/// then C_new.
+pub fn add_server() -> Scenario {
+    let mut s = Scenario::new("add-server", 5, 1);
+    s.description = "A three-server cluster (S1, S2, S3) grows to five. S4 and S5 are running but outside the \
+                     configuration: they have empty logs and never start elections. S1 leads and commits a few writes. The \
+                     operator asks S1 to make the voters S1-S5. First S4 and S5 join as learners: they receive the whole \
+                     log but do not vote. Once they have caught up, S1 appends the joint configuration C_old,new: from now \
+                     on every decision needs a majority of the old three AND a majority of the new five. When that \
+                     commits, S1 appends C_new (S1-S5), and once that commits the change is done; a last write commits on \
+                     all five."
+        .into();
+    s.duration_ms = 2_000.0;
+    s.members = Some(vec![1, 2, 3]);
+    let mut s = s.at(10.0, Action::Timeout { node: 1 });
+    for k in 0..6 {
+        s = s.at(200.0 + 20.0 * k as f64, put(1, &format!("k{k}"), &format!("v{k}")));
+    }
+    s.at(600.0, Action::ChangeMembership { voters: vec![1, 2, 3, 4, 5], via: None }).at(1_200.0, put(1, "after", "5"))
+}
+
+/// The leader removes itself: it manages the cluster until C_new commits, then steps down.
+pub fn remove_leader() -> Scenario {
+    let mut s = Scenario::new("remove-leader", 5, 1);
+    s.description = "Five servers; S1 leads. The operator asks S1 to remove S1 itself. S1 appends C_old,new (old: \
+                     S1-S5, new: S2-S5) and then C_new (S2-S5). Until C_new commits S1 keeps leading, replicating \
+                     entries but no longer counting itself in C_new's majority. Once C_new commits, S1 tells the others \
+                     and steps down. It knows it is no longer a voter, so it never starts an election; the other four \
+                     time out and elect a new leader among themselves, which then serves writes."
+        .into();
+    s.duration_ms = 2_000.0;
+    s.at(10.0, Action::Timeout { node: 1 })
+        .at(200.0, put(1, "x", "1"))
+        .at(400.0, Action::RemoveServer { node: 1, via: None })
+        .at(1_500.0, put(2, "y", "2"))
+}
+
+/// Replace a server: S4 joins, S3 leaves, in one joint-consensus change; S3 is then shut down.
+pub fn replace_server() -> Scenario {
+    let mut s = Scenario::new("replace-server", 4, 1);
+    s.description = "Three servers S1-S3 and a spare S4 outside the cluster. S1 leads. The operator replaces S3 with S4 \
+                     in one change: voters S1, S2, S4. S4 first catches up as a learner; then C_old,new ({S1,S2,S3} and \
+                     {S1,S2,S4}) and C_new ({S1,S2,S4}) commit. S3 no longer gets heartbeats, and the operator shuts it \
+                     down as soon as C_new has committed (a removed server left running would disrupt the cluster: see \
+                     removed-server-disrupts). Writes keep committing on S1, S2 and S4."
+        .into();
+    s.duration_ms = 2_000.0;
+    s.members = Some(vec![1, 2, 3]);
+    s.at(10.0, Action::Timeout { node: 1 })
+        .at(200.0, put(1, "x", "1"))
+        .at(400.0, Action::ChangeMembership { voters: vec![1, 2, 4], via: None })
+        .at(520.0, Action::Crash { node: 3, mode: CrashMode::Stop })
+        .at(1_000.0, put(1, "y", "2"))
+}
+
+/// A removed server that keeps running times out and campaigns with ever higher terms.
+pub fn removed_server_disrupts() -> Scenario {
+    let mut s = Scenario::new("removed-server-disrupts", 3, 1);
+    s.description = "Three servers; S1 leads and removes S3 (voters S1, S2). S3 is not shut down. Once C_new is appended \
+                     S3 gets no more heartbeats, and it never learns that it was removed: its log still holds \
+                     C_old,new, in which it is a voter. So it times out and starts elections with ever higher terms. It \
+                     can never win (S1 and S2 have a newer log), but each RequestVote with a higher term makes the \
+                     leader step down, and the cluster keeps losing its leader. PreVote and CheckQuorum (the thesis, \
+                     §4.2.3) stop this; here they are off."
+        .into();
+    s.duration_ms = 4_000.0;
+    s.at(10.0, Action::Timeout { node: 1 })
+        .at(200.0, put(1, "x", "1"))
+        .at(400.0, Action::RemoveServer { node: 3, via: None })
+        .at(2_000.0, put(1, "y", "2"))
+}
+
+/// Ongaro's 2015 raft-dev post: two single-server changes across a leader change give two
+/// disjoint majorities unless a new leader first commits an entry of its own term.
+pub fn single_server_change(unsafe_rule: bool) -> Scenario {
+    let name = if unsafe_rule { "single-server-change-bug" } else { "single-server-change-safe" };
+    let mut s = Scenario::new(name, 5, 1);
+    s.description = if unsafe_rule {
+        "Single-server changes with the safety rule broken (unsafe-single-server-change): the bug Diego Ongaro \
+         reported on raft-dev in 2015. Four voters S1-S4; S1 leads term 1 and adds S5. C1 = {S1..S5} reaches only S5 \
+         before S1 crashes. S2 is elected in term 2 by S2, S3, S4 (it never saw C1) and at once removes S1: C2 = \
+         {S2,S3,S4} goes into its log before S2 has committed anything of term 2, and commits with S2 and S3. S1 \
+         restarts with C1 and is elected in term 3 by S1, S4 and S5 (a majority of C1), without the entries S2 \
+         committed (Leader Completeness breaks). S3 is then elected in term 3 too, by S2 and S3 (a majority of C2). \
+         The two majorities do not overlap: two leaders in term 3, breaking Election Safety."
+    } else {
+        "The same moves as single-server-change-bug, with the safety rule in force: a leader must commit an entry of \
+         its own term before it changes the configuration. S2, new leader of term 2, cannot commit its no-op yet (it \
+         reaches only S3), so it refuses to remove S1 (the refusal shows in the trace). S1 still wins term 3 with S1, \
+         S4 and S5, but S3 cannot: under S2's configuration (S1-S4) it needs three votes and gets two. One leader per \
+         term."
+    }
+    .into();
+    s.duration_ms = 2_000.0;
+    s.members = Some(vec![1, 2, 3, 4]);
+    s.raft.membership_mode = MembershipMode::SingleServer;
+    // Long timeouts: elections happen only when the timeline forces them.
+    s.raft.election_timeout_ms = [10_000.0, 12_000.0];
+    s.network.latency_ms = [5.0, 5.0];
+    if unsafe_rule {
+        s.raft.unsafe_rules = vec![UnsafeRule::UnsafeSingleServerChange];
+    }
+    // S5 is farther away than the others (20 ms instead of 5).
+    s.network.links = vec![link(1, 5, 20.0), link(5, 1, 20.0)];
+    // Term 1: S1 leads S1-S4, then adds S5. S5 catches up as a learner (the others learn that
+    // its learner entry committed from the heartbeat at 220 ms); C1 = {S1..S5} is appended once
+    // it has, at 280 ms, but by then S1's links to S2-S4 are cut: only S5 gets C1.
+    let s = s.at(10.0, Action::Timeout { node: 1 }).at(200.0, Action::AddServer { node: 5, via: Some(1) });
+    let s = cut_links(s, 230.0, 1, &[2, 3, 4]).at(320.0, crash(1)).at(330.0, Action::Heal);
+    // Term 2: S2 is elected by S2, S3, S4; its entries then reach S3 only (not S1, restarted
+    // below, which would otherwise lose C1 to S2's log). It removes S1.
+    let s = s.at(340.0, Action::Timeout { node: 2 });
+    let s = cut_links(s, 347.0, 2, &[1, 4, 5]).at(360.0, Action::RemoveServer { node: 1, via: Some(2) });
+    // Term 3: S1 restarts (with C1) and is elected by S1, S4, S5; it cannot reach S2 and S3, which
+    // stay in term 2. (Its first try, term 2, fails: S4 voted for S2 in term 2.) Then S3 times
+    // out and asks S2.
+    let s = s.at(420.0, Action::Restart { node: 1 });
+    let s =
+        cut_links(s, 425.0, 1, &[2, 3]).at(430.0, Action::Timeout { node: 1 }).at(470.0, Action::Timeout { node: 1 });
+    s.at(600.0, Action::Timeout { node: 3 })
 }

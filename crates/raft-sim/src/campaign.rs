@@ -5,7 +5,7 @@ use crate::invariants::Violation;
 use crate::rng::SimRng;
 use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimedAction, TimingModel, Workload};
 use crate::sim::Simulation;
-use raft_core::{Backtrack, NodeId, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, NodeId, UnsafeRule};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -16,6 +16,9 @@ pub struct CampaignConfig {
     pub nodes: Option<u32>,
     pub unsafe_rules: Vec<UnsafeRule>,
     pub threads: usize,
+    /// Also perform random membership changes (see [`generate_membership`]). On by itself when
+    /// `unsafe-single-server-change` is broken.
+    pub membership: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -146,6 +149,89 @@ fn add_disruption_control(s: &mut Scenario, seed: u64, duration: u64) {
     }
 }
 
+/// The PRNG stream of the membership draws: separate, so the scenario shapes above stay the same.
+const STREAM_MEMBERSHIP: u64 = 0x4D45_4D42;
+
+/// The scenario of [`generate`] plus membership changes: some servers may start outside the
+/// cluster (spares), and the timeline asks the leader to add, remove and replace servers, in
+/// joint or single-server mode (always single-server when `unsafe-single-server-change` is
+/// broken). Crashes, partitions and load come from [`generate`].
+pub fn generate_membership(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut s = generate(seed, nodes, unsafe_rules);
+    s.name = format!("check-membership-{seed}");
+    s.description = format!("Randomized check scenario with membership changes for seed {seed}.");
+    let mut rng = SimRng::stream(seed, STREAM_MEMBERSHIP);
+    let n = s.nodes;
+    let hunting = unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
+    s.raft.membership_mode =
+        if hunting || rng.below(2) == 0 { MembershipMode::SingleServer } else { MembershipMode::Joint };
+    let spares = (rng.below(3) as u32).min(n - 1);
+    if spares > 0 {
+        s.members = Some((1..=n - spares).collect());
+    }
+    let duration = s.duration_ms as u64;
+    let last = duration.saturating_sub(2_500).max(301);
+    for _ in 0..rng.between(2, 8) {
+        let t = rng.between(300, last);
+        let node = rng.between(1, n as u64) as NodeId;
+        let action = match rng.below(5) {
+            0 | 1 => Action::AddServer { node, via: None },
+            2 | 3 => Action::RemoveServer { node, via: None },
+            _ => {
+                let mut voters: Vec<NodeId> = (1..=n).filter(|_| rng.below(2) == 0).collect();
+                if voters.is_empty() {
+                    voters.push(node);
+                }
+                Action::ChangeMembership { voters, via: None }
+            }
+        };
+        s = s.at(t as f64, action);
+    }
+    if hunting {
+        s = hunt_single_server_bug(s, &mut rng, last);
+    }
+    s
+}
+
+/// Episodes shaped like the 2015 bug, with random servers and delays: A leads and starts a
+/// change, A crashes before the change reaches a majority, C is elected and changes the
+/// configuration again at once (before its no-op commits), A comes back and campaigns.
+fn hunt_single_server_bug(mut s: Scenario, rng: &mut SimRng, last: u64) -> Scenario {
+    let n = s.nodes as u64;
+    let change = |rng: &mut SimRng, via: Option<NodeId>| {
+        let node = rng.between(1, n) as NodeId;
+        if rng.below(2) == 0 {
+            Action::RemoveServer { node, via }
+        } else {
+            Action::AddServer { node, via }
+        }
+    };
+    let mut t = rng.between(300, 1_000);
+    while t < last {
+        let a = rng.between(1, n) as NodeId;
+        let c = (a as u64 + rng.between(1, n.max(2) - 1) - 1) % n + 1;
+        let c = c as NodeId;
+        let first = change(rng, Some(a));
+        let second = change(rng, None);
+        let mut at = t + 150;
+        s = s.at(t as f64, Action::Timeout { node: a }).at(at as f64, first);
+        at += rng.between(1, 30);
+        s = s.at(at as f64, Action::Crash { node: a, mode: CrashMode::Recover });
+        at += rng.between(1, 20);
+        s = s.at(at as f64, Action::Timeout { node: c });
+        at += rng.between(1, 40);
+        s = s.at(at as f64, second);
+        at += rng.between(50, 300);
+        s = s.at(at as f64, Action::Restart { node: a });
+        for _ in 0..2 {
+            at += rng.between(1, 80);
+            s = s.at(at as f64, Action::Timeout { node: a });
+        }
+        t = at + rng.between(300, 2_000);
+    }
+    s
+}
+
 fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {
     match rng.below(10) {
         0 => CrashMode::Stop,
@@ -209,7 +295,15 @@ pub enum SeedResult {
 
 /// Run one seed with invariants on.
 pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
-    let scenario = generate(seed, nodes, unsafe_rules);
+    run_generated(seed, generate(seed, nodes, unsafe_rules))
+}
+
+/// Run one seed of a membership campaign ([`generate_membership`]) with invariants on.
+pub fn run_membership_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
+    run_generated(seed, generate_membership(seed, nodes, unsafe_rules))
+}
+
+fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
     let mut sim = match Simulation::new(&scenario) {
         Ok(sim) => sim,
         // Generated scenarios are valid (a test checks it); if one is not, say so loudly.
@@ -243,7 +337,13 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 if seed >= end {
                     return;
                 }
-                let outcome = run_seed(seed, config.nodes, &config.unsafe_rules);
+                let membership =
+                    config.membership || config.unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
+                let outcome = if membership {
+                    run_membership_seed(seed, config.nodes, &config.unsafe_rules)
+                } else {
+                    run_seed(seed, config.nodes, &config.unsafe_rules)
+                };
                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                 r.seeds_run += 1;
                 match outcome {
@@ -285,8 +385,72 @@ mod tests {
     }
 
     #[test]
+    fn membership_scenarios_are_valid_deterministic_and_change_the_cluster() {
+        let mut changed = 0;
+        for seed in 0..100 {
+            let s = generate_membership(seed, None, &[]);
+            assert!(s.validate().is_ok(), "seed {seed}: {:?}", s.validate());
+            assert_eq!(s, generate_membership(seed, None, &[]));
+            // The draws of `generate` are untouched: same cluster, same faults, same load.
+            let plain = generate(seed, None, &[]);
+            assert_eq!((s.nodes, &s.faults, &s.workload), (plain.nodes, &plain.faults, &plain.workload));
+            assert!(s.timeline.iter().any(|t| matches!(
+                t.action,
+                Action::AddServer { .. } | Action::RemoveServer { .. } | Action::ChangeMembership { .. }
+            )));
+            let mut sim = Simulation::new(&s).unwrap();
+            sim.run_to_end();
+            assert!(sim.violations().is_empty(), "seed {seed}: {:?}", sim.violations().first());
+            let configs =
+                sim.nodes().iter().filter_map(|n| n.raft.as_ref()).map(|r| r.configuration_index()).max().unwrap_or(0);
+            changed += (configs > 0) as u32;
+        }
+        assert!(changed >= 50, "only {changed} of 100 runs changed their configuration");
+        let hunting = generate_membership(3, None, &[UnsafeRule::UnsafeSingleServerChange]);
+        assert_eq!(hunting.raft.membership_mode, MembershipMode::SingleServer);
+    }
+
+    #[test]
+    fn the_single_server_bug_is_found_and_its_scenario_reproduces_it() {
+        let rule = [UnsafeRule::UnsafeSingleServerChange];
+        let found = run(&CampaignConfig {
+            first_seed: 0,
+            seeds: 2_000,
+            nodes: None,
+            unsafe_rules: rule.to_vec(),
+            threads: 2,
+            membership: false,
+        });
+        let failure = found.failure.expect("the 2015 bug is found");
+        let mut replay = Simulation::new(&failure.scenario).unwrap();
+        assert!(replay.run_until_violation(), "the written scenario reproduces it");
+        // And the same scenario with the rule in force is safe.
+        let mut safe = failure.scenario.clone();
+        safe.raft.unsafe_rules.clear();
+        let mut sim = Simulation::new(&safe).unwrap();
+        assert!(!sim.run_until_violation(), "{:?}", sim.violations().first());
+    }
+
+    #[test]
+    fn the_bug_hunting_shapes_are_safe_with_the_rule_in_force() {
+        for seed in 0..150 {
+            let mut s = generate_membership(seed, None, &[UnsafeRule::UnsafeSingleServerChange]);
+            s.raft.unsafe_rules.clear();
+            let mut sim = Simulation::new(&s).unwrap();
+            assert!(!sim.run_until_violation(), "seed {seed}: {:?}", sim.violations().first());
+        }
+    }
+
+    #[test]
     fn a_small_safe_campaign_passes_and_forget_vote_is_caught() {
-        let safe = run(&CampaignConfig { first_seed: 0, seeds: 30, nodes: None, unsafe_rules: vec![], threads: 2 });
+        let safe = run(&CampaignConfig {
+            first_seed: 0,
+            seeds: 30,
+            nodes: None,
+            unsafe_rules: vec![],
+            threads: 2,
+            membership: false,
+        });
         assert_eq!(safe.seeds_run, 30);
         assert!(safe.failure.is_none() && safe.runaway.is_none());
         let broken = run(&CampaignConfig {
@@ -295,6 +459,7 @@ mod tests {
             nodes: None,
             unsafe_rules: vec![UnsafeRule::ForgetVote],
             threads: 2,
+            membership: false,
         });
         let failure = broken.failure.expect("two leaders in a term are found quickly");
         assert_eq!(failure.violation.property, crate::Property::ElectionSafety);

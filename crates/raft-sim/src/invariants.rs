@@ -3,9 +3,10 @@
 //! so checking stays cheap enough to leave on in benchmarks.
 use crate::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
-use raft_core::{Applied, Entry, EntryPayload, Index, NodeId, Op, RaftLog, Role, Term};
+use raft_core::{Applied, Configuration, Entry, EntryPayload, Index, NodeId, Op, RaftLog, Role, Term};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -18,10 +19,14 @@ pub enum Property {
     StateMachineSafety,
     MonotonicTerm,
     MonotonicCommitIndex,
+    /// Membership changes: at most one configuration change is uncommitted in a leader's log.
+    OneChangeAtATime,
+    /// What a leader commits is stored on a quorum of the configuration it uses.
+    QuorumCommit,
 }
 
 impl Property {
-    pub const ALL: [Property; 7] = [
+    pub const ALL: [Property; 9] = [
         Property::ElectionSafety,
         Property::LeaderAppendOnly,
         Property::LogMatching,
@@ -29,6 +34,8 @@ impl Property {
         Property::StateMachineSafety,
         Property::MonotonicTerm,
         Property::MonotonicCommitIndex,
+        Property::OneChangeAtATime,
+        Property::QuorumCommit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +47,8 @@ impl Property {
             Property::StateMachineSafety => "State Machine Safety",
             Property::MonotonicTerm => "Monotonic Term",
             Property::MonotonicCommitIndex => "Monotonic commitIndex",
+            Property::OneChangeAtATime => "One Configuration Change at a Time",
+            Property::QuorumCommit => "Quorum Commitment",
         }
     }
 
@@ -53,6 +62,8 @@ impl Property {
             Property::StateMachineSafety => "if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index",
             Property::MonotonicTerm => "a server's currentTerm never decreases, across restarts too",
             Property::MonotonicCommitIndex => "a server's commitIndex never decreases while it runs",
+            Property::OneChangeAtATime => "a leader's log holds at most one configuration entry that is not yet committed",
+            Property::QuorumCommit => "an entry a leader commits is stored on a majority of the voters of the configuration in force in its log (of both C_old and C_new during joint consensus)",
         }
     }
 }
@@ -100,6 +111,8 @@ struct Shadow {
     /// The term this node was leader of after the previous event, if it was.
     leading: Option<Term>,
     seen: bool,
+    /// Indexes of the configuration entries in the log, in order.
+    configs: Vec<Index>,
 }
 
 #[derive(Clone, Debug)]
@@ -120,6 +133,9 @@ pub struct InvariantChecker {
     committed: ChunkedVec<Committed>,
     applied: ChunkedVec<(Term, u64, NodeId)>,
     violations: Vec<Violation>,
+    /// The configuration servers boot with (used by a leader with no configuration entry);
+    /// unknown when not set, and then commitment quorums are only checked after a change.
+    initial_members: Option<Vec<NodeId>>,
     /// Stop recording after this many (a broken run can violate on every event).
     limit: usize,
     pub total_violations: u64,
@@ -140,6 +156,23 @@ pub fn entry_fingerprint(entry: &Entry) -> u64 {
                 Op::Get { key } => h.word(3).str(key),
             };
         }
+        EntryPayload::Configuration(c) => {
+            h.word(4);
+            let sets = [Some(&c.voters), c.new_voters.as_ref(), Some(&c.learners)];
+            for set in sets {
+                match set {
+                    Some(set) => {
+                        h.word(set.len() as u64 + 1);
+                        for &n in set {
+                            h.word(n as u64);
+                        }
+                    }
+                    None => {
+                        h.word(0);
+                    }
+                }
+            }
+        }
     }
     h.finish()
 }
@@ -155,6 +188,11 @@ impl InvariantChecker {
 
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// The servers' boot configuration, so quorums can be checked before any change.
+    pub fn set_initial_members(&mut self, members: Vec<NodeId>) {
+        self.initial_members = Some(members);
     }
 
     fn report(
@@ -247,7 +285,15 @@ impl InvariantChecker {
         // Re-fingerprint the changed suffix and check Log Matching against every other log.
         shadow.chain.truncate((from - 1) as usize);
         shadow.terms.truncate((from - 1) as usize);
+        // The configuration this node used before the event (0: the boot one).
+        let config_before = shadow.configs.last().copied().unwrap_or(0);
+        while shadow.configs.last().is_some_and(|&i| i >= from) {
+            shadow.configs.pop();
+        }
         for entry in obs.log.slice_from(from, usize::MAX) {
+            if matches!(entry.payload, EntryPayload::Configuration(_)) {
+                shadow.configs.push(entry.index);
+            }
             let i = shadow.chain.len() as Index + 1;
             let prev = shadow.chain.last().copied().unwrap_or(0);
             let chain = chain_next(prev, entry);
@@ -309,6 +355,12 @@ impl InvariantChecker {
             }
         }
 
+        // Membership: checked with the configuration this leader uses.
+        let was_leading = shadow.leading.is_some_and(|t| t == obs.term);
+        if leads_now.is_some() || was_leading {
+            self.check_membership(time_us, event, obs, &shadow, config_before);
+        }
+
         // Newly committed entries: all servers must agree on what is committed at each index.
         if obs.commit_index > shadow.commit_index {
             let upto = obs.commit_index.min(shadow.chain.len() as Index);
@@ -360,6 +412,81 @@ impl InvariantChecker {
         shadow.leading = leads_now;
         shadow.seen = true;
         self.shadows[slot] = shadow;
+    }
+
+    /// The configuration of the entry at `index` of a log (0: the boot one, if known).
+    fn configuration_at(&self, log: &RaftLog, index: Index) -> Option<Configuration> {
+        match log.get(index).map(|e| &e.payload) {
+            Some(EntryPayload::Configuration(c)) => Some(c.clone()),
+            _ if index == 0 => self.initial_members.as_ref().map(|m| Configuration::new(m.iter().copied())),
+            _ => None,
+        }
+    }
+
+    /// At most one uncommitted configuration entry in a leader's log; and what a leader newly
+    /// commits is held by a quorum of its configuration (both majorities when joint).
+    fn check_membership(
+        &mut self,
+        time_us: u64,
+        event: u64,
+        obs: &NodeObservation<'_>,
+        shadow: &Shadow,
+        config_before: Index,
+    ) {
+        let id = obs.node;
+        // Committed: known to this leader, or committed anywhere in the cluster (a new leader's
+        // commitIndex lags behind what it holds).
+        let committed = obs.commit_index.max(self.committed.len() as Index);
+        let uncommitted: Vec<Index> = shadow.configs.iter().copied().filter(|&i| i > committed).collect();
+        if obs.role == Role::Leader && uncommitted.len() > 1 {
+            let entries = uncommitted.iter().map(|&i| (i, obs.log.term_at(i).unwrap_or(0))).collect();
+            let message = format!(
+                "leader S{id} (term {}) has {} uncommitted configuration entries, at indexes {uncommitted:?}",
+                obs.term,
+                uncommitted.len()
+            );
+            self.report(Property::OneChangeAtATime, time_us, event, vec![id], entries, message);
+        }
+        if obs.commit_index <= shadow.commit_index || obs.restarted {
+            return;
+        }
+        let n = obs.commit_index.min(shadow.chain.len() as Index);
+        if n == 0 {
+            return;
+        }
+        // The leader decided with the configuration it had before this event, or with one it
+        // appended during the event (it takes effect at once).
+        let mut configs: Vec<Configuration> = Vec::new();
+        let indexes =
+            std::iter::once(config_before).chain(shadow.configs.iter().copied().filter(|&i| i > config_before));
+        for index in indexes {
+            match self.configuration_at(obs.log, index) {
+                Some(c) => configs.push(c),
+                None => return, // unknown boot configuration: nothing to check against
+            }
+        }
+        let want = shadow.chain.get((n - 1) as usize).copied();
+        let holders: BTreeSet<NodeId> = configs
+            .iter()
+            .flat_map(|c| c.all_voters())
+            .filter(|&v| {
+                let chain = if v == id {
+                    want
+                } else {
+                    self.shadows.get((v as usize).wrapping_sub(1)).and_then(|s| s.chain.get((n - 1) as usize).copied())
+                };
+                chain.is_some() && chain == want
+            })
+            .collect();
+        if !configs.iter().any(|c| c.is_quorum(&holders)) {
+            let config = configs.last().cloned().unwrap_or_default();
+            let message = format!(
+                "S{id} (term {}) committed index {n}, but only {holders:?} hold it: no quorum of its {config}",
+                obs.term
+            );
+            let entries = vec![(n, obs.log.term_at(n).unwrap_or(0))];
+            self.report(Property::QuorumCommit, time_us, event, vec![id], entries, message);
+        }
     }
 
     /// Entries committed in terms before `term` form a prefix; the new leader must hold it.

@@ -24,6 +24,6 @@ pub mod trace;
 pub mod workload;
 
 pub use invariants::{Property, Violation};
-pub use report::{run_scenario, EntryReport, NodeReport, Report, ViolationReport};
+pub use report::{run_scenario, ConfigurationReport, EntryReport, NodeReport, Report, ViolationReport};
 pub use scenario::{Action, Scenario, ScenarioError, TimedAction};
 pub use sim::Simulation;

@@ -3,7 +3,7 @@ use crate::invariants::Violation;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::{NodeStatus, Simulation};
 use crate::workload::HistoryOp;
-use raft_core::EntryPayload;
+use raft_core::{Configuration, EntryPayload, NodeId};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -49,6 +49,38 @@ pub struct NodeReport {
     /// A leader's leadership transfer in progress: the server it hands over to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_to: Option<u32>,
+    /// The configuration in force at this server (the latest in its log, committed or not).
+    pub configuration: ConfigurationReport,
+    /// Whether this server is part of its own configuration (a voter or a learner).
+    pub member: bool,
+    /// Whether it votes in its own configuration.
+    pub voter: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConfigurationReport {
+    /// The voters (C_old during joint consensus).
+    pub voters: Vec<NodeId>,
+    /// C_new during joint consensus.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_voters: Option<Vec<NodeId>>,
+    pub learners: Vec<NodeId>,
+    /// The log index of the configuration entry (0: the one the server booted with).
+    pub index: u64,
+    /// Whether this server knows that entry to be committed.
+    pub committed: bool,
+}
+
+impl ConfigurationReport {
+    fn of(c: &Configuration, index: u64, commit_index: u64) -> Self {
+        ConfigurationReport {
+            voters: c.voters.iter().copied().collect(),
+            new_voters: c.new_voters.as_ref().map(|n| n.iter().copied().collect()),
+            learners: c.learners.iter().copied().collect(),
+            index,
+            committed: index <= commit_index,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -81,8 +113,17 @@ impl Report {
                     NodeStatus::Paused => "paused",
                     NodeStatus::Crashed(_) => "crashed",
                 };
+                let bootstrap: &[NodeId] =
+                    if sim.initial_members().contains(&slot.id) { sim.initial_members() } else { &[] };
                 match &slot.raft {
                     Some(raft) => NodeReport {
+                        configuration: ConfigurationReport::of(
+                            raft.configuration(),
+                            raft.configuration_index(),
+                            raft.commit_index(),
+                        ),
+                        member: raft.configuration().contains(slot.id),
+                        voter: raft.configuration().is_voter(slot.id),
                         id: slot.id,
                         role: raft.role().to_string(),
                         status: status.into(),
@@ -100,24 +141,30 @@ impl Report {
                         transfer_to: raft.transfer_target(),
                     },
                     // A crashed node shows what is on its disk.
-                    None => NodeReport {
-                        id: slot.id,
-                        role: "follower".into(),
-                        status: status.into(),
-                        term: slot.disk.current_term,
-                        voted_for: slot.disk.voted_for,
-                        commit_index: 0,
-                        last_applied: 0,
-                        alive: false,
-                        log: slot
-                            .disk
-                            .log
-                            .iter()
-                            .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
-                            .collect(),
-                        kv: Default::default(),
-                        transfer_to: None,
-                    },
+                    None => {
+                        let (config, index) = Configuration::latest_in(slot.disk.log.iter(), bootstrap);
+                        NodeReport {
+                            configuration: ConfigurationReport::of(&config, index, 0),
+                            member: config.contains(slot.id),
+                            voter: config.is_voter(slot.id),
+                            id: slot.id,
+                            role: "follower".into(),
+                            status: status.into(),
+                            term: slot.disk.current_term,
+                            voted_for: slot.disk.voted_for,
+                            commit_index: 0,
+                            last_applied: 0,
+                            alive: false,
+                            log: slot
+                                .disk
+                                .log
+                                .iter()
+                                .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
+                                .collect(),
+                            kv: Default::default(),
+                            transfer_to: None,
+                        }
+                    }
                 }
             })
             .collect();

@@ -3,7 +3,7 @@
 //! Times are milliseconds of virtual time (fractions allowed); the simulator works in integer
 //! microseconds. Every field but `name` and `nodes` has a default. Unknown fields are errors,
 //! so a typo is reported rather than silently ignored.
-use raft_core::{Backtrack, NodeId, RaftConfig, UnsafeRule, UnsafeRules};
+use raft_core::{Backtrack, MembershipMode, NodeId, RaftConfig, UnsafeRule, UnsafeRules};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -40,6 +40,10 @@ pub struct Scenario {
     pub workload: Option<Workload>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimedAction>,
+    /// The servers of the initial configuration (all voters); the others boot with an empty
+    /// log and no configuration, and wait to be added. Default: all `nodes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<NodeId>>,
 }
 
 fn default_duration_ms() -> f64 {
@@ -65,10 +69,17 @@ pub struct RaftSettings {
     /// steps down; a server that hears from a leader ignores RequestVote.
     #[serde(skip_serializing_if = "is_false")]
     pub check_quorum: bool,
+    /// How membership changes are made: "joint" (joint consensus) or "single_server".
+    #[serde(skip_serializing_if = "is_joint")]
+    pub membership_mode: MembershipMode,
 }
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_joint(mode: &MembershipMode) -> bool {
+    *mode == MembershipMode::Joint
 }
 
 impl Default for RaftSettings {
@@ -82,6 +93,7 @@ impl Default for RaftSettings {
             unsafe_rules: Vec::new(),
             pre_vote: false,
             check_quorum: false,
+            membership_mode: MembershipMode::Joint,
         }
     }
 }
@@ -102,6 +114,7 @@ impl RaftSettings {
             unsafe_rules: rules,
             pre_vote: self.pre_vote,
             check_quorum: self.check_quorum,
+            membership_mode: self.membership_mode,
         }
     }
 }
@@ -328,6 +341,26 @@ pub enum Action {
     TransferLeadership {
         node: NodeId,
     },
+    /// Ask the leader (or the server `via`) to add `node` as a voter: it joins as a learner,
+    /// catches up, then the configuration changes (joint consensus or single-server).
+    AddServer {
+        node: NodeId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
+    /// Ask the leader (or `via`) to remove `node` from the voters. The removed server keeps
+    /// running.
+    RemoveServer {
+        node: NodeId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
+    /// Ask the leader (or `via`) to make `voters` the voters of the cluster.
+    ChangeMembership {
+        voters: Vec<NodeId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
 }
 
 impl Action {
@@ -351,6 +384,9 @@ impl Action {
             Action::AlignTimers => "align_timers",
             Action::SpreadTimers => "spread_timers",
             Action::TransferLeadership { .. } => "transfer_leadership",
+            Action::AddServer { .. } => "add_server",
+            Action::RemoveServer { .. } => "remove_server",
+            Action::ChangeMembership { .. } => "change_membership",
         }
     }
 }
@@ -438,11 +474,25 @@ impl Scenario {
             faults: Vec::new(),
             workload: None,
             timeline: Vec::new(),
+            members: None,
         }
     }
 
     pub fn node_ids(&self) -> Vec<NodeId> {
         (1..=self.nodes).collect()
+    }
+
+    /// The servers of the initial configuration, in id order (all of them by default).
+    pub fn initial_members(&self) -> Vec<NodeId> {
+        match &self.members {
+            Some(m) => {
+                let mut m = m.clone();
+                m.sort_unstable();
+                m.dedup();
+                m
+            }
+            None => self.node_ids(),
+        }
     }
 
     pub fn at(mut self, at_ms: f64, action: Action) -> Scenario {
@@ -462,6 +512,9 @@ impl Scenario {
             return Err(ScenarioError::new("nodes", format!("must be between 1 and {MAX_NODES}, got {}", self.nodes)));
         }
         check_ms("duration_ms", self.duration_ms, 0.0, MAX_DURATION_MS)?;
+        if let Some(members) = &self.members {
+            self.check_node_list("members", members)?;
+        }
 
         let r = &self.raft;
         check_range_ms("raft.election_timeout_ms", r.election_timeout_ms, 1.0, 600_000.0)?;
@@ -520,6 +573,23 @@ impl Scenario {
             let f = format!("timeline[{i}]");
             check_ms(&format!("{f}.at_ms"), timed.at_ms, 0.0, MAX_DURATION_MS)?;
             self.check_action(&f, &timed.action)?;
+        }
+        Ok(())
+    }
+
+    /// A non-empty list of distinct, existing servers.
+    fn check_node_list(&self, field: &str, nodes: &[NodeId]) -> Result<(), ScenarioError> {
+        if nodes.is_empty() {
+            return Err(ScenarioError::new(field, "needs at least one server"));
+        }
+        if nodes.len() > MAX_NODES as usize {
+            return Err(ScenarioError::new(field, format!("has more than {MAX_NODES} servers")));
+        }
+        for (k, &node) in nodes.iter().enumerate() {
+            self.check_node(&format!("{field}[{k}]"), node)?;
+            if nodes[..k].contains(&node) {
+                return Err(ScenarioError::new(format!("{field}[{k}]"), format!("node {node} is listed twice")));
+            }
         }
         Ok(())
     }
@@ -594,6 +664,14 @@ impl Scenario {
                 Ok(())
             }
             Action::SetFaults(faults) => self.check_faults(f, faults),
+            Action::AddServer { node, via } | Action::RemoveServer { node, via } => {
+                self.check_node(&format!("{f}.node"), *node)?;
+                via.map_or(Ok(()), |v| self.check_node(&format!("{f}.via"), v))
+            }
+            Action::ChangeMembership { voters, via } => {
+                self.check_node_list(&format!("{f}.voters"), voters)?;
+                via.map_or(Ok(()), |v| self.check_node(&format!("{f}.via"), v))
+            }
             Action::Client { node, op, key, value } => {
                 self.check_node(&format!("{f}.node"), *node)?;
                 if *op == ClientOpKind::Put && value.is_none() {

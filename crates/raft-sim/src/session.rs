@@ -240,7 +240,8 @@ impl Session {
     /// Take an operator action here. In the past, this starts a new branch: the actions and
     /// checkpoints after this point are dropped.
     pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
-        self.sim.check_action(&action)?;
+        // Checked before a branch is cut: a refused membership request changes nothing.
+        self.sim.check_request(&action)?;
         if self.position < self.frontier || self.applied < self.interventions.len() {
             self.interventions.truncate(self.applied);
             let here = self.position;

@@ -14,7 +14,7 @@ use raft_core::{
     TransferError,
 };
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Arc;
 
 /// What travels: a Raft RPC between servers, or a client's request or a server's reply.
@@ -206,6 +206,10 @@ pub struct Simulation {
     milestones: Vec<Milestone>,
     /// The highest term in which an election milestone was recorded.
     last_election_term: u64,
+    /// The servers of the initial configuration; the others boot with none.
+    initial_members: Vec<NodeId>,
+    /// Membership requests of the timeline that the cluster refused: (time, reason).
+    refusals: Vec<(Micros, String)>,
 }
 
 /// A scripted (operator's) request follows at most this many "not the leader" redirects.
@@ -222,6 +226,7 @@ impl Simulation {
         let scenario = Arc::new(scenario.clone());
         let seed = scenario.seed;
         let members = scenario.node_ids();
+        let initial_members = scenario.initial_members();
         let config = scenario.raft.to_config();
         let mut nodes = Vec::new();
         for &id in &members {
@@ -234,8 +239,9 @@ impl Simulation {
                 .cloned()
                 .unwrap_or(NodeFaults { node: id, ..Default::default() });
             let clock = DriftClock::new(faults.drift);
+            let bootstrap: &[NodeId] = if initial_members.contains(&id) { &initial_members } else { &[] };
             let raft =
-                RaftNode::new(id, &members, config.clone(), PersistentState::default(), clock.local(0), &mut rng);
+                RaftNode::new(id, bootstrap, config.clone(), PersistentState::default(), clock.local(0), &mut rng);
             nodes.push(NodeSlot {
                 id,
                 raft: Some(raft),
@@ -271,7 +277,11 @@ impl Simulation {
             script_ops: Vec::new(),
             interventions: Vec::new(),
             script_seq: 0,
-            checker: InvariantChecker::new(),
+            checker: {
+                let mut checker = InvariantChecker::new();
+                checker.set_initial_members(initial_members.clone());
+                checker
+            },
             check_invariants: true,
             hash: TraceHash::default(),
             events: 0,
@@ -285,6 +295,8 @@ impl Simulation {
             scenario: scenario.clone(),
             milestones: Vec::new(),
             last_election_term: 0,
+            initial_members,
+            refusals: Vec::new(),
         };
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
@@ -367,6 +379,14 @@ impl Simulation {
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.messages.iter().flatten()
     }
+    /// Membership requests of the timeline the cluster refused, with when and why.
+    pub fn refusals(&self) -> &[(Micros, String)] {
+        &self.refusals
+    }
+    /// The servers of the initial configuration (the others start outside the cluster).
+    pub fn initial_members(&self) -> &[NodeId] {
+        &self.initial_members
+    }
     /// Operator actions taken while running (from the page), in order, with their times.
     pub fn interventions(&self) -> &[TimedAction] {
         &self.interventions
@@ -376,13 +396,24 @@ impl Simulation {
     /// [`Simulation::interventions`]) so that running the scenario to the same time and applying
     /// the same actions reproduces the run exactly.
     pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
-        self.check_action(&action)?;
+        self.check_request(&action)?;
         let index = self.interventions.len();
         self.begin_event(13, index as u64, 0);
         self.log(|| What::Action { index, summary: format!("operator: {action:?}") });
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
+        Ok(())
+    }
+
+    /// Whether `action` can be carried out now: valid for this cluster, and for a membership
+    /// request, accepted by the server it goes to. A membership request the cluster would
+    /// refuse changes nothing, so [`Simulation::act`] does not record it.
+    pub fn check_request(&self, action: &Action) -> Result<(), ScenarioError> {
+        self.check_action(action)?;
+        if let Some(Err(reason)) = self.membership_request(action) {
+            return Err(ScenarioError::new("action", format!("{} refused: {reason}", action.kind())));
+        }
         Ok(())
     }
 
@@ -884,6 +915,20 @@ impl Simulation {
                     });
                 }
             }
+            Action::AddServer { .. } | Action::RemoveServer { .. } | Action::ChangeMembership { .. } => {
+                match self.membership_request(action) {
+                    Some(Ok((via, voters))) => self.with_node(via, |raft, local, _| {
+                        // Checked just above: the request is accepted.
+                        let _ = raft.change_membership(local, voters);
+                    }),
+                    Some(Err(reason)) => {
+                        let summary = format!("{} refused: {reason}", action.kind());
+                        self.log(|| What::Refused { reason: summary.clone() });
+                        self.refusals.push((self.now, summary));
+                    }
+                    None => {}
+                }
+            }
         }
     }
 
@@ -898,6 +943,37 @@ impl Simulation {
             return Err(TransferError::AlreadyLeader);
         }
         Ok(leader)
+    }
+
+    /// For a membership action: the server that takes the request (`via`, or the leader) and
+    /// the voters wanted, or why the request is refused. `None` for other actions.
+    fn membership_request(&self, action: &Action) -> Option<Result<(NodeId, BTreeSet<NodeId>), String>> {
+        let via = match action {
+            Action::AddServer { via, .. } | Action::RemoveServer { via, .. } | Action::ChangeMembership { via, .. } => {
+                *via
+            }
+            _ => return None,
+        };
+        let Some(via) = via.or_else(|| self.leader()) else {
+            return Some(Err("there is no leader to ask".into()));
+        };
+        let Some(slot) = self.node(via) else { return Some(Err(format!("S{via} does not exist"))) };
+        let Some(raft) = slot.raft.as_ref() else { return Some(Err(format!("S{via} is down"))) };
+        if slot.status == NodeStatus::Paused {
+            return Some(Err(format!("S{via} is paused")));
+        }
+        let mut voters = raft.configuration().voters.clone();
+        match action {
+            Action::AddServer { node, .. } => {
+                voters.insert(*node);
+            }
+            Action::RemoveServer { node, .. } => {
+                voters.remove(node);
+            }
+            Action::ChangeMembership { voters: wanted, .. } => voters = wanted.iter().copied().collect(),
+            _ => {}
+        }
+        Some(raft.check_membership_change(&voters).map(|()| (via, voters)).map_err(|e| format!("S{via}: {e}")))
     }
 
     fn crash(&mut self, id: NodeId, mode: CrashMode) {
@@ -933,7 +1009,8 @@ impl Simulation {
             return; // running, or crash-stop: stopped for good
         }
         let local = slot.clock.local(now);
-        slot.raft = Some(RaftNode::new(id, &self.members, config, slot.disk.clone(), local, &mut slot.rng));
+        let bootstrap: &[NodeId] = if self.initial_members.contains(&id) { &self.initial_members } else { &[] };
+        slot.raft = Some(RaftNode::new(id, bootstrap, config, slot.disk.clone(), local, &mut slot.rng));
         slot.status = NodeStatus::Up;
         self.last_role[(id - 1) as usize] = (Role::Follower, u64::MAX);
         self.milestone(MilestoneKind::Restart { node: id });

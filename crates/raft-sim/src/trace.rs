@@ -56,6 +56,10 @@ pub enum What {
         role: &'static str,
         term: u64,
     },
+    /// A membership request of the timeline that the cluster refused, and why.
+    Refused {
+        reason: String,
+    },
 }
 
 impl fmt::Display for Endpoint {
@@ -80,6 +84,7 @@ impl fmt::Display for TraceEvent {
             }
             What::ClientTimeout { client, seq } => write!(f, "C{client} times out on #{seq}"),
             What::Became { node, role, term } => write!(f, "S{node} is now {role} in term {term}"),
+            What::Refused { reason } => write!(f, "{reason}"),
         }
     }
 }

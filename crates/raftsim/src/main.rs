@@ -73,7 +73,7 @@ enum Command {
         #[arg(long)]
         nodes: Option<u32>,
         /// Break a safety rule in every scenario (repeatable): no-vote-restriction,
-        /// commit-old-terms, no-persist, forget-vote.
+        /// commit-old-terms, no-persist, forget-vote, unsafe-single-server-change.
         #[arg(long = "unsafe", value_name = "RULE")]
         unsafe_rules: Vec<UnsafeRule>,
         /// Worker threads (results do not depend on it).
@@ -82,6 +82,10 @@ enum Command {
         /// Where to write the reproducing scenario of a violation.
         #[arg(long, default_value = ".")]
         out_dir: PathBuf,
+        /// Also make random membership changes (joint and single-server, with spare servers
+        /// outside the initial configuration). Implied by --unsafe unsafe-single-server-change.
+        #[arg(long)]
+        membership: bool,
     },
     /// Measure simulated events per second on a fixed workload.
     Bench {
@@ -170,8 +174,8 @@ fn main() -> ExitCode {
         Command::Run { scenario, until_ms, json, trace, max_events, pre_vote, check_quorum } => {
             run(&scenario, until_ms, json, trace, max_events, (pre_vote, check_quorum))
         }
-        Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir } => {
-            check(seeds, start, nodes, unsafe_rules, threads, &out_dir)
+        Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir, membership } => {
+            check(seeds, start, nodes, unsafe_rules, threads, &out_dir, membership)
         }
         Command::Bench { config, json } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
@@ -317,6 +321,7 @@ fn check(
     unsafe_rules: Vec<UnsafeRule>,
     threads: usize,
     out_dir: &Path,
+    membership: bool,
 ) -> ExitCode {
     if let Some(n) = nodes {
         if !(1..=raft_sim::scenario::MAX_NODES).contains(&n) {
@@ -330,15 +335,19 @@ fn check(
         nodes,
         unsafe_rules: unsafe_rules.clone(),
         threads: threads.clamp(1, 64),
+        membership,
     };
     let started = Instant::now();
     let outcome: CampaignOutcome = raft_sim::campaign::run(&config);
     let secs = started.elapsed().as_secs_f64();
-    let rules = if unsafe_rules.is_empty() {
+    let mut rules = if unsafe_rules.is_empty() {
         "safe rules; PreVote, CheckQuorum and leadership transfers drawn per seed".to_string()
     } else {
         unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     };
+    if config.membership || unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange) {
+        rules.push_str(", membership changes");
+    }
     say!(
         "check ({rules}): {} seeds run, {} events, {} violations found, {:.1} s ({:.0} events/s)",
         outcome.seeds_run,

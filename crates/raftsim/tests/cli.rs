@@ -141,3 +141,39 @@ fn run_reports_and_overrides_the_disruption_settings() {
         assert!(list.contains(name), "{name}");
     }
 }
+
+#[test]
+fn membership_runs_report_configurations_and_the_campaign_flags_work() {
+    let out = raftsim(&["run", "add-server", "--json", "--until-ms", "300"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let nodes = v["nodes"].as_array().unwrap();
+    assert_eq!(nodes[0]["configuration"]["voters"], serde_json::json!([1, 2, 3]));
+    assert_eq!(nodes[0]["member"], true);
+    assert_eq!(nodes[4]["member"], false, "S5 starts outside the cluster");
+    assert_eq!(nodes[4]["configuration"]["voters"], serde_json::json!([]));
+    let out = raftsim(&["run", "add-server", "--json"]);
+    let v = json(&out);
+    for n in v["nodes"].as_array().unwrap() {
+        assert_eq!(n["configuration"]["voters"], serde_json::json!([1, 2, 3, 4, 5]));
+        assert!(n["configuration"].get("new_voters").is_none(), "not joint any more");
+        assert_eq!(n["voter"], true);
+    }
+    // The unsafe scenario exits with the violation code; the campaign flags parse.
+    assert_eq!(raftsim(&["run", "single-server-change-bug"]).status.code(), Some(3));
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-m-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = raftsim(&["check", "--seeds", "5", "--membership", "--out-dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("membership changes"));
+    let out = raftsim(&[
+        "check",
+        "--seeds",
+        "1",
+        "--unsafe",
+        "unsafe-single-server-change",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(matches!(out.status.code(), Some(0) | Some(3)), "the rule name parses");
+}

@@ -1,0 +1,52 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function setSpeed(page, exponent) {
+  await page.getByTestId('speed').evaluate((input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, exponent);
+}
+
+const node = (id) => `[data-testid="stage-node"][data-id="${id}"]`;
+
+test('adding servers: outside, learners, joint consensus, then five voters; removing one again', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('live-scenario').selectOption({ label: 'add-server' });
+  await page.getByTestId('play').click(); // pause at the start
+  assert.equal(await page.locator(`${node(4)}[data-membership="outside"]`).count(), 1, 'S4 starts outside the cluster');
+  assert.match(await page.getByTestId('configuration').textContent(), /voters \{S1, S2, S3\}/);
+  await page.getByTestId('play').click();
+  await setSpeed(page, 1); // 10x
+  await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4, S5}', null, { timeout: 30_000 });
+  for (const id of [1, 2, 3, 4, 5]) assert.equal(await page.locator(`${node(id)}[data-membership="voter"]`).count(), 1);
+  // The log shows the joint configuration entry, then the new one.
+  const cells = await page.getByTestId('log-view').locator('.c').allTextContents();
+  assert.ok(cells.includes('C old,new') && cells.includes('C new'), `configuration entries in the log: ${cells}`);
+
+  // Remove S5 through the inspector; the stage shows it outside once C_new commits.
+  await page.locator(node(5)).dispatchEvent('click');
+  await page.getByTestId('remove-server').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4}', null, { timeout: 30_000 });
+  assert.equal(await page.locator(`${node(5)}[data-membership="outside"]`).count(), 1);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a refused membership change says why, and the run goes on', async () => {
+  const page = await openPage(browser);
+  await setSpeed(page, 0);
+  await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });
+  await page.getByTestId('play').click();
+  // Two changes at once: the second is refused while the first is under way.
+  await page.locator(node(3)).dispatchEvent('click');
+  await page.getByTestId('remove-server').click();
+  await page.locator(node(2)).dispatchEvent('click');
+  await page.getByTestId('remove-server').click();
+  assert.match(await page.getByTestId('live-error').innerText(), /refused|in progress/i);
+  assert.deepEqual(page.errors, []);
+});
