@@ -27,11 +27,19 @@ pub enum UnsafeRule {
     NoPersist,
     /// Ignore votedFor: a node may vote for several candidates in one term.
     ForgetVote,
+    /// A leader (or a server that still believes it is one) answers gets at once from its own
+    /// state machine, confirming nothing: a deposed leader serves stale reads.
+    StaleReads,
 }
 
 impl UnsafeRule {
-    pub const ALL: [UnsafeRule; 4] =
-        [UnsafeRule::NoVoteRestriction, UnsafeRule::CommitOldTerms, UnsafeRule::NoPersist, UnsafeRule::ForgetVote];
+    pub const ALL: [UnsafeRule; 5] = [
+        UnsafeRule::NoVoteRestriction,
+        UnsafeRule::CommitOldTerms,
+        UnsafeRule::NoPersist,
+        UnsafeRule::ForgetVote,
+        UnsafeRule::StaleReads,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +47,7 @@ impl UnsafeRule {
             UnsafeRule::CommitOldTerms => "commit-old-terms",
             UnsafeRule::NoPersist => "no-persist",
             UnsafeRule::ForgetVote => "forget-vote",
+            UnsafeRule::StaleReads => "stale-reads",
         }
     }
 }
@@ -66,6 +75,8 @@ pub struct UnsafeRules {
     pub commit_old_terms: bool,
     pub no_persist: bool,
     pub forget_vote: bool,
+    #[serde(default)]
+    pub stale_reads: bool,
 }
 
 impl UnsafeRules {
@@ -80,6 +91,7 @@ impl UnsafeRules {
             UnsafeRule::CommitOldTerms => self.commit_old_terms = on,
             UnsafeRule::NoPersist => self.no_persist = on,
             UnsafeRule::ForgetVote => self.forget_vote = on,
+            UnsafeRule::StaleReads => self.stale_reads = on,
         }
     }
 
@@ -89,6 +101,7 @@ impl UnsafeRules {
             UnsafeRule::CommitOldTerms => self.commit_old_terms,
             UnsafeRule::NoPersist => self.no_persist,
             UnsafeRule::ForgetVote => self.forget_vote,
+            UnsafeRule::StaleReads => self.stale_reads,
         }
     }
 
@@ -111,6 +124,65 @@ pub struct RaftConfig {
     /// At most this many entries in one AppendEntries.
     pub max_entries_per_message: usize,
     pub unsafe_rules: UnsafeRules,
+    /// How a leader answers gets (thesis §6.4).
+    #[serde(default)]
+    pub read_mode: ReadMode,
+    /// Lease reads: the largest clock drift the lease allows for, in parts per million. A lease
+    /// lasts electionTimeoutMin × (1 − bound) from the start of an acknowledged heartbeat round.
+    #[serde(default = "default_lease_drift_bound_ppm")]
+    pub lease_drift_bound_ppm: u64,
+}
+
+/// How a leader answers a get.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadMode {
+    /// Through the log, like a put: linearizable, and costs a log entry.
+    #[default]
+    Log,
+    /// ReadIndex (thesis §6.4): once an entry of its term is committed, the leader records
+    /// readIndex = commitIndex, confirms with a heartbeat round acknowledged by a majority that
+    /// it is still leader, and answers once lastApplied ≥ readIndex.
+    ReadIndex,
+    /// Lease reads (thesis §6.4.1): while a majority acknowledged a heartbeat round started less
+    /// than a lease ago, the leader answers at once; otherwise it falls back to ReadIndex. Safe
+    /// only while clocks drift less than the configured bound.
+    Lease,
+}
+
+impl ReadMode {
+    pub const ALL: [ReadMode; 3] = [ReadMode::Log, ReadMode::ReadIndex, ReadMode::Lease];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadMode::Log => "log",
+            ReadMode::ReadIndex => "read_index",
+            ReadMode::Lease => "lease",
+        }
+    }
+}
+
+impl fmt::Display for ReadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ReadMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ReadMode::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("unknown read mode '{s}' (expected one of: log, read_index, lease)"))
+    }
+}
+
+/// 10%: clocks whose rates differ by less than this keep leases safe.
+pub const DEFAULT_LEASE_DRIFT_BOUND_PPM: u64 = 100_000;
+
+fn default_lease_drift_bound_ppm() -> u64 {
+    DEFAULT_LEASE_DRIFT_BOUND_PPM
 }
 
 impl Default for RaftConfig {
@@ -123,6 +195,8 @@ impl Default for RaftConfig {
             noop_on_election: true,
             max_entries_per_message: 64,
             unsafe_rules: UnsafeRules::default(),
+            read_mode: ReadMode::Log,
+            lease_drift_bound_ppm: DEFAULT_LEASE_DRIFT_BOUND_PPM,
         }
     }
 }

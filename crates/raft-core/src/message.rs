@@ -26,6 +26,10 @@ pub struct AppendEntries {
     pub prev_log_term: Term,
     pub entries: Vec<Entry>,
     pub leader_commit: Index,
+    /// The leader's heartbeat round when it sent this (ReadIndex and leases: an acknowledgement
+    /// of a round proves the leader was still leader when the round started).
+    #[serde(default)]
+    pub round: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +44,9 @@ pub struct AppendEntriesReply {
     /// its log length + 1).
     pub conflict_term: Option<Term>,
     pub conflict_index: Option<Index>,
+    /// The `round` of the AppendEntries this answers.
+    #[serde(default)]
+    pub round: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

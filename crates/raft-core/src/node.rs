@@ -3,9 +3,10 @@
 use crate::config::RaftConfig;
 use crate::log::RaftLog;
 use crate::message::Message;
+use crate::reads::ReadState;
 use crate::ready::{Applied, Envelope, Ready};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
-use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Term};
+use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,6 +77,8 @@ pub struct RaftNode {
     pub(crate) heartbeat_deadline: Micros,
 
     pub(crate) ready: Ready,
+    /// ReadIndex and lease reads (reads.rs).
+    pub(crate) reads: ReadState,
 }
 
 impl RaftNode {
@@ -114,6 +117,7 @@ impl RaftNode {
             election_deadline: 0,
             heartbeat_deadline: 0,
             ready: Ready::default(),
+            reads: ReadState::new(now),
         };
         node.reset_election_timer(now, rng);
         node
@@ -123,6 +127,15 @@ impl RaftNode {
 
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
+        self.reads.now = now;
+        if !self.read_rules_before(now, &message) {
+            return;
+        }
+        let (message_term, heard) = match &message {
+            Message::AppendEntries(_) => (message.term(), Some(None)),
+            Message::AppendEntriesReply(r) => (message.term(), Some(Some(r.round))),
+            _ => (message.term(), None),
+        };
         // Rules for all servers: a request or response with a higher term makes us a follower
         // of that term.
         if message.term() > self.current_term {
@@ -138,10 +151,14 @@ impl RaftNode {
             Message::AppendEntries(m) => self.handle_append_entries(now, from, m, rng),
             Message::AppendEntriesReply(m) => self.handle_append_entries_reply(now, from, m),
         }
+        if let Some(ack_round) = heard {
+            self.read_rules_after(now, from, message_term, ack_round);
+        }
     }
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.reads.now = now;
         match self.role {
             Role::Leader => {
                 if now >= self.heartbeat_deadline {
@@ -161,6 +178,7 @@ impl RaftNode {
 
     /// Operator action: make this node's election timer fire now, whatever its role.
     pub fn force_election_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.reads.now = now;
         self.start_election(now, rng);
     }
 
@@ -176,12 +194,17 @@ impl RaftNode {
 
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
-        let _ = now;
+        self.reads.now = now;
         if self.role != Role::Leader {
             // Followers redirect clients to the leader they know of.
             let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: self.leader_id };
             self.ready.replies.push((client, reply));
             return;
+        }
+        if let Op::Get { key } = &request.op {
+            if self.handle_read(now, client, request.seq, key) {
+                return;
+            }
         }
         match self.kv.cached(client, request.seq) {
             Some(Some(value)) => {
@@ -329,6 +352,7 @@ impl RaftNode {
             self.match_index.clear();
             self.replicating.clear();
             self.pending.clear();
+            self.fail_pending_reads();
             self.reset_election_timer(now, rng);
         }
     }
@@ -341,6 +365,7 @@ impl RaftNode {
             self.match_index.clear();
             self.replicating.clear();
             self.pending.clear();
+            self.fail_pending_reads();
         }
         self.role = Role::Candidate;
         self.current_term += 1;
@@ -368,6 +393,7 @@ impl RaftNode {
         self.match_index = peers.iter().map(|&p| (p, 0)).collect();
         self.replicating.clear();
         self.pending.clear();
+        self.reads.forget_leadership();
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);
         }

@@ -8,6 +8,7 @@ use crate::Entropy;
 impl RaftNode {
     /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
     pub(crate) fn broadcast_append_entries(&mut self) {
+        self.start_round();
         for k in 0..self.members.len() {
             let peer = self.members[k];
             if peer != self.id {
@@ -34,6 +35,7 @@ impl RaftNode {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            round: self.reads.round,
         };
         self.send(peer, Message::AppendEntries(request));
     }
@@ -124,6 +126,7 @@ impl RaftNode {
             match_or_rejected_index,
             conflict_term,
             conflict_index,
+            round: self.reads.echo_round,
         };
         self.send(to, Message::AppendEntriesReply(reply));
     }
