@@ -18,6 +18,9 @@ pub enum Property {
     StateMachineSafety,
     MonotonicTerm,
     MonotonicCommitIndex,
+    /// Not checked after every event (so not in `ALL`): the client history, checked at the end
+    /// of a campaign run.
+    Linearizability,
 }
 
 impl Property {
@@ -40,6 +43,7 @@ impl Property {
             Property::StateMachineSafety => "State Machine Safety",
             Property::MonotonicTerm => "Monotonic Term",
             Property::MonotonicCommitIndex => "Monotonic commitIndex",
+            Property::Linearizability => "Linearizability",
         }
     }
 
@@ -53,6 +57,7 @@ impl Property {
             Property::StateMachineSafety => "if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index",
             Property::MonotonicTerm => "a server's currentTerm never decreases, across restarts too",
             Property::MonotonicCommitIndex => "a server's commitIndex never decreases while it runs",
+            Property::Linearizability => "every operation appears to take effect at one instant between its invocation and its response",
         }
     }
 }

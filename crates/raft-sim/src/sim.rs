@@ -341,6 +341,12 @@ impl Simulation {
     pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
     }
+    /// Check the client history so far for linearizability, within `budget` search steps
+    /// (`linearizability::DEFAULT_BUDGET` is plenty for a campaign run). Operations without an
+    /// answer yet count as open: they may or may not have taken effect.
+    pub fn check_linearizability(&self, budget: u64) -> crate::linearizability::LinearizabilityReport {
+        crate::linearizability::check_history(&self.history.to_vec(), budget)
+    }
     /// The operator's own requests (scenario `client` actions and the page's client panel).
     pub fn script_history(&self) -> impl DoubleEndedIterator<Item = &HistoryOp> + '_ {
         self.script_ops.iter().filter_map(|&i| self.history.get(i))
