@@ -418,7 +418,11 @@ impl RaftNode {
             if let EntryPayload::Command(command) = &entry.payload {
                 let outcome = self.kv.apply(command);
                 let key = (command.client, command.seq);
-                if self.pending.remove(&key) {
+                // A command older than the client's latest applied one was skipped as a
+                // duplicate: it did not take effect, so it must not be acknowledged (only the
+                // operator's client, which has several requests in flight, can get here).
+                let skipped = outcome.duplicate && self.kv.cached(key.0, key.1) == Some(None);
+                if self.pending.remove(&key) && !skipped {
                     self.ready.replies.push((key.0, ClientReply::Ok { seq: key.1, value: outcome.value }));
                 }
             }

@@ -246,3 +246,19 @@ fn in_log_mode_a_get_still_goes_through_the_log() {
     assert_eq!(n.log().last_index(), 2);
     assert!(n.pending_reads().is_empty());
 }
+
+#[test]
+fn a_command_overtaken_by_a_later_one_of_its_client_is_not_acknowledged() {
+    // The operator's client has several requests in flight; seq 2 reaches the leader first.
+    let mut n = leader_with_commit(&[1, 2, 3], config(ReadMode::Log), 10 * MS, None);
+    n.handle_client_request(20 * MS, 0, put(2, "x", "b"));
+    n.handle_client_request(21 * MS, 0, put(1, "x", "a"));
+    drain(&mut n);
+    let round = n.heartbeat_round();
+    n.handle_message(30 * MS, 2, ack(1, 3, round), &mut rng());
+    let replies = drain(&mut n).replies;
+    // seq 1 was skipped by the session (it is older than seq 2): x stays "b", and only seq 2
+    // is acknowledged.
+    assert_eq!(n.kv().data().get("x").map(String::as_str), Some("b"));
+    assert_eq!(replies, vec![(0, ClientReply::Ok { seq: 2, value: None })]);
+}
