@@ -252,7 +252,7 @@ pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
             property: Property::Linearizability,
             time_us: time_us as u64,
             event: sim.events(),
-            nodes: Vec::new(),
+            nodes: culprit.and_then(|o| o.answered_by).into_iter().collect(),
             entries: Vec::new(),
             message: report.message,
         };

@@ -15,7 +15,7 @@
 //! is exponential in the worst case, so it runs on a step budget and says "unknown" when the
 //! budget runs out rather than hang the page.
 use crate::workload::HistoryOp;
-use raft_core::{ClientId, Micros, Op};
+use raft_core::{ClientId, Micros, NodeId, Op};
 use serde::Serialize;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashSet};
@@ -50,6 +50,8 @@ pub struct ReportedOp {
     /// What it returned (a get's value, a put's previous value); null for "absent" or open.
     pub result: Option<String>,
     pub open: bool,
+    /// The server that answered it.
+    pub answered_by: Option<NodeId>,
     pub invoked_ms: f64,
     pub completed_ms: Option<f64>,
 }
@@ -386,12 +388,13 @@ fn explain(history: &[HistoryOp], key: &str, ops: &[KeyOp], budget: u64, mut ste
     let ops_out: Vec<ReportedOp> = shown.iter().map(|o| reported(history, o.history_index)).collect();
     let message = match culprit.map(|c| reported(history, c)) {
         Some(c) => format!(
-            "not linearizable: on key {key}, {} by client {} (invoked {:.3} ms, answered {:.3} ms) returned {} — no order \
-             of the {} operations shown, each taking effect between its invocation and its response, gives that",
+            "not linearizable: on key {key}, {} by client {} (invoked {:.3} ms, answered {:.3} ms{}) returned {} — no \
+             order of the {} operations shown, each taking effect between its invocation and its response, gives that",
             describe(&c),
             c.client,
             c.invoked_ms,
             c.completed_ms.unwrap_or(f64::NAN),
+            c.answered_by.map_or(String::new(), |n| format!(" by S{n}")),
             c.result.as_deref().map_or("nothing (absent)".to_string(), |v| format!("\"{v}\"")),
             ops_out.len()
         ),
@@ -431,6 +434,7 @@ fn reported(history: &[HistoryOp], i: usize) -> ReportedOp {
         value,
         result: h.value.clone(),
         open: h.completed_us.is_none(),
+        answered_by: h.answered_by,
         invoked_ms: h.invoked_us as f64 / 1000.0,
         completed_ms: h.completed_us.map(|t| t as f64 / 1000.0),
     }
@@ -452,6 +456,7 @@ mod tests {
             value: prev.map(String::from),
             redirects: 0,
             retries: 0,
+            answered_by: ret.map(|_| 1),
         }
     }
 
@@ -465,6 +470,7 @@ mod tests {
             value: value.map(String::from),
             redirects: 0,
             retries: 0,
+            answered_by: ret.map(|_| 1),
         }
     }
 

@@ -821,6 +821,7 @@ impl Simulation {
                     value: None,
                     redirects: 0,
                     retries: 0,
+                    answered_by: None,
                 });
                 let request = ClientRequest { seq, op };
                 self.send(
@@ -965,6 +966,7 @@ impl Simulation {
                     value: None,
                     redirects: 0,
                     retries: 0,
+                    answered_by: None,
                 });
                 let history = self.history.len() - 1;
                 self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
@@ -1012,6 +1014,7 @@ impl Simulation {
                     ClientReply::Ok { value, .. } => {
                         op.completed_us = Some(now);
                         op.value = value;
+                        op.answered_by = Some(from);
                     }
                     ClientReply::NotLeader { leader_hint, .. } => {
                         op.redirects += 1;
@@ -1047,6 +1050,7 @@ impl Simulation {
                 if let Some(op) = self.history.get_mut(history) {
                     op.completed_us = Some(now);
                     op.value = value;
+                    op.answered_by = Some(from);
                 }
                 let at = self.now + self.workload_interval;
                 self.arm_client(client, at, ClientWake::Issue);

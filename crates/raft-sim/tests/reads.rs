@@ -26,6 +26,7 @@ fn stale_read_the_deposed_leader_answers_with_the_old_value_and_the_checker_says
     assert!(r.violations.is_empty(), "Raft's own invariants hold: {:?}", r.violations);
     let get = the_get(&r);
     assert_eq!(get.value.as_deref(), Some("1"), "S1 answered from its outdated state");
+    assert_eq!(get.answered_by, Some(1));
     assert_eq!(get.redirects, 0);
     let lin = &r.linearizability;
     assert_eq!(lin.verdict, Verdict::Violation, "{}", lin.message);
@@ -48,6 +49,7 @@ fn read_index_the_deposed_leader_cannot_answer_and_the_history_is_linearizable()
     // S1 held the read until it stepped down, then redirected it to S3, which answered.
     assert!(get.redirects >= 1);
     assert_eq!(get.value.as_deref(), Some("2"));
+    assert_eq!(get.answered_by, Some(3));
     assert!(get.completed_us.unwrap() > 1_200_000, "answered only after the partition healed");
     // Without the partition healing, the read stays open: still linearizable.
     let mut s = builtin::read_index();

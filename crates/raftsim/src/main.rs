@@ -295,9 +295,10 @@ fn print_summary(r: &Report) {
                     Some(v) => format!("put {}={v}", op.key),
                     None => format!("get {}", op.key),
                 };
+                let by = op.answered_by.map_or(String::new(), |n| format!(" by S{n}"));
                 let answered = match op.completed_ms {
                     Some(t) => format!(
-                        "{t:.3} ms -> {}",
+                        "{t:.3} ms{by} -> {}",
                         op.result.as_deref().map_or("(absent)".into(), |v| format!("\"{v}\""))
                     ),
                     None => "open".into(),
