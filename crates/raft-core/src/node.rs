@@ -128,13 +128,17 @@ impl RaftNode {
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
         self.reads.now = now;
+        // Lease reads: a follower may have to ignore a candidate before adopting its term.
         if !self.read_rules_before(now, &message) {
             return;
         }
-        let (message_term, heard) = match &message {
-            Message::AppendEntries(_) => (message.term(), Some(None)),
-            Message::AppendEntriesReply(r) => (message.term(), Some(Some(r.round))),
-            _ => (message.term(), None),
+        // For reads.rs after the RPC rules: leader contact (Some(None)) or a round's
+        // acknowledgement (Some(Some(round))).
+        let message_term = message.term();
+        let heard = match &message {
+            Message::AppendEntries(_) => Some(None),
+            Message::AppendEntriesReply(r) => Some(Some(r.round)),
+            _ => None,
         };
         // Rules for all servers: a request or response with a higher term makes us a follower
         // of that term.
