@@ -63,15 +63,12 @@ pub struct LinearizabilityReport {
     /// A sentence for people.
     pub message: String,
     /// The key whose operations cannot be linearized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// A small set of that key's operations that cannot be linearized together (in invocation
     /// order), or, when no smaller set could be confirmed, the key's operations up to the point
     /// of failure.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ops: Vec<ReportedOp>,
     /// The history index of the operation whose response made the history non-linearizable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub culprit: Option<usize>,
     /// Whether `ops` alone was confirmed non-linearizable.
     pub minimal: bool,
@@ -133,7 +130,11 @@ pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityRepor
     match unknown {
         None => LinearizabilityReport {
             verdict: Verdict::Ok,
-            message: format!("linearizable: all {operations} operations on {} keys", by_key.len()),
+            message: format!(
+                "linearizable: all {operations} operations on {} key{}",
+                by_key.len(),
+                if by_key.len() == 1 { "" } else { "s" }
+            ),
             key: None,
             ops: Vec::new(),
             culprit: None,
