@@ -14,15 +14,23 @@ cargo fmt --all -- --check
 step "Rust unit and property tests"
 cargo test --workspace --exclude playground
 
+step "guided tours: every claim holds, every task can be done"
+cargo run -q --release -p raftsim -- tour >/dev/null
+for id in $(cargo run -q --release -p raftsim -- tour | awk 'NF > 2 && $2 ~ /^[0-9]+$/ { print $1 }'); do
+  cargo run -q --release -p raftsim -- tour "$id"
+done
+
 step "raftsim (release)"
 cargo build --release -p raftsim
 RAFTSIM="$PWD/target/release/raftsim"
 
 run_campaigns() {
   local out; out="$(mktemp -d)"
-  step "check campaign: safe rules, 20000 seeds (must find nothing)"
+  step "check campaign: safe rules, 20000 seeds (must find nothing; the client history must be linearizable)"
   "$RAFTSIM" check --seeds 20000 --out-dir "$out"
-  for rule in no-vote-restriction commit-old-terms no-persist forget-vote; do
+  step "check campaign: membership changes, 20000 seeds (must find nothing)"
+  "$RAFTSIM" check --seeds 20000 --membership --out-dir "$out"
+  for rule in no-vote-restriction commit-old-terms no-persist forget-vote stale-reads unsafe-single-server-change; do
     step "check campaign: --unsafe $rule (must find a violation within 20000 seeds)"
     set +e
     "$RAFTSIM" check --seeds 20000 --unsafe "$rule" --out-dir "$out"

@@ -3,6 +3,7 @@
 //! picture linearizability is defined on: every operation must appear to take effect at one
 //! instant inside its bar. Operations a checker flagged are drawn highlighted.
 use raft_core::{ClientId, Micros, Op};
+use raft_sim::linearizability::{LinearizabilityReport, Verdict};
 use raft_sim::workload::HistoryOp;
 use std::collections::BTreeSet;
 use yew::prelude::*;
@@ -66,9 +67,65 @@ fn client_name(client: ClientId) -> String {
     }
 }
 
+/// The checker's verdict on the whole history so far, as the view shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictView {
+    /// "ok", "violation" or "unknown".
+    pub verdict: &'static str,
+    pub message: String,
+    /// The operations that cannot be linearized together, in words.
+    pub ops: Vec<String>,
+    /// When the last of them was answered (to show it in the window).
+    pub culprit_us: Option<Micros>,
+    /// How many events the run had when it was checked.
+    pub events: u64,
+}
+
+impl VerdictView {
+    pub fn of(report: &LinearizabilityReport, events: u64) -> VerdictView {
+        let verdict = match report.verdict {
+            Verdict::Ok => "ok",
+            Verdict::Violation => "violation",
+            Verdict::Unknown => "unknown",
+        };
+        let ops = report
+            .ops
+            .iter()
+            .map(|o| {
+                let what = match (o.kind, &o.value) {
+                    ("put", Some(v)) => format!("put {}={v}", o.key),
+                    _ => format!("{} {}", o.kind, o.key),
+                };
+                let answer = match (o.open, &o.result, o.answered_by) {
+                    (true, _, _) => "no answer".to_string(),
+                    (false, r, by) => format!(
+                        "→ {}{}",
+                        r.as_deref().unwrap_or("none"),
+                        by.map(|s| format!(" from S{s}")).unwrap_or_default()
+                    ),
+                };
+                let end = o.completed_ms.map(|c| format!("{c:.1}")).unwrap_or_else(|| "…".into());
+                format!("{}: {what} {answer} ({:.1}–{end} ms)", client_name(o.client), o.invoked_ms)
+            })
+            .collect();
+        let culprit_us = report
+            .ops
+            .iter()
+            .find(|o| Some(o.history_index) == report.culprit)
+            .and_then(|o| o.completed_ms)
+            .map(|ms| (ms * 1000.0).round() as Micros);
+        VerdictView { verdict, message: report.message.clone(), ops, culprit_us, events }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct HistoryProps {
     pub data: HistoryData,
+    #[prop_or_default]
+    pub verdict: Option<VerdictView>,
+    pub on_check: Callback<()>,
+    /// Go to the moment the violation shows (the culprit's answer).
+    pub on_show: Callback<Micros>,
 }
 
 #[function_component(HistoryView)]
@@ -82,6 +139,24 @@ pub fn history_view(props: &HistoryProps) -> Html {
         <section class="history" aria-label="Client history" data-testid="history">
             <h3>{ "Client history" }</h3>
             <p class="hint">{ "Each bar is one request, from when the client sent it to when it got the answer (the last second of virtual time). A linearizable system makes every request look as if it took effect at one instant inside its bar." }</p>
+            <div class="actions">
+                <button class="secondary" data-testid="check-linearizability" onclick={props.on_check.reform(|_| ())}>{ "Check linearizability" }</button>
+            </div>
+            if let Some(v) = &props.verdict {
+                <div class={classes!("verdict", v.verdict)} data-testid="linearizability" data-verdict={v.verdict} role="status">
+                    <p>{ match v.verdict {
+                        "ok" => "✓ Linearizable: ",
+                        "violation" => "✗ Not linearizable: ",
+                        _ => "? Undecided: ",
+                    } }{ &v.message }{ format!(" (checked at event {})", v.events) }</p>
+                    if !v.ops.is_empty() {
+                        <ul>{ for v.ops.iter().map(|o| html! { <li>{ o }</li> }) }</ul>
+                    }
+                    if let Some(t) = v.culprit_us {
+                        <button class="secondary" data-testid="show-violation" onclick={props.on_show.reform(move |_| t)}>{ "Show that moment" }</button>
+                    }
+                </div>
+            }
             if d.ops.is_empty() {
                 <p class="hint" data-testid="history-empty">{ "No client requests yet: turn on clients or send one from the client panel." }</p>
             } else {

@@ -5,7 +5,7 @@
 use crate::browser;
 use crate::client_panel::ClientPanel;
 use crate::failure_panel::FailurePanel;
-use crate::history_view::{HistoryData, HistoryView};
+use crate::history_view::{HistoryData, HistoryView, VerdictView};
 use crate::log_view::{LogData, LogView};
 use crate::message_view::{MessageDetail, MessageInspector};
 use crate::monitor::Monitor;
@@ -58,6 +58,7 @@ pub enum Msg {
     Export,
     Import(web_sys::File),
     Imported(Result<String, String>),
+    CheckLinearizability,
     OpenTour(String),
     TourStep(usize),
     CloseTour,
@@ -205,6 +206,8 @@ pub struct Live {
     builtins: Vec<Scenario>,
     tours: Vec<Tour>,
     tour: Option<TourRun>,
+    /// The last linearizability check of the history, and the operations it flagged.
+    verdict: Option<(VerdictView, std::collections::BTreeSet<(u64, u64)>)>,
     /// The scenario being run (a built-in, a custom cluster, an imported file or a link's).
     scenario: Scenario,
     session: Option<Session>,
@@ -233,6 +236,7 @@ pub struct Live {
 impl Live {
     fn install(&mut self, scenario: Scenario, session: Session) {
         self.tour = None;
+        self.verdict = None;
         self.scenario = scenario;
         self.session = Some(session);
         self.selected = None;
@@ -386,6 +390,7 @@ impl Component for Live {
             builtins,
             tours: tour::list(),
             tour: None,
+            verdict: None,
             scenario: default.clone(),
             session: None,
             error: None,
@@ -512,6 +517,14 @@ impl Component for Live {
                 }
                 self.check_tour();
             }
+            Msg::CheckLinearizability => {
+                if let Some(session) = &self.session {
+                    let sim = session.sim();
+                    let report = sim.check_linearizability(raft_sim::linearizability::DEFAULT_BUDGET);
+                    let flagged = report.ops.iter().map(|o| (o.client, o.seq)).collect();
+                    self.verdict = Some((VerdictView::of(&report, sim.events()), flagged));
+                }
+            }
             Msg::OpenTour(id) => {
                 if let Some(t) = self.tours.iter().find(|t| t.id == id).cloned() {
                     self.open_step_and_play(ctx, t, 0);
@@ -609,7 +622,11 @@ impl Component for Live {
                     </div>
                     <div class={classes!("spot-wrap", self.spot("log"))}><LogView data={LogData::of(session.sim())} /></div>
                     <div class={classes!("spot-wrap", self.spot("history"))}>
-                        <HistoryView data={HistoryData::of(session.sim().history().iter(), session.sim().now(), Default::default())} />
+                        <HistoryView data={HistoryData::of(session.sim().history().iter(), session.sim().now(),
+                                                          self.verdict.as_ref().map(|(_, f)| f.clone()).unwrap_or_default())}
+                                     verdict={self.verdict.as_ref().map(|(v, _)| v.clone())}
+                                     on_check={link.callback(|_| Msg::CheckLinearizability)}
+                                     on_show={link.callback(Msg::SeekTime)} />
                     </div>
                     <div class="panels">
                         <div class={classes!("spot-wrap", self.spot("clients"))}>{ self.client_panel(ctx, session) }</div>

@@ -1,6 +1,6 @@
 //! Raft settings for the live cluster: timers, replication options and the "Break Raft"
 //! switches. Applying restarts the current scenario with them (the simulator validates them).
-use raft_core::{Backtrack, MembershipMode, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, ReadMode, UnsafeRule};
 use raft_sim::scenario::RaftSettings;
 use yew::prelude::*;
 
@@ -16,6 +16,7 @@ fn rule_help(rule: UnsafeRule) -> &'static str {
         UnsafeRule::CommitOldTerms => "count replicas to commit entries of earlier terms (Figure 8)",
         UnsafeRule::NoPersist => "keep currentTerm, votedFor and the log only in memory",
         UnsafeRule::ForgetVote => "ignore votedFor: vote for several candidates in one term",
+        UnsafeRule::StaleReads => "a leader answers gets at once from its own state, confirming nothing",
         UnsafeRule::UnsafeSingleServerChange => {
             "change the configuration before a new leader has committed an entry of its term (Ongaro's 2015 bug)"
         }
@@ -70,6 +71,15 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
             draft.set(next);
         })
     };
+    let on_read_mode = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let mut next = (*draft).clone();
+            next.read_mode = select.value().parse().unwrap_or(ReadMode::Log);
+            draft.set(next);
+        })
+    };
     let on_membership = {
         let draft = draft.clone();
         Callback::from(move |e: Event| {
@@ -100,6 +110,12 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                     <input type="checkbox" checked={d.pre_vote} onchange={toggle(|s, on| s.pre_vote = on)} />{ " PreVote" }</label>
                 <label data-testid="check-quorum" title="A leader that has not heard from a majority within an election timeout steps down; followers that heard from a leader recently ignore vote requests">
                     <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " CheckQuorum and leader liveliness" }</label>
+                <label>{ "Reads " }
+                    <select data-testid="read-mode" onchange={on_read_mode}>
+                        <option value="log" selected={d.read_mode == ReadMode::Log}>{ "through the log" }</option>
+                        <option value="read_index" selected={d.read_mode == ReadMode::ReadIndex}>{ "ReadIndex (confirm with a heartbeat round)" }</option>
+                        <option value="lease" selected={d.read_mode == ReadMode::Lease}>{ "lease (trust the clocks)" }</option>
+                    </select></label>
                 <label>{ "Membership changes " }
                     <select data-testid="membership-mode" onchange={on_membership}>
                         <option value="joint" selected={d.membership_mode == MembershipMode::Joint}>{ "joint consensus" }</option>

@@ -42,15 +42,19 @@ pub enum UnsafeRule {
     /// Single-server membership changes without the rule that a leader first commits an entry
     /// of its own term (the bug of Ongaro's 2015 raft-dev post).
     UnsafeSingleServerChange,
+    /// A leader (or a server that still believes it is one) answers gets at once from its own
+    /// state machine, confirming nothing: a deposed leader serves stale reads.
+    StaleReads,
 }
 
 impl UnsafeRule {
-    pub const ALL: [UnsafeRule; 5] = [
+    pub const ALL: [UnsafeRule; 6] = [
         UnsafeRule::NoVoteRestriction,
         UnsafeRule::CommitOldTerms,
         UnsafeRule::NoPersist,
         UnsafeRule::ForgetVote,
         UnsafeRule::UnsafeSingleServerChange,
+        UnsafeRule::StaleReads,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +64,7 @@ impl UnsafeRule {
             UnsafeRule::NoPersist => "no-persist",
             UnsafeRule::ForgetVote => "forget-vote",
             UnsafeRule::UnsafeSingleServerChange => "unsafe-single-server-change",
+            UnsafeRule::StaleReads => "stale-reads",
         }
     }
 }
@@ -89,6 +94,7 @@ pub struct UnsafeRules {
     pub forget_vote: bool,
     #[serde(default)]
     pub unsafe_single_server_change: bool,
+    pub stale_reads: bool,
 }
 
 impl UnsafeRules {
@@ -104,6 +110,7 @@ impl UnsafeRules {
             UnsafeRule::NoPersist => self.no_persist = on,
             UnsafeRule::ForgetVote => self.forget_vote = on,
             UnsafeRule::UnsafeSingleServerChange => self.unsafe_single_server_change = on,
+            UnsafeRule::StaleReads => self.stale_reads = on,
         }
     }
 
@@ -114,6 +121,7 @@ impl UnsafeRules {
             UnsafeRule::NoPersist => self.no_persist,
             UnsafeRule::ForgetVote => self.forget_vote,
             UnsafeRule::UnsafeSingleServerChange => self.unsafe_single_server_change,
+            UnsafeRule::StaleReads => self.stale_reads,
         }
     }
 
@@ -148,6 +156,65 @@ pub struct RaftConfig {
     /// How the voters change: joint consensus (C_old,new then C_new) or one server at a time.
     #[serde(default)]
     pub membership_mode: MembershipMode,
+    /// How a leader answers gets (thesis §6.4).
+    #[serde(default)]
+    pub read_mode: ReadMode,
+    /// Lease reads: the largest clock drift the lease allows for, in parts per million. A lease
+    /// lasts electionTimeoutMin × (1 − bound) from the start of an acknowledged heartbeat round.
+    #[serde(default = "default_lease_drift_bound_ppm")]
+    pub lease_drift_bound_ppm: u64,
+}
+
+/// How a leader answers a get.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadMode {
+    /// Through the log, like a put: linearizable, and costs a log entry.
+    #[default]
+    Log,
+    /// ReadIndex (thesis §6.4): once an entry of its term is committed, the leader records
+    /// readIndex = commitIndex, confirms with a heartbeat round acknowledged by a majority that
+    /// it is still leader, and answers once lastApplied ≥ readIndex.
+    ReadIndex,
+    /// Lease reads (thesis §6.4.1): while a majority acknowledged a heartbeat round started less
+    /// than a lease ago, the leader answers at once; otherwise it falls back to ReadIndex. Safe
+    /// only while clocks drift less than the configured bound.
+    Lease,
+}
+
+impl ReadMode {
+    pub const ALL: [ReadMode; 3] = [ReadMode::Log, ReadMode::ReadIndex, ReadMode::Lease];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadMode::Log => "log",
+            ReadMode::ReadIndex => "read_index",
+            ReadMode::Lease => "lease",
+        }
+    }
+}
+
+impl fmt::Display for ReadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ReadMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ReadMode::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("unknown read mode '{s}' (expected one of: log, read_index, lease)"))
+    }
+}
+
+/// 10%: clocks whose rates differ by less than this keep leases safe.
+pub const DEFAULT_LEASE_DRIFT_BOUND_PPM: u64 = 100_000;
+
+fn default_lease_drift_bound_ppm() -> u64 {
+    DEFAULT_LEASE_DRIFT_BOUND_PPM
 }
 
 impl Default for RaftConfig {
@@ -163,6 +230,8 @@ impl Default for RaftConfig {
             pre_vote: false,
             check_quorum: false,
             membership_mode: MembershipMode::Joint,
+            read_mode: ReadMode::Log,
+            lease_drift_bound_ppm: DEFAULT_LEASE_DRIFT_BOUND_PPM,
         }
     }
 }

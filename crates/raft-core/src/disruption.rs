@@ -87,6 +87,9 @@ impl RaftNode {
         if !self.configuration.is_voter(target) {
             return Err(TransferError::UnknownNode(target));
         }
+        // The target's RequestVote will pass the followers' lease promise (reads.rs): from here
+        // on this leader answers no read from its lease.
+        self.reads.lease_given_up = true;
         // Rules 1 and 4: transfer_blocks_client refuses commands until the deadline.
         let deadline = now + self.election_timeout_span();
         self.disruption.transfer = Some(Transfer { target, deadline, timeout_now_sent: false });

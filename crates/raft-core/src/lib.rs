@@ -15,13 +15,16 @@ mod log;
 mod membership;
 mod message;
 mod node;
+mod reads;
 mod ready;
 mod replication;
 mod state_machine;
 mod types;
 mod voting;
 
-pub use config::{Backtrack, MembershipMode, RaftConfig, UnsafeRule, UnsafeRules};
+pub use config::{
+    Backtrack, MembershipMode, RaftConfig, ReadMode, UnsafeRule, UnsafeRules, DEFAULT_LEASE_DRIFT_BOUND_PPM,
+};
 pub use disruption::TransferError;
 pub use log::RaftLog;
 pub use membership::{ChangeRefused, Configuration, PendingChange};
@@ -29,6 +32,7 @@ pub use message::{
     AppendEntries, AppendEntriesReply, Message, PreVote, PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::{PersistentState, RaftNode, Role};
+pub use reads::PendingRead;
 pub use ready::{Applied, Envelope, Ready};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};

@@ -34,6 +34,10 @@ pub struct AppendEntries {
     pub prev_log_term: Term,
     pub entries: Vec<Entry>,
     pub leader_commit: Index,
+    /// The leader's heartbeat round when it sent this (ReadIndex and leases: an acknowledgement
+    /// of a round proves the leader was still leader when the round started).
+    #[serde(default)]
+    pub round: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +52,9 @@ pub struct AppendEntriesReply {
     /// its log length + 1).
     pub conflict_term: Option<Term>,
     pub conflict_index: Option<Index>,
+    /// The `round` of the AppendEntries this answers.
+    #[serde(default)]
+    pub round: u64,
 }
 
 /// PreVote (thesis §9.6): "could I win an election for `term` (my currentTerm + 1)?" Asked

@@ -6,9 +6,10 @@ use crate::disruption::Disruption;
 use crate::log::RaftLog;
 use crate::membership::{Configuration, PendingChange};
 use crate::message::Message;
+use crate::reads::ReadState;
 use crate::ready::{Applied, Envelope, Ready};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
-use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Term};
+use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,6 +96,8 @@ pub struct RaftNode {
     pub(crate) configuration_index: Index,
     pub(crate) configuration_indexes: Vec<Index>,
     pub(crate) membership_change: Option<PendingChange>,
+    /// ReadIndex and lease reads (reads.rs).
+    pub(crate) reads: ReadState,
 }
 
 impl RaftNode {
@@ -141,6 +144,7 @@ impl RaftNode {
             configuration_index: 0,
             configuration_indexes: Vec::new(),
             membership_change: None,
+            reads: ReadState::new(now),
         };
         node.configuration_changed_from(1);
         node.reset_election_timer(now, rng);
@@ -151,10 +155,23 @@ impl RaftNode {
 
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
+        self.reads.now = now;
         // Leader liveliness may ignore the message; CheckQuorum notes who was heard from.
         if self.screen_message(now, from, &message) {
             return;
         }
+        // Lease reads: a follower may have to ignore a candidate before adopting its term.
+        if !self.read_rules_before(now, &message) {
+            return;
+        }
+        // For reads.rs after the RPC rules: leader contact (Some(None)) or a round's
+        // acknowledgement (Some(Some(round))).
+        let message_term = message.term();
+        let heard = match &message {
+            Message::AppendEntries(_) => Some(None),
+            Message::AppendEntriesReply(r) => Some(Some(r.round)),
+            _ => None,
+        };
         // Rules for all servers: a request or response with a higher term makes us a follower
         // of that term. (PreVote carries a term nobody holds yet and never counts.)
         if message.term() > self.current_term && !message.is_pre_vote() {
@@ -175,10 +192,14 @@ impl RaftNode {
         }
         self.after_message(from);
         self.progress_membership(now);
+        if let Some(ack_round) = heard {
+            self.read_rules_after(now, from, message_term, ack_round);
+        }
     }
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.reads.now = now;
         match self.role {
             Role::Leader => {
                 if self.leader_timeouts(now, rng) {
@@ -208,6 +229,7 @@ impl RaftNode {
     /// Operator action: make this node's election timer fire now, whatever its role. (A
     /// leader starts an election at once; others pre-vote first when PreVote is on.)
     pub fn force_election_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.reads.now = now;
         if self.config.pre_vote && self.role != Role::Leader {
             self.start_pre_vote(now, rng);
         } else {
@@ -227,7 +249,7 @@ impl RaftNode {
 
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
-        let _ = now;
+        self.reads.now = now;
         if self.role != Role::Leader {
             // Followers redirect clients to the leader they know of.
             let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: self.leader_id };
@@ -236,6 +258,11 @@ impl RaftNode {
         }
         if self.transfer_blocks_client(client, &request) {
             return; // a leadership transfer is in progress (disruption.rs)
+        }
+        if let Op::Get { key } = &request.op {
+            if self.handle_read(now, client, request.seq, key) {
+                return;
+            }
         }
         match self.kv.cached(client, request.seq) {
             Some(Some(value)) => {
@@ -383,6 +410,7 @@ impl RaftNode {
             self.replicating.clear();
             self.pending.clear();
             self.membership_change = None;
+            self.fail_pending_reads();
             self.reset_election_timer(now, rng);
         }
     }
@@ -407,6 +435,7 @@ impl RaftNode {
             self.replicating.clear();
             self.pending.clear();
             self.membership_change = None;
+            self.fail_pending_reads();
         }
         self.role = Role::Candidate;
         self.current_term += 1;
@@ -434,6 +463,7 @@ impl RaftNode {
         self.match_index = peers.iter().map(|&p| (p, 0)).collect();
         self.replicating.clear();
         self.pending.clear();
+        self.reads.forget_leadership();
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);
         }
@@ -463,7 +493,11 @@ impl RaftNode {
             if let EntryPayload::Command(command) = &entry.payload {
                 let outcome = self.kv.apply(command);
                 let key = (command.client, command.seq);
-                if self.pending.remove(&key) {
+                // A command older than the client's latest applied one was skipped as a
+                // duplicate: it did not take effect, so it must not be acknowledged (only the
+                // operator's client, which has several requests in flight, can get here).
+                let skipped = outcome.duplicate && self.kv.cached(key.0, key.1) == Some(None);
+                if self.pending.remove(&key) && !skipped {
                     self.ready.replies.push((key.0, ClientReply::Ok { seq: key.1, value: outcome.value }));
                 }
             }

@@ -8,6 +8,7 @@ use crate::Entropy;
 impl RaftNode {
     /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
     pub(crate) fn broadcast_append_entries(&mut self) {
+        self.start_round();
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
             self.send_append_entries(peer);
@@ -32,6 +33,7 @@ impl RaftNode {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            round: self.reads.round,
         };
         self.send(peer, Message::AppendEntries(request));
     }
@@ -129,6 +131,7 @@ impl RaftNode {
             match_or_rejected_index,
             conflict_term,
             conflict_index,
+            round: self.reads.echo_round,
         };
         self.send(to, Message::AppendEntriesReply(reply));
     }

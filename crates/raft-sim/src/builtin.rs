@@ -1,6 +1,6 @@
 //! Built-in scenarios: the seed notes' figures and the paper's, as runnable timelines.
 use crate::scenario::{Action, ClientOpKind, CrashMode, Scenario, Workload};
-use raft_core::{Backtrack, MembershipMode, NodeId, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, NodeId, ReadMode, UnsafeRule};
 
 pub fn list() -> Vec<Scenario> {
     let mut all = vec![
@@ -17,6 +17,9 @@ pub fn list() -> Vec<Scenario> {
         removed_server_disrupts(),
         single_server_change(true),
         single_server_change(false),
+        stale_read(),
+        read_index(),
+        lease_read_drift(),
     ];
     all.extend(crate::builtin_disruption::list());
     all
@@ -167,6 +170,86 @@ pub fn steady_load() -> Scenario {
     s.duration_ms = 5_000.0;
     s.workload = Some(Workload { clients: 3, interval_ms: 50.0, ..Workload::default() });
     s
+}
+
+fn get(node: NodeId, key: &str) -> Action {
+    Action::Client { node, op: ClientOpKind::Get, key: key.into(), value: None }
+}
+
+/// The old leader and the new one, for the two read scenarios: S1 leads, x=1 commits, a
+/// partition cuts S1 and S2 off, S3 wins term 2 and commits x=2, and at 800 ms a client asks S1
+/// for x. The partition heals at 1200 ms.
+fn partitioned_old_leader(name: &str) -> Scenario {
+    let mut s = Scenario::new(name, 5, 1);
+    s.duration_ms = 2_000.0;
+    s.network.latency_ms = [5.0, 10.0];
+    s.at(10.0, Action::Timeout { node: 1 })
+        .at(100.0, put(1, "x", "1"))
+        .at(300.0, Action::Partition { groups: vec![vec![1, 2], vec![3, 4, 5]] })
+        .at(400.0, Action::Timeout { node: 3 })
+        .at(600.0, put(3, "x", "2"))
+        .at(800.0, get(1, "x"))
+        .at(1_200.0, Action::Heal)
+}
+
+/// Break Raft: a deposed leader answers a get from its own, outdated, state.
+pub fn stale_read() -> Scenario {
+    let mut s = partitioned_old_leader("stale-read");
+    s.description = "Reads that skip the checks (the stale-reads rule is on). S1 leads five servers and x=1 commits. A \
+                     partition leaves S1 and S2 on one side; S3, S4 and S5 elect S3 in term 2 and a client writes x=2 \
+                     there. S1 does not know it was replaced: when a client asks it for x at 800 ms it answers at once \
+                     from its own state machine, x=1. The write of 2 had already finished before the read began, so the \
+                     read should have seen it: the linearizability checker reports the stale read."
+        .into();
+    s.raft.unsafe_rules = vec![UnsafeRule::StaleReads];
+    s
+}
+
+/// ReadIndex: the deposed leader cannot confirm its leadership, so it never answers the read.
+pub fn read_index() -> Scenario {
+    let mut s = partitioned_old_leader("read-index");
+    s.description = "The stale-read moves with ReadIndex reads (thesis 6.4). S1 leads and x=1 commits; a partition leaves \
+                     S1 with S2 only; S3 wins term 2 and commits x=2. When a client asks S1 for x, S1 notes its commit \
+                     index and sends a round of heartbeats, but only S2 answers: 2 of 5 is not a majority, so S1 cannot \
+                     be sure it still leads and holds the read. When the partition heals S1 hears of term 2, steps down \
+                     and tells the client 'not the leader, try S3'; S3 confirms its own leadership with a majority and \
+                     answers x=2. The checker finds the history linearizable."
+        .into();
+    s.raft.read_mode = ReadMode::ReadIndex;
+    s
+}
+
+/// Lease reads are only as safe as the clocks: a leader whose clock runs slow keeps a lease its
+/// followers have already let go of.
+pub fn lease_read_drift() -> Scenario {
+    let mut s = Scenario::new("lease-read-drift", 5, 1);
+    s.description = "Lease reads (thesis 6.4.1) with a clock that drifts beyond the bound. Once a majority acknowledges a \
+                     heartbeat round, the leader S1 answers reads at once for 150 ms x (1 - 0.1) = 135 ms on its own \
+                     clock; its followers promise not to elect anyone for 150 ms after hearing from it. That is safe \
+                     while clocks drift less than the 10% bound. Here S1's clock runs at half speed, so its 135 ms last \
+                     270 ms of real time. A write just before 500 ms renews S1's lease; then a partition cuts S1 and S2 \
+                     off. 150 ms after they last heard from S1, S3, S4 and S5 may vote again: they elect S3, which \
+                     commits x=2. At 700 ms S1, its lease still running by its slow clock, answers a get with x=1: a \
+                     stale read the checker reports. Set S1's drift to 0 and the same read falls back to ReadIndex and \
+                     waits."
+        .into();
+    s.duration_ms = 2_000.0;
+    s.network.latency_ms = [5.0, 5.0];
+    s.raft.read_mode = ReadMode::Lease;
+    s.raft.lease_drift_bound = 0.1;
+    s.faults = vec![crate::scenario::NodeFaults { node: 1, drift: -0.5, ..Default::default() }];
+    // With leases, servers vote for nobody during their first 150 ms (they might have
+    // acknowledged a leader just before a restart), so S1 campaigns after that.
+    s.at(155.0, Action::Timeout { node: 1 })
+        .at(250.0, put(1, "x", "1"))
+        // A write just before the partition renews S1's lease at about 485 ms.
+        .at(480.0, put(1, "y", "1"))
+        .at(500.0, Action::Partition { groups: vec![vec![1, 2], vec![3, 4, 5]] })
+        // S3, S4 and S5 last heard from S1 at 490 ms: from 640 ms they may vote again.
+        .at(642.0, Action::Timeout { node: 3 })
+        .at(670.0, put(3, "x", "2"))
+        .at(700.0, get(1, "x"))
+        .at(1_200.0, Action::Heal)
 }
 
 /// A cluster of `nodes` servers (1 to 9) for free play, with two clients sending requests

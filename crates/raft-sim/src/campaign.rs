@@ -1,11 +1,12 @@
 //! Randomized check campaigns: each seed generates a whole scenario — cluster size, Raft
 //! settings, network, faults, a timeline of crashes, partitions and pauses, client load — runs
 //! it with invariants on, and stops at the first violation with the scenario that reproduces it.
-use crate::invariants::Violation;
+use crate::invariants::{Property, Violation};
+use crate::linearizability::{self, Verdict};
 use crate::rng::SimRng;
 use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimedAction, TimingModel, Workload};
 use crate::sim::Simulation;
-use raft_core::{Backtrack, MembershipMode, NodeId, UnsafeRule};
+use raft_core::{Backtrack, MembershipMode, NodeId, ReadMode, UnsafeRule};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -35,6 +36,8 @@ pub struct CampaignOutcome {
     pub failure: Option<Failure>,
     /// The lowest seed that exceeded the event budget, if any.
     pub runaway: Option<Scenario>,
+    /// Seeds whose history the linearizability checker could not decide within its budget.
+    pub linearizability_unknown: u64,
 }
 
 /// Generate the scenario for one seed.
@@ -232,6 +235,43 @@ fn hunt_single_server_bug(mut s: Scenario, rng: &mut SimRng, last: u64) -> Scena
     s
 }
 
+/// The stream for read-mode draws, apart from `generate`'s so its scenarios stay as they were.
+const READS_STREAM: u64 = 0x2EAD_5EED;
+
+/// The scenario a check campaign runs for one seed: [`generate`]'s, plus a read mode drawn from a
+/// stream of its own: a third of the seeds read through the log, a third use ReadIndex and a
+/// third leases. Seeds with reads outside the log (or the `stale-reads` rule) send more gets.
+/// Lease seeds get a drift bound that covers their clocks' drift (every |drift| ≤ bound / 2),
+/// and lose the timeline's forced timeouts: an operator forcing an election is leadership
+/// transfer by hand, which a lease cannot survive (thesis §6.4.1).
+pub fn generate_for_check(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut s = generate(seed, nodes, unsafe_rules);
+    let mut rng = SimRng::stream(seed, READS_STREAM);
+    s.raft.read_mode = match rng.below(3) {
+        0 => ReadMode::Log,
+        1 => ReadMode::ReadIndex,
+        _ => ReadMode::Lease,
+    };
+    let stale_reads = unsafe_rules.contains(&UnsafeRule::StaleReads);
+    if s.raft.read_mode != ReadMode::Log || stale_reads {
+        let get_ratio = rng.between(30, 80) as f64 / 100.0;
+        if let Some(w) = s.workload.as_mut() {
+            w.get_ratio = get_ratio;
+            if stale_reads {
+                // Few keys, so a read at a deposed leader often meets a newer write.
+                w.keys = w.keys.min(2);
+            }
+        }
+    }
+    if s.raft.read_mode == ReadMode::Lease {
+        let max_drift = s.faults.iter().map(|f| (f.drift.abs() * 100.0).round() as u64).max().unwrap_or(0);
+        s.raft.lease_drift_bound = ((2 * max_drift + rng.between(1, 10)) as f64 / 100.0).min(0.9);
+        s.timeline.retain(|t| !matches!(t.action, Action::Timeout { .. }));
+        s.description.push_str(" Lease reads; no forced timeouts.");
+    }
+    s
+}
+
 fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {
     match rng.below(10) {
         0 => CrashMode::Stop,
@@ -284,6 +324,8 @@ pub const EVENT_BUDGET: u64 = 20_000_000;
 pub enum SeedResult {
     Passed {
         events: u64,
+        /// The linearizability checker ran out of budget on the history.
+        linearizability_unknown: bool,
     },
     Violated(Box<Failure>),
     /// Exceeded [`EVENT_BUDGET`] before its end.
@@ -293,9 +335,9 @@ pub enum SeedResult {
     },
 }
 
-/// Run one seed with invariants on.
+/// Run one seed with invariants on, then check its client history for linearizability.
 pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
-    run_generated(seed, generate(seed, nodes, unsafe_rules))
+    run_generated(seed, generate_for_check(seed, nodes, unsafe_rules))
 }
 
 /// Run one seed of a membership campaign ([`generate_membership`]) with invariants on.
@@ -317,7 +359,21 @@ fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
             return SeedResult::Runaway { scenario: Box::new(scenario), events: sim.events() };
         }
     }
-    SeedResult::Passed { events: sim.events() }
+    let report = sim.check_linearizability(linearizability::DEFAULT_BUDGET);
+    if report.verdict == Verdict::Violation {
+        let culprit = report.ops.iter().find(|o| Some(o.history_index) == report.culprit);
+        let time_us = culprit.and_then(|o| o.completed_ms).unwrap_or(0.0) * 1000.0;
+        let violation = Violation {
+            property: Property::Linearizability,
+            time_us: time_us as u64,
+            event: sim.events(),
+            nodes: culprit.and_then(|o| o.answered_by).into_iter().collect(),
+            entries: Vec::new(),
+            message: report.message,
+        };
+        return SeedResult::Violated(Box::new(Failure { scenario, violation }));
+    }
+    SeedResult::Passed { events: sim.events(), linearizability_unknown: report.verdict == Verdict::Unknown }
 }
 
 /// Run a campaign over `threads` workers. Seeds are handed out in order; the reported failure
@@ -347,7 +403,10 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                 r.seeds_run += 1;
                 match outcome {
-                    SeedResult::Passed { events } => r.events += events,
+                    SeedResult::Passed { events, linearizability_unknown } => {
+                        r.events += events;
+                        r.linearizability_unknown += linearizability_unknown as u64;
+                    }
                     SeedResult::Violated(f) => {
                         r.events += f.violation.event;
                         stop.store(true, Ordering::Relaxed);

@@ -23,6 +23,9 @@ pub enum Property {
     OneChangeAtATime,
     /// What a leader commits is stored on a quorum of the configuration it uses.
     QuorumCommit,
+    /// Not checked after every event (so not in `ALL`): the client history, checked at the end
+    /// of a campaign run.
+    Linearizability,
 }
 
 impl Property {
@@ -49,6 +52,7 @@ impl Property {
             Property::MonotonicCommitIndex => "Monotonic commitIndex",
             Property::OneChangeAtATime => "One Configuration Change at a Time",
             Property::QuorumCommit => "Quorum Commitment",
+            Property::Linearizability => "Linearizability",
         }
     }
 
@@ -64,6 +68,7 @@ impl Property {
             Property::MonotonicCommitIndex => "a server's commitIndex never decreases while it runs",
             Property::OneChangeAtATime => "a leader's log holds at most one configuration entry that is not yet committed",
             Property::QuorumCommit => "an entry a leader commits is stored on a majority of the voters of the configuration in force in its log (of both C_old and C_new during joint consensus)",
+            Property::Linearizability => "every operation appears to take effect at one instant between its invocation and its response",
         }
     }
 }

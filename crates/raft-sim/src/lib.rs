@@ -12,6 +12,7 @@ pub mod campaign;
 pub mod clock;
 pub mod hash;
 pub mod invariants;
+pub mod linearizability;
 pub mod network;
 pub mod report;
 pub mod rng;

@@ -1,5 +1,6 @@
 //! A run's outcome as plain data: what `raftsim run --json` prints and the page shows.
 use crate::invariants::Violation;
+use crate::linearizability::{LinearizabilityReport, DEFAULT_BUDGET};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::{NodeStatus, Simulation};
 use crate::workload::HistoryOp;
@@ -20,6 +21,9 @@ pub struct Report {
     pub violations: Vec<ViolationReport>,
     pub nodes: Vec<NodeReport>,
     pub history: Vec<HistoryOp>,
+    /// Whether the client history is linearizable (ok, violation with the operations involved,
+    /// or unknown when the checker's step budget ran out).
+    pub linearizability: LinearizabilityReport,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -179,6 +183,7 @@ impl Report {
             violations: sim.violations().iter().map(ViolationReport::from).collect(),
             nodes,
             history: sim.history().to_vec(),
+            linearizability: sim.check_linearizability(DEFAULT_BUDGET),
         }
     }
 }

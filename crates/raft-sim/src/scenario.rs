@@ -3,7 +3,9 @@
 //! Times are milliseconds of virtual time (fractions allowed); the simulator works in integer
 //! microseconds. Every field but `name` and `nodes` has a default. Unknown fields are errors,
 //! so a typo is reported rather than silently ignored.
-use raft_core::{Backtrack, MembershipMode, NodeId, RaftConfig, UnsafeRule, UnsafeRules};
+use raft_core::{
+    Backtrack, MembershipMode, NodeId, RaftConfig, ReadMode, UnsafeRule, UnsafeRules, DEFAULT_LEASE_DRIFT_BOUND_PPM,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -72,6 +74,12 @@ pub struct RaftSettings {
     /// How membership changes are made: "joint" (joint consensus) or "single_server".
     #[serde(skip_serializing_if = "is_joint")]
     pub membership_mode: MembershipMode,
+    /// How leaders answer gets: `log`, `read_index` or `lease`.
+    #[serde(skip_serializing_if = "is_log_mode")]
+    pub read_mode: ReadMode,
+    /// Lease reads: the clock drift bound the lease allows for (0.1 = 10%).
+    #[serde(skip_serializing_if = "is_default_lease_bound")]
+    pub lease_drift_bound: f64,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -80,6 +88,16 @@ fn is_false(b: &bool) -> bool {
 
 fn is_joint(mode: &MembershipMode) -> bool {
     *mode == MembershipMode::Joint
+}
+
+fn is_log_mode(mode: &ReadMode) -> bool {
+    *mode == ReadMode::Log
+}
+
+pub const DEFAULT_LEASE_DRIFT_BOUND: f64 = DEFAULT_LEASE_DRIFT_BOUND_PPM as f64 / 1_000_000.0;
+
+fn is_default_lease_bound(bound: &f64) -> bool {
+    *bound == DEFAULT_LEASE_DRIFT_BOUND
 }
 
 impl Default for RaftSettings {
@@ -94,6 +112,8 @@ impl Default for RaftSettings {
             pre_vote: false,
             check_quorum: false,
             membership_mode: MembershipMode::Joint,
+            read_mode: ReadMode::Log,
+            lease_drift_bound: DEFAULT_LEASE_DRIFT_BOUND,
         }
     }
 }
@@ -115,6 +135,8 @@ impl RaftSettings {
             pre_vote: self.pre_vote,
             check_quorum: self.check_quorum,
             membership_mode: self.membership_mode,
+            read_mode: self.read_mode,
+            lease_drift_bound_ppm: (self.lease_drift_bound.clamp(0.0, 1.0) * 1_000_000.0).round() as u64,
         }
     }
 }
@@ -521,6 +543,9 @@ impl Scenario {
         check_ms("raft.heartbeat_ms", r.heartbeat_ms, 0.1, 600_000.0)?;
         if !(1..=10_000).contains(&r.max_entries_per_message) {
             return Err(ScenarioError::new("raft.max_entries_per_message", "must be between 1 and 10000"));
+        }
+        if !(0.0..=0.9).contains(&r.lease_drift_bound) {
+            return Err(ScenarioError::new("raft.lease_drift_bound", "must be between 0 and 0.9"));
         }
 
         let n = &self.network;

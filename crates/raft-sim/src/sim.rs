@@ -357,6 +357,12 @@ impl Simulation {
     pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
     }
+    /// Check the client history so far for linearizability, within `budget` search steps
+    /// (`linearizability::DEFAULT_BUDGET` is plenty for a campaign run). Operations without an
+    /// answer yet count as open: they may or may not have taken effect.
+    pub fn check_linearizability(&self, budget: u64) -> crate::linearizability::LinearizabilityReport {
+        crate::linearizability::check_history(&self.history.to_vec(), budget)
+    }
     /// The operator's own requests (scenario `client` actions and the page's client panel).
     pub fn script_history(&self) -> impl DoubleEndedIterator<Item = &HistoryOp> + '_ {
         self.script_ops.iter().filter_map(|&i| self.history.get(i))
@@ -850,6 +856,7 @@ impl Simulation {
                     value: None,
                     redirects: 0,
                     retries: 0,
+                    answered_by: None,
                 });
                 let request = ClientRequest { seq, op };
                 self.send(
@@ -1064,6 +1071,7 @@ impl Simulation {
                     value: None,
                     redirects: 0,
                     retries: 0,
+                    answered_by: None,
                 });
                 let history = self.history.len() - 1;
                 self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
@@ -1111,6 +1119,7 @@ impl Simulation {
                     ClientReply::Ok { value, .. } => {
                         op.completed_us = Some(now);
                         op.value = value;
+                        op.answered_by = Some(from);
                     }
                     ClientReply::NotLeader { leader_hint, .. } => {
                         op.redirects += 1;
@@ -1146,6 +1155,7 @@ impl Simulation {
                 if let Some(op) = self.history.get_mut(history) {
                     op.completed_us = Some(now);
                     op.value = value;
+                    op.answered_by = Some(from);
                 }
                 let at = self.now + self.workload_interval;
                 self.arm_client(client, at, ClientWake::Issue);

@@ -21,6 +21,8 @@ pub struct HistoryOp {
     pub redirects: u32,
     /// How many times it was sent again after a timeout.
     pub retries: u32,
+    /// The server whose answer completed it.
+    pub answered_by: Option<NodeId>,
 }
 
 #[derive(Clone, Debug)]

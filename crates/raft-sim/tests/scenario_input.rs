@@ -80,3 +80,21 @@ fn display_mentions_field_and_problem() {
     let text = err(r#"{"name": "m", "nodes": 3, "network": {"loss": 2}}"#).to_string();
     assert!(text.contains("network.loss") && text.contains("between 0 and 1"), "{text}");
 }
+
+#[test]
+fn read_settings_are_checked_and_default_to_log_reads() {
+    let s = Scenario::from_json(r#"{"name": "m", "nodes": 3}"#).unwrap();
+    assert_eq!(s.raft.read_mode, raft_core::ReadMode::Log);
+    assert!(!s.to_json().contains("read_mode"), "defaults are not written, so old files stay as they were");
+    let s = Scenario::from_json(r#"{"name": "m", "nodes": 3, "raft": {"read_mode": "lease", "lease_drift_bound": 0.2, "unsafe": ["stale-reads"]}}"#)
+        .unwrap();
+    assert_eq!(s.raft.read_mode, raft_core::ReadMode::Lease);
+    assert_eq!(s.raft.to_config().lease_drift_bound_ppm, 200_000);
+    assert!(s.raft.to_config().unsafe_rules.stale_reads);
+    let e = err(r#"{"name": "m", "nodes": 3, "raft": {"read_mode": "quorum"}}"#);
+    assert_eq!(e.field, "raft.read_mode", "{e}");
+    for bad in ["1.5", "-0.1"] {
+        let e = err(&format!(r#"{{"name": "m", "nodes": 3, "raft": {{"lease_drift_bound": {bad}}}}}"#));
+        assert_eq!(e.field, "raft.lease_drift_bound", "{e}");
+    }
+}

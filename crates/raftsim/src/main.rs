@@ -3,6 +3,7 @@ use clap::{Parser, Subcommand};
 use raft_core::UnsafeRule;
 use raft_sim::bench::{run_bench, run_seek_bench, BenchConfig};
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
+use raft_sim::linearizability::Verdict;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, Report, Scenario, Simulation};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ macro_rules! say {
     }};
 }
 
-/// Exit code when an invariant is violated.
+/// Exit code when an invariant is violated or the client history is not linearizable.
 const EXIT_VIOLATION: u8 = 3;
 /// Exit code for bad input.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -73,7 +74,7 @@ enum Command {
         #[arg(long)]
         nodes: Option<u32>,
         /// Break a safety rule in every scenario (repeatable): no-vote-restriction,
-        /// commit-old-terms, no-persist, forget-vote, unsafe-single-server-change.
+        /// commit-old-terms, no-persist, forget-vote, unsafe-single-server-change, stale-reads.
         #[arg(long = "unsafe", value_name = "RULE")]
         unsafe_rules: Vec<UnsafeRule>,
         /// Worker threads (results do not depend on it).
@@ -265,7 +266,7 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u
     } else {
         print_summary(&report);
     }
-    if report.violations.is_empty() {
+    if report.violations.is_empty() && !report.linearizability.is_violation() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_VIOLATION)
@@ -312,6 +313,35 @@ fn print_summary(r: &Report) {
     for v in &r.violations {
         say!("VIOLATION {} at {:.3} ms (event {}): {}", v.property, v.time_ms, v.event, v.message);
     }
+    let lin = &r.linearizability;
+    match lin.verdict {
+        Verdict::Ok => say!("client history {}", lin.message),
+        Verdict::Unknown => say!("client history: linearizability {}", lin.message),
+        Verdict::Violation => {
+            say!("VIOLATION Linearizability: {}", lin.message);
+            for op in &lin.ops {
+                let what = match &op.value {
+                    Some(v) => format!("put {}={v}", op.key),
+                    None => format!("get {}", op.key),
+                };
+                let by = op.answered_by.map_or(String::new(), |n| format!(" by S{n}"));
+                let answered = match op.completed_ms {
+                    Some(t) => format!(
+                        "{t:.3} ms{by} -> {}",
+                        op.result.as_deref().map_or("(absent)".into(), |v| format!("\"{v}\""))
+                    ),
+                    None => "open".into(),
+                };
+                let mark = if Some(op.history_index) == lin.culprit { "  <-" } else { "" };
+                say!(
+                    "  client {} #{} {what}: invoked {:.3} ms, answered {answered}{mark}",
+                    op.client,
+                    op.seq,
+                    op.invoked_ms
+                );
+            }
+        }
+    }
 }
 
 fn check(
@@ -356,6 +386,12 @@ fn check(
         secs,
         outcome.events as f64 / secs.max(1e-9)
     );
+    if outcome.linearizability_unknown > 0 {
+        say!(
+            "{} seeds: linearizability unknown (the checker's step budget ran out); not counted as violations",
+            outcome.linearizability_unknown
+        );
+    }
     if let Some(scenario) = &outcome.runaway {
         let path = out_dir.join(format!("raftsim-runaway-{}.json", scenario.seed));
         say!(
@@ -449,7 +485,7 @@ fn replay(run: &str, json: bool) -> ExitCode {
         say!("{} actions replayed; stopped at event {}", session.interventions().len(), session.position().events);
         print_summary(&report);
     }
-    if report.violations.is_empty() {
+    if report.violations.is_empty() && !report.linearizability.is_violation() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_VIOLATION)

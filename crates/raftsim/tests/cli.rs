@@ -177,3 +177,41 @@ fn membership_runs_report_configurations_and_the_campaign_flags_work() {
     ]);
     assert!(matches!(out.status.code(), Some(0) | Some(3)), "the rule name parses");
 }
+
+#[test]
+fn run_json_reports_linearizability_and_a_stale_read_exits_3() {
+    let out = raftsim(&["run", "read-index", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["linearizability"]["verdict"], "ok");
+
+    let out = raftsim(&["run", "stale-read", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "a linearizability violation exits 3");
+    let v = json(&out);
+    assert_eq!(v["violations"].as_array().unwrap().len(), 0, "Raft's invariants hold");
+    let lin = &v["linearizability"];
+    assert_eq!(lin["verdict"], "violation");
+    assert_eq!(lin["key"], "x");
+    let ops = lin["ops"].as_array().unwrap();
+    assert!(ops.iter().any(|o| o["kind"] == "get" && o["result"] == "1" && o["history_index"] == lin["culprit"]));
+    for key in ["client", "seq", "invoked_ms", "completed_ms", "open"] {
+        assert!(ops[0].get(key).is_some(), "op field {key}");
+    }
+    let text = raftsim(&["run", "stale-read"]);
+    assert_eq!(text.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&text.stdout).contains("VIOLATION Linearizability"));
+}
+
+#[test]
+fn check_with_stale_reads_finds_a_linearizability_violation_that_reproduces() {
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-stale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = raftsim(&["check", "--seeds", "200", "--unsafe", "stale-reads", "--out-dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Linearizability"), "{stdout}");
+    let file = std::fs::read_dir(&dir).unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with(".json"));
+    let file = file.expect("the failing scenario was written").path();
+    let rerun = raftsim(&["run", file.to_str().unwrap(), "--json"]);
+    assert_eq!(rerun.status.code(), Some(3));
+    assert_eq!(json(&rerun)["linearizability"]["verdict"], "violation");
+}

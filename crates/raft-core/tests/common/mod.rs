@@ -143,7 +143,15 @@ pub fn append(
     entries: Vec<Entry>,
     leader_commit: Index,
 ) -> Message {
-    Message::AppendEntries(AppendEntries { term, leader_id, prev_log_index, prev_log_term, entries, leader_commit })
+    Message::AppendEntries(AppendEntries {
+        term,
+        leader_id,
+        prev_log_index,
+        prev_log_term,
+        entries,
+        leader_commit,
+        round: 0,
+    })
 }
 
 pub fn append_ok(term: Term, match_index: Index) -> Message {
@@ -153,6 +161,7 @@ pub fn append_ok(term: Term, match_index: Index) -> Message {
         match_or_rejected_index: match_index,
         conflict_term: None,
         conflict_index: None,
+        round: 0,
     })
 }
 
@@ -168,6 +177,7 @@ pub fn append_reject(
         match_or_rejected_index: rejected_index,
         conflict_term,
         conflict_index,
+        round: 0,
     })
 }
 

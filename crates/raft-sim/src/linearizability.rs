@@ -1,0 +1,622 @@
+//! A linearizability checker for the clients' history of puts and gets.
+//!
+//! A history is linearizable if every operation can be given a single instant between its
+//! invocation and its response, such that the values returned are what a single copy of the
+//! key-value store would return with the operations run in that order (Herlihy and Wing). An
+//! operation still open at the end (no response) may take effect at any instant after its
+//! invocation, or never.
+//!
+//! The check is per key (linearizability is compositional: a history is linearizable iff each
+//! key's sub-history is), and each key is searched in the manner of Wing and Gong with Lowe's
+//! improvements: walk the invocations in time order, tentatively linearize an operation whose
+//! result agrees with the current state, backtrack when some operation's response is reached
+//! before it was linearized, and remember every (set of linearized operations, state) pair
+//! already explored so that no configuration is searched twice (as Porcupine does). The search
+//! is exponential in the worst case, so it runs on a step budget and says "unknown" when the
+//! budget runs out rather than hang the page.
+use crate::workload::HistoryOp;
+use raft_core::{ClientId, Micros, NodeId, Op};
+use serde::Serialize;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::BuildHasherDefault;
+
+/// The default step budget: enough for every campaign seed by a wide margin.
+pub const DEFAULT_BUDGET: u64 = 5_000_000;
+
+/// The checker's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Ok,
+    Violation,
+    /// The step budget ran out before an answer.
+    Unknown,
+}
+
+/// One operation as the report shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReportedOp {
+    /// Its position in the simulation's history.
+    pub history_index: usize,
+    pub client: ClientId,
+    pub seq: u64,
+    /// "put" or "get".
+    pub kind: &'static str,
+    pub key: String,
+    /// The value a put writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// What it returned (a get's value, a put's previous value); null for "absent" or open.
+    pub result: Option<String>,
+    pub open: bool,
+    /// The server that answered it.
+    pub answered_by: Option<NodeId>,
+    pub invoked_ms: f64,
+    pub completed_ms: Option<f64>,
+}
+
+/// The verdict on a history, with the evidence of a violation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinearizabilityReport {
+    pub verdict: Verdict,
+    /// A sentence for people.
+    pub message: String,
+    /// The key whose operations cannot be linearized.
+    pub key: Option<String>,
+    /// A small set of that key's operations that cannot be linearized together (in invocation
+    /// order), or, when no smaller set could be confirmed, the key's operations up to the point
+    /// of failure.
+    pub ops: Vec<ReportedOp>,
+    /// The history index of the operation whose response made the history non-linearizable.
+    pub culprit: Option<usize>,
+    /// Whether `ops` alone was confirmed non-linearizable.
+    pub minimal: bool,
+    /// Operations checked and search steps taken.
+    pub operations: usize,
+    pub steps: u64,
+}
+
+impl LinearizabilityReport {
+    pub fn is_violation(&self) -> bool {
+        self.verdict == Verdict::Violation
+    }
+}
+
+/// What an operation does to one key, with values interned as small integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    /// Writes `value`; returns the previous value (`None` when the response is unknown).
+    Put { value: u32, returned: Option<Option<u32>> },
+    /// Returns the value (gets without a response constrain nothing and are left out).
+    Get { returned: Option<u32> },
+}
+
+#[derive(Clone, Debug)]
+struct KeyOp {
+    history_index: usize,
+    call: Micros,
+    /// None: still open.
+    ret: Option<Micros>,
+    action: Action,
+}
+
+/// The step budget ran out.
+struct Exhausted;
+
+/// Check a whole history within `budget` search steps.
+pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityReport {
+    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, h) in history.iter().enumerate() {
+        let key = match &h.op {
+            Op::Put { key, .. } | Op::Get { key } => key.as_str(),
+        };
+        by_key.entry(key).or_default().push(i);
+    }
+    let mut steps = 0u64;
+    let mut unknown: Option<&str> = None;
+    for (key, indices) in &by_key {
+        let ops = key_ops(history, indices);
+        match search(&ops, budget.saturating_sub(steps), &mut steps) {
+            Ok(true) => {}
+            Ok(false) => return explain(history, key, &ops, budget, steps),
+            Err(Exhausted) => {
+                unknown = Some(key);
+                break;
+            }
+        }
+    }
+    let operations = history.len();
+    match unknown {
+        None => LinearizabilityReport {
+            verdict: Verdict::Ok,
+            message: format!(
+                "linearizable: all {operations} operations on {} key{}",
+                by_key.len(),
+                if by_key.len() == 1 { "" } else { "s" }
+            ),
+            key: None,
+            ops: Vec::new(),
+            culprit: None,
+            minimal: false,
+            operations,
+            steps,
+        },
+        Some(key) => LinearizabilityReport {
+            verdict: Verdict::Unknown,
+            message: format!("unknown (budget exceeded): {budget} search steps were not enough for key {key}"),
+            key: Some(key.to_string()),
+            ops: Vec::new(),
+            culprit: None,
+            minimal: false,
+            operations,
+            steps,
+        },
+    }
+}
+
+/// The operations on one key, values interned, gets without a response dropped.
+fn key_ops(history: &[HistoryOp], indices: &[usize]) -> Vec<KeyOp> {
+    let mut interned: BTreeMap<String, u32> = BTreeMap::new();
+    let mut intern = |v: &str| -> u32 {
+        let next = interned.len() as u32;
+        *interned.entry(v.to_string()).or_insert(next)
+    };
+    let mut ops = Vec::new();
+    for &i in indices {
+        let h = &history[i];
+        let action = match &h.op {
+            Op::Put { value, .. } => {
+                let value = intern(value);
+                let returned = h.completed_us.map(|_| h.value.as_deref().map(&mut intern));
+                Action::Put { value, returned }
+            }
+            Op::Get { .. } => {
+                if h.completed_us.is_none() {
+                    continue;
+                }
+                Action::Get { returned: h.value.as_deref().map(&mut intern) }
+            }
+        };
+        ops.push(KeyOp { history_index: i, call: h.invoked_us, ret: h.completed_us, action });
+    }
+    ops
+}
+
+/// Apply an operation to the state; None if its recorded result disagrees.
+fn step(state: Option<u32>, action: Action) -> Option<Option<u32>> {
+    match action {
+        Action::Put { value, returned } => match returned {
+            Some(prev) if prev != state => None,
+            _ => Some(Some(value)),
+        },
+        Action::Get { returned } => (returned == state).then_some(state),
+    }
+}
+
+const NIL: usize = usize::MAX;
+
+/// Wing–Gong–Lowe search with memoisation. Ok(true): linearizable.
+fn search(ops: &[KeyOp], budget: u64, steps: &mut u64) -> Result<bool, Exhausted> {
+    // Events: (time, is_return, op). At equal times invocations come first, so operations that
+    // touch at an instant count as concurrent (the order between them was not observed).
+    let mut events: Vec<(Micros, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+    for (k, op) in ops.iter().enumerate() {
+        events.push((op.call, false, k));
+        if let Some(r) = op.ret {
+            events.push((r.max(op.call), true, k));
+        }
+    }
+    events.sort_unstable();
+    let m = events.len();
+    // A doubly linked list over the events, with a head sentinel at index m.
+    let head = m;
+    let mut next: Vec<usize> = (1..=m).map(|i| if i == m { NIL } else { i }).collect();
+    next.push(if m == 0 { NIL } else { 0 });
+    let mut prev: Vec<usize> = (0..m).map(|i| if i == 0 { head } else { i - 1 }).collect();
+    prev.push(NIL);
+    let mut return_of = vec![NIL; ops.len()];
+    for (e, &(_, is_return, k)) in events.iter().enumerate() {
+        if is_return {
+            return_of[k] = e;
+        }
+    }
+    let mut returns_left = ops.iter().filter(|o| o.ret.is_some()).count();
+
+    // The set of linearized operations is remembered by a 128-bit Zobrist hash (the XOR of a
+    // fixed random key per operation), updated in O(1) per step, so memory stays proportional to
+    // the configurations explored rather than to their number times the history's length. Two
+    // different sets colliding is a 2^-128 event per pair.
+    let zobrist: Vec<u128> = (0..ops.len() as u64).map(zobrist_key).collect();
+    let mut linearized: u128 = 0;
+    let mut seen: HashSet<(u128, Option<u32>), BuildHasherDefault<DefaultHasher>> = HashSet::default();
+    let mut stack: Vec<(usize, Option<u32>)> = Vec::new();
+    let mut state: Option<u32> = None;
+    let mut entry = next[head];
+
+    // Unlink an operation's invocation (and response) from the list, or put them back.
+    fn lift(e: usize, next: &mut [usize], prev: &mut [usize]) {
+        let (p, n) = (prev[e], next[e]);
+        next[p] = n;
+        if n != NIL {
+            prev[n] = p;
+        }
+    }
+    fn unlift(e: usize, next: &mut [usize], prev: &mut [usize]) {
+        let (p, n) = (prev[e], next[e]);
+        next[p] = e;
+        if n != NIL {
+            prev[n] = e;
+        }
+    }
+
+    while returns_left > 0 {
+        *steps += 1;
+        if *steps > budget {
+            return Err(Exhausted);
+        }
+        let is_call = entry != NIL && !events[entry].1;
+        if is_call {
+            let k = events[entry].2;
+            if let Some(new_state) = step(state, ops[k].action) {
+                if seen.insert((linearized ^ zobrist[k], new_state)) {
+                    linearized ^= zobrist[k];
+                    stack.push((entry, state));
+                    state = new_state;
+                    lift(entry, &mut next, &mut prev);
+                    if return_of[k] != NIL {
+                        lift(return_of[k], &mut next, &mut prev);
+                        returns_left -= 1;
+                    }
+                    entry = next[head];
+                    continue;
+                }
+            }
+            entry = next[entry];
+        } else {
+            // A response whose operation was not linearized yet: undo the latest choice.
+            let Some((e, old_state)) = stack.pop() else { return Ok(false) };
+            let k = events[e].2;
+            state = old_state;
+            linearized ^= zobrist[k];
+            if return_of[k] != NIL {
+                unlift(return_of[k], &mut next, &mut prev);
+                returns_left += 1;
+            }
+            unlift(e, &mut next, &mut prev);
+            entry = next[e];
+        }
+    }
+    Ok(true)
+}
+
+/// A fixed pseudo-random 128-bit key for operation `k` (SplitMix64, twice).
+fn zobrist_key(k: u64) -> u128 {
+    fn splitmix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    ((splitmix(2 * k) as u128) << 64) | splitmix(2 * k + 1) as u128
+}
+
+/// The key's history as it stood at time `t`: later invocations unseen, later responses not
+/// yet received (those operations are open).
+fn prefix(ops: &[KeyOp], t: Micros) -> Vec<KeyOp> {
+    ops.iter()
+        .filter(|o| o.call <= t)
+        .filter_map(|o| {
+            let mut o = o.clone();
+            if o.ret.is_some_and(|r| r > t) {
+                o.ret = None;
+                match &mut o.action {
+                    Action::Put { returned, .. } => *returned = None,
+                    Action::Get { .. } => return None,
+                }
+            }
+            Some(o)
+        })
+        .collect()
+}
+
+/// A key failed: find the earliest response after which it cannot be linearized (the culprit),
+/// then a handful of operations that explain it.
+fn explain(history: &[HistoryOp], key: &str, ops: &[KeyOp], budget: u64, mut steps: u64) -> LinearizabilityReport {
+    let mut times: Vec<Micros> = ops.iter().filter_map(|o| o.ret).collect();
+    times.sort_unstable();
+    times.dedup();
+    // Failing is monotone in the prefix: find the first response time at which it fails.
+    let (mut lo, mut hi) = (0usize, times.len().saturating_sub(1));
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let remaining = budget.saturating_sub(steps);
+        match search(&prefix(ops, times[mid]), remaining, &mut steps) {
+            Ok(false) => hi = mid,
+            Ok(true) => lo = mid + 1,
+            Err(Exhausted) => break,
+        }
+    }
+    let t = times.get(hi).copied().unwrap_or(0);
+    let failing = prefix(ops, t);
+    let culprit = failing.iter().filter(|o| o.ret == Some(t)).map(|o| o.history_index).next_back();
+
+    // The explanation: the culprit, the operations overlapping it, the last writes completed
+    // before it was invoked, and the write of the value it returned.
+    let mut chosen: Vec<usize> = Vec::new();
+    if let Some(c) = culprit.and_then(|c| failing.iter().position(|o| o.history_index == c)) {
+        let cop = &failing[c];
+        chosen.push(c);
+        for (j, o) in failing.iter().enumerate() {
+            let overlaps = o.call <= t && o.ret.is_none_or(|r| r >= cop.call);
+            if j != c && overlaps {
+                chosen.push(j);
+            }
+        }
+        let last_write_before = failing
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| matches!(o.action, Action::Put { .. }) && o.ret.is_some_and(|r| r < cop.call))
+            .max_by_key(|(_, o)| o.ret);
+        if let Some((j, _)) = last_write_before {
+            chosen.push(j);
+        }
+        let read = match cop.action {
+            Action::Get { returned } => returned,
+            Action::Put { returned, .. } => returned.flatten(),
+        };
+        if let Some(v) = read {
+            let source =
+                failing.iter().enumerate().rfind(|(_, o)| matches!(o.action, Action::Put { value, .. } if value == v));
+            if let Some((j, _)) = source {
+                chosen.push(j);
+            }
+        }
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    const MAX_SHOWN: usize = 24;
+    let small: Vec<KeyOp> = chosen.iter().map(|&j| failing[j].clone()).collect();
+    let minimal = !small.is_empty()
+        && small.len() <= MAX_SHOWN
+        && matches!(search(&small, budget.saturating_sub(steps), &mut steps), Ok(false));
+    let shown: Vec<&KeyOp> = if minimal {
+        small.iter().collect()
+    } else {
+        // Fall back to the operations just before the failure.
+        failing.iter().skip(failing.len().saturating_sub(MAX_SHOWN)).collect()
+    };
+    let ops_out: Vec<ReportedOp> = shown.iter().map(|o| reported(history, o.history_index)).collect();
+    let message = match culprit.map(|c| reported(history, c)) {
+        Some(c) => format!(
+            "not linearizable: on key {key}, {} by client {} (invoked {:.3} ms, answered {:.3} ms{}) returned {} — no \
+             order of the {} operations shown, each taking effect between its invocation and its response, gives that",
+            describe(&c),
+            c.client,
+            c.invoked_ms,
+            c.completed_ms.unwrap_or(f64::NAN),
+            c.answered_by.map_or(String::new(), |n| format!(" by S{n}")),
+            c.result.as_deref().map_or("nothing (absent)".to_string(), |v| format!("\"{v}\"")),
+            ops_out.len()
+        ),
+        None => format!("not linearizable: the operations on key {key} cannot be ordered"),
+    };
+    LinearizabilityReport {
+        verdict: Verdict::Violation,
+        message,
+        key: Some(key.to_string()),
+        ops: ops_out,
+        culprit,
+        minimal,
+        operations: history.len(),
+        steps,
+    }
+}
+
+fn describe(op: &ReportedOp) -> String {
+    match &op.value {
+        Some(v) => format!("put {}={v}", op.key),
+        None => format!("get {}", op.key),
+    }
+}
+
+fn reported(history: &[HistoryOp], i: usize) -> ReportedOp {
+    let h = &history[i];
+    let (kind, key, value) = match &h.op {
+        Op::Put { key, value } => ("put", key.clone(), Some(value.clone())),
+        Op::Get { key } => ("get", key.clone(), None),
+    };
+    ReportedOp {
+        history_index: i,
+        client: h.client,
+        seq: h.seq,
+        kind,
+        key,
+        value,
+        result: h.value.clone(),
+        open: h.completed_us.is_none(),
+        answered_by: h.answered_by,
+        invoked_ms: h.invoked_us as f64 / 1000.0,
+        completed_ms: h.completed_us.map(|t| t as f64 / 1000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Micros = 1_000;
+
+    fn put(client: ClientId, key: &str, value: &str, call: u64, ret: Option<u64>, prev: Option<&str>) -> HistoryOp {
+        HistoryOp {
+            client,
+            seq: 0,
+            op: Op::Put { key: key.into(), value: value.into() },
+            invoked_us: call * MS,
+            completed_us: ret.map(|r| r * MS),
+            value: prev.map(String::from),
+            redirects: 0,
+            retries: 0,
+            answered_by: ret.map(|_| 1),
+        }
+    }
+
+    fn get(client: ClientId, key: &str, call: u64, ret: Option<u64>, value: Option<&str>) -> HistoryOp {
+        HistoryOp {
+            client,
+            seq: 0,
+            op: Op::Get { key: key.into() },
+            invoked_us: call * MS,
+            completed_us: ret.map(|r| r * MS),
+            value: value.map(String::from),
+            redirects: 0,
+            retries: 0,
+            answered_by: ret.map(|_| 1),
+        }
+    }
+
+    fn verdict(h: &[HistoryOp]) -> Verdict {
+        check_history(h, DEFAULT_BUDGET).verdict
+    }
+
+    #[test]
+    fn sequential_histories() {
+        let h = vec![
+            put(1, "x", "a", 0, Some(10), None),
+            get(2, "x", 20, Some(30), Some("a")),
+            put(2, "x", "b", 40, Some(50), Some("a")),
+            get(1, "x", 60, Some(70), Some("b")),
+        ];
+        assert_eq!(verdict(&h), Verdict::Ok);
+        assert_eq!(verdict(&[]), Verdict::Ok);
+        // A put must return the previous value.
+        let wrong_prev = vec![put(1, "x", "a", 0, Some(10), None), put(2, "x", "b", 40, Some(50), None)];
+        assert_eq!(verdict(&wrong_prev), Verdict::Violation);
+    }
+
+    #[test]
+    fn a_stale_read_is_a_violation_and_is_explained() {
+        let h = vec![
+            put(1, "x", "old", 0, Some(10), None),
+            put(1, "y", "other", 12, Some(14), None),
+            put(1, "x", "new", 20, Some(30), Some("old")),
+            get(2, "y", 35, Some(38), Some("other")),
+            // Invoked after the write of "new" was acknowledged, yet returns "old".
+            get(2, "x", 40, Some(45), Some("old")),
+            get(1, "x", 50, Some(55), Some("new")),
+        ];
+        let r = check_history(&h, DEFAULT_BUDGET);
+        assert_eq!(r.verdict, Verdict::Violation);
+        assert_eq!(r.key.as_deref(), Some("x"));
+        assert_eq!(r.culprit, Some(4));
+        assert!(r.minimal);
+        let shown: Vec<usize> = r.ops.iter().map(|o| o.history_index).collect();
+        assert_eq!(shown, vec![0, 2, 4], "the old write, the new write and the stale read");
+        assert!(r.message.contains("get x"), "{}", r.message);
+    }
+
+    #[test]
+    fn a_lost_write_is_a_violation() {
+        let h = vec![put(1, "x", "a", 0, Some(10), None), get(2, "x", 20, Some(30), None)];
+        let r = check_history(&h, DEFAULT_BUDGET);
+        assert_eq!(r.verdict, Verdict::Violation);
+        assert_eq!(r.culprit, Some(1));
+    }
+
+    #[test]
+    fn reading_a_value_never_written_is_a_violation() {
+        let h = vec![put(1, "x", "a", 0, Some(10), None), get(2, "x", 5, Some(30), Some("zzz"))];
+        let r = check_history(&h, DEFAULT_BUDGET);
+        assert_eq!(r.verdict, Verdict::Violation);
+        assert_eq!(r.culprit, Some(1));
+    }
+
+    #[test]
+    fn concurrent_operations_may_take_effect_in_either_order() {
+        // The get overlaps both puts; it may see either, or neither.
+        for seen in [None, Some("a"), Some("b")] {
+            let h = vec![
+                put(1, "x", "a", 0, Some(50), None),
+                put(2, "x", "b", 10, Some(60), Some("a")),
+                get(3, "x", 5, Some(70), seen),
+            ];
+            assert_eq!(verdict(&h), Verdict::Ok, "{seen:?}");
+        }
+        // The two puts may be ordered either way, as their results say.
+        let h = vec![put(1, "x", "a", 0, Some(50), Some("b")), put(2, "x", "b", 10, Some(60), None)];
+        assert_eq!(verdict(&h), Verdict::Ok);
+        // But not both first.
+        let h = vec![put(1, "x", "a", 0, Some(50), None), put(2, "x", "b", 10, Some(60), None)];
+        assert_eq!(verdict(&h), Verdict::Violation);
+        // Once a get saw b after a, a later get cannot see a again.
+        let h = vec![
+            put(1, "x", "a", 0, Some(50), None),
+            put(2, "x", "b", 10, Some(60), None),
+            get(3, "x", 70, Some(80), Some("a")),
+            get(3, "x", 90, Some(95), Some("b")),
+        ];
+        assert_eq!(verdict(&h), Verdict::Violation);
+    }
+
+    #[test]
+    fn open_operations_may_or_may_not_take_effect() {
+        // An open put that took effect (later reads see it) ...
+        let took = vec![put(1, "x", "a", 0, None, None), get(2, "x", 100, Some(110), Some("a"))];
+        assert_eq!(verdict(&took), Verdict::Ok);
+        // ... or not.
+        let not = vec![put(1, "x", "a", 0, None, None), get(2, "x", 100, Some(110), None)];
+        assert_eq!(verdict(&not), Verdict::Ok);
+        // It may take effect late, but only once: absent, then a, then absent again is impossible.
+        let flicker = vec![
+            put(1, "x", "a", 0, None, None),
+            get(2, "x", 100, Some(110), None),
+            get(2, "x", 120, Some(130), Some("a")),
+            get(2, "x", 140, Some(150), None),
+        ];
+        assert_eq!(verdict(&flicker), Verdict::Violation);
+        // Not before it was invoked.
+        let early = vec![get(2, "x", 0, Some(10), Some("a")), put(1, "x", "a", 20, None, None)];
+        assert_eq!(verdict(&early), Verdict::Violation);
+        // An open get constrains nothing.
+        let open_get = vec![put(1, "x", "a", 0, Some(10), None), get(2, "x", 20, None, Some("zzz"))];
+        assert_eq!(verdict(&open_get), Verdict::Ok);
+    }
+
+    #[test]
+    fn keys_are_checked_independently() {
+        let h = vec![
+            put(1, "x", "a", 0, Some(10), None),
+            put(1, "y", "b", 0, Some(10), None),
+            get(2, "x", 20, Some(30), Some("a")),
+            get(2, "y", 20, Some(30), Some("b")),
+            get(2, "z", 40, Some(50), None),
+        ];
+        assert_eq!(verdict(&h), Verdict::Ok);
+    }
+
+    #[test]
+    fn a_tiny_budget_gives_unknown_not_a_hang() {
+        // Many concurrent puts that never answered, then a read of a value none wrote: every
+        // subset and order of the puts must be ruled out.
+        let mut h: Vec<HistoryOp> = (0..40).map(|i| put(i, "x", &format!("v{i}"), 0, None, None)).collect();
+        h.push(get(99, "x", 2_000, Some(2_010), Some("nope")));
+        let r = check_history(&h, 1_000);
+        assert_eq!(r.verdict, Verdict::Unknown);
+        assert!(r.message.contains("budget"));
+        assert!(r.steps <= 1_001);
+    }
+
+    #[test]
+    fn long_sequential_histories_are_cheap() {
+        let mut h = Vec::new();
+        let mut prev: Option<String> = None;
+        for i in 0..50_000u64 {
+            let v = format!("v{i}");
+            h.push(put(i % 3, "x", &v, i * 10, Some(i * 10 + 5), prev.as_deref()));
+            prev = Some(v);
+        }
+        let r = check_history(&h, DEFAULT_BUDGET);
+        assert_eq!(r.verdict, Verdict::Ok);
+        assert!(r.steps < 500_000, "{} steps", r.steps);
+    }
+}
