@@ -20,6 +20,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/03-split-vote.json"),
     include_str!("../tours/04-log-replication.json"),
     include_str!("../tours/05-leader-crash.json"),
+    include_str!("../tours/06-log-repair.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
@@ -151,6 +152,23 @@ pub enum Check {
         property: Option<String>,
     },
     NoViolation,
+    /// `node`'s log holds an entry at `index` with `term` (an overwritten entry changes term).
+    EntryTerm {
+        node: NodeId,
+        index: Index,
+        term: Term,
+    },
+    /// `node`'s commitIndex is exactly `index` (says what has not committed yet).
+    CommitIndex {
+        node: NodeId,
+        index: Index,
+    },
+    /// `leader` leads and its nextIndex for `follower` is `index`: where it will probe next.
+    NextIndex {
+        leader: NodeId,
+        follower: NodeId,
+        index: Index,
+    },
 }
 
 /// A "now you try": a goal the page checks every frame once the step is reached.
@@ -287,6 +305,28 @@ impl Check {
             Check::NoViolation => match sim.violations().first() {
                 None => Ok(()),
                 Some(v) => fail(format!("{} broke: {}", v.property, v.message)),
+            },
+            Check::EntryTerm { node, index, term } => match pick(Some(*node)).first() {
+                Some((_, r)) => match r.log().get(*index) {
+                    Some(e) if e.term == *term => Ok(()),
+                    Some(e) => fail(format!("S{node}'s entry {index} is of term {}", e.term)),
+                    None => fail(format!("S{node}'s log has no entry {index}")),
+                },
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::CommitIndex { node, index } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.commit_index() == *index => Ok(()),
+                Some((_, r)) => fail(format!("S{node} has commitIndex {}", r.commit_index())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::NextIndex { leader, follower, index } => match pick(Some(*leader)).first() {
+                Some((_, r)) if r.role() != Role::Leader => fail(format!("S{leader} is {}", r.role())),
+                Some((_, r)) => match r.next_index().get(follower) {
+                    Some(next) if next == index => Ok(()),
+                    Some(next) => fail(format!("S{leader}'s nextIndex for S{follower} is {next}")),
+                    None => fail(format!("S{leader} keeps no nextIndex for S{follower}")),
+                },
+                None => fail(format!("S{leader} is not running")),
             },
         }
     }
@@ -466,5 +506,29 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n);
+    }
+
+    #[test]
+    fn entry_commit_and_next_index_checks_compare_with_the_run() {
+        let scenario = builtin::by_name("first-election").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        sim.run_until(ms_to_us(900.0));
+        let leader = sim.leader().expect("a leader by 900 ms");
+        let r = sim.node(leader).and_then(|s| s.raft.as_ref()).expect("the leader runs");
+        let (last, term, commit) = (r.log().last_index(), r.log().last_term(), r.commit_index());
+        let follower = *r.next_index().keys().next().expect("the leader tracks its followers");
+        let next = r.next_index()[&follower];
+        assert!(last >= 1, "the leader's no-op is in its log");
+        let holds = |c: Check| c.evaluate(&sim);
+        assert_eq!(holds(Check::EntryTerm { node: leader, index: last, term }), Ok(()));
+        assert!(holds(Check::EntryTerm { node: leader, index: last, term: term + 1 }).is_err());
+        assert!(holds(Check::EntryTerm { node: leader, index: last + 1, term }).is_err());
+        assert_eq!(holds(Check::CommitIndex { node: leader, index: commit }), Ok(()));
+        assert!(holds(Check::CommitIndex { node: leader, index: commit + 1 }).is_err());
+        assert_eq!(holds(Check::NextIndex { leader, follower, index: next }), Ok(()));
+        assert!(holds(Check::NextIndex { leader, follower, index: next + 1 }).is_err());
+        // A follower keeps no nextIndex: the check names the role instead.
+        assert!(holds(Check::NextIndex { leader: follower, follower: leader, index: next })
+            .is_err_and(|e| e.contains("follower")));
     }
 }
