@@ -21,6 +21,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/04-log-replication.json"),
     include_str!("../tours/05-leader-crash.json"),
     include_str!("../tours/06-log-repair.json"),
+    include_str!("../tours/07-partitions.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
@@ -168,6 +169,14 @@ pub enum Check {
         leader: NodeId,
         follower: NodeId,
         index: Index,
+    },
+    /// `node` is a candidate holding exactly these votes of its current election: `granted`
+    /// (its own included) and `denied`. Says who refused, and why nobody won.
+    Votes {
+        node: NodeId,
+        granted: Vec<NodeId>,
+        #[serde(default)]
+        denied: Vec<NodeId>,
     },
 }
 
@@ -327,6 +336,26 @@ impl Check {
                     None => fail(format!("S{leader} keeps no nextIndex for S{follower}")),
                 },
                 None => fail(format!("S{leader} is not running")),
+            },
+            Check::Votes { node, granted, denied } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.role() != Role::Candidate => fail(format!("S{node} is {}", r.role())),
+                Some((_, r)) => {
+                    let names = |set: &mut dyn Iterator<Item = NodeId>| {
+                        let mut ids: Vec<NodeId> = set.collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
+                    };
+                    let has =
+                        (names(&mut r.votes_granted().iter().copied()), names(&mut r.votes_denied().iter().copied()));
+                    let want = (names(&mut granted.iter().copied()), names(&mut denied.iter().copied()));
+                    if has == want {
+                        Ok(())
+                    } else {
+                        fail(format!("S{node} holds votes from {:?}, refusals from {:?}", has.0, has.1))
+                    }
+                }
+                None => fail(format!("S{node} is not running")),
             },
         }
     }
@@ -530,5 +559,27 @@ mod tests {
         // A follower keeps no nextIndex: the check names the role instead.
         assert!(holds(Check::NextIndex { leader: follower, follower: leader, index: next })
             .is_err_and(|e| e.contains("follower")));
+        assert!(holds(Check::Votes { node: leader, granted: vec![leader], denied: vec![] }).is_err());
+    }
+
+    #[test]
+    fn the_votes_check_names_who_granted_and_who_refused() {
+        // split-vote: S1 and S3 both run in term 1; each gets one vote besides its own.
+        let scenario = builtin::by_name("split-vote").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        let mut seen = None;
+        while sim.step_until(ms_to_us(2_000.0)) {
+            let candidate = running(&sim).find(|(_, r)| r.role() == Role::Candidate && r.votes_granted().len() == 2);
+            if let Some((id, r)) = candidate {
+                seen = Some((id, r.votes_granted().iter().copied().collect::<Vec<_>>(), r.votes_denied().clone()));
+                break;
+            }
+        }
+        let (node, granted, denied) = seen.expect("a candidate with two votes");
+        let denied: Vec<NodeId> = denied.into_iter().collect();
+        let check = Check::Votes { node, granted: granted.iter().rev().copied().collect(), denied: denied.clone() };
+        assert_eq!(check.evaluate(&sim), Ok(()), "order does not matter");
+        let fewer = Check::Votes { node, granted: granted[..1].to_vec(), denied };
+        assert!(fewer.evaluate(&sim).is_err_and(|e| e.contains("holds votes from")));
     }
 }
