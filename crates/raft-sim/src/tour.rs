@@ -22,6 +22,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/05-leader-crash.json"),
     include_str!("../tours/06-log-repair.json"),
     include_str!("../tours/07-partitions.json"),
+    include_str!("../tours/08-safety.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
@@ -171,7 +172,8 @@ pub enum Check {
         index: Index,
     },
     /// `node` is a candidate holding exactly these votes of its current election: `granted`
-    /// (its own included) and `denied`. Says who refused, and why nobody won.
+    /// (its own included) and `denied`. Says who refused, and why nobody won. Also holds for
+    /// a leader, with the votes counted until it won (later replies are not counted).
     Votes {
         node: NodeId,
         granted: Vec<NodeId>,
@@ -338,7 +340,7 @@ impl Check {
                 None => fail(format!("S{leader} is not running")),
             },
             Check::Votes { node, granted, denied } => match pick(Some(*node)).first() {
-                Some((_, r)) if r.role() != Role::Candidate => fail(format!("S{node} is {}", r.role())),
+                Some((_, r)) if r.role() == Role::Follower => fail(format!("S{node} is {}", r.role())),
                 Some((_, r)) => {
                     let names = |set: &mut dyn Iterator<Item = NodeId>| {
                         let mut ids: Vec<NodeId> = set.collect();
