@@ -23,6 +23,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/06-log-repair.json"),
     include_str!("../tours/07-partitions.json"),
     include_str!("../tours/08-safety.json"),
+    include_str!("../tours/09-persistence.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
