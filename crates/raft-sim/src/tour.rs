@@ -25,6 +25,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/08-safety.json"),
     include_str!("../tours/09-persistence.json"),
     include_str!("../tours/10-failure-models.json"),
+    include_str!("../tours/11-timing.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
