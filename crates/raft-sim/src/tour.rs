@@ -20,6 +20,12 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/03-split-vote.json"),
     include_str!("../tours/04-log-replication.json"),
     include_str!("../tours/05-leader-crash.json"),
+    include_str!("../tours/06-log-repair.json"),
+    include_str!("../tours/07-partitions.json"),
+    include_str!("../tours/08-safety.json"),
+    include_str!("../tours/09-persistence.json"),
+    include_str!("../tours/10-failure-models.json"),
+    include_str!("../tours/11-timing.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
@@ -151,6 +157,32 @@ pub enum Check {
         property: Option<String>,
     },
     NoViolation,
+    /// `node`'s log holds an entry at `index` with `term` (an overwritten entry changes term).
+    EntryTerm {
+        node: NodeId,
+        index: Index,
+        term: Term,
+    },
+    /// `node`'s commitIndex is exactly `index` (says what has not committed yet).
+    CommitIndex {
+        node: NodeId,
+        index: Index,
+    },
+    /// `leader` leads and its nextIndex for `follower` is `index`: where it will probe next.
+    NextIndex {
+        leader: NodeId,
+        follower: NodeId,
+        index: Index,
+    },
+    /// `node` is a candidate holding exactly these votes of its current election: `granted`
+    /// (its own included) and `denied`. Says who refused, and why nobody won. Also holds for
+    /// a leader, with the votes counted until it won (later replies are not counted).
+    Votes {
+        node: NodeId,
+        granted: Vec<NodeId>,
+        #[serde(default)]
+        denied: Vec<NodeId>,
+    },
 }
 
 /// A "now you try": a goal the page checks every frame once the step is reached.
@@ -287,6 +319,48 @@ impl Check {
             Check::NoViolation => match sim.violations().first() {
                 None => Ok(()),
                 Some(v) => fail(format!("{} broke: {}", v.property, v.message)),
+            },
+            Check::EntryTerm { node, index, term } => match pick(Some(*node)).first() {
+                Some((_, r)) => match r.log().get(*index) {
+                    Some(e) if e.term == *term => Ok(()),
+                    Some(e) => fail(format!("S{node}'s entry {index} is of term {}", e.term)),
+                    None => fail(format!("S{node}'s log has no entry {index}")),
+                },
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::CommitIndex { node, index } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.commit_index() == *index => Ok(()),
+                Some((_, r)) => fail(format!("S{node} has commitIndex {}", r.commit_index())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::NextIndex { leader, follower, index } => match pick(Some(*leader)).first() {
+                Some((_, r)) if r.role() != Role::Leader => fail(format!("S{leader} is {}", r.role())),
+                Some((_, r)) => match r.next_index().get(follower) {
+                    Some(next) if next == index => Ok(()),
+                    Some(next) => fail(format!("S{leader}'s nextIndex for S{follower} is {next}")),
+                    None => fail(format!("S{leader} keeps no nextIndex for S{follower}")),
+                },
+                None => fail(format!("S{leader} is not running")),
+            },
+            Check::Votes { node, granted, denied } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.role() == Role::Follower => fail(format!("S{node} is {}", r.role())),
+                Some((_, r)) => {
+                    let names = |set: &mut dyn Iterator<Item = NodeId>| {
+                        let mut ids: Vec<NodeId> = set.collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
+                    };
+                    let has =
+                        (names(&mut r.votes_granted().iter().copied()), names(&mut r.votes_denied().iter().copied()));
+                    let want = (names(&mut granted.iter().copied()), names(&mut denied.iter().copied()));
+                    if has == want {
+                        Ok(())
+                    } else {
+                        fail(format!("S{node} holds votes from {:?}, refusals from {:?}", has.0, has.1))
+                    }
+                }
+                None => fail(format!("S{node} is not running")),
             },
         }
     }
@@ -466,5 +540,51 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n);
+    }
+
+    #[test]
+    fn entry_commit_and_next_index_checks_compare_with_the_run() {
+        let scenario = builtin::by_name("first-election").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        sim.run_until(ms_to_us(900.0));
+        let leader = sim.leader().expect("a leader by 900 ms");
+        let r = sim.node(leader).and_then(|s| s.raft.as_ref()).expect("the leader runs");
+        let (last, term, commit) = (r.log().last_index(), r.log().last_term(), r.commit_index());
+        let follower = *r.next_index().keys().next().expect("the leader tracks its followers");
+        let next = r.next_index()[&follower];
+        assert!(last >= 1, "the leader's no-op is in its log");
+        let holds = |c: Check| c.evaluate(&sim);
+        assert_eq!(holds(Check::EntryTerm { node: leader, index: last, term }), Ok(()));
+        assert!(holds(Check::EntryTerm { node: leader, index: last, term: term + 1 }).is_err());
+        assert!(holds(Check::EntryTerm { node: leader, index: last + 1, term }).is_err());
+        assert_eq!(holds(Check::CommitIndex { node: leader, index: commit }), Ok(()));
+        assert!(holds(Check::CommitIndex { node: leader, index: commit + 1 }).is_err());
+        assert_eq!(holds(Check::NextIndex { leader, follower, index: next }), Ok(()));
+        assert!(holds(Check::NextIndex { leader, follower, index: next + 1 }).is_err());
+        // A follower keeps no nextIndex: the check names the role instead.
+        assert!(holds(Check::NextIndex { leader: follower, follower: leader, index: next })
+            .is_err_and(|e| e.contains("follower")));
+        assert!(holds(Check::Votes { node: leader, granted: vec![leader], denied: vec![] }).is_err());
+    }
+
+    #[test]
+    fn the_votes_check_names_who_granted_and_who_refused() {
+        // split-vote: S1 and S3 both run in term 1; each gets one vote besides its own.
+        let scenario = builtin::by_name("split-vote").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        let mut seen = None;
+        while sim.step_until(ms_to_us(2_000.0)) {
+            let candidate = running(&sim).find(|(_, r)| r.role() == Role::Candidate && r.votes_granted().len() == 2);
+            if let Some((id, r)) = candidate {
+                seen = Some((id, r.votes_granted().iter().copied().collect::<Vec<_>>(), r.votes_denied().clone()));
+                break;
+            }
+        }
+        let (node, granted, denied) = seen.expect("a candidate with two votes");
+        let denied: Vec<NodeId> = denied.into_iter().collect();
+        let check = Check::Votes { node, granted: granted.iter().rev().copied().collect(), denied: denied.clone() };
+        assert_eq!(check.evaluate(&sim), Ok(()), "order does not matter");
+        let fewer = Check::Votes { node, granted: granted[..1].to_vec(), denied };
+        assert!(fewer.evaluate(&sim).is_err_and(|e| e.contains("holds votes from")));
     }
 }
