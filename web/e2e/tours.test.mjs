@@ -15,6 +15,8 @@ async function setSpeed(page, exponent) {
 
 async function tourIds() {
   const page = await openPage(browser);
+  // The tours are fetched when the page starts.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="tour-menu"] option').length > 5);
   const ids = await page.getByTestId('tour-menu').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
   await page.close();
   return ids;
@@ -31,7 +33,8 @@ test('every tour plays start to finish: each step reaches its pause and its clai
     for (let step = 1; step <= steps; step++) {
       await page.locator(`[data-testid="tour"][data-step="${step}"]`).waitFor();
       await setSpeed(page, 2); // 100x: the pause point is exact at any speed
-      await page.locator(`[data-testid="tour"][data-step="${step}"][data-paused="true"]`).waitFor({ timeout: 30_000 });
+      await page.locator(`[data-testid="tour"][data-step="${step}"][data-paused="true"]`).waitFor({ timeout: 30_000 })
+        .catch((e) => { throw new Error(`${id} step ${step} never reached its pause: ${e.message}`); });
       const claims = await panel.getAttribute('data-claims');
       const [held, of] = claims.split('/').map(Number);
       assert.equal(held, of, `${id} step ${step}: claims held ${claims}`);

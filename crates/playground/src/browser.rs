@@ -91,3 +91,22 @@ pub fn read_text_file(
     reader.read_as_text(&file).ok()?;
     Some(FileRead { _reader: reader, _onload: onload })
 }
+
+fn describe(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Fetch a text file (a URL relative to the page); Err says why it could not be had.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not an HTTP response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {} for {url}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(describe)?).await.map_err(describe)?;
+    text.as_string().ok_or_else(|| format!("{url} is not text"))
+}

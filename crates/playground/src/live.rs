@@ -59,6 +59,7 @@ pub enum Msg {
     Import(web_sys::File),
     Imported(Result<String, String>),
     CheckLinearizability,
+    ToursLoaded(Vec<(String, Result<String, String>)>),
     OpenTour(String),
     TourStep(usize),
     CloseTour,
@@ -177,6 +178,18 @@ fn listen_keys(link: &Scope<Live>) -> Option<KeyListener> {
     Some(KeyListener { callback })
 }
 
+/// Fetch the shipped tours (`tours/` beside the page), in order, then hand them to the view.
+fn fetch_tours(link: &Scope<Live>) {
+    let link = link.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut files = Vec::new();
+        for name in tour::TOUR_FILE_NAMES {
+            files.push((name.to_string(), browser::fetch_text(&format!("tours/{name}")).await));
+        }
+        link.send_message(Msg::ToursLoaded(files));
+    });
+}
+
 fn request_frame(link: &Scope<Live>) -> Option<AnimationFrame> {
     let link = link.clone();
     let callback = Closure::once(move |timestamp: f64| link.send_message(Msg::Frame(timestamp)));
@@ -204,7 +217,10 @@ pub struct LiveProps {
 
 pub struct Live {
     builtins: Vec<Scenario>,
+    /// Fetched when the page starts; empty until then.
     tours: Vec<Tour>,
+    /// A link's tour step, opened once the tours have arrived.
+    pending_tour: Option<(String, usize)>,
     tour: Option<TourRun>,
     /// The last linearizability check of the history, and the operations it flagged.
     verdict: Option<(VerdictView, std::collections::BTreeSet<(u64, u64)>)>,
@@ -283,7 +299,9 @@ impl Live {
         if let Some(p) = pause {
             target = target.min(p);
         }
-        if session.advance(target, EVENTS_PER_FRAME, true) == Stop::Violation {
+        // Within a tour step the step's own pause is the stopping point: its text explains any
+        // violation on the way.
+        if session.advance(target, EVENTS_PER_FRAME, pause.is_none()) == Stop::Violation {
             // Stop at the event that broke a property, so the student sees that moment.
             self.playing = false;
             self.frame = None;
@@ -388,7 +406,8 @@ impl Component for Live {
         let default = builtins.first().cloned().unwrap_or_else(|| builtin::cluster(3, false));
         let mut live = Live {
             builtins,
-            tours: tour::list(),
+            tours: Vec::new(),
+            pending_tour: None,
             tour: None,
             verdict: None,
             scenario: default.clone(),
@@ -410,18 +429,16 @@ impl Component for Live {
             _file_read: None,
         };
         let (_, _, fragment) = browser::location();
+        fetch_tours(ctx.link());
         let opened = if let Some((id, step)) = parse_tour_fragment(&fragment) {
-            let found = live.tours.iter().find(|t| t.id == id).cloned();
-            let result = match found {
-                Some(t) => live.open_tour_step(t, step),
-                None => Err(format!("there is no tour '{id}'")),
-            };
-            result.map_err(|e| live.notice = Some(format!("This link could not be opened: {e}."))).is_ok()
+            // Opened once the tours arrive; the default scenario runs meanwhile.
+            live.pending_tour = Some((id.to_string(), step));
+            false
         } else {
             !fragment.is_empty() && live.open_document(RunDocument::from_link(&fragment), "link")
         };
         if !opened {
-            if !fragment.is_empty() {
+            if !fragment.is_empty() && live.pending_tour.is_none() {
                 live.playing = true;
                 if let Some(notice) = &mut live.notice {
                     notice.push_str(" Showing the default scenario instead.");
@@ -516,6 +533,22 @@ impl Component for Live {
                     }
                 }
                 self.check_tour();
+            }
+            Msg::ToursLoaded(files) => {
+                let (tours, problems) = tour::parse_files(&files);
+                self.tours = tours;
+                if !problems.is_empty() {
+                    self.notice = Some(format!("Some guided tours could not be loaded: {}.", problems.join("; ")));
+                }
+                if let Some((id, step)) = self.pending_tour.take() {
+                    match self.tours.iter().find(|t| t.id == id).cloned() {
+                        Some(t) => self.open_step_and_play(ctx, t, step),
+                        None => self.error = Some(format!("there is no tour '{id}'")),
+                    }
+                    if let Some(e) = self.error.take() {
+                        self.notice = Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
+                    }
+                }
             }
             Msg::CheckLinearizability => {
                 if let Some(session) = &self.session {

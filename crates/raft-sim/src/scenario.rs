@@ -451,6 +451,24 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// Deserialize a whole JSON document. With the `field-paths` feature the error names the
+/// field at fault by its path (`timeline[3].node`); without it, serde's message says which
+/// field and where in the text. Every document (scenario, run, tour) is parsed here, so the
+/// page carries one deserializer per type.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    #[cfg(feature = "field-paths")]
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        ScenarioError::new(field, e.into_inner().to_string())
+    })?;
+    #[cfg(not(feature = "field-paths"))]
+    let value = T::deserialize(&mut de).map_err(|e| ScenarioError::new("", e.to_string()))?;
+    de.end().map_err(|e| ScenarioError::new("", e.to_string()))?;
+    Ok(value)
+}
+
 pub fn ms_to_us(ms: f64) -> u64 {
     if ms.is_finite() && ms > 0.0 {
         (ms * 1000.0).round() as u64
@@ -468,13 +486,7 @@ impl Scenario {
                 format!("scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." { String::new() } else { path };
-            ScenarioError::new(field, e.into_inner().to_string())
-        })?;
-        de.end().map_err(|e| ScenarioError::new("", e.to_string()))?;
+        let scenario: Scenario = parse_json(text)?;
         scenario.validate()?;
         Ok(scenario)
     }

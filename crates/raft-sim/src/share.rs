@@ -82,10 +82,7 @@ impl RunDocument {
             let scenario = Scenario::from_json(text)?;
             return Ok(RunDocument::new(scenario, Vec::new(), None, View::default()));
         }
-        let doc: RunDocument = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            ScenarioError::new(if path == "." { String::new() } else { path }, e.into_inner().to_string())
-        })?;
+        let doc: RunDocument = crate::scenario::parse_json(text)?;
         doc.check()?;
         Ok(doc)
     }

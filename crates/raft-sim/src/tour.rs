@@ -13,7 +13,24 @@ use crate::{builtin, Property};
 use raft_core::{Index, NodeId, Role, Term};
 use serde::{Deserialize, Serialize};
 
-/// The tours shipped with the playground, in teaching order.
+/// The tours shipped with the playground, in teaching order: files in `tours/`. The page
+/// fetches them when it starts (they are content, not code, and stay out of its wasm); the CLI
+/// and the tests embed them (`embedded-tours`).
+pub const TOUR_FILE_NAMES: &[&str] = &[
+    "01-replicated-state-machines.json",
+    "02-leader-election.json",
+    "03-split-vote.json",
+    "04-log-replication.json",
+    "05-leader-crash.json",
+    "06-log-repair.json",
+    "07-partitions.json",
+    "08-safety.json",
+    "09-persistence.json",
+    "10-failure-models.json",
+    "11-timing.json",
+];
+
+#[cfg(feature = "embedded-tours")]
 const TOUR_FILES: &[&str] = &[
     include_str!("../tours/01-replicated-state-machines.json"),
     include_str!("../tours/02-leader-election.json"),
@@ -49,9 +66,13 @@ pub struct Step {
     pub title: String,
     /// Paragraphs of plain text.
     pub text: Vec<String>,
-    /// The scenario this step (and the following ones, until another names one) runs.
+    /// The scenario this step (and the following ones, until another names one) runs: a
+    /// built-in by name, or a whole scenario. (Two fields rather than an untagged enum: serde
+    /// would buffer and deserialize a scenario a second way, and the page would carry both.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scenario: Option<ScenarioRef>,
+    pub builtin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Box<Scenario>>,
     /// Actions added to the scenario's timeline from this step on (times are of the run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<TimedAction>,
@@ -71,14 +92,6 @@ pub struct Step {
     pub claims: Vec<Claim>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
-}
-
-/// A built-in scenario by name, or a whole scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ScenarioRef {
-    Builtin(String),
-    Inline(Box<Scenario>),
 }
 
 /// What the page draws attention to.
@@ -380,8 +393,8 @@ impl Tour {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::new("", format!("a tour file may hold at most {MAX_SCENARIO_BYTES} bytes")));
         }
-        let tour: Tour =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not a valid tour: {e}")))?;
+        let tour: Tour = crate::scenario::parse_json(text)
+            .map_err(|e| ScenarioError::new(e.field, format!("not a valid tour: {}", e.problem)))?;
         tour.validate()?;
         Ok(tour)
     }
@@ -415,14 +428,15 @@ impl Tour {
         if index >= self.steps.len() {
             return Err(ScenarioError::new("steps", format!("this tour has {} steps", self.steps.len())));
         }
-        let Some(base) = (0..=index).rev().find(|&i| self.steps[i].scenario.is_some()) else {
+        let names = |s: &Step| s.builtin.is_some() || s.scenario.is_some();
+        let Some(base) = (0..=index).rev().find(|&i| names(&self.steps[i])) else {
             return Err(ScenarioError::new("steps[0].scenario", "the first step must name a scenario"));
         };
-        let mut scenario = match &self.steps[base].scenario {
-            Some(ScenarioRef::Builtin(name)) => builtin::by_name(name)
-                .ok_or_else(|| ScenarioError::new("scenario", format!("no built-in scenario '{name}'")))?,
-            Some(ScenarioRef::Inline(s)) => (**s).clone(),
-            None => unreachable!("found above"),
+        let mut scenario = match (&self.steps[base].builtin, &self.steps[base].scenario) {
+            (Some(name), None) => builtin::by_name(name)
+                .ok_or_else(|| ScenarioError::new("builtin", format!("no built-in scenario '{name}'")))?,
+            (None, Some(s)) => (**s).clone(),
+            _ => return Err(ScenarioError::new("builtin", "name a built-in scenario or give a scenario, not both")),
         };
         for step in &self.steps[base..=index] {
             scenario.timeline.extend(step.actions.iter().cloned());
@@ -439,12 +453,27 @@ impl Tour {
 
 /// Every shipped tour, in order. They are checked by the tests; one that does not parse is left
 /// out rather than breaking the page.
+#[cfg(feature = "embedded-tours")]
 pub fn list() -> Vec<Tour> {
     TOUR_FILES.iter().filter_map(|text| Tour::from_json(text).ok()).collect()
 }
 
+#[cfg(feature = "embedded-tours")]
 pub fn by_id(id: &str) -> Option<Tour> {
     list().into_iter().find(|t| t.id == id)
+}
+
+/// Parse fetched tour files, in order: the tours, and what went wrong with the others.
+pub fn parse_files(files: &[(String, Result<String, String>)]) -> (Vec<Tour>, Vec<String>) {
+    let mut tours = Vec::new();
+    let mut problems = Vec::new();
+    for (name, text) in files {
+        match text.as_ref().map_err(String::clone).and_then(|t| Tour::from_json(t).map_err(|e| e.to_string())) {
+            Ok(t) => tours.push(t),
+            Err(e) => problems.push(format!("{name}: {e}")),
+        }
+    }
+    (tours, problems)
 }
 
 /// One claim or task of a tour that does not hold.
@@ -519,9 +548,18 @@ pub fn verify(tour: &Tour) -> Vec<TourFailure> {
     failures
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-tours"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_tours_are_the_files_the_page_fetches() {
+        assert_eq!(TOUR_FILES.len(), TOUR_FILE_NAMES.len());
+        for (text, name) in TOUR_FILES.iter().zip(TOUR_FILE_NAMES) {
+            let path = format!("{}/tours/{name}", env!("CARGO_MANIFEST_DIR"));
+            assert_eq!(*text, std::fs::read_to_string(&path).expect("the file exists"), "{name}");
+        }
+    }
 
     #[test]
     fn every_shipped_tour_parses() {

@@ -41,13 +41,13 @@ fn hostile_tour_files_are_refused_with_a_reason() {
         (r#"{"id":"A B","title":"t","summary":"s","steps":[]}"#, "id"),
         (r#"{"id":"a","title":"t","summary":"s","steps":[]}"#, "1 to"),
         (r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[]}]}"#, "must name a scenario"),
-        (r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[],"scenario":"nope"}]}"#, "no built-in"),
+        (r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[],"builtin":"nope"}]}"#, "no built-in"),
         (
-            r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[],"scenario":"split-vote","start_ms":5,"pause_ms":1}]}"#,
+            r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[],"builtin":"split-vote","start_ms":5,"pause_ms":1}]}"#,
             "pause_ms",
         ),
         (
-            r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[],"scenario":"split-vote","claims":[{"check":"levitate"}]}]}"#,
+            r#"{"id":"a","title":"t","summary":"s","steps":[{"title":"x","text":[],"builtin":"split-vote","claims":[{"check":"levitate"}]}]}"#,
             "not a valid tour",
         ),
     ] {
