@@ -111,6 +111,21 @@ pub struct RaftConfig {
     /// At most this many entries in one AppendEntries.
     pub max_entries_per_message: usize,
     pub unsafe_rules: UnsafeRules,
+    /// Log compaction (§7): a server snapshots its applied state once its log holds more
+    /// than this many entries. 0 turns snapshots off. (The paper triggers on the log's size in
+    /// bytes; counting entries is the same idea and easier to watch.)
+    #[serde(default)]
+    pub snapshot_threshold: usize,
+    /// InstallSnapshot sends a snapshot in chunks of at most this many bytes.
+    #[serde(default = "default_snapshot_chunk_bytes")]
+    pub snapshot_chunk_bytes: usize,
+}
+
+/// The chunk size when none is given.
+pub const DEFAULT_SNAPSHOT_CHUNK_BYTES: usize = 512;
+
+fn default_snapshot_chunk_bytes() -> usize {
+    DEFAULT_SNAPSHOT_CHUNK_BYTES
 }
 
 impl Default for RaftConfig {
@@ -123,6 +138,8 @@ impl Default for RaftConfig {
             noop_on_election: true,
             max_entries_per_message: 64,
             unsafe_rules: UnsafeRules::default(),
+            snapshot_threshold: 0,
+            snapshot_chunk_bytes: DEFAULT_SNAPSHOT_CHUNK_BYTES,
         }
     }
 }

@@ -15,15 +15,19 @@ mod message;
 mod node;
 mod ready;
 mod replication;
+mod snapshot;
 mod state_machine;
 mod types;
 mod voting;
 
-pub use config::{Backtrack, RaftConfig, UnsafeRule, UnsafeRules};
+pub use config::{Backtrack, RaftConfig, UnsafeRule, UnsafeRules, DEFAULT_SNAPSHOT_CHUNK_BYTES};
 pub use log::RaftLog;
-pub use message::{AppendEntries, AppendEntriesReply, Message, RequestVote, RequestVoteReply};
+pub use message::{
+    AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, RequestVote, RequestVoteReply,
+};
 pub use node::{PersistentState, RaftNode, Role};
 pub use ready::{Applied, Envelope, Ready};
+pub use snapshot::{PartialSnapshot, Snapshot, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 

@@ -1,4 +1,4 @@
-//! The two RPCs of Figure 2 and their replies.
+//! The two RPCs of Figure 2, InstallSnapshot (Figure 13), and their replies.
 use crate::types::{Entry, Index, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,45 @@ pub struct AppendEntriesReply {
     pub conflict_index: Option<Index>,
 }
 
+/// Invoked by the leader to send chunks of a snapshot to a follower (§7, Figure 13). Leaders
+/// always send chunks in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshot {
+    /// Leader's term.
+    pub term: Term,
+    /// So the follower can redirect clients.
+    pub leader_id: NodeId,
+    /// The snapshot replaces all entries up through and including this index.
+    pub last_included_index: Index,
+    /// Term of lastIncludedIndex.
+    pub last_included_term: Term,
+    /// Byte offset where the chunk is positioned in the snapshot file.
+    pub offset: u64,
+    /// Raw bytes of the snapshot chunk, starting at offset.
+    pub data: Vec<u8>,
+    /// True if this is the last chunk.
+    pub done: bool,
+}
+
+/// The follower's answer. Figure 13's reply holds only `term`; the other two fields are this
+/// implementation's: the network may lose, duplicate and reorder messages, so the leader must
+/// know which snapshot and how much of it a reply acknowledges before it sends the next chunk
+/// or counts the follower's log as matching (matchIndex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshotReply {
+    /// currentTerm, for the leader to update itself.
+    pub term: Term,
+    /// The snapshot this reply is about (the request's lastIncludedIndex).
+    pub last_included_index: Index,
+    /// How many bytes of that snapshot the follower holds from offset 0: the offset of the
+    /// next chunk it needs. Meaningless once `installed`.
+    pub next_offset: u64,
+    /// The follower's log now covers lastIncludedIndex with the committed entries (it
+    /// installed the snapshot, or already had them): the leader can set
+    /// matchIndex = lastIncludedIndex.
+    pub installed: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Message {
@@ -49,6 +88,8 @@ pub enum Message {
     RequestVoteReply(RequestVoteReply),
     AppendEntries(AppendEntries),
     AppendEntriesReply(AppendEntriesReply),
+    InstallSnapshot(InstallSnapshot),
+    InstallSnapshotReply(InstallSnapshotReply),
 }
 
 impl Message {
@@ -58,6 +99,8 @@ impl Message {
             Message::RequestVoteReply(m) => m.term,
             Message::AppendEntries(m) => m.term,
             Message::AppendEntriesReply(m) => m.term,
+            Message::InstallSnapshot(m) => m.term,
+            Message::InstallSnapshotReply(m) => m.term,
         }
     }
 
@@ -68,6 +111,8 @@ impl Message {
             Message::RequestVoteReply(_) => "RequestVoteReply",
             Message::AppendEntries(_) => "AppendEntries",
             Message::AppendEntriesReply(_) => "AppendEntriesReply",
+            Message::InstallSnapshot(_) => "InstallSnapshot",
+            Message::InstallSnapshotReply(_) => "InstallSnapshotReply",
         }
     }
 }

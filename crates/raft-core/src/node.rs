@@ -4,12 +4,14 @@ use crate::config::RaftConfig;
 use crate::log::RaftLog;
 use crate::message::Message;
 use crate::ready::{Applied, Envelope, Ready};
+use crate::snapshot::{Snapshot, SnapshotState};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
 use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +37,9 @@ pub struct PersistentState {
     pub current_term: Term,
     pub voted_for: Option<NodeId>,
     pub log: RaftLog,
+    /// The latest snapshot; `log` starts after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Arc<Snapshot>>,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +81,9 @@ pub struct RaftNode {
     pub(crate) heartbeat_deadline: Micros,
 
     pub(crate) ready: Ready,
+
+    /// Log compaction: the snapshot, one being received, transfers being sent (snapshot.rs).
+    pub(crate) snap: SnapshotState,
 }
 
 impl RaftNode {
@@ -114,7 +122,11 @@ impl RaftNode {
             election_deadline: 0,
             heartbeat_deadline: 0,
             ready: Ready::default(),
+            snap: SnapshotState::default(),
         };
+        if let Some(snapshot) = persisted.snapshot {
+            node.restore_snapshot(snapshot);
+        }
         node.reset_election_timer(now, rng);
         node
     }
@@ -123,11 +135,13 @@ impl RaftNode {
 
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
+        self.maybe_snapshot();
         // Rules for all servers: a request or response with a higher term makes us a follower
         // of that term.
         if message.term() > self.current_term {
             let leader = match &message {
                 Message::AppendEntries(ae) => Some(ae.leader_id),
+                Message::InstallSnapshot(m) => Some(m.leader_id),
                 _ => None,
             };
             self.become_follower(now, message.term(), leader, rng);
@@ -137,11 +151,14 @@ impl RaftNode {
             Message::RequestVoteReply(m) => self.handle_request_vote_reply(now, from, m),
             Message::AppendEntries(m) => self.handle_append_entries(now, from, m, rng),
             Message::AppendEntriesReply(m) => self.handle_append_entries_reply(now, from, m),
+            Message::InstallSnapshot(m) => self.handle_install_snapshot(now, from, m, rng),
+            Message::InstallSnapshotReply(m) => self.handle_install_snapshot_reply(from, m),
         }
     }
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
+        self.maybe_snapshot();
         match self.role {
             Role::Leader => {
                 if now >= self.heartbeat_deadline {
@@ -177,6 +194,7 @@ impl RaftNode {
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
         let _ = now;
+        self.maybe_snapshot();
         if self.role != Role::Leader {
             // Followers redirect clients to the leader they know of.
             let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: self.leader_id };
@@ -215,7 +233,8 @@ impl RaftNode {
         out.clear();
         std::mem::swap(&mut self.ready, out);
         out.persist =
-            !self.config.unsafe_rules.no_persist && (out.hard_state_changed || out.log_changed_from.is_some());
+            !self.config.unsafe_rules.no_persist
+                && (out.hard_state_changed || out.log_changed_from.is_some() || out.snapshot_changed);
     }
 
     // ----- Read-only views -----------------------------------------------------------------
@@ -270,7 +289,12 @@ impl RaftNode {
         self.election_timeout
     }
     pub fn persistent_state(&self) -> PersistentState {
-        PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+        PersistentState {
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+            snapshot: self.snap.current.clone(),
+        }
     }
 
     // ----- Transitions ---------------------------------------------------------------------

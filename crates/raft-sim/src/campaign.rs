@@ -122,7 +122,20 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
     for node in 1..=n {
         s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
     }
+    snapshot_settings(seed, &mut s);
     s
+}
+
+/// Half the seeds run with log compaction: small thresholds, so servers snapshot often and
+/// lagging or restarted ones need InstallSnapshot, and chunk sizes from a few bytes (many
+/// chunks) to more than a whole snapshot. Drawn from a stream of its own, so the rest of the
+/// scenario is the same as without snapshots.
+fn snapshot_settings(seed: u64, s: &mut Scenario) {
+    let mut rng = SimRng::stream(seed, 0x5A4B_5407);
+    if rng.below(2) == 0 {
+        s.raft.snapshot_threshold = rng.between(5, 50) as usize;
+        s.raft.snapshot_chunk_bytes = *rng.pick(&[16usize, 64, 100, 256, 4096]).unwrap_or(&64);
+    }
 }
 
 fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {

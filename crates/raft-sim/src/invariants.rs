@@ -3,7 +3,7 @@
 //! so checking stays cheap enough to leave on in benchmarks.
 use crate::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
-use raft_core::{Applied, Entry, EntryPayload, Index, NodeId, Op, RaftLog, Role, Term};
+use raft_core::{Applied, ClientId, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session, Snapshot, Term};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,10 +18,11 @@ pub enum Property {
     StateMachineSafety,
     MonotonicTerm,
     MonotonicCommitIndex,
+    SnapshotSafety,
 }
 
 impl Property {
-    pub const ALL: [Property; 7] = [
+    pub const ALL: [Property; 8] = [
         Property::ElectionSafety,
         Property::LeaderAppendOnly,
         Property::LogMatching,
@@ -29,6 +30,7 @@ impl Property {
         Property::StateMachineSafety,
         Property::MonotonicTerm,
         Property::MonotonicCommitIndex,
+        Property::SnapshotSafety,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Property {
             Property::StateMachineSafety => "State Machine Safety",
             Property::MonotonicTerm => "Monotonic Term",
             Property::MonotonicCommitIndex => "Monotonic commitIndex",
+            Property::SnapshotSafety => "Snapshot Safety",
         }
     }
 
@@ -53,6 +56,7 @@ impl Property {
             Property::StateMachineSafety => "if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index",
             Property::MonotonicTerm => "a server's currentTerm never decreases, across restarts too",
             Property::MonotonicCommitIndex => "a server's commitIndex never decreases while it runs",
+            Property::SnapshotSafety => "a snapshot replaces only committed entries: its last included entry is the one committed at that index, and its key-value state is what applying the committed entries up to it gives",
         }
     }
 }
@@ -100,6 +104,9 @@ struct Shadow {
     /// The term this node was leader of after the previous event, if it was.
     leading: Option<Term>,
     seen: bool,
+    /// The node's snapshot index after the previous event: `chain` and `terms` hold the
+    /// committed entries' values for the compacted prefix.
+    snapshot_index: Index,
 }
 
 #[derive(Clone, Debug)]
@@ -123,6 +130,57 @@ pub struct InvariantChecker {
     /// Stop recording after this many (a broken run can violate on every event).
     limit: usize,
     pub total_violations: u64,
+    /// Snapshot Safety: the key-value state obtained by applying the applied entries in order
+    /// (kept only when snapshots are on), and its fingerprint after each index.
+    reference: Option<ReferenceState>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ReferenceState {
+    kv: KvStore,
+    fingerprint: u64,
+    /// after[i-1]: fingerprint of the state after applying entries 1..=i.
+    after: ChunkedVec<u64>,
+}
+
+fn data_term(key: &str, value: &str) -> u64 {
+    StableHash::new().word(0).str(key).str(value).finish()
+}
+
+fn session_term(client: ClientId, session: &Session) -> u64 {
+    let mut h = StableHash::new();
+    h.word(1).word(client).word(session.last_seq);
+    match &session.last_value {
+        None => h.word(0),
+        Some(v) => h.word(1).str(v),
+    };
+    h.finish()
+}
+
+/// Fingerprint of a key-value state: the sum of one hash per key and per client session, so
+/// applying one command updates it in constant time.
+pub fn kv_fingerprint(kv: &KvStore) -> u64 {
+    let data = kv.data().iter().fold(0u64, |acc, (k, v)| acc.wrapping_add(data_term(k, v)));
+    kv.sessions().iter().fold(data, |acc, (c, s)| acc.wrapping_add(session_term(*c, s)))
+}
+
+impl ReferenceState {
+    fn apply(&mut self, payload: &EntryPayload) {
+        if let EntryPayload::Command(command) = payload {
+            let key = match &command.op {
+                Op::Put { key, .. } | Op::Get { key } => key,
+            };
+            let part = |kv: &KvStore| {
+                let data = kv.data().get(key).map_or(0, |v| data_term(key, v));
+                let session = kv.sessions().get(&command.client).map_or(0, |s| session_term(command.client, s));
+                data.wrapping_add(session)
+            };
+            let before = part(&self.kv);
+            self.kv.apply(command);
+            self.fingerprint = self.fingerprint.wrapping_sub(before).wrapping_add(part(&self.kv));
+        }
+        self.after.push(self.fingerprint);
+    }
 }
 
 /// Fingerprint of one entry's contents.
@@ -155,6 +213,50 @@ impl InvariantChecker {
 
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// Keep the reference key-value state that Snapshot Safety compares snapshots with (the
+    /// simulator turns this on when snapshots are). Call before the first observation.
+    pub fn track_state_machine(&mut self) {
+        if self.reference.is_none() {
+            self.reference = Some(ReferenceState::default());
+        }
+    }
+
+    /// A node took or installed `snapshot`: it must replace exactly the committed entries up
+    /// to its last included index, and hold the state they produce.
+    pub fn observe_snapshot(&mut self, time_us: u64, event: u64, node: NodeId, snapshot: &Snapshot) {
+        let (s, term) = (snapshot.last_included_index, snapshot.last_included_term);
+        if s == 0 {
+            return;
+        }
+        match self.committed.get((s - 1) as usize).map(|c| c.term) {
+            None => {
+                let message = format!(
+                    "S{node}'s snapshot covers index {s} (term {term}), but only {} entries have been committed",
+                    self.committed.len()
+                );
+                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, term)], message);
+                return;
+            }
+            Some(c) if c != term => {
+                let message = format!(
+                    "S{node}'s snapshot ends at index {s} with term {term}, but the entry committed there has term {c}"
+                );
+                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, c), (s, term)], message);
+                return;
+            }
+            Some(_) => {}
+        }
+        let expected = self.reference.as_ref().and_then(|r| r.after.get((s - 1) as usize)).copied();
+        if let Some(expected) = expected {
+            if kv_fingerprint(&snapshot.kv) != expected {
+                let message = format!(
+                    "S{node}'s snapshot at index {s} holds a key-value state that differs from applying the committed entries 1..{s}"
+                );
+                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, term)], message);
+            }
+        }
     }
 
     fn report(
@@ -243,6 +345,35 @@ impl InvariantChecker {
                 ),
             );
         }
+
+        // A compacted prefix stands for the committed entries it replaced (Snapshot Safety
+        // checks that it does). When the node compacted its own log the shadow already holds
+        // them; after a restart or an installed snapshot, take them from the committed record.
+        let snapshot_index = obs.log.snapshot_index();
+        let mut from = from;
+        if snapshot_index > 0 && (from <= snapshot_index || snapshot_index != shadow.snapshot_index) {
+            let s = snapshot_index as usize;
+            let holds = from > snapshot_index
+                && self.committed.get(s - 1).is_some_and(|c| shadow.chain.get(s - 1) == Some(&c.chain));
+            if !holds {
+                shadow.chain.truncate(0);
+                shadow.terms.truncate(0);
+                for i in 0..s {
+                    let (chain, term) = match self.committed.get(i) {
+                        Some(c) => (c.chain, c.term),
+                        // Not committed (Snapshot Safety reports it): a value no log matches.
+                        None => {
+                            let prev = shadow.chain.last().copied().unwrap_or(0);
+                            (StableHash::from_value(prev).word(u64::MAX).word(id as u64).finish(), obs.log.snapshot_term())
+                        }
+                    };
+                    shadow.chain.push(chain);
+                    shadow.terms.push(term);
+                }
+                from = snapshot_index + 1;
+            }
+        }
+        shadow.snapshot_index = snapshot_index;
 
         // Re-fingerprint the changed suffix and check Log Matching against every other log.
         shadow.chain.truncate((from - 1) as usize);
@@ -347,7 +478,12 @@ impl InvariantChecker {
                     self.report(Property::StateMachineSafety, time_us, event, vec![other, id], entries, message);
                 }
                 Some(_) => {}
-                None if applied.index as usize == self.applied.len() + 1 => self.applied.push((entry.term, fp, id)),
+                None if applied.index as usize == self.applied.len() + 1 => {
+                    self.applied.push((entry.term, fp, id));
+                    if let Some(reference) = self.reference.as_mut() {
+                        reference.apply(&entry.payload);
+                    }
+                }
                 None => {}
             }
         }

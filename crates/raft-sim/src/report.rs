@@ -43,6 +43,11 @@ pub struct NodeReport {
     pub alive: bool,
     pub log: Vec<EntryReport>,
     pub kv: std::collections::BTreeMap<String, String>,
+    /// Log compaction: lastIncludedIndex and lastIncludedTerm of the node's latest snapshot
+    /// (0 and 0: none), and the index of the first entry in `log` (snapshot_index + 1).
+    pub snapshot_index: u64,
+    pub snapshot_term: u64,
+    pub log_first_index: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,6 +96,9 @@ impl Report {
                             .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
                             .collect(),
                         kv: raft.kv().data().clone(),
+                        snapshot_index: raft.log().snapshot_index(),
+                        snapshot_term: raft.log().snapshot_term(),
+                        log_first_index: raft.log().first_index(),
                     },
                     // A crashed node shows what is on its disk.
                     None => NodeReport {
@@ -109,6 +117,9 @@ impl Report {
                             .map(|e| EntryReport { term: e.term, command: command_text(&e.payload) })
                             .collect(),
                         kv: Default::default(),
+                        snapshot_index: slot.disk.log.snapshot_index(),
+                        snapshot_term: slot.disk.log.snapshot_term(),
+                        log_first_index: slot.disk.log.first_index(),
                     },
                 }
             })

@@ -3,7 +3,7 @@
 //! Times are milliseconds of virtual time (fractions allowed); the simulator works in integer
 //! microseconds. Every field but `name` and `nodes` has a default. Unknown fields are errors,
 //! so a typo is reported rather than silently ignored.
-use raft_core::{Backtrack, NodeId, RaftConfig, UnsafeRule, UnsafeRules};
+use raft_core::{Backtrack, NodeId, RaftConfig, UnsafeRule, UnsafeRules, DEFAULT_SNAPSHOT_CHUNK_BYTES};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -58,7 +58,25 @@ pub struct RaftSettings {
     /// "Break Raft" switches: no-vote-restriction, commit-old-terms, no-persist, forget-vote.
     #[serde(rename = "unsafe", skip_serializing_if = "Vec::is_empty")]
     pub unsafe_rules: Vec<UnsafeRule>,
+    /// Log compaction: each server snapshots once its log holds more than this many entries.
+    /// 0 (the default) turns snapshots off.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub snapshot_threshold: usize,
+    /// InstallSnapshot chunk size in bytes.
+    #[serde(skip_serializing_if = "is_default_chunk")]
+    pub snapshot_chunk_bytes: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn is_default_chunk(n: &usize) -> bool {
+    *n == DEFAULT_SNAPSHOT_CHUNK_BYTES
+}
+
+pub const MAX_SNAPSHOT_THRESHOLD: usize = 1_000_000;
+pub const MAX_SNAPSHOT_CHUNK_BYTES: usize = 1 << 20;
 
 impl Default for RaftSettings {
     fn default() -> Self {
@@ -69,6 +87,8 @@ impl Default for RaftSettings {
             noop_on_election: true,
             max_entries_per_message: 64,
             unsafe_rules: Vec::new(),
+            snapshot_threshold: 0,
+            snapshot_chunk_bytes: DEFAULT_SNAPSHOT_CHUNK_BYTES,
         }
     }
 }
@@ -87,6 +107,8 @@ impl RaftSettings {
             noop_on_election: self.noop_on_election,
             max_entries_per_message: self.max_entries_per_message,
             unsafe_rules: rules,
+            snapshot_threshold: self.snapshot_threshold,
+            snapshot_chunk_bytes: self.snapshot_chunk_bytes,
         }
     }
 }
@@ -447,6 +469,18 @@ impl Scenario {
         check_ms("raft.heartbeat_ms", r.heartbeat_ms, 0.1, 600_000.0)?;
         if !(1..=10_000).contains(&r.max_entries_per_message) {
             return Err(ScenarioError::new("raft.max_entries_per_message", "must be between 1 and 10000"));
+        }
+        if r.snapshot_threshold > MAX_SNAPSHOT_THRESHOLD {
+            return Err(ScenarioError::new(
+                "raft.snapshot_threshold",
+                format!("must be between 0 (off) and {MAX_SNAPSHOT_THRESHOLD}"),
+            ));
+        }
+        if !(1..=MAX_SNAPSHOT_CHUNK_BYTES).contains(&r.snapshot_chunk_bytes) {
+            return Err(ScenarioError::new(
+                "raft.snapshot_chunk_bytes",
+                format!("must be between 1 and {MAX_SNAPSHOT_CHUNK_BYTES}"),
+            ));
         }
 
         let n = &self.network;
