@@ -36,6 +36,13 @@ pub struct CampaignOutcome {
 
 /// Generate the scenario for one seed.
 pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut s = generate_without_snapshots(seed, nodes, unsafe_rules);
+    snapshot_settings(seed, &mut s);
+    s
+}
+
+/// The scenario for one seed as it was before snapshots existed (snapshots off).
+pub fn generate_without_snapshots(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
     let mut rng = SimRng::stream(seed, 0xC4EC);
     let n = nodes.unwrap_or_else(|| rng.between(3, 7) as u32);
     let mut s = Scenario::new(&format!("check-{seed}"), n, seed);
@@ -122,7 +129,6 @@ pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
     for node in 1..=n {
         s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
     }
-    snapshot_settings(seed, &mut s);
     s
 }
 
