@@ -35,6 +35,7 @@ impl<T: Clone> ChunkedVec<T> {
         self.len == 0
     }
 
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
         if i >= self.len {
             return None;
@@ -68,10 +69,15 @@ impl<T: Clone> ChunkedVec<T> {
     }
 
     /// Keep the first `len` elements.
+    #[inline]
     pub fn truncate(&mut self, len: usize) {
-        if len >= self.len {
-            return;
+        // Most calls (the checker's, every event) keep everything: stay cheap and inlined.
+        if len < self.len {
+            self.shorten(len);
         }
+    }
+
+    fn shorten(&mut self, len: usize) {
         if len == 0 {
             self.chunks.clear();
             self.len = 0;
@@ -92,7 +98,7 @@ impl<T: Clone> ChunkedVec<T> {
     /// a partly dropped chunk stays shared with any clone until it is written to.
     pub fn remove_front(&mut self, n: usize) {
         if n >= self.len {
-            self.truncate(0);
+            self.shorten(0);
             return;
         }
         let start = self.skip + n;
@@ -185,7 +191,7 @@ mod tests {
                 let len = (x as usize >> 3) % (model.len() + 1);
                 model.truncate(len);
                 v.truncate(len);
-            } else if x % 11 == 0 {
+            } else if x.is_multiple_of(11) {
                 let n = (x as usize >> 5) % (model.len() / 2 + 2);
                 model.drain(..n.min(model.len()));
                 v.remove_front(n);

@@ -232,9 +232,8 @@ impl RaftNode {
     pub fn take_ready(&mut self, out: &mut Ready) {
         out.clear();
         std::mem::swap(&mut self.ready, out);
-        out.persist =
-            !self.config.unsafe_rules.no_persist
-                && (out.hard_state_changed || out.log_changed_from.is_some() || out.snapshot_changed);
+        out.persist = !self.config.unsafe_rules.no_persist
+            && (out.hard_state_changed || out.log_changed_from.is_some() || out.snapshot_changed);
     }
 
     // ----- Read-only views -----------------------------------------------------------------

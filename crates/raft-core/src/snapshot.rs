@@ -234,7 +234,8 @@ impl RaftNode {
         // Rule 2. A chunk at offset 0 of the snapshot we are already receiving is a resent
         // first chunk: it is written over the same bytes rather than starting over, so a
         // duplicate arriving late does not throw away the chunks that followed it.
-        let same_file = |p: &PartialSnapshot| p.last_included_index == index && p.last_included_term == request.last_included_term;
+        let same_file =
+            |p: &PartialSnapshot| p.last_included_index == index && p.last_included_term == request.last_included_term;
         if request.offset == 0 && !self.snap.incoming.as_ref().is_some_and(same_file) {
             self.snap.incoming = Some(PartialSnapshot {
                 last_included_index: index,

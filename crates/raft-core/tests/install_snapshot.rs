@@ -58,7 +58,11 @@ fn install_all(node: &mut RaftNode, s: &Snapshot, term: Term) -> (Ready, Install
 }
 
 fn with_commands(terms: &[Term]) -> Vec<Entry> {
-    terms.iter().enumerate().map(|(i, &t)| put_entry(t, i as Index + 1, 5, i as u64 + 1, "log", &format!("{i}"))).collect()
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| put_entry(t, i as Index + 1, 5, i as u64 + 1, "log", &format!("{i}")))
+        .collect()
 }
 
 // ----- Receiver rules ------------------------------------------------------------------------
@@ -165,7 +169,11 @@ fn rule_6_retain_the_entries_following_a_matching_entry() {
         2,
         &MEMBERS,
         fixed_config(),
-        PersistentState { current_term: 2, log: RaftLog::from_entries(with_commands(&[1, 1, 1, 2, 2])), ..Default::default() },
+        PersistentState {
+            current_term: 2,
+            log: RaftLog::from_entries(with_commands(&[1, 1, 1, 2, 2])),
+            ..Default::default()
+        },
         0,
         &mut rng(),
     );
@@ -312,8 +320,7 @@ fn the_leader_sends_its_snapshot_in_order_one_chunk_at_a_time() {
     // A lost chunk goes again with the next heartbeat.
     n.handle_timeout(n.next_deadline(), &mut rng());
     let again = drain(&mut n);
-    let resent: Vec<_> =
-        again.messages.iter().filter(|e| e.to == 3).map(|e| e.message.clone()).collect();
+    let resent: Vec<_> = again.messages.iter().filter(|e| e.to == 3).map(|e| e.message.clone()).collect();
     assert_eq!(resent, vec![Message::InstallSnapshot(first.clone())]);
     // Each answer brings the next chunk; a duplicated answer brings nothing.
     let ack = |next_offset: u64| {
@@ -345,7 +352,8 @@ fn the_leader_sends_its_snapshot_in_order_one_chunk_at_a_time() {
     }
     assert_eq!(received, bytes);
     // The final answer: matchIndex and nextIndex move past the snapshot; AppendEntries follow.
-    let done = InstallSnapshotReply { term: 2, last_included_index: s.last_included_index, next_offset: 0, installed: true };
+    let done =
+        InstallSnapshotReply { term: 2, last_included_index: s.last_included_index, next_offset: 0, installed: true };
     n.handle_message(1_000, 3, Message::InstallSnapshotReply(done), &mut rng());
     assert_eq!(n.match_index()[&3], s.last_included_index);
     assert_eq!(n.next_index()[&3], s.last_included_index + 1);

@@ -3,7 +3,9 @@
 //! so checking stays cheap enough to leave on in benchmarks.
 use crate::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
-use raft_core::{Applied, ClientId, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session, Snapshot, Term};
+use raft_core::{
+    Applied, ClientId, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session, Snapshot, Term,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -364,7 +366,10 @@ impl InvariantChecker {
                         // Not committed (Snapshot Safety reports it): a value no log matches.
                         None => {
                             let prev = shadow.chain.last().copied().unwrap_or(0);
-                            (StableHash::from_value(prev).word(u64::MAX).word(id as u64).finish(), obs.log.snapshot_term())
+                            (
+                                StableHash::from_value(prev).word(u64::MAX).word(id as u64).finish(),
+                                obs.log.snapshot_term(),
+                            )
                         }
                     };
                     shadow.chain.push(chain);
