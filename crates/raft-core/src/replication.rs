@@ -172,6 +172,12 @@ impl RaftNode {
             _ => next - 1,
         };
         let backtracked = backtracked.min(next - 1).max(matched + 1).max(1);
+        if backtracked >= next {
+            // The follower rejected an index it had acknowledged (only a break rule allows
+            // that). Resending the same probe at once would loop at network speed; the next
+            // heartbeat probes again.
+            return;
+        }
         self.replicating.remove(&from);
         self.next_index.insert(from, backtracked);
         self.send_append_entries(from);

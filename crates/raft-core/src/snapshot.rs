@@ -131,7 +131,7 @@ impl RaftNode {
 
     /// Write the state machine as of lastApplied into a snapshot and compact the log through
     /// lastApplied. Entries not yet applied (so perhaps not committed) stay in the log.
-    pub fn take_snapshot(&mut self) {
+    pub(crate) fn take_snapshot(&mut self) {
         let index = self.last_applied;
         let Some(term) = self.log.get(index).map(|e| e.term) else { return };
         let snapshot = Snapshot {
@@ -224,9 +224,10 @@ impl RaftNode {
         self.become_follower(now, request.term, Some(request.leader_id), rng);
         self.reset_election_timer(now, rng);
 
-        // Rule 5, ahead of time: we already hold a snapshot at least this new, so our log
-        // covers lastIncludedIndex with committed entries; nothing to receive.
-        if index <= self.log.snapshot_index() {
+        // Rule 5, ahead of time: we already hold a newer snapshot, or this very one, so our
+        // log covers lastIncludedIndex with committed entries; nothing to receive.
+        let ours = self.log.snapshot_index();
+        if index < ours || (index == ours && request.last_included_term == self.log.snapshot_term()) {
             self.reply_install_snapshot(from, index, 0, true);
             return;
         }
