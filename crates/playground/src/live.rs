@@ -546,7 +546,8 @@ impl Component for Live {
                         None => self.error = Some(format!("there is no tour '{id}'")),
                     }
                     if let Some(e) = self.error.take() {
-                        self.notice = Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
+                        self.notice =
+                            Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
                     }
                 }
             }
@@ -650,7 +651,7 @@ impl Component for Live {
                                     on_close={link.callback(|_| Msg::CloseMessage)} />
                             }
                             { self.node_panel(ctx, session) }
-                            { legend(self.scenario.raft.pre_vote) }
+                            { legend(self.scenario.raft.pre_vote, self.scenario.raft.snapshot_threshold > 0) }
                         </div>
                     </div>
                     <div class={classes!("spot-wrap", self.spot("log"))}><LogView data={LogData::of(session.sim())} /></div>
@@ -690,12 +691,13 @@ fn broken(session: &Session) -> Vec<Property> {
     Property::ALL.iter().copied().filter(|p| violations.iter().any(|v| v.property == *p)).collect()
 }
 
-fn legend(pre_vote: bool) -> Html {
+fn legend(pre_vote: bool, snapshots: bool) -> Html {
     html! {
         <p class="legend">
             <span class="key request-vote"></span>{ "RequestVote " }
             if pre_vote { <span class="key pre-vote"></span>{ "PreVote " } }
             <span class="key timeout-now"></span>{ "TimeoutNow " }
+            if snapshots { <span class="key snapshot"></span>{ "InstallSnapshot chunk " } }
             <span class="key vote-granted"></span>{ "vote granted " }
             <span class="key vote-denied"></span>{ "denied " }
             <span class="key heartbeat"></span>{ "heartbeat " }

@@ -11,8 +11,13 @@ const WINDOW: u64 = 16;
 pub struct LogRow {
     pub id: u32,
     pub alive: bool,
-    /// (term, command) per index, from the window's first index.
+    /// (term, command) per index, from `entries_from` (the window's first index, or the first
+    /// entry after the snapshot when that is later).
     pub entries: Vec<(u64, String)>,
+    pub entries_from: u64,
+    /// The snapshot's lastIncludedIndex and lastIncludedTerm (0, 0: none): indices up to it
+    /// are compacted.
+    pub snapshot: (u64, u64),
     pub length: u64,
     pub commit_index: u64,
     /// The current leader's nextIndex and matchIndex for this server.
@@ -41,12 +46,18 @@ impl LogData {
             .iter()
             .map(|slot| {
                 let log = slot.raft.as_ref().map_or(&slot.disk.log, |r| r.log());
+                let entries_from = first.max(log.first_index());
                 let next_match =
                     leader_raft.and_then(|l| Some((*l.next_index().get(&slot.id)?, *l.match_index().get(&slot.id)?)));
                 LogRow {
                     id: slot.id,
                     alive: slot.raft.is_some(),
-                    entries: log.slice_from(first, WINDOW as usize).map(|e| (e.term, e.payload.to_string())).collect(),
+                    entries: log
+                        .slice_from(entries_from, WINDOW as usize)
+                        .map(|e| (e.term, e.payload.to_string()))
+                        .collect(),
+                    entries_from,
+                    snapshot: (log.snapshot_index(), log.snapshot_term()),
                     length: log.last_index(),
                     commit_index: slot.raft.as_ref().map_or(0, |r| r.commit_index()),
                     next_match,
@@ -91,7 +102,13 @@ pub fn log_view(props: &LogViewProps) -> Html {
                         <tr class={classes!((!row.alive).then_some("down"))} data-testid="log-row" data-id={row.id.to_string()}
                             data-commit={row.commit_index.to_string()} data-length={row.length.to_string()}>
                             <th scope="row">{ format!("S{}", row.id) }{ if props.data.leader == Some(row.id) { " ★" } else { "" } }</th>
-                            { for indices.iter().map(|&i| match row.entries.get((i - first) as usize) {
+                            if row.snapshot.0 >= first {
+                                <td class="cell snapshot-block" data-testid="snapshot-block" colspan={(row.snapshot.0 - first + 1).to_string()}
+                                    title={format!("snapshot: entries 1 to {} (last term {}) compacted into the key-value state", row.snapshot.0, row.snapshot.1)}>
+                                    { format!("snapshot ≤{} (t{})", row.snapshot.0, row.snapshot.1) }
+                                </td>
+                            }
+                            { for indices.iter().filter(|&&i| i > row.snapshot.0).map(|&i| match i.checked_sub(row.entries_from).and_then(|k| row.entries.get(k as usize)) {
                                 Some((term, command)) => {
                                     let committed = i <= row.commit_index;
                                     let style = format!("--term-hue: {}", (term * 137) % 360);

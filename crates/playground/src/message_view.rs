@@ -49,6 +49,21 @@ impl MessageDetail {
             Payload::Raft(Message::PreVoteReply(r)) => {
                 vec![("term (proposed)", r.term.to_string()), ("voteGranted", yes_no(r.vote_granted))]
             }
+            Payload::Raft(Message::InstallSnapshot(m)) => vec![
+                ("term", m.term.to_string()),
+                ("leaderId", format!("S{}", m.leader_id)),
+                ("lastIncludedIndex", m.last_included_index.to_string()),
+                ("lastIncludedTerm", m.last_included_term.to_string()),
+                ("offset", m.offset.to_string()),
+                ("data[]", format!("{} bytes", m.data.len())),
+                ("done", yes_no(m.done)),
+            ],
+            Payload::Raft(Message::InstallSnapshotReply(m)) => vec![
+                ("term", m.term.to_string()),
+                ("lastIncludedIndex", m.last_included_index.to_string()),
+                ("nextOffset", m.next_offset.to_string()),
+                ("installed", yes_no(m.installed)),
+            ],
             Payload::Raft(Message::TimeoutNow(t)) => {
                 vec![("term", t.term.to_string()), ("leaderId", format!("S{}", t.leader_id))]
             }

@@ -173,6 +173,8 @@ impl StageData {
                     Message::PreVoteReply(r) if r.vote_granted => "vote-granted",
                     Message::PreVoteReply(_) => "vote-denied",
                     Message::TimeoutNow(_) => "timeout-now",
+                    Message::InstallSnapshot(_) => "snapshot",
+                    Message::InstallSnapshotReply(_) => "snapshot-ack",
                 };
                 let at = |t: u64| (t.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
                 let dies_at = match (m.lost, m.dropped_us) {

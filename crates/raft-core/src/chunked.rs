@@ -11,11 +11,14 @@ const CHUNK: usize = 256;
 pub struct ChunkedVec<T> {
     chunks: Vec<Arc<Vec<T>>>,
     len: usize,
+    /// Elements at the front of the first chunk that `remove_front` dropped (always < CHUNK).
+    /// Element i lives at position `skip + i` of the chunks.
+    skip: usize,
 }
 
 impl<T> Default for ChunkedVec<T> {
     fn default() -> Self {
-        ChunkedVec { chunks: Vec::new(), len: 0 }
+        ChunkedVec { chunks: Vec::new(), len: 0, skip: 0 }
     }
 }
 
@@ -32,11 +35,13 @@ impl<T: Clone> ChunkedVec<T> {
         self.len == 0
     }
 
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
         if i >= self.len {
             return None;
         }
-        self.chunks[i / CHUNK].get(i % CHUNK)
+        let p = self.skip + i;
+        self.chunks[p / CHUNK].get(p % CHUNK)
     }
 
     /// Mutable access; copies the chunk first if a clone shares it.
@@ -44,7 +49,8 @@ impl<T: Clone> ChunkedVec<T> {
         if i >= self.len {
             return None;
         }
-        Arc::make_mut(&mut self.chunks[i / CHUNK]).get_mut(i % CHUNK)
+        let p = self.skip + i;
+        Arc::make_mut(&mut self.chunks[p / CHUNK]).get_mut(p % CHUNK)
     }
 
     pub fn last(&self) -> Option<&T> {
@@ -52,7 +58,7 @@ impl<T: Clone> ChunkedVec<T> {
     }
 
     pub fn push(&mut self, value: T) {
-        if self.len.is_multiple_of(CHUNK) {
+        if (self.skip + self.len).is_multiple_of(CHUNK) {
             let mut chunk = Vec::with_capacity(CHUNK);
             chunk.push(value);
             self.chunks.push(Arc::new(chunk));
@@ -63,25 +69,52 @@ impl<T: Clone> ChunkedVec<T> {
     }
 
     /// Keep the first `len` elements.
+    #[inline]
     pub fn truncate(&mut self, len: usize) {
-        if len >= self.len {
+        // Most calls (the checker's, every event) keep everything: stay cheap and inlined.
+        if len < self.len {
+            self.shorten(len);
+        }
+    }
+
+    fn shorten(&mut self, len: usize) {
+        if len == 0 {
+            self.chunks.clear();
+            self.len = 0;
+            self.skip = 0;
             return;
         }
-        self.chunks.truncate(len.div_ceil(CHUNK));
-        if !len.is_multiple_of(CHUNK) {
+        let end = self.skip + len;
+        self.chunks.truncate(end.div_ceil(CHUNK));
+        if !end.is_multiple_of(CHUNK) {
             if let Some(last) = self.chunks.last_mut() {
-                Arc::make_mut(last).truncate(len % CHUNK);
+                Arc::make_mut(last).truncate(end % CHUNK);
             }
         }
         self.len = len;
     }
 
+    /// Drop the first `n` elements (all of them if there are fewer). Whole chunks are released;
+    /// a partly dropped chunk stays shared with any clone until it is written to.
+    pub fn remove_front(&mut self, n: usize) {
+        if n >= self.len {
+            self.shorten(0);
+            return;
+        }
+        let start = self.skip + n;
+        self.chunks.drain(..start / CHUNK);
+        self.skip = start % CHUNK;
+        self.len -= n;
+    }
+
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks.iter().flat_map(|c| c.iter())
+        let skip = self.skip;
+        self.chunks.iter().enumerate().flat_map(move |(k, c)| c[if k == 0 { skip } else { 0 }..].iter())
     }
 
     /// The elements from position `start` on.
     pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> + '_ {
+        let start = self.skip + start;
         let first = start / CHUNK;
         let skip = start % CHUNK;
         self.chunks.iter().skip(first).enumerate().flat_map(move |(k, c)| c.iter().skip(if k == 0 { skip } else { 0 }))
@@ -158,6 +191,10 @@ mod tests {
                 let len = (x as usize >> 3) % (model.len() + 1);
                 model.truncate(len);
                 v.truncate(len);
+            } else if x.is_multiple_of(11) {
+                let n = (x as usize >> 5) % (model.len() / 2 + 2);
+                model.drain(..n.min(model.len()));
+                v.remove_front(n);
             } else {
                 model.push(step);
                 v.push(step);

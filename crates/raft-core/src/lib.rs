@@ -18,22 +18,26 @@ mod node;
 mod reads;
 mod ready;
 mod replication;
+mod snapshot;
 mod state_machine;
 mod types;
 mod voting;
 
 pub use config::{
     Backtrack, MembershipMode, RaftConfig, ReadMode, UnsafeRule, UnsafeRules, DEFAULT_LEASE_DRIFT_BOUND_PPM,
+    DEFAULT_SNAPSHOT_CHUNK_BYTES,
 };
 pub use disruption::TransferError;
 pub use log::RaftLog;
 pub use membership::{ChangeRefused, Configuration, PendingChange};
 pub use message::{
-    AppendEntries, AppendEntriesReply, Message, PreVote, PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow,
+    AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, PreVote, PreVoteReply,
+    RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::{PersistentState, RaftNode, Role};
 pub use reads::PendingRead;
 pub use ready::{Applied, Envelope, Ready};
+pub use snapshot::{PartialSnapshot, Snapshot, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 

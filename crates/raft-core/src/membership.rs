@@ -371,13 +371,13 @@ impl RaftNode {
                 self.configuration_indexes.push(entry.index);
             }
         }
-        let index = self.configuration_indexes.last().copied().unwrap_or(0);
+        let index = self.configuration_indexes.last().copied().unwrap_or(self.base_configuration_index);
         if index == before && index < from {
             return; // unchanged
         }
         self.configuration = match self.log.get(index).map(|e| &e.payload) {
             Some(EntryPayload::Configuration(c)) => c.clone(),
-            _ => Configuration::new(self.members.iter().copied()),
+            _ => self.base_configuration.clone(),
         };
         self.configuration_index = index;
         if self.role == Role::Leader {

@@ -1,4 +1,4 @@
-//! The two RPCs of Figure 2 and their replies.
+//! The two RPCs of Figure 2, InstallSnapshot (Figure 13), and their replies.
 use crate::types::{Entry, Index, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +84,45 @@ pub struct TimeoutNow {
     pub leader_id: NodeId,
 }
 
+/// Invoked by the leader to send chunks of a snapshot to a follower (§7, Figure 13). Leaders
+/// always send chunks in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshot {
+    /// Leader's term.
+    pub term: Term,
+    /// So the follower can redirect clients.
+    pub leader_id: NodeId,
+    /// The snapshot replaces all entries up through and including this index.
+    pub last_included_index: Index,
+    /// Term of lastIncludedIndex.
+    pub last_included_term: Term,
+    /// Byte offset where the chunk is positioned in the snapshot file.
+    pub offset: u64,
+    /// Raw bytes of the snapshot chunk, starting at offset.
+    pub data: Vec<u8>,
+    /// True if this is the last chunk.
+    pub done: bool,
+}
+
+/// The follower's answer. Figure 13's reply holds only `term`; the other two fields are this
+/// implementation's: the network may lose, duplicate and reorder messages, so the leader must
+/// know which snapshot and how much of it a reply acknowledges before it sends the next chunk
+/// or counts the follower's log as matching (matchIndex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshotReply {
+    /// currentTerm, for the leader to update itself.
+    pub term: Term,
+    /// The snapshot this reply is about (the request's lastIncludedIndex).
+    pub last_included_index: Index,
+    /// How many bytes of that snapshot the follower holds from offset 0: the offset of the
+    /// next chunk it needs. Meaningless once `installed`.
+    pub next_offset: u64,
+    /// The follower's log now covers lastIncludedIndex with the committed entries (it
+    /// installed the snapshot, or already had them): the leader can set
+    /// matchIndex = lastIncludedIndex.
+    pub installed: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Message {
@@ -94,6 +133,8 @@ pub enum Message {
     PreVote(PreVote),
     PreVoteReply(PreVoteReply),
     TimeoutNow(TimeoutNow),
+    InstallSnapshot(InstallSnapshot),
+    InstallSnapshotReply(InstallSnapshotReply),
 }
 
 impl Message {
@@ -106,6 +147,8 @@ impl Message {
             Message::PreVote(m) => m.term,
             Message::PreVoteReply(m) => m.term,
             Message::TimeoutNow(m) => m.term,
+            Message::InstallSnapshot(m) => m.term,
+            Message::InstallSnapshotReply(m) => m.term,
         }
     }
 
@@ -119,6 +162,8 @@ impl Message {
             Message::PreVote(_) => "PreVote",
             Message::PreVoteReply(_) => "PreVoteReply",
             Message::TimeoutNow(_) => "TimeoutNow",
+            Message::InstallSnapshot(_) => "InstallSnapshot",
+            Message::InstallSnapshotReply(_) => "InstallSnapshotReply",
         }
     }
 

@@ -8,12 +8,14 @@ use crate::membership::{Configuration, PendingChange};
 use crate::message::Message;
 use crate::reads::ReadState;
 use crate::ready::{Applied, Envelope, Ready};
+use crate::snapshot::{Snapshot, SnapshotState};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
 use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +45,9 @@ pub struct PersistentState {
     pub current_term: Term,
     pub voted_for: Option<NodeId>,
     pub log: RaftLog,
+    /// The latest snapshot; `log` starts after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Arc<Snapshot>>,
 }
 
 #[derive(Clone, Debug)]
@@ -98,6 +103,12 @@ pub struct RaftNode {
     pub(crate) membership_change: Option<PendingChange>,
     /// ReadIndex and lease reads (reads.rs).
     pub(crate) reads: ReadState,
+    /// Log compaction: the snapshot, one being received, transfers being sent (snapshot.rs).
+    pub(crate) snap: SnapshotState,
+    /// The configuration in force before the first configuration entry in the log: the boot
+    /// configuration, or the one a snapshot recorded (its entry compacted away), and its index.
+    pub(crate) base_configuration: Configuration,
+    pub(crate) base_configuration_index: Index,
 }
 
 impl RaftNode {
@@ -140,13 +151,19 @@ impl RaftNode {
             heartbeat_deadline: 0,
             disruption: Disruption::default(),
             ready: Ready::default(),
-            configuration,
+            configuration: configuration.clone(),
             configuration_index: 0,
             configuration_indexes: Vec::new(),
             membership_change: None,
             reads: ReadState::new(now),
+            snap: SnapshotState::default(),
+            base_configuration: configuration,
+            base_configuration_index: 0,
         };
-        node.configuration_changed_from(1);
+        if let Some(snapshot) = persisted.snapshot {
+            node.restore_snapshot(snapshot);
+        }
+        node.configuration_changed_from(node.log.first_index());
         node.reset_election_timer(now, rng);
         node
     }
@@ -155,6 +172,7 @@ impl RaftNode {
 
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
+        self.maybe_snapshot();
         self.reads.now = now;
         // Leader liveliness may ignore the message; CheckQuorum notes who was heard from.
         if self.screen_message(now, from, &message) {
@@ -177,6 +195,7 @@ impl RaftNode {
         if message.term() > self.current_term && !message.is_pre_vote() {
             let leader = match &message {
                 Message::AppendEntries(ae) => Some(ae.leader_id),
+                Message::InstallSnapshot(m) => Some(m.leader_id),
                 _ => None,
             };
             self.become_follower(now, message.term(), leader, rng);
@@ -189,6 +208,8 @@ impl RaftNode {
             Message::PreVote(m) => self.handle_pre_vote(now, from, m),
             Message::PreVoteReply(m) => self.handle_pre_vote_reply(now, from, m, rng),
             Message::TimeoutNow(m) => self.handle_timeout_now(now, m, rng),
+            Message::InstallSnapshot(m) => self.handle_install_snapshot(now, from, m, rng),
+            Message::InstallSnapshotReply(m) => self.handle_install_snapshot_reply(from, m),
         }
         self.after_message(from);
         self.progress_membership(now);
@@ -200,6 +221,7 @@ impl RaftNode {
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
         self.reads.now = now;
+        self.maybe_snapshot();
         match self.role {
             Role::Leader => {
                 if self.leader_timeouts(now, rng) {
@@ -250,6 +272,7 @@ impl RaftNode {
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
         self.reads.now = now;
+        self.maybe_snapshot();
         if self.role != Role::Leader {
             // Followers redirect clients to the leader they know of.
             let reply = ClientReply::NotLeader { seq: request.seq, leader_hint: self.leader_id };
@@ -296,8 +319,8 @@ impl RaftNode {
     pub fn take_ready(&mut self, out: &mut Ready) {
         out.clear();
         std::mem::swap(&mut self.ready, out);
-        out.persist =
-            !self.config.unsafe_rules.no_persist && (out.hard_state_changed || out.log_changed_from.is_some());
+        out.persist = !self.config.unsafe_rules.no_persist
+            && (out.hard_state_changed || out.log_changed_from.is_some() || out.snapshot_changed);
     }
 
     // ----- Read-only views -----------------------------------------------------------------
@@ -352,7 +375,12 @@ impl RaftNode {
         self.election_timeout
     }
     pub fn persistent_state(&self) -> PersistentState {
-        PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+        PersistentState {
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+            snapshot: self.snap.current.clone(),
+        }
     }
 
     // ----- Transitions ---------------------------------------------------------------------

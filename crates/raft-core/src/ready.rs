@@ -33,6 +33,9 @@ pub struct Ready {
     pub persist: bool,
     pub applied: Vec<Applied>,
     pub replies: Vec<(ClientId, ClientReply)>,
+    /// The node took or installed a snapshot: the snapshot and the (compacted) log must be
+    /// written.
+    pub snapshot_changed: bool,
 }
 
 impl Ready {
@@ -42,6 +45,7 @@ impl Ready {
             && self.log_changed_from.is_none()
             && self.applied.is_empty()
             && self.replies.is_empty()
+            && !self.snapshot_changed
     }
 
     pub fn clear(&mut self) {
@@ -51,5 +55,6 @@ impl Ready {
         self.persist = false;
         self.applied.clear();
         self.replies.clear();
+        self.snapshot_changed = false;
     }
 }

@@ -18,6 +18,11 @@ impl RaftNode {
     pub(crate) fn send_append_entries(&mut self, peer: NodeId) {
         let next = self.next_index.get(&peer).copied().unwrap_or(self.log.last_index() + 1);
         let next = next.clamp(1, self.log.last_index() + 1);
+        if next <= self.log.snapshot_index() {
+            // The entries this follower needs are compacted: send the snapshot instead.
+            self.send_snapshot_chunk(peer);
+            return;
+        }
         let prev_log_index = next - 1;
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
         let entries: Vec<Entry> = self.log.slice_from(next, self.config.max_entries_per_message).cloned().collect();
@@ -51,7 +56,7 @@ impl RaftNode {
         &mut self,
         now: Micros,
         from: NodeId,
-        request: AppendEntries,
+        mut request: AppendEntries,
         rng: &mut dyn Entropy,
     ) {
         // Rule 1.
@@ -69,7 +74,8 @@ impl RaftNode {
         self.become_follower(now, request.term, Some(request.leader_id), rng);
         self.reset_election_timer(now, rng);
 
-        // Rule 2.
+        // Rule 2 (on a compacted log, checked at the snapshot's last entry).
+        self.skip_compacted(&mut request);
         match self.log.term_at(request.prev_log_index) {
             None => {
                 let conflict_index = self.log.last_index() + 1;
@@ -174,6 +180,12 @@ impl RaftNode {
             _ => next - 1,
         };
         let backtracked = backtracked.min(next - 1).max(matched + 1).max(1);
+        if backtracked >= next {
+            // The follower rejected an index it had acknowledged (only a break rule allows
+            // that). Resending the same probe at once would loop at network speed; the next
+            // heartbeat probes again.
+            return;
+        }
         self.replicating.remove(&from);
         self.next_index.insert(from, backtracked);
         self.send_append_entries(from);

@@ -20,6 +20,8 @@ pub fn list() -> Vec<Scenario> {
         stale_read(),
         read_index(),
         lease_read_drift(),
+        snapshot_catch_up(),
+        snapshot_conflict(),
     ];
     all.extend(crate::builtin_disruption::list());
     all
@@ -250,6 +252,58 @@ pub fn lease_read_drift() -> Scenario {
         .at(670.0, put(3, "x", "2"))
         .at(700.0, get(1, "x"))
         .at(1_200.0, Action::Heal)
+}
+
+/// Log compaction and InstallSnapshot: a follower that was down while the others compacted
+/// their logs is brought up to date with the leader's snapshot, sent in several chunks.
+pub fn snapshot_catch_up() -> Scenario {
+    let mut s = Scenario::new("snapshot-catch-up", 3, 1);
+    s.description = "Snapshots on: each server replaces its log with a snapshot of its key-value store once the log holds \
+                     more than 8 entries. S1 leads; S3 crashes, and while it is down a client writes 30 keys through S1, \
+                     so S1 and S2 compact their logs several times. When S3 restarts, the entries it misses are gone from \
+                     S1's log, so S1 sends its snapshot instead: InstallSnapshot in chunks of 64 bytes, one at a time, \
+                     each answered before the next is sent. S3 installs it (its state machine restarts from the \
+                     snapshot), then takes the remaining entries with AppendEntries and ends with the same keys and \
+                     values as S1."
+        .into();
+    s.duration_ms = 3_000.0;
+    s.raft.snapshot_threshold = 8;
+    s.raft.snapshot_chunk_bytes = 64;
+    s.network.latency_ms = [5.0, 10.0];
+    let mut s = s.at(10.0, Action::Timeout { node: 1 }).at(200.0, crash(3));
+    for k in 0..30 {
+        let key = format!("k{k}");
+        s = s.at(300.0 + 30.0 * k as f64, put(1, &key, &format!("v{k}")));
+    }
+    s.at(1_500.0, Action::Restart { node: 3 })
+}
+
+/// InstallSnapshot where the follower's log conflicts with the snapshot: rule 7 discards it.
+pub fn snapshot_conflict() -> Scenario {
+    let mut s = Scenario::new("snapshot-conflict", 3, 1);
+    s.description = "Snapshots on (more than 8 entries). S1 leads term 1 and commits two puts, then is cut off from \
+                     the others. A client keeps writing to S1, which appends 12 entries in term 1 that no majority ever \
+                     stores. S2 and S3 stop hearing from S1; S3's timer runs out first and it is elected in term 2. It \
+                     commits 15 puts, compacting its log. The entries S1 lacks are gone from S3's log, so S3 sends its \
+                     snapshot instead (the chunks are lost while S1 is cut off and sent again with each heartbeat). When \
+                     the network heals, S1 steps down and receives the snapshot. Its log holds term-1 entries where the \
+                     snapshot holds committed term-2 ones: the entry at the snapshot's last index does not match, so S1 \
+                     discards its whole log (rule 7) and resets its key-value store from the snapshot (rule 8). The \
+                     uncommitted writes are gone; S1 ends with the same keys as S2 and S3."
+        .into();
+    s.duration_ms = 3_000.0;
+    s.raft.snapshot_threshold = 8;
+    s.raft.snapshot_chunk_bytes = 128;
+    s.network.latency_ms = [5.0, 10.0];
+    let mut s = s.at(10.0, Action::Timeout { node: 1 }).at(100.0, put(1, "a", "1")).at(150.0, put(1, "b", "1"));
+    s = s.at(300.0, Action::Isolate { node: 1 });
+    for k in 0..12 {
+        s = s.at(320.0 + 10.0 * k as f64, put(1, &format!("lost{k}"), "x"));
+    }
+    for k in 0..15 {
+        s = s.at(800.0 + 30.0 * k as f64, put(3, &format!("k{k}"), "y"));
+    }
+    s.at(1_600.0, Action::Heal)
 }
 
 /// A cluster of `nodes` servers (1 to 9) for free play, with two clients sending requests

@@ -42,6 +42,13 @@ pub struct CampaignOutcome {
 
 /// Generate the scenario for one seed.
 pub fn generate(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut s = generate_without_snapshots(seed, nodes, unsafe_rules);
+    snapshot_settings(seed, &mut s);
+    s
+}
+
+/// The scenario for one seed as it was before snapshots existed (snapshots off).
+pub fn generate_without_snapshots(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
     let mut rng = SimRng::stream(seed, 0xC4EC);
     let n = nodes.unwrap_or_else(|| rng.between(3, 7) as u32);
     let mut s = Scenario::new(&format!("check-{seed}"), n, seed);
@@ -270,6 +277,18 @@ pub fn generate_for_check(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeR
         s.description.push_str(" Lease reads; no forced timeouts.");
     }
     s
+}
+
+/// Half the seeds run with log compaction: small thresholds, so servers snapshot often and
+/// lagging or restarted ones need InstallSnapshot, and chunk sizes from a few bytes (many
+/// chunks) to more than a whole snapshot. Drawn from a stream of its own, so the rest of the
+/// scenario is the same as without snapshots.
+fn snapshot_settings(seed: u64, s: &mut Scenario) {
+    let mut rng = SimRng::stream(seed, 0x5A4B_5407);
+    if rng.below(2) == 0 {
+        s.raft.snapshot_threshold = rng.between(5, 50) as usize;
+        s.raft.snapshot_chunk_bytes = *rng.pick(&[16usize, 64, 100, 256, 4096]).unwrap_or(&64);
+    }
 }
 
 fn crash_mode(rng: &mut SimRng, amnesia: bool) -> CrashMode {

@@ -3,7 +3,10 @@
 //! so checking stays cheap enough to leave on in benchmarks.
 use crate::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
-use raft_core::{Applied, Configuration, Entry, EntryPayload, Index, NodeId, Op, RaftLog, Role, Term};
+use raft_core::{
+    Applied, ClientId, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session,
+    Snapshot, Term,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -23,13 +26,15 @@ pub enum Property {
     OneChangeAtATime,
     /// What a leader commits is stored on a quorum of the configuration it uses.
     QuorumCommit,
+    /// A snapshot replaces exactly committed entries and holds the state they produce.
+    SnapshotSafety,
     /// Not checked after every event (so not in `ALL`): the client history, checked at the end
     /// of a campaign run.
     Linearizability,
 }
 
 impl Property {
-    pub const ALL: [Property; 9] = [
+    pub const ALL: [Property; 10] = [
         Property::ElectionSafety,
         Property::LeaderAppendOnly,
         Property::LogMatching,
@@ -39,6 +44,7 @@ impl Property {
         Property::MonotonicCommitIndex,
         Property::OneChangeAtATime,
         Property::QuorumCommit,
+        Property::SnapshotSafety,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +59,7 @@ impl Property {
             Property::OneChangeAtATime => "One Configuration Change at a Time",
             Property::QuorumCommit => "Quorum Commitment",
             Property::Linearizability => "Linearizability",
+            Property::SnapshotSafety => "Snapshot Safety",
         }
     }
 
@@ -69,6 +76,7 @@ impl Property {
             Property::OneChangeAtATime => "a leader's log holds at most one configuration entry that is not yet committed",
             Property::QuorumCommit => "an entry a leader commits is stored on a majority of the voters of the configuration in force in its log (of both C_old and C_new during joint consensus)",
             Property::Linearizability => "every operation appears to take effect at one instant between its invocation and its response",
+            Property::SnapshotSafety => "a snapshot replaces only committed entries: its last included entry is the one committed at that index, and its key-value state is what applying the committed entries up to it gives",
         }
     }
 }
@@ -118,6 +126,12 @@ struct Shadow {
     seen: bool,
     /// Indexes of the configuration entries in the log, in order.
     configs: Vec<Index>,
+    /// The node's snapshot index after the previous event: `chain` and `terms` hold the
+    /// committed entries' values for the compacted prefix.
+    snapshot_index: Index,
+    /// The configuration its latest snapshot holds, with the index of the entry that set it:
+    /// the one in force when no configuration entry is left in the log after the snapshot.
+    snapshot_config: Option<(Index, Configuration)>,
 }
 
 #[derive(Clone, Debug)]
@@ -144,6 +158,57 @@ pub struct InvariantChecker {
     /// Stop recording after this many (a broken run can violate on every event).
     limit: usize,
     pub total_violations: u64,
+    /// Snapshot Safety: the key-value state obtained by applying the applied entries in order
+    /// (kept only when snapshots are on), and its fingerprint after each index.
+    reference: Option<ReferenceState>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ReferenceState {
+    kv: KvStore,
+    fingerprint: u64,
+    /// after[i-1]: fingerprint of the state after applying entries 1..=i.
+    after: ChunkedVec<u64>,
+}
+
+fn data_term(key: &str, value: &str) -> u64 {
+    StableHash::new().word(0).str(key).str(value).finish()
+}
+
+fn session_term(client: ClientId, session: &Session) -> u64 {
+    let mut h = StableHash::new();
+    h.word(1).word(client).word(session.last_seq);
+    match &session.last_value {
+        None => h.word(0),
+        Some(v) => h.word(1).str(v),
+    };
+    h.finish()
+}
+
+/// Fingerprint of a key-value state: the sum of one hash per key and per client session, so
+/// applying one command updates it in constant time.
+pub fn kv_fingerprint(kv: &KvStore) -> u64 {
+    let data = kv.data().iter().fold(0u64, |acc, (k, v)| acc.wrapping_add(data_term(k, v)));
+    kv.sessions().iter().fold(data, |acc, (c, s)| acc.wrapping_add(session_term(*c, s)))
+}
+
+impl ReferenceState {
+    fn apply(&mut self, payload: &EntryPayload) {
+        if let EntryPayload::Command(command) = payload {
+            let key = match &command.op {
+                Op::Put { key, .. } | Op::Get { key } => key,
+            };
+            let part = |kv: &KvStore| {
+                let data = kv.data().get(key).map_or(0, |v| data_term(key, v));
+                let session = kv.sessions().get(&command.client).map_or(0, |s| session_term(command.client, s));
+                data.wrapping_add(session)
+            };
+            let before = part(&self.kv);
+            self.kv.apply(command);
+            self.fingerprint = self.fingerprint.wrapping_sub(before).wrapping_add(part(&self.kv));
+        }
+        self.after.push(self.fingerprint);
+    }
 }
 
 /// Fingerprint of one entry's contents.
@@ -186,6 +251,16 @@ fn chain_next(prev: u64, entry: &Entry) -> u64 {
     StableHash::from_value(prev).word(entry_fingerprint(entry)).finish()
 }
 
+/// The index of the configuration in force in a node's log: its latest configuration entry
+/// after the snapshot, else the one its snapshot recorded, else 0 (the boot configuration).
+fn latest_config(shadow: &Shadow, snapshot_index: Index) -> Index {
+    match shadow.configs.iter().rev().find(|&&i| i > snapshot_index) {
+        Some(&i) => i,
+        None if snapshot_index > 0 => shadow.snapshot_config.as_ref().map_or(0, |(i, _)| *i),
+        None => 0,
+    }
+}
+
 impl InvariantChecker {
     pub fn new() -> Self {
         InvariantChecker { limit: 100, ..Default::default() }
@@ -198,6 +273,55 @@ impl InvariantChecker {
     /// The servers' boot configuration, so quorums can be checked before any change.
     pub fn set_initial_members(&mut self, members: Vec<NodeId>) {
         self.initial_members = Some(members);
+    }
+
+    /// Keep the reference key-value state that Snapshot Safety compares snapshots with (the
+    /// simulator turns this on when snapshots are). Call before the first observation.
+    pub fn track_state_machine(&mut self) {
+        if self.reference.is_none() {
+            self.reference = Some(ReferenceState::default());
+        }
+    }
+
+    /// A node took or installed `snapshot`: it must replace exactly the committed entries up
+    /// to its last included index, and hold the state they produce.
+    pub fn observe_snapshot(&mut self, time_us: u64, event: u64, node: NodeId, snapshot: &Snapshot) {
+        let (s, term) = (snapshot.last_included_index, snapshot.last_included_term);
+        if s == 0 {
+            return;
+        }
+        let slot = (node as usize).saturating_sub(1);
+        if self.shadows.len() <= slot {
+            self.shadows.resize_with(slot + 1, Shadow::default);
+        }
+        self.shadows[slot].snapshot_config = Some((snapshot.configuration_index, snapshot.configuration.clone()));
+        match self.committed.get((s - 1) as usize).map(|c| c.term) {
+            None => {
+                let message = format!(
+                    "S{node}'s snapshot covers index {s} (term {term}), but only {} entries have been committed",
+                    self.committed.len()
+                );
+                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, term)], message);
+                return;
+            }
+            Some(c) if c != term => {
+                let message = format!(
+                    "S{node}'s snapshot ends at index {s} with term {term}, but the entry committed there has term {c}"
+                );
+                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, c), (s, term)], message);
+                return;
+            }
+            Some(_) => {}
+        }
+        let expected = self.reference.as_ref().and_then(|r| r.after.get((s - 1) as usize)).copied();
+        if let Some(expected) = expected {
+            if kv_fingerprint(&snapshot.kv) != expected {
+                let message = format!(
+                    "S{node}'s snapshot at index {s} holds a key-value state that differs from applying the committed entries 1..{s}"
+                );
+                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, term)], message);
+            }
+        }
     }
 
     fn report(
@@ -287,11 +411,44 @@ impl InvariantChecker {
             );
         }
 
+        // A compacted prefix stands for the committed entries it replaced (Snapshot Safety
+        // checks that it does). When the node compacted its own log the shadow already holds
+        // them; after a restart or an installed snapshot, take them from the committed record.
+        let snapshot_index = obs.log.snapshot_index();
+        let mut from = from;
+        if snapshot_index > 0 && (from <= snapshot_index || snapshot_index != shadow.snapshot_index) {
+            let s = snapshot_index as usize;
+            let holds = from > snapshot_index
+                && self.committed.get(s - 1).is_some_and(|c| shadow.chain.get(s - 1) == Some(&c.chain));
+            if !holds {
+                shadow.chain.truncate(0);
+                shadow.terms.truncate(0);
+                for i in 0..s {
+                    let (chain, term) = match self.committed.get(i) {
+                        Some(c) => (c.chain, c.term),
+                        // Not committed (Snapshot Safety reports it): a value no log matches.
+                        None => {
+                            let prev = shadow.chain.last().copied().unwrap_or(0);
+                            (
+                                StableHash::from_value(prev).word(u64::MAX).word(id as u64).finish(),
+                                obs.log.snapshot_term(),
+                            )
+                        }
+                    };
+                    shadow.chain.push(chain);
+                    shadow.terms.push(term);
+                }
+                from = snapshot_index + 1;
+            }
+        }
+        shadow.snapshot_index = snapshot_index;
+
         // Re-fingerprint the changed suffix and check Log Matching against every other log.
         shadow.chain.truncate((from - 1) as usize);
         shadow.terms.truncate((from - 1) as usize);
-        // The configuration this node used before the event (0: the boot one).
-        let config_before = shadow.configs.last().copied().unwrap_or(0);
+        // The configuration this node used before the event: its latest configuration entry
+        // after its snapshot, else the snapshot's, else the boot one (0).
+        let config_before = latest_config(&shadow, shadow.snapshot_index);
         while shadow.configs.last().is_some_and(|&i| i >= from) {
             shadow.configs.pop();
         }
@@ -404,7 +561,12 @@ impl InvariantChecker {
                     self.report(Property::StateMachineSafety, time_us, event, vec![other, id], entries, message);
                 }
                 Some(_) => {}
-                None if applied.index as usize == self.applied.len() + 1 => self.applied.push((entry.term, fp, id)),
+                None if applied.index as usize == self.applied.len() + 1 => {
+                    self.applied.push((entry.term, fp, id));
+                    if let Some(reference) = self.reference.as_mut() {
+                        reference.apply(&entry.payload);
+                    }
+                }
                 None => {}
             }
         }
@@ -419,12 +581,16 @@ impl InvariantChecker {
         self.shadows[slot] = shadow;
     }
 
-    /// The configuration of the entry at `index` of a log (0: the boot one, if known).
-    fn configuration_at(&self, log: &RaftLog, index: Index) -> Option<Configuration> {
+    /// The configuration of the entry at `index` of a log: the entry itself, or, compacted,
+    /// the configuration the node's snapshot recorded for it (0: the boot one, if known).
+    fn configuration_at(&self, log: &RaftLog, shadow: &Shadow, index: Index) -> Option<Configuration> {
         match log.get(index).map(|e| &e.payload) {
             Some(EntryPayload::Configuration(c)) => Some(c.clone()),
-            _ if index == 0 => self.initial_members.as_ref().map(|m| Configuration::new(m.iter().copied())),
-            _ => None,
+            _ => match &shadow.snapshot_config {
+                Some((i, c)) if *i == index && log.snapshot_index() > 0 => Some(c.clone()),
+                _ if index == 0 => self.initial_members.as_ref().map(|m| Configuration::new(m.iter().copied())),
+                _ => None,
+            },
         }
     }
 
@@ -465,7 +631,7 @@ impl InvariantChecker {
         let indexes =
             std::iter::once(config_before).chain(shadow.configs.iter().copied().filter(|&i| i > config_before));
         for index in indexes {
-            match self.configuration_at(obs.log, index) {
+            match self.configuration_at(obs.log, shadow, index) {
                 Some(c) => configs.push(c),
                 None => return, // unknown boot configuration: nothing to check against
             }

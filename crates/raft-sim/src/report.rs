@@ -59,6 +59,11 @@ pub struct NodeReport {
     pub member: bool,
     /// Whether it votes in its own configuration.
     pub voter: bool,
+    /// Log compaction: lastIncludedIndex and lastIncludedTerm of the node's latest snapshot
+    /// (0 and 0: none), and the index of the first entry in `log` (snapshot_index + 1).
+    pub snapshot_index: u64,
+    pub snapshot_term: u64,
+    pub log_first_index: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -143,10 +148,18 @@ impl Report {
                             .collect(),
                         kv: raft.kv().data().clone(),
                         transfer_to: raft.transfer_target(),
+                        snapshot_index: raft.log().snapshot_index(),
+                        snapshot_term: raft.log().snapshot_term(),
+                        log_first_index: raft.log().first_index(),
                     },
                     // A crashed node shows what is on its disk.
                     None => {
-                        let (config, index) = Configuration::latest_in(slot.disk.log.iter(), bootstrap);
+                        // The latest configuration entry on disk, else the one its snapshot holds.
+                        let (config, index) =
+                            match (&slot.disk.snapshot, Configuration::latest_in(slot.disk.log.iter(), bootstrap)) {
+                                (Some(snap), (_, 0)) => (snap.configuration.clone(), snap.configuration_index),
+                                (_, latest) => latest,
+                            };
                         NodeReport {
                             configuration: ConfigurationReport::of(&config, index, 0),
                             member: config.contains(slot.id),
@@ -167,6 +180,9 @@ impl Report {
                                 .collect(),
                             kv: Default::default(),
                             transfer_to: None,
+                            snapshot_index: slot.disk.log.snapshot_index(),
+                            snapshot_term: slot.disk.log.snapshot_term(),
+                            log_first_index: slot.disk.log.first_index(),
                         }
                     }
                 }

@@ -5,6 +5,7 @@
 //! so a typo is reported rather than silently ignored.
 use raft_core::{
     Backtrack, MembershipMode, NodeId, RaftConfig, ReadMode, UnsafeRule, UnsafeRules, DEFAULT_LEASE_DRIFT_BOUND_PPM,
+    DEFAULT_SNAPSHOT_CHUNK_BYTES,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -80,6 +81,13 @@ pub struct RaftSettings {
     /// Lease reads: the clock drift bound the lease allows for (0.1 = 10%).
     #[serde(skip_serializing_if = "is_default_lease_bound")]
     pub lease_drift_bound: f64,
+    /// Log compaction: each server snapshots once its log holds more than this many entries.
+    /// 0 (the default) turns snapshots off.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub snapshot_threshold: usize,
+    /// InstallSnapshot chunk size in bytes.
+    #[serde(skip_serializing_if = "is_default_chunk")]
+    pub snapshot_chunk_bytes: usize,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -100,6 +108,17 @@ fn is_default_lease_bound(bound: &f64) -> bool {
     *bound == DEFAULT_LEASE_DRIFT_BOUND
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn is_default_chunk(n: &usize) -> bool {
+    *n == DEFAULT_SNAPSHOT_CHUNK_BYTES
+}
+
+pub const MAX_SNAPSHOT_THRESHOLD: usize = 1_000_000;
+pub const MAX_SNAPSHOT_CHUNK_BYTES: usize = 1 << 20;
+
 impl Default for RaftSettings {
     fn default() -> Self {
         RaftSettings {
@@ -114,6 +133,8 @@ impl Default for RaftSettings {
             membership_mode: MembershipMode::Joint,
             read_mode: ReadMode::Log,
             lease_drift_bound: DEFAULT_LEASE_DRIFT_BOUND,
+            snapshot_threshold: 0,
+            snapshot_chunk_bytes: DEFAULT_SNAPSHOT_CHUNK_BYTES,
         }
     }
 }
@@ -137,6 +158,8 @@ impl RaftSettings {
             membership_mode: self.membership_mode,
             read_mode: self.read_mode,
             lease_drift_bound_ppm: (self.lease_drift_bound.clamp(0.0, 1.0) * 1_000_000.0).round() as u64,
+            snapshot_threshold: self.snapshot_threshold,
+            snapshot_chunk_bytes: self.snapshot_chunk_bytes,
         }
     }
 }
@@ -558,6 +581,18 @@ impl Scenario {
         }
         if !(0.0..=0.9).contains(&r.lease_drift_bound) {
             return Err(ScenarioError::new("raft.lease_drift_bound", "must be between 0 and 0.9"));
+        }
+        if r.snapshot_threshold > MAX_SNAPSHOT_THRESHOLD {
+            return Err(ScenarioError::new(
+                "raft.snapshot_threshold",
+                format!("must be between 0 (off) and {MAX_SNAPSHOT_THRESHOLD}"),
+            ));
+        }
+        if !(1..=MAX_SNAPSHOT_CHUNK_BYTES).contains(&r.snapshot_chunk_bytes) {
+            return Err(ScenarioError::new(
+                "raft.snapshot_chunk_bytes",
+                format!("must be between 1 and {MAX_SNAPSHOT_CHUNK_BYTES}"),
+            ));
         }
 
         let n = &self.network;

@@ -45,6 +45,9 @@ impl Payload {
             Payload::Raft(Message::PreVote(_)) => 7,
             Payload::Raft(Message::PreVoteReply(m)) => 8 + 16 * m.vote_granted as u64,
             Payload::Raft(Message::TimeoutNow(_)) => 9,
+            // (7 and 8 are the PreVote messages' codes.)
+            Payload::Raft(Message::InstallSnapshot(m)) => 10 + 16 * m.done as u64,
+            Payload::Raft(Message::InstallSnapshotReply(m)) => 11 + 16 * m.installed as u64,
         }
     }
 }
@@ -298,6 +301,9 @@ impl Simulation {
             initial_members,
             refusals: Vec::new(),
         };
+        if scenario.raft.snapshot_threshold > 0 {
+            sim.checker.track_state_machine();
+        }
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
         }
@@ -597,7 +603,11 @@ impl Simulation {
                 slot.disk.current_term = raft.current_term();
                 slot.disk.voted_for = raft.voted_for();
             }
-            if let Some(from) = ready.log_changed_from {
+            if ready.snapshot_changed {
+                // The snapshot and the compacted log are written together (sharing chunks).
+                slot.disk.snapshot = raft.shared_snapshot();
+                slot.disk.log = raft.log().clone();
+            } else if let Some(from) = ready.log_changed_from {
                 slot.disk.log.truncate_from(from);
                 for entry in raft.log().slice_from(from, usize::MAX) {
                     slot.disk.log.append(entry.clone());
@@ -617,6 +627,11 @@ impl Simulation {
             };
             let before = self.checker.total_violations;
             self.checker.observe(self.now, self.events, &obs);
+            if ready.snapshot_changed {
+                if let Some(snapshot) = raft.snapshot() {
+                    self.checker.observe_snapshot(self.now, self.events, id, snapshot);
+                }
+            }
             if self.checker.total_violations > before {
                 self.milestones.push(Milestone {
                     events: self.events,
@@ -1212,6 +1227,19 @@ pub fn summarize(payload: &Payload) -> String {
         }
         Payload::Raft(Message::PreVoteReply(m)) => format!("term={} granted={}", m.term, m.vote_granted),
         Payload::Raft(Message::TimeoutNow(m)) => format!("term={} leader=S{}", m.term, m.leader_id),
+        Payload::Raft(Message::InstallSnapshot(m)) => format!(
+            "term={} last=({}, t{}) offset={} bytes={} done={}",
+            m.term,
+            m.last_included_index,
+            m.last_included_term,
+            m.offset,
+            m.data.len(),
+            m.done
+        ),
+        Payload::Raft(Message::InstallSnapshotReply(m)) => format!(
+            "term={} last={} next_offset={} installed={}",
+            m.term, m.last_included_index, m.next_offset, m.installed
+        ),
         Payload::Request { request, .. } => format!("#{} {}", request.seq, request.op),
         Payload::Reply { reply, .. } => format!("{reply:?}"),
     }

@@ -294,6 +294,9 @@ fn print_summary(r: &Report) {
         if skipped > 0 {
             log.insert(0, format!("…{skipped} more"));
         }
+        if n.snapshot_index > 0 {
+            log.insert(0, format!("snapshot through {} (t{})", n.snapshot_index, n.snapshot_term));
+        }
         say!(
             "  S{} {:<9} {:<7} term {:<3} commit {:<3} log [{}]",
             n.id,

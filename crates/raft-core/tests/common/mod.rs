@@ -75,7 +75,7 @@ pub fn log_terms(node: &RaftNode) -> Vec<Term> {
 // ----- Nodes ---------------------------------------------------------------------------------
 
 pub fn persisted(term: Term, voted_for: Option<NodeId>, terms: &[Term]) -> PersistentState {
-    PersistentState { current_term: term, voted_for, log: log_of(terms) }
+    PersistentState { current_term: term, voted_for, log: log_of(terms), snapshot: None }
 }
 
 /// A follower booted at time 0 from the given persistent state.
