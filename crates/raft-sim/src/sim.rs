@@ -411,7 +411,7 @@ impl Simulation {
         self.check_request(&action)?;
         let index = self.interventions.len();
         self.begin_event(13, index as u64, 0);
-        self.log(|| What::Action { index, summary: format!("operator: {action:?}") });
+        self.log(|| What::Action { index, summary: format!("operator: {}", action_text(&action)) });
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
@@ -544,7 +544,7 @@ impl Simulation {
             EventKind::Action(index) => {
                 self.begin_event(7, index as u64, 0);
                 let timed: TimedAction = self.scenario.timeline[index].clone();
-                self.log(|| What::Action { index, summary: format!("{:?}", timed.action) });
+                self.log(|| What::Action { index, summary: action_text(&timed.action) });
                 self.apply(&timed.action);
                 true
             }
@@ -1201,6 +1201,12 @@ fn role_name(role: Role) -> &'static str {
 }
 
 /// A one-line description of a message's contents, for traces.
+/// An action as the scenario format writes it (the page already carries that serializer; a
+/// Debug rendering would add one of its own).
+fn action_text(action: &Action) -> String {
+    serde_json::to_string(action).unwrap_or_else(|_| action.kind().to_string())
+}
+
 pub fn summarize(payload: &Payload) -> String {
     match payload {
         Payload::Raft(Message::RequestVote(m)) => format!(
