@@ -15,6 +15,7 @@ pub fn list() -> Vec<Scenario> {
         remove_leader(),
         replace_server(),
         removed_server_disrupts(),
+        removed_server_quiet(),
         single_server_change(true),
         single_server_change(false),
         stale_read(),
@@ -414,6 +415,17 @@ pub fn removed_server_disrupts() -> Scenario {
         .at(200.0, put(1, "x", "1"))
         .at(400.0, Action::RemoveServer { node: 3, via: None })
         .at(2_000.0, put(1, "y", "2"))
+}
+
+/// The same removal with PreVote and CheckQuorum: the removed server cannot disrupt anyone.
+pub fn removed_server_quiet() -> Scenario {
+    let mut s = removed_server_disrupts();
+    s.name = "removed-server-prevote".into();
+    s.description = "The removed-server-disrupts moves with PreVote and CheckQuorum on. S1 removes S3, which keeps                      running and never learns it was removed. Its timer runs out, but it first asks for pre-votes: S1 and                      S2 hear from their leader regularly, so they refuse, and S3 never raises its term. Any RequestVote                      it did send would be ignored by servers that heard from a leader recently (leader liveliness). S1                      stays leader of term 1 and commits y=2."
+        .into();
+    s.raft.pre_vote = true;
+    s.raft.check_quorum = true;
+    s
 }
 
 /// Ongaro's 2015 raft-dev post: two single-server changes across a leader change give two

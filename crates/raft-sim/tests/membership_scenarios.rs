@@ -120,6 +120,17 @@ fn a_removed_server_left_running_disrupts_the_cluster() {
 }
 
 #[test]
+fn with_prevote_and_checkquorum_a_removed_server_disrupts_nobody() {
+    let (sim, r) = run("removed-server-prevote");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert!(became(&sim, "pre-candidate").iter().any(|c| c.0 == 3), "S3 still times out and asks for pre-votes");
+    assert!(became(&sim, "candidate").iter().all(|c| c.0 != 3), "but never wins them, so never campaigns");
+    assert_eq!(became(&sim, "leader"), vec![(1, 1)], "S1 leads term 1 throughout");
+    assert_eq!((r.nodes[0].role.as_str(), r.nodes[0].term), ("leader", 1));
+    assert!(r.nodes[0].kv.get("y").is_some_and(|v| v == "2"), "the cluster keeps committing");
+}
+
+#[test]
 fn the_2015_single_server_bug_breaks_election_safety_and_the_rule_prevents_it() {
     let (sim, r) = run("single-server-change-bug");
     let broken: Vec<&str> = r.violations.iter().map(|v| v.property.as_str()).collect();
