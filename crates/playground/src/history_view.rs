@@ -59,6 +59,12 @@ fn describe(h: &HistoryOp) -> String {
     format!("{}{result}", h.op)
 }
 
+/// The checker's sentences start in lower case (they follow a colon in the CLI).
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn client_name(client: ClientId) -> String {
     if client == raft_sim::workload::SCRIPT_CLIENT {
         "you".into()
@@ -145,10 +151,10 @@ pub fn history_view(props: &HistoryProps) -> Html {
             if let Some(v) = &props.verdict {
                 <div class={classes!("verdict", v.verdict)} data-testid="linearizability" data-verdict={v.verdict} role="status">
                     <p>{ match v.verdict {
-                        "ok" => "✓ Linearizable: ",
-                        "violation" => "✗ Not linearizable: ",
-                        _ => "? Undecided: ",
-                    } }{ &v.message }{ format!(" (checked at event {})", v.events) }</p>
+                        "ok" => "✓ ",
+                        "violation" => "✗ ",
+                        _ => "? ",
+                    } }{ capitalized(&v.message) }{ format!(" (checked at event {})", v.events) }</p>
                     if !v.ops.is_empty() {
                         <ul>{ for v.ops.iter().map(|o| html! { <li>{ o }</li> }) }</ul>
                     }

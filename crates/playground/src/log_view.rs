@@ -72,6 +72,7 @@ impl LogData {
 fn short_command(command: &str) -> String {
     match command.strip_prefix("config ") {
         Some(rest) if rest.starts_with("old=") => "C old,new".into(),
+        Some(rest) if rest.contains("learners=") => "C +learners".into(),
         Some(_) => "C new".into(),
         None => command.to_string(),
     }
