@@ -34,6 +34,21 @@ test('adding servers: outside, learners, joint consensus, then five voters; remo
   await page.getByTestId('remove-server').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4}', null, { timeout: 30_000 });
   assert.equal(await page.locator(`${node(5)}[data-membership="outside"]`).count(), 1);
+
+  // Replace S4 with S5 in one change. (S5 is still selected: clicking it again would close it.)
+  // S5, removed but running, keeps deposing leaders with higher terms (PreVote is off), and
+  // a change needs a leader: pause at a moment when there is one.
+  const replace = page.locator('[data-testid="replace-server"][data-old="4"]');
+  for (let i = 0; i < 40; i++) {
+    await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });
+    await page.getByTestId('play').click(); // pause
+    if (await replace.count() > 0) break;
+    await page.getByTestId('play').click();
+  }
+  await replace.click();
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S5}', null, { timeout: 30_000 });
+  assert.equal(await page.locator(`${node(4)}[data-membership="outside"]`).count(), 1);
   assert.deepEqual(page.errors, []);
 });
 

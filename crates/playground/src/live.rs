@@ -916,6 +916,33 @@ impl Live {
         }
     }
 
+    /// For a server outside the cluster: "replace S_v with it", one button per voter, as one
+    /// membership change (joint consensus swaps both at once).
+    fn replace_buttons(&self, ctx: &Context<Self>, session: &Session, id: u32) -> Html {
+        let sim = session.sim();
+        let Some(voters) = sim
+            .leader()
+            .and_then(|l| sim.node(l))
+            .and_then(|s| s.raft.as_ref())
+            .map(|r| r.configuration().voters.clone())
+        else {
+            return html! {};
+        };
+        html! {
+            { for voters.iter().copied().map(|old| {
+                let mut next: Vec<u32> = voters.iter().copied().filter(|&v| v != old).collect();
+                next.push(id);
+                next.sort_unstable();
+                let action = Action::ChangeMembership { voters: next, via: None };
+                html! {
+                    <button data-testid="replace-server" data-old={old.to_string()}
+                            title={format!("One membership change: S{old} leaves, S{id} joins (it first catches up as a learner)")}
+                            onclick={ctx.link().callback(move |_| Msg::Act(action.clone()))}>{ format!("Replace S{old} with it") }</button>
+                }
+            }) }
+        }
+    }
+
     fn client_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
         let sim = session.sim();
         html! {
@@ -990,13 +1017,15 @@ impl Live {
                     <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: raft_sim::scenario::ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", session.sim().events())) })}>
                         { "Send it a put x=…" }
                     </button>
-                    if session.sim().leader().is_some() {
-                        if slot.raft.as_ref().is_some_and(|r| r.configuration().is_voter(id)) || session.sim().leader() == Some(id) {
+                    if let Some(leader_config) = session.sim().leader().and_then(|l| session.sim().node(l)).and_then(|s| s.raft.as_ref()).map(|r| r.configuration()) {
+                        // As the leader sees it (a removed server may not know it was removed).
+                        if leader_config.is_voter(id) {
                             <button data-testid="remove-server" title="Ask the leader to remove this server from the configuration (it keeps running)"
                                     onclick={act(Action::RemoveServer { node: id, via: None })}>{ "Remove from the cluster" }</button>
                         } else {
                             <button data-testid="add-server" title="Ask the leader to add this server: it joins as a learner, catches up, then becomes a voter"
                                     onclick={act(Action::AddServer { node: id, via: None })}>{ "Add to the cluster" }</button>
+                            { self.replace_buttons(ctx, session, id) }
                         }
                     }
                     <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>

@@ -28,6 +28,18 @@ pub fn list() -> Vec<Scenario> {
     all
 }
 
+/// A built-in's description, for `raftsim list`, reports and tests. The page leaves them out
+/// (the `descriptions` feature): it does not show them, and they would weigh on its download.
+#[cfg(feature = "descriptions")]
+pub(crate) fn describe(text: &'static str) -> String {
+    text.to_string()
+}
+
+#[cfg(not(feature = "descriptions"))]
+pub(crate) fn describe(_text: &'static str) -> String {
+    String::new()
+}
+
 pub fn by_name(name: &str) -> Option<Scenario> {
     list().into_iter().find(|s| s.name == name)
 }
@@ -43,10 +55,9 @@ fn crash(node: NodeId) -> Action {
 /// Three servers boot as followers; the first whose timer runs out becomes candidate and wins.
 pub fn first_election() -> Scenario {
     let mut s = Scenario::new("first-election", 3, 1);
-    s.description = "Three servers boot as followers with random election timeouts (150-300 ms). The first to time out \
+    s.description = describe("Three servers boot as followers with random election timeouts (150-300 ms). The first to time out \
                      becomes a candidate for term 1, votes for itself and asks the others; both vote for it and it becomes \
-                     leader, then keeps them following with heartbeats."
-        .into();
+                     leader, then keeps them following with heartbeats.");
     s.duration_ms = 1_000.0;
     s
 }
@@ -54,11 +65,11 @@ pub fn first_election() -> Scenario {
 /// Four servers; two time out together and split the vote; a later candidate wins.
 pub fn split_vote() -> Scenario {
     let mut s = Scenario::new("split-vote", 4, 1);
-    s.description =
+    s.description = describe(
         "Four servers. S1 and S3 time out at the same moment and both ask for votes in term 1: S2 votes for S1 \
                      and S4 for S3, so each has 2 of 4 votes, short of the majority of 3. Nobody wins term 1; the next \
-                     server to time out starts term 2 and is elected."
-            .into();
+                     server to time out starts term 2 and is elected.",
+    );
     s.duration_ms = 2_000.0;
     s.network.latency_ms = [10.0, 10.0];
     // S2 is nearer S1 and S4 nearer S3, so each candidate's RequestVote reaches "its" voter
@@ -75,11 +86,10 @@ fn link(from: NodeId, to: NodeId, ms: f64) -> crate::scenario::LinkOverride {
 /// S4 is elected, commits o2, and every server ends with o1 and o2.
 pub fn crash_example() -> Scenario {
     let mut s = Scenario::new("crash-example", 5, 1);
-    s.description = "The lecture's example. S2 is leader of term 1. A client sends o1; S2 records it at index 1, term 1 and \
+    s.description = describe("The lecture's example. S2 is leader of term 1. A client sends o1; S2 records it at index 1, term 1 and \
                      S1, S3 and S4 acknowledge, but S5 does not receive it. S2 commits o1 and crashes. S4 notices, \
                      becomes leader of term 2, records o2 at index 2, term 2, replicates it (repairing S5's log with o1) \
-                     and commits both; all servers commit o1. (No no-op entries here, to match the lecture's numbering.)"
-        .into();
+                     and commits both; all servers commit o1. (No no-op entries here, to match the lecture's numbering.)");
     s.duration_ms = 3_000.0;
     s.raft.noop_on_election = false;
     s.raft.election_timeout_ms = [300.0, 600.0];
@@ -97,11 +107,10 @@ pub fn crash_example() -> Scenario {
 /// replaced.
 pub fn minority_leader() -> Scenario {
     let mut s = Scenario::new("minority-leader", 5, 1);
-    s.description = "S1 leads five servers, then a partition leaves S1 and S2 on one side and S3, S4, S5 on the other. A \
+    s.description = describe("S1 leads five servers, then a partition leaves S1 and S2 on one side and S3, S4, S5 on the other. A \
                      client's put to S1 cannot commit: S1 reaches only 2 of 5. The majority side elects a new leader in \
                      a higher term and commits a put of its own. When the partition heals, S1 sees the higher term, steps \
-                     down, and its uncommitted entry is overwritten."
-        .into();
+                     down, and its uncommitted entry is overwritten.");
     s.duration_ms = 3_000.0;
     s.at(10.0, Action::Timeout { node: 1 })
         .at(300.0, Action::Partition { groups: vec![vec![1, 2], vec![3, 4, 5]] })
@@ -118,7 +127,7 @@ pub fn minority_leader() -> Scenario {
 pub fn figure_8(unsafe_rule: bool) -> Scenario {
     let name = if unsafe_rule { "figure-8-unsafe" } else { "figure-8" };
     let mut s = Scenario::new(name, 5, 1);
-    s.description = if unsafe_rule {
+    s.description = describe(if unsafe_rule {
         "Figure 8 of the Raft paper with the rule broken (commit-old-terms). S1, leader of term 2, replicates entry 2 only \
          to S2 and crashes. S5 wins term 3 with votes from S3 and S4, appends its own entry 2 and crashes. S1 restarts, wins \
          term 4 and copies its term-2 entry to S3: three of five hold it, so S1 counts it committed. S1 crashes; S5 wins \
@@ -128,8 +137,7 @@ pub fn figure_8(unsafe_rule: bool) -> Scenario {
         "Figure 8 of the Raft paper with the rule in force. The same moves as figure-8-unsafe, but S1, leader of term 4, \
          does not count replicas of its term-2 entry: a leader only commits entries of its own term. When S5 later wins \
          term 5 and overwrites entry 2, nothing committed is lost; S5's entries commit once an entry of term 5 does."
-    }
-    .into();
+    });
     s.duration_ms = 5_000.0;
     s.raft.noop_on_election = false;
     s.raft.backtrack = Backtrack::OneByOne;
@@ -166,10 +174,9 @@ pub fn figure_8(unsafe_rule: bool) -> Scenario {
 /// A healthy five-node cluster under steady client load.
 pub fn steady_load() -> Scenario {
     let mut s = Scenario::new("steady-load", 5, 7);
-    s.description = "Five servers and three clients sending puts and gets every 50 ms. Clients start at a random server, \
+    s.description = describe("Five servers and three clients sending puts and gets every 50 ms. Clients start at a random server, \
                      follow redirects to the leader, and retry elsewhere after a timeout; every request commits through \
-                     the leader's log."
-        .into();
+                     the leader's log.");
     s.duration_ms = 5_000.0;
     s.workload = Some(Workload { clients: 3, interval_ms: 50.0, ..Workload::default() });
     s
@@ -198,12 +205,11 @@ fn partitioned_old_leader(name: &str) -> Scenario {
 /// Break Raft: a deposed leader answers a get from its own, outdated, state.
 pub fn stale_read() -> Scenario {
     let mut s = partitioned_old_leader("stale-read");
-    s.description = "Reads that skip the checks (the stale-reads rule is on). S1 leads five servers and x=1 commits. A \
+    s.description = describe("Reads that skip the checks (the stale-reads rule is on). S1 leads five servers and x=1 commits. A \
                      partition leaves S1 and S2 on one side; S3, S4 and S5 elect S3 in term 2 and a client writes x=2 \
                      there. S1 does not know it was replaced: when a client asks it for x at 800 ms it answers at once \
                      from its own state machine, x=1. The write of 2 had already finished before the read began, so the \
-                     read should have seen it: the linearizability checker reports the stale read."
-        .into();
+                     read should have seen it: the linearizability checker reports the stale read.");
     s.raft.unsafe_rules = vec![UnsafeRule::StaleReads];
     s
 }
@@ -211,13 +217,12 @@ pub fn stale_read() -> Scenario {
 /// ReadIndex: the deposed leader cannot confirm its leadership, so it never answers the read.
 pub fn read_index() -> Scenario {
     let mut s = partitioned_old_leader("read-index");
-    s.description = "The stale-read moves with ReadIndex reads (thesis 6.4). S1 leads and x=1 commits; a partition leaves \
+    s.description = describe("The stale-read moves with ReadIndex reads (thesis 6.4). S1 leads and x=1 commits; a partition leaves \
                      S1 with S2 only; S3 wins term 2 and commits x=2. When a client asks S1 for x, S1 notes its commit \
                      index and sends a round of heartbeats, but only S2 answers: 2 of 5 is not a majority, so S1 cannot \
                      be sure it still leads and holds the read. When the partition heals S1 hears of term 2, steps down \
                      and tells the client 'not the leader, try S3'; S3 confirms its own leadership with a majority and \
-                     answers x=2. The checker finds the history linearizable."
-        .into();
+                     answers x=2. The checker finds the history linearizable.");
     s.raft.read_mode = ReadMode::ReadIndex;
     s
 }
@@ -226,7 +231,7 @@ pub fn read_index() -> Scenario {
 /// followers have already let go of.
 pub fn lease_read_drift() -> Scenario {
     let mut s = Scenario::new("lease-read-drift", 5, 1);
-    s.description = "Lease reads (thesis 6.4.1) with a clock that drifts beyond the bound. Once a majority acknowledges a \
+    s.description = describe("Lease reads (thesis 6.4.1) with a clock that drifts beyond the bound. Once a majority acknowledges a \
                      heartbeat round, the leader S1 answers reads at once for 150 ms x (1 - 0.1) = 135 ms on its own \
                      clock; its followers promise not to elect anyone for 150 ms after hearing from it. That is safe \
                      while clocks drift less than the 10% bound. Here S1's clock runs at half speed, so its 135 ms last \
@@ -234,8 +239,7 @@ pub fn lease_read_drift() -> Scenario {
                      off. 150 ms after they last heard from S1, S3, S4 and S5 may vote again: they elect S3, which \
                      commits x=2. At 700 ms S1, its lease still running by its slow clock, answers a get with x=1: a \
                      stale read the checker reports. Set S1's drift to 0 and the same read falls back to ReadIndex and \
-                     waits."
-        .into();
+                     waits.");
     s.duration_ms = 2_000.0;
     s.network.latency_ms = [5.0, 5.0];
     s.raft.read_mode = ReadMode::Lease;
@@ -259,14 +263,13 @@ pub fn lease_read_drift() -> Scenario {
 /// their logs is brought up to date with the leader's snapshot, sent in several chunks.
 pub fn snapshot_catch_up() -> Scenario {
     let mut s = Scenario::new("snapshot-catch-up", 3, 1);
-    s.description = "Snapshots on: each server replaces its log with a snapshot of its key-value store once the log holds \
+    s.description = describe("Snapshots on: each server replaces its log with a snapshot of its key-value store once the log holds \
                      more than 8 entries. S1 leads; S3 crashes, and while it is down a client writes 30 keys through S1, \
                      so S1 and S2 compact their logs several times. When S3 restarts, the entries it misses are gone from \
                      S1's log, so S1 sends its snapshot instead: InstallSnapshot in chunks of 64 bytes, one at a time, \
                      each answered before the next is sent. S3 installs it (its state machine restarts from the \
                      snapshot), then takes the remaining entries with AppendEntries and ends with the same keys and \
-                     values as S1."
-        .into();
+                     values as S1.");
     s.duration_ms = 3_000.0;
     s.raft.snapshot_threshold = 8;
     s.raft.snapshot_chunk_bytes = 64;
@@ -282,7 +285,7 @@ pub fn snapshot_catch_up() -> Scenario {
 /// InstallSnapshot where the follower's log conflicts with the snapshot: rule 7 discards it.
 pub fn snapshot_conflict() -> Scenario {
     let mut s = Scenario::new("snapshot-conflict", 3, 1);
-    s.description = "Snapshots on (more than 8 entries). S1 leads term 1 and commits two puts, then is cut off from \
+    s.description = describe("Snapshots on (more than 8 entries). S1 leads term 1 and commits two puts, then is cut off from \
                      the others. A client keeps writing to S1, which appends 12 entries in term 1 that no majority ever \
                      stores. S2 and S3 stop hearing from S1; S3's timer runs out first and it is elected in term 2. It \
                      commits 15 puts, compacting its log. The entries S1 lacks are gone from S3's log, so S3 sends its \
@@ -290,8 +293,7 @@ pub fn snapshot_conflict() -> Scenario {
                      the network heals, S1 steps down and receives the snapshot. Its log holds term-1 entries where the \
                      snapshot holds committed term-2 ones: the entry at the snapshot's last index does not match, so S1 \
                      discards its whole log (rule 7) and resets its key-value store from the snapshot (rule 8). The \
-                     uncommitted writes are gone; S1 ends with the same keys as S2 and S3."
-        .into();
+                     uncommitted writes are gone; S1 ends with the same keys as S2 and S3.");
     s.duration_ms = 3_000.0;
     s.raft.snapshot_threshold = 8;
     s.raft.snapshot_chunk_bytes = 128;
@@ -349,14 +351,14 @@ fn cut_links(s: Scenario, t: f64, from: NodeId, to: &[NodeId]) -> Scenario {
 /// then C_new.
 pub fn add_server() -> Scenario {
     let mut s = Scenario::new("add-server", 5, 1);
-    s.description = "A three-server cluster (S1, S2, S3) grows to five. S4 and S5 are running but outside the \
+    s.description = describe("A three-server cluster (S1, S2, S3) grows to five. S4 and S5 are running but outside the \
                      configuration: they have empty logs and never start elections. S1 leads and commits a few writes. The \
                      operator asks S1 to make the voters S1-S5. First S4 and S5 join as learners: they receive the whole \
                      log but do not vote. Once they have caught up, S1 appends the joint configuration C_old,new: from now \
                      on every decision needs a majority of the old three AND a majority of the new five. When that \
                      commits, S1 appends C_new (S1-S5), and once that commits the change is done; a last write commits on \
                      all five."
-        .into();
+        );
     s.duration_ms = 2_000.0;
     s.members = Some(vec![1, 2, 3]);
     let mut s = s.at(10.0, Action::Timeout { node: 1 });
@@ -369,12 +371,11 @@ pub fn add_server() -> Scenario {
 /// The leader removes itself: it manages the cluster until C_new commits, then steps down.
 pub fn remove_leader() -> Scenario {
     let mut s = Scenario::new("remove-leader", 5, 1);
-    s.description = "Five servers; S1 leads. The operator asks S1 to remove S1 itself. S1 appends C_old,new (old: \
+    s.description = describe("Five servers; S1 leads. The operator asks S1 to remove S1 itself. S1 appends C_old,new (old: \
                      S1-S5, new: S2-S5) and then C_new (S2-S5). Until C_new commits S1 keeps leading, replicating \
                      entries but no longer counting itself in C_new's majority. Once C_new commits, S1 tells the others \
                      and steps down. It knows it is no longer a voter, so it never starts an election; the other four \
-                     time out and elect a new leader among themselves, which then serves writes."
-        .into();
+                     time out and elect a new leader among themselves, which then serves writes.");
     s.duration_ms = 2_000.0;
     s.at(10.0, Action::Timeout { node: 1 })
         .at(200.0, put(1, "x", "1"))
@@ -385,12 +386,11 @@ pub fn remove_leader() -> Scenario {
 /// Replace a server: S4 joins, S3 leaves, in one joint-consensus change; S3 is then shut down.
 pub fn replace_server() -> Scenario {
     let mut s = Scenario::new("replace-server", 4, 1);
-    s.description = "Three servers S1-S3 and a spare S4 outside the cluster. S1 leads. The operator replaces S3 with S4 \
+    s.description = describe("Three servers S1-S3 and a spare S4 outside the cluster. S1 leads. The operator replaces S3 with S4 \
                      in one change: voters S1, S2, S4. S4 first catches up as a learner; then C_old,new ({S1,S2,S3} and \
                      {S1,S2,S4}) and C_new ({S1,S2,S4}) commit. S3 no longer gets heartbeats, and the operator shuts it \
                      down as soon as C_new has committed (a removed server left running would disrupt the cluster: see \
-                     removed-server-disrupts). Writes keep committing on S1, S2 and S4."
-        .into();
+                     removed-server-disrupts). Writes keep committing on S1, S2 and S4.");
     s.duration_ms = 2_000.0;
     s.members = Some(vec![1, 2, 3]);
     s.at(10.0, Action::Timeout { node: 1 })
@@ -403,13 +403,12 @@ pub fn replace_server() -> Scenario {
 /// A removed server that keeps running times out and campaigns with ever higher terms.
 pub fn removed_server_disrupts() -> Scenario {
     let mut s = Scenario::new("removed-server-disrupts", 3, 1);
-    s.description = "Three servers; S1 leads and removes S3 (voters S1, S2). S3 is not shut down. Once C_new is appended \
+    s.description = describe("Three servers; S1 leads and removes S3 (voters S1, S2). S3 is not shut down. Once C_new is appended \
                      S3 gets no more heartbeats, and it never learns that it was removed: its log still holds \
                      C_old,new, in which it is a voter. So it times out and starts elections with ever higher terms. It \
                      can never win (S1 and S2 have a newer log), but each RequestVote with a higher term makes the \
                      leader step down, and the cluster keeps losing its leader. PreVote and CheckQuorum (the thesis, \
-                     §4.2.3) stop this; here they are off."
-        .into();
+                     §4.2.3) stop this; here they are off.");
     s.duration_ms = 4_000.0;
     s.at(10.0, Action::Timeout { node: 1 })
         .at(200.0, put(1, "x", "1"))
@@ -421,8 +420,7 @@ pub fn removed_server_disrupts() -> Scenario {
 pub fn removed_server_quiet() -> Scenario {
     let mut s = removed_server_disrupts();
     s.name = "removed-server-prevote".into();
-    s.description = "The removed-server-disrupts moves with PreVote and CheckQuorum on. S1 removes S3, which keeps                      running and never learns it was removed. Its timer runs out, but it first asks for pre-votes: S1 and                      S2 hear from their leader regularly, so they refuse, and S3 never raises its term. Any RequestVote                      it did send would be ignored by servers that heard from a leader recently (leader liveliness). S1                      stays leader of term 1 and commits y=2."
-        .into();
+    s.description = describe("The removed-server-disrupts moves with PreVote and CheckQuorum on. S1 removes S3, which keeps                      running and never learns it was removed. Its timer runs out, but it first asks for pre-votes: S1 and                      S2 hear from their leader regularly, so they refuse, and S3 never raises its term. Any RequestVote                      it did send would be ignored by servers that heard from a leader recently (leader liveliness). S1                      stays leader of term 1 and commits y=2.");
     s.raft.pre_vote = true;
     s.raft.check_quorum = true;
     s
@@ -433,7 +431,7 @@ pub fn removed_server_quiet() -> Scenario {
 pub fn single_server_change(unsafe_rule: bool) -> Scenario {
     let name = if unsafe_rule { "single-server-change-bug" } else { "single-server-change-safe" };
     let mut s = Scenario::new(name, 5, 1);
-    s.description = if unsafe_rule {
+    s.description = describe(if unsafe_rule {
         "Single-server changes with the safety rule broken (unsafe-single-server-change): the bug Diego Ongaro \
          reported on raft-dev in 2015. Four voters S1-S4; S1 leads term 1 and adds S5. C1 = {S1..S5} reaches only S5 \
          before S1 crashes. S2 is elected in term 2 by S2, S3, S4 (it never saw C1) and at once removes S1: C2 = \
@@ -447,8 +445,7 @@ pub fn single_server_change(unsafe_rule: bool) -> Scenario {
          reaches only S3), so it refuses to remove S1 (the refusal shows in the trace). S1 still wins term 3 with S1, \
          S4 and S5, but S3 cannot: under S2's configuration (S1-S4) it needs three votes and gets two. One leader per \
          term."
-    }
-    .into();
+    });
     s.duration_ms = 2_000.0;
     s.members = Some(vec![1, 2, 3, 4]);
     s.raft.membership_mode = MembershipMode::SingleServer;

@@ -1,5 +1,6 @@
 //! Built-in scenarios for disruption control and leadership transfer (Ongaro's thesis §9.6,
 //! §6.2, §3.10): each problem shown with the rule off, then solved with it on.
+use crate::builtin::describe;
 use crate::scenario::{Action, ClientOpKind, Scenario};
 use raft_core::NodeId;
 
@@ -25,7 +26,7 @@ fn put(node: NodeId, key: &str, value: &str) -> Action {
 pub fn rejoin(pre_vote: bool) -> Scenario {
     let name = if pre_vote { "rejoin-prevote" } else { "rejoin-disrupts" };
     let mut s = Scenario::new(name, 5, 1);
-    s.description = if pre_vote {
+    s.description = describe(if pre_vote {
         "The same as rejoin-disrupts, with PreVote on. S1 leads term 1 and S5 is cut off. When S5's timer runs out it \
          does not start an election: it becomes a pre-candidate and asks the others whether they would vote for it in \
          term 2, without changing its own term. Nobody can hear it, so it asks again and again, still in term 1. When \
@@ -37,8 +38,7 @@ pub fn rejoin(pre_vote: bool) -> Scenario {
          that nobody hears, and its term climbs to about 10. When the network heals at 2.5 s, S5 answers S1's heartbeat \
          with its high term; S1 sees a higher term and steps down, and the whole cluster jumps to S5's term to elect a \
          new leader (not S5: its log is missing x). A healthy leader was deposed for nothing. See rejoin-prevote."
-    }
-    .into();
+    });
     s.duration_ms = 3_500.0;
     s.raft.pre_vote = pre_vote;
     s.at(10.0, Action::Timeout { node: 1 })
@@ -53,7 +53,7 @@ pub fn rejoin(pre_vote: bool) -> Scenario {
 pub fn one_way_partition(check_quorum: bool) -> Scenario {
     let name = if check_quorum { "one-way-partition-checkquorum" } else { "one-way-partition" };
     let mut s = Scenario::new(name, 5, 1);
-    s.description = if check_quorum {
+    s.description = describe(if check_quorum {
         "The same one-way partition as one-way-partition, with CheckQuorum and its leader liveliness rule on. S3 still \
          hears nothing and its term still climbs as it starts election after election, but the others ignore its \
          RequestVotes: each of them heard from the leader S1 within the minimum election timeout, so they neither \
@@ -66,8 +66,7 @@ pub fn one_way_partition(check_quorum: bool) -> Scenario {
          hears the votes, so a leader is elected again in a later term without it, and S3 soon times out again \
          and deposes that leader too. The cluster keeps losing its leader for as long as the one-way partition lasts: \
          the client's puts to S1 arrive between leaders and are refused. See one-way-partition-checkquorum."
-    }
-    .into();
+    });
     s.duration_ms = 3_000.0;
     s.raft.check_quorum = check_quorum;
     let mut s = s.at(10.0, Action::Timeout { node: 1 });
@@ -81,14 +80,13 @@ pub fn one_way_partition(check_quorum: bool) -> Scenario {
 /// The leader hands leadership to a chosen follower, which first has to catch up.
 pub fn leadership_transfer() -> Scenario {
     let mut s = Scenario::new("leadership-transfer", 5, 1);
-    s.description = "Five servers with PreVote and CheckQuorum on; S1 leads term 1. While the link S1 -> S4 is cut, a \
+    s.description = describe("Five servers with PreVote and CheckQuorum on; S1 leads term 1. While the link S1 -> S4 is cut, a \
                      client's put of x commits without S4 (which, hearing nothing from S1, asks for pre-votes that the others \
                      refuse: they hear from S1). At 500 ms the link comes back and the operator asks S1 to \
                      hand leadership to S4. S1 stops taking new commands, sends S4 the entries it is missing, and once \
                      S4's log matches its own sends it TimeoutNow. S4 starts an election at once, in term 2; its \
                      RequestVote is marked as a leadership transfer, so the others vote even though they heard from S1 \
-                     moments ago. S4 leads term 2 and S1 follows it. A later put sent to S1 is redirected to S4."
-        .into();
+                     moments ago. S4 leads term 2 and S1 follows it. A later put sent to S1 is redirected to S4.");
     s.duration_ms = 1_500.0;
     s.raft.pre_vote = true;
     s.raft.check_quorum = true;
@@ -105,7 +103,7 @@ pub fn leadership_transfer() -> Scenario {
 pub fn cut_off_leader(check_quorum: bool) -> Scenario {
     let name = if check_quorum { "check-quorum-step-down" } else { "cut-off-leader" };
     let mut s = Scenario::new(name, 5, 1);
-    s.description = if check_quorum {
+    s.description = describe(if check_quorum {
         "The same partition as cut-off-leader, with CheckQuorum on. S1 counts the servers it hears from: in each \
          election timeout (at most 300 ms) it must hear from a majority, itself included. After the partition it \
          hears only from S2, 2 of 5, so it steps down to follower of term 1 and stops answering clients as leader. \
@@ -115,8 +113,7 @@ pub fn cut_off_leader(check_quorum: bool) -> Scenario {
          The majority side elects a new leader in term 2. S1 never hears of it: it keeps sending heartbeats to S2 and \
          still believes it is the leader of term 1 to the end, although it can commit nothing. Two servers call \
          themselves leader (in different terms). See check-quorum-step-down."
-    }
-    .into();
+    });
     s.duration_ms = 2_000.0;
     s.raft.check_quorum = check_quorum;
     s.at(10.0, Action::Timeout { node: 1 }).at(300.0, Action::Partition { groups: vec![vec![1, 2], vec![3, 4, 5]] })
