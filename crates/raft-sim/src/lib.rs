@@ -5,6 +5,7 @@
 //! invariants checked after every event (in the spirit of FoundationDB's simulator and
 //! TigerBeetle's VOPR).
 
+pub mod availability;
 pub mod bench;
 pub mod builtin;
 pub mod builtin_disruption;

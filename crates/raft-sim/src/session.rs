@@ -128,7 +128,10 @@ pub struct Session {
 
 impl Session {
     pub fn new(scenario: &Scenario) -> Result<Session, ScenarioError> {
-        let sim = Simulation::new(scenario)?;
+        let mut sim = Simulation::new(scenario)?;
+        // A session is watched (the page, a replay): it measures availability from the start,
+        // so every checkpoint, and every point re-created from one, has the whole record.
+        sim.set_track_availability(true);
         let position = Mark { events: sim.events(), time_us: sim.now(), drained: false };
         let mut session = Session {
             sim,

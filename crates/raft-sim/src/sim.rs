@@ -1,6 +1,7 @@
 //! The discrete-event simulator: one queue of events on integer virtual time, processed in
 //! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
 //! scenario always produces the same events in the same order, natively and in wasm.
+use crate::availability::{leader_can_commit, Availability, AvailabilityTracker};
 use crate::clock::DriftClock;
 use crate::invariants::{InvariantChecker, NodeObservation, Violation};
 use crate::network::{Endpoint, LossCause, Network, Transit};
@@ -197,6 +198,8 @@ pub struct Simulation {
     script_seq: u64,
     checker: InvariantChecker,
     check_invariants: bool,
+    /// Up and down time, failures and repairs, answer latency (when asked for: the page).
+    availability: Option<AvailabilityTracker>,
     hash: TraceHash,
     events: u64,
     record: bool,
@@ -286,6 +289,7 @@ impl Simulation {
                 checker
             },
             check_invariants: true,
+            availability: None,
             hash: TraceHash::default(),
             events: 0,
             record: false,
@@ -384,6 +388,32 @@ impl Simulation {
     pub fn set_record_trace(&mut self, on: bool) {
         self.record = on;
     }
+    /// Measure availability from now on (it costs a quorum check after every event).
+    pub fn set_track_availability(&mut self, on: bool) {
+        if on && self.availability.is_none() {
+            let mut tracker = AvailabilityTracker::default();
+            tracker.observe(self.now, leader_can_commit(self));
+            self.availability = Some(tracker);
+        } else if !on {
+            self.availability = None;
+        }
+    }
+
+    /// The availability figures so far, if tracked.
+    pub fn availability(&self) -> Option<Availability> {
+        self.availability.as_ref().map(|t| t.summary(self.now))
+    }
+
+    fn observe_availability(&mut self) {
+        if self.availability.is_some() {
+            let up = leader_can_commit(self);
+            let now = self.now;
+            if let Some(t) = self.availability.as_mut() {
+                t.observe(now, up);
+            }
+        }
+    }
+
     pub fn set_check_invariants(&mut self, on: bool) {
         self.check_invariants = on;
     }
@@ -415,6 +445,7 @@ impl Simulation {
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
+        self.observe_availability();
         Ok(())
     }
 
@@ -473,6 +504,7 @@ impl Simulation {
             let event = self.queue.pop().expect("peeked");
             self.now = event.at;
             if self.dispatch(event) {
+                self.observe_availability();
                 return true;
             }
         }
@@ -1135,6 +1167,9 @@ impl Simulation {
                         op.completed_us = Some(now);
                         op.value = value;
                         op.answered_by = Some(from);
+                        if let Some(t) = self.availability.as_mut() {
+                            t.answered(now.saturating_sub(op.invoked_us));
+                        }
                     }
                     ClientReply::NotLeader { leader_hint, .. } => {
                         op.redirects += 1;
@@ -1171,6 +1206,9 @@ impl Simulation {
                     op.completed_us = Some(now);
                     op.value = value;
                     op.answered_by = Some(from);
+                    if let Some(t) = self.availability.as_mut() {
+                        t.answered(now.saturating_sub(op.invoked_us));
+                    }
                 }
                 let at = self.now + self.workload_interval;
                 self.arm_client(client, at, ClientWake::Issue);
