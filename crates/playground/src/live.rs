@@ -6,6 +6,7 @@ use crate::browser;
 use crate::client_panel::ClientPanel;
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView, VerdictView};
+use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
 use crate::message_view::{MessageDetail, MessageInspector};
 use crate::monitor::Monitor;
@@ -666,6 +667,7 @@ impl Component for Live {
                         <div class={classes!("spot-wrap", self.spot("clients"))}>{ self.client_panel(ctx, session) }</div>
                         <div class={classes!("spot-wrap", self.spot("failures"))}>{ self.failure_panel(ctx, session) }</div>
                     </div>
+                    <div class={classes!("spot-wrap", self.spot("lab"))}>{ self.lab_panel(ctx, session) }</div>
                 }
                 <div class={classes!("spot-wrap", self.spot("settings"))}>
                     <SettingsPanel settings={self.scenario.raft.clone()} on_apply={self.on_configure.clone()} />
@@ -940,6 +942,19 @@ impl Live {
                             onclick={ctx.link().callback(move |_| Msg::Act(action.clone()))}>{ format!("Replace S{old} with it") }</button>
                 }
             }) }
+        }
+    }
+
+    fn lab_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
+        let sim = session.sim();
+        let follower = sim
+            .nodes()
+            .iter()
+            .find(|n| n.status == raft_sim::sim::NodeStatus::Up && n.raft.as_ref().is_some_and(|r| r.role() != raft_core::Role::Leader))
+            .map(|n| n.faults.clone());
+        html! {
+            <LabPanel availability={sim.availability()} now_ms={sim.now() as f64 / 1000.0} follower={follower}
+                      on_action={ctx.link().callback(Msg::Act)} />
         }
     }
 

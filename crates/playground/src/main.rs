@@ -4,6 +4,7 @@ mod browser;
 mod client_panel;
 mod failure_panel;
 mod history_view;
+mod lab_panel;
 mod live;
 mod log_view;
 mod message_view;

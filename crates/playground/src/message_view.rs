@@ -104,11 +104,11 @@ impl MessageDetail {
             Payload::Request { request, .. } => {
                 vec![("seq", request.seq.to_string()), ("command", request.op.to_string())]
             }
-            Payload::Reply { reply, .. } => vec![("reply", format!("{reply:?}"))],
+            Payload::Reply { reply, .. } => vec![("reply", reply.to_string())],
         };
         let fate = match (m.lost, m.dropped_us) {
             (_, Some(_)) => "dropped by you: it will not arrive".to_string(),
-            (Some(cause), _) => format!("will not arrive ({cause:?})"),
+            (Some(cause), _) => format!("will not arrive ({cause})"),
             (None, _) => format!("arrives in {:.2} ms", m.arrive_us.saturating_sub(now_us) as f64 / 1000.0),
         };
         MessageDetail {

@@ -23,6 +23,17 @@ pub enum ClientReply {
     NotLeader { seq: u64, leader_hint: Option<NodeId> },
 }
 
+impl std::fmt::Display for ClientReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientReply::Ok { seq, value: Some(v) } => write!(f, "ok #{seq}: {v}"),
+            ClientReply::Ok { seq, value: None } => write!(f, "ok #{seq}: none"),
+            ClientReply::NotLeader { seq, leader_hint: Some(l) } => write!(f, "not the leader #{seq}, try S{l}"),
+            ClientReply::NotLeader { seq, leader_hint: None } => write!(f, "not the leader #{seq}, leader unknown"),
+        }
+    }
+}
+
 impl ClientReply {
     pub fn seq(&self) -> u64 {
         match self {

@@ -612,9 +612,10 @@ impl InvariantChecker {
         if obs.role == Role::Leader && uncommitted.len() > 1 {
             let entries = uncommitted.iter().map(|&i| (i, obs.log.term_at(i).unwrap_or(0))).collect();
             let message = format!(
-                "leader S{id} (term {}) has {} uncommitted configuration entries, at indexes {uncommitted:?}",
+                "leader S{id} (term {}) has {} uncommitted configuration entries, at indexes {}",
                 obs.term,
-                uncommitted.len()
+                uncommitted.len(),
+                uncommitted.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
             );
             self.report(Property::OneChangeAtATime, time_us, event, vec![id], entries, message);
         }
@@ -652,8 +653,9 @@ impl InvariantChecker {
         if !configs.iter().any(|c| c.is_quorum(&holders)) {
             let config = configs.last().cloned().unwrap_or_default();
             let message = format!(
-                "S{id} (term {}) committed index {n}, but only {holders:?} hold it: no quorum of its {config}",
-                obs.term
+                "S{id} (term {}) committed index {n}, but only {} hold it: no quorum of its {config}",
+                obs.term,
+                Configuration::new(holders.iter().copied()).to_string().trim_start_matches("config ")
             );
             let entries = vec![(n, obs.log.term_at(n).unwrap_or(0))];
             self.report(Property::QuorumCommit, time_us, event, vec![id], entries, message);

@@ -41,6 +41,19 @@ pub enum LossCause {
     Dropped,
 }
 
+impl std::fmt::Display for LossCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LossCause::Lost => "Lost",
+            LossCause::Partitioned => "Partitioned",
+            LossCause::SendOmission => "SendOmission",
+            LossCause::ReceiveOmission => "ReceiveOmission",
+            LossCause::ReceiverDown => "ReceiverDown",
+            LossCause::Dropped => "Dropped",
+        })
+    }
+}
+
 /// One copy of a message as the network will handle it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transit {

@@ -1285,7 +1285,7 @@ pub fn summarize(payload: &Payload) -> String {
             m.term, m.last_included_index, m.next_offset, m.installed
         ),
         Payload::Request { request, .. } => format!("#{} {}", request.seq, request.op),
-        Payload::Reply { reply, .. } => format!("{reply:?}"),
+        Payload::Reply { reply, .. } => reply.to_string(),
     }
 }
 

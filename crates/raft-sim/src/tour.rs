@@ -247,6 +247,14 @@ fn running(sim: &Simulation) -> impl Iterator<Item = (NodeId, &raft_core::RaftNo
     sim.nodes().iter().filter(|s| s.status == NodeStatus::Up).filter_map(|s| s.raft.as_ref().map(|r| (s.id, r)))
 }
 
+/// "S1, S3" (or "nobody"): Debug output would bring its own formatting code into the page.
+fn servers(ids: &[NodeId]) -> String {
+    if ids.is_empty() {
+        return "nobody".into();
+    }
+    ids.iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(", ")
+}
+
 fn property_named(name: &str) -> Option<Property> {
     Property::ALL
         .into_iter()
@@ -306,17 +314,19 @@ impl Check {
                 match servers.iter().find(|(_, r)| r.kv().data().get(key) != Some(value)) {
                     None if !servers.is_empty() => Ok(()),
                     None => fail("no such running server".into()),
-                    Some((id, r)) => fail(format!("S{id} has {key} = {:?}", r.kv().data().get(key))),
+                    Some((id, r)) => fail(format!("S{id} has {key} = {}", r.kv().data().get(key).map_or("nothing", |v| v.as_str()))),
                 }
             }
             Check::VotedFor { node, candidate } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.voted_for() == Some(*candidate) => Ok(()),
-                Some((_, r)) => fail(format!("S{node} voted for {:?} in term {}", r.voted_for(), r.current_term())),
+                Some((_, r)) => fail(format!("S{node} voted for {} in term {}", r.voted_for().map_or("nobody".into(), |v| format!("S{v}")), r.current_term())),
                 None => fail(format!("S{node} is not running")),
             },
             Check::Crashed { node } => match sim.node(*node).map(|s| s.status) {
                 Some(NodeStatus::Crashed(_)) => Ok(()),
-                other => fail(format!("S{node} is {other:?}")),
+                Some(NodeStatus::Up) => fail(format!("S{node} is up")),
+                Some(NodeStatus::Paused) => fail(format!("S{node} is paused")),
+                None => fail(format!("there is no S{node}")),
             },
             Check::Violation { property } => {
                 let wanted = match property {
@@ -370,7 +380,7 @@ impl Check {
                     if has == want {
                         Ok(())
                     } else {
-                        fail(format!("S{node} holds votes from {:?}, refusals from {:?}", has.0, has.1))
+                        fail(format!("S{node} holds votes from {}, refusals from {}", servers(&has.0), servers(&has.1)))
                     }
                 }
                 None => fail(format!("S{node} is not running")),

@@ -76,7 +76,7 @@ impl fmt::Display for TraceEvent {
         write!(f, "#{:<6} {:>10.3}ms  ", self.number, self.time_us as f64 / 1000.0)?;
         match &self.what {
             What::Delivered { from, to, kind, summary, .. } => write!(f, "{from} -> {to} {kind} {summary}"),
-            What::Dropped { from, to, kind, cause, .. } => write!(f, "{from} -> {to} {kind} dropped ({cause:?})"),
+            What::Dropped { from, to, kind, cause, .. } => write!(f, "{from} -> {to} {kind} dropped ({cause})"),
             What::Timer { node, role_before } => write!(f, "S{node} timer fires ({role_before})"),
             What::Action { index, summary } => write!(f, "action {index}: {summary}"),
             What::ClientIssued { client, seq, node, summary } => {
