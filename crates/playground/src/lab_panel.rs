@@ -27,7 +27,13 @@ struct Model {
 }
 
 fn network(loss: f64, duplicate: f64, reorder: f64) -> Action {
-    Action::SetNetwork { latency_ms: None, loss: Some(loss), duplicate: Some(duplicate), reorder: Some(reorder), timing: None }
+    Action::SetNetwork {
+        latency_ms: None,
+        loss: Some(loss),
+        duplicate: Some(duplicate),
+        reorder: Some(reorder),
+        timing: None,
+    }
 }
 
 fn timing(model: TimingModel) -> Action {

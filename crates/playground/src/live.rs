@@ -950,7 +950,10 @@ impl Live {
         let follower = sim
             .nodes()
             .iter()
-            .find(|n| n.status == raft_sim::sim::NodeStatus::Up && n.raft.as_ref().is_some_and(|r| r.role() != raft_core::Role::Leader))
+            .find(|n| {
+                n.status == raft_sim::sim::NodeStatus::Up
+                    && n.raft.as_ref().is_some_and(|r| r.role() != raft_core::Role::Leader)
+            })
             .map(|n| n.faults.clone());
         html! {
             <LabPanel availability={sim.availability()} now_ms={sim.now() as f64 / 1000.0} follower={follower}

@@ -314,12 +314,18 @@ impl Check {
                 match servers.iter().find(|(_, r)| r.kv().data().get(key) != Some(value)) {
                     None if !servers.is_empty() => Ok(()),
                     None => fail("no such running server".into()),
-                    Some((id, r)) => fail(format!("S{id} has {key} = {}", r.kv().data().get(key).map_or("nothing", |v| v.as_str()))),
+                    Some((id, r)) => {
+                        fail(format!("S{id} has {key} = {}", r.kv().data().get(key).map_or("nothing", |v| v.as_str())))
+                    }
                 }
             }
             Check::VotedFor { node, candidate } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.voted_for() == Some(*candidate) => Ok(()),
-                Some((_, r)) => fail(format!("S{node} voted for {} in term {}", r.voted_for().map_or("nobody".into(), |v| format!("S{v}")), r.current_term())),
+                Some((_, r)) => fail(format!(
+                    "S{node} voted for {} in term {}",
+                    r.voted_for().map_or("nobody".into(), |v| format!("S{v}")),
+                    r.current_term()
+                )),
                 None => fail(format!("S{node} is not running")),
             },
             Check::Crashed { node } => match sim.node(*node).map(|s| s.status) {
