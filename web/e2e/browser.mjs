@@ -36,3 +36,11 @@ export function nativeHash(name) {
   }
   return JSON.parse(out).trace_hash;
 }
+
+/** Set the speed slider: 10^exponent times real time (0 is 1x, 1 is 10x, 2 is 100x). */
+export async function setSpeed(page, exponent) {
+  await page.getByTestId('speed').evaluate((input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, exponent);
+}

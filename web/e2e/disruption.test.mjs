@@ -1,17 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage } from './browser.mjs';
+import { launch, openPage, setSpeed } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function setSpeed(page, exponent) {
-  await page.getByTestId('speed').evaluate((input, value) => {
-    input.value = String(value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, exponent);
-}
 
 const leaderOnStage = '[data-testid="stage-node"][data-state="leader"]';
 const node = (id) => `[data-testid="stage-node"][data-id="${id}"]`;

@@ -2,18 +2,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, openPage } from './browser.mjs';
+import { launch, openPage, setSpeed } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function setSpeed(page, exponent) {
-  await page.getByTestId('speed').evaluate((input, value) => {
-    input.value = String(value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, exponent);
-}
 
 /** Let the page process pending messages and render (Yew renders asynchronously). */
 async function settle(page) {
