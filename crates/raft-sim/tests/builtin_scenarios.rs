@@ -1,25 +1,9 @@
 //! The built-in scenarios do what their descriptions (and the course notes) say.
+mod common;
+
+use common::{became, run};
 use raft_sim::trace::What;
-use raft_sim::{builtin, Property, Report, Simulation};
-
-fn run(name: &str) -> (Simulation, Report) {
-    let scenario = builtin::by_name(name).expect("built-in exists");
-    let mut sim = Simulation::new(&scenario).expect("valid");
-    sim.set_record_trace(true);
-    sim.run_to_end();
-    let report = Report::of(&sim);
-    (sim, report)
-}
-
-fn became(sim: &Simulation, role: &str) -> Vec<(u32, u64)> {
-    sim.trace()
-        .iter()
-        .filter_map(|e| match &e.what {
-            What::Became { node, role: r, term } if *r == role => Some((*node, *term)),
-            _ => None,
-        })
-        .collect()
-}
+use raft_sim::{Property, Report};
 
 fn log_of(r: &Report, id: u32) -> Vec<(u64, String)> {
     r.nodes[(id - 1) as usize].log.iter().map(|e| (e.term, e.command.clone())).collect()
