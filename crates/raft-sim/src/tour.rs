@@ -28,6 +28,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "09-persistence.json",
     "10-failure-models.json",
     "11-timing.json",
+    "14-prevote-checkquorum.json",
 ];
 
 #[cfg(feature = "embedded-tours")]
@@ -43,6 +44,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/09-persistence.json"),
     include_str!("../tours/10-failure-models.json"),
     include_str!("../tours/11-timing.json"),
+    include_str!("../tours/14-prevote-checkquorum.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
