@@ -198,6 +198,22 @@ pub enum Check {
         #[serde(default)]
         denied: Vec<NodeId>,
     },
+    /// The most recently sent get of `key` that has an answer was answered by `node` with
+    /// `value`: what a client was told, right or stale.
+    ReadAnswer {
+        node: NodeId,
+        key: String,
+        value: String,
+    },
+    /// A client's get of `key` has been sent and has no answer yet (a server holds it).
+    ReadPending {
+        key: String,
+    },
+    /// The linearizability checker's verdict on the client history so far (operations without
+    /// an answer count as open): `true` when it finds an order, `false` when it proves none.
+    Linearizable {
+        holds: bool,
+    },
 }
 
 /// A "now you try": a goal the page checks every frame once the step is reached.
@@ -377,6 +393,41 @@ impl Check {
                 }
                 None => fail(format!("S{node} is not running")),
             },
+            Check::ReadAnswer { node, key, value } => {
+                let answered =
+                    sim.history().iter().rev().find(|h| {
+                        matches!(&h.op, raft_core::Op::Get { key: k } if k == key) && h.completed_us.is_some()
+                    });
+                match answered {
+                    Some(h) if h.answered_by == Some(*node) && h.value.as_ref() == Some(value) => Ok(()),
+                    Some(h) => fail(format!(
+                        "the last answered get of {key} was answered by {} with {:?}",
+                        h.answered_by.map_or("nobody".to_string(), |n| format!("S{n}")),
+                        h.value
+                    )),
+                    None => fail(format!("no get of {key} has been answered")),
+                }
+            }
+            Check::ReadPending { key } => {
+                let pending = sim
+                    .history()
+                    .iter()
+                    .any(|h| matches!(&h.op, raft_core::Op::Get { key: k } if k == key) && h.completed_us.is_none());
+                if pending {
+                    Ok(())
+                } else {
+                    fail(format!("no get of {key} is waiting for an answer"))
+                }
+            }
+            Check::Linearizable { holds } => {
+                use crate::linearizability::{Verdict, DEFAULT_BUDGET};
+                let report = sim.check_linearizability(DEFAULT_BUDGET);
+                match (report.verdict, holds) {
+                    (Verdict::Ok, true) | (Verdict::Violation, false) => Ok(()),
+                    (Verdict::Unknown, _) => fail(format!("the checker gave no answer: {}", report.message)),
+                    _ => fail(report.message),
+                }
+            }
         }
     }
 }
@@ -626,5 +677,35 @@ mod tests {
         assert_eq!(check.evaluate(&sim), Ok(()), "order does not matter");
         let fewer = Check::Votes { node, granted: granted[..1].to_vec(), denied };
         assert!(fewer.evaluate(&sim).is_err_and(|e| e.contains("holds votes from")));
+    }
+
+    #[test]
+    fn read_checks_see_answers_waits_and_the_linearizability_verdict() {
+        // stale-read: S1, cut off, answers a get of x at once with the old value 1.
+        let scenario = builtin::by_name("stale-read").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        sim.run_until(ms_to_us(700.0));
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        assert!(holds(&sim, Check::ReadAnswer { node: 1, key: "x".into(), value: "1".into() })
+            .is_err_and(|e| e.contains("no get")));
+        assert_eq!(holds(&sim, Check::Linearizable { holds: true }), Ok(()));
+        sim.run_until(ms_to_us(1_000.0));
+        assert_eq!(holds(&sim, Check::ReadAnswer { node: 1, key: "x".into(), value: "1".into() }), Ok(()));
+        assert!(holds(&sim, Check::ReadAnswer { node: 1, key: "x".into(), value: "2".into() }).is_err());
+        assert!(holds(&sim, Check::ReadAnswer { node: 3, key: "x".into(), value: "1".into() }).is_err());
+        assert!(holds(&sim, Check::ReadPending { key: "x".into() }).is_err());
+        assert_eq!(holds(&sim, Check::Linearizable { holds: false }), Ok(()));
+        assert!(holds(&sim, Check::Linearizable { holds: true }).is_err_and(|e| e.contains("not linearizable")));
+
+        // read-index: the same get waits at S1 until the partition heals, then S3 answers 2.
+        let scenario = builtin::by_name("read-index").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        sim.run_until(ms_to_us(1_000.0));
+        assert_eq!(holds(&sim, Check::ReadPending { key: "x".into() }), Ok(()));
+        assert!(holds(&sim, Check::ReadPending { key: "y".into() }).is_err());
+        sim.run_until(ms_to_us(2_000.0));
+        assert!(holds(&sim, Check::ReadPending { key: "x".into() }).is_err());
+        assert_eq!(holds(&sim, Check::ReadAnswer { node: 3, key: "x".into(), value: "2".into() }), Ok(()));
+        assert_eq!(holds(&sim, Check::Linearizable { holds: true }), Ok(()));
     }
 }
