@@ -29,6 +29,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "10-failure-models.json",
     "11-timing.json",
     "14-prevote-checkquorum.json",
+    "15-linearizable-reads.json",
 ];
 
 #[cfg(feature = "embedded-tours")]
@@ -45,6 +46,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/10-failure-models.json"),
     include_str!("../tours/11-timing.json"),
     include_str!("../tours/14-prevote-checkquorum.json"),
+    include_str!("../tours/15-linearizable-reads.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
