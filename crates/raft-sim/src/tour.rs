@@ -216,6 +216,22 @@ pub enum Check {
     Linearizable {
         holds: bool,
     },
+    /// `node`'s log starts after a snapshot through exactly `index` (0: nothing compacted).
+    SnapshotIndex {
+        node: NodeId,
+        index: Index,
+    },
+    /// `node`'s current configuration (the latest in its log, committed or not) has exactly
+    /// these `voters` (C_old in joint consensus), `new_voters` (C_new; absent: not joint) and
+    /// `learners`.
+    Configuration {
+        node: NodeId,
+        voters: Vec<NodeId>,
+        #[serde(default)]
+        new_voters: Option<Vec<NodeId>>,
+        #[serde(default)]
+        learners: Vec<NodeId>,
+    },
 }
 
 /// A "now you try": a goal the page checks every frame once the step is reached.
@@ -430,6 +446,28 @@ impl Check {
                     _ => fail(report.message),
                 }
             }
+            Check::SnapshotIndex { node, index } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.log().snapshot_index() == *index => Ok(()),
+                Some((_, r)) => {
+                    fail(format!("S{node}'s log starts after a snapshot through {}", r.log().snapshot_index()))
+                }
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Configuration { node, voters, new_voters, learners } => match pick(Some(*node)).first() {
+                Some((_, r)) => {
+                    let set = |ids: &[NodeId]| ids.iter().copied().collect::<std::collections::BTreeSet<NodeId>>();
+                    let c = r.configuration();
+                    let same = c.voters == set(voters)
+                        && c.new_voters == new_voters.as_deref().map(set)
+                        && c.learners == set(learners);
+                    if same {
+                        Ok(())
+                    } else {
+                        fail(format!("S{node}'s configuration is {c}"))
+                    }
+                }
+                None => fail(format!("S{node} is not running")),
+            },
         }
     }
 }
@@ -709,5 +747,34 @@ mod tests {
         assert!(holds(&sim, Check::ReadPending { key: "x".into() }).is_err());
         assert_eq!(holds(&sim, Check::ReadAnswer { node: 3, key: "x".into(), value: "2".into() }), Ok(()));
         assert_eq!(holds(&sim, Check::Linearizable { holds: true }), Ok(()));
+    }
+
+    #[test]
+    fn snapshot_and_configuration_checks_compare_with_the_run() {
+        // snapshot-catch-up: S1 compacts its log while S3 is down; S3 then installs the snapshot.
+        let scenario = builtin::by_name("snapshot-catch-up").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        sim.run_until(ms_to_us(100.0));
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 1, index: 0 }), Ok(()));
+        sim.run_until(ms_to_us(3_000.0));
+        let r = sim.node(1).and_then(|s| s.raft.as_ref()).expect("S1 runs");
+        let through = r.log().snapshot_index();
+        assert!(through > 0, "S1 compacted its log");
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 1, index: through }), Ok(()));
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 3, index: through }), Ok(()));
+        assert!(
+            holds(&sim, Check::SnapshotIndex { node: 1, index: through + 1 }).is_err_and(|e| e.contains("snapshot"))
+        );
+        // Without membership changes every server keeps the bootstrap voters.
+        let plain = Check::Configuration { node: 2, voters: vec![3, 1, 2], new_voters: None, learners: vec![] };
+        assert_eq!(holds(&sim, plain), Ok(()), "order does not matter");
+        assert!(holds(&sim, Check::Configuration { node: 2, voters: vec![1, 2], new_voters: None, learners: vec![] })
+            .is_err());
+        assert!(holds(
+            &sim,
+            Check::Configuration { node: 2, voters: vec![1, 2, 3], new_voters: Some(vec![1, 2, 3]), learners: vec![] }
+        )
+        .is_err_and(|e| e.contains("configuration")));
     }
 }
