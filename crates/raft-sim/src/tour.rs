@@ -28,6 +28,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "09-persistence.json",
     "10-failure-models.json",
     "11-timing.json",
+    "13-snapshots.json",
     "14-prevote-checkquorum.json",
     "15-linearizable-reads.json",
 ];
@@ -45,6 +46,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/09-persistence.json"),
     include_str!("../tours/10-failure-models.json"),
     include_str!("../tours/11-timing.json"),
+    include_str!("../tours/13-snapshots.json"),
     include_str!("../tours/14-prevote-checkquorum.json"),
     include_str!("../tours/15-linearizable-reads.json"),
 ];
