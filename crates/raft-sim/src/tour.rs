@@ -28,6 +28,10 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "09-persistence.json",
     "10-failure-models.json",
     "11-timing.json",
+    "12-membership-changes.json",
+    "13-snapshots.json",
+    "14-prevote-checkquorum.json",
+    "15-linearizable-reads.json",
 ];
 
 #[cfg(feature = "embedded-tours")]
@@ -43,6 +47,10 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../tours/09-persistence.json"),
     include_str!("../tours/10-failure-models.json"),
     include_str!("../tours/11-timing.json"),
+    include_str!("../tours/12-membership-changes.json"),
+    include_str!("../tours/13-snapshots.json"),
+    include_str!("../tours/14-prevote-checkquorum.json"),
+    include_str!("../tours/15-linearizable-reads.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
@@ -195,6 +203,38 @@ pub enum Check {
         granted: Vec<NodeId>,
         #[serde(default)]
         denied: Vec<NodeId>,
+    },
+    /// The most recently sent get of `key` that has an answer was answered by `node` with
+    /// `value`: what a client was told, right or stale.
+    ReadAnswer {
+        node: NodeId,
+        key: String,
+        value: String,
+    },
+    /// A client's get of `key` has been sent and has no answer yet (a server holds it).
+    ReadPending {
+        key: String,
+    },
+    /// The linearizability checker's verdict on the client history so far (operations without
+    /// an answer count as open): `true` when it finds an order, `false` when it proves none.
+    Linearizable {
+        holds: bool,
+    },
+    /// `node`'s log starts after a snapshot through exactly `index` (0: nothing compacted).
+    SnapshotIndex {
+        node: NodeId,
+        index: Index,
+    },
+    /// `node`'s current configuration (the latest in its log, committed or not) has exactly
+    /// these `voters` (C_old in joint consensus), `new_voters` (C_new; absent: not joint) and
+    /// `learners`.
+    Configuration {
+        node: NodeId,
+        voters: Vec<NodeId>,
+        #[serde(default)]
+        new_voters: Option<Vec<NodeId>>,
+        #[serde(default)]
+        learners: Vec<NodeId>,
     },
 }
 
@@ -387,6 +427,63 @@ impl Check {
                         Ok(())
                     } else {
                         fail(format!("S{node} holds votes from {}, refusals from {}", servers(&has.0), servers(&has.1)))
+                    }
+                }
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::ReadAnswer { node, key, value } => {
+                let answered =
+                    sim.history().iter().rev().find(|h| {
+                        matches!(&h.op, raft_core::Op::Get { key: k } if k == key) && h.completed_us.is_some()
+                    });
+                match answered {
+                    Some(h) if h.answered_by == Some(*node) && h.value.as_ref() == Some(value) => Ok(()),
+                    Some(h) => fail(format!(
+                        "the last answered get of {key} was answered by {} with {:?}",
+                        h.answered_by.map_or("nobody".to_string(), |n| format!("S{n}")),
+                        h.value
+                    )),
+                    None => fail(format!("no get of {key} has been answered")),
+                }
+            }
+            Check::ReadPending { key } => {
+                let pending = sim
+                    .history()
+                    .iter()
+                    .any(|h| matches!(&h.op, raft_core::Op::Get { key: k } if k == key) && h.completed_us.is_none());
+                if pending {
+                    Ok(())
+                } else {
+                    fail(format!("no get of {key} is waiting for an answer"))
+                }
+            }
+            Check::Linearizable { holds } => {
+                use crate::linearizability::{Verdict, DEFAULT_BUDGET};
+                let report = sim.check_linearizability(DEFAULT_BUDGET);
+                match (report.verdict, holds) {
+                    (Verdict::Ok, true) | (Verdict::Violation, false) => Ok(()),
+                    (Verdict::Unknown, _) => fail(format!("the checker gave no answer: {}", report.message)),
+                    _ => fail(report.message),
+                }
+            }
+            Check::SnapshotIndex { node, index } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.log().snapshot_index() == *index => Ok(()),
+                Some((_, r)) => {
+                    fail(format!("S{node}'s log starts after a snapshot through {}", r.log().snapshot_index()))
+                }
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Configuration { node, voters, new_voters, learners } => match pick(Some(*node)).first() {
+                Some((_, r)) => {
+                    let set = |ids: &[NodeId]| ids.iter().copied().collect::<std::collections::BTreeSet<NodeId>>();
+                    let c = r.configuration();
+                    let same = c.voters == set(voters)
+                        && c.new_voters == new_voters.as_deref().map(set)
+                        && c.learners == set(learners);
+                    if same {
+                        Ok(())
+                    } else {
+                        fail(format!("S{node}'s configuration is {c}"))
                     }
                 }
                 None => fail(format!("S{node} is not running")),
@@ -640,5 +737,64 @@ mod tests {
         assert_eq!(check.evaluate(&sim), Ok(()), "order does not matter");
         let fewer = Check::Votes { node, granted: granted[..1].to_vec(), denied };
         assert!(fewer.evaluate(&sim).is_err_and(|e| e.contains("holds votes from")));
+    }
+
+    #[test]
+    fn read_checks_see_answers_waits_and_the_linearizability_verdict() {
+        // stale-read: S1, cut off, answers a get of x at once with the old value 1.
+        let scenario = builtin::by_name("stale-read").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        sim.run_until(ms_to_us(700.0));
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        assert!(holds(&sim, Check::ReadAnswer { node: 1, key: "x".into(), value: "1".into() })
+            .is_err_and(|e| e.contains("no get")));
+        assert_eq!(holds(&sim, Check::Linearizable { holds: true }), Ok(()));
+        sim.run_until(ms_to_us(1_000.0));
+        assert_eq!(holds(&sim, Check::ReadAnswer { node: 1, key: "x".into(), value: "1".into() }), Ok(()));
+        assert!(holds(&sim, Check::ReadAnswer { node: 1, key: "x".into(), value: "2".into() }).is_err());
+        assert!(holds(&sim, Check::ReadAnswer { node: 3, key: "x".into(), value: "1".into() }).is_err());
+        assert!(holds(&sim, Check::ReadPending { key: "x".into() }).is_err());
+        assert_eq!(holds(&sim, Check::Linearizable { holds: false }), Ok(()));
+        assert!(holds(&sim, Check::Linearizable { holds: true }).is_err_and(|e| e.contains("not linearizable")));
+
+        // read-index: the same get waits at S1 until the partition heals, then S3 answers 2.
+        let scenario = builtin::by_name("read-index").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        sim.run_until(ms_to_us(1_000.0));
+        assert_eq!(holds(&sim, Check::ReadPending { key: "x".into() }), Ok(()));
+        assert!(holds(&sim, Check::ReadPending { key: "y".into() }).is_err());
+        sim.run_until(ms_to_us(2_000.0));
+        assert!(holds(&sim, Check::ReadPending { key: "x".into() }).is_err());
+        assert_eq!(holds(&sim, Check::ReadAnswer { node: 3, key: "x".into(), value: "2".into() }), Ok(()));
+        assert_eq!(holds(&sim, Check::Linearizable { holds: true }), Ok(()));
+    }
+
+    #[test]
+    fn snapshot_and_configuration_checks_compare_with_the_run() {
+        // snapshot-catch-up: S1 compacts its log while S3 is down; S3 then installs the snapshot.
+        let scenario = builtin::by_name("snapshot-catch-up").expect("a built-in scenario");
+        let mut sim = Simulation::new(&scenario).expect("runs");
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        sim.run_until(ms_to_us(100.0));
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 1, index: 0 }), Ok(()));
+        sim.run_until(ms_to_us(3_000.0));
+        let r = sim.node(1).and_then(|s| s.raft.as_ref()).expect("S1 runs");
+        let through = r.log().snapshot_index();
+        assert!(through > 0, "S1 compacted its log");
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 1, index: through }), Ok(()));
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 3, index: through }), Ok(()));
+        assert!(
+            holds(&sim, Check::SnapshotIndex { node: 1, index: through + 1 }).is_err_and(|e| e.contains("snapshot"))
+        );
+        // Without membership changes every server keeps the bootstrap voters.
+        let plain = Check::Configuration { node: 2, voters: vec![3, 1, 2], new_voters: None, learners: vec![] };
+        assert_eq!(holds(&sim, plain), Ok(()), "order does not matter");
+        assert!(holds(&sim, Check::Configuration { node: 2, voters: vec![1, 2], new_voters: None, learners: vec![] })
+            .is_err());
+        assert!(holds(
+            &sim,
+            Check::Configuration { node: 2, voters: vec![1, 2, 3], new_voters: Some(vec![1, 2, 3]), learners: vec![] }
+        )
+        .is_err_and(|e| e.contains("configuration")));
     }
 }
