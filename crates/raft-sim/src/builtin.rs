@@ -25,6 +25,7 @@ pub fn list() -> Vec<Scenario> {
         snapshot_conflict(),
     ];
     all.extend(crate::builtin_disruption::list());
+    all.extend(crate::builtin_byzantine::list());
     all
 }
 

@@ -99,6 +99,8 @@ pub fn generate_without_snapshots(seed: u64, nodes: Option<u32>, unsafe_rules: &
                 send_omission: p(&mut rng, 20),
                 receive_omission: p(&mut rng, 20),
                 drift: (rng.between(0, 40) as f64 - 20.0) / 100.0,
+                // Never Byzantine: campaigns check Raft under the faults it is designed for.
+                byzantine: Vec::new(),
             });
         }
     }

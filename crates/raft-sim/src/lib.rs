@@ -8,7 +8,9 @@
 pub mod availability;
 pub mod bench;
 pub mod builtin;
+pub mod builtin_byzantine;
 pub mod builtin_disruption;
+pub mod byzantine;
 pub mod campaign;
 pub mod clock;
 pub mod hash;

@@ -248,6 +248,10 @@ pub struct NodeFaults {
     /// Clock rate error: 0.1 makes this node's timers run 10% fast, -0.1 10% slow.
     #[serde(default)]
     pub drift: f64,
+    /// Byzantine behaviours (byzantine.rs): the node rewrites what it sends, lying in the ways
+    /// listed. Empty (and absent from the JSON) for an honest node.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub byzantine: Vec<crate::byzantine::Behaviour>,
 }
 
 /// Closed-loop clients issuing puts and gets, with retries, recorded in a history.
@@ -682,6 +686,11 @@ impl Scenario {
         check_probability(&format!("{f}.receive_omission"), faults.receive_omission)?;
         if !faults.drift.is_finite() || !(-0.5..=0.5).contains(&faults.drift) {
             return Err(ScenarioError::new(format!("{f}.drift"), "must be between -0.5 and 0.5"));
+        }
+        for (k, b) in faults.byzantine.iter().enumerate() {
+            if faults.byzantine[..k].contains(b) {
+                return Err(ScenarioError::new(format!("{f}.byzantine[{k}]"), format!("{} is listed twice", b.name())));
+            }
         }
         Ok(())
     }

@@ -694,12 +694,18 @@ impl Simulation {
                 _ => {}
             }
         }
-        for envelope in ready.messages.drain(..) {
+        // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
+        let byzantine = std::mem::take(&mut self.nodes[(id - 1) as usize].faults.byzantine);
+        for mut envelope in ready.messages.drain(..) {
+            if !byzantine.is_empty() {
+                crate::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
+            }
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
         }
         for (client, reply) in ready.replies.drain(..) {
             self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
         }
+        self.nodes[(id - 1) as usize].faults.byzantine = byzantine;
         self.ready = ready;
         self.reschedule_timer(id);
     }
