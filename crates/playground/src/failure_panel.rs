@@ -282,12 +282,14 @@ pub fn failure_panel(props: &FailureProps) -> Html {
     let current_faults = faults_of(nodes, &props.faults);
     let omission_rows = faults.iter().map(|draft| {
         let id = draft.node;
-        let drift = current_faults.iter().find(|f| f.node == id).map_or(0.0, |f| f.drift);
+        let current = current_faults.iter().find(|f| f.node == id);
         let apply = act(Action::SetFaults(NodeFaults {
             node: id,
             send_omission: number(&draft.send),
             receive_omission: number(&draft.receive),
-            drift,
+            drift: current.map_or(0.0, |f| f.drift),
+            // Changing omission keeps a Byzantine server Byzantine.
+            byzantine: current.map(|f| f.byzantine.clone()).unwrap_or_default(),
         }));
         html! {
             <tr>

@@ -5,6 +5,7 @@
 //! and hands actions to the live view.
 use raft_core::NodeId;
 use raft_sim::availability::Availability;
+use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, TimingModel};
 use yew::prelude::*;
 
@@ -69,7 +70,11 @@ fn model_view(m: &Model, on_action: &Callback<Action>) -> Html {
 pub fn lab_panel(props: &LabProps) -> Html {
     let omission = props.follower.clone().map(|f| {
         let node: NodeId = f.node;
-        (node, Action::SetFaults(NodeFaults { send_omission: 0.5, receive_omission: 0.5, ..f }))
+        (node, Action::SetFaults(NodeFaults { send_omission: 0.5, receive_omission: 0.5, ..f.clone() }))
+    });
+    let byzantine = props.follower.clone().map(|f| {
+        let node: NodeId = f.node;
+        (node, Action::SetFaults(NodeFaults { byzantine: vec![Behaviour::VoteForAll], ..f }))
     });
     let failure_models = [
         Model {
@@ -98,9 +103,14 @@ pub fn lab_panel(props: &LabProps) -> Html {
         Model {
             id: "byzantine",
             name: "Byzantine",
-            allows: "a server may do anything, lie included. Raft does not tolerate it: it assumes servers fail only by stopping. Tolerating f lying servers takes Byzantine fault-tolerant protocols and 3f+1 servers."
-                .into(),
-            action: None,
+            allows: format!(
+                "a server may do anything, lie included. Raft does not tolerate it: it assumes servers fail only by stopping. Tolerating f lying servers takes Byzantine fault-tolerant protocols and 3f+1 servers.{}",
+                match &byzantine {
+                    Some((node, _)) => format!(" Apply: S{node} votes for every candidate; then Align timers, and watch two leaders win one term."),
+                    None => String::new(),
+                }
+            ),
+            action: byzantine.map(|(_, a)| a),
         },
     ];
     let link_models = [

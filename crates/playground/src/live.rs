@@ -14,6 +14,7 @@ use crate::settings::SettingsPanel;
 use crate::stage::{node_state, Stage, StageData};
 use crate::timeline::{MarkerView, Timeline};
 use crate::tour_panel::{TaskView, TourPanel, TourView};
+use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, RaftSettings, MAX_DURATION_MS, MAX_NODES, MAX_SCENARIO_BYTES};
 use raft_sim::session::{Session, Stop, Target};
 use raft_sim::share::{RunDocument, View};
@@ -678,6 +679,16 @@ impl Component for Live {
     }
 }
 
+fn byzantine_label(b: Behaviour) -> &'static str {
+    match b {
+        Behaviour::InflateTerm => "claim a higher term",
+        Behaviour::VoteForAll => "vote for every candidate",
+        Behaviour::ForgeEntries => "forge entries",
+        Behaviour::ForgeCommit => "forge the commit index",
+        Behaviour::LieInReplies => "lie in replies",
+    }
+}
+
 fn clock_text(session: &Session) -> String {
     let sim = session.sim();
     let mut text = format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events());
@@ -1051,6 +1062,18 @@ impl Live {
                     <button onclick={act(Action::SetFaults(NodeFaults { send_omission: flip(faults.send_omission), ..faults.clone() }))}>
                         { if faults.send_omission > 0.0 { "Stop send omission" } else { "Send omission (drop all it sends)" } }
                     </button>
+                    { for Behaviour::ALL.iter().map(|&b| {
+                        let on = faults.byzantine.contains(&b);
+                        let mut next = faults.byzantine.clone();
+                        if on { next.retain(|x| *x != b) } else { next.push(b) }
+                        html! {
+                            <button class={classes!(on.then_some("byzantine-on"))} data-testid="byzantine" data-behaviour={b.name()}
+                                    title="Byzantine: not a failure Raft tolerates (it assumes servers never lie)"
+                                    onclick={act(Action::SetFaults(NodeFaults { byzantine: next, ..faults.clone() }))}>
+                                { format!("{} {}", if on { "Stop:" } else { "Byzantine:" }, byzantine_label(b)) }
+                            </button>
+                        }
+                    }) }
                     <button onclick={act(Action::SetFaults(NodeFaults { receive_omission: flip(faults.receive_omission), ..faults.clone() }))}>
                         { if faults.receive_omission > 0.0 { "Stop receive omission" } else { "Receive omission (drop all it receives)" } }
                     </button>
