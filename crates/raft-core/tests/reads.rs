@@ -2,9 +2,7 @@
 mod common;
 
 use common::*;
-use raft_core::{
-    AppendEntries, AppendEntriesReply, ClientReply, Message, RaftConfig, RaftNode, ReadMode, Ready, Role, UnsafeRule,
-};
+use raft_core::{AppendEntries, ClientReply, Message, RaftConfig, RaftNode, ReadMode, Ready, Role, UnsafeRule};
 
 const MS: u64 = 1_000;
 
@@ -14,14 +12,7 @@ fn config(mode: ReadMode) -> RaftConfig {
 
 /// A reply acknowledging heartbeat round `round`.
 fn ack(term: u64, match_index: u64, round: u64) -> Message {
-    Message::AppendEntriesReply(AppendEntriesReply {
-        term,
-        success: true,
-        match_or_rejected_index: match_index,
-        conflict_term: None,
-        conflict_index: None,
-        round,
-    })
+    append_ok_in_round(term, match_index, round)
 }
 
 /// The round stamped on the AppendEntries in `ready` (they all carry the same one).

@@ -155,13 +155,18 @@ pub fn append(
 }
 
 pub fn append_ok(term: Term, match_index: Index) -> Message {
+    append_ok_in_round(term, match_index, 0)
+}
+
+/// A success reply that acknowledges heartbeat round `round` (reads.rs).
+pub fn append_ok_in_round(term: Term, match_index: Index, round: u64) -> Message {
     Message::AppendEntriesReply(AppendEntriesReply {
         term,
         success: true,
         match_or_rejected_index: match_index,
         conflict_term: None,
         conflict_index: None,
-        round: 0,
+        round,
     })
 }
 
