@@ -34,10 +34,6 @@ pub struct Configuration {
 }
 
 /// Whether `servers` hold a majority of `voters`. An empty voter set has no majority.
-fn majority_of(voters: &BTreeSet<NodeId>, servers: &BTreeSet<NodeId>) -> bool {
-    !voters.is_empty() && voters.iter().filter(|v| servers.contains(v)).count() > voters.len() / 2
-}
-
 /// The highest index stored on a majority of `voters`, given each server's matchIndex.
 fn majority_index(voters: &BTreeSet<NodeId>, matched: &dyn Fn(NodeId) -> Index) -> Index {
     if voters.is_empty() {
@@ -93,7 +89,14 @@ impl Configuration {
     /// Whether `servers` can decide: a majority of the voters, and in joint consensus also a
     /// majority of C_new. Learners never count.
     pub fn is_quorum(&self, servers: &BTreeSet<NodeId>) -> bool {
-        majority_of(&self.voters, servers) && self.new_voters.as_ref().is_none_or(|new| majority_of(new, servers))
+        self.is_quorum_where(|s| servers.contains(&s))
+    }
+
+    /// The same for the servers for which `counts` holds, without building a set (the
+    /// simulator asks this after every event).
+    pub fn is_quorum_where(&self, counts: impl Fn(NodeId) -> bool) -> bool {
+        let majority = |voters: &BTreeSet<NodeId>| voters.iter().filter(|&&v| counts(v)).count() > voters.len() / 2;
+        majority(&self.voters) && self.new_voters.as_ref().is_none_or(majority)
     }
 
     /// The highest index stored on a quorum (both majorities in joint consensus).

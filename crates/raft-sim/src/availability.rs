@@ -7,7 +7,6 @@ use crate::network::Endpoint;
 use crate::sim::{NodeStatus, Simulation};
 use raft_core::{Micros, NodeId, Role};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// Whether a leader could commit now: a running leader that reaches, both ways, running
 /// servers forming a quorum of its configuration (itself included).
@@ -20,18 +19,12 @@ pub fn leader_can_commit(sim: &Simulation) -> bool {
         .max_by_key(|(term, id, _)| (*term, *id));
     let Some((_, id, raft)) = leader else { return false };
     let network = sim.network();
-    let reach: BTreeSet<NodeId> = raft
-        .configuration()
-        .servers()
-        .into_iter()
-        .filter(|&p| {
-            p == id
-                || (sim.node(p).is_some_and(|s| s.status == NodeStatus::Up && s.raft.is_some())
-                    && network.connected(Endpoint::Node(id), Endpoint::Node(p))
-                    && network.connected(Endpoint::Node(p), Endpoint::Node(id)))
-        })
-        .collect();
-    raft.configuration().is_quorum(&reach)
+    raft.configuration().is_quorum_where(|p: NodeId| {
+        p == id
+            || (sim.node(p).is_some_and(|s| s.status == NodeStatus::Up && s.raft.is_some())
+                && network.connected(Endpoint::Node(id), Endpoint::Node(p))
+                && network.connected(Endpoint::Node(p), Endpoint::Node(id)))
+    })
 }
 
 /// Accumulates up and down time as the run goes (the simulator calls it after every event).
