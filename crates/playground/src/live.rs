@@ -931,16 +931,7 @@ impl Live {
 
     /// For a server outside the cluster: "replace S_v with it", one button per voter, as one
     /// membership change (joint consensus swaps both at once).
-    fn replace_buttons(&self, ctx: &Context<Self>, session: &Session, id: u32) -> Html {
-        let sim = session.sim();
-        let Some(voters) = sim
-            .leader()
-            .and_then(|l| sim.node(l))
-            .and_then(|s| s.raft.as_ref())
-            .map(|r| r.configuration().voters.clone())
-        else {
-            return html! {};
-        };
+    fn replace_buttons(&self, ctx: &Context<Self>, voters: &std::collections::BTreeSet<u32>, id: u32) -> Html {
         html! {
             { for voters.iter().copied().map(|old| {
                 let mut next: Vec<u32> = voters.iter().copied().filter(|&v| v != old).collect();
@@ -1054,7 +1045,7 @@ impl Live {
                         } else {
                             <button data-testid="add-server" title="Ask the leader to add this server: it joins as a learner, catches up, then becomes a voter"
                                     onclick={act(Action::AddServer { node: id, via: None })}>{ "Add to the cluster" }</button>
-                            { self.replace_buttons(ctx, session, id) }
+                            { self.replace_buttons(ctx, &leader_config.voters, id) }
                         }
                     }
                     <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>

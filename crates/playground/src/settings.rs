@@ -62,34 +62,21 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
             draft.set(next);
         })
     };
-    let on_backtrack = {
+    let choice = |f: fn(&mut RaftSettings, &str)| {
         let draft = draft.clone();
         Callback::from(move |e: Event| {
             let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
             let mut next = (*draft).clone();
-            next.backtrack = if select.value() == "one-by-one" { Backtrack::OneByOne } else { Backtrack::ConflictTerm };
+            f(&mut next, &select.value());
             draft.set(next);
         })
     };
-    let on_read_mode = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
-            let mut next = (*draft).clone();
-            next.read_mode = select.value().parse().unwrap_or(ReadMode::Log);
-            draft.set(next);
-        })
-    };
-    let on_membership = {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
-            let mut next = (*draft).clone();
-            next.membership_mode =
-                if select.value() == "single_server" { MembershipMode::SingleServer } else { MembershipMode::Joint };
-            draft.set(next);
-        })
-    };
+    let on_backtrack =
+        choice(|s, v| s.backtrack = if v == "one-by-one" { Backtrack::OneByOne } else { Backtrack::ConflictTerm });
+    let on_read_mode = choice(|s, v| s.read_mode = v.parse().unwrap_or(ReadMode::Log));
+    let on_membership = choice(|s, v| {
+        s.membership_mode = if v == "single_server" { MembershipMode::SingleServer } else { MembershipMode::Joint }
+    });
     let on_apply = {
         let (draft, apply) = (draft.clone(), props.on_apply.clone());
         Callback::from(move |_| apply.emit((*draft).clone()))

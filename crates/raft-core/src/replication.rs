@@ -152,18 +152,9 @@ impl RaftNode {
             return;
         };
         if reply.success {
-            let new_match = reply.match_or_rejected_index.min(self.log.last_index());
-            if new_match > matched {
-                self.match_index.insert(from, new_match);
-            }
-            if new_match + 1 > next {
-                self.next_index.insert(from, new_match + 1);
-            }
+            self.record_match(from, reply.match_or_rejected_index, matched, next);
             self.replicating.insert(from);
-            self.advance_commit_index();
-            if self.next_index[&from] <= self.log.last_index() {
-                self.send_append_entries(from); // more to send
-            }
+            self.commit_and_send_rest(from);
             return;
         }
         // A rejection only counts if it answers the probe we would send now; duplicated or
@@ -189,6 +180,28 @@ impl RaftNode {
         self.replicating.remove(&from);
         self.next_index.insert(from, backtracked);
         self.send_append_entries(from);
+    }
+
+    /// Leaders: `from` holds our log through `index` (clamped to our log). matchIndex and
+    /// nextIndex only move forward. Returns the match recorded.
+    pub(crate) fn record_match(&mut self, from: NodeId, index: Index, matched: Index, next: Index) -> Index {
+        let new_match = index.min(self.log.last_index());
+        if new_match > matched {
+            self.match_index.insert(from, new_match);
+        }
+        if new_match + 1 > next {
+            self.next_index.insert(from, new_match + 1);
+        }
+        new_match
+    }
+
+    /// Leaders, after a follower's progress: commit what a quorum now holds, and send the
+    /// follower whatever comes after what it has.
+    pub(crate) fn commit_and_send_rest(&mut self, from: NodeId) {
+        self.advance_commit_index();
+        if self.next_index.get(&from).is_some_and(|&n| n <= self.log.last_index()) {
+            self.send_append_entries(from);
+        }
     }
 
     /// Leaders: if there exists an N > commitIndex such that a majority of matchIndex[i] ≥ N,

@@ -353,20 +353,12 @@ impl RaftNode {
             return;
         };
         if reply.installed {
-            let new_match = reply.last_included_index.min(self.log.last_index());
-            if new_match > matched {
-                self.match_index.insert(from, new_match);
-            }
-            if new_match + 1 > next {
-                self.next_index.insert(from, new_match + 1);
-            }
+            let new_match = self.record_match(from, reply.last_included_index, matched, next);
             if self.snap.transfers.get(&from).is_some_and(|t| t.last_included_index <= new_match) {
                 self.snap.transfers.remove(&from);
             }
-            self.advance_commit_index();
-            if self.next_index[&from] <= self.log.last_index() {
-                self.send_append_entries(from); // the entries after the snapshot (or a newer one)
-            }
+            // The entries after the snapshot (or a newer snapshot).
+            self.commit_and_send_rest(from);
             return;
         }
         let Some(t) = self.snap.transfers.get_mut(&from) else { return };

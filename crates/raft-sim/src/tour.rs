@@ -601,64 +601,57 @@ pub struct TourFailure {
 pub fn verify(tour: &Tour) -> Vec<TourFailure> {
     let mut failures = Vec::new();
     for (i, step) in tour.steps.iter().enumerate() {
-        let fail = |what: String| TourFailure { step: i + 1, what };
-        let scenario = match tour.scenario_at(i) {
-            Ok(s) => s,
-            Err(e) => {
-                failures.push(fail(e.to_string()));
-                continue;
-            }
-        };
-        let mut claims: Vec<&Claim> = step.claims.iter().collect();
-        let default_at = step.pause_ms.unwrap_or(step.start_ms);
-        claims.sort_by(|a, b| a.at_ms.unwrap_or(default_at).total_cmp(&b.at_ms.unwrap_or(default_at)));
-        let mut sim = match Simulation::new(&scenario) {
-            Ok(sim) => sim,
-            Err(e) => {
-                failures.push(fail(e.to_string()));
-                continue;
-            }
-        };
-        for claim in claims {
-            let at = claim.at_ms.unwrap_or(default_at);
-            sim.run_until(ms_to_us(at));
-            if let Err(seen) = claim.check.evaluate(&sim) {
-                failures.push(fail(format!("at {at} ms, {:?}: {seen}", claim.check)));
-            }
-        }
-        if let Some(task) = &step.task {
-            // The page runs a step open-ended; the task has its whole time after the pause.
-            let mut scenario = scenario.clone();
-            scenario.duration_ms = scenario.duration_ms.max(default_at + task.within_ms + 1.0);
-            let mut sim = match Simulation::new(&scenario) {
-                Ok(sim) => sim,
-                Err(e) => {
-                    failures.push(fail(e.to_string()));
-                    continue;
-                }
-            };
-            sim.run_until(ms_to_us(default_at));
-            let baseline = Baseline::of(&sim);
-            if task.goal.reached(&sim, baseline) {
-                failures.push(fail("the task's goal holds before the student does anything".into()));
-            }
-            for action in &task.solution {
-                if let Err(e) = sim.act(action.clone()) {
-                    failures.push(fail(format!("the solution's action {action:?} is refused: {e}")));
-                }
-            }
-            let deadline = sim.now() + ms_to_us(task.within_ms);
-            let mut reached = task.goal.reached(&sim, baseline);
-            while !reached && sim.now() < deadline && sim.step_until(deadline) {
-                reached = task.goal.reached(&sim, baseline);
-            }
-            if !reached {
-                failures
-                    .push(fail(format!("the task's solution does not reach its goal within {} ms", task.within_ms)));
-            }
-        }
+        let problems = verify_step(tour, i, step).unwrap_or_else(|e| vec![e]);
+        failures.extend(problems.into_iter().map(|what| TourFailure { step: i + 1, what }));
     }
     failures
+}
+
+/// What does not hold in one step: its claims, then its task (Err: the step cannot even run).
+fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
+    let scenario = tour.scenario_at(i).map_err(|e| e.to_string())?;
+    let mut claims: Vec<&Claim> = step.claims.iter().collect();
+    let default_at = step.pause_ms.unwrap_or(step.start_ms);
+    claims.sort_by(|a, b| a.at_ms.unwrap_or(default_at).total_cmp(&b.at_ms.unwrap_or(default_at)));
+    let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
+    for claim in claims {
+        let at = claim.at_ms.unwrap_or(default_at);
+        sim.run_until(ms_to_us(at));
+        if let Err(seen) = claim.check.evaluate(&sim) {
+            problems.push(format!("at {at} ms, {:?}: {seen}", claim.check));
+        }
+    }
+    let Some(task) = &step.task else { return Ok(problems) };
+    // The page runs a step open-ended; the task has its whole time after the pause.
+    let mut scenario = scenario;
+    scenario.duration_ms = scenario.duration_ms.max(default_at + task.within_ms + 1.0);
+    let mut sim = match Simulation::new(&scenario) {
+        Ok(sim) => sim,
+        Err(e) => {
+            problems.push(e.to_string());
+            return Ok(problems);
+        }
+    };
+    sim.run_until(ms_to_us(default_at));
+    let baseline = Baseline::of(&sim);
+    if task.goal.reached(&sim, baseline) {
+        problems.push("the task's goal holds before the student does anything".into());
+    }
+    for action in &task.solution {
+        if let Err(e) = sim.act(action.clone()) {
+            problems.push(format!("the solution's action {action:?} is refused: {e}"));
+        }
+    }
+    let deadline = sim.now() + ms_to_us(task.within_ms);
+    let mut reached = task.goal.reached(&sim, baseline);
+    while !reached && sim.now() < deadline && sim.step_until(deadline) {
+        reached = task.goal.reached(&sim, baseline);
+    }
+    if !reached {
+        problems.push(format!("the task's solution does not reach its goal within {} ms", task.within_ms));
+    }
+    Ok(problems)
 }
 
 #[cfg(all(test, feature = "embedded-tours"))]
