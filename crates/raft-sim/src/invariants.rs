@@ -1,6 +1,7 @@
 //! Raft's safety properties (Figure 3 of the paper), plus monotonic term and commitIndex,
 //! checked incrementally after every event: each check looks only at what the event changed,
 //! so checking stays cheap enough to leave on in benchmarks.
+pub use crate::digest::entry_fingerprint;
 use crate::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
@@ -209,42 +210,6 @@ impl ReferenceState {
         }
         self.after.push(self.fingerprint);
     }
-}
-
-/// Fingerprint of one entry's contents.
-pub fn entry_fingerprint(entry: &Entry) -> u64 {
-    let mut h = StableHash::new();
-    h.word(entry.index).word(entry.term);
-    match &entry.payload {
-        EntryPayload::Noop => {
-            h.word(0);
-        }
-        EntryPayload::Command(c) => {
-            h.word(1).word(c.client).word(c.seq);
-            match &c.op {
-                Op::Put { key, value } => h.word(2).str(key).str(value),
-                Op::Get { key } => h.word(3).str(key),
-            };
-        }
-        EntryPayload::Configuration(c) => {
-            h.word(4);
-            let sets = [Some(&c.voters), c.new_voters.as_ref(), Some(&c.learners)];
-            for set in sets {
-                match set {
-                    Some(set) => {
-                        h.word(set.len() as u64 + 1);
-                        for &n in set {
-                            h.word(n as u64);
-                        }
-                    }
-                    None => {
-                        h.word(0);
-                    }
-                }
-            }
-        }
-    }
-    h.finish()
 }
 
 fn chain_next(prev: u64, entry: &Entry) -> u64 {

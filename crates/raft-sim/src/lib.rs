@@ -13,6 +13,7 @@ pub mod builtin_disruption;
 pub mod byzantine;
 pub mod campaign;
 pub mod clock;
+pub mod digest;
 pub mod hash;
 pub mod invariants;
 pub mod linearizability;

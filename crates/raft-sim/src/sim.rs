@@ -629,6 +629,7 @@ impl Simulation {
         let slot = &mut self.nodes[(id - 1) as usize];
         let Some(raft) = slot.raft.as_mut() else { return };
         raft.take_ready(&mut ready);
+        self.hash.node_state(raft);
         // Stable storage first ("before responding to RPCs").
         if ready.persist {
             if ready.hard_state_changed {
@@ -812,6 +813,7 @@ impl Simulation {
             return true;
         }
         self.begin_event(10, m.id, code);
+        self.hash.contents(&m.payload);
         self.log(|| What::Delivered {
             message: m.id,
             from: m.from,
@@ -1319,7 +1321,7 @@ mod tests {
             let mut steps = 0u64;
             while sim.step() {
                 steps += 1;
-                if steps % 997 == 0 {
+                if steps.is_multiple_of(997) {
                     assert!(slab_matches_events(&sim), "seed {seed} step {steps}");
                 }
             }

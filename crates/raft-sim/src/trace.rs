@@ -89,7 +89,8 @@ impl fmt::Display for TraceEvent {
     }
 }
 
-/// The running hash of a trace: every event's time and identity folded in order.
+/// The running hash of a trace: every event's time and identity folded in order, with the
+/// contents of each delivered message and the state each event left a server in.
 #[derive(Clone, Debug, Default)]
 pub struct TraceHash(StableHash);
 
@@ -97,6 +98,18 @@ impl TraceHash {
     #[inline]
     pub fn event(&mut self, time: Micros, code: u64, a: u64, b: u64) {
         self.0.word(time).word(code).word(a).word(b);
+    }
+
+    /// What the event's message carried (digest.rs).
+    #[inline]
+    pub fn contents(&mut self, payload: &crate::sim::Payload) {
+        crate::digest::fold_payload(&mut self.0, payload);
+    }
+
+    /// The state the event left a server in (digest.rs).
+    #[inline]
+    pub fn node_state(&mut self, raft: &raft_core::RaftNode) {
+        crate::digest::fold_node_state(&mut self.0, raft);
     }
 
     pub fn value(&self) -> u64 {

@@ -60,3 +60,28 @@ fn operator_actions_are_recorded_and_reproducible() {
     assert_eq!(sim.trace_hash(), before);
     assert!(sim.interventions().is_empty());
 }
+
+/// The trace hash sees what events carry and the state they leave, not only when they happen.
+#[test]
+fn the_trace_hash_sees_message_contents_and_server_state() {
+    let safe = raft_sim::run_scenario(&builtin::by_name("figure-8").unwrap(), None).unwrap();
+    let broken = raft_sim::run_scenario(&builtin::by_name("figure-8-unsafe").unwrap(), None).unwrap();
+    assert!(safe.violations.is_empty() && !broken.violations.is_empty());
+    assert_ne!(safe.trace_hash, broken.trace_hash, "one run breaks safety, the other does not");
+
+    // Two runs whose events happen at the same moments, one value apart.
+    let put = |value: &str| {
+        use raft_sim::scenario::{Action, ClientOpKind};
+        let mut scenario = builtin::by_name("first-election").unwrap();
+        scenario.timeline.push(raft_sim::TimedAction {
+            at_ms: 900.0,
+            action: Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value: Some(value.into()) },
+        });
+        let mut sim = Simulation::new(&scenario).unwrap();
+        sim.run_to_end();
+        sim
+    };
+    let (one, two) = (put("1"), put("2"));
+    assert_eq!(one.events(), two.events(), "the same schedule of events");
+    assert_ne!(one.trace_hash(), two.trace_hash(), "but different contents");
+}
