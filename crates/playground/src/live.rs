@@ -312,6 +312,12 @@ impl Live {
             self.playing = false;
             self.frame = None;
         }
+        // The run's budget (events, memory) ran out: nothing more can happen on this branch.
+        // The page pauses and says why (see `budget_notice`); going back in time still works.
+        if session.sim().stopped().is_some() {
+            self.playing = false;
+            self.frame = None;
+        }
     }
 
     /// Open step `step` of `tour`: replay its scenario to the step's start, then play to its
@@ -643,7 +649,14 @@ impl Component for Live {
                             <p class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}
                                data-frontier={session.frontier().events.to_string()}
                                data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ clock_text(session) }</p>
-                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)} first={session.sim().violations().first().cloned()}
+                            if let Some(message) = session.sim().stop_message() {
+                                <p class="error" role="alert" data-testid="budget-stop"
+                                   data-stopped={session.sim().stopped().map(|s| s.name())}>
+                                    { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
+                                </p>
+                            }
+                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)}
+                                     violations={monitor_violations(session)} total={session.sim().total_violations()}
                                      on_jump={link.callback(Msg::SeekEvent)} /></div>
                             if let Some(id) = self.selected_message {
                                 <MessageInspector id={id}
@@ -697,6 +710,11 @@ fn clock_text(session: &Session) -> String {
         text.push_str(&format!(" · replaying (the run goes on to {:.1} ms)", frontier.time_us as f64 / 1000.0));
     }
     text
+}
+
+/// The distinct violations the monitor lists (the first few: a broken run can have many).
+fn monitor_violations(session: &Session) -> Vec<raft_sim::Violation> {
+    session.sim().violations().iter().take(crate::monitor::LISTED).cloned().collect()
 }
 
 fn broken(session: &Session) -> Vec<Property> {
