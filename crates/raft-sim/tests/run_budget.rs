@@ -2,16 +2,18 @@
 //! so that no valid scenario can exhaust memory or run for ever, natively or in the page; a run
 //! that reaches its budget stops at a deterministic event and says why.
 use raft_sim::budget::{Budget, Stopped, DEFAULT_MAX_BYTES};
-use raft_sim::scenario::{Action, CrashMode, Workload};
+use raft_sim::scenario::{Action, CrashMode};
 use raft_sim::session::Session;
 use raft_sim::{Scenario, Simulation};
 
-/// The heaviest workload the scenario format allows: 9 servers, 16 clients each sending a put
-/// 0.1 ms after its previous answer, no log compaction.
+/// The heaviest workload the scenario format allows (tests/data/heaviest-24h.json: 9 servers,
+/// 16 clients each sending a put 0.1 ms after its previous answer, no log compaction), run for
+/// `duration_ms`. The wasm test runs the same file.
 fn heaviest(duration_ms: f64) -> Scenario {
-    let mut s = Scenario::new("heaviest", 9, 1);
+    let mut s = Scenario::from_json(include_str!("data/heaviest-24h.json")).unwrap();
+    let w = s.workload.as_ref().unwrap();
+    assert_eq!((s.nodes, w.clients, w.interval_ms), (9, 16, 0.1), "the format's maximum");
     s.duration_ms = duration_ms;
-    s.workload = Some(Workload { clients: 16, interval_ms: 0.1, keys: 1000, get_ratio: 0.0, ..Workload::default() });
     s
 }
 
