@@ -247,6 +247,9 @@ pub struct Live {
     embed_snippet: bool,
     /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
     last_seek_ms: Option<f64>,
+    /// The scrubber's markers, and the milestones they were made from (how many, the last):
+    /// a long run has up to millions of milestones, too many to scan every frame.
+    markers: std::cell::RefCell<(usize, Option<raft_sim::sim::Milestone>, Vec<MarkerView>)>,
     _keys: Option<KeyListener>,
     _file_read: Option<browser::FileRead>,
 }
@@ -257,6 +260,7 @@ impl Live {
         self.verdict = None;
         self.scenario = scenario;
         self.session = Some(session);
+        *self.markers.borrow_mut() = Default::default();
         self.selected = None;
         self.selected_message = None;
         self.error = None;
@@ -434,6 +438,7 @@ impl Component for Live {
             embed_snippet: false,
             _keys: listen_keys(ctx.link()),
             last_seek_ms: None,
+            markers: Default::default(),
             _file_read: None,
         };
         let (_, _, fragment) = browser::location();
@@ -780,11 +785,23 @@ impl Live {
         self.tour.as_ref().is_some_and(|t| t.spotlights(panel)).then_some("spotlight")
     }
 
+    /// The markers for the session's milestones, made again only when they changed (they only
+    /// grow along a branch; a new branch ends with a different milestone).
+    fn markers_of(&self, session: &Session) -> Vec<MarkerView> {
+        let milestones = session.milestones();
+        let key = (milestones.len(), milestones.last().copied());
+        let mut cache = self.markers.borrow_mut();
+        if (cache.0, cache.1) != key {
+            *cache = (key.0, key.1, MarkerView::of(milestones));
+        }
+        cache.2.clone()
+    }
+
     fn timeline(&self, ctx: &Context<Self>, session: &Session) -> Html {
         let link = ctx.link();
         html! {
             <Timeline now_us={session.sim().now()} end_us={session.frontier().time_us}
-                      markers={MarkerView::of(session.milestones())}
+                      markers={self.markers_of(session)}
                       on_seek_time={link.callback(Msg::SeekTime)} on_seek_event={link.callback(Msg::SeekEvent)} />
         }
     }
