@@ -115,10 +115,11 @@ const CHECKPOINT_EVENTS: u64 = 4_000;
 /// a long run costs a bounded amount of memory).
 const MAX_CHECKPOINTS: usize = 96;
 /// ...and together at most this many bytes of their own (estimated). A copy shares the logs,
-/// the history and the checker's tables with the run, but copies the messages in flight and
-/// the run's records: with a slow network and fast heartbeats that is megabytes per copy.
-/// Checkpoints only make seeking faster, so thinning them never changes what a run does.
-const MAX_CHECKPOINT_BYTES: u64 = 64 << 20;
+/// the history and the checker's tables with the run, but copies the key-value stores, the
+/// messages in flight and the run's records: 1.5 MB per copy under the heaviest workload, and
+/// more with a slow network and fast heartbeats. Checkpoints only make seeking faster, so
+/// thinning them never changes what a run does.
+const MAX_CHECKPOINT_BYTES: u64 = 128 << 20;
 
 pub struct Session {
     sim: Simulation,

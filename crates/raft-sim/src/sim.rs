@@ -575,17 +575,28 @@ impl Simulation {
         Footprint { history_ops, log_entries, messages, message_entries: self.in_flight_entries, trace_events, bytes }
     }
 
-    /// The part of [`Simulation::footprint`] that a copy of the simulation (a time-travel
-    /// checkpoint) does not share with the original: logs, the history and the checker's
-    /// tables are stored in shared chunks; messages in flight, the queue and the run's records
-    /// are copied.
+    /// What a copy of the simulation (a time-travel checkpoint) holds of its own, estimated:
+    /// logs, the history and the checker's tables are stored in shared chunks, of which a copy
+    /// only ends up owning the last, partly filled one of each (the original copies it on its
+    /// next append); the key-value stores, messages in flight, the queue and the run's records
+    /// are copied whole.
     pub fn copy_bytes(&self) -> u64 {
         use budget::*;
+        // Half a chunk (of 256) of each server's log and disk log, the history and the checker.
+        let chunked = 2 * self.nodes.len() as u64 + 2;
+        let kv_items: u64 = self
+            .nodes
+            .iter()
+            .filter_map(|slot| slot.raft.as_ref())
+            .map(|raft| (raft.kv().data().len() + raft.kv().sessions().len()) as u64)
+            .sum();
         let messages = (self.messages.len() - self.free_slots.len()) as u64;
         let records =
             (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
         let (_, _, checker_records) = self.checker.retained();
-        messages * MESSAGE_BYTES
+        chunked * 128 * ENTRY_BYTES
+            + kv_items * KV_ITEM_BYTES
+            + messages * MESSAGE_BYTES
             + self.in_flight_bytes
             + (self.queue.len() as u64).saturating_sub(messages) * QUEUED_BYTES
             + self.trace.len() as u64 * TRACE_EVENT_BYTES
