@@ -58,7 +58,9 @@ run_campaigns
 step "wasm tests in headless Chromium (native vs wasm trace hashes)"
 RAFTSIM_NATIVE_HASHES="$("$RAFTSIM" hashes)"
 RAFTSIM_NATIVE_BENCH_HASH="$("$RAFTSIM" bench --seconds 5 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["trace_hash"])')"
-export RAFTSIM_NATIVE_HASHES RAFTSIM_NATIVE_BENCH_HASH
+# Exit 4: the run's memory budget stopped it, which is what this probe wants.
+RAFTSIM_NATIVE_BUDGET_STOP="$({ "$RAFTSIM" run crates/raft-sim/tests/data/heaviest-24h.json --memory-budget-mb 4 --json || [ $? -eq 4 ]; } | python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["events"], v["trace_hash"])')"
+export RAFTSIM_NATIVE_HASHES RAFTSIM_NATIVE_BENCH_HASH RAFTSIM_NATIVE_BUDGET_STOP
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test -p raft-sim --target wasm32-unknown-unknown --test wasm_determinism
 

@@ -247,6 +247,9 @@ pub struct Live {
     embed_snippet: bool,
     /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
     last_seek_ms: Option<f64>,
+    /// The scrubber's markers, and the milestones they were made from (how many, the last):
+    /// a long run has up to millions of milestones, too many to scan every frame.
+    markers: std::cell::RefCell<(usize, Option<raft_sim::sim::Milestone>, Vec<MarkerView>)>,
     _keys: Option<KeyListener>,
     _file_read: Option<browser::FileRead>,
 }
@@ -257,6 +260,7 @@ impl Live {
         self.verdict = None;
         self.scenario = scenario;
         self.session = Some(session);
+        *self.markers.borrow_mut() = Default::default();
         self.selected = None;
         self.selected_message = None;
         self.error = None;
@@ -309,6 +313,12 @@ impl Live {
             self.frame = None;
         }
         if pause.is_some_and(|p| session.sim().now() >= p) {
+            self.playing = false;
+            self.frame = None;
+        }
+        // The run's budget (events, memory) ran out: nothing more can happen on this branch.
+        // The page pauses and says why (see `budget_notice`); going back in time still works.
+        if session.sim().stopped().is_some() {
             self.playing = false;
             self.frame = None;
         }
@@ -428,6 +438,7 @@ impl Component for Live {
             embed_snippet: false,
             _keys: listen_keys(ctx.link()),
             last_seek_ms: None,
+            markers: Default::default(),
             _file_read: None,
         };
         let (_, _, fragment) = browser::location();
@@ -643,7 +654,14 @@ impl Component for Live {
                             <p class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}
                                data-frontier={session.frontier().events.to_string()}
                                data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ clock_text(session) }</p>
-                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)} first={session.sim().violations().first().cloned()}
+                            if let Some(message) = session.sim().stop_message() {
+                                <p class="error" role="alert" data-testid="budget-stop"
+                                   data-stopped={session.sim().stopped().map(|s| s.name())}>
+                                    { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
+                                </p>
+                            }
+                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)}
+                                     violations={monitor_violations(session)} total={session.sim().total_violations()}
                                      on_jump={link.callback(Msg::SeekEvent)} /></div>
                             if let Some(id) = self.selected_message {
                                 <MessageInspector id={id}
@@ -697,6 +715,11 @@ fn clock_text(session: &Session) -> String {
         text.push_str(&format!(" · replaying (the run goes on to {:.1} ms)", frontier.time_us as f64 / 1000.0));
     }
     text
+}
+
+/// The distinct violations the monitor lists (the first few: a broken run can have many).
+fn monitor_violations(session: &Session) -> Vec<raft_sim::Violation> {
+    session.sim().violations().iter().take(crate::monitor::LISTED).cloned().collect()
 }
 
 fn broken(session: &Session) -> Vec<Property> {
@@ -762,11 +785,23 @@ impl Live {
         self.tour.as_ref().is_some_and(|t| t.spotlights(panel)).then_some("spotlight")
     }
 
+    /// The markers for the session's milestones, made again only when they changed (they only
+    /// grow along a branch; a new branch ends with a different milestone).
+    fn markers_of(&self, session: &Session) -> Vec<MarkerView> {
+        let milestones = session.milestones();
+        let key = (milestones.len(), milestones.last().copied());
+        let mut cache = self.markers.borrow_mut();
+        if (cache.0, cache.1) != key {
+            *cache = (key.0, key.1, MarkerView::of(milestones));
+        }
+        cache.2.clone()
+    }
+
     fn timeline(&self, ctx: &Context<Self>, session: &Session) -> Html {
         let link = ctx.link();
         html! {
             <Timeline now_us={session.sim().now()} end_us={session.frontier().time_us}
-                      markers={MarkerView::of(session.milestones())}
+                      markers={self.markers_of(session)}
                       on_seek_time={link.callback(Msg::SeekTime)} on_seek_event={link.callback(Msg::SeekEvent)} />
         }
     }

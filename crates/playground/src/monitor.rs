@@ -1,19 +1,40 @@
-//! The invariant monitor: each safety property green or red, and what broke, in plain words.
+//! The invariant monitor: each safety property green or red, and what broke, in plain words:
+//! each distinct violation once, from the event where it began (and, for a lasting condition
+//! such as two leaders in one term, until when).
 use raft_sim::{Property, Violation};
 use yew::prelude::*;
+
+/// The monitor lists at most this many violations (the first to begin).
+pub const LISTED: usize = 12;
 
 #[derive(Properties, PartialEq)]
 pub struct MonitorProps {
     /// The properties broken so far.
     pub broken: Vec<Property>,
-    /// The first violation, explained.
-    pub first: Option<Violation>,
+    /// The first distinct violations, in the order they began; the first one is explained.
+    pub violations: Vec<Violation>,
+    /// How many distinct violations there are (listed or not).
+    pub total: u64,
     /// Jump to an event (the one that broke the property).
     pub on_jump: Callback<u64>,
 }
 
+/// When a violation began and, for a lasting one, until when, in words.
+pub fn span_text(v: &Violation) -> String {
+    let began = format!("{:.1} ms (event {})", v.time_us as f64 / 1000.0, v.event);
+    match (v.property.is_condition(), v.ended_us, v.ended_event) {
+        (true, Some(t), Some(e)) => format!("from {began} until {:.1} ms (event {e})", t as f64 / 1000.0),
+        (true, _, _) => format!("from {began}, still holding"),
+        (false, Some(t), _) if v.detections > 1 => {
+            format!("at {began}, again {} times until {:.1} ms", v.detections - 1, t as f64 / 1000.0)
+        }
+        _ => format!("at {began}"),
+    }
+}
+
 #[function_component(Monitor)]
 pub fn monitor(props: &MonitorProps) -> Html {
+    let jump = |event: u64| props.on_jump.reform(move |_: MouseEvent| event);
     html! {
         <div class="monitor" data-testid="monitor">
             <ul>
@@ -27,17 +48,30 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     }
                 }) }
             </ul>
-            if let Some(v) = &props.first {
+            if let Some(v) = props.violations.first() {
                 <div class="explain" role="alert" data-testid="violation">
-                    <strong>{ format!("{} broke at {:.1} ms (event {}).", v.property.name(), v.time_us as f64 / 1000.0, v.event) }</strong>
+                    <strong>{ format!("{} broke {}.", v.property.name(), span_text(v)) }</strong>
                     <p>{ format!("The property: {}.", v.property.statement()) }</p>
                     <p>{ format!("What happened: {}.", v.message) }</p>
                     <p class="hint">{ "The run paused at the event that broke it. " }
-                        <button class="secondary" data-testid="jump-violation" onclick={props.on_jump.reform({ let e = v.event; move |_: MouseEvent| e })}>
+                        <button class="secondary" data-testid="jump-violation" onclick={jump(v.event)}>
                             { "Show that event" }
                         </button>
                     </p>
                 </div>
+            }
+            if props.violations.len() > 1 {
+                <ol class="violations" data-testid="violation-list" data-total={props.total.to_string()}>
+                    { for props.violations.iter().map(|v| html! {
+                        <li data-property={v.property.name()} data-began={v.event.to_string()}>
+                            <button class="link" onclick={jump(v.event)}>{ span_text(v) }</button>
+                            { format!(" — {}: {}", v.property.name(), v.message) }
+                        </li>
+                    }) }
+                </ol>
+                if props.total > props.violations.len() as u64 {
+                    <p class="hint">{ format!("… and {} more distinct violations.", props.total - props.violations.len() as u64) }</p>
+                }
             }
         </div>
     }

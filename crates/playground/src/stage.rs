@@ -5,6 +5,9 @@ use raft_sim::network::{Endpoint, LossCause};
 use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 use yew::prelude::*;
 
+/// At most this many messages in flight are drawn.
+const MAX_DRAWN_MESSAGES: usize = 2_000;
+
 /// What the stage shows of one server.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
@@ -189,6 +192,13 @@ impl StageData {
                 Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress, dies_at })
             })
             .collect();
+        // A slow network with fast heartbeats can hold hundreds of thousands of messages; the
+        // stage draws the oldest few thousand (the picture is a blur past that anyway), so a
+        // frame's cost stays bounded.
+        if messages.len() > MAX_DRAWN_MESSAGES {
+            messages.select_nth_unstable_by_key(MAX_DRAWN_MESSAGES, |m| m.id);
+            messages.truncate(MAX_DRAWN_MESSAGES);
+        }
         messages.sort_by_key(|m| m.id);
         let network = sim.network();
         let ids: Vec<u32> = sim.nodes().iter().map(|n| n.id).collect();

@@ -384,14 +384,14 @@ fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
     if report.verdict == Verdict::Violation {
         let culprit = report.ops.iter().find(|o| Some(o.history_index) == report.culprit);
         let time_us = culprit.and_then(|o| o.completed_ms).unwrap_or(0.0) * 1000.0;
-        let violation = Violation {
-            property: Property::Linearizability,
-            time_us: time_us as u64,
-            event: sim.events(),
-            nodes: culprit.and_then(|o| o.answered_by).into_iter().collect(),
-            entries: Vec::new(),
-            message: report.message,
-        };
+        let violation = Violation::new(
+            Property::Linearizability,
+            time_us as u64,
+            sim.events(),
+            culprit.and_then(|o| o.answered_by).into_iter().collect(),
+            Vec::new(),
+            report.message,
+        );
         return SeedResult::Violated(Box::new(Failure { scenario, violation }));
     }
     SeedResult::Passed { events: sim.events(), linearizability_unknown: report.verdict == Verdict::Unknown }

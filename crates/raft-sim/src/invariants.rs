@@ -88,17 +88,85 @@ impl fmt::Display for Property {
     }
 }
 
-/// A broken property: which, when, who and what.
+impl Property {
+    /// Whether the property describes a state that can last (and is re-checked after every
+    /// event at the server concerned), rather than something that happens in one event (a log
+    /// overwritten, an entry committed or applied differently, a term going back). A lasting
+    /// violation is reported once with the moment it began and the moment it ended.
+    pub fn is_condition(self) -> bool {
+        matches!(self, Property::ElectionSafety | Property::OneChangeAtATime)
+    }
+}
+
+/// A broken property: which, when, who and what. The checker records each distinct violation
+/// once (see [`Violation::same_as`]): from the event where it began, with how often it was
+/// found again and, for a lasting condition, when it ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub property: Property,
+    /// When it began (was first detected).
     pub time_us: u64,
-    /// The number of the event after which it was detected.
+    /// The number of the event after which it was first detected.
     pub event: u64,
     pub nodes: Vec<NodeId>,
     /// (index, term) of the entries involved.
     pub entries: Vec<(Index, Term)>,
     pub message: String,
+    /// The last event after which it was detected (equal to `event` when found once).
+    pub last_time_us: u64,
+    pub last_event: u64,
+    /// How many events it was detected after.
+    pub detections: u64,
+    /// When it ended: for something that happened (not [`Property::is_condition`]), the last
+    /// event it was detected at; for a lasting condition, the first later event of the server
+    /// it was found at (or that server's crash) where it no longer held. `None`: it still held
+    /// at the end of the run.
+    pub ended_us: Option<u64>,
+    pub ended_event: Option<u64>,
+    /// The server whose event revealed it: its next event tells whether a condition still holds.
+    #[serde(skip)]
+    pub observer: NodeId,
+}
+
+impl Violation {
+    /// A violation detected once, at `event`.
+    pub fn new(
+        property: Property,
+        time_us: u64,
+        event: u64,
+        nodes: Vec<NodeId>,
+        entries: Vec<(Index, Term)>,
+        message: String,
+    ) -> Violation {
+        let ended = (!property.is_condition()).then_some((time_us, event));
+        Violation {
+            property,
+            time_us,
+            event,
+            nodes,
+            entries,
+            message,
+            last_time_us: time_us,
+            last_event: event,
+            detections: 1,
+            ended_us: ended.map(|e| e.0),
+            ended_event: ended.map(|e| e.1),
+            observer: 0,
+        }
+    }
+
+    /// Two detections are the same violation when they break the same property in the same
+    /// way: the same servers, the same entries (index and term) and the same description
+    /// (which names the term, index or counts involved). "S1 and S3 are both leaders of term
+    /// 3", found after each of S3's events while it leads, is one violation.
+    pub fn same_as(&self, property: Property, nodes: &[NodeId], entries: &[(Index, Term)], message: &str) -> bool {
+        self.property == property && self.nodes == nodes && self.entries == entries && self.message == message
+    }
+
+    /// Whether it still held at the end of what has been run.
+    pub fn ongoing(&self) -> bool {
+        self.ended_event.is_none()
+    }
 }
 
 /// What the checker is shown of one node after an event.
@@ -152,13 +220,24 @@ pub struct InvariantChecker {
     prefixes: ChunkedVec<Vec<(Term, u64, NodeId)>>,
     committed: ChunkedVec<Committed>,
     applied: ChunkedVec<(Term, u64, NodeId)>,
+    /// Each distinct violation once, in the order they began (at most `limit`).
     violations: Vec<Violation>,
+    /// Fingerprints of distinct violations past `limit`, so they are counted once too (capped:
+    /// past it, every detection counts).
+    unlisted: BTreeSet<u64>,
+    /// How many recorded violations are lasting conditions that still hold.
+    open: usize,
+    /// The server being observed (the one whose event is checked).
+    observing: NodeId,
     /// The configuration servers boot with (used by a leader with no configuration entry);
     /// unknown when not set, and then commitment quorums are only checked after a change.
     initial_members: Option<Vec<NodeId>>,
-    /// Stop recording after this many (a broken run can violate on every event).
+    /// Stop listing after this many distinct violations (they are still counted).
     limit: usize,
+    /// Distinct violations found (listed or not).
     pub total_violations: u64,
+    /// Every detection, a lasting violation counted again after each event it is found after.
+    pub detections: u64,
     /// Snapshot Safety: the key-value state obtained by applying the applied entries in order
     /// (kept only when snapshots are on), and its fingerprint after each index.
     reference: Option<ReferenceState>,
@@ -235,6 +314,15 @@ impl InvariantChecker {
         &self.violations
     }
 
+    /// What the checker holds, for the run's memory estimate: records per log index (the
+    /// longest of its per-index tables), shadow log entries (all servers), and other records.
+    pub fn retained(&self) -> (u64, u64, u64) {
+        let indexes = self.prefixes.len().max(self.committed.len()).max(self.applied.len());
+        let shadows: usize = self.shadows.iter().map(|s| s.chain.len() + s.configs.len()).sum();
+        let records = self.leaders.len() + self.violations.len() + self.unlisted.len();
+        (indexes as u64, shadows as u64, records as u64)
+    }
+
     /// The servers' boot configuration, so quorums can be checked before any change.
     pub fn set_initial_members(&mut self, members: Vec<NodeId>) {
         self.initial_members = Some(members);
@@ -251,6 +339,7 @@ impl InvariantChecker {
     /// A node took or installed `snapshot`: it must replace exactly the committed entries up
     /// to its last included index, and hold the state they produce.
     pub fn observe_snapshot(&mut self, time_us: u64, event: u64, node: NodeId, snapshot: &Snapshot) {
+        self.observing = node;
         let (s, term) = (snapshot.last_included_index, snapshot.last_included_term);
         if s == 0 {
             return;
@@ -298,21 +387,90 @@ impl InvariantChecker {
         entries: Vec<(Index, Term)>,
         message: String,
     ) {
-        self.total_violations += 1;
+        self.detections += 1;
+        let observer = self.observing;
+        let known = self.violations.iter_mut().find(|v| v.same_as(property, &nodes, &entries, &message));
+        if let Some(v) = known {
+            if property.is_condition() {
+                if v.ended_event.is_some() {
+                    // It held again after it had ended: one violation, reopened.
+                    self.open += 1;
+                    v.ended_us = None;
+                    v.ended_event = None;
+                }
+            } else {
+                v.ended_us = Some(time_us);
+                v.ended_event = Some(event);
+            }
+            v.last_time_us = time_us;
+            v.last_event = event;
+            v.detections += 1;
+            v.observer = observer;
+            return;
+        }
         if self.violations.len() < self.limit {
-            self.violations.push(Violation { property, time_us, event, nodes, entries, message });
+            let mut v = Violation::new(property, time_us, event, nodes, entries, message);
+            v.observer = observer;
+            self.open += usize::from(property.is_condition());
+            self.violations.push(v);
+        } else {
+            const MAX_UNLISTED: usize = 10_000;
+            let mut h = StableHash::new();
+            h.word(property as u64).str(&message);
+            for &n in &nodes {
+                h.word(n as u64);
+            }
+            for &(i, t) in &entries {
+                h.word(i).word(t);
+            }
+            let key = h.finish();
+            if self.unlisted.contains(&key) {
+                return;
+            }
+            if self.unlisted.len() < MAX_UNLISTED {
+                self.unlisted.insert(key);
+            }
+        }
+        self.total_violations += 1;
+    }
+
+    /// After `node`'s event: a lasting violation it revealed earlier and that this event did
+    /// not find again has ended.
+    fn close_unseen(&mut self, node: NodeId, time_us: u64, event: u64) {
+        self.close_where(node, time_us, event, |v| v.last_event != event);
+    }
+
+    fn close_where(&mut self, node: NodeId, time_us: u64, event: u64, ended: impl Fn(&Violation) -> bool) {
+        for v in self.violations.iter_mut() {
+            if v.observer == node && v.ended_event.is_none() && ended(v) {
+                v.ended_us = Some(time_us);
+                v.ended_event = Some(event);
+                self.open -= 1;
+            }
         }
     }
 
-    /// A node crashed: it leads nothing any more.
-    pub fn observe_crash(&mut self, node: NodeId) {
+    /// A node crashed at `event`: it leads nothing any more, and the conditions its events
+    /// revealed end with it.
+    pub fn observe_crash(&mut self, time_us: u64, event: u64, node: NodeId) {
         if let Some(s) = self.shadows.get_mut((node as usize).wrapping_sub(1)) {
             s.leading = None;
+        }
+        if self.open > 0 {
+            self.close_where(node, time_us, event, |_| true);
         }
     }
 
     /// Check everything the event may have changed at `obs.node`.
     pub fn observe(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>) {
+        self.observing = obs.node;
+        self.check(time_us, event, obs);
+        if self.open > 0 {
+            self.close_unseen(obs.node, time_us, event);
+        }
+    }
+
+    fn check(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>) {
         let id = obs.node;
         let slot = (id as usize).saturating_sub(1);
         if self.shadows.len() <= slot {

@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod bench;
+pub mod budget;
 pub mod builtin;
 pub mod builtin_byzantine;
 pub mod builtin_disruption;

@@ -1,4 +1,5 @@
 //! A run's outcome as plain data: what `raftsim run --json` prints and the page shows.
+use crate::budget::Stopped;
 use crate::invariants::Violation;
 use crate::linearizability::{LinearizabilityReport, DEFAULT_BUDGET};
 use crate::scenario::{Scenario, ScenarioError};
@@ -15,10 +16,18 @@ pub struct Report {
     pub trace_hash: String,
     pub events: u64,
     pub end_ms: f64,
+    /// Why the run stopped before its end (its budget of events or of memory ran out); null
+    /// when it reached the end it was asked to reach.
+    pub stopped: Option<Stopped>,
+    /// Where and why it stopped, in words (null when `stopped` is).
+    pub stopped_message: Option<String>,
     /// The disruption-control settings in force (thesis §9.6, §6.2).
     pub pre_vote: bool,
     pub check_quorum: bool,
+    /// Each distinct violation once, in the order they began (the first 100).
     pub violations: Vec<ViolationReport>,
+    /// How many distinct violations were found (listed or not).
+    pub violations_total: u64,
     pub nodes: Vec<NodeReport>,
     pub history: Vec<HistoryOp>,
     /// Whether the client history is linearizable (ok, violation with the operations involved,
@@ -30,8 +39,20 @@ pub struct Report {
 pub struct ViolationReport {
     pub property: String,
     pub message: String,
+    /// When it began: the event after which it was first detected (`time_ms` and `event` are
+    /// the same moment, kept under their earlier names).
+    pub began_ms: f64,
+    pub began_event: u64,
     pub time_ms: f64,
     pub event: u64,
+    /// When it ended (see `Violation::ended_us`); null: it still held at the end of the run.
+    pub ended_ms: Option<f64>,
+    pub ended_event: Option<u64>,
+    /// Whether it is a lasting condition (checked again after every event) rather than
+    /// something that happened in one event.
+    pub lasting: bool,
+    /// How many events it was detected after.
+    pub detections: u64,
     pub nodes: Vec<u32>,
     pub entries: Vec<(u64, u64)>,
 }
@@ -103,8 +124,14 @@ impl From<&Violation> for ViolationReport {
         ViolationReport {
             property: v.property.name().to_string(),
             message: v.message.clone(),
+            began_ms: v.time_us as f64 / 1000.0,
+            began_event: v.event,
             time_ms: v.time_us as f64 / 1000.0,
             event: v.event,
+            ended_ms: v.ended_us.map(|t| t as f64 / 1000.0),
+            ended_event: v.ended_event,
+            lasting: v.property.is_condition(),
+            detections: v.detections,
             nodes: v.nodes.clone(),
             entries: v.entries.clone(),
         }
@@ -194,9 +221,12 @@ impl Report {
             trace_hash: sim.trace_hash_hex(),
             events: sim.events(),
             end_ms: sim.now() as f64 / 1000.0,
+            stopped: sim.stopped(),
+            stopped_message: sim.stop_message(),
             pre_vote: sim.scenario().raft.pre_vote,
             check_quorum: sim.scenario().raft.check_quorum,
             violations: sim.violations().iter().map(ViolationReport::from).collect(),
+            violations_total: sim.total_violations(),
             nodes,
             history: sim.history().to_vec(),
             linearizability: sim.check_linearizability(DEFAULT_BUDGET),

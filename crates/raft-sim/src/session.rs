@@ -105,6 +105,8 @@ struct Checkpoint {
     /// How many interventions the copy has applied.
     applied: usize,
     sim: Simulation,
+    /// What the copy holds of its own (see `Simulation::copy_bytes`).
+    bytes: u64,
 }
 
 /// Take a checkpoint every this many events...
@@ -112,6 +114,12 @@ const CHECKPOINT_EVENTS: u64 = 4_000;
 /// ...keeping at most this many: past it, every other one is dropped (so the gap doubles and
 /// a long run costs a bounded amount of memory).
 const MAX_CHECKPOINTS: usize = 96;
+/// ...and together at most this many bytes of their own (estimated). A copy shares the logs,
+/// the history and the checker's tables with the run, but copies the key-value stores, the
+/// messages in flight and the run's records: 1.5 MB per copy under the heaviest workload, and
+/// more with a slow network and fast heartbeats. Checkpoints only make seeking faster, so
+/// thinning them never changes what a run does.
+const MAX_CHECKPOINT_BYTES: u64 = 128 << 20;
 
 pub struct Session {
     sim: Simulation,
@@ -193,6 +201,15 @@ impl Session {
     pub fn milestones(&self) -> &[Milestone] {
         self.frontier_milestones.as_deref().unwrap_or(self.sim.milestones())
     }
+    /// Change what the run may use (see [`Simulation::set_budget`]); every checkpoint gets the
+    /// same budget, so a point re-created from one stops where the run did.
+    pub fn set_budget(&mut self, budget: crate::budget::Budget) {
+        self.sim.set_budget(budget);
+        for c in &mut self.checkpoints {
+            c.sim.set_budget(budget);
+        }
+    }
+
     pub fn checkpoints(&self) -> usize {
         self.checkpoints.len()
     }
@@ -341,14 +358,23 @@ impl Session {
     }
 
     fn checkpoint(&mut self) {
-        self.checkpoints.push(Checkpoint { mark: self.position, applied: self.applied, sim: self.sim.clone() });
-        if self.checkpoints.len() > MAX_CHECKPOINTS {
+        let bytes = self.sim.copy_bytes();
+        self.checkpoints.push(Checkpoint { mark: self.position, applied: self.applied, sim: self.sim.clone(), bytes });
+        while self.checkpoints.len() > MAX_CHECKPOINTS
+            || (self.checkpoints.len() > 1 && self.checkpoint_bytes() > MAX_CHECKPOINT_BYTES)
+        {
+            // Keep the first (the start of the run) and every other one after it.
             let mut index = 0;
             self.checkpoints.retain(|_| {
                 index += 1;
                 index % 2 == 1
             });
-            self.checkpoint_gap *= 2;
+            self.checkpoint_gap = self.checkpoint_gap.saturating_mul(2);
         }
+    }
+
+    /// What the checkpoints hold of their own, estimated.
+    pub fn checkpoint_bytes(&self) -> u64 {
+        self.checkpoints.iter().map(|c| c.bytes).sum()
     }
 }

@@ -2,6 +2,7 @@
 //! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
 //! scenario always produces the same events in the same order, natively and in wasm.
 use crate::availability::{leader_can_commit, Availability, AvailabilityTracker};
+use crate::budget::{self, Budget, Footprint, Stopped};
 use crate::clock::DriftClock;
 use crate::invariants::{InvariantChecker, NodeObservation, Violation};
 use crate::network::{Endpoint, LossCause, Network, Transit};
@@ -27,6 +28,18 @@ pub enum Payload {
 }
 
 impl Payload {
+    /// What the message carries beyond its envelope, for the memory estimate: the entries of
+    /// an AppendEntries, the bytes of an InstallSnapshot chunk.
+    fn carried(&self) -> (u64, u64) {
+        match self {
+            Payload::Raft(Message::AppendEntries(m)) => {
+                (m.entries.len() as u64, m.entries.len() as u64 * budget::ENTRY_BYTES)
+            }
+            Payload::Raft(Message::InstallSnapshot(m)) => (0, m.data.len() as u64),
+            _ => (0, 0),
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::Raft(m) => m.kind(),
@@ -216,6 +229,15 @@ pub struct Simulation {
     initial_members: Vec<NodeId>,
     /// Membership requests of the timeline that the cluster refused: (time, reason).
     refusals: Vec<(Micros, String)>,
+    /// What the run may use (events, estimated memory), and the event at which it is next
+    /// checked.
+    budget: Budget,
+    next_budget_check: u64,
+    /// Entries, and bytes beyond the envelope, carried by the messages in flight.
+    in_flight_entries: u64,
+    in_flight_bytes: u64,
+    /// Set when the budget ran out: no more events are processed.
+    stopped: Option<(Stopped, Footprint)>,
 }
 
 /// A scripted (operator's) request follows at most this many "not the leader" redirects.
@@ -304,6 +326,11 @@ impl Simulation {
             last_election_term: 0,
             initial_members,
             refusals: Vec::new(),
+            budget: Budget::default(),
+            next_budget_check: budget::CHECK_EVERY,
+            in_flight_entries: 0,
+            in_flight_bytes: 0,
+            stopped: None,
         };
         if scenario.raft.snapshot_threshold > 0 {
             sim.checker.track_state_machine();
@@ -446,6 +473,9 @@ impl Simulation {
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
         self.observe_availability();
+        if self.events >= self.next_budget_check {
+            self.check_budget();
+        }
         Ok(())
     }
 
@@ -453,6 +483,9 @@ impl Simulation {
     /// request, accepted by the server it goes to. A membership request the cluster would
     /// refuse changes nothing, so [`Simulation::act`] does not record it.
     pub fn check_request(&self, action: &Action) -> Result<(), ScenarioError> {
+        if let Some(message) = self.stop_message() {
+            return Err(ScenarioError::new("action", format!("the run has {message}")));
+        }
         self.check_action(action)?;
         if let Some(Err(reason)) = self.membership_request(action) {
             return Err(ScenarioError::new("action", format!("{} refused: {reason}", action.kind())));
@@ -486,6 +519,103 @@ impl Simulation {
             .map(|(_, id)| id)
     }
 
+    // ----- Budget --------------------------------------------------------------------------
+
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// Change what the run may use. Checked after the next event.
+    pub fn set_budget(&mut self, budget: Budget) {
+        self.budget = budget;
+        self.next_budget_check = self.events.saturating_add(1).min(budget.max_events.max(1));
+    }
+
+    /// Why the run stopped before its end, if its budget ran out.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.stopped.map(|(s, _)| s)
+    }
+
+    /// Where and why the run stopped early, in words.
+    pub fn stop_message(&self) -> Option<String> {
+        let (stopped, footprint) = self.stopped?;
+        Some(budget::explain(stopped, &self.budget, &footprint, self.now, self.events))
+    }
+
+    /// The memory the run holds, estimated by counting what grows with it (see budget.rs).
+    pub fn footprint(&self) -> Footprint {
+        use budget::*;
+        let history_ops = self.history.len() as u64;
+        let mut log_entries = 0u64;
+        let mut kv_items = 0u64;
+        for slot in &self.nodes {
+            let disk = &slot.disk.log;
+            log_entries += disk.last_index() - disk.snapshot_index();
+            if let Some(raft) = &slot.raft {
+                let log = raft.log();
+                log_entries += log.last_index() - log.snapshot_index();
+                kv_items += (raft.kv().data().len() + raft.kv().sessions().len()) as u64;
+            }
+        }
+        let messages = (self.messages.len() - self.free_slots.len()) as u64;
+        let trace_events = self.trace.len() as u64;
+        let records =
+            (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
+        let (checker_indexes, shadow_entries, checker_records) = self.checker.retained();
+        let bytes = history_ops * HISTORY_OP_BYTES
+            + log_entries * ENTRY_BYTES
+            + messages * MESSAGE_BYTES
+            + self.in_flight_bytes
+            + (self.queue.len() as u64).saturating_sub(messages) * QUEUED_BYTES
+            + trace_events * TRACE_EVENT_BYTES
+            + (records + checker_records) * RECORD_BYTES
+            + checker_indexes * CHECKER_INDEX_BYTES
+            + shadow_entries * SHADOW_ENTRY_BYTES
+            + kv_items * KV_ITEM_BYTES;
+        Footprint { history_ops, log_entries, messages, message_entries: self.in_flight_entries, trace_events, bytes }
+    }
+
+    /// What a copy of the simulation (a time-travel checkpoint) holds of its own, estimated:
+    /// logs, the history and the checker's tables are stored in shared chunks, of which a copy
+    /// only ends up owning the last, partly filled one of each (the original copies it on its
+    /// next append); the key-value stores, messages in flight, the queue and the run's records
+    /// are copied whole.
+    pub fn copy_bytes(&self) -> u64 {
+        use budget::*;
+        // Half a chunk (of 256) of each server's log and disk log, the history and the checker.
+        let chunked = 2 * self.nodes.len() as u64 + 2;
+        let kv_items: u64 = self
+            .nodes
+            .iter()
+            .filter_map(|slot| slot.raft.as_ref())
+            .map(|raft| (raft.kv().data().len() + raft.kv().sessions().len()) as u64)
+            .sum();
+        let messages = (self.messages.len() - self.free_slots.len()) as u64;
+        let records =
+            (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
+        let (_, _, checker_records) = self.checker.retained();
+        chunked * 128 * ENTRY_BYTES
+            + kv_items * KV_ITEM_BYTES
+            + messages * MESSAGE_BYTES
+            + self.in_flight_bytes
+            + (self.queue.len() as u64).saturating_sub(messages) * QUEUED_BYTES
+            + self.trace.len() as u64 * TRACE_EVENT_BYTES
+            + (records + checker_records) * RECORD_BYTES
+    }
+
+    /// Stop the run if it has used its budget; otherwise say when to look again.
+    fn check_budget(&mut self) {
+        let footprint = self.footprint();
+        if self.events >= self.budget.max_events {
+            self.stopped = Some((Stopped::MaxEvents, footprint));
+        } else if footprint.bytes > self.budget.max_bytes {
+            self.stopped = Some((Stopped::MemoryBudget, footprint));
+        }
+        self.next_budget_check = (self.events / budget::CHECK_EVERY + 1)
+            .saturating_mul(budget::CHECK_EVERY)
+            .min(self.budget.max_events.max(self.events + 1));
+    }
+
     // ----- Running -------------------------------------------------------------------------
 
     /// Process the next event if it is due no later than the scenario's end. Returns false
@@ -497,6 +627,9 @@ impl Simulation {
     /// Process the next event if it is due no later than `limit`.
     pub fn step_until(&mut self, limit: Micros) -> bool {
         loop {
+            if self.stopped.is_some() {
+                return false;
+            }
             let Some(top) = self.queue.peek() else { return false };
             if top.at > limit.min(self.end) {
                 return false;
@@ -505,15 +638,21 @@ impl Simulation {
             self.now = event.at;
             if self.dispatch(event) {
                 self.observe_availability();
+                if self.events >= self.next_budget_check {
+                    self.check_budget();
+                }
                 return true;
             }
         }
     }
 
-    /// Run until virtual time `t` (or the end), leaving `now` at `t`.
+    /// Run until virtual time `t` (or the end), leaving `now` at `t` (unless the budget ran
+    /// out first: then `now` stays at the last event).
     pub fn run_until(&mut self, t: Micros) {
         while self.step_until(t) {}
-        self.now = self.now.max(t.min(self.end));
+        if self.stopped.is_none() {
+            self.now = self.now.max(t.min(self.end));
+        }
     }
 
     pub fn run_to_end(&mut self) {
@@ -527,7 +666,9 @@ impl Simulation {
                 return true;
             }
         }
-        self.now = self.end;
+        if self.stopped.is_none() {
+            self.now = self.end;
+        }
         self.checker.total_violations > 0
     }
 
@@ -570,6 +711,7 @@ impl Simulation {
             EventKind::Arrive(k) => {
                 let Some(m) = self.messages[k as usize].take() else { return false };
                 self.free_slots.push(k);
+                self.forget_carried(&m.payload);
                 self.arrive(m)
             }
             EventKind::NodeTimer { node, token } => self.node_timer(node, token),
@@ -772,6 +914,9 @@ impl Simulation {
     /// Messages live in a slab; the queue holds small entries that are cheap to sift.
     fn enqueue(&mut self, message: InFlight) {
         let at = message.arrive_us;
+        let (entries, bytes) = message.payload.carried();
+        self.in_flight_entries += entries;
+        self.in_flight_bytes += bytes;
         let k = match self.free_slots.pop() {
             Some(k) => {
                 self.messages[k as usize] = Some(message);
@@ -783,6 +928,12 @@ impl Simulation {
             }
         };
         self.schedule(at, EventKind::Arrive(k));
+    }
+
+    fn forget_carried(&mut self, payload: &Payload) {
+        let (entries, bytes) = payload.carried();
+        self.in_flight_entries -= entries;
+        self.in_flight_bytes -= bytes;
     }
 
     fn network_rng_chance(&mut self, p: Probability) -> bool {
@@ -1048,7 +1199,9 @@ impl Simulation {
         // What a paused node had not yet received dies with it.
         for event in std::mem::take(&mut slot.deferred) {
             if let EventKind::Arrive(k) = event.kind {
-                self.messages[k as usize] = None;
+                if let Some(m) = self.messages[k as usize].take() {
+                    self.forget_carried(&m.payload);
+                }
                 self.free_slots.push(k);
             }
         }
@@ -1059,7 +1212,7 @@ impl Simulation {
         if mode == CrashMode::Amnesia {
             slot.disk = PersistentState::default();
         }
-        self.checker.observe_crash(id);
+        self.checker.observe_crash(self.now, self.events, id);
         self.milestone(MilestoneKind::Crash { node: id });
     }
 

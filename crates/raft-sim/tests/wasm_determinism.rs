@@ -39,3 +39,17 @@ fn bench_workload_hashes_as_natively() {
     assert_eq!(result.violations, 0);
     assert_eq!(result.trace_hash, native.trim());
 }
+
+/// A run's budget counts the same in wasm as natively (fixed sizes per item, no `size_of`): the
+/// heaviest workload with a 4 MiB budget stops at the same event with the same trace.
+#[wasm_bindgen_test]
+fn a_budget_stops_a_run_where_it_does_natively() {
+    let native = option_env!("RAFTSIM_NATIVE_BUDGET_STOP")
+        .expect("RAFTSIM_NATIVE_BUDGET_STOP is not set: run this test through scripts/test.sh");
+    let scenario = raft_sim::Scenario::from_json(include_str!("data/heaviest-24h.json")).expect("valid");
+    let mut sim = raft_sim::Simulation::new(&scenario).expect("valid");
+    sim.set_budget(raft_sim::budget::Budget { max_events: raft_sim::budget::DEFAULT_MAX_EVENTS, max_bytes: 4 << 20 });
+    sim.run_to_end();
+    assert_eq!(sim.stopped(), Some(raft_sim::budget::Stopped::MemoryBudget));
+    assert_eq!(format!("{} {}", sim.events(), sim.trace_hash_hex()), native.trim());
+}

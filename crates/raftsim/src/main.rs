@@ -2,6 +2,7 @@
 use clap::{Parser, Subcommand};
 use raft_core::UnsafeRule;
 use raft_sim::bench::{run_bench, run_seek_bench, BenchConfig};
+use raft_sim::budget::Budget;
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::linearizability::Verdict;
 use raft_sim::share::RunDocument;
@@ -24,6 +25,9 @@ macro_rules! say {
 const EXIT_VIOLATION: u8 = 3;
 /// Exit code for bad input.
 const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code when the run stopped before its end because its budget (events or memory) ran
+/// out and nothing was violated before that.
+const EXIT_STOPPED: u8 = 4;
 
 #[derive(Parser)]
 #[command(
@@ -52,9 +56,14 @@ enum Command {
         #[arg(long)]
         trace: bool,
         /// Stop after this many events even if the scenario has not ended (absurd settings
-        /// cannot hang the command).
-        #[arg(long, default_value_t = 200_000_000)]
+        /// cannot hang the command); exit code 4.
+        #[arg(long, default_value_t = raft_sim::budget::DEFAULT_MAX_EVENTS)]
         max_events: u64,
+        /// Stop once the run holds about this many MiB (estimated by counting what it keeps:
+        /// the same on every machine); exit code 4.
+        #[arg(long, default_value_t = raft_sim::budget::DEFAULT_MAX_BYTES >> 20,
+              value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+        memory_budget_mb: u64,
         /// Switch PreVote on (thesis §9.6), whatever the scenario says.
         #[arg(long)]
         pre_vote: bool,
@@ -172,8 +181,9 @@ fn parse_range(s: &str) -> Result<[f64; 2], String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { scenario, until_ms, json, trace, max_events, pre_vote, check_quorum } => {
-            run(&scenario, until_ms, json, trace, max_events, (pre_vote, check_quorum))
+        Command::Run { scenario, until_ms, json, trace, max_events, memory_budget_mb, pre_vote, check_quorum } => {
+            let budget = Budget { max_events, max_bytes: memory_budget_mb << 20 };
+            run(&scenario, until_ms, json, trace, budget, (pre_vote, check_quorum))
         }
         Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir, membership } => {
             check(seeds, start, nodes, unsafe_rules, threads, &out_dir, membership)
@@ -222,7 +232,7 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
 }
 
-fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u64, force: (bool, bool)) -> ExitCode {
+fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, budget: Budget, force: (bool, bool)) -> ExitCode {
     let mut scenario = match load(name) {
         Ok(s) => s,
         Err(e) => {
@@ -240,20 +250,14 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u
         }
     };
     sim.set_record_trace(trace);
+    sim.set_budget(budget);
     let until = until_ms.map_or(sim.end(), |ms| ms.saturating_mul(1000));
-    while sim.step_until(until) {
-        if sim.events() >= max_events {
-            eprintln!(
-                "raftsim: {name}: stopped after {} events at {:.1} ms of {:.1} ms (raise --max-events to go on)",
-                sim.events(),
-                sim.now() as f64 / 1000.0,
-                until.min(sim.end()) as f64 / 1000.0
-            );
-            break;
-        }
-    }
-    if sim.events() < max_events {
-        sim.run_until(until);
+    sim.run_until(until);
+    if let Some(message) = sim.stop_message() {
+        eprintln!(
+            "raftsim: {name}: {message} (the run was to reach {:.1} ms; raise --max-events or --memory-budget-mb to go on)",
+            until.min(sim.end()) as f64 / 1000.0
+        );
     }
     if trace {
         for event in sim.trace() {
@@ -266,10 +270,18 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, max_events: u
     } else {
         print_summary(&report);
     }
-    if report.violations.is_empty() && !report.linearizability.is_violation() {
-        ExitCode::SUCCESS
-    } else {
+    exit_code(&report)
+}
+
+/// 3 for a violation (found even if the run then stopped early), else 4 for a run its budget
+/// stopped, else 0.
+fn exit_code(report: &Report) -> ExitCode {
+    if !report.violations.is_empty() || report.linearizability.is_violation() {
         ExitCode::from(EXIT_VIOLATION)
+    } else if report.stopped.is_some() {
+        ExitCode::from(EXIT_STOPPED)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -310,11 +322,17 @@ fn print_summary(r: &Report) {
             say!("     handing leadership to S{target}");
         }
     }
+    if let Some(message) = &r.stopped_message {
+        say!("STOPPED ({}): {message}", r.stopped.map_or("", |s| s.name()));
+    }
     if r.violations.is_empty() {
         say!("no invariant violated");
     }
     for v in &r.violations {
-        say!("VIOLATION {} at {:.3} ms (event {}): {}", v.property, v.time_ms, v.event, v.message);
+        say!("VIOLATION {} {}: {}", v.property, violation_span(v), v.message);
+    }
+    if r.violations_total > r.violations.len() as u64 {
+        say!("… and {} more distinct violations (not listed)", r.violations_total - r.violations.len() as u64);
     }
     let lin = &r.linearizability;
     match lin.verdict {
@@ -344,6 +362,20 @@ fn print_summary(r: &Report) {
                 );
             }
         }
+    }
+}
+
+/// When a violation began and, if it lasted, when it ended.
+fn violation_span(v: &raft_sim::ViolationReport) -> String {
+    let began = format!("{:.3} ms (event {})", v.began_ms, v.began_event);
+    let again = if v.detections > 1 { format!(", found after {} events", v.detections) } else { String::new() };
+    match (v.lasting, v.ended_ms, v.ended_event) {
+        (true, Some(ms), Some(e)) => format!("from {began} until {ms:.3} ms (event {e}){again}"),
+        (true, _, _) => format!("from {began}, still at the end{again}"),
+        (false, Some(ms), Some(e)) if v.detections > 1 => {
+            format!("at {began}, again until {ms:.3} ms (event {e}){again}")
+        }
+        _ => format!("at {began}"),
     }
 }
 
@@ -488,11 +520,10 @@ fn replay(run: &str, json: bool) -> ExitCode {
         say!("{} actions replayed; stopped at event {}", session.interventions().len(), session.position().events);
         print_summary(&report);
     }
-    if report.violations.is_empty() && !report.linearizability.is_violation() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_VIOLATION)
+    if let Some(message) = &report.stopped_message {
+        eprintln!("raftsim: replay: {message}");
     }
+    exit_code(&report)
 }
 
 fn seek_bench(name: &str, minutes: f64, seeks: u32, json: bool) -> ExitCode {

@@ -77,7 +77,8 @@ fn bad_input_exits_2_naming_file_field_and_problem() {
 #[test]
 fn max_events_bounds_a_run() {
     let out = raftsim(&["run", "steady-load", "--json", "--max-events", "100"]);
-    assert_eq!(out.status.code(), Some(0));
+    // Cut short: exit 4, not 0 (issue 12, point 4).
+    assert_eq!(out.status.code(), Some(4));
     let v = json(&out);
     assert_eq!(v["events"], 100);
     assert!(v["end_ms"].as_f64().unwrap() < 5000.0);
@@ -214,4 +215,72 @@ fn check_with_stale_reads_finds_a_linearizability_violation_that_reproduces() {
     let rerun = raftsim(&["run", file.to_str().unwrap(), "--json"]);
     assert_eq!(rerun.status.code(), Some(3));
     assert_eq!(json(&rerun)["linearizability"]["verdict"], "violation");
+}
+
+#[test]
+fn a_run_cut_short_by_max_events_exits_4_and_says_so_in_json() {
+    let out = raftsim(&["run", "steady-load", "--json", "--max-events", "1000"]);
+    assert_eq!(out.status.code(), Some(4));
+    let v = json(&out);
+    assert_eq!(v["stopped"], "max-events");
+    assert_eq!(v["events"], 1000);
+    assert!(v["stopped_message"].as_str().unwrap().contains("1000 events"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("raise --max-events"));
+    // Without --json too.
+    let out = raftsim(&["run", "steady-load", "--max-events", "1000"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("STOPPED (max-events)"));
+    // A run that reaches its end says `"stopped": null`.
+    let v = json(&raftsim(&["run", "crash-example", "--json"]));
+    assert!(v["stopped"].is_null());
+    assert!(v["stopped_message"].is_null());
+}
+
+#[test]
+fn a_run_over_its_memory_budget_exits_4_naming_the_budget() {
+    let path = temp_file(
+        "heavy.json",
+        r#"{"name": "heavy", "nodes": 9, "duration_ms": 86400000,
+            "workload": {"clients": 16, "interval_ms": 0.1, "keys": 1000, "get_ratio": 0}}"#,
+    );
+    let out = raftsim(&["run", path.to_str().unwrap(), "--json", "--memory-budget-mb", "8"]);
+    assert_eq!(out.status.code(), Some(4));
+    let v = json(&out);
+    assert_eq!(v["stopped"], "memory-budget");
+    assert!(v["end_ms"].as_f64().unwrap() < 86_400_000.0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("memory budget of 8 MiB") && err.contains("--memory-budget-mb"), "{err}");
+    // Bad budgets are bad input.
+    let out = raftsim(&["run", "steady-load", "--memory-budget-mb", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn replay_reports_whether_the_run_was_stopped() {
+    let path = temp_file("replay-me.json", r#"{"name": "r", "nodes": 3, "duration_ms": 2000}"#);
+    let out = raftsim(&["replay", path.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert!(v.get("stopped").is_some_and(|s| s.is_null()));
+}
+
+#[test]
+fn each_distinct_violation_is_listed_once_with_when_it_began() {
+    let out = raftsim(&["run", "single-server-change-bug", "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let v = json(&out);
+    let violations = v["violations"].as_array().unwrap();
+    let election: Vec<_> = violations.iter().filter(|v| v["property"] == "Election Safety").collect();
+    assert_eq!(election.len(), 1, "listed once, not after every event");
+    let e = election[0];
+    assert_eq!(e["message"], "S1 and S3 are both leaders of term 3");
+    assert_eq!(e["began_event"], e["event"]);
+    assert!(e["began_ms"].as_f64().unwrap() > 0.0);
+    assert!(e["ended_ms"].is_null(), "still two leaders at the end");
+    assert_eq!(e["lasting"], true);
+    assert!(e["detections"].as_u64().unwrap() > 50);
+    assert_eq!(v["violations_total"].as_u64().unwrap(), violations.len() as u64);
+    let text = String::from_utf8_lossy(&raftsim(&["run", "single-server-change-bug"]).stdout).to_string();
+    assert_eq!(text.matches("are both leaders of term 3").count(), 1, "{text}");
+    assert!(text.contains("still at the end"), "{text}");
 }
