@@ -18,6 +18,8 @@ pub struct Report {
     /// The disruption-control settings in force (thesis §9.6, §6.2).
     pub pre_vote: bool,
     pub check_quorum: bool,
+    /// Leader liveliness (the paper's §6 rule; on unless the scenario switches it off).
+    pub leader_liveliness: bool,
     pub violations: Vec<ViolationReport>,
     pub nodes: Vec<NodeReport>,
     pub history: Vec<HistoryOp>,
@@ -196,6 +198,7 @@ impl Report {
             end_ms: sim.now() as f64 / 1000.0,
             pre_vote: sim.scenario().raft.pre_vote,
             check_quorum: sim.scenario().raft.check_quorum,
+            leader_liveliness: sim.scenario().raft.leader_liveliness,
             violations: sim.violations().iter().map(ViolationReport::from).collect(),
             nodes,
             history: sim.history().to_vec(),

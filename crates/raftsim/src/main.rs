@@ -287,9 +287,14 @@ fn print_summary(r: &Report) {
         r.end_ms,
         r.trace_hash
     );
-    if r.pre_vote || r.check_quorum {
+    if r.pre_vote || r.check_quorum || !r.leader_liveliness {
         let on = |b: bool| if b { "on" } else { "off" };
-        say!("  PreVote {}, CheckQuorum {}", on(r.pre_vote), on(r.check_quorum));
+        say!(
+            "  PreVote {}, CheckQuorum {}, leader liveliness {}",
+            on(r.pre_vote),
+            on(r.check_quorum),
+            on(r.leader_liveliness)
+        );
     }
     for n in &r.nodes {
         // Long logs: the last entries tell the story; `--json` has them all.
