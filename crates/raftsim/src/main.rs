@@ -390,11 +390,16 @@ fn check(
         unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     };
     if lease_window {
+        let others: Vec<&str> =
+            unsafe_rules.iter().filter(|&&r| r != UnsafeRule::StaleReads).map(|r| r.name()).collect();
         rules = if unsafe_rules.contains(&UnsafeRule::StaleReads) {
             "lease window: lease reads with clocks drifting beyond the bound".to_string()
         } else {
             "lease window: lease reads, clocks within the drift bound".to_string()
         };
+        if !others.is_empty() {
+            rules = format!("{rules}; {}", others.join(", "));
+        }
     } else if config.membership || unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange) {
         rules.push_str(", membership changes");
     }
