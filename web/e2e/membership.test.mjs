@@ -29,8 +29,8 @@ test('adding servers: outside, learners, joint consensus, then five voters; remo
   assert.equal(await page.locator(`${node(5)}[data-membership="outside"]`).count(), 1);
 
   // Replace S4 with S5 in one change. (S5 is still selected: clicking it again would close it.)
-  // S5, removed but running, keeps deposing leaders with higher terms (PreVote is off), and
-  // a change needs a leader: pause at a moment when there is one.
+  // S5 is removed but running; leader liveliness (on by default) keeps it from deposing
+  // leaders, but a change needs a leader: pause at a moment when there is one.
   const replace = page.locator('[data-testid="replace-server"][data-old="4"]');
   for (let i = 0; i < 40; i++) {
     await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });

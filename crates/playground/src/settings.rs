@@ -95,8 +95,10 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 <label><input type="checkbox" checked={d.noop_on_election} onchange={toggle(|s, on| s.noop_on_election = on)} />{ " No-op entry on election" }</label>
                 <label data-testid="pre-vote" title="Before raising its term, a candidate asks whether it could win (thesis §9.6)">
                     <input type="checkbox" checked={d.pre_vote} onchange={toggle(|s, on| s.pre_vote = on)} />{ " PreVote" }</label>
-                <label data-testid="check-quorum" title="A leader that has not heard from a majority within an election timeout steps down; followers that heard from a leader recently ignore vote requests">
-                    <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " CheckQuorum and leader liveliness" }</label>
+                <label data-testid="check-quorum" title="A leader that has not heard from a majority within an election timeout steps down (thesis §6.2)">
+                    <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " CheckQuorum" }</label>
+                <label data-testid="leader-liveliness" title="Servers that heard from a leader within the minimum election timeout ignore vote requests (the paper's §6; on by default)">
+                    <input type="checkbox" checked={d.leader_liveliness} onchange={toggle(|s, on| s.leader_liveliness = on)} />{ " Leader liveliness" }</label>
                 <label>{ "Reads " }
                     <select data-testid="read-mode" onchange={on_read_mode}>
                         <option value="log" selected={d.read_mode == ReadMode::Log}>{ "through the log" }</option>

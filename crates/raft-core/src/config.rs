@@ -149,10 +149,15 @@ pub struct RaftConfig {
     #[serde(default)]
     pub pre_vote: bool,
     /// CheckQuorum (thesis §6.2): a leader that hears from no majority within an election
-    /// timeout steps down, and servers that heard from a leader within the minimum election
-    /// timeout ignore RequestVote (leader liveliness; disruption.rs).
+    /// timeout steps down (disruption.rs).
     #[serde(default)]
     pub check_quorum: bool,
+    /// Leader liveliness (paper §6, thesis §4.2.3): a server that heard from a current leader
+    /// within the minimum election timeout (or that leads) disregards RequestVote, so a removed
+    /// server cannot depose leader after leader. On by default, as in the paper; a leadership
+    /// transfer's RequestVote always gets through (disruption.rs).
+    #[serde(default = "default_true")]
+    pub leader_liveliness: bool,
     /// How the voters change: joint consensus (C_old,new then C_new) or one server at a time.
     #[serde(default)]
     pub membership_mode: MembershipMode,
@@ -218,6 +223,10 @@ impl FromStr for ReadMode {
     }
 }
 
+fn default_true() -> bool {
+    true
+}
+
 /// 10%: clocks whose rates differ by less than this keep leases safe.
 pub const DEFAULT_LEASE_DRIFT_BOUND_PPM: u64 = 100_000;
 
@@ -244,6 +253,7 @@ impl Default for RaftConfig {
             unsafe_rules: UnsafeRules::default(),
             pre_vote: false,
             check_quorum: false,
+            leader_liveliness: true,
             membership_mode: MembershipMode::Joint,
             read_mode: ReadMode::Log,
             lease_drift_bound_ppm: DEFAULT_LEASE_DRIFT_BOUND_PPM,

@@ -6,8 +6,10 @@
 //! leader, and lets a leader cut off from the majority keep believing it leads. These rules stop
 //! both without touching safety: none of them changes what a server persists or how votes are
 //! counted, only when elections start and which requests are ignored.
+use crate::config::ReadMode;
 use crate::message::{Message, PreVote, PreVoteReply, TimeoutNow};
 use crate::node::{RaftNode, Role};
+use crate::ready::Notice;
 use crate::state_machine::{ClientReply, ClientRequest};
 use crate::types::{ClientId, Micros, NodeId};
 use crate::Entropy;
@@ -73,7 +75,8 @@ impl RaftNode {
     /// 1. The leader stops accepting new client commands.
     /// 2. It brings the target's log up to date (ordinary AppendEntries).
     /// 3. Once the target's matchIndex is the leader's last index, it sends TimeoutNow.
-    /// 4. If it still leads an election timeout later, it gives up and resumes normal operation.
+    /// 4. If it still leads an election timeout later, it gives up and resumes normal operation
+    ///    (and says so: `Notice::TransferAbandoned`).
     ///
     /// Asking again restarts the transfer (to the new target, with a new deadline).
     pub fn transfer_leadership(&mut self, now: Micros, target: NodeId) -> Result<(), TransferError> {
@@ -87,9 +90,6 @@ impl RaftNode {
         if !self.configuration.is_voter(target) {
             return Err(TransferError::UnknownNode(target));
         }
-        // The target's RequestVote will pass the followers' lease promise (reads.rs): from here
-        // on this leader answers no read from its lease.
-        self.reads.lease_given_up = true;
         // Rules 1 and 4: transfer_blocks_client refuses commands until the deadline.
         let deadline = now + self.election_timeout_span();
         self.disruption.transfer = Some(Transfer { target, deadline, timeout_now_sent: false });
@@ -136,10 +136,12 @@ impl RaftNode {
             self.disruption.heard_from.insert(from);
         }
         match message {
-            // Leader liveliness: a server that believes a leader is alive ignores RequestVote —
-            // it neither adopts the higher term nor grants — unless the candidate was told to
-            // stand by the leader itself (leadership transfer).
-            Message::RequestVote(rv) if self.config.check_quorum && !rv.leadership_transfer => {
+            // Leader liveliness (paper §6): "servers disregard RequestVote RPCs when they believe a
+            // current leader exists. Specifically, if a server receives a RequestVote RPC within
+            // the minimum election timeout of hearing from a current leader, it does not update
+            // its term or grant its vote." Thesis §4.2.3: a leadership transfer's RequestVote is
+            // the exception (the leader itself asked for that election).
+            Message::RequestVote(rv) if self.config.leader_liveliness && !rv.leadership_transfer => {
                 self.has_current_leader(now)
             }
             Message::AppendEntries(ae) if ae.term >= self.current_term && self.role != Role::Leader => {
@@ -181,8 +183,17 @@ impl RaftNode {
     /// A leader's timers other than the heartbeat. Returns true if it stepped down.
     pub(crate) fn leader_timeouts(&mut self, now: Micros, rng: &mut dyn Entropy) -> bool {
         // Transfer rule 4: the target did not take over in time; resume normal operation.
-        if self.disruption.transfer.is_some_and(|t| now >= t.deadline) {
+        if let Some(t) = self.disruption.transfer.filter(|t| now >= t.deadline) {
             self.disruption.transfer = None;
+            // Lease reads: a leader gives its lease up only when it sends TimeoutNow (see
+            // `send_timeout_now_if_caught_up`), so a transfer abandoned before that leaves it
+            // standing. One abandoned after it stays given up for the term: the TimeoutNow, or
+            // the RequestVotes it triggers, may still be on their way, and they pass the
+            // followers' promise.
+            let lease_kept = self.config.read_mode == ReadMode::Lease && !self.reads.lease_given_up;
+            let notice =
+                Notice::TransferAbandoned { target: t.target, timeout_now_sent: t.timeout_now_sent, lease_kept };
+            self.ready.notices.push(notice);
         }
         // CheckQuorum: a leader that has not heard from a majority (itself included) within an
         // election timeout steps down to follower of the same term; it may be on the minority
@@ -216,7 +227,7 @@ impl RaftNode {
 
     /// "An election timeout" for CheckQuorum and transfers: the longest one a server may draw,
     /// so a leader never gives up before a follower could have started an election.
-    fn election_timeout_span(&self) -> Micros {
+    pub(crate) fn election_timeout_span(&self) -> Micros {
         self.config.election_timeout_max.max(self.config.election_timeout_min).max(1)
     }
 
@@ -226,14 +237,26 @@ impl RaftNode {
         if transfer.timeout_now_sent {
             return true;
         }
-        if self.match_index.get(&transfer.target).copied() != Some(self.log.last_index()) {
+        if !self.holds_all_entries(transfer.target) {
             return false;
         }
         transfer.timeout_now_sent = true;
         self.disruption.transfer = Some(transfer);
-        let message = TimeoutNow { term: self.current_term, leader_id: self.id };
-        self.send(transfer.target, Message::TimeoutNow(message));
+        self.send_timeout_now(transfer.target);
         true
+    }
+
+    /// Whether `peer`'s matchIndex is this leader's last index (a transfer target must be).
+    pub(crate) fn holds_all_entries(&self, peer: NodeId) -> bool {
+        self.match_index.get(&peer).copied() == Some(self.log.last_index())
+    }
+
+    /// Send TimeoutNow. The target's RequestVote will pass the followers' lease promise
+    /// (reads.rs): from here on this leader answers no read from its lease.
+    pub(crate) fn send_timeout_now(&mut self, target: NodeId) {
+        self.reads.lease_given_up = true;
+        let message = TimeoutNow { term: self.current_term, leader_id: self.id };
+        self.send(target, Message::TimeoutNow(message));
     }
 
     // ----- PreVote ------------------------------------------------------------------------------

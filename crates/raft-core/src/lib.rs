@@ -29,14 +29,14 @@ pub use config::{
 };
 pub use disruption::TransferError;
 pub use log::RaftLog;
-pub use membership::{ChangeRefused, Configuration, PendingChange};
+pub use membership::{CatchUp, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
 pub use message::{
     AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, PreVote, PreVoteReply,
     RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::{PersistentState, RaftNode, Role};
 pub use reads::PendingRead;
-pub use ready::{Applied, Envelope, Ready};
+pub use ready::{Applied, Envelope, Notice, Ready};
 pub use snapshot::{PartialSnapshot, Snapshot, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};

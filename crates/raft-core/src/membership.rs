@@ -7,17 +7,19 @@
 //! and never count.
 //!
 //! The leader drives a change in steps, one change at a time:
-//! 1. servers that are not yet voters join as learners (a configuration entry) and receive the
-//!    log until they have caught up (their matchIndex reaches the leader's commitIndex);
+//! 1. servers that are not yet voters join as learners (a configuration entry) and catch up in
+//!    rounds (thesis §4.2.1, see `CatchUp`); a learner too slow or unavailable aborts the change;
 //! 2. joint mode: the leader appends C_old,new, and once that commits, C_new;
 //!    single-server mode: the leader appends C_new directly (it differs by one voter);
 //! 3. a leader that is not in C_new manages the cluster until C_new commits (replicating but not
-//!    counting itself), then steps down.
+//!    counting itself), then steps down, handing leadership to a caught-up voter of C_new with
+//!    TimeoutNow (thesis §3.10) so the cluster need not wait for an election timeout.
 use crate::config::MembershipMode;
 use crate::node::{RaftNode, Role};
+use crate::ready::Notice;
 use crate::types::{Entry, EntryPayload, Index, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The servers of the cluster and what each may do.
@@ -192,11 +194,33 @@ impl fmt::Display for ChangeRefused {
 pub struct PendingChange {
     /// The voters wanted.
     pub target: BTreeSet<NodeId>,
-    /// Give up if the new servers have not caught up by then (they may be down).
-    pub catch_up_deadline: Micros,
+    /// Each new server's catch-up rounds, until it is added.
+    pub catch_up: BTreeMap<NodeId, CatchUp>,
 }
 
-/// How many maximum election timeouts new servers get to catch up before the change is dropped.
+/// A new server catching up in rounds (thesis §4.2.1): "each round replicates all the log
+/// entries present in the leader's log at the start of the round to the new server's log.
+/// While replicating entries for its current round, new entries may arrive at the leader; it
+/// will replicate these during the next round. [...] The algorithm waits a fixed number of
+/// rounds (such as 10). If the last round lasts less than an election timeout, then the leader
+/// adds the new server to the cluster [...]. Otherwise, the leader aborts the configuration
+/// change with an error." A server that is unavailable never finishes a round: a round that
+/// lasts `CATCH_UP_TIMEOUTS` election timeouts aborts the change too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The round under way, from 1; `CATCH_UP_ROUNDS + 1` once every round is done.
+    pub round: u32,
+    /// The leader's last index when the round started: the round ends when matchIndex reaches it.
+    pub until: Index,
+    /// When the round started.
+    pub started: Micros,
+    /// How long the previous round lasted.
+    pub last_round: Option<Micros>,
+}
+
+/// The fixed number of catch-up rounds (the thesis's "such as 10").
+pub const CATCH_UP_ROUNDS: u32 = 10;
+/// A round lasting this many election timeouts means the new server is unavailable.
 const CATCH_UP_TIMEOUTS: u64 = 10;
 
 impl RaftNode {
@@ -259,8 +283,10 @@ impl RaftNode {
     pub fn change_membership(&mut self, now: Micros, voters: BTreeSet<NodeId>) -> Result<(), ChangeRefused> {
         self.check_membership_change(&voters)?;
         let newcomers: BTreeSet<NodeId> = voters.difference(&self.configuration.all_voters()).copied().collect();
-        let catch_up_deadline = now + CATCH_UP_TIMEOUTS * self.config.election_timeout_max.max(1);
-        self.membership_change = Some(PendingChange { target: voters, catch_up_deadline });
+        // Round 1 of each new server replicates the log as it is now.
+        let first = CatchUp { round: 1, until: self.log.last_index(), started: now, last_round: None };
+        let catch_up = newcomers.iter().map(|&n| (n, first)).collect();
+        self.membership_change = Some(PendingChange { target: voters, catch_up });
         if !newcomers.is_subset(&self.configuration.learners) {
             // New servers first join as learners: they get the log but no vote yet.
             let mut learners = self.configuration.learners.clone();
@@ -323,14 +349,16 @@ impl RaftNode {
                 self.membership_change = None; // done
                 return;
             }
-            let newcomers: Vec<NodeId> = change.target.difference(&self.configuration.voters).copied().collect();
-            let caught_up = newcomers.iter().all(|n| self.match_index.get(n).is_some_and(|&m| m >= self.commit_index));
-            if !caught_up {
-                if now >= change.catch_up_deadline {
-                    // The new servers are down or too slow: give up (they stay learners).
+            match self.catch_up_rounds(now) {
+                Ok(true) => {}
+                Ok(false) => return, // still catching up
+                Err(reason) => {
+                    // Too slow or unavailable: give up before any voter changes (the new
+                    // servers stay learners) and tell the operator why.
                     self.membership_change = None;
+                    self.ready.notices.push(Notice::MembershipAborted { voters: change.target, reason });
+                    return;
                 }
-                return;
             }
             let learners = self.configuration.learners.difference(&change.target).copied().collect();
             let next = match self.config.membership_mode {
@@ -347,10 +375,67 @@ impl RaftNode {
         }
     }
 
+    /// Leaders in the learner stage: move each new server's catch-up rounds on (see
+    /// `CatchUp`). Ok(true) once every new server has done its rounds, the last one shorter
+    /// than an election timeout; Err with the reason if the change must be aborted.
+    fn catch_up_rounds(&mut self, now: Micros) -> Result<bool, String> {
+        let election_timeout = self.election_timeout_span();
+        let last_index = self.log.last_index();
+        let Some(change) = self.membership_change.as_mut() else { return Ok(true) };
+        let mut done = true;
+        for (&server, c) in change.catch_up.iter_mut() {
+            let matched = self.match_index.get(&server).copied().unwrap_or(0);
+            // Rounds that end now are followed by the next at once (an empty round takes no time).
+            while c.round <= CATCH_UP_ROUNDS && matched >= c.until {
+                c.last_round = Some(now - c.started);
+                c.round += 1;
+                c.until = last_index;
+                c.started = now;
+            }
+            if c.round <= CATCH_UP_ROUNDS {
+                done = false;
+                if now >= c.started + CATCH_UP_TIMEOUTS * election_timeout {
+                    return Err(format!(
+                        "S{server} did not finish catch-up round {} within {} election timeouts (unavailable?)",
+                        c.round, CATCH_UP_TIMEOUTS
+                    ));
+                }
+            } else if c.last_round.is_some_and(|d| d >= election_timeout) {
+                return Err(format!(
+                    "S{server} is too slow: its last catch-up round ({CATCH_UP_ROUNDS}) took {} ms, not less than an election timeout ({} ms)",
+                    c.last_round.unwrap_or(0) / 1000,
+                    election_timeout / 1000
+                ));
+            }
+        }
+        Ok(done)
+    }
+
     /// A leader outside C_new steps down once C_new has committed. It first tells the others
     /// the new commitIndex, so they learn C_new committed without waiting for a new leader.
+    /// Thesis §3.10: leadership transfer is useful "when the leader must step down": it sends
+    /// TimeoutNow to a voter of C_new that holds all its entries (the target of a transfer in
+    /// progress if it does), so that server starts an election at once instead of the cluster
+    /// waiting an election timeout. Without such a voter it says so and just steps down.
     fn step_down_after_removal(&mut self, now: Micros) {
         self.broadcast_append_entries();
+        let transfer_target = self.disruption.transfer.map(|t| t.target);
+        let candidates = transfer_target.into_iter().chain(self.configuration.all_voters());
+        let mut chosen = None;
+        for peer in candidates {
+            if peer != self.id && self.configuration.is_voter(peer) && self.holds_all_entries(peer) {
+                chosen = Some(peer);
+                break;
+            }
+        }
+        match chosen {
+            Some(target) => {
+                self.send_timeout_now(target);
+                self.ready.notices.push(Notice::HandedOver { target });
+            }
+            None => self.ready.notices.push(Notice::SteppedDownWithoutHandover { transfer_target }),
+        }
+        self.disruption.transfer = None;
         self.role = Role::Follower;
         self.leader_id = None;
         self.next_index.clear();

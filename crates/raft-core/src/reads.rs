@@ -52,8 +52,10 @@ pub(crate) struct ReadState {
     pub(crate) echo_round: u64,
     /// Followers in lease mode: when they last heard from a leader they accepted (or booted).
     pub(crate) leader_contact: Micros,
-    /// Leaders: a leadership transfer was started this term. Its RequestVotes pass the
-    /// followers' lease promise, so this leader holds no lease again until it is re-elected.
+    /// Leaders: TimeoutNow was sent this term (a leadership transfer, or a removed leader's
+    /// hand-over). The target's RequestVotes pass the followers' lease promise, so this leader
+    /// holds no lease again until it is re-elected. A transfer abandoned before TimeoutNow
+    /// went out never sets it: the lease stands.
     pub(crate) lease_given_up: bool,
 }
 
@@ -171,7 +173,7 @@ impl RaftNode {
         // Lease safety (thesis §4.2.3): a follower that heard from a leader less than an election
         // timeout ago neither updates its term nor votes, so no new leader can be elected while
         // a majority's acknowledgement still backs the old leader's lease.
-        // A transfer's RequestVote is let through: the leader that asked for it gave up its
+        // A transfer's RequestVote is let through: the leader that sent TimeoutNow gave up its
         // lease first (`lease_given_up`).
         if let Message::RequestVote(rv) = message {
             if !rv.leadership_transfer

@@ -2,6 +2,8 @@
 use crate::message::Message;
 use crate::state_machine::ClientReply;
 use crate::types::{ClientId, Index, NodeId, Term};
+use std::collections::BTreeSet;
+use std::fmt;
 
 /// A message addressed to a peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +18,61 @@ pub struct Envelope {
 pub struct Applied {
     pub index: Index,
     pub term: Term,
+}
+
+/// Something a leader gave up or handed over on its own, which the operator who asked for it
+/// must hear about (the simulator records these in its trace).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A leadership transfer to `target` did not complete within an election timeout; the
+    /// leader resumed normal operation. `lease_kept`: no TimeoutNow had gone out, so the
+    /// followers' promise never to vote while they hear from this leader still holds and its
+    /// read lease stands.
+    TransferAbandoned { target: NodeId, timeout_now_sent: bool, lease_kept: bool },
+    /// A leader outside the committed C_new handed leadership to `target` (TimeoutNow) as it
+    /// stepped down.
+    HandedOver { target: NodeId },
+    /// A leader outside the committed C_new stepped down without TimeoutNow: no voter of C_new
+    /// held all of its entries yet, so the cluster elects a leader after an election timeout.
+    SteppedDownWithoutHandover { transfer_target: Option<NodeId> },
+    /// A membership change toward `voters` was given up before any voter changed.
+    MembershipAborted { voters: BTreeSet<NodeId>, reason: String },
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::TransferAbandoned { target, timeout_now_sent, lease_kept } => {
+                write!(
+                    f,
+                    "leadership transfer to S{target} abandoned: it did not take over within an election timeout"
+                )?;
+                if *timeout_now_sent {
+                    write!(f, " (TimeoutNow was sent)")?;
+                } else {
+                    write!(f, " (S{target} never caught up; no TimeoutNow sent)")?;
+                }
+                if *lease_kept {
+                    write!(f, "; the lease stands")?;
+                }
+                Ok(())
+            }
+            Notice::HandedOver { target } => {
+                write!(f, "removed from the configuration: hands leadership to S{target} (TimeoutNow) and steps down")
+            }
+            Notice::SteppedDownWithoutHandover { transfer_target } => {
+                write!(f, "removed from the configuration: steps down without TimeoutNow (no voter of the new configuration holds all its entries)")?;
+                if let Some(t) = transfer_target {
+                    write!(f, "; the transfer to S{t} is abandoned")?;
+                }
+                Ok(())
+            }
+            Notice::MembershipAborted { voters, reason } => {
+                let names: Vec<String> = voters.iter().map(|n| format!("S{n}")).collect();
+                write!(f, "membership change to {{{}}} aborted: {reason}", names.join(","))
+            }
+        }
+    }
 }
 
 /// Everything produced since the last drain (etcd-raft's `Ready`). The caller must make
@@ -36,6 +93,8 @@ pub struct Ready {
     /// The node took or installed a snapshot: the snapshot and the (compacted) log must be
     /// written.
     pub snapshot_changed: bool,
+    /// Transfers and membership changes given up or handed over (for the operator).
+    pub notices: Vec<Notice>,
 }
 
 impl Ready {
@@ -46,6 +105,7 @@ impl Ready {
             && self.applied.is_empty()
             && self.replies.is_empty()
             && !self.snapshot_changed
+            && self.notices.is_empty()
     }
 
     pub fn clear(&mut self) {
@@ -56,5 +116,6 @@ impl Ready {
         self.applied.clear();
         self.replies.clear();
         self.snapshot_changed = false;
+        self.notices.clear();
     }
 }

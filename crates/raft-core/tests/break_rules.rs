@@ -12,7 +12,9 @@ fn config(rule: Option<UnsafeRule>) -> RaftConfig {
         Some(r) => UnsafeRules::default().with(r),
         None => UnsafeRules::default(),
     };
-    RaftConfig { unsafe_rules, ..fixed_config() }
+    // Without leader liveliness (paper §6): the rules broken here are Figure 2's, and the
+    // demonstrations need servers that still answer a rival candidate.
+    RaftConfig { unsafe_rules, ..without_liveliness() }
 }
 
 fn node(rule: Option<UnsafeRule>, term: u64, voted_for: Option<u32>, terms: &[u64]) -> RaftNode {

@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use raft_core::{
-    ClientReply, Message, Micros, NodeId, PreVote, PreVoteReply, RaftConfig, RaftNode, Ready, RequestVote, Role,
-    TimeoutNow, TransferError,
+    ClientReply, Message, Micros, NodeId, Notice, PreVote, PreVoteReply, RaftConfig, RaftNode, Ready, RequestVote,
+    Role, TimeoutNow, TransferError,
 };
 
 const THREE: [NodeId; 3] = [1, 2, 3];
@@ -257,9 +257,14 @@ fn without_check_quorum_a_lonely_leader_leads_forever() {
     assert_eq!(n.role(), Role::Leader);
 }
 
+/// Paper §6: "servers disregard RequestVote RPCs when they believe a current leader exists.
+/// Specifically, if a server receives a RequestVote RPC within the minimum election timeout of
+/// hearing from a current leader, it does not update its term or grant its vote." On by
+/// default, without CheckQuorum.
 #[test]
 fn liveliness_ignores_request_vote_within_the_minimum_election_timeout_of_a_leader() {
-    let mut n = follower_that_heard_leader(check_quorum_config(), 2, &[1, 2], 1_000);
+    assert!(RaftConfig::default().leader_liveliness && !RaftConfig::default().check_quorum);
+    let mut n = follower_that_heard_leader(fixed_config(), 2, &[1, 2], 1_000);
     n.handle_message(1_000 + ET - 1, 3, request_vote(7, 3, 2, 2), &mut rng());
     let ready = drain(&mut n);
     assert!(ready.messages.is_empty(), "ignored: not even a denial");
@@ -271,17 +276,19 @@ fn liveliness_ignores_request_vote_within_the_minimum_election_timeout_of_a_lead
     assert_eq!((n.current_term(), n.voted_for()), (7, Some(3)));
 }
 
+/// Thesis §3.10: the target of a leadership transfer "sends its RequestVote ... regardless of
+/// its election timer"; the request says so, and liveliness lets it through.
 #[test]
 fn liveliness_lets_a_leadership_transfer_request_vote_through() {
-    let mut n = follower_that_heard_leader(check_quorum_config(), 2, &[1, 2], 1_000);
+    let mut n = follower_that_heard_leader(fixed_config(), 2, &[1, 2], 1_000);
     n.handle_message(1_010, 3, transfer_vote(3, 3, 2, 2), &mut rng());
     assert!(only_vote_reply(&drain(&mut n), 3).vote_granted);
     assert_eq!((n.current_term(), n.voted_for()), (3, Some(3)));
 }
 
 #[test]
-fn a_leader_with_check_quorum_ignores_request_vote_but_not_a_transfer() {
-    let mut n = node_with(1, &THREE, check_quorum_config(), 1, None, &[]);
+fn a_leader_ignores_request_vote_but_not_a_transfer() {
+    let mut n = node_with(1, &THREE, fixed_config(), 1, None, &[]);
     make_leader(&mut n, 0);
     n.handle_message(10, 3, request_vote(5, 3, 9, 9), &mut rng());
     assert!(drain(&mut n).messages.is_empty());
@@ -291,8 +298,8 @@ fn a_leader_with_check_quorum_ignores_request_vote_but_not_a_transfer() {
 }
 
 #[test]
-fn without_check_quorum_request_vote_is_heard_even_right_after_a_heartbeat() {
-    let mut n = follower_that_heard_leader(fixed_config(), 2, &[1, 2], 1_000);
+fn without_leader_liveliness_request_vote_is_heard_even_right_after_a_heartbeat() {
+    let mut n = follower_that_heard_leader(without_liveliness(), 2, &[1, 2], 1_000);
     n.handle_message(1_001, 3, request_vote(7, 3, 2, 2), &mut rng());
     assert!(only_vote_reply(&drain(&mut n), 3).vote_granted);
     assert_eq!(n.current_term(), 7);
@@ -400,6 +407,7 @@ fn a_transferring_leader_refuses_client_commands_and_resumes_after_an_election_t
     }
     assert_eq!(now, 100 + ET);
     assert_eq!(n.role(), Role::Leader, "it resumes as leader");
+    assert_eq!(n.transfer_target(), None);
     n.handle_client_request(now + 1, 7, put(1, "k", "v"));
     assert_eq!(n.log().last_index(), last + 1, "commands are accepted again");
 }
@@ -433,4 +441,92 @@ fn a_transfer_in_a_cluster_makes_the_target_leader_of_the_next_term() {
         assert_eq!(c.node(target).current_term(), term + 1);
         assert_eq!(c.node(leader).role(), Role::Follower);
     }
+}
+
+/// Thesis §3.10: "If the transfer does not complete within an election timeout, the prior
+/// leader aborts the transfer and resumes accepting client requests." It also says so, for the
+/// operator who asked: a transfer either completes or is reported abandoned.
+#[test]
+fn an_abandoned_transfer_is_reported_with_whether_timeout_now_went_out() {
+    // S3 never catches up: no TimeoutNow.
+    let mut n = leader_with_caught_up_2(fixed_config());
+    n.transfer_leadership(100, 3).unwrap();
+    drain(&mut n);
+    n.handle_timeout(100 + ET - 1, &mut rng());
+    assert!(drain(&mut n).notices.is_empty(), "not before its deadline");
+    n.handle_timeout(100 + ET, &mut rng());
+    let notices = drain(&mut n).notices;
+    assert_eq!(notices, vec![Notice::TransferAbandoned { target: 3, timeout_now_sent: false, lease_kept: false }]);
+    assert!(notices[0].to_string().contains("abandoned"), "{}", notices[0]);
+    // S2 got TimeoutNow but never took over (it crashed, say).
+    let mut n = leader_with_caught_up_2(fixed_config());
+    n.transfer_leadership(100, 2).unwrap();
+    assert_eq!(timeout_nows(&drain(&mut n)).len(), 1);
+    n.handle_timeout(100 + ET, &mut rng());
+    assert_eq!(
+        drain(&mut n).notices,
+        vec![Notice::TransferAbandoned { target: 2, timeout_now_sent: true, lease_kept: false }]
+    );
+    assert_eq!(n.role(), Role::Leader);
+}
+
+/// Thesis §3.10 lists a leader that "must step down" (it is removed from the configuration) as
+/// a use of leadership transfer. A leader asked to transfer that is removed before its target
+/// caught up still hands over: TimeoutNow to a voter of C_new holding all its entries, sent
+/// before it steps down, so the cluster does not wait an election timeout for a leader.
+#[test]
+fn a_leader_removing_itself_during_a_transfer_sends_timeout_now_before_stepping_down() {
+    let mut n = node_with(1, &FIVE, fixed_config(), 1, None, &[]);
+    make_leader(&mut n, 0);
+    let term = n.current_term();
+    n.handle_client_request(5, 7, put(1, "k", "v"));
+    for p in [2, 3, 4] {
+        n.handle_message(6, p, append_ok(term, 1), &mut rng());
+    }
+    drain(&mut n);
+    n.transfer_leadership(10, 5).unwrap(); // S5 lags: no TimeoutNow yet
+    assert!(timeout_nows(&drain(&mut n)).is_empty());
+    n.remove_server(20, 1).unwrap();
+    drain(&mut n);
+    // S2, S3 and S4 store everything; S5 stays silent. C_old,new commits, then C_new.
+    for round in 0..2 {
+        let last = n.log().last_index();
+        for p in [2, 3, 4] {
+            n.handle_message(30 + round, p, append_ok(term, last), &mut rng());
+        }
+        if round == 0 {
+            drain(&mut n);
+        }
+    }
+    assert_eq!(n.role(), Role::Follower, "C_new committed without it: it stepped down");
+    let ready = drain(&mut n);
+    assert_eq!(timeout_nows(&ready), vec![(2, TimeoutNow { term, leader_id: 1 })], "S5 holds nothing: S2 instead");
+    assert_eq!(ready.notices, vec![Notice::HandedOver { target: 2 }]);
+    assert_eq!(n.transfer_target(), None);
+}
+
+/// The same, but a client command reached the leader after C_new: no voter of C_new holds its
+/// last entry, so none could be told to campaign; it steps down and says why.
+#[test]
+fn a_removed_leader_without_a_caught_up_voter_steps_down_and_says_so() {
+    let mut n = node_with(1, &THREE, fixed_config(), 1, None, &[]);
+    make_leader(&mut n, 0);
+    let term = n.current_term();
+    n.remove_server(10, 1).unwrap();
+    drain(&mut n);
+    let joint = n.log().last_index();
+    for p in [2, 3] {
+        n.handle_message(20, p, append_ok(term, joint), &mut rng());
+    }
+    drain(&mut n);
+    let c_new = n.log().last_index();
+    n.handle_client_request(25, 7, put(1, "k", "v"));
+    drain(&mut n);
+    for p in [2, 3] {
+        n.handle_message(30, p, append_ok(term, c_new), &mut rng());
+    }
+    assert_eq!(n.role(), Role::Follower);
+    let ready = drain(&mut n);
+    assert!(timeout_nows(&ready).is_empty());
+    assert_eq!(ready.notices, vec![Notice::SteppedDownWithoutHandover { transfer_target: None }]);
 }

@@ -3,8 +3,8 @@ mod common;
 
 use common::*;
 use raft_core::{
-    ChangeRefused, Configuration, Entry, EntryPayload, MembershipMode, Message, NodeId, RaftConfig, RaftNode, Role,
-    UnsafeRule, UnsafeRules,
+    ChangeRefused, Configuration, Entry, EntryPayload, MembershipMode, Message, NodeId, Notice, RaftConfig, RaftNode,
+    Role, UnsafeRule, UnsafeRules, CATCH_UP_ROUNDS,
 };
 use std::collections::BTreeSet;
 
@@ -178,8 +178,12 @@ fn adding_servers_goes_through_learners_then_joint_then_new() {
     assert!(c.nodes.values().all(|n| n.kv().data().get("x").map(String::as_str) == Some("1")));
 }
 
+/// Thesis §4.2.2: a leader outside C_new "steps down (returns to follower state) once the
+/// C_new entry is committed"; §3.10: leadership transfer is useful when "the leader must step
+/// down", so it first sends TimeoutNow to a voter of C_new that holds all its entries, and the
+/// cluster has a leader again without waiting for an election timeout.
 #[test]
-fn a_leader_outside_c_new_steps_down_after_committing_it() {
+fn a_leader_outside_c_new_steps_down_after_committing_it_and_hands_over() {
     let mut c = Cluster::new(3, fixed_config());
     c.campaign(1);
     c.settle();
@@ -191,11 +195,19 @@ fn a_leader_outside_c_new_steps_down_after_committing_it() {
     let last = configurations(c.node(1)).last().cloned().unwrap();
     assert_eq!(last, Configuration::new([2, 3]));
     assert!(c.node(1).commit_index() >= c.node(1).configuration_index(), "it stepped down after C_new committed");
-    // The others learned the commit and elect a new leader among themselves (S2 times out
-    // first: the fixed timeouts of these tests would split every vote); S1 stays out.
-    assert!(c.node(2).commit_index() >= 2 && c.node(3).commit_index() >= 2);
-    c.campaign(2);
+    // It told S2 (the first voter of C_new holding all its entries) to campaign at once: the
+    // others learned the commit and elected S2 before any election timer fired.
+    let stepped_down_at = c.now;
+    let handed: Vec<NodeId> = c
+        .delivered
+        .iter()
+        .filter(|e| e.from == 1 && matches!(e.message, Message::TimeoutNow(_)))
+        .map(|e| e.to)
+        .collect();
+    assert_eq!(handed, vec![2]);
     assert_eq!(c.leader(), Some(2));
+    assert_eq!(c.now, stepped_down_at, "no timer had to fire");
+    assert!(c.node(2).commit_index() >= 2 && c.node(3).commit_index() >= 2);
     let term_of_1 = c.node(1).current_term();
     for _ in 0..20 {
         c.step_time();
@@ -292,6 +304,80 @@ fn new_servers_that_never_catch_up_make_the_leader_give_up() {
     assert_eq!(c.node(1).configuration().learners, set(&[4]));
     let now = c.now;
     assert_eq!(c.node_mut(1).remove_server(now, 3), Ok(()));
+}
+
+/// Leader S1 of {1,2,3} (no no-op) that has just asked to add S4: S4 joins as a learner.
+/// Returns the leader and the index of the learner entry (committed by S2).
+fn leader_adding_4() -> (RaftNode, u64) {
+    let mut n = node_with(1, &[1, 2, 3], fixed_config(), 1, None, &[]);
+    make_leader(&mut n, 0);
+    n.add_server(0, 4).unwrap();
+    let learners = n.log().last_index();
+    n.handle_message(1, 2, append_ok(2, learners), &mut rng());
+    drain(&mut n);
+    assert_eq!(n.configuration().learners, set(&[4]));
+    (n, learners)
+}
+
+/// Drive S4's catch-up rounds with client load: in each round a new command arrives at the
+/// leader, and S4 acknowledges exactly the entries present at the round's start, `round_ms`
+/// after it started. Returns what the leader said and did once it stopped waiting.
+fn catch_up_with_rounds_lasting(round: u64) -> (RaftNode, Vec<Notice>) {
+    let (mut n, learners) = leader_adding_4();
+    let (mut now, mut until, mut notices) = (1, learners, Vec::new());
+    for seq in 1..=CATCH_UP_ROUNDS as u64 + 2 {
+        if n.membership_change().is_none() || n.configuration().is_joint() {
+            break;
+        }
+        n.handle_client_request(now, 9, put(seq, "k", "v"));
+        let last = n.log().last_index();
+        now += round;
+        n.handle_message(now, 4, append_ok(2, until), &mut rng());
+        n.handle_message(now, 2, append_ok(2, last), &mut rng());
+        notices.extend(drain(&mut n).notices);
+        until = last;
+    }
+    (n, notices)
+}
+
+/// Thesis §4.2.1: "The algorithm waits a fixed number of rounds (such as 10). If the last round
+/// lasts less than an election timeout, then the leader adds the new server to the cluster."
+#[test]
+fn a_learner_is_added_after_its_rounds_once_the_last_is_shorter_than_an_election_timeout() {
+    let (n, notices) = catch_up_with_rounds_lasting(ET / 2);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert!(n.configuration().is_joint(), "S4 added: C_old,new appended");
+    assert_eq!(n.configuration().new_voters, Some(set(&[1, 2, 3, 4])));
+}
+
+/// "Otherwise, the leader aborts the configuration change with an error." Before the rounds,
+/// a learner counted as caught up once its matchIndex reached commitIndex: this one would have
+/// been added after its first acknowledgement.
+#[test]
+fn a_learner_whose_last_round_takes_an_election_timeout_is_not_added_and_the_change_aborts() {
+    let (n, notices) = catch_up_with_rounds_lasting(ET + 1);
+    assert_eq!(n.configuration().voters, set(&[1, 2, 3]), "no voter changed");
+    assert_eq!(n.configuration().learners, set(&[4]), "S4 stays a learner");
+    assert!(n.membership_change().is_none());
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    match &notices[0] {
+        Notice::MembershipAborted { voters, reason } => {
+            assert_eq!(voters, &set(&[1, 2, 3, 4]));
+            assert!(reason.contains("too slow") && reason.contains("S4"), "{reason}");
+        }
+        other => panic!("expected an abort, got {other:?}"),
+    }
+}
+
+/// Rounds end when the entries present at their start are stored: an idle cluster's learner
+/// does all its rounds at once when it catches up, and the change goes ahead.
+#[test]
+fn an_idle_learner_does_its_rounds_at_once() {
+    let (mut n, learners) = leader_adding_4();
+    let c = n.membership_change().unwrap().catch_up[&4];
+    assert_eq!((c.round, c.until), (2, learners), "round 1 (the empty log before the learner entry) is done");
+    n.handle_message(2, 4, append_ok(2, learners), &mut rng());
+    assert!(n.configuration().is_joint());
 }
 
 trait SettleMembers {

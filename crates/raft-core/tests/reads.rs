@@ -2,7 +2,7 @@
 mod common;
 
 use common::*;
-use raft_core::{AppendEntries, ClientReply, Message, RaftConfig, RaftNode, ReadMode, Ready, Role, UnsafeRule};
+use raft_core::{AppendEntries, ClientReply, Message, Notice, RaftConfig, RaftNode, ReadMode, Ready, Role, UnsafeRule};
 
 const MS: u64 = 1_000;
 
@@ -156,7 +156,10 @@ fn a_lease_is_not_used_before_the_leader_commits_an_entry_of_its_term() {
 
 #[test]
 fn with_leases_a_follower_ignores_candidates_for_an_election_timeout_after_hearing_its_leader() {
-    let mut n = node_with(2, &[1, 2, 3], config(ReadMode::Lease), 0, None, &[]);
+    // The lease's promise holds with leader liveliness (paper §6) switched off too: switching
+    // that off must not make leases unsafe.
+    let no_liveliness = |mode| RaftConfig { leader_liveliness: false, ..config(mode) };
+    let mut n = node_with(2, &[1, 2, 3], no_liveliness(ReadMode::Lease), 0, None, &[]);
     n.handle_message(200 * MS, 1, append(1, 1, 0, 0, vec![], 0), &mut rng());
     drain(&mut n);
     // 149 ms later S3 asks for a vote in term 2: ignored, term unchanged, no reply.
@@ -168,8 +171,8 @@ fn with_leases_a_follower_ignores_candidates_for_an_election_timeout_after_heari
     assert!(only_vote_reply(&drain(&mut n), 3).vote_granted);
     assert_eq!(n.current_term(), 2);
 
-    // Without leases the vote is granted at once (Figure 2 unchanged).
-    let mut n = node_with(2, &[1, 2, 3], config(ReadMode::ReadIndex), 0, None, &[]);
+    // Without leases (and without leader liveliness) the vote is granted at once (Figure 2).
+    let mut n = node_with(2, &[1, 2, 3], no_liveliness(ReadMode::ReadIndex), 0, None, &[]);
     n.handle_message(200 * MS, 1, append(1, 1, 0, 0, vec![], 0), &mut rng());
     drain(&mut n);
     n.handle_message(210 * MS, 3, request_vote(2, 3, 0, 0), &mut rng());
@@ -255,16 +258,49 @@ fn a_command_overtaken_by_a_later_one_of_its_client_is_not_acknowledged() {
 }
 
 #[test]
-fn a_leader_that_starts_a_leadership_transfer_gives_up_its_lease() {
+fn a_leader_that_sends_timeout_now_gives_up_its_lease_for_the_term() {
     let mut n = leader_with_commit(&[1, 2, 3], config(ReadMode::Lease), 10 * MS, None);
     assert!(n.lease_expiry().is_some_and(|end| end > 20 * MS));
     n.transfer_leadership(20 * MS, 2).expect("a follower of the configuration");
     assert_eq!(n.lease_expiry(), None, "the target's RequestVote will pass the followers' promise");
-    // Acknowledgements of later rounds do not bring it back in this term.
+    // Acknowledgements of later rounds do not bring it back in this term, nor does the
+    // transfer's abandonment: its TimeoutNow or the RequestVotes that follow may still be on
+    // their way, and they pass the followers' promise.
     let round = n.heartbeat_round();
     n.handle_message(25 * MS, 3, ack(1, 1, round), &mut rng());
     drain(&mut n);
     assert_eq!(n.lease_expiry(), None);
+    n.handle_timeout(20 * MS + ET, &mut rng());
+    let ready = drain(&mut n);
+    assert_eq!(ready.notices, vec![Notice::TransferAbandoned { target: 2, timeout_now_sent: true, lease_kept: false }]);
+    assert_eq!(n.lease_expiry(), None);
+}
+
+/// A leader gives its lease up when it sends TimeoutNow (the target's RequestVote passes the
+/// followers' promise), not when the transfer starts: a transfer abandoned before any
+/// TimeoutNow went out leaves the promise intact, so the lease stands and later rounds renew it.
+#[test]
+fn an_abandoned_transfer_that_sent_no_timeout_now_restores_the_lease() {
+    let mut n = leader_with_commit(&[1, 2, 3], config(ReadMode::Lease), 10 * MS, None);
+    // S3 acknowledged nothing: it is not caught up, so no TimeoutNow goes out.
+    n.transfer_leadership(20 * MS, 3).unwrap();
+    let ready = drain(&mut n);
+    assert!(!ready.messages.iter().any(|e| matches!(e.message, Message::TimeoutNow(_))));
+    assert!(n.lease_expiry().is_some(), "the followers' promise still holds");
+    // An election timeout later S3 has not taken over: abandoned, and the lease kept.
+    let deadline = 20 * MS + ET;
+    n.handle_timeout(deadline, &mut rng());
+    let ready = drain(&mut n);
+    assert_eq!(ready.notices, vec![Notice::TransferAbandoned { target: 3, timeout_now_sent: false, lease_kept: true }]);
+    // A round acknowledged after that renews the lease, and a get is answered at once from it.
+    let round = n.heartbeat_round();
+    n.handle_message(deadline + MS, 2, ack(1, 1, round), &mut rng());
+    drain(&mut n);
+    assert!(n.lease_expiry().is_some_and(|end| end > deadline + MS));
+    n.handle_client_request(deadline + 2 * MS, 7, get(1, "x"));
+    let ready = drain(&mut n);
+    assert_eq!(ready.replies, vec![(7, ClientReply::Ok { seq: 1, value: None })]);
+    assert!(ready.messages.is_empty(), "answered from the lease, no round needed");
 }
 
 #[test]

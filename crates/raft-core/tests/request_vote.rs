@@ -153,9 +153,12 @@ fn a_higher_term_request_makes_a_follower_adopt_the_term_and_clear_its_vote() {
     assert!(ready.hard_state_changed && ready.persist);
 }
 
+// A leader facing RequestVote: Figure 2's rules alone. With leader liveliness (on by default,
+// paper §6) a leader disregards every RequestVote but a leadership transfer's (disruption.rs).
+
 #[test]
 fn a_higher_term_request_turns_a_leader_into_a_follower_and_it_may_vote() {
-    let mut n = follower(1, &MEMBERS, 1, None, &[1]);
+    let mut n = node_with(1, &MEMBERS, without_liveliness(), 1, None, &[1]);
     make_leader(&mut n, 10);
     assert_eq!((n.role(), n.current_term(), n.voted_for()), (Role::Leader, 2, Some(1)));
     n.handle_message(20, 3, request_vote(5, 3, 1, 1), &mut rng());
@@ -170,7 +173,7 @@ fn a_higher_term_request_turns_a_leader_into_a_follower_and_it_may_vote() {
 
 #[test]
 fn a_higher_term_request_turns_a_leader_into_a_follower_even_when_denied() {
-    let mut n = follower(1, &MEMBERS, 1, None, &[1, 1]);
+    let mut n = node_with(1, &MEMBERS, without_liveliness(), 1, None, &[1, 1]);
     make_leader(&mut n, 10);
     n.handle_message(20, 3, request_vote(5, 3, 1, 1), &mut rng());
     let reply = only_vote_reply(&drain(&mut n), 3);
@@ -208,7 +211,7 @@ fn a_candidate_denies_a_rival_of_its_own_term() {
 
 #[test]
 fn a_leader_denies_a_candidate_of_its_own_term() {
-    let mut n = follower(1, &MEMBERS, 1, None, &[1]);
+    let mut n = node_with(1, &MEMBERS, without_liveliness(), 1, None, &[1]);
     make_leader(&mut n, 10);
     n.handle_message(20, 2, request_vote(2, 2, 5, 1), &mut rng());
     assert!(!only_vote_reply(&drain(&mut n), 2).vote_granted);
@@ -217,7 +220,7 @@ fn a_leader_denies_a_candidate_of_its_own_term() {
 
 #[test]
 fn a_stale_request_does_not_depose_a_leader() {
-    let mut n = follower(1, &MEMBERS, 3, None, &[1]);
+    let mut n = node_with(1, &MEMBERS, without_liveliness(), 3, None, &[1]);
     make_leader(&mut n, 10);
     n.handle_message(20, 2, request_vote(2, 2, 9, 3), &mut rng());
     let reply = only_vote_reply(&drain(&mut n), 2);

@@ -41,6 +41,20 @@ pub(crate) fn describe(_text: &'static str) -> String {
     String::new()
 }
 
+/// Scripts that force elections on a compressed schedule — sooner after the others last heard
+/// a leader than the minimum election timeout — switch leader liveliness (paper §6) off: with
+/// it, the others would disregard the forced candidate's RequestVote. They say so.
+pub(crate) fn forced_elections(mut s: Scenario) -> Scenario {
+    s.raft.leader_liveliness = false;
+    if !s.description.is_empty() {
+        s.description.push_str(
+            " (Leader liveliness, the paper's §6 rule, is off here: this script forces elections sooner after a \
+             leader was heard than the minimum election timeout, which the rule would make the others ignore.)",
+        );
+    }
+    s
+}
+
 pub fn by_name(name: &str) -> Option<Scenario> {
     list().into_iter().find(|s| s.name == name)
 }
@@ -94,6 +108,7 @@ pub fn crash_example() -> Scenario {
     s.duration_ms = 3_000.0;
     s.raft.noop_on_election = false;
     s.raft.election_timeout_ms = [300.0, 600.0];
+    let s = forced_elections(s);
     s.at(10.0, Action::Timeout { node: 2 })
         .at(200.0, Action::Cut { from: 2, to: 5 })
         .at(210.0, put(2, "o1", "1"))
@@ -148,6 +163,7 @@ pub fn figure_8(unsafe_rule: bool) -> Scenario {
         s.raft.unsafe_rules = vec![UnsafeRule::CommitOldTerms];
     }
     s.network.latency_ms = [5.0, 5.0];
+    let s = forced_elections(s);
     let cut_from = |s: Scenario, t: f64, from: NodeId, to: &[NodeId]| {
         to.iter().fold(s, |s, &n| s.at(t, Action::Cut { from, to: n }))
     };
@@ -212,7 +228,7 @@ pub fn stale_read() -> Scenario {
                      from its own state machine, x=1. The write of 2 had already finished before the read began, so the \
                      read should have seen it: the linearizability checker reports the stale read.");
     s.raft.unsafe_rules = vec![UnsafeRule::StaleReads];
-    s
+    forced_elections(s)
 }
 
 /// ReadIndex: the deposed leader cannot confirm its leadership, so it never answers the read.
@@ -225,7 +241,7 @@ pub fn read_index() -> Scenario {
                      and tells the client 'not the leader, try S3'; S3 confirms its own leadership with a majority and \
                      answers x=2. The checker finds the history linearizable.");
     s.raft.read_mode = ReadMode::ReadIndex;
-    s
+    forced_elections(s)
 }
 
 /// Lease reads are only as safe as the clocks: a leader whose clock runs slow keeps a lease its
@@ -369,14 +385,16 @@ pub fn add_server() -> Scenario {
     s.at(600.0, Action::ChangeMembership { voters: vec![1, 2, 3, 4, 5], via: None }).at(1_200.0, put(1, "after", "5"))
 }
 
-/// The leader removes itself: it manages the cluster until C_new commits, then steps down.
+/// The leader removes itself: it manages the cluster until C_new commits, then hands over to a
+/// caught-up voter (TimeoutNow) and steps down.
 pub fn remove_leader() -> Scenario {
     let mut s = Scenario::new("remove-leader", 5, 1);
     s.description = describe("Five servers; S1 leads. The operator asks S1 to remove S1 itself. S1 appends C_old,new (old: \
                      S1-S5, new: S2-S5) and then C_new (S2-S5). Until C_new commits S1 keeps leading, replicating \
-                     entries but no longer counting itself in C_new's majority. Once C_new commits, S1 tells the others \
-                     and steps down. It knows it is no longer a voter, so it never starts an election; the other four \
-                     time out and elect a new leader among themselves, which then serves writes.");
+                     entries but no longer counting itself in C_new's majority. Once C_new commits, S1 tells the others, \
+                     sends TimeoutNow to S2 (a voter of C_new holding all its entries: leadership transfer, thesis \
+                     §3.10) and steps down. It knows it is no longer a voter, so it never starts an election; S2 starts \
+                     one at once, is elected by the others in term 2 and serves writes.");
     s.duration_ms = 2_000.0;
     s.at(10.0, Action::Timeout { node: 1 })
         .at(200.0, put(1, "x", "1"))
@@ -408,9 +426,12 @@ pub fn removed_server_disrupts() -> Scenario {
                      S3 gets no more heartbeats, and it never learns that it was removed: its log still holds \
                      C_old,new, in which it is a voter. So it times out and starts elections with ever higher terms. It \
                      can never win (S1 and S2 have a newer log), but each RequestVote with a higher term makes the \
-                     leader step down, and the cluster keeps losing its leader. PreVote and CheckQuorum (the thesis, \
-                     §4.2.3) stop this; here they are off.");
+                     leader step down, and the cluster keeps losing its leader. This is why the paper's §6 rule \
+                     exists: servers that heard from a leader within the minimum election timeout disregard \
+                     RequestVote (leader liveliness, on by default). Here it is switched off, as are PreVote and \
+                     CheckQuorum (the thesis, §4.2.3).");
     s.duration_ms = 4_000.0;
+    s.raft.leader_liveliness = false;
     s.at(10.0, Action::Timeout { node: 1 })
         .at(200.0, put(1, "x", "1"))
         .at(400.0, Action::RemoveServer { node: 3, via: None })
@@ -421,9 +442,14 @@ pub fn removed_server_disrupts() -> Scenario {
 pub fn removed_server_quiet() -> Scenario {
     let mut s = removed_server_disrupts();
     s.name = "removed-server-prevote".into();
-    s.description = describe("The removed-server-disrupts moves with PreVote and CheckQuorum on. S1 removes S3, which keeps                      running and never learns it was removed. Its timer runs out, but it first asks for pre-votes: S1 and                      S2 hear from their leader regularly, so they refuse, and S3 never raises its term. Any RequestVote                      it did send would be ignored by servers that heard from a leader recently (leader liveliness). S1                      stays leader of term 1 and commits y=2.");
+    s.description = describe("The removed-server-disrupts moves with leader liveliness back on (the default) and PreVote and \
+                     CheckQuorum on too. S1 removes S3, which keeps running and never learns it was removed. Its timer \
+                     runs out, but it first asks for pre-votes: S1 and S2 hear from their leader regularly, so they \
+                     refuse, and S3 never raises its term. Any RequestVote it did send would be ignored by servers that \
+                     heard from a leader recently (leader liveliness). S1 stays leader of term 1 and commits y=2.");
     s.raft.pre_vote = true;
     s.raft.check_quorum = true;
+    s.raft.leader_liveliness = true;
     s
 }
 
@@ -458,6 +484,7 @@ pub fn single_server_change(unsafe_rule: bool) -> Scenario {
     }
     // S5 is farther away than the others (20 ms instead of 5).
     s.network.links = vec![link(1, 5, 20.0), link(5, 1, 20.0)];
+    let s = forced_elections(s);
     // Term 1: S1 leads S1-S4, then adds S5. S5 catches up as a learner (the others learn that
     // its learner entry committed from the heartbeat at 220 ms); C1 = {S1..S5} is appended once
     // it has, at 280 ms, but by then S1's links to S2-S4 are cut: only S5 gets C1.

@@ -42,13 +42,15 @@ pub fn forged_entries() -> Scenario {
          x=1 commits on all three. At 800 ms S3 times out and wins term 2 honestly (its log is complete). Then its \
          AppendEntries lie: they say the log before index 1 matches (it always does) and carry a put forged=S3 of \
          term 2 at index 1. The followers see a conflicting entry of a newer term and do what Raft tells them: \
-         delete it and everything after, committed x=1 included, and store the forgery. At 1.2 s S3 crashes. S1 and \
-         S2 elect a new leader whose log lacks x=1, and the monitor reports Leader Completeness and State Machine \
-         Safety broken: a committed entry was lost. Raft assumes servers fail by crashing, not by lying; \
-         tolerating f lying servers needs a Byzantine fault tolerant protocol with 3f+1 servers.",
+         delete it and everything after, committed x=1 included, and store the forgery. The checker reports the \
+         lost committed entry on each follower as it deletes it (State Machine Safety). At 1.2 s S3 crashes. S1 and \
+         S2 elect a new leader whose log lacks x=1, and the monitor reports Leader Completeness broken too. Raft \
+         assumes servers fail by crashing, not by lying; tolerating f lying servers needs a Byzantine fault \
+         tolerant protocol with 3f+1 servers.",
     );
     s.duration_ms = 2_500.0;
     s.faults = vec![liar(3, Behaviour::ForgeEntries)];
+    let s = crate::builtin::forced_elections(s);
     s.at(10.0, Action::Timeout { node: 1 })
         .at(300.0, put(1, "x", "1"))
         .at(800.0, Action::Timeout { node: 3 })

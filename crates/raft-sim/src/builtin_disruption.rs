@@ -37,24 +37,29 @@ pub fn rejoin(pre_vote: bool) -> Scenario {
          S5 hears no heartbeats, so its timer runs out again and again: each time it becomes a candidate in a new term \
          that nobody hears, and its term climbs to about 10. When the network heals at 2.5 s, S5 answers S1's heartbeat \
          with its high term; S1 sees a higher term and steps down, and the whole cluster jumps to S5's term to elect a \
-         new leader (not S5: its log is missing x). A healthy leader was deposed for nothing. See rejoin-prevote."
+         new leader (not S5: its log is missing x). A healthy leader was deposed for nothing. See rejoin-prevote. \
+         (Leader liveliness, the paper's §6 rule, is off here; on, it would not save S1 — S5's term reaches it in a \
+         reply to its own heartbeat, not in a RequestVote — it would only delay the election that follows.)"
     });
     s.duration_ms = 3_500.0;
     s.raft.pre_vote = pre_vote;
+    // With PreVote, liveliness stays as it is by default (on).
+    s.raft.leader_liveliness = pre_vote;
     s.at(10.0, Action::Timeout { node: 1 })
         .at(300.0, Action::Isolate { node: 5 })
         .at(500.0, put(1, "x", "1"))
         .at(2_500.0, Action::Heal)
 }
 
-/// One-way partition: S3 can send to everyone but hears nobody. Without leader liveliness its
-/// RequestVotes keep deposing leaders; with CheckQuorum (and its liveliness rule) they are
-/// ignored.
+/// One-way partition: S3 can send to everyone but hears nobody. Without leader liveliness
+/// (switched off here) its RequestVotes keep deposing leaders; with liveliness (the default)
+/// and CheckQuorum they are ignored.
 pub fn one_way_partition(check_quorum: bool) -> Scenario {
     let name = if check_quorum { "one-way-partition-checkquorum" } else { "one-way-partition" };
     let mut s = Scenario::new(name, 5, 1);
     s.description = describe(if check_quorum {
-        "The same one-way partition as one-way-partition, with CheckQuorum and its leader liveliness rule on. S3 still \
+        "The same one-way partition as one-way-partition, with leader liveliness (the paper's §6 rule, on by default) \
+         and CheckQuorum on. S3 still \
          hears nothing and its term still climbs as it starts election after election, but the others ignore its \
          RequestVotes: each of them heard from the leader S1 within the minimum election timeout, so they neither \
          adopt S3's term nor vote (and S1, which knows it leads, ignores them too). S1 stays leader of term 1 and keeps \
@@ -65,10 +70,12 @@ pub fn one_way_partition(check_quorum: bool) -> Scenario {
          candidate in term 2 and its RequestVote reaches everyone: they all adopt term 2, and S1 steps down. S3 never \
          hears the votes, so a leader is elected again in a later term without it, and S3 soon times out again \
          and deposes that leader too. The cluster keeps losing its leader for as long as the one-way partition lasts: \
-         the client's puts to S1 arrive between leaders and are refused. See one-way-partition-checkquorum."
+         the client's puts to S1 arrive between leaders and are refused. Leader liveliness, the paper's §6 rule that \
+         is on by default, is switched off here to show what it prevents. See one-way-partition-checkquorum."
     });
     s.duration_ms = 3_000.0;
     s.raft.check_quorum = check_quorum;
+    s.raft.leader_liveliness = check_quorum;
     let mut s = s.at(10.0, Action::Timeout { node: 1 });
     for from in [1, 2, 4, 5] {
         s = s.at(300.0, Action::Cut { from, to: 3 });

@@ -20,6 +20,8 @@ pub struct CampaignConfig {
     /// Also perform random membership changes (see [`generate_membership`]). On by itself when
     /// `unsafe-single-server-change` is broken.
     pub membership: bool,
+    /// Aim at the lease window instead (see [`generate_lease_window`]).
+    pub lease_window: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -138,18 +140,22 @@ pub fn generate_without_snapshots(seed: u64, nodes: Option<u32>, unsafe_rules: &
         s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
     }
     // Safe campaigns also exercise disruption control. Campaigns with a broken rule keep the
-    // plain scenarios: PreVote and CheckQuorum exist to calm the churn those bugs need, and the
-    // seeds known to expose them stay the same.
+    // plain scenarios: PreVote, CheckQuorum and leader liveliness exist to calm the churn those
+    // bugs need (and their timelines force elections while leaders are heard).
     if unsafe_rules.is_empty() {
         add_disruption_control(&mut s, seed, duration);
+    } else {
+        s.raft.leader_liveliness = false;
     }
     s
 }
 
-/// PreVote and CheckQuorum each on for about half the seeds, and a few leadership transfers.
-/// Drawn from a stream of their own, so every draw above (and so the rest of the scenario)
-/// is what it was before these features existed.
+/// PreVote and CheckQuorum each on for about half the seeds, leader liveliness on for three in
+/// four (it is on by default), and a few leadership transfers. Drawn from streams of their own,
+/// so every draw above (and so the rest of the scenario) is what it was before these features
+/// existed.
 fn add_disruption_control(s: &mut Scenario, seed: u64, duration: u64) {
+    s.raft.leader_liveliness = SimRng::stream(seed, 0x11FE_11E5).below(4) != 0;
     let mut rng = SimRng::stream(seed, 0xD15C_0BED);
     s.raft.pre_vote = rng.below(2) == 0;
     s.raft.check_quorum = rng.below(2) == 0;
@@ -159,6 +165,105 @@ fn add_disruption_control(s: &mut Scenario, seed: u64, duration: u64) {
         // Appended: each action is scheduled at its own time, whatever its place in the list.
         s.timeline.push(TimedAction { at_ms: at, action: Action::TransferLeadership { node } });
     }
+}
+
+/// The PRNG stream of the lease-window draws.
+const STREAM_LEASE_WINDOW: u64 = 0x1EA5_E000;
+
+/// A scenario aimed at the lease window (thesis §6.4.1): every seed reads with leases, clocks
+/// drift, and the timeline keeps taking the leader away just after writes — isolating a server,
+/// pausing it, transferring leadership, crashing the leader — so that an old leader still
+/// holding a lease meets a new leader's writes. With the rules in force the lease's drift bound
+/// covers every clock's drift (|drift| ≤ bound / 2) and no read may be stale. With `stale-reads`
+/// among `unsafe_rules` the lease's own assumption is broken instead of the rule being switched
+/// on: some clocks drift beyond the bound (slow ones make a leader's lease outlast its
+/// followers' promise; fast followers let their promise go early), and the campaign must find
+/// the stale read a lease then allows.
+pub fn generate_lease_window(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> Scenario {
+    let mut rng = SimRng::stream(seed, STREAM_LEASE_WINDOW);
+    let broken_clocks = unsafe_rules.contains(&UnsafeRule::StaleReads);
+    let n = nodes.unwrap_or_else(|| if rng.below(2) == 0 { 3 } else { 5 });
+    let mut s = Scenario::new(&format!("check-lease-window-{seed}"), n, seed);
+    s.description = format!("Randomized lease-window check scenario for seed {seed}.");
+    let duration = rng.between(4_000, 8_000);
+    s.duration_ms = duration as f64;
+    let et_min = rng.between(100, 250);
+    s.raft.election_timeout_ms = [et_min as f64, (et_min + rng.between(20, 150)) as f64];
+    s.raft.heartbeat_ms = rng.between(10, et_min / 3) as f64;
+    s.raft.unsafe_rules = unsafe_rules.iter().copied().filter(|&r| r != UnsafeRule::StaleReads).collect();
+    s.raft.read_mode = ReadMode::Lease;
+    s.raft.pre_vote = rng.below(2) == 0;
+    s.raft.check_quorum = rng.below(2) == 0;
+    s.raft.leader_liveliness = rng.below(4) != 0;
+    let lat_min = rng.between(1, 5);
+    s.network.latency_ms = [lat_min as f64, (lat_min + rng.between(0, 10)) as f64];
+    // Clocks: every server drifts a little; the bound covers it. Broken: one to all servers
+    // drift well beyond a small bound, slow or fast.
+    let bound_pct = if broken_clocks { rng.between(0, 10) } else { rng.between(2, 40) };
+    s.raft.lease_drift_bound = bound_pct as f64 / 100.0;
+    let wild = if broken_clocks { rng.between(1, n as u64) } else { 0 };
+    for node in 1..=n {
+        let pct = if (node as u64) <= wild {
+            let beyond = rng.between(bound_pct + 20, 50) as f64; // the simulator allows |drift| ≤ 0.5
+            if rng.below(3) == 0 {
+                beyond
+            } else {
+                -beyond
+            }
+        } else {
+            let half = bound_pct / 2;
+            rng.between(0, 2 * half) as f64 - half as f64
+        };
+        s.faults.push(NodeFaults { node, drift: pct / 100.0, ..Default::default() });
+    }
+    // Many gets on one or two keys, so a read at an old leader often meets a newer write.
+    s.workload = Some(Workload {
+        clients: rng.between(2, 4) as u32,
+        interval_ms: rng.between(3, 20) as f64,
+        keys: rng.between(1, 2) as u32,
+        get_ratio: rng.between(50, 80) as f64 / 100.0,
+        timeout_ms: rng.between(50, 300) as f64,
+        start_ms: 0.0,
+    });
+    // Episodes around leader changes. The leader is not known in advance: a random server is
+    // taken away, the leader about one time in n (CrashLeader always takes it).
+    let mut t = rng.between(300, 600);
+    while t + 200 < duration {
+        let node = rng.between(1, n as u64) as NodeId;
+        let away = rng.between(et_min / 2, 4 * et_min);
+        match rng.below(8) {
+            0..=2 => {
+                s = s.at(t as f64, Action::Isolate { node }).at((t + away) as f64, Action::Heal);
+            }
+            3 => {
+                let mut ids: Vec<NodeId> = (1..=n).collect();
+                for i in (1..ids.len()).rev() {
+                    let j = rng.below(i as u64 + 1) as usize;
+                    ids.swap(i, j);
+                }
+                let minority = (n as usize - 1) / 2;
+                let groups = vec![ids[..minority].to_vec(), ids[minority..].to_vec()];
+                s = s.at(t as f64, Action::Partition { groups }).at((t + away) as f64, Action::Heal);
+            }
+            4 | 5 => {
+                s = s.at(t as f64, Action::Pause { node }).at((t + away) as f64, Action::Resume { node });
+            }
+            6 => s = s.at(t as f64, Action::TransferLeadership { node }),
+            _ => {
+                s = s
+                    .at(t as f64, Action::CrashLeader { mode: CrashMode::Recover })
+                    .at((t + away) as f64, Action::Restart { node });
+            }
+        }
+        t += away + rng.between(50, 3 * et_min);
+    }
+    // Everyone back near the end.
+    let end = duration.saturating_sub(150) as f64;
+    s = s.at(end, Action::Heal);
+    for node in 1..=n {
+        s = s.at(end, Action::Resume { node }).at(end, Action::Restart { node });
+    }
+    s
 }
 
 /// The PRNG stream of the membership draws: separate, so the scenario shapes above stay the same.
@@ -361,6 +466,11 @@ pub fn run_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> S
     run_generated(seed, generate_for_check(seed, nodes, unsafe_rules))
 }
 
+/// Run one seed of a lease-window campaign ([`generate_lease_window`]).
+pub fn run_lease_window_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
+    run_generated(seed, generate_lease_window(seed, nodes, unsafe_rules))
+}
+
 /// Run one seed of a membership campaign ([`generate_membership`]) with invariants on.
 pub fn run_membership_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[UnsafeRule]) -> SeedResult {
     run_generated(seed, generate_membership(seed, nodes, unsafe_rules))
@@ -416,7 +526,9 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 }
                 let membership =
                     config.membership || config.unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
-                let outcome = if membership {
+                let outcome = if config.lease_window {
+                    run_lease_window_seed(seed, config.nodes, &config.unsafe_rules)
+                } else if membership {
                     run_membership_seed(seed, config.nodes, &config.unsafe_rules)
                 } else {
                     run_seed(seed, config.nodes, &config.unsafe_rules)
@@ -500,6 +612,7 @@ mod tests {
             unsafe_rules: rule.to_vec(),
             threads: 2,
             membership: false,
+            lease_window: false,
         });
         let failure = found.failure.expect("the 2015 bug is found");
         let mut replay = Simulation::new(&failure.scenario).unwrap();
@@ -530,6 +643,7 @@ mod tests {
             unsafe_rules: vec![],
             threads: 2,
             membership: false,
+            lease_window: false,
         });
         assert_eq!(safe.seeds_run, 30);
         assert!(safe.failure.is_none() && safe.runaway.is_none());
@@ -540,6 +654,7 @@ mod tests {
             unsafe_rules: vec![UnsafeRule::ForgetVote],
             threads: 2,
             membership: false,
+            lease_window: false,
         });
         let failure = broken.failure.expect("two leaders in a term are found quickly");
         assert_eq!(failure.violation.property, crate::Property::ElectionSafety);

@@ -566,6 +566,9 @@ impl InvariantChecker {
         }
         shadow.snapshot_index = snapshot_index;
 
+        // Committed entries this node holds in the part of its log the event rewrites.
+        let held = self.committed_entries_held(&shadow, from, obs.restarted);
+
         // Re-fingerprint the changed suffix and check Log Matching against every other log.
         shadow.chain.truncate((from - 1) as usize);
         shadow.terms.truncate((from - 1) as usize);
@@ -618,6 +621,8 @@ impl InvariantChecker {
             shadow.chain.push(chain);
             shadow.terms.push(entry.term);
         }
+
+        self.check_committed_entries_kept(time_us, event, id, &shadow, &held);
 
         // Election Safety, and Leader Completeness for a newly elected leader.
         if let Some(term) = leads_now {
@@ -702,6 +707,48 @@ impl InvariantChecker {
         shadow.leading = leads_now;
         shadow.seen = true;
         self.shadows[slot] = shadow;
+    }
+
+    /// The committed entries a running node holds at `from` and after, before an event
+    /// rewrites that part of its log: (index, term, prefix fingerprint). A reboot is left out:
+    /// what a server loses in a crash is the failure model's doing (amnesia, `no-persist`), and
+    /// the other properties judge it.
+    fn committed_entries_held(&self, shadow: &Shadow, from: Index, restarted: bool) -> Vec<(Index, Term, u64)> {
+        if restarted || !shadow.seen {
+            return Vec::new();
+        }
+        let upto = (shadow.chain.len() as Index).min(self.committed.len() as Index);
+        (from..=upto)
+            .filter_map(|i| {
+                let c = self.committed.get((i - 1) as usize)?;
+                (shadow.chain.get((i - 1) as usize) == Some(&c.chain)).then_some((i, c.term, c.chain))
+            })
+            .collect()
+    }
+
+    /// Committed entries are never removed (the paper's §5.4: a committed entry is present in
+    /// every later leader's log, so no AppendEntries conflicts with it). Checked on the server
+    /// where the entry is lost, at once, rather than only once a leader without it is elected
+    /// (Leader Completeness) or a different entry is applied there (State Machine Safety).
+    fn check_committed_entries_kept(
+        &mut self,
+        time_us: u64,
+        event: u64,
+        id: NodeId,
+        shadow: &Shadow,
+        held: &[(Index, Term, u64)],
+    ) {
+        let lost = held.iter().find(|&&(i, _, chain)| shadow.chain.get((i - 1) as usize) != Some(&chain));
+        if let Some(&(i, term, _)) = lost {
+            let now = match shadow.terms.get((i - 1) as usize) {
+                Some(t) => format!("an entry of term {t}"),
+                None => "nothing".to_string(),
+            };
+            let message = format!(
+                "S{id} lost the committed entry at index {i} (term {term}): its log now holds {now} there; a committed entry must never be removed"
+            );
+            self.report(Property::StateMachineSafety, time_us, event, vec![id], vec![(i, term)], message);
+        }
     }
 
     /// The configuration of the entry at `index` of a log: the entry itself, or, compacted,

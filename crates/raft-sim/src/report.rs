@@ -24,6 +24,8 @@ pub struct Report {
     /// The disruption-control settings in force (thesis §9.6, §6.2).
     pub pre_vote: bool,
     pub check_quorum: bool,
+    /// Leader liveliness (the paper's §6 rule; on unless the scenario switches it off).
+    pub leader_liveliness: bool,
     /// Each distinct violation once, in the order they began (the first 100).
     pub violations: Vec<ViolationReport>,
     /// How many distinct violations were found (listed or not).
@@ -225,6 +227,7 @@ impl Report {
             stopped_message: sim.stop_message(),
             pre_vote: sim.scenario().raft.pre_vote,
             check_quorum: sim.scenario().raft.check_quorum,
+            leader_liveliness: sim.scenario().raft.leader_liveliness,
             violations: sim.violations().iter().map(ViolationReport::from).collect(),
             violations_total: sim.total_violations(),
             nodes,

@@ -68,10 +68,13 @@ pub struct RaftSettings {
     /// PreVote (thesis §9.6): ask for pre-votes before incrementing the term.
     #[serde(skip_serializing_if = "is_false")]
     pub pre_vote: bool,
-    /// CheckQuorum and leader liveliness (thesis §6.2): a leader that hears from no majority
-    /// steps down; a server that hears from a leader ignores RequestVote.
+    /// CheckQuorum (thesis §6.2): a leader that hears from no majority steps down.
     #[serde(skip_serializing_if = "is_false")]
     pub check_quorum: bool,
+    /// Leader liveliness (paper §6): a server that heard from a leader within the minimum
+    /// election timeout ignores RequestVote. On unless switched off.
+    #[serde(skip_serializing_if = "is_true")]
+    pub leader_liveliness: bool,
     /// How membership changes are made: "joint" (joint consensus) or "single_server".
     #[serde(skip_serializing_if = "is_joint")]
     pub membership_mode: MembershipMode,
@@ -92,6 +95,10 @@ pub struct RaftSettings {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 fn is_joint(mode: &MembershipMode) -> bool {
@@ -130,6 +137,7 @@ impl Default for RaftSettings {
             unsafe_rules: Vec::new(),
             pre_vote: false,
             check_quorum: false,
+            leader_liveliness: true,
             membership_mode: MembershipMode::Joint,
             read_mode: ReadMode::Log,
             lease_drift_bound: DEFAULT_LEASE_DRIFT_BOUND,
@@ -155,6 +163,7 @@ impl RaftSettings {
             unsafe_rules: rules,
             pre_vote: self.pre_vote,
             check_quorum: self.check_quorum,
+            leader_liveliness: self.leader_liveliness,
             membership_mode: self.membership_mode,
             read_mode: self.read_mode,
             lease_drift_bound_ppm: (self.lease_drift_bound.clamp(0.0, 1.0) * 1_000_000.0).round() as u64,

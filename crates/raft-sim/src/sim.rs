@@ -12,12 +12,14 @@ use crate::trace::{TraceEvent, TraceHash, What};
 use crate::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
-    ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Op, PersistentState, RaftNode, Ready, Role,
+    ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Notice, Op, PersistentState, RaftNode, Ready, Role,
     TransferError,
 };
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Arc;
+
+mod operator;
 
 /// What travels: a Raft RPC between servers, or a client's request or a server's reply.
 #[derive(Clone, Debug, PartialEq)]
@@ -227,7 +229,8 @@ pub struct Simulation {
     last_election_term: u64,
     /// The servers of the initial configuration; the others boot with none.
     initial_members: Vec<NodeId>,
-    /// Membership requests of the timeline that the cluster refused: (time, reason).
+    /// Operator requests that the cluster refused or gave up (membership changes, leadership
+    /// transfers): (time, reason).
     refusals: Vec<(Micros, String)>,
     /// What the run may use (events, estimated memory), and the event at which it is next
     /// checked.
@@ -238,6 +241,8 @@ pub struct Simulation {
     in_flight_bytes: u64,
     /// Set when the budget ran out: no more events are processed.
     stopped: Option<(Stopped, Footprint)>,
+    /// The operator's membership request while it is in its learner stage (operator.rs).
+    operator_change: Option<operator::OperatorChange>,
 }
 
 /// A scripted (operator's) request follows at most this many "not the leader" redirects.
@@ -331,6 +336,7 @@ impl Simulation {
             in_flight_entries: 0,
             in_flight_bytes: 0,
             stopped: None,
+            operator_change: None,
         };
         if scenario.raft.snapshot_threshold > 0 {
             sim.checker.track_state_machine();
@@ -849,8 +855,17 @@ impl Simulation {
             self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
         }
         self.nodes[(id - 1) as usize].faults.byzantine = byzantine;
+        // Transfers and membership changes a leader gave up or handed over: the operator hears.
+        for notice in ready.notices.drain(..) {
+            let text = format!("S{id}: {notice}");
+            if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
+                self.refusals.push((self.now, text.clone()));
+            }
+            self.log(|| What::Notice { text });
+        }
         self.ready = ready;
         self.reschedule_timer(id);
+        self.follow_operator_change();
     }
 
     /// Keep exactly one live wake-up per node, no later than its deadline. A deadline that
@@ -1130,10 +1145,14 @@ impl Simulation {
             }
             Action::AddServer { .. } | Action::RemoveServer { .. } | Action::ChangeMembership { .. } => {
                 match self.membership_request(action) {
-                    Some(Ok((via, voters))) => self.with_node(via, |raft, local, _| {
-                        // Checked just above: the request is accepted.
-                        let _ = raft.change_membership(local, voters);
-                    }),
+                    Some(Ok((via, voters))) => {
+                        let wanted = voters.clone();
+                        self.with_node(via, |raft, local, _| {
+                            // Checked just above: the request is accepted.
+                            let _ = raft.change_membership(local, voters);
+                        });
+                        self.track_operator_change(action.kind(), via, wanted);
+                    }
                     Some(Err(reason)) => {
                         let summary = format!("{} refused: {reason}", action.kind());
                         self.log(|| What::Refused { reason: summary.clone() });

@@ -60,6 +60,11 @@ pub enum What {
     Refused {
         reason: String,
     },
+    /// What a leader or the operator gave up, handed over or retried (a leadership transfer,
+    /// a membership change).
+    Notice {
+        text: String,
+    },
 }
 
 impl fmt::Display for Endpoint {
@@ -85,6 +90,7 @@ impl fmt::Display for TraceEvent {
             What::ClientTimeout { client, seq } => write!(f, "C{client} times out on #{seq}"),
             What::Became { node, role, term } => write!(f, "S{node} is now {role} in term {term}"),
             What::Refused { reason } => write!(f, "{reason}"),
+            What::Notice { text } => write!(f, "{text}"),
         }
     }
 }

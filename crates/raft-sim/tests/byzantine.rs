@@ -1,5 +1,6 @@
 //! Byzantine behaviours (byzantine.rs): each one breaks a named property of Raft in a small
 //! scenario, and the same scenario without the liar breaks nothing.
+use raft_core::NodeId;
 use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, ClientOpKind, NodeFaults};
 use raft_sim::trace::What;
@@ -78,9 +79,19 @@ fn forge_entries_overwrites_a_committed_entry() {
         assert!(raft.commit_index() >= 2, "S{id} had committed x=1");
         assert_eq!(raft.log().last_index(), 1, "S{id} deleted everything after the forgery");
     }
+    // The checker noticed the loss where it happened, on each follower, as it happened: long
+    // before a leader without x=1 is elected.
+    let lost: Vec<(NodeId, Vec<(u64, u64)>)> = sim
+        .violations()
+        .iter()
+        .filter(|v| v.property == Property::StateMachineSafety && v.message.contains("lost the committed entry"))
+        .map(|v| (v.nodes[0], v.entries.clone()))
+        .collect();
+    assert_eq!(lost, vec![(2, vec![(1, 1)]), (1, vec![(1, 1)])], "{:?}", sim.violations());
     sim.run_to_end();
     let p = properties(&sim);
-    assert_eq!(p.first(), Some(&Property::LeaderCompleteness), "{:?}", sim.violations());
+    assert_eq!(p.first(), Some(&Property::StateMachineSafety), "{:?}", sim.violations());
+    assert!(p.contains(&Property::LeaderCompleteness), "and then the new leader lacks it: {p:?}");
     assert_control_is_clean(&s);
 }
 

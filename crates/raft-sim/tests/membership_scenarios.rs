@@ -3,7 +3,7 @@
 mod common;
 
 use common::{became, run};
-use raft_sim::scenario::Action;
+use raft_sim::scenario::{Action, ClientOpKind};
 use raft_sim::trace::What;
 use raft_sim::{builtin, Property, Report, Scenario, Simulation};
 
@@ -200,4 +200,93 @@ fn membership_actions_travel_in_share_links_and_replay_exactly() {
     assert!(Report::of(session.sim()).nodes.iter().all(|n| n.configuration.index == 0));
     session.seek(Target::Mark(end));
     assert_eq!(session.sim().trace_hash(), replayed.sim().trace_hash());
+}
+
+/// Three voters and a spare S4; S1 leads and is asked to add S4, and crashes while S4 is still
+/// a learner catching up. Nothing in any log says which voters were wanted.
+fn learner_stage_crash(also_crash: &[u32]) -> Scenario {
+    let mut s = Scenario::new("learner-stage-crash", 4, 1);
+    s.duration_ms = 5_000.0;
+    s.members = Some(vec![1, 2, 3]);
+    let mut s = s.at(10.0, Action::Timeout { node: 1 }).at(400.0, Action::AddServer { node: 4, via: None });
+    for &n in [1].iter().chain(also_crash) {
+        s = s.at(401.0, Action::Crash { node: n, mode: raft_sim::scenario::CrashMode::Stop });
+    }
+    s
+}
+
+fn trace_lines(s: &Scenario) -> (Simulation, Vec<String>) {
+    let mut sim = Simulation::new(s).unwrap();
+    sim.set_record_trace(true);
+    sim.run_to_end();
+    let lines = sim.trace().iter().map(|e| e.to_string()).collect();
+    (sim, lines)
+}
+
+#[test]
+fn a_membership_request_survives_a_leader_crash_in_the_learner_stage() {
+    let (sim, lines) = trace_lines(&learner_stage_crash(&[]));
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    let noted = |what: &str| lines.iter().any(|l| l.contains(what));
+    assert!(noted("add_server lost: S1 crashed while the new servers were catching up"), "{lines:#?}");
+    assert!(noted("add_server retried at S"), "{lines:#?}");
+    // The next leader carried it out: S4 votes.
+    let leader = sim.leader().expect("a leader");
+    let raft = sim.node(leader).unwrap().raft.as_ref().unwrap();
+    assert_eq!(raft.configuration().voters.iter().copied().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert!(raft.configuration().learners.is_empty());
+    assert!(sim.refusals().is_empty(), "{:?}", sim.refusals());
+}
+
+#[test]
+fn a_membership_request_no_leader_can_take_up_is_refused_with_a_message() {
+    // S2 crashes too: S3 and S4 alone elect no one, and the request is dropped, saying why.
+    let (sim, lines) = trace_lines(&learner_stage_crash(&[2]));
+    assert_eq!(sim.refusals().len(), 1, "{:?}", sim.refusals());
+    let (at, why) = &sim.refusals()[0];
+    assert!(why.contains("add_server dropped: no leader could take it up within 3000 ms"), "{why}");
+    assert!((3_401_000..3_500_000).contains(at), "{at}");
+    assert!(lines.iter().any(|l| l.contains("add_server dropped")), "the trace says so too");
+}
+
+/// Thesis §3.10: a transfer that does not complete within an election timeout is abandoned;
+/// the simulator records it where the operator sees refusals.
+#[test]
+fn an_abandoned_leadership_transfer_is_recorded() {
+    let mut s = Scenario::new("transfer-to-a-crashed-server", 3, 1);
+    s.duration_ms = 1_500.0;
+    let s = s
+        .at(10.0, Action::Timeout { node: 1 })
+        .at(300.0, Action::Crash { node: 3, mode: raft_sim::scenario::CrashMode::Stop })
+        .at(305.0, Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value: Some("1".into()) })
+        .at(340.0, Action::TransferLeadership { node: 3 });
+    let (sim, lines) = trace_lines(&s);
+    assert_eq!(sim.refusals().len(), 1, "{:?}", sim.refusals());
+    let (at, why) = &sim.refusals()[0];
+    assert!(why.contains("S1: leadership transfer to S3 abandoned"), "{why}");
+    assert!(why.contains("no TimeoutNow sent"), "{why}");
+    assert_eq!(*at, 640_000, "an election timeout (the maximum, 300 ms) after it began");
+    assert!(lines.iter().any(|l| l.contains("abandoned")));
+    assert_eq!(sim.leader(), Some(1), "S1 resumed as leader");
+}
+
+/// The paper's §6 rule, on by default: the removed server's RequestVotes are disregarded by
+/// servers that hear from their leader, so it deposes nobody (without PreVote or CheckQuorum).
+#[test]
+fn with_default_settings_a_removed_server_disrupts_nobody() {
+    let mut s = builtin::by_name("removed-server-disrupts").unwrap();
+    assert!(!s.raft.leader_liveliness, "the built-in switches the rule off to show why it exists");
+    s.raft.leader_liveliness = true;
+    assert!(!s.raft.pre_vote && !s.raft.check_quorum);
+    let sim = {
+        let mut sim = Simulation::new(&s).unwrap();
+        sim.set_record_trace(true);
+        sim.run_to_end();
+        sim
+    };
+    assert!(sim.violations().is_empty());
+    assert!(became(&sim, "candidate").iter().filter(|c| c.0 == 3).count() >= 3, "S3 still campaigns");
+    assert_eq!(became(&sim, "leader"), vec![(1, 1)], "S1 leads term 1 throughout");
+    let s1 = sim.node(1).unwrap().raft.as_ref().unwrap();
+    assert_eq!(s1.kv().data().get("y").map(String::as_str), Some("2"), "and commits y=2");
 }

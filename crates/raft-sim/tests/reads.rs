@@ -146,6 +146,7 @@ fn a_stale_reads_campaign_is_caught_and_its_scenario_reproduces_the_violation() 
         unsafe_rules: vec![UnsafeRule::StaleReads],
         threads: 2,
         membership: false,
+        lease_window: false,
     });
     let failure = outcome.failure.expect("stale reads are found within 200 seeds");
     assert_eq!(failure.violation.property, Property::Linearizability);
@@ -165,4 +166,57 @@ fn a_safe_seed_passes_the_linearizability_check() {
             other => panic!("seed {seed}: {other:?}"),
         }
     }
+}
+
+/// `raftsim check --lease-window`: every seed reads with leases and takes a server away around
+/// writes. With the rules in force every clock's drift is within half the lease's bound; with
+/// `stale-reads` some clock drifts beyond it, and the rule itself stays off (the stale read
+/// must come from a lease).
+#[test]
+fn the_lease_window_campaign_keeps_clocks_within_the_bound_unless_told_to_break_it() {
+    let mut beyond = 0;
+    for seed in 0..300 {
+        let safe = campaign::generate_lease_window(seed, None, &[]);
+        let broken = campaign::generate_lease_window(seed, None, &[UnsafeRule::StaleReads]);
+        for s in [&safe, &broken] {
+            assert!(s.validate().is_ok(), "seed {seed}: {:?}", s.validate());
+            assert_eq!(s.raft.read_mode, ReadMode::Lease);
+            assert!(s.raft.unsafe_rules.is_empty(), "the stale-reads rule is never switched on");
+            assert!(!s.timeline.iter().any(|t| matches!(t.action, Action::Timeout { .. })));
+            assert!(s
+                .timeline
+                .iter()
+                .any(|t| !matches!(t.action, Action::Heal | Action::Resume { .. } | Action::Restart { .. })));
+        }
+        assert!(safe.faults.iter().all(|f| f.drift.abs() <= safe.raft.lease_drift_bound / 2.0), "seed {seed}");
+        beyond += broken.faults.iter().any(|f| f.drift.abs() > broken.raft.lease_drift_bound) as u32;
+        assert_eq!(safe, campaign::generate_lease_window(seed, None, &[]), "deterministic");
+    }
+    assert_eq!(beyond, 300, "every broken seed has a clock beyond the bound");
+}
+
+#[test]
+fn a_lease_window_campaign_finds_stale_lease_reads_when_clocks_break_the_bound() {
+    // Seed 1040 is the first of `raftsim check --lease-window --unsafe stale-reads` to fail
+    // (about 5 s in release); the safe campaign's seeds pass.
+    let config = |first_seed, seeds, unsafe_rules: Vec<UnsafeRule>| campaign::CampaignConfig {
+        first_seed,
+        seeds,
+        nodes: None,
+        unsafe_rules,
+        threads: 2,
+        membership: false,
+        lease_window: true,
+    };
+    let outcome = campaign::run(&config(1_040, 1, vec![UnsafeRule::StaleReads]));
+    let failure = outcome.failure.expect("a stale read under leases");
+    assert_eq!(failure.violation.property, Property::Linearizability);
+    let scenario = Scenario::from_json(&failure.scenario.to_json()).expect("round trip");
+    assert_eq!(scenario.raft.read_mode, ReadMode::Lease);
+    assert!(scenario.raft.unsafe_rules.is_empty());
+    let r = run(&scenario);
+    assert_eq!(r.linearizability.verdict, Verdict::Violation);
+    // The same seeds with the clocks within the bound are linearizable.
+    let safe = campaign::run(&config(1_030, 20, vec![]));
+    assert!(safe.failure.is_none(), "{:?}", safe.failure.map(|f| f.violation));
 }

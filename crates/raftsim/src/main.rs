@@ -67,7 +67,7 @@ enum Command {
         /// Switch PreVote on (thesis §9.6), whatever the scenario says.
         #[arg(long)]
         pre_vote: bool,
-        /// Switch CheckQuorum and leader liveliness on (thesis §6.2), whatever the scenario says.
+        /// Switch CheckQuorum on (thesis §6.2), whatever the scenario says.
         #[arg(long)]
         check_quorum: bool,
     },
@@ -96,6 +96,11 @@ enum Command {
         /// outside the initial configuration). Implied by --unsafe unsafe-single-server-change.
         #[arg(long)]
         membership: bool,
+        /// Aim at the lease window: lease reads, drifting clocks, the leader isolated, paused,
+        /// replaced or crashed just after writes. With --unsafe stale-reads the clocks drift
+        /// beyond the lease's bound (the rule itself stays off), so leases must go stale.
+        #[arg(long)]
+        lease_window: bool,
     },
     /// Measure simulated events per second on a fixed workload.
     Bench {
@@ -185,8 +190,8 @@ fn main() -> ExitCode {
             let budget = Budget { max_events, max_bytes: memory_budget_mb << 20 };
             run(&scenario, until_ms, json, trace, budget, (pre_vote, check_quorum))
         }
-        Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir, membership } => {
-            check(seeds, start, nodes, unsafe_rules, threads, &out_dir, membership)
+        Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir, membership, lease_window } => {
+            check(seeds, start, nodes, unsafe_rules, threads, &out_dir, (membership, lease_window))
         }
         Command::Bench { config, json } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
@@ -294,9 +299,14 @@ fn print_summary(r: &Report) {
         r.end_ms,
         r.trace_hash
     );
-    if r.pre_vote || r.check_quorum {
+    if r.pre_vote || r.check_quorum || !r.leader_liveliness {
         let on = |b: bool| if b { "on" } else { "off" };
-        say!("  PreVote {}, CheckQuorum {}", on(r.pre_vote), on(r.check_quorum));
+        say!(
+            "  PreVote {}, CheckQuorum {}, leader liveliness {}",
+            on(r.pre_vote),
+            on(r.check_quorum),
+            on(r.leader_liveliness)
+        );
     }
     for n in &r.nodes {
         // Long logs: the last entries tell the story; `--json` has them all.
@@ -386,7 +396,7 @@ fn check(
     unsafe_rules: Vec<UnsafeRule>,
     threads: usize,
     out_dir: &Path,
-    membership: bool,
+    (membership, lease_window): (bool, bool),
 ) -> ExitCode {
     if let Some(n) = nodes {
         if !(1..=raft_sim::scenario::MAX_NODES).contains(&n) {
@@ -401,16 +411,28 @@ fn check(
         unsafe_rules: unsafe_rules.clone(),
         threads: threads.clamp(1, 64),
         membership,
+        lease_window,
     };
     let started = Instant::now();
     let outcome: CampaignOutcome = raft_sim::campaign::run(&config);
     let secs = started.elapsed().as_secs_f64();
     let mut rules = if unsafe_rules.is_empty() {
-        "safe rules; PreVote, CheckQuorum and leadership transfers drawn per seed".to_string()
+        "safe rules; PreVote, CheckQuorum, leader liveliness and leadership transfers drawn per seed".to_string()
     } else {
         unsafe_rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     };
-    if config.membership || unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange) {
+    if lease_window {
+        let others: Vec<&str> =
+            unsafe_rules.iter().filter(|&&r| r != UnsafeRule::StaleReads).map(|r| r.name()).collect();
+        rules = if unsafe_rules.contains(&UnsafeRule::StaleReads) {
+            "lease window: lease reads with clocks drifting beyond the bound".to_string()
+        } else {
+            "lease window: lease reads, clocks within the drift bound".to_string()
+        };
+        if !others.is_empty() {
+            rules = format!("{rules}; {}", others.join(", "));
+        }
+    } else if config.membership || unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange) {
         rules.push_str(", membership changes");
     }
     say!(

@@ -36,6 +36,13 @@ pub fn fixed_config() -> RaftConfig {
     }
 }
 
+/// `fixed_config` without leader liveliness (paper §6), for Figure 2's RequestVote rules on
+/// their own: with it, a server that believes a leader exists (a leader, or a follower that
+/// heard from one) disregards RequestVote before those rules are reached (disruption.rs).
+pub fn without_liveliness() -> RaftConfig {
+    RaftConfig { leader_liveliness: false, ..fixed_config() }
+}
+
 pub fn rng() -> Lcg {
     Lcg(42)
 }
