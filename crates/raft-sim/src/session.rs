@@ -166,12 +166,47 @@ impl Session {
             }
             last = Some(intervention.at);
         }
+        // Every recorded point is checked against the run: the run must really be there (that
+        // many events, at that time) when an action is applied and where the viewer stops. A
+        // document that says otherwise was edited or damaged, and would replay something else.
+        let mut points: Vec<(String, Mark)> =
+            interventions.iter().enumerate().map(|(i, v)| (format!("actions[{i}].at"), v.at)).collect();
+        points.extend(at.map(|m| ("at".to_string(), m)));
         session.interventions = interventions;
-        let target = at.or(last).map_or(Target::Event(0), Target::Mark);
-        if session.run_to(target, max_events, false) == Stop::Budget {
-            return Err(ScenarioError::new("", format!("the run is longer than {max_events} events")));
+        let mut budget = max_events;
+        for (field, mark) in &points {
+            if *mark < session.position {
+                // `at` before the last action: the viewer had gone back.
+                session.seek(Target::Mark(*mark));
+            } else {
+                let before = session.sim.events();
+                let stop = session.run_to(Target::Mark(*mark), budget, false);
+                budget = budget.saturating_sub(session.sim.events() - before);
+                if stop == Stop::Budget {
+                    return Err(ScenarioError::new(
+                        field.as_str(),
+                        format!("the run is longer than {max_events} events before this point"),
+                    ));
+                }
+            }
+            if session.position != *mark {
+                let p = session.position;
+                return Err(ScenarioError::new(
+                    field.as_str(),
+                    format!(
+                        "the run does not pass this point (event {}, {} µs{}); replaying it reaches event {} at {} µs",
+                        mark.events,
+                        mark.time_us,
+                        if mark.drained { ", drained" } else { "" },
+                        p.events,
+                        p.time_us
+                    ),
+                ));
+            }
         }
-        session.frontier = session.position;
+        if points.is_empty() {
+            session.run_to(Target::Event(0), budget, false);
+        }
         Ok(session)
     }
 
