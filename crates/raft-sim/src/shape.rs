@@ -339,8 +339,24 @@ const STEP_FIELDS: &[Field] = &[
         "highlight",
         Shape::Object(&[
             opt("nodes", NODES),
-            opt("messages", Shape::List(&Shape::Str)),
-            opt("panels", Shape::List(&Shape::Str)),
+            opt(
+                "messages",
+                Shape::List(&Shape::Name(&[
+                    "RequestVote",
+                    "RequestVoteReply",
+                    "AppendEntries",
+                    "AppendEntriesReply",
+                    "PreVote",
+                    "PreVoteReply",
+                    "TimeoutNow",
+                    "InstallSnapshot",
+                    "InstallSnapshotReply",
+                ])),
+            ),
+            opt(
+                "panels",
+                Shape::List(&Shape::Name(&["log", "history", "clients", "failures", "lab", "settings", "monitor"])),
+            ),
         ]),
     ),
     opt("claims", Shape::List(&Shape::Tagged { common: &[null("at_ms", Shape::Number)], kinds: &CHECKS })),

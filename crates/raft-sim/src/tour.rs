@@ -535,6 +535,26 @@ impl Tour {
                 return err(format!("steps[{i}].pause_ms"), "must not be before start_ms".into());
             }
             self.scenario_at(i).map_err(|e| e.within(&format!("steps[{i}]")))?;
+            // A property is named, as in reports: a misspelt one would make the claim always fail.
+            let goal = step.task.as_ref().and_then(|t| match &t.goal {
+                Goal::Holds { check } => Some(("task.goal.check".to_string(), check)),
+                Goal::NewLeader => None,
+            });
+            let claims = step.claims.iter().enumerate().map(|(k, c)| (format!("claims[{k}]"), &c.check));
+            for (field, check) in claims.chain(goal) {
+                if let Check::Violation { property: Some(name) } = check {
+                    if property_named(name).is_none() {
+                        let names: Vec<String> = Property::ALL
+                            .iter()
+                            .filter_map(|p| serde_json::to_value(p).ok()?.as_str().map(str::to_string))
+                            .collect();
+                        return err(
+                            format!("steps[{i}].{field}.property"),
+                            format!("unknown property \"{name}\"; expected one of: {}", names.join(", ")),
+                        );
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -342,6 +342,17 @@ fn tours_are_strict_too() {
     assert_eq!(e.field, "steps[0].speed_exp", "{e}");
     let e = Tour::from_json(&tour(json!({"check": "role", "node": 1, "role": 2}), json!(-1))).unwrap_err();
     assert_eq!(e.field, "steps[0].claims[0].role", "{e}");
+    // Names where names are documented: properties, message kinds, panels.
+    let e = Tour::from_json(&tour(json!({"check": "violation", "property": "ElectionSafety"}), json!(-1))).unwrap_err();
+    assert_eq!(e.field, "steps[0].claims[0].property", "{e}");
+    assert!(e.problem.contains("election-safety"), "{e}");
+    let mut doc: Value = serde_json::from_str(&tour(json!({"check": "no_violation"}), json!(-1))).unwrap();
+    doc["steps"][0]["highlight"] = json!({"messages": ["RequestVotes"]});
+    let e = Tour::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(e.field, "steps[0].highlight.messages[0]", "{e}");
+    doc["steps"][0]["highlight"] = json!({"panels": [3]});
+    let e = Tour::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(e.field, "steps[0].highlight.panels[0]", "{e}");
 }
 
 #[test]
@@ -357,7 +368,7 @@ fn every_check_kind_is_in_the_shapes() {
         Check::Value { node: some, key: "k".into(), value: "v".into() },
         Check::VotedFor { node: 1, candidate: 2 },
         Check::Crashed { node: 1 },
-        Check::Violation { property: Some("ElectionSafety".into()) },
+        Check::Violation { property: Some("election-safety".into()) },
         Check::NoViolation,
         Check::EntryTerm { node: 1, index: 1, term: 1 },
         Check::CommitIndex { node: 1, index: 1 },
