@@ -315,6 +315,14 @@ fn run_documents_are_checked_against_the_run_they_replay() {
     let mut bad = good.clone();
     bad["actions"][1]["mode"] = json!("stop");
     assert_eq!(run_err(bad).field, "actions[1].mode", "restart has no mode");
+    // An action the run refuses at its point was never taken there (the page records only
+    // accepted actions): before, it was skipped silently.
+    let doc = json!({"format": "raft-playground-run", "version": 1,
+        "scenario": {"name": "m", "nodes": 3, "members": [1, 2]},
+        "actions": [{"at": {"e": 0, "t": 0}, "action": "add_server", "node": 3}]});
+    let e = run_err(doc);
+    assert_eq!(e.field, "actions[0]", "{e}");
+    assert!(e.problem.contains("refused"), "{e}");
     // A viewer who went back before the last action: still exact.
     let mut back = good.clone();
     let first = good["actions"][0]["at"].clone();
