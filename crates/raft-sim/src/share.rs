@@ -81,9 +81,11 @@ impl RunDocument {
                 format!("the file is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
-        let value = match text.contains("\"format\"") {
-            true => shape::parse_as::<RunDocument>(text)?,
-            false => shape::parse_as::<Scenario>(text)?,
+        // The type only matters for text that is not JSON: serde then says which field.
+        let value = if text.contains("\"format\"") {
+            shape::parse_as::<RunDocument>(text)?
+        } else {
+            shape::parse_as::<Scenario>(text)?
         };
         if value.get("format").is_none() {
             shape::check(&value, &shape::SCENARIO)?;
