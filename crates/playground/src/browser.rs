@@ -1,5 +1,6 @@
 //! The few browser services the page uses: its address, the clipboard, downloading and reading
 //! files, opening a tab. Each fails soft (returns None or does nothing) rather than panicking.
+use raft_sim::input::CappedText;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -70,25 +71,31 @@ pub struct FileRead {
     _onload: Closure<dyn FnMut()>,
 }
 
-/// Read a text file the student picked, refusing it first if it is larger than `max_bytes`.
-/// `done` gets the text or an error message.
+/// Read a text file the student picked, through raft-sim's bounded reader: only its first
+/// `max_bytes + 1` bytes are read (a slice of the file, whatever size it claims), and a file
+/// past the cap is refused naming it. `done` gets the text or an error message.
 pub fn read_text_file(
     file: web_sys::File,
     max_bytes: usize,
     done: impl Fn(Result<String, String>) + 'static,
 ) -> Option<FileRead> {
-    if file.size() > max_bytes as f64 {
-        done(Err(format!("{} is {:.0} bytes; the limit is {max_bytes}", file.name(), file.size())));
-        return None;
-    }
+    let name = file.name();
+    let head = file.slice_with_f64_and_f64(0.0, max_bytes as f64 + 1.0).ok()?;
     let reader = web_sys::FileReader::new().ok()?;
     let handle = reader.clone();
     let onload = Closure::<dyn FnMut()>::new(move || {
-        let text = handle.result().ok().and_then(|v| v.as_string());
-        done(text.ok_or_else(|| "the file could not be read as text".to_string()));
+        let result = match handle.result() {
+            Ok(buffer) => {
+                let mut text = CappedText::new(max_bytes);
+                text.push(&js_sys::Uint8Array::new(&buffer).to_vec());
+                text.finish()
+            }
+            Err(_) => Err("could not be read".to_string()),
+        };
+        done(result.map_err(|problem| format!("{name} {problem}")));
     });
     reader.set_onload(Some(onload.as_ref().unchecked_ref()));
-    reader.read_as_text(&file).ok()?;
+    reader.read_as_array_buffer(&head).ok()?;
     Some(FileRead { _reader: reader, _onload: onload })
 }
 
@@ -98,8 +105,10 @@ fn describe(e: wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Fetch a text file (a URL relative to the page); Err says why it could not be had.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+/// Fetch a text file (a URL relative to the page) through raft-sim's bounded reader: the body
+/// is read chunk by chunk and the download cancelled once it passes `max_bytes` (whatever
+/// `Content-Length` says). Err says why it could not be had.
+pub async fn fetch_text(url: &str, max_bytes: usize) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?;
@@ -107,6 +116,20 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     if !response.ok() {
         return Err(format!("HTTP {} for {url}", response.status()));
     }
-    let text = JsFuture::from(response.text().map_err(describe)?).await.map_err(describe)?;
-    text.as_string().ok_or_else(|| format!("{url} is not text"))
+    let body = response.body().ok_or_else(|| format!("{url} has no body"))?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut text = CappedText::new(max_bytes);
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(describe)?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(describe)?;
+        if done.as_bool().unwrap_or(true) {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(describe)?;
+        if !text.push(&js_sys::Uint8Array::new(&value).to_vec()) {
+            let _ = reader.cancel();
+            break;
+        }
+    }
+    text.finish().map_err(|problem| format!("{url} {problem}"))
 }

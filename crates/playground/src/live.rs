@@ -17,7 +17,8 @@ use crate::tour_panel::{TaskView, TourPanel, TourView};
 use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, RaftSettings, MAX_DURATION_MS, MAX_NODES, MAX_SCENARIO_BYTES};
 use raft_sim::session::{Session, Stop, Target};
-use raft_sim::share::{RunDocument, View};
+// Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
+use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Baseline, Tour};
 use raft_sim::{builtin, Property, Scenario};
 use wasm_bindgen::closure::Closure;
@@ -25,9 +26,6 @@ use wasm_bindgen::JsCast;
 use yew::html::Scope;
 use yew::prelude::*;
 
-/// Speeds from 0.01x to 100x, as a power of ten.
-const SPEED_MIN_EXP: f64 = -2.0;
-const SPEED_MAX_EXP: f64 = 2.0;
 /// 0.05x: a 10-20 ms message takes a visible fraction of a second to cross.
 const SPEED_DEFAULT_EXP: f64 = -1.3;
 /// A frame never processes more than this many events (absurd settings slow down, not hang).
@@ -186,7 +184,10 @@ fn fetch_tours(link: &Scope<Live>) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut files = Vec::new();
         for name in tour::TOUR_FILE_NAMES {
-            files.push((name.to_string(), browser::fetch_text(&format!("tours/{name}")).await));
+            files.push((
+                name.to_string(),
+                browser::fetch_text(&format!("tours/{name}"), raft_sim::input::MAX_INPUT_BYTES).await,
+            ));
         }
         link.send_message(Msg::ToursLoaded(files));
     });

@@ -442,11 +442,13 @@ pub fn removed_server_disrupts() -> Scenario {
 pub fn removed_server_quiet() -> Scenario {
     let mut s = removed_server_disrupts();
     s.name = "removed-server-prevote".into();
-    s.description = describe("The removed-server-disrupts moves with leader liveliness back on (the default) and PreVote and \
-                     CheckQuorum on too. S1 removes S3, which keeps running and never learns it was removed. Its timer \
-                     runs out, but it first asks for pre-votes: S1 and S2 hear from their leader regularly, so they \
-                     refuse, and S3 never raises its term. Any RequestVote it did send would be ignored by servers that \
-                     heard from a leader recently (leader liveliness). S1 stays leader of term 1 and commits y=2.");
+    s.description = describe(
+        "The removed-server-disrupts moves with leader liveliness back on (the default) and PreVote and \
+         CheckQuorum on too. S1 removes S3, which keeps running and never learns it was removed. Its timer \
+         runs out, but it first asks for pre-votes: S1 and S2 hear from their leader regularly, so they \
+         refuse, and S3 never raises its term. Any RequestVote it did send would be ignored by servers that \
+         heard from a leader recently (leader liveliness). S1 stays leader of term 1 and commits y=2.",
+    );
     s.raft.pre_vote = true;
     s.raft.check_quorum = true;
     s.raft.leader_liveliness = true;

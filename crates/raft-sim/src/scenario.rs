@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub const MAX_NODES: u32 = 9;
-/// Scenario files and links larger than this are refused before parsing.
-pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+/// Scenario files and links larger than this are refused before parsing (input.rs reads no more).
+pub const MAX_SCENARIO_BYTES: usize = crate::input::MAX_INPUT_BYTES;
 pub const MAX_TIMELINE_ACTIONS: usize = 10_000;
 pub const MAX_DURATION_MS: f64 = 24.0 * 3600.0 * 1000.0;
 pub const MAX_LATENCY_MS: f64 = 60_000.0;
@@ -522,7 +522,7 @@ impl Scenario {
                 format!("scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
-        let scenario: Scenario = parse_json(text)?;
+        let scenario: Scenario = crate::shape::parse_strict(text, &crate::shape::SCENARIO)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -621,6 +621,13 @@ impl Scenario {
             let f = format!("network.links[{i}]");
             self.check_node(&format!("{f}.from"), link.from)?;
             self.check_node(&format!("{f}.to"), link.to)?;
+            // Two entries for one link: which one wins would be an accident of the code.
+            if let Some(k) = n.links[..i].iter().position(|l| (l.from, l.to) == (link.from, link.to)) {
+                return Err(ScenarioError::new(
+                    f,
+                    format!("the link S{} → S{} already has an entry (network.links[{k}])", link.from, link.to),
+                ));
+            }
             if let Some(l) = link.latency_ms {
                 check_range_ms(&format!("{f}.latency_ms"), l, 0.0, MAX_LATENCY_MS)?;
             }
@@ -636,6 +643,13 @@ impl Scenario {
         }
         for (i, faults) in self.faults.iter().enumerate() {
             self.check_faults(&format!("faults[{i}]"), faults)?;
+            // One entry per server: with two, one would silently replace the other.
+            if let Some(k) = self.faults[..i].iter().position(|f| f.node == faults.node) {
+                return Err(ScenarioError::new(
+                    format!("faults[{i}].node"),
+                    format!("S{} already has an entry (faults[{k}]); give each server one", faults.node),
+                ));
+            }
         }
 
         if let Some(w) = &self.workload {

@@ -174,12 +174,57 @@ impl Session {
             }
             last = Some(intervention.at);
         }
+        // Every recorded point is checked against the run: the run must really be there (that
+        // many events, at that time) when an action is applied and where the viewer stops. A
+        // document that says otherwise was edited or damaged, and would replay something else.
+        // `None` is `at`, `Some(i)` the point of action i.
+        let mut points: Vec<(Option<usize>, Mark)> =
+            interventions.iter().enumerate().map(|(i, v)| (Some(i), v.at)).collect();
+        points.extend(at.map(|m| (None, m)));
         session.interventions = interventions;
-        let target = at.or(last).map_or(Target::Event(0), Target::Mark);
-        if session.run_to(target, max_events, false) == Stop::Budget {
-            return Err(ScenarioError::new("", format!("the run is longer than {max_events} events")));
+        let mut budget = max_events;
+        for &(action, mark) in &points {
+            let field = action.map_or("at".to_string(), |i| format!("actions[{i}].at"));
+            if mark < session.position {
+                // `at` before the last action: the viewer had gone back.
+                session.seek(Target::Mark(mark));
+            } else {
+                let before = session.sim.events();
+                let stop = session.run_to(Target::Mark(mark), budget, false);
+                budget = budget.saturating_sub(session.sim.events() - before);
+                if stop == Stop::Budget {
+                    return Err(ScenarioError::new(
+                        field,
+                        format!("the run is longer than {max_events} events before this point"),
+                    ));
+                }
+            }
+            if session.position != mark {
+                let p = session.position;
+                return Err(ScenarioError::new(
+                    field,
+                    format!(
+                        "the run does not pass this point (event {}, {} µs{}); replaying it reaches event {} at {} µs",
+                        mark.events,
+                        mark.time_us,
+                        if mark.drained { ", drained" } else { "" },
+                        p.events,
+                        p.time_us
+                    ),
+                ));
+            }
+            // The page records an action only if the simulation accepted it there, so one it
+            // refuses at its point (a membership request with no leader to take it) is not
+            // from this run.
+            if let Some(i) = action {
+                session.sim.check_request(&session.interventions[i].action).map_err(|e| {
+                    ScenarioError::new(format!("actions[{i}]"), format!("is refused at its point: {}", e.problem))
+                })?;
+            }
         }
-        session.frontier = session.position;
+        if points.is_empty() {
+            session.run_to(Target::Event(0), budget, false);
+        }
         Ok(session)
     }
 

@@ -6,6 +6,7 @@
 //! failure is a message naming what is wrong, never a panic.
 use crate::scenario::{Scenario, ScenarioError, MAX_SCENARIO_BYTES, MAX_TIMELINE_ACTIONS};
 use crate::session::{Intervention, Mark, Session};
+use crate::shape;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,10 @@ pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// A link or file may ask for a run of at most this many events (a few seconds of replay in
 /// the browser); further is refused rather than freezing the page.
 pub const MAX_REPLAY_EVENTS: u64 = 1_500_000;
+/// The page's playing speed, as a power of ten: 0.01x to 100x. A run document's `view.speed_exp`
+/// and a tour step's `speed_exp` must lie in this range.
+pub const SPEED_MIN_EXP: f64 = -2.0;
+pub const SPEED_MAX_EXP: f64 = 2.0;
 /// The encoded fragment starts with this, so a future format can be told apart.
 const LINK_PREFIX: &str = "run1.";
 
@@ -76,12 +81,19 @@ impl RunDocument {
                 format!("the file is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        // The type only matters for text that is not JSON: serde then says which field.
+        let value = if text.contains("\"format\"") {
+            shape::parse_as::<RunDocument>(text)?
+        } else {
+            shape::parse_as::<Scenario>(text)?
+        };
         if value.get("format").is_none() {
-            let scenario = Scenario::from_json(text)?;
+            shape::check(&value, &shape::SCENARIO)?;
+            let scenario: Scenario = crate::scenario::parse_json(text)?;
+            scenario.validate()?;
             return Ok(RunDocument::new(scenario, Vec::new(), None, View::default()));
         }
+        shape::check(&value, &shape::RUN_DOCUMENT)?;
         let doc: RunDocument = crate::scenario::parse_json(text)?;
         doc.check()?;
         Ok(doc)
@@ -101,18 +113,30 @@ impl RunDocument {
         if self.actions.len() > MAX_TIMELINE_ACTIONS {
             return Err(ScenarioError::new("actions", format!("at most {MAX_TIMELINE_ACTIONS} actions")));
         }
-        let marks = self.actions.iter().map(|a| ("actions", a.at)).chain(self.at.map(|m| ("at", m)));
-        for (field, mark) in marks {
+        let marks = self.actions.iter().enumerate().map(|(i, a)| (format!("actions[{i}].at"), a.at));
+        for (field, mark) in marks.chain(self.at.map(|m| ("at".to_string(), m))) {
             if mark.events > MAX_REPLAY_EVENTS {
                 return Err(ScenarioError::new(
-                    field,
+                    format!("{field}.e"),
                     format!("the run is {} events long; at most {MAX_REPLAY_EVENTS} can be replayed", mark.events),
                 ));
             }
+            // The page runs at most as long as the longest scenario; replay will also check that
+            // the run really is at this point.
+            if mark.time_us > crate::scenario::ms_to_us(crate::scenario::MAX_DURATION_MS) {
+                return Err(ScenarioError::new(
+                    format!("{field}.t"),
+                    format!("{} µs is past the longest run (24 h)", mark.time_us),
+                ));
+            }
         }
-        if let Some(s) = self.view.speed_exp {
-            if !s.is_finite() {
-                return Err(ScenarioError::new("view.speed_exp", "must be a number"));
+        check_speed("view.speed_exp", self.view.speed_exp)?;
+        if let Some(node) = self.view.selected {
+            if !(1..=self.scenario.nodes).contains(&node) {
+                return Err(ScenarioError::new(
+                    "view.selected",
+                    format!("S{node} does not exist (the run has servers 1 to {})", self.scenario.nodes),
+                ));
             }
         }
         Ok(())
@@ -120,10 +144,17 @@ impl RunDocument {
 
     /// Re-create the run: replay every action at its point and stop at `at`. Runs on the page
     /// do not stop at the scenario's duration (the student keeps going), so neither does this.
+    /// Each action's point and `at` must be where the replayed run really is (event count and
+    /// time), or the document is refused naming the point.
     pub fn replay(&self) -> Result<Session, ScenarioError> {
+        self.replay_within(MAX_REPLAY_EVENTS)
+    }
+
+    /// `replay` with a smaller event budget (the fuzz tests keep each case short).
+    pub fn replay_within(&self, max_events: u64) -> Result<Session, ScenarioError> {
         let mut open_ended = self.scenario.clone();
         open_ended.duration_ms = crate::scenario::MAX_DURATION_MS;
-        Session::replay(&open_ended, self.actions.clone(), self.at, MAX_REPLAY_EVENTS)
+        Session::replay(&open_ended, self.actions.clone(), self.at, max_events.min(MAX_REPLAY_EVENTS))
     }
 
     /// The URL fragment (without '#') that carries this run.
@@ -157,5 +188,16 @@ impl RunDocument {
             return Err(ScenarioError::new("", "the link does not hold a run"));
         }
         RunDocument::from_json(text)
+    }
+}
+
+/// A speed, if given, is a number in the page's range.
+pub fn check_speed(field: &str, speed_exp: Option<f64>) -> Result<(), ScenarioError> {
+    match speed_exp {
+        Some(s) if !(SPEED_MIN_EXP..=SPEED_MAX_EXP).contains(&s) => Err(ScenarioError::new(
+            field,
+            format!("must be between {SPEED_MIN_EXP} (0.01x) and {SPEED_MAX_EXP} (100x), got {s}"),
+        )),
+        _ => Ok(()),
     }
 }

@@ -506,7 +506,7 @@ impl Tour {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::new("", format!("a tour file may hold at most {MAX_SCENARIO_BYTES} bytes")));
         }
-        let tour: Tour = crate::scenario::parse_json(text)
+        let tour: Tour = crate::shape::parse_strict(text, &crate::shape::TOUR)
             .map_err(|e| ScenarioError::new(e.field, format!("not a valid tour: {}", e.problem)))?;
         tour.validate()?;
         Ok(tour)
@@ -527,10 +527,34 @@ impl Tour {
             if !step.start_ms.is_finite() || step.start_ms < 0.0 {
                 return err(format!("steps[{i}].start_ms"), "must be a time of the run, 0 or more".into());
             }
+            crate::share::check_speed(&format!("steps[{i}].speed_exp"), step.speed_exp)?;
+            if step.pause_ms.is_some_and(|pause| !pause.is_finite()) {
+                return err(format!("steps[{i}].pause_ms"), "must be a time of the run".into());
+            }
             if step.pause_ms.is_some_and(|pause| pause < step.start_ms) {
                 return err(format!("steps[{i}].pause_ms"), "must not be before start_ms".into());
             }
             self.scenario_at(i).map_err(|e| e.within(&format!("steps[{i}]")))?;
+            // A property is named, as in reports: a misspelt one would make the claim always fail.
+            let goal = step.task.as_ref().and_then(|t| match &t.goal {
+                Goal::Holds { check } => Some(("task.goal.check".to_string(), check)),
+                Goal::NewLeader => None,
+            });
+            let claims = step.claims.iter().enumerate().map(|(k, c)| (format!("claims[{k}]"), &c.check));
+            for (field, check) in claims.chain(goal) {
+                if let Check::Violation { property: Some(name) } = check {
+                    if property_named(name).is_none() {
+                        let names: Vec<String> = Property::ALL
+                            .iter()
+                            .filter_map(|p| serde_json::to_value(p).ok()?.as_str().map(str::to_string))
+                            .collect();
+                        return err(
+                            format!("steps[{i}].{field}.property"),
+                            format!("unknown property \"{name}\"; expected one of: {}", names.join(", ")),
+                        );
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -44,7 +44,8 @@ struct Cli {
 enum Command {
     /// Run a scenario (a built-in name or a JSON file) and report the outcome.
     Run {
-        /// Built-in scenario name (see `raftsim list`) or path to a scenario JSON file.
+        /// Built-in scenario name (see `raftsim list`) or path to a scenario JSON file (`-`:
+        /// standard input). Files are read up to 1 MiB.
         scenario: String,
         /// Stop at this virtual time instead of the scenario's end.
         #[arg(long)]
@@ -113,7 +114,7 @@ enum Command {
     /// Re-create a run shared from the page: a share link (or its #run1.… fragment), or a run
     /// or scenario JSON file exported from the page. Prints where it stops and its trace hash.
     Replay {
-        /// The link, the fragment, or a path to a JSON file.
+        /// The link, the fragment, or a path to a JSON file (`-`: standard input; up to 1 MiB).
         run: String,
         /// Print one JSON object instead of a summary.
         #[arg(long)]
@@ -218,23 +219,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// A built-in name, or a file to read and validate.
+/// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
+/// validate.
 fn load(name_or_path: &str) -> Result<Scenario, String> {
     if let Some(s) = builtin::by_name(name_or_path) {
         return Ok(s);
     }
-    let path = Path::new(name_or_path);
-    let meta = std::fs::metadata(path)
-        .map_err(|e| format!("{name_or_path}: not a built-in scenario and cannot be read: {e}"))?;
-    if meta.len() > raft_sim::scenario::MAX_SCENARIO_BYTES as u64 {
-        return Err(format!(
-            "{name_or_path}: file is {} bytes; the limit is {}",
-            meta.len(),
-            raft_sim::scenario::MAX_SCENARIO_BYTES
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name_or_path}: {e}"))?;
-    Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
+    let text = read_input(name_or_path).map_err(|e| {
+        if Path::new(name_or_path).exists() || name_or_path == "-" {
+            e
+        } else {
+            format!("{name_or_path}: not a built-in scenario (`raftsim list`) and no such file")
+        }
+    })?;
+    let label = if name_or_path == "-" { "standard input" } else { name_or_path };
+    Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))
+}
+
+/// Every file the command line reads (scenarios, runs, tours; `-` is standard input) goes
+/// through raft-sim's bounded reader: at most the cap plus one byte is read, whatever the source.
+fn read_input(path: &str) -> Result<String, String> {
+    raft_sim::input::read_path(path, raft_sim::input::MAX_INPUT_BYTES)
 }
 
 fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, budget: Budget, force: (bool, bool)) -> ExitCode {
@@ -515,16 +520,15 @@ fn load_run(run: &str) -> Result<RunDocument, String> {
     if run.contains("run1.") && !Path::new(run).exists() {
         return RunDocument::from_link(run).map_err(|e| format!("link: {e}"));
     }
-    let meta = std::fs::metadata(run).map_err(|e| format!("{run}: not a run link and cannot be read: {e}"))?;
-    if meta.len() > raft_sim::scenario::MAX_SCENARIO_BYTES as u64 {
-        return Err(format!(
-            "{run}: file is {} bytes; the limit is {}",
-            meta.len(),
-            raft_sim::scenario::MAX_SCENARIO_BYTES
-        ));
-    }
-    let text = std::fs::read_to_string(run).map_err(|e| format!("{run}: {e}"))?;
-    RunDocument::from_json(&text).map_err(|e| format!("{run}: {e}"))
+    let text = read_input(run).map_err(|e| {
+        if Path::new(run).exists() || run == "-" {
+            e
+        } else {
+            format!("{run}: not a run link (#run1.…) and no such file")
+        }
+    })?;
+    let label = if run == "-" { "standard input" } else { run };
+    RunDocument::from_json(&text).map_err(|e| format!("{label}: {e}"))
 }
 
 fn replay(run: &str, json: bool) -> ExitCode {
@@ -593,9 +597,9 @@ fn tour_command(tour: Option<&str>, text: bool) -> ExitCode {
     };
     let loaded = match tour::by_id(name) {
         Some(t) => Ok(t),
-        None if Path::new(name).exists() => std::fs::read_to_string(name)
-            .map_err(|e| format!("{name}: {e}"))
-            .and_then(|t| Tour::from_json(&t).map_err(|e| format!("{name}: {e}"))),
+        None if name == "-" || Path::new(name).exists() => {
+            read_input(name).and_then(|t| Tour::from_json(&t).map_err(|e| format!("{name}: {e}")))
+        }
         None => Err(format!("no tour '{name}' and no such file (`raftsim tour` lists the tours)")),
     };
     let t = match loaded {

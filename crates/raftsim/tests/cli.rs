@@ -284,3 +284,132 @@ fn each_distinct_violation_is_listed_once_with_when_it_began() {
     assert_eq!(text.matches("are both leaders of term 3").count(), 1, "{text}");
     assert!(text.contains("still at the end"), "{text}");
 }
+
+/// Run raftsim with `stdin` fed from a thread (it may stop reading early: write errors are
+/// expected), failing the test if it takes longer than `secs` (an unbounded read never ends).
+fn raftsim_within(args: &[&str], stdin_bytes: usize, secs: u64) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raftsim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("raftsim starts");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    let feeder = std::thread::spawn(move || {
+        let chunk = vec![b' '; 64 * 1024];
+        let mut left = stdin_bytes;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            if stdin.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+            left -= n;
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().expect("waits").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("raftsim {args:?} did not finish within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    let _ = feeder.join();
+    out
+}
+
+#[test]
+fn endless_and_oversized_input_is_cut_at_the_cap() {
+    // Before: `run /dev/zero` grew by about 1.2 GB/s and never ended; replay and tour too.
+    for command in ["run", "replay", "tour"] {
+        let out = raftsim_within(&[command, "/dev/zero"], 0, 20);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("/dev/zero") && err.contains("limit of 1048576 bytes"), "{command}: {err}");
+    }
+    // Before: 50 MB through a pipe were read in full before being refused.
+    for source in ["-", "/dev/stdin"] {
+        let out = raftsim_within(&["run", source], 50_000_000, 20);
+        assert_eq!(out.status.code(), Some(2), "{source}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("limit of 1048576 bytes"), "{source}: {err}");
+    }
+    // Just over the cap from a file: refused; a scenario on standard input: read.
+    let big =
+        temp_file("big.json", &format!(r#"{{"name": "m", "nodes": 3, "description": "{}"}}"#, "x".repeat(1 << 20)));
+    let out = raftsim(&["run", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("big.json: is larger than the limit"));
+}
+
+#[test]
+fn standard_input_symlinks_directories_and_devices_get_clear_messages() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raftsim"))
+        .args(["run", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(br#"{"name": "piped", "nodes": 3, "duration_ms": 500}"#).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["name"], "piped");
+
+    let target = temp_file("target.json", r#"{"name": "linked", "nodes": 3, "duration_ms": 500}"#);
+    let link = target.with_file_name("link.json");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = raftsim(&["run", link.to_str().unwrap(), "--json"]);
+    assert_eq!(json(&out)["name"], "linked");
+    let to_zero = target.with_file_name("zero.json");
+    let _ = std::fs::remove_file(&to_zero);
+    std::os::unix::fs::symlink("/dev/zero", &to_zero).unwrap();
+    let out = raftsim(&["run", to_zero.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("zero.json: is larger than the limit"));
+
+    let dir = target.parent().unwrap().to_str().unwrap().to_string();
+    for command in ["run", "replay", "tour"] {
+        let out = raftsim(&[command, &dir]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is a directory"), "{command}: {err}");
+    }
+    let out = raftsim(&["run", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/dev/null: not valid JSON"));
+    let out = raftsim(&["replay", "/nonexistent/run.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+}
+
+#[test]
+fn list_prints_no_runs_of_spaces_inside_descriptions() {
+    // Before: removed-server-prevote's description held four runs of ~20 spaces.
+    let list = String::from_utf8(raftsim(&["list"]).stdout).unwrap();
+    // Each scenario is a line `name  N nodes, T ms`, then its description, indented.
+    let descriptions: Vec<&str> = list.lines().filter(|l| l.starts_with(' ')).map(str::trim_start).collect();
+    assert!(descriptions.len() > 20, "{list}");
+    for text in descriptions {
+        assert!(!text.contains("  "), "a description with a run of spaces: {text}");
+    }
+}
+
+#[test]
+fn strict_formats_on_the_command_line() {
+    let heal =
+        temp_file("heal.json", r#"{"name": "x", "nodes": 3, "timeline": [{"at_ms": 5, "action": "heal", "node": 1}]}"#);
+    let out = raftsim(&["run", heal.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("heal.json") && err.contains("timeline[0].node") && err.contains("unknown field"), "{err}");
+    let workload = temp_file("workload.json", r#"{"name": "x", "nodes": 3, "workload": [2, 100]}"#);
+    let err = String::from_utf8_lossy(&raftsim(&["run", workload.to_str().unwrap()]).stderr).to_string();
+    assert!(err.contains("field `workload`: must be an object"), "{err}");
+}
