@@ -187,7 +187,7 @@ mod tests {
         let mut x: u32 = 7;
         for step in 0..5_000u32 {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            if x % 7 == 0 {
+            if x.is_multiple_of(7) {
                 let len = (x as usize >> 3) % (model.len() + 1);
                 model.truncate(len);
                 v.truncate(len);
@@ -202,7 +202,7 @@ mod tests {
             if step % 97 == 0 {
                 snapshots.push((model.clone(), v.clone()));
             }
-            if let (Some(i), true) = (model.len().checked_sub(1), x % 5 == 0) {
+            if let (Some(i), true) = (model.len().checked_sub(1), x.is_multiple_of(5)) {
                 model[i] += 1;
                 *v.get_mut(i).unwrap() += 1;
             }

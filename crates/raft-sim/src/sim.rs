@@ -1319,7 +1319,7 @@ mod tests {
             let mut steps = 0u64;
             while sim.step() {
                 steps += 1;
-                if steps % 997 == 0 {
+                if steps.is_multiple_of(997) {
                     assert!(slab_matches_events(&sim), "seed {seed} step {steps}");
                 }
             }
