@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTPUT_DIR, launch, openPage, runUntil, setSpeed } from './browser.mjs';
+import { OUTPUT_DIR, launch, openPage, runTo, runUntil, setSpeed, simState } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -33,5 +33,21 @@ test('without the test hook, animation frames play the run by the speed slider; 
   const frozen = await clock.innerText();
   await page.waitForTimeout(300);
   assert.equal(await clock.innerText(), frozen, 'a paused run stands still');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the test hook plays to a moment, never backwards, and refuses bad arguments with a message', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  assert.equal((await runTo(page, 500)).nowMs, 500);
+  assert.match(await page.getByTestId('clock').innerText(), /t = 500\.0 ms/, 'the page shows the moment it answered for');
+  assert.equal((await runTo(page, 100)).nowMs, 500, 'an earlier moment: nothing moves');
+  for (const bad of ['-1', 'NaN', '"soon"', '1e9']) {
+    const answer = await page.evaluate(`window.__playground.advance(${bad}).then(() => 'accepted', (e) => e.message)`);
+    assert.match(answer, /^__playground\.advance\(ms\): ms must be virtual milliseconds from 0 to 600000$/, bad);
+  }
+  const far = await page.evaluate('window.__playground.runTo(3600000).then(() => "accepted", (e) => e.message)');
+  assert.match(far, /runTo\(3600000 ms\): more than 600000 ms ahead/);
+  assert.equal((await simState(page)).nowMs, 500);
   assert.deepEqual(page.errors, []);
 });
