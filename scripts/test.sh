@@ -1,18 +1,85 @@
 #!/usr/bin/env bash
-# Install what is missing, then run every test: Rust unit and property tests, the randomized
-# check campaigns, wasm tests in headless Chromium, the page build and browser end-to-end tests.
+# Run the tests. Stops at the first failure.
+#
+#   scripts/test.sh          everything (what CI runs: .ci/run calls this): formatting, clippy, Rust
+#                            unit and property tests, the tours, the check campaigns, the benchmarks,
+#                            wasm tests in headless Chromium, the page build, the browser tests and
+#                            the frame-time probe. Installs what is missing first.
+#   scripts/test.sh quick    the developers' loop: formatting, clippy, Rust unit and property tests
+#                            (no campaigns, no wasm, no browser; needs only cargo).
+#   scripts/test.sh browser  the page build, the browser end-to-end tests and the frame-time probe.
+#
+# It runs while ./scripts/serve.sh serves: the page under test is built into target/e2e/dist and
+# served from there on a free port, never from dist/, which trunk serve owns (and which it
+# rewrites with its live-reload script). trunk serve's watcher ignores target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-source scripts/env.sh
+
+MODE="${1:-all}"
+case "$MODE" in
+  all | quick | browser) ;;
+  *) echo "usage: scripts/test.sh [quick|browser]  (no argument: everything)" >&2; exit 2 ;;
+esac
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "formatting"
-cargo fmt --all -- --check
+# The page under test: its own trunk output folder (trunk stages into <dist>/.stage).
+E2E_DIST=target/e2e/dist
 
-step "Rust unit and property tests"
-cargo test --workspace --exclude playground
+rust_checks() {
+  step "formatting"
+  cargo fmt --all -- --check
+
+  # The whole workspace, the page included: it builds natively too (web-sys and Yew compile for
+  # the host), and it has no target-specific code, so one native pass covers it.
+  step "clippy (warnings are errors)"
+  cargo clippy --workspace --all-targets -- -D warnings
+
+  step "Rust unit and property tests"
+  cargo test --workspace --exclude playground
+}
+
+if [ "$MODE" = quick ]; then
+  rust_checks
+  step "quick checks passed (scripts/test.sh runs everything)"
+  exit 0
+fi
+
+bash scripts/setup.sh
+source scripts/env.sh
+
+browser_tests() {
+  step "page build (trunk, release, into $E2E_DIST)"
+  trunk build --release --dist "$E2E_DIST"
+  local wasm; wasm="$(ls "$E2E_DIST"/*.wasm)"
+  echo "wasm: $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"
+
+  step "browser end-to-end tests (Playwright + Debian Chromium)"
+  local port
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$E2E_DIST" > /dev/null 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do
+    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break
+    sleep 0.1
+  done
+  export PLAYGROUND_URL="http://127.0.0.1:$port/"
+  (cd web && node --test e2e/)
+
+  step "frame-time probe: 9 servers under client load at 1x (reported)"
+  (cd web && node probe/frames.mjs --seconds 5)
+}
+
+if [ "$MODE" = browser ]; then
+  cargo build --release -p raftsim # the tests compare the page's trace hashes with it
+  export RAFTSIM="$PWD/target/release/raftsim"
+  browser_tests
+  step "browser tests passed"
+  exit 0
+fi
+
+rust_checks
 
 step "guided tours: every claim holds, every task can be done"
 cargo run -q --release -p raftsim -- tour >/dev/null
@@ -70,25 +137,7 @@ export RAFTSIM_NATIVE_HASHES RAFTSIM_NATIVE_BENCH_HASH RAFTSIM_NATIVE_BUDGET_STO
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test -p raft-sim --target wasm32-unknown-unknown --test wasm_determinism
 
-step "page build (trunk, release)"
-trunk build --release
-wasm="$(ls dist/*.wasm)"
-echo "wasm: $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"
-
-step "browser end-to-end tests (Playwright + Debian Chromium)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist > /dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/')" 2>/dev/null && break
-  sleep 0.1
-done
-export PLAYGROUND_URL="http://127.0.0.1:$PORT/"
 export RAFTSIM
-(cd web && node --test e2e/)
-
-step "frame-time probe: 9 servers under client load at 1x (reported)"
-(cd web && node probe/frames.mjs --seconds 5)
+browser_tests
 
 step "all tests passed"

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, setSpeed } from './browser.mjs';
+import { launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -9,8 +9,7 @@ after(async () => { await browser?.close(); });
 test('a Byzantine server breaks Raft: a double vote gives two leaders in one term', async () => {
   const page = await openPage(browser);
   await page.getByTestId('live-scenario').selectOption({ label: 'byzantine-double-vote' });
-  await setSpeed(page, 0);
-  await page.getByTestId('monitor').locator('li[data-property="Election Safety"][data-broken="true"]').waitFor({ timeout: 20_000 });
+  await runUntil(page, '[data-testid="monitor"] li[data-property="Election Safety"][data-broken="true"]');
   assert.ok(await page.locator('[data-testid="stage-node"][data-state="leader"]').count() >= 2, 'two leaders on the stage');
   assert.deepEqual(page.errors, []);
 });

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, setSpeed } from './browser.mjs';
+import { advance, launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -10,8 +10,8 @@ const leaderOnStage = '[data-testid="stage-node"][data-state="leader"]';
 const node = (id) => `[data-testid="stage-node"][data-id="${id}"]`;
 
 async function leaderNow(page) {
+  await runUntil(page, leaderOnStage);
   const leader = page.locator(leaderOnStage);
-  await leader.first().waitFor({ timeout: 20_000 });
   return { id: await leader.getAttribute('data-id'), term: Number(await leader.getAttribute('data-term')) };
 }
 
@@ -21,29 +21,27 @@ test('with PreVote an isolated server stays a pre-candidate and cannot depose th
   await panel.locator('summary').click();
   await page.getByTestId('pre-vote').locator('input').check();
   await page.getByTestId('apply-settings').click();
-  await setSpeed(page, 0.5); // about 3x
   const leader = await leaderNow(page);
   const follower = ['1', '2', '3'].find((id) => id !== leader.id);
   await page.locator(node(follower)).dispatchEvent('click');
   await page.getByTestId('inspector').getByRole('button', { name: 'Isolate', exact: true }).click();
-  await page.locator(`${node(follower)}[data-state="pre-candidate"]`).waitFor({ timeout: 20_000 });
-  await page.waitForTimeout(1500); // several more election timeouts pass
+  await runUntil(page, `${node(follower)}[data-state="pre-candidate"]`);
+  await advance(page, 3000); // several more election timeouts pass
   assert.equal(Number(await page.locator(node(follower)).getAttribute('data-term')), leader.term,
     'a pre-candidate does not raise its term');
   await page.getByTestId('inspector').getByRole('button', { name: 'Heal the network' }).click();
-  await page.locator(`${node(follower)}[data-state="follower"]`).waitFor({ timeout: 20_000 });
+  await runUntil(page, `${node(follower)}[data-state="follower"]`);
   assert.deepEqual(await leaderNow(page), leader, 'the same leader in the same term');
   assert.deepEqual(page.errors, []);
 });
 
 test('leadership transfer makes the chosen server leader of the next term', async () => {
   const page = await openPage(browser);
-  await setSpeed(page, 0);
   const leader = await leaderNow(page);
   const target = ['1', '2', '3'].filter((id) => id !== leader.id).at(-1);
   await page.locator(node(target)).dispatchEvent('click');
   await page.getByTestId('transfer-leadership').click();
-  await page.locator(`${node(target)}[data-state="leader"]`).waitFor({ timeout: 20_000 });
+  await runUntil(page, `${node(target)}[data-state="leader"]`);
   assert.equal(Number(await page.locator(node(target)).getAttribute('data-term')), leader.term + 1);
   assert.equal(await page.locator(`${node(leader.id)}[data-state="follower"]`).count(), 1, 'the old leader follows');
   assert.deepEqual(page.errors, []);

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage } from './browser.mjs';
+import { launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -11,12 +11,8 @@ test('the client history draws one lane per client with a bar per request', asyn
   await page.getByTestId('stage').waitFor();
   await page.getByTestId('history-empty').waitFor();
   await page.getByTestId('client-load').check();
-  await page.getByTestId('speed').evaluate((input) => {
-    input.value = '0'; // 1x
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
   const ops = page.getByTestId('history-op');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-op"]').length >= 5, null, { timeout: 20_000 });
+  await runUntil(page, () => document.querySelectorAll('[data-testid="history-op"]').length >= 5);
   const labels = await page.locator('[data-testid="history"] .lane-label').allTextContents();
   assert.ok(labels.length >= 2, `a lane per client, got ${labels}`);
   assert.ok(labels.every((l) => /^C\d+$/.test(l)), `lanes are named after clients: ${labels}`);

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, setSpeed } from './browser.mjs';
+import { advance, launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -12,15 +12,14 @@ test('the live stage elects a leader, and crashing it elects another in a higher
   const page = await openPage(browser);
   await page.getByTestId('stage').waitFor();
   assert.equal(await page.getByTestId('stage-node').count(), 3);
-  await setSpeed(page, 0); // 1x
+  await runUntil(page, leaderOnStage);
   const leader = page.locator(leaderOnStage);
-  await leader.first().waitFor({ timeout: 20_000 });
   const first = { id: await leader.getAttribute('data-id'), term: Number(await leader.getAttribute('data-term')) };
 
   await page.getByTestId('crash-leader').click();
   await page.locator(`[data-testid="stage-node"][data-id="${first.id}"][data-state="crashed"]`).waitFor();
   const next = page.locator(`${leaderOnStage}:not([data-id="${first.id}"])`);
-  await next.first().waitFor({ timeout: 20_000 });
+  await runUntil(page, `${leaderOnStage}:not([data-id="${first.id}"])`);
   assert.ok(Number(await next.getAttribute('data-term')) > first.term, 'the new leader has a higher term');
   assert.deepEqual(page.errors, []);
 });
@@ -31,7 +30,7 @@ test('pause freezes virtual time; step advances one event; the inspector acts on
   await page.getByTestId('play').click(); // pause
   const clock = page.getByTestId('clock');
   const frozen = await clock.innerText();
-  await page.waitForTimeout(300);
+  await advance(page, 300); // plays only while playing, as the animation frames do
   assert.equal(await clock.innerText(), frozen);
   await page.getByTestId('step').click();
   assert.notEqual(await clock.innerText(), frozen);
@@ -47,10 +46,10 @@ test('pause freezes virtual time; step advances one event; the inspector acts on
 test('the log view shows the lecture crash example: S4 leads with o1 and o2 committed', async () => {
   const page = await openPage(browser);
   await page.getByTestId('live-scenario').selectOption({ label: 'crash-example' });
-  await setSpeed(page, 1); // 10x: the scripted timeline takes 0.7 s of virtual time
-  await page.locator('[data-testid="log-row"][data-id="4"][data-commit="2"]').waitFor({ timeout: 20_000 });
+  // The scripted timeline takes 0.7 s of virtual time.
+  await runUntil(page, '[data-testid="log-row"][data-id="4"][data-commit="2"]');
   for (const id of ['1', '3', '4', '5']) {
-    await page.locator(`[data-testid="log-row"][data-id="${id}"][data-length="2"]`).waitFor({ timeout: 20_000 });
+    await runUntil(page, `[data-testid="log-row"][data-id="${id}"][data-length="2"]`);
   }
   const s2 = page.locator('[data-testid="log-row"][data-id="2"]');
   assert.equal(await s2.getAttribute('data-length'), '1', 'S2 crashed holding only o1');
@@ -64,8 +63,7 @@ test('a broken rule turns an invariant red and pauses the run at that event', as
   await monitor.waitFor();
   assert.equal(await monitor.locator('li[data-broken="true"]').count(), 0, 'all green at the start');
   await page.getByTestId('live-scenario').selectOption({ label: 'figure-8-unsafe' });
-  await setSpeed(page, 1);
-  await monitor.locator('li[data-property="Leader Completeness"][data-broken="true"]').waitFor({ timeout: 30_000 });
+  await runUntil(page, '[data-testid="monitor"] li[data-property="Leader Completeness"][data-broken="true"]');
   assert.equal(await page.getByTestId('play').innerText(), 'Play', 'the run paused itself');
   assert.match(await page.getByTestId('violation').innerText(), /became leader of term 5 without the entry at index 2/);
   assert.deepEqual(page.errors, []);
@@ -89,17 +87,14 @@ test('a Break Raft toggle turns a safe run red; bad settings are refused and the
 
   await panel.locator('[data-rule="commit-old-terms"] input').check();
   await page.getByTestId('apply-settings').click();
-  await setSpeed(page, 1);
-  const monitor = page.getByTestId('monitor');
-  await monitor.locator('li[data-property="Leader Completeness"][data-broken="true"]').waitFor({ timeout: 30_000 });
+  await runUntil(page, '[data-testid="monitor"] li[data-property="Leader Completeness"][data-broken="true"]');
   assert.deepEqual(page.errors, []);
 });
 
 test('isolating a server draws its cut links; healing removes them; a cut-off leader is replaced', async () => {
   const page = await openPage(browser);
-  await setSpeed(page, 0);
+  await runUntil(page, leaderOnStage);
   const leader = page.locator(leaderOnStage);
-  await leader.first().waitFor({ timeout: 20_000 });
   const id = await leader.getAttribute('data-id');
   const term = Number(await leader.getAttribute('data-term'));
   // A message in flight may cover the server's circle; dispatch the click to the server itself.
@@ -107,7 +102,7 @@ test('isolating a server draws its cut links; healing removes them; a cut-off le
   await page.getByTestId('inspector').getByRole('button', { name: 'Isolate', exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="cut"]').length === 2); // two links of a 3-server ring
   const next = page.locator(`${leaderOnStage}:not([data-id="${id}"])`);
-  await next.first().waitFor({ timeout: 20_000 });
+  await runUntil(page, `${leaderOnStage}:not([data-id="${id}"])`);
   assert.ok(Number(await next.getAttribute('data-term')) > term);
   await page.getByTestId('inspector').getByRole('button', { name: 'Heal the network' }).click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="cut"]').length === 0);

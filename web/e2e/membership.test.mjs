@@ -1,12 +1,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, setSpeed } from './browser.mjs';
+import { advance, launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const node = (id) => `[data-testid="stage-node"][data-id="${id}"]`;
+
+/**
+ * Click `button` to ask for a membership change. The stage shows the new configuration as soon
+ * as the leader appends it, but the next change must wait until that entry commits (one change
+ * at a time): while it has not, the page refuses and says so, and a moment later we ask again.
+ * Returns whether the change was accepted.
+ */
+async function askForChange(page, button) {
+  const error = page.getByTestId('live-error');
+  for (let i = 0; i < 50; i++) {
+    await button.click();
+    if (await error.count() === 0) return true;
+    assert.match(await error.innerText(), /already in progress/);
+    if (!(await advance(page, 20)).playing) return false;
+  }
+  assert.fail('the change was refused for 1 s of virtual time');
+}
 
 test('adding servers: outside, learners, joint consensus, then five voters; removing one again', async () => {
   const page = await openPage(browser);
@@ -15,8 +32,7 @@ test('adding servers: outside, learners, joint consensus, then five voters; remo
   assert.equal(await page.locator(`${node(4)}[data-membership="outside"]`).count(), 1, 'S4 starts outside the cluster');
   assert.match(await page.getByTestId('configuration').textContent(), /voters \{S1, S2, S3\}/);
   await page.getByTestId('play').click();
-  await setSpeed(page, 1); // 10x
-  await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4, S5}', null, { timeout: 30_000 });
+  await runUntil(page, () => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4, S5}');
   for (const id of [1, 2, 3, 4, 5]) assert.equal(await page.locator(`${node(id)}[data-membership="voter"]`).count(), 1);
   // The log shows the joint configuration entry, then the new one.
   const cells = await page.getByTestId('log-view').locator('.c').allTextContents();
@@ -24,31 +40,31 @@ test('adding servers: outside, learners, joint consensus, then five voters; remo
 
   // Remove S5 through the inspector; the stage shows it outside once C_new commits.
   await page.locator(node(5)).dispatchEvent('click');
-  await page.getByTestId('remove-server').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4}', null, { timeout: 30_000 });
+  assert.ok(await askForChange(page, page.getByTestId('remove-server')), 'the removal was accepted');
+  await runUntil(page, () => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S4}');
   assert.equal(await page.locator(`${node(5)}[data-membership="outside"]`).count(), 1);
 
   // Replace S4 with S5 in one change. (S5 is still selected: clicking it again would close it.)
   // S5 is removed but running; leader liveliness (on by default) keeps it from deposing
   // leaders, but a change needs a leader: pause at a moment when there is one.
   const replace = page.locator('[data-testid="replace-server"][data-old="4"]');
-  for (let i = 0; i < 40; i++) {
-    await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });
+  let accepted = false;
+  for (let i = 0; i < 40 && !accepted; i++) {
+    await runUntil(page, '[data-testid="stage-node"][data-state="leader"]');
     await page.getByTestId('play').click(); // pause
-    if (await replace.count() > 0) break;
+    accepted = await replace.count() > 0 && await askForChange(page, replace);
     await page.getByTestId('play').click();
+    if (!accepted) await advance(page, 50);
   }
-  await replace.click();
-  await page.getByTestId('play').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S5}', null, { timeout: 30_000 });
+  assert.ok(accepted, 'the replacement was accepted');
+  await runUntil(page, () => document.querySelector('[data-testid="configuration"]')?.textContent === 'voters {S1, S2, S3, S5}');
   assert.equal(await page.locator(`${node(4)}[data-membership="outside"]`).count(), 1);
   assert.deepEqual(page.errors, []);
 });
 
 test('a refused membership change says why, and the run goes on', async () => {
   const page = await openPage(browser);
-  await setSpeed(page, 0);
-  await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });
+  await runUntil(page, '[data-testid="stage-node"][data-state="leader"]');
   await page.getByTestId('play').click();
   // Two changes at once: the second is refused while the first is under way.
   await page.locator(node(3)).dispatchEvent('click');

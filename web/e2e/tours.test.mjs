@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { launch, openPage, setSpeed } from './browser.mjs';
+import { launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -30,8 +30,7 @@ for (const tour of tours) {
     assert.equal(steps, tour.steps.length);
     for (let step = 1; step <= steps; step++) {
       await page.locator(`[data-testid="tour"][data-step="${step}"]`).waitFor();
-      await setSpeed(page, 2); // 100x: the pause point is exact at any speed
-      await page.locator(`[data-testid="tour"][data-step="${step}"][data-paused="true"]`).waitFor({ timeout: 30_000 })
+      await runUntil(page, `[data-testid="tour"][data-step="${step}"][data-paused="true"]`, { stepMs: 100 })
         .catch((e) => { throw new Error(`${id} step ${step} never reached its pause: ${e.message}`); });
       const claims = await panel.getAttribute('data-claims');
       const [held, of] = claims.split('/').map(Number);
@@ -50,13 +49,13 @@ for (const tour of tours) {
 
 test('a tour task is checked live: crashing the leader completes "now you try"', async () => {
   const page = await openPage(browser, '#tour/leader-election/5');
-  await setSpeed(page, 2);
   const task = page.getByTestId('tour-task');
-  await page.locator('[data-testid="tour"][data-paused="true"]').waitFor({ timeout: 30_000 });
+  await page.getByTestId('tour').waitFor();
+  await runUntil(page, '[data-testid="tour"][data-paused="true"]', { stepMs: 100 });
   assert.equal(await task.getAttribute('data-done'), 'false');
   await page.getByTestId('crash-leader').click();
   await page.getByTestId('play').click();
-  await page.locator('[data-testid="tour-task"][data-done="true"]').waitFor({ timeout: 30_000 });
+  await runUntil(page, '[data-testid="tour-task"][data-done="true"]');
   assert.match(await task.innerText(), /Well done/);
   // The last step finishes the tour.
   await page.getByTestId('tour-finish').click();

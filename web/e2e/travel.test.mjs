@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, openPage, setSpeed } from './browser.mjs';
+import { advance, launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -34,10 +34,9 @@ async function snapshot(page) {
 
 async function playUntilLeaderThenCrashIt(page) {
   await page.getByTestId('stage').waitFor();
-  await setSpeed(page, 0); // 1x
-  await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });
+  await runUntil(page, '[data-testid="stage-node"][data-state="leader"]');
   await page.getByTestId('crash-leader').click();
-  await page.waitForTimeout(700);
+  await advance(page, 700);
   await page.getByTestId('play').click(); // pause
 }
 
@@ -181,18 +180,16 @@ test('nine servers under client load: a leader, vote lines in elections, committ
   await page.getByTestId('client-load').check();
   assert.equal(await page.getByTestId('stage-node').count(), 9);
   await page.getByTestId('align-timers').click();
-  await setSpeed(page, -0.5);
-  await page.getByTestId('vote-line').first().waitFor({ timeout: 20_000 });
-  await page.locator('[data-testid="stage-node"][data-state="leader"]').first().waitFor({ timeout: 20_000 });
-  await page.locator('[data-testid="log-row"][data-commit="5"]').first().waitFor({ timeout: 20_000 });
+  await runUntil(page, '[data-testid="vote-line"]', { stepMs: 5 });
+  await runUntil(page, '[data-testid="stage-node"][data-state="leader"]');
+  await runUntil(page, '[data-testid="log-row"][data-commit="5"]');
   assert.deepEqual(page.errors, []);
 });
 
 test('the client panel sends a put to a follower, which redirects it; every server applies it', async () => {
   const page = await openPage(browser);
-  await setSpeed(page, 0);
+  await runUntil(page, '[data-testid="stage-node"][data-state="leader"]');
   const leader = page.locator('[data-testid="stage-node"][data-state="leader"]').first();
-  await leader.waitFor({ timeout: 20_000 });
   const leaderId = await leader.getAttribute('data-id');
   const follower = leaderId === '1' ? '2' : '1';
   await page.getByTestId('client-node').selectOption(follower);
@@ -200,9 +197,9 @@ test('the client panel sends a put to a follower, which redirects it; every serv
   await page.getByTestId('client-value').fill('blue');
   await page.getByTestId('client-send').click();
   const row = page.getByTestId('client-op-row').last();
-  await page.waitForFunction(() => /ok/.test(document.querySelector('[data-testid="client-op-row"]:last-child')?.innerText ?? ''), null, { timeout: 20_000 });
+  await runUntil(page, () => /ok/.test(document.querySelector('[data-testid="client-op-row"]:last-child')?.innerText ?? ''));
   assert.match(await row.innerText(), /redirected 1/);
-  await page.waitForFunction(() => (document.querySelector('[data-testid="kv-table"]')?.innerText.match(/blue/g) ?? []).length === 3, null, { timeout: 20_000 });
+  await runUntil(page, () => (document.querySelector('[data-testid="kv-table"]')?.innerText.match(/blue/g) ?? []).length === 3);
   assert.deepEqual(page.errors, []);
 });
 

@@ -19,7 +19,8 @@ function stats(values) {
 
 const browser = await launch();
 try {
-  const page = await openPage(browser);
+  // As people see it: played by animation frames, not by the test hook.
+  const page = await openPage(browser, '', { hook: false });
   await page.getByTestId('stage').waitFor();
   await page.getByTestId('client-load').check();
   await page.getByTestId('node-count').selectOption('9');

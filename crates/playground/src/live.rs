@@ -1,5 +1,7 @@
 //! The live cluster: the one place where virtual time advances, once per animation frame
-//! (requestAnimationFrame), by the real time elapsed times the chosen speed. Everything else
+//! (requestAnimationFrame), by the real time elapsed times the chosen speed; on a test page
+//! (`?test-hook`, see test_hook.rs) by the virtual time the test asks for instead, through the
+//! same [`Live::play_to`]. Everything else
 //! here turns clicks into operator actions or seeks on the [`Session`] and hands snapshots of
 //! it to components that draw them.
 use crate::browser;
@@ -64,6 +66,7 @@ pub enum Msg {
     TourStep(usize),
     CloseTour,
     TourLink,
+    Hook(crate::test_hook::Request),
 }
 
 /// A guided tour being followed: which step, and the state of its pause and task.
@@ -194,6 +197,9 @@ fn fetch_tours(link: &Scope<Live>) {
 }
 
 fn request_frame(link: &Scope<Live>) -> Option<AnimationFrame> {
+    if crate::test_hook::drives_time() {
+        return None;
+    }
     let link = link.clone();
     let callback = Closure::once(move |timestamp: f64| link.send_message(Msg::Frame(timestamp)));
     let id = web_sys::window()?.request_animation_frame(callback.as_ref().unchecked_ref()).ok()?;
@@ -253,6 +259,8 @@ pub struct Live {
     markers: std::cell::RefCell<(usize, Option<raft_sim::sim::Milestone>, Vec<MarkerView>)>,
     _keys: Option<KeyListener>,
     _file_read: Option<browser::FileRead>,
+    /// Test hook calls to answer once the page has rendered what they did.
+    hook_replies: Vec<crate::test_hook::Request>,
 }
 
 impl Live {
@@ -298,9 +306,14 @@ impl Live {
     }
 
     fn advance(&mut self, real_ms: f64) {
-        let Some(session) = self.session.as_mut() else { return };
+        let Some(session) = self.session.as_ref() else { return };
         let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
-        let mut target = session.sim().now().saturating_add(virtual_us);
+        self.play_to(session.sim().now().saturating_add(virtual_us));
+    }
+
+    /// Play to virtual time `target`, within one frame's event budget.
+    fn play_to(&mut self, mut target: u64) -> Stop {
+        let Some(session) = self.session.as_mut() else { return Stop::End };
         // A tour step stops exactly at its pause point, once.
         let pause = self.tour.as_ref().filter(|t| !t.reached_pause).and_then(|t| t.pause_us);
         if let Some(p) = pause {
@@ -308,7 +321,8 @@ impl Live {
         }
         // Within a tour step the step's own pause is the stopping point: its text explains any
         // violation on the way.
-        if session.advance(target, EVENTS_PER_FRAME, pause.is_none()) == Stop::Violation {
+        let stop = session.advance(target, EVENTS_PER_FRAME, pause.is_none());
+        if stop == Stop::Violation {
             // Stop at the event that broke a property, so the student sees that moment.
             self.playing = false;
             self.frame = None;
@@ -323,6 +337,7 @@ impl Live {
             self.playing = false;
             self.frame = None;
         }
+        stop
     }
 
     /// Open step `step` of `tour`: replay its scenario to the step's start, then play to its
@@ -441,7 +456,9 @@ impl Component for Live {
             last_seek_ms: None,
             markers: Default::default(),
             _file_read: None,
+            hook_replies: Vec::new(),
         };
+        crate::test_hook::install(ctx.link());
         let (_, _, fragment) = browser::location();
         fetch_tours(ctx.link());
         let opened = if let Some((id, step)) = parse_tour_fragment(&fragment) {
@@ -630,8 +647,27 @@ impl Component for Live {
                     self.frame = if self.playing { request_frame(ctx.link()) } else { None };
                 }
             }
+            Msg::Hook(request) => match request.target_us(self.session.as_ref().map_or(0, |s| s.sim().now())) {
+                Ok(target) => {
+                    // Played as frames would play it, however many frames' budgets it takes.
+                    while let Some(t) = target.filter(|_| self.playing) {
+                        if self.play_to(t) != Stop::Budget {
+                            break;
+                        }
+                    }
+                    self.check_tour();
+                    self.hook_replies.push(request);
+                }
+                Err(e) => request.refuse(&e),
+            },
         }
         true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        for request in self.hook_replies.drain(..) {
+            request.answer(self.session.as_ref(), self.playing);
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {

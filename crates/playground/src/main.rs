@@ -11,6 +11,7 @@ mod message_view;
 mod monitor;
 mod settings;
 mod stage;
+mod test_hook;
 mod timeline;
 mod tour_panel;
 mod view;
