@@ -98,6 +98,41 @@ enum EventKind {
     },
 }
 
+/// What a counted event was, as folded into the trace hash. The codes are part of every
+/// golden trace hash, so they never change; a new kind of event takes a new number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EventType {
+    /// A timeline action of the scenario.
+    TimelineAction,
+    /// A node's timer fired (election timeout or heartbeat).
+    Timer,
+    /// A message died: lost, partitioned, receiver down, omitted.
+    Dropped,
+    /// A message reached its receiver.
+    Delivered,
+    /// A workload client gave up waiting and tries the next server.
+    ClientTimeout,
+    /// A workload client sends (a new request, or again after a redirect).
+    ClientSend,
+    /// An operator's action while running (the page).
+    OperatorAction,
+}
+
+impl EventType {
+    /// The number the trace hash folds in before the event's two operands.
+    const fn code(self) -> u64 {
+        match self {
+            EventType::TimelineAction => 7,
+            EventType::Timer => 8,
+            EventType::Dropped => 9,
+            EventType::Delivered => 10,
+            EventType::ClientTimeout => 11,
+            EventType::ClientSend => 12,
+            EventType::OperatorAction => 13,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Scheduled {
     at: Micros,
@@ -473,7 +508,7 @@ impl Simulation {
     pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
         self.check_request(&action)?;
         let index = self.interventions.len();
-        self.begin_event(13, index as u64, 0);
+        self.begin_event(EventType::OperatorAction, index as u64, 0);
         self.log(|| What::Action { index, summary: format!("operator: {}", action_text(&action)) });
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
@@ -722,7 +757,7 @@ impl Simulation {
             }
             EventKind::NodeTimer { node, token } => self.node_timer(node, token),
             EventKind::Action(index) => {
-                self.begin_event(7, index as u64, 0);
+                self.begin_event(EventType::TimelineAction, index as u64, 0);
                 let timed: TimedAction = self.scenario.timeline[index].clone();
                 self.log(|| What::Action { index, summary: action_text(&timed.action) });
                 self.apply(&timed.action);
@@ -736,9 +771,9 @@ impl Simulation {
         self.milestones.push(Milestone { events: self.events, time_us: self.now, kind });
     }
 
-    fn begin_event(&mut self, code: u64, a: u64, b: u64) {
+    fn begin_event(&mut self, kind: EventType, a: u64, b: u64) {
         self.events += 1;
-        self.hash.event(self.now, code, a, b);
+        self.hash.event(self.now, kind.code(), a, b);
     }
 
     // ----- Nodes -------------------------------------------------------------------------
@@ -757,7 +792,7 @@ impl Simulation {
             return false;
         }
         let role_before = raft.role();
-        self.begin_event(8, id as u64, 0);
+        self.begin_event(EventType::Timer, id as u64, 0);
         self.log(|| What::Timer { node: id, role_before: role_name(role_before) });
         self.with_node(id, |raft, local, rng| raft.handle_timeout(local, rng));
         true
@@ -974,11 +1009,11 @@ impl Simulation {
             }
         }
         if let Some(cause) = cause {
-            self.begin_event(9, m.id, code);
+            self.begin_event(EventType::Dropped, m.id, code);
             self.log(|| What::Dropped { message: m.id, from: m.from, to: m.to, kind: m.payload.kind(), cause });
             return true;
         }
-        self.begin_event(10, m.id, code);
+        self.begin_event(EventType::Delivered, m.id, code);
         self.hash.contents(&m.payload);
         self.log(|| What::Delivered {
             message: m.id,
@@ -1311,7 +1346,7 @@ impl Simulation {
                 if let Some(op) = self.history.get_mut(history) {
                     op.retries += 1;
                 }
-                self.begin_event(11, client, seq);
+                self.begin_event(EventType::ClientTimeout, client, seq);
                 self.log(|| What::ClientTimeout { client, seq });
                 self.client_send(client);
                 return true;
@@ -1319,7 +1354,7 @@ impl Simulation {
             ClientWake::Resend => {}
         }
         let Some(out) = &self.clients[(client - 1) as usize].outstanding else { return false };
-        self.begin_event(12, client, out.seq);
+        self.begin_event(EventType::ClientSend, client, out.seq);
         self.client_send(client);
         true
     }
@@ -1483,6 +1518,16 @@ mod tests {
         let before = slots.len();
         slots.dedup();
         before == slots.len() && slots.len() == sim.in_flight().count()
+    }
+
+    /// Two kinds of event with one code would hash alike: a run could change without its
+    /// trace hash noticing.
+    #[test]
+    fn event_codes_are_distinct() {
+        use EventType::*;
+        let all = [TimelineAction, Timer, Dropped, Delivered, ClientTimeout, ClientSend, OperatorAction];
+        let codes: BTreeSet<u64> = all.iter().map(|e| e.code()).collect();
+        assert_eq!(codes.len(), all.len());
     }
 
     #[test]
