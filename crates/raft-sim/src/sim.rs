@@ -184,6 +184,29 @@ pub struct NodeSlot {
     /// Events that reached the node while it was paused, replayed in order on resume.
     deferred: Vec<Scheduled>,
     pub crashes: u32,
+    /// (role, term) after its last event, to record role changes.
+    last_role: (Role, u64),
+}
+
+/// The servers, in id order. Ids run from 1; this is the one place that turns an id into an
+/// index, and an id that names no server finds nothing rather than panicking.
+#[derive(Clone, Debug)]
+pub struct Nodes(Vec<NodeSlot>);
+
+impl Nodes {
+    pub fn node(&self, id: NodeId) -> Option<&NodeSlot> {
+        self.0.get((id as usize).wrapping_sub(1))
+    }
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut NodeSlot> {
+        self.0.get_mut((id as usize).wrapping_sub(1))
+    }
+}
+
+impl std::ops::Deref for Nodes {
+    type Target = [NodeSlot];
+    fn deref(&self) -> &[NodeSlot] {
+        &self.0
+    }
 }
 
 /// Something worth a marker on the time scrubber.
@@ -232,7 +255,7 @@ pub struct Simulation {
     free_slots: Vec<u32>,
     next_seq: u64,
     next_message: u64,
-    nodes: Vec<NodeSlot>,
+    nodes: Nodes,
     network: Network,
     clients: Vec<ClientState>,
     client_rng: SimRng,
@@ -256,8 +279,6 @@ pub struct Simulation {
     trace: Vec<TraceEvent>,
     ready: Ready,
     transits: Vec<Transit>,
-    /// (role, term) per node after its last event, to record role changes.
-    last_role: Vec<(Role, u64)>,
     members: Vec<NodeId>,
     milestones: Vec<Milestone>,
     /// The highest term in which an election milestone was recorded.
@@ -324,6 +345,7 @@ impl Simulation {
                 timer_at: None,
                 deferred: Vec::new(),
                 crashes: 0,
+                last_role: (Role::Follower, 0),
             });
         }
         let network = Network::new(scenario.network.clone(), scenario.nodes, SimRng::stream(seed, STREAM_NETWORK));
@@ -358,9 +380,8 @@ impl Simulation {
             trace: Vec::new(),
             ready: Ready::default(),
             transits: Vec::new(),
-            last_role: vec![(Role::Follower, 0); members.len()],
             members,
-            nodes,
+            nodes: Nodes(nodes),
             scenario: scenario.clone(),
             milestones: Vec::new(),
             last_election_term: 0,
@@ -427,7 +448,7 @@ impl Simulation {
         &self.nodes
     }
     pub fn node(&self, id: NodeId) -> Option<&NodeSlot> {
-        self.nodes.get((id as usize).wrapping_sub(1))
+        self.nodes.node(id)
     }
     pub fn network(&self) -> &Network {
         &self.network
@@ -589,7 +610,7 @@ impl Simulation {
         let history_ops = self.history.len() as u64;
         let mut log_entries = 0u64;
         let mut kv_items = 0u64;
-        for slot in &self.nodes {
+        for slot in self.nodes.iter() {
             let disk = &slot.disk.log;
             log_entries += disk.last_index() - disk.snapshot_index();
             if let Some(raft) = &slot.raft {
@@ -736,7 +757,7 @@ impl Simulation {
             _ => None,
         };
         if let Some(n) = target {
-            let slot = &mut self.nodes[(n - 1) as usize];
+            let Some(slot) = self.nodes.node_mut(n) else { return false };
             if slot.status == NodeStatus::Paused {
                 if let EventKind::NodeTimer { token, .. } = event.kind {
                     if token != slot.timer_token {
@@ -779,7 +800,7 @@ impl Simulation {
     // ----- Nodes -------------------------------------------------------------------------
 
     fn node_timer(&mut self, id: NodeId, token: u64) -> bool {
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return false };
         if token != slot.timer_token || slot.raft.is_none() {
             return false;
         }
@@ -800,7 +821,7 @@ impl Simulation {
 
     /// Run `f` on a live node with its local time and randomness, then carry out its effects.
     fn with_node(&mut self, id: NodeId, f: impl FnOnce(&mut RaftNode, Micros, &mut SimRng)) {
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         let local = slot.clock.local(self.now);
         let Some(raft) = slot.raft.as_mut() else { return };
         f(raft, local, &mut slot.rng);
@@ -809,7 +830,7 @@ impl Simulation {
 
     fn after_step(&mut self, id: NodeId, restarted: bool) {
         let mut ready = std::mem::take(&mut self.ready);
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_mut() else { return };
         raft.take_ready(&mut ready);
         self.hash.node_state(raft);
@@ -857,8 +878,10 @@ impl Simulation {
             }
         }
         let role = (raft.role(), raft.current_term());
-        if self.last_role[(id - 1) as usize] != role {
-            self.last_role[(id - 1) as usize] = role;
+        let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
+        // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
+        let byzantine = std::mem::take(&mut slot.faults.byzantine);
+        if role_changed {
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
             let (events, time_us) = (self.events, self.now);
             match role.0 {
@@ -878,8 +901,6 @@ impl Simulation {
                 _ => {}
             }
         }
-        // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
-        let byzantine = std::mem::take(&mut self.nodes[(id - 1) as usize].faults.byzantine);
         for mut envelope in ready.messages.drain(..) {
             if !byzantine.is_empty() {
                 crate::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
@@ -889,7 +910,9 @@ impl Simulation {
         for (client, reply) in ready.replies.drain(..) {
             self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
         }
-        self.nodes[(id - 1) as usize].faults.byzantine = byzantine;
+        if let Some(slot) = self.nodes.node_mut(id) {
+            slot.faults.byzantine = byzantine;
+        }
         // Transfers and membership changes a leader gave up or handed over: the operator hears.
         for notice in ready.notices.drain(..) {
             let text = format!("S{id}: {notice}");
@@ -907,7 +930,7 @@ impl Simulation {
     /// moved later is found when the earlier wake-up fires, so resetting the election timer on
     /// every heartbeat costs no queue traffic.
     fn reschedule_timer(&mut self, id: NodeId) {
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_ref() else { return };
         if slot.status != NodeStatus::Up {
             return;
@@ -927,7 +950,7 @@ impl Simulation {
         let id = self.next_message;
         let omitted = match from {
             Endpoint::Node(n) => {
-                let p = self.nodes[(n - 1) as usize].send_omission;
+                let p = self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission);
                 !p.is_never() && self.network_rng_chance(p)
             }
             _ => false,
@@ -995,15 +1018,15 @@ impl Simulation {
         let mut cause = m.lost;
         if cause.is_none() {
             if let Endpoint::Node(n) = m.to {
-                let slot = &self.nodes[(n - 1) as usize];
-                if slot.raft.is_none() {
-                    cause = Some(LossCause::ReceiverDown);
-                } else if !self.network.connected(m.from, m.to) {
-                    cause = Some(LossCause::Partitioned);
-                } else {
-                    let p = slot.receive_omission;
-                    if !p.is_never() && self.network_rng_chance(p) {
-                        cause = Some(LossCause::ReceiveOmission);
+                // The receiver's omission rate, if it is running.
+                let running = self.nodes.node(n).filter(|slot| slot.raft.is_some()).map(|slot| slot.receive_omission);
+                match running {
+                    None => cause = Some(LossCause::ReceiverDown),
+                    Some(_) if !self.network.connected(m.from, m.to) => cause = Some(LossCause::Partitioned),
+                    Some(p) => {
+                        if !p.is_never() && self.network_rng_chance(p) {
+                            cause = Some(LossCause::ReceiveOmission);
+                        }
                     }
                 }
             }
@@ -1051,8 +1074,7 @@ impl Simulation {
             }
             Action::Restart { node } => self.restart(*node),
             Action::Pause { node } => {
-                let slot = &mut self.nodes[(*node - 1) as usize];
-                if slot.status == NodeStatus::Up {
+                if let Some(slot) = self.nodes.node_mut(*node).filter(|slot| slot.status == NodeStatus::Up) {
                     slot.status = NodeStatus::Paused;
                 }
             }
@@ -1080,7 +1102,7 @@ impl Simulation {
             }),
             Action::SetFaults(faults) => {
                 let now = self.now;
-                let slot = &mut self.nodes[(faults.node - 1) as usize];
+                let Some(slot) = self.nodes.node_mut(faults.node) else { return };
                 slot.send_omission = Probability::from_f64(faults.send_omission);
                 slot.receive_omission = Probability::from_f64(faults.receive_omission);
                 slot.clock.set_drift(now, faults.drift);
@@ -1091,7 +1113,7 @@ impl Simulation {
                 self.reschedule_timer(faults.node);
             }
             Action::Timeout { node } => {
-                if self.nodes[(*node - 1) as usize].status == NodeStatus::Up {
+                if self.node(*node).is_some_and(|slot| slot.status == NodeStatus::Up) {
                     self.with_node(*node, |raft, local, rng| raft.force_election_timeout(local, rng));
                 }
             }
@@ -1156,7 +1178,7 @@ impl Simulation {
                         Action::AlignTimers => self.now + min,
                         _ => self.now + min + (max - min) * i as u64 / count,
                     };
-                    let slot = &mut self.nodes[(id - 1) as usize];
+                    let Some(slot) = self.nodes.node_mut(id) else { continue };
                     // Timers run on the node's own (possibly drifting) clock.
                     let (local_now, local_fire) = (slot.clock.local(self.now), slot.clock.local(fire_at));
                     if let Some(raft) = slot.raft.as_mut() {
@@ -1170,7 +1192,7 @@ impl Simulation {
             Action::TransferLeadership { node } => {
                 // Refusals (no leader, or the target already leads) leave the run untouched, and
                 // a paused leader hears nothing, operators included.
-                let running = |sim: &Self, id: NodeId| sim.nodes[(id - 1) as usize].status == NodeStatus::Up;
+                let running = |sim: &Self, id: NodeId| sim.node(id).is_some_and(|slot| slot.status == NodeStatus::Up);
                 if let Some(leader) = self.check_transfer(*node).ok().filter(|&l| running(self, l)) {
                     let target = *node;
                     self.with_node(leader, |raft, local, _| {
@@ -1244,10 +1266,7 @@ impl Simulation {
     }
 
     fn crash(&mut self, id: NodeId, mode: CrashMode) {
-        let slot = &mut self.nodes[(id - 1) as usize];
-        if slot.raft.is_none() {
-            return;
-        }
+        let Some(slot) = self.nodes.node_mut(id).filter(|slot| slot.raft.is_some()) else { return };
         slot.raft = None;
         slot.status = NodeStatus::Crashed(mode);
         // What a paused node had not yet received dies with it.
@@ -1259,7 +1278,7 @@ impl Simulation {
                 self.free_slots.push(k);
             }
         }
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         slot.timer_token += 1;
         slot.timer_at = None;
         slot.crashes += 1;
@@ -1273,7 +1292,7 @@ impl Simulation {
     fn restart(&mut self, id: NodeId) {
         let config = self.scenario.raft.to_config();
         let now = self.now;
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         if !matches!(slot.status, NodeStatus::Crashed(CrashMode::Recover | CrashMode::Amnesia)) {
             return; // running, or crash-stop: stopped for good
         }
@@ -1281,16 +1300,13 @@ impl Simulation {
         let bootstrap: &[NodeId] = if self.initial_members.contains(&id) { &self.initial_members } else { &[] };
         slot.raft = Some(RaftNode::new(id, bootstrap, config, slot.disk.clone(), local, &mut slot.rng));
         slot.status = NodeStatus::Up;
-        self.last_role[(id - 1) as usize] = (Role::Follower, u64::MAX);
+        slot.last_role = (Role::Follower, u64::MAX);
         self.milestone(MilestoneKind::Restart { node: id });
         self.after_step(id, true);
     }
 
     fn resume(&mut self, id: NodeId) {
-        let slot = &mut self.nodes[(id - 1) as usize];
-        if slot.status != NodeStatus::Paused {
-            return;
-        }
+        let Some(slot) = self.nodes.node_mut(id).filter(|slot| slot.status == NodeStatus::Paused) else { return };
         slot.status = NodeStatus::Up;
         let deferred = std::mem::take(&mut slot.deferred);
         // Everything that piled up is handled now, in the order it arrived.
