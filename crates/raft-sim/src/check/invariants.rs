@@ -1,8 +1,8 @@
 //! Raft's safety properties (Figure 3 of the paper), plus monotonic term and commitIndex,
 //! checked incrementally after every event: each check looks only at what the event changed,
 //! so checking stays cheap enough to leave on in benchmarks.
-pub use crate::digest::entry_fingerprint;
-use crate::hash::StableHash;
+pub use crate::engine::digest::entry_fingerprint;
+use crate::engine::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
     Applied, ClientId, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session,

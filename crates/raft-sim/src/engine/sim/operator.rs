@@ -4,7 +4,7 @@
 //! next leader would never finish the change. The operator (this module) notices, retries the
 //! request at the next leader, and records a refusal with the reason if that cannot be done.
 use super::{NodeStatus, Simulation};
-use crate::trace::What;
+use crate::engine::trace::What;
 use raft_core::{ChangeRefused, Micros, NodeId, Role};
 use std::collections::BTreeSet;
 

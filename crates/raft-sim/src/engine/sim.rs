@@ -1,15 +1,17 @@
 //! The discrete-event simulator: one queue of events on integer virtual time, processed in
 //! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
 //! scenario always produces the same events in the same order, natively and in wasm.
-use crate::availability::{leader_can_commit, Availability, AvailabilityTracker};
-use crate::budget::{self, Budget, Footprint, Stopped};
-use crate::clock::DriftClock;
-use crate::invariants::{InvariantChecker, NodeObservation, Violation};
-use crate::network::{Endpoint, LossCause, Network, Transit};
-use crate::rng::{Probability, SimRng};
-use crate::scenario::{ms_to_us, Action, ClientOpKind, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
-use crate::trace::{TraceEvent, TraceHash, What};
-use crate::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use crate::check::availability::{leader_can_commit, Availability, AvailabilityTracker};
+use crate::check::invariants::{InvariantChecker, NodeObservation, Violation};
+use crate::engine::budget::{self, Budget, Footprint, Stopped};
+use crate::engine::clock::DriftClock;
+use crate::engine::network::{Endpoint, LossCause, Network, Transit};
+use crate::engine::rng::{Probability, SimRng};
+use crate::engine::trace::{TraceEvent, TraceHash, What};
+use crate::engine::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use crate::scenario::format::{
+    ms_to_us, Action, ClientOpKind, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction,
+};
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
     ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Notice, Op, PersistentState, RaftNode, Ready, Role,
@@ -456,12 +458,6 @@ impl Simulation {
     pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
     }
-    /// Check the client history so far for linearizability, within `budget` search steps
-    /// (`linearizability::DEFAULT_BUDGET` is plenty for a campaign run). Operations without an
-    /// answer yet count as open: they may or may not have taken effect.
-    pub fn check_linearizability(&self, budget: u64) -> crate::linearizability::LinearizabilityReport {
-        crate::linearizability::check_history(&self.history.to_vec(), budget)
-    }
     /// The operator's own requests (scenario `client` actions and the page's client panel).
     pub fn script_history(&self) -> impl DoubleEndedIterator<Item = &HistoryOp> + '_ {
         self.script_ops.iter().filter_map(|&i| self.history.get(i))
@@ -903,7 +899,7 @@ impl Simulation {
         }
         for mut envelope in ready.messages.drain(..) {
             if !byzantine.is_empty() {
-                crate::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
+                crate::engine::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
             }
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
         }
