@@ -30,8 +30,12 @@
 //! scenarios for comparing builds, which include campaign-generated ones, are
 //! [`campaign::determinism_probes`]. Inside the crate, paths name the layer
 //! (`crate::engine::sim`, never the flat re-exports below). Unit tests (`#[cfg(test)]`
-//! modules) may use any layer. `tests/layering.rs` enforces all of this. One breach remains:
-//! the event loop still feeds the invariant checker and the availability tracker itself.
+//! modules) may use any layer. `tests/layering.rs` enforces all of this.
+//!
+//! The checks watch a run without the engine naming them: the engine calls every attached
+//! [`engine::observe::Observer`] after each event, and the invariant checker and availability
+//! tracker are observers ([`check::observers`], which also defines `Simulation::new`: the engine
+//! with the invariant checker attached).
 //!
 //! For the crates above (the CLI, the page, the tests) the modules are also re-exported flat
 //! (`raft_sim::sim`, `raft_sim::share`), so a module can move between layers without changing

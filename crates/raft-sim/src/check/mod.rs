@@ -4,3 +4,4 @@
 pub mod availability;
 pub mod invariants;
 pub mod linearizability;
+pub mod observers;

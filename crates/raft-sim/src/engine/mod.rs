@@ -8,6 +8,7 @@ pub mod clock;
 pub mod digest;
 pub mod hash;
 pub mod network;
+pub mod observe;
 pub mod rng;
 pub mod sim;
 pub mod trace;

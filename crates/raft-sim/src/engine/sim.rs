@@ -1,11 +1,10 @@
 //! The discrete-event simulator: one queue of events on integer virtual time, processed in
 //! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
 //! scenario always produces the same events in the same order, natively and in wasm.
-use crate::check::availability::{leader_can_commit, Availability, AvailabilityTracker};
-use crate::check::invariants::{InvariantChecker, NodeObservation, Violation};
 use crate::engine::budget::{self, Budget, Footprint, Stopped};
 use crate::engine::clock::DriftClock;
 use crate::engine::network::{Endpoint, LossCause, Network, Transit};
+use crate::engine::observe::{NodeObservation, Observer, Observers, Retained, Seen, Wants};
 use crate::engine::rng::{Probability, SimRng};
 use crate::engine::trace::{TraceEvent, TraceHash, What};
 use crate::engine::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
@@ -271,10 +270,10 @@ pub struct Simulation {
     script_ops: Vec<usize>,
     interventions: Vec<TimedAction>,
     script_seq: u64,
-    checker: InvariantChecker,
-    check_invariants: bool,
-    /// Up and down time, failures and repairs, answer latency (when asked for: the page).
-    availability: Option<AvailabilityTracker>,
+    /// What watches the run (observe.rs): the invariant checker, the availability tracker.
+    observers: Observers,
+    /// Problems the observers found so far.
+    findings: u64,
     hash: TraceHash,
     events: u64,
     record: bool,
@@ -312,7 +311,9 @@ const STREAM_FAULTS: u64 = 3;
 const STREAM_NODE: u64 = 100;
 
 impl Simulation {
-    pub fn new(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
+    /// A run of `scenario` watched by `observers` (they see the servers boot). The checked run
+    /// everyone uses, `Simulation::new`, attaches the checks (check/observers.rs).
+    pub fn with_observers(scenario: &Scenario, observers: Vec<Box<dyn Observer>>) -> Result<Simulation, ScenarioError> {
         scenario.validate()?;
         let scenario = Arc::new(scenario.clone());
         let seed = scenario.seed;
@@ -369,13 +370,8 @@ impl Simulation {
             script_ops: Vec::new(),
             interventions: Vec::new(),
             script_seq: 0,
-            checker: {
-                let mut checker = InvariantChecker::new();
-                checker.set_initial_members(initial_members.clone());
-                checker
-            },
-            check_invariants: true,
-            availability: None,
+            observers: Observers::new(observers),
+            findings: 0,
             hash: TraceHash::default(),
             events: 0,
             record: false,
@@ -396,9 +392,6 @@ impl Simulation {
             stopped: None,
             operator_change: None,
         };
-        if scenario.raft.snapshot_threshold > 0 {
-            sim.checker.track_state_machine();
-        }
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
         }
@@ -440,11 +433,9 @@ impl Simulation {
     pub fn trace_hash_hex(&self) -> String {
         self.hash.hex()
     }
-    pub fn violations(&self) -> &[Violation] {
-        self.checker.violations()
-    }
-    pub fn total_violations(&self) -> u64 {
-        self.checker.total_violations
+    /// How many problems the observers found so far.
+    pub fn findings(&self) -> u64 {
+        self.findings
     }
     pub fn nodes(&self) -> &[NodeSlot] {
         &self.nodes
@@ -473,35 +464,38 @@ impl Simulation {
     pub fn set_record_trace(&mut self, on: bool) {
         self.record = on;
     }
-    /// Measure availability from now on (it costs a quorum check after every event).
-    pub fn set_track_availability(&mut self, on: bool) {
-        if on && self.availability.is_none() {
-            let mut tracker = AvailabilityTracker::default();
-            tracker.observe(self.now, leader_can_commit(self));
-            self.availability = Some(tracker);
-        } else if !on {
-            self.availability = None;
+    /// The attached observer of type `T`, to read its results.
+    pub fn observer<T: Observer>(&self) -> Option<&T> {
+        self.observers.get()
+    }
+    pub fn observer_mut<T: Observer>(&mut self) -> Option<&mut T> {
+        self.observers.get_mut()
+    }
+    /// Watch the run from now on.
+    pub fn add_observer(&mut self, observer: Box<dyn Observer>) {
+        self.observers.add(observer);
+    }
+    /// Stop watching with the observer of type `T`.
+    pub fn remove_observer<T: Observer>(&mut self) {
+        self.observers.remove::<T>();
+    }
+
+    /// Show every observer what happened (each sees the run without the observers).
+    fn notify(&mut self, seen: &Seen<'_>) {
+        if !self.observers.want(seen.kind()) {
+            return;
         }
+        let mut observers = std::mem::take(&mut self.observers);
+        self.findings += observers.show(self, seen);
+        self.put_back(observers);
     }
 
-    /// The availability figures so far, if tracked.
-    pub fn availability(&self) -> Option<Availability> {
-        self.availability.as_ref().map(|t| t.summary(self.now))
+    /// Return the observers taken out to be called. What they replaced is an empty list that
+    /// owns no memory: forgetting it skips a drop call on the engine's hottest path.
+    fn put_back(&mut self, observers: Observers) {
+        std::mem::forget(std::mem::replace(&mut self.observers, observers));
     }
 
-    fn observe_availability(&mut self) {
-        if self.availability.is_some() {
-            let up = leader_can_commit(self);
-            let now = self.now;
-            if let Some(t) = self.availability.as_mut() {
-                t.observe(now, up);
-            }
-        }
-    }
-
-    pub fn set_check_invariants(&mut self, on: bool) {
-        self.check_invariants = on;
-    }
     /// Messages currently in the network, in no particular order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.messages.iter().flatten()
@@ -530,7 +524,7 @@ impl Simulation {
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
-        self.observe_availability();
+        self.notify(&Seen::EventDone);
         if self.events >= self.next_budget_check {
             self.check_budget();
         }
@@ -619,7 +613,7 @@ impl Simulation {
         let trace_events = self.trace.len() as u64;
         let records =
             (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
-        let (checker_indexes, shadow_entries, checker_records) = self.checker.retained();
+        let Retained { indexes: checker_indexes, shadow_entries, records: checker_records } = self.retained();
         let bytes = history_ops * HISTORY_OP_BYTES
             + log_entries * ENTRY_BYTES
             + messages * MESSAGE_BYTES
@@ -631,6 +625,11 @@ impl Simulation {
             + shadow_entries * SHADOW_ENTRY_BYTES
             + kv_items * KV_ITEM_BYTES;
         Footprint { history_ops, log_entries, messages, message_entries: self.in_flight_entries, trace_events, bytes }
+    }
+
+    /// What the observers keep.
+    fn retained(&self) -> Retained {
+        self.observers.retained()
     }
 
     /// What a copy of the simulation (a time-travel checkpoint) holds of its own, estimated:
@@ -651,7 +650,7 @@ impl Simulation {
         let messages = (self.messages.len() - self.free_slots.len()) as u64;
         let records =
             (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
-        let (_, _, checker_records) = self.checker.retained();
+        let checker_records = self.retained().records;
         chunked * 128 * ENTRY_BYTES
             + kv_items * KV_ITEM_BYTES
             + messages * MESSAGE_BYTES
@@ -695,7 +694,7 @@ impl Simulation {
             let event = self.queue.pop().expect("peeked");
             self.now = event.at;
             if self.dispatch(event) {
-                self.observe_availability();
+                self.notify(&Seen::EventDone);
                 if self.events >= self.next_budget_check {
                     self.check_budget();
                 }
@@ -720,14 +719,14 @@ impl Simulation {
     /// Run until the first violation or the end; true if one was found.
     pub fn run_until_violation(&mut self) -> bool {
         while self.step() {
-            if self.checker.total_violations > 0 {
+            if self.findings > 0 {
                 return true;
             }
         }
         if self.stopped.is_none() {
             self.now = self.end;
         }
-        self.checker.total_violations > 0
+        self.findings > 0
     }
 
     fn schedule(&mut self, at: Micros, kind: EventKind) {
@@ -847,36 +846,13 @@ impl Simulation {
                 }
             }
         }
-        if self.check_invariants {
-            let obs = NodeObservation {
-                node: id,
-                role: raft.role(),
-                term: raft.current_term(),
-                log: raft.log(),
-                commit_index: raft.commit_index(),
-                log_changed_from: ready.log_changed_from,
-                applied: &ready.applied,
-                restarted,
-            };
-            let before = self.checker.total_violations;
-            self.checker.observe(self.now, self.events, &obs);
-            if ready.snapshot_changed {
-                if let Some(snapshot) = raft.snapshot() {
-                    self.checker.observe_snapshot(self.now, self.events, id, snapshot);
-                }
-            }
-            if self.checker.total_violations > before {
-                self.milestones.push(Milestone {
-                    events: self.events,
-                    time_us: self.now,
-                    kind: MilestoneKind::Violation,
-                });
-            }
-        }
         let role = (raft.role(), raft.current_term());
         let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
+        if self.observers.want(Wants::STEPS) {
+            self.observe_step(id, &ready, restarted);
+        }
         if role_changed {
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
             let (events, time_us) = (self.events, self.now);
@@ -920,6 +896,34 @@ impl Simulation {
         self.ready = ready;
         self.reschedule_timer(id);
         self.follow_operator_change();
+    }
+
+    /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
+    fn observe_step(&mut self, id: NodeId, ready: &Ready, restarted: bool) {
+        let mut observers = std::mem::take(&mut self.observers);
+        let found: u64 = match self.nodes.node(id).and_then(|slot| slot.raft.as_ref()) {
+            None => 0,
+            Some(raft) => {
+                let node = NodeObservation {
+                    node: id,
+                    role: raft.role(),
+                    term: raft.current_term(),
+                    log: raft.log(),
+                    commit_index: raft.commit_index(),
+                    log_changed_from: ready.log_changed_from,
+                    applied: &ready.applied,
+                    restarted,
+                };
+                let snapshot = if ready.snapshot_changed { raft.snapshot() } else { None };
+                let seen = Seen::Step { node: &node, snapshot };
+                observers.show(self, &seen)
+            }
+        };
+        self.put_back(observers);
+        if found > 0 {
+            self.findings += found;
+            self.milestones.push(Milestone { events: self.events, time_us: self.now, kind: MilestoneKind::Violation });
+        }
     }
 
     /// Keep exactly one live wake-up per node, no later than its deadline. A deadline that
@@ -1281,7 +1285,7 @@ impl Simulation {
         if mode == CrashMode::Amnesia {
             slot.disk = PersistentState::default();
         }
-        self.checker.observe_crash(self.now, self.events, id);
+        self.notify(&Seen::Crash(id));
         self.milestone(MilestoneKind::Crash { node: id });
     }
 
@@ -1388,15 +1392,14 @@ impl Simulation {
             let open =
                 self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
             let mut follow = None;
+            let mut answered = None;
             if let Some(op) = open.and_then(|i| self.history.get_mut(i)) {
                 match reply {
                     ClientReply::Ok { value, .. } => {
                         op.completed_us = Some(now);
                         op.value = value;
                         op.answered_by = Some(from);
-                        if let Some(t) = self.availability.as_mut() {
-                            t.answered(now.saturating_sub(op.invoked_us));
-                        }
+                        answered = Some(now.saturating_sub(op.invoked_us));
                     }
                     ClientReply::NotLeader { leader_hint, .. } => {
                         op.redirects += 1;
@@ -1407,6 +1410,9 @@ impl Simulation {
                         }
                     }
                 }
+            }
+            if let Some(latency) = answered {
+                self.notify(&Seen::Answered { latency });
             }
             if let Some((leader, request)) = follow {
                 self.send(
@@ -1429,13 +1435,15 @@ impl Simulation {
                 state.outstanding = None;
                 state.target = from;
                 let now = self.now;
+                let mut answered = None;
                 if let Some(op) = self.history.get_mut(history) {
                     op.completed_us = Some(now);
                     op.value = value;
                     op.answered_by = Some(from);
-                    if let Some(t) = self.availability.as_mut() {
-                        t.answered(now.saturating_sub(op.invoked_us));
-                    }
+                    answered = Some(now.saturating_sub(op.invoked_us));
+                }
+                if let Some(latency) = answered {
+                    self.notify(&Seen::Answered { latency });
                 }
                 let at = self.now + self.workload_interval;
                 self.arm_client(client, at, ClientWake::Issue);
