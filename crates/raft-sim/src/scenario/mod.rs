@@ -1,5 +1,6 @@
-//! Scenarios as data: the scenario format ([`format`], re-exported here), the strict shape check
-//! every document passes first, the bounded reader, the built-in scenarios and the guided tours.
+//! Scenarios as data: the scenario format ([`format`](mod@format), re-exported here), the
+//! strict shape check every document passes first, the bounded reader, the built-in scenarios
+//! and the guided tours.
 pub mod builtin;
 pub mod format;
 pub mod input;
