@@ -585,7 +585,7 @@ impl Component for Live {
             Msg::CheckLinearizability => {
                 if let Some(session) = &self.session {
                     let sim = session.sim();
-                    let report = sim.check_linearizability(raft_sim::linearizability::DEFAULT_BUDGET);
+                    let report = raft_sim::linearizability::check_run(sim, raft_sim::linearizability::DEFAULT_BUDGET);
                     let flagged = report.ops.iter().map(|o| (o.client, o.seq)).collect();
                     self.verdict = Some((VerdictView::of(&report, sim.events()), flagged));
                 }

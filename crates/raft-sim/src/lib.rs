@@ -1,37 +1,58 @@
 //! A deterministic simulator for clusters of [`raft_core::RaftNode`]s.
 //!
 //! One seed reproduces everything: virtual time in integer microseconds, one event queue,
-//! randomness only from [`rng::SimRng`] streams derived from the scenario's seed, and
+//! randomness only from [`engine::rng::SimRng`] streams derived from the scenario's seed, and
 //! invariants checked after every event (in the spirit of FoundationDB's simulator and
 //! TigerBeetle's VOPR).
+//!
+//! # Layers
+//!
+//! The crate is five layers, one folder each, from the bottom up:
+//!
+//! | layer        | holds                                                                                  |
+//! |--------------|----------------------------------------------------------------------------------------|
+//! | [`engine`]   | the event loop ([`engine::sim`]), network, clocks, PRNG, faults, clients, budget, trace and hash |
+//! | [`check`]    | invariants, linearizability, availability                                              |
+//! | [`scenario`] | the scenario format, its strict shapes and bounded reader, built-ins, tours            |
+//! | [`playback`] | sessions (time travel), run documents and share links, reports, the benchmark          |
+//! | [`campaign`] | randomized check campaigns and the generated scenarios built on them                   |
+//!
+//! **The rule: no layer names one above it.** Exactly:
+//! - `engine` names only `engine`, and the scenario *format* (`scenario::format`: the
+//!   `Scenario`, `Action` and settings types it runs). Not the built-ins, tours, shapes or reader.
+//! - `check` names `engine`, `check` and `scenario::format`.
+//! - `scenario` names `engine`, `check` and `scenario`.
+//! - `playback` and `campaign` are both on top: each may name every layer below, but not each
+//!   other.
+//!
+//! Where a lower layer needs a result from a higher one, the higher one asks: the report and
+//! the tours call [`check::linearizability::check_run`] with the engine's history, and the
+//! scenarios for comparing builds, which include campaign-generated ones, are
+//! [`campaign::determinism_probes`]. Inside the crate, paths name the layer
+//! (`crate::engine::sim`, never the flat re-exports below). Unit tests (`#[cfg(test)]`
+//! modules) may use any layer. `tests/layering.rs` enforces all of this.
+//!
+//! The checks watch a run without the engine naming them: the engine calls every attached
+//! [`engine::observe::Observer`] after each event, and the invariant checker and availability
+//! tracker are observers ([`check::observers`], which also defines `Simulation::new`: the engine
+//! with the invariant checker attached).
+//!
+//! For the crates above (the CLI, the page, the tests) the modules are also re-exported flat
+//! (`raft_sim::sim`, `raft_sim::share`), so a module can move between layers without changing
+//! their imports.
 
-pub mod availability;
-pub mod bench;
-pub mod budget;
-pub mod builtin;
-pub mod builtin_byzantine;
-pub mod builtin_disruption;
-pub mod byzantine;
 pub mod campaign;
-pub mod clock;
-pub mod digest;
-pub mod hash;
-pub mod input;
-pub mod invariants;
-pub mod linearizability;
-pub mod network;
-pub mod report;
-pub mod rng;
+pub mod check;
+pub mod engine;
+pub mod playback;
 pub mod scenario;
-pub mod session;
-pub mod shape;
-pub mod share;
-pub mod sim;
-pub mod tour;
-pub mod trace;
-pub mod workload;
 
-pub use invariants::{Property, Violation};
-pub use report::{run_scenario, ConfigurationReport, EntryReport, NodeReport, Report, ViolationReport};
-pub use scenario::{Action, Scenario, ScenarioError, TimedAction};
-pub use sim::Simulation;
+pub use check::{availability, invariants, linearizability};
+pub use engine::{budget, byzantine, clock, digest, hash, network, rng, sim, trace, workload};
+pub use playback::{bench, report, session, share};
+pub use scenario::{builtin, input, shape, tour};
+
+pub use check::invariants::{Property, Violation};
+pub use engine::sim::Simulation;
+pub use playback::report::{run_scenario, ConfigurationReport, EntryReport, NodeReport, Report, ViolationReport};
+pub use scenario::format::{Action, Scenario, ScenarioError, TimedAction};

@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use raft_sim::bench::{run_bench, BenchConfig};
-use raft_sim::{builtin, run_scenario};
+use raft_sim::{campaign, run_scenario};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -15,7 +15,7 @@ fn builtin_scenarios_hash_as_natively() {
     let native = option_env!("RAFTSIM_NATIVE_HASHES")
         .expect("RAFTSIM_NATIVE_HASHES is not set: run this test through scripts/test.sh");
     let mut compared = 0;
-    for scenario in builtin::determinism_probes() {
+    for scenario in campaign::determinism_probes() {
         let prefix = format!("{} ", scenario.name);
         let expected = native
             .lines()

@@ -205,7 +205,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Hashes => {
-            for s in builtin::determinism_probes() {
+            for s in raft_sim::campaign::determinism_probes() {
                 match raft_sim::run_scenario(&s, None) {
                     Ok(r) => say!("{} {}", s.name, r.trace_hash),
                     Err(e) => {

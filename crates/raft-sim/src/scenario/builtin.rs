@@ -1,4 +1,8 @@
-//! Built-in scenarios: the seed notes' figures and the paper's, as runnable timelines.
+//! Built-in scenarios: the seed notes' figures and the paper's, as runnable timelines. The
+//! Byzantine and disruption families live in their own files.
+pub mod byzantine;
+pub mod disruption;
+
 use crate::scenario::{Action, ClientOpKind, CrashMode, Scenario, Workload};
 use raft_core::{Backtrack, MembershipMode, NodeId, ReadMode, UnsafeRule};
 
@@ -24,8 +28,8 @@ pub fn list() -> Vec<Scenario> {
         snapshot_catch_up(),
         snapshot_conflict(),
     ];
-    all.extend(crate::builtin_disruption::list());
-    all.extend(crate::builtin_byzantine::list());
+    all.extend(disruption::list());
+    all.extend(byzantine::list());
     all
 }
 
@@ -342,22 +346,6 @@ pub fn cluster(nodes: u32, load: bool) -> Scenario {
         s.workload = Some(Workload { clients: 2, interval_ms: 100.0, ..Workload::default() });
     }
     s
-}
-
-/// The scenarios whose trace hashes must agree between native and wasm builds: every built-in,
-/// plus generated check scenarios that exercise what the built-ins do not (heavy-tailed delays,
-/// drift, omission, loss, duplication, reordering, pauses, amnesia).
-pub fn determinism_probes() -> Vec<Scenario> {
-    let mut probes = list();
-    for seed in 0..8 {
-        let rules: &[UnsafeRule] = if seed % 4 == 3 { &[UnsafeRule::NoPersist] } else { &[] };
-        probes.push(crate::campaign::generate(seed, None, rules));
-    }
-    // Membership changes, in both modes, with spare servers.
-    for seed in 0..3 {
-        probes.push(crate::campaign::generate_membership(seed, None, &[]));
-    }
-    probes
 }
 
 fn cut_links(s: Scenario, t: f64, from: NodeId, to: &[NodeId]) -> Scenario {

@@ -1,6 +1,6 @@
 //! Built-in scenarios for disruption control and leadership transfer (Ongaro's thesis §9.6,
 //! §6.2, §3.10): each problem shown with the rule off, then solved with it on.
-use crate::builtin::describe;
+use crate::scenario::builtin::describe;
 use crate::scenario::{Action, ClientOpKind, Scenario};
 use raft_core::NodeId;
 

@@ -4,9 +4,9 @@
 //!
 //! Links come from strangers: every size is capped before the next decoding step, and every
 //! failure is a message naming what is wrong, never a panic.
+use crate::playback::session::{Intervention, Mark, Session};
+use crate::scenario::shape;
 use crate::scenario::{Scenario, ScenarioError, MAX_SCENARIO_BYTES, MAX_TIMELINE_ACTIONS};
-use crate::session::{Intervention, Mark, Session};
-use crate::shape;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
@@ -17,10 +17,7 @@ pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// A link or file may ask for a run of at most this many events (a few seconds of replay in
 /// the browser); further is refused rather than freezing the page.
 pub const MAX_REPLAY_EVENTS: u64 = 1_500_000;
-/// The page's playing speed, as a power of ten: 0.01x to 100x. A run document's `view.speed_exp`
-/// and a tour step's `speed_exp` must lie in this range.
-pub const SPEED_MIN_EXP: f64 = -2.0;
-pub const SPEED_MAX_EXP: f64 = 2.0;
+pub use crate::scenario::speed::{check_speed, SPEED_MAX_EXP, SPEED_MIN_EXP};
 /// The encoded fragment starts with this, so a future format can be told apart.
 const LINK_PREFIX: &str = "run1.";
 
@@ -188,16 +185,5 @@ impl RunDocument {
             return Err(ScenarioError::new("", "the link does not hold a run"));
         }
         RunDocument::from_json(text)
-    }
-}
-
-/// A speed, if given, is a number in the page's range.
-pub fn check_speed(field: &str, speed_exp: Option<f64>) -> Result<(), ScenarioError> {
-    match speed_exp {
-        Some(s) if !(SPEED_MIN_EXP..=SPEED_MAX_EXP).contains(&s) => Err(ScenarioError::new(
-            field,
-            format!("must be between {SPEED_MIN_EXP} (0.01x) and {SPEED_MAX_EXP} (100x), got {s}"),
-        )),
-        _ => Ok(()),
     }
 }

@@ -3,8 +3,8 @@
 //! the nearest earlier checkpoint and replays forward, re-applying the recorded actions at the
 //! same points, so every moment is re-created exactly; acting in the past drops what came
 //! after and starts a new branch from there.
+use crate::engine::sim::{Milestone, Simulation};
 use crate::scenario::{Action, Scenario, ScenarioError};
-use crate::sim::{Milestone, Simulation};
 use raft_core::Micros;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -248,7 +248,7 @@ impl Session {
     }
     /// Change what the run may use (see [`Simulation::set_budget`]); every checkpoint gets the
     /// same budget, so a point re-created from one stops where the run did.
-    pub fn set_budget(&mut self, budget: crate::budget::Budget) {
+    pub fn set_budget(&mut self, budget: crate::engine::budget::Budget) {
         self.sim.set_budget(budget);
         for c in &mut self.checkpoints {
             c.sim.set_budget(budget);

@@ -1,12 +1,11 @@
 //! Raft's safety properties (Figure 3 of the paper), plus monotonic term and commitIndex,
 //! checked incrementally after every event: each check looks only at what the event changed,
 //! so checking stays cheap enough to leave on in benchmarks.
-pub use crate::digest::entry_fingerprint;
-use crate::hash::StableHash;
+pub use crate::engine::digest::entry_fingerprint;
+use crate::engine::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
-    Applied, ClientId, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session,
-    Snapshot, Term,
+    ClientId, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session, Snapshot, Term,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -169,19 +168,8 @@ impl Violation {
     }
 }
 
-/// What the checker is shown of one node after an event.
-pub struct NodeObservation<'a> {
-    pub node: NodeId,
-    pub role: Role,
-    pub term: Term,
-    pub log: &'a RaftLog,
-    pub commit_index: Index,
-    /// Lowest log index the event changed, as reported by the node.
-    pub log_changed_from: Option<Index>,
-    pub applied: &'a [Applied],
-    /// The node (re)booted in this event: volatile state starts over.
-    pub restarted: bool,
-}
+/// What the checker is shown of one node after an event (the engine builds it).
+pub use crate::engine::observe::NodeObservation;
 
 #[derive(Clone, Debug, Default)]
 struct Shadow {
@@ -238,6 +226,8 @@ pub struct InvariantChecker {
     pub total_violations: u64,
     /// Every detection, a lasting violation counted again after each event it is found after.
     pub detections: u64,
+    /// Set when a run turns checking off: server steps go unchecked (crashes are still seen).
+    pub paused: bool,
     /// Snapshot Safety: the key-value state obtained by applying the applied entries in order
     /// (kept only when snapshots are on), and its fingerprint after each index.
     reference: Option<ReferenceState>,

@@ -14,7 +14,8 @@
 //! already explored so that no configuration is searched twice (as Porcupine does). The search
 //! is exponential in the worst case, so it runs on a step budget and says "unknown" when the
 //! budget runs out rather than hang the page.
-use crate::workload::HistoryOp;
+use crate::engine::sim::Simulation;
+use crate::engine::workload::HistoryOp;
 use raft_core::{ClientId, Micros, NodeId, Op};
 use serde::Serialize;
 use std::collections::hash_map::DefaultHasher;
@@ -103,6 +104,13 @@ struct KeyOp {
 
 /// The step budget ran out.
 struct Exhausted;
+
+/// Check a run's client history so far, within `budget` search steps ([`DEFAULT_BUDGET`] is
+/// plenty for a campaign run). Operations without an answer yet count as open: they may or may
+/// not have taken effect. The checker reads the engine's history; the engine never calls it.
+pub fn check_run(sim: &Simulation, budget: u64) -> LinearizabilityReport {
+    check_history(&sim.history().to_vec(), budget)
+}
 
 /// Check a whole history within `budget` search steps.
 pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityReport {

@@ -1,10 +1,10 @@
 //! A run's outcome as plain data: what `raftsim run --json` prints and the page shows.
-use crate::budget::Stopped;
-use crate::invariants::Violation;
-use crate::linearizability::{LinearizabilityReport, DEFAULT_BUDGET};
+use crate::check::invariants::Violation;
+use crate::check::linearizability::{check_run, LinearizabilityReport, DEFAULT_BUDGET};
+use crate::engine::budget::Stopped;
+use crate::engine::sim::{NodeStatus, Simulation};
+use crate::engine::workload::HistoryOp;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::{NodeStatus, Simulation};
-use crate::workload::HistoryOp;
 use raft_core::{Configuration, EntryPayload, NodeId};
 use serde::Serialize;
 
@@ -232,7 +232,7 @@ impl Report {
             violations_total: sim.total_violations(),
             nodes,
             history: sim.history().to_vec(),
-            linearizability: sim.check_linearizability(DEFAULT_BUDGET),
+            linearizability: check_run(sim, DEFAULT_BUDGET),
         }
     }
 }

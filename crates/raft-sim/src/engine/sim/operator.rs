@@ -4,7 +4,7 @@
 //! next leader would never finish the change. The operator (this module) notices, retries the
 //! request at the next leader, and records a refusal with the reason if that cannot be done.
 use super::{NodeStatus, Simulation};
-use crate::trace::What;
+use crate::engine::trace::What;
 use raft_core::{ChangeRefused, Micros, NodeId, Role};
 use std::collections::BTreeSet;
 
@@ -28,7 +28,7 @@ impl Simulation {
     /// A membership request was just handed to `leader`: follow it while it is in the learner
     /// stage (a request that appended its voter entry at once is in the log from then on).
     pub(super) fn track_operator_change(&mut self, kind: &'static str, leader: NodeId, voters: BTreeSet<NodeId>) {
-        let Some(raft) = self.nodes[(leader - 1) as usize].raft.as_ref() else { return };
+        let Some(raft) = self.node(leader).and_then(|slot| slot.raft.as_ref()) else { return };
         let change = OperatorChange { kind, voters, leader, term: raft.current_term(), lost_at: None };
         self.operator_change = in_learner_stage(self, &change).then_some(change);
     }
@@ -38,8 +38,8 @@ impl Simulation {
     pub(super) fn follow_operator_change(&mut self) {
         let Some(mut change) = self.operator_change.take() else { return };
         if change.lost_at.is_none() {
-            let slot = &self.nodes[(change.leader - 1) as usize];
-            let leads = slot.raft.as_ref().is_some_and(|r| r.role() == Role::Leader && r.current_term() == change.term);
+            let raft = self.node(change.leader).and_then(|slot| slot.raft.as_ref());
+            let leads = raft.is_some_and(|r| r.role() == Role::Leader && r.current_term() == change.term);
             if leads {
                 // Still carrying it out; once past the learner stage the log carries it.
                 if in_learner_stage(self, &change) {
@@ -47,7 +47,7 @@ impl Simulation {
                 }
                 return;
             }
-            let how = if slot.raft.is_none() { "crashed" } else { "stopped leading" };
+            let how = if raft.is_none() { "crashed" } else { "stopped leading" };
             let text = format!(
                 "{} lost: S{} {how} while the new servers were catching up as learners; retrying at the next leader",
                 change.kind, change.leader
@@ -56,8 +56,9 @@ impl Simulation {
             change.lost_at = Some(self.now);
         }
         let lost_at = change.lost_at.unwrap_or(self.now);
-        if let Some(leader) = self.leader().filter(|&l| self.nodes[(l - 1) as usize].status == NodeStatus::Up) {
-            let Some(raft) = self.nodes[(leader - 1) as usize].raft.as_ref() else { return };
+        if let Some(leader) = self.leader().filter(|&l| self.node(l).is_some_and(|slot| slot.status == NodeStatus::Up))
+        {
+            let Some(raft) = self.node(leader).and_then(|slot| slot.raft.as_ref()) else { return };
             let term = raft.current_term();
             match raft.check_membership_change(&change.voters) {
                 Ok(()) => {
@@ -102,7 +103,7 @@ impl Simulation {
 /// Whether the leader carrying `change` is still in its learner stage: a change under way whose
 /// voters it has not yet touched (no joint configuration, the old voters still in force).
 fn in_learner_stage(sim: &Simulation, change: &OperatorChange) -> bool {
-    let Some(raft) = sim.nodes[(change.leader - 1) as usize].raft.as_ref() else { return false };
+    let Some(raft) = sim.node(change.leader).and_then(|slot| slot.raft.as_ref()) else { return false };
     raft.membership_change().is_some_and(|c| c.target == change.voters)
         && !raft.configuration().is_joint()
         && raft.configuration().voters != change.voters

@@ -1,11 +1,14 @@
 //! Randomized check campaigns: each seed generates a whole scenario — cluster size, Raft
 //! settings, network, faults, a timeline of crashes, partitions and pauses, client load — runs
 //! it with invariants on, and stops at the first violation with the scenario that reproduces it.
-use crate::invariants::{Property, Violation};
-use crate::linearizability::{self, Verdict};
-use crate::rng::SimRng;
+mod probes;
+pub use probes::determinism_probes;
+
+use crate::check::invariants::{Property, Violation};
+use crate::check::linearizability::{self, Verdict};
+use crate::engine::rng::SimRng;
+use crate::engine::sim::Simulation;
 use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimedAction, TimingModel, Workload};
-use crate::sim::Simulation;
 use raft_core::{Backtrack, MembershipMode, NodeId, ReadMode, UnsafeRule};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -490,7 +493,7 @@ fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
             return SeedResult::Runaway { scenario: Box::new(scenario), events: sim.events() };
         }
     }
-    let report = sim.check_linearizability(linearizability::DEFAULT_BUDGET);
+    let report = linearizability::check_run(&sim, linearizability::DEFAULT_BUDGET);
     if report.verdict == Verdict::Violation {
         let culprit = report.ops.iter().find(|o| Some(o.history_index) == report.culprit);
         let time_us = culprit.and_then(|o| o.completed_ms).unwrap_or(0.0) * 1000.0;
@@ -657,6 +660,6 @@ mod tests {
             lease_window: false,
         });
         let failure = broken.failure.expect("two leaders in a term are found quickly");
-        assert_eq!(failure.violation.property, crate::Property::ElectionSafety);
+        assert_eq!(failure.violation.property, crate::check::invariants::Property::ElectionSafety);
     }
 }

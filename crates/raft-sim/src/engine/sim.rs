@@ -1,24 +1,24 @@
 //! The discrete-event simulator: one queue of events on integer virtual time, processed in
 //! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
 //! scenario always produces the same events in the same order, natively and in wasm.
-use crate::availability::{leader_can_commit, Availability, AvailabilityTracker};
-use crate::budget::{self, Budget, Footprint, Stopped};
-use crate::clock::DriftClock;
-use crate::invariants::{InvariantChecker, NodeObservation, Violation};
-use crate::network::{Endpoint, LossCause, Network, Transit};
-use crate::rng::{Probability, SimRng};
-use crate::scenario::{ms_to_us, Action, ClientOpKind, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
-use crate::trace::{TraceEvent, TraceHash, What};
-use crate::workload::{ClientState, ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use crate::engine::budget::{self, Budget, Footprint, Stopped};
+use crate::engine::clock::DriftClock;
+use crate::engine::network::{Endpoint, LossCause, Network, Transit};
+use crate::engine::observe::{NodeObservation, Observer, Observers, Retained, Seen, Wants};
+use crate::engine::rng::{Probability, SimRng};
+use crate::engine::trace::{TraceEvent, TraceHash, What};
+use crate::engine::workload::{ClientState, ClientWake, HistoryOp};
+use crate::scenario::format::{ms_to_us, Action, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
-    ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Notice, Op, PersistentState, RaftNode, Ready, Role,
-    TransferError,
+    ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role,
 };
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+mod actions;
+mod clients;
 mod operator;
 
 /// What travels: a Raft RPC between servers, or a client's request or a server's reply.
@@ -98,6 +98,41 @@ enum EventKind {
     },
 }
 
+/// What a counted event was, as folded into the trace hash. The codes are part of every
+/// golden trace hash, so they never change; a new kind of event takes a new number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EventType {
+    /// A timeline action of the scenario.
+    TimelineAction,
+    /// A node's timer fired (election timeout or heartbeat).
+    Timer,
+    /// A message died: lost, partitioned, receiver down, omitted.
+    Dropped,
+    /// A message reached its receiver.
+    Delivered,
+    /// A workload client gave up waiting and tries the next server.
+    ClientTimeout,
+    /// A workload client sends (a new request, or again after a redirect).
+    ClientSend,
+    /// An operator's action while running (the page).
+    OperatorAction,
+}
+
+impl EventType {
+    /// The number the trace hash folds in before the event's two operands.
+    const fn code(self) -> u64 {
+        match self {
+            EventType::TimelineAction => 7,
+            EventType::Timer => 8,
+            EventType::Dropped => 9,
+            EventType::Delivered => 10,
+            EventType::ClientTimeout => 11,
+            EventType::ClientSend => 12,
+            EventType::OperatorAction => 13,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Scheduled {
     at: Micros,
@@ -149,6 +184,29 @@ pub struct NodeSlot {
     /// Events that reached the node while it was paused, replayed in order on resume.
     deferred: Vec<Scheduled>,
     pub crashes: u32,
+    /// (role, term) after its last event, to record role changes.
+    last_role: (Role, u64),
+}
+
+/// The servers, in id order. Ids run from 1; this is the one place that turns an id into an
+/// index, and an id that names no server finds nothing rather than panicking.
+#[derive(Clone, Debug)]
+pub struct Nodes(Vec<NodeSlot>);
+
+impl Nodes {
+    pub fn node(&self, id: NodeId) -> Option<&NodeSlot> {
+        self.0.get((id as usize).wrapping_sub(1))
+    }
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut NodeSlot> {
+        self.0.get_mut((id as usize).wrapping_sub(1))
+    }
+}
+
+impl std::ops::Deref for Nodes {
+    type Target = [NodeSlot];
+    fn deref(&self) -> &[NodeSlot] {
+        &self.0
+    }
 }
 
 /// Something worth a marker on the time scrubber.
@@ -197,7 +255,7 @@ pub struct Simulation {
     free_slots: Vec<u32>,
     next_seq: u64,
     next_message: u64,
-    nodes: Vec<NodeSlot>,
+    nodes: Nodes,
     network: Network,
     clients: Vec<ClientState>,
     client_rng: SimRng,
@@ -211,18 +269,16 @@ pub struct Simulation {
     script_ops: Vec<usize>,
     interventions: Vec<TimedAction>,
     script_seq: u64,
-    checker: InvariantChecker,
-    check_invariants: bool,
-    /// Up and down time, failures and repairs, answer latency (when asked for: the page).
-    availability: Option<AvailabilityTracker>,
+    /// What watches the run (observe.rs): the invariant checker, the availability tracker.
+    observers: Observers,
+    /// Problems the observers found so far.
+    findings: u64,
     hash: TraceHash,
     events: u64,
     record: bool,
     trace: Vec<TraceEvent>,
     ready: Ready,
     transits: Vec<Transit>,
-    /// (role, term) per node after its last event, to record role changes.
-    last_role: Vec<(Role, u64)>,
     members: Vec<NodeId>,
     milestones: Vec<Milestone>,
     /// The highest term in which an election milestone was recorded.
@@ -254,7 +310,9 @@ const STREAM_FAULTS: u64 = 3;
 const STREAM_NODE: u64 = 100;
 
 impl Simulation {
-    pub fn new(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
+    /// A run of `scenario` watched by `observers` (they see the servers boot). The checked run
+    /// everyone uses, `Simulation::new`, attaches the checks (check/observers.rs).
+    pub fn with_observers(scenario: &Scenario, observers: Vec<Box<dyn Observer>>) -> Result<Simulation, ScenarioError> {
         scenario.validate()?;
         let scenario = Arc::new(scenario.clone());
         let seed = scenario.seed;
@@ -289,6 +347,7 @@ impl Simulation {
                 timer_at: None,
                 deferred: Vec::new(),
                 crashes: 0,
+                last_role: (Role::Follower, 0),
             });
         }
         let network = Network::new(scenario.network.clone(), scenario.nodes, SimRng::stream(seed, STREAM_NETWORK));
@@ -310,22 +369,16 @@ impl Simulation {
             script_ops: Vec::new(),
             interventions: Vec::new(),
             script_seq: 0,
-            checker: {
-                let mut checker = InvariantChecker::new();
-                checker.set_initial_members(initial_members.clone());
-                checker
-            },
-            check_invariants: true,
-            availability: None,
+            observers: Observers::new(observers),
+            findings: 0,
             hash: TraceHash::default(),
             events: 0,
             record: false,
             trace: Vec::new(),
             ready: Ready::default(),
             transits: Vec::new(),
-            last_role: vec![(Role::Follower, 0); members.len()],
             members,
-            nodes,
+            nodes: Nodes(nodes),
             scenario: scenario.clone(),
             milestones: Vec::new(),
             last_election_term: 0,
@@ -338,9 +391,6 @@ impl Simulation {
             stopped: None,
             operator_change: None,
         };
-        if scenario.raft.snapshot_threshold > 0 {
-            sim.checker.track_state_machine();
-        }
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
         }
@@ -382,29 +432,21 @@ impl Simulation {
     pub fn trace_hash_hex(&self) -> String {
         self.hash.hex()
     }
-    pub fn violations(&self) -> &[Violation] {
-        self.checker.violations()
-    }
-    pub fn total_violations(&self) -> u64 {
-        self.checker.total_violations
+    /// How many problems the observers found so far.
+    pub fn findings(&self) -> u64 {
+        self.findings
     }
     pub fn nodes(&self) -> &[NodeSlot] {
         &self.nodes
     }
     pub fn node(&self, id: NodeId) -> Option<&NodeSlot> {
-        self.nodes.get((id as usize).wrapping_sub(1))
+        self.nodes.node(id)
     }
     pub fn network(&self) -> &Network {
         &self.network
     }
     pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
-    }
-    /// Check the client history so far for linearizability, within `budget` search steps
-    /// (`linearizability::DEFAULT_BUDGET` is plenty for a campaign run). Operations without an
-    /// answer yet count as open: they may or may not have taken effect.
-    pub fn check_linearizability(&self, budget: u64) -> crate::linearizability::LinearizabilityReport {
-        crate::linearizability::check_history(&self.history.to_vec(), budget)
     }
     /// The operator's own requests (scenario `client` actions and the page's client panel).
     pub fn script_history(&self) -> impl DoubleEndedIterator<Item = &HistoryOp> + '_ {
@@ -421,35 +463,38 @@ impl Simulation {
     pub fn set_record_trace(&mut self, on: bool) {
         self.record = on;
     }
-    /// Measure availability from now on (it costs a quorum check after every event).
-    pub fn set_track_availability(&mut self, on: bool) {
-        if on && self.availability.is_none() {
-            let mut tracker = AvailabilityTracker::default();
-            tracker.observe(self.now, leader_can_commit(self));
-            self.availability = Some(tracker);
-        } else if !on {
-            self.availability = None;
+    /// The attached observer of type `T`, to read its results.
+    pub fn observer<T: Observer>(&self) -> Option<&T> {
+        self.observers.get()
+    }
+    pub fn observer_mut<T: Observer>(&mut self) -> Option<&mut T> {
+        self.observers.get_mut()
+    }
+    /// Watch the run from now on.
+    pub fn add_observer(&mut self, observer: Box<dyn Observer>) {
+        self.observers.add(observer);
+    }
+    /// Stop watching with the observer of type `T`.
+    pub fn remove_observer<T: Observer>(&mut self) {
+        self.observers.remove::<T>();
+    }
+
+    /// Show every observer what happened (each sees the run without the observers).
+    fn notify(&mut self, seen: &Seen<'_>) {
+        if !self.observers.want(seen.kind()) {
+            return;
         }
+        let mut observers = std::mem::take(&mut self.observers);
+        self.findings += observers.show(self, seen);
+        self.put_back(observers);
     }
 
-    /// The availability figures so far, if tracked.
-    pub fn availability(&self) -> Option<Availability> {
-        self.availability.as_ref().map(|t| t.summary(self.now))
+    /// Return the observers taken out to be called. What they replaced is an empty list that
+    /// owns no memory: forgetting it skips a drop call on the engine's hottest path.
+    fn put_back(&mut self, observers: Observers) {
+        std::mem::forget(std::mem::replace(&mut self.observers, observers));
     }
 
-    fn observe_availability(&mut self) {
-        if self.availability.is_some() {
-            let up = leader_can_commit(self);
-            let now = self.now;
-            if let Some(t) = self.availability.as_mut() {
-                t.observe(now, up);
-            }
-        }
-    }
-
-    pub fn set_check_invariants(&mut self, on: bool) {
-        self.check_invariants = on;
-    }
     /// Messages currently in the network, in no particular order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.messages.iter().flatten()
@@ -473,12 +518,12 @@ impl Simulation {
     pub fn act(&mut self, action: Action) -> Result<(), ScenarioError> {
         self.check_request(&action)?;
         let index = self.interventions.len();
-        self.begin_event(13, index as u64, 0);
+        self.begin_event(EventType::OperatorAction, index as u64, 0);
         self.log(|| What::Action { index, summary: format!("operator: {}", action_text(&action)) });
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
         self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
-        self.observe_availability();
+        self.notify(&Seen::EventDone);
         if self.events >= self.next_budget_check {
             self.check_budget();
         }
@@ -554,7 +599,7 @@ impl Simulation {
         let history_ops = self.history.len() as u64;
         let mut log_entries = 0u64;
         let mut kv_items = 0u64;
-        for slot in &self.nodes {
+        for slot in self.nodes.iter() {
             let disk = &slot.disk.log;
             log_entries += disk.last_index() - disk.snapshot_index();
             if let Some(raft) = &slot.raft {
@@ -567,7 +612,7 @@ impl Simulation {
         let trace_events = self.trace.len() as u64;
         let records =
             (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
-        let (checker_indexes, shadow_entries, checker_records) = self.checker.retained();
+        let Retained { indexes: checker_indexes, shadow_entries, records: checker_records } = self.retained();
         let bytes = history_ops * HISTORY_OP_BYTES
             + log_entries * ENTRY_BYTES
             + messages * MESSAGE_BYTES
@@ -579,6 +624,11 @@ impl Simulation {
             + shadow_entries * SHADOW_ENTRY_BYTES
             + kv_items * KV_ITEM_BYTES;
         Footprint { history_ops, log_entries, messages, message_entries: self.in_flight_entries, trace_events, bytes }
+    }
+
+    /// What the observers keep.
+    fn retained(&self) -> Retained {
+        self.observers.retained()
     }
 
     /// What a copy of the simulation (a time-travel checkpoint) holds of its own, estimated:
@@ -599,7 +649,7 @@ impl Simulation {
         let messages = (self.messages.len() - self.free_slots.len()) as u64;
         let records =
             (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
-        let (_, _, checker_records) = self.checker.retained();
+        let checker_records = self.retained().records;
         chunked * 128 * ENTRY_BYTES
             + kv_items * KV_ITEM_BYTES
             + messages * MESSAGE_BYTES
@@ -643,7 +693,7 @@ impl Simulation {
             let event = self.queue.pop().expect("peeked");
             self.now = event.at;
             if self.dispatch(event) {
-                self.observe_availability();
+                self.notify(&Seen::EventDone);
                 if self.events >= self.next_budget_check {
                     self.check_budget();
                 }
@@ -668,14 +718,14 @@ impl Simulation {
     /// Run until the first violation or the end; true if one was found.
     pub fn run_until_violation(&mut self) -> bool {
         while self.step() {
-            if self.checker.total_violations > 0 {
+            if self.findings > 0 {
                 return true;
             }
         }
         if self.stopped.is_none() {
             self.now = self.end;
         }
-        self.checker.total_violations > 0
+        self.findings > 0
     }
 
     fn schedule(&mut self, at: Micros, kind: EventKind) {
@@ -701,7 +751,7 @@ impl Simulation {
             _ => None,
         };
         if let Some(n) = target {
-            let slot = &mut self.nodes[(n - 1) as usize];
+            let Some(slot) = self.nodes.node_mut(n) else { return false };
             if slot.status == NodeStatus::Paused {
                 if let EventKind::NodeTimer { token, .. } = event.kind {
                     if token != slot.timer_token {
@@ -722,7 +772,7 @@ impl Simulation {
             }
             EventKind::NodeTimer { node, token } => self.node_timer(node, token),
             EventKind::Action(index) => {
-                self.begin_event(7, index as u64, 0);
+                self.begin_event(EventType::TimelineAction, index as u64, 0);
                 let timed: TimedAction = self.scenario.timeline[index].clone();
                 self.log(|| What::Action { index, summary: action_text(&timed.action) });
                 self.apply(&timed.action);
@@ -736,15 +786,15 @@ impl Simulation {
         self.milestones.push(Milestone { events: self.events, time_us: self.now, kind });
     }
 
-    fn begin_event(&mut self, code: u64, a: u64, b: u64) {
+    fn begin_event(&mut self, kind: EventType, a: u64, b: u64) {
         self.events += 1;
-        self.hash.event(self.now, code, a, b);
+        self.hash.event(self.now, kind.code(), a, b);
     }
 
     // ----- Nodes -------------------------------------------------------------------------
 
     fn node_timer(&mut self, id: NodeId, token: u64) -> bool {
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return false };
         if token != slot.timer_token || slot.raft.is_none() {
             return false;
         }
@@ -757,7 +807,7 @@ impl Simulation {
             return false;
         }
         let role_before = raft.role();
-        self.begin_event(8, id as u64, 0);
+        self.begin_event(EventType::Timer, id as u64, 0);
         self.log(|| What::Timer { node: id, role_before: role_name(role_before) });
         self.with_node(id, |raft, local, rng| raft.handle_timeout(local, rng));
         true
@@ -765,7 +815,7 @@ impl Simulation {
 
     /// Run `f` on a live node with its local time and randomness, then carry out its effects.
     fn with_node(&mut self, id: NodeId, f: impl FnOnce(&mut RaftNode, Micros, &mut SimRng)) {
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         let local = slot.clock.local(self.now);
         let Some(raft) = slot.raft.as_mut() else { return };
         f(raft, local, &mut slot.rng);
@@ -774,7 +824,7 @@ impl Simulation {
 
     fn after_step(&mut self, id: NodeId, restarted: bool) {
         let mut ready = std::mem::take(&mut self.ready);
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_mut() else { return };
         raft.take_ready(&mut ready);
         self.hash.node_state(raft);
@@ -795,35 +845,14 @@ impl Simulation {
                 }
             }
         }
-        if self.check_invariants {
-            let obs = NodeObservation {
-                node: id,
-                role: raft.role(),
-                term: raft.current_term(),
-                log: raft.log(),
-                commit_index: raft.commit_index(),
-                log_changed_from: ready.log_changed_from,
-                applied: &ready.applied,
-                restarted,
-            };
-            let before = self.checker.total_violations;
-            self.checker.observe(self.now, self.events, &obs);
-            if ready.snapshot_changed {
-                if let Some(snapshot) = raft.snapshot() {
-                    self.checker.observe_snapshot(self.now, self.events, id, snapshot);
-                }
-            }
-            if self.checker.total_violations > before {
-                self.milestones.push(Milestone {
-                    events: self.events,
-                    time_us: self.now,
-                    kind: MilestoneKind::Violation,
-                });
-            }
-        }
         let role = (raft.role(), raft.current_term());
-        if self.last_role[(id - 1) as usize] != role {
-            self.last_role[(id - 1) as usize] = role;
+        let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
+        // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
+        let byzantine = std::mem::take(&mut slot.faults.byzantine);
+        if self.observers.want(Wants::STEPS) {
+            self.observe_step(id, &ready, restarted);
+        }
+        if role_changed {
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
             let (events, time_us) = (self.events, self.now);
             match role.0 {
@@ -843,18 +872,18 @@ impl Simulation {
                 _ => {}
             }
         }
-        // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
-        let byzantine = std::mem::take(&mut self.nodes[(id - 1) as usize].faults.byzantine);
         for mut envelope in ready.messages.drain(..) {
             if !byzantine.is_empty() {
-                crate::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
+                crate::engine::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
             }
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
         }
         for (client, reply) in ready.replies.drain(..) {
             self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
         }
-        self.nodes[(id - 1) as usize].faults.byzantine = byzantine;
+        if let Some(slot) = self.nodes.node_mut(id) {
+            slot.faults.byzantine = byzantine;
+        }
         // Transfers and membership changes a leader gave up or handed over: the operator hears.
         for notice in ready.notices.drain(..) {
             let text = format!("S{id}: {notice}");
@@ -868,11 +897,39 @@ impl Simulation {
         self.follow_operator_change();
     }
 
+    /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
+    fn observe_step(&mut self, id: NodeId, ready: &Ready, restarted: bool) {
+        let mut observers = std::mem::take(&mut self.observers);
+        let found: u64 = match self.nodes.node(id).and_then(|slot| slot.raft.as_ref()) {
+            None => 0,
+            Some(raft) => {
+                let node = NodeObservation {
+                    node: id,
+                    role: raft.role(),
+                    term: raft.current_term(),
+                    log: raft.log(),
+                    commit_index: raft.commit_index(),
+                    log_changed_from: ready.log_changed_from,
+                    applied: &ready.applied,
+                    restarted,
+                };
+                let snapshot = if ready.snapshot_changed { raft.snapshot() } else { None };
+                let seen = Seen::Step { node: &node, snapshot };
+                observers.show(self, &seen)
+            }
+        };
+        self.put_back(observers);
+        if found > 0 {
+            self.findings += found;
+            self.milestones.push(Milestone { events: self.events, time_us: self.now, kind: MilestoneKind::Violation });
+        }
+    }
+
     /// Keep exactly one live wake-up per node, no later than its deadline. A deadline that
     /// moved later is found when the earlier wake-up fires, so resetting the election timer on
     /// every heartbeat costs no queue traffic.
     fn reschedule_timer(&mut self, id: NodeId) {
-        let slot = &mut self.nodes[(id - 1) as usize];
+        let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_ref() else { return };
         if slot.status != NodeStatus::Up {
             return;
@@ -892,7 +949,7 @@ impl Simulation {
         let id = self.next_message;
         let omitted = match from {
             Endpoint::Node(n) => {
-                let p = self.nodes[(n - 1) as usize].send_omission;
+                let p = self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission);
                 !p.is_never() && self.network_rng_chance(p)
             }
             _ => false,
@@ -960,25 +1017,25 @@ impl Simulation {
         let mut cause = m.lost;
         if cause.is_none() {
             if let Endpoint::Node(n) = m.to {
-                let slot = &self.nodes[(n - 1) as usize];
-                if slot.raft.is_none() {
-                    cause = Some(LossCause::ReceiverDown);
-                } else if !self.network.connected(m.from, m.to) {
-                    cause = Some(LossCause::Partitioned);
-                } else {
-                    let p = slot.receive_omission;
-                    if !p.is_never() && self.network_rng_chance(p) {
-                        cause = Some(LossCause::ReceiveOmission);
+                // The receiver's omission rate, if it is running.
+                let running = self.nodes.node(n).filter(|slot| slot.raft.is_some()).map(|slot| slot.receive_omission);
+                match running {
+                    None => cause = Some(LossCause::ReceiverDown),
+                    Some(_) if !self.network.connected(m.from, m.to) => cause = Some(LossCause::Partitioned),
+                    Some(p) => {
+                        if !p.is_never() && self.network_rng_chance(p) {
+                            cause = Some(LossCause::ReceiveOmission);
+                        }
                     }
                 }
             }
         }
         if let Some(cause) = cause {
-            self.begin_event(9, m.id, code);
+            self.begin_event(EventType::Dropped, m.id, code);
             self.log(|| What::Dropped { message: m.id, from: m.from, to: m.to, kind: m.payload.kind(), cause });
             return true;
         }
-        self.begin_event(10, m.id, code);
+        self.begin_event(EventType::Delivered, m.id, code);
         self.hash.contents(&m.payload);
         self.log(|| What::Delivered {
             message: m.id,
@@ -1002,410 +1059,6 @@ impl Simulation {
             _ => {}
         }
         true
-    }
-
-    // ----- Operator actions ------------------------------------------------------------------
-
-    fn apply(&mut self, action: &Action) {
-        match action {
-            Action::Crash { node, mode } => self.crash(*node, *mode),
-            Action::CrashLeader { mode } => {
-                if let Some(leader) = self.leader() {
-                    self.crash(leader, *mode);
-                }
-            }
-            Action::Restart { node } => self.restart(*node),
-            Action::Pause { node } => {
-                let slot = &mut self.nodes[(*node - 1) as usize];
-                if slot.status == NodeStatus::Up {
-                    slot.status = NodeStatus::Paused;
-                }
-            }
-            Action::Resume { node } => self.resume(*node),
-            Action::Partition { groups } => self.network.partition(groups),
-            Action::Cut { from, to } => self.network.cut(*from, *to),
-            Action::Isolate { node } => self.network.isolate(*node),
-            Action::Heal => self.network.heal(),
-            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => self.network.update(|s| {
-                if let Some(l) = latency_ms {
-                    s.latency_ms = *l;
-                }
-                if let Some(p) = loss {
-                    s.loss = *p;
-                }
-                if let Some(p) = duplicate {
-                    s.duplicate = *p;
-                }
-                if let Some(p) = reorder {
-                    s.reorder = *p;
-                }
-                if let Some(t) = timing {
-                    s.timing = t.clone();
-                }
-            }),
-            Action::SetFaults(faults) => {
-                let now = self.now;
-                let slot = &mut self.nodes[(faults.node - 1) as usize];
-                slot.send_omission = Probability::from_f64(faults.send_omission);
-                slot.receive_omission = Probability::from_f64(faults.receive_omission);
-                slot.clock.set_drift(now, faults.drift);
-                slot.faults = faults.clone();
-                // The node's timers now convert to a different global time.
-                slot.timer_at = None;
-                slot.timer_token += 1;
-                self.reschedule_timer(faults.node);
-            }
-            Action::Timeout { node } => {
-                if self.nodes[(*node - 1) as usize].status == NodeStatus::Up {
-                    self.with_node(*node, |raft, local, rng| raft.force_election_timeout(local, rng));
-                }
-            }
-            Action::Client { node, op, key, value } => {
-                self.script_seq += 1;
-                let op = match op {
-                    ClientOpKind::Put => Op::Put { key: key.clone(), value: value.clone().unwrap_or_default() },
-                    ClientOpKind::Get => Op::Get { key: key.clone() },
-                };
-                let seq = self.script_seq;
-                self.script_ops.push(self.history.len());
-                self.history.push(HistoryOp {
-                    client: SCRIPT_CLIENT,
-                    seq,
-                    op: op.clone(),
-                    invoked_us: self.now,
-                    completed_us: None,
-                    value: None,
-                    redirects: 0,
-                    retries: 0,
-                    answered_by: None,
-                });
-                let request = ClientRequest { seq, op };
-                self.send(
-                    Endpoint::Client(SCRIPT_CLIENT),
-                    Endpoint::Node(*node),
-                    Payload::Request { client: SCRIPT_CLIENT, request },
-                );
-            }
-            Action::DropMessage { message } => {
-                let now = self.now;
-                if let Some(m) = self.messages.iter_mut().flatten().find(|m| m.id == *message && m.lost.is_none()) {
-                    m.lost = Some(LossCause::Dropped);
-                    m.dropped_us = Some(now);
-                }
-            }
-            Action::DuplicateMessage { message } => {
-                let Some(original) = self.in_flight().find(|m| m.id == *message).cloned() else { return };
-                self.next_message += 1;
-                // The copy takes half as long again as the original: it arrives second.
-                let span = original.arrive_us.saturating_sub(original.sent_us);
-                let copy = InFlight {
-                    id: self.next_message,
-                    arrive_us: original.arrive_us.max(self.now) + span / 2 + 1,
-                    ..original
-                };
-                self.enqueue(copy);
-            }
-            Action::AlignTimers | Action::SpreadTimers => {
-                let config = self.scenario.raft.to_config();
-                let (min, max) =
-                    (config.election_timeout_min, config.election_timeout_max.max(config.election_timeout_min));
-                let waiting: Vec<NodeId> = self
-                    .nodes
-                    .iter()
-                    .filter(|s| s.raft.as_ref().is_some_and(|r| r.role() != Role::Leader))
-                    .map(|s| s.id)
-                    .collect();
-                let count = waiting.len().max(1) as u64;
-                for (i, id) in waiting.into_iter().enumerate() {
-                    let fire_at = match action {
-                        Action::AlignTimers => self.now + min,
-                        _ => self.now + min + (max - min) * i as u64 / count,
-                    };
-                    let slot = &mut self.nodes[(id - 1) as usize];
-                    // Timers run on the node's own (possibly drifting) clock.
-                    let (local_now, local_fire) = (slot.clock.local(self.now), slot.clock.local(fire_at));
-                    if let Some(raft) = slot.raft.as_mut() {
-                        raft.set_election_timer(local_now, local_fire.saturating_sub(local_now));
-                    }
-                    slot.timer_at = None;
-                    slot.timer_token += 1;
-                    self.reschedule_timer(id);
-                }
-            }
-            Action::TransferLeadership { node } => {
-                // Refusals (no leader, or the target already leads) leave the run untouched, and
-                // a paused leader hears nothing, operators included.
-                let running = |sim: &Self, id: NodeId| sim.nodes[(id - 1) as usize].status == NodeStatus::Up;
-                if let Some(leader) = self.check_transfer(*node).ok().filter(|&l| running(self, l)) {
-                    let target = *node;
-                    self.with_node(leader, |raft, local, _| {
-                        let _ = raft.transfer_leadership(local, target);
-                    });
-                }
-            }
-            Action::AddServer { .. } | Action::RemoveServer { .. } | Action::ChangeMembership { .. } => {
-                match self.membership_request(action) {
-                    Some(Ok((via, voters))) => {
-                        let wanted = voters.clone();
-                        self.with_node(via, |raft, local, _| {
-                            // Checked just above: the request is accepted.
-                            let _ = raft.change_membership(local, voters);
-                        });
-                        self.track_operator_change(action.kind(), via, wanted);
-                    }
-                    Some(Err(reason)) => {
-                        let summary = format!("{} refused: {reason}", action.kind());
-                        self.log(|| What::Refused { reason: summary.clone() });
-                        self.refusals.push((self.now, summary));
-                    }
-                    None => {}
-                }
-            }
-        }
-    }
-
-    /// Whether the current leader could hand leadership to `target` now: the leader that
-    /// would do it, or why not.
-    pub fn check_transfer(&self, target: NodeId) -> Result<NodeId, TransferError> {
-        if self.node(target).is_none() {
-            return Err(TransferError::UnknownNode(target));
-        }
-        let leader = self.leader().ok_or(TransferError::NotLeader { leader_hint: None })?;
-        if leader == target {
-            return Err(TransferError::AlreadyLeader);
-        }
-        Ok(leader)
-    }
-
-    /// For a membership action: the server that takes the request (`via`, or the leader) and
-    /// the voters wanted, or why the request is refused. `None` for other actions.
-    fn membership_request(&self, action: &Action) -> Option<Result<(NodeId, BTreeSet<NodeId>), String>> {
-        let via = match action {
-            Action::AddServer { via, .. } | Action::RemoveServer { via, .. } | Action::ChangeMembership { via, .. } => {
-                *via
-            }
-            _ => return None,
-        };
-        let Some(via) = via.or_else(|| self.leader()) else {
-            return Some(Err("there is no leader to ask".into()));
-        };
-        let Some(slot) = self.node(via) else { return Some(Err(format!("S{via} does not exist"))) };
-        let Some(raft) = slot.raft.as_ref() else { return Some(Err(format!("S{via} is down"))) };
-        if slot.status == NodeStatus::Paused {
-            return Some(Err(format!("S{via} is paused")));
-        }
-        let mut voters = raft.configuration().voters.clone();
-        match action {
-            Action::AddServer { node, .. } => {
-                voters.insert(*node);
-            }
-            Action::RemoveServer { node, .. } => {
-                voters.remove(node);
-            }
-            Action::ChangeMembership { voters: wanted, .. } => voters = wanted.iter().copied().collect(),
-            _ => {}
-        }
-        Some(raft.check_membership_change(&voters).map(|()| (via, voters)).map_err(|e| format!("S{via}: {e}")))
-    }
-
-    fn crash(&mut self, id: NodeId, mode: CrashMode) {
-        let slot = &mut self.nodes[(id - 1) as usize];
-        if slot.raft.is_none() {
-            return;
-        }
-        slot.raft = None;
-        slot.status = NodeStatus::Crashed(mode);
-        // What a paused node had not yet received dies with it.
-        for event in std::mem::take(&mut slot.deferred) {
-            if let EventKind::Arrive(k) = event.kind {
-                if let Some(m) = self.messages[k as usize].take() {
-                    self.forget_carried(&m.payload);
-                }
-                self.free_slots.push(k);
-            }
-        }
-        let slot = &mut self.nodes[(id - 1) as usize];
-        slot.timer_token += 1;
-        slot.timer_at = None;
-        slot.crashes += 1;
-        if mode == CrashMode::Amnesia {
-            slot.disk = PersistentState::default();
-        }
-        self.checker.observe_crash(self.now, self.events, id);
-        self.milestone(MilestoneKind::Crash { node: id });
-    }
-
-    fn restart(&mut self, id: NodeId) {
-        let config = self.scenario.raft.to_config();
-        let now = self.now;
-        let slot = &mut self.nodes[(id - 1) as usize];
-        if !matches!(slot.status, NodeStatus::Crashed(CrashMode::Recover | CrashMode::Amnesia)) {
-            return; // running, or crash-stop: stopped for good
-        }
-        let local = slot.clock.local(now);
-        let bootstrap: &[NodeId] = if self.initial_members.contains(&id) { &self.initial_members } else { &[] };
-        slot.raft = Some(RaftNode::new(id, bootstrap, config, slot.disk.clone(), local, &mut slot.rng));
-        slot.status = NodeStatus::Up;
-        self.last_role[(id - 1) as usize] = (Role::Follower, u64::MAX);
-        self.milestone(MilestoneKind::Restart { node: id });
-        self.after_step(id, true);
-    }
-
-    fn resume(&mut self, id: NodeId) {
-        let slot = &mut self.nodes[(id - 1) as usize];
-        if slot.status != NodeStatus::Paused {
-            return;
-        }
-        slot.status = NodeStatus::Up;
-        let deferred = std::mem::take(&mut slot.deferred);
-        // Everything that piled up is handled now, in the order it arrived.
-        for event in deferred {
-            self.schedule(self.now, event.kind);
-        }
-        self.reschedule_timer(id);
-    }
-
-    // ----- Clients -----------------------------------------------------------------------
-
-    fn arm_client(&mut self, client: ClientId, at: Micros, wake: ClientWake) {
-        let state = &mut self.clients[(client - 1) as usize];
-        state.token += 1;
-        let token = state.token;
-        self.schedule(at, EventKind::Client { client, token, wake });
-    }
-
-    fn client_wake(&mut self, client: ClientId, token: u64, wake: ClientWake) -> bool {
-        let nodes = self.scenario.nodes as u64;
-        let state = &self.clients[(client - 1) as usize];
-        if state.token != token {
-            return false;
-        }
-        match wake {
-            ClientWake::Issue => {
-                let (keys, get_ratio) = self.scenario.workload.as_ref().map_or((1, 0.0), |w| (w.keys, w.get_ratio));
-                let key = format!("k{}", self.client_rng.below(keys as u64));
-                let state = &mut self.clients[(client - 1) as usize];
-                let seq = state.next_seq;
-                state.next_seq += 1;
-                let is_get = self.client_rng.chance(Probability::from_f64(get_ratio));
-                let op = if is_get { Op::Get { key } } else { Op::Put { key, value: format!("{client}.{seq}") } };
-                self.history.push(HistoryOp {
-                    client,
-                    seq,
-                    op: op.clone(),
-                    invoked_us: self.now,
-                    completed_us: None,
-                    value: None,
-                    redirects: 0,
-                    retries: 0,
-                    answered_by: None,
-                });
-                let history = self.history.len() - 1;
-                self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
-            }
-            ClientWake::Timeout => {
-                let state = &mut self.clients[(client - 1) as usize];
-                let Some(out) = &state.outstanding else { return false };
-                state.target = (state.target % nodes as NodeId) + 1;
-                let (seq, history) = (out.seq, out.history);
-                if let Some(op) = self.history.get_mut(history) {
-                    op.retries += 1;
-                }
-                self.begin_event(11, client, seq);
-                self.log(|| What::ClientTimeout { client, seq });
-                self.client_send(client);
-                return true;
-            }
-            ClientWake::Resend => {}
-        }
-        let Some(out) = &self.clients[(client - 1) as usize].outstanding else { return false };
-        self.begin_event(12, client, out.seq);
-        self.client_send(client);
-        true
-    }
-
-    fn client_send(&mut self, client: ClientId) {
-        let state = &self.clients[(client - 1) as usize];
-        let Some(out) = &state.outstanding else { return };
-        let (target, request) = (state.target, ClientRequest { seq: out.seq, op: out.op.clone() });
-        self.log(|| What::ClientIssued { client, seq: request.seq, node: target, summary: request.op.to_string() });
-        self.send(Endpoint::Client(client), Endpoint::Node(target), Payload::Request { client, request });
-        let at = self.now + self.workload_timeout;
-        self.arm_client(client, at, ClientWake::Timeout);
-    }
-
-    fn client_reply(&mut self, client: ClientId, from: NodeId, reply: ClientReply) {
-        if client == SCRIPT_CLIENT {
-            let seq = reply.seq();
-            let now = self.now;
-            let open =
-                self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
-            let mut follow = None;
-            if let Some(op) = open.and_then(|i| self.history.get_mut(i)) {
-                match reply {
-                    ClientReply::Ok { value, .. } => {
-                        op.completed_us = Some(now);
-                        op.value = value;
-                        op.answered_by = Some(from);
-                        if let Some(t) = self.availability.as_mut() {
-                            t.answered(now.saturating_sub(op.invoked_us));
-                        }
-                    }
-                    ClientReply::NotLeader { leader_hint, .. } => {
-                        op.redirects += 1;
-                        // Follow the hint, as a client library would, a few times at most.
-                        if let Some(leader) = leader_hint.filter(|&l| l != from && op.redirects <= MAX_SCRIPT_REDIRECTS)
-                        {
-                            follow = Some((leader, ClientRequest { seq, op: op.op.clone() }));
-                        }
-                    }
-                }
-            }
-            if let Some((leader, request)) = follow {
-                self.send(
-                    Endpoint::Client(SCRIPT_CLIENT),
-                    Endpoint::Node(leader),
-                    Payload::Request { client: SCRIPT_CLIENT, request },
-                );
-            }
-            return;
-        }
-        let nodes = self.scenario.nodes as NodeId;
-        let Some(state) = self.clients.get_mut((client as usize).wrapping_sub(1)) else { return };
-        let Some(out) = &state.outstanding else { return };
-        if out.seq != reply.seq() {
-            return; // an answer to an earlier attempt
-        }
-        let history = out.history;
-        match reply {
-            ClientReply::Ok { value, .. } => {
-                state.outstanding = None;
-                state.target = from;
-                let now = self.now;
-                if let Some(op) = self.history.get_mut(history) {
-                    op.completed_us = Some(now);
-                    op.value = value;
-                    op.answered_by = Some(from);
-                    if let Some(t) = self.availability.as_mut() {
-                        t.answered(now.saturating_sub(op.invoked_us));
-                    }
-                }
-                let at = self.now + self.workload_interval;
-                self.arm_client(client, at, ClientWake::Issue);
-            }
-            ClientReply::NotLeader { leader_hint, .. } => {
-                state.target = match leader_hint {
-                    Some(leader) if leader != from => leader,
-                    _ => from % nodes + 1,
-                };
-                if let Some(op) = self.history.get_mut(history) {
-                    op.redirects += 1;
-                }
-                // A short pause so that a cluster without a leader is not flooded.
-                let at = self.now + 2_000;
-                self.arm_client(client, at, ClientWake::Resend);
-            }
-        }
     }
 }
 
@@ -1472,6 +1125,7 @@ pub fn summarize(payload: &Payload) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     /// Every message in the slab is referenced by exactly one pending event (queued, or held
     /// for a paused node), so nothing leaks and the UI never draws a phantom message.
@@ -1483,6 +1137,16 @@ mod tests {
         let before = slots.len();
         slots.dedup();
         before == slots.len() && slots.len() == sim.in_flight().count()
+    }
+
+    /// Two kinds of event with one code would hash alike: a run could change without its
+    /// trace hash noticing.
+    #[test]
+    fn event_codes_are_distinct() {
+        use EventType::*;
+        let all = [TimelineAction, Timer, Dropped, Delivered, ClientTimeout, ClientSend, OperatorAction];
+        let codes: BTreeSet<u64> = all.iter().map(|e| e.code()).collect();
+        assert_eq!(codes.len(), all.len());
     }
 
     #[test]

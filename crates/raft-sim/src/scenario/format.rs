@@ -12,7 +12,7 @@ use std::fmt;
 
 pub const MAX_NODES: u32 = 9;
 /// Scenario files and links larger than this are refused before parsing (input.rs reads no more).
-pub const MAX_SCENARIO_BYTES: usize = crate::input::MAX_INPUT_BYTES;
+pub const MAX_SCENARIO_BYTES: usize = crate::scenario::input::MAX_INPUT_BYTES;
 pub const MAX_TIMELINE_ACTIONS: usize = 10_000;
 pub const MAX_DURATION_MS: f64 = 24.0 * 3600.0 * 1000.0;
 pub const MAX_LATENCY_MS: f64 = 60_000.0;
@@ -260,7 +260,7 @@ pub struct NodeFaults {
     /// Byzantine behaviours (byzantine.rs): the node rewrites what it sends, lying in the ways
     /// listed. Empty (and absent from the JSON) for an honest node.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub byzantine: Vec<crate::byzantine::Behaviour>,
+    pub byzantine: Vec<crate::engine::byzantine::Behaviour>,
 }
 
 /// Closed-loop clients issuing puts and gets, with retries, recorded in a history.
@@ -522,7 +522,7 @@ impl Scenario {
                 format!("scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
-        let scenario: Scenario = crate::shape::parse_strict(text, &crate::shape::SCENARIO)?;
+        let scenario: Scenario = crate::scenario::shape::parse_strict(text, &crate::scenario::shape::SCENARIO)?;
         scenario.validate()?;
         Ok(scenario)
     }

@@ -1,7 +1,7 @@
 //! Built-in scenarios with a Byzantine server (byzantine.rs): Raft tolerates servers that
 //! crash, not servers that lie, and the invariant monitor shows which property breaks.
-use crate::builtin::describe;
-use crate::byzantine::Behaviour;
+use crate::engine::byzantine::Behaviour;
+use crate::scenario::builtin::describe;
 use crate::scenario::{Action, ClientOpKind, CrashMode, NodeFaults, Scenario};
 use raft_core::NodeId;
 
@@ -50,7 +50,7 @@ pub fn forged_entries() -> Scenario {
     );
     s.duration_ms = 2_500.0;
     s.faults = vec![liar(3, Behaviour::ForgeEntries)];
-    let s = crate::builtin::forced_elections(s);
+    let s = crate::scenario::builtin::forced_elections(s);
     s.at(10.0, Action::Timeout { node: 1 })
         .at(300.0, put(1, "x", "1"))
         .at(800.0, Action::Timeout { node: 3 })

@@ -1,6 +1,6 @@
 //! What happened, event by event, and a stable hash over it.
-use crate::hash::StableHash;
-use crate::network::{Endpoint, LossCause};
+use crate::engine::hash::StableHash;
+use crate::engine::network::{Endpoint, LossCause};
 use raft_core::{Micros, NodeId};
 use serde::Serialize;
 use std::fmt;
@@ -108,14 +108,14 @@ impl TraceHash {
 
     /// What the event's message carried (digest.rs).
     #[inline]
-    pub fn contents(&mut self, payload: &crate::sim::Payload) {
-        crate::digest::fold_payload(&mut self.0, payload);
+    pub fn contents(&mut self, payload: &crate::engine::sim::Payload) {
+        crate::engine::digest::fold_payload(&mut self.0, payload);
     }
 
     /// The state the event left a server in (digest.rs).
     #[inline]
     pub fn node_state(&mut self, raft: &raft_core::RaftNode) {
-        crate::digest::fold_node_state(&mut self.0, raft);
+        crate::engine::digest::fold_node_state(&mut self.0, raft);
     }
 
     pub fn value(&self) -> u64 {

@@ -1,7 +1,7 @@
 //! The network between servers (and clients): per-link latency, loss, duplication and
 //! reordering; partitions and one-way cuts; the seed notes' timing models.
-use crate::rng::{Probability, SimRng};
-use crate::scenario::{ms_to_us, LinkOverride, NetworkSettings, TimingModel, MAX_LATENCY_MS};
+use crate::engine::rng::{Probability, SimRng};
+use crate::scenario::format::{ms_to_us, LinkOverride, NetworkSettings, TimingModel, MAX_LATENCY_MS};
 use raft_core::{ClientId, Micros, NodeId};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

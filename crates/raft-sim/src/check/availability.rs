@@ -3,8 +3,8 @@
 //! quorum of its configuration — and *down* otherwise. Up periods end in failures and down
 //! periods in repairs, so the run gives MTTF and MTTR and the notes' A = MTTF / (MTTF + MTTR)
 //! can be read off it, next to the measured share of time up and the commit latency clients saw.
-use crate::network::Endpoint;
-use crate::sim::{NodeStatus, Simulation};
+use crate::engine::network::Endpoint;
+use crate::engine::sim::{NodeStatus, Simulation};
 use raft_core::{Micros, NodeId, Role};
 use serde::Serialize;
 

@@ -7,9 +7,10 @@
 //! Every step is self-contained — the scenario of the step (or of the nearest earlier step that
 //! names one) plus the actions of the steps since, run to the step's start — so a link can open
 //! any step directly and always shows the same thing.
+use crate::check::invariants::Property;
+use crate::engine::sim::{NodeStatus, Simulation};
+use crate::scenario::builtin;
 use crate::scenario::{ms_to_us, Action, Scenario, ScenarioError, TimedAction, MAX_SCENARIO_BYTES};
-use crate::sim::{NodeStatus, Simulation};
-use crate::{builtin, Property};
 use raft_core::{Index, NodeId, Role, Term};
 use serde::{Deserialize, Serialize};
 
@@ -36,21 +37,21 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
 
 #[cfg(feature = "embedded-tours")]
 const TOUR_FILES: &[&str] = &[
-    include_str!("../tours/01-replicated-state-machines.json"),
-    include_str!("../tours/02-leader-election.json"),
-    include_str!("../tours/03-split-vote.json"),
-    include_str!("../tours/04-log-replication.json"),
-    include_str!("../tours/05-leader-crash.json"),
-    include_str!("../tours/06-log-repair.json"),
-    include_str!("../tours/07-partitions.json"),
-    include_str!("../tours/08-safety.json"),
-    include_str!("../tours/09-persistence.json"),
-    include_str!("../tours/10-failure-models.json"),
-    include_str!("../tours/11-timing.json"),
-    include_str!("../tours/12-membership-changes.json"),
-    include_str!("../tours/13-snapshots.json"),
-    include_str!("../tours/14-prevote-checkquorum.json"),
-    include_str!("../tours/15-linearizable-reads.json"),
+    include_str!("../../tours/01-replicated-state-machines.json"),
+    include_str!("../../tours/02-leader-election.json"),
+    include_str!("../../tours/03-split-vote.json"),
+    include_str!("../../tours/04-log-replication.json"),
+    include_str!("../../tours/05-leader-crash.json"),
+    include_str!("../../tours/06-log-repair.json"),
+    include_str!("../../tours/07-partitions.json"),
+    include_str!("../../tours/08-safety.json"),
+    include_str!("../../tours/09-persistence.json"),
+    include_str!("../../tours/10-failure-models.json"),
+    include_str!("../../tours/11-timing.json"),
+    include_str!("../../tours/12-membership-changes.json"),
+    include_str!("../../tours/13-snapshots.json"),
+    include_str!("../../tours/14-prevote-checkquorum.json"),
+    include_str!("../../tours/15-linearizable-reads.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
@@ -458,8 +459,8 @@ impl Check {
                 }
             }
             Check::Linearizable { holds } => {
-                use crate::linearizability::{Verdict, DEFAULT_BUDGET};
-                let report = sim.check_linearizability(DEFAULT_BUDGET);
+                use crate::check::linearizability::{Verdict, DEFAULT_BUDGET};
+                let report = crate::check::linearizability::check_run(sim, DEFAULT_BUDGET);
                 match (report.verdict, holds) {
                     (Verdict::Ok, true) | (Verdict::Violation, false) => Ok(()),
                     (Verdict::Unknown, _) => fail(format!("the checker gave no answer: {}", report.message)),
@@ -506,7 +507,7 @@ impl Tour {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::new("", format!("a tour file may hold at most {MAX_SCENARIO_BYTES} bytes")));
         }
-        let tour: Tour = crate::shape::parse_strict(text, &crate::shape::TOUR)
+        let tour: Tour = crate::scenario::shape::parse_strict(text, &crate::scenario::shape::TOUR)
             .map_err(|e| ScenarioError::new(e.field, format!("not a valid tour: {}", e.problem)))?;
         tour.validate()?;
         Ok(tour)
@@ -527,7 +528,7 @@ impl Tour {
             if !step.start_ms.is_finite() || step.start_ms < 0.0 {
                 return err(format!("steps[{i}].start_ms"), "must be a time of the run, 0 or more".into());
             }
-            crate::share::check_speed(&format!("steps[{i}].speed_exp"), step.speed_exp)?;
+            crate::scenario::speed::check_speed(&format!("steps[{i}].speed_exp"), step.speed_exp)?;
             if step.pause_ms.is_some_and(|pause| !pause.is_finite()) {
                 return err(format!("steps[{i}].pause_ms"), "must be a time of the run".into());
             }

@@ -1,8 +1,8 @@
 //! The benchmark: a fixed cluster under client load, timed against a wall clock the caller
 //! supplies (std's Instant natively, performance.now() in the browser), so the same code
 //! measures both.
+use crate::engine::sim::Simulation;
 use crate::scenario::{Scenario, ScenarioError, Workload};
-use crate::sim::Simulation;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -147,7 +147,7 @@ pub fn run_seek_bench(
     seeks: u32,
     now_seconds: &mut dyn FnMut() -> f64,
 ) -> Result<SeekBenchResult, ScenarioError> {
-    use crate::session::{Session, Target};
+    use crate::playback::session::{Session, Target};
     let mut open = scenario.clone();
     open.duration_ms = crate::scenario::MAX_DURATION_MS;
     let mut session = Session::new(&open)?;
@@ -160,7 +160,7 @@ pub fn run_seek_bench(
     }
     let play_wall_seconds = now_seconds() - started;
     let events = session.sim().events();
-    let mut rng = crate::rng::SimRng::new(scenario.seed ^ 0x5eec);
+    let mut rng = crate::engine::rng::SimRng::new(scenario.seed ^ 0x5eec);
     let mut times = Vec::new();
     let mut exact = true;
     for k in 0..seeks {

@@ -7,8 +7,8 @@
 //! vs wasm, before vs after a change, a share link replayed) change the hash at the event where
 //! it happens. Each digest hashes only fixed-size fields and the entries a message carries, so
 //! it stays cheap on the simulator's hot path.
-use crate::hash::StableHash;
-use crate::sim::Payload;
+use crate::engine::hash::StableHash;
+use crate::engine::sim::Payload;
 use raft_core::{ClientReply, Entry, EntryPayload, Message, Op, RaftNode, Role};
 
 /// Fingerprint of one entry's contents: index, term and payload.

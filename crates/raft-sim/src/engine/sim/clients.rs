@@ -1,0 +1,156 @@
+//! Clients: the workload's clients (issue, time out and try the next server, follow redirects)
+//! and the operator's scripted requests, with their answers recorded in the history.
+use super::{EventKind, EventType, Payload, Simulation, MAX_SCRIPT_REDIRECTS};
+use crate::engine::network::Endpoint;
+use crate::engine::observe::Seen;
+use crate::engine::rng::Probability;
+use crate::engine::trace::What;
+use crate::engine::workload::{ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use raft_core::{ClientId, ClientReply, ClientRequest, Micros, NodeId, Op};
+
+impl Simulation {
+    pub(super) fn arm_client(&mut self, client: ClientId, at: Micros, wake: ClientWake) {
+        let state = &mut self.clients[(client - 1) as usize];
+        state.token += 1;
+        let token = state.token;
+        self.schedule(at, EventKind::Client { client, token, wake });
+    }
+
+    pub(super) fn client_wake(&mut self, client: ClientId, token: u64, wake: ClientWake) -> bool {
+        let nodes = self.scenario.nodes as u64;
+        let state = &self.clients[(client - 1) as usize];
+        if state.token != token {
+            return false;
+        }
+        match wake {
+            ClientWake::Issue => {
+                let (keys, get_ratio) = self.scenario.workload.as_ref().map_or((1, 0.0), |w| (w.keys, w.get_ratio));
+                let key = format!("k{}", self.client_rng.below(keys as u64));
+                let state = &mut self.clients[(client - 1) as usize];
+                let seq = state.next_seq;
+                state.next_seq += 1;
+                let is_get = self.client_rng.chance(Probability::from_f64(get_ratio));
+                let op = if is_get { Op::Get { key } } else { Op::Put { key, value: format!("{client}.{seq}") } };
+                self.history.push(HistoryOp {
+                    client,
+                    seq,
+                    op: op.clone(),
+                    invoked_us: self.now,
+                    completed_us: None,
+                    value: None,
+                    redirects: 0,
+                    retries: 0,
+                    answered_by: None,
+                });
+                let history = self.history.len() - 1;
+                self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
+            }
+            ClientWake::Timeout => {
+                let state = &mut self.clients[(client - 1) as usize];
+                let Some(out) = &state.outstanding else { return false };
+                state.target = (state.target % nodes as NodeId) + 1;
+                let (seq, history) = (out.seq, out.history);
+                if let Some(op) = self.history.get_mut(history) {
+                    op.retries += 1;
+                }
+                self.begin_event(EventType::ClientTimeout, client, seq);
+                self.log(|| What::ClientTimeout { client, seq });
+                self.client_send(client);
+                return true;
+            }
+            ClientWake::Resend => {}
+        }
+        let Some(out) = &self.clients[(client - 1) as usize].outstanding else { return false };
+        self.begin_event(EventType::ClientSend, client, out.seq);
+        self.client_send(client);
+        true
+    }
+
+    fn client_send(&mut self, client: ClientId) {
+        let state = &self.clients[(client - 1) as usize];
+        let Some(out) = &state.outstanding else { return };
+        let (target, request) = (state.target, ClientRequest { seq: out.seq, op: out.op.clone() });
+        self.log(|| What::ClientIssued { client, seq: request.seq, node: target, summary: request.op.to_string() });
+        self.send(Endpoint::Client(client), Endpoint::Node(target), Payload::Request { client, request });
+        let at = self.now + self.workload_timeout;
+        self.arm_client(client, at, ClientWake::Timeout);
+    }
+
+    pub(super) fn client_reply(&mut self, client: ClientId, from: NodeId, reply: ClientReply) {
+        if client == SCRIPT_CLIENT {
+            let seq = reply.seq();
+            let now = self.now;
+            let open =
+                self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
+            let mut follow = None;
+            let mut answered = None;
+            if let Some(op) = open.and_then(|i| self.history.get_mut(i)) {
+                match reply {
+                    ClientReply::Ok { value, .. } => {
+                        op.completed_us = Some(now);
+                        op.value = value;
+                        op.answered_by = Some(from);
+                        answered = Some(now.saturating_sub(op.invoked_us));
+                    }
+                    ClientReply::NotLeader { leader_hint, .. } => {
+                        op.redirects += 1;
+                        // Follow the hint, as a client library would, a few times at most.
+                        if let Some(leader) = leader_hint.filter(|&l| l != from && op.redirects <= MAX_SCRIPT_REDIRECTS)
+                        {
+                            follow = Some((leader, ClientRequest { seq, op: op.op.clone() }));
+                        }
+                    }
+                }
+            }
+            if let Some(latency) = answered {
+                self.notify(&Seen::Answered { latency });
+            }
+            if let Some((leader, request)) = follow {
+                self.send(
+                    Endpoint::Client(SCRIPT_CLIENT),
+                    Endpoint::Node(leader),
+                    Payload::Request { client: SCRIPT_CLIENT, request },
+                );
+            }
+            return;
+        }
+        let nodes = self.scenario.nodes as NodeId;
+        let Some(state) = self.clients.get_mut((client as usize).wrapping_sub(1)) else { return };
+        let Some(out) = &state.outstanding else { return };
+        if out.seq != reply.seq() {
+            return; // an answer to an earlier attempt
+        }
+        let history = out.history;
+        match reply {
+            ClientReply::Ok { value, .. } => {
+                state.outstanding = None;
+                state.target = from;
+                let now = self.now;
+                let mut answered = None;
+                if let Some(op) = self.history.get_mut(history) {
+                    op.completed_us = Some(now);
+                    op.value = value;
+                    op.answered_by = Some(from);
+                    answered = Some(now.saturating_sub(op.invoked_us));
+                }
+                if let Some(latency) = answered {
+                    self.notify(&Seen::Answered { latency });
+                }
+                let at = self.now + self.workload_interval;
+                self.arm_client(client, at, ClientWake::Issue);
+            }
+            ClientReply::NotLeader { leader_hint, .. } => {
+                state.target = match leader_hint {
+                    Some(leader) if leader != from => leader,
+                    _ => from % nodes + 1,
+                };
+                if let Some(op) = self.history.get_mut(history) {
+                    op.redirects += 1;
+                }
+                // A short pause so that a cluster without a leader is not flooded.
+                let at = self.now + 2_000;
+                self.arm_client(client, at, ClientWake::Resend);
+            }
+        }
+    }
+}

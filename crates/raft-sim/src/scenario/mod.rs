@@ -1,0 +1,11 @@
+//! Scenarios as data: the scenario format ([`format`](mod@format), re-exported here), the
+//! strict shape check every document passes first, the bounded reader, the built-in scenarios
+//! and the guided tours.
+pub mod builtin;
+pub mod format;
+pub mod input;
+pub mod shape;
+pub mod speed;
+pub mod tour;
+
+pub use format::*;
