@@ -75,13 +75,23 @@ impl fmt::Display for UnsafeRule {
     }
 }
 
+/// A name that is not one of [`UnsafeRule::ALL`]; the message lists the names that are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownUnsafeRule(pub String);
+
+impl fmt::Display for UnknownUnsafeRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = UnsafeRule::ALL.iter().map(|r| r.name()).collect();
+        write!(f, "unknown unsafe rule '{}' (expected one of: {})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownUnsafeRule {}
+
 impl FromStr for UnsafeRule {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        UnsafeRule::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| {
-            let names: Vec<_> = UnsafeRule::ALL.iter().map(|r| r.name()).collect();
-            format!("unknown unsafe rule '{s}' (expected one of: {})", names.join(", "))
-        })
+    type Err = UnknownUnsafeRule;
+    fn from_str(s: &str) -> Result<Self, UnknownUnsafeRule> {
+        UnsafeRule::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| UnknownUnsafeRule(s.to_string()))
     }
 }
 
@@ -213,13 +223,23 @@ impl fmt::Display for ReadMode {
     }
 }
 
+/// A name that is not one of [`ReadMode::ALL`]; the message lists the names that are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownReadMode(pub String);
+
+impl fmt::Display for UnknownReadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = ReadMode::ALL.iter().map(|m| m.name()).collect();
+        write!(f, "unknown read mode '{}' (expected one of: {})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownReadMode {}
+
 impl FromStr for ReadMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        ReadMode::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| format!("unknown read mode '{s}' (expected one of: log, read_index, lease)"))
+    type Err = UnknownReadMode;
+    fn from_str(s: &str) -> Result<Self, UnknownReadMode> {
+        ReadMode::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| UnknownReadMode(s.to_string()))
     }
 }
 

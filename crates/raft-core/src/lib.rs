@@ -24,12 +24,12 @@ mod types;
 mod voting;
 
 pub use config::{
-    Backtrack, MembershipMode, RaftConfig, ReadMode, UnsafeRule, UnsafeRules, DEFAULT_LEASE_DRIFT_BOUND_PPM,
-    DEFAULT_SNAPSHOT_CHUNK_BYTES,
+    Backtrack, MembershipMode, RaftConfig, ReadMode, UnknownReadMode, UnknownUnsafeRule, UnsafeRule, UnsafeRules,
+    DEFAULT_LEASE_DRIFT_BOUND_PPM, DEFAULT_SNAPSHOT_CHUNK_BYTES,
 };
 pub use disruption::TransferError;
 pub use log::RaftLog;
-pub use membership::{CatchUp, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
+pub use membership::{CatchUp, CatchUpFailed, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
 pub use message::{
     AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, PreVote, PreVoteReply,
     RequestVote, RequestVoteReply, TimeoutNow,
@@ -37,7 +37,7 @@ pub use message::{
 pub use node::{PersistentState, RaftNode, Role};
 pub use reads::PendingRead;
 pub use ready::{Applied, Envelope, Notice, Ready};
-pub use snapshot::{PartialSnapshot, Snapshot, SnapshotTransfer};
+pub use snapshot::{PartialSnapshot, Snapshot, SnapshotEncodeError, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 

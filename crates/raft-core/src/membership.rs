@@ -218,6 +218,34 @@ pub struct CatchUp {
     pub last_round: Option<Micros>,
 }
 
+/// Why a learner's catch-up failed, aborting the membership change (`Notice::MembershipAborted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUpFailed {
+    /// `server` did not finish `round` within `CATCH_UP_TIMEOUTS` election timeouts.
+    Unavailable { server: NodeId, round: u32 },
+    /// `server`'s last round took `last_round`, not less than an election timeout.
+    TooSlow { server: NodeId, last_round: Micros, election_timeout: Micros },
+}
+
+impl fmt::Display for CatchUpFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            CatchUpFailed::Unavailable { server, round } => write!(
+                f,
+                "S{server} did not finish catch-up round {round} within {CATCH_UP_TIMEOUTS} election timeouts (unavailable?)"
+            ),
+            CatchUpFailed::TooSlow { server, last_round, election_timeout } => write!(
+                f,
+                "S{server} is too slow: its last catch-up round ({CATCH_UP_ROUNDS}) took {} ms, not less than an election timeout ({} ms)",
+                last_round / 1000,
+                election_timeout / 1000
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CatchUpFailed {}
+
 /// The fixed number of catch-up rounds (the thesis's "such as 10").
 pub const CATCH_UP_ROUNDS: u32 = 10;
 /// A round lasting this many election timeouts means the new server is unavailable.
@@ -378,7 +406,7 @@ impl RaftNode {
     /// Leaders in the learner stage: move each new server's catch-up rounds on (see
     /// `CatchUp`). Ok(true) once every new server has done its rounds, the last one shorter
     /// than an election timeout; Err with the reason if the change must be aborted.
-    fn catch_up_rounds(&mut self, now: Micros) -> Result<bool, String> {
+    fn catch_up_rounds(&mut self, now: Micros) -> Result<bool, CatchUpFailed> {
         let election_timeout = self.election_timeout_span();
         let last_index = self.log.last_index();
         let Some(change) = self.membership_change.as_mut() else { return Ok(true) };
@@ -395,17 +423,10 @@ impl RaftNode {
             if c.round <= CATCH_UP_ROUNDS {
                 done = false;
                 if now >= c.started + CATCH_UP_TIMEOUTS * election_timeout {
-                    return Err(format!(
-                        "S{server} did not finish catch-up round {} within {} election timeouts (unavailable?)",
-                        c.round, CATCH_UP_TIMEOUTS
-                    ));
+                    return Err(CatchUpFailed::Unavailable { server, round: c.round });
                 }
-            } else if c.last_round.is_some_and(|d| d >= election_timeout) {
-                return Err(format!(
-                    "S{server} is too slow: its last catch-up round ({CATCH_UP_ROUNDS}) took {} ms, not less than an election timeout ({} ms)",
-                    c.last_round.unwrap_or(0) / 1000,
-                    election_timeout / 1000
-                ));
+            } else if let Some(last_round) = c.last_round.filter(|&d| d >= election_timeout) {
+                return Err(CatchUpFailed::TooSlow { server, last_round, election_timeout });
             }
         }
         Ok(done)

@@ -1,4 +1,5 @@
 //! What a node hands back after each input: the effects the caller must carry out.
+use crate::membership::CatchUpFailed;
 use crate::message::Message;
 use crate::state_machine::ClientReply;
 use crate::types::{ClientId, Index, NodeId, Term};
@@ -36,7 +37,7 @@ pub enum Notice {
     /// held all of its entries yet, so the cluster elects a leader after an election timeout.
     SteppedDownWithoutHandover { transfer_target: Option<NodeId> },
     /// A membership change toward `voters` was given up before any voter changed.
-    MembershipAborted { voters: BTreeSet<NodeId>, reason: String },
+    MembershipAborted { voters: BTreeSet<NodeId>, reason: CatchUpFailed },
 }
 
 impl fmt::Display for Notice {

@@ -13,6 +13,7 @@ use crate::types::{EntryPayload, Index, Micros, NodeId, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 /// What a snapshot holds: the last entry it replaces, the cluster configuration as of that
@@ -33,8 +34,8 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The snapshot file: JSON, and deterministic because every map in it is a BTreeMap.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+    pub fn to_bytes(&self) -> Result<Vec<u8>, SnapshotEncodeError> {
+        serde_json::to_vec(self).map_err(SnapshotEncodeError)
     }
 
     /// Read a snapshot file; None if the bytes are not one.
@@ -42,6 +43,24 @@ impl Snapshot {
         // Through `from_str`, the reader every other document uses: the page then carries one
         // JSON parser, not a second one for byte slices.
         serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
+    }
+}
+
+/// A snapshot that could not be written as bytes. Every field serialises today (string keys,
+/// plain numbers), so this is for a future field that does not: the leader then sends no
+/// snapshot rather than an empty file a follower would reject forever.
+#[derive(Debug)]
+pub struct SnapshotEncodeError(serde_json::Error);
+
+impl fmt::Display for SnapshotEncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the snapshot could not be encoded: {}", self.0)
+    }
+}
+
+impl std::error::Error for SnapshotEncodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
     }
 }
 
@@ -174,7 +193,9 @@ impl RaftNode {
 
     fn snapshot_bytes(&mut self) -> Option<Arc<Vec<u8>>> {
         if self.snap.bytes.is_none() {
-            self.snap.bytes = self.snap.current.as_ref().map(|s| Arc::new(s.to_bytes()));
+            // An encoding failure sends nothing (see `SnapshotEncodeError`); the follower keeps
+            // asking with each heartbeat, so the failure shows as a stalled follower.
+            self.snap.bytes = self.snap.current.as_ref().and_then(|s| s.to_bytes().ok()).map(Arc::new);
         }
         self.snap.bytes.clone()
     }
