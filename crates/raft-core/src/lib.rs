@@ -15,6 +15,7 @@ mod log;
 mod membership;
 mod message;
 mod node;
+mod progress;
 mod reads;
 mod ready;
 mod replication;
@@ -35,6 +36,7 @@ pub use message::{
     RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::{PersistentState, RaftNode, Role};
+pub use progress::{Progress, ProgressState};
 pub use reads::PendingRead;
 pub use ready::{Applied, Envelope, Notice, Ready};
 pub use snapshot::{PartialSnapshot, Snapshot, SnapshotEncodeError, SnapshotTransfer};

@@ -16,6 +16,7 @@
 //!    TimeoutNow (thesis §3.10) so the cluster need not wait for an election timeout.
 use crate::config::MembershipMode;
 use crate::node::{RaftNode, Role};
+use crate::progress::Progress;
 use crate::ready::Notice;
 use crate::types::{Entry, EntryPayload, Index, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
@@ -264,13 +265,13 @@ impl RaftNode {
 
     /// The change this leader is carrying out, if any.
     pub fn membership_change(&self) -> Option<&PendingChange> {
-        self.membership_change.as_ref()
+        self.leader.as_ref()?.membership_change.as_ref()
     }
 
     /// Whether a configuration change is under way here: one accepted and not finished, a joint
     /// configuration, or a configuration entry not yet known to be committed.
     pub fn membership_change_in_progress(&self) -> bool {
-        self.membership_change.is_some()
+        self.membership_change().is_some()
             || self.configuration.is_joint()
             || self.configuration_index > self.commit_index
     }
@@ -314,7 +315,9 @@ impl RaftNode {
         // Round 1 of each new server replicates the log as it is now.
         let first = CatchUp { round: 1, until: self.log.last_index(), started: now, last_round: None };
         let catch_up = newcomers.iter().map(|&n| (n, first)).collect();
-        self.membership_change = Some(PendingChange { target: voters, catch_up });
+        if let Some(leader) = self.leader.as_mut() {
+            leader.membership_change = Some(PendingChange { target: voters, catch_up });
+        }
         if !newcomers.is_subset(&self.configuration.learners) {
             // New servers first join as learners: they get the log but no vote yet.
             let mut learners = self.configuration.learners.clone();
@@ -372,9 +375,10 @@ impl RaftNode {
                 self.step_down_after_removal(now);
                 return;
             }
-            let Some(change) = self.membership_change.clone() else { return };
+            let Some(leader) = self.leader.as_mut() else { return };
+            let Some(change) = leader.membership_change.clone() else { return };
             if change.target == self.configuration.voters {
-                self.membership_change = None; // done
+                leader.membership_change = None; // done
                 return;
             }
             match self.catch_up_rounds(now) {
@@ -383,7 +387,9 @@ impl RaftNode {
                 Err(reason) => {
                     // Too slow or unavailable: give up before any voter changes (the new
                     // servers stay learners) and tell the operator why.
-                    self.membership_change = None;
+                    if let Some(leader) = self.leader.as_mut() {
+                        leader.membership_change = None;
+                    }
                     self.ready.notices.push(Notice::MembershipAborted { voters: change.target, reason });
                     return;
                 }
@@ -409,10 +415,11 @@ impl RaftNode {
     fn catch_up_rounds(&mut self, now: Micros) -> Result<bool, CatchUpFailed> {
         let election_timeout = self.election_timeout_span();
         let last_index = self.log.last_index();
-        let Some(change) = self.membership_change.as_mut() else { return Ok(true) };
+        let Some(leader) = self.leader.as_mut() else { return Ok(true) };
+        let Some(change) = leader.membership_change.as_mut() else { return Ok(true) };
         let mut done = true;
         for (&server, c) in change.catch_up.iter_mut() {
-            let matched = self.match_index.get(&server).copied().unwrap_or(0);
+            let matched = leader.progress.get(&server).map_or(0, |p| p.match_index);
             // Rounds that end now are followed by the next at once (an empty round takes no time).
             while c.round <= CATCH_UP_ROUNDS && matched >= c.until {
                 c.last_round = Some(now - c.started);
@@ -459,11 +466,8 @@ impl RaftNode {
         self.disruption.transfer = None;
         self.role = Role::Follower;
         self.leader_id = None;
-        self.next_index.clear();
-        self.match_index.clear();
-        self.replicating.clear();
-        self.pending.clear();
-        self.membership_change = None;
+        // Its reads stay pending: a removed leader answers them only if it leads again.
+        self.leader = None;
         // Not a voter: its election timer only keeps it asleep (it never campaigns).
         self.election_deadline = now + self.election_timeout;
     }
@@ -493,13 +497,12 @@ impl RaftNode {
             // Replicate to every server of the new configuration, and only to them.
             let servers = self.configuration.servers();
             let next = self.log.last_index() + 1;
-            self.next_index.retain(|p, _| servers.contains(p));
-            self.match_index.retain(|p, _| servers.contains(p));
-            self.replicating.retain(|p| servers.contains(p));
-            for &p in &servers {
-                if p != self.id {
-                    self.next_index.entry(p).or_insert(next);
-                    self.match_index.entry(p).or_insert(0);
+            if let Some(leader) = self.leader.as_mut() {
+                leader.progress.retain(|p, _| servers.contains(p));
+                for &p in &servers {
+                    if p != self.id {
+                        leader.progress.entry(p).or_insert_with(|| Progress::new(next));
+                    }
                 }
             }
         }

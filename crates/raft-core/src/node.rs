@@ -4,8 +4,9 @@
 use crate::config::RaftConfig;
 use crate::disruption::Disruption;
 use crate::log::RaftLog;
-use crate::membership::{Configuration, PendingChange};
+use crate::membership::Configuration;
 use crate::message::Message;
+use crate::progress::{LeaderState, Progress};
 use crate::reads::ReadState;
 use crate::ready::{Applied, Envelope, Ready};
 use crate::snapshot::{Snapshot, SnapshotState};
@@ -74,15 +75,10 @@ pub struct RaftNode {
     pub(crate) votes_granted: BTreeSet<NodeId>,
     pub(crate) votes_denied: BTreeSet<NodeId>,
 
-    // Volatile state on leaders (reinitialised after election).
-    pub(crate) next_index: BTreeMap<NodeId, Index>,
-    pub(crate) match_index: BTreeMap<NodeId, Index>,
-    /// Followers whose log is known to match (pipelined replication); the others are probed
-    /// one AppendEntries at a time, so a lagging follower never has a growing pile of
-    /// duplicate requests in flight.
-    pub(crate) replicating: BTreeSet<NodeId>,
-    /// Client commands this leader appended and must answer once applied.
-    pub(crate) pending: BTreeSet<(ClientId, u64)>,
+    // Volatile state on leaders (reinitialised after election): nextIndex and matchIndex in a
+    // `Progress` per follower, with the rest only a leader has (progress.rs). `Some` exactly
+    // while the role is Leader.
+    pub(crate) leader: Option<LeaderState>,
 
     // Timers, on the caller's clock.
     pub(crate) election_timeout: Micros,
@@ -100,7 +96,6 @@ pub struct RaftNode {
     pub(crate) configuration: Configuration,
     pub(crate) configuration_index: Index,
     pub(crate) configuration_indexes: Vec<Index>,
-    pub(crate) membership_change: Option<PendingChange>,
     /// ReadIndex and lease reads (reads.rs).
     pub(crate) reads: ReadState,
     /// Log compaction: the snapshot, one being received, transfers being sent (snapshot.rs).
@@ -142,10 +137,7 @@ impl RaftNode {
             kv: KvStore::default(),
             votes_granted: BTreeSet::new(),
             votes_denied: BTreeSet::new(),
-            next_index: BTreeMap::new(),
-            match_index: BTreeMap::new(),
-            replicating: BTreeSet::new(),
-            pending: BTreeSet::new(),
+            leader: None,
             election_timeout: 0,
             election_deadline: 0,
             heartbeat_deadline: 0,
@@ -154,7 +146,6 @@ impl RaftNode {
             configuration: configuration.clone(),
             configuration_index: 0,
             configuration_indexes: Vec::new(),
-            membership_change: None,
             reads: ReadState::new(now),
             snap: SnapshotState::default(),
             base_configuration: configuration,
@@ -296,7 +287,8 @@ impl RaftNode {
             Some(None) => return, // older than the client's latest command: the client moved on
             None => {}
         }
-        if !self.pending.insert((client, request.seq)) {
+        let Some(leader) = self.leader.as_mut() else { return };
+        if !leader.pending.insert((client, request.seq)) {
             return; // already in our log, awaiting commitment
         }
         let command = Command { client, seq: request.seq, op: request.op };
@@ -364,11 +356,22 @@ impl RaftNode {
     pub fn votes_denied(&self) -> &BTreeSet<NodeId> {
         &self.votes_denied
     }
-    pub fn next_index(&self) -> &BTreeMap<NodeId, Index> {
-        &self.next_index
+    /// Leaders: nextIndex of every other server of the configuration (empty on others).
+    pub fn next_index(&self) -> BTreeMap<NodeId, Index> {
+        self.progress().map(|(&p, pr)| (p, pr.next_index)).collect()
     }
-    pub fn match_index(&self) -> &BTreeMap<NodeId, Index> {
-        &self.match_index
+    /// Leaders: matchIndex of every other server of the configuration (empty on others).
+    pub fn match_index(&self) -> BTreeMap<NodeId, Index> {
+        self.progress().map(|(&p, pr)| (p, pr.match_index)).collect()
+    }
+    /// Leaders: what it knows of every other server of the configuration, in id order
+    /// (nothing on others).
+    pub fn progress(&self) -> impl Iterator<Item = (&NodeId, &Progress)> + '_ {
+        self.leader.iter().flat_map(|l| l.progress.iter())
+    }
+    /// Leaders: what it knows of `peer`.
+    pub fn progress_of(&self, peer: NodeId) -> Option<&Progress> {
+        self.leader.as_ref()?.progress.get(&peer)
     }
     /// The election timeout currently drawn (for drawing the timer arc).
     pub fn election_timeout(&self) -> Micros {
@@ -396,6 +399,17 @@ impl RaftNode {
     pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
         let me = self.id;
         self.configuration.servers().into_iter().filter(move |&p| p != me)
+    }
+
+    pub(crate) fn progress_mut(&mut self, peer: NodeId) -> Option<&mut Progress> {
+        self.leader.as_mut()?.progress.get_mut(&peer)
+    }
+
+    /// Stop leading: drop everything only a leader has, and answer the reads it held "not the
+    /// leader".
+    fn stop_leading(&mut self) {
+        self.leader = None;
+        self.fail_pending_reads();
     }
 
     pub(crate) fn send(&mut self, to: NodeId, message: Message) {
@@ -432,13 +446,8 @@ impl RaftNode {
         self.votes_granted.clear();
         self.votes_denied.clear();
         if was_leader {
+            self.stop_leading();
             // A leader runs no election timer; a deposed one needs a fresh one.
-            self.next_index.clear();
-            self.match_index.clear();
-            self.replicating.clear();
-            self.pending.clear();
-            self.membership_change = None;
-            self.fail_pending_reads();
             self.reset_election_timer(now, rng);
         }
     }
@@ -458,12 +467,7 @@ impl RaftNode {
             return;
         }
         if self.role == Role::Leader {
-            self.next_index.clear();
-            self.match_index.clear();
-            self.replicating.clear();
-            self.pending.clear();
-            self.membership_change = None;
-            self.fail_pending_reads();
+            self.stop_leading();
         }
         self.role = Role::Candidate;
         self.current_term += 1;
@@ -485,12 +489,7 @@ impl RaftNode {
     pub(crate) fn become_leader(&mut self, now: Micros) {
         self.role = Role::Leader;
         self.leader_id = Some(self.id);
-        let next = self.log.last_index() + 1;
-        let peers: Vec<NodeId> = self.peers().collect();
-        self.next_index = peers.iter().map(|&p| (p, next)).collect();
-        self.match_index = peers.iter().map(|&p| (p, 0)).collect();
-        self.replicating.clear();
-        self.pending.clear();
+        self.leader = Some(LeaderState::new(self.peers(), self.log.last_index()));
         self.reads.forget_leadership();
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);
@@ -525,7 +524,8 @@ impl RaftNode {
                 // duplicate: it did not take effect, so it must not be acknowledged (only the
                 // operator's client, which has several requests in flight, can get here).
                 let skipped = outcome.duplicate && self.kv.cached(key.0, key.1) == Some(None);
-                if self.pending.remove(&key) && !skipped {
+                let was_pending = self.leader.as_mut().is_some_and(|l| l.pending.remove(&key));
+                if was_pending && !skipped {
                     self.ready.replies.push((key.0, ClientReply::Ok { seq: key.1, value: outcome.value }));
                 }
             }

@@ -41,8 +41,6 @@ pub(crate) struct ReadState {
     pub(crate) now: Micros,
     /// The round of the leader's latest broadcast. Never reset, so rounds only grow.
     pub(crate) round: u64,
-    /// Leaders: the highest round each follower acknowledged in this term.
-    pub(crate) acked: BTreeMap<NodeId, u64>,
     /// Leaders in lease mode: when recent rounds started (local clock).
     pub(crate) round_started: BTreeMap<u64, Micros>,
     /// Leaders in lease mode: the start of the latest round a majority acknowledged.
@@ -66,7 +64,6 @@ impl ReadState {
 
     /// A new term as leader, or leadership lost: acknowledgements and leases were for the old one.
     pub(crate) fn forget_leadership(&mut self) {
-        self.acked.clear();
         self.round_started.clear();
         self.lease_start = None;
         self.lease_given_up = false;
@@ -120,13 +117,13 @@ impl RaftNode {
 
     /// The highest round that a majority (this leader included) acknowledged.
     pub fn quorum_round(&self) -> u64 {
-        let mut candidates: Vec<u64> = self.reads.acked.values().copied().collect();
+        let mut candidates: Vec<u64> = self.progress().map(|(_, p)| p.acked_round).collect();
         candidates.push(self.reads.round);
         candidates.sort_unstable_by(|a, b| b.cmp(a));
         candidates.dedup();
         for r in candidates {
             let mut ackers: BTreeSet<NodeId> =
-                self.reads.acked.iter().filter(|(_, &a)| a >= r).map(|(&p, _)| p).collect();
+                self.progress().filter(|(_, p)| p.acked_round >= r).map(|(&peer, _)| peer).collect();
             ackers.insert(self.id);
             if self.is_quorum(&ackers) {
                 return r;
@@ -203,8 +200,9 @@ impl RaftNode {
                 if self.role != Role::Leader || message_term != self.current_term {
                     return;
                 }
-                let acked = self.reads.acked.entry(from).or_insert(0);
-                *acked = (*acked).max(round);
+                if let Some(p) = self.progress_mut(from) {
+                    p.acked_round = p.acked_round.max(round);
+                }
                 if self.config.read_mode == ReadMode::Lease {
                     let q = self.quorum_round();
                     if let Some(&started) = self.reads.round_started.get(&q) {

@@ -8,6 +8,7 @@
 use crate::membership::Configuration;
 use crate::message::{AppendEntries, InstallSnapshot, InstallSnapshotReply, Message};
 use crate::node::{RaftNode, Role};
+use crate::progress::{Progress, ProgressState};
 use crate::state_machine::KvStore;
 use crate::types::{EntryPayload, Index, Micros, NodeId, Term};
 use crate::Entropy;
@@ -96,8 +97,6 @@ pub(crate) struct SnapshotState {
     pub bytes: Option<Arc<Vec<u8>>>,
     /// Followers: the snapshot being received.
     pub incoming: Option<PartialSnapshot>,
-    /// Leaders: transfers in progress, by follower.
-    pub transfers: BTreeMap<NodeId, SnapshotTransfer>,
 }
 
 impl RaftNode {
@@ -117,8 +116,8 @@ impl RaftNode {
     }
 
     /// Leaders: snapshot transfers in progress, by follower.
-    pub fn snapshot_transfers(&self) -> &BTreeMap<NodeId, SnapshotTransfer> {
-        &self.snap.transfers
+    pub fn snapshot_transfers(&self) -> BTreeMap<NodeId, SnapshotTransfer> {
+        self.progress().filter_map(|(&p, pr)| Some((p, pr.snapshot.clone()?))).collect()
     }
 
     /// Start from a snapshot read back from stable storage: the state machine restarts from
@@ -204,9 +203,10 @@ impl RaftNode {
     /// snapshot. Called instead of AppendEntries, so a lost chunk is sent again with the next
     /// heartbeat.
     pub(crate) fn send_snapshot_chunk(&mut self, peer: NodeId) {
-        let matched = self.match_index.get(&peer).copied().unwrap_or(0);
+        let Some(progress) = self.progress_of(peer) else { return };
+        let matched = progress.match_index;
         let term = self.current_term;
-        let fresh = match self.snap.transfers.get(&peer) {
+        let fresh = match &progress.snapshot {
             Some(t) => t.term != term || t.last_included_index <= matched,
             None => true,
         };
@@ -219,9 +219,11 @@ impl RaftNode {
                 data,
                 offset: 0,
             };
-            self.snap.transfers.insert(peer, transfer);
+            if let Some(p) = self.progress_mut(peer) {
+                p.snapshot = Some(transfer);
+            }
         }
-        let Some(t) = self.snap.transfers.get(&peer) else { return };
+        let Some(t) = self.progress_of(peer).and_then(|p| p.snapshot.as_ref()) else { return };
         let len = t.data.len() as u64;
         let offset = t.offset.min(len);
         let end = (offset + self.config.snapshot_chunk_bytes.max(1) as u64).min(len);
@@ -234,7 +236,9 @@ impl RaftNode {
             data: t.data[offset as usize..end as usize].to_vec(),
             done: end == len,
         };
-        self.replicating.remove(&peer);
+        if let Some(p) = self.progress_mut(peer) {
+            p.state = ProgressState::Snapshot;
+        }
         self.send(peer, Message::InstallSnapshot(request));
     }
 
@@ -370,20 +374,29 @@ impl RaftNode {
         if self.role != Role::Leader || reply.term != self.current_term {
             return;
         }
-        let (Some(&next), Some(&matched)) = (self.next_index.get(&from), self.match_index.get(&from)) else {
+        let Some(&Progress { next_index: next, match_index: matched, .. }) = self.progress_of(from) else {
             return;
         };
         if reply.installed {
             let new_match = self.record_match(from, reply.last_included_index, matched, next);
-            if self.snap.transfers.get(&from).is_some_and(|t| t.last_included_index <= new_match) {
-                self.snap.transfers.remove(&from);
+            if let Some(p) = self.progress_mut(from) {
+                // Back to probing: the entries after the snapshot go one AppendEntries at a time
+                // until one succeeds. (A late answer to a follower already replicating leaves
+                // it replicating.)
+                if p.state == ProgressState::Snapshot {
+                    p.state = ProgressState::Probe;
+                }
+                if p.snapshot.as_ref().is_some_and(|t| t.last_included_index <= new_match) {
+                    p.snapshot = None;
+                }
             }
             // The entries after the snapshot (or a newer snapshot).
             self.commit_and_send_rest(from);
             return;
         }
-        let Some(t) = self.snap.transfers.get_mut(&from) else { return };
-        if t.term != self.current_term || t.last_included_index != reply.last_included_index {
+        let term = self.current_term;
+        let Some(t) = self.progress_mut(from).and_then(|p| p.snapshot.as_mut()) else { return };
+        if t.term != term || t.last_included_index != reply.last_included_index {
             return;
         }
         let next_offset = reply.next_offset.min(t.data.len() as u64);
