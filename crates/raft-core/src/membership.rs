@@ -323,7 +323,7 @@ impl RaftNode {
             let mut learners = self.configuration.learners.clone();
             learners.extend(newcomers);
             let next = Configuration { learners, ..self.configuration.clone() };
-            self.append_configuration(next);
+            self.append_configuration(now, next);
         }
         self.progress_membership(now);
         Ok(())
@@ -344,9 +344,9 @@ impl RaftNode {
     }
 
     /// Leaders: append a configuration entry; it takes effect at once (before it commits).
-    fn append_configuration(&mut self, next: Configuration) {
+    fn append_configuration(&mut self, now: Micros, next: Configuration) {
         self.append_as_leader(EntryPayload::Configuration(next));
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         self.advance_commit_index();
     }
 
@@ -368,7 +368,7 @@ impl RaftNode {
                 // C_old,new committed: move on to C_new. A new leader that finds a committed
                 // joint configuration finishes the change too.
                 let learners = self.configuration.learners.difference(&new).copied().collect();
-                self.append_configuration(Configuration { voters: new, new_voters: None, learners });
+                self.append_configuration(now, Configuration { voters: new, new_voters: None, learners });
                 continue;
             }
             if !self.configuration.is_voter(self.id) {
@@ -405,7 +405,7 @@ impl RaftNode {
                     Configuration { voters: change.target.clone(), new_voters: None, learners }
                 }
             };
-            self.append_configuration(next);
+            self.append_configuration(now, next);
         }
     }
 
@@ -446,7 +446,7 @@ impl RaftNode {
     /// progress if it does), so that server starts an election at once instead of the cluster
     /// waiting an election timeout. Without such a voter it says so and just steps down.
     fn step_down_after_removal(&mut self, now: Micros) {
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         let transfer_target = self.disruption.transfer.map(|t| t.target);
         let candidates = transfer_target.into_iter().chain(self.configuration.all_voters());
         let mut chosen = None;

@@ -164,7 +164,6 @@ impl RaftNode {
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
         self.maybe_snapshot();
-        self.reads.now = now;
         // Leader liveliness may ignore the message; CheckQuorum notes who was heard from.
         if self.screen_message(now, from, &message) {
             return;
@@ -211,7 +210,6 @@ impl RaftNode {
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
-        self.reads.now = now;
         self.maybe_snapshot();
         match self.role {
             Role::Leader => {
@@ -219,7 +217,7 @@ impl RaftNode {
                     return; // CheckQuorum: stepped down
                 }
                 if now >= self.heartbeat_deadline {
-                    self.broadcast_append_entries();
+                    self.broadcast_append_entries(now);
                     self.heartbeat_deadline = now + self.config.heartbeat_interval;
                 }
                 self.progress_membership(now);
@@ -242,7 +240,6 @@ impl RaftNode {
     /// Operator action: make this node's election timer fire now, whatever its role. (A
     /// leader starts an election at once; others pre-vote first when PreVote is on.)
     pub fn force_election_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
-        self.reads.now = now;
         if self.config.pre_vote && self.role != Role::Leader {
             self.start_pre_vote(now, rng);
         } else {
@@ -262,7 +259,6 @@ impl RaftNode {
 
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
-        self.reads.now = now;
         self.maybe_snapshot();
         if self.role != Role::Leader {
             // Followers redirect clients to the leader they know of.
@@ -293,7 +289,7 @@ impl RaftNode {
         }
         let command = Command { client, seq: request.seq, op: request.op };
         self.append_as_leader(EntryPayload::Command(command));
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         self.advance_commit_index();
         self.progress_membership(now);
     }
@@ -494,7 +490,7 @@ impl RaftNode {
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);
         }
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         self.heartbeat_deadline = now + self.config.heartbeat_interval;
         self.reset_leader_disruption(now);
         self.advance_commit_index();

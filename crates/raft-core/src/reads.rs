@@ -37,8 +37,6 @@ pub struct PendingRead {
 /// What a node keeps for reads. Volatile: lost in a crash.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReadState {
-    /// The `now` of the input being handled (rounds record when they started).
-    pub(crate) now: Micros,
     /// The round of the leader's latest broadcast. Never reset, so rounds only grow.
     pub(crate) round: u64,
     /// Leaders in lease mode: when recent rounds started (local clock).
@@ -59,7 +57,7 @@ pub(crate) struct ReadState {
 
 impl ReadState {
     pub(crate) fn new(now: Micros) -> ReadState {
-        ReadState { now, leader_contact: now, ..ReadState::default() }
+        ReadState { leader_contact: now, ..ReadState::default() }
     }
 
     /// A new term as leader, or leadership lost: acknowledgements and leases were for the old one.
@@ -71,12 +69,11 @@ impl ReadState {
 }
 
 impl RaftNode {
-    /// Leaders: a broadcast starts a new heartbeat round.
-    pub(crate) fn start_round(&mut self) {
+    /// Leaders: a broadcast at `now` starts a new heartbeat round.
+    pub(crate) fn start_round(&mut self, now: Micros) {
         self.reads.round += 1;
         if self.config.read_mode == ReadMode::Lease && self.role == Role::Leader {
-            let (round, now) = (self.reads.round, self.reads.now);
-            self.reads.round_started.insert(round, now);
+            self.reads.round_started.insert(self.reads.round, now);
             while self.reads.round_started.len() > MAX_TRACKED_ROUNDS {
                 self.reads.round_started.pop_first();
             }
@@ -154,7 +151,7 @@ impl RaftNode {
             return true; // a retry of a read already waiting
         }
         // A fresh round, started after the read arrived.
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         let read_index = self.committed_in_term().then_some(self.commit_index);
         let read = PendingRead { client, seq, key: key.to_string(), read_index, round: self.reads.round };
         self.reads.pending.push(read);

@@ -8,8 +8,9 @@ use crate::Entropy;
 
 impl RaftNode {
     /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
-    pub(crate) fn broadcast_append_entries(&mut self) {
-        self.start_round();
+    /// `now` is when the heartbeat round it starts began (reads.rs).
+    pub(crate) fn broadcast_append_entries(&mut self, now: Micros) {
+        self.start_round(now);
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
             self.send_append_entries(peer);
