@@ -41,7 +41,10 @@ pub(crate) struct Transfer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransferError {
     /// Only the leader can hand leadership over; `leader_hint` is the leader this server knows.
-    NotLeader { leader_hint: Option<NodeId> },
+    NotLeader {
+        /// The leader this server knows of, if any.
+        leader_hint: Option<NodeId>,
+    },
     /// The target already leads.
     AlreadyLeader,
     /// The target is not a member of the cluster.

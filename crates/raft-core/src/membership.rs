@@ -146,7 +146,9 @@ impl fmt::Display for Configuration {
 /// Why the leader did not accept a membership change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChangeRefused {
+    /// Only the leader changes the membership.
     NotLeader {
+        /// The leader this server knows of, if any.
         leader_hint: Option<NodeId>,
     },
     /// A change is under way: a pending request, a joint configuration, or an uncommitted
@@ -158,12 +160,15 @@ pub enum ChangeRefused {
     NothingToChange,
     /// Single-server mode changes one voter at a time.
     MoreThanOneServer {
+        /// Voters the request adds.
         added: usize,
+        /// Voters the request removes.
         removed: usize,
     },
     /// Single-server mode: the leader has not yet committed an entry of its own term (the bug
     /// in Ongaro's 2015 raft-dev post comes from skipping this).
     NoEntryCommittedInTerm {
+        /// The leader's term.
         term: Term,
     },
 }
@@ -223,9 +228,21 @@ pub struct CatchUp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CatchUpFailed {
     /// `server` did not finish `round` within `CATCH_UP_TIMEOUTS` election timeouts.
-    Unavailable { server: NodeId, round: u32 },
+    Unavailable {
+        /// The learner.
+        server: NodeId,
+        /// The round it did not finish.
+        round: u32,
+    },
     /// `server`'s last round took `last_round`, not less than an election timeout.
-    TooSlow { server: NodeId, last_round: Micros, election_timeout: Micros },
+    TooSlow {
+        /// The learner.
+        server: NodeId,
+        /// How long its last round took.
+        last_round: Micros,
+        /// The election timeout it had to beat.
+        election_timeout: Micros,
+    },
 }
 
 impl fmt::Display for CatchUpFailed {

@@ -20,9 +20,13 @@ use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Which of Figure 2's roles a server is in (plus PreVote's pre-candidate).
 pub enum Role {
+    /// Answers leaders and candidates; starts an election when its timer fires.
     Follower,
+    /// Asking for votes in a term of its own.
     Candidate,
+    /// Handles clients and replicates the log.
     Leader,
     /// PreVote is on and the election timer fired: asking whether it could win before
     /// starting a real election (disruption.rs).
@@ -43,8 +47,11 @@ impl fmt::Display for Role {
 /// What survives a crash: "updated on stable storage before responding to RPCs".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersistentState {
+    /// The latest term the server has seen.
     pub current_term: Term,
+    /// The candidate voted for in the current term, if any.
     pub voted_for: Option<NodeId>,
+    /// The log entries (after `snapshot`).
     pub log: RaftLog,
     /// The latest snapshot; `log` starts after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +59,8 @@ pub struct PersistentState {
 }
 
 #[derive(Clone, Debug)]
+/// One Raft server as a pure state machine: inputs in (`handle_*`), effects out
+/// ([`RaftNode::take_ready`]).
 pub struct RaftNode {
     pub(crate) id: NodeId,
     /// The configuration this server booted with (before any configuration entry in its log):
@@ -313,42 +322,55 @@ impl RaftNode {
 
     // ----- Read-only views -----------------------------------------------------------------
 
+    /// This server's id.
     pub fn id(&self) -> NodeId {
         self.id
     }
+    /// The configuration it booted with (empty for a server added later).
     pub fn members(&self) -> &[NodeId] {
         &self.members
     }
+    /// Its protocol settings.
     pub fn config(&self) -> &RaftConfig {
         &self.config
     }
+    /// Its role.
     pub fn role(&self) -> Role {
         self.role
     }
+    /// currentTerm.
     pub fn current_term(&self) -> Term {
         self.current_term
     }
+    /// votedFor.
     pub fn voted_for(&self) -> Option<NodeId> {
         self.voted_for
     }
+    /// Its log.
     pub fn log(&self) -> &RaftLog {
         &self.log
     }
+    /// commitIndex: the highest entry known to be committed.
     pub fn commit_index(&self) -> Index {
         self.commit_index
     }
+    /// lastApplied: the highest entry applied to its state machine.
     pub fn last_applied(&self) -> Index {
         self.last_applied
     }
+    /// The leader it knows of in its term, if any.
     pub fn leader_id(&self) -> Option<NodeId> {
         self.leader_id
     }
+    /// Its state machine.
     pub fn kv(&self) -> &KvStore {
         &self.kv
     }
+    /// Candidates and pre-candidates: who granted the vote in this election.
     pub fn votes_granted(&self) -> &BTreeSet<NodeId> {
         &self.votes_granted
     }
+    /// Candidates and pre-candidates: who denied it.
     pub fn votes_denied(&self) -> &BTreeSet<NodeId> {
         &self.votes_denied
     }
@@ -373,6 +395,7 @@ impl RaftNode {
     pub fn election_timeout(&self) -> Micros {
         self.election_timeout
     }
+    /// What stable storage must hold right now.
     pub fn persistent_state(&self) -> PersistentState {
         PersistentState {
             current_term: self.current_term,

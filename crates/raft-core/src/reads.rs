@@ -25,8 +25,11 @@ const MAX_PENDING_READS: usize = 1024;
 /// A get waiting for its leader to confirm it still leads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PendingRead {
+    /// The client that asked.
     pub client: ClientId,
+    /// The client's sequence number for the read.
     pub seq: u64,
+    /// The key read.
     pub key: String,
     /// commitIndex once the leader has committed an entry of its term; None before.
     pub read_index: Option<Index>,

@@ -21,12 +21,15 @@ use std::sync::Arc;
 /// entry, and the state machine (key-value data and client sessions).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// The index of the last entry the snapshot replaces.
     pub last_included_index: Index,
+    /// That entry's term.
     pub last_included_term: Term,
     /// The cluster configuration in force as of lastIncludedIndex (receiver rule 8: "load
     /// snapshot's cluster configuration"), and the index of the entry that set it (0: the
     /// configuration the cluster booted with).
     pub configuration: Configuration,
+    /// See `configuration`.
     pub configuration_index: Index,
     /// The state machine: key-value data and client sessions (so retried commands are still
     /// recognised after the entries that applied them are gone).
@@ -69,8 +72,11 @@ impl std::error::Error for SnapshotEncodeError {
 /// a follower that restarts mid-transfer starts over.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartialSnapshot {
+    /// The snapshot's lastIncludedIndex.
     pub last_included_index: Index,
+    /// The snapshot's lastIncludedTerm.
     pub last_included_term: Term,
+    /// The bytes received so far.
     pub data: Vec<u8>,
 }
 
@@ -80,11 +86,14 @@ pub struct PartialSnapshot {
 pub struct SnapshotTransfer {
     /// The leader's term when the transfer started (a new term starts over).
     pub term: Term,
+    /// The snapshot's lastIncludedIndex.
     pub last_included_index: Index,
+    /// The snapshot's lastIncludedTerm.
     pub last_included_term: Term,
     /// The snapshot file being sent. The leader may take newer snapshots meanwhile; the
     /// transfer finishes with this one, or a busy leader could never finish any.
     pub data: Arc<Vec<u8>>,
+    /// Where the chunk awaiting an answer starts.
     pub offset: u64,
 }
 
