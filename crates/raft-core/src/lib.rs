@@ -33,7 +33,6 @@
 //!     RaftNode::new(id, &ids, RaftConfig::default(), PersistentState::default(), 0, rng)
 //! };
 //! let mut nodes: Vec<RaftNode> = ids.iter().map(|&id| boot(id, &mut rng)).collect();
-//! let mut disks = vec![PersistentState::default(); nodes.len()];
 //! let (mut now, mut in_flight, mut ready) = (0, VecDeque::new(), Ready::default());
 //!
 //! for _ in 0..1_000 {
@@ -54,17 +53,11 @@
 //!             }
 //!         }
 //!     }
-//!     // The output: what each node produced. Stable storage first (Figure 2), then send.
-//!     for (node, disk) in nodes.iter_mut().zip(&mut disks) {
+//!     // The output: what each node produced.
+//!     for node in &mut nodes {
 //!         node.take_ready(&mut ready);
 //!         if ready.persist {
-//!             if let Some(hard_state) = ready.hard_state {
-//!                 (disk.current_term, disk.voted_for) = (hard_state.current_term, hard_state.voted_for);
-//!             }
-//!             if let Some(from) = ready.log_changed_from {
-//!                 disk.log.truncate_from(from);
-//!                 ready.entries.drain(..).for_each(|entry| disk.log.append(entry));
-//!             }
+//!             let _on_disk = node.persistent_state(); // before sending: Figure 2
 //!         }
 //!         in_flight.extend(ready.messages.drain(..));
 //!     }
@@ -72,11 +65,6 @@
 //! let leaders: Vec<_> = nodes.iter().filter(|n| n.role() == Role::Leader).collect();
 //! assert_eq!(leaders.len(), 1);
 //! assert!(leaders[0].current_term() >= 1);
-//! // What each server wrote is what it would boot from after a crash.
-//! for (node, disk) in nodes.iter().zip(&disks) {
-//!     assert_eq!((disk.current_term, disk.voted_for), (node.current_term(), node.voted_for()));
-//!     assert_eq!(disk.log.to_vec(), node.log().to_vec());
-//! }
 //! ```
 
 pub mod chunked;
@@ -109,7 +97,7 @@ pub use message::{
 pub use node::{PersistentState, RaftNode, Role};
 pub use progress::{Progress, ProgressState};
 pub use reads::PendingRead;
-pub use ready::{Applied, Envelope, HardState, Notice, Ready, SnapshotWrite};
+pub use ready::{Applied, Envelope, Notice, Ready};
 pub use snapshot::{PartialSnapshot, Snapshot, SnapshotEncodeError, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};

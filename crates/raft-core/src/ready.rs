@@ -1,13 +1,10 @@
 //! What a node hands back after each input: the effects the caller must carry out.
-use crate::log::RaftLog;
 use crate::membership::CatchUpFailed;
 use crate::message::Message;
-use crate::snapshot::Snapshot;
 use crate::state_machine::ClientReply;
-use crate::types::{ClientId, Entry, Index, NodeId, Term};
+use crate::types::{ClientId, Index, NodeId, Term};
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
 
 /// A message addressed to a peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,49 +99,27 @@ impl fmt::Display for Notice {
     }
 }
 
-/// currentTerm and votedFor, as stable storage must hold them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct HardState {
-    /// currentTerm.
-    pub current_term: Term,
-    /// votedFor.
-    pub voted_for: Option<NodeId>,
-}
-
-/// A snapshot to write, with the log that follows it (which replaces the stored log).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SnapshotWrite {
-    /// The snapshot taken or installed.
-    pub snapshot: Arc<Snapshot>,
-    /// The node's log after it (sharing chunks with the node's, so cheap to keep).
-    pub log: RaftLog,
-}
-
-/// Everything produced since the last drain (etcd-raft's `Ready`): what to write to stable
-/// storage, then what to send. The caller must make the writes durable before sending
-/// `messages` (Figure 2: "stored on stable storage before responding to RPCs"); a simulator
-/// can do both at once.
+/// Everything produced since the last drain (etcd-raft's `Ready`). The caller must make
+/// `persist` durable before sending `messages` (Figure 2: "stored on stable storage before
+/// responding to RPCs"); a simulator can do both at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ready {
-    /// Messages to send, after the writes are durable.
+    /// Messages to send, after `persist` is durable.
     pub messages: Vec<Envelope>,
-    /// currentTerm or votedFor changed: write these.
-    pub hard_state: Option<HardState>,
-    /// The log changed from this index on (truncated and/or appended): stable storage drops
-    /// its entries from here...
+    /// currentTerm or votedFor changed and must be written.
+    pub hard_state_changed: bool,
+    /// The log changed from this index on (truncated and/or appended).
     pub log_changed_from: Option<Index>,
-    /// ...and appends these: the log from `log_changed_from` on, as it now is. Empty when
-    /// `snapshot` is set (its log replaces the stored one whole).
-    pub entries: Vec<Entry>,
-    /// The node took or installed a snapshot: write it and its log.
-    pub snapshot: Option<SnapshotWrite>,
-    /// Whether the writes above must reach stable storage. False only under the
+    /// Whether the changes above must reach stable storage. False only under the
     /// `no-persist` break rule, which is exactly the bug it teaches.
     pub persist: bool,
     /// Entries applied to the state machine, in order.
     pub applied: Vec<Applied>,
     /// Answers to clients.
     pub replies: Vec<(ClientId, ClientReply)>,
+    /// The node took or installed a snapshot: the snapshot and the (compacted) log must be
+    /// written.
+    pub snapshot_changed: bool,
     /// Transfers and membership changes given up or handed over (for the operator).
     pub notices: Vec<Notice>,
 }
@@ -153,34 +128,23 @@ impl Ready {
     /// Whether nothing at all was produced.
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty()
-            && self.hard_state.is_none()
+            && !self.hard_state_changed
             && self.log_changed_from.is_none()
-            && self.entries.is_empty()
             && self.applied.is_empty()
             && self.replies.is_empty()
-            && self.snapshot.is_none()
+            && !self.snapshot_changed
             && self.notices.is_empty()
     }
 
     /// Empty it, keeping its allocations.
     pub fn clear(&mut self) {
         self.messages.clear();
-        self.hard_state = None;
+        self.hard_state_changed = false;
         self.log_changed_from = None;
-        self.entries.clear();
-        self.snapshot = None;
         self.persist = false;
         self.applied.clear();
         self.replies.clear();
+        self.snapshot_changed = false;
         self.notices.clear();
     }
-}
-
-/// What changed since the last drain and must reach stable storage; [`Ready`] is filled from
-/// it, with the data as it stands, when the caller drains.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Unsaved {
-    pub(crate) hard_state: bool,
-    pub(crate) log_from: Option<Index>,
-    pub(crate) snapshot: bool,
 }

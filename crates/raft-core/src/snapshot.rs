@@ -196,7 +196,7 @@ impl RaftNode {
         self.rebase_configuration(&snapshot);
         self.snap.current = Some(Arc::new(snapshot));
         self.snap.bytes = None;
-        self.unsaved.snapshot = true;
+        self.ready.snapshot_changed = true;
     }
 
     fn snapshot_bytes(&mut self) -> Option<Arc<Vec<u8>>> {
@@ -345,7 +345,7 @@ impl RaftNode {
         let snapshot = Arc::new(snapshot);
         self.snap.current = Some(snapshot.clone());
         self.snap.bytes = Some(Arc::new(file.data));
-        self.unsaved.snapshot = true;
+        self.ready.snapshot_changed = true;
 
         // Rules 6 and 7: keep the entries after lastIncludedIndex if our entry there has the
         // same term (by Log Matching, everything before it agrees too); else discard the log.

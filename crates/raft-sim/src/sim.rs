@@ -780,18 +780,18 @@ impl Simulation {
         self.hash.node_state(raft);
         // Stable storage first ("before responding to RPCs").
         if ready.persist {
-            if let Some(hard_state) = ready.hard_state {
-                slot.disk.current_term = hard_state.current_term;
-                slot.disk.voted_for = hard_state.voted_for;
+            if ready.hard_state_changed {
+                slot.disk.current_term = raft.current_term();
+                slot.disk.voted_for = raft.voted_for();
             }
-            if let Some(write) = &ready.snapshot {
+            if ready.snapshot_changed {
                 // The snapshot and the compacted log are written together (sharing chunks).
-                slot.disk.snapshot = Some(write.snapshot.clone());
-                slot.disk.log = write.log.clone();
+                slot.disk.snapshot = raft.shared_snapshot();
+                slot.disk.log = raft.log().clone();
             } else if let Some(from) = ready.log_changed_from {
                 slot.disk.log.truncate_from(from);
-                for entry in ready.entries.drain(..) {
-                    slot.disk.log.append(entry);
+                for entry in raft.log().slice_from(from, usize::MAX) {
+                    slot.disk.log.append(entry.clone());
                 }
             }
         }
@@ -808,7 +808,7 @@ impl Simulation {
             };
             let before = self.checker.total_violations;
             self.checker.observe(self.now, self.events, &obs);
-            if ready.snapshot.is_some() {
+            if ready.snapshot_changed {
                 if let Some(snapshot) = raft.snapshot() {
                     self.checker.observe_snapshot(self.now, self.events, id, snapshot);
                 }
