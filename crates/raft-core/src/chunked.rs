@@ -8,6 +8,8 @@ use std::sync::Arc;
 const CHUNK: usize = 256;
 
 #[derive(Clone)]
+/// A vector stored in shared chunks of 256: cloning it (a node's log, a snapshot of the
+/// simulation) copies pointers, not elements, and a chunk is copied only when written.
 pub struct ChunkedVec<T> {
     chunks: Vec<Arc<Vec<T>>>,
     len: usize,
@@ -23,19 +25,23 @@ impl<T> Default for ChunkedVec<T> {
 }
 
 impl<T: Clone> ChunkedVec<T> {
+    /// An empty vector.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The number of elements.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether it holds no element.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     #[inline]
+    /// The element at `i`, if any.
     pub fn get(&self, i: usize) -> Option<&T> {
         if i >= self.len {
             return None;
@@ -53,10 +59,12 @@ impl<T: Clone> ChunkedVec<T> {
         Arc::make_mut(&mut self.chunks[p / CHUNK]).get_mut(p % CHUNK)
     }
 
+    /// The last element, if any.
     pub fn last(&self) -> Option<&T> {
         self.len.checked_sub(1).and_then(|i| self.get(i))
     }
 
+    /// Append `value` at the end.
     pub fn push(&mut self, value: T) {
         if (self.skip + self.len).is_multiple_of(CHUNK) {
             let mut chunk = Vec::with_capacity(CHUNK);
@@ -107,6 +115,7 @@ impl<T: Clone> ChunkedVec<T> {
         self.len -= n;
     }
 
+    /// The elements, first to last.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
         let skip = self.skip;
         self.chunks.iter().enumerate().flat_map(move |(k, c)| c[if k == 0 { skip } else { 0 }..].iter())
@@ -134,6 +143,7 @@ impl<T: Clone> ChunkedVec<T> {
         lo
     }
 
+    /// The elements as a plain vector.
     pub fn to_vec(&self) -> Vec<T> {
         self.iter().cloned().collect()
     }

@@ -48,6 +48,7 @@ pub enum UnsafeRule {
 }
 
 impl UnsafeRule {
+    /// Every rule, in the order the page and the CLI list them.
     pub const ALL: [UnsafeRule; 6] = [
         UnsafeRule::NoVoteRestriction,
         UnsafeRule::CommitOldTerms,
@@ -57,6 +58,7 @@ impl UnsafeRule {
         UnsafeRule::StaleReads,
     ];
 
+    /// The rule's name, as the CLI and scenario files spell it.
     pub fn name(self) -> &'static str {
         match self {
             UnsafeRule::NoVoteRestriction => "no-vote-restriction",
@@ -75,34 +77,52 @@ impl fmt::Display for UnsafeRule {
     }
 }
 
+/// A name that is not one of [`UnsafeRule::ALL`]; the message lists the names that are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownUnsafeRule(pub String);
+
+impl fmt::Display for UnknownUnsafeRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = UnsafeRule::ALL.iter().map(|r| r.name()).collect();
+        write!(f, "unknown unsafe rule '{}' (expected one of: {})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownUnsafeRule {}
+
 impl FromStr for UnsafeRule {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        UnsafeRule::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| {
-            let names: Vec<_> = UnsafeRule::ALL.iter().map(|r| r.name()).collect();
-            format!("unknown unsafe rule '{s}' (expected one of: {})", names.join(", "))
-        })
+    type Err = UnknownUnsafeRule;
+    fn from_str(s: &str) -> Result<Self, UnknownUnsafeRule> {
+        UnsafeRule::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| UnknownUnsafeRule(s.to_string()))
     }
 }
 
 /// The set of broken rules in force.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnsafeRules {
+    /// Votes without checking that the candidate's log is at least as up-to-date (§5.4.1).
     pub no_vote_restriction: bool,
+    /// Commits entries of earlier terms by counting replicas (the Figure 8 bug, §5.4.2).
     pub commit_old_terms: bool,
+    /// Never write currentTerm, votedFor or the log to stable storage: a restart forgets them.
     pub no_persist: bool,
+    /// Ignore votedFor: a node may vote for several candidates in one term.
     pub forget_vote: bool,
     #[serde(default)]
+    /// Single-server changes without waiting for an entry of the leader's term to commit.
     pub unsafe_single_server_change: bool,
+    /// The leader answers reads from its state machine without confirming it still leads.
     pub stale_reads: bool,
 }
 
 impl UnsafeRules {
+    /// These rules with `rule` also on.
     pub fn with(mut self, rule: UnsafeRule) -> Self {
         self.set(rule, true);
         self
     }
 
+    /// Turn `rule` on or off.
     pub fn set(&mut self, rule: UnsafeRule, on: bool) {
         match rule {
             UnsafeRule::NoVoteRestriction => self.no_vote_restriction = on,
@@ -114,6 +134,7 @@ impl UnsafeRules {
         }
     }
 
+    /// Whether `rule` is on.
     pub fn contains(&self, rule: UnsafeRule) -> bool {
         match rule {
             UnsafeRule::NoVoteRestriction => self.no_vote_restriction,
@@ -125,6 +146,7 @@ impl UnsafeRules {
         }
     }
 
+    /// The rules that are on, in [`UnsafeRule::ALL`] order.
     pub fn enabled(&self) -> Vec<UnsafeRule> {
         UnsafeRule::ALL.into_iter().filter(|r| self.contains(*r)).collect()
     }
@@ -135,14 +157,17 @@ impl UnsafeRules {
 pub struct RaftConfig {
     /// Election timeouts are drawn uniformly from [min, max] (§5.2: "e.g., 150–300ms").
     pub election_timeout_min: Micros,
+    /// The upper end of the range election timeouts are drawn from.
     pub election_timeout_max: Micros,
     /// How often an idle leader sends empty AppendEntries.
     pub heartbeat_interval: Micros,
+    /// How a leader backs nextIndex up after a rejected AppendEntries.
     pub backtrack: Backtrack,
     /// Append a no-op entry on becoming leader.
     pub noop_on_election: bool,
     /// At most this many entries in one AppendEntries.
     pub max_entries_per_message: usize,
+    /// The broken rules in force (none by default).
     pub unsafe_rules: UnsafeRules,
     /// PreVote (thesis §9.6): a server whose election timer fires first asks whether it could
     /// win before it increments its term (disruption.rs).
@@ -196,8 +221,10 @@ pub enum ReadMode {
 }
 
 impl ReadMode {
+    /// Every read mode, in the order the page lists them.
     pub const ALL: [ReadMode; 3] = [ReadMode::Log, ReadMode::ReadIndex, ReadMode::Lease];
 
+    /// The mode's name, as the CLI and scenario files spell it.
     pub fn name(self) -> &'static str {
         match self {
             ReadMode::Log => "log",
@@ -213,13 +240,23 @@ impl fmt::Display for ReadMode {
     }
 }
 
+/// A name that is not one of [`ReadMode::ALL`]; the message lists the names that are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownReadMode(pub String);
+
+impl fmt::Display for UnknownReadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = ReadMode::ALL.iter().map(|m| m.name()).collect();
+        write!(f, "unknown read mode '{}' (expected one of: {})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownReadMode {}
+
 impl FromStr for ReadMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        ReadMode::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| format!("unknown read mode '{s}' (expected one of: log, read_index, lease)"))
+    type Err = UnknownReadMode;
+    fn from_str(s: &str) -> Result<Self, UnknownReadMode> {
+        ReadMode::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| UnknownReadMode(s.to_string()))
     }
 }
 

@@ -21,9 +21,6 @@ use std::fmt;
 pub(crate) struct Disruption {
     /// When this server last received AppendEntries from a leader of its current term.
     pub(crate) leader_contact: Option<Micros>,
-    /// Leaders, CheckQuorum: the servers heard from (in this term) since the current window
-    /// began, this one included.
-    pub(crate) heard_from: BTreeSet<NodeId>,
     /// Leaders, CheckQuorum: when the current window ends.
     pub(crate) quorum_deadline: Micros,
     /// Leaders: the leadership transfer in progress.
@@ -44,7 +41,10 @@ pub(crate) struct Transfer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransferError {
     /// Only the leader can hand leadership over; `leader_hint` is the leader this server knows.
-    NotLeader { leader_hint: Option<NodeId> },
+    NotLeader {
+        /// The leader this server knows of, if any.
+        leader_hint: Option<NodeId>,
+    },
     /// The target already leads.
     AlreadyLeader,
     /// The target is not a member of the cluster.
@@ -122,8 +122,10 @@ impl RaftNode {
     }
 
     /// Leaders with CheckQuorum: the servers heard from in the current window (itself included).
-    pub fn quorum_heard_from(&self) -> &BTreeSet<NodeId> {
-        &self.disruption.heard_from
+    pub fn quorum_heard_from(&self) -> BTreeSet<NodeId> {
+        let heard = self.progress().filter(|(_, p)| p.recent_active).map(|(&peer, _)| peer);
+        let me = self.leader.as_ref().map(|_| self.id);
+        heard.chain(me).collect()
     }
 
     // ----- Hooks called from node.rs ------------------------------------------------------------
@@ -133,7 +135,9 @@ impl RaftNode {
     pub(crate) fn screen_message(&mut self, now: Micros, from: NodeId, message: &Message) -> bool {
         // CheckQuorum: a leader notes every server it hears from in its term (any reply counts).
         if self.role == Role::Leader && !message.is_pre_vote() && message.term() == self.current_term {
-            self.disruption.heard_from.insert(from);
+            if let Some(p) = self.progress_mut(from) {
+                p.recent_active = true;
+            }
         }
         match message {
             // Leader liveliness (paper §6): "servers disregard RequestVote RPCs when they believe a
@@ -160,9 +164,9 @@ impl RaftNode {
         }
     }
 
-    /// On becoming leader: a fresh CheckQuorum window and no transfer.
+    /// On becoming leader: a fresh CheckQuorum window (nobody heard from yet: the `Progress`
+    /// is new) and no transfer.
     pub(crate) fn reset_leader_disruption(&mut self, now: Micros) {
-        self.disruption.heard_from = BTreeSet::from([self.id]);
         self.disruption.quorum_deadline = now + self.election_timeout_span();
         self.disruption.transfer = None;
     }
@@ -199,8 +203,7 @@ impl RaftNode {
         // election timeout steps down to follower of the same term; it may be on the minority
         // side of a partition, where it can commit nothing.
         if self.config.check_quorum && now >= self.disruption.quorum_deadline {
-            let mut heard = std::mem::take(&mut self.disruption.heard_from);
-            heard.insert(self.id);
+            let heard = self.quorum_heard_from();
             if !self.is_quorum(&heard) {
                 let term = self.current_term;
                 self.become_follower(now, term, None, rng);
@@ -212,7 +215,9 @@ impl RaftNode {
     }
 
     fn reset_quorum_window(&mut self, now: Micros) {
-        self.disruption.heard_from = BTreeSet::from([self.id]);
+        for p in self.leader.iter_mut().flat_map(|l| l.progress.values_mut()) {
+            p.recent_active = false;
+        }
         self.disruption.quorum_deadline = now + self.election_timeout_span();
     }
 
@@ -248,7 +253,7 @@ impl RaftNode {
 
     /// Whether `peer`'s matchIndex is this leader's last index (a transfer target must be).
     pub(crate) fn holds_all_entries(&self, peer: NodeId) -> bool {
-        self.match_index.get(&peer).copied() == Some(self.log.last_index())
+        self.progress_of(peer).map(|p| p.match_index) == Some(self.log.last_index())
     }
 
     /// Send TimeoutNow. The target's RequestVote will pass the followers' lease promise

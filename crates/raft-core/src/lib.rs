@@ -7,6 +7,65 @@
 //! replies to clients. The node never reads a clock, performs I/O or draws global randomness:
 //! the election timeout comes from an [`Entropy`] source the caller passes in, so a simulator
 //! can replay any run exactly.
+//!
+//! The loop every host runs: give a node an input, then drain its [`Ready`] — write what must
+//! be persisted, send the messages — and repeat. Three servers on a network without latency,
+//! until one of them is elected:
+//!
+//! ```
+//! use raft_core::{Entropy, PersistentState, RaftConfig, RaftNode, Ready, Role};
+//! use std::collections::VecDeque;
+//!
+//! // The core owns no randomness: the host supplies it (here a small xorshift generator).
+//! struct Xorshift(u64);
+//! impl Entropy for Xorshift {
+//!     fn next_u64(&mut self) -> u64 {
+//!         self.0 ^= self.0 << 13;
+//!         self.0 ^= self.0 >> 7;
+//!         self.0 ^= self.0 << 17;
+//!         self.0
+//!     }
+//! }
+//!
+//! let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
+//! let ids = [1, 2, 3];
+//! let boot = |id, rng: &mut Xorshift| {
+//!     RaftNode::new(id, &ids, RaftConfig::default(), PersistentState::default(), 0, rng)
+//! };
+//! let mut nodes: Vec<RaftNode> = ids.iter().map(|&id| boot(id, &mut rng)).collect();
+//! let (mut now, mut in_flight, mut ready) = (0, VecDeque::new(), Ready::default());
+//!
+//! for _ in 0..1_000 {
+//!     if nodes.iter().any(|n| n.role() == Role::Leader) {
+//!         break;
+//!     }
+//!     match in_flight.pop_front() {
+//!         // An input: a message arrives...
+//!         Some(raft_core::Envelope { from, to, message }) => {
+//!             let node = nodes.iter_mut().find(|n| n.id() == to).unwrap();
+//!             node.handle_message(now, from, message, &mut rng);
+//!         }
+//!         // ...or, with nothing in flight, time passes to the earliest deadline.
+//!         None => {
+//!             now = nodes.iter().map(RaftNode::next_deadline).min().unwrap();
+//!             for node in nodes.iter_mut().filter(|n| n.next_deadline() <= now) {
+//!                 node.handle_timeout(now, &mut rng);
+//!             }
+//!         }
+//!     }
+//!     // The output: what each node produced.
+//!     for node in &mut nodes {
+//!         node.take_ready(&mut ready);
+//!         if ready.persist {
+//!             let _on_disk = node.persistent_state(); // before sending: Figure 2
+//!         }
+//!         in_flight.extend(ready.messages.drain(..));
+//!     }
+//! }
+//! let leaders: Vec<_> = nodes.iter().filter(|n| n.role() == Role::Leader).collect();
+//! assert_eq!(leaders.len(), 1);
+//! assert!(leaders[0].current_term() >= 1);
+//! ```
 
 pub mod chunked;
 mod config;
@@ -15,6 +74,7 @@ mod log;
 mod membership;
 mod message;
 mod node;
+mod progress;
 mod reads;
 mod ready;
 mod replication;
@@ -24,24 +84,26 @@ mod types;
 mod voting;
 
 pub use config::{
-    Backtrack, MembershipMode, RaftConfig, ReadMode, UnsafeRule, UnsafeRules, DEFAULT_LEASE_DRIFT_BOUND_PPM,
-    DEFAULT_SNAPSHOT_CHUNK_BYTES,
+    Backtrack, MembershipMode, RaftConfig, ReadMode, UnknownReadMode, UnknownUnsafeRule, UnsafeRule, UnsafeRules,
+    DEFAULT_LEASE_DRIFT_BOUND_PPM, DEFAULT_SNAPSHOT_CHUNK_BYTES,
 };
 pub use disruption::TransferError;
 pub use log::RaftLog;
-pub use membership::{CatchUp, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
+pub use membership::{CatchUp, CatchUpFailed, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
 pub use message::{
     AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, PreVote, PreVoteReply,
     RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::{PersistentState, RaftNode, Role};
+pub use progress::{Progress, ProgressState};
 pub use reads::PendingRead;
 pub use ready::{Applied, Envelope, Notice, Ready};
-pub use snapshot::{PartialSnapshot, Snapshot, SnapshotTransfer};
+pub use snapshot::{PartialSnapshot, Snapshot, SnapshotEncodeError, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 
 /// A source of randomness supplied by the caller (the core owns none).
 pub trait Entropy {
+    /// The next 64 random bits.
     fn next_u64(&mut self) -> u64;
 }

@@ -25,10 +25,12 @@ fn is_zero(x: &u64) -> bool {
 }
 
 impl RaftLog {
+    /// An empty log.
     pub fn new() -> Self {
         RaftLog::default()
     }
 
+    /// A log holding `entries` (which must be numbered from 1), with no snapshot.
     pub fn from_entries(entries: Vec<Entry>) -> Self {
         RaftLog { entries: entries.into_iter().collect(), snapshot_index: 0, snapshot_term: 0 }
     }
@@ -44,6 +46,7 @@ impl RaftLog {
         self.entries.iter()
     }
 
+    /// All retained entries as a plain vector.
     pub fn to_vec(&self) -> Vec<Entry> {
         self.entries.to_vec()
     }
@@ -53,6 +56,7 @@ impl RaftLog {
         self.snapshot_index + self.entries.len() as Index
     }
 
+    /// The term of the last entry the log covers (the snapshot's, if no entry is retained).
     pub fn last_term(&self) -> Term {
         self.entries.last().map_or(self.snapshot_term, |e| e.term)
     }
@@ -77,6 +81,7 @@ impl RaftLog {
         self.entries.len()
     }
 
+    /// Whether no entry is retained (all may be compacted into the snapshot).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -112,6 +117,7 @@ impl RaftLog {
         self.entries.truncate((from - self.snapshot_index - 1) as usize);
     }
 
+    /// Append `entry`, which must be numbered last index + 1.
     pub fn append(&mut self, entry: Entry) {
         debug_assert_eq!(entry.index, self.last_index() + 1);
         self.entries.push(entry);

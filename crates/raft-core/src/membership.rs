@@ -16,6 +16,7 @@
 //!    TimeoutNow (thesis §3.10) so the cluster need not wait for an election timeout.
 use crate::config::MembershipMode;
 use crate::node::{RaftNode, Role};
+use crate::progress::Progress;
 use crate::ready::Notice;
 use crate::types::{Entry, EntryPayload, Index, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
@@ -145,7 +146,9 @@ impl fmt::Display for Configuration {
 /// Why the leader did not accept a membership change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChangeRefused {
+    /// Only the leader changes the membership.
     NotLeader {
+        /// The leader this server knows of, if any.
         leader_hint: Option<NodeId>,
     },
     /// A change is under way: a pending request, a joint configuration, or an uncommitted
@@ -157,12 +160,15 @@ pub enum ChangeRefused {
     NothingToChange,
     /// Single-server mode changes one voter at a time.
     MoreThanOneServer {
+        /// Voters the request adds.
         added: usize,
+        /// Voters the request removes.
         removed: usize,
     },
     /// Single-server mode: the leader has not yet committed an entry of its own term (the bug
     /// in Ongaro's 2015 raft-dev post comes from skipping this).
     NoEntryCommittedInTerm {
+        /// The leader's term.
         term: Term,
     },
 }
@@ -218,6 +224,46 @@ pub struct CatchUp {
     pub last_round: Option<Micros>,
 }
 
+/// Why a learner's catch-up failed, aborting the membership change (`Notice::MembershipAborted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUpFailed {
+    /// `server` did not finish `round` within `CATCH_UP_TIMEOUTS` election timeouts.
+    Unavailable {
+        /// The learner.
+        server: NodeId,
+        /// The round it did not finish.
+        round: u32,
+    },
+    /// `server`'s last round took `last_round`, not less than an election timeout.
+    TooSlow {
+        /// The learner.
+        server: NodeId,
+        /// How long its last round took.
+        last_round: Micros,
+        /// The election timeout it had to beat.
+        election_timeout: Micros,
+    },
+}
+
+impl fmt::Display for CatchUpFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            CatchUpFailed::Unavailable { server, round } => write!(
+                f,
+                "S{server} did not finish catch-up round {round} within {CATCH_UP_TIMEOUTS} election timeouts (unavailable?)"
+            ),
+            CatchUpFailed::TooSlow { server, last_round, election_timeout } => write!(
+                f,
+                "S{server} is too slow: its last catch-up round ({CATCH_UP_ROUNDS}) took {} ms, not less than an election timeout ({} ms)",
+                last_round / 1000,
+                election_timeout / 1000
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CatchUpFailed {}
+
 /// The fixed number of catch-up rounds (the thesis's "such as 10").
 pub const CATCH_UP_ROUNDS: u32 = 10;
 /// A round lasting this many election timeouts means the new server is unavailable.
@@ -236,13 +282,13 @@ impl RaftNode {
 
     /// The change this leader is carrying out, if any.
     pub fn membership_change(&self) -> Option<&PendingChange> {
-        self.membership_change.as_ref()
+        self.leader.as_ref()?.membership_change.as_ref()
     }
 
     /// Whether a configuration change is under way here: one accepted and not finished, a joint
     /// configuration, or a configuration entry not yet known to be committed.
     pub fn membership_change_in_progress(&self) -> bool {
-        self.membership_change.is_some()
+        self.membership_change().is_some()
             || self.configuration.is_joint()
             || self.configuration_index > self.commit_index
     }
@@ -286,13 +332,15 @@ impl RaftNode {
         // Round 1 of each new server replicates the log as it is now.
         let first = CatchUp { round: 1, until: self.log.last_index(), started: now, last_round: None };
         let catch_up = newcomers.iter().map(|&n| (n, first)).collect();
-        self.membership_change = Some(PendingChange { target: voters, catch_up });
+        if let Some(leader) = self.leader.as_mut() {
+            leader.membership_change = Some(PendingChange { target: voters, catch_up });
+        }
         if !newcomers.is_subset(&self.configuration.learners) {
             // New servers first join as learners: they get the log but no vote yet.
             let mut learners = self.configuration.learners.clone();
             learners.extend(newcomers);
             let next = Configuration { learners, ..self.configuration.clone() };
-            self.append_configuration(next);
+            self.append_configuration(now, next);
         }
         self.progress_membership(now);
         Ok(())
@@ -313,9 +361,9 @@ impl RaftNode {
     }
 
     /// Leaders: append a configuration entry; it takes effect at once (before it commits).
-    fn append_configuration(&mut self, next: Configuration) {
+    fn append_configuration(&mut self, now: Micros, next: Configuration) {
         self.append_as_leader(EntryPayload::Configuration(next));
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         self.advance_commit_index();
     }
 
@@ -337,16 +385,17 @@ impl RaftNode {
                 // C_old,new committed: move on to C_new. A new leader that finds a committed
                 // joint configuration finishes the change too.
                 let learners = self.configuration.learners.difference(&new).copied().collect();
-                self.append_configuration(Configuration { voters: new, new_voters: None, learners });
+                self.append_configuration(now, Configuration { voters: new, new_voters: None, learners });
                 continue;
             }
             if !self.configuration.is_voter(self.id) {
                 self.step_down_after_removal(now);
                 return;
             }
-            let Some(change) = self.membership_change.clone() else { return };
+            let Some(leader) = self.leader.as_mut() else { return };
+            let Some(change) = leader.membership_change.clone() else { return };
             if change.target == self.configuration.voters {
-                self.membership_change = None; // done
+                leader.membership_change = None; // done
                 return;
             }
             match self.catch_up_rounds(now) {
@@ -355,7 +404,9 @@ impl RaftNode {
                 Err(reason) => {
                     // Too slow or unavailable: give up before any voter changes (the new
                     // servers stay learners) and tell the operator why.
-                    self.membership_change = None;
+                    if let Some(leader) = self.leader.as_mut() {
+                        leader.membership_change = None;
+                    }
                     self.ready.notices.push(Notice::MembershipAborted { voters: change.target, reason });
                     return;
                 }
@@ -371,20 +422,21 @@ impl RaftNode {
                     Configuration { voters: change.target.clone(), new_voters: None, learners }
                 }
             };
-            self.append_configuration(next);
+            self.append_configuration(now, next);
         }
     }
 
     /// Leaders in the learner stage: move each new server's catch-up rounds on (see
     /// `CatchUp`). Ok(true) once every new server has done its rounds, the last one shorter
     /// than an election timeout; Err with the reason if the change must be aborted.
-    fn catch_up_rounds(&mut self, now: Micros) -> Result<bool, String> {
+    fn catch_up_rounds(&mut self, now: Micros) -> Result<bool, CatchUpFailed> {
         let election_timeout = self.election_timeout_span();
         let last_index = self.log.last_index();
-        let Some(change) = self.membership_change.as_mut() else { return Ok(true) };
+        let Some(leader) = self.leader.as_mut() else { return Ok(true) };
+        let Some(change) = leader.membership_change.as_mut() else { return Ok(true) };
         let mut done = true;
         for (&server, c) in change.catch_up.iter_mut() {
-            let matched = self.match_index.get(&server).copied().unwrap_or(0);
+            let matched = leader.progress.get(&server).map_or(0, |p| p.match_index);
             // Rounds that end now are followed by the next at once (an empty round takes no time).
             while c.round <= CATCH_UP_ROUNDS && matched >= c.until {
                 c.last_round = Some(now - c.started);
@@ -395,17 +447,10 @@ impl RaftNode {
             if c.round <= CATCH_UP_ROUNDS {
                 done = false;
                 if now >= c.started + CATCH_UP_TIMEOUTS * election_timeout {
-                    return Err(format!(
-                        "S{server} did not finish catch-up round {} within {} election timeouts (unavailable?)",
-                        c.round, CATCH_UP_TIMEOUTS
-                    ));
+                    return Err(CatchUpFailed::Unavailable { server, round: c.round });
                 }
-            } else if c.last_round.is_some_and(|d| d >= election_timeout) {
-                return Err(format!(
-                    "S{server} is too slow: its last catch-up round ({CATCH_UP_ROUNDS}) took {} ms, not less than an election timeout ({} ms)",
-                    c.last_round.unwrap_or(0) / 1000,
-                    election_timeout / 1000
-                ));
+            } else if let Some(last_round) = c.last_round.filter(|&d| d >= election_timeout) {
+                return Err(CatchUpFailed::TooSlow { server, last_round, election_timeout });
             }
         }
         Ok(done)
@@ -418,7 +463,7 @@ impl RaftNode {
     /// progress if it does), so that server starts an election at once instead of the cluster
     /// waiting an election timeout. Without such a voter it says so and just steps down.
     fn step_down_after_removal(&mut self, now: Micros) {
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         let transfer_target = self.disruption.transfer.map(|t| t.target);
         let candidates = transfer_target.into_iter().chain(self.configuration.all_voters());
         let mut chosen = None;
@@ -438,11 +483,8 @@ impl RaftNode {
         self.disruption.transfer = None;
         self.role = Role::Follower;
         self.leader_id = None;
-        self.next_index.clear();
-        self.match_index.clear();
-        self.replicating.clear();
-        self.pending.clear();
-        self.membership_change = None;
+        // Its reads stay pending: a removed leader answers them only if it leads again.
+        self.leader = None;
         // Not a voter: its election timer only keeps it asleep (it never campaigns).
         self.election_deadline = now + self.election_timeout;
     }
@@ -472,13 +514,12 @@ impl RaftNode {
             // Replicate to every server of the new configuration, and only to them.
             let servers = self.configuration.servers();
             let next = self.log.last_index() + 1;
-            self.next_index.retain(|p, _| servers.contains(p));
-            self.match_index.retain(|p, _| servers.contains(p));
-            self.replicating.retain(|p| servers.contains(p));
-            for &p in &servers {
-                if p != self.id {
-                    self.next_index.entry(p).or_insert(next);
-                    self.match_index.entry(p).or_insert(0);
+            if let Some(leader) = self.leader.as_mut() {
+                leader.progress.retain(|p, _| servers.contains(p));
+                for &p in &servers {
+                    if p != self.id {
+                        leader.progress.entry(p).or_insert_with(|| Progress::new(next));
+                    }
                 }
             }
         }

@@ -5,9 +5,13 @@ use serde::{Deserialize, Serialize};
 /// Invoked by candidates to gather votes (§5.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestVote {
+    /// The candidate's term.
     pub term: Term,
+    /// The candidate requesting the vote.
     pub candidate_id: NodeId,
+    /// The index of the candidate's last log entry.
     pub last_log_index: Index,
+    /// The term of the candidate's last log entry.
     pub last_log_term: Term,
     /// Sent by the target of a leadership transfer (thesis §3.10) after TimeoutNow: leader
     /// liveliness must not make the other servers ignore it (disruption.rs).
@@ -20,19 +24,28 @@ fn is_false(b: &bool) -> bool {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The answer to a [`RequestVote`].
 pub struct RequestVoteReply {
+    /// currentTerm, for the candidate to update itself.
     pub term: Term,
+    /// True means the candidate received the vote.
     pub vote_granted: bool,
 }
 
 /// Invoked by the leader to replicate log entries (§5.3); also used as heartbeat (§5.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppendEntries {
+    /// The leader's term.
     pub term: Term,
+    /// So the follower can redirect clients.
     pub leader_id: NodeId,
+    /// The index of the log entry immediately preceding the new ones.
     pub prev_log_index: Index,
+    /// The term of the entry at prevLogIndex.
     pub prev_log_term: Term,
+    /// The entries to store (empty for a heartbeat; may be several for efficiency).
     pub entries: Vec<Entry>,
+    /// The leader's commitIndex.
     pub leader_commit: Index,
     /// The leader's heartbeat round when it sent this (ReadIndex and leases: an acknowledgement
     /// of a round proves the leader was still leader when the round started).
@@ -41,8 +54,11 @@ pub struct AppendEntries {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The answer to an [`AppendEntries`].
 pub struct AppendEntriesReply {
+    /// currentTerm, for the leader to update itself.
     pub term: Term,
+    /// True if the follower contained an entry matching prevLogIndex and prevLogTerm.
     pub success: bool,
     /// On success: the index of the last entry the follower now matches (prevLogIndex + entries).
     /// On failure: the prevLogIndex that was rejected, so stale replies can be recognised.
@@ -51,6 +67,7 @@ pub struct AppendEntriesReply {
     /// entry (None when its log is too short) and the first index it stores for that term (or
     /// its log length + 1).
     pub conflict_term: Option<Term>,
+    /// See `conflict_term`.
     pub conflict_index: Option<Index>,
     /// The `round` of the AppendEntries this answers.
     #[serde(default)]
@@ -63,16 +80,21 @@ pub struct AppendEntriesReply {
 pub struct PreVote {
     /// The term the pre-candidate would stand in: its currentTerm + 1.
     pub term: Term,
+    /// The pre-candidate.
     pub candidate_id: NodeId,
+    /// The index of its last log entry.
     pub last_log_index: Index,
+    /// The term of its last log entry.
     pub last_log_term: Term,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The answer to a [`PreVote`].
 pub struct PreVoteReply {
     /// The term of the PreVote this answers (not the replier's currentTerm), so the
     /// pre-candidate can match it to its round.
     pub term: Term,
+    /// True if the receiver would vote for it.
     pub vote_granted: bool,
 }
 
@@ -80,7 +102,9 @@ pub struct PreVoteReply {
 /// election at once, without waiting for its election timeout.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeoutNow {
+    /// The leader's currentTerm.
     pub term: Term,
+    /// The leader handing over.
     pub leader_id: NodeId,
 }
 
@@ -125,19 +149,30 @@ pub struct InstallSnapshotReply {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
+/// Every RPC request and reply a server sends another.
 pub enum Message {
+    /// Figure 2's RequestVote.
     RequestVote(RequestVote),
+    /// The answer to a RequestVote.
     RequestVoteReply(RequestVoteReply),
+    /// Figure 2's AppendEntries (a heartbeat when it carries no entry).
     AppendEntries(AppendEntries),
+    /// The answer to an AppendEntries.
     AppendEntriesReply(AppendEntriesReply),
+    /// PreVote (thesis §9.6).
     PreVote(PreVote),
+    /// The answer to a PreVote.
     PreVoteReply(PreVoteReply),
+    /// TimeoutNow (thesis §3.10): start an election now.
     TimeoutNow(TimeoutNow),
+    /// Figure 13's InstallSnapshot (one chunk).
     InstallSnapshot(InstallSnapshot),
+    /// The answer to an InstallSnapshot chunk.
     InstallSnapshotReply(InstallSnapshotReply),
 }
 
 impl Message {
+    /// The term the message carries.
     pub fn term(&self) -> Term {
         match self {
             Message::RequestVote(m) => m.term,

@@ -4,8 +4,9 @@
 use crate::config::RaftConfig;
 use crate::disruption::Disruption;
 use crate::log::RaftLog;
-use crate::membership::{Configuration, PendingChange};
+use crate::membership::Configuration;
 use crate::message::Message;
+use crate::progress::{LeaderState, Progress};
 use crate::reads::ReadState;
 use crate::ready::{Applied, Envelope, Ready};
 use crate::snapshot::{Snapshot, SnapshotState};
@@ -19,9 +20,13 @@ use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Which of Figure 2's roles a server is in (plus PreVote's pre-candidate).
 pub enum Role {
+    /// Answers leaders and candidates; starts an election when its timer fires.
     Follower,
+    /// Asking for votes in a term of its own.
     Candidate,
+    /// Handles clients and replicates the log.
     Leader,
     /// PreVote is on and the election timer fired: asking whether it could win before
     /// starting a real election (disruption.rs).
@@ -42,8 +47,11 @@ impl fmt::Display for Role {
 /// What survives a crash: "updated on stable storage before responding to RPCs".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersistentState {
+    /// The latest term the server has seen.
     pub current_term: Term,
+    /// The candidate voted for in the current term, if any.
     pub voted_for: Option<NodeId>,
+    /// The log entries (after `snapshot`).
     pub log: RaftLog,
     /// The latest snapshot; `log` starts after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +59,8 @@ pub struct PersistentState {
 }
 
 #[derive(Clone, Debug)]
+/// One Raft server as a pure state machine: inputs in (`handle_*`), effects out
+/// ([`RaftNode::take_ready`]).
 pub struct RaftNode {
     pub(crate) id: NodeId,
     /// The configuration this server booted with (before any configuration entry in its log):
@@ -74,15 +84,10 @@ pub struct RaftNode {
     pub(crate) votes_granted: BTreeSet<NodeId>,
     pub(crate) votes_denied: BTreeSet<NodeId>,
 
-    // Volatile state on leaders (reinitialised after election).
-    pub(crate) next_index: BTreeMap<NodeId, Index>,
-    pub(crate) match_index: BTreeMap<NodeId, Index>,
-    /// Followers whose log is known to match (pipelined replication); the others are probed
-    /// one AppendEntries at a time, so a lagging follower never has a growing pile of
-    /// duplicate requests in flight.
-    pub(crate) replicating: BTreeSet<NodeId>,
-    /// Client commands this leader appended and must answer once applied.
-    pub(crate) pending: BTreeSet<(ClientId, u64)>,
+    // Volatile state on leaders (reinitialised after election): nextIndex and matchIndex in a
+    // `Progress` per follower, with the rest only a leader has (progress.rs). `Some` exactly
+    // while the role is Leader.
+    pub(crate) leader: Option<LeaderState>,
 
     // Timers, on the caller's clock.
     pub(crate) election_timeout: Micros,
@@ -100,7 +105,6 @@ pub struct RaftNode {
     pub(crate) configuration: Configuration,
     pub(crate) configuration_index: Index,
     pub(crate) configuration_indexes: Vec<Index>,
-    pub(crate) membership_change: Option<PendingChange>,
     /// ReadIndex and lease reads (reads.rs).
     pub(crate) reads: ReadState,
     /// Log compaction: the snapshot, one being received, transfers being sent (snapshot.rs).
@@ -142,10 +146,7 @@ impl RaftNode {
             kv: KvStore::default(),
             votes_granted: BTreeSet::new(),
             votes_denied: BTreeSet::new(),
-            next_index: BTreeMap::new(),
-            match_index: BTreeMap::new(),
-            replicating: BTreeSet::new(),
-            pending: BTreeSet::new(),
+            leader: None,
             election_timeout: 0,
             election_deadline: 0,
             heartbeat_deadline: 0,
@@ -154,7 +155,6 @@ impl RaftNode {
             configuration: configuration.clone(),
             configuration_index: 0,
             configuration_indexes: Vec::new(),
-            membership_change: None,
             reads: ReadState::new(now),
             snap: SnapshotState::default(),
             base_configuration: configuration,
@@ -173,7 +173,6 @@ impl RaftNode {
     /// A message from a peer arrived.
     pub fn handle_message(&mut self, now: Micros, from: NodeId, message: Message, rng: &mut dyn Entropy) {
         self.maybe_snapshot();
-        self.reads.now = now;
         // Leader liveliness may ignore the message; CheckQuorum notes who was heard from.
         if self.screen_message(now, from, &message) {
             return;
@@ -220,7 +219,6 @@ impl RaftNode {
 
     /// Time has reached (or passed) [`RaftNode::next_deadline`].
     pub fn handle_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
-        self.reads.now = now;
         self.maybe_snapshot();
         match self.role {
             Role::Leader => {
@@ -228,7 +226,7 @@ impl RaftNode {
                     return; // CheckQuorum: stepped down
                 }
                 if now >= self.heartbeat_deadline {
-                    self.broadcast_append_entries();
+                    self.broadcast_append_entries(now);
                     self.heartbeat_deadline = now + self.config.heartbeat_interval;
                 }
                 self.progress_membership(now);
@@ -251,7 +249,6 @@ impl RaftNode {
     /// Operator action: make this node's election timer fire now, whatever its role. (A
     /// leader starts an election at once; others pre-vote first when PreVote is on.)
     pub fn force_election_timeout(&mut self, now: Micros, rng: &mut dyn Entropy) {
-        self.reads.now = now;
         if self.config.pre_vote && self.role != Role::Leader {
             self.start_pre_vote(now, rng);
         } else {
@@ -271,7 +268,6 @@ impl RaftNode {
 
     /// A client sent a request to this server.
     pub fn handle_client_request(&mut self, now: Micros, client: ClientId, request: ClientRequest) {
-        self.reads.now = now;
         self.maybe_snapshot();
         if self.role != Role::Leader {
             // Followers redirect clients to the leader they know of.
@@ -296,12 +292,13 @@ impl RaftNode {
             Some(None) => return, // older than the client's latest command: the client moved on
             None => {}
         }
-        if !self.pending.insert((client, request.seq)) {
+        let Some(leader) = self.leader.as_mut() else { return };
+        if !leader.pending.insert((client, request.seq)) {
             return; // already in our log, awaiting commitment
         }
         let command = Command { client, seq: request.seq, op: request.op };
         self.append_as_leader(EntryPayload::Command(command));
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         self.advance_commit_index();
         self.progress_membership(now);
     }
@@ -325,55 +322,80 @@ impl RaftNode {
 
     // ----- Read-only views -----------------------------------------------------------------
 
+    /// This server's id.
     pub fn id(&self) -> NodeId {
         self.id
     }
+    /// The configuration it booted with (empty for a server added later).
     pub fn members(&self) -> &[NodeId] {
         &self.members
     }
+    /// Its protocol settings.
     pub fn config(&self) -> &RaftConfig {
         &self.config
     }
+    /// Its role.
     pub fn role(&self) -> Role {
         self.role
     }
+    /// currentTerm.
     pub fn current_term(&self) -> Term {
         self.current_term
     }
+    /// votedFor.
     pub fn voted_for(&self) -> Option<NodeId> {
         self.voted_for
     }
+    /// Its log.
     pub fn log(&self) -> &RaftLog {
         &self.log
     }
+    /// commitIndex: the highest entry known to be committed.
     pub fn commit_index(&self) -> Index {
         self.commit_index
     }
+    /// lastApplied: the highest entry applied to its state machine.
     pub fn last_applied(&self) -> Index {
         self.last_applied
     }
+    /// The leader it knows of in its term, if any.
     pub fn leader_id(&self) -> Option<NodeId> {
         self.leader_id
     }
+    /// Its state machine.
     pub fn kv(&self) -> &KvStore {
         &self.kv
     }
+    /// Candidates and pre-candidates: who granted the vote in this election.
     pub fn votes_granted(&self) -> &BTreeSet<NodeId> {
         &self.votes_granted
     }
+    /// Candidates and pre-candidates: who denied it.
     pub fn votes_denied(&self) -> &BTreeSet<NodeId> {
         &self.votes_denied
     }
-    pub fn next_index(&self) -> &BTreeMap<NodeId, Index> {
-        &self.next_index
+    /// Leaders: nextIndex of every other server of the configuration (empty on others).
+    pub fn next_index(&self) -> BTreeMap<NodeId, Index> {
+        self.progress().map(|(&p, pr)| (p, pr.next_index)).collect()
     }
-    pub fn match_index(&self) -> &BTreeMap<NodeId, Index> {
-        &self.match_index
+    /// Leaders: matchIndex of every other server of the configuration (empty on others).
+    pub fn match_index(&self) -> BTreeMap<NodeId, Index> {
+        self.progress().map(|(&p, pr)| (p, pr.match_index)).collect()
+    }
+    /// Leaders: what it knows of every other server of the configuration, in id order
+    /// (nothing on others).
+    pub fn progress(&self) -> impl Iterator<Item = (&NodeId, &Progress)> + '_ {
+        self.leader.iter().flat_map(|l| l.progress.iter())
+    }
+    /// Leaders: what it knows of `peer`.
+    pub fn progress_of(&self, peer: NodeId) -> Option<&Progress> {
+        self.leader.as_ref()?.progress.get(&peer)
     }
     /// The election timeout currently drawn (for drawing the timer arc).
     pub fn election_timeout(&self) -> Micros {
         self.election_timeout
     }
+    /// What stable storage must hold right now.
     pub fn persistent_state(&self) -> PersistentState {
         PersistentState {
             current_term: self.current_term,
@@ -396,6 +418,17 @@ impl RaftNode {
     pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
         let me = self.id;
         self.configuration.servers().into_iter().filter(move |&p| p != me)
+    }
+
+    pub(crate) fn progress_mut(&mut self, peer: NodeId) -> Option<&mut Progress> {
+        self.leader.as_mut()?.progress.get_mut(&peer)
+    }
+
+    /// Stop leading: drop everything only a leader has, and answer the reads it held "not the
+    /// leader".
+    fn stop_leading(&mut self) {
+        self.leader = None;
+        self.fail_pending_reads();
     }
 
     pub(crate) fn send(&mut self, to: NodeId, message: Message) {
@@ -432,13 +465,8 @@ impl RaftNode {
         self.votes_granted.clear();
         self.votes_denied.clear();
         if was_leader {
+            self.stop_leading();
             // A leader runs no election timer; a deposed one needs a fresh one.
-            self.next_index.clear();
-            self.match_index.clear();
-            self.replicating.clear();
-            self.pending.clear();
-            self.membership_change = None;
-            self.fail_pending_reads();
             self.reset_election_timer(now, rng);
         }
     }
@@ -458,12 +486,7 @@ impl RaftNode {
             return;
         }
         if self.role == Role::Leader {
-            self.next_index.clear();
-            self.match_index.clear();
-            self.replicating.clear();
-            self.pending.clear();
-            self.membership_change = None;
-            self.fail_pending_reads();
+            self.stop_leading();
         }
         self.role = Role::Candidate;
         self.current_term += 1;
@@ -485,17 +508,12 @@ impl RaftNode {
     pub(crate) fn become_leader(&mut self, now: Micros) {
         self.role = Role::Leader;
         self.leader_id = Some(self.id);
-        let next = self.log.last_index() + 1;
-        let peers: Vec<NodeId> = self.peers().collect();
-        self.next_index = peers.iter().map(|&p| (p, next)).collect();
-        self.match_index = peers.iter().map(|&p| (p, 0)).collect();
-        self.replicating.clear();
-        self.pending.clear();
+        self.leader = Some(LeaderState::new(self.peers(), self.log.last_index()));
         self.reads.forget_leadership();
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);
         }
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         self.heartbeat_deadline = now + self.config.heartbeat_interval;
         self.reset_leader_disruption(now);
         self.advance_commit_index();
@@ -525,7 +543,8 @@ impl RaftNode {
                 // duplicate: it did not take effect, so it must not be acknowledged (only the
                 // operator's client, which has several requests in flight, can get here).
                 let skipped = outcome.duplicate && self.kv.cached(key.0, key.1) == Some(None);
-                if self.pending.remove(&key) && !skipped {
+                let was_pending = self.leader.as_mut().is_some_and(|l| l.pending.remove(&key));
+                if was_pending && !skipped {
                     self.ready.replies.push((key.0, ClientReply::Ok { seq: key.1, value: outcome.value }));
                 }
             }

@@ -25,8 +25,11 @@ const MAX_PENDING_READS: usize = 1024;
 /// A get waiting for its leader to confirm it still leads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PendingRead {
+    /// The client that asked.
     pub client: ClientId,
+    /// The client's sequence number for the read.
     pub seq: u64,
+    /// The key read.
     pub key: String,
     /// commitIndex once the leader has committed an entry of its term; None before.
     pub read_index: Option<Index>,
@@ -37,12 +40,8 @@ pub struct PendingRead {
 /// What a node keeps for reads. Volatile: lost in a crash.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReadState {
-    /// The `now` of the input being handled (rounds record when they started).
-    pub(crate) now: Micros,
     /// The round of the leader's latest broadcast. Never reset, so rounds only grow.
     pub(crate) round: u64,
-    /// Leaders: the highest round each follower acknowledged in this term.
-    pub(crate) acked: BTreeMap<NodeId, u64>,
     /// Leaders in lease mode: when recent rounds started (local clock).
     pub(crate) round_started: BTreeMap<u64, Micros>,
     /// Leaders in lease mode: the start of the latest round a majority acknowledged.
@@ -61,12 +60,11 @@ pub(crate) struct ReadState {
 
 impl ReadState {
     pub(crate) fn new(now: Micros) -> ReadState {
-        ReadState { now, leader_contact: now, ..ReadState::default() }
+        ReadState { leader_contact: now, ..ReadState::default() }
     }
 
     /// A new term as leader, or leadership lost: acknowledgements and leases were for the old one.
     pub(crate) fn forget_leadership(&mut self) {
-        self.acked.clear();
         self.round_started.clear();
         self.lease_start = None;
         self.lease_given_up = false;
@@ -74,12 +72,11 @@ impl ReadState {
 }
 
 impl RaftNode {
-    /// Leaders: a broadcast starts a new heartbeat round.
-    pub(crate) fn start_round(&mut self) {
+    /// Leaders: a broadcast at `now` starts a new heartbeat round.
+    pub(crate) fn start_round(&mut self, now: Micros) {
         self.reads.round += 1;
         if self.config.read_mode == ReadMode::Lease && self.role == Role::Leader {
-            let (round, now) = (self.reads.round, self.reads.now);
-            self.reads.round_started.insert(round, now);
+            self.reads.round_started.insert(self.reads.round, now);
             while self.reads.round_started.len() > MAX_TRACKED_ROUNDS {
                 self.reads.round_started.pop_first();
             }
@@ -120,13 +117,13 @@ impl RaftNode {
 
     /// The highest round that a majority (this leader included) acknowledged.
     pub fn quorum_round(&self) -> u64 {
-        let mut candidates: Vec<u64> = self.reads.acked.values().copied().collect();
+        let mut candidates: Vec<u64> = self.progress().map(|(_, p)| p.acked_round).collect();
         candidates.push(self.reads.round);
         candidates.sort_unstable_by(|a, b| b.cmp(a));
         candidates.dedup();
         for r in candidates {
             let mut ackers: BTreeSet<NodeId> =
-                self.reads.acked.iter().filter(|(_, &a)| a >= r).map(|(&p, _)| p).collect();
+                self.progress().filter(|(_, p)| p.acked_round >= r).map(|(&peer, _)| peer).collect();
             ackers.insert(self.id);
             if self.is_quorum(&ackers) {
                 return r;
@@ -157,7 +154,7 @@ impl RaftNode {
             return true; // a retry of a read already waiting
         }
         // A fresh round, started after the read arrived.
-        self.broadcast_append_entries();
+        self.broadcast_append_entries(now);
         let read_index = self.committed_in_term().then_some(self.commit_index);
         let read = PendingRead { client, seq, key: key.to_string(), read_index, round: self.reads.round };
         self.reads.pending.push(read);
@@ -203,8 +200,9 @@ impl RaftNode {
                 if self.role != Role::Leader || message_term != self.current_term {
                     return;
                 }
-                let acked = self.reads.acked.entry(from).or_insert(0);
-                *acked = (*acked).max(round);
+                if let Some(p) = self.progress_mut(from) {
+                    p.acked_round = p.acked_round.max(round);
+                }
                 if self.config.read_mode == ReadMode::Lease {
                     let q = self.quorum_round();
                     if let Some(&started) = self.reads.round_started.get(&q) {

@@ -1,4 +1,5 @@
 //! What a node hands back after each input: the effects the caller must carry out.
+use crate::membership::CatchUpFailed;
 use crate::message::Message;
 use crate::state_machine::ClientReply;
 use crate::types::{ClientId, Index, NodeId, Term};
@@ -8,15 +9,20 @@ use std::fmt;
 /// A message addressed to a peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
+    /// The sender.
     pub from: NodeId,
+    /// The recipient.
     pub to: NodeId,
+    /// What is sent.
     pub message: Message,
 }
 
 /// An entry the node applied to its state machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
+    /// The entry's index.
     pub index: Index,
+    /// The entry's term.
     pub term: Term,
 }
 
@@ -28,15 +34,33 @@ pub enum Notice {
     /// leader resumed normal operation. `lease_kept`: no TimeoutNow had gone out, so the
     /// followers' promise never to vote while they hear from this leader still holds and its
     /// read lease stands.
-    TransferAbandoned { target: NodeId, timeout_now_sent: bool, lease_kept: bool },
+    TransferAbandoned {
+        /// The server that was to take over.
+        target: NodeId,
+        /// Whether TimeoutNow had gone out.
+        timeout_now_sent: bool,
+        /// Whether the read lease still stands.
+        lease_kept: bool,
+    },
     /// A leader outside the committed C_new handed leadership to `target` (TimeoutNow) as it
     /// stepped down.
-    HandedOver { target: NodeId },
+    HandedOver {
+        /// The voter of C_new sent TimeoutNow.
+        target: NodeId,
+    },
     /// A leader outside the committed C_new stepped down without TimeoutNow: no voter of C_new
     /// held all of its entries yet, so the cluster elects a leader after an election timeout.
-    SteppedDownWithoutHandover { transfer_target: Option<NodeId> },
+    SteppedDownWithoutHandover {
+        /// The target of a leadership transfer this abandons, if one was under way.
+        transfer_target: Option<NodeId>,
+    },
     /// A membership change toward `voters` was given up before any voter changed.
-    MembershipAborted { voters: BTreeSet<NodeId>, reason: String },
+    MembershipAborted {
+        /// The voters the change aimed at.
+        voters: BTreeSet<NodeId>,
+        /// Which learner failed its catch-up, and how.
+        reason: CatchUpFailed,
+    },
 }
 
 impl fmt::Display for Notice {
@@ -80,6 +104,7 @@ impl fmt::Display for Notice {
 /// responding to RPCs"); a simulator can do both at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ready {
+    /// Messages to send, after `persist` is durable.
     pub messages: Vec<Envelope>,
     /// currentTerm or votedFor changed and must be written.
     pub hard_state_changed: bool,
@@ -88,7 +113,9 @@ pub struct Ready {
     /// Whether the changes above must reach stable storage. False only under the
     /// `no-persist` break rule, which is exactly the bug it teaches.
     pub persist: bool,
+    /// Entries applied to the state machine, in order.
     pub applied: Vec<Applied>,
+    /// Answers to clients.
     pub replies: Vec<(ClientId, ClientReply)>,
     /// The node took or installed a snapshot: the snapshot and the (compacted) log must be
     /// written.
@@ -98,6 +125,7 @@ pub struct Ready {
 }
 
 impl Ready {
+    /// Whether nothing at all was produced.
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty()
             && !self.hard_state_changed
@@ -108,6 +136,7 @@ impl Ready {
             && self.notices.is_empty()
     }
 
+    /// Empty it, keeping its allocations.
     pub fn clear(&mut self) {
         self.messages.clear();
         self.hard_state_changed = false;

@@ -2,13 +2,15 @@
 use crate::config::Backtrack;
 use crate::message::{AppendEntries, AppendEntriesReply, Message};
 use crate::node::{RaftNode, Role};
+use crate::progress::{Progress, ProgressState};
 use crate::types::{Entry, Index, Micros, NodeId};
 use crate::Entropy;
 
 impl RaftNode {
     /// Leaders: send each follower the entries from its nextIndex on (none: a heartbeat).
-    pub(crate) fn broadcast_append_entries(&mut self) {
-        self.start_round();
+    /// `now` is when the heartbeat round it starts began (reads.rs).
+    pub(crate) fn broadcast_append_entries(&mut self, now: Micros) {
+        self.start_round(now);
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
             self.send_append_entries(peer);
@@ -16,7 +18,7 @@ impl RaftNode {
     }
 
     pub(crate) fn send_append_entries(&mut self, peer: NodeId) {
-        let next = self.next_index.get(&peer).copied().unwrap_or(self.log.last_index() + 1);
+        let next = self.progress_of(peer).map_or(self.log.last_index() + 1, |p| p.next_index);
         let next = next.clamp(1, self.log.last_index() + 1);
         if next <= self.log.snapshot_index() {
             // The entries this follower needs are compacted: send the snapshot instead.
@@ -26,10 +28,12 @@ impl RaftNode {
         let prev_log_index = next - 1;
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
         let entries: Vec<Entry> = self.log.slice_from(next, self.config.max_entries_per_message).cloned().collect();
-        if !entries.is_empty() && self.replicating.contains(&peer) {
-            // Pipelining: a follower known to match gets each entry once; a lost message shows
-            // up as a rejected heartbeat and sends it back to probing.
-            self.next_index.insert(peer, next + entries.len() as Index);
+        if !entries.is_empty() {
+            if let Some(p) = self.progress_mut(peer).filter(|p| p.state == ProgressState::Replicate) {
+                // Pipelining: a follower known to match gets each entry once; a lost message
+                // shows up as a rejected heartbeat and sends it back to probing.
+                p.next_index = next + entries.len() as Index;
+            }
         }
         let request = AppendEntries {
             term: self.current_term,
@@ -148,12 +152,14 @@ impl RaftNode {
         if self.role != Role::Leader || reply.term != self.current_term {
             return;
         }
-        let (Some(&next), Some(&matched)) = (self.next_index.get(&from), self.match_index.get(&from)) else {
+        let Some(&Progress { next_index: next, match_index: matched, .. }) = self.progress_of(from) else {
             return;
         };
         if reply.success {
             self.record_match(from, reply.match_or_rejected_index, matched, next);
-            self.replicating.insert(from);
+            if let Some(p) = self.progress_mut(from) {
+                p.state = ProgressState::Replicate;
+            }
             self.commit_and_send_rest(from);
             return;
         }
@@ -177,8 +183,10 @@ impl RaftNode {
             // heartbeat probes again.
             return;
         }
-        self.replicating.remove(&from);
-        self.next_index.insert(from, backtracked);
+        if let Some(p) = self.progress_mut(from) {
+            p.state = ProgressState::Probe;
+            p.next_index = backtracked;
+        }
         self.send_append_entries(from);
     }
 
@@ -186,11 +194,13 @@ impl RaftNode {
     /// nextIndex only move forward. Returns the match recorded.
     pub(crate) fn record_match(&mut self, from: NodeId, index: Index, matched: Index, next: Index) -> Index {
         let new_match = index.min(self.log.last_index());
-        if new_match > matched {
-            self.match_index.insert(from, new_match);
-        }
-        if new_match + 1 > next {
-            self.next_index.insert(from, new_match + 1);
+        if let Some(p) = self.progress_mut(from) {
+            if new_match > matched {
+                p.match_index = new_match;
+            }
+            if new_match + 1 > next {
+                p.next_index = new_match + 1;
+            }
         }
         new_match
     }
@@ -199,7 +209,7 @@ impl RaftNode {
     /// follower whatever comes after what it has.
     pub(crate) fn commit_and_send_rest(&mut self, from: NodeId) {
         self.advance_commit_index();
-        if self.next_index.get(&from).is_some_and(|&n| n <= self.log.last_index()) {
+        if self.progress_of(from).is_some_and(|p| p.next_index <= self.log.last_index()) {
             self.send_append_entries(from);
         }
     }
@@ -208,18 +218,15 @@ impl RaftNode {
     /// and log[N].term == currentTerm, set commitIndex = N. (Entries of earlier terms commit
     /// through it, by the Log Matching Property; `commit-old-terms` drops the term check.)
     pub(crate) fn advance_commit_index(&mut self) {
-        if self.role != Role::Leader {
-            return;
-        }
+        let Some(leader) = self.leader.as_ref() else { return };
         // The highest index stored on a quorum of the configuration in force (both majorities
         // in joint consensus). A leader outside C_new does not count itself there.
         let (me, last) = (self.id, self.log.last_index());
-        let match_index = &self.match_index;
         let n = self.configuration.committed_index(&|p| {
             if p == me {
                 last
             } else {
-                match_index.get(&p).copied().unwrap_or(0)
+                leader.progress.get(&p).map_or(0, |p| p.match_index)
             }
         });
         if n <= self.commit_index {

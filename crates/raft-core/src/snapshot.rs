@@ -8,23 +8,28 @@
 use crate::membership::Configuration;
 use crate::message::{AppendEntries, InstallSnapshot, InstallSnapshotReply, Message};
 use crate::node::{RaftNode, Role};
+use crate::progress::{Progress, ProgressState};
 use crate::state_machine::KvStore;
 use crate::types::{EntryPayload, Index, Micros, NodeId, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 /// What a snapshot holds: the last entry it replaces, the cluster configuration as of that
 /// entry, and the state machine (key-value data and client sessions).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// The index of the last entry the snapshot replaces.
     pub last_included_index: Index,
+    /// That entry's term.
     pub last_included_term: Term,
     /// The cluster configuration in force as of lastIncludedIndex (receiver rule 8: "load
     /// snapshot's cluster configuration"), and the index of the entry that set it (0: the
     /// configuration the cluster booted with).
     pub configuration: Configuration,
+    /// See `configuration`.
     pub configuration_index: Index,
     /// The state machine: key-value data and client sessions (so retried commands are still
     /// recognised after the entries that applied them are gone).
@@ -33,8 +38,8 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The snapshot file: JSON, and deterministic because every map in it is a BTreeMap.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+    pub fn to_bytes(&self) -> Result<Vec<u8>, SnapshotEncodeError> {
+        serde_json::to_vec(self).map_err(SnapshotEncodeError)
     }
 
     /// Read a snapshot file; None if the bytes are not one.
@@ -45,12 +50,33 @@ impl Snapshot {
     }
 }
 
+/// A snapshot that could not be written as bytes. Every field serialises today (string keys,
+/// plain numbers), so this is for a future field that does not: the leader then sends no
+/// snapshot rather than an empty file a follower would reject forever.
+#[derive(Debug)]
+pub struct SnapshotEncodeError(serde_json::Error);
+
+impl fmt::Display for SnapshotEncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the snapshot could not be encoded: {}", self.0)
+    }
+}
+
+impl std::error::Error for SnapshotEncodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 /// A snapshot being received, chunk by chunk (the "snapshot file" of Figure 13). Volatile:
 /// a follower that restarts mid-transfer starts over.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartialSnapshot {
+    /// The snapshot's lastIncludedIndex.
     pub last_included_index: Index,
+    /// The snapshot's lastIncludedTerm.
     pub last_included_term: Term,
+    /// The bytes received so far.
     pub data: Vec<u8>,
 }
 
@@ -60,11 +86,14 @@ pub struct PartialSnapshot {
 pub struct SnapshotTransfer {
     /// The leader's term when the transfer started (a new term starts over).
     pub term: Term,
+    /// The snapshot's lastIncludedIndex.
     pub last_included_index: Index,
+    /// The snapshot's lastIncludedTerm.
     pub last_included_term: Term,
     /// The snapshot file being sent. The leader may take newer snapshots meanwhile; the
     /// transfer finishes with this one, or a busy leader could never finish any.
     pub data: Arc<Vec<u8>>,
+    /// Where the chunk awaiting an answer starts.
     pub offset: u64,
 }
 
@@ -77,8 +106,6 @@ pub(crate) struct SnapshotState {
     pub bytes: Option<Arc<Vec<u8>>>,
     /// Followers: the snapshot being received.
     pub incoming: Option<PartialSnapshot>,
-    /// Leaders: transfers in progress, by follower.
-    pub transfers: BTreeMap<NodeId, SnapshotTransfer>,
 }
 
 impl RaftNode {
@@ -98,8 +125,8 @@ impl RaftNode {
     }
 
     /// Leaders: snapshot transfers in progress, by follower.
-    pub fn snapshot_transfers(&self) -> &BTreeMap<NodeId, SnapshotTransfer> {
-        &self.snap.transfers
+    pub fn snapshot_transfers(&self) -> BTreeMap<NodeId, SnapshotTransfer> {
+        self.progress().filter_map(|(&p, pr)| Some((p, pr.snapshot.clone()?))).collect()
     }
 
     /// Start from a snapshot read back from stable storage: the state machine restarts from
@@ -174,7 +201,9 @@ impl RaftNode {
 
     fn snapshot_bytes(&mut self) -> Option<Arc<Vec<u8>>> {
         if self.snap.bytes.is_none() {
-            self.snap.bytes = self.snap.current.as_ref().map(|s| Arc::new(s.to_bytes()));
+            // An encoding failure sends nothing (see `SnapshotEncodeError`); the follower keeps
+            // asking with each heartbeat, so the failure shows as a stalled follower.
+            self.snap.bytes = self.snap.current.as_ref().and_then(|s| s.to_bytes().ok()).map(Arc::new);
         }
         self.snap.bytes.clone()
     }
@@ -183,9 +212,10 @@ impl RaftNode {
     /// snapshot. Called instead of AppendEntries, so a lost chunk is sent again with the next
     /// heartbeat.
     pub(crate) fn send_snapshot_chunk(&mut self, peer: NodeId) {
-        let matched = self.match_index.get(&peer).copied().unwrap_or(0);
+        let Some(progress) = self.progress_of(peer) else { return };
+        let matched = progress.match_index;
         let term = self.current_term;
-        let fresh = match self.snap.transfers.get(&peer) {
+        let fresh = match &progress.snapshot {
             Some(t) => t.term != term || t.last_included_index <= matched,
             None => true,
         };
@@ -198,9 +228,11 @@ impl RaftNode {
                 data,
                 offset: 0,
             };
-            self.snap.transfers.insert(peer, transfer);
+            if let Some(p) = self.progress_mut(peer) {
+                p.snapshot = Some(transfer);
+            }
         }
-        let Some(t) = self.snap.transfers.get(&peer) else { return };
+        let Some(t) = self.progress_of(peer).and_then(|p| p.snapshot.as_ref()) else { return };
         let len = t.data.len() as u64;
         let offset = t.offset.min(len);
         let end = (offset + self.config.snapshot_chunk_bytes.max(1) as u64).min(len);
@@ -213,7 +245,9 @@ impl RaftNode {
             data: t.data[offset as usize..end as usize].to_vec(),
             done: end == len,
         };
-        self.replicating.remove(&peer);
+        if let Some(p) = self.progress_mut(peer) {
+            p.state = ProgressState::Snapshot;
+        }
         self.send(peer, Message::InstallSnapshot(request));
     }
 
@@ -349,20 +383,29 @@ impl RaftNode {
         if self.role != Role::Leader || reply.term != self.current_term {
             return;
         }
-        let (Some(&next), Some(&matched)) = (self.next_index.get(&from), self.match_index.get(&from)) else {
+        let Some(&Progress { next_index: next, match_index: matched, .. }) = self.progress_of(from) else {
             return;
         };
         if reply.installed {
             let new_match = self.record_match(from, reply.last_included_index, matched, next);
-            if self.snap.transfers.get(&from).is_some_and(|t| t.last_included_index <= new_match) {
-                self.snap.transfers.remove(&from);
+            if let Some(p) = self.progress_mut(from) {
+                // Back to probing: the entries after the snapshot go one AppendEntries at a time
+                // until one succeeds. (A late answer to a follower already replicating leaves
+                // it replicating.)
+                if p.state == ProgressState::Snapshot {
+                    p.state = ProgressState::Probe;
+                }
+                if p.snapshot.as_ref().is_some_and(|t| t.last_included_index <= new_match) {
+                    p.snapshot = None;
+                }
             }
             // The entries after the snapshot (or a newer snapshot).
             self.commit_and_send_rest(from);
             return;
         }
-        let Some(t) = self.snap.transfers.get_mut(&from) else { return };
-        if t.term != self.current_term || t.last_included_index != reply.last_included_index {
+        let term = self.current_term;
+        let Some(t) = self.progress_mut(from).and_then(|p| p.snapshot.as_mut()) else { return };
+        if t.term != term || t.last_included_index != reply.last_included_index {
             return;
         }
         let next_offset = reply.next_offset.min(t.data.len() as u64);

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 /// A request as a client sends it to some server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientRequest {
+    /// The client's sequence number: a retry carries the same one.
     pub seq: u64,
     #[serde(flatten)]
+    /// What to do.
     pub op: Op,
 }
 
@@ -18,9 +20,19 @@ pub struct ClientRequest {
 pub enum ClientReply {
     /// The command was applied; `value` is the key's value (for a get) or the previous value
     /// (for a put).
-    Ok { seq: u64, value: Option<String> },
+    Ok {
+        /// The sequence number of the request answered.
+        seq: u64,
+        /// The value read, or the one a put replaced.
+        value: Option<String>,
+    },
     /// This server is not the leader; `leader_hint` is the leader it knows of, if any.
-    NotLeader { seq: u64, leader_hint: Option<NodeId> },
+    NotLeader {
+        /// The sequence number of the request answered.
+        seq: u64,
+        /// The leader this server knows of, if any.
+        leader_hint: Option<NodeId>,
+    },
 }
 
 impl std::fmt::Display for ClientReply {
@@ -35,6 +47,7 @@ impl std::fmt::Display for ClientReply {
 }
 
 impl ClientReply {
+    /// The sequence number of the request answered.
     pub fn seq(&self) -> u64 {
         match self {
             ClientReply::Ok { seq, .. } | ClientReply::NotLeader { seq, .. } => *seq,
@@ -45,11 +58,15 @@ impl ClientReply {
 /// The last command applied for a client, and its result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
+    /// The sequence number of the client's latest applied command.
     pub last_seq: u64,
+    /// Its result.
     pub last_value: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The key-value store with its client sessions (the state machine every server applies
+/// committed commands to).
 pub struct KvStore {
     data: BTreeMap<String, String>,
     sessions: BTreeMap<ClientId, Session>,
@@ -64,10 +81,12 @@ pub struct ApplyOutcome {
 }
 
 impl KvStore {
+    /// The keys and their values.
     pub fn data(&self) -> &BTreeMap<String, String> {
         &self.data
     }
 
+    /// Each client's latest applied command.
     pub fn sessions(&self) -> &BTreeMap<ClientId, Session> {
         &self.sessions
     }
@@ -85,6 +104,8 @@ impl KvStore {
         }
     }
 
+    /// Apply a committed command: at most once per client sequence number (a duplicate returns
+    /// the cached result and changes nothing).
     pub fn apply(&mut self, command: &Command) -> ApplyOutcome {
         if let Some(session) = self.sessions.get(&command.client) {
             if command.seq <= session.last_seq {

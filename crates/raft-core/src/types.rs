@@ -18,16 +18,29 @@ pub type Micros = u64;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
-    Put { key: String, value: String },
-    Get { key: String },
+    /// Set `key` to `value`.
+    Put {
+        /// The key written.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
+    /// Read `key`.
+    Get {
+        /// The key read.
+        key: String,
+    },
 }
 
 /// A client command: the operation plus (client, seq) so a retried command applies at most once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Command {
+    /// The client that sent it.
     pub client: ClientId,
+    /// The client's sequence number for it.
     pub seq: u64,
     #[serde(flatten)]
+    /// What to do.
     pub op: Op,
 }
 
@@ -37,6 +50,7 @@ pub struct Command {
 pub enum EntryPayload {
     /// Appended by a new leader so entries of earlier terms can commit promptly (§8 of the paper).
     Noop,
+    /// A client's command.
     Command(Command),
     /// A cluster configuration (§6): in force on each server as soon as it is in its log.
     Configuration(Configuration),
@@ -45,8 +59,11 @@ pub enum EntryPayload {
 /// One log entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
+    /// The term in which the leader created it.
     pub term: Term,
+    /// Its position in the log.
     pub index: Index,
+    /// What it holds.
     pub payload: EntryPayload,
 }
 

@@ -30,7 +30,7 @@ fn snapshot(index: Index, term: Term, pairs: &[(&str, &str)]) -> Snapshot {
 
 /// The snapshot as InstallSnapshot chunks of `size` bytes from leader S1 in `term`.
 fn chunks(s: &Snapshot, term: Term, size: usize) -> Vec<InstallSnapshot> {
-    let bytes = s.to_bytes();
+    let bytes = s.to_bytes().expect("a snapshot encodes");
     let n = bytes.len().div_ceil(size);
     (0..n)
         .map(|k| InstallSnapshot {
@@ -108,7 +108,7 @@ fn rule_2_the_first_chunk_creates_a_new_snapshot_file() {
 fn rule_3_chunks_are_written_at_their_offset() {
     let mut n = follower(2, &MEMBERS, 1, None, &[]);
     let s = snapshot(4, 1, &[("x", "1"), ("y", "2"), ("z", "3")]);
-    let bytes = s.to_bytes();
+    let bytes = s.to_bytes().expect("a snapshot encodes");
     let c = chunks(&s, 1, 40);
     send(&mut n, &c[0]);
     let (_, reply) = send(&mut n, &c[1]);
@@ -316,7 +316,7 @@ fn the_leader_sends_its_snapshot_in_order_one_chunk_at_a_time() {
     n.handle_timeout(n.next_deadline(), &mut rng());
     let ready = drain(&mut n);
     let s = n.snapshot().expect("compacted").clone();
-    let bytes = s.to_bytes();
+    let bytes = s.to_bytes().expect("a snapshot encodes");
     assert!(bytes.len() > 64, "several chunks of 32 bytes");
     let to_s3: Vec<Message> = ready.messages.iter().filter(|e| e.to == 3).map(|e| e.message.clone()).collect();
     assert_eq!(to_s3.len(), 1);

@@ -363,6 +363,7 @@ fn a_learner_whose_last_round_takes_an_election_timeout_is_not_added_and_the_cha
     match &notices[0] {
         Notice::MembershipAborted { voters, reason } => {
             assert_eq!(voters, &set(&[1, 2, 3, 4]));
+            let reason = reason.to_string();
             assert!(reason.contains("too slow") && reason.contains("S4"), "{reason}");
         }
         other => panic!("expected an abort, got {other:?}"),
