@@ -1,6 +1,5 @@
 //! The message inspector: every field of a message in flight, named as in Figure 2 of the
 //! Raft paper, with buttons to drop it or deliver it twice.
-use raft_core::Message;
 use raft_sim::network::Endpoint;
 use raft_sim::sim::{InFlight, Payload};
 use yew::prelude::*;
@@ -23,84 +22,15 @@ fn endpoint(e: Endpoint) -> String {
 
 impl MessageDetail {
     pub fn of(m: &InFlight, now_us: u64) -> MessageDetail {
-        let yes_no = |b: bool| if b { "true" } else { "false" }.to_string();
         let fields: Vec<(&'static str, String)> = match &m.payload {
-            Payload::Raft(Message::RequestVote(r)) => {
-                let mut f = vec![
-                    ("term", r.term.to_string()),
-                    ("candidateId", format!("S{}", r.candidate_id)),
-                    ("lastLogIndex", r.last_log_index.to_string()),
-                    ("lastLogTerm", r.last_log_term.to_string()),
-                ];
-                if r.leadership_transfer {
-                    f.push(("leadershipTransfer", "true (the leader asked for this election)".into()));
-                }
-                f
-            }
-            Payload::Raft(Message::RequestVoteReply(r)) => {
-                vec![("term", r.term.to_string()), ("voteGranted", yes_no(r.vote_granted))]
-            }
-            Payload::Raft(Message::PreVote(r)) => vec![
-                ("term (proposed)", r.term.to_string()),
-                ("candidateId", format!("S{}", r.candidate_id)),
-                ("lastLogIndex", r.last_log_index.to_string()),
-                ("lastLogTerm", r.last_log_term.to_string()),
-            ],
-            Payload::Raft(Message::PreVoteReply(r)) => {
-                vec![("term (proposed)", r.term.to_string()), ("voteGranted", yes_no(r.vote_granted))]
-            }
-            Payload::Raft(Message::InstallSnapshot(m)) => vec![
-                ("term", m.term.to_string()),
-                ("leaderId", format!("S{}", m.leader_id)),
-                ("lastIncludedIndex", m.last_included_index.to_string()),
-                ("lastIncludedTerm", m.last_included_term.to_string()),
-                ("offset", m.offset.to_string()),
-                ("data[]", format!("{} bytes", m.data.len())),
-                ("done", yes_no(m.done)),
-            ],
-            Payload::Raft(Message::InstallSnapshotReply(m)) => vec![
-                ("term", m.term.to_string()),
-                ("lastIncludedIndex", m.last_included_index.to_string()),
-                ("nextOffset", m.next_offset.to_string()),
-                ("installed", yes_no(m.installed)),
-            ],
-            Payload::Raft(Message::TimeoutNow(t)) => {
-                vec![("term", t.term.to_string()), ("leaderId", format!("S{}", t.leader_id))]
-            }
-            Payload::Raft(Message::AppendEntries(a)) => vec![
-                ("term", a.term.to_string()),
-                ("leaderId", format!("S{}", a.leader_id)),
-                ("prevLogIndex", a.prev_log_index.to_string()),
-                ("prevLogTerm", a.prev_log_term.to_string()),
-                (
-                    "entries[]",
-                    if a.entries.is_empty() {
-                        "[] (heartbeat)".into()
-                    } else {
-                        a.entries
-                            .iter()
-                            .map(|e| format!("{}: t{} {}", e.index, e.term, e.payload))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    },
-                ),
-                ("leaderCommit", a.leader_commit.to_string()),
-            ],
-            Payload::Raft(Message::AppendEntriesReply(r)) => {
-                let mut f = vec![("term", r.term.to_string()), ("success", yes_no(r.success))];
-                f.push(if r.success {
-                    ("matchIndex", r.match_or_rejected_index.to_string())
-                } else {
-                    ("rejected prevLogIndex", r.match_or_rejected_index.to_string())
-                });
-                if let Some(t) = r.conflict_term {
-                    f.push(("conflictTerm", t.to_string()));
-                }
-                if let Some(i) = r.conflict_index {
-                    f.push(("conflictIndex", i.to_string()));
-                }
-                f
-            }
+            Payload::Raft(message) => message
+                .fields()
+                .iter()
+                .map(|f| match f.note {
+                    Some(note) => (f.name, format!("{} ({note})", f.value)),
+                    None => (f.name, f.value.to_string()),
+                })
+                .collect(),
             Payload::Request { request, .. } => {
                 vec![("seq", request.seq.to_string()), ("command", request.op.to_string())]
             }

@@ -1,6 +1,6 @@
 //! The stage: servers in a ring and the messages between them, drawn as SVG from a plain
 //! snapshot of the simulation. No protocol logic: it draws what it is given.
-use raft_core::{Configuration, Message};
+use raft_core::{Configuration, Message, Tone};
 use raft_sim::network::{Endpoint, LossCause};
 use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 use yew::prelude::*;
@@ -164,21 +164,7 @@ impl StageData {
                 };
                 let span = m.arrive_us.saturating_sub(m.sent_us).max(1) as f64;
                 let progress = (now.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
-                let class = match msg {
-                    Message::RequestVote(_) => "request-vote",
-                    Message::RequestVoteReply(r) if r.vote_granted => "vote-granted",
-                    Message::RequestVoteReply(_) => "vote-denied",
-                    Message::AppendEntries(a) if a.entries.is_empty() => "heartbeat",
-                    Message::AppendEntries(_) => "append",
-                    Message::AppendEntriesReply(r) if r.success => "append-ok",
-                    Message::AppendEntriesReply(_) => "append-fail",
-                    Message::PreVote(_) => "pre-vote",
-                    Message::PreVoteReply(r) if r.vote_granted => "vote-granted",
-                    Message::PreVoteReply(_) => "vote-denied",
-                    Message::TimeoutNow(_) => "timeout-now",
-                    Message::InstallSnapshot(_) => "snapshot",
-                    Message::InstallSnapshotReply(_) => "snapshot-ack",
-                };
+                let class = message_class(msg);
                 let at = |t: u64| (t.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
                 let dies_at = match (m.lost, m.dropped_us) {
                     (_, Some(t)) => Some(at(t)),
@@ -222,6 +208,25 @@ impl StageData {
 const CENTER: f64 = 200.0;
 const RING: f64 = 140.0;
 const NODE_R: f64 = 30.0;
+
+/// The style class of a message in flight, from raft-core's description of it: its tone
+/// (request, heartbeat, granted, denied) and, for the colour, which RPC it belongs to. Vote
+/// and pre-vote replies share their colours: granted is granted.
+fn message_class(msg: &Message) -> &'static str {
+    match (msg.tone(), msg.kind()) {
+        (Tone::Heartbeat, _) => "heartbeat",
+        (Tone::Granted, "AppendEntriesReply") => "append-ok",
+        (Tone::Denied, "AppendEntriesReply") => "append-fail",
+        (Tone::Granted, _) => "vote-granted",
+        (Tone::Denied, _) => "vote-denied",
+        (_, "RequestVote") => "request-vote",
+        (_, "PreVote") => "pre-vote",
+        (_, "AppendEntries") => "append",
+        (_, "TimeoutNow") => "timeout-now",
+        (_, "InstallSnapshot") => "snapshot",
+        _ => "snapshot-ack",
+    }
+}
 
 fn position(index: usize, count: usize) -> (f64, f64) {
     if count == 1 {

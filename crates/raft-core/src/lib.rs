@@ -91,8 +91,8 @@ pub use disruption::TransferError;
 pub use log::RaftLog;
 pub use membership::{CatchUp, CatchUpFailed, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
 pub use message::{
-    AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, PreVote, PreVoteReply,
-    RequestVote, RequestVoteReply, TimeoutNow,
+    AppendEntries, AppendEntriesReply, Field, FieldValue, InstallSnapshot, InstallSnapshotReply, Message, PreVote,
+    PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow, Tone,
 };
 pub use node::{PersistentState, RaftNode, Role};
 pub use progress::{Progress, ProgressState};

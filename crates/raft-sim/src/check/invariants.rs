@@ -330,8 +330,7 @@ impl InvariantChecker {
     /// to its last included index, and hold the state they produce.
     pub fn observe_snapshot(&mut self, time_us: u64, event: u64, node: NodeId, snapshot: &Snapshot) {
         self.observing = node;
-        let (s, term) = (snapshot.last_included_index, snapshot.last_included_term);
-        if s == 0 {
+        if snapshot.last_included_index == 0 {
             return;
         }
         let slot = (node as usize).saturating_sub(1);
@@ -339,44 +338,11 @@ impl InvariantChecker {
             self.shadows.resize_with(slot + 1, Shadow::default);
         }
         self.shadows[slot].snapshot_config = Some((snapshot.configuration_index, snapshot.configuration.clone()));
-        match self.committed.get((s - 1) as usize).map(|c| c.term) {
-            None => {
-                let message = format!(
-                    "S{node}'s snapshot covers index {s} (term {term}), but only {} entries have been committed",
-                    self.committed.len()
-                );
-                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, term)], message);
-                return;
-            }
-            Some(c) if c != term => {
-                let message = format!(
-                    "S{node}'s snapshot ends at index {s} with term {term}, but the entry committed there has term {c}"
-                );
-                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, c), (s, term)], message);
-                return;
-            }
-            Some(_) => {}
-        }
-        let expected = self.reference.as_ref().and_then(|r| r.after.get((s - 1) as usize)).copied();
-        if let Some(expected) = expected {
-            if kv_fingerprint(&snapshot.kv) != expected {
-                let message = format!(
-                    "S{node}'s snapshot at index {s} holds a key-value state that differs from applying the committed entries 1..{s}"
-                );
-                self.report(Property::SnapshotSafety, time_us, event, vec![node], vec![(s, term)], message);
-            }
-        }
+        self.check_snapshot_safety(At { time_us, event }, node, snapshot);
     }
 
-    fn report(
-        &mut self,
-        property: Property,
-        time_us: u64,
-        event: u64,
-        nodes: Vec<NodeId>,
-        entries: Vec<(Index, Term)>,
-        message: String,
-    ) {
+    fn report(&mut self, property: Property, at: At, nodes: Vec<NodeId>, entries: Vec<(Index, Term)>, message: String) {
+        let At { time_us, event } = at;
         self.detections += 1;
         let observer = self.observing;
         let known = self.violations.iter_mut().find(|v| v.same_as(property, &nodes, &entries, &message));
@@ -454,79 +420,122 @@ impl InvariantChecker {
     /// Check everything the event may have changed at `obs.node`.
     pub fn observe(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>) {
         self.observing = obs.node;
-        self.check(time_us, event, obs);
+        self.check(At { time_us, event }, obs);
         if self.open > 0 {
             self.close_unseen(obs.node, time_us, event);
         }
     }
 
-    fn check(&mut self, time_us: u64, event: u64, obs: &NodeObservation<'_>) {
-        let id = obs.node;
-        let slot = (id as usize).saturating_sub(1);
+    /// Every property, one function each, in a fixed order: the order findings are listed
+    /// in, which the golden traces and the violation tests pin down. Between the checks, the
+    /// node's shadow (what the checker remembers of its log) is brought up to date: a check
+    /// placed before an update sees the log as it was before the event, one placed after it
+    /// sees the log the event left.
+    fn check(&mut self, at: At, obs: &NodeObservation<'_>) {
+        let slot = (obs.node as usize).saturating_sub(1);
         if self.shadows.len() <= slot {
             self.shadows.resize_with(slot + 1, Shadow::default);
         }
         let mut shadow = std::mem::take(&mut self.shadows[slot]);
 
-        // Monotonic term (persistent state: it must survive restarts).
-        if shadow.seen && obs.term < shadow.term {
-            self.report(
-                Property::MonotonicTerm,
-                time_us,
-                event,
-                vec![id],
-                vec![],
-                format!("S{id}'s currentTerm went back from {} to {}", shadow.term, obs.term),
-            );
+        self.check_monotonic_term(at, obs, &shadow);
+        self.check_monotonic_commit_index(at, obs, &mut shadow);
+
+        let old_len = shadow.chain.len() as Index;
+        let from = changed_from(obs, &shadow);
+        let leads_now = (obs.role == Role::Leader).then_some(obs.term);
+        self.check_leader_append_only(at, obs, &shadow, leads_now, from, old_len);
+
+        let from = self.restore_compacted_prefix(obs, &mut shadow, from);
+        // Committed entries this node holds in the part of its log the event rewrites.
+        let held = self.committed_entries_held(&shadow, from, obs.restarted);
+        // The configuration this node used before the event: its latest configuration entry
+        // after its snapshot, else the snapshot's, else the boot one (0).
+        let config_before = latest_config(&shadow, shadow.snapshot_index);
+        self.check_log_matching(at, obs, &mut shadow, from);
+        self.check_committed_entries_kept(at, obs.node, &shadow, &held);
+
+        if let Some(term) = leads_now {
+            self.check_election_safety(at, obs.node, term);
+            if shadow.leading != Some(term) {
+                self.check_leader_completeness(at, obs.node, term, &shadow);
+            }
         }
-        // Monotonic commitIndex (volatile: starts over at a restart).
+
+        // Membership: checked with the configuration this leader uses.
+        let was_leading = shadow.leading.is_some_and(|t| t == obs.term);
+        if leads_now.is_some() || was_leading {
+            self.check_one_change_at_a_time(at, obs, &shadow);
+            self.check_quorum_commitment(at, obs, &shadow, config_before);
+        }
+
+        self.check_committed_agreement(at, obs, &shadow);
+        self.check_state_machine_safety(at, obs);
+
+        shadow.term = obs.term;
+        shadow.commit_index = shadow.commit_index.max(obs.commit_index);
+        if obs.restarted {
+            shadow.commit_index = obs.commit_index;
+        }
+        shadow.leading = leads_now;
+        shadow.seen = true;
+        self.shadows[slot] = shadow;
+    }
+
+    /// **Monotonic Term** (Figure 2, persistent state): "currentTerm: latest term server has
+    /// seen (initialized to 0 on first boot, increases monotonically)". Persistent, so it must
+    /// survive restarts too.
+    fn check_monotonic_term(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &Shadow) {
+        if shadow.seen && obs.term < shadow.term {
+            let (id, message) =
+                (obs.node, format!("S{}'s currentTerm went back from {} to {}", obs.node, shadow.term, obs.term));
+            self.report(Property::MonotonicTerm, at, vec![id], vec![], message);
+        }
+    }
+
+    /// **Monotonic commitIndex** (Figure 2, volatile state): "commitIndex: index of highest
+    /// log entry known to be committed (initialized to 0, increases monotonically)". Volatile,
+    /// so it starts over at a restart (and so does leadership: the shadow forgets both).
+    fn check_monotonic_commit_index(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &mut Shadow) {
         if obs.restarted {
             shadow.commit_index = 0;
             shadow.leading = None;
         } else if obs.commit_index < shadow.commit_index {
-            self.report(
-                Property::MonotonicCommitIndex,
-                time_us,
-                event,
-                vec![id],
-                vec![],
-                format!("S{id}'s commitIndex went back from {} to {}", shadow.commit_index, obs.commit_index),
-            );
+            let id = obs.node;
+            let message = format!("S{id}'s commitIndex went back from {} to {}", shadow.commit_index, obs.commit_index);
+            self.report(Property::MonotonicCommitIndex, at, vec![id], vec![], message);
         }
+    }
 
-        // Which part of the log to re-fingerprint. A node that misreports its changes is caught
-        // by the length/last-term comparison and fully re-read.
-        let old_len = shadow.chain.len() as Index;
-        let mut from = if obs.restarted || !shadow.seen { 1 } else { obs.log_changed_from.unwrap_or(old_len + 1) };
+    /// **Leader Append-Only** (Figure 3): "a leader never overwrites or deletes entries in its
+    /// log; it only appends new entries. §5.3" Checked while a node stays leader of the same
+    /// term: the part of its log the event changed must start past its old end.
+    fn check_leader_append_only(
+        &mut self,
+        at: At,
+        obs: &NodeObservation<'_>,
+        shadow: &Shadow,
+        leads_now: Option<Term>,
+        from: Index,
+        old_len: Index,
+    ) {
         let len = obs.log.last_index();
-        let consistent_tail = from > len.min(old_len)
-            || (len >= old_len
-                && old_len > 0
-                && shadow.terms.get((old_len - 1) as usize).copied() == obs.log.term_at(old_len));
-        if obs.log_changed_from.is_none() && (len != old_len || !consistent_tail) {
-            from = 1;
-        }
-        let from = from.clamp(1, len.min(old_len) + 1);
-
-        // Leader Append-Only: a leader that stays leader of the same term only appends.
-        let leads_now = (obs.role == Role::Leader).then_some(obs.term);
         if shadow.leading.is_some() && shadow.leading == leads_now && (from <= old_len || len < old_len) {
-            self.report(
-                Property::LeaderAppendOnly,
-                time_us,
-                event,
-                vec![id],
-                vec![(from, shadow.terms.get((from - 1) as usize).copied().unwrap_or(0))],
-                format!(
-                    "leader S{id} (term {}) changed its log at index {from} (it had {old_len} entries, now {len})",
-                    obs.term
-                ),
+            let id = obs.node;
+            let entries = vec![(from, shadow.terms.get((from - 1) as usize).copied().unwrap_or(0))];
+            let message = format!(
+                "leader S{id} (term {}) changed its log at index {from} (it had {old_len} entries, now {len})",
+                obs.term
             );
+            self.report(Property::LeaderAppendOnly, at, vec![id], entries, message);
         }
+    }
 
-        // A compacted prefix stands for the committed entries it replaced (Snapshot Safety
-        // checks that it does). When the node compacted its own log the shadow already holds
-        // them; after a restart or an installed snapshot, take them from the committed record.
+    /// A compacted prefix stands for the committed entries it replaced (Snapshot Safety checks
+    /// that it does). When the node compacted its own log the shadow already holds them; after
+    /// a restart or an installed snapshot, take them from the committed record. Returns the
+    /// first index left to re-fingerprint.
+    fn restore_compacted_prefix(&self, obs: &NodeObservation<'_>, shadow: &mut Shadow, from: Index) -> Index {
         let snapshot_index = obs.log.snapshot_index();
         let mut from = from;
         if snapshot_index > 0 && (from <= snapshot_index || snapshot_index != shadow.snapshot_index) {
@@ -543,7 +552,7 @@ impl InvariantChecker {
                         None => {
                             let prev = shadow.chain.last().copied().unwrap_or(0);
                             (
-                                StableHash::from_value(prev).word(u64::MAX).word(id as u64).finish(),
+                                StableHash::from_value(prev).word(u64::MAX).word(obs.node as u64).finish(),
                                 obs.log.snapshot_term(),
                             )
                         }
@@ -555,16 +564,17 @@ impl InvariantChecker {
             }
         }
         shadow.snapshot_index = snapshot_index;
+        from
+    }
 
-        // Committed entries this node holds in the part of its log the event rewrites.
-        let held = self.committed_entries_held(&shadow, from, obs.restarted);
-
-        // Re-fingerprint the changed suffix and check Log Matching against every other log.
+    /// **Log Matching** (Figure 3): "if two logs contain an entry with the same index and
+    /// term, then the logs are identical in all entries up through the given index. §5.3"
+    /// Re-fingerprints the node's log from `from` on (updating its shadow) and compares each
+    /// prefix with the first one seen at that index and term on any server.
+    fn check_log_matching(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &mut Shadow, from: Index) {
+        let id = obs.node;
         shadow.chain.truncate((from - 1) as usize);
         shadow.terms.truncate((from - 1) as usize);
-        // The configuration this node used before the event: its latest configuration entry
-        // after its snapshot, else the snapshot's, else the boot one (0).
-        let config_before = latest_config(&shadow, shadow.snapshot_index);
         while shadow.configs.last().is_some_and(|&i| i >= from) {
             shadow.configs.pop();
         }
@@ -576,28 +586,18 @@ impl InvariantChecker {
             let prev = shadow.chain.last().copied().unwrap_or(0);
             let chain = chain_next(prev, entry);
             if entry.index != i {
-                self.report(
-                    Property::LogMatching,
-                    time_us,
-                    event,
-                    vec![id],
-                    vec![(i, entry.term)],
-                    format!("S{id}'s log holds index {} at position {i}", entry.index),
-                );
+                let message = format!("S{id}'s log holds index {} at position {i}", entry.index);
+                self.report(Property::LogMatching, at, vec![id], vec![(i, entry.term)], message);
             }
             let known = self.prefixes.get((i - 1) as usize).and_then(|p| p.iter().find(|k| k.0 == entry.term)).copied();
             match known.map(|(_, chain, node)| (chain, node)) {
-                Some((known, other)) if known != chain => self.report(
-                    Property::LogMatching,
-                    time_us,
-                    event,
-                    vec![other, id],
-                    vec![(i, entry.term)],
-                    format!(
+                Some((known, other)) if known != chain => {
+                    let message = format!(
                         "S{other} and S{id} both hold an entry at index {i} of term {}, but their logs differ up to it",
                         entry.term
-                    ),
-                ),
+                    );
+                    self.report(Property::LogMatching, at, vec![other, id], vec![(i, entry.term)], message);
+                }
                 Some(_) => {}
                 None => {
                     while self.prefixes.len() < i as usize {
@@ -611,92 +611,6 @@ impl InvariantChecker {
             shadow.chain.push(chain);
             shadow.terms.push(entry.term);
         }
-
-        self.check_committed_entries_kept(time_us, event, id, &shadow, &held);
-
-        // Election Safety, and Leader Completeness for a newly elected leader.
-        if let Some(term) = leads_now {
-            match self.leaders.get(&term) {
-                Some(&other) if other != id => self.report(
-                    Property::ElectionSafety,
-                    time_us,
-                    event,
-                    vec![other, id],
-                    vec![],
-                    format!("S{other} and S{id} are both leaders of term {term}"),
-                ),
-                Some(_) => {}
-                None => {
-                    self.leaders.insert(term, id);
-                }
-            }
-            if shadow.leading != Some(term) {
-                self.check_leader_completeness(time_us, event, id, term, &shadow);
-            }
-        }
-
-        // Membership: checked with the configuration this leader uses.
-        let was_leading = shadow.leading.is_some_and(|t| t == obs.term);
-        if leads_now.is_some() || was_leading {
-            self.check_membership(time_us, event, obs, &shadow, config_before);
-        }
-
-        // Newly committed entries: all servers must agree on what is committed at each index.
-        if obs.commit_index > shadow.commit_index {
-            let upto = obs.commit_index.min(shadow.chain.len() as Index);
-            for i in shadow.commit_index + 1..=upto {
-                let chain = shadow.chain.get((i - 1) as usize).copied().unwrap_or(0);
-                let term = shadow.terms.get((i - 1) as usize).copied().unwrap_or(0);
-                match self.committed.get((i - 1) as usize) {
-                    Some(c) if c.chain != chain => {
-                        let message = format!(
-                            "S{id} committed index {i} with term {term}, but an entry of term {} was committed there before",
-                            c.term
-                        );
-                        let entries = vec![(i, c.term), (i, term)];
-                        self.report(Property::StateMachineSafety, time_us, event, vec![id], entries, message);
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.committed.push(Committed { term, chain, committed_in: obs.term });
-                        self.check_sitting_leaders_hold(time_us, event, i, obs.term);
-                    }
-                }
-            }
-        }
-
-        // State Machine Safety: every server applies the same entry at each index.
-        for applied in obs.applied {
-            let Some(entry) = obs.log.get(applied.index) else { continue };
-            let fp = entry_fingerprint(entry);
-            match self.applied.get((applied.index - 1) as usize) {
-                Some(&(term, known, other)) if known != fp => {
-                    let message = format!(
-                        "S{id} applied index {} of term {}, but S{other} applied a different entry (term {term}) there",
-                        applied.index, entry.term
-                    );
-                    let entries = vec![(applied.index, term), (applied.index, entry.term)];
-                    self.report(Property::StateMachineSafety, time_us, event, vec![other, id], entries, message);
-                }
-                Some(_) => {}
-                None if applied.index as usize == self.applied.len() + 1 => {
-                    self.applied.push((entry.term, fp, id));
-                    if let Some(reference) = self.reference.as_mut() {
-                        reference.apply(&entry.payload);
-                    }
-                }
-                None => {}
-            }
-        }
-
-        shadow.term = obs.term;
-        shadow.commit_index = shadow.commit_index.max(obs.commit_index);
-        if obs.restarted {
-            shadow.commit_index = obs.commit_index;
-        }
-        shadow.leading = leads_now;
-        shadow.seen = true;
-        self.shadows[slot] = shadow;
     }
 
     /// The committed entries a running node holds at `from` and after, before an event
@@ -716,18 +630,12 @@ impl InvariantChecker {
             .collect()
     }
 
-    /// Committed entries are never removed (the paper's §5.4: a committed entry is present in
-    /// every later leader's log, so no AppendEntries conflicts with it). Checked on the server
-    /// where the entry is lost, at once, rather than only once a leader without it is elected
-    /// (Leader Completeness) or a different entry is applied there (State Machine Safety).
-    fn check_committed_entries_kept(
-        &mut self,
-        time_us: u64,
-        event: u64,
-        id: NodeId,
-        shadow: &Shadow,
-        held: &[(Index, Term, u64)],
-    ) {
+    /// **A committed entry is never lost** (reported as State Machine Safety). Not a row of
+    /// Figure 3 but what §5.4 proves: a committed entry is present in every later leader's log,
+    /// so no AppendEntries conflicts with it. Checked on the server where the entry is lost, at
+    /// once, rather than only once a leader without it is elected (Leader Completeness) or a
+    /// different entry is applied there (State Machine Safety).
+    fn check_committed_entries_kept(&mut self, at: At, id: NodeId, shadow: &Shadow, held: &[(Index, Term, u64)]) {
         let lost = held.iter().find(|&&(i, _, chain)| shadow.chain.get((i - 1) as usize) != Some(&chain));
         if let Some(&(i, term, _)) = lost {
             let now = match shadow.terms.get((i - 1) as usize) {
@@ -737,7 +645,46 @@ impl InvariantChecker {
             let message = format!(
                 "S{id} lost the committed entry at index {i} (term {term}): its log now holds {now} there; a committed entry must never be removed"
             );
-            self.report(Property::StateMachineSafety, time_us, event, vec![id], vec![(i, term)], message);
+            self.report(Property::StateMachineSafety, at, vec![id], vec![(i, term)], message);
+        }
+    }
+
+    /// **Election Safety** (Figure 3): "at most one leader can be elected in a given term.
+    /// §5.2" The first leader seen in each term is remembered; any other is reported.
+    fn check_election_safety(&mut self, at: At, id: NodeId, term: Term) {
+        match self.leaders.get(&term) {
+            Some(&other) if other != id => {
+                let message = format!("S{other} and S{id} are both leaders of term {term}");
+                self.report(Property::ElectionSafety, at, vec![other, id], vec![], message);
+            }
+            Some(_) => {}
+            None => {
+                self.leaders.insert(term, id);
+            }
+        }
+    }
+
+    /// **Leader Completeness** (Figure 3), for a newly elected leader: "if a log entry is
+    /// committed in a given term, then that entry will be present in the logs of the leaders
+    /// for all higher-numbered terms. §5.4" Entries committed in terms before `term` form a
+    /// prefix; the new leader must hold it.
+    fn check_leader_completeness(&mut self, at: At, id: NodeId, term: Term, shadow: &Shadow) {
+        let prefix = self.committed.partition_point(|c| c.committed_in < term);
+        if prefix == 0 {
+            return;
+        }
+        let Some(c) = self.committed.get(prefix - 1) else { return };
+        if shadow.chain.get(prefix - 1) != Some(&c.chain) {
+            let missing = (1..=prefix)
+                .find(|&i| shadow.chain.get(i - 1) != self.committed.get(i - 1).map(|c| &c.chain))
+                .unwrap_or(prefix);
+            let Some(m) = self.committed.get(missing - 1) else { return };
+            let message = format!(
+                "S{id} became leader of term {term} without the entry at index {missing} (term {}) committed in term {}",
+                m.term, m.committed_in
+            );
+            let entries = vec![(missing as Index, m.term)];
+            self.report(Property::LeaderCompleteness, at, vec![id], entries, message);
         }
     }
 
@@ -754,16 +701,10 @@ impl InvariantChecker {
         }
     }
 
-    /// At most one uncommitted configuration entry in a leader's log; and what a leader newly
-    /// commits is held by a quorum of its configuration (both majorities when joint).
-    fn check_membership(
-        &mut self,
-        time_us: u64,
-        event: u64,
-        obs: &NodeObservation<'_>,
-        shadow: &Shadow,
-        config_before: Index,
-    ) {
+    /// **One Configuration Change at a Time** (Ongaro's thesis, §4.1, not Figure 3): "a leader
+    /// ... cannot start a new configuration change until the previous one is committed", so a
+    /// leader's log holds at most one uncommitted configuration entry.
+    fn check_one_change_at_a_time(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &Shadow) {
         let id = obs.node;
         // Committed: known to this leader, or committed anywhere in the cluster (a new leader's
         // commitIndex lags behind what it holds).
@@ -777,8 +718,16 @@ impl InvariantChecker {
                 uncommitted.len(),
                 uncommitted.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
             );
-            self.report(Property::OneChangeAtATime, time_us, event, vec![id], entries, message);
+            self.report(Property::OneChangeAtATime, at, vec![id], entries, message);
         }
+    }
+
+    /// **Quorum Commitment** (not a row of Figure 3; the rule behind it, Figure 2's "a
+    /// majority of matchIndex[i] ≥ N", and §6's joint consensus: "agreement requires separate
+    /// majorities from both the old and new configurations"): what a leader newly commits is
+    /// held by a quorum of its configuration (both majorities when joint).
+    fn check_quorum_commitment(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &Shadow, config_before: Index) {
+        let id = obs.node;
         if obs.commit_index <= shadow.commit_index || obs.restarted {
             return;
         }
@@ -818,33 +767,46 @@ impl InvariantChecker {
                 Configuration::new(holders.iter().copied()).to_string().trim_start_matches("config ")
             );
             let entries = vec![(n, obs.log.term_at(n).unwrap_or(0))];
-            self.report(Property::QuorumCommit, time_us, event, vec![id], entries, message);
+            self.report(Property::QuorumCommit, at, vec![id], entries, message);
         }
     }
 
-    /// Entries committed in terms before `term` form a prefix; the new leader must hold it.
-    fn check_leader_completeness(&mut self, time_us: u64, event: u64, id: NodeId, term: Term, shadow: &Shadow) {
-        let prefix = self.committed.partition_point(|c| c.committed_in < term);
-        if prefix == 0 {
+    /// **State Machine Safety** at commit time (Figure 3's property, checked before anything
+    /// is applied): all servers agree on what is committed at each index. An index committed
+    /// for the first time is recorded, and then any sitting leader of a higher term must hold
+    /// it (Leader Completeness, checked per index so findings keep the index order).
+    fn check_committed_agreement(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &Shadow) {
+        if obs.commit_index <= shadow.commit_index {
             return;
         }
-        let Some(c) = self.committed.get(prefix - 1) else { return };
-        if shadow.chain.get(prefix - 1) != Some(&c.chain) {
-            let missing = (1..=prefix)
-                .find(|&i| shadow.chain.get(i - 1) != self.committed.get(i - 1).map(|c| &c.chain))
-                .unwrap_or(prefix);
-            let Some(m) = self.committed.get(missing - 1) else { return };
-            let message = format!(
-                "S{id} became leader of term {term} without the entry at index {missing} (term {}) committed in term {}",
-                m.term, m.committed_in
-            );
-            let entries = vec![(missing as Index, m.term)];
-            self.report(Property::LeaderCompleteness, time_us, event, vec![id], entries, message);
+        let id = obs.node;
+        let upto = obs.commit_index.min(shadow.chain.len() as Index);
+        for i in shadow.commit_index + 1..=upto {
+            let chain = shadow.chain.get((i - 1) as usize).copied().unwrap_or(0);
+            let term = shadow.terms.get((i - 1) as usize).copied().unwrap_or(0);
+            match self.committed.get((i - 1) as usize) {
+                Some(c) if c.chain != chain => {
+                    let message = format!(
+                        "S{id} committed index {i} with term {term}, but an entry of term {} was committed there before",
+                        c.term
+                    );
+                    let entries = vec![(i, c.term), (i, term)];
+                    self.report(Property::StateMachineSafety, at, vec![id], entries, message);
+                }
+                Some(_) => {}
+                None => {
+                    self.committed.push(Committed { term, chain, committed_in: obs.term });
+                    self.check_sitting_leaders_hold(at, i, obs.term);
+                }
+            }
         }
     }
 
-    /// An entry just committed in `term` must be in the log of any leader of a higher term.
-    fn check_sitting_leaders_hold(&mut self, time_us: u64, event: u64, index: Index, term: Term) {
+    /// **Leader Completeness** (Figure 3) for leaders already sitting: "if a log entry is
+    /// committed in a given term, then that entry will be present in the logs of the leaders
+    /// for all higher-numbered terms. §5.4" An entry just committed in `term` must be in the
+    /// log of any leader of a higher term.
+    fn check_sitting_leaders_hold(&mut self, at: At, index: Index, term: Term) {
         let Some(c) = self.committed.get((index - 1) as usize).cloned() else { return };
         let offenders: Vec<(NodeId, Term)> = self
             .shadows
@@ -862,7 +824,95 @@ impl InvariantChecker {
                 "index {index} (term {}) was committed in term {term}, but S{n}, leader of term {t}, does not hold it",
                 c.term
             );
-            self.report(Property::LeaderCompleteness, time_us, event, vec![n], vec![(index, c.term)], message);
+            self.report(Property::LeaderCompleteness, at, vec![n], vec![(index, c.term)], message);
         }
     }
+
+    /// **State Machine Safety** (Figure 3): "if a server has applied a log entry at a given
+    /// index to its state machine, no other server will ever apply a different log entry for
+    /// the same index. §5.4.3" The first entry applied at each index is remembered (and fed
+    /// to the reference state machine Snapshot Safety compares with).
+    fn check_state_machine_safety(&mut self, at: At, obs: &NodeObservation<'_>) {
+        let id = obs.node;
+        for applied in obs.applied {
+            let Some(entry) = obs.log.get(applied.index) else { continue };
+            let fp = entry_fingerprint(entry);
+            match self.applied.get((applied.index - 1) as usize) {
+                Some(&(term, known, other)) if known != fp => {
+                    let message = format!(
+                        "S{id} applied index {} of term {}, but S{other} applied a different entry (term {term}) there",
+                        applied.index, entry.term
+                    );
+                    let entries = vec![(applied.index, term), (applied.index, entry.term)];
+                    self.report(Property::StateMachineSafety, at, vec![other, id], entries, message);
+                }
+                Some(_) => {}
+                None if applied.index as usize == self.applied.len() + 1 => {
+                    self.applied.push((entry.term, fp, id));
+                    if let Some(reference) = self.reference.as_mut() {
+                        reference.apply(&entry.payload);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// **Snapshot Safety** (§7, not Figure 3): "a snapshot replaces only committed entries";
+    /// its last included entry is the one committed at that index, and its key-value state is
+    /// what applying the committed entries up to it gives.
+    fn check_snapshot_safety(&mut self, at: At, node: NodeId, snapshot: &Snapshot) {
+        let (s, term) = (snapshot.last_included_index, snapshot.last_included_term);
+        match self.committed.get((s - 1) as usize).map(|c| c.term) {
+            None => {
+                let message = format!(
+                    "S{node}'s snapshot covers index {s} (term {term}), but only {} entries have been committed",
+                    self.committed.len()
+                );
+                self.report(Property::SnapshotSafety, at, vec![node], vec![(s, term)], message);
+                return;
+            }
+            Some(c) if c != term => {
+                let message = format!(
+                    "S{node}'s snapshot ends at index {s} with term {term}, but the entry committed there has term {c}"
+                );
+                self.report(Property::SnapshotSafety, at, vec![node], vec![(s, c), (s, term)], message);
+                return;
+            }
+            Some(_) => {}
+        }
+        let expected = self.reference.as_ref().and_then(|r| r.after.get((s - 1) as usize)).copied();
+        if let Some(expected) = expected {
+            if kv_fingerprint(&snapshot.kv) != expected {
+                let message = format!(
+                    "S{node}'s snapshot at index {s} holds a key-value state that differs from applying the committed entries 1..{s}"
+                );
+                self.report(Property::SnapshotSafety, at, vec![node], vec![(s, term)], message);
+            }
+        }
+    }
+}
+
+/// When and where in the run a check happens: what each finding is stamped with.
+#[derive(Clone, Copy, Debug)]
+struct At {
+    time_us: u64,
+    event: u64,
+}
+
+/// The first log index an event may have changed at a node, from what the node reported.
+/// A node that misreports its changes is caught by the length/last-term comparison and fully
+/// re-read.
+fn changed_from(obs: &NodeObservation<'_>, shadow: &Shadow) -> Index {
+    let old_len = shadow.chain.len() as Index;
+    let mut from = if obs.restarted || !shadow.seen { 1 } else { obs.log_changed_from.unwrap_or(old_len + 1) };
+    let len = obs.log.last_index();
+    let consistent_tail = from > len.min(old_len)
+        || (len >= old_len
+            && old_len > 0
+            && shadow.terms.get((old_len - 1) as usize).copied() == obs.log.term_at(old_len));
+    if obs.log_changed_from.is_none() && (len != old_len || !consistent_tail) {
+        from = 1;
+    }
+    from.clamp(1, len.min(old_len) + 1)
 }
