@@ -29,7 +29,7 @@ pub use config::{
 };
 pub use disruption::TransferError;
 pub use log::RaftLog;
-pub use membership::{CatchUp, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
+pub use membership::{CatchUp, ChangeRefused, Configuration, Membership, PendingChange, CATCH_UP_ROUNDS};
 pub use message::{
     AppendEntries, AppendEntriesReply, InstallSnapshot, InstallSnapshotReply, Message, PreVote, PreVoteReply,
     RequestVote, RequestVoteReply, TimeoutNow,
