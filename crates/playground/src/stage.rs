@@ -76,29 +76,10 @@ pub fn node_state(slot: &NodeSlot) -> &'static str {
     }
 }
 
-/// The configuration the stage draws: the leader's, else the most recent one a running server
-/// knows (highest term, then a member's over an outsider's, then the latest).
-fn reference_configuration(sim: &Simulation) -> Option<&Configuration> {
-    let running = sim.nodes().iter().filter_map(|s| s.raft.as_ref());
-    let leader = running.clone().filter(|r| r.role() == raft_core::Role::Leader).max_by_key(|r| r.current_term());
-    // A server outside the cluster knows no configuration: prefer the members' view.
-    leader
-        .or_else(|| {
-            running.max_by_key(|r| (r.current_term(), r.configuration().contains(r.id()), r.configuration_index()))
-        })
-        .map(|r| r.configuration())
-}
-
+/// How the stage names a server's place in `config` (the configuration in force); with no
+/// server running there is none, and every server is drawn as a voter.
 fn membership_of(config: Option<&Configuration>, id: u32) -> &'static str {
-    let Some(c) = config else { return "voter" };
-    let old = c.voters.contains(&id);
-    match (&c.new_voters, old) {
-        (Some(new), true) if !new.contains(&id) => "leaving",
-        (Some(new), false) if new.contains(&id) => "joining",
-        _ if c.is_voter(id) => "voter",
-        _ if c.learners.contains(&id) => "learner",
-        _ => "outside",
-    }
+    config.map_or("voter", |c| c.membership(id).name())
 }
 
 fn set_text(ids: &std::collections::BTreeSet<u32>) -> String {
@@ -108,7 +89,7 @@ fn set_text(ids: &std::collections::BTreeSet<u32>) -> String {
 impl StageData {
     pub fn of(sim: &Simulation) -> StageData {
         let now = sim.now();
-        let config = reference_configuration(sim);
+        let config = sim.configuration_in_force();
         let (configuration, joint) = match config {
             Some(c) => {
                 let mut text = match &c.new_voters {
