@@ -12,6 +12,7 @@ use crate::history_view::{HistoryData, HistoryView, VerdictView};
 use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
 use crate::message_view::{MessageDetail, MessageInspector};
+use crate::model;
 use crate::monitor::Monitor;
 use crate::settings::SettingsPanel;
 use crate::share_panel::share_panel;
@@ -24,7 +25,7 @@ use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
 use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Baseline, Tour};
-use raft_sim::{builtin, Property, Scenario};
+use raft_sim::{builtin, Scenario};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::html::Scope;
@@ -692,15 +693,15 @@ impl Component for Live {
                             { self.tour_panel(ctx, false) }
                             <p class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}
                                data-frontier={session.frontier().events.to_string()}
-                               data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ clock_text(session) }</p>
+                               data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ model::clock::clock_text(session) }</p>
                             if let Some(message) = session.sim().stop_message() {
                                 <p class="error" role="alert" data-testid="budget-stop"
                                    data-stopped={session.sim().stopped().map(|s| s.name())}>
                                     { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
                                 </p>
                             }
-                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)}
-                                     violations={monitor_violations(session)} total={session.sim().total_violations()}
+                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={model::monitor::broken(session.sim())}
+                                     violations={model::monitor::listed_violations(session.sim())} total={session.sim().total_violations()}
                                      on_jump={link.callback(Msg::SeekEvent)} /></div>
                             if let Some(id) = self.selected_message {
                                 <MessageInspector id={id}
@@ -734,26 +735,6 @@ impl Component for Live {
             </section>
         }
     }
-}
-
-fn clock_text(session: &Session) -> String {
-    let sim = session.sim();
-    let mut text = format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events());
-    let frontier = session.frontier();
-    if session.position() < frontier {
-        text.push_str(&format!(" · replaying (the run goes on to {:.1} ms)", frontier.time_us as f64 / 1000.0));
-    }
-    text
-}
-
-/// The distinct violations the monitor lists (the first few: a broken run can have many).
-fn monitor_violations(session: &Session) -> Vec<raft_sim::Violation> {
-    session.sim().violations().iter().take(crate::monitor::LISTED).cloned().collect()
-}
-
-fn broken(session: &Session) -> Vec<Property> {
-    let violations = session.sim().violations();
-    Property::ALL.iter().copied().filter(|p| violations.iter().any(|v| v.property == *p)).collect()
 }
 
 fn legend(pre_vote: bool, snapshots: bool) -> Html {

@@ -10,6 +10,7 @@ mod lab_panel;
 mod live;
 mod log_view;
 mod message_view;
+mod model;
 mod monitor;
 mod settings;
 mod share_panel;
