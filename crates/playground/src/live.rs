@@ -6,23 +6,26 @@
 //! it to components that draw them.
 use crate::browser;
 use crate::client_panel::ClientPanel;
+use crate::embed_view::{embed_view, EmbedBody};
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView, VerdictView};
 use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
 use crate::message_view::{MessageDetail, MessageInspector};
+use crate::model;
 use crate::monitor::Monitor;
 use crate::settings::SettingsPanel;
-use crate::stage::{node_state, Stage, StageData};
+use crate::share_panel::share_panel;
+use crate::stage::{Stage, StageData};
 use crate::timeline::{MarkerView, Timeline};
+use crate::toolbar::{self, ToolbarData};
 use crate::tour_panel::{TaskView, TourPanel, TourView};
-use raft_sim::byzantine::Behaviour;
-use raft_sim::scenario::{Action, CrashMode, NodeFaults, RaftSettings, MAX_DURATION_MS, MAX_NODES, MAX_SCENARIO_BYTES};
+use raft_sim::scenario::{Action, RaftSettings, MAX_DURATION_MS, MAX_SCENARIO_BYTES};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
 use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Baseline, Tour};
-use raft_sim::{builtin, Property, Scenario};
+use raft_sim::{builtin, Scenario};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::html::Scope;
@@ -680,7 +683,7 @@ impl Component for Live {
                 { self.toolbar(ctx) }
                 { self.messages() }
                 if self.help {
-                    { self.help_view(ctx) }
+                    { toolbar::help(&link.callback(|m| m)) }
                 }
                 if let Some(session) = &self.session {
                     { self.timeline(ctx, session) }
@@ -690,15 +693,15 @@ impl Component for Live {
                             { self.tour_panel(ctx, false) }
                             <p class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}
                                data-frontier={session.frontier().events.to_string()}
-                               data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ clock_text(session) }</p>
+                               data-seek-ms={self.last_seek_ms.map(|ms| format!("{ms:.2}"))}>{ model::clock::clock_text(session) }</p>
                             if let Some(message) = session.sim().stop_message() {
                                 <p class="error" role="alert" data-testid="budget-stop"
                                    data-stopped={session.sim().stopped().map(|s| s.name())}>
                                     { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
                                 </p>
                             }
-                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={broken(session)}
-                                     violations={monitor_violations(session)} total={session.sim().total_violations()}
+                            <div class={classes!("spot-wrap", self.spot("monitor"))}><Monitor broken={model::monitor::broken(session.sim())}
+                                     violations={model::monitor::listed_violations(session.sim())} total={session.sim().total_violations()}
                                      on_jump={link.callback(Msg::SeekEvent)} /></div>
                             if let Some(id) = self.selected_message {
                                 <MessageInspector id={id}
@@ -707,7 +710,7 @@ impl Component for Live {
                                     on_duplicate={link.callback(|message| Msg::Act(Action::DuplicateMessage { message }))}
                                     on_close={link.callback(|_| Msg::CloseMessage)} />
                             }
-                            { self.node_panel(ctx, session) }
+                            { self.inspector(ctx, session) }
                             { legend(self.scenario.raft.pre_vote, self.scenario.raft.snapshot_threshold > 0) }
                         </div>
                     </div>
@@ -732,36 +735,6 @@ impl Component for Live {
             </section>
         }
     }
-}
-
-fn byzantine_label(b: Behaviour) -> &'static str {
-    match b {
-        Behaviour::InflateTerm => "claim a higher term",
-        Behaviour::VoteForAll => "vote for every candidate",
-        Behaviour::ForgeEntries => "forge entries",
-        Behaviour::ForgeCommit => "forge the commit index",
-        Behaviour::LieInReplies => "lie in replies",
-    }
-}
-
-fn clock_text(session: &Session) -> String {
-    let sim = session.sim();
-    let mut text = format!("t = {:.1} ms · {} events", sim.now() as f64 / 1000.0, sim.events());
-    let frontier = session.frontier();
-    if session.position() < frontier {
-        text.push_str(&format!(" · replaying (the run goes on to {:.1} ms)", frontier.time_us as f64 / 1000.0));
-    }
-    text
-}
-
-/// The distinct violations the monitor lists (the first few: a broken run can have many).
-fn monitor_violations(session: &Session) -> Vec<raft_sim::Violation> {
-    session.sim().violations().iter().take(crate::monitor::LISTED).cloned().collect()
-}
-
-fn broken(session: &Session) -> Vec<Property> {
-    let violations = session.sim().violations();
-    Property::ALL.iter().copied().filter(|p| violations.iter().any(|v| v.property == *p)).collect()
 }
 
 fn legend(pre_vote: bool, snapshots: bool) -> Html {
@@ -843,182 +816,6 @@ impl Live {
         }
     }
 
-    fn toolbar(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let builtin_index = self.builtins.iter().position(|s| *s == self.scenario);
-        let on_scenario = link.batch_callback(|e: Event| {
-            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
-            select.value().parse::<usize>().ok().map(Msg::Load)
-        });
-        let nodes = self.scenario.nodes;
-        let load = self.scenario.workload.is_some();
-        let on_nodes = link.batch_callback(move |e: Event| {
-            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
-            select.value().parse::<u32>().ok().map(|nodes| Msg::Cluster { nodes, load })
-        });
-        let on_load = link.batch_callback(move |e: Event| {
-            let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
-            Some(Msg::Cluster { nodes, load: input.checked() })
-        });
-        let on_tour = link.batch_callback(|e: Event| {
-            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
-            let id = select.value();
-            (!id.is_empty()).then_some(Msg::OpenTour(id))
-        });
-        let on_speed = link.batch_callback(|e: InputEvent| {
-            let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
-            input.value().parse::<f64>().ok().map(Msg::Speed)
-        });
-        let speed = 10f64.powf(self.speed_exp);
-        let speed_text = if speed < 1.0 { format!("{speed:.2}x") } else { format!("{speed:.0}x") };
-        html! {
-            <div class="toolbar">
-              <span class="group">
-                <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
-                    { for self.builtins.iter().enumerate().map(|(i, s)| html! {
-                        <option value={i.to_string()} selected={builtin_index == Some(i)}>{ s.name.clone() }</option>
-                    }) }
-                    if builtin_index.is_none() {
-                        <option value="current" selected=true>{ self.scenario.name.clone() }</option>
-                    }
-                </select>
-                <label class="node-count">{ "Servers " }
-                    <select aria-label="Number of servers" data-testid="node-count" onchange={on_nodes}>
-                        { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
-                    </select>
-                </label>
-                <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ " clients" }</label>
-                <select aria-label="Guided tours" data-testid="tour-menu" onchange={on_tour}>
-                    <option value="" selected={self.tour.is_none()}>{ "Guided tours…" }</option>
-                    { for self.tours.iter().map(|t| html! {
-                        <option value={t.id.clone()} selected={self.tour.as_ref().is_some_and(|r| r.tour.id == t.id)}>{ t.title.clone() }</option>
-                    }) }
-                </select>
-              </span>
-              <span class="group">
-                <button data-testid="step-back" class="secondary" aria-label="Step back one event" onclick={link.callback(|_| Msg::StepBack)}>{ "◀ Back" }</button>
-                <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>
-                    { if self.playing { "Pause" } else { "Play" } }
-                </button>
-                <button class="secondary" data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "Step ▶" }</button>
-                <label class="speed">{ "Speed " }
-                    <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
-                           value={self.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
-                    <output>{ speed_text }</output>
-                </label>
-              </span>
-              <span class="group">
-                <button class="secondary" data-testid="crash-leader"
-                        onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
-                <button class="secondary" data-testid="align-timers" title="Make every follower time out at the same moment: a split vote"
-                        onclick={link.callback(|_| Msg::Act(Action::AlignTimers))}>{ "Align timers" }</button>
-                <button class="secondary" data-testid="spread-timers" title="Spread the timeouts out: one server clearly times out first"
-                        onclick={link.callback(|_| Msg::Act(Action::SpreadTimers))}>{ "Spread timers" }</button>
-                <button data-testid="share" onclick={link.callback(|_| Msg::Share)}>{ "Share" }</button>
-                <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
-                        onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
-              </span>
-            </div>
-        }
-    }
-
-    fn help_view(&self, ctx: &Context<Self>) -> Html {
-        html! {
-            <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
-                <strong>{ "Keyboard" }</strong>
-                <dl>
-                    <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
-                    <dt><kbd>{ "→" }</kbd></dt><dd>{ "step one event forward (pauses)" }</dd>
-                    <dt><kbd>{ "←" }</kbd></dt><dd>{ "step one event back (pauses)" }</dd>
-                    <dt><kbd>{ "+" }</kbd>{ " " }<kbd>{ "−" }</kbd></dt><dd>{ "faster / slower" }</dd>
-                    <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this help" }</dd>
-                </dl>
-                <button class="secondary" onclick={ctx.link().callback(|_| Msg::ToggleHelp)}>{ "Close" }</button>
-            </div>
-        }
-    }
-
-    fn share_panel(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let on_import = link.batch_callback(|e: Event| {
-            let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
-            let file = input.files()?.get(0)?;
-            input.set_value("");
-            Some(Msg::Import(file))
-        });
-        let (base, _, _) = browser::location();
-        html! {
-            <section class="share" aria-label="Share, embed, export" data-testid="share-panel">
-                <h3>{ "Share, embed, export" }</h3>
-                if let Some(l) = &self.share_link {
-                    <p>{ "The link reproduces this run exactly, up to this moment (it is in the address bar and copied to your clipboard)." }</p>
-                    <input class="link" readonly=true data-testid="share-link" value={l.clone()} aria-label="Share link"
-                           onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); } })} />
-                    <p class="hint">{ format!("{} characters.", l.len()) }</p>
-                } else {
-                    <p class="hint">{ "Share makes a link to this exact run: the scenario, everything you did, and this moment." }</p>
-                }
-                <div class="actions">
-                    <button class="secondary" data-testid="embed-button" onclick={link.callback(|_| Msg::ToggleEmbedSnippet)}>{ "Embed in course notes" }</button>
-                    <button class="secondary" data-testid="export" onclick={link.callback(|_| Msg::Export)}>{ "Export JSON" }</button>
-                    <label class="import">{ "Import JSON " }
-                        <input type="file" accept=".json,application/json" data-testid="import" onchange={on_import} />
-                    </label>
-                </div>
-                if self.embed_snippet {
-                    <p>{ "Paste this into a page: it shows only the stage and a small control bar, starting from this run." }</p>
-                    <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label="Embed snippet"
-                        value={format!(
-                            "<iframe src=\"{base}?embed#{}\" width=\"100%\" height=\"460\" style=\"border:0\" title=\"Raft Playground\" loading=\"lazy\"></iframe>",
-                            self.document().map(|d| d.to_link_fragment()).unwrap_or_default()
-                        )} />
-                }
-            </section>
-        }
-    }
-
-    fn embed_view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        html! {
-            <section class="live embed" aria-label="Raft cluster" data-testid="embed">
-                { self.messages() }
-                if let Some(session) = &self.session {
-                    { self.stage(ctx, session) }
-                    { self.tour_panel(ctx, true) }
-                    <div class="toolbar mini">
-                        <button data-testid="step-back" class="secondary" aria-label="Step back" onclick={link.callback(|_| Msg::StepBack)}>{ "◀" }</button>
-                        <button data-testid="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ if self.playing { "Pause" } else { "Play" } }</button>
-                        <button data-testid="step" class="secondary" aria-label="Step" onclick={link.callback(|_| Msg::Step)}>{ "▶" }</button>
-                        <button class="secondary" data-testid="crash-leader"
-                                onclick={link.callback(|_| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
-                        <span class="clock" data-testid="clock" data-hash={session.sim().trace_hash_hex()} data-events={session.sim().events().to_string()}>
-                            { format!("{:.0} ms", session.sim().now() as f64 / 1000.0) }
-                        </span>
-                        <button class="link-button" data-testid="open-full" onclick={link.callback(|_| Msg::OpenFull)}>{ "Open the full playground ↗" }</button>
-                    </div>
-                }
-            </section>
-        }
-    }
-
-    /// For a server outside the cluster: "replace S_v with it", one button per voter, as one
-    /// membership change (joint consensus swaps both at once).
-    fn replace_buttons(&self, ctx: &Context<Self>, voters: &std::collections::BTreeSet<u32>, id: u32) -> Html {
-        html! {
-            { for voters.iter().copied().map(|old| {
-                let mut next: Vec<u32> = voters.iter().copied().filter(|&v| v != old).collect();
-                next.push(id);
-                next.sort_unstable();
-                let action = Action::ChangeMembership { voters: next, via: None };
-                html! {
-                    <button data-testid="replace-server" data-old={old.to_string()}
-                            title={format!("One membership change: S{old} leaves, S{id} joins (it first catches up as a learner)")}
-                            onclick={ctx.link().callback(move |_| Msg::Act(action.clone()))}>{ format!("Replace S{old} with it") }</button>
-                }
-            }) }
-        }
-    }
-
     fn lab_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
         let sim = session.sim();
         let follower = sim
@@ -1057,91 +854,35 @@ impl Live {
         }
     }
 
-    fn node_panel(&self, ctx: &Context<Self>, session: &Session) -> Html {
-        let Some(id) = self.selected else {
-            return html! { <p class="hint">{ "Click a server to inspect it and break it; click a message to inspect, drop or duplicate it." }</p> };
+    fn inspector(&self, ctx: &Context<Self>, session: &Session) -> Html {
+        crate::inspector::inspector(session.sim(), self.selected, &ctx.link().callback(Msg::Act))
+    }
+
+    fn toolbar(&self, ctx: &Context<Self>) -> Html {
+        let data = ToolbarData {
+            builtins: &self.builtins,
+            scenario: &self.scenario,
+            tours: &self.tours,
+            tour: self.tour.as_ref().map(|t| t.tour.id.as_str()),
+            playing: self.playing,
+            speed_exp: self.speed_exp,
         };
-        let Some(slot) = session.sim().node(id) else { return html! {} };
-        let act = |action: Action| ctx.link().callback(move |_| Msg::Act(action.clone()));
-        let faults = &slot.faults;
-        let flip = |p: f64| if p > 0.0 { 0.0 } else { 1.0 };
-        let state = node_state(slot);
-        let disk = &slot.disk;
-        html! {
-            <div class="inspector" data-testid="inspector">
-                <h3>{ format!("S{id} · {state}") }</h3>
-                if let Some(r) = &slot.raft {
-                    <dl>
-                        <dt>{ "currentTerm" }</dt><dd>{ r.current_term() }</dd>
-                        <dt>{ "votedFor" }</dt><dd>{ r.voted_for().map_or("null".to_string(), |v| format!("S{v}")) }</dd>
-                        <dt>{ "log" }</dt><dd>{ format!("{} entries (last term {})", r.log().last_index(), r.log().last_term()) }</dd>
-                        <dt>{ "commitIndex" }</dt><dd>{ r.commit_index() }</dd>
-                        <dt>{ "lastApplied" }</dt><dd>{ r.last_applied() }</dd>
-                        if r.role() == raft_core::Role::Leader {
-                            <dt>{ "nextIndex" }</dt><dd>{ r.next_index().iter().map(|(n, i)| format!("S{n}:{i}")).collect::<Vec<_>>().join(" ") }</dd>
-                            <dt>{ "matchIndex" }</dt><dd>{ r.match_index().iter().map(|(n, i)| format!("S{n}:{i}")).collect::<Vec<_>>().join(" ") }</dd>
-                        }
-                        if r.role() == raft_core::Role::Candidate {
-                            <dt>{ "votes granted" }</dt><dd>{ r.votes_granted().iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(" ") }</dd>
-                        }
-                        <dt>{ "configuration" }</dt><dd data-testid="inspector-configuration">{ r.configuration().to_string().trim_start_matches("config ").to_string() }</dd>
-                        <dt>{ "key-value state" }</dt><dd>{ r.kv().data().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ") }</dd>
-                    </dl>
-                } else {
-                    <dl>
-                        <dt>{ "on disk: currentTerm" }</dt><dd>{ disk.current_term }</dd>
-                        <dt>{ "votedFor" }</dt><dd>{ disk.voted_for.map_or("null".to_string(), |v| format!("S{v}")) }</dd>
-                        <dt>{ "log" }</dt><dd>{ format!("{} entries", disk.log.last_index()) }</dd>
-                    </dl>
-                }
-                <div class="actions">
-                    <button onclick={act(Action::Crash { node: id, mode: CrashMode::Recover })}>{ "Crash" }</button>
-                    <button onclick={act(Action::Crash { node: id, mode: CrashMode::Stop })}>{ "Crash-stop" }</button>
-                    <button onclick={act(Action::Crash { node: id, mode: CrashMode::Amnesia })}>{ "Crash with amnesia" }</button>
-                    <button onclick={act(Action::Restart { node: id })}>{ "Restart" }</button>
-                    <button onclick={act(Action::Pause { node: id })}>{ "Pause" }</button>
-                    <button onclick={act(Action::Resume { node: id })}>{ "Resume" }</button>
-                    <button onclick={act(Action::Timeout { node: id })}>{ "Time out now" }</button>
-                    if session.sim().leader().is_some_and(|l| l != id) && slot.raft.is_some() {
-                        <button data-testid="transfer-leadership" title="The leader brings this server's log up to date, then tells it to start an election at once (TimeoutNow)"
-                                onclick={act(Action::TransferLeadership { node: id })}>{ "Make it leader (transfer)" }</button>
-                    }
-                    <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: raft_sim::scenario::ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", session.sim().events())) })}>
-                        { "Send it a put x=…" }
-                    </button>
-                    if let Some(leader_config) = session.sim().leader().and_then(|l| session.sim().node(l)).and_then(|s| s.raft.as_ref()).map(|r| r.configuration()) {
-                        // As the leader sees it (a removed server may not know it was removed).
-                        if leader_config.is_voter(id) {
-                            <button data-testid="remove-server" title="Ask the leader to remove this server from the configuration (it keeps running)"
-                                    onclick={act(Action::RemoveServer { node: id, via: None })}>{ "Remove from the cluster" }</button>
-                        } else {
-                            <button data-testid="add-server" title="Ask the leader to add this server: it joins as a learner, catches up, then becomes a voter"
-                                    onclick={act(Action::AddServer { node: id, via: None })}>{ "Add to the cluster" }</button>
-                            { self.replace_buttons(ctx, &leader_config.voters, id) }
-                        }
-                    }
-                    <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>
-                    <button onclick={act(Action::Heal)}>{ "Heal the network" }</button>
-                    <button onclick={act(Action::SetFaults(NodeFaults { send_omission: flip(faults.send_omission), ..faults.clone() }))}>
-                        { if faults.send_omission > 0.0 { "Stop send omission" } else { "Send omission (drop all it sends)" } }
-                    </button>
-                    { for Behaviour::ALL.iter().map(|&b| {
-                        let on = faults.byzantine.contains(&b);
-                        let mut next = faults.byzantine.clone();
-                        if on { next.retain(|x| *x != b) } else { next.push(b) }
-                        html! {
-                            <button class={classes!(on.then_some("byzantine-on"))} data-testid="byzantine" data-behaviour={b.name()}
-                                    title="Byzantine: not a failure Raft tolerates (it assumes servers never lie)"
-                                    onclick={act(Action::SetFaults(NodeFaults { byzantine: next, ..faults.clone() }))}>
-                                { format!("{} {}", if on { "Stop:" } else { "Byzantine:" }, byzantine_label(b)) }
-                            </button>
-                        }
-                    }) }
-                    <button onclick={act(Action::SetFaults(NodeFaults { receive_omission: flip(faults.receive_omission), ..faults.clone() }))}>
-                        { if faults.receive_omission > 0.0 { "Stop receive omission" } else { "Receive omission (drop all it receives)" } }
-                    </button>
-                </div>
-            </div>
-        }
+        toolbar::toolbar(data, &ctx.link().callback(|m| m))
+    }
+
+    fn share_panel(&self, ctx: &Context<Self>) -> Html {
+        let embed_fragment =
+            self.embed_snippet.then(|| self.document().map(|d| d.to_link_fragment()).unwrap_or_default());
+        share_panel(self.share_link.as_deref(), embed_fragment, &ctx.link().callback(|m| m))
+    }
+
+    fn embed_view(&self, ctx: &Context<Self>) -> Html {
+        let body = self.session.as_ref().map(|session| EmbedBody {
+            sim: session.sim(),
+            stage: self.stage(ctx, session),
+            tour_panel: self.tour_panel(ctx, true),
+            playing: self.playing,
+        });
+        embed_view(self.messages(), body, &ctx.link().callback(|m| m))
     }
 }

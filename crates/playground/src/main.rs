@@ -2,17 +2,22 @@
 //! scenario and renders the report it gets back.
 mod browser;
 mod client_panel;
+mod embed_view;
 mod failure_panel;
 mod history_view;
+mod inspector;
 mod lab_panel;
 mod live;
 mod log_view;
 mod message_view;
+mod model;
 mod monitor;
 mod settings;
+mod share_panel;
 mod stage;
 mod test_hook;
 mod timeline;
+mod toolbar;
 mod tour_panel;
 mod view;
 

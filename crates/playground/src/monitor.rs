@@ -1,11 +1,9 @@
 //! The invariant monitor: each safety property green or red, and what broke, in plain words:
 //! each distinct violation once, from the event where it began (and, for a lasting condition
 //! such as two leaders in one term, until when).
+use crate::model::monitor::span_text;
 use raft_sim::{Property, Violation};
 use yew::prelude::*;
-
-/// The monitor lists at most this many violations (the first to begin).
-pub const LISTED: usize = 12;
 
 #[derive(Properties, PartialEq)]
 pub struct MonitorProps {
@@ -17,19 +15,6 @@ pub struct MonitorProps {
     pub total: u64,
     /// Jump to an event (the one that broke the property).
     pub on_jump: Callback<u64>,
-}
-
-/// When a violation began and, for a lasting one, until when, in words.
-pub fn span_text(v: &Violation) -> String {
-    let began = format!("{:.1} ms (event {})", v.time_us as f64 / 1000.0, v.event);
-    match (v.property.is_condition(), v.ended_us, v.ended_event) {
-        (true, Some(t), Some(e)) => format!("from {began} until {:.1} ms (event {e})", t as f64 / 1000.0),
-        (true, _, _) => format!("from {began}, still holding"),
-        (false, Some(t), _) if v.detections > 1 => {
-            format!("at {began}, again {} times until {:.1} ms", v.detections - 1, t as f64 / 1000.0)
-        }
-        _ => format!("at {began}"),
-    }
 }
 
 #[function_component(Monitor)]

@@ -1,49 +1,8 @@
 //! The time scrubber: the whole run so far as a slider, with markers for elections, new
-//! leaders, crashes, operator actions and violations. Dragging re-creates the state at that
-//! moment; clicking a marker jumps to its event.
-use raft_sim::sim::{Milestone, MilestoneKind};
+//! leaders, crashes, operator actions and violations (see model/timeline.rs). Dragging
+//! re-creates the state at that moment; clicking a marker jumps to its event.
+pub use crate::model::timeline::MarkerView;
 use yew::prelude::*;
-
-/// A long run can have thousands of elections; the bar shows at most this many markers
-/// (leaders, crashes, actions and violations first).
-const MAX_MARKERS: usize = 400;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct MarkerView {
-    pub events: u64,
-    pub time_us: u64,
-    pub kind: &'static str,
-    pub label: String,
-}
-
-impl MarkerView {
-    pub fn of(milestones: &[Milestone]) -> Vec<MarkerView> {
-        let important = |m: &&Milestone| !matches!(m.kind, MilestoneKind::Election { .. });
-        let mut picked: Vec<&Milestone> = milestones.iter().filter(important).take(MAX_MARKERS).collect();
-        let room = MAX_MARKERS - picked.len();
-        picked.extend(milestones.iter().filter(|m| !important(m)).take(room));
-        picked.sort_by_key(|m| m.events);
-        picked
-            .into_iter()
-            .map(|m| {
-                let (kind, label) = match m.kind {
-                    MilestoneKind::Election { node, term } => {
-                        ("election", format!("S{node} starts an election for term {term}"))
-                    }
-                    MilestoneKind::Leader { node, term } => {
-                        ("leader", format!("S{node} becomes leader of term {term}"))
-                    }
-                    MilestoneKind::Crash { node } => ("crash", format!("S{node} crashes")),
-                    MilestoneKind::Restart { node } => ("restart", format!("S{node} restarts")),
-                    MilestoneKind::Violation => ("violation", "a safety property breaks".to_string()),
-                    MilestoneKind::Action => ("action", "your action".to_string()),
-                };
-                let label = format!("{:.1} ms, event {}: {label}", m.time_us as f64 / 1000.0, m.events);
-                MarkerView { events: m.events, time_us: m.time_us, kind, label }
-            })
-            .collect()
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {

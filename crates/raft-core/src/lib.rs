@@ -89,7 +89,9 @@ pub use config::{
 };
 pub use disruption::TransferError;
 pub use log::RaftLog;
-pub use membership::{CatchUp, CatchUpFailed, ChangeRefused, Configuration, PendingChange, CATCH_UP_ROUNDS};
+pub use membership::{
+    CatchUp, CatchUpFailed, ChangeRefused, Configuration, Membership, PendingChange, CATCH_UP_ROUNDS,
+};
 pub use message::{
     AppendEntries, AppendEntriesReply, Field, FieldValue, InstallSnapshot, InstallSnapshotReply, Message, PreVote,
     PreVoteReply, RequestVote, RequestVoteReply, TimeoutNow, Tone,

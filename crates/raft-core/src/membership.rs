@@ -36,6 +36,34 @@ pub struct Configuration {
     pub learners: BTreeSet<NodeId>,
 }
 
+/// A server's place in a [`Configuration`] (see [`Configuration::membership`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Membership {
+    /// Votes in every configuration in force (C_old and C_new when joint).
+    Voter,
+    /// Votes only in C_new: being added by a joint change.
+    Joining,
+    /// Votes only in C_old: being removed by a joint change.
+    Leaving,
+    /// Receives the log but does not vote.
+    Learner,
+    /// Not in the configuration at all.
+    Outside,
+}
+
+impl Membership {
+    /// The word for it, in lower case (`voter`, `joining`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Membership::Voter => "voter",
+            Membership::Joining => "joining",
+            Membership::Leaving => "leaving",
+            Membership::Learner => "learner",
+            Membership::Outside => "outside",
+        }
+    }
+}
+
 /// Whether `servers` hold a majority of `voters`. An empty voter set has no majority.
 /// The highest index stored on a majority of `voters`, given each server's matchIndex.
 fn majority_index(voters: &BTreeSet<NodeId>, matched: &dyn Fn(NodeId) -> Index) -> Index {
@@ -82,6 +110,30 @@ impl Configuration {
         let mut all = self.all_voters();
         all.extend(self.learners.iter().copied());
         all
+    }
+
+    /// Where `id` stands in this configuration: a voter of both C_old and C_new (or of the one
+    /// plain configuration), joining (only in C_new), leaving (only in C_old), a learner, or
+    /// outside the cluster.
+    pub fn membership(&self, id: NodeId) -> Membership {
+        let old = self.voters.contains(&id);
+        match (&self.new_voters, old) {
+            (Some(new), true) if !new.contains(&id) => Membership::Leaving,
+            (Some(new), false) if new.contains(&id) => Membership::Joining,
+            _ if self.is_voter(id) => Membership::Voter,
+            _ if self.learners.contains(&id) => Membership::Learner,
+            _ => Membership::Outside,
+        }
+    }
+
+    /// The voters after replacing `old` with `new`, in id order: what one membership change
+    /// asks for when a server takes another's place (joint consensus swaps both at once).
+    /// It starts from `voters` (C_old when joint: a leader takes one change at a time, so a
+    /// request made during another change is refused whatever it asks).
+    pub fn voters_replacing(&self, old: NodeId, new: NodeId) -> Vec<NodeId> {
+        let mut next: BTreeSet<NodeId> = self.voters.iter().copied().filter(|&v| v != old).collect();
+        next.insert(new);
+        next.into_iter().collect()
     }
 
     /// The voter set this configuration is heading for: C_new when joint, else the voters.
@@ -523,5 +575,50 @@ impl RaftNode {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ids: &[NodeId]) -> BTreeSet<NodeId> {
+        ids.iter().copied().collect()
+    }
+
+    #[test]
+    fn membership_names_each_place_in_a_joint_configuration() {
+        // C_old = {1,2,3}, C_new = {2,3,4}, learner 5.
+        let c = Configuration { voters: set(&[1, 2, 3]), new_voters: Some(set(&[2, 3, 4])), learners: set(&[5]) };
+        assert_eq!(c.membership(1), Membership::Leaving);
+        assert_eq!(c.membership(2), Membership::Voter);
+        assert_eq!(c.membership(4), Membership::Joining);
+        assert_eq!(c.membership(5), Membership::Learner);
+        assert_eq!(c.membership(6), Membership::Outside);
+    }
+
+    #[test]
+    fn membership_in_a_plain_configuration_is_voter_learner_or_outside() {
+        let mut c = Configuration::new([1, 2, 3]);
+        c.learners.insert(4);
+        assert_eq!(c.membership(3), Membership::Voter);
+        assert_eq!(c.membership(4), Membership::Learner);
+        assert_eq!(c.membership(9), Membership::Outside);
+        assert_eq!(Membership::Joining.name(), "joining");
+    }
+
+    #[test]
+    fn replacing_swaps_one_voter_for_another_in_id_order() {
+        let c = Configuration::new([1, 2, 3]);
+        assert_eq!(c.voters_replacing(1, 4), vec![2, 3, 4]);
+        assert_eq!(c.voters_replacing(3, 0), vec![0, 1, 2]);
+        // Replacing a server that is not a voter only adds the new one.
+        assert_eq!(c.voters_replacing(7, 4), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn replacing_during_a_joint_change_starts_from_c_old() {
+        let c = Configuration { voters: set(&[1, 2, 3]), new_voters: Some(set(&[2, 3, 4])), learners: set(&[]) };
+        assert_eq!(c.voters_replacing(2, 5), vec![1, 3, 5]);
     }
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 mod actions;
 mod clients;
+mod membership;
 mod operator;
 
 /// What travels: a Raft RPC between servers, or a client's request or a server's reply.

@@ -1,0 +1,127 @@
+//! The server inspector: the selected server's Figure 2 state (or, crashed, what is on its
+//! disk) and the buttons that break it, move leadership or change the membership.
+use crate::stage::node_state;
+use raft_core::Configuration;
+use raft_sim::byzantine::Behaviour;
+use raft_sim::scenario::{Action, ClientOpKind, CrashMode, NodeFaults};
+use raft_sim::sim::Simulation;
+use yew::prelude::*;
+
+/// The inspector for server `selected` (a hint when none is selected); every button hands its
+/// operator action to `on_act`.
+pub fn inspector(sim: &Simulation, selected: Option<u32>, on_act: &Callback<Action>) -> Html {
+    let Some(id) = selected else {
+        return html! { <p class="hint">{ "Click a server to inspect it and break it; click a message to inspect, drop or duplicate it." }</p> };
+    };
+    let Some(slot) = sim.node(id) else { return html! {} };
+    let act = |action: Action| {
+        let on_act = on_act.clone();
+        Callback::from(move |_: MouseEvent| on_act.emit(action.clone()))
+    };
+    let faults = &slot.faults;
+    let flip = |p: f64| if p > 0.0 { 0.0 } else { 1.0 };
+    let state = node_state(slot);
+    let disk = &slot.disk;
+    html! {
+        <div class="inspector" data-testid="inspector">
+            <h3>{ format!("S{id} · {state}") }</h3>
+            if let Some(r) = &slot.raft {
+                <dl>
+                    <dt>{ "currentTerm" }</dt><dd>{ r.current_term() }</dd>
+                    <dt>{ "votedFor" }</dt><dd>{ r.voted_for().map_or("null".to_string(), |v| format!("S{v}")) }</dd>
+                    <dt>{ "log" }</dt><dd>{ format!("{} entries (last term {})", r.log().last_index(), r.log().last_term()) }</dd>
+                    <dt>{ "commitIndex" }</dt><dd>{ r.commit_index() }</dd>
+                    <dt>{ "lastApplied" }</dt><dd>{ r.last_applied() }</dd>
+                    if r.role() == raft_core::Role::Leader {
+                        <dt>{ "nextIndex" }</dt><dd>{ r.next_index().iter().map(|(n, i)| format!("S{n}:{i}")).collect::<Vec<_>>().join(" ") }</dd>
+                        <dt>{ "matchIndex" }</dt><dd>{ r.match_index().iter().map(|(n, i)| format!("S{n}:{i}")).collect::<Vec<_>>().join(" ") }</dd>
+                    }
+                    if r.role() == raft_core::Role::Candidate {
+                        <dt>{ "votes granted" }</dt><dd>{ r.votes_granted().iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(" ") }</dd>
+                    }
+                    <dt>{ "configuration" }</dt><dd data-testid="inspector-configuration">{ r.configuration().to_string().trim_start_matches("config ").to_string() }</dd>
+                    <dt>{ "key-value state" }</dt><dd>{ r.kv().data().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ") }</dd>
+                </dl>
+            } else {
+                <dl>
+                    <dt>{ "on disk: currentTerm" }</dt><dd>{ disk.current_term }</dd>
+                    <dt>{ "votedFor" }</dt><dd>{ disk.voted_for.map_or("null".to_string(), |v| format!("S{v}")) }</dd>
+                    <dt>{ "log" }</dt><dd>{ format!("{} entries", disk.log.last_index()) }</dd>
+                </dl>
+            }
+            <div class="actions">
+                <button onclick={act(Action::Crash { node: id, mode: CrashMode::Recover })}>{ "Crash" }</button>
+                <button onclick={act(Action::Crash { node: id, mode: CrashMode::Stop })}>{ "Crash-stop" }</button>
+                <button onclick={act(Action::Crash { node: id, mode: CrashMode::Amnesia })}>{ "Crash with amnesia" }</button>
+                <button onclick={act(Action::Restart { node: id })}>{ "Restart" }</button>
+                <button onclick={act(Action::Pause { node: id })}>{ "Pause" }</button>
+                <button onclick={act(Action::Resume { node: id })}>{ "Resume" }</button>
+                <button onclick={act(Action::Timeout { node: id })}>{ "Time out now" }</button>
+                if sim.leader().is_some_and(|l| l != id) && slot.raft.is_some() {
+                    <button data-testid="transfer-leadership" title="The leader brings this server's log up to date, then tells it to start an election at once (TimeoutNow)"
+                            onclick={act(Action::TransferLeadership { node: id })}>{ "Make it leader (transfer)" }</button>
+                }
+                <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", sim.events())) })}>
+                    { "Send it a put x=…" }
+                </button>
+                if let Some(leader_config) = sim.leader().and_then(|l| sim.node(l)).and_then(|s| s.raft.as_ref()).map(|r| r.configuration()) {
+                    // As the leader sees it (a removed server may not know it was removed).
+                    if leader_config.is_voter(id) {
+                        <button data-testid="remove-server" title="Ask the leader to remove this server from the configuration (it keeps running)"
+                                onclick={act(Action::RemoveServer { node: id, via: None })}>{ "Remove from the cluster" }</button>
+                    } else {
+                        <button data-testid="add-server" title="Ask the leader to add this server: it joins as a learner, catches up, then becomes a voter"
+                                onclick={act(Action::AddServer { node: id, via: None })}>{ "Add to the cluster" }</button>
+                        { replace_buttons(leader_config, id, on_act) }
+                    }
+                }
+                <button onclick={act(Action::Isolate { node: id })}>{ "Isolate" }</button>
+                <button onclick={act(Action::Heal)}>{ "Heal the network" }</button>
+                <button onclick={act(Action::SetFaults(NodeFaults { send_omission: flip(faults.send_omission), ..faults.clone() }))}>
+                    { if faults.send_omission > 0.0 { "Stop send omission" } else { "Send omission (drop all it sends)" } }
+                </button>
+                { for Behaviour::ALL.iter().map(|&b| {
+                    let on = faults.byzantine.contains(&b);
+                    let mut next = faults.byzantine.clone();
+                    if on { next.retain(|x| *x != b) } else { next.push(b) }
+                    html! {
+                        <button class={classes!(on.then_some("byzantine-on"))} data-testid="byzantine" data-behaviour={b.name()}
+                                title="Byzantine: not a failure Raft tolerates (it assumes servers never lie)"
+                                onclick={act(Action::SetFaults(NodeFaults { byzantine: next, ..faults.clone() }))}>
+                            { format!("{} {}", if on { "Stop:" } else { "Byzantine:" }, byzantine_label(b)) }
+                        </button>
+                    }
+                }) }
+                <button onclick={act(Action::SetFaults(NodeFaults { receive_omission: flip(faults.receive_omission), ..faults.clone() }))}>
+                    { if faults.receive_omission > 0.0 { "Stop receive omission" } else { "Receive omission (drop all it receives)" } }
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// For a server outside the cluster: "replace S_v with it", one button per voter, as one
+/// membership change (joint consensus swaps both at once).
+fn replace_buttons(config: &Configuration, id: u32, on_act: &Callback<Action>) -> Html {
+    html! {
+        { for config.voters.iter().copied().map(|old| {
+            let action = Action::ChangeMembership { voters: config.voters_replacing(old, id), via: None };
+            let on_act = on_act.clone();
+            html! {
+                <button data-testid="replace-server" data-old={old.to_string()}
+                        title={format!("One membership change: S{old} leaves, S{id} joins (it first catches up as a learner)")}
+                        onclick={Callback::from(move |_: MouseEvent| on_act.emit(action.clone()))}>{ format!("Replace S{old} with it") }</button>
+            }
+        }) }
+    }
+}
+
+fn byzantine_label(b: Behaviour) -> &'static str {
+    match b {
+        Behaviour::InflateTerm => "claim a higher term",
+        Behaviour::VoteForAll => "vote for every candidate",
+        Behaviour::ForgeEntries => "forge entries",
+        Behaviour::ForgeCommit => "forge the commit index",
+        Behaviour::LieInReplies => "lie in replies",
+    }
+}

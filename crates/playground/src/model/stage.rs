@@ -1,0 +1,206 @@
+//! What the stage draws: each server's state, the messages in flight and the cut links, taken
+//! from a snapshot of the simulation. Plain data, made by plain functions (no web types): the
+//! component in stage.rs draws it, and the tests below check it natively.
+use raft_core::{Configuration, Message, Tone};
+use raft_sim::network::{Endpoint, LossCause};
+use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
+
+/// At most this many messages in flight are drawn.
+const MAX_DRAWN_MESSAGES: usize = 2_000;
+
+/// What the stage shows of one server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: u32,
+    /// follower, pre-candidate, candidate, leader, crashed or paused.
+    pub state: &'static str,
+    pub term: u64,
+    pub voted_for: Option<u32>,
+    pub votes: usize,
+    /// Peers that granted this candidate (or leader) its vote in the current term.
+    pub votes_from: Vec<u32>,
+    pub commit_index: u64,
+    pub last_index: u64,
+    /// Fraction of the election timeout (or heartbeat interval) still to run, 0..1.
+    pub timer_left: f64,
+    /// Its place in the cluster's configuration as the leader sees it: voter, joining
+    /// (C_new only), leaving (C_old only), learner or outside.
+    pub membership: &'static str,
+}
+
+/// One message in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: u32,
+    pub to: u32,
+    pub kind: &'static str,
+    /// Style class: request-vote, vote-granted, vote-denied, append, heartbeat, append-ok, append-fail.
+    pub class: &'static str,
+    /// 0 at the sender, 1 at the receiver.
+    pub progress: f64,
+    /// Where it dies, if it will not arrive: lost by the link, dropped by hand, cut off by a
+    /// partition, or sent to a crashed server.
+    pub dies_at: Option<f64>,
+}
+
+/// A severed link between two servers: both ways, or only from → to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CutView {
+    pub from: u32,
+    pub to: u32,
+    pub both_ways: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageData {
+    /// The configuration in force at the leader (or, without one, at the server with the
+    /// highest term), in words, and whether it is joint.
+    pub configuration: String,
+    pub joint: bool,
+    pub nodes: Vec<NodeView>,
+    pub cuts: Vec<CutView>,
+    pub messages: Vec<MessageView>,
+    pub now_ms: f64,
+}
+
+/// How a server is shown: crashed, paused, or its role.
+pub fn node_state(slot: &NodeSlot) -> &'static str {
+    match (slot.status, slot.raft.as_ref().map(|r| r.role())) {
+        (NodeStatus::Crashed(_), _) | (_, None) => "crashed",
+        (NodeStatus::Paused, _) => "paused",
+        (_, Some(raft_core::Role::Leader)) => "leader",
+        (_, Some(raft_core::Role::Candidate)) => "candidate",
+        (_, Some(raft_core::Role::PreCandidate)) => "pre-candidate",
+        _ => "follower",
+    }
+}
+
+/// How the stage names a server's place in `config` (the configuration in force); with no
+/// server running there is none, and every server is drawn as a voter.
+fn membership_of(config: Option<&Configuration>, id: u32) -> &'static str {
+    config.map_or("voter", |c| c.membership(id).name())
+}
+
+fn set_text(ids: &std::collections::BTreeSet<u32>) -> String {
+    format!("{{{}}}", ids.iter().map(|i| format!("S{i}")).collect::<Vec<_>>().join(", "))
+}
+
+impl StageData {
+    pub fn of(sim: &Simulation) -> StageData {
+        let now = sim.now();
+        let config = sim.configuration_in_force();
+        let (configuration, joint) = match config {
+            Some(c) => {
+                let mut text = match &c.new_voters {
+                    Some(new) => format!("joint: old {} + new {}", set_text(&c.voters), set_text(new)),
+                    None => format!("voters {}", set_text(&c.voters)),
+                };
+                if !c.learners.is_empty() {
+                    text.push_str(&format!(", learners {}", set_text(&c.learners)));
+                }
+                (text, c.is_joint())
+            }
+            None => (String::new(), false),
+        };
+        let nodes =
+            sim.nodes()
+                .iter()
+                .map(|slot| {
+                    let raft = slot.raft.as_ref();
+                    let state = node_state(slot);
+                    let timer_left =
+                        sim.timer_span(slot.id)
+                            .map(|(start, end)| {
+                                if end <= start {
+                                    0.0
+                                } else {
+                                    (end.saturating_sub(now)) as f64 / (end - start) as f64
+                                }
+                            })
+                            .unwrap_or(0.0)
+                            .clamp(0.0, 1.0);
+                    NodeView {
+                        id: slot.id,
+                        state,
+                        term: raft.map_or(slot.disk.current_term, |r| r.current_term()),
+                        voted_for: raft.map_or(slot.disk.voted_for, |r| r.voted_for()),
+                        votes: raft.map_or(0, |r| r.votes_granted().len()),
+                        votes_from: raft
+                            .filter(|r| r.role() != raft_core::Role::Follower)
+                            .map(|r| r.votes_granted().iter().copied().filter(|&v| v != slot.id).collect())
+                            .unwrap_or_default(),
+                        commit_index: raft.map_or(0, |r| r.commit_index()),
+                        last_index: raft.map_or(slot.disk.log.last_index(), |r| r.log().last_index()),
+                        timer_left,
+                        membership: membership_of(config, slot.id),
+                    }
+                })
+                .collect();
+        let mut messages: Vec<MessageView> = sim
+            .in_flight()
+            .filter_map(|m| {
+                let (Endpoint::Node(from), Endpoint::Node(to), Payload::Raft(msg)) = (m.from, m.to, &m.payload) else {
+                    return None;
+                };
+                let span = m.arrive_us.saturating_sub(m.sent_us).max(1) as f64;
+                let progress = (now.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
+                let class = message_class(msg);
+                let at = |t: u64| (t.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
+                let dies_at = match (m.lost, m.dropped_us) {
+                    (_, Some(t)) => Some(at(t)),
+                    // Spread the deaths of lost messages along the link, deterministically.
+                    (Some(LossCause::Lost), _) => Some(0.3 + (m.id % 5) as f64 * 0.1),
+                    (Some(_), _) => Some(0.5),
+                    (None, _) if !sim.network().connected(m.from, m.to) => Some(0.5),
+                    (None, _) if sim.node(to).is_some_and(|n| n.raft.is_none()) => Some(0.9),
+                    (None, _) => None,
+                };
+                Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress, dies_at })
+            })
+            .collect();
+        // A slow network with fast heartbeats can hold hundreds of thousands of messages; the
+        // stage draws the oldest few thousand (the picture is a blur past that anyway), so a
+        // frame's cost stays bounded.
+        if messages.len() > MAX_DRAWN_MESSAGES {
+            messages.select_nth_unstable_by_key(MAX_DRAWN_MESSAGES, |m| m.id);
+            messages.truncate(MAX_DRAWN_MESSAGES);
+        }
+        messages.sort_by_key(|m| m.id);
+        let network = sim.network();
+        let ids: Vec<u32> = sim.nodes().iter().map(|n| n.id).collect();
+        let mut cuts = Vec::new();
+        for &a in &ids {
+            for &b in ids.iter().filter(|&&b| b > a) {
+                let ab = network.connected(Endpoint::Node(a), Endpoint::Node(b));
+                let ba = network.connected(Endpoint::Node(b), Endpoint::Node(a));
+                match (ab, ba) {
+                    (true, true) => {}
+                    (false, false) => cuts.push(CutView { from: a, to: b, both_ways: true }),
+                    (false, true) => cuts.push(CutView { from: a, to: b, both_ways: false }),
+                    (true, false) => cuts.push(CutView { from: b, to: a, both_ways: false }),
+                }
+            }
+        }
+        StageData { configuration, joint, nodes, cuts, messages, now_ms: now as f64 / 1000.0 }
+    }
+}
+
+/// The style class of a message in flight, from raft-core's description of it: its tone
+/// (request, heartbeat, granted, denied) and, for the colour, which RPC it belongs to. Vote
+/// and pre-vote replies share their colours: granted is granted.
+fn message_class(msg: &Message) -> &'static str {
+    match (msg.tone(), msg.kind()) {
+        (Tone::Heartbeat, _) => "heartbeat",
+        (Tone::Granted, "AppendEntriesReply") => "append-ok",
+        (Tone::Denied, "AppendEntriesReply") => "append-fail",
+        (Tone::Granted, _) => "vote-granted",
+        (Tone::Denied, _) => "vote-denied",
+        (_, "RequestVote") => "request-vote",
+        (_, "PreVote") => "pre-vote",
+        (_, "AppendEntries") => "append",
+        (_, "TimeoutNow") => "timeout-now",
+        (_, "InstallSnapshot") => "snapshot",
+        _ => "snapshot-ack",
+    }
+}
