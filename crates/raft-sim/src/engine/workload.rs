@@ -25,6 +25,23 @@ pub struct HistoryOp {
     pub answered_by: Option<NodeId>,
 }
 
+impl HistoryOp {
+    /// An operation a client has just invoked: no answer, redirect or retry yet.
+    pub fn invoked(client: ClientId, seq: u64, op: Op, at: Micros) -> HistoryOp {
+        HistoryOp {
+            client,
+            seq,
+            op,
+            invoked_us: at,
+            completed_us: None,
+            value: None,
+            redirects: 0,
+            retries: 0,
+            answered_by: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Outstanding {
     pub seq: u64,

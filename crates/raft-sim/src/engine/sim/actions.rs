@@ -73,17 +73,7 @@ impl Simulation {
                 };
                 let seq = self.script_seq;
                 self.script_ops.push(self.history.len());
-                self.history.push(HistoryOp {
-                    client: SCRIPT_CLIENT,
-                    seq,
-                    op: op.clone(),
-                    invoked_us: self.now,
-                    completed_us: None,
-                    value: None,
-                    redirects: 0,
-                    retries: 0,
-                    answered_by: None,
-                });
+                self.history.push(HistoryOp::invoked(SCRIPT_CLIENT, seq, op.clone(), self.now));
                 let request = ClientRequest { seq, op };
                 self.send(
                     Endpoint::Client(SCRIPT_CLIENT),

@@ -31,17 +31,7 @@ impl Simulation {
                 state.next_seq += 1;
                 let is_get = self.client_rng.chance(Probability::from_f64(get_ratio));
                 let op = if is_get { Op::Get { key } } else { Op::Put { key, value: format!("{client}.{seq}") } };
-                self.history.push(HistoryOp {
-                    client,
-                    seq,
-                    op: op.clone(),
-                    invoked_us: self.now,
-                    completed_us: None,
-                    value: None,
-                    redirects: 0,
-                    retries: 0,
-                    answered_by: None,
-                });
+                self.history.push(HistoryOp::invoked(client, seq, op.clone(), self.now));
                 let history = self.history.len() - 1;
                 self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
             }
