@@ -3,7 +3,6 @@
 use raft_sim::engine::observe::{Observer, Seen, Wants};
 use raft_sim::invariants::InvariantChecker;
 use raft_sim::{builtin, Action, Simulation};
-use std::any::Any;
 
 /// Counts what it is shown.
 #[derive(Clone, Default)]
@@ -30,15 +29,6 @@ impl Observer for Counter {
             Seen::Answered { .. } => self.answers += 1,
         }
         0
-    }
-    fn clone_box(&self) -> Box<dyn Observer> {
-        Box::new(self.clone())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -7,7 +7,6 @@ use super::invariants::{InvariantChecker, Violation};
 use crate::engine::observe::{Observer, Retained, Seen, Wants};
 use crate::engine::sim::Simulation;
 use crate::scenario::format::{Scenario, ScenarioError};
-use std::any::Any;
 
 impl Observer for InvariantChecker {
     fn wants(&self) -> Wants {
@@ -31,15 +30,6 @@ impl Observer for InvariantChecker {
         let (indexes, shadow_entries, records) = InvariantChecker::retained(self);
         Retained { indexes, shadow_entries, records }
     }
-    fn clone_box(&self) -> Box<dyn Observer> {
-        Box::new(self.clone())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
 }
 
 impl Observer for AvailabilityTracker {
@@ -53,15 +43,6 @@ impl Observer for AvailabilityTracker {
             _ => {}
         }
         0
-    }
-    fn clone_box(&self) -> Box<dyn Observer> {
-        Box::new(self.clone())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -67,7 +67,7 @@ impl Wants {
 
 /// Something the engine calls after every event. `sim` is the run as it stands (without its
 /// observers, which are out being called).
-pub trait Observer: Send + Sync + 'static {
+pub trait Observer: ObserverCopy + Send + Sync + 'static {
     /// The kinds of happening to be called for (asked once, when it is attached).
     fn wants(&self) -> Wants;
     /// Look at what happened; returns how many problems were newly found (each marks a
@@ -77,11 +77,28 @@ pub trait Observer: Send + Sync + 'static {
     fn retained(&self) -> Retained {
         Retained::default()
     }
+}
+
+/// What every observer can do because it is `Clone` and `'static`, written once for all of
+/// them (a blanket impl) rather than in each observer.
+pub trait ObserverCopy {
     /// A copy, for checkpoints (`Simulation` is `Clone`).
     fn clone_box(&self) -> Box<dyn Observer>;
     /// For reading an observer's results back by its type ([`Simulation::observer`]).
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Observer + Clone> ObserverCopy for T {
+    fn clone_box(&self) -> Box<dyn Observer> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }
 
 impl Clone for Box<dyn Observer> {
