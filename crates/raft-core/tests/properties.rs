@@ -1,14 +1,16 @@
 //! Randomised runs of three nodes over a network that reorders, drops and duplicates messages,
 //! with crashes and restarts from persistent state. After every step the safety properties of
 //! Figure 3 must hold: Election Safety, Log Matching, State Machine Safety, Leader Completeness,
-//! and each node's commitIndex never decreases (between restarts).
+//! and each node's commitIndex never decreases (between restarts). The network is the common
+//! `Cluster`; the properties are checked by the simulator's invariant checker, which the
+//! `Cluster` shows every step.
 mod common;
 
 use common::*;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use raft_core::{Backtrack, Entry, Envelope, Index, Micros, NodeId, RaftConfig, RaftNode, Ready, Role, Term};
-use std::collections::BTreeMap;
+use raft_core::{Backtrack, Index, Micros, NodeId, PersistentState, RaftConfig, Role, Term};
+use std::collections::BTreeSet;
 
 #[derive(Clone, Debug)]
 enum Action {
@@ -50,157 +52,68 @@ fn config() -> impl Strategy<Value = RaftConfig> {
 
 const MEMBERS: [NodeId; 3] = [1, 2, 3];
 
+/// A random run: the common [`Cluster`] (which shows the shared invariant checker every step)
+/// driven by random actions, with the run's progress noted so a run that elects nobody and
+/// commits nothing is caught.
 struct World {
-    config: RaftConfig,
-    nodes: BTreeMap<NodeId, RaftNode>,
-    queue: Vec<Envelope>,
-    now: Micros,
-    rng: Lcg,
+    cluster: Cluster,
     seq: u64,
-    // Observations for the invariants.
-    leader_of_term: BTreeMap<Term, NodeId>,
-    commit_seen: BTreeMap<NodeId, Index>,
-    /// Every entry known committed, with the lowest term at which a node knew it committed (no
-    /// lower than the term of the leader that committed it).
-    committed: BTreeMap<Index, (Entry, Term)>,
+    /// The terms that had a leader, and the highest commitIndex any node reached.
+    leader_terms: BTreeSet<Term>,
+    max_commit: Index,
 }
 
 impl World {
     fn new(config: RaftConfig, seed: u64) -> World {
-        let mut rng = Lcg(seed);
-        let nodes = MEMBERS
-            .iter()
-            .map(|&id| (id, RaftNode::new(id, &MEMBERS, config.clone(), Default::default(), 0, &mut rng)))
-            .collect();
-        World {
-            config,
-            nodes,
-            queue: Vec::new(),
-            now: 0,
-            rng,
-            seq: 0,
-            leader_of_term: BTreeMap::new(),
-            commit_seen: BTreeMap::new(),
-            committed: BTreeMap::new(),
-        }
-    }
-
-    fn collect(&mut self) {
-        let mut ready = Ready::default();
-        for node in self.nodes.values_mut() {
-            node.take_ready(&mut ready);
-            self.queue.append(&mut ready.messages);
-        }
+        let states = MEMBERS.iter().map(|&id| (id, PersistentState::default())).collect();
+        let mut cluster = Cluster::with_seed(states, config, seed);
+        // Report violations through proptest (which shrinks the run) instead of panicking.
+        cluster.panic_on_violation = false;
+        World { cluster, seq: 0, leader_terms: BTreeSet::new(), max_commit: 0 }
     }
 
     fn step(&mut self, action: &Action) {
+        let c = &mut self.cluster;
+        let queued = c.queue.len();
         match *action {
-            Action::Deliver(i) if !self.queue.is_empty() => {
-                let env = self.queue.remove(i % self.queue.len());
-                let node = self.nodes.get_mut(&env.to).unwrap();
-                node.handle_message(self.now, env.from, env.message, &mut self.rng);
+            Action::Deliver(i) if queued > 0 => c.deliver_at(i % queued),
+            Action::Drop(i) if queued > 0 => {
+                c.queue.remove(i % queued);
             }
-            Action::Drop(i) if !self.queue.is_empty() => {
-                self.queue.remove(i % self.queue.len());
-            }
-            Action::Duplicate(i) if !self.queue.is_empty() => {
-                let env = self.queue[i % self.queue.len()].clone();
-                self.queue.push(env);
+            Action::Duplicate(i) if queued > 0 => {
+                let env = c.queue[i % queued].clone();
+                c.queue.push_back(env);
             }
             Action::Deliver(_) | Action::Drop(_) | Action::Duplicate(_) => {}
-            Action::Tick(dt) => {
-                self.now += dt;
-                for node in self.nodes.values_mut() {
-                    if node.next_deadline() <= self.now {
-                        node.handle_timeout(self.now, &mut self.rng);
-                    }
-                }
-            }
-            Action::Campaign(id) => {
-                self.nodes.get_mut(&id).unwrap().force_election_timeout(self.now, &mut self.rng);
-            }
+            Action::Tick(dt) => c.tick(dt),
+            Action::Campaign(id) => c.start_campaign(id),
             Action::Client(id) => {
                 self.seq += 1;
-                let request = put(self.seq, "k", &format!("v{}", self.seq));
-                self.nodes.get_mut(&id).unwrap().handle_client_request(self.now, 1, request);
+                c.request(id, 1, put(self.seq, "k", &format!("v{}", self.seq)));
             }
             Action::Restart(id) => {
-                let state = self.nodes[&id].persistent_state();
-                let node = RaftNode::new(id, &MEMBERS, self.config.clone(), state, self.now, &mut self.rng);
-                self.nodes.insert(id, node);
-                self.commit_seen.remove(&id);
+                c.crash(id);
                 // The crashed node's unsent output is lost with it.
-                self.queue.retain(|e| e.from != id);
+                c.queue.retain(|e| e.from != id);
+                c.restart(id);
             }
         }
-        self.collect();
+        for n in c.nodes.values() {
+            if n.role() == Role::Leader {
+                self.leader_terms.insert(n.current_term());
+            }
+            self.max_commit = self.max_commit.max(n.commit_index());
+        }
     }
 
-    fn check(&mut self) -> Result<(), TestCaseError> {
-        // Election Safety: at most one leader per term, over the whole run.
-        for n in self.nodes.values() {
-            if n.role() == Role::Leader {
-                let first = *self.leader_of_term.entry(n.current_term()).or_insert(n.id());
-                prop_assert_eq!(first, n.id(), "two leaders in term {}", n.current_term());
-            }
-        }
-        // commitIndex never decreases, never exceeds the log; lastApplied follows it.
-        for n in self.nodes.values() {
-            let seen = self.commit_seen.entry(n.id()).or_insert(0);
-            prop_assert!(
-                n.commit_index() >= *seen,
-                "node {} commit went back from {} to {}",
-                n.id(),
-                seen,
-                n.commit_index()
-            );
-            *seen = n.commit_index();
+    /// Figure 3's properties (and monotonic term and commitIndex) are the shared checker's;
+    /// what is left here is each node's own bookkeeping.
+    fn check(&self) -> Result<(), TestCaseError> {
+        let violations = self.cluster.violations();
+        prop_assert!(violations.is_empty(), "invariant violated: {:#?}", violations);
+        for n in self.cluster.nodes.values() {
             prop_assert!(n.commit_index() <= n.log().last_index());
             prop_assert!(n.last_applied() <= n.commit_index());
-        }
-        // Log Matching: same index and term => identical prefixes.
-        let nodes: Vec<&RaftNode> = self.nodes.values().collect();
-        for (i, a) in nodes.iter().enumerate() {
-            for b in &nodes[i + 1..] {
-                let (ea, eb) = (a.log().to_vec(), b.log().to_vec());
-                let common = ea.len().min(eb.len());
-                if let Some(k) = (0..common).rev().find(|&k| ea[k].term == eb[k].term) {
-                    prop_assert_eq!(
-                        &ea[..=k],
-                        &eb[..=k],
-                        "logs of {} and {} match at {} but differ before",
-                        a.id(),
-                        b.id(),
-                        k + 1
-                    );
-                }
-            }
-        }
-        // State Machine Safety: an index is only ever committed with one entry.
-        for n in &nodes {
-            for entry in n.log().iter().take(n.commit_index() as usize) {
-                let known = self.committed.entry(entry.index).or_insert((entry.clone(), n.current_term()));
-                prop_assert_eq!(&known.0, entry, "node {} committed a different entry at {}", n.id(), entry.index);
-                known.1 = known.1.min(n.current_term());
-            }
-        }
-        // Leader Completeness: a leader of a later term holds every committed entry.
-        for n in &nodes {
-            if n.role() != Role::Leader {
-                continue;
-            }
-            for (index, (entry, term)) in &self.committed {
-                if n.current_term() > *term {
-                    prop_assert_eq!(
-                        n.log().get(*index),
-                        Some(entry),
-                        "leader {} of term {} lacks committed entry {}",
-                        n.id(),
-                        n.current_term(),
-                        index
-                    );
-                }
-            }
         }
         Ok(())
     }
@@ -237,8 +150,8 @@ fn random_runs_make_progress() {
             world.step(action);
             world.check().unwrap();
         }
-        leaders += world.leader_of_term.len();
-        commits += world.committed.len();
+        leaders += world.leader_terms.len();
+        commits += world.max_commit;
     }
     assert!(leaders >= 32, "only {leaders} leaders in 32 runs");
     assert!(commits >= 32, "only {commits} committed entries in 32 runs");

@@ -1,13 +1,18 @@
 //! Helpers shared by the integration tests: a deterministic entropy source, builders for
-//! messages, logs and nodes in a given state, and a small deterministic in-memory network.
+//! messages, logs and nodes in a given state, and the one test network ([`cluster::Cluster`]),
+//! which runs the simulator's invariant checker after every step.
 #![allow(dead_code)]
 
+pub mod cluster;
+#[allow(unused_imports)] // not every test file runs a cluster
+pub use cluster::Cluster;
+
 use raft_core::{
-    AppendEntries, AppendEntriesReply, ClientId, ClientReply, ClientRequest, Command, Entropy, Entry, EntryPayload,
-    Envelope, Index, Message, Micros, NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, RequestVote,
-    RequestVoteReply, Role, Term,
+    AppendEntries, AppendEntriesReply, ClientId, ClientRequest, Command, Entropy, Entry, EntryPayload, Index, Message,
+    Micros, NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, RequestVote, RequestVoteReply, Role,
+    Term,
 };
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 /// A 64-bit linear congruential generator: deterministic and good enough for timeouts.
 #[derive(Clone, Debug)]
@@ -239,160 +244,4 @@ pub fn append_to(ready: &Ready, to: NodeId) -> AppendEntries {
     let list = all.get(&to).unwrap_or_else(|| panic!("no AppendEntries to {to} in {:?}", ready.messages));
     assert_eq!(list.len(), 1, "expected one AppendEntries to {to}, got {list:?}");
     list[0].clone()
-}
-
-// ----- A deterministic in-memory network -------------------------------------------------------
-
-/// A cluster of nodes connected by a FIFO network. Everything is deterministic: nodes are
-/// visited in id order, messages are delivered in the order they were sent.
-pub struct Cluster {
-    pub nodes: BTreeMap<NodeId, RaftNode>,
-    pub now: Micros,
-    pub rng: Lcg,
-    pub queue: VecDeque<Envelope>,
-    /// Nodes cut off from everyone: messages to or from them are dropped.
-    pub isolated: BTreeSet<NodeId>,
-    pub replies: Vec<(NodeId, ClientId, ClientReply)>,
-    /// Messages delivered so far (for counting round trips).
-    pub delivered: Vec<Envelope>,
-}
-
-impl Cluster {
-    /// `n` nodes with ids 1..=n, fresh state and the given config.
-    pub fn new(n: u32, config: RaftConfig) -> Cluster {
-        let states = (1..=n).map(|id| (id, PersistentState::default())).collect();
-        Cluster::with_states(states, config)
-    }
-
-    pub fn with_states(states: Vec<(NodeId, PersistentState)>, config: RaftConfig) -> Cluster {
-        let mut rng = Lcg(7);
-        let members: Vec<NodeId> = states.iter().map(|(id, _)| *id).collect();
-        let nodes = states
-            .into_iter()
-            .map(|(id, state)| (id, RaftNode::new(id, &members, config.clone(), state, 0, &mut rng)))
-            .collect();
-        Cluster {
-            nodes,
-            now: 0,
-            rng,
-            queue: VecDeque::new(),
-            isolated: BTreeSet::new(),
-            replies: Vec::new(),
-            delivered: Vec::new(),
-        }
-    }
-
-    pub fn node(&self, id: NodeId) -> &RaftNode {
-        &self.nodes[&id]
-    }
-
-    pub fn node_mut(&mut self, id: NodeId) -> &mut RaftNode {
-        self.nodes.get_mut(&id).unwrap()
-    }
-
-    /// Move every node's output onto the wire.
-    pub fn collect(&mut self) {
-        let mut ready = Ready::default();
-        for (&id, node) in self.nodes.iter_mut() {
-            node.take_ready(&mut ready);
-            for env in ready.messages.drain(..) {
-                if !self.isolated.contains(&env.from) && !self.isolated.contains(&env.to) {
-                    self.queue.push_back(env);
-                }
-            }
-            for (client, reply) in ready.replies.drain(..) {
-                self.replies.push((id, client, reply));
-            }
-        }
-    }
-
-    /// Deliver messages (and everything they trigger) until the network is quiet.
-    pub fn deliver_all(&mut self) {
-        self.collect();
-        let mut budget = 100_000;
-        while let Some(env) = self.queue.pop_front() {
-            budget -= 1;
-            assert!(budget > 0, "the network never went quiet");
-            if self.isolated.contains(&env.to) {
-                continue;
-            }
-            let node = self.nodes.get_mut(&env.to).unwrap();
-            node.handle_message(self.now, env.from, env.message.clone(), &mut self.rng);
-            self.delivered.push(env);
-            self.collect();
-        }
-    }
-
-    /// Advance the clock to the earliest deadline of a reachable node, fire every due timer and
-    /// deliver the consequences.
-    pub fn step_time(&mut self) {
-        let next = self
-            .nodes
-            .iter()
-            .filter(|(id, _)| !self.isolated.contains(id))
-            .map(|(_, n)| n.next_deadline())
-            .min()
-            .expect("no reachable node");
-        self.now = self.now.max(next);
-        let now = self.now;
-        for node in self.nodes.values_mut() {
-            if node.next_deadline() <= now {
-                node.handle_timeout(now, &mut self.rng);
-            }
-        }
-        self.deliver_all();
-    }
-
-    /// Step time until `pred` holds; panics after `max_steps`.
-    pub fn run_until(&mut self, max_steps: usize, mut pred: impl FnMut(&Cluster) -> bool) {
-        for _ in 0..max_steps {
-            if pred(self) {
-                return;
-            }
-            self.step_time();
-        }
-        assert!(pred(self), "condition not reached after {max_steps} steps");
-    }
-
-    pub fn leaders(&self) -> Vec<NodeId> {
-        self.nodes.values().filter(|n| n.role() == Role::Leader).map(|n| n.id()).collect()
-    }
-
-    /// The unique leader among the reachable nodes with the highest term.
-    pub fn leader(&self) -> Option<NodeId> {
-        self.nodes
-            .values()
-            .filter(|n| n.role() == Role::Leader && !self.isolated.contains(&n.id()))
-            .max_by_key(|n| n.current_term())
-            .map(|n| n.id())
-    }
-
-    /// Step time until a reachable leader exists; returns it.
-    pub fn elect_any(&mut self) -> NodeId {
-        self.run_until(200, |c| c.leader().is_some());
-        self.leader().unwrap()
-    }
-
-    /// Force `id` to start an election now and deliver everything.
-    pub fn campaign(&mut self, id: NodeId) {
-        let now = self.now;
-        self.nodes.get_mut(&id).unwrap().force_election_timeout(now, &mut self.rng);
-        self.deliver_all();
-    }
-
-    pub fn client(&mut self, to: NodeId, client: ClientId, request: ClientRequest) {
-        let now = self.now;
-        self.nodes.get_mut(&to).unwrap().handle_client_request(now, client, request);
-        self.deliver_all();
-    }
-
-    /// Heartbeat rounds until every reachable node's commit index equals the leader's last
-    /// index.
-    pub fn settle(&mut self) {
-        self.run_until(50, |c| {
-            let Some(l) = c.leader() else { return false };
-            let last = c.node(l).log().last_index();
-            c.nodes.values().filter(|n| !c.isolated.contains(&n.id())).all(|n| n.commit_index() == last)
-        });
-    }
 }
