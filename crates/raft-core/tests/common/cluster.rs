@@ -11,7 +11,7 @@ use super::Lcg;
 use raft_core::{
     ClientId, ClientReply, ClientRequest, Envelope, Micros, NodeId, PersistentState, RaftConfig, RaftNode,
 };
-use raft_core::{Ready, Role};
+use raft_core::{Notice, Ready, Role};
 use raft_sim::invariants::{InvariantChecker, NodeObservation, Violation};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -28,6 +28,8 @@ pub struct Cluster {
     /// A node named in no group is alone.
     pub partition: Vec<BTreeSet<NodeId>>,
     pub replies: Vec<(NodeId, ClientId, ClientReply)>,
+    /// What leaders gave up or handed over, as they reported it.
+    pub notices: Vec<(NodeId, Notice)>,
     /// Messages delivered so far (for counting round trips).
     pub delivered: Vec<Envelope>,
     /// Messages the network lost (a cut link, a crashed recipient), for the transcripts.
@@ -77,6 +79,7 @@ impl Cluster {
             isolated: BTreeSet::new(),
             partition: Vec::new(),
             replies: Vec::new(),
+            notices: Vec::new(),
             delivered: Vec::new(),
             dropped: Vec::new(),
             crashed: BTreeMap::new(),
@@ -129,6 +132,7 @@ impl Cluster {
         for (client, reply) in ready.replies.drain(..) {
             self.replies.push((id, client, reply));
         }
+        self.notices.extend(ready.notices.drain(..).map(|n| (id, n)));
     }
 
     /// Show the invariant checker node `id` after a step, as the simulator does after each event.
@@ -214,13 +218,23 @@ impl Cluster {
         self.fire_due_timers();
     }
 
+    /// The nodes whose timer is due now, in id order.
+    pub fn due(&self) -> Vec<NodeId> {
+        self.nodes.iter().filter(|(_, n)| n.next_deadline() <= self.now).map(|(&id, _)| id).collect()
+    }
+
     fn fire_due_timers(&mut self) {
-        let now = self.now;
-        let due: Vec<NodeId> = self.nodes.iter().filter(|(_, n)| n.next_deadline() <= now).map(|(&id, _)| id).collect();
-        for id in due {
-            self.nodes.get_mut(&id).unwrap().handle_timeout(now, &mut self.rng);
-            self.take_output(id, false);
+        for id in self.due() {
+            self.fire_timer(id);
         }
+    }
+
+    /// Node `id`'s timer fires now (whatever it is waiting for: an election timeout, a
+    /// heartbeat, a lease), delivering nothing.
+    pub fn fire_timer(&mut self, id: NodeId) {
+        let now = self.now;
+        self.nodes.get_mut(&id).unwrap().handle_timeout(now, &mut self.rng);
+        self.take_output(id, false);
     }
 
     /// Advance the clock to the earliest deadline of a reachable node, fire every due timer and
