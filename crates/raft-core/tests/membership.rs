@@ -22,10 +22,9 @@ fn joint(old: &[NodeId], new: &[NodeId]) -> Configuration {
 
 /// A cluster of `n` initial voters plus servers `n+1..=total` that boot with no configuration.
 fn cluster_with_spares(n: u32, total: u32, config: RaftConfig) -> Cluster {
-    let mut c = Cluster::new(n, config.clone());
+    let mut c = Cluster::new(n, config);
     for id in n + 1..=total {
-        let node = RaftNode::new(id, &[], config.clone(), Default::default(), 0, &mut c.rng);
-        c.nodes.insert(id, node);
+        c.add_spare(id);
     }
     c
 }
@@ -379,20 +378,4 @@ fn an_idle_learner_does_its_rounds_at_once() {
     assert_eq!((c.round, c.until), (2, learners), "round 1 (the empty log before the learner entry) is done");
     n.handle_message(2, 4, append_ok(2, learners), &mut rng());
     assert!(n.configuration().is_joint());
-}
-
-trait SettleMembers {
-    fn settle_members(&mut self, ids: &[NodeId]);
-}
-
-impl SettleMembers for Cluster {
-    /// Heartbeat rounds until the given servers have committed the leader's whole log.
-    fn settle_members(&mut self, ids: &[NodeId]) {
-        let ids = ids.to_vec();
-        self.run_until(50, |c| {
-            let Some(l) = c.leader() else { return false };
-            let last = c.node(l).log().last_index();
-            ids.iter().all(|&i| c.node(i).commit_index() == last)
-        });
-    }
 }

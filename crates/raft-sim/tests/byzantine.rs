@@ -1,5 +1,8 @@
 //! Byzantine behaviours (byzantine.rs): each one breaks a named property of Raft in a small
 //! scenario, and the same scenario without the liar breaks nothing.
+mod common;
+
+use common::run_scenario;
 use raft_core::NodeId;
 use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, ClientOpKind, NodeFaults};
@@ -12,13 +15,6 @@ fn put(node: u32, key: &str, value: &str) -> Action {
 
 fn liar(node: u32, behaviour: Behaviour) -> NodeFaults {
     NodeFaults { node, byzantine: vec![behaviour], ..Default::default() }
-}
-
-fn run(s: &Scenario) -> Simulation {
-    let mut sim = Simulation::new(s).expect("valid scenario");
-    sim.set_record_trace(true);
-    sim.run_to_end();
-    sim
 }
 
 fn properties(sim: &Simulation) -> Vec<Property> {
@@ -37,7 +33,7 @@ fn honest(s: &Scenario) -> Scenario {
 }
 
 fn assert_control_is_clean(s: &Scenario) {
-    let sim = run(&honest(s));
+    let sim = run_scenario(&honest(s));
     assert!(sim.violations().is_empty(), "{}: {:?}", s.name, sim.violations());
 }
 
@@ -54,13 +50,13 @@ fn leaders(sim: &Simulation) -> Vec<(u32, u64)> {
 #[test]
 fn vote_for_all_elects_two_leaders_in_one_term() {
     let s = builtin::by_name("byzantine-double-vote").unwrap();
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert_eq!(sim.violations().first().map(|v| v.property), Some(Property::ElectionSafety));
     let l = leaders(&sim);
     assert!(l.contains(&(1, 1)) && l.contains(&(2, 1)), "S1 and S2 both lead term 1: {l:?}");
     assert_control_is_clean(&s);
     // Honest, only one of them wins term 1.
-    let l = leaders(&run(&honest(&s)));
+    let l = leaders(&run_scenario(&honest(&s)));
     assert_eq!(l.iter().filter(|&&(_, t)| t == 1).count(), 1, "{l:?}");
 }
 
@@ -111,7 +107,7 @@ fn forge_commit_scenario() -> Scenario {
 #[test]
 fn forge_commit_makes_a_follower_commit_what_no_majority_stores() {
     let s = forge_commit_scenario();
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     // S2 committed y at index 2 on S1's word; the majority elects S3, which lacks it (Leader
     // Completeness), and applies its own entry at index 2 (State Machine Safety).
     let v = sim.violations();
@@ -140,7 +136,7 @@ fn lie_in_replies_scenario() -> Scenario {
 #[test]
 fn lie_in_replies_lets_a_leader_commit_what_nobody_stores() {
     let s = lie_in_replies_scenario();
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert_eq!(properties(&sim).first(), Some(&Property::QuorumCommit), "{:?}", sim.violations());
     let s3 = sim.node(3).unwrap().raft.as_ref().unwrap();
     assert_eq!(s3.log().last_index(), 0, "S3 stores nothing, whatever it claims");
@@ -153,14 +149,14 @@ fn inflate_term_deposes_every_leader() {
     s.duration_ms = 2_000.0;
     s.faults = vec![liar(3, Behaviour::InflateTerm)];
     let s = s.at(10.0, Action::Timeout { node: 1 }).at(300.0, put(1, "x", "1"));
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     // A liveness attack: terms climb by 100s and leaders keep falling, but no safety
     // property breaks.
     assert!(sim.violations().is_empty(), "{:?}", sim.violations());
     let top = (1..=3).map(|id| sim.node(id).unwrap().raft.as_ref().unwrap().current_term()).max().unwrap();
     assert!(top >= 200, "terms climb by 100 per exchange: {top}");
     let l = leaders(&sim);
-    let control = leaders(&run(&honest(&s)));
+    let control = leaders(&run_scenario(&honest(&s)));
     assert_eq!(control.len(), 1, "honest: S1 leads throughout: {control:?}");
     assert!(l.len() > control.len() + 2, "the liar keeps deposing leaders: {l:?}");
 }

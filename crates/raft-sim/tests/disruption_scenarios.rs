@@ -1,20 +1,15 @@
 //! The disruption-control and leadership-transfer built-ins do what their descriptions say:
 //! each problem happens with the rule off and does not with it on.
+mod common;
+
+use common::sim_of;
 use raft_sim::network::Endpoint;
 use raft_sim::trace::What;
 use raft_sim::{builtin, Report, Simulation};
 
-fn sim_of(name: &str) -> Simulation {
-    let scenario = builtin::by_name(name).expect("built-in exists");
-    let mut sim = Simulation::new(&scenario).expect("valid");
-    sim.set_record_trace(true);
-    sim
-}
-
+/// A built-in run to its end, which must break no invariant.
 fn run(name: &str) -> (Simulation, Report) {
-    let mut sim = sim_of(name);
-    sim.run_to_end();
-    let report = Report::of(&sim);
+    let (sim, report) = common::run(name);
     assert!(report.violations.is_empty(), "{name}: {:?}", report.violations);
     (sim, report)
 }

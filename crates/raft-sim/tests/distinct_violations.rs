@@ -1,18 +1,15 @@
 //! The checker reports each distinct violation once, from the event where it began and, for a
 //! lasting condition (two leaders in one term), until the event where it ended.
+mod common;
+
+use common::run_scenario;
 use raft_sim::scenario::{Action, CrashMode, TimedAction};
 use raft_sim::sim::MilestoneKind;
-use raft_sim::{builtin, Property, Report, Simulation};
-
-fn run(scenario: &raft_sim::Scenario) -> Simulation {
-    let mut sim = Simulation::new(scenario).unwrap();
-    sim.run_to_end();
-    sim
-}
+use raft_sim::{builtin, Property, Report};
 
 #[test]
 fn two_leaders_of_one_term_are_reported_once_with_when_it_began() {
-    let sim = run(&builtin::by_name("single-server-change-bug").unwrap());
+    let sim = run_scenario(&builtin::by_name("single-server-change-bug").unwrap());
     let election: Vec<_> = sim.violations().iter().filter(|v| v.property == Property::ElectionSafety).collect();
     assert_eq!(election.len(), 1, "{election:#?}");
     let v = election[0];
@@ -44,7 +41,7 @@ fn a_lasting_violation_ends_when_it_no_longer_holds() {
     let mut scenario = builtin::by_name("single-server-change-bug").unwrap();
     // S3, the second leader of term 3, crashes at 1000 ms: from then on one leader is left.
     scenario.timeline.push(TimedAction { at_ms: 1000.0, action: Action::Crash { node: 3, mode: CrashMode::Stop } });
-    let sim = run(&scenario);
+    let sim = run_scenario(&scenario);
     let v = sim.violations().iter().find(|v| v.property == Property::ElectionSafety).unwrap();
     assert_eq!(v.ended_us, Some(1_000_000), "{v:?}");
     assert!(v.ended_event.unwrap() > v.last_event);
@@ -55,7 +52,7 @@ fn a_lasting_violation_ends_when_it_no_longer_holds() {
 
 #[test]
 fn something_that_happened_once_ends_where_it_began() {
-    let sim = run(&builtin::by_name("single-server-change-bug").unwrap());
+    let sim = run_scenario(&builtin::by_name("single-server-change-bug").unwrap());
     let v = sim.violations().iter().find(|v| v.property == Property::LeaderCompleteness).unwrap();
     assert_eq!(v.detections, 1);
     assert_eq!((v.ended_us, v.ended_event), (Some(v.time_us), Some(v.event)));

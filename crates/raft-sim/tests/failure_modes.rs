@@ -1,5 +1,8 @@
 //! Each failure model of the course has the effect it should, and Raft stays safe under the
 //! ones it tolerates.
+mod common;
+
+use common::run_scenario;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, TimingModel, Workload};
 use raft_sim::sim::NodeStatus;
 use raft_sim::trace::What;
@@ -10,13 +13,6 @@ fn base(nodes: u32) -> Scenario {
     s.duration_ms = 3_000.0;
     // S1 leads from the start, deterministically.
     s.at(5.0, Action::Timeout { node: 1 })
-}
-
-fn run(s: &Scenario) -> Simulation {
-    let mut sim = Simulation::new(s).unwrap();
-    sim.set_record_trace(true);
-    sim.run_to_end();
-    sim
 }
 
 fn leader(sim: &Simulation) -> Option<u32> {
@@ -31,7 +27,7 @@ fn term_of(sim: &Simulation, id: u32) -> u64 {
 fn crash_stop_node_never_comes_back() {
     let s =
         base(3).at(500.0, Action::Crash { node: 1, mode: CrashMode::Stop }).at(1_000.0, Action::Restart { node: 1 });
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert_eq!(sim.node(1).unwrap().status, NodeStatus::Crashed(CrashMode::Stop));
     assert!(matches!(leader(&sim), Some(2 | 3)), "the others elect a new leader");
     assert!(sim.violations().is_empty());
@@ -76,7 +72,7 @@ fn amnesia_loses_stable_storage_and_the_monitor_says_so() {
 #[test]
 fn send_omission_on_the_leader_gets_it_replaced() {
     let s = base(3).at(500.0, Action::SetFaults(NodeFaults { node: 1, send_omission: 1.0, ..Default::default() }));
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert!(matches!(leader(&sim), Some(2 | 3)));
     assert!(term_of(&sim, 2) >= 2);
     assert!(sim.violations().is_empty());
@@ -86,7 +82,7 @@ fn send_omission_on_the_leader_gets_it_replaced() {
 fn receive_omission_drops_arrivals() {
     let mut s = base(3);
     s.faults.push(NodeFaults { node: 3, receive_omission: 1.0, ..Default::default() });
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     let dropped = sim
         .trace()
         .iter()
@@ -128,7 +124,7 @@ fn a_fast_clock_times_out_first() {
     s.duration_ms = 1_000.0;
     s.raft.election_timeout_ms = [300.0, 300.0];
     s.faults.push(NodeFaults { node: 3, drift: 0.5, ..Default::default() });
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert_eq!(leader(&sim), Some(3));
 }
 
@@ -136,17 +132,17 @@ fn a_fast_clock_times_out_first() {
 fn partitions_cuts_isolation_and_heal() {
     // Minority side cannot elect.
     let s = base(5).at(300.0, Action::Partition { groups: vec![vec![1, 2, 3], vec![4, 5]] });
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert_eq!(leader(&sim), Some(1));
     assert!(sim.node(4).unwrap().raft.as_ref().unwrap().role() != raft_core::Role::Leader);
     // Isolating the leader: the rest elect; healing brings it back as follower.
     let s = base(5).at(300.0, Action::Isolate { node: 1 }).at(2_000.0, Action::Heal);
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert!(matches!(leader(&sim), Some(2..=5)));
     assert_eq!(sim.node(1).unwrap().raft.as_ref().unwrap().role(), raft_core::Role::Follower);
     // A one-way cut: S1's messages to S2 vanish, S2's to S1 still arrive.
     let s = base(3).at(300.0, Action::Cut { from: 1, to: 2 });
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     let partitioned = |to: u32| {
         sim.trace().iter().filter(|e| matches!(&e.what, What::Dropped { to: raft_sim::network::Endpoint::Node(t), cause: raft_sim::network::LossCause::Partitioned, .. } if *t == to)).count()
     };
@@ -159,7 +155,7 @@ fn total_loss_means_no_leader_ever() {
     let mut s = Scenario::new("loss", 3, 1);
     s.duration_ms = 3_000.0;
     s.network.loss = 1.0;
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert_eq!(leader(&sim), None);
     assert!(term_of(&sim, 1) > 1, "elections keep failing");
 }
@@ -172,7 +168,7 @@ fn duplication_and_reordering_keep_safety_and_progress() {
     s.network.reorder = 0.3;
     s.network.loss = 0.05;
     s.workload = Some(Workload { clients: 3, interval_ms: 20.0, ..Workload::default() });
-    let sim = run(&s);
+    let sim = run_scenario(&s);
     assert!(sim.violations().is_empty());
     assert!(sim.history().iter().filter(|h| h.completed_us.is_some()).count() > 50);
 }

@@ -1,17 +1,14 @@
 //! Reads and linearizability end to end: the read scenarios, the campaign's read modes, and the
 //! stale-reads rule being caught.
+mod common;
+
+use common::run_reported;
 use raft_core::{Op, ReadMode, UnsafeRule};
 use raft_sim::campaign::{self, SeedResult};
 use raft_sim::linearizability::Verdict;
 use raft_sim::scenario::{Action, Scenario};
 use raft_sim::workload::HistoryOp;
-use raft_sim::{builtin, Property, Report, Simulation};
-
-fn run(scenario: &Scenario) -> Report {
-    let mut sim = Simulation::new(scenario).expect("valid");
-    sim.run_to_end();
-    Report::of(&sim)
-}
+use raft_sim::{builtin, Property, Report};
 
 /// The scripted get of the read scenarios (the only get in them).
 fn the_get(r: &Report) -> &HistoryOp {
@@ -22,7 +19,7 @@ fn the_get(r: &Report) -> &HistoryOp {
 
 #[test]
 fn stale_read_the_deposed_leader_answers_with_the_old_value_and_the_checker_says_so() {
-    let r = run(&builtin::stale_read());
+    let r = run_reported(&builtin::stale_read()).1;
     assert!(r.violations.is_empty(), "Raft's own invariants hold: {:?}", r.violations);
     let get = the_get(&r);
     assert_eq!(get.value.as_deref(), Some("1"), "S1 answered from its outdated state");
@@ -41,7 +38,7 @@ fn stale_read_the_deposed_leader_answers_with_the_old_value_and_the_checker_says
 
 #[test]
 fn read_index_the_deposed_leader_cannot_answer_and_the_history_is_linearizable() {
-    let r = run(&builtin::read_index());
+    let r = run_reported(&builtin::read_index()).1;
     assert!(r.violations.is_empty());
     assert_eq!(r.linearizability.verdict, Verdict::Ok, "{}", r.linearizability.message);
     let get = the_get(&r);
@@ -54,21 +51,21 @@ fn read_index_the_deposed_leader_cannot_answer_and_the_history_is_linearizable()
     // Without the partition healing, the read stays open: still linearizable.
     let mut s = builtin::read_index();
     s.timeline.retain(|t| t.action != Action::Heal);
-    let r = run(&s);
+    let r = run_reported(&s).1;
     assert_eq!(the_get(&r).completed_us, None);
     assert_eq!(r.linearizability.verdict, Verdict::Ok);
 }
 
 #[test]
 fn lease_read_drift_a_slow_clock_breaks_the_lease_and_without_drift_it_holds() {
-    let r = run(&builtin::lease_read_drift());
+    let r = run_reported(&builtin::lease_read_drift()).1;
     assert!(r.violations.is_empty());
     assert_eq!(the_get(&r).value.as_deref(), Some("1"));
     assert_eq!(r.linearizability.verdict, Verdict::Violation, "{}", r.linearizability.message);
 
     let mut s = builtin::lease_read_drift();
     s.faults.clear();
-    let r = run(&s);
+    let r = run_reported(&s).1;
     assert_eq!(r.linearizability.verdict, Verdict::Ok, "{}", r.linearizability.message);
     // S1's lease ran out at about 620 ms: it fell back to ReadIndex and held the read until the
     // partition healed, then redirected it.
@@ -78,7 +75,7 @@ fn lease_read_drift_a_slow_clock_breaks_the_lease_and_without_drift_it_holds() {
     // The same read with ReadIndex is safe whatever the clocks do.
     let mut s = builtin::lease_read_drift();
     s.raft.read_mode = ReadMode::ReadIndex;
-    assert_eq!(run(&s).linearizability.verdict, Verdict::Ok);
+    assert_eq!(run_reported(&s).1.linearizability.verdict, Verdict::Ok);
 }
 
 #[test]
@@ -124,7 +121,7 @@ fn reads_without_the_log_stay_live_in_campaign_scenarios() {
                 continue;
             }
             runs += 1;
-            let r = run(&s);
+            let r = run_reported(&s).1;
             assert!(r.violations.is_empty());
             assert_eq!(r.linearizability.verdict, Verdict::Ok, "seed {}: {}", seed - 1, r.linearizability.message);
             for h in r.history.iter().filter(|h| matches!(h.op, Op::Get { .. })) {
@@ -153,7 +150,7 @@ fn a_stale_reads_campaign_is_caught_and_its_scenario_reproduces_the_violation() 
     // The written scenario, read back, reproduces it.
     let scenario = Scenario::from_json(&failure.scenario.to_json()).expect("round trip");
     assert!(scenario.raft.unsafe_rules.contains(&UnsafeRule::StaleReads));
-    let r = run(&scenario);
+    let r = run_reported(&scenario).1;
     assert_eq!(r.linearizability.verdict, Verdict::Violation);
     assert_eq!(r.linearizability.message, failure.violation.message);
 }
@@ -214,7 +211,7 @@ fn a_lease_window_campaign_finds_stale_lease_reads_when_clocks_break_the_bound()
     let scenario = Scenario::from_json(&failure.scenario.to_json()).expect("round trip");
     assert_eq!(scenario.raft.read_mode, ReadMode::Lease);
     assert!(scenario.raft.unsafe_rules.is_empty());
-    let r = run(&scenario);
+    let r = run_reported(&scenario).1;
     assert_eq!(r.linearizability.verdict, Verdict::Violation);
     // The same seeds with the clocks within the bound are linearizable.
     let safe = campaign::run(&config(1_030, 20, vec![]));

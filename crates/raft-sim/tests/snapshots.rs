@@ -1,5 +1,8 @@
 //! Log compaction and InstallSnapshot in the simulator: the built-in scenarios, stable storage
 //! across each crash mode, the checker on compacted logs, and the campaign's use of snapshots.
+mod common;
+
+use common::run_reported;
 use raft_core::{
     Applied, Command, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Snapshot, Term,
 };
@@ -7,15 +10,7 @@ use raft_sim::invariants::{InvariantChecker, NodeObservation};
 use raft_sim::network::Endpoint;
 use raft_sim::scenario::{ClientOpKind, CrashMode};
 use raft_sim::trace::What;
-use raft_sim::{builtin, campaign, Action, Property, Report, Scenario, Simulation};
-
-fn run(scenario: &Scenario) -> (Simulation, Report) {
-    let mut sim = Simulation::new(scenario).expect("valid");
-    sim.set_record_trace(true);
-    sim.run_to_end();
-    let report = Report::of(&sim);
-    (sim, report)
-}
+use raft_sim::{builtin, campaign, Action, Property, Scenario, Simulation};
 
 /// (offset, done) of every InstallSnapshot delivered to `node`.
 fn chunks_delivered_to(sim: &Simulation, node: NodeId) -> Vec<(u64, bool)> {
@@ -39,7 +34,7 @@ fn put(node: NodeId, key: &str) -> Action {
 
 #[test]
 fn snapshot_catch_up_installs_a_chunked_snapshot_and_the_follower_catches_up() {
-    let (sim, r) = run(&builtin::snapshot_catch_up());
+    let (sim, r) = run_reported(&builtin::snapshot_catch_up());
     assert!(r.violations.is_empty(), "{:?}", r.violations);
     let chunks = chunks_delivered_to(&sim, 3);
     let offsets: std::collections::BTreeSet<u64> = chunks.iter().map(|c| c.0).collect();
@@ -67,7 +62,7 @@ fn snapshot_catch_up_installs_a_chunked_snapshot_and_the_follower_catches_up() {
 
 #[test]
 fn snapshot_conflict_discards_the_conflicting_log_and_resets_the_state_machine() {
-    let (sim, r) = run(&builtin::snapshot_conflict());
+    let (sim, r) = run_reported(&builtin::snapshot_conflict());
     assert!(r.violations.is_empty(), "{:?}", r.violations);
     assert!(chunks_delivered_to(&sim, 1).iter().any(|c| c.1), "S1 receives a whole snapshot");
     let s1 = &r.nodes[0];
@@ -143,7 +138,7 @@ fn a_server_returning_far_behind_gets_the_snapshot_after_a_recover_restart() {
     let s = compacting_cluster(3)
         .at(50.0, Action::Crash { node: 3, mode: CrashMode::Recover })
         .at(800.0, Action::Restart { node: 3 });
-    let (sim, r) = run(&s);
+    let (sim, r) = run_reported(&s);
     assert!(r.violations.is_empty(), "{:?}", r.violations);
     assert!(chunks_delivered_to(&sim, 3).iter().any(|c| c.1));
     assert_eq!(r.nodes[2].kv, r.nodes[0].kv);
@@ -152,7 +147,7 @@ fn a_server_returning_far_behind_gets_the_snapshot_after_a_recover_restart() {
 
 #[test]
 fn snapshots_off_leave_logs_whole() {
-    let (_, r) = run(&builtin::steady_load());
+    let (_, r) = run_reported(&builtin::steady_load());
     assert!(r.nodes.iter().all(|n| n.snapshot_index == 0 && n.snapshot_term == 0 && n.log_first_index == 1));
 }
 
@@ -187,7 +182,7 @@ fn the_campaign_turns_snapshots_on_and_they_are_installed() {
         }
         with += 1;
         assert!((5..=50).contains(&s.raft.snapshot_threshold));
-        let (sim, r) = run(&s);
+        let (sim, r) = run_reported(&s);
         assert!(r.violations.is_empty(), "seed {seed}: {:?}", r.violations);
         installs += (1..=s.nodes).filter(|&n| chunks_delivered_to(&sim, n).iter().any(|c| c.1)).count();
     }

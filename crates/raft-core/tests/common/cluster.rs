@@ -289,6 +289,13 @@ impl Cluster {
         self.take_output(id, true);
     }
 
+    /// A server that boots now with no configuration: it waits to be added by a leader.
+    pub fn add_spare(&mut self, id: NodeId) {
+        let node = RaftNode::new(id, &[], self.config.clone(), PersistentState::default(), self.now, &mut self.rng);
+        self.nodes.insert(id, node);
+        self.take_output(id, true);
+    }
+
     pub fn leaders(&self) -> Vec<NodeId> {
         self.nodes.values().filter(|n| n.role() == Role::Leader).map(|n| n.id()).collect()
     }
@@ -336,10 +343,17 @@ impl Cluster {
     /// Heartbeat rounds until every reachable node's commit index equals the leader's last
     /// index.
     pub fn settle(&mut self) {
+        let reachable: Vec<NodeId> = self.nodes.keys().copied().filter(|id| !self.isolated.contains(id)).collect();
+        self.settle_members(&reachable);
+    }
+
+    /// Heartbeat rounds until the given servers have committed the leader's whole log.
+    pub fn settle_members(&mut self, ids: &[NodeId]) {
+        let ids = ids.to_vec();
         self.run_until(50, |c| {
             let Some(l) = c.leader() else { return false };
             let last = c.node(l).log().last_index();
-            c.nodes.values().filter(|n| !c.isolated.contains(&n.id())).all(|n| n.commit_index() == last)
+            ids.iter().all(|&i| c.node(i).commit_index() == last)
         });
     }
 }

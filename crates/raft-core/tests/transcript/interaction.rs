@@ -201,10 +201,7 @@ impl Interaction {
             "add-nodes" => self.add_nodes(&args)?,
             "add-spare" => {
                 let id = args.id()?;
-                let c = self.cluster()?;
-                let node = RaftNode::new(id, &[], c.config.clone(), PersistentState::default(), c.now, &mut c.rng);
-                c.nodes.insert(id, node);
-                c.collect();
+                self.cluster()?.add_spare(id);
             }
             "load" => {
                 let id = args.id()?;
