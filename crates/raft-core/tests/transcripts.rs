@@ -93,6 +93,9 @@ fn every_transcript_is_listed() {
 fn a_wrong_expectation_fails_with_a_diff() {
     let d = script::diff("a\nb\nc", "a\nx\nc");
     assert_eq!(d, "  a\n+ x\n- b\n  c\n");
+    // Far from any change, unchanged lines are left out.
+    let d = script::diff("1\n2\n3\n4\n5\n6\nb", "1\n2\n3\n4\n5\n6\nx");
+    assert_eq!(d, "...\n  5\n  6\n+ x\n- b\n");
     let items = script::parse("# c\n\ncampaign 1\n----\nold\n").unwrap();
     assert!(matches!(&items[2], Item::Block(b) if b.line == 3 && b.expected == "old"));
     assert_eq!(script::render(&items, &["new".into()]), "# c\n\ncampaign 1\n----\nnew\n");

@@ -72,7 +72,8 @@ pub fn render(items: &[Item], outputs: &[String]) -> String {
 }
 
 /// A line diff of `expected` against `actual` (longest common subsequence): `-` lines only
-/// expected, `+` lines only printed, two spaces for lines both have.
+/// expected, `+` lines only printed, and up to two unchanged lines of context around each
+/// change (`...` where unchanged lines are left out).
 pub fn diff(expected: &str, actual: &str) -> String {
     let (a, b): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
     // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
@@ -82,17 +83,32 @@ pub fn diff(expected: &str, actual: &str) -> String {
             lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
-    let (mut i, mut j, mut out) = (0, 0, String::new());
+    let (mut i, mut j, mut lines) = (0, 0, Vec::new());
     while i < a.len() || j < b.len() {
         if i < a.len() && j < b.len() && a[i] == b[j] {
-            out += &format!("  {}\n", a[i]);
+            lines.push(format!("  {}", a[i]));
             (i, j) = (i + 1, j + 1);
         } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out += &format!("+ {}\n", b[j]);
+            lines.push(format!("+ {}", b[j]));
             j += 1;
         } else {
-            out += &format!("- {}\n", a[i]);
+            lines.push(format!("- {}", a[i]));
             i += 1;
+        }
+    }
+    const CONTEXT: usize = 2;
+    let changed: Vec<usize> = (0..lines.len()).filter(|&k| !lines[k].starts_with("  ")).collect();
+    let near = |k: usize| changed.iter().any(|&c| k.abs_diff(c) <= CONTEXT);
+    let mut out = String::new();
+    let mut skipped = false;
+    for (k, line) in lines.iter().enumerate() {
+        if near(k) {
+            out += line;
+            out.push('\n');
+            skipped = false;
+        } else if !skipped {
+            out += "...\n";
+            skipped = true;
         }
     }
     out
