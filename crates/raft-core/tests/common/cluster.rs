@@ -140,16 +140,7 @@ impl Cluster {
         let node = &self.nodes[&id];
         let found = self.checker.violations().len();
         self.steps += 1;
-        let obs = NodeObservation {
-            node: id,
-            role: node.role(),
-            term: node.current_term(),
-            log: node.log(),
-            commit_index: node.commit_index(),
-            log_changed_from: ready.log_changed_from,
-            applied: &ready.applied,
-            restarted,
-        };
+        let obs = NodeObservation::of(node, ready, restarted);
         self.checker.observe(self.now, self.steps, &obs);
         if ready.snapshot_changed {
             if let Some(snapshot) = node.snapshot() {

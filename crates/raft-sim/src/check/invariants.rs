@@ -5,7 +5,8 @@ pub use crate::engine::digest::entry_fingerprint;
 use crate::engine::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
 use raft_core::{
-    ClientId, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, Role, Session, Snapshot, Term,
+    ClientId, Configuration, Entry, EntryPayload, Index, KvStore, NodeId, Op, RaftLog, RaftNode, Ready, Role, Session,
+    Snapshot, Term,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -170,6 +171,25 @@ impl Violation {
 
 /// What the checker is shown of one node after an event (the engine builds it).
 pub use crate::engine::observe::NodeObservation;
+
+impl<'a> NodeObservation<'a> {
+    /// What the checker is shown of `raft` after a step whose output was `ready` (`restarted`:
+    /// the step was a boot). For hosts other than the engine, such as raft-core's test network
+    /// (`crates/raft-core/tests/common/cluster.rs`), so they show the checker a server the
+    /// way the engine does.
+    pub fn of(raft: &'a RaftNode, ready: &'a Ready, restarted: bool) -> NodeObservation<'a> {
+        NodeObservation {
+            node: raft.id(),
+            role: raft.role(),
+            term: raft.current_term(),
+            log: raft.log(),
+            commit_index: raft.commit_index(),
+            log_changed_from: ready.log_changed_from,
+            applied: &ready.applied,
+            restarted,
+        }
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 struct Shadow {
