@@ -72,6 +72,8 @@ transcripts!(
     pre_vote_check_quorum,
     membership_change,
     snapshot_install,
+    persistent_state,
+    no_persist_broken,
     figure8_commit_old_terms_broken,
 );
 

@@ -34,6 +34,10 @@ pub struct Cluster {
     pub delivered: Vec<Envelope>,
     /// Messages the network lost (a cut link, a crashed recipient), for the transcripts.
     pub dropped: Vec<Envelope>,
+    /// What each running node has on stable storage: written from its `Ready` when that says
+    /// the changes must be persisted (not under the `no-persist` break rule), read back on a
+    /// crash.
+    disks: BTreeMap<NodeId, PersistentState>,
     /// What each crashed node had on stable storage, to restart it from.
     pub crashed: BTreeMap<NodeId, PersistentState>,
     /// The config and boot members a restarted node comes back with.
@@ -82,6 +86,7 @@ impl Cluster {
             notices: Vec::new(),
             delivered: Vec::new(),
             dropped: Vec::new(),
+            disks: BTreeMap::new(),
             crashed: BTreeMap::new(),
             config,
             members,
@@ -90,6 +95,7 @@ impl Cluster {
             steps: 0,
         };
         for (id, node) in booted {
+            c.disks.insert(id, node.persistent_state());
             c.nodes.insert(id, node);
             c.take_output(id, true);
         }
@@ -121,6 +127,10 @@ impl Cluster {
         let Some(node) = self.nodes.get_mut(&id) else { return };
         let mut ready = Ready::default();
         node.take_ready(&mut ready);
+        let changed = ready.hard_state_changed || ready.log_changed_from.is_some() || ready.snapshot_changed;
+        if changed && ready.persist {
+            self.disks.insert(id, node.persistent_state());
+        }
         self.observe(id, &ready, restarted);
         for env in ready.messages.drain(..) {
             if self.link_up(env.from, env.to) {
@@ -257,8 +267,9 @@ impl Cluster {
     /// The node stops: its volatile state is gone, what it persisted stays for
     /// [`Cluster::restart`]. Messages in flight to it are lost when they arrive.
     pub fn crash(&mut self, id: NodeId) {
-        if let Some(node) = self.nodes.remove(&id) {
-            self.crashed.insert(id, node.persistent_state());
+        if self.nodes.remove(&id).is_some() {
+            let disk = self.disks.remove(&id).unwrap_or_default();
+            self.crashed.insert(id, disk);
             self.steps += 1;
             self.checker.observe_crash(self.now, self.steps, id);
         }
@@ -276,6 +287,7 @@ impl Cluster {
         self.crash(id);
         self.crashed.remove(&id);
         let node = RaftNode::new(id, &self.members, self.config.clone(), state, self.now, &mut self.rng);
+        self.disks.insert(id, node.persistent_state());
         self.nodes.insert(id, node);
         self.take_output(id, true);
     }
@@ -283,6 +295,7 @@ impl Cluster {
     /// A server that boots now with no configuration: it waits to be added by a leader.
     pub fn add_spare(&mut self, id: NodeId) {
         let node = RaftNode::new(id, &[], self.config.clone(), PersistentState::default(), self.now, &mut self.rng);
+        self.disks.insert(id, PersistentState::default());
         self.nodes.insert(id, node);
         self.take_output(id, true);
     }
