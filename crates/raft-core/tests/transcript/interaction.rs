@@ -23,10 +23,13 @@
 //!
 //! `add-nodes` options: `pre-vote`, `check-quorum`, `no-liveliness` (leader liveliness off:
 //! Figure 2's RequestVote rules alone), `noop` (a new leader appends a no-op),
-//! `snapshot-threshold=N`, `chunk-bytes=N` (InstallSnapshot chunk size), `max-entries=N`, `break=RULE` (an `UnsafeRule` name, repeatable),
-//! `election-timeout-max=DURATION`. Election timeouts are 150ms (drawn from 150ms up to the
-//! maximum when one is given, from a seeded generator: still deterministic) and heartbeats
-//! 50ms, so time is predictable.
+//! `snapshot-threshold=N`, `chunk-bytes=N` (InstallSnapshot chunk size), `max-entries=N`,
+//! `break=RULE` (an `UnsafeRule` name, repeatable), `election-timeout-max=DURATION`. Election
+//! timeouts are 150ms (drawn from 150ms up to the maximum when one is given, from a seeded
+//! generator: still deterministic) and heartbeats 50ms, so time is predictable.
+//!
+//! A command that cannot run (a bad argument, a server that is down) prints `error: ...` as
+//! its output, so a mistake in a transcript shows in its diff.
 //!
 //! Each step prints its cause (`S1 timer fires`, or the message delivered, with
 //! `Message::summary()`), then, indented, what changed at the server (term, role, vote, log,
