@@ -62,7 +62,7 @@ export async function runTo(page, ms) {
   return page.evaluate((ms) => window.__playground.runTo(ms), ms);
 }
 
-/** The hook's state: `{ nowMs, events, playing, traceHash }`. */
+/** The hook's state: `{ nowMs, events, playing, traceHash, renders }` (renders: per component, how often it has rendered). */
 export async function simState(page) {
   await hook(page);
   return page.evaluate(() => window.__playground.state());

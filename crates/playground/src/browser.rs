@@ -1,5 +1,5 @@
 //! The few browser services the page uses: its address, the clipboard, downloading and reading
-//! files, opening a tab. Each fails soft (returns None or does nothing) rather than panicking.
+//! files, opening a tab, animation frames and the keyboard. Each fails soft (returns None or does nothing) rather than panicking.
 use raft_sim::input::CappedText;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -132,4 +132,59 @@ pub async fn fetch_text(url: &str, max_bytes: usize) -> Result<String, String> {
         }
     }
     text.finish().map_err(|problem| format!("{url} {problem}"))
+}
+
+/// A pending animation frame; dropping it cancels the request.
+pub struct AnimationFrame {
+    id: i32,
+    _callback: Closure<dyn FnMut(f64)>,
+}
+
+impl Drop for AnimationFrame {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.cancel_animation_frame(self.id);
+        }
+    }
+}
+
+/// Call `frame` with the frame's timestamp (real ms) at the next animation frame.
+pub fn request_frame(frame: impl FnOnce(f64) + 'static) -> Option<AnimationFrame> {
+    let callback = Closure::once(frame);
+    let id = web_sys::window()?.request_animation_frame(callback.as_ref().unchecked_ref()).ok()?;
+    Some(AnimationFrame { id, _callback: callback })
+}
+
+/// The page-wide keyboard listener; dropping it removes the listener.
+pub struct KeyListener {
+    callback: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.remove_event_listener_with_callback("keydown", self.callback.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Hand every key pressed on the page to `handle` (the key's name, e.g. " " or "ArrowRight"),
+/// which returns whether it used it (then the browser's own use of the key is prevented). Keys
+/// typed into a form field, and those with Ctrl, Meta or Alt, are left alone.
+pub fn listen_keys(handle: impl Fn(&str) -> bool + 'static) -> Option<KeyListener> {
+    let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+        let in_field = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+        if in_field || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        if handle(&e.key()) {
+            e.prevent_default();
+        }
+    });
+    let document = web_sys::window()?.document()?;
+    document.add_event_listener_with_callback("keydown", callback.as_ref().unchecked_ref()).ok()?;
+    Some(KeyListener { callback })
 }

@@ -1,5 +1,6 @@
 //! The operator as a client: send one put or get to a chosen server, see what became of it,
 //! and watch every server's key-value store apply the commands once they are committed.
+use crate::model::clients::{redirect_text, result_text, SHOWN};
 use raft_core::NodeId;
 use raft_sim::scenario::{Action, ClientOpKind};
 use raft_sim::workload::HistoryOp;
@@ -17,9 +18,6 @@ pub struct ClientProps {
     pub on_action: Callback<Action>,
 }
 
-/// How many of the latest requests the table shows.
-const SHOWN: usize = 10;
-
 fn text(e: &InputEvent) -> Option<String> {
     Some(e.target_dyn_into::<web_sys::HtmlInputElement>()?.value())
 }
@@ -28,28 +26,9 @@ fn chosen(e: &Event) -> Option<String> {
     Some(e.target_dyn_into::<web_sys::HtmlSelectElement>()?.value())
 }
 
-fn result_text(h: &HistoryOp) -> String {
-    if h.completed_us.is_none() {
-        return "pending".into();
-    }
-    match (&h.op, &h.value) {
-        (raft_core::Op::Get { .. }, Some(v)) => format!("ok: {v}"),
-        (raft_core::Op::Get { .. }, None) => "ok: no value".into(),
-        (raft_core::Op::Put { .. }, Some(v)) => format!("ok (was {v})"),
-        (raft_core::Op::Put { .. }, None) => "ok".into(),
-    }
-}
-
-fn redirect_text(redirects: u32) -> String {
-    if redirects == 0 {
-        "—".into()
-    } else {
-        format!("redirected {redirects}× (not the leader)")
-    }
-}
-
 #[function_component(ClientPanel)]
 pub fn client_panel(props: &ClientProps) -> Html {
+    crate::test_hook::rendered("clients");
     // None until the student picks a server: until then requests go to the leader.
     let picked = use_state(|| None::<NodeId>);
     let op = use_state(|| ClientOpKind::Put);

@@ -1,6 +1,6 @@
 //! The embed view (`?embed`, for iframes in course notes): only the stage, the tour panel and
 //! a small control bar. The live cluster draws the stage and the tour panel; this lays them out.
-use crate::live::Msg;
+use crate::store::Action as Msg;
 use raft_sim::scenario::{Action, CrashMode};
 use raft_sim::sim::Simulation;
 use yew::prelude::*;

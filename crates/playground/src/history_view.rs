@@ -2,131 +2,14 @@
 //! response (open ones run on to "now"), over the last few seconds of virtual time. This is the
 //! picture linearizability is defined on: every operation must appear to take effect at one
 //! instant inside its bar. Operations a checker flagged are drawn highlighted.
+use crate::model::history::{capitalized, client_name, describe};
+pub use crate::model::history::{HistoryData, VerdictView, WINDOW_US};
 use raft_core::{ClientId, Micros, Op};
-use raft_sim::linearizability::{LinearizabilityReport, Verdict};
-use raft_sim::workload::HistoryOp;
-use std::collections::BTreeSet;
 use yew::prelude::*;
-
-/// How much virtual time the view spans, ending at "now".
-pub const WINDOW_US: Micros = 1_000_000;
-/// Operations further back than this are not looked at (the view scans the history backwards
-/// every frame, so the scan must stay short).
-const SCAN_LIMIT: usize = 400;
 
 const WIDTH: f64 = 1000.0;
 const LABEL: f64 = 70.0;
 const LANE: f64 = 24.0;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct HistoryData {
-    pub now_us: Micros,
-    /// Operations that overlap the window, oldest first.
-    pub ops: Vec<HistoryOp>,
-    /// Every client that appears, in id order (one lane each).
-    pub clients: Vec<ClientId>,
-    /// Operations to highlight, as (client, seq).
-    pub flagged: BTreeSet<(ClientId, u64)>,
-}
-
-impl HistoryData {
-    pub fn of<'a>(
-        history: impl DoubleEndedIterator<Item = &'a HistoryOp>,
-        now_us: Micros,
-        flagged: BTreeSet<(ClientId, u64)>,
-    ) -> HistoryData {
-        let start = now_us.saturating_sub(WINDOW_US);
-        let mut ops: Vec<HistoryOp> = history
-            .rev()
-            .take(SCAN_LIMIT)
-            .filter(|h| h.invoked_us <= now_us && h.completed_us.is_none_or(|c| c >= start))
-            .cloned()
-            .collect();
-        ops.reverse();
-        let clients: BTreeSet<ClientId> = ops.iter().map(|h| h.client).collect();
-        HistoryData { now_us, ops, clients: clients.into_iter().collect(), flagged }
-    }
-}
-
-fn describe(h: &HistoryOp) -> String {
-    let result = match (&h.op, &h.value, h.completed_us) {
-        (_, _, None) => " … no answer yet".to_string(),
-        (Op::Get { .. }, Some(v), _) => format!(" → {v}"),
-        (Op::Get { .. }, None, _) => " → none".to_string(),
-        (Op::Put { .. }, Some(v), _) => format!(" (was {v})"),
-        (Op::Put { .. }, None, _) => String::new(),
-    };
-    format!("{}{result}", h.op)
-}
-
-/// The checker's sentences start in lower case (they follow a colon in the CLI). ASCII only:
-/// `char::to_uppercase` would bring Unicode's case tables (8 KB gzipped) into the page.
-fn capitalized(text: &str) -> String {
-    let mut text = text.to_string();
-    if let Some(first) = text.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    text
-}
-
-fn client_name(client: ClientId) -> String {
-    if client == raft_sim::workload::SCRIPT_CLIENT {
-        "you".into()
-    } else {
-        format!("C{client}")
-    }
-}
-
-/// The checker's verdict on the whole history so far, as the view shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VerdictView {
-    /// "ok", "violation" or "unknown".
-    pub verdict: &'static str,
-    pub message: String,
-    /// The operations that cannot be linearized together, in words.
-    pub ops: Vec<String>,
-    /// When the last of them was answered (to show it in the window).
-    pub culprit_us: Option<Micros>,
-    /// How many events the run had when it was checked.
-    pub events: u64,
-}
-
-impl VerdictView {
-    pub fn of(report: &LinearizabilityReport, events: u64) -> VerdictView {
-        let verdict = match report.verdict {
-            Verdict::Ok => "ok",
-            Verdict::Violation => "violation",
-            Verdict::Unknown => "unknown",
-        };
-        let ops = report
-            .ops
-            .iter()
-            .map(|o| {
-                let what = match (o.kind, &o.value) {
-                    ("put", Some(v)) => format!("put {}={v}", o.key),
-                    _ => format!("{} {}", o.kind, o.key),
-                };
-                let answer = match (o.open, &o.result, o.answered_by) {
-                    (true, _, _) => "no answer".to_string(),
-                    (false, r, by) => format!(
-                        "→ {}{}",
-                        r.as_deref().unwrap_or("none"),
-                        by.map(|s| format!(" from S{s}")).unwrap_or_default()
-                    ),
-                };
-                let end = o.completed_ms.map(|c| format!("{c:.1}")).unwrap_or_else(|| "…".into());
-                format!("{}: {what} {answer} ({:.1}–{end} ms)", client_name(o.client), o.invoked_ms)
-            })
-            .collect();
-        let culprit_us = report
-            .ops
-            .iter()
-            .find(|o| Some(o.history_index) == report.culprit)
-            .and_then(|o| o.completed_ms)
-            .map(|ms| (ms * 1000.0).round() as Micros);
-        VerdictView { verdict, message: report.message.clone(), ops, culprit_us, events }
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryProps {
@@ -140,6 +23,7 @@ pub struct HistoryProps {
 
 #[function_component(HistoryView)]
 pub fn history_view(props: &HistoryProps) -> Html {
+    crate::test_hook::rendered("history");
     let d = &props.data;
     let start = d.now_us.saturating_sub(WINDOW_US);
     let x = |t: Micros| LABEL + (t.clamp(start, d.now_us) - start) as f64 / WINDOW_US as f64 * (WIDTH - LABEL - 4.0);

@@ -1,22 +1,20 @@
 //! The failure-model lab: the course notes' hierarchy of failure models (crash-stop inside
 //! omission inside crash-recovery inside Byzantine), the link models and the timing models, each
 //! applied to the running cluster with one click and explained in a sentence; and the
-//! availability figures the run gives (A = MTTF / (MTTF + MTTR)). It renders what it is given
-//! and hands actions to the live view.
+//! availability figures the run gives (A = MTTF / (MTTF + MTTR), see availability_view.rs).
+//! It renders what it is given and dispatches store actions; the availability figures beside
+//! it move with time, so they are a component of their own (availability_view.rs).
+use crate::store::Action as Do;
 use raft_core::NodeId;
-use raft_sim::availability::Availability;
 use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, TimingModel};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
-    pub availability: Option<Availability>,
-    /// The time now (ms), for a stabilisation time a little in the future.
-    pub now_ms: f64,
     /// A running follower to give omission faults to, with its current faults.
     pub follower: Option<NodeFaults>,
-    pub on_action: Callback<Action>,
+    pub on_dispatch: Callback<Do>,
 }
 
 /// One model: its name, what it allows, and what applying it does (None: nothing to apply).
@@ -24,43 +22,43 @@ struct Model {
     id: &'static str,
     name: &'static str,
     allows: String,
-    action: Option<Action>,
+    action: Option<Apply>,
 }
 
-fn network(loss: f64, duplicate: f64, reorder: f64) -> Action {
-    Action::SetNetwork {
+/// What a model's Apply button does.
+#[derive(Clone)]
+enum Apply {
+    Act(Action),
+    /// The partially synchronous model with GST 3 s after the moment the button is pressed
+    /// (the panel does not follow the clock).
+    PartiallySynchronousFromNow,
+}
+
+fn network(loss: f64, duplicate: f64, reorder: f64) -> Apply {
+    Apply::Act(Action::SetNetwork {
         latency_ms: None,
         loss: Some(loss),
         duplicate: Some(duplicate),
         reorder: Some(reorder),
         timing: None,
-    }
+    })
 }
 
-fn timing(model: TimingModel) -> Action {
-    Action::SetNetwork { latency_ms: None, loss: None, duplicate: None, reorder: None, timing: Some(model) }
+fn timing(model: TimingModel) -> Apply {
+    Apply::Act(Action::SetNetwork { latency_ms: None, loss: None, duplicate: None, reorder: None, timing: Some(model) })
 }
 
-fn seconds(us: f64) -> String {
-    if us >= 1_000_000.0 {
-        format!("{:.2} s", us / 1_000_000.0)
-    } else {
-        format!("{:.0} ms", us / 1000.0)
-    }
-}
-
-fn percent(x: Option<f64>) -> String {
-    x.map_or("—".into(), |x| format!("{:.1}%", x * 100.0))
-}
-
-fn model_view(m: &Model, on_action: &Callback<Action>) -> Html {
+fn model_view(m: &Model, on_dispatch: &Callback<Do>) -> Html {
     let action = m.action.clone();
     html! {
         <div class="model" data-testid={format!("lab-{}", m.id)}>
             <strong>{ m.name }</strong>{ ": " }{ &m.allows }
             if let Some(action) = action {
                 <button class="secondary" data-testid={format!("lab-apply-{}", m.id)}
-                        onclick={on_action.reform(move |_| action.clone())}>{ "Apply" }</button>
+                        onclick={on_dispatch.reform(move |_| match action.clone() {
+                            Apply::Act(action) => Do::Act(action),
+                            Apply::PartiallySynchronousFromNow => Do::GstFromNow { after_ms: 3_000.0, tail_probability: 0.2 },
+                        })}>{ "Apply" }</button>
             }
         </div>
     }
@@ -68,13 +66,14 @@ fn model_view(m: &Model, on_action: &Callback<Action>) -> Html {
 
 #[function_component(LabPanel)]
 pub fn lab_panel(props: &LabProps) -> Html {
+    crate::test_hook::rendered("lab");
     let omission = props.follower.clone().map(|f| {
         let node: NodeId = f.node;
-        (node, Action::SetFaults(NodeFaults { send_omission: 0.5, receive_omission: 0.5, ..f.clone() }))
+        (node, Apply::Act(Action::SetFaults(NodeFaults { send_omission: 0.5, receive_omission: 0.5, ..f.clone() })))
     });
     let byzantine = props.follower.clone().map(|f| {
         let node: NodeId = f.node;
-        (node, Action::SetFaults(NodeFaults { byzantine: vec![Behaviour::VoteForAll], ..f }))
+        (node, Apply::Act(Action::SetFaults(NodeFaults { byzantine: vec![Behaviour::VoteForAll], ..f })))
     });
     let failure_models = [
         Model {
@@ -82,7 +81,7 @@ pub fn lab_panel(props: &LabProps) -> Html {
             name: "Crash-stop",
             allows: "a server halts and never comes back. Raft keeps going while a majority is up. Apply: the leader crashes for good."
                 .into(),
-            action: Some(Action::CrashLeader { mode: CrashMode::Stop }),
+            action: Some(Apply::Act(Action::CrashLeader { mode: CrashMode::Stop })),
         },
         Model {
             id: "omission",
@@ -98,7 +97,7 @@ pub fn lab_panel(props: &LabProps) -> Html {
             name: "Crash-recovery",
             allows: "a server halts and later restarts with what was on its stable storage (currentTerm, votedFor, the log). Apply: the leader crashes; restart it from its inspector."
                 .into(),
-            action: Some(Action::CrashLeader { mode: CrashMode::Recover }),
+            action: Some(Apply::Act(Action::CrashLeader { mode: CrashMode::Recover })),
         },
         Model {
             id: "byzantine",
@@ -147,10 +146,7 @@ pub fn lab_panel(props: &LabProps) -> Html {
             name: "Partially synchronous",
             allows: "delays are unbounded until an unknown global stabilisation time (GST), bounded after. Raft stays safe throughout and elects a stable leader after GST. Apply: GST 3 s from now."
                 .into(),
-            action: Some(timing(TimingModel::PartiallySynchronous {
-                gst_ms: (props.now_ms + 3_000.0).round(),
-                tail_probability: 0.2,
-            })),
+            action: Some(Apply::PartiallySynchronousFromNow),
         },
         Model {
             id: "asynchronous",
@@ -161,8 +157,7 @@ pub fn lab_panel(props: &LabProps) -> Html {
         },
     ];
     html! {
-        <details class="lab" data-testid="lab">
-            <summary>{ "Failure-model lab" }</summary>
+        <>
             <div class="hierarchy" aria-label="Failure models, each inside the next">
                 <div class="level byzantine"><span class="label">{ "Byzantine" }</span>
                     <div class="level crash-recovery"><span class="label">{ "Crash-recovery" }</span>
@@ -173,37 +168,11 @@ pub fn lab_panel(props: &LabProps) -> Html {
                 </div>
             </div>
             <p class="hint">{ "Each model allows everything the one inside it does, and more." }</p>
-            { for failure_models.iter().map(|m| model_view(m, &props.on_action)) }
+            { for failure_models.iter().map(|m| model_view(m, &props.on_dispatch)) }
             <h4>{ "Links" }</h4>
-            { for link_models.iter().map(|m| model_view(m, &props.on_action)) }
+            { for link_models.iter().map(|m| model_view(m, &props.on_dispatch)) }
             <h4>{ "Timing" }</h4>
-            { for timing_models.iter().map(|m| model_view(m, &props.on_action)) }
-            <h4>{ "Availability of this run" }</h4>
-            { availability_view(props.availability.as_ref()) }
-        </details>
-    }
-}
-
-fn availability_view(a: Option<&Availability>) -> Html {
-    let Some(a) = a else { return html! { <p class="hint">{ "Not measured for this run." }</p> } };
-    if a.boot_us.is_none() {
-        return html! { <p class="hint" data-testid="availability" data-up="false">{ "No leader has been able to commit yet." }</p> };
-    }
-    html! {
-        <div data-testid="availability" data-up={a.up_now.to_string()} data-failures={a.failures.to_string()}>
-            <p>{ format!("Now {}. ", if a.up_now { "up: a leader can commit" } else { "down: no leader can reach a majority" }) }
-               { format!("Up {} of the {} since the first leader ({} up, {} down).", percent(a.measured), seconds(a.observed_us as f64), seconds(a.up_us as f64), seconds(a.down_us as f64)) }</p>
-            <p>{ format!("Failures {}, repairs {}.", a.failures, a.repairs) }
-               if let (Some(f), Some(r), Some(formula)) = (a.mttf_us, a.mttr_us, a.formula) {
-                   { format!(" MTTF {}, MTTR {}: A = MTTF / (MTTF + MTTR) = {}.", seconds(f), seconds(r), percent(Some(formula))) }
-               } else {
-                   { " MTTF and MTTR appear after the first failure (crash the leader, or cut it off)." }
-               }
-            </p>
-            <p>{ match a.commit_latency_us {
-                Some(l) => format!("Commit latency: {} on average over {} answered requests.", seconds(l), a.answered),
-                None => "Commit latency: no request answered yet (turn on clients).".into(),
-            } }</p>
-        </div>
+            { for timing_models.iter().map(|m| model_view(m, &props.on_dispatch)) }
+        </>
     }
 }

@@ -21,6 +21,7 @@ pub struct LogViewProps {
 
 #[function_component(LogView)]
 pub fn log_view(props: &LogViewProps) -> Html {
+    crate::test_hook::rendered("log");
     let longest = props.data.rows.iter().map(|r| r.length).max().unwrap_or(0);
     let first = props.data.first;
     let indices: Vec<u64> = (first..=longest.max(first)).collect();

@@ -1,5 +1,6 @@
 //! The Raft Playground page. It owns no protocol logic: it asks the simulator to run a
 //! scenario and renders the report it gets back.
+mod availability_view;
 mod browser;
 mod client_panel;
 mod embed_view;
@@ -7,6 +8,7 @@ mod failure_panel;
 mod history_view;
 mod inspector;
 mod lab_panel;
+mod legend;
 mod live;
 mod log_view;
 mod message_view;
@@ -15,6 +17,7 @@ mod monitor;
 mod settings;
 mod share_panel;
 mod stage;
+mod store;
 mod test_hook;
 mod timeline;
 mod toolbar;

@@ -19,6 +19,7 @@ pub struct MonitorProps {
 
 #[function_component(Monitor)]
 pub fn monitor(props: &MonitorProps) -> Html {
+    crate::test_hook::rendered("monitor");
     let jump = |event: u64| props.on_jump.reform(move |_: MouseEvent| event);
     html! {
         <div class="monitor" data-testid="monitor">

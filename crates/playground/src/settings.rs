@@ -25,6 +25,7 @@ fn rule_help(rule: UnsafeRule) -> &'static str {
 
 #[function_component(SettingsPanel)]
 pub fn settings_panel(props: &SettingsProps) -> Html {
+    crate::test_hook::rendered("settings");
     let draft = use_state(|| props.settings.clone());
     {
         // A new scenario brings its own settings.

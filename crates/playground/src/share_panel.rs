@@ -1,17 +1,22 @@
 //! The share panel: the link to this exact run, the embed snippet for course notes, and
 //! export/import of the run as a JSON file. The live cluster makes the link and the document;
-//! this draws them and sends the clicks back as a [`Msg`].
-use crate::live::Msg;
+//! this draws them and dispatches the clicks as store actions (a picked file goes to `on_import`).
+use crate::store::Action as Msg;
 use yew::prelude::*;
 
 /// `share_link`: the last link made by Share, if any. `embed_fragment`: the run as a link
 /// fragment, for the snippet, when it is shown.
-pub fn share_panel(share_link: Option<&str>, embed_fragment: Option<String>, on: &Callback<Msg>) -> Html {
-    let on_import = crate::toolbar::send_some(on, |e: Event| {
+pub fn share_panel(
+    share_link: Option<&str>,
+    embed_fragment: Option<String>,
+    on: &Callback<Msg>,
+    on_import: &Callback<web_sys::File>,
+) -> Html {
+    let on_import = crate::toolbar::send_some(on_import, |e: Event| {
         let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
         let file = input.files()?.get(0)?;
         input.set_value("");
-        Some(Msg::Import(file))
+        Some(file)
     });
     let (base, _, _) = crate::browser::location();
     html! {

@@ -34,6 +34,7 @@ pub struct StageProps {
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
+    crate::test_hook::rendered("stage");
     let count = props.data.nodes.len();
     let pos = |id: u32| position((id as usize).saturating_sub(1), count);
     html! {

@@ -4,10 +4,14 @@
 //! `window.__playground` does not exist.
 //!
 //! `window.__playground` has three methods; each returns a promise that resolves, once the page
-//! has rendered, with `{ nowMs, events, playing, traceHash }`:
+//! has rendered, with `{ nowMs, events, playing, traceHash, renders }`:
 //! - `advance(ms)`: play `ms` milliseconds of virtual time (0 to 600,000);
 //! - `runTo(ms)`: play up to virtual time `ms` (at most 600,000 ms ahead; earlier does nothing);
 //! - `state()`: nothing moves.
+//!
+//! `renders` counts, per component, how often it has rendered since the page started (see
+//! [`rendered`]): a test can check that playing the run re-renders what shows the moment and
+//! leaves the panels alone.
 //!
 //! The hook plays exactly as the animation frames would (through `Live::play_to`, the same
 //! session calls): only while the run is playing, and it stops where a frame stops, at a broken
@@ -15,6 +19,7 @@
 use crate::live::{Live, Msg};
 use raft_sim::scenario::MAX_DURATION_MS;
 use raft_sim::session::Session;
+use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use yew::html::Scope;
@@ -28,6 +33,26 @@ thread_local! {
         let (_, search, _) = crate::browser::location();
         search.trim_start_matches('?').split('&').any(|p| p == "test-hook" || p.starts_with("test-hook="))
     };
+}
+
+thread_local! {
+    /// How often each component has rendered (only counted on a test page).
+    /// A short list searched in order: a map would add code to the page for a dozen names.
+    static RENDERS: RefCell<Vec<(&'static str, u32)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Components call this when they render, under a name of their own; on a test page it is
+/// counted (the answer's `renders`), elsewhere it does nothing.
+pub fn rendered(component: &'static str) {
+    if drives_time() {
+        RENDERS.with(|r| {
+            let mut renders = r.borrow_mut();
+            match renders.iter_mut().find(|(name, _)| *name == component) {
+                Some((_, count)) => *count += 1,
+                None => renders.push((component, 1)),
+            }
+        });
+    }
 }
 
 /// True when the address asks for the hook: then only the test moves virtual time.
@@ -82,6 +107,13 @@ impl Request {
             set("traceHash", JsValue::from_str(&sim.trace_hash_hex()));
         }
         set("playing", JsValue::from_bool(playing));
+        let renders = js_sys::Object::new();
+        RENDERS.with(|r| {
+            for (name, count) in r.borrow().iter() {
+                let _ = js_sys::Reflect::set(&renders, &JsValue::from_str(name), &JsValue::from_f64(f64::from(*count)));
+            }
+        });
+        set("renders", renders.into());
         let _ = self.resolve.call1(&JsValue::NULL, &state);
     }
 }

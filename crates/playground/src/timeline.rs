@@ -16,6 +16,7 @@ pub struct TimelineProps {
 
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
+    crate::test_hook::rendered("timeline");
     let end = props.end_us.max(1);
     let on_input = props.on_seek_time.reform(|e: InputEvent| {
         e.target_dyn_into::<web_sys::HtmlInputElement>().and_then(|i| i.value().parse::<f64>().ok()).unwrap_or(0.0)

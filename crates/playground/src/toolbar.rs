@@ -1,29 +1,16 @@
 //! The toolbar (scenario, cluster size, tours, play/pause/step, speed, the quick faults, share)
-//! and the keyboard help it opens. It draws what it is given and sends every click to the live
-//! cluster as a [`Msg`].
-use crate::live::Msg;
+//! and the keyboard help it opens. It reads the store and dispatches every click as a store
+//! action (`Msg` here: `Action` is the simulator's operator action).
+use crate::store::{Action as Msg, Store};
 use raft_sim::scenario::{Action, CrashMode, MAX_NODES};
 use raft_sim::share::{SPEED_MAX_EXP, SPEED_MIN_EXP};
-use raft_sim::tour::Tour;
-use raft_sim::Scenario;
 use yew::prelude::*;
 
-/// What the toolbar shows.
-pub struct ToolbarData<'a> {
-    pub builtins: &'a [Scenario],
-    /// The scenario being run (a built-in or not).
-    pub scenario: &'a Scenario,
-    pub tours: &'a [Tour],
-    /// The id of the tour being followed, if any.
-    pub tour: Option<&'a str>,
-    pub playing: bool,
-    /// The speed as a power of ten.
-    pub speed_exp: f64,
-}
-
-pub fn toolbar(data: ToolbarData<'_>, on: &Callback<Msg>) -> Html {
+/// The toolbar for the page in `data`; every control dispatches through `on`.
+pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
+    let tour = data.tour.as_ref().map(|t| t.tour.id.as_str());
     let send = |msg: fn() -> Msg| on.reform(move |_: MouseEvent| msg());
-    let builtin_index = data.builtins.iter().position(|s| s == data.scenario);
+    let builtin_index = data.builtins.iter().position(|s| *s == data.scenario);
     let on_scenario = send_some(on, |e: Event| {
         let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
         select.value().parse::<usize>().ok().map(Msg::Load)
@@ -67,9 +54,9 @@ pub fn toolbar(data: ToolbarData<'_>, on: &Callback<Msg>) -> Html {
             </label>
             <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ " clients" }</label>
             <select aria-label="Guided tours" data-testid="tour-menu" onchange={on_tour}>
-                <option value="" selected={data.tour.is_none()}>{ "Guided tours…" }</option>
+                <option value="" selected={tour.is_none()}>{ "Guided tours…" }</option>
                 { for data.tours.iter().map(|t| html! {
-                    <option value={t.id.clone()} selected={data.tour == Some(t.id.as_str())}>{ t.title.clone() }</option>
+                    <option value={t.id.clone()} selected={tour == Some(t.id.as_str())}>{ t.title.clone() }</option>
                 }) }
             </select>
           </span>
@@ -101,7 +88,7 @@ pub fn toolbar(data: ToolbarData<'_>, on: &Callback<Msg>) -> Html {
 }
 
 /// A callback that sends `f`'s message, when it makes one (an event it cannot read sends none).
-pub fn send_some<T: 'static>(on: &Callback<Msg>, f: impl Fn(T) -> Option<Msg> + 'static) -> Callback<T> {
+pub fn send_some<T: 'static, M: 'static>(on: &Callback<M>, f: impl Fn(T) -> Option<M> + 'static) -> Callback<T> {
     let on = on.clone();
     Callback::from(move |e: T| {
         if let Some(msg) = f(e) {
@@ -110,7 +97,21 @@ pub fn send_some<T: 'static>(on: &Callback<Msg>, f: impl Fn(T) -> Option<Msg> + 
     })
 }
 
-/// The keyboard shortcuts (see `listen_keys` in live.rs).
+/// What a key does: Space plays or pauses, → and ← step one event, + and - change the speed,
+/// ? shows the keys (the help below lists them).
+pub fn key_action(key: &str) -> Option<Msg> {
+    Some(match key {
+        " " => Msg::TogglePlay,
+        "ArrowRight" => Msg::Step,
+        "ArrowLeft" => Msg::StepBack,
+        "+" | "=" => Msg::SpeedBy(0.1),
+        "-" | "_" => Msg::SpeedBy(-0.1),
+        "?" => Msg::ToggleHelp,
+        _ => return None,
+    })
+}
+
+/// The keyboard shortcuts (see [`key_action`]).
 pub fn help(on: &Callback<Msg>) -> Html {
     html! {
         <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">

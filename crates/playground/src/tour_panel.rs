@@ -1,30 +1,8 @@
 //! A guided tour's current step: its text, where it is in the tour, the "now you try" task and
 //! whether it is done, and the buttons to move on. It renders what it is given; the live view
 //! runs the step's scenario and checks the task.
+pub use crate::model::tour::TourView;
 use yew::prelude::*;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TourView {
-    pub id: String,
-    pub title: String,
-    /// 0-based.
-    pub step: usize,
-    pub steps: Vec<String>,
-    pub step_title: String,
-    pub text: Vec<String>,
-    pub task: Option<TaskView>,
-    /// The step played to its pause point.
-    pub paused_at_end: bool,
-    /// (held, checked) of the step's claims at that point.
-    pub claims: Option<(usize, usize)>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TaskView {
-    pub prompt: String,
-    pub success: String,
-    pub done: bool,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct TourProps {

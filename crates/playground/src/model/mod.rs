@@ -1,11 +1,17 @@
 //! The view-models: plain Rust functions that turn a snapshot of the simulation into what a
 //! component draws. Nothing here touches the browser (no web-sys, no Yew), so it compiles and
 //! is tested natively (`cargo test -p playground`); the components only lay it out.
+pub mod clients;
 pub mod clock;
+pub mod failures;
+pub mod history;
+pub mod lab;
 pub mod log;
+pub mod message;
 pub mod monitor;
 pub mod stage;
 pub mod timeline;
+pub mod tour;
 
 #[cfg(test)]
 mod tests;

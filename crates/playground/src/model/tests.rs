@@ -1,8 +1,8 @@
 //! Native tests of the view-models: each runs a built-in scenario in the simulator and checks
 //! what the page would draw from it.
-use super::{clock, log, monitor, stage, timeline};
+use super::{clients, clock, failures, history, lab, log, message, monitor, stage, timeline};
 use raft_sim::builtin;
-use raft_sim::scenario::{Action, CrashMode};
+use raft_sim::scenario::{Action, ClientOpKind, CrashMode, NetworkSettings, TimingModel};
 use raft_sim::session::{Session, Target};
 use raft_sim::sim::{Milestone, MilestoneKind};
 use raft_sim::{Property, Simulation};
@@ -106,4 +106,142 @@ fn the_clock_says_when_the_page_replays_the_past() {
     session.seek(Target::Time(100_000));
     let past = clock::clock_text(&session);
     assert!(past.contains("replaying (the run goes on to 500.0 ms)"), "{past}");
+}
+
+fn failure_source(nodes: u32) -> failures::FailureSource {
+    failures::FailureSource { nodes, network: NetworkSettings::default(), groups: None, faults: Vec::new() }
+}
+
+#[test]
+fn the_failure_draft_keeps_what_was_typed_until_its_value_in_force_changes() {
+    let source = failure_source(3);
+    let mut draft = failures::FailureDraft::of(&source);
+    assert_eq!(draft.faults.iter().map(|f| f.node).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!((draft.link.min_ms.as_str(), draft.link.max_ms.as_str()), ("10", "20"));
+    assert_eq!(draft.timing.kind, failures::Timing::Synchronous);
+    assert_eq!(draft.timing.gst_ms, "5000", "a GST is offered before the model is chosen");
+    draft.link.loss = "0.".into();
+    draft.faults[1].send = "0.3".into();
+    // Nothing changed in the simulator: what was typed stays.
+    let same = draft.clone().synced(&source);
+    assert_eq!(same, draft);
+    // S2's faults were applied: its fields start again from them; the half-typed loss stays.
+    let mut applied = source.clone();
+    applied.faults = vec![raft_sim::scenario::NodeFaults { node: 2, send_omission: 0.5, ..Default::default() }];
+    let after = draft.clone().synced(&applied);
+    assert_eq!(after.faults[1].send, "0.5");
+    assert_eq!(after.link.loss, "0.");
+    // A new timing model in force replaces the timing fields only.
+    let mut timed = applied.clone();
+    timed.network.timing = TimingModel::PartiallySynchronous { gst_ms: 1_500.0, tail_probability: 0.1 };
+    let after = after.synced(&timed);
+    assert_eq!(
+        (after.timing.kind, after.timing.gst_ms.as_str(), after.timing.tail.as_str()),
+        (failures::Timing::PartiallySynchronous, "1500", "0.1")
+    );
+    assert_eq!(after.timing.model(), timed.network.timing);
+    assert_eq!(after.link.loss, "0.");
+}
+
+#[test]
+fn the_failure_draft_follows_a_cluster_of_another_size() {
+    let mut draft = failures::FailureDraft::of(&failure_source(3));
+    draft.assignment = vec![0, 1, 1];
+    assert_eq!(draft.partition(), vec![vec![1], vec![2, 3]]);
+    let five = draft.synced(&failure_source(5));
+    assert_eq!(five.faults.len(), 5);
+    assert_eq!(five.assignment, vec![0; 5], "a new cluster starts unpartitioned");
+    assert_eq!(failures::in_range(7, 5), 1, "a server the cluster lacks falls back to S1");
+    assert!(failures::number("0.x").is_nan(), "bad text reaches the simulator as NaN, which it refuses");
+}
+
+#[test]
+fn the_failure_panel_names_the_partition_and_the_cuts() {
+    assert_eq!(failures::groups_text(3, &None), "No partition.");
+    assert_eq!(failures::groups_text(4, &Some(vec![vec![1, 2]])), "Partitioned: {S1 S2} | {S3 S4}");
+    assert_eq!(failures::cuts_text(&[]), "No one-way cuts.");
+    assert_eq!(failures::cuts_text(&[(1, 2), (3, 1)]), "Cut: S1→S2, S3→S1");
+    let mut sim = cluster_at(false, 1_000);
+    sim.act(Action::Partition { groups: vec![vec![1], vec![2, 3]] }).expect("a partition is allowed");
+    sim.act(Action::Crash { node: 3, mode: CrashMode::Amnesia }).expect("a crash is allowed");
+    let source = failures::FailureSource::of(&sim);
+    assert_eq!((source.nodes, source.groups.clone()), (3, Some(vec![vec![1], vec![2, 3]])));
+    let statuses: Vec<_> = sim.nodes().iter().map(|n| n.status).collect();
+    assert_eq!(failures::node_label(&statuses, 3), "S3 (crashed, disk lost)");
+    assert_eq!(failures::node_label(&[], 3), "S3");
+}
+
+#[test]
+fn the_history_shows_the_last_second_and_the_verdict_in_words() {
+    let sim = cluster_at(true, 3_000);
+    let data = history::HistoryData::of(sim.history().iter(), sim.now(), Default::default());
+    assert!(!data.ops.is_empty());
+    let start = sim.now() - history::WINDOW_US;
+    assert!(data.ops.iter().all(|h| h.invoked_us <= sim.now() && h.completed_us.is_none_or(|c| c >= start)));
+    assert!(data.ops.windows(2).all(|w| w[0].invoked_us <= w[1].invoked_us), "oldest first");
+    assert!(data.clients.windows(2).all(|w| w[0] < w[1]), "one lane per client, in id order");
+    let report = raft_sim::linearizability::check_run(&sim, raft_sim::linearizability::DEFAULT_BUDGET);
+    let verdict = history::VerdictView::of(&report, sim.events());
+    assert_eq!((verdict.verdict, verdict.ops.len(), verdict.culprit_us), ("ok", 0, None));
+    assert_eq!(history::capitalized("the history is linearizable"), "The history is linearizable");
+    assert_eq!(history::client_name(raft_sim::workload::SCRIPT_CLIENT), "you");
+}
+
+#[test]
+fn the_verdict_names_the_operations_that_cannot_be_linearized() {
+    let mut sim = Simulation::new(&builtin::by_name("stale-read").expect("built in")).expect("valid");
+    sim.run_to_end();
+    let report = raft_sim::linearizability::check_run(&sim, raft_sim::linearizability::DEFAULT_BUDGET);
+    let verdict = history::VerdictView::of(&report, sim.events());
+    assert_eq!(verdict.verdict, "violation");
+    assert!(!verdict.ops.is_empty());
+    assert!(verdict.ops.iter().all(|o| o.contains(" ms)")), "{:?}", verdict.ops);
+    assert!(verdict.culprit_us.is_some_and(|t| t <= sim.now()));
+}
+
+#[test]
+fn the_message_inspector_shows_raft_cores_fields_and_the_fate() {
+    let mut sim = cluster_at(false, 2_000);
+    let m = sim.in_flight().next().cloned().expect("heartbeats are in flight");
+    let detail = message::MessageDetail::of(&m, sim.now());
+    assert_eq!(detail.id, m.id);
+    assert!(detail.title.contains(&format!("#{}", m.id)), "{}", detail.title);
+    assert!(detail.fields.iter().any(|(name, _)| *name == "term"), "{:?}", detail.fields);
+    assert!(detail.fate.starts_with("arrives in "), "{}", detail.fate);
+    sim.act(Action::DropMessage { message: m.id }).expect("a message in flight can be dropped");
+    let dropped = sim.in_flight().find(|x| x.id == m.id).cloned().expect("still drawn until it would arrive");
+    assert_eq!(message::MessageDetail::of(&dropped, sim.now()).fate, "dropped by you: it will not arrive");
+}
+
+#[test]
+fn the_client_panel_shows_the_operators_requests_and_every_store() {
+    let mut sim = cluster_at(false, 2_000);
+    assert!(clients::recent_requests(&sim).is_empty());
+    for i in 0..12 {
+        let value = Some(i.to_string());
+        sim.act(Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value }).expect("a put is allowed");
+    }
+    let recent = clients::recent_requests(&sim);
+    assert_eq!(recent.len(), clients::SHOWN);
+    assert_eq!(clients::result_text(&recent[0]), "pending");
+    sim.run_until(sim.now() + 1_000_000);
+    let recent = clients::recent_requests(&sim);
+    assert!(recent.iter().all(|h| h.completed_us.is_some()));
+    assert_eq!(clients::result_text(recent.last().expect("requests")), "ok (was 10)");
+    let stores = clients::stores(&sim);
+    assert_eq!(stores.len(), 3);
+    assert!(stores.iter().all(|kv| kv.as_ref().and_then(|kv| kv.get("x")).map(String::as_str) == Some("11")));
+    assert_eq!(clients::redirect_text(0), "—");
+    assert_eq!(clients::redirect_text(2), "redirected 2× (not the leader)");
+}
+
+#[test]
+fn the_lab_picks_a_running_follower() {
+    let mut sim = cluster_at(false, 2_000);
+    let leader = sim.leader().expect("a leader");
+    let follower = lab::running_follower(&sim).expect("two followers run").node;
+    assert_ne!(follower, leader);
+    sim.act(Action::Crash { node: follower, mode: CrashMode::Stop }).expect("a crash is allowed");
+    let other = lab::running_follower(&sim).expect("one follower runs").node;
+    assert!(other != leader && other != follower);
 }

@@ -1,0 +1,523 @@
+//! The page's state and the actions that change it: the one place that owns the run. Components
+//! read the store and dispatch [`Action`]s; [`Store::apply`] is the reducer. It touches no
+//! browser API: what the browser must do (put a link in the address bar, copy it, download a
+//! file, open a tab) comes back as [`Effect`]s for the page shell (live.rs) to carry out, so the
+//! store compiles and is tested natively (`cargo test -p playground`).
+//!
+//! Why not Yew's `Reducible` behind `use_reducer`: that reducer returns a new `Rc<State>` per
+//! action, and the state here holds a [`Session`] (a long run with its time-travel snapshots)
+//! that must be changed in place, never copied. The shell is a struct component that owns one
+//! `Store` and calls `apply`; components get what they draw as props that compare equal when
+//! nothing they show changed, so an animation frame re-renders only what shows the moment.
+mod tour_run;
+
+#[cfg(test)]
+mod tests;
+
+use crate::model::history::VerdictView;
+use crate::model::timeline::MarkerView;
+use raft_sim::scenario::{RaftSettings, MAX_DURATION_MS};
+use raft_sim::session::{Session, Stop, Target};
+// Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
+use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
+use raft_sim::tour::{self, Tour};
+use raft_sim::{builtin, Scenario};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+pub use tour_run::{parse_tour_fragment, TourRun};
+
+/// 0.05x: a 10-20 ms message takes a visible fraction of a second to cross.
+pub const SPEED_DEFAULT_EXP: f64 = -1.3;
+/// A frame never processes more than this many events (absurd settings slow down, not hang).
+const EVENTS_PER_FRAME: u64 = 50_000;
+/// Real milliseconds one frame may account for (after a background tab, do not leap).
+const MAX_FRAME_MS: f64 = 100.0;
+/// Opening a tour step replays its scenario to the step's start at once, within this budget.
+const TOUR_REPLAY_EVENTS: u64 = 5_000_000;
+
+/// Everything the page can be asked to do.
+#[derive(Debug)]
+pub enum Action {
+    /// An animation frame at this timestamp (real ms): play on by the time since the last one.
+    Frame(f64),
+    TogglePlay,
+    Step,
+    StepBack,
+    SeekTime(u64),
+    SeekEvent(u64),
+    Speed(f64),
+    SpeedBy(f64),
+    Load(usize),
+    Cluster {
+        nodes: u32,
+        load: bool,
+    },
+    Select(u32),
+    SelectMessage(u64),
+    CloseMessage,
+    /// An operator action on the running cluster.
+    Act(raft_sim::scenario::Action),
+    /// The partially synchronous timing model with its GST this many virtual ms from now.
+    GstFromNow {
+        after_ms: f64,
+        tail_probability: f64,
+    },
+    Configure(RaftSettings),
+    ToggleHelp,
+    Share,
+    ToggleEmbedSnippet,
+    OpenFull,
+    Export,
+    /// The text of a run document the student picked, or why it could not be read.
+    Imported(Result<String, String>),
+    CheckLinearizability,
+    ToursLoaded(Vec<(String, Result<String, String>)>),
+    OpenTour(String),
+    TourStep(usize),
+    CloseTour,
+    TourLink,
+}
+
+/// What the browser must do after an action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Put this fragment in the address bar (no reload, no history entry).
+    ReplaceFragment(String),
+    /// Copy this link to the clipboard.
+    Copy(String),
+    OpenTab(String),
+    Download {
+        name: String,
+        text: String,
+    },
+}
+
+/// The last linearizability check of the history, and the operations it flagged.
+pub struct Verdict {
+    pub view: VerdictView,
+    pub flagged: BTreeSet<(u64, u64)>,
+}
+
+pub struct Store {
+    /// The page's address without query or fragment, for the links it makes.
+    base: String,
+    /// A monotonic clock in real ms, to time jumps in time (never used by the simulation).
+    clock: fn() -> f64,
+    pub builtins: Vec<Scenario>,
+    /// Fetched when the page starts; empty until then.
+    pub tours: Vec<Tour>,
+    /// A link's tour step, opened once the tours have arrived.
+    pending_tour: Option<(String, usize)>,
+    pub tour: Option<TourRun>,
+    pub verdict: Option<Verdict>,
+    /// The scenario being run (a built-in, a custom cluster, an imported file or a link's).
+    pub scenario: Scenario,
+    pub session: Option<Session>,
+    /// A refused action or setting.
+    pub error: Option<String>,
+    /// A link or file that could not be opened.
+    pub notice: Option<String>,
+    pub playing: bool,
+    pub speed_exp: f64,
+    last_frame: Option<f64>,
+    pub selected: Option<u32>,
+    pub selected_message: Option<u64>,
+    pub help: bool,
+    pub share_link: Option<String>,
+    pub embed_snippet: bool,
+    /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
+    pub last_seek_ms: Option<f64>,
+    /// The scrubber's markers, and the milestones they were made from (how many, the last):
+    /// a long run has up to millions of milestones, too many to scan every frame.
+    markers: RefCell<(usize, Option<raft_sim::sim::Milestone>, Vec<MarkerView>)>,
+    /// Effects not yet carried out.
+    effects: Vec<Effect>,
+}
+
+/// A live run does not stop at the scenario's end: the student keeps watching and poking.
+fn open_ended(scenario: &Scenario) -> Scenario {
+    let mut s = scenario.clone();
+    s.duration_ms = MAX_DURATION_MS;
+    s
+}
+
+fn start(scenario: &Scenario) -> Result<Session, String> {
+    Session::new(&open_ended(scenario)).map_err(|e| format!("{}: {e}", scenario.name))
+}
+
+impl Store {
+    /// The page as its address asks: `fragment` is a run document's link, a tour step (opened
+    /// once the tours arrive, see [`Action::ToursLoaded`]) or empty (the default scenario).
+    pub fn new(base: String, fragment: &str, clock: fn() -> f64) -> Store {
+        let builtins = builtin::list();
+        let default = builtins.first().cloned().unwrap_or_else(|| builtin::cluster(3, false));
+        let mut store = Store {
+            base,
+            clock,
+            builtins,
+            tours: Vec::new(),
+            pending_tour: None,
+            tour: None,
+            verdict: None,
+            scenario: default.clone(),
+            session: None,
+            error: None,
+            notice: None,
+            playing: true,
+            speed_exp: SPEED_DEFAULT_EXP,
+            last_frame: None,
+            selected: None,
+            selected_message: None,
+            help: false,
+            share_link: None,
+            embed_snippet: false,
+            last_seek_ms: None,
+            markers: Default::default(),
+            effects: Vec::new(),
+        };
+        let opened = if let Some((id, step)) = parse_tour_fragment(fragment) {
+            // Opened once the tours arrive; the default scenario runs meanwhile.
+            store.pending_tour = Some((id.to_string(), step));
+            false
+        } else {
+            !fragment.is_empty() && store.open_document(RunDocument::from_link(fragment), "link")
+        };
+        if !opened {
+            if !fragment.is_empty() && store.pending_tour.is_none() {
+                store.playing = true;
+                if let Some(notice) = &mut store.notice {
+                    notice.push_str(" Showing the default scenario instead.");
+                }
+            }
+            store.load(default);
+        }
+        store
+    }
+
+    /// The effects the last actions asked for, in order; the caller carries them out.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Frame(timestamp) => {
+                if self.playing {
+                    if let Some(last) = self.last_frame {
+                        self.advance(timestamp - last);
+                        self.check_tour();
+                    }
+                    self.last_frame = Some(timestamp);
+                }
+            }
+            Action::TogglePlay => {
+                self.playing = !self.playing;
+                self.last_frame = None;
+            }
+            Action::Step => {
+                self.playing = false;
+                if let Some(s) = self.session.as_mut() {
+                    s.step();
+                }
+                self.check_tour();
+            }
+            Action::StepBack => self.timed_seek(|s| {
+                s.step_back();
+            }),
+            Action::SeekTime(t) => self.timed_seek(|s| s.seek(Target::Time(t.min(s.frontier().time_us)))),
+            Action::SeekEvent(e) => self.timed_seek(|s| s.seek(Target::Event(e))),
+            Action::Speed(exp) => self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP),
+            Action::SpeedBy(step) => {
+                self.speed_exp = (((self.speed_exp + step) * 10.0).round() / 10.0).clamp(SPEED_MIN_EXP, SPEED_MAX_EXP)
+            }
+            Action::ToggleHelp => self.help = !self.help,
+            Action::Load(index) => {
+                if let Some(s) = self.builtins.get(index).cloned() {
+                    self.load(s);
+                }
+            }
+            Action::Cluster { nodes, load } => self.load(builtin::cluster(nodes, load)),
+            Action::Configure(settings) => {
+                // Keep the running cluster if the new settings are refused.
+                let mut scenario = self.scenario.clone();
+                scenario.raft = settings;
+                match start(&scenario) {
+                    Ok(session) => {
+                        self.install(scenario, session);
+                        self.playing = true;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Action::Select(id) => self.selected = if self.selected == Some(id) { None } else { Some(id) },
+            Action::SelectMessage(id) => {
+                // Inspecting a moving dot is easier when it stands still.
+                self.playing = false;
+                self.selected_message = Some(id);
+            }
+            Action::CloseMessage => self.selected_message = None,
+            Action::Act(action) => self.act(action),
+            Action::GstFromNow { after_ms, tail_probability } => {
+                let now_ms = self.session.as_ref().map_or(0.0, |s| s.sim().now() as f64 / 1000.0);
+                let gst_ms = (now_ms + after_ms).round();
+                self.act(raft_sim::scenario::Action::SetNetwork {
+                    latency_ms: None,
+                    loss: None,
+                    duplicate: None,
+                    reorder: None,
+                    timing: Some(raft_sim::scenario::TimingModel::PartiallySynchronous { gst_ms, tail_probability }),
+                });
+            }
+            Action::ToursLoaded(files) => {
+                let (tours, problems) = tour::parse_files(&files);
+                self.tours = tours;
+                if !problems.is_empty() {
+                    self.notice = Some(format!("Some guided tours could not be loaded: {}.", problems.join("; ")));
+                }
+                if let Some((id, step)) = self.pending_tour.take() {
+                    match self.tours.iter().find(|t| t.id == id).cloned() {
+                        Some(t) => self.open_step_and_play(t, step),
+                        None => self.error = Some(format!("there is no tour '{id}'")),
+                    }
+                    if let Some(e) = self.error.take() {
+                        self.notice =
+                            Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
+                    }
+                }
+            }
+            Action::CheckLinearizability => {
+                if let Some(session) = &self.session {
+                    let sim = session.sim();
+                    let report = raft_sim::linearizability::check_run(sim, raft_sim::linearizability::DEFAULT_BUDGET);
+                    let flagged = report.ops.iter().map(|o| (o.client, o.seq)).collect();
+                    self.verdict = Some(Verdict { view: VerdictView::of(&report, sim.events()), flagged });
+                }
+            }
+            Action::OpenTour(id) => {
+                if let Some(t) = self.tours.iter().find(|t| t.id == id).cloned() {
+                    self.open_step_and_play(t, 0);
+                }
+            }
+            Action::TourStep(step) => {
+                if let Some(t) = self.tour.as_ref().map(|t| t.tour.clone()) {
+                    self.open_step_and_play(t, step);
+                }
+            }
+            Action::CloseTour => {
+                self.tour = None;
+                self.effects.push(Effect::ReplaceFragment(String::new()));
+            }
+            Action::TourLink => {
+                if let Some(t) = &self.tour {
+                    let link = format!("{}#{}", self.base, t.fragment());
+                    self.effects.push(Effect::Copy(link.clone()));
+                    self.share_link = Some(link);
+                }
+            }
+            Action::Share => {
+                if let Some(doc) = self.document() {
+                    let fragment = doc.to_link_fragment();
+                    let link = format!("{}#{fragment}", self.base);
+                    self.effects.push(Effect::ReplaceFragment(fragment));
+                    self.effects.push(Effect::Copy(link.clone()));
+                    self.share_link = Some(link);
+                }
+            }
+            Action::ToggleEmbedSnippet => self.embed_snippet = !self.embed_snippet,
+            Action::OpenFull => {
+                if let Some(link) = self.full_link() {
+                    self.effects.push(Effect::OpenTab(link));
+                }
+            }
+            Action::Export => {
+                if let Some(doc) = self.document() {
+                    let name = format!("raft-run-{}.json", doc.scenario.name);
+                    self.effects.push(Effect::Download { name, text: doc.to_json() });
+                }
+            }
+            Action::Imported(result) => {
+                let doc = result
+                    .map_err(|e| raft_sim::ScenarioError::new("", e))
+                    .and_then(|text| RunDocument::from_json(&text));
+                self.open_document(doc, "file");
+            }
+        }
+    }
+
+    /// What the test hook asks (see test_hook.rs): play to `target` as frames would, however
+    /// many frames' budgets it takes, only while the run plays.
+    pub fn play_hook(&mut self, target: Option<u64>) {
+        while let Some(t) = target.filter(|_| self.playing) {
+            if self.play_to(t) != Stop::Budget {
+                break;
+            }
+        }
+        self.check_tour();
+    }
+
+    /// The virtual time now (0 before a run is open).
+    pub fn now_us(&self) -> u64 {
+        self.session.as_ref().map_or(0, |s| s.sim().now())
+    }
+
+    /// The class that draws attention to a panel the current tour step points at.
+    pub fn spot(&self, panel: &str) -> Option<&'static str> {
+        self.tour.as_ref().is_some_and(|t| t.spotlights(panel)).then_some("spotlight")
+    }
+
+    /// The markers for the session's milestones, made again only when they changed (they only
+    /// grow along a branch; a new branch ends with a different milestone).
+    pub fn markers(&self) -> Vec<MarkerView> {
+        let Some(session) = &self.session else { return Vec::new() };
+        let milestones = session.milestones();
+        let key = (milestones.len(), milestones.last().copied());
+        let mut cache = self.markers.borrow_mut();
+        if (cache.0, cache.1) != key {
+            *cache = (key.0, key.1, MarkerView::of(milestones));
+        }
+        cache.2.clone()
+    }
+
+    /// The run as a document: the scenario as the student chose it, everything done, this moment.
+    pub fn document(&self) -> Option<RunDocument> {
+        let session = self.session.as_ref()?;
+        let view = View { selected: self.selected, speed_exp: Some(self.speed_exp), playing: false };
+        let mut doc = RunDocument::of(session, view);
+        // The link carries the scenario as the student chose it, not the open-ended copy.
+        doc.scenario = self.scenario.clone();
+        Some(doc)
+    }
+
+    fn full_link(&self) -> Option<String> {
+        Some(format!("{}#{}", self.base, self.document()?.to_link_fragment()))
+    }
+
+    fn act(&mut self, action: raft_sim::scenario::Action) {
+        if let Some(s) = self.session.as_mut() {
+            match s.act(action) {
+                Ok(()) => self.error = None,
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+        self.check_tour();
+    }
+
+    fn install(&mut self, scenario: Scenario, session: Session) {
+        self.tour = None;
+        self.verdict = None;
+        self.scenario = scenario;
+        self.session = Some(session);
+        *self.markers.borrow_mut() = Default::default();
+        self.selected = None;
+        self.selected_message = None;
+        self.error = None;
+        self.share_link = None;
+        self.last_frame = None;
+    }
+
+    fn load(&mut self, scenario: Scenario) {
+        match start(&scenario) {
+            Ok(session) => self.install(scenario, session),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Open a run document (from a link or a file). On failure the current run stays (or, on
+    /// first load, the default scenario runs) and the reason is shown.
+    fn open_document(&mut self, doc: Result<RunDocument, raft_sim::ScenarioError>, source: &str) -> bool {
+        match doc.and_then(|d| d.replay().map(|s| (d, s))) {
+            Ok((doc, session)) => {
+                self.install(doc.scenario.clone(), session);
+                self.selected = doc.view.selected.filter(|&n| (1..=doc.scenario.nodes).contains(&n));
+                if let Some(s) = doc.view.speed_exp {
+                    self.speed_exp = s.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP);
+                }
+                self.playing = doc.view.playing;
+                self.notice = None;
+                true
+            }
+            Err(e) => {
+                self.notice = Some(format!("This {source} could not be opened: {e}."));
+                false
+            }
+        }
+    }
+
+    fn advance(&mut self, real_ms: f64) {
+        let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
+        self.play_to(self.now_us().saturating_add(virtual_us));
+    }
+
+    /// Play to virtual time `target`, within one frame's event budget.
+    fn play_to(&mut self, mut target: u64) -> Stop {
+        let Some(session) = self.session.as_mut() else { return Stop::End };
+        // A tour step stops exactly at its pause point, once.
+        let pause = self.tour.as_ref().filter(|t| !t.reached_pause).and_then(|t| t.pause_us);
+        if let Some(p) = pause {
+            target = target.min(p);
+        }
+        // Within a tour step the step's own pause is the stopping point: its text explains any
+        // violation on the way.
+        let stop = session.advance(target, EVENTS_PER_FRAME, pause.is_none());
+        // Stop at the event that broke a property, so the student sees that moment; at a tour
+        // step's pause; and when the run's budget (events, memory) ran out: nothing more can
+        // happen on this branch (the page says why; going back in time still works).
+        if stop == Stop::Violation
+            || pause.is_some_and(|p| session.sim().now() >= p)
+            || session.sim().stopped().is_some()
+        {
+            self.playing = false;
+        }
+        stop
+    }
+
+    /// Open step `step` of `tour`: replay its scenario to the step's start, then play to its
+    /// pause. The address bar names the step, so reloading or copying it comes back here.
+    fn open_tour_step(&mut self, tour: Tour, step: usize) -> Result<(), String> {
+        let Some(s) = tour.steps.get(step) else {
+            return Err(format!("the tour '{}' has {} steps", tour.id, tour.steps.len()));
+        };
+        let scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
+        let mut session = start(&scenario)?;
+        let start_us = raft_sim::scenario::ms_to_us(s.start_ms);
+        session.advance(start_us, TOUR_REPLAY_EVENTS, false);
+        let pause_us = s.pause_ms.map(raft_sim::scenario::ms_to_us);
+        if let Some(exp) = s.speed_exp {
+            self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP);
+        }
+        self.install(scenario, session);
+        self.tour =
+            Some(TourRun { tour, step, pause_us, reached_pause: false, baseline: None, done: false, claims: None });
+        self.check_tour();
+        self.playing = !self.tour.as_ref().is_some_and(|t| t.reached_pause && t.pause_us.is_some());
+        if let Some(t) = &self.tour {
+            self.effects.push(Effect::ReplaceFragment(t.fragment()));
+        }
+        Ok(())
+    }
+
+    fn open_step_and_play(&mut self, tour: Tour, step: usize) {
+        match self.open_tour_step(tour, step) {
+            Ok(()) => {
+                self.error = None;
+                self.last_frame = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn check_tour(&mut self) {
+        if let (Some(t), Some(session)) = (self.tour.as_mut(), self.session.as_ref()) {
+            t.check(session.sim());
+        }
+    }
+
+    /// A jump in time (it pauses the run), timed for the frame-time probe.
+    fn timed_seek(&mut self, seek: impl FnOnce(&mut Session)) {
+        self.playing = false;
+        let Some(session) = self.session.as_mut() else { return };
+        let started = (self.clock)();
+        seek(session);
+        self.last_seek_ms = Some((self.clock)() - started);
+    }
+}

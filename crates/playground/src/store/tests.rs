@@ -1,0 +1,251 @@
+//! Native tests of the store: each drives it with actions, as the page's events would, and
+//! checks the state the components would draw and the effects the browser would be asked for.
+use super::{Action, Effect, Store, SPEED_DEFAULT_EXP};
+use raft_sim::scenario::{Action as Operator, CrashMode, TimingModel};
+use raft_sim::sim::NodeStatus;
+
+const BASE: &str = "https://example.org/playground/";
+
+/// A clock that moves 2 ms each time it is read, so a timed jump has a known duration.
+fn ticking_clock() -> f64 {
+    thread_local!(static NOW: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
+    NOW.with(|n| {
+        n.set(n.get() + 2.0);
+        n.get()
+    })
+}
+
+fn store(fragment: &str) -> Store {
+    Store::new(BASE.to_string(), fragment, ticking_clock)
+}
+
+fn now_ms(s: &Store) -> f64 {
+    s.now_us() as f64 / 1000.0
+}
+
+fn events(s: &Store) -> u64 {
+    s.session.as_ref().map_or(0, |s| s.sim().events())
+}
+
+fn hash(s: &Store) -> String {
+    s.session.as_ref().map(|s| s.sim().trace_hash_hex()).unwrap_or_default()
+}
+
+/// The shipped tours, as the page fetches them.
+fn tour_files() -> Vec<(String, Result<String, String>)> {
+    raft_sim::tour::TOUR_FILE_NAMES
+        .iter()
+        .map(|name| {
+            let path = format!("{}/../raft-sim/tours/{name}", env!("CARGO_MANIFEST_DIR"));
+            (name.to_string(), std::fs::read_to_string(&path).map_err(|e| e.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_page_without_a_fragment_plays_the_first_built_in() {
+    let s = store("");
+    assert_eq!(s.scenario, raft_sim::builtin::list()[0]);
+    assert!(s.playing);
+    assert_eq!((s.error.as_deref(), s.notice.as_deref()), (None, None));
+    assert_eq!(s.speed_exp, SPEED_DEFAULT_EXP);
+    assert_eq!(s.now_us(), 0);
+}
+
+#[test]
+fn frames_play_by_real_time_times_the_speed_and_only_while_playing() {
+    let mut s = store("");
+    s.apply(Action::Speed(0.0)); // 1x: a real ms is a virtual ms
+    s.apply(Action::Frame(1_000.0));
+    assert_eq!(s.now_us(), 0, "the first frame only notes the time");
+    s.apply(Action::Frame(1_050.0));
+    assert_eq!(now_ms(&s), 50.0);
+    // A long gap (a background tab) counts as one frame's worth, not a leap.
+    s.apply(Action::Frame(60_000.0));
+    assert_eq!(now_ms(&s), 150.0);
+    s.apply(Action::TogglePlay);
+    assert!(!s.playing);
+    s.apply(Action::Frame(60_050.0));
+    assert_eq!(now_ms(&s), 150.0, "a paused run stands still");
+    // Playing again starts a fresh frame count: the pause is not played back.
+    s.apply(Action::TogglePlay);
+    s.apply(Action::Frame(90_000.0));
+    assert_eq!(now_ms(&s), 150.0);
+}
+
+#[test]
+fn the_speed_stays_within_its_range_and_moves_in_tenths() {
+    let mut s = store("");
+    s.apply(Action::Speed(9.0));
+    assert_eq!(s.speed_exp, raft_sim::share::SPEED_MAX_EXP);
+    s.apply(Action::Speed(0.0));
+    s.apply(Action::SpeedBy(0.1));
+    s.apply(Action::SpeedBy(0.1));
+    assert_eq!(s.speed_exp, 0.2);
+}
+
+#[test]
+fn stepping_and_seeking_pause_and_jumps_are_timed() {
+    let mut s = store("");
+    s.apply(Action::Step);
+    assert!(!s.playing, "a step pauses");
+    assert_eq!(events(&s), 1);
+    s.play_hook(Some(500_000));
+    assert_eq!(events(&s), 1, "the hook does not play a paused run");
+    s.apply(Action::TogglePlay);
+    s.play_hook(Some(500_000));
+    assert_eq!(now_ms(&s), 500.0);
+    let (at, hash_at) = (events(&s), hash(&s));
+    s.apply(Action::SeekTime(100_000));
+    assert!(!s.playing);
+    assert!(now_ms(&s) <= 100.0);
+    assert_eq!(s.last_seek_ms, Some(2.0), "the clock read twice, 2 ms apart");
+    s.apply(Action::SeekEvent(at));
+    assert_eq!((events(&s), hash(&s)), (at, hash_at), "back to the same moment");
+    s.apply(Action::StepBack);
+    assert_eq!(events(&s), at - 1);
+}
+
+#[test]
+fn selecting_a_server_twice_unselects_it_and_inspecting_a_message_pauses() {
+    let mut s = store("");
+    s.apply(Action::Select(2));
+    assert_eq!(s.selected, Some(2));
+    s.apply(Action::Select(2));
+    assert_eq!(s.selected, None);
+    s.apply(Action::SelectMessage(7));
+    assert_eq!((s.selected_message, s.playing), (Some(7), false));
+    s.apply(Action::CloseMessage);
+    assert_eq!(s.selected_message, None);
+}
+
+#[test]
+fn refused_settings_keep_the_run_and_say_why() {
+    let mut s = store("");
+    s.play_hook(Some(300_000));
+    let before = events(&s);
+    let mut bad = s.scenario.raft.clone();
+    bad.heartbeat_ms = f64::NAN;
+    s.apply(Action::Configure(bad));
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("heartbeat")), "{:?}", s.error);
+    assert_eq!(events(&s), before, "the running cluster stays");
+    let mut good = s.scenario.raft.clone();
+    good.pre_vote = !good.pre_vote;
+    s.apply(Action::TogglePlay);
+    s.apply(Action::Configure(good.clone()));
+    assert_eq!((s.error.as_deref(), s.scenario.raft.pre_vote, s.now_us(), s.playing), (None, good.pre_vote, 0, true));
+}
+
+#[test]
+fn operator_actions_reach_the_simulator_and_refusals_are_shown() {
+    let mut s = store("");
+    s.apply(Action::Act(Operator::Crash { node: 1, mode: CrashMode::Stop }));
+    assert_eq!(s.error, None);
+    let status = s.session.as_ref().and_then(|x| x.sim().node(1)).map(|n| n.status);
+    assert_eq!(status, Some(NodeStatus::Crashed(CrashMode::Stop)));
+    s.apply(Action::Act(Operator::Restart { node: 42 }));
+    assert!(s.error.is_some(), "no server 42");
+}
+
+#[test]
+fn gst_from_now_is_placed_when_the_button_is_pressed() {
+    let mut s = store("");
+    s.play_hook(Some(1_234_000));
+    s.apply(Action::GstFromNow { after_ms: 3_000.0, tail_probability: 0.2 });
+    let timing = s.session.as_ref().map(|x| x.sim().network().settings().timing.clone());
+    assert_eq!(timing, Some(TimingModel::PartiallySynchronous { gst_ms: 4_234.0, tail_probability: 0.2 }));
+}
+
+#[test]
+fn a_shared_link_opens_the_same_run_at_the_same_moment() {
+    let mut s = store("");
+    s.play_hook(Some(700_000));
+    s.apply(Action::Act(Operator::Crash { node: 2, mode: CrashMode::Recover }));
+    s.apply(Action::Select(3));
+    s.apply(Action::Share);
+    let effects = s.take_effects();
+    let [Effect::ReplaceFragment(fragment), Effect::Copy(link)] = &effects[..] else { panic!("{effects:?}") };
+    assert_eq!(link, &format!("{BASE}#{fragment}"));
+    assert_eq!(s.share_link.as_ref(), Some(link));
+    assert!(s.take_effects().is_empty(), "effects are handed out once");
+    let opened = store(fragment);
+    assert_eq!((events(&opened), hash(&opened), opened.selected), (events(&s), hash(&s), Some(3)));
+    assert!(!opened.playing, "a shared moment opens paused");
+    s.apply(Action::Export);
+    let effects = s.take_effects();
+    assert!(matches!(&effects[..], [Effect::Download { name, .. }] if name.starts_with("raft-run-")), "{effects:?}");
+}
+
+#[test]
+fn a_broken_link_or_file_says_so_and_keeps_a_run() {
+    let s = store("not-a-run");
+    assert!(s.notice.as_deref().is_some_and(
+        |n| n.starts_with("This link could not be opened") && n.ends_with("Showing the default scenario instead.")
+    ));
+    assert!(s.session.is_some() && s.playing);
+    let mut s = store("");
+    s.play_hook(Some(200_000));
+    let before = hash(&s);
+    s.apply(Action::Imported(Ok("{ not json".into())));
+    assert!(s.notice.as_deref().is_some_and(|n| n.starts_with("This file could not be opened")));
+    assert_eq!(hash(&s), before);
+    s.apply(Action::Imported(Err("run.json is larger than 1 MB".into())));
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("run.json is larger")));
+}
+
+#[test]
+fn a_tour_link_opens_its_step_once_the_tours_arrive_and_pauses_there() {
+    let mut s = store("tour/leader-election/2");
+    assert!(s.tour.is_none(), "the default scenario runs while the tours load");
+    s.apply(Action::ToursLoaded(tour_files()));
+    assert_eq!(s.notice, None);
+    let t = s.tour.as_ref().expect("the step is open");
+    assert_eq!((t.tour.id.as_str(), t.step), ("leader-election", 1));
+    assert_eq!(s.take_effects(), vec![Effect::ReplaceFragment("tour/leader-election/2".into())]);
+    // The step plays from 200 ms to its pause at 240 ms, then stops.
+    s.play_hook(Some(10_000_000));
+    assert_eq!(now_ms(&s), 240.0);
+    assert!(!s.playing);
+    let view = s.tour.as_ref().and_then(|t| t.view()).expect("a view");
+    assert!(view.paused_at_end);
+    assert_eq!(view.claims, Some((3, 3)), "the step's claims hold at its pause");
+    assert_eq!(s.spot("monitor"), None);
+    s.apply(Action::TourLink);
+    assert_eq!(s.take_effects(), vec![Effect::Copy(format!("{BASE}#tour/leader-election/2"))]);
+    s.apply(Action::CloseTour);
+    assert!(s.tour.is_none());
+    assert_eq!(s.take_effects(), vec![Effect::ReplaceFragment(String::new())]);
+}
+
+#[test]
+fn a_link_to_a_missing_tour_says_so() {
+    let mut s = store("tour/no-such-tour/1");
+    s.apply(Action::ToursLoaded(tour_files()));
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("there is no tour 'no-such-tour'")), "{:?}", s.notice);
+    assert!(s.tour.is_none() && s.session.is_some());
+}
+
+#[test]
+fn the_linearizability_check_flags_nothing_on_a_correct_run() {
+    let mut s = store("");
+    s.apply(Action::Cluster { nodes: 3, load: true });
+    s.play_hook(Some(2_000_000));
+    s.apply(Action::CheckLinearizability);
+    let v = s.verdict.as_ref().expect("a verdict");
+    assert_eq!(v.view.verdict, "ok");
+    assert!(v.flagged.is_empty());
+    assert_eq!(v.view.events, events(&s));
+    s.apply(Action::Load(0));
+    assert!(s.verdict.is_none(), "a new run has not been checked");
+}
+
+#[test]
+fn the_timeline_markers_follow_the_run() {
+    let mut s = store("");
+    assert!(s.markers().is_empty());
+    s.play_hook(Some(2_000_000));
+    let markers = s.markers();
+    assert!(markers.iter().any(|m| m.kind == "leader"), "a leader was elected");
+    s.apply(Action::Act(Operator::Crash { node: 1, mode: CrashMode::Recover }));
+    assert_eq!(s.markers().len(), markers.len() + 2, "the action and the crash are new markers");
+}
