@@ -11,7 +11,7 @@
 //!
 //! | layer        | holds                                                                                  |
 //! |--------------|----------------------------------------------------------------------------------------|
-//! | [`engine`]   | the event loop ([`engine::sim`]), network, clocks, PRNG, faults, clients, budget, trace and hash |
+//! | [`engine`]   | a protocol-agnostic kernel ([`engine::kernel`]), the Raft host on it ([`engine::sim`]), network, clocks, PRNG, faults, clients, budget, trace and hash |
 //! | [`check`]    | invariants, linearizability, availability                                              |
 //! | [`scenario`] | the scenario format, its strict shapes and bounded reader, built-ins, tours            |
 //! | [`playback`] | sessions (time travel), run documents and share links, reports, the benchmark          |

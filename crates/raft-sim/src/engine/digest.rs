@@ -9,6 +9,7 @@
 //! it stays cheap on the simulator's hot path.
 use crate::engine::hash::StableHash;
 use crate::engine::sim::Payload;
+use crate::engine::trace::TraceHash;
 use raft_core::{ClientReply, Entry, EntryPayload, Message, Op, RaftNode, Role};
 
 /// Fingerprint of one entry's contents: index, term and payload.
@@ -134,4 +135,12 @@ pub fn fold_node_state(h: &mut StableHash, raft: &RaftNode) {
     let who = raft.id() as u64 | role << 16 | raft.voted_for().map_or(0, |v| v as u64 + 1) << 24;
     h.word(who).word(raft.current_term()).word(raft.commit_index());
     h.word(raft.log().last_index()).word(raft.log().last_term());
+}
+
+impl TraceHash {
+    /// The state a server's event left it in ([`fold_node_state`]).
+    #[inline]
+    pub fn node_state(&mut self, raft: &RaftNode) {
+        fold_node_state(self.words(), raft);
+    }
 }

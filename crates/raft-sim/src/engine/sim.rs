@@ -1,105 +1,47 @@
-//! The discrete-event simulator: one queue of events on integer virtual time, processed in
-//! (time, sequence) order, with every source of randomness drawn from seeded streams. The same
-//! scenario always produces the same events in the same order, natively and in wasm.
+//! The Raft host: a cluster of [`RaftNode`]s, its clients and its operator, run on the
+//! engine's protocol-agnostic kernel ([`crate::engine::kernel`]), which owns the virtual clock,
+//! the event queue, the messages in flight, the network's faults and the trace hash. This
+//! module owns what is Raft's: the servers' slots (state, stable storage, drifting clocks,
+//! pauses), their `Ready` handling, the workload and scripted clients, the timeline's actions,
+//! membership changes, Byzantine rewriting, observers, milestones and the run's budget.
+//! Every source of randomness is drawn from seeded streams, so the same scenario always
+//! produces the same events in the same order, natively and in wasm.
 use crate::engine::budget::{self, Budget, Footprint, Stopped};
 use crate::engine::clock::DriftClock;
-use crate::engine::network::{Endpoint, LossCause, Network, Transit};
-use crate::engine::observe::{NodeObservation, Observer, Observers, Retained, Seen, Wants};
+use crate::engine::kernel::{self, Kernel, Pending};
+use crate::engine::network::{Endpoint, Network};
+use crate::engine::observe::{NodeObservation, Observer, Observers, Seen, Wants};
 use crate::engine::rng::{Probability, SimRng};
-use crate::engine::trace::{TraceEvent, TraceHash, What};
+use crate::engine::trace::{TraceEvent, What};
 use crate::engine::workload::{ClientState, ClientWake, HistoryOp};
 use crate::scenario::format::{ms_to_us, Action, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use raft_core::chunked::ChunkedVec;
-use raft_core::{
-    ClientId, ClientReply, ClientRequest, Message, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role,
-};
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use raft_core::{ClientId, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
 use std::sync::Arc;
 
 mod actions;
 mod clients;
+mod footprint;
+mod host;
 mod membership;
 mod operator;
+mod payload;
 
-/// What travels: a Raft RPC between servers, or a client's request or a server's reply.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Payload {
-    Raft(Message),
-    Request { client: ClientId, request: ClientRequest },
-    Reply { client: ClientId, reply: ClientReply },
-}
-
-impl Payload {
-    /// What the message carries beyond its envelope, for the memory estimate: the entries of
-    /// an AppendEntries, the bytes of an InstallSnapshot chunk.
-    fn carried(&self) -> (u64, u64) {
-        match self {
-            Payload::Raft(Message::AppendEntries(m)) => {
-                (m.entries.len() as u64, m.entries.len() as u64 * budget::ENTRY_BYTES)
-            }
-            Payload::Raft(Message::InstallSnapshot(m)) => (0, m.data.len() as u64),
-            _ => (0, 0),
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Payload::Raft(m) => m.kind(),
-            Payload::Request { .. } => "ClientRequest",
-            Payload::Reply { .. } => "ClientReply",
-        }
-    }
-
-    /// The number the trace hash folds in for a message. Not taken from raft-core's message
-    /// description: the numbers are pinned by every golden trace hash, and this runs on every
-    /// delivery, where building the description's field list would cost time.
-    fn code(&self) -> u64 {
-        match self {
-            Payload::Raft(Message::RequestVote(_)) => 1,
-            Payload::Raft(Message::RequestVoteReply(m)) => 2 + 16 * m.vote_granted as u64,
-            Payload::Raft(Message::AppendEntries(m)) => 3 + 16 * m.entries.len() as u64,
-            Payload::Raft(Message::AppendEntriesReply(m)) => 4 + 16 * m.success as u64,
-            Payload::Request { .. } => 5,
-            Payload::Reply { .. } => 6,
-            Payload::Raft(Message::PreVote(_)) => 7,
-            Payload::Raft(Message::PreVoteReply(m)) => 8 + 16 * m.vote_granted as u64,
-            Payload::Raft(Message::TimeoutNow(_)) => 9,
-            // (7 and 8 are the PreVote messages' codes.)
-            Payload::Raft(Message::InstallSnapshot(m)) => 10 + 16 * m.done as u64,
-            Payload::Raft(Message::InstallSnapshotReply(m)) => 11 + 16 * m.installed as u64,
-        }
-    }
-}
+pub use payload::{summarize, Payload};
 
 /// A message in the network.
-#[derive(Clone, Debug, PartialEq)]
-pub struct InFlight {
-    pub id: u64,
-    pub from: Endpoint,
-    pub to: Endpoint,
-    pub sent_us: Micros,
-    pub arrive_us: Micros,
-    pub lost: Option<LossCause>,
-    /// When an operator dropped it (it is drawn dying there).
-    pub dropped_us: Option<Micros>,
-    pub payload: Payload,
-}
+pub type InFlight = kernel::InFlight<Payload>;
 
+/// The Raft host's own wake-ups, queued on the kernel beside the messages (the kernel's
+/// `Host::Timer`).
 #[derive(Clone, Debug)]
-enum EventKind {
-    /// A message arrives (or dies): its slot in `Simulation::messages`.
-    Arrive(u32),
-    NodeTimer {
-        node: NodeId,
-        token: u64,
-    },
+pub enum EventKind {
+    /// A server's one live wake-up (`token` tells a reset one apart).
+    NodeTimer { node: NodeId, token: u64 },
+    /// The scenario's timeline action at this index.
     Action(usize),
-    Client {
-        client: ClientId,
-        token: u64,
-        wake: ClientWake,
-    },
+    /// A workload client's next move.
+    Client { client: ClientId, token: u64, wake: ClientWake },
 }
 
 /// What a counted event was, as folded into the trace hash. The codes are part of every
@@ -110,10 +52,6 @@ enum EventType {
     TimelineAction,
     /// A node's timer fired (election timeout or heartbeat).
     Timer,
-    /// A message died: lost, partitioned, receiver down, omitted.
-    Dropped,
-    /// A message reached its receiver.
-    Delivered,
     /// A workload client gave up waiting and tries the next server.
     ClientTimeout,
     /// A workload client sends (a new request, or again after a redirect).
@@ -123,42 +61,16 @@ enum EventType {
 }
 
 impl EventType {
-    /// The number the trace hash folds in before the event's two operands.
+    /// The number the trace hash folds in before the event's two operands. 9 and 10 are the
+    /// kernel's, for a message dropped and delivered ([`kernel::CODE_DROPPED`]).
     const fn code(self) -> u64 {
         match self {
             EventType::TimelineAction => 7,
             EventType::Timer => 8,
-            EventType::Dropped => 9,
-            EventType::Delivered => 10,
             EventType::ClientTimeout => 11,
             EventType::ClientSend => 12,
             EventType::OperatorAction => 13,
         }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct Scheduled {
-    at: Micros,
-    seq: u64,
-    kind: EventKind,
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scheduled {
-    // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
     }
 }
 
@@ -186,7 +98,7 @@ pub struct NodeSlot {
     timer_token: u64,
     timer_at: Option<Micros>,
     /// Events that reached the node while it was paused, replayed in order on resume.
-    deferred: Vec<Scheduled>,
+    deferred: Vec<Pending<EventKind>>,
     pub crashes: u32,
     /// (role, term) after its last event, to record role changes.
     last_role: (Role, u64),
@@ -251,20 +163,12 @@ pub struct Milestone {
 #[derive(Clone)]
 pub struct Simulation {
     scenario: Arc<Scenario>,
-    now: Micros,
+    /// The clock, the queue, the messages in flight, the network and the trace hash.
+    kernel: Kernel<Payload, EventKind>,
     end: Micros,
-    queue: BinaryHeap<Scheduled>,
-    /// Messages in the network, by slot; `free_slots` lists the empty ones.
-    messages: Vec<Option<InFlight>>,
-    free_slots: Vec<u32>,
-    next_seq: u64,
-    next_message: u64,
     nodes: Nodes,
-    network: Network,
     clients: Vec<ClientState>,
     client_rng: SimRng,
-    /// Decides send and receive omissions.
-    fault_rng: SimRng,
     workload_interval: Micros,
     workload_timeout: Micros,
     /// Chunked, so checkpoints of a long run share it.
@@ -277,12 +181,9 @@ pub struct Simulation {
     observers: Observers,
     /// Problems the observers found so far.
     findings: u64,
-    hash: TraceHash,
-    events: u64,
     record: bool,
     trace: Vec<TraceEvent>,
     ready: Ready,
-    transits: Vec<Transit>,
     members: Vec<NodeId>,
     milestones: Vec<Milestone>,
     /// The highest term in which an election milestone was recorded.
@@ -296,9 +197,6 @@ pub struct Simulation {
     /// checked.
     budget: Budget,
     next_budget_check: u64,
-    /// Entries, and bytes beyond the envelope, carried by the messages in flight.
-    in_flight_entries: u64,
-    in_flight_bytes: u64,
     /// Set when the budget ran out: no more events are processed.
     stopped: Option<(Stopped, Footprint)>,
     /// The operator's membership request while it is in its learner stage (operator.rs).
@@ -356,17 +254,10 @@ impl Simulation {
         }
         let network = Network::new(scenario.network.clone(), scenario.nodes, SimRng::stream(seed, STREAM_NETWORK));
         let mut sim = Simulation {
-            now: 0,
+            kernel: Kernel::new(network, SimRng::stream(seed, STREAM_FAULTS)),
             end: ms_to_us(scenario.duration_ms),
-            queue: BinaryHeap::new(),
-            messages: Vec::new(),
-            free_slots: Vec::new(),
-            next_seq: 0,
-            next_message: 0,
-            network,
             clients: Vec::new(),
             client_rng: SimRng::stream(seed, STREAM_CLIENTS),
-            fault_rng: SimRng::stream(seed, STREAM_FAULTS),
             workload_interval: 0,
             workload_timeout: 0,
             history: ChunkedVec::new(),
@@ -375,12 +266,9 @@ impl Simulation {
             script_seq: 0,
             observers: Observers::new(observers),
             findings: 0,
-            hash: TraceHash::default(),
-            events: 0,
             record: false,
             trace: Vec::new(),
             ready: Ready::default(),
-            transits: Vec::new(),
             members,
             nodes: Nodes(nodes),
             scenario: scenario.clone(),
@@ -390,8 +278,6 @@ impl Simulation {
             refusals: Vec::new(),
             budget: Budget::default(),
             next_budget_check: budget::CHECK_EVERY,
-            in_flight_entries: 0,
-            in_flight_bytes: 0,
             stopped: None,
             operator_change: None,
         };
@@ -422,19 +308,19 @@ impl Simulation {
         &self.scenario
     }
     pub fn now(&self) -> Micros {
-        self.now
+        self.kernel.now()
     }
     pub fn end(&self) -> Micros {
         self.end
     }
     pub fn events(&self) -> u64 {
-        self.events
+        self.kernel.events()
     }
     pub fn trace_hash(&self) -> u64 {
-        self.hash.value()
+        self.kernel.hash().value()
     }
     pub fn trace_hash_hex(&self) -> String {
-        self.hash.hex()
+        self.kernel.hash().hex()
     }
     /// How many problems the observers found so far.
     pub fn findings(&self) -> u64 {
@@ -447,7 +333,7 @@ impl Simulation {
         self.nodes.node(id)
     }
     pub fn network(&self) -> &Network {
-        &self.network
+        self.kernel.network()
     }
     pub fn history(&self) -> &ChunkedVec<HistoryOp> {
         &self.history
@@ -483,11 +369,18 @@ impl Simulation {
         self.observers.remove::<T>();
     }
 
-    /// Show every observer what happened (each sees the run without the observers).
+    /// Show every observer what happened (each sees the run without the observers). Inlined:
+    /// this runs after every event, and most events have nobody who wants them, so the test
+    /// is all they pay for (a call each cost 0.3% of the benchmark).
+    #[inline]
     fn notify(&mut self, seen: &Seen<'_>) {
-        if !self.observers.want(seen.kind()) {
-            return;
+        if self.observers.want(seen.kind()) {
+            self.show_observers(seen);
         }
+    }
+
+    #[inline(never)]
+    fn show_observers(&mut self, seen: &Seen<'_>) {
         let mut observers = std::mem::take(&mut self.observers);
         self.findings += observers.show(self, seen);
         self.put_back(observers);
@@ -501,7 +394,7 @@ impl Simulation {
 
     /// Messages currently in the network, in no particular order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.messages.iter().flatten()
+        self.kernel.in_flight()
     }
     /// Membership requests of the timeline the cluster refused, with when and why.
     pub fn refusals(&self) -> &[(Micros, String)] {
@@ -526,9 +419,9 @@ impl Simulation {
         self.log(|| What::Action { index, summary: format!("operator: {}", action_text(&action)) });
         self.milestone(MilestoneKind::Action);
         self.apply(&action);
-        self.interventions.push(TimedAction { at_ms: self.now as f64 / 1000.0, action });
+        self.interventions.push(TimedAction { at_ms: self.kernel.now() as f64 / 1000.0, action });
         self.notify(&Seen::EventDone);
-        if self.events >= self.next_budget_check {
+        if self.kernel.events() >= self.next_budget_check {
             self.check_budget();
         }
         Ok(())
@@ -574,108 +467,6 @@ impl Simulation {
             .map(|(_, id)| id)
     }
 
-    // ----- Budget --------------------------------------------------------------------------
-
-    pub fn budget(&self) -> Budget {
-        self.budget
-    }
-
-    /// Change what the run may use. Checked after the next event.
-    pub fn set_budget(&mut self, budget: Budget) {
-        self.budget = budget;
-        self.next_budget_check = self.events.saturating_add(1).min(budget.max_events.max(1));
-    }
-
-    /// Why the run stopped before its end, if its budget ran out.
-    pub fn stopped(&self) -> Option<Stopped> {
-        self.stopped.map(|(s, _)| s)
-    }
-
-    /// Where and why the run stopped early, in words.
-    pub fn stop_message(&self) -> Option<String> {
-        let (stopped, footprint) = self.stopped?;
-        Some(budget::explain(stopped, &self.budget, &footprint, self.now, self.events))
-    }
-
-    /// The memory the run holds, estimated by counting what grows with it (see budget.rs).
-    pub fn footprint(&self) -> Footprint {
-        use budget::*;
-        let history_ops = self.history.len() as u64;
-        let mut log_entries = 0u64;
-        let mut kv_items = 0u64;
-        for slot in self.nodes.iter() {
-            let disk = &slot.disk.log;
-            log_entries += disk.last_index() - disk.snapshot_index();
-            if let Some(raft) = &slot.raft {
-                let log = raft.log();
-                log_entries += log.last_index() - log.snapshot_index();
-                kv_items += (raft.kv().data().len() + raft.kv().sessions().len()) as u64;
-            }
-        }
-        let messages = (self.messages.len() - self.free_slots.len()) as u64;
-        let trace_events = self.trace.len() as u64;
-        let records =
-            (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
-        let Retained { indexes: checker_indexes, shadow_entries, records: checker_records } = self.retained();
-        let bytes = history_ops * HISTORY_OP_BYTES
-            + log_entries * ENTRY_BYTES
-            + messages * MESSAGE_BYTES
-            + self.in_flight_bytes
-            + (self.queue.len() as u64).saturating_sub(messages) * QUEUED_BYTES
-            + trace_events * TRACE_EVENT_BYTES
-            + (records + checker_records) * RECORD_BYTES
-            + checker_indexes * CHECKER_INDEX_BYTES
-            + shadow_entries * SHADOW_ENTRY_BYTES
-            + kv_items * KV_ITEM_BYTES;
-        Footprint { history_ops, log_entries, messages, message_entries: self.in_flight_entries, trace_events, bytes }
-    }
-
-    /// What the observers keep.
-    fn retained(&self) -> Retained {
-        self.observers.retained()
-    }
-
-    /// What a copy of the simulation (a time-travel checkpoint) holds of its own, estimated:
-    /// logs, the history and the checker's tables are stored in shared chunks, of which a copy
-    /// only ends up owning the last, partly filled one of each (the original copies it on its
-    /// next append); the key-value stores, messages in flight, the queue and the run's records
-    /// are copied whole.
-    pub fn copy_bytes(&self) -> u64 {
-        use budget::*;
-        // Half a chunk (of 256) of each server's log and disk log, the history and the checker.
-        let chunked = 2 * self.nodes.len() as u64 + 2;
-        let kv_items: u64 = self
-            .nodes
-            .iter()
-            .filter_map(|slot| slot.raft.as_ref())
-            .map(|raft| (raft.kv().data().len() + raft.kv().sessions().len()) as u64)
-            .sum();
-        let messages = (self.messages.len() - self.free_slots.len()) as u64;
-        let records =
-            (self.milestones.len() + self.interventions.len() + self.refusals.len() + self.script_ops.len()) as u64;
-        let checker_records = self.retained().records;
-        chunked * 128 * ENTRY_BYTES
-            + kv_items * KV_ITEM_BYTES
-            + messages * MESSAGE_BYTES
-            + self.in_flight_bytes
-            + (self.queue.len() as u64).saturating_sub(messages) * QUEUED_BYTES
-            + self.trace.len() as u64 * TRACE_EVENT_BYTES
-            + (records + checker_records) * RECORD_BYTES
-    }
-
-    /// Stop the run if it has used its budget; otherwise say when to look again.
-    fn check_budget(&mut self) {
-        let footprint = self.footprint();
-        if self.events >= self.budget.max_events {
-            self.stopped = Some((Stopped::MaxEvents, footprint));
-        } else if footprint.bytes > self.budget.max_bytes {
-            self.stopped = Some((Stopped::MemoryBudget, footprint));
-        }
-        self.next_budget_check = (self.events / budget::CHECK_EVERY + 1)
-            .saturating_mul(budget::CHECK_EVERY)
-            .min(self.budget.max_events.max(self.events + 1));
-    }
-
     // ----- Running -------------------------------------------------------------------------
 
     /// Process the next event if it is due no later than the scenario's end. Returns false
@@ -684,26 +475,10 @@ impl Simulation {
         self.step_until(self.end)
     }
 
-    /// Process the next event if it is due no later than `limit`.
+    /// Process the next event if it is due no later than `limit` (the kernel's loop, calling
+    /// this host: see the `Host` impl below).
     pub fn step_until(&mut self, limit: Micros) -> bool {
-        loop {
-            if self.stopped.is_some() {
-                return false;
-            }
-            let Some(top) = self.queue.peek() else { return false };
-            if top.at > limit.min(self.end) {
-                return false;
-            }
-            let event = self.queue.pop().expect("peeked");
-            self.now = event.at;
-            if self.dispatch(event) {
-                self.notify(&Seen::EventDone);
-                if self.events >= self.next_budget_check {
-                    self.check_budget();
-                }
-                return true;
-            }
-        }
+        kernel::step_until(self, limit.min(self.end))
     }
 
     /// Run until virtual time `t` (or the end), leaving `now` at `t` (unless the budget ran
@@ -711,7 +486,7 @@ impl Simulation {
     pub fn run_until(&mut self, t: Micros) {
         while self.step_until(t) {}
         if self.stopped.is_none() {
-            self.now = self.now.max(t.min(self.end));
+            self.kernel.advance_to(t.min(self.end));
         }
     }
 
@@ -727,72 +502,27 @@ impl Simulation {
             }
         }
         if self.stopped.is_none() {
-            self.now = self.end;
+            self.kernel.advance_to(self.end);
         }
         self.findings > 0
     }
 
     fn schedule(&mut self, at: Micros, kind: EventKind) {
-        self.next_seq += 1;
-        self.queue.push(Scheduled { at, seq: self.next_seq, kind });
+        self.kernel.schedule(at, Pending::Wake(kind));
     }
 
     fn log(&mut self, what: impl FnOnce() -> What) {
         if self.record {
-            self.trace.push(TraceEvent { number: self.events, time_us: self.now, what: what() });
-        }
-    }
-
-    /// Handle one event; false if it turned out to be stale (not counted, not hashed).
-    fn dispatch(&mut self, event: Scheduled) -> bool {
-        // A paused node holds everything addressed to it until it resumes.
-        let target = match &event.kind {
-            EventKind::Arrive(k) => match &self.messages[*k as usize] {
-                Some(InFlight { lost: None, to: Endpoint::Node(n), .. }) => Some(*n),
-                _ => None,
-            },
-            EventKind::NodeTimer { node, .. } => Some(*node),
-            _ => None,
-        };
-        if let Some(n) = target {
-            let Some(slot) = self.nodes.node_mut(n) else { return false };
-            if slot.status == NodeStatus::Paused {
-                if let EventKind::NodeTimer { token, .. } = event.kind {
-                    if token != slot.timer_token {
-                        return false;
-                    }
-                    slot.timer_at = None;
-                }
-                slot.deferred.push(event);
-                return false;
-            }
-        }
-        match event.kind {
-            EventKind::Arrive(k) => {
-                let Some(m) = self.messages[k as usize].take() else { return false };
-                self.free_slots.push(k);
-                self.forget_carried(&m.payload);
-                self.arrive(m)
-            }
-            EventKind::NodeTimer { node, token } => self.node_timer(node, token),
-            EventKind::Action(index) => {
-                self.begin_event(EventType::TimelineAction, index as u64, 0);
-                let timed: TimedAction = self.scenario.timeline[index].clone();
-                self.log(|| What::Action { index, summary: action_text(&timed.action) });
-                self.apply(&timed.action);
-                true
-            }
-            EventKind::Client { client, token, wake } => self.client_wake(client, token, wake),
+            self.trace.push(TraceEvent { number: self.kernel.events(), time_us: self.kernel.now(), what: what() });
         }
     }
 
     fn milestone(&mut self, kind: MilestoneKind) {
-        self.milestones.push(Milestone { events: self.events, time_us: self.now, kind });
+        self.milestones.push(Milestone { events: self.kernel.events(), time_us: self.kernel.now(), kind });
     }
 
     fn begin_event(&mut self, kind: EventType, a: u64, b: u64) {
-        self.events += 1;
-        self.hash.event(self.now, kind.code(), a, b);
+        self.kernel.begin_event(kind.code(), a, b);
     }
 
     // ----- Nodes -------------------------------------------------------------------------
@@ -803,7 +533,7 @@ impl Simulation {
             return false;
         }
         slot.timer_at = None;
-        let local = slot.clock.local(self.now);
+        let local = slot.clock.local(self.kernel.now());
         let raft = slot.raft.as_ref().expect("checked");
         if local < raft.next_deadline() {
             // The deadline moved later since this wake-up was set: sleep again.
@@ -820,7 +550,7 @@ impl Simulation {
     /// Run `f` on a live node with its local time and randomness, then carry out its effects.
     fn with_node(&mut self, id: NodeId, f: impl FnOnce(&mut RaftNode, Micros, &mut SimRng)) {
         let Some(slot) = self.nodes.node_mut(id) else { return };
-        let local = slot.clock.local(self.now);
+        let local = slot.clock.local(self.kernel.now());
         let Some(raft) = slot.raft.as_mut() else { return };
         f(raft, local, &mut slot.rng);
         self.after_step(id, false);
@@ -831,7 +561,7 @@ impl Simulation {
         let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_mut() else { return };
         raft.take_ready(&mut ready);
-        self.hash.node_state(raft);
+        self.kernel.hash_mut().node_state(raft);
         // Stable storage first ("before responding to RPCs").
         if ready.persist {
             if ready.hard_state_changed {
@@ -858,7 +588,7 @@ impl Simulation {
         }
         if role_changed {
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
-            let (events, time_us) = (self.events, self.now);
+            let (events, time_us) = (self.kernel.events(), self.kernel.now());
             match role.0 {
                 Role::Leader => self.milestones.push(Milestone {
                     events,
@@ -892,7 +622,7 @@ impl Simulation {
         for notice in ready.notices.drain(..) {
             let text = format!("S{id}: {notice}");
             if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
-                self.refusals.push((self.now, text.clone()));
+                self.refusals.push((self.kernel.now(), text.clone()));
             }
             self.log(|| What::Notice { text });
         }
@@ -925,7 +655,8 @@ impl Simulation {
         self.put_back(observers);
         if found > 0 {
             self.findings += found;
-            self.milestones.push(Milestone { events: self.events, time_us: self.now, kind: MilestoneKind::Violation });
+            let (events, time_us) = (self.kernel.events(), self.kernel.now());
+            self.milestones.push(Milestone { events, time_us, kind: MilestoneKind::Violation });
         }
     }
 
@@ -938,7 +669,7 @@ impl Simulation {
         if slot.status != NodeStatus::Up {
             return;
         }
-        let at = slot.clock.global(raft.next_deadline()).max(self.now);
+        let at = slot.clock.global(raft.next_deadline()).max(self.kernel.now());
         if slot.timer_at.is_some_and(|t| t <= at) {
             return;
         }
@@ -948,121 +679,13 @@ impl Simulation {
         self.schedule(at, EventKind::NodeTimer { node: id, token });
     }
 
+    /// Send through the kernel, with the sending server's send omission.
     fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
-        self.next_message += 1;
-        let id = self.next_message;
-        let omitted = match from {
-            Endpoint::Node(n) => {
-                let p = self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission);
-                !p.is_never() && self.network_rng_chance(p)
-            }
-            _ => false,
+        let omission = match from {
+            Endpoint::Node(n) => self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission),
+            _ => Probability::NEVER,
         };
-        let mut transits = std::mem::take(&mut self.transits);
-        if omitted {
-            transits.clear();
-            transits.push(Transit { arrive_at: self.now + 1, lost: Some(LossCause::SendOmission) });
-        } else {
-            self.network.send(self.now, from, to, &mut transits);
-        }
-        let n = transits.len();
-        let mut payload = Some(payload);
-        for (k, t) in transits.iter().enumerate() {
-            // The last copy takes the payload; only a duplicate pays for a clone.
-            let payload = if k + 1 == n { payload.take() } else { payload.clone() };
-            let Some(payload) = payload else { break };
-            let message = InFlight {
-                id: if k == 0 { id } else { self.next_message + k as u64 },
-                from,
-                to,
-                sent_us: self.now,
-                arrive_us: t.arrive_at,
-                lost: t.lost,
-                dropped_us: None,
-                payload,
-            };
-            self.enqueue(message);
-        }
-        self.next_message += n.saturating_sub(1) as u64;
-        self.transits = transits;
-    }
-
-    /// Messages live in a slab; the queue holds small entries that are cheap to sift.
-    fn enqueue(&mut self, message: InFlight) {
-        let at = message.arrive_us;
-        let (entries, bytes) = message.payload.carried();
-        self.in_flight_entries += entries;
-        self.in_flight_bytes += bytes;
-        let k = match self.free_slots.pop() {
-            Some(k) => {
-                self.messages[k as usize] = Some(message);
-                k
-            }
-            None => {
-                self.messages.push(Some(message));
-                (self.messages.len() - 1) as u32
-            }
-        };
-        self.schedule(at, EventKind::Arrive(k));
-    }
-
-    fn forget_carried(&mut self, payload: &Payload) {
-        let (entries, bytes) = payload.carried();
-        self.in_flight_entries -= entries;
-        self.in_flight_bytes -= bytes;
-    }
-
-    fn network_rng_chance(&mut self, p: Probability) -> bool {
-        self.fault_rng.chance(p)
-    }
-
-    fn arrive(&mut self, m: InFlight) -> bool {
-        let code = m.payload.code();
-        let mut cause = m.lost;
-        if cause.is_none() {
-            if let Endpoint::Node(n) = m.to {
-                // The receiver's omission rate, if it is running.
-                let running = self.nodes.node(n).filter(|slot| slot.raft.is_some()).map(|slot| slot.receive_omission);
-                match running {
-                    None => cause = Some(LossCause::ReceiverDown),
-                    Some(_) if !self.network.connected(m.from, m.to) => cause = Some(LossCause::Partitioned),
-                    Some(p) => {
-                        if !p.is_never() && self.network_rng_chance(p) {
-                            cause = Some(LossCause::ReceiveOmission);
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(cause) = cause {
-            self.begin_event(EventType::Dropped, m.id, code);
-            self.log(|| What::Dropped { message: m.id, from: m.from, to: m.to, kind: m.payload.kind(), cause });
-            return true;
-        }
-        self.begin_event(EventType::Delivered, m.id, code);
-        self.hash.contents(&m.payload);
-        self.log(|| What::Delivered {
-            message: m.id,
-            from: m.from,
-            to: m.to,
-            kind: m.payload.kind(),
-            summary: summarize(&m.payload),
-        });
-        match (m.to, m.payload) {
-            (Endpoint::Node(n), Payload::Raft(message)) => {
-                let Endpoint::Node(from) = m.from else { return true };
-                self.with_node(n, |raft, local, rng| raft.handle_message(local, from, message, rng));
-            }
-            (Endpoint::Node(n), Payload::Request { client, request }) => {
-                self.with_node(n, |raft, local, _| raft.handle_client_request(local, client, request));
-            }
-            (Endpoint::Client(c), Payload::Reply { reply, .. }) => {
-                let Endpoint::Node(from) = m.from else { return true };
-                self.client_reply(c, from, reply);
-            }
-            _ => {}
-        }
-        true
+        self.kernel.send(from, to, payload, omission);
     }
 }
 
@@ -1081,16 +704,6 @@ fn action_text(action: &Action) -> String {
     serde_json::to_string(action).unwrap_or_else(|_| action.kind().to_string())
 }
 
-/// A one-line description of a message's contents, for traces: a Raft message's is the
-/// summary raft-core's message description gives.
-pub fn summarize(payload: &Payload) -> String {
-    match payload {
-        Payload::Raft(m) => m.summary(),
-        Payload::Request { request, .. } => format!("#{} {}", request.seq, request.op),
-        Payload::Reply { reply, .. } => reply.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1099,9 +712,10 @@ mod tests {
     /// Every message in the slab is referenced by exactly one pending event (queued, or held
     /// for a paused node), so nothing leaks and the UI never draws a phantom message.
     fn slab_matches_events(sim: &Simulation) -> bool {
-        let referenced = sim.queue.iter().chain(sim.nodes.iter().flat_map(|n| n.deferred.iter()));
+        let queued = sim.kernel.queue().map(|e| &e.kind);
+        let referenced = queued.chain(sim.nodes.iter().flat_map(|n| n.deferred.iter()));
         let mut slots: Vec<u32> =
-            referenced.filter_map(|e| if let EventKind::Arrive(k) = e.kind { Some(k) } else { None }).collect();
+            referenced.filter_map(|e| if let Pending::Arrive(k) = e { Some(*k) } else { None }).collect();
         slots.sort_unstable();
         let before = slots.len();
         slots.dedup();
@@ -1113,9 +727,10 @@ mod tests {
     #[test]
     fn event_codes_are_distinct() {
         use EventType::*;
-        let all = [TimelineAction, Timer, Dropped, Delivered, ClientTimeout, ClientSend, OperatorAction];
-        let codes: BTreeSet<u64> = all.iter().map(|e| e.code()).collect();
-        assert_eq!(codes.len(), all.len());
+        let all = [TimelineAction, Timer, ClientTimeout, ClientSend, OperatorAction];
+        let kernels = [kernel::CODE_DROPPED, kernel::CODE_DELIVERED];
+        let codes: BTreeSet<u64> = all.iter().map(|e| e.code()).chain(kernels).collect();
+        assert_eq!(codes.len(), all.len() + kernels.len());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What happened, event by event, and a stable hash over it.
 use crate::engine::hash::StableHash;
+use crate::engine::kernel::Wire;
 use crate::engine::network::{Endpoint, LossCause};
 use raft_core::{Micros, NodeId};
 use serde::Serialize;
@@ -106,16 +107,17 @@ impl TraceHash {
         self.0.word(time).word(code).word(a).word(b);
     }
 
-    /// What the event's message carried (digest.rs).
+    /// What the event's message carried (its [`Wire::digest`]).
     #[inline]
-    pub fn contents(&mut self, payload: &crate::engine::sim::Payload) {
-        crate::engine::digest::fold_payload(&mut self.0, payload);
+    pub fn message<M: Wire>(&mut self, message: &M) {
+        message.digest(&mut self.0);
     }
 
-    /// The state the event left a server in (digest.rs).
+    /// The running hash itself, for a host to fold in what an event left its nodes with
+    /// (the Raft host's digest is in digest.rs).
     #[inline]
-    pub fn node_state(&mut self, raft: &raft_core::RaftNode) {
-        crate::engine::digest::fold_node_state(&mut self.0, raft);
+    pub fn words(&mut self) -> &mut StableHash {
+        &mut self.0
     }
 
     pub fn value(&self) -> u64 {

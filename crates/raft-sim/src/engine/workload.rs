@@ -60,7 +60,7 @@ pub(crate) struct ClientState {
 
 /// Why a client timer was set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ClientWake {
+pub enum ClientWake {
     Issue,
     Resend,
     Timeout,

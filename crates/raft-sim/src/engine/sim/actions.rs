@@ -1,7 +1,8 @@
 //! Operator actions carried out on the run, from the scenario's timeline or the page: crashes
 //! and restarts, pauses, the network's partitions and settings, faults, forced timeouts, client
 //! requests, dropped and duplicated messages, timers, leadership transfers, membership changes.
-use super::{EventKind, InFlight, MilestoneKind, NodeStatus, Payload, Simulation};
+use super::{InFlight, MilestoneKind, NodeStatus, Payload, Simulation};
+use crate::engine::kernel::Pending;
 use crate::engine::network::{Endpoint, LossCause};
 use crate::engine::observe::Seen;
 use crate::engine::rng::Probability;
@@ -27,29 +28,31 @@ impl Simulation {
                 }
             }
             Action::Resume { node } => self.resume(*node),
-            Action::Partition { groups } => self.network.partition(groups),
-            Action::Cut { from, to } => self.network.cut(*from, *to),
-            Action::Isolate { node } => self.network.isolate(*node),
-            Action::Heal => self.network.heal(),
-            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => self.network.update(|s| {
-                if let Some(l) = latency_ms {
-                    s.latency_ms = *l;
-                }
-                if let Some(p) = loss {
-                    s.loss = *p;
-                }
-                if let Some(p) = duplicate {
-                    s.duplicate = *p;
-                }
-                if let Some(p) = reorder {
-                    s.reorder = *p;
-                }
-                if let Some(t) = timing {
-                    s.timing = t.clone();
-                }
-            }),
+            Action::Partition { groups } => self.kernel.network_mut().partition(groups),
+            Action::Cut { from, to } => self.kernel.network_mut().cut(*from, *to),
+            Action::Isolate { node } => self.kernel.network_mut().isolate(*node),
+            Action::Heal => self.kernel.network_mut().heal(),
+            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
+                self.kernel.network_mut().update(|s| {
+                    if let Some(l) = latency_ms {
+                        s.latency_ms = *l;
+                    }
+                    if let Some(p) = loss {
+                        s.loss = *p;
+                    }
+                    if let Some(p) = duplicate {
+                        s.duplicate = *p;
+                    }
+                    if let Some(p) = reorder {
+                        s.reorder = *p;
+                    }
+                    if let Some(t) = timing {
+                        s.timing = t.clone();
+                    }
+                })
+            }
             Action::SetFaults(faults) => {
-                let now = self.now;
+                let now = self.kernel.now();
                 let Some(slot) = self.nodes.node_mut(faults.node) else { return };
                 slot.send_omission = Probability::from_f64(faults.send_omission);
                 slot.receive_omission = Probability::from_f64(faults.receive_omission);
@@ -73,7 +76,7 @@ impl Simulation {
                 };
                 let seq = self.script_seq;
                 self.script_ops.push(self.history.len());
-                self.history.push(HistoryOp::invoked(SCRIPT_CLIENT, seq, op.clone(), self.now));
+                self.history.push(HistoryOp::invoked(SCRIPT_CLIENT, seq, op.clone(), self.kernel.now()));
                 let request = ClientRequest { seq, op };
                 self.send(
                     Endpoint::Client(SCRIPT_CLIENT),
@@ -82,23 +85,20 @@ impl Simulation {
                 );
             }
             Action::DropMessage { message } => {
-                let now = self.now;
-                if let Some(m) = self.messages.iter_mut().flatten().find(|m| m.id == *message && m.lost.is_none()) {
+                let now = self.kernel.now();
+                if let Some(m) = self.kernel.in_flight_mut().find(|m| m.id == *message && m.lost.is_none()) {
                     m.lost = Some(LossCause::Dropped);
                     m.dropped_us = Some(now);
                 }
             }
             Action::DuplicateMessage { message } => {
                 let Some(original) = self.in_flight().find(|m| m.id == *message).cloned() else { return };
-                self.next_message += 1;
+                let id = self.kernel.new_message_id();
                 // The copy takes half as long again as the original: it arrives second.
                 let span = original.arrive_us.saturating_sub(original.sent_us);
-                let copy = InFlight {
-                    id: self.next_message,
-                    arrive_us: original.arrive_us.max(self.now) + span / 2 + 1,
-                    ..original
-                };
-                self.enqueue(copy);
+                let copy =
+                    InFlight { id, arrive_us: original.arrive_us.max(self.kernel.now()) + span / 2 + 1, ..original };
+                self.kernel.enqueue(copy);
             }
             Action::AlignTimers | Action::SpreadTimers => {
                 let config = self.scenario.raft.to_config();
@@ -113,12 +113,12 @@ impl Simulation {
                 let count = waiting.len().max(1) as u64;
                 for (i, id) in waiting.into_iter().enumerate() {
                     let fire_at = match action {
-                        Action::AlignTimers => self.now + min,
-                        _ => self.now + min + (max - min) * i as u64 / count,
+                        Action::AlignTimers => self.kernel.now() + min,
+                        _ => self.kernel.now() + min + (max - min) * i as u64 / count,
                     };
                     let Some(slot) = self.nodes.node_mut(id) else { continue };
                     // Timers run on the node's own (possibly drifting) clock.
-                    let (local_now, local_fire) = (slot.clock.local(self.now), slot.clock.local(fire_at));
+                    let (local_now, local_fire) = (slot.clock.local(self.kernel.now()), slot.clock.local(fire_at));
                     if let Some(raft) = slot.raft.as_mut() {
                         raft.set_election_timer(local_now, local_fire.saturating_sub(local_now));
                     }
@@ -151,7 +151,7 @@ impl Simulation {
                     Some(Err(reason)) => {
                         let summary = format!("{} refused: {reason}", action.kind());
                         self.log(|| What::Refused { reason: summary.clone() });
-                        self.refusals.push((self.now, summary));
+                        self.refusals.push((self.kernel.now(), summary));
                     }
                     None => {}
                 }
@@ -209,11 +209,8 @@ impl Simulation {
         slot.status = NodeStatus::Crashed(mode);
         // What a paused node had not yet received dies with it.
         for event in std::mem::take(&mut slot.deferred) {
-            if let EventKind::Arrive(k) = event.kind {
-                if let Some(m) = self.messages[k as usize].take() {
-                    self.forget_carried(&m.payload);
-                }
-                self.free_slots.push(k);
+            if let Pending::Arrive(k) = event {
+                self.kernel.take_message(k);
             }
         }
         let Some(slot) = self.nodes.node_mut(id) else { return };
@@ -229,7 +226,7 @@ impl Simulation {
 
     fn restart(&mut self, id: NodeId) {
         let config = self.scenario.raft.to_config();
-        let now = self.now;
+        let now = self.kernel.now();
         let Some(slot) = self.nodes.node_mut(id) else { return };
         if !matches!(slot.status, NodeStatus::Crashed(CrashMode::Recover | CrashMode::Amnesia)) {
             return; // running, or crash-stop: stopped for good
@@ -249,7 +246,8 @@ impl Simulation {
         let deferred = std::mem::take(&mut slot.deferred);
         // Everything that piled up is handled now, in the order it arrived.
         for event in deferred {
-            self.schedule(self.now, event.kind);
+            let now = self.kernel.now();
+            self.kernel.schedule(now, event);
         }
         self.reschedule_timer(id);
     }

@@ -31,7 +31,7 @@ impl Simulation {
                 state.next_seq += 1;
                 let is_get = self.client_rng.chance(Probability::from_f64(get_ratio));
                 let op = if is_get { Op::Get { key } } else { Op::Put { key, value: format!("{client}.{seq}") } };
-                self.history.push(HistoryOp::invoked(client, seq, op.clone(), self.now));
+                self.history.push(HistoryOp::invoked(client, seq, op.clone(), self.kernel.now()));
                 let history = self.history.len() - 1;
                 self.clients[(client - 1) as usize].outstanding = Some(Outstanding { seq, op, history });
             }
@@ -62,14 +62,14 @@ impl Simulation {
         let (target, request) = (state.target, ClientRequest { seq: out.seq, op: out.op.clone() });
         self.log(|| What::ClientIssued { client, seq: request.seq, node: target, summary: request.op.to_string() });
         self.send(Endpoint::Client(client), Endpoint::Node(target), Payload::Request { client, request });
-        let at = self.now + self.workload_timeout;
+        let at = self.kernel.now() + self.workload_timeout;
         self.arm_client(client, at, ClientWake::Timeout);
     }
 
     pub(super) fn client_reply(&mut self, client: ClientId, from: NodeId, reply: ClientReply) {
         if client == SCRIPT_CLIENT {
             let seq = reply.seq();
-            let now = self.now;
+            let now = self.kernel.now();
             let open =
                 self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
             let mut follow = None;
@@ -115,7 +115,7 @@ impl Simulation {
             ClientReply::Ok { value, .. } => {
                 state.outstanding = None;
                 state.target = from;
-                let now = self.now;
+                let now = self.kernel.now();
                 let mut answered = None;
                 if let Some(op) = self.history.get_mut(history) {
                     op.completed_us = Some(now);
@@ -126,7 +126,7 @@ impl Simulation {
                 if let Some(latency) = answered {
                     self.notify(&Seen::Answered { latency });
                 }
-                let at = self.now + self.workload_interval;
+                let at = self.kernel.now() + self.workload_interval;
                 self.arm_client(client, at, ClientWake::Issue);
             }
             ClientReply::NotLeader { leader_hint, .. } => {
@@ -138,7 +138,7 @@ impl Simulation {
                     op.redirects += 1;
                 }
                 // A short pause so that a cluster without a leader is not flooded.
-                let at = self.now + 2_000;
+                let at = self.kernel.now() + 2_000;
                 self.arm_client(client, at, ClientWake::Resend);
             }
         }

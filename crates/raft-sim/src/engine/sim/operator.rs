@@ -53,9 +53,9 @@ impl Simulation {
                 change.kind, change.leader
             );
             self.log(|| What::Notice { text });
-            change.lost_at = Some(self.now);
+            change.lost_at = Some(self.kernel.now());
         }
-        let lost_at = change.lost_at.unwrap_or(self.now);
+        let lost_at = change.lost_at.unwrap_or(self.kernel.now());
         if let Some(leader) = self.leader().filter(|&l| self.node(l).is_some_and(|slot| slot.status == NodeStatus::Up))
         {
             let Some(raft) = self.node(leader).and_then(|slot| slot.raft.as_ref()) else { return };
@@ -86,7 +86,7 @@ impl Simulation {
         }
         let config = self.scenario.raft.to_config();
         let patience = RETRY_TIMEOUTS * config.election_timeout_max.max(config.election_timeout_min).max(1);
-        if self.now >= lost_at + patience {
+        if self.kernel.now() >= lost_at + patience {
             let text = format!("no leader could take it up within {} ms of losing it", patience / 1000);
             return self.refuse_operator_change(&change, text);
         }
@@ -96,7 +96,7 @@ impl Simulation {
     fn refuse_operator_change(&mut self, change: &OperatorChange, why: String) {
         let summary = format!("{} dropped: {why}", change.kind);
         self.log(|| What::Refused { reason: summary.clone() });
-        self.refusals.push((self.now, summary));
+        self.refusals.push((self.kernel.now(), summary));
     }
 }
 

@@ -1,0 +1,267 @@
+//! The engine's kernel: a discrete-event loop that does not know which protocol it runs.
+//!
+//! It holds what every message-passing simulation needs and nothing a protocol owns: the
+//! virtual clock, the event queue in (time, sequence) order, the messages in flight (a slab,
+//! so the queue holds small entries that are cheap to sift), the network with its faults
+//! (delays, loss, duplication, reordering, partitions; [`crate::engine::network`]), the
+//! senders' and receivers' omissions, the event count and the trace hash.
+//!
+//! A protocol runs on it by implementing [`Host`] (its state and what it does with a message
+//! or a wake-up) and [`Wire`] (its messages' codes and digests for the hash). The Raft
+//! simulation ([`crate::engine::sim::Simulation`]) is one host; `tests/engine_generic.rs`
+//! runs a flooding protocol on the same kernel. As in tokio-rs/turmoil, the loop, the
+//! topology and the hosts live in separate files: `run.rs` (the loop), `network.rs` beside
+//! this folder (the topology), and each host in its own module.
+//!
+//! Determinism: the kernel draws randomness only from the streams it is given (the network's
+//! and the fault stream), in an order fixed by the events, so a seed gives one run.
+pub mod host;
+pub mod queue;
+pub mod run;
+
+pub use host::{Host, Reception, Wire};
+pub use queue::{Pending, Scheduled};
+pub use run::{step_until, CODE_DELIVERED, CODE_DROPPED};
+
+use crate::engine::network::{Endpoint, LossCause, Network, Transit};
+use crate::engine::rng::{Probability, SimRng};
+use crate::engine::trace::TraceHash;
+use raft_core::Micros;
+use std::collections::BinaryHeap;
+
+/// A message in the network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InFlight<M> {
+    pub id: u64,
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub sent_us: Micros,
+    pub arrive_us: Micros,
+    pub lost: Option<LossCause>,
+    /// When an operator dropped it (it is drawn dying there).
+    pub dropped_us: Option<Micros>,
+    pub payload: M,
+}
+
+/// A delivered message's envelope: who sent it to whom, and when. The host gets it apart from
+/// the payload, so that handing a message over does not copy the whole of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    pub id: u64,
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub sent_us: Micros,
+    pub arrive_us: Micros,
+}
+
+/// The clock, the queue, the messages in flight, the network and the trace hash of one run.
+/// `M` is the protocol's message, `T` its host's wake-ups.
+#[derive(Clone, Debug)]
+pub struct Kernel<M, T> {
+    now: Micros,
+    queue: BinaryHeap<Scheduled<T>>,
+    /// Messages in the network, by slot; `free_slots` lists the empty ones.
+    messages: Vec<Option<InFlight<M>>>,
+    free_slots: Vec<u32>,
+    next_seq: u64,
+    next_message: u64,
+    network: Network,
+    /// Decides send and receive omissions.
+    fault_rng: SimRng,
+    /// Scratch for the network's verdict on a send (kept to reuse its allocation).
+    transits: Vec<Transit>,
+    hash: TraceHash,
+    events: u64,
+    /// Entries, and bytes beyond the envelope, carried by the messages in flight.
+    in_flight_entries: u64,
+    in_flight_bytes: u64,
+}
+
+impl<M: Wire + Clone, T> Kernel<M, T> {
+    /// A kernel at time 0 with nothing queued. `fault_rng` decides omissions; the network
+    /// draws delays and losses from its own stream.
+    pub fn new(network: Network, fault_rng: SimRng) -> Self {
+        Kernel {
+            now: 0,
+            queue: BinaryHeap::new(),
+            messages: Vec::new(),
+            free_slots: Vec::new(),
+            next_seq: 0,
+            next_message: 0,
+            network,
+            fault_rng,
+            transits: Vec::new(),
+            hash: TraceHash::default(),
+            events: 0,
+            in_flight_entries: 0,
+            in_flight_bytes: 0,
+        }
+    }
+
+    #[inline]
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+    /// Move the clock forward to `t` between events (never back).
+    pub fn advance_to(&mut self, t: Micros) {
+        self.now = self.now.max(t);
+    }
+    /// Events counted so far.
+    #[inline]
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+    pub fn hash(&self) -> &TraceHash {
+        &self.hash
+    }
+    /// The trace hash, for a host to fold in what its nodes' events left them with.
+    #[inline]
+    pub fn hash_mut(&mut self) -> &mut TraceHash {
+        &mut self.hash
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn network_mut(&mut self) -> &mut Network {
+        &mut self.network
+    }
+    /// Events waiting in the queue (messages included).
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+    /// The queue's entries, in no particular order.
+    pub fn queue(&self) -> impl Iterator<Item = &Scheduled<T>> {
+        self.queue.iter()
+    }
+    /// Messages currently in the network, in no particular order.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight<M>> {
+        self.messages.iter().flatten()
+    }
+    pub fn in_flight_mut(&mut self) -> impl Iterator<Item = &mut InFlight<M>> {
+        self.messages.iter_mut().flatten()
+    }
+    /// How many messages are in the network.
+    pub fn in_flight_count(&self) -> usize {
+        self.messages.len() - self.free_slots.len()
+    }
+    /// Entries and bytes (beyond their envelopes) the messages in flight carry ([`Wire::carried`]).
+    pub fn in_flight_carried(&self) -> (u64, u64) {
+        (self.in_flight_entries, self.in_flight_bytes)
+    }
+
+    /// Count an event and fold its identity into the trace hash: its time, its kind's code
+    /// (each host numbers its own kinds, clear of [`CODE_DROPPED`] and [`CODE_DELIVERED`])
+    /// and two operands.
+    #[inline]
+    pub fn begin_event(&mut self, code: u64, a: u64, b: u64) {
+        self.events += 1;
+        self.hash.event(self.now, code, a, b);
+    }
+
+    /// Queue `kind` to happen at `at`, after everything already queued for that time.
+    #[inline]
+    pub fn schedule(&mut self, at: Micros, kind: Pending<T>) {
+        self.next_seq += 1;
+        self.queue.push(Scheduled { at, seq: self.next_seq, kind });
+    }
+
+    /// A fresh message id (for a copy an operator makes by hand).
+    pub fn new_message_id(&mut self) -> u64 {
+        self.next_message += 1;
+        self.next_message
+    }
+
+    /// Send `payload` now: the sender's omission (`send_omission`) may swallow it, else the
+    /// network decides each copy's delay and fate.
+    #[inline(never)]
+    pub fn send(&mut self, from: Endpoint, to: Endpoint, payload: M, send_omission: Probability) {
+        self.next_message += 1;
+        let id = self.next_message;
+        let omitted = !send_omission.is_never() && self.fault_rng.chance(send_omission);
+        let mut transits = std::mem::take(&mut self.transits);
+        if omitted {
+            transits.clear();
+            transits.push(Transit { arrive_at: self.now + 1, lost: Some(LossCause::SendOmission) });
+        } else {
+            self.network.send(self.now, from, to, &mut transits);
+        }
+        let n = transits.len();
+        let mut payload = Some(payload);
+        for (k, t) in transits.iter().enumerate() {
+            // The last copy takes the payload; only a duplicate pays for a clone.
+            let payload = if k + 1 == n { payload.take() } else { payload.clone() };
+            let Some(payload) = payload else { break };
+            let message = InFlight {
+                id: if k == 0 { id } else { self.next_message + k as u64 },
+                from,
+                to,
+                sent_us: self.now,
+                arrive_us: t.arrive_at,
+                lost: t.lost,
+                dropped_us: None,
+                payload,
+            };
+            self.enqueue(message);
+        }
+        self.next_message += n.saturating_sub(1) as u64;
+        self.transits = transits;
+    }
+
+    /// Put a message in the network, to arrive (or die) at its `arrive_us`.
+    pub fn enqueue(&mut self, message: InFlight<M>) {
+        let at = message.arrive_us;
+        let (entries, bytes) = message.payload.carried();
+        self.in_flight_entries += entries;
+        self.in_flight_bytes += bytes;
+        let k = match self.free_slots.pop() {
+            Some(k) => {
+                self.messages[k as usize] = Some(message);
+                k
+            }
+            None => {
+                self.messages.push(Some(message));
+                (self.messages.len() - 1) as u32
+            }
+        };
+        self.schedule(at, Pending::Arrive(k));
+    }
+
+    /// The message in slot `k`, if it is still in the network.
+    #[inline]
+    pub fn message(&self, k: u32) -> Option<&InFlight<M>> {
+        self.messages.get(k as usize).and_then(Option::as_ref)
+    }
+
+    /// Take the message in slot `k` out of the network (it arrives, dies, or is discarded
+    /// with a crashed receiver) and free its slot.
+    #[inline]
+    pub fn take_message(&mut self, k: u32) -> Option<InFlight<M>> {
+        // The slot's Option is returned as it is: unwrapping and rewrapping the message would
+        // copy it once more on the engine's hottest path.
+        let taken = self.messages.get_mut(k as usize)?.take();
+        if let Some(m) = &taken {
+            self.free_slots.push(k);
+            let (entries, bytes) = m.payload.carried();
+            self.in_flight_entries -= entries;
+            self.in_flight_bytes -= bytes;
+        }
+        taken
+    }
+
+    /// Whether the fault stream says an omission of probability `p` happens now.
+    #[inline]
+    fn omission(&mut self, p: Probability) -> bool {
+        !p.is_never() && self.fault_rng.chance(p)
+    }
+
+    /// The next event if it is due no later than `limit`, with the clock moved to it.
+    #[inline]
+    fn pop_due(&mut self, limit: Micros) -> Option<Scheduled<T>> {
+        if self.queue.peek()?.at > limit {
+            return None;
+        }
+        let event = self.queue.pop()?;
+        self.now = event.at;
+        Some(event)
+    }
+}
