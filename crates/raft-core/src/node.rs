@@ -8,7 +8,7 @@ use crate::membership::Configuration;
 use crate::message::Message;
 use crate::progress::{LeaderState, Progress};
 use crate::reads::ReadState;
-use crate::ready::{Applied, Envelope, Ready};
+use crate::ready::{Applied, Entries, Envelope, HardState, LogWrite, Ready, Unsaved};
 use crate::snapshot::{Snapshot, SnapshotState};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
 use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
@@ -98,6 +98,8 @@ pub struct RaftNode {
     pub(crate) disruption: Disruption,
 
     pub(crate) ready: Ready,
+    /// What must reach stable storage at the next drain.
+    pub(crate) unsaved: Unsaved,
 
     // Membership (membership.rs): the configuration in force (the latest in the log), its
     // index (0: `members`), the indexes of every configuration entry in the log, and on a
@@ -152,6 +154,7 @@ impl RaftNode {
             heartbeat_deadline: 0,
             disruption: Disruption::default(),
             ready: Ready::default(),
+            unsaved: Unsaved::default(),
             configuration: configuration.clone(),
             configuration_index: 0,
             configuration_indexes: Vec::new(),
@@ -313,11 +316,27 @@ impl RaftNode {
 
     /// Move everything produced so far into `out` (which is cleared first). Swapping buffers
     /// lets the caller reuse allocations across steps.
-    pub fn take_ready(&mut self, out: &mut Ready) {
+    /// The log entries to write come back as a [`LogWrite`] borrowed from this node's log (no
+    /// copy): write them, with the rest of `out`, before the node's next input.
+    pub fn take_ready(&mut self, out: &mut Ready) -> LogWrite<'_> {
         out.clear();
         std::mem::swap(&mut self.ready, out);
+        let unsaved = std::mem::take(&mut self.unsaved);
+        if unsaved.hard_state {
+            out.hard_state = Some(HardState { current_term: self.current_term, voted_for: self.voted_for });
+        }
+        out.log_changed_from = unsaved.log_from;
+        if unsaved.snapshot {
+            out.snapshot = self.snap.current.clone();
+        }
         out.persist = !self.config.unsafe_rules.no_persist
-            && (out.hard_state_changed || out.log_changed_from.is_some() || out.snapshot_changed);
+            && (unsaved.hard_state || unsaved.log_from.is_some() || unsaved.snapshot);
+        match unsaved.log_from {
+            // The snapshot and the compacted log are written together.
+            _ if unsaved.snapshot => LogWrite::Replace(&self.log),
+            Some(from) => LogWrite::Append { from, entries: Entries::new(&self.log, from) },
+            None => LogWrite::Unchanged,
+        }
     }
 
     // ----- Read-only views -----------------------------------------------------------------
@@ -436,12 +455,12 @@ impl RaftNode {
     }
 
     pub(crate) fn hard_state_changed(&mut self) {
-        self.ready.hard_state_changed = true;
+        self.unsaved.hard_state = true;
     }
 
     pub(crate) fn log_changed_from(&mut self, index: Index) {
-        let from = self.ready.log_changed_from.map_or(index, |f| f.min(index));
-        self.ready.log_changed_from = Some(from);
+        let from = self.unsaved.log_from.map_or(index, |f| f.min(index));
+        self.unsaved.log_from = Some(from);
     }
 
     pub(crate) fn reset_election_timer(&mut self, now: Micros, rng: &mut dyn Entropy) {

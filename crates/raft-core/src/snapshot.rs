@@ -114,11 +114,6 @@ impl RaftNode {
         self.snap.current.as_deref()
     }
 
-    /// The latest snapshot, shared (for writing it to stable storage without a copy).
-    pub fn shared_snapshot(&self) -> Option<Arc<Snapshot>> {
-        self.snap.current.clone()
-    }
-
     /// Followers: the snapshot being received, if a transfer is under way.
     pub fn incoming_snapshot(&self) -> Option<&PartialSnapshot> {
         self.snap.incoming.as_ref()
@@ -196,7 +191,7 @@ impl RaftNode {
         self.rebase_configuration(&snapshot);
         self.snap.current = Some(Arc::new(snapshot));
         self.snap.bytes = None;
-        self.ready.snapshot_changed = true;
+        self.unsaved.snapshot = true;
     }
 
     fn snapshot_bytes(&mut self) -> Option<Arc<Vec<u8>>> {
@@ -345,7 +340,7 @@ impl RaftNode {
         let snapshot = Arc::new(snapshot);
         self.snap.current = Some(snapshot.clone());
         self.snap.bytes = Some(Arc::new(file.data));
-        self.ready.snapshot_changed = true;
+        self.unsaved.snapshot = true;
 
         // Rules 6 and 7: keep the entries after lastIncludedIndex if our entry there has the
         // same term (by Log Matching, everything before it agrees too); else discard the log.

@@ -82,7 +82,7 @@ fn rule_1_a_stale_term_is_refused() {
     assert!(!reply.installed);
     assert!(n.snapshot().is_none() && n.incoming_snapshot().is_none());
     assert_eq!(log_terms(&n), vec![1, 1]);
-    assert!(!ready.snapshot_changed);
+    assert!(ready.snapshot.is_none());
 }
 
 #[test]
@@ -138,12 +138,12 @@ fn rule_4_reply_and_wait_for_more_chunks_if_not_done() {
         let (ready, reply) = send(&mut n, chunk);
         assert!(!chunk.done);
         assert_eq!(reply.next_offset, 40 * (k as u64 + 1));
-        assert!(!reply.installed && !ready.snapshot_changed);
+        assert!(!reply.installed && ready.snapshot.is_none());
         assert!(n.snapshot().is_none(), "nothing is installed before the last chunk");
         assert_eq!(log_terms(&n), vec![1, 1]);
     }
     let (ready, reply) = send(&mut n, c.last().unwrap());
-    assert!(reply.installed && ready.snapshot_changed && ready.persist);
+    assert!(reply.installed && ready.snapshot.is_some() && ready.persist);
     assert_eq!(n.snapshot(), Some(&s));
 }
 
@@ -165,7 +165,7 @@ fn rule_5_save_the_snapshot_and_discard_older_or_partial_ones() {
     assert!(reply.installed, "our log covers index 3 with committed entries");
     assert_eq!(reply.last_included_index, 3);
     assert_eq!(n.snapshot(), Some(&newer));
-    assert!(!ready.snapshot_changed);
+    assert!(ready.snapshot.is_none());
 }
 
 #[test]
@@ -273,10 +273,12 @@ fn a_server_snapshots_applied_entries_once_its_log_passes_the_threshold() {
     assert!(n.snapshot().is_none() && drain(&mut n).messages.len() == 2);
     // The log holds 4 entries now; the server snapshots as its next input begins.
     n.handle_timeout(n.next_deadline(), &mut rng());
-    let ready = drain(&mut n);
-    assert!(ready.snapshot_changed && ready.persist);
+    let (ready, written) = drain_written(&mut n);
+    assert!(ready.persist);
     let s = n.snapshot().expect("compacted").clone();
     assert_eq!((s.last_included_index, s.last_included_term), (3, 2), "through lastApplied, no further");
+    assert_eq!(ready.snapshot.as_deref(), Some(&s), "Ready carries the snapshot to write...");
+    assert_eq!(written, Written::Replace(n.log().clone()), "...and the compacted log that follows it");
     assert_eq!(&s.kv, n.kv(), "the state machine as of lastApplied");
     assert_eq!(s.configuration, Configuration::new(MEMBERS.iter().copied()));
     assert_eq!(n.log().first_index(), 4);

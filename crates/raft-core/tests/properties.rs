@@ -7,7 +7,9 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use raft_core::{Backtrack, Entry, Envelope, Index, Micros, NodeId, RaftConfig, RaftNode, Ready, Role, Term};
+use raft_core::{
+    Backtrack, Entry, Envelope, Index, Micros, NodeId, PersistentState, RaftConfig, RaftNode, Ready, Role, Term,
+};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -53,6 +55,8 @@ const MEMBERS: [NodeId; 3] = [1, 2, 3];
 struct World {
     config: RaftConfig,
     nodes: BTreeMap<NodeId, RaftNode>,
+    /// Each node's stable storage, written only from what its Ready carries.
+    disks: BTreeMap<NodeId, PersistentState>,
     queue: Vec<Envelope>,
     now: Micros,
     rng: Lcg,
@@ -75,6 +79,7 @@ impl World {
         World {
             config,
             nodes,
+            disks: MEMBERS.iter().map(|&id| (id, PersistentState::default())).collect(),
             queue: Vec::new(),
             now: 0,
             rng,
@@ -87,8 +92,11 @@ impl World {
 
     fn collect(&mut self) {
         let mut ready = Ready::default();
-        for node in self.nodes.values_mut() {
-            node.take_ready(&mut ready);
+        for (id, node) in self.nodes.iter_mut() {
+            let log = node.take_ready(&mut ready);
+            if ready.persist {
+                self.disks.entry(*id).or_default().write(&ready, log);
+            }
             self.queue.append(&mut ready.messages);
         }
     }
@@ -125,7 +133,7 @@ impl World {
                 self.nodes.get_mut(&id).unwrap().handle_client_request(self.now, 1, request);
             }
             Action::Restart(id) => {
-                let state = self.nodes[&id].persistent_state();
+                let state = self.disks.get(&id).cloned().unwrap_or_default();
                 let node = RaftNode::new(id, &MEMBERS, self.config.clone(), state, self.now, &mut self.rng);
                 self.nodes.insert(id, node);
                 self.commit_seen.remove(&id);
@@ -137,6 +145,10 @@ impl World {
     }
 
     fn check(&mut self) -> Result<(), TestCaseError> {
+        // Stable storage, written from Ready alone, holds what each node would boot from.
+        for n in self.nodes.values() {
+            prop_assert_eq!(self.disks.get(&n.id()), Some(&n.persistent_state()), "S{} storage", n.id());
+        }
         // Election Safety: at most one leader per term, over the whole run.
         for n in self.nodes.values() {
             if n.role() == Role::Leader {

@@ -830,25 +830,12 @@ impl Simulation {
         let mut ready = std::mem::take(&mut self.ready);
         let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_mut() else { return };
-        raft.take_ready(&mut ready);
-        self.hash.node_state(raft);
-        // Stable storage first ("before responding to RPCs").
+        let log = raft.take_ready(&mut ready);
+        // Stable storage first ("before responding to RPCs"), from what the Ready carries.
         if ready.persist {
-            if ready.hard_state_changed {
-                slot.disk.current_term = raft.current_term();
-                slot.disk.voted_for = raft.voted_for();
-            }
-            if ready.snapshot_changed {
-                // The snapshot and the compacted log are written together (sharing chunks).
-                slot.disk.snapshot = raft.shared_snapshot();
-                slot.disk.log = raft.log().clone();
-            } else if let Some(from) = ready.log_changed_from {
-                slot.disk.log.truncate_from(from);
-                for entry in raft.log().slice_from(from, usize::MAX) {
-                    slot.disk.log.append(entry.clone());
-                }
-            }
+            slot.disk.write(&ready, log);
         }
+        self.hash.node_state(raft);
         let role = (raft.role(), raft.current_term());
         let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
@@ -917,7 +904,7 @@ impl Simulation {
                     applied: &ready.applied,
                     restarted,
                 };
-                let snapshot = if ready.snapshot_changed { raft.snapshot() } else { None };
+                let snapshot = ready.snapshot.as_deref();
                 let seen = Seen::Step { node: &node, snapshot };
                 observers.show(self, &seen)
             }
