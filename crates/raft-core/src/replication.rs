@@ -11,8 +11,7 @@ impl RaftNode {
     /// `now` is when the heartbeat round it starts began (reads.rs).
     pub(crate) fn broadcast_append_entries(&mut self, now: Micros) {
         self.start_round(now);
-        let peers: Vec<NodeId> = self.peers().collect();
-        for peer in peers {
+        for peer in self.peers() {
             self.send_append_entries(peer);
         }
     }
