@@ -827,13 +827,14 @@ impl Simulation {
     }
 
     fn after_step(&mut self, id: NodeId, restarted: bool) {
-        let mut ready = std::mem::take(&mut self.ready);
+        // The Ready stays in `self.ready` (its buffers reused from step to step); only the
+        // lists sent below are taken out while `self` is borrowed to send them.
         let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_mut() else { return };
-        let log = raft.take_ready(&mut ready);
+        let log = raft.take_ready(&mut self.ready);
         // Stable storage first ("before responding to RPCs"), from what the Ready carries.
-        if ready.persist {
-            slot.disk.write(&ready, log);
+        if self.ready.persist {
+            slot.disk.write(&self.ready, log);
         }
         self.hash.node_state(raft);
         let role = (raft.role(), raft.current_term());
@@ -841,7 +842,7 @@ impl Simulation {
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
         if self.observers.want(Wants::STEPS) {
-            self.observe_step(id, &ready, restarted);
+            self.observe_step(id, restarted);
         }
         if role_changed {
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
@@ -863,33 +864,38 @@ impl Simulation {
                 _ => {}
             }
         }
-        for mut envelope in ready.messages.drain(..) {
+        let mut messages = std::mem::take(&mut self.ready.messages);
+        for mut envelope in messages.drain(..) {
             if !byzantine.is_empty() {
                 crate::engine::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
             }
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
         }
-        for (client, reply) in ready.replies.drain(..) {
+        self.ready.messages = messages;
+        let mut replies = std::mem::take(&mut self.ready.replies);
+        for (client, reply) in replies.drain(..) {
             self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
         }
+        self.ready.replies = replies;
         if let Some(slot) = self.nodes.node_mut(id) {
             slot.faults.byzantine = byzantine;
         }
         // Transfers and membership changes a leader gave up or handed over: the operator hears.
-        for notice in ready.notices.drain(..) {
+        let mut notices = std::mem::take(&mut self.ready.notices);
+        for notice in notices.drain(..) {
             let text = format!("S{id}: {notice}");
             if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
                 self.refusals.push((self.now, text.clone()));
             }
             self.log(|| What::Notice { text });
         }
-        self.ready = ready;
+        self.ready.notices = notices;
         self.reschedule_timer(id);
         self.follow_operator_change();
     }
 
     /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
-    fn observe_step(&mut self, id: NodeId, ready: &Ready, restarted: bool) {
+    fn observe_step(&mut self, id: NodeId, restarted: bool) {
         let mut observers = std::mem::take(&mut self.observers);
         let found: u64 = match self.nodes.node(id).and_then(|slot| slot.raft.as_ref()) {
             None => 0,
@@ -900,11 +906,11 @@ impl Simulation {
                     term: raft.current_term(),
                     log: raft.log(),
                     commit_index: raft.commit_index(),
-                    log_changed_from: ready.log_changed_from,
-                    applied: &ready.applied,
+                    log_changed_from: self.ready.log_changed_from,
+                    applied: &self.ready.applied,
                     restarted,
                 };
-                let snapshot = ready.snapshot.as_deref();
+                let snapshot = self.ready.snapshot.as_deref();
                 let seen = Seen::Step { node: &node, snapshot };
                 observers.show(self, &seen)
             }
