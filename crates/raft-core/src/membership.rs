@@ -605,6 +605,19 @@ mod tests {
     }
 
     #[test]
+    fn the_committed_index_is_held_by_a_majority_of_each_voter_set() {
+        let matched = |id: NodeId| [7, 3, 9, 5].get(id as usize - 1).copied().unwrap_or(0);
+        assert_eq!(Configuration::new([1, 2, 3, 4, 5]).committed_index(&matched), 5, "S1, S3 and S4 hold 5");
+        assert_eq!(Configuration::new([]).committed_index(&matched), 0, "no voters, no majority");
+        // Joint consensus: C_old {1,2,3} holds 7 on a majority, C_new {3,4,5} only 5.
+        let joint = Configuration { voters: set(&[1, 2, 3]), new_voters: Some(set(&[3, 4, 5])), learners: set(&[]) };
+        assert_eq!(joint.committed_index(&matched), 5);
+        // More voters than are sorted on the stack.
+        let big = Configuration::new(1..=21);
+        assert_eq!(big.committed_index(&|id| Index::from(id)), 11, "S11..S21 hold 11");
+    }
+
+    #[test]
     fn membership_names_each_place_in_a_joint_configuration() {
         // C_old = {1,2,3}, C_new = {2,3,4}, learner 5.
         let c = Configuration { voters: set(&[1, 2, 3]), new_voters: Some(set(&[2, 3, 4])), learners: set(&[5]) };

@@ -493,8 +493,12 @@ impl RaftNode {
         }
         self.role = Role::Follower;
         self.leader_id = leader;
-        self.votes_granted.clear();
-        self.votes_denied.clear();
+        // (Checked first: every AppendEntries comes here, and clearing an empty set still
+        // walks it.)
+        if !self.votes_granted.is_empty() || !self.votes_denied.is_empty() {
+            self.votes_granted.clear();
+            self.votes_denied.clear();
+        }
         if self.stop_leading() {
             // A leader runs no election timer; a deposed one needs a fresh one.
             self.reset_election_timer(now, rng);
