@@ -872,24 +872,29 @@ impl Simulation {
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
         }
         self.ready.messages = messages;
-        let mut replies = std::mem::take(&mut self.ready.replies);
-        for (client, reply) in replies.drain(..) {
-            self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
+        // (Most steps answer no client and give no notice: skip the empty drains.)
+        if !self.ready.replies.is_empty() {
+            let mut replies = std::mem::take(&mut self.ready.replies);
+            for (client, reply) in replies.drain(..) {
+                self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
+            }
+            self.ready.replies = replies;
         }
-        self.ready.replies = replies;
         if let Some(slot) = self.nodes.node_mut(id) {
             slot.faults.byzantine = byzantine;
         }
         // Transfers and membership changes a leader gave up or handed over: the operator hears.
-        let mut notices = std::mem::take(&mut self.ready.notices);
-        for notice in notices.drain(..) {
-            let text = format!("S{id}: {notice}");
-            if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
-                self.refusals.push((self.now, text.clone()));
+        if !self.ready.notices.is_empty() {
+            let mut notices = std::mem::take(&mut self.ready.notices);
+            for notice in notices.drain(..) {
+                let text = format!("S{id}: {notice}");
+                if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
+                    self.refusals.push((self.now, text.clone()));
+                }
+                self.log(|| What::Notice { text });
             }
-            self.log(|| What::Notice { text });
+            self.ready.notices = notices;
         }
-        self.ready.notices = notices;
         self.reschedule_timer(id);
         self.follow_operator_change();
     }
