@@ -113,7 +113,7 @@ pub use node::{PersistentState, RaftNode, Role};
 pub use progress::{Progress, ProgressState};
 pub use reads::PendingRead;
 pub use ready::{Applied, Entries, Envelope, HardState, LogWrite, Notice, Ready};
-pub use snapshot::{PartialSnapshot, Snapshot, SnapshotEncodeError, SnapshotTransfer};
+pub use snapshot::{PartialSnapshot, Snapshot, SnapshotDecodeError, SnapshotEncodeError, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 

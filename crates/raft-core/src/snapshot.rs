@@ -42,11 +42,40 @@ impl Snapshot {
         serde_json::to_vec(self).map_err(SnapshotEncodeError)
     }
 
-    /// Read a snapshot file; None if the bytes are not one.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Snapshot> {
+    /// Read a snapshot file, saying why if the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Snapshot, SnapshotDecodeError> {
         // Through `from_str`, the reader every other document uses: the page then carries one
         // JSON parser, not a second one for byte slices.
-        serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
+        let text = std::str::from_utf8(bytes).map_err(SnapshotDecodeError::NotUtf8)?;
+        serde_json::from_str(text).map_err(SnapshotDecodeError::NotASnapshot)
+    }
+}
+
+/// Bytes that are not a snapshot file (a follower that assembles one from chunks starts the
+/// transfer over).
+#[derive(Debug)]
+pub enum SnapshotDecodeError {
+    /// The bytes are not UTF-8 text.
+    NotUtf8(std::str::Utf8Error),
+    /// The text is not a snapshot's JSON.
+    NotASnapshot(serde_json::Error),
+}
+
+impl fmt::Display for SnapshotDecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotDecodeError::NotUtf8(e) => write!(f, "the snapshot file is not UTF-8 text: {e}"),
+            SnapshotDecodeError::NotASnapshot(e) => write!(f, "the snapshot file is not a snapshot: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotDecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SnapshotDecodeError::NotUtf8(e) => Some(e),
+            SnapshotDecodeError::NotASnapshot(e) => Some(e),
+        }
     }
 }
 
@@ -330,9 +359,9 @@ impl RaftNode {
         let mut file = self.snap.incoming.take().expect("checked above");
         file.data.truncate(end);
         let snapshot = match Snapshot::from_bytes(&file.data) {
-            Some(s) if s.last_included_index == index && s.last_included_term == request.last_included_term => s,
+            Ok(s) if s.last_included_index == index && s.last_included_term == request.last_included_term => s,
             _ => {
-                // Not a snapshot after all: start over.
+                // Not a snapshot after all (or not the one announced): start over.
                 self.reply_install_snapshot(from, index, 0, false);
                 return;
             }

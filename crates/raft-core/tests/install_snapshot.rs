@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use raft_core::{
     Command, Configuration, Entry, EntryPayload, Index, InstallSnapshot, InstallSnapshotReply, KvStore, Message,
-    NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, Role, Snapshot, Term,
+    NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, Role, Snapshot, SnapshotDecodeError, Term,
 };
 
 const MEMBERS: [NodeId; 3] = [1, 2, 3];
@@ -492,4 +492,16 @@ fn a_second_snapshot_still_records_the_configuration_the_first_one_compacted() {
     assert_eq!((snapshot.configuration.clone(), snapshot.configuration_index), (five.clone(), 2));
     let restarted = RaftNode::new(2, &MEMBERS, snapshot_config(1, 512), n.persistent_state(), 20, &mut rng());
     assert_eq!(restarted.configuration(), &five);
+}
+
+#[test]
+fn a_snapshot_file_reads_back_and_bad_bytes_say_why() {
+    let s = Snapshot { last_included_index: 3, last_included_term: 2, ..Snapshot::default() };
+    let bytes = s.to_bytes().expect("every field encodes");
+    assert_eq!(Snapshot::from_bytes(&bytes).expect("its own file"), s);
+    let not_text = Snapshot::from_bytes(&[0xff, 0xfe]).expect_err("not UTF-8");
+    assert!(matches!(not_text, SnapshotDecodeError::NotUtf8(_)), "{not_text}");
+    let truncated = Snapshot::from_bytes(&bytes[..bytes.len() / 2]).expect_err("cut short");
+    assert!(matches!(truncated, SnapshotDecodeError::NotASnapshot(_)), "{truncated}");
+    assert!(truncated.to_string().contains("not a snapshot"));
 }

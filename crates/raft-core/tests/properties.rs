@@ -133,7 +133,7 @@ impl World {
                 self.nodes.get_mut(&id).unwrap().handle_client_request(self.now, 1, request);
             }
             Action::Restart(id) => {
-                let state = self.disks.get(&id).cloned().unwrap_or_default();
+                let state = self.disks[&id].clone();
                 let node = RaftNode::new(id, &MEMBERS, self.config.clone(), state, self.now, &mut self.rng);
                 self.nodes.insert(id, node);
                 self.commit_seen.remove(&id);
