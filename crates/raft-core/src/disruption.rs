@@ -9,6 +9,7 @@
 use crate::config::ReadMode;
 use crate::message::{Message, PreVote, PreVoteReply, TimeoutNow};
 use crate::node::{RaftNode, Role};
+use crate::progress::LeaderState;
 use crate::ready::Notice;
 use crate::state_machine::{ClientReply, ClientRequest};
 use crate::types::{ClientId, Micros, NodeId};
@@ -16,19 +17,17 @@ use crate::Entropy;
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// Volatile state for these rules (none of it survives a crash).
+/// Volatile state for these rules on any server (none of it survives a crash). A leader's
+/// CheckQuorum window and transfer live in its `LeaderState` (progress.rs).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Disruption {
     /// When this server last received AppendEntries from a leader of its current term.
     pub(crate) leader_contact: Option<Micros>,
-    /// Leaders, CheckQuorum: when the current window ends.
-    pub(crate) quorum_deadline: Micros,
-    /// Leaders: the leadership transfer in progress.
-    pub(crate) transfer: Option<Transfer>,
     /// True only while an election started by TimeoutNow sends its RequestVotes.
     pub(crate) transfer_campaign: bool,
 }
 
+/// A leadership transfer in progress, in the leader's `LeaderState`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Transfer {
     pub(crate) target: NodeId,
@@ -92,7 +91,9 @@ impl RaftNode {
         }
         // Rules 1 and 4: transfer_blocks_client refuses commands until the deadline.
         let deadline = now + self.election_timeout_span();
-        self.disruption.transfer = Some(Transfer { target, deadline, timeout_now_sent: false });
+        if let Some(leader) = self.leader.as_mut() {
+            leader.transfer = Some(Transfer { target, deadline, timeout_now_sent: false });
+        }
         // Rule 3, if the target is already caught up; otherwise rule 2 starts at once rather
         // than at the next heartbeat.
         if !self.send_timeout_now_if_caught_up() {
@@ -103,7 +104,7 @@ impl RaftNode {
 
     /// The server a leader is handing leadership to, if a transfer is in progress.
     pub fn transfer_target(&self) -> Option<NodeId> {
-        self.disruption.transfer.filter(|_| self.role == Role::Leader).map(|t| t.target)
+        self.leader.as_ref()?.transfer.map(|t| t.target)
     }
 
     /// Whether this server believes a leader is alive: it leads, or it heard from the leader
@@ -159,26 +160,19 @@ impl RaftNode {
     /// After a message was handled: a leader transferring leadership checks whether the
     /// target has caught up (rule 3 of `transfer_leadership`).
     pub(crate) fn after_message(&mut self, from: NodeId) {
-        if self.role == Role::Leader && self.disruption.transfer.is_some_and(|t| t.target == from) {
+        if self.transfer_target() == Some(from) {
             self.send_timeout_now_if_caught_up();
         }
     }
 
-    /// On becoming leader: a fresh CheckQuorum window (nobody heard from yet: the `Progress`
-    /// is new) and no transfer.
-    pub(crate) fn reset_leader_disruption(&mut self, now: Micros) {
-        self.disruption.quorum_deadline = now + self.election_timeout_span();
-        self.disruption.transfer = None;
-    }
-
     /// The next time a leader must wake up: its heartbeat, and the CheckQuorum and transfer
     /// deadlines when they apply.
-    pub(crate) fn leader_next_deadline(&self) -> Micros {
-        let mut next = self.heartbeat_deadline;
+    pub(crate) fn leader_next_deadline(&self, leader: &LeaderState) -> Micros {
+        let mut next = leader.heartbeat_deadline;
         if self.config.check_quorum {
-            next = next.min(self.disruption.quorum_deadline);
+            next = next.min(leader.quorum_deadline);
         }
-        if let Some(t) = self.disruption.transfer {
+        if let Some(t) = leader.transfer {
             next = next.min(t.deadline);
         }
         next
@@ -186,15 +180,15 @@ impl RaftNode {
 
     /// A leader's timers other than the heartbeat. Returns true if it stepped down.
     pub(crate) fn leader_timeouts(&mut self, now: Micros, rng: &mut dyn Entropy) -> bool {
+        let Some(leader) = self.leader.as_mut() else { return false };
         // Transfer rule 4: the target did not take over in time; resume normal operation.
-        if let Some(t) = self.disruption.transfer.filter(|t| now >= t.deadline) {
-            self.disruption.transfer = None;
+        if let Some(t) = leader.transfer.take_if(|t| now >= t.deadline) {
             // Lease reads: a leader gives its lease up only when it sends TimeoutNow (see
             // `send_timeout_now_if_caught_up`), so a transfer abandoned before that leaves it
             // standing. One abandoned after it stays given up for the term: the TimeoutNow, or
             // the RequestVotes it triggers, may still be on their way, and they pass the
             // followers' promise.
-            let lease_kept = self.config.read_mode == ReadMode::Lease && !self.reads.lease_given_up;
+            let lease_kept = self.config.read_mode == ReadMode::Lease && !leader.lease.given_up;
             let notice =
                 Notice::TransferAbandoned { target: t.target, timeout_now_sent: t.timeout_now_sent, lease_kept };
             self.ready.notices.push(notice);
@@ -202,7 +196,8 @@ impl RaftNode {
         // CheckQuorum: a leader that has not heard from a majority (itself included) within an
         // election timeout steps down to follower of the same term; it may be on the minority
         // side of a partition, where it can commit nothing.
-        if self.config.check_quorum && now >= self.disruption.quorum_deadline {
+        let quorum_deadline = self.leader.as_ref().map_or(Micros::MAX, |l| l.quorum_deadline);
+        if self.config.check_quorum && now >= quorum_deadline {
             let heard = self.quorum_heard_from();
             if !self.is_quorum(&heard) {
                 let term = self.current_term;
@@ -215,10 +210,13 @@ impl RaftNode {
     }
 
     fn reset_quorum_window(&mut self, now: Micros) {
-        for p in self.leader.iter_mut().flat_map(|l| l.progress.values_mut()) {
-            p.recent_active = false;
+        let window = self.election_timeout_span();
+        if let Some(leader) = self.leader.as_mut() {
+            for p in leader.progress.values_mut() {
+                p.recent_active = false;
+            }
+            leader.quorum_deadline = now + window;
         }
-        self.disruption.quorum_deadline = now + self.election_timeout_span();
     }
 
     /// Transfer rule 1: while transferring, a leader refuses new client commands and points
@@ -238,15 +236,16 @@ impl RaftNode {
 
     /// Transfer rule 3. Returns true if TimeoutNow was (or had already been) sent.
     fn send_timeout_now_if_caught_up(&mut self) -> bool {
-        let Some(mut transfer) = self.disruption.transfer else { return false };
+        let Some(transfer) = self.leader.as_ref().and_then(|l| l.transfer) else { return false };
         if transfer.timeout_now_sent {
             return true;
         }
         if !self.holds_all_entries(transfer.target) {
             return false;
         }
-        transfer.timeout_now_sent = true;
-        self.disruption.transfer = Some(transfer);
+        if let Some(t) = self.leader.as_mut().and_then(|l| l.transfer.as_mut()) {
+            t.timeout_now_sent = true;
+        }
         self.send_timeout_now(transfer.target);
         true
     }
@@ -259,7 +258,9 @@ impl RaftNode {
     /// Send TimeoutNow. The target's RequestVote will pass the followers' lease promise
     /// (reads.rs): from here on this leader answers no read from its lease.
     pub(crate) fn send_timeout_now(&mut self, target: NodeId) {
-        self.reads.lease_given_up = true;
+        if let Some(leader) = self.leader.as_mut() {
+            leader.lease.given_up = true;
+        }
         let message = TimeoutNow { term: self.current_term, leader_id: self.id };
         self.send(target, Message::TimeoutNow(message));
     }

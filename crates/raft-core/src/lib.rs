@@ -3,8 +3,9 @@
 //! [`RaftNode`] is one server of Figure 2 of the Raft paper as a pure state machine. The caller
 //! feeds it inputs — a received [`Message`], the passing of time (`now` on every call plus
 //! [`RaftNode::handle_timeout`]), a client request, an operator action — and drains a [`Ready`]
-//! holding the messages to send, what must reach stable storage, the entries applied and the
-//! replies to clients. The node never reads a clock, performs I/O or draws global randomness:
+//! holding what must reach stable storage (the hard state, a snapshot, and with it a
+//! [`LogWrite`] of log entries borrowed from the node), the messages to send, the entries
+//! applied and the replies to clients. The node never reads a clock, performs I/O or draws global randomness:
 //! the election timeout comes from an [`Entropy`] source the caller passes in, so a simulator
 //! can replay any run exactly.
 //!
@@ -13,7 +14,7 @@
 //! until one of them is elected:
 //!
 //! ```
-//! use raft_core::{Entropy, PersistentState, RaftConfig, RaftNode, Ready, Role};
+//! use raft_core::{Entropy, HardState, LogWrite, PersistentState, RaftConfig, RaftNode, Ready, Role};
 //! use std::collections::VecDeque;
 //!
 //! // The core owns no randomness: the host supplies it (here a small xorshift generator).
@@ -33,6 +34,7 @@
 //!     RaftNode::new(id, &ids, RaftConfig::default(), PersistentState::default(), 0, rng)
 //! };
 //! let mut nodes: Vec<RaftNode> = ids.iter().map(|&id| boot(id, &mut rng)).collect();
+//! let mut disks = vec![PersistentState::default(); nodes.len()];
 //! let (mut now, mut in_flight, mut ready) = (0, VecDeque::new(), Ready::default());
 //!
 //! for _ in 0..1_000 {
@@ -53,11 +55,18 @@
 //!             }
 //!         }
 //!     }
-//!     // The output: what each node produced.
-//!     for node in &mut nodes {
-//!         node.take_ready(&mut ready);
+//!     // The output: what each node produced. Stable storage first (Figure 2), then send.
+//!     for (node, disk) in nodes.iter_mut().zip(&mut disks) {
+//!         let log = node.take_ready(&mut ready);
 //!         if ready.persist {
-//!             let _on_disk = node.persistent_state(); // before sending: Figure 2
+//!             if let Some(HardState { current_term, voted_for }) = ready.hard_state {
+//!                 (disk.current_term, disk.voted_for) = (current_term, voted_for);
+//!             }
+//!             if let LogWrite::Append { from, entries } = log {
+//!                 disk.log.truncate_from(from);
+//!                 entries.iter().for_each(|entry| disk.log.append(entry.clone()));
+//!             }
+//!             // (`disk.write(&ready, log)` does all of this, and writes snapshots too.)
 //!         }
 //!         in_flight.extend(ready.messages.drain(..));
 //!     }
@@ -65,6 +74,10 @@
 //! let leaders: Vec<_> = nodes.iter().filter(|n| n.role() == Role::Leader).collect();
 //! assert_eq!(leaders.len(), 1);
 //! assert!(leaders[0].current_term() >= 1);
+//! // What each server wrote is what it would boot from after a crash.
+//! for (node, disk) in nodes.iter().zip(&disks) {
+//!     assert_eq!(disk, &node.persistent_state());
+//! }
 //! ```
 
 pub mod chunked;
@@ -99,8 +112,8 @@ pub use message::{
 pub use node::{PersistentState, RaftNode, Role};
 pub use progress::{Progress, ProgressState};
 pub use reads::PendingRead;
-pub use ready::{Applied, Envelope, Notice, Ready};
-pub use snapshot::{PartialSnapshot, Snapshot, SnapshotEncodeError, SnapshotTransfer};
+pub use ready::{Applied, Entries, Envelope, HardState, LogWrite, Notice, Ready};
+pub use snapshot::{PartialSnapshot, Snapshot, SnapshotDecodeError, SnapshotEncodeError, SnapshotTransfer};
 pub use state_machine::{ClientReply, ClientRequest, KvStore, Session};
 pub use types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
 

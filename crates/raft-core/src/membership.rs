@@ -64,15 +64,24 @@ impl Membership {
     }
 }
 
-/// Whether `servers` hold a majority of `voters`. An empty voter set has no majority.
-/// The highest index stored on a majority of `voters`, given each server's matchIndex.
+/// The highest index stored on a majority of `voters`, given each server's matchIndex (0 for
+/// an empty voter set, which has no majority).
 fn majority_index(voters: &BTreeSet<NodeId>, matched: &dyn Fn(NodeId) -> Index) -> Index {
-    if voters.is_empty() {
-        return 0;
+    // A leader asks after every acknowledgement: sort on the stack for clusters of usual size.
+    const ON_STACK: usize = 16;
+    let mut stack = [0; ON_STACK];
+    let mut heap = Vec::new();
+    let indexes: &mut [Index] = if voters.len() <= ON_STACK {
+        &mut stack[..voters.len()]
+    } else {
+        heap.resize(voters.len(), 0);
+        &mut heap
+    };
+    for (slot, &voter) in indexes.iter_mut().zip(voters) {
+        *slot = matched(voter);
     }
-    let mut indexes: Vec<Index> = voters.iter().map(|&v| matched(v)).collect();
     indexes.sort_unstable_by(|a, b| b.cmp(a));
-    indexes[voters.len() / 2]
+    indexes.get(voters.len() / 2).copied().unwrap_or(0)
 }
 
 impl Configuration {
@@ -103,6 +112,15 @@ impl Configuration {
             all.extend(new.iter().copied());
         }
         all
+    }
+
+    /// Every server (voters and learners), in id order, into `out` (cleared first): the same as
+    /// [`Configuration::servers`] without building a set (a leader asks on every broadcast).
+    pub fn servers_into(&self, out: &mut Vec<NodeId>) {
+        out.clear();
+        out.extend(self.voters.iter().chain(self.new_voters.iter().flatten()).chain(&self.learners));
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// Every server (voters and learners), in id order: who the leader replicates to.
@@ -516,7 +534,7 @@ impl RaftNode {
     /// waiting an election timeout. Without such a voter it says so and just steps down.
     fn step_down_after_removal(&mut self, now: Micros) {
         self.broadcast_append_entries(now);
-        let transfer_target = self.disruption.transfer.map(|t| t.target);
+        let transfer_target = self.transfer_target();
         let candidates = transfer_target.into_iter().chain(self.configuration.all_voters());
         let mut chosen = None;
         for peer in candidates {
@@ -532,10 +550,10 @@ impl RaftNode {
             }
             None => self.ready.notices.push(Notice::SteppedDownWithoutHandover { transfer_target }),
         }
-        self.disruption.transfer = None;
         self.role = Role::Follower;
         self.leader_id = None;
-        // Its reads stay pending: a removed leader answers them only if it leads again.
+        // Everything only a leader has goes (the transfer included). Its reads stay pending: a
+        // removed leader answers them only if it leads again.
         self.leader = None;
         // Not a voter: its election timer only keeps it asleep (it never campaigns).
         self.election_deadline = now + self.election_timeout;
@@ -584,6 +602,19 @@ mod tests {
 
     fn set(ids: &[NodeId]) -> BTreeSet<NodeId> {
         ids.iter().copied().collect()
+    }
+
+    #[test]
+    fn the_committed_index_is_held_by_a_majority_of_each_voter_set() {
+        let matched = |id: NodeId| [7, 3, 9, 5].get(id as usize - 1).copied().unwrap_or(0);
+        assert_eq!(Configuration::new([1, 2, 3, 4, 5]).committed_index(&matched), 5, "S1, S3 and S4 hold 5");
+        assert_eq!(Configuration::new([]).committed_index(&matched), 0, "no voters, no majority");
+        // Joint consensus: C_old {1,2,3} holds 7 on a majority, C_new {3,4,5} only 5.
+        let joint = Configuration { voters: set(&[1, 2, 3]), new_voters: Some(set(&[3, 4, 5])), learners: set(&[]) };
+        assert_eq!(joint.committed_index(&matched), 5);
+        // More voters than are sorted on the stack.
+        let big = Configuration::new(1..=21);
+        assert_eq!(big.committed_index(&|id| Index::from(id)), 11, "S11..S21 hold 11");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::membership::Configuration;
 use crate::message::Message;
 use crate::progress::{LeaderState, Progress};
 use crate::reads::ReadState;
-use crate::ready::{Applied, Envelope, Ready};
+use crate::ready::{Applied, Entries, Envelope, HardState, LogWrite, Ready, Unsaved};
 use crate::snapshot::{Snapshot, SnapshotState};
 use crate::state_machine::{ClientReply, ClientRequest, KvStore};
 use crate::types::{ClientId, Command, Entry, EntryPayload, Index, Micros, NodeId, Op, Term};
@@ -89,15 +89,18 @@ pub struct RaftNode {
     // while the role is Leader.
     pub(crate) leader: Option<LeaderState>,
 
-    // Timers, on the caller's clock.
+    // The election timer, on the caller's clock (a leader's timers are in `leader`).
     pub(crate) election_timeout: Micros,
     pub(crate) election_deadline: Micros,
-    pub(crate) heartbeat_deadline: Micros,
 
     /// PreVote, CheckQuorum, leader liveliness and leadership transfer (disruption.rs).
     pub(crate) disruption: Disruption,
 
+    /// What the next drain hands over: the lists of effects (the data to write is filled in
+    /// from `unsaved` when drained).
     pub(crate) ready: Ready,
+    /// What must reach stable storage at the next drain.
+    pub(crate) unsaved: Unsaved,
 
     // Membership (membership.rs): the configuration in force (the latest in the log), its
     // index (0: `members`), the indexes of every configuration entry in the log, and on a
@@ -149,9 +152,9 @@ impl RaftNode {
             leader: None,
             election_timeout: 0,
             election_deadline: 0,
-            heartbeat_deadline: 0,
             disruption: Disruption::default(),
             ready: Ready::default(),
+            unsaved: Unsaved::default(),
             configuration: configuration.clone(),
             configuration_index: 0,
             configuration_indexes: Vec::new(),
@@ -225,9 +228,11 @@ impl RaftNode {
                 if self.leader_timeouts(now, rng) {
                     return; // CheckQuorum: stepped down
                 }
-                if now >= self.heartbeat_deadline {
+                if self.leader.as_ref().is_some_and(|l| now >= l.heartbeat_deadline) {
                     self.broadcast_append_entries(now);
-                    self.heartbeat_deadline = now + self.config.heartbeat_interval;
+                    if let Some(leader) = self.leader.as_mut() {
+                        leader.heartbeat_deadline = now + self.config.heartbeat_interval;
+                    }
                 }
                 self.progress_membership(now);
             }
@@ -305,19 +310,39 @@ impl RaftNode {
 
     /// The next time at which [`RaftNode::handle_timeout`] must be called.
     pub fn next_deadline(&self) -> Micros {
-        match self.role {
-            Role::Leader => self.leader_next_deadline(),
-            Role::Follower | Role::Candidate | Role::PreCandidate => self.election_deadline,
+        match &self.leader {
+            Some(leader) => self.leader_next_deadline(leader),
+            None => self.election_deadline,
         }
     }
 
     /// Move everything produced so far into `out` (which is cleared first). Swapping buffers
-    /// lets the caller reuse allocations across steps.
-    pub fn take_ready(&mut self, out: &mut Ready) {
+    /// lets the caller reuse allocations across steps. The log entries to write come back as a
+    /// [`LogWrite`] borrowed from this node's log (no copy): write them, with the rest of
+    /// `out`, before sending `out.messages` and before the node's next input.
+    pub fn take_ready(&mut self, out: &mut Ready) -> LogWrite<'_> {
         out.clear();
-        std::mem::swap(&mut self.ready, out);
+        // List by list: the caller's (empty) buffers become the node's for the next step.
+        std::mem::swap(&mut self.ready.messages, &mut out.messages);
+        std::mem::swap(&mut self.ready.applied, &mut out.applied);
+        std::mem::swap(&mut self.ready.replies, &mut out.replies);
+        std::mem::swap(&mut self.ready.notices, &mut out.notices);
+        let unsaved = std::mem::take(&mut self.unsaved);
+        if unsaved.hard_state {
+            out.hard_state = Some(HardState { current_term: self.current_term, voted_for: self.voted_for });
+        }
+        out.log_changed_from = unsaved.log_from;
+        if unsaved.snapshot {
+            out.snapshot = self.snap.current.clone();
+        }
         out.persist = !self.config.unsafe_rules.no_persist
-            && (out.hard_state_changed || out.log_changed_from.is_some() || out.snapshot_changed);
+            && (unsaved.hard_state || unsaved.log_from.is_some() || unsaved.snapshot);
+        match unsaved.log_from {
+            // The snapshot and the compacted log are written together.
+            _ if unsaved.snapshot => LogWrite::Replace(&self.log),
+            Some(from) => LogWrite::Append { from, entries: Entries::new(&self.log, from) },
+            None => LogWrite::Unchanged,
+        }
     }
 
     // ----- Read-only views -----------------------------------------------------------------
@@ -415,20 +440,27 @@ impl RaftNode {
     }
 
     /// Every other server of the configuration in force (voters and learners), in id order.
-    pub(crate) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
-        let me = self.id;
-        self.configuration.servers().into_iter().filter(move |&p| p != me)
+    pub(crate) fn peers(&self) -> Vec<NodeId> {
+        let mut peers = Vec::new();
+        self.configuration.servers_into(&mut peers);
+        peers.retain(|&p| p != self.id);
+        peers
     }
 
     pub(crate) fn progress_mut(&mut self, peer: NodeId) -> Option<&mut Progress> {
         self.leader.as_mut()?.progress.get_mut(&peer)
     }
 
-    /// Stop leading: drop everything only a leader has, and answer the reads it held "not the
-    /// leader".
-    fn stop_leading(&mut self) {
+    /// Stop leading, if it leads: drop everything only a leader has (one assignment), and
+    /// answer the reads it held "not the leader". Returns whether it led. (A leader removed
+    /// from the configuration steps down in membership.rs, keeping its reads on purpose.)
+    fn stop_leading(&mut self) -> bool {
+        if self.leader.is_none() {
+            return false; // (checked first: most calls come to followers, with nothing to drop)
+        }
         self.leader = None;
         self.fail_pending_reads();
+        true
     }
 
     pub(crate) fn send(&mut self, to: NodeId, message: Message) {
@@ -436,12 +468,12 @@ impl RaftNode {
     }
 
     pub(crate) fn hard_state_changed(&mut self) {
-        self.ready.hard_state_changed = true;
+        self.unsaved.hard_state = true;
     }
 
     pub(crate) fn log_changed_from(&mut self, index: Index) {
-        let from = self.ready.log_changed_from.map_or(index, |f| f.min(index));
-        self.ready.log_changed_from = Some(from);
+        let from = self.unsaved.log_from.map_or(index, |f| f.min(index));
+        self.unsaved.log_from = Some(from);
     }
 
     pub(crate) fn reset_election_timer(&mut self, now: Micros, rng: &mut dyn Entropy) {
@@ -459,13 +491,15 @@ impl RaftNode {
             self.voted_for = None;
             self.hard_state_changed();
         }
-        let was_leader = self.role == Role::Leader;
         self.role = Role::Follower;
         self.leader_id = leader;
-        self.votes_granted.clear();
-        self.votes_denied.clear();
-        if was_leader {
-            self.stop_leading();
+        // (Checked first: every AppendEntries comes here, and clearing an empty set still
+        // walks it.)
+        if !self.votes_granted.is_empty() || !self.votes_denied.is_empty() {
+            self.votes_granted.clear();
+            self.votes_denied.clear();
+        }
+        if self.stop_leading() {
             // A leader runs no election timer; a deposed one needs a fresh one.
             self.reset_election_timer(now, rng);
         }
@@ -485,9 +519,7 @@ impl RaftNode {
             }
             return;
         }
-        if self.role == Role::Leader {
-            self.stop_leading();
-        }
+        self.stop_leading();
         self.role = Role::Candidate;
         self.current_term += 1;
         self.voted_for = Some(self.id);
@@ -508,14 +540,15 @@ impl RaftNode {
     pub(crate) fn become_leader(&mut self, now: Micros) {
         self.role = Role::Leader;
         self.leader_id = Some(self.id);
-        self.leader = Some(LeaderState::new(self.peers(), self.log.last_index()));
-        self.reads.forget_leadership();
+        // Fresh progress for every follower, the first heartbeat and CheckQuorum deadlines, no
+        // transfer and no lease yet: all of it new, in one value.
+        let (interval, window) = (self.config.heartbeat_interval, self.election_timeout_span());
+        let peers = self.peers().into_iter();
+        self.leader = Some(LeaderState::new(peers, self.log.last_index(), now, interval, window));
         if self.config.noop_on_election {
             self.append_as_leader(EntryPayload::Noop);
         }
         self.broadcast_append_entries(now);
-        self.heartbeat_deadline = now + self.config.heartbeat_interval;
-        self.reset_leader_disruption(now);
         self.advance_commit_index();
     }
 

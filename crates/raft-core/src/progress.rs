@@ -10,9 +10,11 @@
 //! (the idea of etcd-io/raft's `tracker/progress.go`): how it sends to the follower (probing,
 //! pipelining, or sending a snapshot) and what it last heard from it. All of it sits in a
 //! [`LeaderState`] that exists only while the node leads, so stepping down drops it at once.
+use crate::disruption::Transfer;
 use crate::membership::PendingChange;
+use crate::reads::Lease;
 use crate::snapshot::SnapshotTransfer;
-use crate::types::{ClientId, Index, NodeId};
+use crate::types::{ClientId, Index, Micros, NodeId};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,7 +71,7 @@ impl Progress {
 }
 
 /// Everything only a leader has. `RaftNode::leader` is `Some` exactly while the role is
-/// `Leader`; stepping down sets it to `None`.
+/// `Leader`; stepping down sets it to `None`, which drops all of it at once.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LeaderState {
     /// Every other server of the configuration in force, in id order.
@@ -78,16 +80,37 @@ pub(crate) struct LeaderState {
     pub(crate) pending: BTreeSet<(ClientId, u64)>,
     /// The membership change it is carrying out (membership.rs).
     pub(crate) membership_change: Option<PendingChange>,
+    /// When the next heartbeat round is due.
+    pub(crate) heartbeat_deadline: Micros,
+    /// CheckQuorum (disruption.rs): when the current window ends. Who was heard from in it is
+    /// each follower's `Progress::recent_active`.
+    pub(crate) quorum_deadline: Micros,
+    /// The leadership transfer in progress (disruption.rs).
+    pub(crate) transfer: Option<Transfer>,
+    /// Lease reads (reads.rs): when recent rounds started, the lease they earned.
+    pub(crate) lease: Lease,
 }
 
 impl LeaderState {
-    /// A new leader whose last log index is `last_index`: every peer at nextIndex =
-    /// last_index + 1, matchIndex = 0.
-    pub(crate) fn new(peers: impl Iterator<Item = NodeId>, last_index: Index) -> LeaderState {
+    /// A new leader whose last log index is `last_index`, elected at `now`: every peer at
+    /// nextIndex = last_index + 1, matchIndex = 0, nothing heard yet; the first heartbeat
+    /// round due `heartbeat_interval` from now and the first CheckQuorum window ending
+    /// `quorum_window` from now; no transfer, no lease.
+    pub(crate) fn new(
+        peers: impl Iterator<Item = NodeId>,
+        last_index: Index,
+        now: Micros,
+        heartbeat_interval: Micros,
+        quorum_window: Micros,
+    ) -> LeaderState {
         LeaderState {
             progress: peers.map(|p| (p, Progress::new(last_index + 1))).collect(),
             pending: BTreeSet::new(),
             membership_change: None,
+            heartbeat_deadline: now + heartbeat_interval,
+            quorum_deadline: now + quorum_window,
+            transfer: None,
+            lease: Lease::default(),
         }
     }
 }

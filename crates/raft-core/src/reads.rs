@@ -37,48 +37,55 @@ pub struct PendingRead {
     pub round: u64,
 }
 
-/// What a node keeps for reads. Volatile: lost in a crash.
+/// What a node keeps for reads. Volatile: lost in a crash. A leader's lease is in its
+/// `LeaderState` ([`Lease`]), each follower's acknowledged round in its `Progress`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReadState {
-    /// The round of the leader's latest broadcast. Never reset, so rounds only grow.
+    /// The round of the leader's latest broadcast. Never reset (not even between terms as
+    /// leader), so rounds only grow.
     pub(crate) round: u64,
-    /// Leaders in lease mode: when recent rounds started (local clock).
-    pub(crate) round_started: BTreeMap<u64, Micros>,
-    /// Leaders in lease mode: the start of the latest round a majority acknowledged.
-    pub(crate) lease_start: Option<Micros>,
+    /// Reads waiting for a majority to confirm this server leads. Kept outside `LeaderState`
+    /// because a leader removed from the configuration keeps them, and answers them only if it
+    /// leads again (membership.rs); any other step-down answers them "not the leader".
     pub(crate) pending: Vec<PendingRead>,
     /// Followers: the round of the AppendEntries being answered, echoed in the reply.
     pub(crate) echo_round: u64,
     /// Followers in lease mode: when they last heard from a leader they accepted (or booted).
     pub(crate) leader_contact: Micros,
-    /// Leaders: TimeoutNow was sent this term (a leadership transfer, or a removed leader's
-    /// hand-over). The target's RequestVotes pass the followers' lease promise, so this leader
-    /// holds no lease again until it is re-elected. A transfer abandoned before TimeoutNow
-    /// went out never sets it: the lease stands.
-    pub(crate) lease_given_up: bool,
 }
 
 impl ReadState {
     pub(crate) fn new(now: Micros) -> ReadState {
         ReadState { leader_contact: now, ..ReadState::default() }
     }
+}
 
-    /// A new term as leader, or leadership lost: acknowledgements and leases were for the old one.
-    pub(crate) fn forget_leadership(&mut self) {
-        self.round_started.clear();
-        self.lease_start = None;
-        self.lease_given_up = false;
-    }
+/// A leader's read lease, in its `LeaderState`: new with each term as leader, gone when it
+/// steps down (acknowledgements and leases are for one term).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lease {
+    /// Lease mode: when recent rounds started (local clock).
+    pub(crate) round_started: BTreeMap<u64, Micros>,
+    /// Lease mode: the start of the latest round a majority acknowledged.
+    pub(crate) start: Option<Micros>,
+    /// TimeoutNow was sent this term (a leadership transfer, or a removed leader's hand-over).
+    /// The target's RequestVotes pass the followers' lease promise, so this leader holds no
+    /// lease again until it is re-elected. A transfer abandoned before TimeoutNow went out
+    /// never sets it: the lease stands.
+    pub(crate) given_up: bool,
 }
 
 impl RaftNode {
     /// Leaders: a broadcast at `now` starts a new heartbeat round.
     pub(crate) fn start_round(&mut self, now: Micros) {
         self.reads.round += 1;
-        if self.config.read_mode == ReadMode::Lease && self.role == Role::Leader {
-            self.reads.round_started.insert(self.reads.round, now);
-            while self.reads.round_started.len() > MAX_TRACKED_ROUNDS {
-                self.reads.round_started.pop_first();
+        let round = self.reads.round;
+        if let Some(lease) =
+            self.leader.as_mut().map(|l| &mut l.lease).filter(|_| self.config.read_mode == ReadMode::Lease)
+        {
+            lease.round_started.insert(round, now);
+            while lease.round_started.len() > MAX_TRACKED_ROUNDS {
+                lease.round_started.pop_first();
             }
         }
     }
@@ -99,10 +106,11 @@ impl RaftNode {
 
     /// Leaders in lease mode: the local time until which the lease lets it answer reads at once.
     pub fn lease_expiry(&self) -> Option<Micros> {
-        if self.role != Role::Leader || self.config.read_mode != ReadMode::Lease || self.reads.lease_given_up {
+        let lease = &self.leader.as_ref()?.lease;
+        if self.config.read_mode != ReadMode::Lease || lease.given_up {
             return None;
         }
-        self.reads.lease_start.map(|t| t + self.lease_duration())
+        lease.start.map(|t| t + self.lease_duration())
     }
 
     /// Reads a leader holds until a majority confirms its leadership.
@@ -205,11 +213,13 @@ impl RaftNode {
                 }
                 if self.config.read_mode == ReadMode::Lease {
                     let q = self.quorum_round();
-                    if let Some(&started) = self.reads.round_started.get(&q) {
-                        self.reads.lease_start = Some(self.reads.lease_start.map_or(started, |s| s.max(started)));
+                    if let Some(lease) = self.leader.as_mut().map(|l| &mut l.lease) {
+                        if let Some(&started) = lease.round_started.get(&q) {
+                            lease.start = Some(lease.start.map_or(started, |s| s.max(started)));
+                        }
+                        // Rounds before q can no longer extend the lease.
+                        lease.round_started = lease.round_started.split_off(&q);
                     }
-                    // Rounds before q can no longer extend the lease.
-                    self.reads.round_started = self.reads.round_started.split_off(&q);
                 }
                 self.serve_reads();
             }
@@ -248,6 +258,5 @@ impl RaftNode {
         for read in std::mem::take(&mut self.reads.pending) {
             self.ready.replies.push((read.client, ClientReply::NotLeader { seq: read.seq, leader_hint: hint }));
         }
-        self.reads.forget_leadership();
     }
 }

@@ -1,10 +1,14 @@
 //! What a node hands back after each input: the effects the caller must carry out.
+use crate::log::RaftLog;
 use crate::membership::CatchUpFailed;
 use crate::message::Message;
+use crate::node::PersistentState;
+use crate::snapshot::Snapshot;
 use crate::state_machine::ClientReply;
-use crate::types::{ClientId, Index, NodeId, Term};
+use crate::types::{ClientId, Entry, Index, NodeId, Term};
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 /// A message addressed to a peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,27 +103,40 @@ impl fmt::Display for Notice {
     }
 }
 
-/// Everything produced since the last drain (etcd-raft's `Ready`). The caller must make
-/// `persist` durable before sending `messages` (Figure 2: "stored on stable storage before
-/// responding to RPCs"); a simulator can do both at once.
+/// currentTerm and votedFor, as stable storage must hold them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HardState {
+    /// currentTerm.
+    pub current_term: Term,
+    /// votedFor.
+    pub voted_for: Option<NodeId>,
+}
+
+/// Everything produced since the last drain (etcd-raft's `Ready`): what to write to stable
+/// storage, then what to send. The caller must make the writes durable before sending
+/// `messages` (Figure 2: "updated on stable storage before responding to RPCs"); a simulator
+/// can do both at once. The log entries to write come with it from
+/// [`RaftNode::take_ready`](crate::RaftNode::take_ready) as a [`LogWrite`] borrowed from the
+/// node's log, so they are copied once, into storage, and never into the `Ready`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ready {
-    /// Messages to send, after `persist` is durable.
+    /// Messages to send, after the writes are durable.
     pub messages: Vec<Envelope>,
-    /// currentTerm or votedFor changed and must be written.
-    pub hard_state_changed: bool,
-    /// The log changed from this index on (truncated and/or appended).
+    /// currentTerm or votedFor changed: write these.
+    pub hard_state: Option<HardState>,
+    /// The log changed from this index on (truncated and/or appended): the [`LogWrite`] handed
+    /// out with this `Ready` holds the entries to write.
     pub log_changed_from: Option<Index>,
-    /// Whether the changes above must reach stable storage. False only under the
+    /// The node took or installed this snapshot: write it (the [`LogWrite`] then holds the
+    /// compacted log that follows it).
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// Whether the writes above must reach stable storage. False only under the
     /// `no-persist` break rule, which is exactly the bug it teaches.
     pub persist: bool,
     /// Entries applied to the state machine, in order.
     pub applied: Vec<Applied>,
     /// Answers to clients.
     pub replies: Vec<(ClientId, ClientReply)>,
-    /// The node took or installed a snapshot: the snapshot and the (compacted) log must be
-    /// written.
-    pub snapshot_changed: bool,
     /// Transfers and membership changes given up or handed over (for the operator).
     pub notices: Vec<Notice>,
 }
@@ -128,23 +145,116 @@ impl Ready {
     /// Whether nothing at all was produced.
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty()
-            && !self.hard_state_changed
+            && self.hard_state.is_none()
             && self.log_changed_from.is_none()
             && self.applied.is_empty()
             && self.replies.is_empty()
-            && !self.snapshot_changed
+            && self.snapshot.is_none()
             && self.notices.is_empty()
     }
 
     /// Empty it, keeping its allocations.
     pub fn clear(&mut self) {
-        self.messages.clear();
-        self.hard_state_changed = false;
+        // Hosts drain the lists, so they are usually empty already: clearing an empty list
+        // still calls the element type's drop for nothing, once per list and step.
+        fn clear<T>(list: &mut Vec<T>) {
+            if !list.is_empty() {
+                list.clear();
+            }
+        }
+        clear(&mut self.messages);
+        self.hard_state = None;
         self.log_changed_from = None;
+        self.snapshot = None;
         self.persist = false;
-        self.applied.clear();
-        self.replies.clear();
-        self.snapshot_changed = false;
-        self.notices.clear();
+        clear(&mut self.applied);
+        clear(&mut self.replies);
+        clear(&mut self.notices);
     }
+}
+
+/// The log entries a [`Ready`] asks stable storage to write, borrowed from the node's log: the
+/// storage copies them once, into itself (nothing is copied to hand them over). It lives until
+/// the node's next input, so write it before stepping the node again.
+#[derive(Clone, Copy, Debug)]
+#[must_use = "the log entries must be written to stable storage before the messages are sent"]
+pub enum LogWrite<'a> {
+    /// The log did not change.
+    Unchanged,
+    /// Drop the stored entries from `from` on, then append `entries` (the node's log from
+    /// `from` on, as it now is).
+    Append {
+        /// The first index to drop and rewrite.
+        from: Index,
+        /// The entries to append.
+        entries: Entries<'a>,
+    },
+    /// A snapshot was taken or installed ([`Ready::snapshot`]): the stored log is replaced by
+    /// this one, which starts after it. (Cloning a [`RaftLog`] shares its chunks.)
+    Replace(&'a RaftLog),
+}
+
+/// The entries of a node's log from one index on, borrowed.
+#[derive(Clone, Copy)]
+pub struct Entries<'a> {
+    log: &'a RaftLog,
+    from: Index,
+}
+
+impl<'a> Entries<'a> {
+    pub(crate) fn new(log: &'a RaftLog, from: Index) -> Entries<'a> {
+        Entries { log, from }
+    }
+
+    /// The entries, first to last.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.log.slice_from(self.from, usize::MAX)
+    }
+
+    /// The entries as a plain vector (a copy, for tests and hosts that want one).
+    pub fn to_vec(&self) -> Vec<Entry> {
+        self.iter().cloned().collect()
+    }
+}
+
+impl fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PersistentState {
+    /// Stable storage in memory: write what a drained [`Ready`] and its [`LogWrite`] ask for
+    /// (the caller checks [`Ready::persist`] first). Afterwards this state equals the node's
+    /// [`RaftNode::persistent_state`](crate::RaftNode::persistent_state), provided it did before
+    /// the step.
+    pub fn write(&mut self, ready: &Ready, log: LogWrite<'_>) {
+        if let Some(hard_state) = ready.hard_state {
+            self.current_term = hard_state.current_term;
+            self.voted_for = hard_state.voted_for;
+        }
+        if let Some(snapshot) = &ready.snapshot {
+            self.snapshot = Some(snapshot.clone());
+        }
+        match log {
+            LogWrite::Unchanged => {}
+            LogWrite::Append { from, entries } => {
+                self.log.truncate_from(from);
+                for entry in entries.iter() {
+                    self.log.append(entry.clone());
+                }
+            }
+            LogWrite::Replace(log) => self.log = log.clone(),
+        }
+    }
+}
+
+/// What changed since the last drain and must reach stable storage. [`Ready`] is filled from
+/// it, with the values as they stand, when the caller drains, so a term changed twice in one
+/// step is written once.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Unsaved {
+    pub(crate) hard_state: bool,
+    pub(crate) log_from: Option<Index>,
+    pub(crate) snapshot: bool,
 }

@@ -11,8 +11,7 @@ impl RaftNode {
     /// `now` is when the heartbeat round it starts began (reads.rs).
     pub(crate) fn broadcast_append_entries(&mut self, now: Micros) {
         self.start_round(now);
-        let peers: Vec<NodeId> = self.peers().collect();
-        for peer in peers {
+        for peer in self.peers() {
             self.send_append_entries(peer);
         }
     }
@@ -219,6 +218,12 @@ impl RaftNode {
     /// through it, by the Log Matching Property; `commit-old-terms` drops the term check.)
     pub(crate) fn advance_commit_index(&mut self) {
         let Some(leader) = self.leader.as_ref() else { return };
+        // Every matchIndex is clamped to this leader's log (`record_match`), whose last index
+        // never falls while it leads: with everything committed there is no N to look for.
+        // (Most acknowledgements are of heartbeats, and arrive here with nothing to commit.)
+        if self.log.last_index() <= self.commit_index {
+            return;
+        }
         // The highest index stored on a quorum of the configuration in force (both majorities
         // in joint consensus). A leader outside C_new does not count itself there.
         let (me, last) = (self.id, self.log.last_index());

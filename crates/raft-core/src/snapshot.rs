@@ -42,11 +42,40 @@ impl Snapshot {
         serde_json::to_vec(self).map_err(SnapshotEncodeError)
     }
 
-    /// Read a snapshot file; None if the bytes are not one.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Snapshot> {
+    /// Read a snapshot file, saying why if the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Snapshot, SnapshotDecodeError> {
         // Through `from_str`, the reader every other document uses: the page then carries one
         // JSON parser, not a second one for byte slices.
-        serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
+        let text = std::str::from_utf8(bytes).map_err(SnapshotDecodeError::NotUtf8)?;
+        serde_json::from_str(text).map_err(SnapshotDecodeError::NotASnapshot)
+    }
+}
+
+/// Bytes that are not a snapshot file (a follower that assembles one from chunks starts the
+/// transfer over).
+#[derive(Debug)]
+pub enum SnapshotDecodeError {
+    /// The bytes are not UTF-8 text.
+    NotUtf8(std::str::Utf8Error),
+    /// The text is not a snapshot's JSON.
+    NotASnapshot(serde_json::Error),
+}
+
+impl fmt::Display for SnapshotDecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotDecodeError::NotUtf8(e) => write!(f, "the snapshot file is not UTF-8 text: {e}"),
+            SnapshotDecodeError::NotASnapshot(e) => write!(f, "the snapshot file is not a snapshot: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotDecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SnapshotDecodeError::NotUtf8(e) => Some(e),
+            SnapshotDecodeError::NotASnapshot(e) => Some(e),
+        }
     }
 }
 
@@ -112,11 +141,6 @@ impl RaftNode {
     /// The latest snapshot this server took or installed, if any.
     pub fn snapshot(&self) -> Option<&Snapshot> {
         self.snap.current.as_deref()
-    }
-
-    /// The latest snapshot, shared (for writing it to stable storage without a copy).
-    pub fn shared_snapshot(&self) -> Option<Arc<Snapshot>> {
-        self.snap.current.clone()
     }
 
     /// Followers: the snapshot being received, if a transfer is under way.
@@ -196,7 +220,7 @@ impl RaftNode {
         self.rebase_configuration(&snapshot);
         self.snap.current = Some(Arc::new(snapshot));
         self.snap.bytes = None;
-        self.ready.snapshot_changed = true;
+        self.unsaved.snapshot = true;
     }
 
     fn snapshot_bytes(&mut self) -> Option<Arc<Vec<u8>>> {
@@ -335,9 +359,9 @@ impl RaftNode {
         let mut file = self.snap.incoming.take().expect("checked above");
         file.data.truncate(end);
         let snapshot = match Snapshot::from_bytes(&file.data) {
-            Some(s) if s.last_included_index == index && s.last_included_term == request.last_included_term => s,
+            Ok(s) if s.last_included_index == index && s.last_included_term == request.last_included_term => s,
             _ => {
-                // Not a snapshot after all: start over.
+                // Not a snapshot after all (or not the one announced): start over.
                 self.reply_install_snapshot(from, index, 0, false);
                 return;
             }
@@ -345,7 +369,7 @@ impl RaftNode {
         let snapshot = Arc::new(snapshot);
         self.snap.current = Some(snapshot.clone());
         self.snap.bytes = Some(Arc::new(file.data));
-        self.ready.snapshot_changed = true;
+        self.unsaved.snapshot = true;
 
         // Rules 6 and 7: keep the entries after lastIncludedIndex if our entry there has the
         // same term (by Log Matching, everything before it agrees too); else discard the log.

@@ -114,7 +114,11 @@ impl KvStore {
             }
         }
         let value = match &command.op {
-            Op::Put { key, value } => self.data.insert(key.clone(), value.clone()),
+            // Overwrite in place when the key exists: no copy of the key to throw away.
+            Op::Put { key, value } => match self.data.get_mut(key) {
+                Some(slot) => Some(std::mem::replace(slot, value.clone())),
+                None => self.data.insert(key.clone(), value.clone()),
+            },
             Op::Get { key } => self.data.get(key).cloned(),
         };
         self.sessions.insert(command.client, Session { last_seq: command.seq, last_value: value.clone() });

@@ -73,12 +73,14 @@ fn rule3_deletes_a_conflicting_entry_and_all_that_follow() {
     let mut n = follower(1, &MEMBERS, 3, None, &[1, 1, 2, 2, 2]);
     // The leader of term 3 has [1, 1, 3]: entry 3 conflicts.
     n.handle_message(10, 2, append(3, 2, 2, 1, entries_from(3, &[3]), 0), &mut rng());
-    let ready = drain(&mut n);
+    let (ready, written) = drain_written(&mut n);
     let reply = only_append_reply(&ready, 2);
     assert!(reply.success);
     assert_eq!(reply.match_or_rejected_index, 3);
     assert_eq!(log_terms(&n), vec![1, 1, 3], "entries 3..5 of term 2 deleted, the new one appended");
     assert_eq!(ready.log_changed_from, Some(3));
+    let entries = entries_from(3, &[3]);
+    assert_eq!(written, Written::Append { from: 3, entries }, "storage drops 3.. and writes the new entry");
     assert!(ready.persist);
 }
 
@@ -96,12 +98,13 @@ fn rule4_appends_new_entries() {
     let mut n = follower(1, &MEMBERS, 1, None, &[1]);
     let sent = entries_from(2, &[1, 1]);
     n.handle_message(10, 2, append(1, 2, 1, 1, sent.clone(), 0), &mut rng());
-    let ready = drain(&mut n);
+    let (ready, written) = drain_written(&mut n);
     let reply = only_append_reply(&ready, 2);
     assert!(reply.success);
     assert_eq!(reply.match_or_rejected_index, 3);
     assert_eq!(&n.log().to_vec()[1..], &sent[..]);
     assert_eq!(ready.log_changed_from, Some(2));
+    assert_eq!(written, Written::Append { from: 2, entries: sent }, "the entries to write come with the Ready");
     assert!(ready.persist);
 }
 
@@ -249,7 +252,7 @@ fn a_higher_term_append_entries_is_adopted_and_clears_the_vote() {
     assert_eq!(n.current_term(), 5);
     assert_eq!(n.voted_for(), None);
     assert_eq!(n.leader_id(), Some(3));
-    assert!(ready.hard_state_changed && ready.persist);
+    assert!(ready.hard_state.is_some() && ready.persist);
 }
 
 #[test]

@@ -109,13 +109,13 @@ fn no_persist_reports_nothing_to_persist() {
     let mut safe = node(None, 1, None, &[1]);
     safe.handle_message(10, 2, request_vote(2, 2, 1, 1), &mut rng());
     let ready = drain(&mut safe);
-    assert!(ready.hard_state_changed);
+    assert!(ready.hard_state.is_some());
     assert!(ready.persist, "safe: a term change must be persisted");
 
     let mut broken = node(Some(UnsafeRule::NoPersist), 1, None, &[1]);
     broken.handle_message(10, 2, request_vote(2, 2, 1, 1), &mut rng());
     let ready = drain(&mut broken);
-    assert!(ready.hard_state_changed, "the change is still reported...");
+    assert!(ready.hard_state.is_some(), "the change is still reported...");
     assert!(!ready.persist, "...but not to be made durable");
 
     // The same for log changes.
@@ -130,7 +130,7 @@ fn persist_is_false_when_nothing_changed() {
     let mut n = node(None, 1, None, &[1]);
     n.handle_message(10, 2, append(1, 2, 1, 1, vec![], 0), &mut rng());
     let ready = drain(&mut n);
-    assert!(!ready.hard_state_changed && ready.log_changed_from.is_none());
+    assert!(ready.hard_state.is_none() && ready.log_changed_from.is_none());
     assert!(!ready.persist);
 }
 

@@ -58,7 +58,7 @@ fn election_timeout_with_prevote_makes_a_pre_candidate_that_keeps_its_term() {
     assert_eq!(n.current_term(), 4, "no term increment before a majority says it could win");
     assert_eq!(n.voted_for(), Some(3), "votedFor untouched");
     let ready = drain(&mut n);
-    assert!(!ready.hard_state_changed, "nothing to persist");
+    assert!(ready.hard_state.is_none(), "nothing to persist");
     let mut to: Vec<NodeId> = Vec::new();
     for env in &ready.messages {
         match &env.message {
@@ -90,7 +90,7 @@ fn pre_vote_granted_when_log_up_to_date_and_no_leader_heard_without_changing_ter
     assert_eq!(reply.term, 9, "the reply names the term it was asked about");
     assert_eq!(n.current_term(), 3, "a PreVote's term is never adopted");
     assert_eq!(n.voted_for(), None, "a pre-vote is not a vote");
-    assert!(!ready.hard_state_changed);
+    assert!(ready.hard_state.is_none());
     assert_eq!(n.next_deadline(), ET, "granting a pre-vote does not reset the election timer");
 }
 
@@ -151,7 +151,7 @@ fn a_pre_candidate_becomes_candidate_only_with_a_majority_of_pre_votes() {
     n.handle_message(ET + 2, 5, pre_vote_reply(3, true), &mut rng());
     assert_eq!((n.role(), n.current_term(), n.voted_for()), (Role::Candidate, 3, Some(1)));
     let ready = drain(&mut n);
-    assert!(ready.hard_state_changed);
+    assert!(ready.hard_state.is_some());
     let votes: Vec<NodeId> = ready
         .messages
         .iter()
@@ -268,7 +268,7 @@ fn liveliness_ignores_request_vote_within_the_minimum_election_timeout_of_a_lead
     n.handle_message(1_000 + ET - 1, 3, request_vote(7, 3, 2, 2), &mut rng());
     let ready = drain(&mut n);
     assert!(ready.messages.is_empty(), "ignored: not even a denial");
-    assert!(!ready.hard_state_changed);
+    assert!(ready.hard_state.is_none());
     assert_eq!((n.current_term(), n.voted_for(), n.leader_id()), (2, None, Some(2)), "term not adopted");
     // Once the leader has been quiet for the minimum election timeout, the usual rules apply.
     n.handle_message(1_000 + ET, 3, request_vote(7, 3, 2, 2), &mut rng());

@@ -2,7 +2,7 @@
 mod common;
 
 use common::*;
-use raft_core::{Message, RaftConfig, RaftNode, RequestVote, Role};
+use raft_core::{HardState, Message, RaftConfig, RaftNode, RequestVote, Role};
 use std::collections::BTreeMap;
 
 const FIVE: [u32; 5] = [1, 2, 3, 4, 5];
@@ -37,7 +37,9 @@ fn election_timeout_starts_an_election() {
     assert_eq!(n.voted_for(), Some(1), "votes for itself");
     assert_eq!(n.leader_id(), None);
     assert!(n.votes_granted().contains(&1));
-    assert!(ready.hard_state_changed && ready.persist, "term and vote are persisted");
+    let written = HardState { current_term: 3, voted_for: Some(1) };
+    assert_eq!(ready.hard_state, Some(written), "term and vote are persisted");
+    assert!(ready.persist);
     let rvs = request_votes(&ready);
     assert_eq!(rvs.keys().copied().collect::<Vec<_>>(), vec![2, 3, 4, 5], "one RequestVote per peer");
     for rv in rvs.values() {
@@ -173,7 +175,7 @@ fn a_candidate_steps_down_on_a_vote_reply_with_a_higher_term() {
     assert_eq!(n.role(), Role::Follower);
     assert_eq!(n.current_term(), 4);
     assert_eq!(n.voted_for(), None);
-    assert!(ready.hard_state_changed);
+    assert!(ready.hard_state.is_some());
 }
 
 #[test]

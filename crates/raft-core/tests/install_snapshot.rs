@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use raft_core::{
     Command, Configuration, Entry, EntryPayload, Index, InstallSnapshot, InstallSnapshotReply, KvStore, Message,
-    NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, Role, Snapshot, Term,
+    NodeId, Op, PersistentState, RaftConfig, RaftLog, RaftNode, Ready, Role, Snapshot, SnapshotDecodeError, Term,
 };
 
 const MEMBERS: [NodeId; 3] = [1, 2, 3];
@@ -82,7 +82,7 @@ fn rule_1_a_stale_term_is_refused() {
     assert!(!reply.installed);
     assert!(n.snapshot().is_none() && n.incoming_snapshot().is_none());
     assert_eq!(log_terms(&n), vec![1, 1]);
-    assert!(!ready.snapshot_changed);
+    assert!(ready.snapshot.is_none());
 }
 
 #[test]
@@ -138,12 +138,12 @@ fn rule_4_reply_and_wait_for_more_chunks_if_not_done() {
         let (ready, reply) = send(&mut n, chunk);
         assert!(!chunk.done);
         assert_eq!(reply.next_offset, 40 * (k as u64 + 1));
-        assert!(!reply.installed && !ready.snapshot_changed);
+        assert!(!reply.installed && ready.snapshot.is_none());
         assert!(n.snapshot().is_none(), "nothing is installed before the last chunk");
         assert_eq!(log_terms(&n), vec![1, 1]);
     }
     let (ready, reply) = send(&mut n, c.last().unwrap());
-    assert!(reply.installed && ready.snapshot_changed && ready.persist);
+    assert!(reply.installed && ready.snapshot.is_some() && ready.persist);
     assert_eq!(n.snapshot(), Some(&s));
 }
 
@@ -165,7 +165,7 @@ fn rule_5_save_the_snapshot_and_discard_older_or_partial_ones() {
     assert!(reply.installed, "our log covers index 3 with committed entries");
     assert_eq!(reply.last_included_index, 3);
     assert_eq!(n.snapshot(), Some(&newer));
-    assert!(!ready.snapshot_changed);
+    assert!(ready.snapshot.is_none());
 }
 
 #[test]
@@ -273,10 +273,12 @@ fn a_server_snapshots_applied_entries_once_its_log_passes_the_threshold() {
     assert!(n.snapshot().is_none() && drain(&mut n).messages.len() == 2);
     // The log holds 4 entries now; the server snapshots as its next input begins.
     n.handle_timeout(n.next_deadline(), &mut rng());
-    let ready = drain(&mut n);
-    assert!(ready.snapshot_changed && ready.persist);
+    let (ready, written) = drain_written(&mut n);
+    assert!(ready.persist);
     let s = n.snapshot().expect("compacted").clone();
     assert_eq!((s.last_included_index, s.last_included_term), (3, 2), "through lastApplied, no further");
+    assert_eq!(ready.snapshot.as_deref(), Some(&s), "Ready carries the snapshot to write...");
+    assert_eq!(written, Written::Replace(n.log().clone()), "...and the compacted log that follows it");
     assert_eq!(&s.kv, n.kv(), "the state machine as of lastApplied");
     assert_eq!(s.configuration, Configuration::new(MEMBERS.iter().copied()));
     assert_eq!(n.log().first_index(), 4);
@@ -490,4 +492,16 @@ fn a_second_snapshot_still_records_the_configuration_the_first_one_compacted() {
     assert_eq!((snapshot.configuration.clone(), snapshot.configuration_index), (five.clone(), 2));
     let restarted = RaftNode::new(2, &MEMBERS, snapshot_config(1, 512), n.persistent_state(), 20, &mut rng());
     assert_eq!(restarted.configuration(), &five);
+}
+
+#[test]
+fn a_snapshot_file_reads_back_and_bad_bytes_say_why() {
+    let s = Snapshot { last_included_index: 3, last_included_term: 2, ..Snapshot::default() };
+    let bytes = s.to_bytes().expect("every field encodes");
+    assert_eq!(Snapshot::from_bytes(&bytes).expect("its own file"), s);
+    let not_text = Snapshot::from_bytes(&[0xff, 0xfe]).expect_err("not UTF-8");
+    assert!(matches!(not_text, SnapshotDecodeError::NotUtf8(_)), "{not_text}");
+    let truncated = Snapshot::from_bytes(&bytes[..bytes.len() / 2]).expect_err("cut short");
+    assert!(matches!(truncated, SnapshotDecodeError::NotASnapshot(_)), "{truncated}");
+    assert!(truncated.to_string().contains("not a snapshot"));
 }

@@ -271,7 +271,7 @@ fn steps_down_on_a_reply_with_a_higher_term() {
     assert_eq!(n.current_term(), 7);
     assert_eq!(n.voted_for(), None);
     assert_eq!(n.leader_id(), None);
-    assert!(ready.hard_state_changed && ready.persist);
+    assert!(ready.hard_state.is_some() && ready.persist);
     assert!(n.next_index().is_empty() && n.match_index().is_empty());
     assert_eq!(n.next_deadline(), 3_000 + ET, "back on an election timer");
     // It no longer sends heartbeats; when the timer fires it campaigns instead.

@@ -27,7 +27,7 @@ fn rule2_grants_when_voted_for_is_null_and_logs_are_equal() {
     assert!(reply.vote_granted);
     assert_eq!(reply.term, 3);
     assert_eq!(n.voted_for(), Some(2));
-    assert!(ready.hard_state_changed, "votedFor must be persisted before replying");
+    assert!(ready.hard_state.is_some(), "votedFor must be persisted before replying");
     assert!(ready.persist);
 }
 
@@ -150,7 +150,7 @@ fn a_higher_term_request_makes_a_follower_adopt_the_term_and_clear_its_vote() {
     assert_eq!(reply.term, 7, "the reply carries the adopted currentTerm");
     assert_eq!(n.current_term(), 7);
     assert_eq!(n.voted_for(), None);
-    assert!(ready.hard_state_changed && ready.persist);
+    assert!(ready.hard_state.is_some() && ready.persist);
 }
 
 // A leader facing RequestVote: Figure 2's rules alone. With leader liveliness (on by default,

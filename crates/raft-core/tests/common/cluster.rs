@@ -126,10 +126,11 @@ impl Cluster {
     fn take_output(&mut self, id: NodeId, restarted: bool) {
         let Some(node) = self.nodes.get_mut(&id) else { return };
         let mut ready = Ready::default();
-        node.take_ready(&mut ready);
-        let changed = ready.hard_state_changed || ready.log_changed_from.is_some() || ready.snapshot_changed;
-        if changed && ready.persist {
-            self.disks.insert(id, node.persistent_state());
+        // Stable storage is written only from what the Ready carries (and not at all under
+        // `no-persist`), so a crash loses exactly what the node failed to persist.
+        let log = node.take_ready(&mut ready);
+        if ready.persist {
+            self.disks.entry(id).or_default().write(&ready, log);
         }
         self.observe(id, &ready, restarted);
         for env in ready.messages.drain(..) {
@@ -152,10 +153,8 @@ impl Cluster {
         self.steps += 1;
         let obs = NodeObservation::of(node, ready, restarted);
         self.checker.observe(self.now, self.steps, &obs);
-        if ready.snapshot_changed {
-            if let Some(snapshot) = node.snapshot() {
-                self.checker.observe_snapshot(self.now, self.steps, id, snapshot);
-            }
+        if let Some(snapshot) = ready.snapshot.as_deref() {
+            self.checker.observe_snapshot(self.now, self.steps, id, snapshot);
         }
         let new = &self.checker.violations()[found..];
         assert!(!self.panic_on_violation || new.is_empty(), "invariant violated: {new:#?}");

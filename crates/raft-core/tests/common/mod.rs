@@ -108,9 +108,27 @@ pub fn follower(id: NodeId, members: &[NodeId], term: Term, voted_for: Option<No
 }
 
 pub fn drain(node: &mut RaftNode) -> Ready {
+    drain_written(node).0
+}
+
+/// What a drain asked stable storage to do with the log, copied out of the borrowed
+/// [`raft_core::LogWrite`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    Unchanged,
+    Append { from: Index, entries: Vec<Entry> },
+    Replace(raft_core::RaftLog),
+}
+
+/// Drain `node`: its Ready and the log write handed out with it.
+pub fn drain_written(node: &mut RaftNode) -> (Ready, Written) {
     let mut ready = Ready::default();
-    node.take_ready(&mut ready);
-    ready
+    let written = match node.take_ready(&mut ready) {
+        raft_core::LogWrite::Unchanged => Written::Unchanged,
+        raft_core::LogWrite::Append { from, entries } => Written::Append { from, entries: entries.to_vec() },
+        raft_core::LogWrite::Replace(log) => Written::Replace(log.clone()),
+    };
+    (ready, written)
 }
 
 /// Make `node` a candidate (election timeout forced at `now`), discarding its output.

@@ -557,34 +557,22 @@ impl Simulation {
     }
 
     fn after_step(&mut self, id: NodeId, restarted: bool) {
-        let mut ready = std::mem::take(&mut self.ready);
+        // The Ready stays in `self.ready` (its buffers reused from step to step); only the
+        // lists sent below are taken out while `self` is borrowed to send them.
         let Some(slot) = self.nodes.node_mut(id) else { return };
         let Some(raft) = slot.raft.as_mut() else { return };
-        raft.take_ready(&mut ready);
-        self.kernel.hash_mut().node_state(raft);
-        // Stable storage first ("before responding to RPCs").
-        if ready.persist {
-            if ready.hard_state_changed {
-                slot.disk.current_term = raft.current_term();
-                slot.disk.voted_for = raft.voted_for();
-            }
-            if ready.snapshot_changed {
-                // The snapshot and the compacted log are written together (sharing chunks).
-                slot.disk.snapshot = raft.shared_snapshot();
-                slot.disk.log = raft.log().clone();
-            } else if let Some(from) = ready.log_changed_from {
-                slot.disk.log.truncate_from(from);
-                for entry in raft.log().slice_from(from, usize::MAX) {
-                    slot.disk.log.append(entry.clone());
-                }
-            }
+        let log = raft.take_ready(&mut self.ready);
+        // Stable storage first ("before responding to RPCs"), from what the Ready carries.
+        if self.ready.persist {
+            slot.disk.write(&self.ready, log);
         }
+        self.kernel.hash_mut().node_state(raft);
         let role = (raft.role(), raft.current_term());
         let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
         if self.observers.want(Wants::STEPS) {
-            self.observe_step(id, &ready, restarted);
+            self.observe_step(id, restarted);
         }
         if role_changed {
             self.log(|| What::Became { node: id, role: role_name(role.0), term: role.1 });
@@ -606,48 +594,49 @@ impl Simulation {
                 _ => {}
             }
         }
-        for mut envelope in ready.messages.drain(..) {
+        let mut messages = std::mem::take(&mut self.ready.messages);
+        for mut envelope in messages.drain(..) {
             if !byzantine.is_empty() {
                 crate::engine::byzantine::rewrite(envelope.from, &byzantine, &mut envelope.message);
             }
             self.send(Endpoint::Node(envelope.from), Endpoint::Node(envelope.to), Payload::Raft(envelope.message));
         }
-        for (client, reply) in ready.replies.drain(..) {
-            self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
+        self.ready.messages = messages;
+        // (Most steps answer no client and give no notice: skip the empty drains.)
+        if !self.ready.replies.is_empty() {
+            let mut replies = std::mem::take(&mut self.ready.replies);
+            for (client, reply) in replies.drain(..) {
+                self.send(Endpoint::Node(id), Endpoint::Client(client), Payload::Reply { client, reply });
+            }
+            self.ready.replies = replies;
         }
         if let Some(slot) = self.nodes.node_mut(id) {
             slot.faults.byzantine = byzantine;
         }
         // Transfers and membership changes a leader gave up or handed over: the operator hears.
-        for notice in ready.notices.drain(..) {
-            let text = format!("S{id}: {notice}");
-            if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
-                self.refusals.push((self.kernel.now(), text.clone()));
+        if !self.ready.notices.is_empty() {
+            let mut notices = std::mem::take(&mut self.ready.notices);
+            for notice in notices.drain(..) {
+                let text = format!("S{id}: {notice}");
+                if matches!(notice, Notice::TransferAbandoned { .. } | Notice::MembershipAborted { .. }) {
+                    self.refusals.push((self.kernel.now(), text.clone()));
+                }
+                self.log(|| What::Notice { text });
             }
-            self.log(|| What::Notice { text });
+            self.ready.notices = notices;
         }
-        self.ready = ready;
         self.reschedule_timer(id);
         self.follow_operator_change();
     }
 
     /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
-    fn observe_step(&mut self, id: NodeId, ready: &Ready, restarted: bool) {
+    fn observe_step(&mut self, id: NodeId, restarted: bool) {
         let mut observers = std::mem::take(&mut self.observers);
         let found: u64 = match self.nodes.node(id).and_then(|slot| slot.raft.as_ref()) {
             None => 0,
             Some(raft) => {
-                let node = NodeObservation {
-                    node: id,
-                    role: raft.role(),
-                    term: raft.current_term(),
-                    log: raft.log(),
-                    commit_index: raft.commit_index(),
-                    log_changed_from: ready.log_changed_from,
-                    applied: &ready.applied,
-                    restarted,
-                };
-                let snapshot = if ready.snapshot_changed { raft.snapshot() } else { None };
+                let node = NodeObservation::of(raft, &self.ready, restarted);
+                let snapshot = self.ready.snapshot.as_deref();
                 let seen = Seen::Step { node: &node, snapshot };
                 observers.show(self, &seen)
             }
