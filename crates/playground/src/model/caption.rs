@@ -105,9 +105,19 @@ pub fn changed(scenario: &Scenario) -> Vec<String> {
         }
         TimingModel::Asynchronous { .. } => out.push("asynchronous network (unbounded delays)".into()),
     }
-    if !n.links.is_empty() {
-        let links: Vec<String> = n.links.iter().map(|l| format!("S{}->S{}", l.from, l.to)).collect();
-        out.push(format!("links set apart: {}", links.join(", ")));
+    for l in &n.links {
+        let mut what = Vec::new();
+        if let Some(ms) = l.latency_ms {
+            what.push(format!("delay {}", range(ms)));
+        }
+        for (p, word) in [(l.loss, "lost"), (l.duplicate, "duplicated"), (l.reorder, "reordered")] {
+            if let Some(p) = p {
+                what.push(format!("{} {word}", percent(p)));
+            }
+        }
+        if !what.is_empty() {
+            out.push(format!("link S{}->S{}: {}", l.from, l.to, what.join(", ")));
+        }
     }
     for f in &scenario.faults {
         let mut what = Vec::new();
@@ -155,7 +165,7 @@ mod tests {
     fn figure_8_unsafe_names_its_broken_rule_and_its_settings() {
         let s = builtin::by_name("figure-8-unsafe").expect("a built-in");
         let c = CaptionView::of(&s, builtin::title("figure-8-unsafe"));
-        assert_eq!(c.title, "Figure 8, rule broken: a committed entry is lost");
+        assert_eq!(c.title, "Figure 8 without present-term commitment: a committed entry is lost");
         assert_eq!(c.id.as_deref(), Some("figure-8-unsafe"));
         assert_eq!(c.broken, vec![UnsafeRule::CommitOldTerms]);
         for want in [
@@ -176,6 +186,8 @@ mod tests {
         let c = changed(&s);
         assert!(c.contains(&"lease reads (clock drift bound 10%)".to_string()), "{c:?}");
         assert!(c.contains(&"S1: clock slow by 50%".to_string()), "{c:?}");
+        let c = changed(&builtin::by_name("split-vote").expect("a built-in"));
+        assert!(c.contains(&"link S1->S2: delay 2 ms".to_string()), "{c:?}");
         let mut s = builtin::cluster(3, false);
         s.network.loss = 0.05;
         s.network.timing = TimingModel::Asynchronous { tail_probability: 0.2 };

@@ -21,7 +21,7 @@ pub const MAX_BUILTINS: usize = 100;
 /// A built-in scenario with what the page shows of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Builtin {
-    /// A plain title ("Figure 8, rule broken: a committed entry is lost"); the scenario's name
+    /// A plain title ("Figure 8 without present-term commitment: a committed entry is lost"); the scenario's name
     /// is its id ("figure-8-unsafe"), for links and the command line.
     pub title: String,
     /// The picker's group ("Elections", "Membership changes", …).
