@@ -3,11 +3,13 @@
 #
 #   scripts/test.sh          everything (what CI runs: .ci/run calls this): formatting, clippy, Rust
 #                            unit and property tests, the tours, the check campaigns, the benchmarks,
-#                            wasm tests in headless Chromium, the page build, the browser tests and
-#                            the frame-time probe. Installs what is missing first.
+#                            wasm tests in headless Chromium, the page build, the browser tests,
+#                            the frame-time probe and the wasm-vs-native benchmark. Installs what is
+#                            missing first.
 #   scripts/test.sh quick    the developers' loop: formatting, clippy, Rust unit and property tests
 #                            (no campaigns, no wasm, no browser; needs only cargo).
-#   scripts/test.sh browser  the page build, the browser end-to-end tests and the frame-time probe.
+#   scripts/test.sh browser  the page build, the browser end-to-end tests, the frame-time probe and
+#                            the wasm-vs-native simulator benchmark.
 #
 # It runs while ./scripts/serve.sh serves: the page under test is built into target/e2e/dist and
 # served from there on a free port, never from dist/, which trunk serve owns (and which it
@@ -53,7 +55,7 @@ browser_tests() {
   step "page build (trunk, release, into $E2E_DIST)"
   trunk build --release --dist "$E2E_DIST"
   local wasm; wasm="$(ls "$E2E_DIST"/*.wasm)"
-  echo "wasm: $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"
+  echo "wasm: $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped (gzip -9; the budget is 400,000)"
 
   step "browser end-to-end tests (Playwright + Debian Chromium)"
   local port
@@ -70,6 +72,10 @@ browser_tests() {
 
   step "frame-time probe: 9 servers under client load at 1x (reported)"
   (cd web && node probe/frames.mjs --seconds 5)
+
+  # Fails only if a side does not run or the wasm and native traces differ.
+  step "simulator speed: raftsim bench's workload in the page's wasm beside native (reported)"
+  (cd web && node bench/wasm-vs-native.mjs --runs 3)
 }
 
 if [ "$MODE" = browser ]; then

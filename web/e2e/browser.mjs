@@ -41,9 +41,14 @@ export function pageUrl(path = '', hook = true) {
   return url.href;
 }
 
-/** The test hook, once the page's wasm has started (loading is real time; only that waits on it). */
+/**
+ * The test hook, once the page's wasm has started and opened a run (the built-in scenarios are
+ * fetched first; loading is real time, and only that waits on it).
+ */
 async function hook(page) {
-  await page.waitForFunction(() => window.__playground !== undefined, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => window.__playground !== undefined && document.querySelector('[data-testid="stage"]') !== null,
+    null, { timeout: 60_000 });
 }
 
 /**

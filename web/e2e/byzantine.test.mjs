@@ -8,7 +8,7 @@ after(async () => { await browser?.close(); });
 
 test('a Byzantine server breaks Raft: a double vote gives two leaders in one term', async () => {
   const page = await openPage(browser);
-  await page.getByTestId('live-scenario').selectOption({ label: 'byzantine-double-vote' });
+  await page.getByTestId('live-scenario').selectOption('byzantine-double-vote');
   await runUntil(page, '[data-testid="monitor"] li[data-property="Election Safety"][data-broken="true"]');
   assert.ok(await page.locator('[data-testid="stage-node"][data-state="leader"]').count() >= 2, 'two leaders on the stage');
   assert.deepEqual(page.errors, []);

@@ -45,7 +45,7 @@ test('pause freezes virtual time; step advances one event; the inspector acts on
 
 test('the log view shows the lecture crash example: S4 leads with o1 and o2 committed', async () => {
   const page = await openPage(browser);
-  await page.getByTestId('live-scenario').selectOption({ label: 'crash-example' });
+  await page.getByTestId('live-scenario').selectOption('crash-example');
   // The scripted timeline takes 0.7 s of virtual time.
   await runUntil(page, '[data-testid="log-row"][data-id="4"][data-commit="2"]');
   for (const id of ['1', '3', '4', '5']) {
@@ -62,7 +62,7 @@ test('a broken rule turns an invariant red and pauses the run at that event', as
   const monitor = page.getByTestId('monitor');
   await monitor.waitFor();
   assert.equal(await monitor.locator('li[data-broken="true"]').count(), 0, 'all green at the start');
-  await page.getByTestId('live-scenario').selectOption({ label: 'figure-8-unsafe' });
+  await page.getByTestId('live-scenario').selectOption('figure-8-unsafe');
   await runUntil(page, '[data-testid="monitor"] li[data-property="Leader Completeness"][data-broken="true"]');
   assert.equal(await page.getByTestId('play').innerText(), 'Play', 'the run paused itself');
   assert.match(await page.getByTestId('violation').innerText(), /became leader of term 5 without the entry at index 2/);
@@ -71,7 +71,7 @@ test('a broken rule turns an invariant red and pauses the run at that event', as
 
 test('a Break Raft toggle turns a safe run red; bad settings are refused and the run goes on', async () => {
   const page = await openPage(browser);
-  await page.getByTestId('live-scenario').selectOption({ label: 'figure-8' });
+  await page.getByTestId('live-scenario').selectOption('figure-8');
   const panel = page.getByTestId('raft-settings');
   await panel.locator('summary').click();
 

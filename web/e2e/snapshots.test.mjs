@@ -8,7 +8,7 @@ after(async () => { await browser?.close(); });
 
 test('snapshots: compacted prefixes show as snapshot blocks; a restarted server catches up by InstallSnapshot', async () => {
   const page = await openPage(browser);
-  await page.getByTestId('live-scenario').selectOption({ label: 'snapshot-catch-up' });
+  await page.getByTestId('live-scenario').selectOption('snapshot-catch-up');
   // While S3 is down S1 compacts its log.
   await runUntil(page, '[data-testid="log-row"][data-id="1"] [data-testid="snapshot-block"]');
   // S3 restarts at 1.5 s and receives the leader's snapshot in chunks.

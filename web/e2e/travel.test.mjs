@@ -115,8 +115,9 @@ test('a hostile or truncated link shows a clear message and the default scenario
     await p.getByTestId('link-error').waitFor();
     const message = await p.getByTestId('link-error').innerText();
     assert.match(message, /could not be opened.*default scenario/s, message);
-    assert.equal(await p.getByTestId('stage-node').count(), 3, 'the default scenario runs');
-    assert.equal(await p.getByTestId('live-scenario').inputValue(), '0');
+    // The default scenario runs once the built-ins have been fetched.
+    await p.waitForFunction(() => document.querySelectorAll('[data-testid="stage-node"]').length === 3);
+    assert.equal(await p.getByTestId('live-scenario').inputValue(), 'first-election');
     assert.deepEqual(p.errors, []);
     await p.close();
   }

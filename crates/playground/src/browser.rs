@@ -109,9 +109,23 @@ fn describe(e: wasm_bindgen::JsValue) -> String {
 /// is read chunk by chunk and the download cancelled once it passes `max_bytes` (whatever
 /// `Content-Length` says). Err says why it could not be had.
 pub async fn fetch_text(url: &str, max_bytes: usize) -> Result<String, String> {
+    read_fetched(start_fetch(url), url, max_bytes).await
+}
+
+/// Start fetching `url` now (the browser fetches while other requests are under way); read it
+/// with [`read_fetched`].
+pub fn start_fetch(url: &str) -> Result<js_sys::Promise, String> {
+    Ok(web_sys::window().ok_or("no window")?.fetch_with_str(url))
+}
+
+/// The text of a fetch started by [`start_fetch`], read as [`fetch_text`] reads it.
+pub async fn read_fetched(
+    started: Result<js_sys::Promise, String>,
+    url: &str,
+    max_bytes: usize,
+) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?;
+    let response = JsFuture::from(started?).await.map_err(describe)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| "not an HTTP response".to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {} for {url}", response.status()));

@@ -11,6 +11,7 @@
 //! virtual time the test asks for instead, through the same store calls.
 use crate::availability_view::availability_view;
 use crate::browser;
+use crate::caption_view::Caption;
 use crate::client_panel::ClientPanel;
 use crate::embed_view::{embed_view, EmbedBody};
 use crate::failure_panel::FailurePanel;
@@ -19,6 +20,7 @@ use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
 use crate::message_view::{MessageDetail, MessageInspector};
 use crate::model;
+use crate::model::caption::CaptionView;
 use crate::monitor::Monitor;
 use crate::settings::SettingsPanel;
 use crate::share_panel::share_panel;
@@ -41,10 +43,13 @@ pub enum Msg {
     Hook(crate::test_hook::Request),
 }
 
-/// Fetch the shipped tours (`tours/` beside the page), in order, then hand them to the store.
-fn fetch_tours(dispatch: &Callback<Action>) {
+/// Fetch the built-in scenarios (`scenarios/` beside the page), then the shipped tours
+/// (`tours/`; they name built-ins), in order, handing each to the store.
+fn fetch_data(dispatch: &Callback<Action>) {
     let dispatch = dispatch.clone();
     wasm_bindgen_futures::spawn_local(async move {
+        let (index, files) = crate::data::fetch_builtins().await;
+        dispatch.emit(Action::BuiltinsLoaded(index, files));
         let mut files = Vec::new();
         for name in tour::TOUR_FILE_NAMES {
             files.push((
@@ -162,7 +167,7 @@ impl Component for Live {
             hook_replies: Vec::new(),
         };
         crate::test_hook::install(ctx.link());
-        fetch_tours(&live.on.dispatch);
+        fetch_data(&live.on.dispatch);
         live.settle();
         live
     }
@@ -222,6 +227,9 @@ impl Component for Live {
             <section class="live" aria-label="Live cluster">
                 { toolbar::toolbar(s, &self.on.dispatch) }
                 { self.messages() }
+                if s.session.is_some() {
+                    <Caption caption={CaptionView::of(&s.scenario, s.current_builtin().map(|b| b.title.as_str()))} />
+                }
                 if s.help {
                     { toolbar::help(&self.on.dispatch) }
                 }

@@ -1,8 +1,11 @@
 //! The Raft Playground page. It owns no protocol logic: it asks the simulator to run a
 //! scenario and renders the report it gets back.
 mod availability_view;
+mod bench_page;
 mod browser;
+mod caption_view;
 mod client_panel;
+mod data;
 mod embed_view;
 mod failure_panel;
 mod history_view;
@@ -25,5 +28,8 @@ mod tour_panel;
 mod view;
 
 fn main() {
+    if let Some(runs) = bench_page::requested() {
+        return bench_page::run(runs);
+    }
     yew::Renderer::<view::App>::new().render();
 }

@@ -10,7 +10,7 @@ pub struct SettingsProps {
     pub on_apply: Callback<RaftSettings>,
 }
 
-fn rule_help(rule: UnsafeRule) -> &'static str {
+pub(crate) fn rule_help(rule: UnsafeRule) -> &'static str {
     match rule {
         UnsafeRule::NoVoteRestriction => "grant votes without checking the candidate's log is up to date",
         UnsafeRule::CommitOldTerms => "count replicas to commit entries of earlier terms (Figure 8)",

@@ -10,11 +10,21 @@ use yew::prelude::*;
 pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
     let tour = data.tour.as_ref().map(|t| t.tour.id.as_str());
     let send = |msg: fn() -> Msg| on.reform(move |_: MouseEvent| msg());
-    let builtin_index = data.builtins.iter().position(|s| *s == data.scenario);
-    let on_scenario = send_some(on, |e: Event| {
+    let builtin_index = data.builtins.iter().position(|b| b.scenario == data.scenario);
+    // Options are valued by the built-in's id (stable in tests and links) and labelled by its
+    // title, grouped as the index groups them.
+    let ids: Vec<String> = data.builtins.iter().map(|b| b.scenario.name.clone()).collect();
+    let on_scenario = send_some(on, move |e: Event| {
         let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
-        select.value().parse::<usize>().ok().map(Msg::Load)
+        ids.iter().position(|id| *id == select.value()).map(Msg::Load)
     });
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, b) in data.builtins.iter().enumerate() {
+        match groups.iter_mut().find(|(g, _)| *g == b.group) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((&b.group, vec![i])),
+        }
+    }
     let nodes = data.scenario.nodes;
     let load = data.scenario.workload.is_some();
     let on_nodes = send_some(on, move |e: Event| {
@@ -40,11 +50,20 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
         <div class="toolbar">
           <span class="group">
             <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
-                { for data.builtins.iter().enumerate().map(|(i, s)| html! {
-                    <option value={i.to_string()} selected={builtin_index == Some(i)}>{ s.name.clone() }</option>
+                if data.builtins.is_empty() && data.session.is_none() {
+                    <option value="" selected=true>{ "Loading the scenarios…" }</option>
+                }
+                { for groups.iter().map(|(group, members)| html! {
+                    <optgroup label={group.to_string()}>
+                        { for members.iter().map(|&i| html! {
+                            <option value={data.builtins[i].scenario.name.clone()} selected={builtin_index == Some(i)}>
+                                { data.builtins[i].title.clone() }
+                            </option>
+                        }) }
+                    </optgroup>
                 }) }
-                if builtin_index.is_none() {
-                    <option value="current" selected=true>{ data.scenario.name.clone() }</option>
+                if builtin_index.is_none() && data.session.is_some() {
+                    <option value="current" selected=true>{ format!("This run: {}", data.scenario.name) }</option>
                 }
             </select>
             <label class="node-count">{ "Servers " }

@@ -19,7 +19,7 @@ fn the_get(r: &Report) -> &HistoryOp {
 
 #[test]
 fn stale_read_the_deposed_leader_answers_with_the_old_value_and_the_checker_says_so() {
-    let r = run_reported(&builtin::stale_read()).1;
+    let r = run_reported(&builtin::by_name("stale-read").expect("a built-in")).1;
     assert!(r.violations.is_empty(), "Raft's own invariants hold: {:?}", r.violations);
     let get = the_get(&r);
     assert_eq!(get.value.as_deref(), Some("1"), "S1 answered from its outdated state");
@@ -38,7 +38,7 @@ fn stale_read_the_deposed_leader_answers_with_the_old_value_and_the_checker_says
 
 #[test]
 fn read_index_the_deposed_leader_cannot_answer_and_the_history_is_linearizable() {
-    let r = run_reported(&builtin::read_index()).1;
+    let r = run_reported(&builtin::by_name("read-index").expect("a built-in")).1;
     assert!(r.violations.is_empty());
     assert_eq!(r.linearizability.verdict, Verdict::Ok, "{}", r.linearizability.message);
     let get = the_get(&r);
@@ -49,7 +49,7 @@ fn read_index_the_deposed_leader_cannot_answer_and_the_history_is_linearizable()
     assert_eq!(get.answered_by, Some(3));
     assert!(get.completed_us.unwrap() > 1_200_000, "answered only after the partition healed");
     // Without the partition healing, the read stays open: still linearizable.
-    let mut s = builtin::read_index();
+    let mut s = builtin::by_name("read-index").expect("a built-in");
     s.timeline.retain(|t| t.action != Action::Heal);
     let r = run_reported(&s).1;
     assert_eq!(the_get(&r).completed_us, None);
@@ -58,12 +58,12 @@ fn read_index_the_deposed_leader_cannot_answer_and_the_history_is_linearizable()
 
 #[test]
 fn lease_read_drift_a_slow_clock_breaks_the_lease_and_without_drift_it_holds() {
-    let r = run_reported(&builtin::lease_read_drift()).1;
+    let r = run_reported(&builtin::by_name("lease-read-drift").expect("a built-in")).1;
     assert!(r.violations.is_empty());
     assert_eq!(the_get(&r).value.as_deref(), Some("1"));
     assert_eq!(r.linearizability.verdict, Verdict::Violation, "{}", r.linearizability.message);
 
-    let mut s = builtin::lease_read_drift();
+    let mut s = builtin::by_name("lease-read-drift").expect("a built-in");
     s.faults.clear();
     let r = run_reported(&s).1;
     assert_eq!(r.linearizability.verdict, Verdict::Ok, "{}", r.linearizability.message);
@@ -73,7 +73,7 @@ fn lease_read_drift_a_slow_clock_breaks_the_lease_and_without_drift_it_holds() {
     assert!(get.redirects >= 1);
     assert!(get.completed_us.is_none_or(|t| t > 1_200_000), "{get:?}");
     // The same read with ReadIndex is safe whatever the clocks do.
-    let mut s = builtin::lease_read_drift();
+    let mut s = builtin::by_name("lease-read-drift").expect("a built-in");
     s.raft.read_mode = ReadMode::ReadIndex;
     assert_eq!(run_reported(&s).1.linearizability.verdict, Verdict::Ok);
 }

@@ -34,7 +34,7 @@ fn put(node: NodeId, key: &str) -> Action {
 
 #[test]
 fn snapshot_catch_up_installs_a_chunked_snapshot_and_the_follower_catches_up() {
-    let (sim, r) = run_reported(&builtin::snapshot_catch_up());
+    let (sim, r) = run_reported(&builtin::by_name("snapshot-catch-up").expect("a built-in"));
     assert!(r.violations.is_empty(), "{:?}", r.violations);
     let chunks = chunks_delivered_to(&sim, 3);
     let offsets: std::collections::BTreeSet<u64> = chunks.iter().map(|c| c.0).collect();
@@ -62,7 +62,7 @@ fn snapshot_catch_up_installs_a_chunked_snapshot_and_the_follower_catches_up() {
 
 #[test]
 fn snapshot_conflict_discards_the_conflicting_log_and_resets_the_state_machine() {
-    let (sim, r) = run_reported(&builtin::snapshot_conflict());
+    let (sim, r) = run_reported(&builtin::by_name("snapshot-conflict").expect("a built-in"));
     assert!(r.violations.is_empty(), "{:?}", r.violations);
     assert!(chunks_delivered_to(&sim, 1).iter().any(|c| c.1), "S1 receives a whole snapshot");
     let s1 = &r.nodes[0];
@@ -147,7 +147,7 @@ fn a_server_returning_far_behind_gets_the_snapshot_after_a_recover_restart() {
 
 #[test]
 fn snapshots_off_leave_logs_whole() {
-    let (_, r) = run_reported(&builtin::steady_load());
+    let (_, r) = run_reported(&builtin::by_name("steady-load").expect("a built-in"));
     assert!(r.nodes.iter().all(|n| n.snapshot_index == 0 && n.snapshot_term == 0 && n.log_first_index == 1));
 }
 
@@ -163,7 +163,7 @@ fn snapshot_settings_are_validated_and_round_trip() {
     let e = Scenario::from_json(r#"{"name":"x","nodes":3,"raft":{"snapshot_threshold":-1}}"#).unwrap_err();
     assert!(e.field.contains("snapshot_threshold"), "{e}");
     // Off: nothing new is written, so old scenario files and links read back the same.
-    let plain = serde_json::to_string(&builtin::steady_load()).unwrap();
+    let plain = serde_json::to_string(&builtin::by_name("steady-load").expect("a built-in")).unwrap();
     assert!(!plain.contains("snapshot"));
 }
 

@@ -199,8 +199,18 @@ fn main() -> ExitCode {
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
         Command::Tour { tour, text } => tour_command(tour.as_deref(), text),
         Command::List => {
-            for s in builtin::list() {
-                say!("{:<18} {} nodes, {} ms\n{:<18} {}\n", s.name, s.nodes, s.duration_ms, "", s.description);
+            for b in builtin::catalog() {
+                let s = &b.scenario;
+                say!(
+                    "{:<18} {} ({}, {} nodes, {} ms)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    s.nodes,
+                    s.duration_ms,
+                    "",
+                    s.description
+                );
             }
             ExitCode::SUCCESS
         }

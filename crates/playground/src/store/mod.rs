@@ -19,9 +19,10 @@ use crate::model::timeline::MarkerView;
 use raft_sim::scenario::{RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
+use raft_sim::builtin::{self, Builtin, IndexEntry};
 use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Tour};
-use raft_sim::{builtin, Scenario};
+use raft_sim::Scenario;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 pub use tour_run::{parse_tour_fragment, TourRun};
@@ -71,6 +72,8 @@ pub enum Action {
     /// The text of a run document the student picked, or why it could not be read.
     Imported(Result<String, String>),
     CheckLinearizability,
+    /// The built-in scenarios' index (or why it could not be had) and the files it names.
+    BuiltinsLoaded(Result<Vec<IndexEntry>, String>, Vec<(String, Result<String, String>)>),
     ToursLoaded(Vec<(String, Result<String, String>)>),
     OpenTour(String),
     TourStep(usize),
@@ -103,7 +106,9 @@ pub struct Store {
     base: String,
     /// A monotonic clock in real ms, to time jumps in time (never used by the simulation).
     clock: fn() -> f64,
-    pub builtins: Vec<Scenario>,
+    /// The built-in scenarios with their titles: fetched when the page starts (compiled in
+    /// natively); empty until then.
+    pub builtins: Vec<Builtin>,
     /// Fetched when the page starts; empty until then.
     pub tours: Vec<Tour>,
     /// A link's tour step, opened once the tours have arrived.
@@ -149,8 +154,10 @@ impl Store {
     /// The page as its address asks: `fragment` is a run document's link, a tour step (opened
     /// once the tours arrive, see [`Action::ToursLoaded`]) or empty (the default scenario).
     pub fn new(base: String, fragment: &str, clock: fn() -> f64) -> Store {
-        let builtins = builtin::list();
-        let default = builtins.first().cloned().unwrap_or_else(|| builtin::cluster(3, false));
+        let builtins = builtin::catalog().to_vec();
+        // Until the built-ins arrive (the page fetches them) no run is open, unless a link
+        // opens one: see [`Action::BuiltinsLoaded`].
+        let default = builtins.first().map(|b| b.scenario.clone());
         let mut store = Store {
             base,
             clock,
@@ -159,7 +166,7 @@ impl Store {
             pending_tour: None,
             tour: None,
             verdict: None,
-            scenario: default.clone(),
+            scenario: default.clone().unwrap_or_else(|| builtin::cluster(3, false)),
             session: None,
             error: None,
             notice: None,
@@ -189,9 +196,56 @@ impl Store {
                     notice.push_str(" Showing the default scenario instead.");
                 }
             }
-            store.load(default);
+            if let Some(default) = default {
+                store.load(default);
+            }
         }
         store
+    }
+
+    /// The fetched built-ins: kept for the picker and installed for the tours, which name them.
+    /// What could not be loaded is said; a page that opened no run yet opens the first
+    /// built-in, or, if none arrived, a plain three-server cluster: the page still works.
+    fn builtins_loaded(&mut self, index: Result<Vec<IndexEntry>, String>, files: &[(String, Result<String, String>)]) {
+        let (builtins, problems) = match index {
+            Ok(index) => builtin::from_files(&index, files),
+            Err(e) => (Vec::new(), vec![format!("{}: {e}", builtin::INDEX_FILE)]),
+        };
+        if !builtins.is_empty() {
+            builtin::install(builtins.clone());
+            self.builtins = builtins;
+        }
+        if !problems.is_empty() {
+            let listed = if self.builtins.is_empty() { "none could be loaded" } else { "some could not be loaded" };
+            self.notice = Some(format!(
+                "The built-in scenarios are fetched from scenarios/ beside the page, and {listed}: {}. \
+                 Everything else works; a cluster of your choice can still be run.",
+                problems.join("; ")
+            ));
+        }
+        self.adopt_description();
+        if self.session.is_none() {
+            let first = self.builtins.first().map(|b| b.scenario.clone());
+            self.load(first.unwrap_or_else(|| builtin::cluster(3, false)));
+        }
+    }
+
+    /// A run opened from a link or file whose scenario is a built-in without its description
+    /// (links leave it out) gets the description back, so the page names it as that built-in.
+    fn adopt_description(&mut self) {
+        if !self.scenario.description.is_empty() {
+            return;
+        }
+        let same = |b: &&Builtin| Scenario { description: String::new(), ..b.scenario.clone() } == self.scenario;
+        if let Some(b) = self.builtins.iter().find(same) {
+            self.scenario.description = b.scenario.description.clone();
+        }
+    }
+
+    /// The built-in this run is, if it is one (unchanged): the page shows its title and
+    /// description.
+    pub fn current_builtin(&self) -> Option<&Builtin> {
+        self.builtins.iter().find(|b| b.scenario == self.scenario)
     }
 
     /// The effects the last actions asked for, in order; the caller carries them out.
@@ -232,8 +286,8 @@ impl Store {
             }
             Action::ToggleHelp => self.help = !self.help,
             Action::Load(index) => {
-                if let Some(s) = self.builtins.get(index).cloned() {
-                    self.load(s);
+                if let Some(b) = self.builtins.get(index) {
+                    self.load(b.scenario.clone());
                 }
             }
             Action::Cluster { nodes, load } => self.load(builtin::cluster(nodes, load)),
@@ -268,11 +322,17 @@ impl Store {
                     timing: Some(raft_sim::scenario::TimingModel::PartiallySynchronous { gst_ms, tail_probability }),
                 });
             }
+            Action::BuiltinsLoaded(index, files) => self.builtins_loaded(index, &files),
             Action::ToursLoaded(files) => {
                 let (tours, problems) = tour::parse_files(&files);
                 self.tours = tours;
                 if !problems.is_empty() {
-                    self.notice = Some(format!("Some guided tours could not be loaded: {}.", problems.join("; ")));
+                    let said = format!("Some guided tours could not be loaded: {}.", problems.join("; "));
+                    // After what the built-ins' fetch said, if anything (it is the cause).
+                    self.notice = Some(match self.notice.take() {
+                        Some(before) => format!("{before} {said}"),
+                        None => said,
+                    });
                 }
                 if let Some((id, step)) = self.pending_tour.take() {
                     match self.tours.iter().find(|t| t.id == id).cloned() {
@@ -383,8 +443,13 @@ impl Store {
         let session = self.session.as_ref()?;
         let view = View { selected: self.selected, speed_exp: Some(self.speed_exp), playing: false };
         let mut doc = RunDocument::of(session, view);
-        // The link carries the scenario as the student chose it, not the open-ended copy.
+        // The link carries the scenario as the student chose it, not the open-ended copy, and
+        // without a built-in's description: the page has it (see `adopt_description`), and it
+        // would make every link several hundred characters longer.
         doc.scenario = self.scenario.clone();
+        if self.current_builtin().is_some() {
+            doc.scenario.description.clear();
+        }
         Some(doc)
     }
 
@@ -428,6 +493,7 @@ impl Store {
         match doc.and_then(|d| d.replay().map(|s| (d, s))) {
             Ok((doc, session)) => {
                 self.install(doc.scenario.clone(), session);
+                self.adopt_description();
                 self.selected = doc.view.selected.filter(|&n| (1..=doc.scenario.nodes).contains(&n));
                 if let Some(s) = doc.view.speed_exp {
                     self.speed_exp = s.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP);

@@ -249,3 +249,44 @@ fn the_timeline_markers_follow_the_run() {
     s.apply(Action::Act(Operator::Crash { node: 1, mode: CrashMode::Recover }));
     assert_eq!(s.markers().len(), markers.len() + 2, "the action and the crash are new markers");
 }
+
+/// The page before its fetch answered: no built-ins, no run.
+fn store_before_fetch() -> Store {
+    let mut s = store("");
+    s.builtins.clear();
+    s.session = None;
+    s
+}
+
+#[test]
+fn fetched_built_ins_open_the_first_and_a_failed_fetch_says_so_and_runs_a_cluster() {
+    let mut s = store_before_fetch();
+    let index = raft_sim::builtin::parse_index(raft_sim::builtin::EMBEDDED_INDEX).expect("the index parses");
+    let files = raft_sim::builtin::EMBEDDED_FILES.iter().map(|(n, t)| (n.to_string(), Ok(t.to_string()))).collect();
+    s.apply(Action::BuiltinsLoaded(Ok(index), files));
+    assert_eq!(s.builtins.len(), raft_sim::builtin::catalog().len());
+    assert_eq!(s.scenario.name, "first-election");
+    assert_eq!(s.current_builtin().map(|b| b.title.as_str()), Some("First election"));
+    assert!(s.notice.is_none(), "{:?}", s.notice);
+
+    let mut s = store_before_fetch();
+    s.apply(Action::BuiltinsLoaded(Err("HTTP 404 for scenarios/index.json".into()), Vec::new()));
+    assert_eq!(s.scenario.name, "cluster-3", "the page still runs a cluster");
+    assert!(s.session.is_some());
+    assert!(
+        s.notice.as_deref().is_some_and(|n| n.contains("HTTP 404") && n.contains("none could be loaded")),
+        "{:?}",
+        s.notice
+    );
+}
+
+#[test]
+fn a_link_to_a_built_in_leaves_its_description_out_and_gets_it_back() {
+    let mut s = store("");
+    s.apply(Action::Load(5));
+    let title = s.current_builtin().map(|b| b.title.clone()).expect("a built-in");
+    let doc = s.document().expect("a run");
+    assert!(doc.scenario.description.is_empty(), "links stay short");
+    let reopened = store(&doc.to_link_fragment());
+    assert_eq!(reopened.current_builtin().map(|b| b.title.clone()), Some(title));
+}
