@@ -28,13 +28,16 @@ impl MarkerView {
                     MilestoneKind::Election { node, term } => {
                         ("election", format!("S{node} starts an election for term {term}"))
                     }
-                    MilestoneKind::Leader { node, term } => {
+                    MilestoneKind::Leader { node, term, .. } => {
                         ("leader", format!("S{node} becomes leader of term {term}"))
                     }
                     MilestoneKind::Crash { node } => ("crash", format!("S{node} crashes")),
                     MilestoneKind::Restart { node } => ("restart", format!("S{node} restarts")),
                     MilestoneKind::Violation => ("violation", "a safety property breaks".to_string()),
                     MilestoneKind::Action => ("action", "your action".to_string()),
+                    MilestoneKind::Overwritten { node, from, count } => {
+                        ("overwritten", format!("S{node} loses {count} uncommitted entries from index {from}"))
+                    }
                 };
                 let label = format!("{:.1} ms, event {}: {label}", m.time_us as f64 / 1000.0, m.events);
                 MarkerView { events: m.events, time_us: m.time_us, kind, label }
