@@ -13,6 +13,7 @@ use crate::availability_view::availability_view;
 use crate::browser;
 use crate::client_panel::ClientPanel;
 use crate::embed_view::{embed_view, EmbedBody};
+use crate::event_log::{EventLog, EventLogData};
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::lab_panel::LabPanel;
@@ -74,6 +75,7 @@ struct Callbacks {
     tour_step: Callback<usize>,
     close_tour: Callback<()>,
     tour_link: Callback<()>,
+    filter_events: Callback<Option<raft_sim::narrate::Topic>>,
 }
 
 impl Callbacks {
@@ -95,6 +97,7 @@ impl Callbacks {
             tour_step: dispatch.reform(Action::TourStep),
             close_tour: dispatch.reform(|_| Action::CloseTour),
             tour_link: dispatch.reform(|_| Action::TourLink),
+            filter_events: dispatch.reform(Action::FilterEvents),
             dispatch,
         }
     }
@@ -221,6 +224,7 @@ impl Component for Live {
         html! {
             <section class="live" aria-label="Live cluster">
                 { toolbar::toolbar(s, &self.on.dispatch) }
+                { self.feedback() }
                 { self.messages() }
                 if s.help {
                     { toolbar::help(&self.on.dispatch) }
@@ -239,6 +243,26 @@ impl Component for Live {
 }
 
 impl Live {
+    /// What the last action needs said: how to see its effect while paused (with the setting
+    /// to resume instead), or why it shows nothing now.
+    fn feedback(&self) -> Html {
+        let s = &self.store;
+        let on_resume = self.on.dispatch.reform(|_: Event| Action::ToggleResumeOnAct);
+        html! {
+            <div class="feedback" role="status">
+                if let Some(note) = &s.paused_note {
+                    <p class="paused-note" data-testid="paused-note">{ note.clone() }
+                        <label>{ " " }<input type="checkbox" data-testid="resume-on-act" checked={s.resume_on_act}
+                               onchange={on_resume} />{ " resume automatically after an action" }</label>
+                    </p>
+                }
+                if let Some(hint) = &s.hint {
+                    <p class="action-hint" data-testid="action-hint">{ hint.clone() }</p>
+                }
+            </div>
+        }
+    }
+
     fn messages(&self) -> Html {
         html! {
             <>
@@ -274,6 +298,9 @@ impl Live {
                                 { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
                             </p>
                         }
+                        <EventLog data={EventLogData::of(&s.event_lines(), sim.now(), sim.events(), s.event_filter)}
+                                  on_filter={on.filter_events.clone()} on_seek_event={on.seek_event.clone()}
+                                  on_seek_time={on.seek_time.clone()} />
                         <div class={classes!("spot-wrap", s.spot("monitor"))}><Monitor broken={model::monitor::broken(sim)}
                                  violations={model::monitor::listed_violations(sim)} total={sim.total_violations()}
                                  on_jump={on.seek_event.clone()} /></div>

@@ -4,6 +4,7 @@ mod availability_view;
 mod browser;
 mod client_panel;
 mod embed_view;
+mod event_log;
 mod failure_panel;
 mod history_view;
 mod inspector;
