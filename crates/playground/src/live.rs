@@ -329,11 +329,13 @@ impl Live {
     fn panels(&self, session: &Session) -> Html {
         let (s, on, sim) = (&self.store, &self.on, session.sim());
         let network = sim.network();
+        let recent = model::clients::recent_requests(sim);
         html! {
             <>
                 <div class="panels">
                     <div class={classes!("spot-wrap", s.spot("clients"))}>
-                        <ClientPanel nodes={sim.scenario().nodes} leader={sim.leader()} history={model::clients::recent_requests(sim)}
+                        <ClientPanel nodes={sim.scenario().nodes} leader={sim.leader()} history={recent.clone()}
+                            fates={model::clients::fates(sim, &recent)}
                             kv={model::clients::stores(sim)} on_action={on.act.clone()} />
                     </div>
                     <div class={classes!("spot-wrap", s.spot("failures"))}>

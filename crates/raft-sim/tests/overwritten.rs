@@ -37,3 +37,14 @@ fn a_minority_leaders_lost_write_is_recorded_as_overwritten() {
 fn a_quiet_election_overwrites_nothing() {
     assert_eq!(check_removals(&builtin::list()[0].name), 0);
 }
+
+#[test]
+fn the_overwritten_entry_names_the_request_it_held() {
+    let scenario = builtin::list().into_iter().find(|s| s.name == "minority-leader").unwrap();
+    let mut sim = Simulation::new(&scenario).unwrap();
+    sim.run_to_end();
+    let lost = sim.script_history().find(|h| h.completed_us.is_none()).expect("the put to S1 gets no answer").clone();
+    let e =
+        sim.overwritten().iter().find(|e| e.request == Some((lost.client, lost.seq))).expect("its entry was removed");
+    assert_eq!(e.term, 1, "S1 appended it as leader of term 1: {e:?}");
+}

@@ -172,6 +172,8 @@ pub struct OverwrittenEntry {
     pub node: NodeId,
     pub index: u64,
     pub term: u64,
+    /// The client request it held (client, sequence number), if it held one.
+    pub request: Option<(ClientId, u64)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -675,21 +677,15 @@ impl Simulation {
 
     /// Note entries (index, term) that server `id` removed from its log on a conflict.
     #[inline(never)]
-    fn record_overwritten(&mut self, id: NodeId, removed: &[(u64, u64)]) {
+    fn record_overwritten(&mut self, id: NodeId, removed: &[OverwrittenEntry]) {
         let (events, time_us) = (self.kernel.events(), self.kernel.now());
-        let from = removed.first().map_or(0, |e| e.0);
+        let from = removed.first().map_or(0, |e| e.index);
         self.milestones.push(Milestone {
             events,
             time_us,
             kind: MilestoneKind::Overwritten { node: id, from, count: removed.len() as u64 },
         });
-        self.overwritten.extend(removed.iter().map(|&(index, term)| OverwrittenEntry {
-            events,
-            time_us,
-            node: id,
-            index,
-            term,
-        }));
+        self.overwritten.extend(removed.iter().map(|&e| OverwrittenEntry { events, time_us, node: id, ..e }));
     }
 
     /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
@@ -742,14 +738,24 @@ impl Simulation {
 }
 
 /// The stored entries from `from` on that the node's new log (`entries`, from `from` on)
-/// does not hold: (index, term) of each, in order.
+/// does not hold, in order (their event, time and server are filled in when recorded).
 #[inline(never)]
-fn removed_entries(stored: &raft_core::RaftLog, from: u64, entries: raft_core::Entries<'_>) -> Vec<(u64, u64)> {
+fn removed_entries(stored: &raft_core::RaftLog, from: u64, entries: raft_core::Entries<'_>) -> Vec<OverwrittenEntry> {
     let mut fresh = entries.iter();
     stored
         .slice_from(from, usize::MAX)
         .filter(|old| fresh.next().is_none_or(|new| new.index != old.index || new.term != old.term))
-        .map(|old| (old.index, old.term))
+        .map(|old| OverwrittenEntry {
+            events: 0,
+            time_us: 0,
+            node: 0,
+            index: old.index,
+            term: old.term,
+            request: match &old.payload {
+                raft_core::EntryPayload::Command(c) => Some((c.client, c.seq)),
+                _ => None,
+            },
+        })
         .collect()
 }
 
