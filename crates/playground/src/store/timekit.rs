@@ -185,6 +185,7 @@ impl Store {
     /// (by the setting), and a word when the action cannot show anything now.
     pub(super) fn after_act(&mut self, action: &Operator, leader_before: Option<u32>) {
         self.hint = None;
+        self.paused_note = None;
         self.link_copied = false;
         if matches!(action, Operator::AlignTimers | Operator::SpreadTimers) {
             if let Some(l) = leader_before {

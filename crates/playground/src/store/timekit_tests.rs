@@ -40,10 +40,12 @@ fn an_action_while_paused_says_how_to_see_it_or_resumes_by_the_setting() {
     s.apply(Action::TogglePlay);
     assert!(s.playing && s.paused_note.is_none(), "playing clears the note");
     s.apply(Action::TogglePlay);
-    s.apply(Action::ToggleResumeOnAct);
     s.apply(Action::Act(Operator::Restart { node: leader }));
+    assert!(s.paused_note.is_some(), "restarting while paused gets its note");
+    s.apply(Action::ToggleResumeOnAct);
+    s.apply(Action::Act(Operator::Heal));
     assert!(s.playing, "the setting resumes instead");
-    assert!(s.paused_note.is_none());
+    assert!(s.paused_note.is_none(), "and the old note goes");
 }
 
 #[test]
