@@ -109,7 +109,7 @@ test('a follower\'s overwritten entries stay struck through, are narrated, and t
   assert.ok(await page.getByTestId('overwritten-entry').count() >= 1, 'still struck through later');
   assert.equal(await page.locator('[data-testid="marker"][data-kind="overwritten"]').count() >= 1, true);
   const log = (await page.getByTestId('event-line').allInnerTexts()).join('\n');
-  assert.match(log, /S\d removed uncommitted entr(y|ies) [\d–]+ from its log: they conflicted with the Leader's AppendEntries/);
+  assert.match(log, /S\d removed uncommitted entr(y|ies) [\d–]+ from its log: (it|they) conflicted with the Leader's AppendEntries/);
   const row = page.locator('[data-testid="client-op-row"][data-fate="overwritten"]');
   assert.match(await row.innerText(), /no answer: the leader S1 \(term 1\) was deposed; the entry was overwritten/);
   // Before the removal, nothing is struck through.

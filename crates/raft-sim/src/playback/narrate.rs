@@ -4,7 +4,7 @@
 //! true of the run; the words are the course notes' ("becomes a Candidate", "RequestVote RPC",
 //! "receives the majority vote and becomes the Leader").
 use crate::engine::sim::{Milestone, MilestoneKind};
-use crate::engine::workload::HistoryOp;
+use crate::engine::workload::{HistoryOp, SCRIPT_CLIENT};
 use raft_core::Micros;
 
 /// What a sentence is about, for filtering.
@@ -74,13 +74,16 @@ fn milestone_line(m: &Milestone, actions: &[&str], action_index: &mut usize) -> 
             (Topic::Faults, text)
         }
         MilestoneKind::Overwritten { node, from, count } => {
-            let entries =
-                if count == 1 { format!("entry {from}") } else { format!("entries {from}–{}", from + count - 1) };
+            let (entries, they, them) = if count == 1 {
+                (format!("entry {from}"), "it", "it")
+            } else {
+                (format!("entries {from}–{}", from + count - 1), "they", "them")
+            };
             (
                 Topic::Replication,
                 format!(
-                    "S{node} removed uncommitted {entries} from its log: they conflicted with the Leader's \
-                     AppendEntries, and the Leader's entries overwrote them"
+                    "S{node} removed uncommitted {entries} from its log: {they} conflicted with the Leader's \
+                     AppendEntries, and the Leader's entries overwrote {them}"
                 ),
             )
         }
@@ -108,19 +111,28 @@ pub fn narrate<'a>(
     let mut lines: Vec<Line> = milestones.iter().map(|m| milestone_line(m, actions, &mut action_index)).collect();
     for h in ops {
         let op = op_text(h);
+        // The operator's requests (the page's client panel, a scenario's script) are "yours".
+        let (who, whose) = if h.client == SCRIPT_CLIENT {
+            ("You".to_string(), "your".to_string())
+        } else {
+            (format!("Client {}", h.client), format!("client {}'s", h.client))
+        };
         lines.push(Line {
             time_us: h.invoked_us,
             events: None,
             topic: Topic::Client,
-            text: format!("Client {} sent a request: {op}", h.client),
+            text: format!("{who} sent a request: {op}"),
         });
         if let Some(done) = h.completed_us {
             let by = h.answered_by.map(|n| format!("S{n}")).unwrap_or_else(|| "The cluster".to_string());
+            // A put is answered once its entry is committed and applied; a get may be answered
+            // by a read that commits no entry (ReadIndex, a lease), so nothing more is said.
+            let how = if matches!(h.op, raft_core::Op::Put { .. }) { " after committing it" } else { "" };
             lines.push(Line {
                 time_us: done,
                 events: None,
                 topic: Topic::Client,
-                text: format!("{by} answered client {}'s {op} after committing it", h.client),
+                text: format!("{by} answered {whose} {op}{how}"),
             });
         }
     }
@@ -156,7 +168,11 @@ mod tests {
         assert_eq!(texts[2], "You acted on the cluster: crash");
         assert_eq!(texts[3], "S3 crashed");
         assert!(texts[4].starts_with("S2 removed uncommitted entries 4–5 from its log"), "{}", texts[4]);
-        assert!(texts[5].starts_with("S1 removed uncommitted entry 7 from its log"), "{}", texts[5]);
+        assert_eq!(
+            texts[5],
+            "S1 removed uncommitted entry 7 from its log: it conflicted with the Leader's AppendEntries, and the \
+             Leader's entries overwrote it"
+        );
         assert_eq!(lines[1].events, Some(9));
         assert_eq!(lines[1].topic, Topic::Elections);
         assert_eq!(lines[3].topic, Topic::Faults);
@@ -170,7 +186,10 @@ mod tests {
         answered.completed_us = Some(8_000);
         answered.answered_by = Some(1);
         let pending = HistoryOp::invoked(7, 2, raft_core::Op::Get { key: "x".into() }, 9_000);
-        let lines = narrate(&milestones, &[], [&answered, &pending]);
+        let mut yours = HistoryOp::invoked(SCRIPT_CLIENT, 1, raft_core::Op::Get { key: "y".into() }, 10_000);
+        yours.completed_us = Some(11_000);
+        yours.answered_by = Some(2);
+        let lines = narrate(&milestones, &[], [&answered, &pending, &yours]);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -179,6 +198,8 @@ mod tests {
                 "S1 became a Candidate for term 1 and sent RequestVote RPCs to the other servers",
                 "S1 answered client 7's put x=1 after committing it",
                 "Client 7 sent a request: get x",
+                "You sent a request: get y",
+                "S2 answered your get y",
             ]
         );
         assert!(lines.iter().filter(|l| l.topic == Topic::Client).all(|l| l.events.is_none()));
