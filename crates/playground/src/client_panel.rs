@@ -13,6 +13,9 @@ pub struct ClientProps {
     pub leader: Option<NodeId>,
     /// The operator's own requests (HistoryOp with client == 0), oldest first.
     pub history: Vec<HistoryOp>,
+    /// Per request of `history`: what became of it when no answer will come (model/clients.rs).
+    #[prop_or_default]
+    pub fates: Vec<Option<String>>,
     /// Each node's key-value state machine (None if the node is crashed), index = id-1.
     pub kv: Vec<Option<BTreeMap<String, String>>>,
     pub on_action: Callback<Action>,
@@ -73,7 +76,9 @@ pub fn client_panel(props: &ClientProps) -> Html {
         })
     };
 
-    let recent = &props.history[props.history.len().saturating_sub(SHOWN)..];
+    let skip = props.history.len().saturating_sub(SHOWN);
+    let recent = &props.history[skip..];
+    let fate = |i: usize| props.fates.get(skip + i).and_then(|f| f.as_deref());
     let keys: BTreeSet<&String> = props.kv.iter().flatten().flat_map(|kv| kv.keys()).collect();
     let store = |id: NodeId| props.kv.get((id as usize).wrapping_sub(1)).and_then(|kv| kv.as_ref());
     let column_class =
@@ -112,12 +117,13 @@ pub fn client_panel(props: &ClientProps) -> Html {
                     <table data-testid="client-history">
                         <thead><tr><th>{ "request" }</th><th>{ "sent at" }</th><th>{ "redirects" }</th><th>{ "result" }</th></tr></thead>
                         <tbody>
-                            { for recent.iter().map(|h| html! {
-                                <tr data-testid="client-op-row" class={classes!(h.completed_us.is_none().then_some("pending"))}>
+                            { for recent.iter().enumerate().map(|(i, h)| html! {
+                                <tr data-testid="client-op-row" class={classes!(h.completed_us.is_none().then_some("pending"))}
+                                    data-fate={fate(i).map(|_| "overwritten")}>
                                     <td><code>{ h.op.to_string() }</code></td>
                                     <td class="time">{ format!("{:.1} ms", h.invoked_us as f64 / 1000.0) }</td>
                                     <td>{ redirect_text(h.redirects) }</td>
-                                    <td>{ result_text(h) }</td>
+                                    <td>{ result_text(h, fate(i)) }</td>
                                 </tr>
                             }) }
                         </tbody>

@@ -14,6 +14,7 @@ use crate::browser;
 use crate::caption_view::Caption;
 use crate::client_panel::ClientPanel;
 use crate::embed_view::{embed_view, EmbedBody};
+use crate::event_log::{EventLog, EventLogData};
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::lab_panel::LabPanel;
@@ -79,6 +80,7 @@ struct Callbacks {
     tour_step: Callback<usize>,
     close_tour: Callback<()>,
     tour_link: Callback<()>,
+    filter_events: Callback<Option<raft_sim::narrate::Topic>>,
 }
 
 impl Callbacks {
@@ -100,6 +102,7 @@ impl Callbacks {
             tour_step: dispatch.reform(Action::TourStep),
             close_tour: dispatch.reform(|_| Action::CloseTour),
             tour_link: dispatch.reform(|_| Action::TourLink),
+            filter_events: dispatch.reform(Action::FilterEvents),
             dispatch,
         }
     }
@@ -226,6 +229,7 @@ impl Component for Live {
         html! {
             <section class="live" aria-label="Live cluster">
                 { toolbar::toolbar(s, &self.on.dispatch) }
+                { self.feedback() }
                 { self.messages() }
                 if s.session.is_some() {
                     <Caption caption={CaptionView::of(&s.scenario, s.current_builtin().map(|b| b.title.as_str()))} />
@@ -247,6 +251,26 @@ impl Component for Live {
 }
 
 impl Live {
+    /// What the last action needs said: how to see its effect while paused (with the setting
+    /// to resume instead), or why it shows nothing now.
+    fn feedback(&self) -> Html {
+        let s = &self.store;
+        let on_resume = self.on.dispatch.reform(|_: Event| Action::ToggleResumeOnAct);
+        html! {
+            <div class="feedback" role="status">
+                if let Some(note) = &s.paused_note {
+                    <p class="paused-note" data-testid="paused-note">{ note.clone() }
+                        <label>{ " " }<input type="checkbox" data-testid="resume-on-act" checked={s.resume_on_act}
+                               onchange={on_resume} />{ " resume automatically after an action" }</label>
+                    </p>
+                }
+                if let Some(hint) = &s.hint {
+                    <p class="action-hint" data-testid="action-hint">{ hint.clone() }</p>
+                }
+            </div>
+        }
+    }
+
     fn messages(&self) -> Html {
         html! {
             <>
@@ -282,6 +306,9 @@ impl Live {
                                 { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
                             </p>
                         }
+                        <EventLog data={EventLogData::of(&s.event_lines(), sim.now(), sim.events(), s.event_filter)}
+                                  on_filter={on.filter_events.clone()} on_seek_event={on.seek_event.clone()}
+                                  on_seek_time={on.seek_time.clone()} />
                         <div class={classes!("spot-wrap", s.spot("monitor"))}><Monitor broken={model::monitor::broken(sim)}
                                  violations={model::monitor::listed_violations(sim)} total={sim.total_violations()}
                                  on_jump={on.seek_event.clone()} /></div>
@@ -310,11 +337,13 @@ impl Live {
     fn panels(&self, session: &Session) -> Html {
         let (s, on, sim) = (&self.store, &self.on, session.sim());
         let network = sim.network();
+        let recent = model::clients::recent_requests(sim);
         html! {
             <>
                 <div class="panels">
                     <div class={classes!("spot-wrap", s.spot("clients"))}>
-                        <ClientPanel nodes={sim.scenario().nodes} leader={sim.leader()} history={model::clients::recent_requests(sim)}
+                        <ClientPanel nodes={sim.scenario().nodes} leader={sim.leader()} history={recent.clone()}
+                            fates={model::clients::fates(sim, &recent)}
                             kv={model::clients::stores(sim)} on_action={on.act.clone()} />
                     </div>
                     <div class={classes!("spot-wrap", s.spot("failures"))}>

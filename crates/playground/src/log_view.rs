@@ -1,6 +1,7 @@
 //! The log view: one row per server, one column per log index; each entry shows its term
 //! (coloured by term) and command; committed entries are solid, the commitIndex is marked, and
-//! for each follower the leader's nextIndex and matchIndex are shown (see model/log.rs).
+//! for each follower the leader's nextIndex and matchIndex are shown; entries a follower removed
+//! on a conflict stay struck through where they were (see model/log.rs).
 pub use crate::model::log::LogData;
 use yew::prelude::*;
 
@@ -46,18 +47,27 @@ pub fn log_view(props: &LogViewProps) -> Html {
                                     { format!("snapshot ≤{} (t{})", row.snapshot.0, row.snapshot.1) }
                                 </td>
                             }
-                            { for indices.iter().filter(|&&i| i > row.snapshot.0).map(|&i| match i.checked_sub(row.entries_from).and_then(|k| row.entries.get(k as usize)) {
+                            { for indices.iter().filter(|&&i| i > row.snapshot.0).map(|&i| {
+                              // An entry removed here on a conflict stays visible, struck through.
+                              let gone = row.overwritten.iter().find(|o| o.0 == i).map(|&(_, t)| html! {
+                                  <s class="overwritten" data-testid="overwritten-entry" data-index={i.to_string()} data-term={t.to_string()}
+                                     title={format!("an entry of term {t} was here: S{} removed it because it conflicted with the leader's log (it was never committed)", row.id)}>
+                                      { format!("t{t}") }
+                                  </s>
+                              });
+                              match i.checked_sub(row.entries_from).and_then(|k| row.entries.get(k as usize)) {
                                 Some((term, command)) => {
                                     let committed = i <= row.commit_index;
                                     let style = format!("--term-hue: {}", (term * 137) % 360);
                                     html! {
                                         <td class={classes!("cell", committed.then_some("committed"), (i == row.commit_index).then_some("commit-mark"))}
                                             style={style} title={format!("index {i}, term {term}: {command}{}", if committed { " (committed)" } else { "" })}>
-                                            <span class="t">{ term }</span><span class="c">{ short_command(command) }</span>
+                                            { gone.unwrap_or_default() }<span class="t">{ term }</span><span class="c">{ short_command(command) }</span>
                                         </td>
                                     }
                                 }
-                                None => html! { <td class="cell empty"></td> },
+                                None => html! { <td class="cell empty">{ gone.unwrap_or_default() }</td> },
+                              }
                             }) }
                             <td class="nm">{ row.next_match.map_or(String::new(), |(n, m)| format!("{n} / {m}")) }</td>
                         </tr>

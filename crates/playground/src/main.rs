@@ -7,6 +7,7 @@ mod caption_view;
 mod client_panel;
 mod data;
 mod embed_view;
+mod event_log;
 mod failure_panel;
 mod history_view;
 mod inspector;

@@ -1,6 +1,8 @@
 //! The time scrubber: the whole run so far as a slider, with markers for elections, new
 //! leaders, crashes, operator actions and violations (see model/timeline.rs). Dragging
-//! re-creates the state at that moment; clicking a marker jumps to its event.
+//! re-creates the state at that moment; clicking a marker jumps to its event. Each marker is a
+//! 24 px target with a short visible mark (E, ★, ✕, ↻, ⌫, !) and its full label as name and
+//! tooltip; `[` and `]` (and the toolbar's ◀ Back / Next ▶) jump between them.
 pub use crate::model::timeline::MarkerView;
 use yew::prelude::*;
 
@@ -32,7 +34,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     html! {
                         <button class={classes!("marker", m.kind)} style={format!("left: {:.2}%", percent(m.time_us))}
                                 title={m.label.clone()} aria-label={m.label.clone()} data-testid="marker" data-kind={m.kind}
-                                data-events={m.events.to_string()} onclick={onclick}></button>
+                                data-events={m.events.to_string()} onclick={onclick}><span aria-hidden="true">{ m.glyph }</span></button>
                     }
                 }) }
             </div>

@@ -44,8 +44,15 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
         let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
         input.value().parse::<f64>().ok().map(Msg::Speed)
     });
-    let speed = 10f64.powf(data.speed_exp);
-    let speed_text = if speed < 1.0 { format!("{speed:.2}x") } else { format!("{speed:.0}x") };
+    let speed_text = crate::store::speed_text(10f64.powf(data.speed_exp));
+    let on_seed = send_some(on, |e: Event| {
+        let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
+        Some(Msg::SetSeed(input.value()))
+    });
+    let on_new_run = on.reform(|_: MouseEvent| match crate::store::fresh_seed() {
+        Ok(seed) => Msg::NewRun(seed),
+        Err(why) => Msg::NoSeed(why),
+    });
     html! {
         <div class="toolbar">
           <span class="group">
@@ -80,16 +87,31 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
             </select>
           </span>
           <span class="group">
-            <button data-testid="step-back" class="secondary" aria-label="Step back one event" onclick={send(|| Msg::StepBack)}>{ "◀ Back" }</button>
+            <button data-testid="back-marker" class="secondary" title="Back to the previous marker: election, leader, crash, violation ([)"
+                    onclick={send(|| Msg::PrevMarker)}>{ "◀ Back" }</button>
+            <button data-testid="step-back" class="secondary" aria-label="Step back one event" title="Step back one event (←)"
+                    onclick={send(|| Msg::StepBack)}>{ "‹ 1" }</button>
             <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>
                 { if data.playing { "Pause" } else { "Play" } }
             </button>
-            <button class="secondary" data-testid="step" onclick={send(|| Msg::Step)}>{ "Step ▶" }</button>
+            <button class="secondary" data-testid="step" aria-label="Step one event" title="Step one event (→)"
+                    onclick={send(|| Msg::Step)}>{ "1 ›" }</button>
+            <button data-testid="next-marker" class="secondary" title="On to the next marker (])"
+                    onclick={send(|| Msg::NextMarker)}>{ "Next ▶" }</button>
             <label class="speed">{ "Speed " }
                 <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
                        value={data.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
                 <output>{ speed_text }</output>
             </label>
+            <label class="skip-idle" title="Fast through stretches with no message in flight, at your speed while messages cross">
+                <input type="checkbox" data-testid="skip-idle" checked={data.skip_idle}
+                       onchange={on.reform(|_: Event| Msg::ToggleSkipIdle)} />{ " skip idle" }</label>
+            <label class="seed">{ "Seed " }
+                <input type="text" inputmode="numeric" data-testid="seed" aria-label="Seed" size="8"
+                       value={data.scenario.seed.to_string()} onchange={on_seed} />
+            </label>
+            <button class="secondary" data-testid="new-run" title="The same scenario with a fresh random seed"
+                    onclick={on_new_run}>{ "New run" }</button>
           </span>
           <span class="group">
             <button class="secondary" data-testid="crash-leader"
@@ -99,6 +121,9 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
             <button class="secondary" data-testid="spread-timers" title="Spread the timeouts out: one server clearly times out first"
                     onclick={send(|| Msg::Act(Action::SpreadTimers))}>{ "Spread timers" }</button>
             <button data-testid="share" onclick={send(|| Msg::Share)}>{ "Share" }</button>
+            if data.link_copied {
+                <span class="copied" role="status" data-testid="link-copied">{ "Link copied ✓" }</span>
+            }
             <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
           </span>
@@ -116,13 +141,16 @@ pub fn send_some<T: 'static, M: 'static>(on: &Callback<M>, f: impl Fn(T) -> Opti
     })
 }
 
-/// What a key does: Space plays or pauses, → and ← step one event, + and - change the speed,
-/// ? shows the keys (the help below lists them).
+/// What a key does: Space plays or pauses, → and ← step one event, [ and ] jump to the
+/// previous / next marker, + and - change the speed, ? shows the keys (the help below lists
+/// them).
 pub fn key_action(key: &str) -> Option<Msg> {
     Some(match key {
         " " => Msg::TogglePlay,
         "ArrowRight" => Msg::Step,
         "ArrowLeft" => Msg::StepBack,
+        "[" => Msg::PrevMarker,
+        "]" => Msg::NextMarker,
         "+" | "=" => Msg::SpeedBy(0.1),
         "-" | "_" => Msg::SpeedBy(-0.1),
         "?" => Msg::ToggleHelp,
@@ -139,6 +167,7 @@ pub fn help(on: &Callback<Msg>) -> Html {
                 <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
                 <dt><kbd>{ "→" }</kbd></dt><dd>{ "step one event forward (pauses)" }</dd>
                 <dt><kbd>{ "←" }</kbd></dt><dd>{ "step one event back (pauses)" }</dd>
+                <dt><kbd>{ "[" }</kbd>{ " " }<kbd>{ "]" }</kbd></dt><dd>{ "previous / next marker: election, leader, crash, overwritten entries, violation" }</dd>
                 <dt><kbd>{ "+" }</kbd>{ " " }<kbd>{ "−" }</kbd></dt><dd>{ "faster / slower" }</dd>
                 <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this help" }</dd>
             </dl>

@@ -19,7 +19,34 @@ pub fn stores(sim: &Simulation) -> Vec<Option<BTreeMap<String, String>>> {
     sim.nodes().iter().map(|n| n.raft.as_ref().map(|r| r.kv().data().clone())).collect()
 }
 
-pub fn result_text(h: &HistoryOp) -> String {
+/// What became of each unanswered request among `ops` whose log entry a follower removed on
+/// a conflict (by the simulator's record): "no answer: ...", or None.
+pub fn fates(sim: &Simulation, ops: &[HistoryOp]) -> Vec<Option<String>> {
+    // Called every frame: most runs overwrite nothing, and the milestones are only searched
+    // for a request that was overwritten.
+    ops.iter()
+        .map(|h| {
+            if h.completed_us.is_some() {
+                return None;
+            }
+            let e = sim.overwritten().iter().find(|e| e.request == Some((h.client, h.seq)))?;
+            let leader = sim.milestones().iter().rev().find_map(|m| match m.kind {
+                raft_sim::sim::MilestoneKind::Leader { node, term, .. } if term == e.term => Some(node),
+                _ => None,
+            });
+            let leader = leader.map_or_else(|| format!("the leader of term {}", e.term), |l| format!("S{l}"));
+            Some(format!(
+                "no answer: the leader {leader} (term {}) was deposed; the entry was overwritten (S{} removed index {})",
+                e.term, e.node, e.index
+            ))
+        })
+        .collect()
+}
+
+pub fn result_text(h: &HistoryOp, fate: Option<&str>) -> String {
+    if let Some(fate) = fate {
+        return fate.to_string();
+    }
     if h.completed_us.is_none() {
         return "pending".into();
     }

@@ -20,6 +20,18 @@ pub struct LogRow {
     pub commit_index: u64,
     /// The current leader's nextIndex and matchIndex for this server.
     pub next_match: Option<(u64, u64)>,
+    /// Entries in the window this server removed on a conflict with its leader (§5.3), by
+    /// the simulator's record: (index, term), the latest removal at each index.
+    pub overwritten: Vec<(u64, u64)>,
+}
+
+/// What server `id` removed on conflicts at indices from `first` on (the latest at each).
+fn overwritten_in(sim: &Simulation, id: u32, first: u64) -> Vec<(u64, u64)> {
+    let mut found: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
+    for e in sim.overwritten().iter().filter(|e| e.node == id && e.index >= first) {
+        found.insert(e.index, e.term);
+    }
+    found.into_iter().collect()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +71,7 @@ impl LogData {
                     length: log.last_index(),
                     commit_index: slot.raft.as_ref().map_or(0, |r| r.commit_index()),
                     next_match,
+                    overwritten: overwritten_in(sim, slot.id, first),
                 }
             })
             .collect();

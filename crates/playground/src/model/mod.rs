@@ -4,6 +4,7 @@
 pub mod caption;
 pub mod clients;
 pub mod clock;
+pub mod events;
 pub mod failures;
 pub mod history;
 pub mod lab;

@@ -223,11 +223,11 @@ fn the_client_panel_shows_the_operators_requests_and_every_store() {
     }
     let recent = clients::recent_requests(&sim);
     assert_eq!(recent.len(), clients::SHOWN);
-    assert_eq!(clients::result_text(&recent[0]), "pending");
+    assert_eq!(clients::result_text(&recent[0], None), "pending");
     sim.run_until(sim.now() + 1_000_000);
     let recent = clients::recent_requests(&sim);
     assert!(recent.iter().all(|h| h.completed_us.is_some()));
-    assert_eq!(clients::result_text(recent.last().expect("requests")), "ok (was 10)");
+    assert_eq!(clients::result_text(recent.last().expect("requests"), None), "ok (was 10)");
     let stores = clients::stores(&sim);
     assert_eq!(stores.len(), 3);
     assert!(stores.iter().all(|kv| kv.as_ref().and_then(|kv| kv.get("x")).map(String::as_str) == Some("11")));
@@ -244,4 +244,18 @@ fn the_lab_picks_a_running_follower() {
     sim.act(Action::Crash { node: follower, mode: CrashMode::Stop }).expect("a crash is allowed");
     let other = lab::running_follower(&sim).expect("one follower runs").node;
     assert!(other != leader && other != follower);
+}
+
+#[test]
+fn a_request_whose_entry_was_overwritten_says_so() {
+    let scenario = raft_sim::builtin::list().into_iter().find(|s| s.name == "minority-leader").unwrap();
+    let mut sim = raft_sim::Simulation::new(&scenario).unwrap();
+    sim.run_to_end();
+    let recent = clients::recent_requests(&sim);
+    let fates = clients::fates(&sim, &recent);
+    let lost = recent.iter().position(|h| h.completed_us.is_none()).unwrap();
+    let fate = fates[lost].as_deref().unwrap();
+    assert!(fate.starts_with("no answer: the leader S1 (term 1) was deposed; the entry was overwritten (S"), "{fate}");
+    assert_eq!(clients::result_text(&recent[lost], Some(fate)), fate);
+    assert!(fates.iter().enumerate().all(|(i, f)| i == lost || f.is_none()), "answered requests have no fate");
 }

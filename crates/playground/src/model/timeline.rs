@@ -11,7 +11,22 @@ pub struct MarkerView {
     pub events: u64,
     pub time_us: u64,
     pub kind: &'static str,
+    /// A short visible mark (the full label is the accessible name and tooltip).
+    pub glyph: &'static str,
     pub label: String,
+}
+
+/// The visible mark of each kind of marker: words and shapes, not colour alone.
+pub fn glyph(kind: &str) -> &'static str {
+    match kind {
+        "election" => "E",
+        "leader" => "★",
+        "crash" => "✕",
+        "restart" => "↻",
+        "violation" => "!",
+        "overwritten" => "⌫",
+        _ => "•",
+    }
 }
 
 impl MarkerView {
@@ -28,16 +43,19 @@ impl MarkerView {
                     MilestoneKind::Election { node, term } => {
                         ("election", format!("S{node} starts an election for term {term}"))
                     }
-                    MilestoneKind::Leader { node, term } => {
+                    MilestoneKind::Leader { node, term, .. } => {
                         ("leader", format!("S{node} becomes leader of term {term}"))
                     }
                     MilestoneKind::Crash { node } => ("crash", format!("S{node} crashes")),
                     MilestoneKind::Restart { node } => ("restart", format!("S{node} restarts")),
                     MilestoneKind::Violation => ("violation", "a safety property breaks".to_string()),
                     MilestoneKind::Action => ("action", "your action".to_string()),
+                    MilestoneKind::Overwritten { node, from, count } => {
+                        ("overwritten", format!("S{node} loses {count} uncommitted entries from index {from}"))
+                    }
                 };
                 let label = format!("{:.1} ms, event {}: {label}", m.time_us as f64 / 1000.0, m.events);
-                MarkerView { events: m.events, time_us: m.time_us, kind, label }
+                MarkerView { events: m.events, time_us: m.time_us, kind, glyph: glyph(kind), label }
             })
             .collect()
     }

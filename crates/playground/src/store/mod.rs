@@ -9,10 +9,13 @@
 //! that must be changed in place, never copied. The shell is a struct component that owns one
 //! `Store` and calls `apply`; components get what they draw as props that compare equal when
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
+mod timekit;
 mod tour_run;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod timekit_tests;
 
 use crate::model::history::VerdictView;
 use crate::model::timeline::MarkerView;
@@ -25,10 +28,13 @@ use raft_sim::tour::{self, Tour};
 use raft_sim::Scenario;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+pub use timekit::fresh_seed;
 pub use tour_run::{parse_tour_fragment, TourRun};
 
-/// 0.05x: a 10-20 ms message takes a visible fraction of a second to cross.
-pub const SPEED_DEFAULT_EXP: f64 = -1.3;
+/// 0.016x: a 10-20 ms message takes about a second to cross, so one RequestVote and its reply
+/// can be followed by eye; waits with nothing in flight are skipped through (see
+/// [`IDLE_SPEEDUP`]).
+pub const SPEED_DEFAULT_EXP: f64 = -1.8;
 /// A frame never processes more than this many events (absurd settings slow down, not hang).
 const EVENTS_PER_FRAME: u64 = 50_000;
 /// Real milliseconds one frame may account for (after a background tab, do not leap).
@@ -79,6 +85,21 @@ pub enum Action {
     TourStep(usize),
     CloseTour,
     TourLink,
+    /// Jump to the previous / next marker (election, leader change, crash, violation...).
+    PrevMarker,
+    NextMarker,
+    /// The seed field's text: start the scenario again with that seed.
+    SetSeed(String),
+    /// Start the scenario again with this (freshly drawn) seed.
+    NewRun(u64),
+    /// Why no fresh seed could be drawn.
+    NoSeed(String),
+    /// Skip through stretches with no message in flight (on by default).
+    ToggleSkipIdle,
+    /// Resume playing when an action is taken while paused (off by default: a note says how).
+    ToggleResumeOnAct,
+    /// Show only this topic in the event log (None: all).
+    FilterEvents(Option<raft_sim::narrate::Topic>),
 }
 
 /// What the browser must do after an action.
@@ -122,6 +143,16 @@ pub struct Store {
     pub error: Option<String>,
     /// A link or file that could not be opened.
     pub notice: Option<String>,
+    /// Why the last action shows nothing now, or what a tour step changed (the speed).
+    pub hint: Option<String>,
+    /// Set when an action is taken while paused: how to see its effect.
+    pub paused_note: Option<String>,
+    /// Skip through stretches with no message in flight.
+    pub skip_idle: bool,
+    /// Resume when an action is taken while paused.
+    pub resume_on_act: bool,
+    /// The event log's filter.
+    pub event_filter: Option<raft_sim::narrate::Topic>,
     pub playing: bool,
     pub speed_exp: f64,
     last_frame: Option<f64>,
@@ -129,14 +160,29 @@ pub struct Store {
     pub selected_message: Option<u64>,
     pub help: bool,
     pub share_link: Option<String>,
+    /// Shown next to Share until the next change: the link is on the clipboard.
+    pub link_copied: bool,
     pub embed_snippet: bool,
     /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
     pub last_seek_ms: Option<f64>,
     /// The scrubber's markers, and the milestones they were made from (how many, the last):
     /// a long run has up to millions of milestones, too many to scan every frame.
     markers: RefCell<(usize, Option<raft_sim::sim::Milestone>, Vec<MarkerView>)>,
+    /// The event log's sentences and what they were made from (see [`Store::event_lines`]).
+    event_lines: RefCell<(timekit::EventKey, std::rc::Rc<Vec<raft_sim::narrate::Line>>)>,
     /// Effects not yet carried out.
     effects: Vec<Effect>,
+}
+
+/// A speed as the toolbar writes it: "0.05x", "3x".
+pub fn speed_text(speed: f64) -> String {
+    if speed < 0.1 {
+        format!("{speed:.3}x")
+    } else if speed < 1.0 {
+        format!("{speed:.2}x")
+    } else {
+        format!("{speed:.0}x")
+    }
 }
 
 /// A live run does not stop at the scenario's end: the student keeps watching and poking.
@@ -170,6 +216,11 @@ impl Store {
             session: None,
             error: None,
             notice: None,
+            hint: None,
+            paused_note: None,
+            skip_idle: true,
+            resume_on_act: false,
+            event_filter: None,
             playing: true,
             speed_exp: SPEED_DEFAULT_EXP,
             last_frame: None,
@@ -177,9 +228,11 @@ impl Store {
             selected_message: None,
             help: false,
             share_link: None,
+            link_copied: false,
             embed_snippet: false,
             last_seek_ms: None,
             markers: Default::default(),
+            event_lines: Default::default(),
             effects: Vec::new(),
         };
         let opened = if let Some((id, step)) = parse_tour_fragment(fragment) {
@@ -267,7 +320,18 @@ impl Store {
             Action::TogglePlay => {
                 self.playing = !self.playing;
                 self.last_frame = None;
+                if self.playing {
+                    self.paused_note = None;
+                }
             }
+            Action::PrevMarker => self.prev_marker(),
+            Action::NextMarker => self.next_marker(),
+            Action::SetSeed(text) => self.set_seed(&text),
+            Action::NewRun(seed) => self.new_run(seed),
+            Action::NoSeed(why) => self.error = Some(why),
+            Action::ToggleSkipIdle => self.skip_idle = !self.skip_idle,
+            Action::ToggleResumeOnAct => self.resume_on_act = !self.resume_on_act,
+            Action::FilterEvents(topic) => self.filter_events(topic),
             Action::Step => {
                 self.playing = false;
                 if let Some(s) = self.session.as_mut() {
@@ -372,6 +436,7 @@ impl Store {
                     let link = format!("{}#{}", self.base, t.fragment());
                     self.effects.push(Effect::Copy(link.clone()));
                     self.share_link = Some(link);
+                    self.link_copied = true;
                 }
             }
             Action::Share => {
@@ -381,6 +446,7 @@ impl Store {
                     self.effects.push(Effect::ReplaceFragment(fragment));
                     self.effects.push(Effect::Copy(link.clone()));
                     self.share_link = Some(link);
+                    self.link_copied = true;
                 }
             }
             Action::ToggleEmbedSnippet => self.embed_snippet = !self.embed_snippet,
@@ -459,8 +525,12 @@ impl Store {
 
     fn act(&mut self, action: raft_sim::scenario::Action) {
         if let Some(s) = self.session.as_mut() {
-            match s.act(action) {
-                Ok(()) => self.error = None,
+            let leader = s.sim().leader();
+            match s.act(action.clone()) {
+                Ok(()) => {
+                    self.error = None;
+                    self.after_act(&action, leader);
+                }
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
@@ -473,11 +543,15 @@ impl Store {
         self.scenario = scenario;
         self.session = Some(session);
         *self.markers.borrow_mut() = Default::default();
+        *self.event_lines.borrow_mut() = Default::default();
         self.selected = None;
         self.selected_message = None;
         self.error = None;
         self.share_link = None;
         self.last_frame = None;
+        self.hint = None;
+        self.paused_note = None;
+        self.link_copied = false;
     }
 
     fn load(&mut self, scenario: Scenario) {
@@ -509,13 +583,18 @@ impl Store {
         }
     }
 
+    /// The one place real time becomes virtual time (see [`Store::paced`]).
     fn advance(&mut self, real_ms: f64) {
-        let virtual_us = (real_ms.clamp(0.0, MAX_FRAME_MS) * 1000.0 * 10f64.powf(self.speed_exp)) as u64;
-        self.play_to(self.now_us().saturating_add(virtual_us));
+        self.paced(real_ms.clamp(0.0, MAX_FRAME_MS), 10f64.powf(self.speed_exp));
     }
 
     /// Play to virtual time `target`, within one frame's event budget.
-    fn play_to(&mut self, mut target: u64) -> Stop {
+    fn play_to(&mut self, target: u64) -> Stop {
+        self.play_within(target, EVENTS_PER_FRAME)
+    }
+
+    /// Play to virtual time `target`, processing at most `budget` events.
+    fn play_within(&mut self, mut target: u64, budget: u64) -> Stop {
         let Some(session) = self.session.as_mut() else { return Stop::End };
         // A tour step stops exactly at its pause point, once.
         let pause = self.tour.as_ref().filter(|t| !t.reached_pause).and_then(|t| t.pause_us);
@@ -524,7 +603,7 @@ impl Store {
         }
         // Within a tour step the step's own pause is the stopping point: its text explains any
         // violation on the way.
-        let stop = session.advance(target, EVENTS_PER_FRAME, pause.is_none());
+        let stop = session.advance(target, budget, pause.is_none());
         // Stop at the event that broke a property, so the student sees that moment; at a tour
         // step's pause; and when the run's budget (events, memory) ran out: nothing more can
         // happen on this branch (the page says why; going back in time still works).
@@ -552,6 +631,10 @@ impl Store {
             self.speed_exp = exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP);
         }
         self.install(scenario, session);
+        if let Some(exp) = s.speed_exp {
+            let speed = 10f64.powf(exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP));
+            self.hint = Some(format!("This step plays at {} (the tour set the speed).", speed_text(speed)));
+        }
         self.tour =
             Some(TourRun { tour, step, pause_us, reached_pause: false, baseline: None, done: false, claims: None });
         self.check_tour();

@@ -55,6 +55,7 @@ fn a_page_without_a_fragment_plays_the_first_built_in() {
 #[test]
 fn frames_play_by_real_time_times_the_speed_and_only_while_playing() {
     let mut s = store("");
+    s.apply(Action::ToggleSkipIdle); // the chosen speed throughout (see timekit_tests.rs)
     s.apply(Action::Speed(0.0)); // 1x: a real ms is a virtual ms
     s.apply(Action::Frame(1_000.0));
     assert_eq!(s.now_us(), 0, "the first frame only notes the time");

@@ -16,7 +16,7 @@ use crate::engine::trace::{TraceEvent, What};
 use crate::engine::workload::{ClientState, ClientWake, HistoryOp};
 use crate::scenario::format::{ms_to_us, Action, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use raft_core::chunked::ChunkedVec;
-use raft_core::{ClientId, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
+use raft_core::{ClientId, LogWrite, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
 use std::sync::Arc;
 
 mod actions;
@@ -138,6 +138,9 @@ pub enum MilestoneKind {
     Leader {
         node: NodeId,
         term: u64,
+        /// The servers whose votes it won with, as a bit set (bit `id`; ids above 63 are
+        /// left out), so the page can say who elected it without a trace.
+        voters: u64,
     },
     Crash {
         node: NodeId,
@@ -149,6 +152,28 @@ pub enum MilestoneKind {
     Violation,
     /// An operator action.
     Action,
+    /// A follower removed entries from its log that conflicted with its leader's
+    /// AppendEntries (§5.3): `count` entries from index `from` on. They were never committed
+    /// (a committed entry is never overwritten unless a safety property broke), so the
+    /// clients that asked for them got no answer. See [`Simulation::overwritten`].
+    Overwritten {
+        node: NodeId,
+        from: u64,
+        count: u64,
+    },
+}
+
+/// One entry a follower removed from its log because its leader's log disagreed (§5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OverwrittenEntry {
+    /// The event it was removed at.
+    pub events: u64,
+    pub time_us: Micros,
+    pub node: NodeId,
+    pub index: u64,
+    pub term: u64,
+    /// The client request it held (client, sequence number), if it held one.
+    pub request: Option<(ClientId, u64)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -186,6 +211,9 @@ pub struct Simulation {
     ready: Ready,
     members: Vec<NodeId>,
     milestones: Vec<Milestone>,
+    /// Entries followers removed on a conflict, oldest first (a teaching record: it is not
+    /// part of the trace hash, like the milestones).
+    overwritten: Vec<OverwrittenEntry>,
     /// The highest term in which an election milestone was recorded.
     last_election_term: u64,
     /// The servers of the initial configuration; the others boot with none.
@@ -273,6 +301,7 @@ impl Simulation {
             nodes: Nodes(nodes),
             scenario: scenario.clone(),
             milestones: Vec::new(),
+            overwritten: Vec::new(),
             last_election_term: 0,
             initial_members,
             refusals: Vec::new(),
@@ -348,6 +377,10 @@ impl Simulation {
     /// Elections, new leaders, crashes, restarts, violations and operator actions so far.
     pub fn milestones(&self) -> &[Milestone] {
         &self.milestones
+    }
+    /// Entries followers removed from their logs on a conflict with their leader, oldest first.
+    pub fn overwritten(&self) -> &[OverwrittenEntry] {
+        &self.overwritten
     }
     /// Record every event (for printing and the UI); off by default, for speed.
     pub fn set_record_trace(&mut self, on: bool) {
@@ -563,14 +596,27 @@ impl Simulation {
         let Some(raft) = slot.raft.as_mut() else { return };
         let log = raft.take_ready(&mut self.ready);
         // Stable storage first ("before responding to RPCs"), from what the Ready carries.
+        let mut overwritten = None;
         if self.ready.persist {
+            if let LogWrite::Append { from, entries } = log {
+                // Stored entries at or after `from` that the new log does not hold were
+                // removed on a conflict. Usually the write only appends (nothing stored at
+                // `from`), and this is one comparison.
+                if slot.disk.log.last_index() >= from {
+                    overwritten = Some(removed_entries(&slot.disk.log, from, entries));
+                }
+            }
             slot.disk.write(&self.ready, log);
         }
         self.kernel.hash_mut().node_state(raft);
         let role = (raft.role(), raft.current_term());
         let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
+        let voters = if role_changed && role.0 == Role::Leader { vote_bits(raft.votes_granted()) } else { 0 };
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
+        if let Some(removed) = overwritten.filter(|r| !r.is_empty()) {
+            self.record_overwritten(id, &removed);
+        }
         if self.observers.want(Wants::STEPS) {
             self.observe_step(id, restarted);
         }
@@ -581,7 +627,7 @@ impl Simulation {
                 Role::Leader => self.milestones.push(Milestone {
                     events,
                     time_us,
-                    kind: MilestoneKind::Leader { node: id, term: role.1 },
+                    kind: MilestoneKind::Leader { node: id, term: role.1, voters },
                 }),
                 Role::Candidate if role.1 > self.last_election_term => {
                     self.last_election_term = role.1;
@@ -627,6 +673,19 @@ impl Simulation {
         }
         self.reschedule_timer(id);
         self.follow_operator_change();
+    }
+
+    /// Note entries (index, term) that server `id` removed from its log on a conflict.
+    #[inline(never)]
+    fn record_overwritten(&mut self, id: NodeId, removed: &[OverwrittenEntry]) {
+        let (events, time_us) = (self.kernel.events(), self.kernel.now());
+        let from = removed.first().map_or(0, |e| e.index);
+        self.milestones.push(Milestone {
+            events,
+            time_us,
+            kind: MilestoneKind::Overwritten { node: id, from, count: removed.len() as u64 },
+        });
+        self.overwritten.extend(removed.iter().map(|&e| OverwrittenEntry { events, time_us, node: id, ..e }));
     }
 
     /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
@@ -676,6 +735,33 @@ impl Simulation {
         };
         self.kernel.send(from, to, payload, omission);
     }
+}
+
+/// The stored entries from `from` on that the node's new log (`entries`, from `from` on)
+/// does not hold, in order (their event, time and server are filled in when recorded).
+#[inline(never)]
+fn removed_entries(stored: &raft_core::RaftLog, from: u64, entries: raft_core::Entries<'_>) -> Vec<OverwrittenEntry> {
+    let mut fresh = entries.iter();
+    stored
+        .slice_from(from, usize::MAX)
+        .filter(|old| fresh.next().is_none_or(|new| new.index != old.index || new.term != old.term))
+        .map(|old| OverwrittenEntry {
+            events: 0,
+            time_us: 0,
+            node: 0,
+            index: old.index,
+            term: old.term,
+            request: match &old.payload {
+                raft_core::EntryPayload::Command(c) => Some((c.client, c.seq)),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+/// A set of server ids as bits (ids above 63 do not fit and are left out).
+fn vote_bits(votes: &std::collections::BTreeSet<NodeId>) -> u64 {
+    votes.iter().filter(|&&id| id < 64).fold(0, |bits, &id| bits | 1 << id)
 }
 
 fn role_name(role: Role) -> &'static str {

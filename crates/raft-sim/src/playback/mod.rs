@@ -1,6 +1,7 @@
 //! Playback: sessions you can travel in, run documents and share links (a scenario plus the
 //! operator's actions, replayed as a session), reports of a run's outcome, and the benchmark.
 pub mod bench;
+pub mod narrate;
 pub mod report;
 pub mod session;
 pub mod share;

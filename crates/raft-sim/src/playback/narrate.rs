@@ -1,0 +1,223 @@
+//! The run in plain sentences: an event log for people (the page's event list and its
+//! screen-reader summary). Every sentence is made from something the simulator recorded (a
+//! milestone, an operator action, a client request and its answer), never inferred, so it is
+//! true of the run; the words are the course notes' ("becomes a Candidate", "RequestVote RPC",
+//! "receives the majority vote and becomes the Leader").
+use crate::engine::sim::{Milestone, MilestoneKind};
+use crate::engine::workload::{HistoryOp, SCRIPT_CLIENT};
+use raft_core::Micros;
+
+/// What a sentence is about, for filtering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Topic {
+    Elections,
+    Replication,
+    Client,
+    Faults,
+    /// A broken safety property: shown whatever the filter.
+    Safety,
+}
+
+impl Topic {
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Elections => "elections",
+            Topic::Replication => "replication",
+            Topic::Client => "client",
+            Topic::Faults => "faults",
+            Topic::Safety => "safety",
+        }
+    }
+}
+
+/// One sentence of the run, at the moment it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub time_us: Micros,
+    /// The event it happened at, when known (client answers are known by time only).
+    pub events: Option<u64>,
+    pub topic: Topic,
+    pub text: String,
+}
+
+/// "S1, S3" for the ids in a vote bit set.
+fn voter_names(bits: u64) -> String {
+    (0..64).filter(|id| bits & (1 << id) != 0).map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ")
+}
+
+fn milestone_line(m: &Milestone, actions: &[&str], action_index: &mut usize) -> Line {
+    let (topic, text) = match m.kind {
+        MilestoneKind::Election { node, term } => (
+            Topic::Elections,
+            format!("S{node} became a Candidate for term {term} and sent RequestVote RPCs to the other servers"),
+        ),
+        MilestoneKind::Leader { node, term, voters } => {
+            let votes = voter_names(voters);
+            let text = if votes.is_empty() {
+                format!("S{node} became the Leader for term {term}")
+            } else {
+                format!("S{node} won the election for term {term} with votes from {votes} and became the Leader")
+            };
+            (Topic::Elections, text)
+        }
+        MilestoneKind::Crash { node } => (Topic::Faults, format!("S{node} crashed")),
+        MilestoneKind::Restart { node } => (Topic::Faults, format!("S{node} restarted")),
+        MilestoneKind::Violation => (Topic::Safety, "A safety property broke (see the invariant monitor)".to_string()),
+        MilestoneKind::Action => {
+            // Operator action milestones come one per action, in order.
+            let what = actions.get(*action_index).map(|kind| kind.replace('_', " "));
+            *action_index += 1;
+            let text = match what {
+                Some(what) => format!("You acted on the cluster: {what}"),
+                None => "You acted on the cluster".to_string(),
+            };
+            (Topic::Faults, text)
+        }
+        MilestoneKind::Overwritten { node, from, count } => {
+            let (entries, they, them) = if count == 1 {
+                (format!("entry {from}"), "it", "it")
+            } else {
+                (format!("entries {from}–{}", from + count - 1), "they", "them")
+            };
+            (
+                Topic::Replication,
+                format!(
+                    "S{node} removed uncommitted {entries} from its log: {they} conflicted with the Leader's \
+                     AppendEntries, and the Leader's entries overwrote {them}"
+                ),
+            )
+        }
+    };
+    Line { time_us: m.time_us, events: Some(m.events), topic, text }
+}
+
+fn op_text(h: &HistoryOp) -> String {
+    match &h.op {
+        raft_core::Op::Get { key } => format!("get {key}"),
+        raft_core::Op::Put { key, value } => format!("put {key}={value}"),
+    }
+}
+
+/// The run so far in sentences, oldest first: `milestones` (elections, leaders, crashes,
+/// restarts, violations, operator actions, overwritten entries), the kinds of the operator's
+/// actions in order (`Action::kind`, to name each action milestone), and the client requests `ops` (each invoked and,
+/// if answered, answered).
+pub fn narrate<'a>(
+    milestones: &[Milestone],
+    actions: &[&str],
+    ops: impl IntoIterator<Item = &'a HistoryOp>,
+) -> Vec<Line> {
+    let mut action_index = 0;
+    let mut lines: Vec<Line> = milestones.iter().map(|m| milestone_line(m, actions, &mut action_index)).collect();
+    for h in ops {
+        let op = op_text(h);
+        // The operator's requests (the page's client panel, a scenario's script) are "yours".
+        let (who, whose) = if h.client == SCRIPT_CLIENT {
+            ("You".to_string(), "your".to_string())
+        } else {
+            (format!("Client {}", h.client), format!("client {}'s", h.client))
+        };
+        lines.push(Line {
+            time_us: h.invoked_us,
+            events: None,
+            topic: Topic::Client,
+            text: format!("{who} sent a request: {op}"),
+        });
+        if let Some(done) = h.completed_us {
+            let by = h.answered_by.map(|n| format!("S{n}")).unwrap_or_else(|| "The cluster".to_string());
+            // A put is answered once its entry is committed and applied; a get may be answered
+            // by a read that commits no entry (ReadIndex, a lease), so nothing more is said.
+            let how = if matches!(h.op, raft_core::Op::Put { .. }) { " after committing it" } else { "" };
+            lines.push(Line {
+                time_us: done,
+                events: None,
+                topic: Topic::Client,
+                text: format!("{by} answered {whose} {op}{how}"),
+            });
+        }
+    }
+    // Stable: at one moment, milestones (in event order) before client lines.
+    lines.sort_by_key(|l| l.time_us);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::format::Action;
+
+    fn at(events: u64, kind: MilestoneKind) -> Milestone {
+        Milestone { events, time_us: events * 1000, kind }
+    }
+
+    #[test]
+    fn elections_and_faults_read_as_sentences() {
+        let milestones = [
+            at(5, MilestoneKind::Election { node: 3, term: 2 }),
+            at(9, MilestoneKind::Leader { node: 3, term: 2, voters: (1 << 3) | (1 << 1) }),
+            at(12, MilestoneKind::Action),
+            at(12, MilestoneKind::Crash { node: 3 }),
+            at(20, MilestoneKind::Overwritten { node: 2, from: 4, count: 2 }),
+            at(21, MilestoneKind::Overwritten { node: 1, from: 7, count: 1 }),
+        ];
+        let actions = [Action::Crash { node: 3, mode: Default::default() }.kind()];
+        let lines = narrate(&milestones, &actions, []);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[0], "S3 became a Candidate for term 2 and sent RequestVote RPCs to the other servers");
+        assert_eq!(texts[1], "S3 won the election for term 2 with votes from S1, S3 and became the Leader");
+        assert_eq!(texts[2], "You acted on the cluster: crash");
+        assert_eq!(texts[3], "S3 crashed");
+        assert!(texts[4].starts_with("S2 removed uncommitted entries 4–5 from its log"), "{}", texts[4]);
+        assert_eq!(
+            texts[5],
+            "S1 removed uncommitted entry 7 from its log: it conflicted with the Leader's AppendEntries, and the \
+             Leader's entries overwrote it"
+        );
+        assert_eq!(lines[1].events, Some(9));
+        assert_eq!(lines[1].topic, Topic::Elections);
+        assert_eq!(lines[3].topic, Topic::Faults);
+        assert_eq!(lines[4].topic, Topic::Replication);
+    }
+
+    #[test]
+    fn client_requests_and_answers_are_placed_in_time() {
+        let milestones = [at(5, MilestoneKind::Election { node: 1, term: 1 })];
+        let mut answered = HistoryOp::invoked(7, 1, raft_core::Op::Put { key: "x".into(), value: "1".into() }, 2_000);
+        answered.completed_us = Some(8_000);
+        answered.answered_by = Some(1);
+        let pending = HistoryOp::invoked(7, 2, raft_core::Op::Get { key: "x".into() }, 9_000);
+        let mut yours = HistoryOp::invoked(SCRIPT_CLIENT, 1, raft_core::Op::Get { key: "y".into() }, 10_000);
+        yours.completed_us = Some(11_000);
+        yours.answered_by = Some(2);
+        let lines = narrate(&milestones, &[], [&answered, &pending, &yours]);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Client 7 sent a request: put x=1",
+                "S1 became a Candidate for term 1 and sent RequestVote RPCs to the other servers",
+                "S1 answered client 7's put x=1 after committing it",
+                "Client 7 sent a request: get x",
+                "You sent a request: get y",
+                "S2 answered your get y",
+            ]
+        );
+        assert!(lines.iter().filter(|l| l.topic == Topic::Client).all(|l| l.events.is_none()));
+    }
+
+    /// Built from a real run: the first election of the default cluster is narrated with the
+    /// votes its leader actually won.
+    #[test]
+    fn a_real_election_names_its_voters() {
+        let scenario = crate::builtin::cluster(3, false);
+        let mut sim = crate::Simulation::new(&scenario).unwrap();
+        sim.run_until(2_000_000);
+        let lines = narrate(sim.milestones(), &[], []);
+        let leader = sim.leader().unwrap();
+        let won = lines.iter().find(|l| l.text.starts_with(&format!("S{leader} won the election"))).unwrap();
+        let node = sim.node(leader).unwrap().raft.as_ref().unwrap();
+        let votes = node.votes_granted().iter().map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ");
+        assert!(won.text.contains(&format!("with votes from {votes} and")), "{} vs {votes}", won.text);
+        assert!(node.votes_granted().len() >= 2, "a majority of three");
+    }
+}
