@@ -12,6 +12,7 @@
 use crate::availability_view::availability_view;
 use crate::browser;
 use crate::client_panel::ClientPanel;
+use crate::diagram::Diagram;
 use crate::embed_view::{embed_view, EmbedBody};
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
@@ -74,6 +75,8 @@ struct Callbacks {
     tour_step: Callback<usize>,
     close_tour: Callback<()>,
     tour_link: Callback<()>,
+    diagram: Callback<crate::model::diagram::DiagramAction>,
+    inspect: Callback<(u64, u64)>,
 }
 
 impl Callbacks {
@@ -95,6 +98,8 @@ impl Callbacks {
             tour_step: dispatch.reform(Action::TourStep),
             close_tour: dispatch.reform(|_| Action::CloseTour),
             tour_link: dispatch.reform(|_| Action::TourLink),
+            diagram: dispatch.reform(Action::Diagram),
+            inspect: dispatch.reform(|(message, events)| Action::InspectMessage { message, events }),
             dispatch,
         }
     }
@@ -287,6 +292,8 @@ impl Live {
                         { crate::legend::legend(s.scenario.raft.pre_vote, s.scenario.raft.snapshot_threshold > 0) }
                     </div>
                 </div>
+                <Diagram view={s.diagram.open.then(|| session.spacetime().map(|st| model::diagram::DiagramView::of(st, &s.diagram, sim.now()))).flatten()}
+                         on_action={on.diagram.clone()} on_seek_time={on.seek_time.clone()} on_inspect={on.inspect.clone()} />
                 <div class={classes!("spot-wrap", s.spot("log"))}><LogView data={LogData::of(sim)} /></div>
                 <div class={classes!("spot-wrap", s.spot("history"))}>
                     <HistoryView data={HistoryData::of(sim.history().iter(), sim.now(), verdict.map(|v| v.flagged.clone()).unwrap_or_default())}

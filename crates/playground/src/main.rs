@@ -3,6 +3,7 @@
 mod availability_view;
 mod browser;
 mod client_panel;
+mod diagram;
 mod embed_view;
 mod failure_panel;
 mod history_view;

@@ -3,6 +3,7 @@
 //! is tested natively (`cargo test -p playground`); the components only lay it out.
 pub mod clients;
 pub mod clock;
+pub mod diagram;
 pub mod failures;
 pub mod history;
 pub mod lab;
