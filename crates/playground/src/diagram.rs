@@ -5,7 +5,7 @@
 //! run there, clicking an arrow inspects that message in flight, clicking an event shows what
 //! happened before it, after it, and concurrently. Zoom and pan by the buttons, the wheel, a
 //! drag, or the keyboard (+ − ← → End) with the diagram focused.
-use crate::model::diagram::{DiagramAction, DiagramView, Fate, LANE, LEFT};
+use crate::model::diagram::{Arrow, Chunk, DiagramAction, DiagramView, Dot, Fate, LANE, LEFT};
 use raft_sim::spacetime::MAX_EVENTS;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -29,6 +29,32 @@ struct Press {
     dragged: bool,
 }
 
+/// The press, shared by the drawing and its arrows and events (equal only to itself, so
+/// handing it down does not make them draw again).
+#[derive(Clone, Default)]
+pub struct Pressed(Rc<Cell<Press>>);
+
+impl PartialEq for Pressed {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Pressed {
+    fn get(&self) -> Press {
+        self.0.get()
+    }
+    fn set(&self, p: Press) {
+        self.0.set(p)
+    }
+    /// Whether the press just ended was a click (not the end of a drag); forgets it.
+    fn clicked(&self) -> bool {
+        let p = self.get();
+        self.set(Press::default());
+        !p.dragged
+    }
+}
+
 /// The fraction (0..1) of the drawing's width at client x, and the drawing's width in pixels.
 fn across(svg: &NodeRef, client_x: f64) -> Option<(f64, f64)> {
     let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
@@ -43,11 +69,11 @@ fn f(v: f64) -> String {
 pub fn diagram(props: &DiagramProps) -> Html {
     crate::test_hook::rendered("diagram");
     let svg = use_node_ref();
-    // Drawn in CSS pixels: after each render, measure the drawing and say if its width changed
-    // (a resized window, a rotated phone); the next frame draws it at the new width.
+    // Drawn in CSS pixels: measure the drawing when it opens (reading its width after every
+    // render would force the browser to lay the page out again each frame).
     {
         let (svg, on, width) = (svg.clone(), props.on_action.clone(), props.view.as_ref().map(|v| v.width));
-        use_effect(move || {
+        use_effect_with(width.is_some(), move |_| {
             if let (Some(el), Some(width)) = (svg.cast::<web_sys::Element>(), width) {
                 let measured = el.client_width() as f64;
                 if measured > 0.0 && (measured - width).abs() > 1.0 {
@@ -79,7 +105,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
         });
     }
-    let press = use_memo((), |_| Rc::new(Cell::new(Press::default())));
+    let press = (*use_memo((), |_| Pressed::default())).clone();
     let act = |a: DiagramAction| props.on_action.reform(move |_: MouseEvent| a.clone());
     let open = props.view.is_some();
     let bar = html! {
@@ -176,19 +202,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
             on.emit(DiagramAction::Pan(fraction));
         })
     };
-    // A click that ends a drag is not a click.
-    let clicked = {
-        let press = press.clone();
-        move || {
-            let p = press.get();
-            press.set(Press::default());
-            !p.dragged
-        }
-    };
     let on_background = {
-        let (seek, svg, view, clicked) = (props.on_seek_time.clone(), svg.clone(), v.clone(), clicked.clone());
+        let (seek, svg, press) = (props.on_seek_time.clone(), svg.clone(), press.clone());
+        let view = v.clone();
         Callback::from(move |e: MouseEvent| {
-            if !clicked() {
+            // A click that ends a drag is not a click.
+            if !press.clicked() {
                 return;
             }
             if let Some((at, _)) = across(&svg, e.client_x() as f64) {
@@ -199,14 +218,16 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     let height = v.height;
     let bottom = height - 6.0;
+    // Wide enough for every x the model gives (its origin moves on every eight windows).
+    let sheet = (width - LEFT) * 10.0;
     html! {
         <section class="diagram" data-testid="diagram" aria-label="Space-time diagram">
             { bar }
             <div class="diagram-scroll">
-                <svg ref={svg} class={classes!("diagram-svg", v.clocks.then_some("with-clocks"))} data-testid="diagram-svg"
-                     viewBox={format!("0 0 {} {}", f(width), f(height))} tabindex="0" focusable="true"
+                <div class="diagram-frame" data-testid="diagram-svg" tabindex="0" role="group"
                      aria-label="Space-time diagram: a lane per server, time running right. Keys: + and − zoom, ← and → move, End follows the present."
                      {onkeydown} {onwheel} {onpointerdown} {onpointermove} {onpointerup}>
+                <svg ref={svg} class="diagram-svg" viewBox={format!("0 0 {} {}", f(width), f(height))}>
                     <defs>
                         <marker id="dg-head" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="dg-head" />
@@ -235,60 +256,104 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     if let Some(x) = v.now_x {
                         <line class="dg-now" x1={f(x)} x2={f(x)} y1="4" y2={f(bottom - 12.0)} />
                     }
-                    { for v.arrows.iter().map(|a| {
-                        let (message, sent) = (a.message, a.sent_events);
-                        let clicked = clicked.clone();
-                        let onclick = props.on_inspect.reform(move |e: MouseEvent| {
-                            e.stop_propagation();
-                            (message, sent)
-                        });
-                        let onclick = Callback::from(move |e: MouseEvent| if clicked() { onclick.emit(e) });
-                        let fate = match a.fate { Fate::Delivered => "delivered", Fate::Lost => "lost", Fate::InFlight => "in-flight" };
-                        html! {
-                            <g class={classes!("dg-arrow", fate, a.relation.class(), format!("k-{}", a.kind))} data-testid="diagram-arrow"
-                               data-message={message.to_string()} data-fate={fate} {onclick}>
-                                <title>{ format!("{} (click to inspect it in flight)", a.label) }</title>
-                                <line class="hit" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)} />
-                                <line class="shaft" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)}
-                                      marker-end={(a.fate == Fate::Delivered).then_some("url(#dg-head)")} />
-                                if a.fate == Fate::Lost {
-                                    <text class="dg-cross" data-testid="diagram-lost" x={f(a.x2)} y={f(a.y2 + 4.0)}>{ "✕" }</text>
-                                }
-                            </g>
-                        }
-                    }) }
-                    { for v.dots.iter().map(|d| {
-                        let seq = d.seq;
-                        let clicked = clicked.clone();
-                        let on = props.on_action.clone();
-                        let onclick = Callback::from(move |e: MouseEvent| {
-                            e.stop_propagation();
-                            if clicked() {
-                                on.emit(DiagramAction::Select(Some(seq)));
-                            }
-                        });
-                        html! {
-                            <g class={classes!("dg-event", d.kind, d.relation.class())} data-testid="diagram-event"
-                               data-seq={seq.to_string()} data-kind={d.kind} data-lamport={d.lamport.to_string()}
-                               data-vector={d.vector.clone()} data-relation={d.relation.class()} {onclick}>
-                                <title>{ d.label.clone() }</title>
-                                if let Some(g) = d.glyph {
-                                    <circle class="halo" cx={f(d.x)} cy={f(d.y)} r="8" />
-                                    <text class="glyph" x={f(d.x)} y={f(d.y + 4.0)}>{ g }</text>
-                                } else {
-                                    <circle cx={f(d.x)} cy={f(d.y)} r="3.5" />
-                                }
-                                if d.show_clocks {
-                                    <text class="lamport" data-testid="diagram-lamport" x={f(d.x)} y={f(d.y - 11.0)}>{ d.lamport.to_string() }</text>
-                                    <text class="vector" data-testid="diagram-vector" x={f(d.x)} y={f(d.y + 19.0)}>{ d.vector.clone() }</text>
-                                }
-                            </g>
-                        }
-                    }) }
                 </svg>
+                // What happened, on a sheet that slides under the window: moving it is a CSS
+                // transform the browser does without drawing the sheet again.
+                <div class="dg-sheet-window" style={format!("left: {}px", f(LEFT - 8.0))}>
+                    <svg class={classes!("dg-sheet", v.clocks.then_some("with-clocks"))}
+                         width={f(sheet)} height={f(height)} viewBox={format!("0 0 {} {}", f(sheet), f(height))}
+                         style={format!("transform: translateX({}px)", f(v.shift - LEFT + 8.0))}>
+                        { for v.chunks.iter().map(|c| html! {
+                            <ChunkView key={c.key} chunk={c.clone()} on_inspect={props.on_inspect.clone()}
+                                       on_action={props.on_action.clone()} press={press.clone()} />
+                        }) }
+                        <g class="dg-flying">
+                            { for v.flying.iter().map(|a| arrow(a, &props.on_inspect, &press)) }
+                        </g>
+                    </svg>
+                </div>
+                </div>
             </div>
             { notes(v) }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChunkProps {
+    chunk: Chunk,
+    on_inspect: Callback<(u64, u64)>,
+    on_action: Callback<DiagramAction>,
+    press: Pressed,
+}
+
+/// One stretch of time: its own component, so a stretch already drawn is not drawn again as
+/// time moves (its props stay equal).
+#[function_component(ChunkView)]
+fn chunk_view(props: &ChunkProps) -> Html {
+    let c = &props.chunk;
+    html! {
+        <g class="dg-chunk">
+            { for c.arrows.iter().map(|a| arrow(a, &props.on_inspect, &props.press)) }
+            { for c.dots.iter().map(|d| dot(d, &props.on_action, &props.press)) }
+        </g>
+    }
+}
+
+fn arrow(a: &Arrow, on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html {
+    let (message, sent) = (a.message, a.sent_events);
+    let onclick = {
+        let (on, press) = (on_inspect.clone(), press.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            if press.clicked() {
+                on.emit((message, sent));
+            }
+        })
+    };
+    let fate = a.fate_name();
+    html! {
+        <g class={classes!("dg-arrow", fate, a.relation.class(), format!("k-{}", a.kind))} data-testid="diagram-arrow"
+           data-message={message.to_string()} data-fate={fate} {onclick}>
+            <title>{ format!("{} (click to inspect it in flight)", a.label()) }</title>
+            <line class="hit" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)} />
+            <line class="shaft" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)}
+                  marker-end={(a.fate == Fate::Delivered).then_some("url(#dg-head)")} />
+            if matches!(a.fate, Fate::Lost(_)) {
+                <text class="dg-cross" data-testid="diagram-lost" x={f(a.x2)} y={f(a.y2 + 4.0)}>{ "✕" }</text>
+            }
+        </g>
+    }
+}
+
+fn dot(d: &Dot, on_action: &Callback<DiagramAction>, press: &Pressed) -> Html {
+    let seq = d.seq;
+    let onclick = {
+        let (on, press) = (on_action.clone(), press.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            if press.clicked() {
+                on.emit(DiagramAction::Select(Some(seq)));
+            }
+        })
+    };
+    let (kind, vector) = (d.kind(), d.vector.to_string());
+    html! {
+        <g class={classes!("dg-event", kind, d.relation.class())} data-testid="diagram-event"
+           data-seq={seq.to_string()} data-kind={kind} data-lamport={d.lamport.to_string()}
+           data-vector={vector.clone()} data-relation={d.relation.class()} {onclick}>
+            <title>{ d.label() }</title>
+            if let Some(g) = d.glyph() {
+                <circle class="halo" cx={f(d.x)} cy={f(d.y)} r="8" />
+                <text class="glyph" x={f(d.x)} y={f(d.y + 4.0)}>{ g }</text>
+            } else {
+                <circle cx={f(d.x)} cy={f(d.y)} r="3.5" />
+            }
+            if d.show_clocks {
+                <text class="lamport" data-testid="diagram-lamport" x={f(d.x)} y={f(d.y - 11.0)}>{ d.lamport.to_string() }</text>
+                <text class="vector" data-testid="diagram-vector" x={f(d.x)} y={f(d.y + 19.0)}>{ vector }</text>
+            }
+        </g>
     }
 }
 
@@ -299,7 +364,7 @@ fn notes(v: &DiagramView) -> Html {
             if v.hidden_arrows > 0 || v.hidden_dots > 0 {
                 <p class="hint" data-testid="diagram-capped">
                     { format!("This window holds more than can be drawn: the latest {} messages and {} events are shown ({} and {} earlier ones are not). Zoom in to see them all.",
-                        v.arrows.len(), v.dots.len(), v.hidden_arrows, v.hidden_dots) }
+                        v.arrows().count(), v.dots().count(), v.hidden_arrows, v.hidden_dots) }
                 </p>
             }
             if v.blank_before_x.is_some() {

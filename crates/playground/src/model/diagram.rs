@@ -3,7 +3,7 @@
 //! in the diagram's own units. The record and the clocks come from the simulator
 //! (raft_sim::spacetime); this only picks the visible window and words it. Plain data.
 use raft_sim::network::LossCause;
-use raft_sim::spacetime::{CausalOrder, Event, Happening, Local, SpaceTime};
+use raft_sim::spacetime::{CausalOrder, Event, Happening, Local, SpaceTime, VectorClock};
 
 /// Messages drawn at most (the most recent of the window); past it the diagram says so.
 pub const MAX_ARROWS: usize = 2_000;
@@ -139,16 +139,23 @@ impl Relation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fate {
     Delivered,
-    Lost,
-    /// Still on its way now.
-    InFlight,
+    Lost(LossCause),
+    /// Still on its way now (`true`: it will not arrive).
+    InFlight(bool),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// A message. Its x coordinates are on the drawing's sliding sheet (see [`DiagramView::shift`]),
+/// so they stay the same while the window follows the present: an arrow drawn once is not
+/// drawn again. All plain values: the component words its tooltip only when it changes.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Arrow {
     pub message: u64,
     pub kind: &'static str,
-    /// Its ends in the diagram's units (it may start or end outside the window).
+    pub from: u32,
+    pub to: u32,
+    pub sent_us: u64,
+    /// Received or lost at (for one in flight: now).
+    pub end_us: u64,
     pub x1: f64,
     pub y1: f64,
     pub x2: f64,
@@ -156,27 +163,81 @@ pub struct Arrow {
     pub fate: Fate,
     /// The simulator's event count right after its send (to inspect it in flight).
     pub sent_events: u64,
-    pub label: String,
     /// Its receipt's relation to the selected event (a message into the selected event's
     /// past is part of the chain that makes it so).
     pub relation: Relation,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// An event, on the sliding sheet like the arrows.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dot {
     pub seq: u64,
+    pub node: u32,
+    pub time_us: u64,
+    pub what: Happening,
     pub x: f64,
     pub y: f64,
-    /// "send", "receive", or the local event's kind ("timeout", "leader", "commit", ...).
-    pub kind: &'static str,
-    /// A glyph for local events (none for sends and receipts).
-    pub glyph: Option<&'static str>,
-    pub label: String,
     pub lamport: u64,
-    pub vector: String,
+    pub vector: VectorClock,
     /// Whether its clocks are written beside it (only where they fit).
     pub show_clocks: bool,
     pub relation: Relation,
+}
+
+impl Dot {
+    /// "send", "receive", or the local event's kind ("timeout", "leader", "commit", ...).
+    pub fn kind(&self) -> &'static str {
+        match self.what {
+            Happening::Send { .. } => "send",
+            Happening::Receive { .. } => "receive",
+            Happening::Local(l) => local(l).0,
+        }
+    }
+
+    /// A glyph for local events (none for sends and receipts).
+    pub fn glyph(&self) -> Option<&'static str> {
+        match self.what {
+            Happening::Local(l) => Some(local(l).1),
+            _ => None,
+        }
+    }
+
+    /// What happened, in words, with its clocks.
+    pub fn label(&self) -> String {
+        format!("{} · Lamport {} · vector {}", describe(self.node, self.time_us, self.what), self.lamport, self.vector)
+    }
+}
+
+impl Arrow {
+    pub fn label(&self) -> String {
+        let (from, to, kind, message) = (self.from, self.to, self.kind, self.message);
+        let fate = match self.fate {
+            Fate::Delivered => format!("received at {}", ms(self.end_us)),
+            Fate::Lost(c) => format!("never arrived: {}", cause(c)),
+            Fate::InFlight(false) => "on its way".to_string(),
+            Fate::InFlight(true) => "on its way (it will not arrive)".to_string(),
+        };
+        format!("{kind} #{message}: S{from} → S{to}, sent at {}, {fate}", ms(self.sent_us))
+    }
+
+    /// "delivered", "lost" or "in-flight".
+    pub fn fate_name(&self) -> &'static str {
+        match self.fate {
+            Fate::Delivered => "delivered",
+            Fate::Lost(_) => "lost",
+            Fate::InFlight(_) => "in-flight",
+        }
+    }
+}
+
+/// The arrows ending and the events happening in one stretch of time (a sixteenth of the
+/// window).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chunk {
+    /// Which stretch: its start time over its length.
+    pub key: u64,
+    pub arrows: Vec<Arrow>,
+    pub dots: Vec<Dot>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -202,11 +263,17 @@ pub struct DiagramView {
     pub end_us: u64,
     /// The time the drawing's width stands for (more than end - start early in a run).
     pub span_us: u64,
+    /// Arrows and dots are placed on a sheet that slides under the window: drawn at x, they
+    /// appear at x + shift. The sheet moves on by a whole window at a time.
+    pub shift: f64,
     pub following: bool,
     pub clocks: bool,
-    pub arrows: Vec<Arrow>,
-    pub dots: Vec<Dot>,
-    /// Time ticks: (x, label).
+    /// What happened, in stretches of time: a stretch that is over stays equal from frame to
+    /// frame, so the component skips it (only the stretch at the present is drawn again).
+    pub chunks: Vec<Chunk>,
+    /// Messages still on their way (drawn again every frame: they grow).
+    pub flying: Vec<Arrow>,
+    /// Time ticks: (x, label), in the window's coordinates.
     pub ticks: Vec<(f64, String)>,
     /// Where the present is, if in the window.
     pub now_x: Option<f64>,
@@ -220,7 +287,7 @@ pub struct DiagramView {
     pub selected: Option<SelectedView>,
 }
 
-fn lane_y(node: u32) -> f64 {
+pub fn lane_y(node: u32) -> f64 {
     TOP + (node.saturating_sub(1)) as f64 * LANE
 }
 
@@ -262,18 +329,13 @@ fn cause(c: LossCause) -> &'static str {
     }
 }
 
-fn describe(e: &Event) -> (&'static str, Option<&'static str>, String) {
-    let (kind, glyph, what) = match e.what {
-        Happening::Send { message, to, kind } => ("send", None, format!("sends {kind} #{message} to S{to}")),
-        Happening::Receive { message, from, kind, .. } => {
-            ("receive", None, format!("receives {kind} #{message} from S{from}"))
-        }
-        Happening::Local(l) => {
-            let (kind, glyph, what) = local(l);
-            (kind, Some(glyph), what)
-        }
+fn describe(node: u32, time_us: u64, what: Happening) -> String {
+    let what = match what {
+        Happening::Send { message, to, kind } => format!("sends {kind} #{message} to S{to}"),
+        Happening::Receive { message, from, kind, .. } => format!("receives {kind} #{message} from S{from}"),
+        Happening::Local(l) => local(l).2,
     };
-    (kind, glyph, format!("S{} {what} at {}", e.node, ms(e.time_us)))
+    format!("S{node} {what} at {}", ms(time_us))
 }
 
 fn relation(e: &Event, selected: Option<&Event>) -> Relation {
@@ -304,13 +366,23 @@ impl DiagramView {
         let span = state.span_us.clamp(MIN_SPAN_US, MAX_SPAN_US);
         let start = end.saturating_sub(span);
         let width = state.width.clamp(MIN_WIDTH, MAX_WIDTH);
-        let x = |t: u64| LEFT + (t as f64 - start as f64) / span as f64 * (width - LEFT);
+        let scale = (width - LEFT) / span as f64;
+        // The sheet's origin moves by eight windows at a time, so most frames leave every x
+        // unchanged.
+        let origin = start / (8 * span) * (8 * span);
+        let x = |t: u64| (t as f64 - origin as f64) * scale;
+        let shift = LEFT - x(start);
         let selected_event = state.selected.and_then(|s| st.event(s));
         // The window's events, and receipts a little after it whose message left inside it.
+        // Whole stretches of time (a sixteenth of the window) are taken, the first one
+        // reaching out of the window on the left (the drawing clips it): a stretch that is
+        // over then stays the same until it has left the window entirely.
+        let stretch = (span / 16).max(1);
+        let first = start / stretch * stretch;
         let reach = end.saturating_add(span / 2).min(now_us);
         let mut in_window: Vec<&Event> = Vec::new();
         let mut late_receipts: Vec<&Event> = Vec::new();
-        for e in st.events_from(start) {
+        for e in st.events_from(first) {
             if e.time_us > reach {
                 break;
             }
@@ -324,36 +396,37 @@ impl DiagramView {
         let hidden_dots = in_window.len().saturating_sub(MAX_DOTS);
         let drawn = &in_window[hidden_dots..];
 
-        // Clocks beside each event where they fit: a label needs room before the next one on
-        // its lane.
-        let mut last_label_end = vec![f64::MIN; lanes as usize + 1];
+        // Clocks are written for the first event of each stretch of a lane as wide as a label
+        // (stretches fixed on the sheet, so a label does not hop as the window moves). Events
+        // of one server at the same microsecond (a receipt and the replies it sends) are drawn
+        // a little apart, in their order, when the window is narrow enough to tell them apart.
+        let label_units = (4 * lanes as usize + 1) as f64 * CHAR_UNITS;
+        let gap = if span <= SPREAD_SPAN_US { SAME_TIME_GAP } else { 0.0 };
+        let mut previous: Vec<(u64, f64)> = vec![(u64::MAX, 0.0); lanes as usize + 1];
+        let mut last_label: Vec<(i64, f64)> = vec![(i64::MIN, f64::MIN); lanes as usize + 1];
+        let mut send_x: std::collections::BTreeMap<u64, f64> = Default::default();
         let mut unlabelled = 0;
         let mut dots = Vec::with_capacity(drawn.len());
         let (mut before, mut after, mut concurrent, mut lower) = (0, 0, 0, 0);
-        // Events of one server at the same microsecond (a receipt and the replies it sends)
-        // are drawn a little apart, in their order; arrows start at their send's dot.
-        let gap = if span <= SPREAD_SPAN_US { SAME_TIME_GAP } else { 0.0 };
-        let mut previous: Vec<(u64, f64)> = vec![(u64::MAX, 0.0); lanes as usize + 1];
-        let mut send_x: std::collections::BTreeMap<u64, f64> = Default::default();
         for e in drawn {
-            let (kind, glyph, label) = describe(e);
-            let vector = e.vector.to_string();
             let lane = (e.node as usize).min(lanes as usize);
             let ex = if previous[lane].0 == e.time_us { previous[lane].1 + gap } else { x(e.time_us) };
             previous[lane] = (e.time_us, ex);
             if let Happening::Send { message, .. } = e.what {
                 send_x.insert(message, ex);
             }
-            let width = vector.len().max(e.lamport.to_string().len() + 2) as f64 * CHAR_UNITS;
-            let slot = &mut last_label_end[lane];
-            let show_clocks = state.clocks && ex - width / 2.0 > *slot;
+            let cell = (ex / label_units).floor() as i64;
+            let (last_cell, last_x) = last_label[lane];
+            let show_clocks = state.clocks && cell != last_cell && ex - last_x >= label_units * 0.75;
             if show_clocks {
-                *slot = ex + width / 2.0 + 4.0;
+                last_label[lane] = (cell, ex);
             } else if state.clocks {
                 unlabelled += 1;
             }
             let rel = relation(e, selected_event);
+            // Counted only inside the window (not in the clipped part of the first stretch).
             match rel {
+                _ if e.time_us < start => {}
                 Relation::Before => before += 1,
                 Relation::After => after += 1,
                 Relation::Concurrent => {
@@ -366,18 +439,20 @@ impl DiagramView {
             }
             dots.push(Dot {
                 seq: e.seq,
+                node: e.node,
+                time_us: e.time_us,
+                what: e.what,
                 x: ex,
                 y: lane_y(e.node),
-                kind,
-                glyph,
-                label: format!("{label} · Lamport {} · vector {vector}", e.lamport),
                 lamport: e.lamport,
-                vector,
+                vector: e.vector,
                 show_clocks,
                 relation: rel,
             });
         }
+
         let mut arrows = Vec::new();
+        let mut flying = Vec::new();
         let dot_x: std::collections::BTreeMap<u64, f64> = dots.iter().map(|d| (d.seq, d.x)).collect();
         let start_x = |message: u64, sent_us: u64| send_x.get(&message).copied().unwrap_or_else(|| x(sent_us));
         for e in drawn.iter().chain(late_receipts.iter()) {
@@ -386,18 +461,16 @@ impl DiagramView {
                 arrows.push(Arrow {
                     message,
                     kind,
+                    from,
+                    to: e.node,
+                    sent_us,
+                    end_us: e.time_us,
                     x1: start_x(message, sent_us),
                     y1: lane_y(from),
                     x2: dot_x.get(&e.seq).copied().unwrap_or_else(|| x(e.time_us)),
                     y2: lane_y(e.node),
                     fate: Fate::Delivered,
                     sent_events,
-                    label: format!(
-                        "{kind} #{message}: S{from} → S{}, sent at {}, received at {}",
-                        e.node,
-                        ms(sent_us),
-                        ms(e.time_us)
-                    ),
                     relation: match rel {
                         Relation::Before | Relation::Selected => Relation::Before,
                         r => r,
@@ -405,7 +478,7 @@ impl DiagramView {
                 });
             }
         }
-        for l in st.losses_from(start) {
+        for l in st.losses_from(first) {
             if l.sent_us > end {
                 continue;
             }
@@ -417,21 +490,16 @@ impl DiagramView {
             arrows.push(Arrow {
                 message: l.message,
                 kind: l.kind,
+                from: l.from,
+                to: l.to,
+                sent_us: l.sent_us,
+                end_us: l.at_us,
                 x1: start_x(l.message, l.sent_us),
                 y1,
                 x2: x(l.at_us),
                 y2: y1 + (y2 - y1) * 0.7,
-                fate: Fate::Lost,
+                fate: Fate::Lost(l.cause),
                 sent_events: l.sent_events,
-                label: format!(
-                    "{} #{}: S{} → S{}, sent at {}, never arrived: {}",
-                    l.kind,
-                    l.message,
-                    l.from,
-                    l.to,
-                    ms(l.sent_us),
-                    cause(l.cause)
-                ),
                 relation: Relation::None,
             });
         }
@@ -441,37 +509,41 @@ impl DiagramView {
                 // Drawn as far as it has come (by its send time, not its arrival, which is
                 // not known to the sender).
                 let fraction = 0.5f64.min((now_us - p.sent_us.min(now_us)) as f64 / (span as f64 / 20.0));
-                arrows.push(Arrow {
+                flying.push(Arrow {
                     message: p.message,
                     kind: p.kind,
+                    from: p.from,
+                    to: p.to,
+                    sent_us: p.sent_us,
+                    end_us: now_us,
                     x1: start_x(p.message, p.sent_us),
                     y1,
                     x2: x(now_us),
                     y2: y1 + (y2 - y1) * fraction,
-                    fate: Fate::InFlight,
+                    fate: Fate::InFlight(p.lost.is_some()),
                     sent_events: p.events,
-                    label: format!(
-                        "{} #{}: S{} → S{}, sent at {}, on its way{}",
-                        p.kind,
-                        p.message,
-                        p.from,
-                        p.to,
-                        ms(p.sent_us),
-                        if p.lost.is_some() { " (it will not arrive)" } else { "" }
-                    ),
                     relation: Relation::None,
                 });
             }
         }
-        let hidden_arrows = arrows.len().saturating_sub(MAX_ARROWS);
+        let hidden_arrows = (arrows.len() + flying.len()).saturating_sub(MAX_ARROWS);
         if hidden_arrows > 0 {
             // Keep the most recent.
-            arrows.sort_by(|a, b| a.x2.total_cmp(&b.x2));
-            arrows.drain(..hidden_arrows);
+            arrows.sort_by_key(|a| a.end_us);
+            arrows.drain(..hidden_arrows.min(arrows.len()));
         }
-
+        let mut chunks: std::collections::BTreeMap<u64, Chunk> = Default::default();
+        let new = |key| Chunk { key, arrows: Vec::new(), dots: Vec::new() };
+        for d in dots {
+            let key = d.time_us / stretch;
+            chunks.entry(key).or_insert_with(|| new(key)).dots.push(d);
+        }
+        for a in arrows {
+            let key = a.end_us / stretch;
+            chunks.entry(key).or_insert_with(|| new(key)).arrows.push(a);
+        }
         let selected = selected_event.map(|s| SelectedView {
-            label: describe(s).2,
+            label: describe(s.node, s.time_us, s.what),
             lamport: s.lamport,
             vector: s.vector.to_string(),
             before,
@@ -480,10 +552,11 @@ impl DiagramView {
             concurrent_lower_lamport: lower,
         });
 
+        let window_x = |t: u64| LEFT + (t as f64 - start as f64) / span as f64 * (width - LEFT);
         let step = tick_step(span);
         let step = if width < 600.0 { step * 2 } else { step };
-        let ticks = (start.div_ceil(step)..=end / step).take(20).map(|k| (x(k * step), ms(k * step))).collect();
-        let blank_before_x = st.kept_since_us().filter(|&t| t > start).map(|t| x(t.min(end)));
+        let ticks = (start.div_ceil(step)..=end / step).take(20).map(|k| (window_x(k * step), ms(k * step))).collect();
+        let blank_before_x = st.kept_since_us().filter(|&t| t > start).map(|t| window_x(t.min(end)));
         DiagramView {
             lanes,
             width,
@@ -491,18 +564,29 @@ impl DiagramView {
             start_us: start,
             end_us: end,
             span_us: span,
+            shift,
             following: state.end_us.is_none(),
             clocks: state.clocks,
-            arrows,
-            dots,
+            chunks: chunks.into_values().collect(),
+            flying,
             ticks,
-            now_x: (now_us <= end).then(|| x(now_us)),
+            now_x: (now_us <= end).then(|| window_x(now_us)),
             blank_before_x,
             hidden_arrows,
             hidden_dots,
             unlabelled,
             selected,
         }
+    }
+
+    /// Every event drawn, oldest first.
+    pub fn dots(&self) -> impl Iterator<Item = &Dot> + '_ {
+        self.chunks.iter().flat_map(|c| c.dots.iter())
+    }
+
+    /// Every message drawn: received or lost, then on their way.
+    pub fn arrows(&self) -> impl Iterator<Item = &Arrow> + '_ {
+        self.chunks.iter().flat_map(|c| c.arrows.iter()).chain(self.flying.iter())
     }
 
     /// The virtual time at `fraction` (0..1) across the drawing's full width (no later than
