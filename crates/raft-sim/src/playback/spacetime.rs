@@ -244,8 +244,8 @@ pub struct SpaceTime {
     /// What happened during the event being processed.
     steps: Vec<Step>,
     crashes: Vec<NodeId>,
-    /// Scratch space: ids in flight after the event.
-    present: Vec<u64>,
+    /// Scratch space: which of `pending` are still in flight after the event.
+    here: Vec<bool>,
 }
 
 fn server(e: Endpoint) -> Option<NodeId> {
@@ -278,7 +278,7 @@ impl SpaceTime {
             known,
             steps: Vec::new(),
             crashes: Vec::new(),
-            present: Vec::new(),
+            here: Vec::new(),
         };
         // Messages already on their way (none at a run's start) count as sent before it.
         for m in sim.in_flight() {
@@ -398,38 +398,36 @@ impl SpaceTime {
     /// what that changed, what it sent.
     fn event_done(&mut self, sim: &Simulation) {
         // 1. The ids in flight now: new ones are sends, vanished ones arrived or died.
-        self.present.clear();
+        // (`pending` is sorted by id: ids only grow, and new ones are added in order.)
         let mut fresh: Vec<&InFlight> = Vec::new();
-        let mut lost = Vec::new();
+        self.here.clear();
+        self.here.resize(self.pending.len(), false);
+        let mut still = 0;
         for m in sim.in_flight() {
             if m.id > self.max_seen {
                 fresh.push(m);
-            } else {
-                self.present.push(m.id);
-                if let Some(cause) = m.lost {
-                    lost.push((m.id, cause));
+            } else if let Ok(k) = self.pending.binary_search_by_key(&m.id, |p| p.message) {
+                self.here[k] = true;
+                still += 1;
+                // Dropped by the operator since it was sent: it will die.
+                if m.lost.is_some() {
+                    self.pending[k].lost = m.lost;
                 }
-            }
-        }
-        // Dropped by the operator since it was sent: it will die.
-        for (id, cause) in lost {
-            if let Ok(k) = self.pending.binary_search_by_key(&id, |p| p.message) {
-                self.pending[k].lost = Some(cause);
             }
         }
         let mut delivered_to: Vec<NodeId> = Vec::new();
-        if self.pending.len() > self.present.len() {
-            self.present.sort_unstable();
-            let present = std::mem::take(&mut self.present);
+        if still < self.pending.len() {
             let mut gone = Vec::new();
+            let mut k = 0;
+            let here = std::mem::take(&mut self.here);
             self.pending.retain(|p| {
-                let here = present.binary_search(&p.message).is_ok();
-                if !here {
+                k += 1;
+                if !here[k - 1] {
                     gone.push(*p);
                 }
-                here
+                here[k - 1]
             });
-            self.present = present;
+            self.here = here;
             for m in gone {
                 let delivered = m.lost.is_none() && self.steps.iter().any(|s| s.node == m.to && !s.restarted);
                 if delivered {
@@ -492,7 +490,15 @@ impl SpaceTime {
             }
         }
         // 3. What was sent, in id order (the order the servers sent them).
-        fresh.sort_unstable_by_key(|m| m.id);
+        // A few per event, in the network's slots: put them in id order by insertion (a
+        // general sort would add kilobytes to the page's download for this).
+        for i in 1..fresh.len() {
+            let mut j = i;
+            while j > 0 && fresh[j - 1].id > fresh[j].id {
+                fresh.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         let mut previous: Option<(&InFlight, u64, VectorClock)> = None;
         for m in fresh {
             self.max_seen = self.max_seen.max(m.id);

@@ -284,3 +284,17 @@ fn vector_clock_comparison() {
     assert_eq!(a.order(&b), CausalOrder::Before);
     assert_eq!(b.to_string(), "[1,2,0]");
 }
+
+#[test]
+fn client_traffic_does_not_hide_a_receipt() {
+    // Client requests and replies are in flight too (and not drawn): a server message that
+    // arrives while they are must still be seen arriving then, not later as a loss.
+    let mut session = Session::new(&builtin::cluster(3, true)).unwrap();
+    session.advance(3_000_000, u64::MAX, false);
+    let st = session.spacetime().unwrap();
+    assert!(session.sim().history().len() > 10, "the clients were busy");
+    assert_eq!(st.losses().len(), 0, "nothing is lost on a healthy network: {:?}", st.losses().to_vec());
+    let sends = st.events().iter().filter(|e| matches!(e.what, Happening::Send { .. })).count();
+    let receipts = st.events().iter().filter(|e| matches!(e.what, Happening::Receive { .. })).count();
+    assert_eq!(sends, receipts + st.pending().len());
+}
