@@ -65,6 +65,14 @@ fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// The zoom and pan buttons: test id, text, what it does in words, the action.
+const CONTROLS: [(&str, &str, &str, DiagramAction); 4] = [
+    ("diagram-zoom-out", "−", "Zoom out (−)", DiagramAction::Zoom { factor: 2.0, anchor: 1.0 }),
+    ("diagram-zoom-in", "+", "Zoom in (+)", DiagramAction::Zoom { factor: 0.5, anchor: 1.0 }),
+    ("diagram-back", "◀", "Earlier (←)", DiagramAction::Pan(-0.5)),
+    ("diagram-forward", "▶", "Later (→)", DiagramAction::Pan(0.5)),
+];
+
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     crate::test_hook::rendered("diagram");
@@ -116,14 +124,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
             </button>
             if let Some(v) = &props.view {
                 <span class="diagram-controls" role="group" aria-label="Zoom and pan the diagram">
-                    <button class="secondary" data-testid="diagram-zoom-out" aria-label="Zoom out" title="Zoom out (−)"
-                            onclick={act(DiagramAction::Zoom { factor: 2.0, anchor: 1.0 })}>{ "−" }</button>
-                    <button class="secondary" data-testid="diagram-zoom-in" aria-label="Zoom in" title="Zoom in (+)"
-                            onclick={act(DiagramAction::Zoom { factor: 0.5, anchor: 1.0 })}>{ "+" }</button>
-                    <button class="secondary" data-testid="diagram-back" aria-label="Earlier" title="Earlier (←)"
-                            onclick={act(DiagramAction::Pan(-0.5))}>{ "◀" }</button>
-                    <button class="secondary" data-testid="diagram-forward" aria-label="Later" title="Later (→)"
-                            onclick={act(DiagramAction::Pan(0.5))}>{ "▶" }</button>
+                    { for CONTROLS.iter().map(|(id, text, label, action)| html! {
+                        <button class="secondary" data-testid={*id} aria-label={*label} title={*label}
+                                onclick={act(action.clone())}>{ *text }</button>
+                    }) }
                     <button class="secondary" data-testid="diagram-follow" disabled={v.following}
                             title="Follow the present (End)" onclick={act(DiagramAction::Follow)}>{ "Now" }</button>
                     <button class={classes!("secondary", v.clocks.then_some("on"))} data-testid="diagram-clocks"
@@ -263,8 +267,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <svg class={classes!("dg-sheet", v.clocks.then_some("with-clocks"))}
                          width={f(sheet)} height={f(height)} viewBox={format!("0 0 {} {}", f(sheet), f(height))}
                          style={format!("transform: translateX({}px)", f(v.shift - LEFT + 8.0))}>
-                        { for v.chunks.iter().map(|c| html! {
-                            <ChunkView key={c.key} chunk={c.clone()} on_inspect={props.on_inspect.clone()}
+                        { for slots(&v.chunks).into_iter().map(|chunk| html! {
+                            <ChunkView {chunk} on_inspect={props.on_inspect.clone()}
                                        on_action={props.on_action.clone()} press={press.clone()} />
                         }) }
                         <g class="dg-flying">
@@ -279,9 +283,23 @@ pub fn diagram(props: &DiagramProps) -> Html {
     }
 }
 
+/// Stretches kept apart in slots by their number, so each one stays at the same place in the
+/// list from frame to frame and Yew reuses its component (a keyed list was measured to mount
+/// many of them again each frame). More slots than a window has stretches (16, one partly
+/// clipped, and up to 8 of receipts after a panned window).
+const SLOTS: usize = 32;
+
+fn slots(chunks: &[Chunk]) -> Vec<Option<Chunk>> {
+    let mut slots = vec![None; SLOTS];
+    for c in chunks {
+        slots[(c.key % SLOTS as u64) as usize] = Some(c.clone());
+    }
+    slots
+}
+
 #[derive(Properties, PartialEq)]
 struct ChunkProps {
-    chunk: Chunk,
+    chunk: Option<Chunk>,
     on_inspect: Callback<(u64, u64)>,
     on_action: Callback<DiagramAction>,
     press: Pressed,
@@ -291,7 +309,8 @@ struct ChunkProps {
 /// time moves (its props stay equal).
 #[function_component(ChunkView)]
 fn chunk_view(props: &ChunkProps) -> Html {
-    let c = &props.chunk;
+    crate::test_hook::rendered("diagram-chunk");
+    let Some(c) = &props.chunk else { return html! {} };
     html! {
         <g class="dg-chunk">
             { for c.arrows.iter().map(|a| arrow(a, &props.on_inspect, &props.press)) }
@@ -365,6 +384,11 @@ fn notes(v: &DiagramView) -> Html {
                 <p class="hint" data-testid="diagram-capped">
                     { format!("This window holds more than can be drawn: the latest {} messages and {} events are shown ({} and {} earlier ones are not). Zoom in to see them all.",
                         v.arrows().count(), v.dots().count(), v.hidden_arrows, v.hidden_dots) }
+                </p>
+            }
+            if v.coarse {
+                <p class="hint" data-testid="diagram-coarse">
+                    { "This window holds many events: sends and receipts are shown only as the ends of their arrows. Zoom in to click single events and read their clocks." }
                 </p>
             }
             if v.blank_before_x.is_some() {

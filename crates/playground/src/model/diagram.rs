@@ -12,7 +12,10 @@ pub const MAX_DOTS: usize = 3_000;
 /// The narrowest and widest windows, and the one a page opens with.
 pub const MIN_SPAN_US: u64 = 2_000;
 pub const MAX_SPAN_US: u64 = 120_000_000;
-pub const DEFAULT_SPAN_US: u64 = 1_000_000;
+pub const DEFAULT_SPAN_US: u64 = 500_000;
+/// Past this many events in the window, sends and receipts are drawn only as the ends of their
+/// arrows (no dot of their own): every element drawn costs the browser time each frame.
+pub const DETAIL_EVENTS: usize = 400;
 
 /// The drawing's units are CSS pixels (so its text is the page's size on a phone as on a
 /// desktop): its width as last measured (this until then), where the lanes start, lane spacing.
@@ -284,6 +287,8 @@ pub struct DiagramView {
     pub hidden_dots: usize,
     /// Events whose clocks did not fit beside them.
     pub unlabelled: usize,
+    /// Sends and receipts have no dot of their own (too many events in the window).
+    pub coarse: bool,
     pub selected: Option<SelectedView>,
 }
 
@@ -395,6 +400,7 @@ impl DiagramView {
         // The most recent events first, up to the caps.
         let hidden_dots = in_window.len().saturating_sub(MAX_DOTS);
         let drawn = &in_window[hidden_dots..];
+        let coarse = drawn.len() > DETAIL_EVENTS;
 
         // Clocks are written for the first event of each stretch of a lane as wide as a label
         // (stretches fixed on the sheet, so a label does not hop as the window moves). Events
@@ -404,7 +410,8 @@ impl DiagramView {
         let gap = if span <= SPREAD_SPAN_US { SAME_TIME_GAP } else { 0.0 };
         let mut previous: Vec<(u64, f64)> = vec![(u64::MAX, 0.0); lanes as usize + 1];
         let mut last_label: Vec<(i64, f64)> = vec![(i64::MIN, f64::MIN); lanes as usize + 1];
-        let mut send_x: std::collections::BTreeMap<u64, f64> = Default::default();
+        // (message, x) of the sends drawn, in id order (a server's sends are numbered as sent).
+        let mut send_x: Vec<(u64, f64)> = Vec::new();
         let mut unlabelled = 0;
         let mut dots = Vec::with_capacity(drawn.len());
         let (mut before, mut after, mut concurrent, mut lower) = (0, 0, 0, 0);
@@ -413,7 +420,7 @@ impl DiagramView {
             let ex = if previous[lane].0 == e.time_us { previous[lane].1 + gap } else { x(e.time_us) };
             previous[lane] = (e.time_us, ex);
             if let Happening::Send { message, .. } = e.what {
-                send_x.insert(message, ex);
+                send_x.push((message, ex));
             }
             let cell = (ex / label_units).floor() as i64;
             let (last_cell, last_x) = last_label[lane];
@@ -437,6 +444,9 @@ impl DiagramView {
                 }
                 _ => {}
             }
+            if coarse && matches!(e.what, Happening::Send { .. } | Happening::Receive { .. }) {
+                continue;
+            }
             dots.push(Dot {
                 seq: e.seq,
                 node: e.node,
@@ -452,9 +462,14 @@ impl DiagramView {
         }
 
         let mut arrows = Vec::new();
+        let mut lost = Vec::new();
         let mut flying = Vec::new();
-        let dot_x: std::collections::BTreeMap<u64, f64> = dots.iter().map(|d| (d.seq, d.x)).collect();
-        let start_x = |message: u64, sent_us: u64| send_x.get(&message).copied().unwrap_or_else(|| x(sent_us));
+        // Lookups by binary search: `dots` is in seq order, `send_x` in id order.
+        let dot_x = |seq: u64| dots.binary_search_by_key(&seq, |d| d.seq).ok().map(|i| dots[i].x);
+        let start_x = |message: u64, sent_us: u64| match send_x.binary_search_by_key(&message, |s| s.0) {
+            Ok(i) => send_x[i].1,
+            Err(_) => x(sent_us),
+        };
         for e in drawn.iter().chain(late_receipts.iter()) {
             if let Happening::Receive { message, from, kind, sent_us, sent_events } = e.what {
                 let rel = relation(e, selected_event);
@@ -467,7 +482,7 @@ impl DiagramView {
                     end_us: e.time_us,
                     x1: start_x(message, sent_us),
                     y1: lane_y(from),
-                    x2: dot_x.get(&e.seq).copied().unwrap_or_else(|| x(e.time_us)),
+                    x2: dot_x(e.seq).unwrap_or_else(|| x(e.time_us)),
                     y2: lane_y(e.node),
                     fate: Fate::Delivered,
                     sent_events,
@@ -487,7 +502,7 @@ impl DiagramView {
             }
             // It dies part way: drawn ending short of the receiver's lane, in a ✕.
             let (y1, y2) = (lane_y(l.from), lane_y(l.to));
-            arrows.push(Arrow {
+            lost.push(Arrow {
                 message: l.message,
                 kind: l.kind,
                 from: l.from,
@@ -526,21 +541,38 @@ impl DiagramView {
                 });
             }
         }
-        let hidden_arrows = (arrows.len() + flying.len()).saturating_sub(MAX_ARROWS);
-        if hidden_arrows > 0 {
-            // Keep the most recent.
-            arrows.sort_by_key(|a| a.end_us);
-            arrows.drain(..hidden_arrows.min(arrows.len()));
+        // Receipts and losses, each in time order: merged by the time each arrow ends.
+        let mut merged = Vec::with_capacity(arrows.len() + lost.len());
+        let (mut a, mut l) = (arrows.into_iter().peekable(), lost.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), l.peek()) {
+                (Some(x), Some(y)) if y.end_us < x.end_us => l.next(),
+                (Some(_), _) => a.next(),
+                (None, _) => l.next(),
+            };
+            let Some(next) = next else { break };
+            merged.push(next);
         }
-        let mut chunks: std::collections::BTreeMap<u64, Chunk> = Default::default();
-        let new = |key| Chunk { key, arrows: Vec::new(), dots: Vec::new() };
+        let mut arrows = merged;
+        let hidden_arrows = (arrows.len() + flying.len()).saturating_sub(MAX_ARROWS);
+        // Keep the most recent.
+        arrows.drain(..hidden_arrows.min(arrows.len()));
+        // Stretches in time order, made as the (time-ordered) events and arrows come.
+        let mut chunks: Vec<Chunk> = Vec::new();
+        let find = |chunks: &mut Vec<Chunk>, key: u64| match chunks.binary_search_by_key(&key, |c| c.key) {
+            Ok(i) => i,
+            Err(i) => {
+                chunks.insert(i, Chunk { key, arrows: Vec::new(), dots: Vec::new() });
+                i
+            }
+        };
         for d in dots {
-            let key = d.time_us / stretch;
-            chunks.entry(key).or_insert_with(|| new(key)).dots.push(d);
+            let i = find(&mut chunks, d.time_us / stretch);
+            chunks[i].dots.push(d);
         }
         for a in arrows {
-            let key = a.end_us / stretch;
-            chunks.entry(key).or_insert_with(|| new(key)).arrows.push(a);
+            let i = find(&mut chunks, a.end_us / stretch);
+            chunks[i].arrows.push(a);
         }
         let selected = selected_event.map(|s| SelectedView {
             label: describe(s.node, s.time_us, s.what),
@@ -567,7 +599,7 @@ impl DiagramView {
             shift,
             following: state.end_us.is_none(),
             clocks: state.clocks,
-            chunks: chunks.into_values().collect(),
+            chunks,
             flying,
             ticks,
             now_x: (now_us <= end).then(|| window_x(now_us)),
@@ -575,6 +607,7 @@ impl DiagramView {
             hidden_arrows,
             hidden_dots,
             unlabelled,
+            coarse,
             selected,
         }
     }
