@@ -399,21 +399,35 @@ impl SpaceTime {
     fn event_done(&mut self, sim: &Simulation) {
         // 1. The ids in flight now: new ones are sends, vanished ones arrived or died.
         // (`pending` is sorted by id: ids only grow, and new ones are added in order.)
+        // Most events send or receive a message or two among dozens in flight, so this pass
+        // only counts: the server-to-server messages seen before are exactly the pending
+        // ones unless one vanished. Only then (or for a message the operator dropped since)
+        // are they looked up one by one.
         let mut fresh: Vec<&InFlight> = Vec::new();
-        self.here.clear();
-        self.here.resize(self.pending.len(), false);
         let mut still = 0;
+        let mut lost_seen = 0;
         for m in sim.in_flight() {
             if m.id > self.max_seen {
                 fresh.push(m);
-            } else if let Ok(k) = self.pending.binary_search_by_key(&m.id, |p| p.message) {
-                self.here[k] = true;
+            } else if matches!((m.from, m.to), (Endpoint::Node(_), Endpoint::Node(_))) {
                 still += 1;
-                // Dropped by the operator since it was sent: it will die.
-                if m.lost.is_some() {
-                    self.pending[k].lost = m.lost;
+                lost_seen += usize::from(m.lost.is_some());
+            }
+        }
+        let newly_lost = lost_seen > 0 && lost_seen > self.pending.iter().filter(|p| p.lost.is_some()).count();
+        if still < self.pending.len() || newly_lost {
+            self.here.clear();
+            self.here.resize(self.pending.len(), false);
+            for m in sim.in_flight().filter(|m| m.id <= self.max_seen) {
+                if let Ok(k) = self.pending.binary_search_by_key(&m.id, |p| p.message) {
+                    self.here[k] = true;
+                    // Dropped by the operator since it was sent: it will die.
+                    if m.lost.is_some() {
+                        self.pending[k].lost = m.lost;
+                    }
                 }
             }
+            still = self.here.iter().filter(|h| **h).count();
         }
         let mut delivered_to: Vec<NodeId> = Vec::new();
         if still < self.pending.len() {
@@ -459,33 +473,39 @@ impl SpaceTime {
                 continue;
             }
             let before = self.known[step.node as usize - 1];
-            let mut marks = Vec::new();
+            // At most two: a restart alone, or a role change and a commit.
+            let mut marks: [Option<Local>; 2] = [None, None];
+            let mut mark = |l: Local| {
+                if let Some(slot) = marks.iter_mut().find(|m| m.is_none()) {
+                    *slot = Some(l);
+                }
+            };
             if step.restarted {
-                marks.push(Local::Restart);
+                mark(Local::Restart);
             } else {
                 let new_term = step.term > before.term;
                 let role_changed = before.role != Some(step.role);
                 match step.role {
                     Role::Candidate | Role::PreCandidate if role_changed || new_term => {
                         let pre_vote = step.role == Role::PreCandidate;
-                        marks.push(if delivered_to.contains(&step.node) {
+                        mark(if delivered_to.contains(&step.node) {
                             Local::Election { term: step.term }
                         } else {
                             Local::Timeout { term: step.term, pre_vote }
                         });
                     }
-                    Role::Leader if role_changed => marks.push(Local::Leader { term: step.term }),
+                    Role::Leader if role_changed => mark(Local::Leader { term: step.term }),
                     Role::Follower if matches!(before.role, Some(Role::Leader | Role::Candidate)) => {
-                        marks.push(Local::SteppedDown { term: step.term })
+                        mark(Local::SteppedDown { term: step.term })
                     }
                     _ => {}
                 }
                 if step.commit > before.commit {
-                    marks.push(Local::Commit { index: step.commit });
+                    mark(Local::Commit { index: step.commit });
                 }
             }
             self.known[step.node as usize - 1] = Known { role: Some(step.role), term: step.term, commit: step.commit };
-            for mark in marks {
+            for mark in marks.into_iter().flatten() {
                 self.tick(sim, step.node, Happening::Local(mark));
             }
         }
