@@ -585,8 +585,11 @@ impl DiagramView {
         });
 
         let window_x = |t: u64| LEFT + (t as f64 - start as f64) / span as f64 * (width - LEFT);
-        let step = tick_step(span);
-        let step = if width < 600.0 { step * 2 } else { step };
+        // Ticks at least 80 pixels apart, so their labels never run together on a phone.
+        let mut step = tick_step(span);
+        while (step as f64) * (width - LEFT) / (span as f64) < 80.0 {
+            step *= 2;
+        }
         let ticks = (start.div_ceil(step)..=end / step).take(20).map(|k| (window_x(k * step), ms(k * step))).collect();
         let blank_before_x = st.kept_since_us().filter(|&t| t > start).map(|t| window_x(t.min(end)));
         DiagramView {

@@ -80,6 +80,14 @@ fn every_receipt_in_the_window_is_an_arrow_and_clicks_map_to_times() {
     narrow.apply(DiagramAction::Resize(f64::NAN), 0);
     narrow.apply(DiagramAction::Resize(5.0), 0);
     assert_eq!(narrow.width, MIN_WIDTH);
+    // Tick labels (about 50 pixels wide) never run together.
+    for w in [320.0, 390.0, 1366.0] {
+        let mut s = state.clone();
+        s.apply(DiagramAction::Resize(w), 0);
+        let ticks = view(&session, &s).ticks;
+        assert!(ticks.len() >= 2);
+        assert!(ticks.windows(2).all(|t| t[1].0 - t[0].0 >= 80.0), "{w}: {ticks:?}");
+    }
 }
 
 #[test]
