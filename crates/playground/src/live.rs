@@ -13,6 +13,7 @@ use crate::availability_view::availability_view;
 use crate::browser;
 use crate::caption_view::Caption;
 use crate::client_panel::ClientPanel;
+use crate::diagram::Diagram;
 use crate::embed_view::{embed_view, EmbedBody};
 use crate::event_log::{EventLog, EventLogData};
 use crate::failure_panel::FailurePanel;
@@ -81,6 +82,8 @@ struct Callbacks {
     close_tour: Callback<()>,
     tour_link: Callback<()>,
     filter_events: Callback<Option<raft_sim::narrate::Topic>>,
+    diagram: Callback<crate::model::diagram::DiagramAction>,
+    inspect: Callback<(u64, u64)>,
 }
 
 impl Callbacks {
@@ -103,6 +106,8 @@ impl Callbacks {
             close_tour: dispatch.reform(|_| Action::CloseTour),
             tour_link: dispatch.reform(|_| Action::TourLink),
             filter_events: dispatch.reform(Action::FilterEvents),
+            diagram: dispatch.reform(Action::Diagram),
+            inspect: dispatch.reform(|(message, events)| Action::InspectMessage { message, events }),
             dispatch,
         }
     }
@@ -322,6 +327,8 @@ impl Live {
                         { crate::legend::legend(s.scenario.raft.pre_vote, s.scenario.raft.snapshot_threshold > 0) }
                     </div>
                 </div>
+                <Diagram view={s.diagram.open.then(|| session.spacetime().map(|st| model::diagram::DiagramView::of(st, &s.diagram, sim.now()))).flatten()}
+                         on_action={on.diagram.clone()} on_seek_time={on.seek_time.clone()} on_inspect={on.inspect.clone()} />
                 <div class={classes!("spot-wrap", s.spot("log"))}><LogView data={LogData::of(sim)} /></div>
                 <div class={classes!("spot-wrap", s.spot("history"))}>
                     <HistoryView data={HistoryData::of(sim.history().iter(), sim.now(), verdict.map(|v| v.flagged.clone()).unwrap_or_default())}

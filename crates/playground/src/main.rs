@@ -6,6 +6,7 @@ mod browser;
 mod caption_view;
 mod client_panel;
 mod data;
+mod diagram;
 mod embed_view;
 mod event_log;
 mod failure_panel;

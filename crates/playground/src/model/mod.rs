@@ -5,6 +5,7 @@ pub mod caption;
 pub mod clients;
 pub mod clock;
 pub mod events;
+pub mod diagram;
 pub mod failures;
 pub mod history;
 pub mod lab;

@@ -17,6 +17,7 @@ mod tests;
 #[cfg(test)]
 mod timekit_tests;
 
+use crate::model::diagram::{DiagramAction, DiagramState};
 use crate::model::history::VerdictView;
 use crate::model::timeline::MarkerView;
 use raft_sim::scenario::{RaftSettings, MAX_DURATION_MS};
@@ -61,7 +62,15 @@ pub enum Action {
     },
     Select(u32),
     SelectMessage(u64),
+    /// Inspect a message the diagram shows: go back to right after the event that sent it
+    /// (where it is in flight) and select it.
+    InspectMessage {
+        message: u64,
+        events: u64,
+    },
     CloseMessage,
+    /// Open, zoom, pan the space-time diagram, or select one of its events.
+    Diagram(DiagramAction),
     /// An operator action on the running cluster.
     Act(raft_sim::scenario::Action),
     /// The partially synchronous timing model with its GST this many virtual ms from now.
@@ -158,6 +167,7 @@ pub struct Store {
     last_frame: Option<f64>,
     pub selected: Option<u32>,
     pub selected_message: Option<u64>,
+    pub diagram: DiagramState,
     pub help: bool,
     pub share_link: Option<String>,
     /// Shown next to Share until the next change: the link is on the clipboard.
@@ -226,6 +236,7 @@ impl Store {
             last_frame: None,
             selected: None,
             selected_message: None,
+            diagram: DiagramState::default(),
             help: false,
             share_link: None,
             link_copied: false,
@@ -373,8 +384,20 @@ impl Store {
                 self.playing = false;
                 self.selected_message = Some(id);
             }
+            Action::InspectMessage { message, events } => {
+                self.timed_seek(|s| s.seek(Target::Event(events)));
+                self.selected_message = Some(message);
+            }
             Action::CloseMessage => self.selected_message = None,
-            Action::Act(action) => self.act(action),
+            Action::Diagram(action) => {
+                let now = self.now_us();
+                self.diagram.apply(action, now);
+            }
+            Action::Act(action) => {
+                // What comes after this point is a new branch: the selected event may not be on it.
+                self.diagram.selected = None;
+                self.act(action)
+            }
             Action::GstFromNow { after_ms, tail_probability } => {
                 let now_ms = self.session.as_ref().map_or(0.0, |s| s.sim().now() as f64 / 1000.0);
                 let gst_ms = (now_ms + after_ms).round();
@@ -546,6 +569,8 @@ impl Store {
         *self.event_lines.borrow_mut() = Default::default();
         self.selected = None;
         self.selected_message = None;
+        self.diagram.selected = None;
+        self.diagram.end_us = None;
         self.error = None;
         self.share_link = None;
         self.last_frame = None;

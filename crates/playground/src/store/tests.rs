@@ -291,3 +291,34 @@ fn a_link_to_a_built_in_leaves_its_description_out_and_gets_it_back() {
     let reopened = store(&doc.to_link_fragment());
     assert_eq!(reopened.current_builtin().map(|b| b.title.clone()), Some(title));
 }
+
+#[test]
+fn inspecting_a_diagram_arrow_goes_back_to_its_send_and_selects_it() {
+    let mut s = store("");
+    s.play_hook(Some(1_500_000));
+    let session = s.session.as_ref().unwrap();
+    let (message, sent_events) = session
+        .spacetime()
+        .unwrap()
+        .events()
+        .iter()
+        .find_map(|e| match e.what {
+            raft_sim::spacetime::Happening::Receive { message, sent_events, .. } => Some((message, sent_events)),
+            _ => None,
+        })
+        .expect("a message arrived");
+    assert!(session.sim().in_flight().all(|m| m.id != message), "it has arrived by now");
+    s.apply(Action::InspectMessage { message, events: sent_events });
+    assert_eq!(s.selected_message, Some(message));
+    assert!(!s.playing);
+    assert_eq!(events(&s), sent_events);
+    assert!(
+        s.session.as_ref().unwrap().sim().in_flight().any(|m| m.id == message),
+        "in flight: the inspector shows it"
+    );
+    // The diagram's window and selection are the store's too; a new run keeps the zoom.
+    s.apply(Action::Diagram(crate::model::diagram::DiagramAction::Zoom { factor: 0.5, anchor: 1.0 }));
+    s.apply(Action::Diagram(crate::model::diagram::DiagramAction::Select(Some(3))));
+    s.apply(Action::Load(1));
+    assert_eq!((s.diagram.span_us, s.diagram.selected), (crate::model::diagram::DEFAULT_SPAN_US / 2, None));
+}

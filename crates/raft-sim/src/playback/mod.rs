@@ -1,7 +1,9 @@
-//! Playback: sessions you can travel in, run documents and share links (a scenario plus the
-//! operator's actions, replayed as a session), reports of a run's outcome, and the benchmark.
+//! Playback: sessions you can travel in (recording the run for the space-time diagram), run
+//! documents and share links (a scenario plus the operator's actions, replayed as a session),
+//! reports of a run's outcome, and the benchmark.
 pub mod bench;
 pub mod narrate;
 pub mod report;
 pub mod session;
 pub mod share;
+pub mod spacetime;

@@ -4,6 +4,7 @@
 //! same points, so every moment is re-created exactly; acting in the past drops what came
 //! after and starts a new branch from there.
 use crate::engine::sim::{Milestone, Simulation};
+use crate::playback::spacetime::SpaceTime;
 use crate::scenario::{Action, Scenario, ScenarioError};
 use raft_core::Micros;
 use serde::{Deserialize, Serialize};
@@ -140,6 +141,10 @@ impl Session {
         // A session is watched (the page, a replay): it measures availability from the start,
         // so every checkpoint, and every point re-created from one, has the whole record.
         sim.set_track_availability(true);
+        // ...and records what the space-time diagram draws (spacetime.rs), from the start too:
+        // the clocks count every event since then.
+        let recorder = SpaceTime::new(&sim);
+        sim.add_observer(Box::new(recorder));
         let position = Mark { events: sim.events(), time_us: sim.now(), drained: false };
         let mut session = Session {
             sim,
@@ -230,6 +235,10 @@ impl Session {
 
     pub fn sim(&self) -> &Simulation {
         &self.sim
+    }
+    /// What the space-time diagram draws, up to this moment.
+    pub fn spacetime(&self) -> Option<&SpaceTime> {
+        self.sim.observer::<SpaceTime>()
     }
     pub fn position(&self) -> Mark {
         self.position
