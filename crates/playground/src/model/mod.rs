@@ -4,8 +4,8 @@
 pub mod caption;
 pub mod clients;
 pub mod clock;
-pub mod events;
 pub mod diagram;
+pub mod events;
 pub mod failures;
 pub mod history;
 pub mod lab;
