@@ -289,6 +289,8 @@ pub struct DiagramView {
     pub unlabelled: usize,
     /// Sends and receipts have no dot of their own (too many events in the window).
     pub coarse: bool,
+    /// When the recorder stopped (too many messages in flight), if it did.
+    pub stopped_at_us: Option<u64>,
     pub selected: Option<SelectedView>,
 }
 
@@ -611,6 +613,7 @@ impl DiagramView {
             hidden_dots,
             unlabelled,
             coarse,
+            stopped_at_us: st.stopped_at_us(),
             selected,
         }
     }

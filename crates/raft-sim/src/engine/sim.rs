@@ -425,6 +425,10 @@ impl Simulation {
         std::mem::forget(std::mem::replace(&mut self.observers, observers));
     }
 
+    /// How many messages are in the network now (without walking them).
+    pub fn in_flight_count(&self) -> usize {
+        self.kernel.in_flight_count()
+    }
     /// Messages currently in the network, in no particular order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.kernel.in_flight()

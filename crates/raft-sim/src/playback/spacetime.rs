@@ -34,6 +34,11 @@ use raft_core::{Index, Micros, NodeId, Role, Term};
 pub const MAX_EVENTS: usize = 16_384;
 /// Lost messages kept.
 pub const MAX_LOSSES: usize = 4_096;
+/// The recorder finds sends and receipts by walking the messages in flight after each event,
+/// so its cost grows with them. Past this many it stops recording for good (and says when), so
+/// a run with a slow network and fast heartbeats (hundreds of thousands in flight) plays at the
+/// simulator's speed; the diagram could not draw that many arrows anyway.
+pub const MAX_IN_FLIGHT: usize = 4_096;
 const TRIM: usize = 1_024;
 
 /// A vector clock: one entry per server (S1 first).
@@ -246,6 +251,8 @@ pub struct SpaceTime {
     crashes: Vec<NodeId>,
     /// Scratch space: which of `pending` are still in flight after the event.
     here: Vec<bool>,
+    /// When recording stopped because more than [`MAX_IN_FLIGHT`] messages were in flight.
+    stopped_at_us: Option<Micros>,
 }
 
 fn server(e: Endpoint) -> Option<NodeId> {
@@ -279,6 +286,7 @@ impl SpaceTime {
             steps: Vec::new(),
             crashes: Vec::new(),
             here: Vec::new(),
+            stopped_at_us: None,
         };
         // Messages already on their way (none at a run's start) count as sent before it.
         for m in sim.in_flight() {
@@ -330,6 +338,11 @@ impl SpaceTime {
     pub fn losses_from(&self, time_us: Micros) -> impl Iterator<Item = &Loss> + '_ {
         let start = self.losses.partition_point(|l| l.at_us < time_us);
         self.losses.iter_from(start)
+    }
+
+    /// When recording stopped because more than [`MAX_IN_FLIGHT`] messages were in flight.
+    pub fn stopped_at_us(&self) -> Option<Micros> {
+        self.stopped_at_us
     }
 
     /// The time of the oldest event kept, if some were dropped: before it the diagram is blank.
@@ -397,6 +410,15 @@ impl SpaceTime {
     /// Everything the event just finished did, in the order a server does it: what arrived,
     /// what that changed, what it sent.
     fn event_done(&mut self, sim: &Simulation) {
+        if self.stopped_at_us.is_some() {
+            return;
+        }
+        if sim.in_flight_count() > MAX_IN_FLIGHT {
+            // Arrows still open would never be closed: they end with the record.
+            self.stopped_at_us = Some(sim.now());
+            self.pending.clear();
+            return;
+        }
         // 1. The ids in flight now: new ones are sends, vanished ones arrived or died.
         // (`pending` is sorted by id: ids only grow, and new ones are added in order.)
         // Most events send or receive a message or two among dozens in flight, so this pass
@@ -585,8 +607,11 @@ impl Observer for SpaceTime {
         0
     }
 
+    /// Nothing toward the run's budget: the record is bounded by constants (MAX_EVENTS,
+    /// MAX_LOSSES, MAX_IN_FLIGHT), and the budget must stop a watched run (the page, a
+    /// replay) at the same event as a bare one.
     fn retained(&self) -> Retained {
-        Retained { records: (self.events.len() + self.losses.len() + self.pending.len()) as u64, ..Retained::default() }
+        Retained::default()
     }
 }
 

@@ -298,3 +298,24 @@ fn client_traffic_does_not_hide_a_receipt() {
     let receipts = st.events().iter().filter(|e| matches!(e.what, Happening::Receive { .. })).count();
     assert_eq!(sends, receipts + st.pending().len());
 }
+
+#[test]
+fn the_recorder_stops_when_too_many_messages_are_in_flight_and_the_run_goes_on() {
+    // A slow network with fast heartbeats: thousands of messages in flight within a second.
+    let mut s = crate::Scenario::new("slow-network", 9, 3);
+    s.duration_ms = 60_000.0;
+    s.raft.heartbeat_ms = 0.5;
+    s.raft.election_timeout_ms = [20_000.0, 40_000.0];
+    s.network.latency_ms = [2_000.0, 4_000.0];
+    let mut session = Session::new(&s).unwrap();
+    let mut bare = crate::Simulation::new(&s).unwrap();
+    session.advance(30_000_000, u64::MAX, false);
+    bare.run_until(session.sim().now());
+    let st = session.spacetime().unwrap();
+    let stopped = st.stopped_at_us().expect("the recorder stopped");
+    assert!(stopped < session.sim().now());
+    assert!(st.events().iter().all(|e| e.time_us <= stopped), "nothing recorded after the stop");
+    assert!(session.sim().in_flight_count() > MAX_IN_FLIGHT);
+    // Watching changes nothing in the run.
+    assert_eq!(session.sim().trace_hash(), bare.trace_hash());
+}
