@@ -124,7 +124,9 @@ pub struct Store {
     pub selected_message: Option<u64>,
     pub help: bool,
     pub share_link: Option<String>,
-    pub embed_snippet: bool,
+    /// The embed snippet's run (a link fragment) while its dialog is open: taken when it opens,
+    /// not remade every frame (that would cost a deflate per frame and reload its preview).
+    pub embed_snippet: Option<String>,
     /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
     pub last_seek_ms: Option<f64>,
     /// The scrubber's markers, and the milestones they were made from (how many, the last):
@@ -170,7 +172,7 @@ impl Store {
             selected_message: None,
             help: false,
             share_link: None,
-            embed_snippet: false,
+            embed_snippet: None,
             last_seek_ms: None,
             markers: Default::default(),
             effects: Vec::new(),
@@ -323,7 +325,12 @@ impl Store {
                     self.share_link = Some(link);
                 }
             }
-            Action::ToggleEmbedSnippet => self.embed_snippet = !self.embed_snippet,
+            Action::ToggleEmbedSnippet => {
+                self.embed_snippet = match self.embed_snippet {
+                    Some(_) => None,
+                    None => Some(self.document().map(|d| d.to_link_fragment()).unwrap_or_default()),
+                }
+            }
             Action::OpenFull => {
                 if let Some(link) = self.full_link() {
                     self.effects.push(Effect::OpenTab(link));

@@ -249,3 +249,17 @@ fn the_timeline_markers_follow_the_run() {
     s.apply(Action::Act(Operator::Crash { node: 1, mode: CrashMode::Recover }));
     assert_eq!(s.markers().len(), markers.len() + 2, "the action and the crash are new markers");
 }
+
+#[test]
+fn the_embed_snippet_holds_the_run_as_it_was_when_opened() {
+    let mut s = store("");
+    s.apply(Action::Frame(0.0));
+    s.apply(Action::Frame(50.0));
+    s.apply(Action::ToggleEmbedSnippet);
+    let opened = s.embed_snippet.clone().expect("the dialog is open");
+    assert!(opened.starts_with("run1."), "{opened}");
+    s.apply(Action::Frame(90.0));
+    assert_eq!(s.embed_snippet.as_ref(), Some(&opened), "time moving does not remake it");
+    s.apply(Action::ToggleEmbedSnippet);
+    assert_eq!(s.embed_snippet, None);
+}
