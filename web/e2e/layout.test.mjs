@@ -189,7 +189,9 @@ test('the stage works from the keyboard: Enter picks a server or a message, Spac
   }
   const message = page.locator('[data-testid="message"][data-dead="false"]').first();
   await message.focus();
-  assert.ok(await message.locator('.tag').isVisible(), 'a focused message shows its name');
+  const tag = page.getByTestId('message-tag');
+  await tag.waitFor();
+  assert.match(await tag.textContent(), /^RequestVote S\d→S\d$/, 'a focused message shows its name');
   await page.keyboard.press('Enter');
   await page.getByTestId('message-inspector').waitFor();
   assert.deepEqual(page.errors, []);

@@ -57,16 +57,17 @@ pub fn role_mark(state: &str) -> Html {
     }
 }
 
-/// Enter or Space on a focused server or message does what a click does (and the page's own
-/// Space shortcut, play/pause, does not fire as well).
-fn on_activate(callback: Callback<()>) -> Callback<KeyboardEvent> {
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            e.stop_propagation();
-            callback.emit(());
-        }
-    })
+/// The id of the server or message (`testid`: stage-node or message) an event happened in.
+fn picked(target: Option<web_sys::EventTarget>, testid: &str) -> Option<u64> {
+    use wasm_bindgen::JsCast;
+    target?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(&format!("[data-testid=\"{testid}\"]"))
+        .ok()??
+        .get_attribute("data-id")?
+        .parse()
+        .ok()
 }
 
 #[function_component(Stage)]
@@ -75,9 +76,60 @@ pub fn stage(props: &StageProps) -> Html {
     let reduced = crate::browser::prefers_reduced_motion();
     let count = props.data.nodes.len();
     let pos = |id: u32| position((id as usize).saturating_sub(1), count);
+    let clickable = props.on_select_message.is_some();
+    // Each message where it is drawn: (message, x, y, dead).
+    let placed: Vec<_> = props
+        .data
+        .messages
+        .iter()
+        .map(|m| {
+            // From rim to rim, so messages never cover a server (both stay clickable).
+            let ((cx1, cy1), (cx2, cy2)) = (pos(m.from), pos(m.to));
+            let (dx, dy) = (cx2 - cx1, cy2 - cy1);
+            let k = NODE_R / (dx * dx + dy * dy).sqrt().max(1.0);
+            let (x1, y1, x2, y2) = (cx1 + dx * k, cy1 + dy * k, cx2 - dx * k, cy2 - dy * k);
+            let dead = m.dies_at.filter(|&d| m.progress >= d);
+            let p = dead.unwrap_or_else(|| drawn_progress(m.progress, reduced));
+            (m, x1 + (x2 - x1) * p, y1 + (y2 - y1) * p, dead.is_some())
+        })
+        .collect();
+    // The message under the pointer or the focus, named by one label (see below). Listened
+    // for once on the stage, not on each message.
+    let tagged = use_state(|| None::<u64>);
+    let point = {
+        let tagged = tagged.clone();
+        Callback::from(move |target: Option<web_sys::EventTarget>| {
+            let id = picked(target, "message");
+            if *tagged != id {
+                tagged.set(id);
+            }
+        })
+    };
+    // Enter or Space on a focused server or message does what a click does (and the page's
+    // own Space shortcut, play or pause, does not fire as well).
+    let on_key = {
+        let (select, select_message) = (props.on_select.clone(), props.on_select_message.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" && e.key() != " " {
+                return;
+            }
+            let target = e.target();
+            if let Some(id) = picked(target.clone(), "stage-node") {
+                select.emit(id as u32);
+            } else if let (Some(id), Some(cb)) = (picked(target, "message"), &select_message) {
+                cb.emit(id);
+            } else {
+                return;
+            }
+            e.prevent_default();
+            e.stop_propagation();
+        })
+    };
     html! {
         <svg class="stage" viewBox="0 0 400 420" role="group" aria-label="The cluster: servers in a ring, messages in flight"
-             data-testid="stage" data-motion={if reduced { "reduced" } else { "full" }}>
+             data-testid="stage" data-motion={if reduced { "reduced" } else { "full" }} onkeydown={on_key}
+             onmouseover={point.reform(|e: MouseEvent| e.target())} onmouseleave={point.reform(|_: MouseEvent| None)}
+             onfocusin={point.reform(|e: FocusEvent| e.target())} onfocusout={point.reform(|_: FocusEvent| None)}>
             <defs>
                 <marker id="cut-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
@@ -124,7 +176,6 @@ pub fn stage(props: &StageProps) -> Html {
                 let dash = format!("{:.1} {:.1}", circumference * n.timer_left, circumference);
                 let selected = props.selected == Some(n.id);
                 let spot = props.highlight_nodes.contains(&n.id);
-                let on_key = on_activate(props.on_select.reform(move |_| id));
                 let (role, detail) = role_caption(n);
                 let membership = match n.membership {
                     "voter" => None,
@@ -137,7 +188,7 @@ pub fn stage(props: &StageProps) -> Html {
                     membership.map(|m| format!(", {m}")).unwrap_or_default());
                 html! {
                     <g class={classes!("server", n.state, selected.then_some("selected"), spot.then_some("spot"), n.membership)} transform={format!("translate({x:.1},{y:.1})")}
-                       onclick={onclick} onkeydown={on_key} tabindex="0" role="button" aria-pressed={selected.to_string()}
+                       onclick={onclick} tabindex="0" role="button" aria-pressed={selected.to_string()}
                        data-testid="stage-node" data-id={n.id.to_string()} data-state={n.state} data-term={n.term.to_string()}
                        data-membership={n.membership}>
                         <title>{ label }</title>
@@ -164,39 +215,37 @@ pub fn stage(props: &StageProps) -> Html {
                 }
             }) }
             // Messages last: drawn over the servers, so a message just sent can still be clicked.
-            { for props.data.messages.iter().map(|m| {
-                // From rim to rim, so messages never cover a server (both stay clickable).
-                let ((cx1, cy1), (cx2, cy2)) = (pos(m.from), pos(m.to));
-                let (dx, dy) = (cx2 - cx1, cy2 - cy1);
-                let k = NODE_R / (dx * dx + dy * dy).sqrt().max(1.0);
-                let (x1, y1, x2, y2) = (cx1 + dx * k, cy1 + dy * k, cx2 - dx * k, cy2 - dy * k);
-                let dead = m.dies_at.filter(|&d| m.progress >= d);
-                let p = dead.unwrap_or_else(|| drawn_progress(m.progress, reduced));
-                let (x, y) = (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p);
+            { for placed.iter().map(|&(m, x, y, dead)| {
                 let id = m.id;
-                let pick = props.on_select_message.as_ref().map(|cb| cb.reform(move |_: ()| id));
-                let onclick = pick.clone().map(|cb| Callback::from(move |e: MouseEvent| {
+                let onclick = props.on_select_message.as_ref().map(|cb| cb.reform(move |e: MouseEvent| {
                     e.stop_propagation();
-                    cb.emit(());
+                    id
                 }));
                 let selected = props.selected_message == Some(m.id);
                 let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
-                let (shape, name) = if dead.is_some() { ("M -5 -5 L 5 5 M 5 -5 L -5 5", "lost") } else { message_look(m.class) };
-                let title = format!("{} S{} → S{}{} (click or Enter to inspect)", m.kind, m.from, m.to, if dead.is_some() { ", lost" } else { "" });
-                // The label sits on the side away from the ring's centre, so it covers no server.
-                let anchor = if x < CENTER { "end" } else { "start" };
+                let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
+                let title = format!("{} S{} → S{}{} (click or Enter to inspect)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
                 html! {
-                    <g class={classes!("message", m.class, dead.map(|_| "dead"), selected.then_some("picked"), faint.then_some("faint"))}
-                       transform={format!("translate({x:.1},{y:.1})")} tabindex={pick.is_some().then_some("0")}
-                       role={pick.is_some().then_some("button")}
-                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.is_some().to_string()} onclick={onclick}
-                       onkeydown={pick.map(on_activate)}>
+                    <g class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
+                       transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some("0")} role={clickable.then_some("button")}
+                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} onclick={onclick}>
                         <title>{ title }</title>
                         // A larger, invisible target: a moving 12 px shape is hard to hit.
                         <circle class="hit" r="12" />
                         <path class="shape" d={shape} />
-                        <text class="tag" x={if anchor == "end" { "-10" } else { "10" }} y="4" text-anchor={anchor}>{ format!("{name} S{}→S{}", m.from, m.to) }</text>
                     </g>
+                }
+            }) }
+            // The name of the message pointed at, focused or picked: one label, not one per
+            // message (hundreds fly under load, and each would cost every frame).
+            { for placed.iter().filter(|(m, ..)| Some(m.id) == *tagged || Some(m.id) == props.selected_message).map(|&(m, x, y, dead)| {
+                // On the side away from the ring's centre, so it covers no server.
+                let end = x < CENTER;
+                html! {
+                    <text class="tag" data-testid="message-tag" x={format!("{:.1}", if end { x - 10.0 } else { x + 10.0 })} y={format!("{:.1}", y + 4.0)}
+                          text-anchor={if end { "end" } else { "start" }}>
+                        { format!("{} S{}→S{}", if dead { "lost" } else { message_look(m.class).1 }, m.from, m.to) }
+                    </text>
                 }
             }) }
         </svg>
