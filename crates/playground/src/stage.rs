@@ -126,7 +126,8 @@ pub fn stage(props: &StageProps) -> Html {
         })
     };
     html! {
-        <svg class="stage" viewBox="0 0 400 420" role="group" aria-label="The cluster: servers in a ring, messages in flight"
+        // Past five servers the ring is crowded: the captions shrink (styles.css).
+        <svg class={classes!("stage", (count > 5).then_some("crowded"))} viewBox="0 0 400 420" role="group" aria-label="The cluster: servers in a ring, messages in flight"
              data-testid="stage" data-motion={if reduced { "reduced" } else { "full" }} onkeydown={on_key}
              onmouseover={point.reform(|e: MouseEvent| e.target())} onmouseleave={point.reform(|_: MouseEvent| None)}
              onfocusin={point.reform(|e: FocusEvent| e.target())} onfocusout={point.reform(|_: FocusEvent| None)}>
@@ -201,11 +202,11 @@ pub fn stage(props: &StageProps) -> Html {
                         <circle class="body" r={NODE_R.to_string()} />
                         <text class="name" y="-4">{ format!("S{}", n.id) }</text>
                         <text class="term" y="13">{ format!("term {}", n.term) }</text>
-                        <g class="mark" transform={if n.state == "leader" || n.state == "crashed" { format!("translate(0,{})", if n.state == "leader" { -NODE_R - 2.0 } else { 0.0 }) } else { format!("translate({:.1},{:.1})", NODE_R * 0.8, -NODE_R * 0.8) }}>
+                        <g class="mark" transform={if n.state == "leader" || n.state == "crashed" { format!("translate(0,{})", if n.state == "leader" { -NODE_R - 11.0 } else { 0.0 }) } else { format!("translate({:.1},{:.1})", NODE_R * 0.8, -NODE_R * 0.8) }}>
                             { role_mark(n.state) }
                         </g>
                         if let Some(m) = membership {
-                            <text class="membership" y={format!("{}", -NODE_R - if n.state == "leader" { 16.0 } else { 9.0 })}>{ m }</text>
+                            <text class="membership" y={format!("{}", -NODE_R - if n.state == "leader" { 24.0 } else { 9.0 })}>{ m }</text>
                         }
                         <text class="role" y={format!("{}", NODE_R + 16.0)} data-testid="role">{ role }</text>
                         if let Some(d) = detail {
