@@ -194,7 +194,7 @@ pub fn stage(props: &StageProps) -> Html {
                        data-membership={n.membership}>
                         <title>{ label }</title>
                         if spot {
-                            <circle class="spot-ring" r={format!("{}", NODE_R + 11.0)} />
+                            <circle class="spot-ring" r={format!("{}", NODE_R + 9.0)} />
                         }
                         if n.state != "crashed" {
                             <circle class="timer" r={format!("{}", NODE_R + 5.0)} stroke-dasharray={dash} transform="rotate(-90)" />
@@ -208,9 +208,9 @@ pub fn stage(props: &StageProps) -> Html {
                         if let Some(m) = membership {
                             <text class="membership" y={format!("{}", -NODE_R - if n.state == "leader" { 24.0 } else { 9.0 })}>{ m }</text>
                         }
-                        <text class="role" y={format!("{}", NODE_R + 16.0)} data-testid="role">{ role }</text>
+                        <text class="role" y={format!("{}", NODE_R + 20.0)} data-testid="role">{ role }</text>
                         if let Some(d) = detail {
-                            <text class="votes" y={format!("{}", NODE_R + 28.0)}>{ d }</text>
+                            <text class="votes" y={format!("{}", NODE_R + 32.0)}>{ d }</text>
                         }
                     </g>
                 }
