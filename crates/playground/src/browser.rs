@@ -26,6 +26,25 @@ pub fn embed_requested() -> bool {
     search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
 }
 
+/// Whether the reader asked their system for reduced motion (`prefers-reduced-motion`). Read
+/// through `matchMedia` by name, which needs no extra web-sys feature (no extra weight), once:
+/// the stage asks every frame, and the preference rarely changes while a page is open.
+pub fn prefers_reduced_motion() -> bool {
+    static REDUCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *REDUCED.get_or_init(read_reduced_motion)
+}
+
+fn read_reduced_motion() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    js_sys::Reflect::get(&window, &"matchMedia".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(&window, &"(prefers-reduced-motion: reduce)".into()).ok())
+        .and_then(|query| js_sys::Reflect::get(&query, &"matches".into()).ok())
+        .and_then(|matches| matches.as_bool())
+        .unwrap_or(false)
+}
+
 /// Put `fragment` in the address bar without reloading or adding a history entry.
 pub fn replace_fragment(fragment: &str) {
     let Some(window) = web_sys::window() else { return };
@@ -184,13 +203,14 @@ impl Drop for KeyListener {
 
 /// Hand every key pressed on the page to `handle` (the key's name, e.g. " " or "ArrowRight"),
 /// which returns whether it used it (then the browser's own use of the key is prevented). Keys
-/// typed into a form field, and those with Ctrl, Meta or Alt, are left alone.
+/// typed into a form field or pressed on a focused button (a server on the stage is one), and
+/// those with Ctrl, Meta or Alt, are left alone.
 pub fn listen_keys(handle: impl Fn(&str) -> bool + 'static) -> Option<KeyListener> {
     let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-        let in_field = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+        let in_field = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
+                || el.get_attribute("role").as_deref() == Some("button")
+        });
         if in_field || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }

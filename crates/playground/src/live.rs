@@ -230,7 +230,7 @@ impl Component for Live {
             });
             return embed_view(self.messages(), body, &self.on.dispatch);
         }
-        let embed_fragment = s.embed_snippet.then(|| s.document().map(|d| d.to_link_fragment()).unwrap_or_default());
+        let embed_fragment = s.embed_snippet.clone();
         html! {
             <section class="live" aria-label="Live cluster">
                 { toolbar::toolbar(s, &self.on.dispatch) }
@@ -323,13 +323,15 @@ impl Live {
                                 on_drop={on.drop_message.clone()} on_duplicate={on.duplicate_message.clone()}
                                 on_close={on.close_message.clone()} />
                         }
-                        { crate::inspector::inspector(sim, s.selected, &on.act) }
+                        { crate::inspector::inspector(sim, s.selected, &on.act, &on.select) }
                         { crate::legend::legend(s.scenario.raft.pre_vote, s.scenario.raft.snapshot_threshold > 0) }
+                        // In the side column: beside the stage on a wide screen (styles.css
+                        // puts it right under the clock), under it on a narrow one.
+                        <div class={classes!("spot-wrap", "log-wrap", s.spot("log"))}><LogView data={LogData::of(sim)} /></div>
                     </div>
                 </div>
                 <Diagram view={s.diagram.open.then(|| session.spacetime().map(|st| model::diagram::DiagramView::of(st, &s.diagram, sim.now()))).flatten()}
                          on_action={on.diagram.clone()} on_seek_time={on.seek_time.clone()} on_inspect={on.inspect.clone()} />
-                <div class={classes!("spot-wrap", s.spot("log"))}><LogView data={LogData::of(sim)} /></div>
                 <div class={classes!("spot-wrap", s.spot("history"))}>
                     <HistoryView data={HistoryData::of(sim.history().iter(), sim.now(), verdict.map(|v| v.flagged.clone()).unwrap_or_default())}
                                  verdict={verdict.map(|v| v.view.clone())}

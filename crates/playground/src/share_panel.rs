@@ -38,12 +38,49 @@ pub fn share_panel(
                 </label>
             </div>
             if let Some(fragment) = embed_fragment {
-                <p>{ "Paste this into a page: it shows only the stage and a small control bar, starting from this run." }</p>
-                <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label="Embed snippet"
-                    value={format!(
-                        "<iframe src=\"{base}?embed#{fragment}\" width=\"100%\" height=\"460\" style=\"border:0\" title=\"Raft Playground\" loading=\"lazy\"></iframe>"
-                    )} />
+                <SnippetDialog src={format!("{base}?embed#{fragment}")} />
             }
         </section>
+    }
+}
+
+/// The embed snippet's height: the README's, and the size the preview shows.
+const SNIPPET_HEIGHT: u32 = 460;
+
+#[derive(Properties, PartialEq)]
+struct SnippetProps {
+    /// The embed's address (the run as it was when the dialog opened, see the store).
+    src: String,
+}
+
+/// The snippet to paste, a Copy button that says when it copied, and a live preview: the
+/// embed itself, in an iframe of the snippet's size, so a teacher sees what students will.
+#[function_component(SnippetDialog)]
+fn snippet_dialog(props: &SnippetProps) -> Html {
+    let copied = use_state(|| false);
+    let src = &props.src;
+    let snippet = format!(
+        "<iframe src=\"{}\" width=\"100%\" height=\"{SNIPPET_HEIGHT}\" style=\"border:0\" title=\"Raft Playground\" loading=\"lazy\"></iframe>",
+        src
+    );
+    let on_copy = {
+        let (copied, snippet) = (copied.clone(), snippet.clone());
+        Callback::from(move |_: MouseEvent| {
+            crate::browser::copy_to_clipboard(&snippet);
+            copied.set(true);
+        })
+    };
+    html! {
+        <div class="snippet" role="group" aria-label="Embed snippet" data-testid="embed-dialog">
+            <p>{ "Paste this into a page: it shows only the stage and a small control bar, starting from this run. \
+                  It fits any height from 320 px; the preview below is the snippet's own size." }</p>
+            <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label="Embed snippet" value={snippet} />
+            <div class="actions">
+                <button data-testid="copy-snippet" onclick={on_copy}>{ "Copy" }</button>
+                <span class="hint" role="status" data-testid="snippet-copied">{ if *copied { "Copied to the clipboard." } else { "" } }</span>
+            </div>
+            <iframe class="preview" data-testid="embed-preview" src={src.clone()} width="100%" height={SNIPPET_HEIGHT.to_string()}
+                    title="Preview of the embedded playground" loading="lazy"></iframe>
+        </div>
     }
 }

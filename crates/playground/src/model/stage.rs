@@ -204,3 +204,100 @@ fn message_class(msg: &Message) -> &'static str {
         _ => "snapshot-ack",
     }
 }
+
+/// How a message kind is drawn, so it reads without colour: the shape says what it is for
+/// (a request is a diamond, AppendEntries with entries a square, a heartbeat a circle, a reply
+/// a triangle pointing up when granted and down when refused), the label names it on hover and
+/// focus. Paths are centred on the message's position, in the stage's units.
+pub fn message_look(class: &str) -> (&'static str, &'static str) {
+    const DIAMOND: &str = "M0 -7.5 L7.5 0 L0 7.5 L-7.5 0 Z";
+    const SQUARE: &str = "M-6 -6 H6 V6 H-6 Z";
+    const CIRCLE: &str = "M-5.5 0 A5.5 5.5 0 1 0 5.5 0 A5.5 5.5 0 1 0 -5.5 0 Z";
+    const UP: &str = "M0 -7.5 L7 5.5 L-7 5.5 Z";
+    const DOWN: &str = "M0 7.5 L7 -5.5 L-7 -5.5 Z";
+    match class {
+        "request-vote" => (DIAMOND, "RequestVote"),
+        "pre-vote" => (DIAMOND, "PreVote"),
+        "timeout-now" => (DIAMOND, "TimeoutNow"),
+        "append" => (SQUARE, "AppendEntries"),
+        "snapshot" => (SQUARE, "InstallSnapshot"),
+        "heartbeat" => (CIRCLE, "heartbeat"),
+        "vote-granted" => (UP, "vote granted"),
+        "append-ok" => (UP, "append ok"),
+        "snapshot-ack" => (UP, "snapshot ack"),
+        "vote-denied" => (DOWN, "vote denied"),
+        "append-fail" => (DOWN, "append rejected"),
+        _ => (CIRCLE, "message"),
+    }
+}
+
+/// What the line under a server says: its role in words (colour is not the only sign), and
+/// for a candidate its votes, for a follower whom it voted for.
+pub fn role_caption(n: &NodeView) -> (&'static str, Option<String>) {
+    let detail = match n.state {
+        "candidate" | "pre-candidate" => Some(format!("{} vote{}", n.votes, if n.votes == 1 { "" } else { "s" })),
+        "follower" => n.voted_for.map(|v| format!("voted S{v}")),
+        _ => None,
+    };
+    (n.state, detail)
+}
+
+/// Where a message is drawn along its link, 0 at the sender and 1 at the receiver. With
+/// reduced motion it does not glide: it stands at one of three places (just sent, halfway,
+/// about to arrive), so the picture changes in a few steps instead of moving every frame.
+pub fn drawn_progress(progress: f64, reduced_motion: bool) -> f64 {
+    let p = progress.clamp(0.0, 1.0);
+    if reduced_motion {
+        ((p * 3.0).floor().min(2.0) + 0.5) / 3.0
+    } else {
+        p
+    }
+}
+
+#[cfg(test)]
+mod look_tests {
+    use super::*;
+
+    #[test]
+    fn replies_point_up_when_granted_and_down_when_refused() {
+        assert_eq!(message_look("vote-granted").0, message_look("append-ok").0);
+        assert_eq!(message_look("vote-denied").0, message_look("append-fail").0);
+        assert_ne!(message_look("vote-granted").0, message_look("vote-denied").0);
+        // Requests, entries and heartbeats each have their own shape.
+        let shapes = ["request-vote", "append", "heartbeat", "vote-granted", "vote-denied"].map(|c| message_look(c).0);
+        for (i, a) in shapes.iter().enumerate() {
+            assert!(shapes[i + 1..].iter().all(|b| b != a), "{a} is used twice");
+        }
+        assert_eq!(message_look("request-vote").1, "RequestVote");
+    }
+
+    #[test]
+    fn reduced_motion_puts_a_message_at_one_of_three_places() {
+        let places: std::collections::BTreeSet<u64> =
+            (0..=100).map(|i| (drawn_progress(i as f64 / 100.0, true) * 600.0).round() as u64).collect();
+        assert_eq!(places.into_iter().collect::<Vec<_>>(), vec![100, 300, 500]);
+        assert_eq!(drawn_progress(0.42, false), 0.42);
+        assert_eq!(drawn_progress(7.0, false), 1.0);
+    }
+
+    #[test]
+    fn the_caption_names_the_role_and_the_votes() {
+        let node = NodeView {
+            id: 1,
+            state: "candidate",
+            term: 2,
+            voted_for: Some(1),
+            votes: 1,
+            votes_from: vec![],
+            commit_index: 0,
+            last_index: 0,
+            timer_left: 0.5,
+            membership: "voter",
+        };
+        assert_eq!(role_caption(&node), ("candidate", Some("1 vote".into())));
+        let follower = NodeView { state: "follower", voted_for: Some(3), ..node.clone() };
+        assert_eq!(role_caption(&follower), ("follower", Some("voted S3".into())));
+        let crashed = NodeView { state: "crashed", ..node };
+        assert_eq!(role_caption(&crashed), ("crashed", None));
+    }
+}

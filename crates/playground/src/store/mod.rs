@@ -172,7 +172,9 @@ pub struct Store {
     pub share_link: Option<String>,
     /// Shown next to Share until the next change: the link is on the clipboard.
     pub link_copied: bool,
-    pub embed_snippet: bool,
+    /// The embed snippet's run (a link fragment) while its dialog is open: taken when it opens,
+    /// not remade every frame (that would cost a deflate per frame and reload its preview).
+    pub embed_snippet: Option<String>,
     /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
     pub last_seek_ms: Option<f64>,
     /// The scrubber's markers, and the milestones they were made from (how many, the last):
@@ -240,7 +242,7 @@ impl Store {
             help: false,
             share_link: None,
             link_copied: false,
-            embed_snippet: false,
+            embed_snippet: None,
             last_seek_ms: None,
             markers: Default::default(),
             event_lines: Default::default(),
@@ -472,7 +474,12 @@ impl Store {
                     self.link_copied = true;
                 }
             }
-            Action::ToggleEmbedSnippet => self.embed_snippet = !self.embed_snippet,
+            Action::ToggleEmbedSnippet => {
+                self.embed_snippet = match self.embed_snippet {
+                    Some(_) => None,
+                    None => Some(self.document().map(|d| d.to_link_fragment()).unwrap_or_default()),
+                }
+            }
             Action::OpenFull => {
                 if let Some(link) = self.full_link() {
                     self.effects.push(Effect::OpenTab(link));

@@ -322,3 +322,17 @@ fn inspecting_a_diagram_arrow_goes_back_to_its_send_and_selects_it() {
     s.apply(Action::Load(1));
     assert_eq!((s.diagram.span_us, s.diagram.selected), (crate::model::diagram::DEFAULT_SPAN_US / 2, None));
 }
+
+#[test]
+fn the_embed_snippet_holds_the_run_as_it_was_when_opened() {
+    let mut s = store("");
+    s.apply(Action::Frame(0.0));
+    s.apply(Action::Frame(50.0));
+    s.apply(Action::ToggleEmbedSnippet);
+    let opened = s.embed_snippet.clone().expect("the dialog is open");
+    assert!(opened.starts_with("run1."), "{opened}");
+    s.apply(Action::Frame(90.0));
+    assert_eq!(s.embed_snippet.as_ref(), Some(&opened), "time moving does not remake it");
+    s.apply(Action::ToggleEmbedSnippet);
+    assert_eq!(s.embed_snippet, None);
+}
