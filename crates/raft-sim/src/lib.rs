@@ -48,7 +48,7 @@ pub mod playback;
 pub mod scenario;
 
 pub use check::{availability, invariants, linearizability};
-pub use engine::{budget, byzantine, clock, digest, hash, network, rng, sim, trace, workload};
+pub use engine::{budget, byzantine, clock, digest, hash, network, order, rng, sim, trace, workload};
 pub use playback::{bench, narrate, report, session, share, spacetime};
 pub use scenario::{builtin, input, shape, tour};
 

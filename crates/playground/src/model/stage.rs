@@ -166,7 +166,7 @@ impl StageData {
             messages.select_nth_unstable_by_key(MAX_DRAWN_MESSAGES, |m| m.id);
             messages.truncate(MAX_DRAWN_MESSAGES);
         }
-        messages.sort_by_key(|m| m.id);
+        raft_sim::order::sort_by_key_stable(&mut messages, |m| m.id);
         let network = sim.network();
         let ids: Vec<u32> = sim.nodes().iter().map(|n| n.id).collect();
         let mut cuts = Vec::new();

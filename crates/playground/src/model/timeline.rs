@@ -35,7 +35,7 @@ impl MarkerView {
         let mut picked: Vec<&Milestone> = milestones.iter().filter(important).take(MAX_MARKERS).collect();
         let room = MAX_MARKERS - picked.len();
         picked.extend(milestones.iter().filter(|m| !important(m)).take(room));
-        picked.sort_by_key(|m| m.events);
+        raft_sim::order::sort_by_key_stable(&mut picked, |m| m.events);
         picked
             .into_iter()
             .map(|m| {

@@ -14,6 +14,7 @@ pub mod hash;
 pub mod kernel;
 pub mod network;
 pub mod observe;
+pub mod order;
 pub mod rng;
 pub mod sim;
 pub mod trace;

@@ -48,12 +48,26 @@ impl Ord for Mark {
 }
 
 /// An operator action and the point of the run where it was taken.
-// No deny_unknown_fields: serde cannot combine it with flatten; `Action` denies them itself.
+// Read through `ActionFlat` (scenario/flat.rs), which refuses unknown fields; written flattened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "crate::scenario::flat::ActionFlat")]
 pub struct Intervention {
     pub at: Mark,
     #[serde(flatten)]
     pub action: Action,
+}
+
+impl TryFrom<crate::scenario::flat::ActionFlat> for Intervention {
+    type Error = serde::de::value::Error;
+
+    fn try_from(mut f: crate::scenario::flat::ActionFlat) -> Result<Intervention, Self::Error> {
+        use crate::scenario::flat::{need, refuse};
+        use serde::de::Error as _;
+        refuse(f.at_ms.is_some(), "at_ms", "an intervention")?;
+        let at =
+            Mark::deserialize(need(f.at.take(), "at")?).map_err(|e| Self::Error::custom(format_args!("at: {e}")))?;
+        Ok(Intervention { at, action: f.into_action()? })
+    }
 }
 
 /// Where to go.

@@ -176,6 +176,7 @@ impl RaftSettings {
 /// The seed notes' timing models.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "crate::scenario::flat::TimingModelFlat")]
 pub enum TimingModel {
     /// Every delay is bounded by Δ = the latency maximum.
     #[default]
@@ -193,7 +194,7 @@ pub enum TimingModel {
     },
 }
 
-fn default_tail() -> f64 {
+pub(crate) fn default_tail() -> f64 {
     0.2
 }
 
@@ -304,8 +305,10 @@ pub enum ClientOpKind {
     Get,
 }
 
-/// Something that happens at a given time.
+/// Something that happens at a given time. (Read through a flat struct, flat.rs: serde's
+/// `flatten` and `tag` would buffer it.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "crate::scenario::flat::ActionFlat")]
 pub struct TimedAction {
     pub at_ms: f64,
     #[serde(flatten)]
@@ -314,6 +317,7 @@ pub struct TimedAction {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "crate::scenario::flat::ActionFlat")]
 pub enum Action {
     Crash {
         node: NodeId,

@@ -114,9 +114,10 @@ pub struct Highlight {
     pub panels: Vec<String>,
 }
 
-/// A statement about the run at a moment (by default the step's pause, or its start). (No
-/// `deny_unknown_fields` here: serde cannot combine it with `flatten`; `Check` denies them.)
+/// A statement about the run at a moment (by default the step's pause, or its start). Read
+/// through `CheckFlat` (flat.rs), which refuses unknown fields; written flattened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "crate::scenario::flat::CheckFlat")]
 pub struct Claim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<f64>,
@@ -126,6 +127,7 @@ pub struct Claim {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "crate::scenario::flat::CheckFlat")]
 pub enum Check {
     /// Exactly one running server believes it leads its current term (and it is `node`, of
     /// `term`, when given).
@@ -261,6 +263,7 @@ fn default_within_ms() -> f64 {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "goal", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "crate::scenario::flat::GoalFlat")]
 pub enum Goal {
     /// A leader of a higher term than any leader when the task began.
     NewLeader,
@@ -580,7 +583,7 @@ impl Tour {
             scenario.timeline.extend(step.actions.iter().cloned());
         }
         // Stable: actions at the same moment keep the order they were written in.
-        scenario.timeline.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        crate::engine::order::sort_by_key_stable(&mut scenario.timeline, |a| crate::engine::order::f64_key(a.at_ms));
         scenario.name = format!("{} ({}/{})", self.id, index + 1, self.steps.len());
         let needed = self.steps[index].pause_ms.unwrap_or(self.steps[index].start_ms);
         scenario.duration_ms = scenario.duration_ms.max(needed + 1.0);
@@ -638,7 +641,9 @@ fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String
     let scenario = tour.scenario_at(i).map_err(|e| e.to_string())?;
     let mut claims: Vec<&Claim> = step.claims.iter().collect();
     let default_at = step.pause_ms.unwrap_or(step.start_ms);
-    claims.sort_by(|a, b| a.at_ms.unwrap_or(default_at).total_cmp(&b.at_ms.unwrap_or(default_at)));
+    crate::engine::order::sort_by_key_stable(&mut claims, |c| {
+        crate::engine::order::f64_key(c.at_ms.unwrap_or(default_at))
+    });
     let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
     for claim in claims {
         let at = claim.at_ms.unwrap_or(default_at);
