@@ -302,13 +302,13 @@ fn client_traffic_does_not_hide_a_receipt() {
 #[test]
 fn the_recorder_stops_when_too_many_messages_are_in_flight_and_the_run_goes_on() {
     // A slow network with fast heartbeats: thousands of messages in flight within a second.
-    let mut s = crate::Scenario::new("slow-network", 9, 3);
+    let mut s = crate::scenario::format::Scenario::new("slow-network", 9, 3);
     s.duration_ms = 60_000.0;
     s.raft.heartbeat_ms = 0.5;
     s.raft.election_timeout_ms = [20_000.0, 40_000.0];
     s.network.latency_ms = [2_000.0, 4_000.0];
     let mut session = Session::new(&s).unwrap();
-    let mut bare = crate::Simulation::new(&s).unwrap();
+    let mut bare = crate::engine::sim::Simulation::new(&s).unwrap();
     session.advance(30_000_000, u64::MAX, false);
     bare.run_until(session.sim().now());
     let st = session.spacetime().unwrap();
