@@ -42,7 +42,7 @@ test('an arrow per message from send to receipt; clicking the background jumps t
 
 test('a message lost to a partition ends in a cross; clicking an arrow opens the inspector', async () => {
   const page = await openPage(browser);
-  await page.getByTestId('live-scenario').selectOption({ label: 'minority-leader' });
+  await page.getByTestId('live-scenario').selectOption('minority-leader');
   await page.getByTestId('diagram-svg').waitFor();
   await runTo(page, 600);
   const lost = page.locator('[data-testid="diagram-arrow"][data-fate="lost"]');

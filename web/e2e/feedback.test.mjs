@@ -99,7 +99,7 @@ test('the seed is shown and editable; New run draws a fresh one; a link carries 
 
 test('a follower\'s overwritten entries stay struck through, are narrated, and the client is told', async () => {
   const page = await openPage(browser);
-  await page.getByTestId('live-scenario').selectOption({ label: 'minority-leader' });
+  await page.getByTestId('live-scenario').selectOption('minority-leader');
   await runUntil(page, '[data-testid="overwritten-entry"]', { withinMs: 3_000 });
   const struck = page.getByTestId('overwritten-entry').first();
   assert.equal(await struck.evaluate((e) => e.tagName), 'S');
@@ -128,7 +128,7 @@ test('the overwritten flash respects prefers-reduced-motion', async () => {
   const page = await context.newPage();
   const { pageUrl } = await import('./browser.mjs');
   await page.goto(pageUrl(''));
-  await page.getByTestId('live-scenario').selectOption({ label: 'minority-leader' });
+  await page.getByTestId('live-scenario').selectOption('minority-leader');
   await runUntil(page, '[data-testid="overwritten-entry"]', { withinMs: 3_000 });
   const animation = await page.getByTestId('overwritten-entry').first().evaluate((e) => getComputedStyle(e).animationName);
   assert.equal(animation, 'none');

@@ -89,13 +89,13 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
           <span class="group">
             <button data-testid="back-marker" class="secondary" title="Back to the previous marker: election, leader, crash, violation ([)"
                     onclick={send(|| Msg::PrevMarker)}>{ "◀ Back" }</button>
-            <button data-testid="step-back" class="secondary" aria-label="Step back one event" title="Step back one event (←)"
-                    onclick={send(|| Msg::StepBack)}>{ "‹ 1" }</button>
+            <button data-testid="step-back" class="secondary" title="Step back one event (←)"
+                    onclick={send(|| Msg::StepBack)}>{ "‹ 1" }<span class="sr-only">{ " step back one event" }</span></button>
             <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>
                 { if data.playing { "Pause" } else { "Play" } }
             </button>
-            <button class="secondary" data-testid="step" aria-label="Step one event" title="Step one event (→)"
-                    onclick={send(|| Msg::Step)}>{ "1 ›" }</button>
+            <button class="secondary" data-testid="step" title="Step one event (→)"
+                    onclick={send(|| Msg::Step)}>{ "1 ›" }<span class="sr-only">{ " step one event" }</span></button>
             <button data-testid="next-marker" class="secondary" title="On to the next marker (])"
                     onclick={send(|| Msg::NextMarker)}>{ "Next ▶" }</button>
             <label class="speed">{ "Speed " }
