@@ -69,6 +69,10 @@ test('the seed is shown and editable; New run draws a fresh one; a link carries 
   const seed = page.getByTestId('seed');
   assert.match(await seed.inputValue(), /^\d+$/);
   await runTo(page, 500);
+  // Let the page finish drawing that moment before typing: a draw that lands mid-edit would
+  // put the old seed back in the field.
+  await settle(page);
+  await seed.click();
   await seed.fill('42');
   await seed.press('Enter');
   await seed.blur();
