@@ -120,10 +120,17 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                     onclick={send(|| Msg::Act(Action::AlignTimers))}>{ "Align timers" }</button>
             <button class="secondary" data-testid="spread-timers" title="Spread the timeouts out: one server clearly times out first"
                     onclick={send(|| Msg::Act(Action::SpreadTimers))}>{ "Spread timers" }</button>
-            <button data-testid="share" onclick={send(|| Msg::Share)}>{ "Share" }</button>
-            if data.link_copied {
-                <span class="copied" role="status" data-testid="link-copied">{ "Link copied ✓" }</span>
-            }
+            // Share and its confirmation wrap as one, so "Link copied" never lands on the next
+            // row away from the button; the live region is always there so screen readers hear
+            // the text when it appears.
+            <span class="share-with-status">
+              <button data-testid="share" onclick={send(|| Msg::Share)}>{ "Share" }</button>
+              <span class="copied" role="status">
+                if data.link_copied {
+                    <span data-testid="link-copied">{ "Link copied ✓" }</span>
+                }
+              </span>
+            </span>
             <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
           </span>
