@@ -50,7 +50,7 @@ test('markers are 24 px targets with a visible mark and a label', async () => {
   await page.close();
 });
 
-test('◀ Back and [ go to the previous marker, ] and Next ▶ to the next; ‹ 1 still steps one event', async () => {
+test('◀ Marker and [ go to the previous marker, ] and Marker ▶ to the next; ‹ 1 still steps one event', async () => {
   const page = await openPage(browser);
   await runWithACrash(page);
   const marks = (await page.getByTestId('marker').evaluateAll((els) => els

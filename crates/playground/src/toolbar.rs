@@ -88,7 +88,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
           </span>
           <span class="group">
             <button data-testid="back-marker" class="secondary" title="Back to the previous marker: election, leader, crash, violation ([)"
-                    onclick={send(|| Msg::PrevMarker)}>{ "◀ Back" }</button>
+                    onclick={send(|| Msg::PrevMarker)}>{ "◀ Marker" }</button>
             <button data-testid="step-back" class="secondary" title="Step back one event (←)"
                     onclick={send(|| Msg::StepBack)}>{ "‹ 1" }<span class="sr-only">{ " step back one event" }</span></button>
             <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>
@@ -97,7 +97,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
             <button class="secondary" data-testid="step" title="Step one event (→)"
                     onclick={send(|| Msg::Step)}>{ "1 ›" }<span class="sr-only">{ " step one event" }</span></button>
             <button data-testid="next-marker" class="secondary" title="On to the next marker (])"
-                    onclick={send(|| Msg::NextMarker)}>{ "Next ▶" }</button>
+                    onclick={send(|| Msg::NextMarker)}>{ "Marker ▶" }</button>
             <label class="speed">{ "Speed " }
                 <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
                        value={data.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />

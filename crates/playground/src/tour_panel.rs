@@ -45,13 +45,13 @@ pub fn tour_panel(props: &TourProps) -> Html {
                 </div>
             }
             <div class="tour-nav">
-                <button class="secondary" data-testid="tour-back" disabled={v.step == 0} onclick={go(v.step.saturating_sub(1))}>{ "◀ Back" }</button>
+                <button class="secondary" data-testid="tour-back" disabled={v.step == 0} onclick={go(v.step.saturating_sub(1))}>{ "◀ Previous step" }</button>
                 <button class="secondary" data-testid="tour-restart" onclick={go(v.step)} title="Replay this step from its start">{ "↺ Replay step" }</button>
                 if v.step > 0 {
                     <button class="secondary" data-testid="tour-start-over" onclick={go(0)}>{ "⟲ Start over" }</button>
                 }
                 if v.step < last {
-                    <button data-testid="tour-next" onclick={go(v.step + 1)}>{ "Next ▶" }</button>
+                    <button data-testid="tour-next" onclick={go(v.step + 1)}>{ "Next step ▶" }</button>
                 } else if !props.compact {
                     <button data-testid="tour-finish" onclick={props.on_close.reform(|_| ())}>{ "Finish the tour" }</button>
                 }
