@@ -16,7 +16,7 @@ use crate::client_panel::ClientPanel;
 use crate::diagram::Diagram;
 use crate::embed_view::{embed_view, EmbedBody};
 use crate::event_log::{EventLog, EventLogData};
-use crate::export_panel::ExportPanel;
+use crate::export_panel::export_panel;
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::lab_panel::LabPanel;
@@ -266,7 +266,7 @@ impl Component for Live {
                     <SettingsPanel settings={s.scenario.raft.clone()} on_apply={self.on.configure.clone()} />
                 </div>
                 { share_panel(s.share_link.as_deref(), embed_fragment, &self.on.dispatch, &self.on.import) }
-                <ExportPanel note={s.kit_note.clone()} on={self.on.dispatch.clone()} />
+                { export_panel(s, &self.on.dispatch) }
             </section>
         }
     }

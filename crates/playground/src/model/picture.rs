@@ -236,7 +236,7 @@ pub fn log_body(s: &mut Svg, d: &LogData) {
                     let short = short_command(command);
                     let short: String =
                         if short.chars().count() > 7 { short.chars().take(6).chain(['…']).collect() } else { short };
-                    s.text(&[("class", S("c")), ("x", N(x + w / 2.0)), ("y", N(cy + 35.0))], &short);
+                    s.text(&[("class", S("c")), ("x", N(x + w / 2.0)), ("y", N(cy + 33.0))], &short);
                     if i == row.commit_index {
                         line(s, "mark", (x + 2.0, cy + ch - 1.5, x + w - 2.0, cy + ch - 1.5), None);
                     }

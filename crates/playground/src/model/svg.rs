@@ -85,9 +85,17 @@ pub const CAPTION_H: f64 = 28.0;
 /// it is opened) and the caption line.
 const BASE_STYLE: &str = "text{font-family:sans-serif;fill:#1d2330}.caption{font-size:14px;font-weight:700}";
 
+/// The width of a document whose drawing is `width` wide: wider if the caption needs it (at
+/// the caption's 14 px bold, a character takes at most about 8 px).
+pub fn width_for(width: f64, caption: &str) -> f64 {
+    width.max((caption.chars().count() as f64 * 8.0 + 16.0).round())
+}
+
 /// A standalone SVG document: `width` × `height` of drawing (written by `body`) under a caption
-/// line, on white, with its style sheet inside (no page styles are needed to render it).
+/// line, on white, with its style sheet inside (no page styles are needed to render it). It is
+/// [`width_for`] wide.
 pub fn document(width: f64, height: f64, style: &str, caption: &str, body: impl FnOnce(&mut Svg)) -> String {
+    let width = width_for(width, caption);
     let mut svg = Svg::default();
     let total = height + CAPTION_H;
     svg.raw("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").num(width).raw("\" height=\"").num(total);
@@ -140,16 +148,18 @@ mod tests {
 
     #[test]
     fn a_document_stands_alone_with_its_caption() {
-        let doc = document(100.0, 50.0, ".x{fill:red}", "Stage · Election · seed 7 · t = 1.5 ms", |s| {
+        let doc = document(400.0, 50.0, ".x{fill:red}", "Stage · Election · seed 7 · t = 1.5 ms", |s| {
             s.el("circle", &[("r", N(4.0))]);
         });
         assert!(doc.starts_with(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"78\" viewBox=\"0 0 100 78\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"78\" viewBox=\"0 0 400 78\">"
         ));
         assert!(doc.contains("<style>text{font-family:sans-serif"));
         assert!(doc.contains(".x{fill:red}</style>"));
         assert!(doc.contains(">Stage · Election · seed 7 · t = 1.5 ms</text>"));
         assert!(doc.ends_with("<circle r=\"4\"/></g></svg>"));
+        assert_eq!(width_for(100.0, "short"), 100.0);
+        assert_eq!(width_for(100.0, &"x".repeat(20)), 176.0);
         assert_eq!(caption("A <b>", 42, 1_234_560), "A <b> · seed 42 · t = 1234.6 ms");
         assert_eq!(cat(&[S("term "), N(3.0), S(", "), N(0.25)]), "term 3, 0.3");
     }

@@ -8,7 +8,7 @@ use crate::model::diagram::DiagramView;
 use crate::model::log::LogData;
 use crate::model::picture::{self, STAGE_H, STAGE_W};
 use crate::model::stage::StageData;
-use crate::model::svg::{caption, cat, Svg, CAPTION_H, N, S};
+use crate::model::svg::{caption, cat, width_for, Svg, CAPTION_H, N, S};
 use raft_sim::session::Target;
 
 /// What a picture shows.
@@ -52,6 +52,11 @@ impl Store {
         caption(self.title(), self.scenario.seed, self.now_us())
     }
 
+    /// A picture's caption: what it shows, then the moment's.
+    fn picture_caption(&self, which: Picture) -> String {
+        cat(&[S(which.title()), S(" · "), S(&self.moment_caption())])
+    }
+
     /// The file name for something of this moment: `raft-NAME-seedN-Tms-WHAT.EXT`.
     fn file_name(&self, what: &str, ext: &str) -> String {
         let ms = (self.now_us() / 1000) as f64;
@@ -74,7 +79,7 @@ impl Store {
     pub fn picture(&self, which: Picture) -> Option<(String, f64, f64)> {
         let session = self.session.as_ref()?;
         let sim = session.sim();
-        let caption = cat(&[S(which.title()), S(" · "), S(&self.moment_caption())]);
+        let caption = self.picture_caption(which);
         Some(match which {
             Picture::Stage => (picture::stage_svg(&StageData::of(sim), &caption), STAGE_W, STAGE_H),
             Picture::Log => {
@@ -98,6 +103,8 @@ impl Store {
             return;
         };
         let name = self.file_name(which.id(), if png { "png" } else { "svg" });
+        // The document is as wide as its caption needs.
+        let w = width_for(w, &self.picture_caption(which));
         let kb = (svg.len() as f64 / 1024.0).ceil();
         self.kit_note = Some(if png {
             cat(&[

@@ -63,7 +63,8 @@ fn the_animation_samples_the_last_seconds_and_leaves_the_run_where_it_was() {
     s.apply(Action::Step);
     let before = moment(&s);
     let frontier = s.session.as_ref().unwrap().frontier();
-    s.apply(Action::Animate("2".into()));
+    s.apply(Action::KitSeconds("2".into()));
+    s.apply(Action::Animate);
     assert_eq!(moment(&s), before, "the same moment after");
     assert_eq!(s.session.as_ref().unwrap().frontier(), frontier, "nothing past the frontier was run");
     let (name, svg) = saved(&mut s);
@@ -88,15 +89,18 @@ fn the_animation_samples_the_last_seconds_and_leaves_the_run_where_it_was() {
 #[test]
 fn the_same_run_animates_to_the_same_file() {
     let (mut a, mut b) = (store_at(2_500), store_at(2_500));
-    a.apply(Action::Animate("1".into()));
-    b.apply(Action::Animate("1".into()));
+    a.apply(Action::KitSeconds("1".into()));
+    a.apply(Action::Animate);
+    b.apply(Action::KitSeconds("1".into()));
+    b.apply(Action::Animate);
     assert_eq!(saved(&mut a).1, saved(&mut b).1);
 }
 
 #[test]
 fn a_bad_span_is_named_and_five_seconds_are_animated() {
     let mut s = store_at(6_000);
-    s.apply(Action::Animate("lots".into()));
+    s.apply(Action::KitSeconds("lots".into()));
+    s.apply(Action::Animate);
     let (_, svg) = saved(&mut s);
     assert!(svg.contains("t = 1000 to 6000 ms"), "{}", &svg[..400]);
     let note = s.kit_note.unwrap();
@@ -123,7 +127,8 @@ fn the_animation_stops_at_its_size_limit_and_says_so() {
 fn early_in_a_run_the_animation_starts_at_zero() {
     let mut s = store_at(0);
     s.session.as_mut().unwrap().seek(Target::Event(3));
-    s.apply(Action::Animate("5".into()));
+    s.apply(Action::KitSeconds("5".into()));
+    s.apply(Action::Animate);
     let (_, svg) = saved(&mut s);
     assert!(svg.contains("data-t=\"0\""));
 }
@@ -138,4 +143,19 @@ fn escape_leaves_the_presentation_then_closes_the_help() {
     assert!(!s.present && s.help);
     s.apply(Action::Escape);
     assert!(!s.help);
+}
+
+#[test]
+fn a_narrow_picture_is_widened_to_its_caption_and_the_png_follows() {
+    // At the start the logs are empty: the log's drawing is narrower than its caption.
+    let mut s = store_at(0);
+    s.apply(Action::ExportPicture { picture: Picture::Log, png: true });
+    match s.take_effects().as_slice() {
+        [Effect::SavePng { svg, width, .. }] => {
+            let caption = format!("Log · {} · seed {} · t = 0 ms", s.title(), s.scenario.seed);
+            assert_eq!(*width, caption.chars().count() as f64 * 8.0 + 16.0);
+            assert!(svg.contains(&format!("width=\"{width}\"")), "{}", &svg[..120]);
+        }
+        other => panic!("expected a PNG, got {other:?}"),
+    }
 }

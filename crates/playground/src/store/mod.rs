@@ -118,8 +118,12 @@ pub enum Action {
         picture: Picture,
         png: bool,
     },
-    /// Save the stage over the last seconds (the field's text) as an animated SVG.
-    Animate(String),
+    /// The picture the kit's menu has chosen.
+    KitPicture(Picture),
+    /// The text of the kit's seconds field.
+    KitSeconds(String),
+    /// Save the stage over the last seconds (the seconds field's) as an animated SVG.
+    Animate,
     /// Enter or leave the presentation mode.
     TogglePresent,
     /// Escape: leave the presentation mode, or close the help.
@@ -196,6 +200,9 @@ pub struct Store {
     pub present: bool,
     /// What the teacher's kit last saved, or why it could not.
     pub kit_note: Option<String>,
+    /// The kit's picture menu and seconds field.
+    pub kit_picture: Picture,
+    pub kit_seconds: String,
     pub share_link: Option<String>,
     /// Shown next to Share until the next change: the link is on the clipboard.
     pub link_copied: bool,
@@ -269,6 +276,8 @@ impl Store {
             help: false,
             present: false,
             kit_note: None,
+            kit_picture: Picture::Stage,
+            kit_seconds: "5".into(),
             share_link: None,
             link_copied: false,
             embed_snippet: None,
@@ -375,7 +384,9 @@ impl Store {
             Action::ToggleResumeOnAct => self.resume_on_act = !self.resume_on_act,
             Action::FilterEvents(topic) => self.filter_events(topic),
             Action::ExportPicture { picture, png } => self.export_picture(picture, png),
-            Action::Animate(seconds) => self.animate(&seconds),
+            Action::KitPicture(picture) => self.kit_picture = picture,
+            Action::KitSeconds(text) => self.kit_seconds = text,
+            Action::Animate => self.animate(&self.kit_seconds.clone()),
             Action::TogglePresent => self.present = !self.present,
             Action::Escape => self.escape(),
             Action::Step => {
