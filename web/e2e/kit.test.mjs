@@ -296,3 +296,21 @@ test('The messages in flight are one Tab stop; the arrow keys move between them,
   assert.equal((await simState(page)).events, events);
   assert.deepEqual(page.errors, []);
 });
+
+test('Presentation mode: a long log shows its newest entries beside the servers\' names', async () => {
+  const page = await openPage(browser);
+  await page.setViewportSize({ width: 1366, height: 800 });
+  await page.getByTestId('client-load').check();
+  await runTo(page, 4000);
+  await page.getByTestId('present').click();
+  const log = page.getByTestId('presentation').getByTestId('log-view');
+  const box = await log.boundingBox();
+  const { scrolled, wide } = await log.evaluate((el) => ({ scrolled: el.scrollWidth > el.clientWidth, wide: el.scrollWidth }));
+  assert.ok(scrolled, `the log is wider than its column here (${wide} px in ${box.width})`);
+  const heads = log.locator('thead th');
+  const newest = await heads.nth((await heads.count()) - 2).boundingBox(); // the last index, before "next / match"
+  assert.ok(newest.x >= box.x && newest.x + newest.width <= box.x + box.width + 1, 'the newest index is in view');
+  const name = await log.locator('th[scope="row"]').first().boundingBox();
+  assert.ok(name.x >= box.x - 1 && name.x + name.width <= box.x + box.width, "the servers' names stay in view");
+  assert.deepEqual(page.errors, []);
+});
