@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { launch, openPage, runTo, runUntil, simState, OUTPUT_DIR } from './browser.mjs';
+import { advance, launch, openPage, runTo, runUntil, simState, OUTPUT_DIR } from './browser.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -312,5 +312,26 @@ test('Presentation mode: a long log shows its newest entries beside the servers\
   assert.ok(newest.x >= box.x && newest.x + newest.width <= box.x + box.width + 1, 'the newest index is in view');
   const name = await log.locator('th[scope="row"]').first().boundingBox();
   assert.ok(name.x >= box.x - 1 && name.x + name.width <= box.x + box.width, "the servers' names stay in view");
+  assert.deepEqual(page.errors, []);
+});
+
+test('A focused message keeps the focus while the run plays and others come and go', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('node-count').selectOption('5');
+  await runUntil(page, () => document.querySelectorAll('[data-testid="message"]').length >= 3, { stepMs: 2 });
+  const ids = await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => e.dataset.id));
+  const last = ids.at(-1);
+  await page.locator(`[data-testid="message"][data-id="${last}"]`).focus();
+  // Play on a little while the focused one is on its way: others arrive (their elements go) and
+  // replies are sent (new elements come; without keys every element would show its neighbour).
+  let others = 0;
+  for (let i = 0; i < 40; i++) {
+    const now = await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => e.dataset.id));
+    if (!now.includes(last)) break;
+    others += now.filter((id) => Number(id) > Number(last)).length > 0 ? 1 : 0;
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset?.id), last, `step ${i}: the focus stays on message ${last}`);
+    await advance(page, 0.5);
+  }
+  assert.ok(others > 0, 'messages were sent while it was focused');
   assert.deepEqual(page.errors, []);
 });

@@ -224,8 +224,8 @@ pub fn stage(props: &StageProps) -> Html {
             }) }
             // Messages last: drawn over the servers, so a message just sent can still be clicked.
             // In a group of their own, and the labels in another: a label appearing must not
-            // shift the messages' elements (Yew matches unkeyed siblings by place), or the one
-            // focused would turn into its neighbour.
+            // shift the messages' elements (Yew matches siblings outside a keyed list by
+            // place), or the one focused would turn into its neighbour.
             <g class="messages">
             { for placed.iter().map(|&(m, x, y, dead)| {
                 let id = m.id;
@@ -238,7 +238,9 @@ pub fn stage(props: &StageProps) -> Html {
                 let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
                 let title = format!("{} S{} → S{}{} (click or Enter to inspect; arrow keys: the other messages)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
                 html! {
-                    <g class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
+                    // Keyed by the message: as others arrive and leave, the focused message
+                    // keeps its element (and the focus).
+                    <g key={m.id} class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
                        transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some(if rover == Some(m.id) { "0" } else { "-1" })}
                        role={clickable.then_some("button")}
                        data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} onclick={onclick}>
