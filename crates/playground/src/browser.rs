@@ -20,10 +20,15 @@ pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// Whether the address's query has `name` (`?name` or `?name=…`): `embed`, `present`.
+pub fn query_flag(name: &str) -> bool {
+    let (_, search, _) = location();
+    search.trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some(name))
+}
+
 /// Embed mode: `?embed` (or `?embed=1`) in the address.
 pub fn embed_requested() -> bool {
-    let (_, search, _) = location();
-    search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
+    query_flag("embed")
 }
 
 /// Whether the reader asked their system for reduced motion (`prefers-reduced-motion`). Read
@@ -67,21 +72,46 @@ pub fn open_in_new_tab(url: &str) {
     }
 }
 
-/// Offer `text` as a file download.
-pub fn download(filename: &str, text: &str) -> Option<()> {
-    let window = web_sys::window()?;
-    let document = window.document()?;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    anchor.set_href(&url);
-    anchor.set_download(filename);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Some(())
+// Saving files: a few lines of the browser's own API, kept in JavaScript (the wasm would need
+// bindings for each call, and every byte of it is downloaded). `save` offers a file through a
+// download link; `savePng` draws an SVG document on a canvas at twice its size (crisp on a
+// projector) and saves the canvas as PNG.
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function save(name, data, type) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+}
+export function savePng(name, svg, w, h) {
+  const img = new Image();
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  img.onload = () => {
+    const c = document.createElement('canvas');
+    c.width = Math.round(w * 2);
+    c.height = Math.round(h * 2);
+    c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+    URL.revokeObjectURL(url);
+    c.toBlob((png) => png && save(name, png));
+  };
+  img.src = url;
+}
+"#)]
+extern "C" {
+    fn save(name: &str, data: &str, mime: &str);
+    #[wasm_bindgen(js_name = savePng)]
+    fn save_png_js(name: &str, svg: &str, width: f64, height: f64);
+}
+
+/// Offer `text` as a file download, typed by the name's extension (SVG or JSON).
+pub fn download(filename: &str, text: &str) {
+    save(filename, text, if filename.ends_with(".svg") { "image/svg+xml" } else { "application/json" });
+}
+
+/// Offer the SVG document `svg` (`width` × `height`) as a PNG at twice its size.
+pub fn save_png(filename: &str, svg: &str, width: f64, height: f64) {
+    save_png_js(filename, svg, width, height);
 }
 
 /// A file being read; dropping it abandons the read.
@@ -203,18 +233,23 @@ impl Drop for KeyListener {
 
 /// Hand every key pressed on the page to `handle` (the key's name, e.g. " " or "ArrowRight"),
 /// which returns whether it used it (then the browser's own use of the key is prevented). Keys
-/// typed into a form field or pressed on a focused button (a server on the stage is one), and
-/// those with Ctrl, Meta or Alt, are left alone.
+/// typed into a form field, Space and Enter on a focused button (a server on the stage is one:
+/// they press it), keys a component already used, and those with Ctrl, Meta or Alt, are left
+/// alone. Other keys on a focused button still drive the page: after clicking Play, → steps.
 pub fn listen_keys(handle: impl Fn(&str) -> bool + 'static) -> Option<KeyListener> {
     let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+        let key = e.key();
+        let presses = key == " " || key == "Enter";
         let in_field = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
-                || el.get_attribute("role").as_deref() == Some("button")
+            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                || (presses
+                    && (matches!(el.tag_name().as_str(), "BUTTON" | "SUMMARY")
+                        || el.get_attribute("role").as_deref() == Some("button")))
         });
-        if in_field || e.ctrl_key() || e.meta_key() || e.alt_key() {
+        if in_field || e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
-        if handle(&e.key()) {
+        if handle(&key) {
             e.prevent_default();
         }
     });

@@ -71,7 +71,7 @@ pub fn legend(pre_vote: bool, snapshots: bool) -> Html {
                 <li><span class="key dead" aria-hidden="true">{ "✕" }</span>{ "lost" }</li>
                 <li><span class="key vote-line" aria-hidden="true"></span>{ "vote given" }</li>
             </ul>
-            <p class="hint">{ "Hover over or focus (Tab) a message to see its name; Enter inspects it." }</p>
+            <p class="hint">{ "Hover over or focus a message to see its name (Tab reaches the messages, ← → move between them); Enter inspects it." }</p>
         </section>
     }
 }

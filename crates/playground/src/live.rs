@@ -16,6 +16,7 @@ use crate::client_panel::ClientPanel;
 use crate::diagram::Diagram;
 use crate::embed_view::{embed_view, EmbedBody};
 use crate::event_log::{EventLog, EventLogData};
+use crate::export_panel::export_panel;
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::lab_panel::LabPanel;
@@ -36,6 +37,17 @@ use raft_sim::session::Session;
 use raft_sim::tour;
 use yew::html::Scope;
 use yew::prelude::*;
+
+/// A button of the presentation mode: test id, text, what it does (and its key), the action.
+type PresentButton = (&'static str, &'static str, &'static str, fn() -> Action);
+const PRESENT_BAR: [PresentButton; 6] = [
+    ("back-marker", "◀ Back", "Back to the previous marker ([)", || Action::PrevMarker),
+    ("step-back", "‹ Step back", "Step back one event (←)", || Action::StepBack),
+    ("play", "Play", "Play or pause (Space)", || Action::TogglePlay),
+    ("step", "Step ›", "Step one event (→)", || Action::Step),
+    ("next-marker", "Next ▶", "On to the next marker (])", || Action::NextMarker),
+    ("leave-present", "Leave (Esc)", "Leave the presentation mode (Esc)", || Action::TogglePresent),
+];
 
 pub enum Msg {
     /// An action for the store.
@@ -139,9 +151,8 @@ impl Live {
                 Effect::ReplaceFragment(fragment) => browser::replace_fragment(&fragment),
                 Effect::Copy(text) => browser::copy_to_clipboard(&text),
                 Effect::OpenTab(url) => browser::open_in_new_tab(&url),
-                Effect::Download { name, text } => {
-                    browser::download(&name, &text);
-                }
+                Effect::Download { name, text } => browser::download(&name, &text),
+                Effect::SavePng { name, svg, width, height } => browser::save_png(&name, &svg, width, height),
             }
         }
         if !self.store.playing {
@@ -163,8 +174,10 @@ impl Component for Live {
     fn create(ctx: &Context<Self>) -> Self {
         let on = Callbacks::new(ctx.link());
         let (base, _, fragment) = browser::location();
+        let mut store = Store::new(base, &fragment, browser::now_ms);
+        store.present = browser::query_flag("present");
         let mut live = Live {
-            store: Store::new(base, &fragment, browser::now_ms),
+            store,
             _keys: {
                 let dispatch = on.dispatch.clone();
                 browser::listen_keys(move |key| toolbar::key_action(key).map(|a| dispatch.emit(a)).is_some())
@@ -230,6 +243,9 @@ impl Component for Live {
             });
             return embed_view(self.messages(), body, &self.on.dispatch);
         }
+        if s.present {
+            return self.presentation();
+        }
         let embed_fragment = s.embed_snippet.clone();
         html! {
             <section class="live" aria-label="Live cluster">
@@ -250,12 +266,42 @@ impl Component for Live {
                     <SettingsPanel settings={s.scenario.raft.clone()} on_apply={self.on.configure.clone()} />
                 </div>
                 { share_panel(s.share_link.as_deref(), embed_fragment, &self.on.dispatch, &self.on.import) }
+                { export_panel(s, &self.on.dispatch) }
             </section>
         }
     }
 }
 
 impl Live {
+    /// The presentation mode: the caption, the stage and the log in large type, the play
+    /// controls, and the keys that drive it (toolbar.rs' shortcuts; Esc leaves).
+    fn presentation(&self) -> Html {
+        let s = &self.store;
+        html! {
+            <section class="live present" aria-label="Presentation" data-testid="presentation">
+                { self.messages() }
+                if let Some(session) = &s.session {
+                    <p class="present-caption" data-testid="present-caption">{ s.moment_caption() }</p>
+                    <div class="present-body">
+                        { self.stage(session) }
+                        <LogView data={LogData::of(session.sim())} />
+                    </div>
+                }
+                <div class="present-bar" role="group" aria-label="Presentation controls">
+                    { for PRESENT_BAR.iter().map(|&(id, text, title, action)| html! {
+                        <button class={if id == "play" { "" } else { "secondary" }} data-testid={id} title={title}
+                                onclick={self.on.dispatch.reform(move |_: MouseEvent| action())}>
+                            { if id == "play" && s.playing { "Pause" } else { text } }
+                        </button>
+                    }) }
+                </div>
+                <p class="present-keys" data-testid="present-keys">
+                    { "Keys: Space play / pause · ← → step one event · [ ] previous / next marker · Esc leave" }
+                </p>
+            </section>
+        }
+    }
+
     /// What the last action needs said: how to see its effect while paused (with the setting
     /// to resume instead), or why it shows nothing now.
     fn feedback(&self) -> Html {

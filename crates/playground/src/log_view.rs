@@ -2,18 +2,9 @@
 //! (coloured by term) and command; committed entries are solid, the commitIndex is marked, and
 //! for each follower the leader's nextIndex and matchIndex are shown; entries a follower removed
 //! on a conflict stay struck through where they were (see model/log.rs).
+use crate::model::log::short_command;
 pub use crate::model::log::LogData;
 use yew::prelude::*;
-
-/// A configuration entry is too long for a cell: name which one it is (the title has it all).
-fn short_command(command: &str) -> String {
-    match command.strip_prefix("config ") {
-        Some(rest) if rest.starts_with("old=") => "C old,new".into(),
-        Some(rest) if rest.contains("learners=") => "C +learners".into(),
-        Some(_) => "C new".into(),
-        None => command.to_string(),
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct LogViewProps {

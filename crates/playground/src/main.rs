@@ -9,6 +9,7 @@ mod data;
 mod diagram;
 mod embed_view;
 mod event_log;
+mod export_panel;
 mod failure_panel;
 mod history_view;
 mod inspector;

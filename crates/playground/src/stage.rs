@@ -2,21 +2,12 @@
 //! snapshot of the simulation (see model/stage.rs). No protocol logic: it draws what it is given.
 //! Roles and message kinds are shown by shape and word as well as colour (see the legend), and
 //! servers and messages are buttons: focusable, and Enter or Space picks them.
-use crate::model::stage::{drawn_progress, message_look, role_caption};
+use crate::model::stage::{
+    link, membership_text, message_look, message_xy, position, role_caption, role_mark_class, role_mark_parts, CENTER,
+    NODE_R,
+};
 pub use crate::model::stage::{node_state, StageData};
 use yew::prelude::*;
-
-const CENTER: f64 = 200.0;
-const RING: f64 = 140.0;
-const NODE_R: f64 = 30.0;
-
-fn position(index: usize, count: usize) -> (f64, f64) {
-    if count == 1 {
-        return (CENTER, CENTER);
-    }
-    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count as f64;
-    (CENTER + RING * angle.cos(), CENTER + RING * angle.sin())
-}
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
@@ -39,17 +30,9 @@ pub struct StageProps {
 /// a (pre-)candidate, two bars for a paused server, a cross over a crashed one. Drawn at the
 /// origin; the stage and the legend place it. One template for all (view code is download size).
 pub fn role_mark(state: &str) -> Html {
-    // (a badge circle, its letter, a path)
-    let (badge, letter, path) = match state {
-        "leader" => (false, "", "M-11 5 L-11 -6 L-5.5 -1 L0 -9 L5.5 -1 L11 -6 L11 5 Z"),
-        "candidate" => (true, "C", ""),
-        "pre-candidate" => (true, "P", ""),
-        "paused" => (true, "", "M-4 -5 V5 M4 -5 V5"),
-        "crashed" => (false, "", "M-18 -18 L18 18 M18 -18 L-18 18"),
-        _ => return html! {},
-    };
+    let Some((badge, letter, path, _)) = role_mark_parts(state) else { return html! {} };
     html! {
-        <g class={if badge { "badge" } else if state == "leader" { "crown" } else { "cross" }}>
+        <g class={role_mark_class(state, badge)}>
             if badge { <circle r="10" /> }
             if !letter.is_empty() { <text y="4">{ letter }</text> }
             if !path.is_empty() { <path d={path} /> }
@@ -70,12 +53,24 @@ fn picked(target: Option<web_sys::EventTarget>, testid: &str) -> Option<u64> {
         .ok()
 }
 
+/// Move the keyboard focus to message `id`, on the stage that holds `from` (the focused one).
+fn focus_message(from: Option<web_sys::EventTarget>, id: u64) {
+    use wasm_bindgen::JsCast;
+    let found = from
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("svg").ok().flatten())
+        .and_then(|svg| svg.query_selector(&format!("[data-testid=\"message\"][data-id=\"{id}\"]")).ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(el) = found {
+        let _ = el.focus();
+    }
+}
+
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     crate::test_hook::rendered("stage");
     let reduced = crate::browser::prefers_reduced_motion();
     let count = props.data.nodes.len();
-    let pos = |id: u32| position((id as usize).saturating_sub(1), count);
     let clickable = props.on_select_message.is_some();
     // Each message where it is drawn: (message, x, y, dead).
     let placed: Vec<_> = props
@@ -83,14 +78,8 @@ pub fn stage(props: &StageProps) -> Html {
         .messages
         .iter()
         .map(|m| {
-            // From rim to rim, so messages never cover a server (both stay clickable).
-            let ((cx1, cy1), (cx2, cy2)) = (pos(m.from), pos(m.to));
-            let (dx, dy) = (cx2 - cx1, cy2 - cy1);
-            let k = NODE_R / (dx * dx + dy * dy).sqrt().max(1.0);
-            let (x1, y1, x2, y2) = (cx1 + dx * k, cy1 + dy * k, cx2 - dx * k, cy2 - dy * k);
-            let dead = m.dies_at.filter(|&d| m.progress >= d);
-            let p = dead.unwrap_or_else(|| drawn_progress(m.progress, reduced));
-            (m, x1 + (x2 - x1) * p, y1 + (y2 - y1) * p, dead.is_some())
+            let (x, y, dead) = message_xy(m, count, reduced);
+            (m, x, y, dead)
         })
         .collect();
     // The message under the pointer or the focus, named by one label (see below). Listened
@@ -105,16 +94,46 @@ pub fn stage(props: &StageProps) -> Html {
             }
         })
     };
+    // The messages are one Tab stop (a roving tabindex, as WAI-ARIA describes for a group of
+    // items): the one last focused, else the one inspected, else the oldest in flight takes
+    // Tab; the arrow keys move between them. Hundreds can fly at once: a Tab stop each would
+    // make the rest of the page unreachable by keyboard.
+    let active = use_state(|| None::<u64>);
+    let ids: Vec<u64> = placed.iter().map(|p| p.0.id).collect();
+    let rover =
+        [*active, props.selected_message].into_iter().flatten().find(|id| ids.contains(id)).or(ids.first().copied());
+    let on_focus = {
+        let (point, active) = (point.clone(), active.clone());
+        Callback::from(move |e: FocusEvent| {
+            if let Some(id) = picked(e.target(), "message") {
+                if *active != Some(id) {
+                    active.set(Some(id));
+                }
+            }
+            point.emit(e.target());
+        })
+    };
     // Enter or Space on a focused server or message does what a click does (and the page's
-    // own Space shortcut, play or pause, does not fire as well).
+    // own Space shortcut, play or pause, does not fire as well); the arrow keys, Home and End
+    // move the focus along the messages.
     let on_key = {
         let (select, select_message) = (props.on_select.clone(), props.on_select_message.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Enter" && e.key() != " " {
-                return;
-            }
-            let target = e.target();
-            if let Some(id) = picked(target.clone(), "stage-node") {
+            let (key, target) = (e.key(), e.target());
+            if key != "Enter" && key != " " {
+                let Some(at) = picked(target.clone(), "message").and_then(|id| ids.iter().position(|&i| i == id))
+                else {
+                    return;
+                };
+                let to = match key.as_str() {
+                    "ArrowRight" | "ArrowDown" => (at + 1).min(ids.len() - 1),
+                    "ArrowLeft" | "ArrowUp" => at.saturating_sub(1),
+                    "Home" => 0,
+                    "End" => ids.len() - 1,
+                    _ => return,
+                };
+                focus_message(target, ids[to]);
+            } else if let Some(id) = picked(target.clone(), "stage-node") {
                 select.emit(id as u32);
             } else if let (Some(id), Some(cb)) = (picked(target, "message"), &select_message) {
                 cb.emit(id);
@@ -130,7 +149,7 @@ pub fn stage(props: &StageProps) -> Html {
         <svg class={classes!("stage", (count > 5).then_some("crowded"))} viewBox="0 0 400 420" role="group" aria-label="The cluster: servers in a ring, messages in flight"
              data-testid="stage" data-motion={if reduced { "reduced" } else { "full" }} onkeydown={on_key}
              onmouseover={point.reform(|e: MouseEvent| e.target())} onmouseleave={point.reform(|_: MouseEvent| None)}
-             onfocusin={point.reform(|e: FocusEvent| e.target())} onfocusout={point.reform(|_: FocusEvent| None)}>
+             onfocusin={on_focus} onfocusout={point.reform(|_: FocusEvent| None)}>
             <defs>
                 <marker id="cut-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
@@ -142,12 +161,8 @@ pub fn stage(props: &StageProps) -> Html {
             <text class={classes!("config-caption", props.data.joint.then_some("joint"))} x="200" y="414" data-testid="configuration"
                   data-joint={props.data.joint.to_string()}>{ &props.data.configuration }</text>
             { for props.data.cuts.iter().map(|c| {
-                let ((x1, y1), (x2, y2)) = (pos(c.from), pos(c.to));
                 // Stop short of the circles so a one-way arrow head stays visible.
-                let (dx, dy) = (x2 - x1, y2 - y1);
-                let len = (dx * dx + dy * dy).sqrt().max(1.0);
-                let k = (NODE_R + 8.0) / len;
-                let (ax, ay, bx, by) = (x1 + dx * k, y1 + dy * k, x2 - dx * k, y2 - dy * k);
+                let (ax, ay, bx, by) = link(c.from, c.to, count, NODE_R + 8.0);
                 html! {
                     <line class={classes!("cut", (!c.both_ways).then_some("one-way"))} data-testid="cut"
                           x1={format!("{ax:.1}")} y1={format!("{ay:.1}")} x2={format!("{bx:.1}")} y2={format!("{by:.1}")}
@@ -157,11 +172,7 @@ pub fn stage(props: &StageProps) -> Html {
                 }
             }) }
             { for props.data.nodes.iter().flat_map(|n| n.votes_from.iter().map(move |&v| (v, n.id))).map(|(voter, candidate)| {
-                let ((x1, y1), (x2, y2)) = (pos(voter), pos(candidate));
-                let (dx, dy) = (x2 - x1, y2 - y1);
-                let len = (dx * dx + dy * dy).sqrt().max(1.0);
-                let k = (NODE_R + 6.0) / len;
-                let (ax, ay, bx, by) = (x1 + dx * k, y1 + dy * k, x2 - dx * k, y2 - dy * k);
+                let (ax, ay, bx, by) = link(voter, candidate, count, NODE_R + 6.0);
                 html! {
                     <line class="vote-line" data-testid="vote-line" x1={format!("{ax:.1}")} y1={format!("{ay:.1}")}
                           x2={format!("{bx:.1}")} y2={format!("{by:.1}")} marker-end="url(#vote-arrow)">
@@ -178,11 +189,7 @@ pub fn stage(props: &StageProps) -> Html {
                 let selected = props.selected == Some(n.id);
                 let spot = props.highlight_nodes.contains(&n.id);
                 let (role, detail) = role_caption(n);
-                let membership = match n.membership {
-                    "voter" => None,
-                    "outside" => Some("not in the cluster"),
-                    other => Some(other),
-                };
+                let membership = membership_text(n.membership);
                 // The accessible name (the title) starts with what the server shows: its name, term and role.
                 let label = format!("S{} term {} {}{}: log {} entries, commit {}{}", n.id, n.term, role,
                     detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(), n.last_index, n.commit_index,
@@ -202,9 +209,9 @@ pub fn stage(props: &StageProps) -> Html {
                         <circle class="body" r={NODE_R.to_string()} />
                         <text class="name" y="-4">{ format!("S{}", n.id) }</text>
                         <text class="term" y="13">{ format!("term {}", n.term) }</text>
-                        <g class="mark" transform={if n.state == "leader" || n.state == "crashed" { format!("translate(0,{})", if n.state == "leader" { -NODE_R - 11.0 } else { 0.0 }) } else { format!("translate({:.1},{:.1})", NODE_R * 0.8, -NODE_R * 0.8) }}>
-                            { role_mark(n.state) }
-                        </g>
+                        if let Some((.., (mx, my))) = role_mark_parts(n.state) {
+                            <g class="mark" transform={format!("translate({mx:.1},{my:.1})")}>{ role_mark(n.state) }</g>
+                        }
                         if let Some(m) = membership {
                             <text class="membership" y={format!("{}", -NODE_R - if n.state == "leader" { 24.0 } else { 9.0 })}>{ m }</text>
                         }
@@ -216,6 +223,10 @@ pub fn stage(props: &StageProps) -> Html {
                 }
             }) }
             // Messages last: drawn over the servers, so a message just sent can still be clicked.
+            // In a group of their own, and the labels in another: a label appearing must not
+            // shift the messages' elements (Yew matches siblings outside a keyed list by
+            // place), or the one focused would turn into its neighbour.
+            <g class="messages">
             { for placed.iter().map(|&(m, x, y, dead)| {
                 let id = m.id;
                 let onclick = props.on_select_message.as_ref().map(|cb| cb.reform(move |e: MouseEvent| {
@@ -225,10 +236,13 @@ pub fn stage(props: &StageProps) -> Html {
                 let selected = props.selected_message == Some(m.id);
                 let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
                 let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
-                let title = format!("{} S{} → S{}{} (click or Enter to inspect)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
+                let title = format!("{} S{} → S{}{} (click or Enter to inspect; arrow keys: the other messages)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
                 html! {
-                    <g class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
-                       transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some("0")} role={clickable.then_some("button")}
+                    // Keyed by the message: as others arrive and leave, the focused message
+                    // keeps its element (and the focus).
+                    <g key={m.id} class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
+                       transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some(if rover == Some(m.id) { "0" } else { "-1" })}
+                       role={clickable.then_some("button")}
                        data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} onclick={onclick}>
                         <title>{ title }</title>
                         // A larger, invisible target: a moving 12 px shape is hard to hit.
@@ -237,8 +251,10 @@ pub fn stage(props: &StageProps) -> Html {
                     </g>
                 }
             }) }
+            </g>
             // The name of the message pointed at, focused or picked: one label, not one per
             // message (hundreds fly under load, and each would cost every frame).
+            <g class="tags">
             { for placed.iter().filter(|(m, ..)| Some(m.id) == *tagged || Some(m.id) == props.selected_message).map(|&(m, x, y, dead)| {
                 // On the side away from the ring's centre, so it covers no server.
                 let end = x < CENTER;
@@ -249,6 +265,7 @@ pub fn stage(props: &StageProps) -> Html {
                     </text>
                 }
             }) }
+            </g>
         </svg>
     }
 }

@@ -131,6 +131,8 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                 }
               </span>
             </span>
+            <button class="secondary" data-testid="present" title="Presentation mode: large type, the stage and the log, driven by keys (Esc leaves)"
+                    onclick={send(|| Msg::TogglePresent)}>{ "Present" }</button>
             <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
           </span>
@@ -150,7 +152,7 @@ pub fn send_some<T: 'static, M: 'static>(on: &Callback<M>, f: impl Fn(T) -> Opti
 
 /// What a key does: Space plays or pauses, → and ← step one event, [ and ] jump to the
 /// previous / next marker, + and - change the speed, ? shows the keys (the help below lists
-/// them).
+/// them), Esc leaves the presentation mode or closes the help.
 pub fn key_action(key: &str) -> Option<Msg> {
     Some(match key {
         " " => Msg::TogglePlay,
@@ -161,23 +163,63 @@ pub fn key_action(key: &str) -> Option<Msg> {
         "+" | "=" => Msg::SpeedBy(0.1),
         "-" | "_" => Msg::SpeedBy(-0.1),
         "?" => Msg::ToggleHelp,
+        "Escape" => Msg::Escape,
         _ => return None,
     })
 }
 
-/// The keyboard shortcuts (see [`key_action`]).
+/// The help's sections: a title, a test id, and rows of (keys, whether they are keys rather
+/// than words, what they do). A table with one template, not markup per row: every element of
+/// view code adds to the page's download.
+type HelpRows = &'static [(&'static [&'static str], bool, &'static str)];
+const HELP: [(&str, &str, HelpRows); 4] = [
+    ("Keyboard", "help-keys", &[
+        (&["Space"], true, "play / pause"),
+        (&["→"], true, "step one event forward (pauses)"),
+        (&["←"], true, "step one event back (pauses)"),
+        (&["[", "]"], true, "previous / next marker: election, leader, crash, overwritten entries, violation"),
+        (&["+", "−"], true, "faster / slower"),
+        (&["?"], true, "show or hide this help"),
+        (&["Esc"], true, "close this help; leave the presentation mode"),
+    ]),
+    ("Stage", "help-stage", &[
+        (&["Tab"], true, "the servers one by one, then the messages in flight as one stop"),
+        (&["←", "→", "Home", "End"], true, "on a message: the previous / next / first / last message"),
+        (&["Enter"], true, "inspect the focused server or message (a click does the same)"),
+    ]),
+    ("Space-time diagram", "help-diagram", &[
+        (&["+", "−"], true, "zoom in / out, with the diagram focused (or the mouse wheel, or the + − buttons)"),
+        (&["←", "→"], true, "earlier / later (or drag it, Shift + wheel, ◀ ▶)"),
+        (&["End"], true, "follow the present again (Now)"),
+        (&["Esc"], true, "clear the selected event"),
+        (&["click"], false, "the background: jump there; an arrow: inspect its message in flight; an event: what happened before, after and concurrently with it"),
+        (&["Clocks"], false, "Lamport timestamps above each event, vector clocks below"),
+    ]),
+    ("Presentation mode", "help-present", &[
+        (&["Present"], false, "large type, the stage and the log only (or open the page with ?present)"),
+        (&["Space", "←", "→", "[", "]"], true, "play / pause, step, markers, as above"),
+        (&["Esc"], true, "leave"),
+    ]),
+];
+
+/// The keyboard shortcuts (see [`key_action`]), the stage's and the diagram's keys and mouse
+/// actions, and the presentation mode's keys.
 pub fn help(on: &Callback<Msg>) -> Html {
     html! {
         <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
-            <strong>{ "Keyboard" }</strong>
-            <dl>
-                <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
-                <dt><kbd>{ "→" }</kbd></dt><dd>{ "step one event forward (pauses)" }</dd>
-                <dt><kbd>{ "←" }</kbd></dt><dd>{ "step one event back (pauses)" }</dd>
-                <dt><kbd>{ "[" }</kbd>{ " " }<kbd>{ "]" }</kbd></dt><dd>{ "previous / next marker: election, leader, crash, overwritten entries, violation" }</dd>
-                <dt><kbd>{ "+" }</kbd>{ " " }<kbd>{ "−" }</kbd></dt><dd>{ "faster / slower" }</dd>
-                <dt><kbd>{ "?" }</kbd></dt><dd>{ "show or hide this help" }</dd>
-            </dl>
+            { for HELP.iter().map(|&(title, id, rows)| html! {
+                <>
+                    <strong>{ title }</strong>
+                    <dl data-testid={id}>
+                        { for rows.iter().map(|&(keys, kbd, what)| html! {
+                            <>
+                                <dt>{ for keys.iter().map(|&k| if kbd { html! { <><kbd>{ k }</kbd>{ " " }</> } } else { html! { k } }) }</dt>
+                                <dd>{ what }</dd>
+                            </>
+                        }) }
+                    </dl>
+                </>
+            }) }
             <button class="secondary" onclick={on.reform(|_: MouseEvent| Msg::ToggleHelp)}>{ "Close" }</button>
         </div>
     }

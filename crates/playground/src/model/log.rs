@@ -34,6 +34,17 @@ fn overwritten_in(sim: &Simulation, id: u32, first: u64) -> Vec<(u64, u64)> {
     found.into_iter().collect()
 }
 
+/// A command as a cell shows it: a configuration entry is too long for a cell, so it is named
+/// by which one it is (the cell's title has it all).
+pub fn short_command(command: &str) -> String {
+    match command.strip_prefix("config ") {
+        Some(rest) if rest.starts_with("old=") => "C old,new".into(),
+        Some(rest) if rest.contains("learners=") => "C +learners".into(),
+        Some(_) => "C new".into(),
+        None => command.to_string(),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogData {
     pub rows: Vec<LogRow>,

@@ -1,6 +1,7 @@
 //! The view-models: plain Rust functions that turn a snapshot of the simulation into what a
 //! component draws. Nothing here touches the browser (no web-sys, no Yew), so it compiles and
 //! is tested natively (`cargo test -p playground`); the components only lay it out.
+pub mod animation;
 pub mod caption;
 pub mod clients;
 pub mod clock;
@@ -12,7 +13,9 @@ pub mod lab;
 pub mod log;
 pub mod message;
 pub mod monitor;
+pub mod picture;
 pub mod stage;
+pub mod svg;
 pub mod timeline;
 pub mod tour;
 

@@ -8,6 +8,80 @@ use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 /// At most this many messages in flight are drawn.
 const MAX_DRAWN_MESSAGES: usize = 2_000;
 
+/// The stage's geometry, in its own units (a 400 × 420 drawing): the ring's centre and radius,
+/// and a server's radius. The page (stage.rs) and the exported pictures (model/picture.rs)
+/// place everything with the functions below, so a picture is what the page shows.
+pub const CENTER: f64 = 200.0;
+pub const RING: f64 = 140.0;
+pub const NODE_R: f64 = 30.0;
+
+/// Where the server at `index` (from 0) of `count` stands: the first at the top, clockwise.
+pub fn position(index: usize, count: usize) -> (f64, f64) {
+    if count == 1 {
+        return (CENTER, CENTER);
+    }
+    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count as f64;
+    (CENTER + RING * angle.cos(), CENTER + RING * angle.sin())
+}
+
+/// Where server `id` stands among `count`.
+pub fn node_xy(id: u32, count: usize) -> (f64, f64) {
+    position((id as usize).saturating_sub(1), count)
+}
+
+/// The line from server `a` to server `b` among `count`, cut `gap` short at both ends (so a
+/// message or an arrow head never covers a server): (x1, y1, x2, y2).
+pub fn link(a: u32, b: u32, count: usize, gap: f64) -> (f64, f64, f64, f64) {
+    let ((x1, y1), (x2, y2)) = (node_xy(a, count), node_xy(b, count));
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let k = gap / (dx * dx + dy * dy).sqrt().max(1.0);
+    (x1 + dx * k, y1 + dy * k, x2 - dx * k, y2 - dy * k)
+}
+
+/// Where message `m` is drawn among `count` servers, and whether it is drawn dead (past the
+/// point where it is lost): from rim to rim, so a message never covers a server.
+pub fn message_xy(m: &MessageView, count: usize, reduced_motion: bool) -> (f64, f64, bool) {
+    let (x1, y1, x2, y2) = link(m.from, m.to, count, NODE_R);
+    let dead = m.dies_at.filter(|&d| m.progress >= d);
+    let p = dead.unwrap_or_else(|| drawn_progress(m.progress, reduced_motion));
+    (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p, dead.is_some())
+}
+
+/// The mark beside a server that names its role by shape: (a badge circle, its letter, a
+/// path), and where it sits relative to the server's centre. A crown above the leader, a
+/// letter badge for a (pre-)candidate, two bars for a paused server, a cross over a crashed one.
+pub fn role_mark_parts(state: &str) -> Option<(bool, &'static str, &'static str, (f64, f64))> {
+    let corner = (NODE_R * 0.8, -NODE_R * 0.8);
+    Some(match state {
+        "leader" => (false, "", "M-11 5 L-11 -6 L-5.5 -1 L0 -9 L5.5 -1 L11 -6 L11 5 Z", (0.0, -NODE_R - 11.0)),
+        "candidate" => (true, "C", "", corner),
+        "pre-candidate" => (true, "P", "", corner),
+        "paused" => (true, "", "M-4 -5 V5 M4 -5 V5", corner),
+        "crashed" => (false, "", "M-18 -18 L18 18 M18 -18 L-18 18", (0.0, 0.0)),
+        _ => return None,
+    })
+}
+
+/// The mark's class: a badge, the leader's crown, or the crashed server's cross.
+pub fn role_mark_class(state: &str, badge: bool) -> &'static str {
+    if badge {
+        "badge"
+    } else if state == "leader" {
+        "crown"
+    } else {
+        "cross"
+    }
+}
+
+/// How a server's place in the configuration is written above it (a voter's is not).
+pub fn membership_text(membership: &str) -> Option<&str> {
+    match membership {
+        "voter" => None,
+        "outside" => Some("not in the cluster"),
+        other => Some(other),
+    }
+}
+
 /// What the stage shows of one server.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {

@@ -9,9 +9,12 @@
 //! that must be changed in place, never copied. The shell is a struct component that owns one
 //! `Store` and calls `apply`; components get what they draw as props that compare equal when
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
+mod kit;
 mod timekit;
 mod tour_run;
 
+#[cfg(test)]
+mod kit_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -23,6 +26,7 @@ use crate::model::timeline::MarkerView;
 use raft_sim::scenario::{RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
+pub use kit::Picture;
 use raft_sim::builtin::{self, Builtin, IndexEntry};
 use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Tour};
@@ -109,6 +113,21 @@ pub enum Action {
     ToggleResumeOnAct,
     /// Show only this topic in the event log (None: all).
     FilterEvents(Option<raft_sim::narrate::Topic>),
+    /// Save a picture of this moment: SVG, or PNG when `png`.
+    ExportPicture {
+        picture: Picture,
+        png: bool,
+    },
+    /// The picture the kit's menu has chosen.
+    KitPicture(Picture),
+    /// The text of the kit's seconds field.
+    KitSeconds(String),
+    /// Save the stage over the last seconds (the seconds field's) as an animated SVG.
+    Animate,
+    /// Enter or leave the presentation mode.
+    TogglePresent,
+    /// Escape: leave the presentation mode, or close the help.
+    Escape,
 }
 
 /// What the browser must do after an action.
@@ -119,9 +138,17 @@ pub enum Effect {
     /// Copy this link to the clipboard.
     Copy(String),
     OpenTab(String),
+    /// Save `text` as a file (its type by the name's extension).
     Download {
         name: String,
         text: String,
+    },
+    /// Draw this SVG document (`width` × `height`) at twice its size and save it as a PNG.
+    SavePng {
+        name: String,
+        svg: String,
+        width: f64,
+        height: f64,
     },
 }
 
@@ -169,6 +196,13 @@ pub struct Store {
     pub selected_message: Option<u64>,
     pub diagram: DiagramState,
     pub help: bool,
+    /// The presentation mode: large type, the stage and the log only, driven by keys.
+    pub present: bool,
+    /// What the teacher's kit last saved, or why it could not.
+    pub kit_note: Option<String>,
+    /// The kit's picture menu and seconds field.
+    pub kit_picture: Picture,
+    pub kit_seconds: String,
     pub share_link: Option<String>,
     /// Shown next to Share until the next change: the link is on the clipboard.
     pub link_copied: bool,
@@ -240,6 +274,10 @@ impl Store {
             selected_message: None,
             diagram: DiagramState::default(),
             help: false,
+            present: false,
+            kit_note: None,
+            kit_picture: Picture::Stage,
+            kit_seconds: "5".into(),
             share_link: None,
             link_copied: false,
             embed_snippet: None,
@@ -345,6 +383,12 @@ impl Store {
             Action::ToggleSkipIdle => self.skip_idle = !self.skip_idle,
             Action::ToggleResumeOnAct => self.resume_on_act = !self.resume_on_act,
             Action::FilterEvents(topic) => self.filter_events(topic),
+            Action::ExportPicture { picture, png } => self.export_picture(picture, png),
+            Action::KitPicture(picture) => self.kit_picture = picture,
+            Action::KitSeconds(text) => self.kit_seconds = text,
+            Action::Animate => self.animate(&self.kit_seconds.clone()),
+            Action::TogglePresent => self.present = !self.present,
+            Action::Escape => self.escape(),
             Action::Step => {
                 self.playing = false;
                 if let Some(s) = self.session.as_mut() {
