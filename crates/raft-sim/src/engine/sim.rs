@@ -16,7 +16,7 @@ use crate::engine::trace::{TraceEvent, What};
 use crate::engine::workload::{ClientState, ClientWake, HistoryOp};
 use crate::scenario::format::{ms_to_us, Action, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use raft_core::chunked::ChunkedVec;
-use raft_core::{ClientId, LogWrite, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
+use raft_core::{ClientId, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
 use std::sync::Arc;
 
 mod actions;
@@ -153,13 +153,16 @@ pub enum MilestoneKind {
     /// An operator action.
     Action,
     /// A follower removed entries from its log that conflicted with its leader's
-    /// AppendEntries (§5.3): `count` entries from index `from` on. They were never committed
+    /// AppendEntries (§5.3) or a snapshot it installed (Figure 13 rule 7), as raft-core's
+    /// `Ready::overwritten` reported them: `count` entries from index `from` on. They were never committed
     /// (a committed entry is never overwritten unless a safety property broke), so the
     /// clients that asked for them got no answer. See [`Simulation::overwritten`].
     Overwritten {
         node: NodeId,
         from: u64,
         count: u64,
+        /// The terms of the first and the last entry removed.
+        terms: (u64, u64),
     },
 }
 
@@ -600,16 +603,7 @@ impl Simulation {
         let Some(raft) = slot.raft.as_mut() else { return };
         let log = raft.take_ready(&mut self.ready);
         // Stable storage first ("before responding to RPCs"), from what the Ready carries.
-        let mut overwritten = None;
         if self.ready.persist {
-            if let LogWrite::Append { from, entries } = log {
-                // Stored entries at or after `from` that the new log does not hold were
-                // removed on a conflict. Usually the write only appends (nothing stored at
-                // `from`), and this is one comparison.
-                if slot.disk.log.last_index() >= from {
-                    overwritten = Some(removed_entries(&slot.disk.log, from, entries));
-                }
-            }
             slot.disk.write(&self.ready, log);
         }
         self.kernel.hash_mut().node_state(raft);
@@ -618,8 +612,8 @@ impl Simulation {
         let voters = if role_changed && role.0 == Role::Leader { vote_bits(raft.votes_granted()) } else { 0 };
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
-        if let Some(removed) = overwritten.filter(|r| !r.is_empty()) {
-            self.record_overwritten(id, &removed);
+        if !self.ready.overwritten.is_empty() {
+            self.record_overwritten(id);
         }
         if self.observers.want(Wants::STEPS) {
             self.observe_step(id, restarted);
@@ -679,17 +673,30 @@ impl Simulation {
         self.follow_operator_change();
     }
 
-    /// Note entries (index, term) that server `id` removed from its log on a conflict.
+    /// Note the entries server `id` deleted from its log, as its Ready reported them.
     #[inline(never)]
-    fn record_overwritten(&mut self, id: NodeId, removed: &[OverwrittenEntry]) {
+    fn record_overwritten(&mut self, id: NodeId) {
         let (events, time_us) = (self.kernel.events(), self.kernel.now());
-        let from = removed.first().map_or(0, |e| e.index);
+        let removed = &self.ready.overwritten;
+        let (first, last) =
+            (removed.first().map_or((0, 0), |e| (e.index, e.term)), removed.last().map_or(0, |e| e.term));
+        let (from, count, terms) = (first.0, removed.len() as u64, (first.1, last));
         self.milestones.push(Milestone {
             events,
             time_us,
-            kind: MilestoneKind::Overwritten { node: id, from, count: removed.len() as u64 },
+            kind: MilestoneKind::Overwritten { node: id, from, count, terms },
         });
-        self.overwritten.extend(removed.iter().map(|&e| OverwrittenEntry { events, time_us, node: id, ..e }));
+        self.overwritten.extend(removed.iter().map(|e| OverwrittenEntry {
+            events,
+            time_us,
+            node: id,
+            index: e.index,
+            term: e.term,
+            request: match &e.payload {
+                raft_core::EntryPayload::Command(c) => Some((c.client, c.seq)),
+                _ => None,
+            },
+        }));
     }
 
     /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
@@ -739,28 +746,6 @@ impl Simulation {
         };
         self.kernel.send(from, to, payload, omission);
     }
-}
-
-/// The stored entries from `from` on that the node's new log (`entries`, from `from` on)
-/// does not hold, in order (their event, time and server are filled in when recorded).
-#[inline(never)]
-fn removed_entries(stored: &raft_core::RaftLog, from: u64, entries: raft_core::Entries<'_>) -> Vec<OverwrittenEntry> {
-    let mut fresh = entries.iter();
-    stored
-        .slice_from(from, usize::MAX)
-        .filter(|old| fresh.next().is_none_or(|new| new.index != old.index || new.term != old.term))
-        .map(|old| OverwrittenEntry {
-            events: 0,
-            time_us: 0,
-            node: 0,
-            index: old.index,
-            term: old.term,
-            request: match &old.payload {
-                raft_core::EntryPayload::Command(c) => Some((c.client, c.seq)),
-                _ => None,
-            },
-        })
-        .collect()
 }
 
 /// A set of server ids as bits (ids above 63 do not fit and are left out).
