@@ -42,6 +42,9 @@ pub enum EventKind {
     Action(usize),
     /// A workload client's next move.
     Client { client: ClientId, token: u64, wake: ClientWake },
+    /// The operator's request `seq`, last sent to `tried`, is due to be sent again if still
+    /// unanswered (its `retry_ms`, `every`; this would be retry number `attempt`).
+    ScriptRetry { seq: u64, tried: NodeId, attempt: u32, every: Micros },
 }
 
 /// What a counted event was, as folded into the trace hash. The codes are part of every
@@ -58,6 +61,8 @@ enum EventType {
     ClientSend,
     /// An operator's action while running (the page).
     OperatorAction,
+    /// An operator's request sent again after its `retry_ms` passed unanswered.
+    ScriptRetry,
 }
 
 impl EventType {
@@ -70,6 +75,7 @@ impl EventType {
             EventType::ClientTimeout => 11,
             EventType::ClientSend => 12,
             EventType::OperatorAction => 13,
+            EventType::ScriptRetry => 14,
         }
     }
 }
@@ -205,6 +211,9 @@ pub struct Simulation {
     script_ops: Vec<usize>,
     interventions: Vec<TimedAction>,
     script_seq: u64,
+    /// The leader the operator's client last heard of (an answer, a redirect's hint), where
+    /// its retries go.
+    script_leader: Option<NodeId>,
     /// What watches the run (observe.rs): the invariant checker, the availability tracker.
     observers: Observers,
     /// Problems the observers found so far.
@@ -295,6 +304,7 @@ impl Simulation {
             script_ops: Vec::new(),
             interventions: Vec::new(),
             script_seq: 0,
+            script_leader: None,
             observers: Observers::new(observers),
             findings: 0,
             record: false,

@@ -1,14 +1,14 @@
 //! Operator actions carried out on the run, from the scenario's timeline or the page: crashes
 //! and restarts, pauses, the network's partitions and settings, faults, forced timeouts, client
 //! requests, dropped and duplicated messages, timers, leadership transfers, membership changes.
-use super::{InFlight, MilestoneKind, NodeStatus, Payload, Simulation};
+use super::{EventKind, InFlight, MilestoneKind, NodeStatus, Payload, Simulation};
 use crate::engine::kernel::Pending;
 use crate::engine::network::{Endpoint, LossCause};
 use crate::engine::observe::Seen;
 use crate::engine::rng::Probability;
 use crate::engine::trace::What;
 use crate::engine::workload::{HistoryOp, SCRIPT_CLIENT};
-use crate::scenario::format::{Action, ClientOpKind, CrashMode};
+use crate::scenario::format::{ms_to_us, Action, ClientOpKind, CrashMode};
 use raft_core::{ClientRequest, NodeId, Op, PersistentState, RaftNode, Role, TransferError};
 use std::collections::BTreeSet;
 
@@ -68,7 +68,7 @@ impl Simulation {
                     self.with_node(*node, |raft, local, rng| raft.force_election_timeout(local, rng));
                 }
             }
-            Action::Client { node, op, key, value } => {
+            Action::Client { node, op, key, value, retry_ms } => {
                 self.script_seq += 1;
                 let op = match op {
                     ClientOpKind::Put => Op::Put { key: key.clone(), value: value.clone().unwrap_or_default() },
@@ -83,6 +83,10 @@ impl Simulation {
                     Endpoint::Node(*node),
                     Payload::Request { client: SCRIPT_CLIENT, request },
                 );
+                if let Some(every) = retry_ms.map(ms_to_us) {
+                    let tried = *node;
+                    self.schedule(self.kernel.now() + every, EventKind::ScriptRetry { seq, tried, attempt: 1, every });
+                }
             }
             Action::DropMessage { message } => {
                 let now = self.kernel.now();

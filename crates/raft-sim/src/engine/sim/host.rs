@@ -94,6 +94,7 @@ impl Host for Simulation {
                 true
             }
             EventKind::Client { client, token, wake } => self.client_wake(client, token, wake),
+            EventKind::ScriptRetry { seq, tried, attempt, every } => self.script_retry(seq, tried, attempt, every),
         }
     }
 
