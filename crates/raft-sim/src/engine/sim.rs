@@ -43,8 +43,9 @@ pub enum EventKind {
     /// A workload client's next move.
     Client { client: ClientId, token: u64, wake: ClientWake },
     /// The operator's request `seq`, last sent to `tried`, is due to be sent again if still
-    /// unanswered (its `retry_ms`, `every`; this would be retry number `attempt`).
-    ScriptRetry { seq: u64, tried: NodeId, attempt: u32, every: Micros },
+    /// unanswered (its `retry_ms`, `every`, in µs; this would be retry number `attempt`). Small
+    /// fields keep every queued event at 24 bytes.
+    ScriptRetry { seq: u64, tried: NodeId, every: u32, attempt: u8 },
 }
 
 /// What a counted event was, as folded into the trace hash. The codes are part of every
@@ -755,6 +756,30 @@ impl Simulation {
             _ => Probability::NEVER,
         };
         self.kernel.send(from, to, payload, omission);
+        if self.observers.want(Wants::MESSAGES) {
+            self.observe_sent(None);
+        }
+    }
+
+    /// Show the observers what the latest send put in the network (a copy the network made
+    /// belongs to the first), or the operator's copy in slot `k` of message `of`.
+    #[inline(never)]
+    fn observe_sent(&mut self, operator_copy: Option<(u32, u64)>) {
+        let mut observers = std::mem::take(&mut self.observers);
+        let mut found = 0;
+        if let Some((k, of)) = operator_copy {
+            if let Some(message) = self.kernel.message(k) {
+                found += observers.show(self, &Seen::Sent { message, copy_of: Some(of) });
+            }
+        } else {
+            let mut first = None;
+            for message in self.kernel.just_sent() {
+                found += observers.show(self, &Seen::Sent { message, copy_of: first });
+                first = first.or(Some(message.id));
+            }
+        }
+        self.findings += found;
+        self.put_back(observers);
     }
 }
 
@@ -821,5 +846,14 @@ mod tests {
             }
             assert!(slab_matches_events(&sim), "seed {seed} at the end");
         }
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// The queue holds one of these per timer and message: keep it small.
+    #[test]
+    fn a_queued_event_stays_at_24_bytes() {
+        assert_eq!(std::mem::size_of::<super::EventKind>(), 24);
     }
 }

@@ -61,7 +61,7 @@ impl Simulation {
     /// `tried`: send it again, with the same sequence number (the state machine's session
     /// applies it at most once), to the leader last heard of if that was not `tried`, else to
     /// the next server. Retry number `attempt`, of at most [`MAX_CLIENT_RETRIES`].
-    pub(super) fn script_retry(&mut self, seq: u64, tried: NodeId, attempt: u32, every: Micros) -> bool {
+    pub(super) fn script_retry(&mut self, seq: u64, tried: NodeId, every: u32, attempt: u8) -> bool {
         let at = self.script_ops.iter().rev().copied().find(|&i| self.history.get(i).is_some_and(|h| h.seq == seq));
         let Some(op) = at.and_then(|i| self.history.get_mut(i)).filter(|h| h.completed_us.is_none()) else {
             return false;
@@ -73,7 +73,7 @@ impl Simulation {
         let after = members.iter().position(|&n| n == tried).map_or(0, |i| i + 1);
         let next = members.get(after).or(members.first()).copied().unwrap_or(tried);
         let to = self.script_leader.unwrap_or(next);
-        op.retries = attempt;
+        op.retries = attempt.into();
         op.retried_to = Some(to);
         let request = ClientRequest { seq, op: op.op.clone() };
         self.begin_event(EventType::ScriptRetry, seq, to as u64);
@@ -84,9 +84,9 @@ impl Simulation {
             Endpoint::Node(to),
             Payload::Request { client: SCRIPT_CLIENT, request },
         );
-        if attempt < MAX_CLIENT_RETRIES {
-            let retry = EventKind::ScriptRetry { seq, tried: to, attempt: attempt + 1, every };
-            self.schedule(self.kernel.now() + every, retry);
+        if u32::from(attempt) < MAX_CLIENT_RETRIES {
+            let retry = EventKind::ScriptRetry { seq, tried: to, every, attempt: attempt + 1 };
+            self.schedule(self.kernel.now() + Micros::from(every), retry);
         }
         true
     }
