@@ -324,6 +324,7 @@ impl Simulation {
             stopped: None,
             operator_change: None,
         };
+        sim.watch_messages();
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
         }
@@ -410,10 +411,17 @@ impl Simulation {
     /// Watch the run from now on.
     pub fn add_observer(&mut self, observer: Box<dyn Observer>) {
         self.observers.add(observer);
+        self.watch_messages();
     }
     /// Stop watching with the observer of type `T`.
     pub fn remove_observer<T: Observer>(&mut self) {
         self.observers.remove::<T>();
+        self.watch_messages();
+    }
+    /// The kernel lists each send's copies only while an observer wants to see messages.
+    fn watch_messages(&mut self) {
+        let on = self.observers.want(Wants::MESSAGES);
+        self.kernel.list_sends(on);
     }
 
     /// Show every observer what happened (each sees the run without the observers). Inlined:

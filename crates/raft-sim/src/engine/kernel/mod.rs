@@ -70,8 +70,10 @@ pub struct Kernel<M, T> {
     fault_rng: SimRng,
     /// Scratch for the network's verdict on a send (kept to reuse its allocation).
     transits: Vec<Transit>,
-    /// The slots of the copies the latest `send` put in the network ([`Kernel::just_sent`]).
+    /// The slots of the copies the latest `send` put in the network ([`Kernel::just_sent`]),
+    /// kept only while `list_sent` is on.
     sent: Vec<u32>,
+    list_sent: bool,
     hash: TraceHash,
     events: u64,
     /// Entries, and bytes beyond the envelope, carried by the messages in flight.
@@ -94,6 +96,7 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             fault_rng,
             transits: Vec::new(),
             sent: Vec::new(),
+            list_sent: false,
             hash: TraceHash::default(),
             events: 0,
             in_flight_entries: 0,
@@ -189,7 +192,9 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             self.network.send(self.now, from, to, &mut transits);
         }
         let n = transits.len();
-        self.sent.clear();
+        if self.list_sent {
+            self.sent.clear();
+        }
         let mut payload = Some(payload);
         for (k, t) in transits.iter().enumerate() {
             // The last copy takes the payload; only a duplicate pays for a clone.
@@ -206,14 +211,23 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
                 payload,
             };
             let k = self.enqueue(message);
-            self.sent.push(k);
+            if self.list_sent {
+                self.sent.push(k);
+            }
         }
         self.next_message += n.saturating_sub(1) as u64;
         self.transits = transits;
     }
 
+    /// Whether [`Kernel::send`] keeps what it enqueued for [`Kernel::just_sent`] (a host turns
+    /// it on only while something watches the messages, so that a bare run pays nothing).
+    pub fn list_sends(&mut self, on: bool) {
+        self.list_sent = on;
+        self.sent.clear();
+    }
+
     /// The copies the latest [`Kernel::send`] put in the network, the original first (the
-    /// network may duplicate it), for a host that tells observers what was sent.
+    /// network may duplicate it), while [`Kernel::list_sends`] is on.
     pub fn just_sent(&self) -> impl Iterator<Item = &InFlight<M>> {
         self.sent.iter().filter_map(|&k| self.message(k))
     }
