@@ -113,7 +113,7 @@ test('a follower\'s overwritten entries stay struck through, are narrated, and t
   assert.ok(await page.getByTestId('overwritten-entry').count() >= 1, 'still struck through later');
   assert.equal(await page.locator('[data-testid="marker"][data-kind="overwritten"]').count() >= 1, true);
   const log = (await page.getByTestId('event-line').allInnerTexts()).join('\n');
-  assert.match(log, /S\d removed uncommitted entr(y|ies) [\d–]+ from its log: (it|they) conflicted with the Leader's AppendEntries/);
+  assert.match(log, /S\d discarded entr(y|ies) [\d–]+ of terms? [\d–]+: (it|they) conflicted with the Leader's log/);
   const row = page.locator('[data-testid="client-op-row"][data-fate="overwritten"]');
   assert.match(await row.innerText(), /no answer: the leader S1 \(term 1\) was deposed; the entry was overwritten/);
   // Before the removal, nothing is struck through.
@@ -123,6 +123,24 @@ test('a follower\'s overwritten entries stay struck through, are narrated, and t
   });
   await settle(page);
   assert.equal(await page.getByTestId('overwritten-entry').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a request to a leader that crashes times out, is retried at another server and answered', async () => {
+  const page = await openPage(browser);
+  const id = await leader(page);
+  await page.getByTestId('client-key').fill('color');
+  await page.getByTestId('client-value').fill('green');
+  await page.getByTestId('client-send').click(); // to the leader, the panel's default
+  await page.getByTestId('crash-leader').click(); // before the request arrives
+  await runUntil(page, () => /timed out, retrying at S\d/.test(
+    document.querySelector('[data-testid="client-op-row"]:last-child')?.innerText ?? ''), { withinMs: 2_000 });
+  const text = await page.getByTestId('client-op-row').last().innerText();
+  assert.match(text, /timed out, retrying at S\d \(retry \d of 5\)/);
+  assert.doesNotMatch(text, new RegExp(`retrying at S${id} `), 'not at the crashed leader');
+  await runUntil(page, () => /\bok\b/.test(
+    document.querySelector('[data-testid="client-op-row"]:last-child')?.innerText ?? ''), { withinMs: 5_000 });
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -7,6 +7,10 @@ use raft_sim::workload::HistoryOp;
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
+/// How long a request sent from the panel waits for an answer before it is sent again
+/// (simulated time: longer than an election with the built-ins' timeouts).
+const RETRY_MS: f64 = 500.0;
+
 #[derive(Properties, PartialEq)]
 pub struct ClientProps {
     pub nodes: u32,
@@ -69,6 +73,10 @@ pub fn client_panel(props: &ClientProps) -> Html {
             op: *op,
             key: (*key).clone(),
             value: (*op == ClientOpKind::Put).then(|| (*value).clone()),
+            // Unanswered, the request is sent again as a client library would (to the leader
+            // last heard of, else the next server), so a crashed or deposed leader does not
+            // leave it pending for ever.
+            retry_ms: Some(RETRY_MS),
         };
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();

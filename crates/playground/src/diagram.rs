@@ -380,12 +380,6 @@ fn dot(d: &Dot, on_action: &Callback<DiagramAction>, press: &Pressed) -> Html {
 fn notes(v: &DiagramView) -> Html {
     html! {
         <div class="diagram-notes">
-            if let Some(t) = v.stopped_at_us {
-                <p class="hint" data-testid="diagram-stopped">
-                    { format!("The diagram stopped recording at {:.1} ms: more than {} messages were in flight at once. The stage, the time bar and the log go on.",
-                        t as f64 / 1000.0, raft_sim::spacetime::MAX_IN_FLIGHT) }
-                </p>
-            }
             if v.hidden_arrows > 0 || v.hidden_dots > 0 {
                 <p class="hint" data-testid="diagram-capped">
                     { format!("This window holds more than can be drawn: the latest {} messages and {} events are shown ({} and {} earlier ones are not). Zoom in to see them all.",

@@ -87,7 +87,7 @@ pub fn inspector(sim: &Simulation, selected: Option<u32>, on_act: &Callback<Acti
                     <button data-testid="transfer-leadership" title="The leader brings this server's log up to date, then tells it to start an election at once (TimeoutNow)"
                             onclick={act(Action::TransferLeadership { node: id })}>{ "Make it leader (transfer)" }</button>
                 }
-                <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", sim.events())) })}>
+                <button data-testid="inspector-put" onclick={act(Action::Client { node: id, op: ClientOpKind::Put, key: "x".into(), value: Some(format!("{}", sim.events())), retry_ms: None })}>
                     { "Send it a put x=…" }
                 </button>
                 if let Some(leader_config) = leader_config {

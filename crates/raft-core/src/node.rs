@@ -327,6 +327,7 @@ impl RaftNode {
         std::mem::swap(&mut self.ready.applied, &mut out.applied);
         std::mem::swap(&mut self.ready.replies, &mut out.replies);
         std::mem::swap(&mut self.ready.notices, &mut out.notices);
+        std::mem::swap(&mut self.ready.overwritten, &mut out.overwritten);
         let unsaved = std::mem::take(&mut self.unsaved);
         if unsaved.hard_state {
             out.hard_state = Some(HardState { current_term: self.current_term, voted_for: self.voted_for });

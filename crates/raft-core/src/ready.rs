@@ -139,6 +139,12 @@ pub struct Ready {
     pub replies: Vec<(ClientId, ClientReply)>,
     /// Transfers and membership changes given up or handed over (for the operator).
     pub notices: Vec<Notice>,
+    /// Entries deleted from the log because the leader's log disagreed, in index order:
+    /// AppendEntries receiver rule 3 ("delete the existing entry and all that follow it"), or
+    /// InstallSnapshot rule 7 ("discard the entire log") for the entries the snapshot cannot
+    /// hold. They were never committed (unless a break rule let State Machine Safety break),
+    /// so the clients that asked for them get no answer from this leader.
+    pub overwritten: Vec<Entry>,
 }
 
 impl Ready {
@@ -151,6 +157,7 @@ impl Ready {
             && self.replies.is_empty()
             && self.snapshot.is_none()
             && self.notices.is_empty()
+            && self.overwritten.is_empty()
     }
 
     /// Empty it, keeping its allocations.
@@ -170,6 +177,7 @@ impl Ready {
         clear(&mut self.applied);
         clear(&mut self.replies);
         clear(&mut self.notices);
+        clear(&mut self.overwritten);
     }
 }
 

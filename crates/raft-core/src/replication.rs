@@ -101,6 +101,8 @@ impl RaftNode {
             match self.log.term_at(entry.index) {
                 Some(term) if term == entry.term => continue,
                 Some(_) => {
+                    // Rule 3: the host hears what is deleted (`Ready::overwritten`).
+                    self.ready.overwritten.extend(self.log.slice_from(entry.index, usize::MAX).cloned());
                     self.log.truncate_from(entry.index);
                     self.log_changed_from(entry.index);
                 }

@@ -10,7 +10,7 @@ use crate::message::{AppendEntries, InstallSnapshot, InstallSnapshotReply, Messa
 use crate::node::{RaftNode, Role};
 use crate::progress::{Progress, ProgressState};
 use crate::state_machine::KvStore;
-use crate::types::{EntryPayload, Index, Micros, NodeId, Term};
+use crate::types::{Entry, EntryPayload, Index, Micros, NodeId, Term};
 use crate::Entropy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -373,9 +373,23 @@ impl RaftNode {
 
         // Rules 6 and 7: keep the entries after lastIncludedIndex if our entry there has the
         // same term (by Log Matching, everything before it agrees too); else discard the log.
-        let retained = self.log.restart_after(index, snapshot.last_included_term);
+        // Of a discarded log, the host hears of the uncommitted entries the snapshot does not
+        // hold (`Ready::overwritten`): those from lastIncludedIndex on (by Log Matching, had one
+        // matched, the entry there would have too), any of a later term, and commands its
+        // client sessions never applied. (A no-op or configuration entry before it, of an
+        // earlier term, may be in the snapshot: nothing here tells, so it is not reported.)
+        let term = snapshot.last_included_term;
+        let unapplied = |e: &Entry| match &e.payload {
+            EntryPayload::Command(c) => snapshot.kv.sessions().get(&c.client).is_none_or(|s| s.last_seq < c.seq),
+            _ => false,
+        };
+        let conflicting =
+            |e: &&Entry| e.index > self.commit_index && (e.index >= index || e.term > term || unapplied(e));
+        let discarded: Vec<Entry> = self.log.iter().filter(conflicting).cloned().collect();
+        let retained = self.log.restart_after(index, term);
         if !retained {
             self.log_changed_from(index + 1);
+            self.ready.overwritten.extend(discarded);
         }
         self.commit_index = self.commit_index.max(index);
         // Rule 6 replies without touching the state machine: it has applied those entries

@@ -79,6 +79,8 @@ fn rule3_deletes_a_conflicting_entry_and_all_that_follow() {
     assert_eq!(reply.match_or_rejected_index, 3);
     assert_eq!(log_terms(&n), vec![1, 1, 3], "entries 3..5 of term 2 deleted, the new one appended");
     assert_eq!(ready.log_changed_from, Some(3));
+    let deleted: Vec<(u64, u64)> = ready.overwritten.iter().map(|e| (e.index, e.term)).collect();
+    assert_eq!(deleted, [(3, 2), (4, 2), (5, 2)], "the host hears which entries were deleted");
     let entries = entries_from(3, &[3]);
     assert_eq!(written, Written::Append { from: 3, entries }, "storage drops 3.. and writes the new entry");
     assert!(ready.persist);
@@ -89,7 +91,9 @@ fn rule3_keeps_entries_that_do_not_conflict() {
     let mut n = follower(1, &MEMBERS, 3, None, &[1, 1, 2, 2]);
     // Entries 3 and 4 match; the conflict is only after them, and nothing is deleted before it.
     n.handle_message(10, 2, append(3, 2, 2, 1, entries_from(3, &[2, 2, 3]), 0), &mut rng());
-    assert!(only_append_reply(&drain(&mut n), 2).success);
+    let ready = drain(&mut n);
+    assert!(only_append_reply(&ready, 2).success);
+    assert!(ready.overwritten.is_empty(), "appending deletes nothing");
     assert_eq!(log_terms(&n), vec![1, 1, 2, 2, 3]);
 }
 

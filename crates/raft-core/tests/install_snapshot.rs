@@ -190,6 +190,7 @@ fn rule_6_retain_the_entries_following_a_matching_entry() {
     assert_eq!(n.log().first_index(), 4);
     assert_eq!(n.log().to_vec(), with_commands(&[1, 1, 1, 2, 2])[3..].to_vec(), "entries 4 and 5 are kept");
     assert_eq!(ready.log_changed_from, None, "the entries kept are unchanged");
+    assert!(ready.overwritten.is_empty(), "entries 1..=3 are in the snapshot, 4 and 5 are kept");
     // This follower had not applied entries 1..=3 and they are gone: it loads the snapshot.
     assert_eq!(n.kv(), &s.kv);
     assert_eq!((n.last_applied(), n.commit_index()), (3, 3));
@@ -219,6 +220,10 @@ fn rule_7_discard_the_entire_log_when_the_entry_does_not_match() {
     assert!(n.log().is_empty(), "every entry is gone");
     assert_eq!((n.log().last_index(), n.log().last_term()), (3, 3));
     assert_eq!(ready.log_changed_from, Some(4));
+    // Entries 3..=5 (term 2) cannot be in a snapshot whose entry 3 has term 3: overwritten.
+    // Entries 1 and 2 may be in it (Log Matching cannot tell), so they are not reported.
+    let lost: Vec<(Index, Term)> = ready.overwritten.iter().map(|e| (e.index, e.term)).collect();
+    assert_eq!(lost, [(3, 2), (4, 2), (5, 2)]);
     // A log too short to hold lastIncludedIndex is discarded too.
     let mut n = follower(3, &MEMBERS, 3, None, &[1]);
     install_all(&mut n, &s, 3);

@@ -10,7 +10,7 @@ use raft_sim::trace::What;
 use raft_sim::{builtin, Property, Scenario, Simulation};
 
 fn put(node: u32, key: &str, value: &str) -> Action {
-    Action::Client { node, op: ClientOpKind::Put, key: key.into(), value: Some(value.into()) }
+    Action::Client { node, op: ClientOpKind::Put, key: key.into(), value: Some(value.into()), retry_ms: None }
 }
 
 fn liar(node: u32, behaviour: Behaviour) -> NodeFaults {

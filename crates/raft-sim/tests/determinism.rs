@@ -75,7 +75,13 @@ fn the_trace_hash_sees_message_contents_and_server_state() {
         let mut scenario = builtin::by_name("first-election").unwrap();
         scenario.timeline.push(raft_sim::TimedAction {
             at_ms: 900.0,
-            action: Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value: Some(value.into()) },
+            action: Action::Client {
+                node: 1,
+                op: ClientOpKind::Put,
+                key: "x".into(),
+                value: Some(value.into()),
+                retry_ms: None,
+            },
         });
         let mut sim = Simulation::new(&scenario).unwrap();
         sim.run_to_end();

@@ -43,6 +43,7 @@ fn crash_recovery_keeps_stable_storage_and_catches_up() {
                 op: raft_sim::scenario::ClientOpKind::Put,
                 key: "k".into(),
                 value: Some("v".into()),
+                retry_ms: None,
             },
         )
         .at(500.0, Action::Crash { node: 1, mode: CrashMode::Recover })
@@ -211,6 +212,7 @@ fn an_operator_request_sent_to_a_follower_follows_the_redirect_and_commits() {
         op: ClientOpKind::Put,
         key: "x".into(),
         value: Some("7".into()),
+        retry_ms: None,
     })
     .unwrap();
     sim.run_until(1_500_000);

@@ -104,6 +104,7 @@ fn corpus() -> Corpus {
                 op: raft_sim::scenario::ClientOpKind::Put,
                 key: "k".into(),
                 value: Some("v".into()),
+                retry_ms: Some(300.0),
             },
         ];
         for (i, action) in actions.into_iter().enumerate() {

@@ -258,7 +258,10 @@ fn an_abandoned_leadership_transfer_is_recorded() {
     let s = s
         .at(10.0, Action::Timeout { node: 1 })
         .at(300.0, Action::Crash { node: 3, mode: raft_sim::scenario::CrashMode::Stop })
-        .at(305.0, Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value: Some("1".into()) })
+        .at(
+            305.0,
+            Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value: Some("1".into()), retry_ms: None },
+        )
         .at(340.0, Action::TransferLeadership { node: 3 });
     let (sim, lines) = trace_lines(&s);
     assert_eq!(sim.refusals().len(), 1, "{:?}", sim.refusals());

@@ -11,11 +11,15 @@ struct Counter {
     steps: u64,
     crashes: u64,
     answers: u64,
+    /// Messages put in the network, arrived, died.
+    sent: u64,
+    arrived: u64,
+    lost: u64,
 }
 
 impl Observer for Counter {
     fn wants(&self) -> Wants {
-        Wants::EVENTS.and(Wants::STEPS).and(Wants::CRASHES).and(Wants::ANSWERS)
+        Wants::EVENTS.and(Wants::STEPS).and(Wants::CRASHES).and(Wants::ANSWERS).and(Wants::MESSAGES)
     }
     fn observe(&mut self, sim: &Simulation, seen: &Seen<'_>) -> u64 {
         match seen {
@@ -27,6 +31,13 @@ impl Observer for Counter {
             Seen::Step { .. } => self.steps += 1,
             Seen::Crash(_) => self.crashes += 1,
             Seen::Answered { .. } => self.answers += 1,
+            Seen::Sent { message, .. } => {
+                self.sent += 1;
+                assert!(sim.in_flight().any(|m| m.id == message.id), "shown once in the network");
+            }
+            Seen::Arrived(_) => self.arrived += 1,
+            Seen::Lost { .. } => self.lost += 1,
+            Seen::Dropped(_) => {}
         }
         0
     }
@@ -51,6 +62,9 @@ fn an_observer_sees_every_event_and_changes_nothing() {
     assert_eq!(counter.events, watched.events(), "one EventDone per counted event, operator actions included");
     assert!(counter.steps > counter.events / 2, "server steps are shown ({} of {})", counter.steps, counter.events);
     assert!(counter.crashes >= 1, "the operator's crash is shown");
+    // Every message sent is seen to arrive or die, or is still in flight.
+    assert!(counter.arrived > 100 && counter.lost > 0, "{} arrived, {} lost", counter.arrived, counter.lost);
+    assert_eq!(counter.sent, counter.arrived + counter.lost + watched.in_flight_count() as u64);
     assert_eq!(watched.trace_hash(), replay.trace_hash(), "a watched run is the run");
     // No observers at all: the same events, the same hash, nothing checked.
     let mut bare = Simulation::new(&scenario).expect("valid");

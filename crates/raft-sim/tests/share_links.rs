@@ -25,6 +25,7 @@ fn played_session(name: &str) -> Session {
                 op: raft_sim::scenario::ClientOpKind::Put,
                 key: "x".into(),
                 value: Some(step.to_string()),
+                retry_ms: Some(200.0),
             },
             _ => continue,
         };

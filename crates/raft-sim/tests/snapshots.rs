@@ -29,7 +29,7 @@ fn chunks_delivered_to(sim: &Simulation, node: NodeId) -> Vec<(u64, bool)> {
 }
 
 fn put(node: NodeId, key: &str) -> Action {
-    Action::Client { node, op: ClientOpKind::Put, key: key.into(), value: Some(format!("v-{key}")) }
+    Action::Client { node, op: ClientOpKind::Put, key: key.into(), value: Some(format!("v-{key}")), retry_ms: None }
 }
 
 #[test]

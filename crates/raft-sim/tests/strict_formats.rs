@@ -59,7 +59,13 @@ fn every_action() -> Vec<Action> {
         },
         Action::SetFaults(faults),
         Action::Timeout { node: 2 },
-        Action::Client { node: 1, op: ClientOpKind::Put, key: "k".into(), value: Some("v".into()) },
+        Action::Client {
+            node: 1,
+            op: ClientOpKind::Put,
+            key: "k".into(),
+            value: Some("v".into()),
+            retry_ms: Some(250.0),
+        },
         Action::DropMessage { message: 7 },
         Action::DuplicateMessage { message: 7 },
         Action::AlignTimers,
@@ -163,6 +169,10 @@ fn fields_are_given_once_and_required_ones_are_present() {
     assert_eq!((e.field.as_str(), e.problem.as_str()), ("timeline[0].node", "is given twice"), "{e}");
     assert_refused(&with(json!({"timeline": [{"at_ms": 5, "action": "crash"}]})), "timeline[0].node", "is missing");
     assert_refused(&with(json!({"timeline": [{"action": "heal"}]})), "timeline[0].at_ms", "is missing");
+    let retry = |ms: f64| json!({"timeline": [{"at_ms": 5, "action": "client", "node": 1, "op": "get", "key": "x", "retry_ms": ms}]});
+    assert_refused(&with(retry(0.0)), "timeline[0].retry_ms", "between 1 and 60000");
+    assert_refused(&with(retry(1e9)), "timeline[0].retry_ms", "between 1 and 60000");
+    assert!(Scenario::from_json(&with(retry(300.0))).is_ok());
     assert_refused(r#"{"nodes": 3}"#, "name", "is missing");
     assert_refused(&with(json!({"nodes": 3.5})), "nodes", "whole number");
     assert_refused(&with(json!({"nodes": 4294967296u64})), "nodes", "whole number");

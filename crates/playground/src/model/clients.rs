@@ -44,11 +44,11 @@ pub fn fates(sim: &Simulation, ops: &[HistoryOp]) -> Vec<Option<String>> {
 }
 
 pub fn result_text(h: &HistoryOp, fate: Option<&str>) -> String {
-    if let Some(fate) = fate {
-        return fate.to_string();
-    }
     if h.completed_us.is_none() {
-        return "pending".into();
+        return match (fate, retry_text(h)) {
+            (Some(fate), Some(retry)) => format!("{fate}; {retry}"),
+            (fate, retry) => fate.map(str::to_string).or(retry).unwrap_or_else(|| "pending".into()),
+        };
     }
     match (&h.op, &h.value) {
         (raft_core::Op::Get { .. }, Some(v)) => format!("ok: {v}"),
@@ -56,6 +56,12 @@ pub fn result_text(h: &HistoryOp, fate: Option<&str>) -> String {
         (raft_core::Op::Put { .. }, Some(v)) => format!("ok (was {v})"),
         (raft_core::Op::Put { .. }, None) => "ok".into(),
     }
+}
+
+/// "timed out, retrying at S3 (retry 1 of 5)" for an unanswered request sent again.
+pub fn retry_text(h: &HistoryOp) -> Option<String> {
+    let to = h.retried_to?;
+    Some(format!("timed out, retrying at S{to} (retry {} of {})", h.retries, raft_sim::scenario::MAX_CLIENT_RETRIES))
 }
 
 pub fn redirect_text(redirects: u32) -> String {

@@ -289,8 +289,6 @@ pub struct DiagramView {
     pub unlabelled: usize,
     /// Sends and receipts have no dot of their own (too many events in the window).
     pub coarse: bool,
-    /// When the recorder stopped (too many messages in flight), if it did.
-    pub stopped_at_us: Option<u64>,
     pub selected: Option<SelectedView>,
 }
 
@@ -521,7 +519,7 @@ impl DiagramView {
             });
         }
         if end >= now_us {
-            for p in st.pending().iter().filter(|p| p.sent_us >= start.saturating_sub(span)) {
+            for p in st.pending().filter(|p| p.sent_us >= start.saturating_sub(span)) {
                 let (y1, y2) = (lane_y(p.from), lane_y(p.to));
                 // Drawn as far as it has come (by its send time, not its arrival, which is
                 // not known to the sender).
@@ -613,7 +611,6 @@ impl DiagramView {
             hidden_dots,
             unlabelled,
             coarse,
-            stopped_at_us: st.stopped_at_us(),
             selected,
         }
     }

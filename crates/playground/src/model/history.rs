@@ -44,7 +44,10 @@ impl HistoryData {
 
 pub fn describe(h: &HistoryOp) -> String {
     let result = match (&h.op, &h.value, h.completed_us) {
-        (_, _, None) => " … no answer yet".to_string(),
+        (_, _, None) => match crate::model::clients::retry_text(h) {
+            Some(retry) => format!(" … {retry}"),
+            None => " … no answer yet".to_string(),
+        },
         (Op::Get { .. }, Some(v), _) => format!(" → {v}"),
         (Op::Get { .. }, None, _) => " → none".to_string(),
         (Op::Put { .. }, Some(v), _) => format!(" (was {v})"),

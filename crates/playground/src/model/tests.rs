@@ -219,7 +219,8 @@ fn the_client_panel_shows_the_operators_requests_and_every_store() {
     assert!(clients::recent_requests(&sim).is_empty());
     for i in 0..12 {
         let value = Some(i.to_string());
-        sim.act(Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value }).expect("a put is allowed");
+        sim.act(Action::Client { node: 1, op: ClientOpKind::Put, key: "x".into(), value, retry_ms: None })
+            .expect("a put is allowed");
     }
     let recent = clients::recent_requests(&sim);
     assert_eq!(recent.len(), clients::SHOWN);
@@ -258,4 +259,27 @@ fn a_request_whose_entry_was_overwritten_says_so() {
     assert!(fate.starts_with("no answer: the leader S1 (term 1) was deposed; the entry was overwritten (S"), "{fate}");
     assert_eq!(clients::result_text(&recent[lost], Some(fate)), fate);
     assert!(fates.iter().enumerate().all(|(i, f)| i == lost || f.is_none()), "answered requests have no fate");
+}
+
+#[test]
+fn a_request_to_a_crashed_leader_says_it_is_retried_then_is_answered() {
+    let mut sim = cluster_at(false, 2_000);
+    let leader = sim.leader().expect("a leader");
+    let put = Action::Client {
+        node: leader,
+        op: ClientOpKind::Put,
+        key: "x".into(),
+        value: Some("1".into()),
+        retry_ms: Some(500.0),
+    };
+    sim.act(put).expect("a put is allowed");
+    sim.act(Action::Crash { node: leader, mode: CrashMode::Stop }).expect("a crash is allowed");
+    sim.run_until(sim.now() + 501_000);
+    let op = clients::recent_requests(&sim)[0].clone();
+    let text = clients::result_text(&op, None);
+    assert!(text.starts_with("timed out, retrying at S") && text.ends_with("(retry 1 of 5)"), "{text}");
+    assert!(history::describe(&op).contains("… timed out, retrying at S"), "{}", history::describe(&op));
+    sim.run_until(sim.now() + 3_000_000);
+    let op = clients::recent_requests(&sim)[0].clone();
+    assert_eq!(clients::result_text(&op, None), "ok", "answered by the new leader");
 }

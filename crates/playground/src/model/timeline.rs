@@ -50,7 +50,7 @@ impl MarkerView {
                     MilestoneKind::Restart { node } => ("restart", format!("S{node} restarts")),
                     MilestoneKind::Violation => ("violation", "a safety property breaks".to_string()),
                     MilestoneKind::Action => ("action", "your action".to_string()),
-                    MilestoneKind::Overwritten { node, from, count } => {
+                    MilestoneKind::Overwritten { node, from, count, .. } => {
                         ("overwritten", format!("S{node} loses {count} uncommitted entries from index {from}"))
                     }
                 };

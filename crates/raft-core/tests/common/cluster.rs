@@ -9,7 +9,7 @@
 //! check safety with the same code, so a property is written (and fixed) once.
 use super::Lcg;
 use raft_core::{
-    ClientId, ClientReply, ClientRequest, Envelope, Micros, NodeId, PersistentState, RaftConfig, RaftNode,
+    ClientId, ClientReply, ClientRequest, Envelope, Index, Micros, NodeId, PersistentState, RaftConfig, RaftNode, Term,
 };
 use raft_core::{Notice, Ready, Role};
 use raft_sim::invariants::{InvariantChecker, NodeObservation, Violation};
@@ -30,6 +30,8 @@ pub struct Cluster {
     pub replies: Vec<(NodeId, ClientId, ClientReply)>,
     /// What leaders gave up or handed over, as they reported it.
     pub notices: Vec<(NodeId, Notice)>,
+    /// Entries each node deleted from its log, as its `Ready` reported them: (node, index, term).
+    pub overwritten: Vec<(NodeId, Index, Term)>,
     /// Messages delivered so far (for counting round trips).
     pub delivered: Vec<Envelope>,
     /// Messages the network lost (a cut link, a crashed recipient), for the transcripts.
@@ -84,6 +86,7 @@ impl Cluster {
             partition: Vec::new(),
             replies: Vec::new(),
             notices: Vec::new(),
+            overwritten: Vec::new(),
             delivered: Vec::new(),
             dropped: Vec::new(),
             disks: BTreeMap::new(),
@@ -144,6 +147,7 @@ impl Cluster {
             self.replies.push((id, client, reply));
         }
         self.notices.extend(ready.notices.drain(..).map(|n| (id, n)));
+        self.overwritten.extend(ready.overwritten.iter().map(|e| (id, e.index, e.term)));
     }
 
     /// Show the invariant checker node `id` after a step, as the simulator does after each event.

@@ -75,7 +75,8 @@ impl View {
     }
 
     /// What changed from `self` to `new`, in the order a reader follows it.
-    fn changes(&self, new: &View) -> Vec<String> {
+    /// `removed`: the entries its `Ready` said it deleted (`Ready::overwritten`).
+    fn changes(&self, new: &View, removed: &[String]) -> Vec<String> {
         let mut out = Vec::new();
         if new.term != self.term {
             out.push(format!("term {} → {}", self.term, new.term));
@@ -97,10 +98,6 @@ impl View {
         if new.snapshot != self.snapshot {
             out.push(format!("snapshot through {}/{}", new.snapshot.0, new.snapshot.1));
         }
-        let removed: Vec<String> = (self.entries.iter())
-            .filter(|e| e.0 > new.snapshot.0 && !new.entries.contains(e))
-            .map(|e| format!("{}/{}", e.0, e.1))
-            .collect();
         if !removed.is_empty() {
             out.push(format!("log: removed {}", removed.join(" ")));
         }
@@ -459,12 +456,14 @@ impl Interaction {
         let c = self.cluster()?;
         let before: Vec<(NodeId, View)> = c.nodes.iter().map(|(&id, n)| (id, View::of(n))).collect();
         let (queued, dropped, replies, notices) = (c.queue.len(), c.dropped.len(), c.replies.len(), c.notices.len());
-        let violations = c.violations().len();
+        let (violations, overwritten) = (c.violations().len(), c.overwritten.len());
         op(c);
         for (&id, node) in &c.nodes {
             let now = View::of(node);
+            let removed: Vec<String> =
+                c.overwritten[overwritten..].iter().filter(|e| e.0 == id).map(|e| format!("{}/{}", e.1, e.2)).collect();
             let changes = match before.iter().find(|(b, _)| *b == id) {
-                Some((_, was)) => was.changes(&now),
+                Some((_, was)) => was.changes(&now, &removed),
                 None => vec![format!("boots: term {}, log {} entries, {}", now.term, now.entries.len(), now.config)],
             };
             if !changes.is_empty() {

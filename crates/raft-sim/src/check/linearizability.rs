@@ -466,6 +466,7 @@ mod tests {
             redirects: 0,
             retries: 0,
             answered_by: ret.map(|_| 1),
+            retried_to: None,
         }
     }
 
@@ -480,6 +481,7 @@ mod tests {
             redirects: 0,
             retries: 0,
             answered_by: ret.map(|_| 1),
+            retried_to: None,
         }
     }
 

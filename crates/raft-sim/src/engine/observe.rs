@@ -3,7 +3,8 @@
 //! FoundationDB's simulator and TigerBeetle's VOPR check after every event; the invariant
 //! checker and the availability tracker (both in `check`) are observers. The engine knows this
 //! trait only, so it never names the checks, and a run with none attached costs nothing extra.
-use super::sim::Simulation;
+use super::network::LossCause;
+use super::sim::{InFlight, Simulation};
 use raft_core::{Applied, Index, Micros, NodeId, RaftLog, Role, Snapshot, Term};
 use std::any::Any;
 
@@ -32,6 +33,16 @@ pub enum Seen<'a> {
     Answered { latency: Micros },
     /// An event (or an operator's action) is complete: the whole run can be read.
     EventDone,
+    /// A message was put in the network (by a server, a client, or the operator's "deliver it
+    /// twice"). `copy_of`: the message it duplicates, for a copy the network or the operator
+    /// made.
+    Sent { message: &'a InFlight, copy_of: Option<u64> },
+    /// Message `0` reached its receiver (before the receiver's step).
+    Arrived(u64),
+    /// A message died: on the way, at the door, or held for a paused server that crashed.
+    Lost { message: u64, cause: LossCause },
+    /// The operator dropped message `0` while in flight: it dies when due ([`Seen::Lost`]).
+    Dropped(u64),
 }
 
 impl Seen<'_> {
@@ -42,6 +53,7 @@ impl Seen<'_> {
             Seen::Crash(_) => Wants::CRASHES,
             Seen::Answered { .. } => Wants::ANSWERS,
             Seen::EventDone => Wants::EVENTS,
+            Seen::Sent { .. } | Seen::Arrived(_) | Seen::Lost { .. } | Seen::Dropped(_) => Wants::MESSAGES,
         }
     }
 }
@@ -56,6 +68,7 @@ impl Wants {
     pub const CRASHES: Wants = Wants(2);
     pub const ANSWERS: Wants = Wants(4);
     pub const EVENTS: Wants = Wants(8);
+    pub const MESSAGES: Wants = Wants(16);
 
     pub const fn and(self, other: Wants) -> Wants {
         Wants(self.0 | other.0)

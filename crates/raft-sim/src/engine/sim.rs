@@ -16,7 +16,7 @@ use crate::engine::trace::{TraceEvent, What};
 use crate::engine::workload::{ClientState, ClientWake, HistoryOp};
 use crate::scenario::format::{ms_to_us, Action, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use raft_core::chunked::ChunkedVec;
-use raft_core::{ClientId, LogWrite, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
+use raft_core::{ClientId, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
 use std::sync::Arc;
 
 mod actions;
@@ -42,6 +42,10 @@ pub enum EventKind {
     Action(usize),
     /// A workload client's next move.
     Client { client: ClientId, token: u64, wake: ClientWake },
+    /// The operator's request `seq`, last sent to `tried`, is due to be sent again if still
+    /// unanswered (its `retry_ms`, `every`, in µs; this would be retry number `attempt`). Small
+    /// fields keep every queued event at 24 bytes.
+    ScriptRetry { seq: u64, tried: NodeId, every: u32, attempt: u8 },
 }
 
 /// What a counted event was, as folded into the trace hash. The codes are part of every
@@ -58,6 +62,8 @@ enum EventType {
     ClientSend,
     /// An operator's action while running (the page).
     OperatorAction,
+    /// An operator's request sent again after its `retry_ms` passed unanswered.
+    ScriptRetry,
 }
 
 impl EventType {
@@ -70,6 +76,7 @@ impl EventType {
             EventType::ClientTimeout => 11,
             EventType::ClientSend => 12,
             EventType::OperatorAction => 13,
+            EventType::ScriptRetry => 14,
         }
     }
 }
@@ -153,13 +160,16 @@ pub enum MilestoneKind {
     /// An operator action.
     Action,
     /// A follower removed entries from its log that conflicted with its leader's
-    /// AppendEntries (§5.3): `count` entries from index `from` on. They were never committed
+    /// AppendEntries (§5.3) or a snapshot it installed (Figure 13 rule 7), as raft-core's
+    /// `Ready::overwritten` reported them: `count` entries from index `from` on. They were never committed
     /// (a committed entry is never overwritten unless a safety property broke), so the
     /// clients that asked for them got no answer. See [`Simulation::overwritten`].
     Overwritten {
         node: NodeId,
         from: u64,
         count: u64,
+        /// The terms of the first and the last entry removed.
+        terms: (u64, u64),
     },
 }
 
@@ -202,6 +212,9 @@ pub struct Simulation {
     script_ops: Vec<usize>,
     interventions: Vec<TimedAction>,
     script_seq: u64,
+    /// The leader the operator's client last heard of (an answer, a redirect's hint), where
+    /// its retries go.
+    script_leader: Option<NodeId>,
     /// What watches the run (observe.rs): the invariant checker, the availability tracker.
     observers: Observers,
     /// Problems the observers found so far.
@@ -292,6 +305,7 @@ impl Simulation {
             script_ops: Vec::new(),
             interventions: Vec::new(),
             script_seq: 0,
+            script_leader: None,
             observers: Observers::new(observers),
             findings: 0,
             record: false,
@@ -310,6 +324,7 @@ impl Simulation {
             stopped: None,
             operator_change: None,
         };
+        sim.watch_messages();
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
         }
@@ -396,10 +411,17 @@ impl Simulation {
     /// Watch the run from now on.
     pub fn add_observer(&mut self, observer: Box<dyn Observer>) {
         self.observers.add(observer);
+        self.watch_messages();
     }
     /// Stop watching with the observer of type `T`.
     pub fn remove_observer<T: Observer>(&mut self) {
         self.observers.remove::<T>();
+        self.watch_messages();
+    }
+    /// The kernel lists each send's copies only while an observer wants to see messages.
+    fn watch_messages(&mut self) {
+        let on = self.observers.want(Wants::MESSAGES);
+        self.kernel.list_sends(on);
     }
 
     /// Show every observer what happened (each sees the run without the observers). Inlined:
@@ -600,16 +622,7 @@ impl Simulation {
         let Some(raft) = slot.raft.as_mut() else { return };
         let log = raft.take_ready(&mut self.ready);
         // Stable storage first ("before responding to RPCs"), from what the Ready carries.
-        let mut overwritten = None;
         if self.ready.persist {
-            if let LogWrite::Append { from, entries } = log {
-                // Stored entries at or after `from` that the new log does not hold were
-                // removed on a conflict. Usually the write only appends (nothing stored at
-                // `from`), and this is one comparison.
-                if slot.disk.log.last_index() >= from {
-                    overwritten = Some(removed_entries(&slot.disk.log, from, entries));
-                }
-            }
             slot.disk.write(&self.ready, log);
         }
         self.kernel.hash_mut().node_state(raft);
@@ -618,8 +631,8 @@ impl Simulation {
         let voters = if role_changed && role.0 == Role::Leader { vote_bits(raft.votes_granted()) } else { 0 };
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
-        if let Some(removed) = overwritten.filter(|r| !r.is_empty()) {
-            self.record_overwritten(id, &removed);
+        if !self.ready.overwritten.is_empty() {
+            self.record_overwritten(id);
         }
         if self.observers.want(Wants::STEPS) {
             self.observe_step(id, restarted);
@@ -679,17 +692,30 @@ impl Simulation {
         self.follow_operator_change();
     }
 
-    /// Note entries (index, term) that server `id` removed from its log on a conflict.
+    /// Note the entries server `id` deleted from its log, as its Ready reported them.
     #[inline(never)]
-    fn record_overwritten(&mut self, id: NodeId, removed: &[OverwrittenEntry]) {
+    fn record_overwritten(&mut self, id: NodeId) {
         let (events, time_us) = (self.kernel.events(), self.kernel.now());
-        let from = removed.first().map_or(0, |e| e.index);
+        let removed = &self.ready.overwritten;
+        let (first, last) =
+            (removed.first().map_or((0, 0), |e| (e.index, e.term)), removed.last().map_or(0, |e| e.term));
+        let (from, count, terms) = (first.0, removed.len() as u64, (first.1, last));
         self.milestones.push(Milestone {
             events,
             time_us,
-            kind: MilestoneKind::Overwritten { node: id, from, count: removed.len() as u64 },
+            kind: MilestoneKind::Overwritten { node: id, from, count, terms },
         });
-        self.overwritten.extend(removed.iter().map(|&e| OverwrittenEntry { events, time_us, node: id, ..e }));
+        self.overwritten.extend(removed.iter().map(|e| OverwrittenEntry {
+            events,
+            time_us,
+            node: id,
+            index: e.index,
+            term: e.term,
+            request: match &e.payload {
+                raft_core::EntryPayload::Command(c) => Some((c.client, c.seq)),
+                _ => None,
+            },
+        }));
     }
 
     /// Show the observers the server `id` as its step left it; a problem found marks a milestone.
@@ -738,29 +764,31 @@ impl Simulation {
             _ => Probability::NEVER,
         };
         self.kernel.send(from, to, payload, omission);
+        if self.observers.want(Wants::MESSAGES) {
+            self.observe_sent(None);
+        }
     }
-}
 
-/// The stored entries from `from` on that the node's new log (`entries`, from `from` on)
-/// does not hold, in order (their event, time and server are filled in when recorded).
-#[inline(never)]
-fn removed_entries(stored: &raft_core::RaftLog, from: u64, entries: raft_core::Entries<'_>) -> Vec<OverwrittenEntry> {
-    let mut fresh = entries.iter();
-    stored
-        .slice_from(from, usize::MAX)
-        .filter(|old| fresh.next().is_none_or(|new| new.index != old.index || new.term != old.term))
-        .map(|old| OverwrittenEntry {
-            events: 0,
-            time_us: 0,
-            node: 0,
-            index: old.index,
-            term: old.term,
-            request: match &old.payload {
-                raft_core::EntryPayload::Command(c) => Some((c.client, c.seq)),
-                _ => None,
-            },
-        })
-        .collect()
+    /// Show the observers what the latest send put in the network (a copy the network made
+    /// belongs to the first), or the operator's copy in slot `k` of message `of`.
+    #[inline(never)]
+    fn observe_sent(&mut self, operator_copy: Option<(u32, u64)>) {
+        let mut observers = std::mem::take(&mut self.observers);
+        let mut found = 0;
+        if let Some((k, of)) = operator_copy {
+            if let Some(message) = self.kernel.message(k) {
+                found += observers.show(self, &Seen::Sent { message, copy_of: Some(of) });
+            }
+        } else {
+            let mut first = None;
+            for message in self.kernel.just_sent() {
+                found += observers.show(self, &Seen::Sent { message, copy_of: first });
+                first = first.or(Some(message.id));
+            }
+        }
+        self.findings += found;
+        self.put_back(observers);
+    }
 }
 
 /// A set of server ids as bits (ids above 63 do not fit and are left out).
@@ -826,5 +854,14 @@ mod tests {
             }
             assert!(slab_matches_events(&sim), "seed {seed} at the end");
         }
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// The queue holds one of these per timer and message: keep it small.
+    #[test]
+    fn a_queued_event_stays_at_24_bytes() {
+        assert_eq!(std::mem::size_of::<super::EventKind>(), 24);
     }
 }

@@ -23,6 +23,9 @@ pub struct HistoryOp {
     pub retries: u32,
     /// The server whose answer completed it.
     pub answered_by: Option<NodeId>,
+    /// The server an operator's request was last sent again to (its `retry_ms`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retried_to: Option<NodeId>,
 }
 
 impl HistoryOp {
@@ -38,6 +41,7 @@ impl HistoryOp {
             redirects: 0,
             retries: 0,
             answered_by: None,
+            retried_to: None,
         }
     }
 }

@@ -73,19 +73,18 @@ fn milestone_line(m: &Milestone, actions: &[&str], action_index: &mut usize) -> 
             };
             (Topic::Faults, text)
         }
-        MilestoneKind::Overwritten { node, from, count } => {
-            let (entries, they, them) = if count == 1 {
-                (format!("entry {from}"), "it", "it")
-            } else {
-                (format!("entries {from}–{}", from + count - 1), "they", "them")
+        MilestoneKind::Overwritten { node, from, count, terms: (t1, t2) } => {
+            let entries = match count {
+                1 => format!("entry {from}"),
+                _ => format!("entries {from}–{}", from + count - 1),
             };
-            (
-                Topic::Replication,
-                format!(
-                    "S{node} removed uncommitted {entries} from its log: {they} conflicted with the Leader's \
-                     AppendEntries, and the Leader's entries overwrote {them}"
-                ),
-            )
+            let terms = if t1 == t2 { format!("term {t1}") } else { format!("terms {t1}–{t2}") };
+            let they = if count == 1 { "it" } else { "they" };
+            let text = format!(
+                "S{node} discarded {entries} of {terms}: {they} conflicted with the Leader's log, and the clients \
+                 who asked for {they} get no answer from that leader"
+            );
+            (Topic::Replication, text)
         }
     };
     Line { time_us: m.time_us, events: Some(m.events), topic, text }
@@ -157,8 +156,8 @@ mod tests {
             at(9, MilestoneKind::Leader { node: 3, term: 2, voters: (1 << 3) | (1 << 1) }),
             at(12, MilestoneKind::Action),
             at(12, MilestoneKind::Crash { node: 3 }),
-            at(20, MilestoneKind::Overwritten { node: 2, from: 4, count: 2 }),
-            at(21, MilestoneKind::Overwritten { node: 1, from: 7, count: 1 }),
+            at(20, MilestoneKind::Overwritten { node: 2, from: 4, count: 2, terms: (2, 3) }),
+            at(21, MilestoneKind::Overwritten { node: 1, from: 7, count: 1, terms: (4, 4) }),
         ];
         let actions = [Action::Crash { node: 3, mode: Default::default() }.kind()];
         let lines = narrate(&milestones, &actions, []);
@@ -167,11 +166,11 @@ mod tests {
         assert_eq!(texts[1], "S3 won the election for term 2 with votes from S1, S3 and became the Leader");
         assert_eq!(texts[2], "You acted on the cluster: crash");
         assert_eq!(texts[3], "S3 crashed");
-        assert!(texts[4].starts_with("S2 removed uncommitted entries 4–5 from its log"), "{}", texts[4]);
+        assert!(texts[4].starts_with("S2 discarded entries 4–5 of terms 2–3: they conflicted"), "{}", texts[4]);
         assert_eq!(
             texts[5],
-            "S1 removed uncommitted entry 7 from its log: it conflicted with the Leader's AppendEntries, and the \
-             Leader's entries overwrote it"
+            "S1 discarded entry 7 of term 4: it conflicted with the Leader's log, and the clients who asked for it \
+             get no answer from that leader"
         );
         assert_eq!(lines[1].events, Some(9));
         assert_eq!(lines[1].topic, Topic::Elections);

@@ -18,27 +18,25 @@
 //!
 //! [`SpaceTime`] is an observer (engine/observe.rs): it watches the run without steering it
 //! and is copied with every time-travel checkpoint, so at any moment of a session it holds
-//! exactly what happened up to that moment. It works out sends and receipts from the messages
-//! in flight after each event (a new id is a send, a vanished one arrived or died), so the
-//! engine needs no hook of its own. It keeps the clocks from the run's start but only the most
-//! recent [`MAX_EVENTS`] events and [`MAX_LOSSES`] losses, in shared chunks: a ten-minute run
-//! costs a bounded amount of memory.
+//! exactly what happened up to that moment. The engine tells it of each message sent, arrived
+//! or lost as it happens (`Seen::Sent`, `Seen::Arrived`, `Seen::Lost`), and of each server's
+//! step and crash, so its cost per event does not grow with the messages in flight. It keeps
+//! the clocks from the run's start but only the most recent [`MAX_EVENTS`] events and
+//! [`MAX_LOSSES`] losses, in shared chunks, and one small record per server-to-server message
+//! in flight (fewer than the simulator's own, which its budget counts): a ten-minute run costs
+//! a bounded amount of memory.
 use crate::engine::network::{Endpoint, LossCause};
-use crate::engine::observe::{Observer, Retained, Seen, Wants};
+use crate::engine::observe::{NodeObservation, Observer, Retained, Seen, Wants};
 use crate::engine::sim::{InFlight, Payload, Simulation};
 use crate::scenario::format::MAX_NODES;
 use raft_core::chunked::ChunkedVec;
 use raft_core::{Index, Micros, NodeId, Role, Term};
+use std::collections::BTreeMap;
 
 /// Events kept (the oldest go first, 1,024 at a time).
 pub const MAX_EVENTS: usize = 16_384;
 /// Lost messages kept.
 pub const MAX_LOSSES: usize = 4_096;
-/// The recorder finds sends and receipts by walking the messages in flight after each event,
-/// so its cost grows with them. Past this many it stops recording for good (and says when), so
-/// a run with a slow network and fast heartbeats (hundreds of thousands in flight) plays at the
-/// simulator's speed; the diagram could not draw that many arrows anyway.
-pub const MAX_IN_FLIGHT: usize = 4_096;
 const TRIM: usize = 1_024;
 
 /// A vector clock: one entry per server (S1 first).
@@ -214,15 +212,6 @@ pub struct Pending {
     pub lost: Option<LossCause>,
 }
 
-#[derive(Clone, Copy)]
-struct Step {
-    node: NodeId,
-    role: Role,
-    term: Term,
-    commit: Index,
-    restarted: bool,
-}
-
 #[derive(Clone, Copy, Default)]
 struct Known {
     role: Option<Role>,
@@ -239,20 +228,14 @@ pub struct SpaceTime {
     dropped_events: u64,
     losses: ChunkedVec<Loss>,
     dropped_losses: u64,
-    /// Messages between servers in flight, by id (ascending).
-    pending: Vec<Pending>,
-    /// The highest message id seen.
-    max_seen: u64,
+    /// Messages between servers in flight, by id.
+    pending: BTreeMap<u64, Pending>,
     lamport: Vec<u64>,
     vectors: Vec<VectorClock>,
     known: Vec<Known>,
-    /// What happened during the event being processed.
-    steps: Vec<Step>,
-    crashes: Vec<NodeId>,
-    /// Scratch space: which of `pending` are still in flight after the event.
-    here: Vec<bool>,
-    /// When recording stopped because more than [`MAX_IN_FLIGHT`] messages were in flight.
-    stopped_at_us: Option<Micros>,
+    /// The servers a message reached in the event under way (a step there that starts an
+    /// election was told to, not timed out).
+    arrived: Vec<NodeId>,
 }
 
 fn server(e: Endpoint) -> Option<NodeId> {
@@ -272,27 +255,18 @@ impl SpaceTime {
                 None => Known::default(),
             })
             .collect();
-        let mut st = SpaceTime {
+        SpaceTime {
             nodes,
             events: ChunkedVec::new(),
             dropped_events: 0,
             losses: ChunkedVec::new(),
             dropped_losses: 0,
-            pending: Vec::new(),
-            max_seen: 0,
+            pending: BTreeMap::new(),
             lamport: vec![0; nodes as usize],
             vectors: vec![VectorClock::zero(nodes); nodes as usize],
             known,
-            steps: Vec::new(),
-            crashes: Vec::new(),
-            here: Vec::new(),
-            stopped_at_us: None,
-        };
-        // Messages already on their way (none at a run's start) count as sent before it.
-        for m in sim.in_flight() {
-            st.max_seen = st.max_seen.max(m.id);
+            arrived: Vec::new(),
         }
-        st
     }
 
     pub fn nodes(&self) -> u32 {
@@ -319,8 +293,8 @@ impl SpaceTime {
     }
 
     /// Messages between servers now in flight, by id.
-    pub fn pending(&self) -> &[Pending] {
-        &self.pending
+    pub fn pending(&self) -> impl Iterator<Item = &Pending> + '_ {
+        self.pending.values()
     }
 
     /// The event numbered `seq`, if kept.
@@ -338,11 +312,6 @@ impl SpaceTime {
     pub fn losses_from(&self, time_us: Micros) -> impl Iterator<Item = &Loss> + '_ {
         let start = self.losses.partition_point(|l| l.at_us < time_us);
         self.losses.iter_from(start)
-    }
-
-    /// When recording stopped because more than [`MAX_IN_FLIGHT`] messages were in flight.
-    pub fn stopped_at_us(&self) -> Option<Micros> {
-        self.stopped_at_us
     }
 
     /// The time of the oldest event kept, if some were dropped: before it the diagram is blank.
@@ -407,209 +376,116 @@ impl SpaceTime {
         (1..=self.nodes).contains(&node)
     }
 
-    /// Everything the event just finished did, in the order a server does it: what arrived,
-    /// what that changed, what it sent.
-    fn event_done(&mut self, sim: &Simulation) {
-        if self.stopped_at_us.is_some() {
+    /// A server's step: the local events it made (an election, a new leader, a step down, a
+    /// commit, a restart), after what arrived and before what it sends.
+    fn step(&mut self, sim: &Simulation, node: &NodeObservation<'_>) {
+        if !self.valid(node.node) {
             return;
         }
-        if sim.in_flight_count() > MAX_IN_FLIGHT {
-            // Arrows still open would never be closed: they end with the record.
-            self.stopped_at_us = Some(sim.now());
-            self.pending.clear();
-            return;
-        }
-        // 1. The ids in flight now: new ones are sends, vanished ones arrived or died.
-        // (`pending` is sorted by id: ids only grow, and new ones are added in order.)
-        // Most events send or receive a message or two among dozens in flight, so this pass
-        // only counts: the server-to-server messages seen before are exactly the pending
-        // ones unless one vanished. Only then (or for a message the operator dropped since)
-        // are they looked up one by one.
-        let mut fresh: Vec<&InFlight> = Vec::new();
-        let mut still = 0;
-        let mut lost_seen = 0;
-        for m in sim.in_flight() {
-            if m.id > self.max_seen {
-                fresh.push(m);
-            } else if matches!((m.from, m.to), (Endpoint::Node(_), Endpoint::Node(_))) {
-                still += 1;
-                lost_seen += usize::from(m.lost.is_some());
+        let i = node.node as usize - 1;
+        let before = self.known[i];
+        // At most two: a restart alone, or a role change and a commit.
+        let mut marks: [Option<Local>; 2] = [None, None];
+        let mut mark = |l: Local| {
+            if let Some(slot) = marks.iter_mut().find(|m| m.is_none()) {
+                *slot = Some(l);
             }
-        }
-        let newly_lost = lost_seen > 0 && lost_seen > self.pending.iter().filter(|p| p.lost.is_some()).count();
-        if still < self.pending.len() || newly_lost {
-            self.here.clear();
-            self.here.resize(self.pending.len(), false);
-            for m in sim.in_flight().filter(|m| m.id <= self.max_seen) {
-                if let Ok(k) = self.pending.binary_search_by_key(&m.id, |p| p.message) {
-                    self.here[k] = true;
-                    // Dropped by the operator since it was sent: it will die.
-                    if m.lost.is_some() {
-                        self.pending[k].lost = m.lost;
-                    }
-                }
-            }
-            still = self.here.iter().filter(|h| **h).count();
-        }
-        let mut delivered_to: Vec<NodeId> = Vec::new();
-        if still < self.pending.len() {
-            let mut gone = Vec::new();
-            let mut k = 0;
-            let here = std::mem::take(&mut self.here);
-            self.pending.retain(|p| {
-                k += 1;
-                if !here[k - 1] {
-                    gone.push(*p);
-                }
-                here[k - 1]
-            });
-            self.here = here;
-            for m in gone {
-                let delivered = m.lost.is_none() && self.steps.iter().any(|s| s.node == m.to && !s.restarted);
-                if delivered {
-                    delivered_to.push(m.to);
-                    self.receive(sim, &m);
-                } else {
-                    let cause = if let Some(cause) = m.lost {
-                        cause
-                    } else if sim.node(m.to).is_none_or(|s| s.raft.is_none()) {
-                        LossCause::ReceiverDown
-                    } else if !sim.network().connected(Endpoint::Node(m.from), Endpoint::Node(m.to)) {
-                        LossCause::Partitioned
+        };
+        let (role, term) = (node.role, node.term);
+        if node.restarted {
+            mark(Local::Restart);
+        } else {
+            let role_changed = before.role != Some(role);
+            match role {
+                Role::Candidate | Role::PreCandidate if role_changed || term > before.term => {
+                    mark(if self.arrived.contains(&node.node) {
+                        Local::Election { term }
                     } else {
-                        LossCause::ReceiveOmission
-                    };
-                    self.lose(sim, &m, cause);
+                        Local::Timeout { term, pre_vote: role == Role::PreCandidate }
+                    });
                 }
-            }
-        }
-        // 2. What changed on each server.
-        for node in std::mem::take(&mut self.crashes) {
-            if self.valid(node) {
-                self.tick(sim, node, Happening::Local(Local::Crash));
-                self.known[node as usize - 1].role = None;
-            }
-        }
-        for step in std::mem::take(&mut self.steps) {
-            if !self.valid(step.node) {
-                continue;
-            }
-            let before = self.known[step.node as usize - 1];
-            // At most two: a restart alone, or a role change and a commit.
-            let mut marks: [Option<Local>; 2] = [None, None];
-            let mut mark = |l: Local| {
-                if let Some(slot) = marks.iter_mut().find(|m| m.is_none()) {
-                    *slot = Some(l);
+                Role::Leader if role_changed => mark(Local::Leader { term }),
+                Role::Follower if matches!(before.role, Some(Role::Leader | Role::Candidate)) => {
+                    mark(Local::SteppedDown { term })
                 }
-            };
-            if step.restarted {
-                mark(Local::Restart);
-            } else {
-                let new_term = step.term > before.term;
-                let role_changed = before.role != Some(step.role);
-                match step.role {
-                    Role::Candidate | Role::PreCandidate if role_changed || new_term => {
-                        let pre_vote = step.role == Role::PreCandidate;
-                        mark(if delivered_to.contains(&step.node) {
-                            Local::Election { term: step.term }
-                        } else {
-                            Local::Timeout { term: step.term, pre_vote }
-                        });
-                    }
-                    Role::Leader if role_changed => mark(Local::Leader { term: step.term }),
-                    Role::Follower if matches!(before.role, Some(Role::Leader | Role::Candidate)) => {
-                        mark(Local::SteppedDown { term: step.term })
-                    }
-                    _ => {}
-                }
-                if step.commit > before.commit {
-                    mark(Local::Commit { index: step.commit });
-                }
+                _ => {}
             }
-            self.known[step.node as usize - 1] = Known { role: Some(step.role), term: step.term, commit: step.commit };
-            for mark in marks.into_iter().flatten() {
-                self.tick(sim, step.node, Happening::Local(mark));
+            if node.commit_index > before.commit {
+                mark(Local::Commit { index: node.commit_index });
             }
         }
-        // 3. What was sent, in id order (the order the servers sent them).
-        // A few per event, in the network's slots: put them in id order by insertion (a
-        // general sort would add kilobytes to the page's download for this).
-        for i in 1..fresh.len() {
-            let mut j = i;
-            while j > 0 && fresh[j - 1].id > fresh[j].id {
-                fresh.swap(j - 1, j);
-                j -= 1;
-            }
+        self.known[i] = Known { role: Some(role), term, commit: node.commit_index };
+        for mark in marks.into_iter().flatten() {
+            self.tick(sim, node.node, Happening::Local(mark));
         }
-        let mut previous: Option<(&InFlight, u64, VectorClock)> = None;
-        for m in fresh {
-            self.max_seen = self.max_seen.max(m.id);
-            let (Some(from), Some(to)) = (server(m.from), server(m.to)) else { continue };
-            if !self.valid(from) || !self.valid(to) {
-                continue;
-            }
-            let Payload::Raft(_) = &m.payload else { continue };
-            let kind = m.payload.kind();
-            // A copy made by the network (duplication) or the operator ("deliver it twice")
-            // belongs to the send of its original.
-            let original = previous
-                .filter(|(p, _, _)| {
-                    p.from == m.from && p.to == m.to && p.sent_us == m.sent_us && p.payload == m.payload
-                })
-                .map(|(_, l, v)| (l, v))
-                .or_else(|| {
-                    // A copy of a message sent in an earlier event: same envelope, same contents.
-                    let p = self
-                        .pending
-                        .iter()
-                        .find(|p| p.from == from && p.to == to && p.sent_us == m.sent_us && p.kind == kind)?;
-                    let original = sim.in_flight().find(|o| o.id == p.message)?;
-                    (original.payload == m.payload).then_some((p.lamport, p.vector))
-                });
-            let (lamport, vector) = match original {
-                Some(clocks) => clocks,
-                None => self.tick(sim, from, Happening::Send { message: m.id, to, kind }),
-            };
-            previous = Some((m, lamport, vector));
-            self.pending.push(Pending {
-                message: m.id,
-                from,
-                to,
-                kind,
-                sent_us: m.sent_us,
-                events: sim.events(),
-                lamport,
-                vector,
-                lost: m.lost,
-            });
+    }
+
+    /// A message put in the network: a send event on its server, unless it is a copy (the
+    /// network's duplicate, the operator's "deliver it twice"), which belongs to the send of
+    /// its original.
+    fn sent(&mut self, sim: &Simulation, m: &InFlight, copy_of: Option<u64>) {
+        let (Some(from), Some(to)) = (server(m.from), server(m.to)) else { return };
+        if !self.valid(from) || !self.valid(to) || !matches!(m.payload, Payload::Raft(_)) {
+            return;
         }
+        let kind = m.payload.kind();
+        let (lamport, vector) = match copy_of.and_then(|of| self.pending.get(&of)) {
+            Some(original) => (original.lamport, original.vector),
+            None => self.tick(sim, from, Happening::Send { message: m.id, to, kind }),
+        };
+        let pending = Pending {
+            message: m.id,
+            from,
+            to,
+            kind,
+            sent_us: m.sent_us,
+            events: sim.events(),
+            lamport,
+            vector,
+            lost: m.lost,
+        };
+        self.pending.insert(m.id, pending);
     }
 }
 
 impl Observer for SpaceTime {
     fn wants(&self) -> Wants {
-        Wants::STEPS.and(Wants::CRASHES).and(Wants::EVENTS)
+        Wants::STEPS.and(Wants::CRASHES).and(Wants::EVENTS).and(Wants::MESSAGES)
     }
 
     fn observe(&mut self, sim: &Simulation, seen: &Seen<'_>) -> u64 {
-        match seen {
-            Seen::Step { node, .. } => self.steps.push(Step {
-                node: node.node,
-                role: node.role,
-                term: node.term,
-                commit: node.commit_index,
-                restarted: node.restarted,
-            }),
-            Seen::Crash(node) => self.crashes.push(*node),
-            Seen::EventDone => self.event_done(sim),
-            Seen::Answered { .. } => {}
+        match *seen {
+            Seen::Step { node, .. } => self.step(sim, node),
+            Seen::Crash(node) if self.valid(node) => {
+                self.tick(sim, node, Happening::Local(Local::Crash));
+                self.known[node as usize - 1].role = None;
+            }
+            Seen::Sent { message, copy_of } => self.sent(sim, message, copy_of),
+            Seen::Arrived(id) => {
+                if let Some(m) = self.pending.remove(&id) {
+                    self.arrived.push(m.to);
+                    self.receive(sim, &m);
+                }
+            }
+            Seen::Lost { message, cause } => {
+                if let Some(m) = self.pending.remove(&message) {
+                    self.lose(sim, &m, cause);
+                }
+            }
+            Seen::Dropped(id) => {
+                if let Some(m) = self.pending.get_mut(&id) {
+                    m.lost = Some(LossCause::Dropped);
+                }
+            }
+            Seen::EventDone => self.arrived.clear(),
+            Seen::Crash(_) | Seen::Answered { .. } => {}
         }
         0
     }
 
     /// Nothing toward the run's budget: the record is bounded by constants (MAX_EVENTS,
-    /// MAX_LOSSES, MAX_IN_FLIGHT), and the budget must stop a watched run (the page, a
-    /// replay) at the same event as a bare one.
+    /// MAX_LOSSES) and by the messages in flight, which the budget counts already; and the
+    /// budget must stop a watched run (the page, a replay) at the same event as a bare one.
     fn retained(&self) -> Retained {
         Retained::default()
     }

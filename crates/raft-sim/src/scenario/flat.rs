@@ -86,6 +86,7 @@ pub(crate) struct ActionFlat {
     op: Option<ClientOpKind>,
     key: Option<String>,
     value: Option<String>,
+    retry_ms: Option<f64>,
     message: Option<u64>,
     voters: Option<Vec<NodeId>>,
     via: Option<NodeId>,
@@ -140,6 +141,7 @@ impl ActionFlat {
             ("op", f.op.is_some()),
             ("key", f.key.is_some()),
             ("value", f.value.is_some()),
+            ("retry_ms", f.retry_ms.is_some()),
             ("message", f.message.is_some()),
             ("voters", f.voters.is_some()),
             ("via", f.via.is_some()),
@@ -207,8 +209,9 @@ impl ActionFlat {
                 Action::Timeout { node: node()? }
             }
             ActionTag::Client => {
-                only(&given, &["node", "op", "key", "value"])?;
-                Action::Client { node: node()?, op: need(f.op, "op")?, key: need(f.key, "key")?, value: f.value }
+                only(&given, &["node", "op", "key", "value", "retry_ms"])?;
+                let (op, key) = (need(f.op, "op")?, need(f.key, "key")?);
+                Action::Client { node: node()?, op, key, value: f.value, retry_ms: f.retry_ms }
             }
             ActionTag::DropMessage => {
                 only(&given, &["message"])?;
@@ -536,6 +539,7 @@ mod tests {
                 op: crate::scenario::format::ClientOpKind::Put,
                 key: "k".into(),
                 value: Some("v".into()),
+                retry_ms: Some(300.0),
             },
             Action::ChangeMembership { voters: vec![1, 2], via: Some(3) },
         ];

@@ -18,6 +18,9 @@ pub const MAX_DURATION_MS: f64 = 24.0 * 3600.0 * 1000.0;
 pub const MAX_LATENCY_MS: f64 = 60_000.0;
 pub const MAX_CLIENTS: u32 = 16;
 pub const MAX_TEXT: usize = 64;
+/// A one-off client request is sent again at most this many times (`retry_ms`).
+pub const MAX_CLIENT_RETRIES: u32 = 5;
+pub const MAX_CLIENT_RETRY_MS: f64 = 60_000.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -374,7 +377,7 @@ pub enum Action {
     Timeout {
         node: NodeId,
     },
-    /// A one-off client request sent to a given node (no retry; the reply is recorded).
+    /// A one-off client request sent to a given node (the reply is recorded).
     Client {
         node: NodeId,
         op: ClientOpKind,
@@ -382,6 +385,12 @@ pub enum Action {
         /// Required for a put.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
+        /// Unanswered this long, the request is sent again, as a client library would: the
+        /// same request (its sequence number, so the state machine applies it at most once)
+        /// to the leader last heard of, else the next server; at most
+        /// [`MAX_CLIENT_RETRIES`] times. None (the default): sent once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_ms: Option<f64>,
     },
     /// Drop one message in flight (by its id, as the page and `raftsim run --trace` show it).
     /// No effect if it is no longer in flight.
@@ -780,8 +789,11 @@ impl Scenario {
                 self.check_node_list(&format!("{f}.voters"), voters)?;
                 via.map_or(Ok(()), |v| self.check_node(&format!("{f}.via"), v))
             }
-            Action::Client { node, op, key, value } => {
+            Action::Client { node, op, key, value, retry_ms } => {
                 self.check_node(&format!("{f}.node"), *node)?;
+                if let Some(ms) = retry_ms {
+                    check_ms(&format!("{f}.retry_ms"), *ms, 1.0, MAX_CLIENT_RETRY_MS)?;
+                }
                 if *op == ClientOpKind::Put && value.is_none() {
                     return Err(ScenarioError::new(format!("{f}.value"), "a put needs a value"));
                 }

@@ -292,6 +292,7 @@ pub const ACTIONS: Kinds = Kinds {
                 req("op", Shape::Name(&["put", "get"])),
                 req("key", Shape::Str),
                 null("value", Shape::Str),
+                null("retry_ms", Shape::Number),
             ],
         ),
         ("drop_message", &[req("message", U64)]),

@@ -70,6 +70,10 @@ pub struct Kernel<M, T> {
     fault_rng: SimRng,
     /// Scratch for the network's verdict on a send (kept to reuse its allocation).
     transits: Vec<Transit>,
+    /// The slots of the copies the latest `send` put in the network ([`Kernel::just_sent`]),
+    /// kept only while `list_sent` is on.
+    sent: Vec<u32>,
+    list_sent: bool,
     hash: TraceHash,
     events: u64,
     /// Entries, and bytes beyond the envelope, carried by the messages in flight.
@@ -91,6 +95,8 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             network,
             fault_rng,
             transits: Vec::new(),
+            sent: Vec::new(),
+            list_sent: false,
             hash: TraceHash::default(),
             events: 0,
             in_flight_entries: 0,
@@ -186,6 +192,9 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             self.network.send(self.now, from, to, &mut transits);
         }
         let n = transits.len();
+        if self.list_sent {
+            self.sent.clear();
+        }
         let mut payload = Some(payload);
         for (k, t) in transits.iter().enumerate() {
             // The last copy takes the payload; only a duplicate pays for a clone.
@@ -201,14 +210,30 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
                 dropped_us: None,
                 payload,
             };
-            self.enqueue(message);
+            let k = self.enqueue(message);
+            if self.list_sent {
+                self.sent.push(k);
+            }
         }
         self.next_message += n.saturating_sub(1) as u64;
         self.transits = transits;
     }
 
-    /// Put a message in the network, to arrive (or die) at its `arrive_us`.
-    pub fn enqueue(&mut self, message: InFlight<M>) {
+    /// Whether [`Kernel::send`] keeps what it enqueued for [`Kernel::just_sent`] (a host turns
+    /// it on only while something watches the messages, so that a bare run pays nothing).
+    pub fn list_sends(&mut self, on: bool) {
+        self.list_sent = on;
+        self.sent.clear();
+    }
+
+    /// The copies the latest [`Kernel::send`] put in the network, the original first (the
+    /// network may duplicate it), while [`Kernel::list_sends`] is on.
+    pub fn just_sent(&self) -> impl Iterator<Item = &InFlight<M>> {
+        self.sent.iter().filter_map(|&k| self.message(k))
+    }
+
+    /// Put a message in the network, to arrive (or die) at its `arrive_us`; its slot.
+    pub fn enqueue(&mut self, message: InFlight<M>) -> u32 {
         let at = message.arrive_us;
         let (entries, bytes) = message.payload.carried();
         self.in_flight_entries += entries;
@@ -224,6 +249,7 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             }
         };
         self.schedule(at, Pending::Arrive(k));
+        k
     }
 
     /// The message in slot `k`, if it is still in the network.

@@ -1,15 +1,15 @@
 //! Operator actions carried out on the run, from the scenario's timeline or the page: crashes
 //! and restarts, pauses, the network's partitions and settings, faults, forced timeouts, client
 //! requests, dropped and duplicated messages, timers, leadership transfers, membership changes.
-use super::{InFlight, MilestoneKind, NodeStatus, Payload, Simulation};
+use super::{EventKind, InFlight, MilestoneKind, NodeStatus, Payload, Simulation};
 use crate::engine::kernel::Pending;
 use crate::engine::network::{Endpoint, LossCause};
-use crate::engine::observe::Seen;
+use crate::engine::observe::{Seen, Wants};
 use crate::engine::rng::Probability;
 use crate::engine::trace::What;
 use crate::engine::workload::{HistoryOp, SCRIPT_CLIENT};
-use crate::scenario::format::{Action, ClientOpKind, CrashMode};
-use raft_core::{ClientRequest, NodeId, Op, PersistentState, RaftNode, Role, TransferError};
+use crate::scenario::format::{ms_to_us, Action, ClientOpKind, CrashMode};
+use raft_core::{ClientRequest, Micros, NodeId, Op, PersistentState, RaftNode, Role, TransferError};
 use std::collections::BTreeSet;
 
 impl Simulation {
@@ -68,7 +68,7 @@ impl Simulation {
                     self.with_node(*node, |raft, local, rng| raft.force_election_timeout(local, rng));
                 }
             }
-            Action::Client { node, op, key, value } => {
+            Action::Client { node, op, key, value, retry_ms } => {
                 self.script_seq += 1;
                 let op = match op {
                     ClientOpKind::Put => Op::Put { key: key.clone(), value: value.clone().unwrap_or_default() },
@@ -83,13 +83,21 @@ impl Simulation {
                     Endpoint::Node(*node),
                     Payload::Request { client: SCRIPT_CLIENT, request },
                 );
+                // (At most MAX_CLIENT_RETRY_MS: the µs fit in 32 bits.)
+                if let Some(every) = retry_ms.map(|ms| ms_to_us(ms).min(u32::MAX as u64) as u32) {
+                    let retry = EventKind::ScriptRetry { seq, tried: *node, every, attempt: 1 };
+                    self.schedule(self.kernel.now() + every as Micros, retry);
+                }
             }
             Action::DropMessage { message } => {
                 let now = self.kernel.now();
                 if let Some(m) = self.kernel.in_flight_mut().find(|m| m.id == *message && m.lost.is_none()) {
                     m.lost = Some(LossCause::Dropped);
                     m.dropped_us = Some(now);
+                } else {
+                    return;
                 }
+                self.notify(&Seen::Dropped(*message));
             }
             Action::DuplicateMessage { message } => {
                 let Some(original) = self.in_flight().find(|m| m.id == *message).cloned() else { return };
@@ -98,7 +106,10 @@ impl Simulation {
                 let span = original.arrive_us.saturating_sub(original.sent_us);
                 let copy =
                     InFlight { id, arrive_us: original.arrive_us.max(self.kernel.now()) + span / 2 + 1, ..original };
-                self.kernel.enqueue(copy);
+                let k = self.kernel.enqueue(copy);
+                if self.observers.want(Wants::MESSAGES) {
+                    self.observe_sent(Some((k, original.id)));
+                }
             }
             Action::AlignTimers | Action::SpreadTimers => {
                 let config = self.scenario.raft.to_config();
@@ -209,8 +220,11 @@ impl Simulation {
         slot.status = NodeStatus::Crashed(mode);
         // What a paused node had not yet received dies with it.
         for event in std::mem::take(&mut slot.deferred) {
-            if let Pending::Arrive(k) = event {
-                self.kernel.take_message(k);
+            if let Some(m) = match event {
+                Pending::Arrive(k) => self.kernel.take_message(k),
+                Pending::Wake(_) => None,
+            } {
+                self.notify(&Seen::Lost { message: m.id, cause: LossCause::ReceiverDown });
             }
         }
         let Some(slot) = self.nodes.node_mut(id) else { return };

@@ -6,6 +6,7 @@ use crate::engine::observe::Seen;
 use crate::engine::rng::Probability;
 use crate::engine::trace::What;
 use crate::engine::workload::{ClientWake, HistoryOp, Outstanding, SCRIPT_CLIENT};
+use crate::scenario::format::MAX_CLIENT_RETRIES;
 use raft_core::{ClientId, ClientReply, ClientRequest, Micros, NodeId, Op};
 
 impl Simulation {
@@ -56,6 +57,40 @@ impl Simulation {
         true
     }
 
+    /// The operator's request `seq` went unanswered for its `retry_ms` since it was sent to
+    /// `tried`: send it again, with the same sequence number (the state machine's session
+    /// applies it at most once), to the leader last heard of if that was not `tried`, else to
+    /// the next server. Retry number `attempt`, of at most [`MAX_CLIENT_RETRIES`].
+    pub(super) fn script_retry(&mut self, seq: u64, tried: NodeId, every: u32, attempt: u8) -> bool {
+        let at = self.script_ops.iter().rev().copied().find(|&i| self.history.get(i).is_some_and(|h| h.seq == seq));
+        let Some(op) = at.and_then(|i| self.history.get_mut(i)).filter(|h| h.completed_us.is_none()) else {
+            return false;
+        };
+        if self.script_leader == Some(tried) {
+            self.script_leader = None; // it did not answer
+        }
+        let members = &self.members;
+        let after = members.iter().position(|&n| n == tried).map_or(0, |i| i + 1);
+        let next = members.get(after).or(members.first()).copied().unwrap_or(tried);
+        let to = self.script_leader.unwrap_or(next);
+        op.retries = attempt.into();
+        op.retried_to = Some(to);
+        let request = ClientRequest { seq, op: op.op.clone() };
+        self.begin_event(EventType::ScriptRetry, seq, to as u64);
+        self.log(|| What::ClientTimeout { client: SCRIPT_CLIENT, seq });
+        self.log(|| What::ClientIssued { client: SCRIPT_CLIENT, seq, node: to, summary: request.op.to_string() });
+        self.send(
+            Endpoint::Client(SCRIPT_CLIENT),
+            Endpoint::Node(to),
+            Payload::Request { client: SCRIPT_CLIENT, request },
+        );
+        if u32::from(attempt) < MAX_CLIENT_RETRIES {
+            let retry = EventKind::ScriptRetry { seq, tried: to, every, attempt: attempt + 1 };
+            self.schedule(self.kernel.now() + Micros::from(every), retry);
+        }
+        true
+    }
+
     fn client_send(&mut self, client: ClientId) {
         let state = &self.clients[(client - 1) as usize];
         let Some(out) = &state.outstanding else { return };
@@ -74,6 +109,11 @@ impl Simulation {
                 self.history.iter().position(|h| h.client == SCRIPT_CLIENT && h.seq == seq && h.completed_us.is_none());
             let mut follow = None;
             let mut answered = None;
+            // Where the operator's retries go: the server that answered, or the one named.
+            self.script_leader = match &reply {
+                ClientReply::Ok { .. } => Some(from),
+                ClientReply::NotLeader { leader_hint, .. } => *leader_hint,
+            };
             if let Some(op) = open.and_then(|i| self.history.get_mut(i)) {
                 match reply {
                     ClientReply::Ok { value, .. } => {

@@ -43,6 +43,7 @@ impl Host for Simulation {
     #[inline]
     fn on_lost(&mut self, m: &InFlight, cause: LossCause) {
         self.log(|| What::Dropped { message: m.id, from: m.from, to: m.to, kind: m.payload.kind(), cause });
+        self.notify(&Seen::Lost { message: m.id, cause });
     }
 
     #[inline(always)]
@@ -54,6 +55,7 @@ impl Host for Simulation {
             kind: payload.kind(),
             summary: summarize(&payload),
         });
+        self.notify(&Seen::Arrived(m.id));
         match (m.to, payload) {
             (Endpoint::Node(n), Payload::Raft(message)) => {
                 let Endpoint::Node(from) = m.from else { return };
@@ -94,6 +96,7 @@ impl Host for Simulation {
                 true
             }
             EventKind::Client { client, token, wake } => self.client_wake(client, token, wake),
+            EventKind::ScriptRetry { seq, tried, every, attempt } => self.script_retry(seq, tried, every, attempt),
         }
     }
 
