@@ -62,6 +62,8 @@ fn every_action() -> Vec<Action> {
         Action::Client { node: 1, op: ClientOpKind::Put, key: "k".into(), value: Some("v".into()) },
         Action::DropMessage { message: 7 },
         Action::DuplicateMessage { message: 7 },
+        Action::ManualDelivery { on: true },
+        Action::DeliverMessage { message: 7 },
         Action::AlignTimers,
         Action::SpreadTimers,
         Action::TransferLeadership { node: 2 },

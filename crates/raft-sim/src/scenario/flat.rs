@@ -49,6 +49,8 @@ pub(crate) enum ActionTag {
     Client,
     DropMessage,
     DuplicateMessage,
+    ManualDelivery,
+    DeliverMessage,
     AlignTimers,
     SpreadTimers,
     TransferLeadership,
@@ -87,6 +89,7 @@ pub(crate) struct ActionFlat {
     key: Option<String>,
     value: Option<String>,
     message: Option<u64>,
+    on: Option<bool>,
     voters: Option<Vec<NodeId>>,
     via: Option<NodeId>,
 }
@@ -141,6 +144,7 @@ impl ActionFlat {
             ("key", f.key.is_some()),
             ("value", f.value.is_some()),
             ("message", f.message.is_some()),
+            ("on", f.on.is_some()),
             ("voters", f.voters.is_some()),
             ("via", f.via.is_some()),
         ];
@@ -217,6 +221,14 @@ impl ActionFlat {
             ActionTag::DuplicateMessage => {
                 only(&given, &["message"])?;
                 Action::DuplicateMessage { message: need(f.message, "message")? }
+            }
+            ActionTag::ManualDelivery => {
+                only(&given, &["on"])?;
+                Action::ManualDelivery { on: need(f.on, "on")? }
+            }
+            ActionTag::DeliverMessage => {
+                only(&given, &["message"])?;
+                Action::DeliverMessage { message: need(f.message, "message")? }
             }
             ActionTag::AlignTimers => {
                 only(&given, &[])?;
