@@ -20,6 +20,7 @@ use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
+use crate::manual_panel::ManualPanel;
 use crate::message_view::{MessageDetail, MessageInspector};
 use crate::model;
 use crate::model::caption::CaptionView;
@@ -76,6 +77,7 @@ struct Callbacks {
     select_message: Callback<u64>,
     drop_message: Callback<u64>,
     duplicate_message: Callback<u64>,
+    deliver_message: Callback<u64>,
     close_message: Callback<()>,
     check_linearizability: Callback<()>,
     tour_step: Callback<usize>,
@@ -100,6 +102,7 @@ impl Callbacks {
             select_message: dispatch.reform(Action::SelectMessage),
             drop_message: dispatch.reform(|message| Action::Act(Operator::DropMessage { message })),
             duplicate_message: dispatch.reform(|message| Action::Act(Operator::DuplicateMessage { message })),
+            deliver_message: dispatch.reform(|message| Action::Act(Operator::DeliverMessage { message })),
             close_message: dispatch.reform(|_| Action::CloseMessage),
             check_linearizability: dispatch.reform(|_| Action::CheckLinearizability),
             tour_step: dispatch.reform(Action::TourStep),
@@ -317,10 +320,12 @@ impl Live {
                         <div class={classes!("spot-wrap", s.spot("monitor"))}><Monitor broken={model::monitor::broken(sim)}
                                  violations={model::monitor::listed_violations(sim)} total={sim.total_violations()}
                                  on_jump={on.seek_event.clone()} /></div>
+                        <ManualPanel view={model::manual::ManualView::of(sim)} on_act={on.act.clone()} />
                         if let Some(id) = s.selected_message {
                             <MessageInspector id={id}
                                 detail={sim.in_flight().find(|m| m.id == id).map(|m| MessageDetail::of(m, sim.now()))}
                                 on_drop={on.drop_message.clone()} on_duplicate={on.duplicate_message.clone()}
+                                on_deliver={on.deliver_message.clone()}
                                 on_close={on.close_message.clone()} />
                         }
                         { crate::inspector::inspector(sim, s.selected, &on.act, &on.select) }

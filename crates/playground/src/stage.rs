@@ -89,7 +89,8 @@ pub fn stage(props: &StageProps) -> Html {
             let k = NODE_R / (dx * dx + dy * dy).sqrt().max(1.0);
             let (x1, y1, x2, y2) = (cx1 + dx * k, cy1 + dy * k, cx2 - dx * k, cy2 - dy * k);
             let dead = m.dies_at.filter(|&d| m.progress >= d);
-            let p = dead.unwrap_or_else(|| drawn_progress(m.progress, reduced));
+            // A held message stands still where the model parks it (halfway).
+            let p = dead.unwrap_or_else(|| if m.held { m.progress } else { drawn_progress(m.progress, reduced) });
             (m, x1 + (x2 - x1) * p, y1 + (y2 - y1) * p, dead.is_some())
         })
         .collect();
@@ -225,15 +226,20 @@ pub fn stage(props: &StageProps) -> Html {
                 let selected = props.selected_message == Some(m.id);
                 let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
                 let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
-                let title = format!("{} S{} → S{}{} (click or Enter to inspect)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
+                let state = if dead { ", lost" } else if m.held { ", waiting for you to deliver it" } else { "" };
+                let title = format!("{} S{} → S{}{state} (click or Enter to inspect)", m.kind, m.from, m.to);
                 html! {
-                    <g class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
+                    <g class={classes!("message", m.class, dead.then_some("dead"), m.held.then_some("held"), selected.then_some("picked"), faint.then_some("faint"))}
                        transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some("0")} role={clickable.then_some("button")}
-                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} onclick={onclick}>
+                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} data-held={m.held.then_some("true")} onclick={onclick}>
                         <title>{ title }</title>
                         // A larger, invisible target: a moving 12 px shape is hard to hit.
                         <circle class="hit" r="12" />
                         <path class="shape" d={shape} />
+                        if m.held {
+                            // A pause mark beside it: it waits for the student.
+                            <path class="pause-mark" d="M9 -6 V2 M13 -6 V2" />
+                        }
                     </g>
                 }
             }) }

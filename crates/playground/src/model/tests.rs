@@ -1,6 +1,6 @@
 //! Native tests of the view-models: each runs a built-in scenario in the simulator and checks
 //! what the page would draw from it.
-use super::{clients, clock, failures, history, lab, log, message, monitor, stage, timeline};
+use super::{clients, clock, failures, history, lab, log, manual, message, monitor, stage, timeline};
 use raft_sim::builtin;
 use raft_sim::scenario::{Action, ClientOpKind, CrashMode, NetworkSettings, TimingModel};
 use raft_sim::session::{Session, Target};
@@ -258,4 +258,36 @@ fn a_request_whose_entry_was_overwritten_says_so() {
     assert!(fate.starts_with("no answer: the leader S1 (term 1) was deposed; the entry was overwritten (S"), "{fate}");
     assert_eq!(clients::result_text(&recent[lost], Some(fate)), fate);
     assert!(fates.iter().enumerate().all(|(i, f)| i == lost || f.is_none()), "answered requests have no fate");
+}
+
+#[test]
+fn held_messages_are_listed_in_words_parked_on_the_stage_and_deliverable_in_the_inspector() {
+    let mut sim = Simulation::new(&raft_sim::Scenario::new("manual", 3, 5)).unwrap();
+    assert_eq!(manual::ManualView::of(&sim), manual::ManualView::default());
+    sim.act(Action::ManualDelivery { on: true }).unwrap();
+    sim.act(Action::Timeout { node: 1 }).unwrap();
+    sim.run_until(50_000);
+    let view = manual::ManualView::of(&sim);
+    assert!(view.on && view.note.is_none());
+    let texts: Vec<&str> = view.rows.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["RequestVote S1 → S2, term 1", "RequestVote S1 → S3, term 1"]);
+    let stage = stage::StageData::of(&sim);
+    let parked: Vec<_> = stage.messages.iter().filter(|m| m.held).collect();
+    assert_eq!(parked.len(), 2);
+    assert!(parked.iter().all(|m| m.progress == stage::HELD_AT && m.dies_at.is_none()));
+    let m = sim.held().next().cloned().unwrap();
+    // A copy queues behind it on the same link, both standing still.
+    sim.act(Action::DuplicateMessage { message: m.id }).unwrap();
+    let to2: Vec<f64> = stage::StageData::of(&sim).messages.iter().filter(|x| x.to == 2).map(|x| x.progress).collect();
+    assert_eq!(to2, [stage::HELD_AT, stage::HELD_AT - 0.07]);
+    let copy = sim.held().last().unwrap().id;
+    sim.act(Action::DropMessage { message: copy }).unwrap();
+    sim.run_until(sim.now());
+    let detail = message::MessageDetail::of(&m, sim.now());
+    assert!(detail.held && detail.fate.starts_with("waiting for you"), "{}", detail.fate);
+    // Delivered, it is no longer held: S2 answers, and its answer waits in turn.
+    sim.act(Action::DeliverMessage { message: m.id }).unwrap();
+    sim.run_until(sim.now());
+    let texts: Vec<String> = manual::ManualView::of(&sim).rows.into_iter().map(|r| r.text).collect();
+    assert_eq!(texts, ["RequestVote S1 → S3, term 1", "RequestVoteReply S2 → S1, term 1"]);
 }

@@ -48,6 +48,8 @@ fn effect_phrase(action: &Operator, leader: Option<u32>) -> String {
         }
         Operator::Heal => "the servers hear each other again".into(),
         Operator::AlignTimers | Operator::SpreadTimers => "the timers run out".into(),
+        Operator::ManualDelivery { on: true } => "the messages wait for you".into(),
+        Operator::ManualDelivery { on: false } => "the waiting messages arrive".into(),
         _ => "its effect".into(),
     }
 }
