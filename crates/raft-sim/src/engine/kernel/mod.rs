@@ -197,23 +197,29 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
         let id = self.next_message;
         let omitted = !send_omission.is_never() && self.fault_rng.chance(send_omission);
         if self.manual && !omitted && matches!((from, to), (Endpoint::Node(_), Endpoint::Node(_))) {
-            if self.held.len() < MAX_HELD {
-                let now = self.now;
-                let message = InFlight {
-                    id,
-                    from,
-                    to,
-                    sent_us: now,
-                    arrive_us: now,
-                    lost: None,
-                    dropped_us: None,
-                    held: true,
-                    payload,
-                };
-                return self.enqueue(message);
-            }
-            self.unheld += 1;
+            return self.hold(id, from, to, payload);
         }
+        self.route(id, from, to, payload, omitted);
+    }
+
+    /// Manual delivery's send: hold the message, or if the hold is full, route it as usual.
+    /// Kept out of `send`, which every run takes and few hold in.
+    #[cold]
+    #[inline(never)]
+    fn hold(&mut self, id: u64, from: Endpoint, to: Endpoint, payload: M) {
+        if self.held.len() >= MAX_HELD {
+            self.unheld += 1;
+            return self.route(id, from, to, payload, false);
+        }
+        let now = self.now;
+        let message =
+            InFlight { id, from, to, sent_us: now, arrive_us: now, lost: None, dropped_us: None, held: true, payload };
+        self.enqueue(message);
+    }
+
+    /// Let the network decide the fate of message `id` sent now (or of its omission).
+    #[inline(always)]
+    fn route(&mut self, id: u64, from: Endpoint, to: Endpoint, payload: M, omitted: bool) {
         let mut transits = std::mem::take(&mut self.transits);
         if omitted {
             transits.clear();
@@ -324,10 +330,17 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             }
         };
         if held {
-            self.held.push(k);
+            self.park(k);
         } else {
             self.schedule(at, Pending::Arrive(k));
         }
+    }
+
+    /// Add slot `k` to the held messages (out of line: most runs never hold one).
+    #[cold]
+    #[inline(never)]
+    fn park(&mut self, k: u32) {
+        self.held.push(k);
     }
 
     /// The message in slot `k`, if it is still in the network.
