@@ -55,8 +55,8 @@ test('messages wait to be delivered by hand; an interleaving is forced and share
 
   // Force the interleaving: S3 hears S2's RequestVote (sent second) before S1's, and votes S2.
   const s3 = page.locator('[data-testid="stage-node"][data-id="3"]');
-  await row(page, 'RequestVote S2 → S3, term 1').getByRole('button', { name: 'Deliver', exact: true }).click();
-  await row(page, 'RequestVote S1 → S3, term 1').getByRole('button', { name: 'Deliver', exact: true }).click();
+  await row(page, 'RequestVote S2 → S3, term 1').getByTestId('deliver-held').click();
+  await row(page, 'RequestVote S1 → S3, term 1').getByTestId('deliver-held').click();
   await settle(page);
   assert.match(await s3.textContent(), /voted S2/);
   const now = await held(page);
@@ -66,7 +66,7 @@ test('messages wait to be delivered by hand; an interleaving is forced and share
 
   // Drop one: it leaves the list and the stage; its receiver never hears it.
   const dropped = (await held(page)).find((m) => m.text === 'RequestVote S1 → S2, term 1');
-  await row(page, dropped.text).getByRole('button', { name: 'Drop', exact: true }).click();
+  await row(page, dropped.text).getByTestId('drop-held').click();
   await settle(page);
   assert.ok(!(await held(page)).some((m) => m.id === dropped.id));
   assert.equal(await page.locator(`[data-testid="message"][data-id="${dropped.id}"]`).count(), 0);
@@ -86,7 +86,7 @@ test('messages wait to be delivered by hand; an interleaving is forced and share
   // Duplicate one, then deliver the copy from the message inspector (keyboard: Enter on its dot).
   const copied = (await held(page)).find((m) => m.text === 'RequestVote S2 → S1, term 1');
   const before = (await held(page)).length;
-  await row(page, copied.text).getByRole('button', { name: 'Duplicate', exact: true }).focus();
+  await row(page, copied.text).getByTestId('duplicate-held').focus();
   await page.keyboard.press('Enter');
   const copies = (await held(page)).filter((m) => m.text === copied.text);
   assert.equal(copies.length, 2);

@@ -217,44 +217,52 @@ pub fn stage(props: &StageProps) -> Html {
                 }
             }) }
             // Messages last: drawn over the servers, so a message just sent can still be clicked.
-            { for placed.iter().map(|&(m, x, y, dead)| {
-                let id = m.id;
-                let onclick = props.on_select_message.as_ref().map(|cb| cb.reform(move |e: MouseEvent| {
-                    e.stop_propagation();
-                    id
-                }));
-                let selected = props.selected_message == Some(m.id);
-                let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
-                let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
-                let state = if dead { ", lost" } else if m.held { ", waiting for you to deliver it" } else { "" };
-                let title = format!("{} S{} → S{}{state} (click or Enter to inspect)", m.kind, m.from, m.to);
-                html! {
-                    <g class={classes!("message", m.class, dead.then_some("dead"), m.held.then_some("held"), selected.then_some("picked"), faint.then_some("faint"))}
-                       transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some("0")} role={clickable.then_some("button")}
-                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} data-held={m.held.then_some("true")} onclick={onclick}>
-                        <title>{ title }</title>
-                        // A larger, invisible target: a moving 12 px shape is hard to hit.
-                        <circle class="hit" r="12" />
-                        <path class="shape" d={shape} />
-                        if m.held {
-                            // A pause mark beside it: it waits for the student.
-                            <path class="pause-mark" d="M9 -6 V2 M13 -6 V2" />
-                        }
-                    </g>
-                }
-            }) }
+            <g class="messages">
+                { for placed.iter().map(|&(m, x, y, dead)| {
+                    let id = m.id;
+                    let onclick = props.on_select_message.as_ref().map(|cb| cb.reform(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        id
+                    }));
+                    let selected = props.selected_message == Some(m.id);
+                    let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
+                    let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
+                    let state = if dead { ", lost" } else if m.held { ", waiting for you to deliver it" } else { "" };
+                    let title = format!("{} S{} → S{}{state} (click or Enter to inspect)", m.kind, m.from, m.to);
+                    html! {
+                        // Keyed by id, in a group of their own: when another message arrives or dies,
+                        // or a label appears, the focused one keeps its element (and the focus).
+                        <g key={m.id} class={classes!("message", m.class, dead.then_some("dead"), m.held.then_some("held"), selected.then_some("picked"), faint.then_some("faint"))}
+                           transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some("0")} role={clickable.then_some("button")}
+                           data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} data-held={m.held.then_some("true")} onclick={onclick}>
+                            <title>{ title }</title>
+                            // A larger, invisible target: a moving 12 px shape is hard to hit.
+                            <circle class="hit" r="12" />
+                            <path class="shape" d={shape} />
+                            if m.held {
+                                // A pause mark beside it: it waits for the student.
+                                <path class="pause-mark" d="M9 -6 V2 M13 -6 V2" />
+                            }
+                        </g>
+                    }
+                }) }
+            </g>
             // The name of the message pointed at, focused or picked: one label, not one per
             // message (hundreds fly under load, and each would cost every frame).
-            { for placed.iter().filter(|(m, ..)| Some(m.id) == *tagged || Some(m.id) == props.selected_message).map(|&(m, x, y, dead)| {
-                // On the side away from the ring's centre, so it covers no server.
-                let end = x < CENTER;
-                html! {
-                    <text class="tag" data-testid="message-tag" x={format!("{:.1}", if end { x - 10.0 } else { x + 10.0 })} y={format!("{:.1}", y + 4.0)}
-                          text-anchor={if end { "end" } else { "start" }}>
-                        { format!("{} S{}→S{}", if dead { "lost" } else { message_look(m.class).1 }, m.from, m.to) }
-                    </text>
-                }
-            }) }
+            // In a group of their own: a label coming or going must not shift the elements
+            // before it (the stage's children are diffed unkeyed), which would lose the focus.
+            <g class="tags">
+                { for placed.iter().filter(|(m, ..)| Some(m.id) == *tagged || Some(m.id) == props.selected_message).map(|&(m, x, y, dead)| {
+                    // On the side away from the ring's centre, so it covers no server.
+                    let end = x < CENTER;
+                    html! {
+                        <text class="tag" data-testid="message-tag" x={format!("{:.1}", if end { x - 10.0 } else { x + 10.0 })} y={format!("{:.1}", y + 4.0)}
+                              text-anchor={if end { "end" } else { "start" }}>
+                            { format!("{} S{}→S{}", if dead { "lost" } else { message_look(m.class).1 }, m.from, m.to) }
+                        </text>
+                    }
+                }) }
+            </g>
         </svg>
     }
 }
