@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { advance, launch, openPage, simState } from './browser.mjs';
 
 let browser;
@@ -124,4 +125,29 @@ test('messages wait to be delivered by hand; an interleaving is forced and share
   assert.deepEqual(other.errors, []);
   await page.close();
   await other.close();
+});
+
+test('axe finds nothing serious with messages waiting and a held one inspected', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  await page.getByTestId('manual-delivery').check();
+  await advance(page, 1_000);
+  await page.getByTestId('play').click();
+  const first = (await held(page))[0];
+  await page.locator(`[data-testid="message"][data-id="${first.id}"]`).dispatchEvent('click');
+  await page.getByTestId('deliver-message').waitFor();
+  assert.match(await page.getByTestId('message-fate').innerText(), /^waiting for you/);
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  // What this feature adds: the panel, the stage with held messages, the inspector. (The whole
+  // page is audited in a11y.test.mjs.)
+  const parts = ['manual-panel', 'stage', 'message-inspector'].map((id) => [`[data-testid="${id}"]`]);
+  const result = await page.evaluate((include) => window.axe.run({ include }, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }), parts);
+  assert.ok(result.passes.length > 0, 'axe looked at something');
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(' ') + ' ' + n.failureSummary).join('; ')}`);
+  assert.deepEqual(serious, []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });
