@@ -178,9 +178,10 @@ impl Store {
         self.play_to(now.saturating_add(left));
     }
 
-    /// No message in flight: nothing to watch until a timer fires.
+    /// No message moving: nothing to watch until a timer fires. Messages held for manual
+    /// delivery stand still, so they do not count.
     fn idle(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| s.sim().in_flight().next().is_none())
+        self.session.as_ref().is_some_and(|s| s.sim().in_flight().all(|m| m.held))
     }
 
     /// Feedback for an operator action that was carried out: the paused note, or resuming
