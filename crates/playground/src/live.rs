@@ -320,7 +320,6 @@ impl Live {
                         <div class={classes!("spot-wrap", s.spot("monitor"))}><Monitor broken={model::monitor::broken(sim)}
                                  violations={model::monitor::listed_violations(sim)} total={sim.total_violations()}
                                  on_jump={on.seek_event.clone()} /></div>
-                        <ManualPanel view={model::manual::ManualView::of(sim)} on_act={on.act.clone()} />
                         if let Some(id) = s.selected_message {
                             <MessageInspector id={id}
                                 detail={sim.in_flight().find(|m| m.id == id).map(|m| MessageDetail::of(m, sim.now()))}
@@ -333,6 +332,9 @@ impl Live {
                         // In the side column: beside the stage on a wide screen (styles.css
                         // puts it right under the clock), under it on a narrow one.
                         <div class={classes!("spot-wrap", "log-wrap", s.spot("log"))}><LogView data={LogData::of(sim)} /></div>
+                        // Right under the log (styles.css orders it there): the waiting messages are
+                        // what a student in manual delivery works with.
+                        <ManualPanel view={model::manual::ManualView::of(sim)} on_act={on.act.clone()} />
                     </div>
                 </div>
                 <Diagram view={s.diagram.open.then(|| session.spacetime().map(|st| model::diagram::DiagramView::of(st, &s.diagram, sim.now()))).flatten()}
