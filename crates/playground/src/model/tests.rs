@@ -291,3 +291,14 @@ fn held_messages_are_listed_in_words_parked_on_the_stage_and_deliverable_in_the_
     let texts: Vec<String> = manual::ManualView::of(&sim).rows.into_iter().map(|r| r.text).collect();
     assert_eq!(texts, ["RequestVote S1 → S3, term 1", "RequestVoteReply S2 → S1, term 1"]);
 }
+
+#[test]
+fn a_full_hold_says_how_many_went_on_and_why() {
+    let mut sim = Simulation::new(&raft_sim::Scenario::new("manual", 5, 5)).unwrap();
+    sim.act(Action::ManualDelivery { on: true }).unwrap();
+    sim.run_until(30_000_000);
+    let view = manual::ManualView::of(&sim);
+    assert_eq!(view.rows.len(), raft_sim::engine::kernel::MAX_HELD);
+    let note = view.note.expect("the hold is full");
+    assert!(note.starts_with("At most 256 messages can wait: ") && note.contains(&sim.unheld().to_string()), "{note}");
+}
