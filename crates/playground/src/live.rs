@@ -21,6 +21,7 @@ use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
+use crate::manual_panel::ManualPanel;
 use crate::message_view::{MessageDetail, MessageInspector};
 use crate::model;
 use crate::model::caption::CaptionView;
@@ -88,6 +89,7 @@ struct Callbacks {
     select_message: Callback<u64>,
     drop_message: Callback<u64>,
     duplicate_message: Callback<u64>,
+    deliver_message: Callback<u64>,
     close_message: Callback<()>,
     check_linearizability: Callback<()>,
     tour_step: Callback<usize>,
@@ -112,6 +114,7 @@ impl Callbacks {
             select_message: dispatch.reform(Action::SelectMessage),
             drop_message: dispatch.reform(|message| Action::Act(Operator::DropMessage { message })),
             duplicate_message: dispatch.reform(|message| Action::Act(Operator::DuplicateMessage { message })),
+            deliver_message: dispatch.reform(|message| Action::Act(Operator::DeliverMessage { message })),
             close_message: dispatch.reform(|_| Action::CloseMessage),
             check_linearizability: dispatch.reform(|_| Action::CheckLinearizability),
             tour_step: dispatch.reform(Action::TourStep),
@@ -367,6 +370,7 @@ impl Live {
                             <MessageInspector id={id}
                                 detail={sim.in_flight().find(|m| m.id == id).map(|m| MessageDetail::of(m, sim.now()))}
                                 on_drop={on.drop_message.clone()} on_duplicate={on.duplicate_message.clone()}
+                                on_deliver={on.deliver_message.clone()}
                                 on_close={on.close_message.clone()} />
                         }
                         { crate::inspector::inspector(sim, s.selected, &on.act, &on.select) }
@@ -374,6 +378,9 @@ impl Live {
                         // In the side column: beside the stage on a wide screen (styles.css
                         // puts it right under the clock), under it on a narrow one.
                         <div class={classes!("spot-wrap", "log-wrap", s.spot("log"))}><LogView data={LogData::of(sim)} /></div>
+                        // Right under the log (styles.css orders it there): the waiting messages are
+                        // what a student in manual delivery works with.
+                        <ManualPanel view={model::manual::ManualView::of(sim)} on_act={on.act.clone()} />
                     </div>
                 </div>
                 <Diagram view={s.diagram.open.then(|| session.spacetime().map(|st| model::diagram::DiagramView::of(st, &s.diagram, sim.now()))).flatten()}

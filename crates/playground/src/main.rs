@@ -17,6 +17,7 @@ mod lab_panel;
 mod legend;
 mod live;
 mod log_view;
+mod manual_panel;
 mod message_view;
 mod model;
 mod monitor;

@@ -1,5 +1,6 @@
 //! The message inspector: every field of a message in flight, named as in Figure 2 of the
-//! Raft paper, with buttons to drop it or deliver it twice.
+//! Raft paper, with buttons to drop it or deliver it twice (and, when manual delivery holds
+//! it, to deliver it now).
 pub use crate::model::message::MessageDetail;
 use yew::prelude::*;
 
@@ -10,6 +11,7 @@ pub struct MessageInspectorProps {
     pub detail: Option<MessageDetail>,
     pub on_drop: Callback<u64>,
     pub on_duplicate: Callback<u64>,
+    pub on_deliver: Callback<u64>,
     pub on_close: Callback<()>,
 }
 
@@ -33,6 +35,9 @@ pub fn message_inspector(props: &MessageInspectorProps) -> Html {
             </dl>
             <p class="hint" data-testid="message-fate">{ d.fate.clone() }</p>
             <div class="actions">
+                if d.held {
+                    <button data-testid="deliver-message" onclick={props.on_deliver.reform(move |_: MouseEvent| id)}>{ "Deliver it now" }</button>
+                }
                 <button data-testid="drop-message" onclick={props.on_drop.reform(move |_: MouseEvent| id)}>{ "Drop it" }</button>
                 <button data-testid="duplicate-message" onclick={props.on_duplicate.reform(move |_: MouseEvent| id)}>{ "Deliver it twice" }</button>
                 <button class="secondary" onclick={close}>{ "Close" }</button>

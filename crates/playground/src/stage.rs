@@ -236,18 +236,23 @@ pub fn stage(props: &StageProps) -> Html {
                 let selected = props.selected_message == Some(m.id);
                 let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
                 let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
-                let title = format!("{} S{} → S{}{} (click or Enter to inspect; arrow keys: the other messages)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
+                let state = if dead { ", lost" } else if m.held { ", waiting for you to deliver it" } else { "" };
+                let title = format!("{} S{} → S{}{state} (click or Enter to inspect; arrow keys: the other messages)", m.kind, m.from, m.to);
                 html! {
                     // Keyed by the message: as others arrive and leave, the focused message
                     // keeps its element (and the focus).
-                    <g key={m.id} class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
+                    <g key={m.id} class={classes!("message", m.class, dead.then_some("dead"), m.held.then_some("held"), selected.then_some("picked"), faint.then_some("faint"))}
                        transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some(if rover == Some(m.id) { "0" } else { "-1" })}
                        role={clickable.then_some("button")}
-                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} onclick={onclick}>
+                       data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} data-held={m.held.then_some("true")} onclick={onclick}>
                         <title>{ title }</title>
                         // A larger, invisible target: a moving 12 px shape is hard to hit.
                         <circle class="hit" r="12" />
                         <path class="shape" d={shape} />
+                        if m.held {
+                            // A pause mark beside it: it waits for the student.
+                            <path class="pause-mark" d="M9 -6 V2 M13 -6 V2" />
+                        }
                     </g>
                 }
             }) }

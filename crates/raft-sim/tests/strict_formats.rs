@@ -68,6 +68,8 @@ fn every_action() -> Vec<Action> {
         },
         Action::DropMessage { message: 7 },
         Action::DuplicateMessage { message: 7 },
+        Action::ManualDelivery { on: true },
+        Action::DeliverMessage { message: 7 },
         Action::AlignTimers,
         Action::SpreadTimers,
         Action::TransferLeadership { node: 2 },

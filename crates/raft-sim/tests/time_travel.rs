@@ -28,7 +28,7 @@ fn random_action(rng: &mut SimRng, sim: &Simulation) -> Action {
     let nodes = sim.scenario().nodes as u64;
     let node = rng.between(1, nodes) as u32;
     let message = sim.in_flight().map(|m| m.id).min().unwrap_or(0);
-    match rng.below(9) {
+    match rng.below(11) {
         0 => Action::Crash { node, mode: CrashMode::Recover },
         1 => Action::Restart { node },
         2 => Action::Timeout { node },
@@ -37,6 +37,12 @@ fn random_action(rng: &mut SimRng, sim: &Simulation) -> Action {
         5 => Action::AlignTimers,
         6 => Action::Isolate { node },
         7 => Action::Heal,
+        // Manual delivery: switched on and off, and a held message delivered by hand.
+        9 => Action::ManualDelivery { on: !sim.manual_delivery() },
+        10 => match sim.held().last() {
+            Some(m) => Action::DeliverMessage { message: m.id },
+            None => Action::ManualDelivery { on: true },
+        },
         _ => Action::Pause { node },
     }
 }

@@ -413,3 +413,30 @@ fn strict_formats_on_the_command_line() {
     let err = String::from_utf8_lossy(&raftsim(&["run", workload.to_str().unwrap()]).stderr).to_string();
     assert!(err.contains("field `workload`: must be an object"), "{err}");
 }
+
+/// A run the page made in manual delivery (votes delivered by hand in the order that makes S2
+/// win S3's vote, though S1 asked first) replays here to the same trace.
+#[test]
+fn replay_of_a_manual_delivery_export_gives_the_pages_hash() {
+    use raft_sim::network::Endpoint;
+    use raft_sim::scenario::{Action, MAX_DURATION_MS};
+    use raft_sim::session::Session;
+    use raft_sim::share::{RunDocument, View};
+    let mut scenario = raft_sim::Scenario::new("manual", 3, 11);
+    scenario.duration_ms = MAX_DURATION_MS;
+    let mut session = Session::new(&scenario).unwrap();
+    for action in [Action::ManualDelivery { on: true }, Action::Timeout { node: 1 }, Action::Timeout { node: 2 }] {
+        session.act(action).unwrap();
+    }
+    let to_s3: Vec<u64> = session.sim().held().filter(|m| m.to == Endpoint::Node(3)).map(|m| m.id).collect();
+    assert_eq!(to_s3.len(), 2);
+    for &message in to_s3.iter().rev() {
+        session.act(Action::DeliverMessage { message }).unwrap();
+        session.step();
+    }
+    assert_eq!(session.sim().node(3).unwrap().raft.as_ref().unwrap().voted_for(), Some(2));
+    let path = temp_file("manual-run.json", &RunDocument::of(&session, View::default()).to_json());
+    let out = raftsim(&["replay", path.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["trace_hash"], session.sim().trace_hash_hex());
+}

@@ -9,6 +9,8 @@ pub struct MessageDetail {
     pub title: String,
     pub fields: Vec<(&'static str, String)>,
     pub fate: String,
+    /// Waiting to be delivered by hand (manual delivery): the inspector offers Deliver.
+    pub held: bool,
 }
 
 fn endpoint(e: Endpoint) -> String {
@@ -36,6 +38,7 @@ impl MessageDetail {
             Payload::Reply { reply, .. } => vec![("reply", reply.to_string())],
         };
         let fate = match (m.lost, m.dropped_us) {
+            _ if m.held => "waiting for you to deliver, drop or duplicate it (manual delivery)".to_string(),
             (_, Some(_)) => "dropped by you: it will not arrive".to_string(),
             (Some(cause), _) => format!("will not arrive ({cause})"),
             (None, _) => format!("arrives in {:.2} ms", m.arrive_us.saturating_sub(now_us) as f64 / 1000.0),
@@ -45,6 +48,7 @@ impl MessageDetail {
             title: format!("{} #{} · {} → {}", m.payload.kind(), m.id, endpoint(m.from), endpoint(m.to)),
             fields,
             fate,
+            held: m.held,
         }
     }
 }

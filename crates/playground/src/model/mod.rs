@@ -11,6 +11,7 @@ pub mod failures;
 pub mod history;
 pub mod lab;
 pub mod log;
+pub mod manual;
 pub mod message;
 pub mod monitor;
 pub mod picture;

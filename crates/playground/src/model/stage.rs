@@ -7,6 +7,10 @@ use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 
 /// At most this many messages in flight are drawn.
 const MAX_DRAWN_MESSAGES: usize = 2_000;
+/// Where a message held for manual delivery is parked along its link.
+pub const HELD_AT: f64 = 0.5;
+/// How far apart held messages on one link stand.
+const HELD_STEP: f64 = 0.07;
 
 /// The stage's geometry, in its own units (a 400 × 420 drawing): the ring's centre and radius,
 /// and a server's radius. The page (stage.rs) and the exported pictures (model/picture.rs)
@@ -43,7 +47,8 @@ pub fn link(a: u32, b: u32, count: usize, gap: f64) -> (f64, f64, f64, f64) {
 pub fn message_xy(m: &MessageView, count: usize, reduced_motion: bool) -> (f64, f64, bool) {
     let (x1, y1, x2, y2) = link(m.from, m.to, count, NODE_R);
     let dead = m.dies_at.filter(|&d| m.progress >= d);
-    let p = dead.unwrap_or_else(|| drawn_progress(m.progress, reduced_motion));
+    // A held message stands still where the model parks it (halfway).
+    let p = dead.unwrap_or_else(|| if m.held { m.progress } else { drawn_progress(m.progress, reduced_motion) });
     (x1 + (x2 - x1) * p, y1 + (y2 - y1) * p, dead.is_some())
 }
 
@@ -116,6 +121,8 @@ pub struct MessageView {
     /// Where it dies, if it will not arrive: lost by the link, dropped by hand, cut off by a
     /// partition, or sent to a crashed server.
     pub dies_at: Option<f64>,
+    /// Waiting for the student to deliver it (manual delivery): parked halfway.
+    pub held: bool,
 }
 
 /// A severed link between two servers: both ways, or only from → to.
@@ -218,7 +225,8 @@ impl StageData {
                     return None;
                 };
                 let span = m.arrive_us.saturating_sub(m.sent_us).max(1) as f64;
-                let progress = (now.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
+                let progress =
+                    if m.held { HELD_AT } else { (now.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0) };
                 let class = message_class(msg);
                 let at = |t: u64| (t.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
                 let dies_at = match (m.lost, m.dropped_us) {
@@ -226,11 +234,13 @@ impl StageData {
                     // Spread the deaths of lost messages along the link, deterministically.
                     (Some(LossCause::Lost), _) => Some(0.3 + (m.id % 5) as f64 * 0.1),
                     (Some(_), _) => Some(0.5),
+                    // A held message waits; what happens to it is decided when it is delivered.
+                    (None, _) if m.held => None,
                     (None, _) if !sim.network().connected(m.from, m.to) => Some(0.5),
                     (None, _) if sim.node(to).is_some_and(|n| n.raft.is_none()) => Some(0.9),
                     (None, _) => None,
                 };
-                Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress, dies_at })
+                Some(MessageView { id: m.id, from, to, kind: msg.kind(), class, progress, dies_at, held: m.held })
             })
             .collect();
         // A slow network with fast heartbeats can hold hundreds of thousands of messages; the
@@ -241,6 +251,22 @@ impl StageData {
             messages.truncate(MAX_DRAWN_MESSAGES);
         }
         raft_sim::order::sort_by_key_stable(&mut messages, |m| m.id);
+        // Held messages on one link queue up behind the halfway mark, oldest in front, so
+        // each can be seen and clicked.
+        let mut queued: Vec<(u32, u32, u32)> = Vec::new();
+        for m in messages.iter_mut().filter(|m| m.held) {
+            let k = match queued.iter_mut().find(|q| (q.0, q.1) == (m.from, m.to)) {
+                Some(q) => {
+                    q.2 += 1;
+                    q.2
+                }
+                None => {
+                    queued.push((m.from, m.to, 0));
+                    0
+                }
+            };
+            m.progress = (HELD_AT - f64::from(k) * HELD_STEP).max(HELD_STEP);
+        }
         let network = sim.network();
         let ids: Vec<u32> = sim.nodes().iter().map(|n| n.id).collect();
         let mut cuts = Vec::new();

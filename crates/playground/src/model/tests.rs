@@ -1,6 +1,6 @@
 //! Native tests of the view-models: each runs a built-in scenario in the simulator and checks
 //! what the page would draw from it.
-use super::{clients, clock, failures, history, lab, log, message, monitor, stage, timeline};
+use super::{clients, clock, failures, history, lab, log, manual, message, monitor, stage, timeline};
 use raft_sim::builtin;
 use raft_sim::scenario::{Action, ClientOpKind, CrashMode, NetworkSettings, TimingModel};
 use raft_sim::session::{Session, Target};
@@ -282,4 +282,47 @@ fn a_request_to_a_crashed_leader_says_it_is_retried_then_is_answered() {
     sim.run_until(sim.now() + 3_000_000);
     let op = clients::recent_requests(&sim)[0].clone();
     assert_eq!(clients::result_text(&op, None), "ok", "answered by the new leader");
+}
+
+#[test]
+fn held_messages_are_listed_in_words_parked_on_the_stage_and_deliverable_in_the_inspector() {
+    let mut sim = Simulation::new(&raft_sim::Scenario::new("manual", 3, 5)).unwrap();
+    assert_eq!(manual::ManualView::of(&sim), manual::ManualView::default());
+    sim.act(Action::ManualDelivery { on: true }).unwrap();
+    sim.act(Action::Timeout { node: 1 }).unwrap();
+    sim.run_until(50_000);
+    let view = manual::ManualView::of(&sim);
+    assert!(view.on && view.note.is_none());
+    let texts: Vec<&str> = view.rows.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["RequestVote S1 → S2, term 1", "RequestVote S1 → S3, term 1"]);
+    let stage = stage::StageData::of(&sim);
+    let parked: Vec<_> = stage.messages.iter().filter(|m| m.held).collect();
+    assert_eq!(parked.len(), 2);
+    assert!(parked.iter().all(|m| m.progress == stage::HELD_AT && m.dies_at.is_none()));
+    let m = sim.held().next().cloned().unwrap();
+    // A copy queues behind it on the same link, both standing still.
+    sim.act(Action::DuplicateMessage { message: m.id }).unwrap();
+    let to2: Vec<f64> = stage::StageData::of(&sim).messages.iter().filter(|x| x.to == 2).map(|x| x.progress).collect();
+    assert_eq!(to2, [stage::HELD_AT, stage::HELD_AT - 0.07]);
+    let copy = sim.held().last().unwrap().id;
+    sim.act(Action::DropMessage { message: copy }).unwrap();
+    sim.run_until(sim.now());
+    let detail = message::MessageDetail::of(&m, sim.now());
+    assert!(detail.held && detail.fate.starts_with("waiting for you"), "{}", detail.fate);
+    // Delivered, it is no longer held: S2 answers, and its answer waits in turn.
+    sim.act(Action::DeliverMessage { message: m.id }).unwrap();
+    sim.run_until(sim.now());
+    let texts: Vec<String> = manual::ManualView::of(&sim).rows.into_iter().map(|r| r.text).collect();
+    assert_eq!(texts, ["RequestVote S1 → S3, term 1", "RequestVoteReply S2 → S1, term 1"]);
+}
+
+#[test]
+fn a_full_hold_says_how_many_went_on_and_why() {
+    let mut sim = Simulation::new(&raft_sim::Scenario::new("manual", 5, 5)).unwrap();
+    sim.act(Action::ManualDelivery { on: true }).unwrap();
+    sim.run_until(30_000_000);
+    let view = manual::ManualView::of(&sim);
+    assert_eq!(view.rows.len(), raft_sim::engine::kernel::MAX_HELD);
+    let note = view.note.expect("the hold is full");
+    assert!(note.starts_with("At most 256 messages can wait: ") && note.contains(&sim.unheld().to_string()), "{note}");
 }

@@ -23,7 +23,7 @@ mod timekit_tests;
 use crate::model::diagram::{DiagramAction, DiagramState};
 use crate::model::history::VerdictView;
 use crate::model::timeline::MarkerView;
-use raft_sim::scenario::{RaftSettings, MAX_DURATION_MS};
+use raft_sim::scenario::{Action as Operator, RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
 pub use kit::Picture;
@@ -597,13 +597,29 @@ impl Store {
         Some(format!("{}#{}", self.base, self.document()?.to_link_fragment()))
     }
 
-    fn act(&mut self, action: raft_sim::scenario::Action) {
+    fn act(&mut self, action: Operator) {
         if let Some(s) = self.session.as_mut() {
             let leader = s.sim().leader();
+            // Delivering or dropping a held message (manual delivery) takes effect now: while
+            // paused, the events due now are played at once, so the student sees it at once.
+            let held = match action {
+                Operator::DeliverMessage { message } | Operator::DropMessage { message } => {
+                    s.sim().held().any(|m| m.id == message)
+                }
+                _ => false,
+            };
             match s.act(action.clone()) {
                 Ok(()) => {
                     self.error = None;
+                    let paused = !self.playing;
+                    if held && paused {
+                        let now = s.sim().now();
+                        s.advance(now, EVENTS_PER_FRAME, false);
+                    }
                     self.after_act(&action, leader);
+                    if held && paused {
+                        self.paused_note = None; // nothing left to press Play for
+                    }
                 }
                 Err(e) => self.error = Some(e.to_string()),
             }

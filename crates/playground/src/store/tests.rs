@@ -336,3 +336,29 @@ fn the_embed_snippet_holds_the_run_as_it_was_when_opened() {
     s.apply(Action::ToggleEmbedSnippet);
     assert_eq!(s.embed_snippet, None);
 }
+
+/// Manual delivery through the store: a held message delivered while paused arrives at once
+/// (no note to press Play), and a link to the forced run reopens it with the same hash.
+#[test]
+fn a_held_message_delivered_while_paused_arrives_at_once_and_the_link_keeps_it() {
+    let mut s = store("");
+    s.apply(Action::Act(Operator::ManualDelivery { on: true }));
+    s.play_hook(Some(400_000));
+    s.apply(Action::TogglePlay); // pause
+    assert!(!s.playing);
+    let sim = || s.session.as_ref().unwrap().sim();
+    let first = sim().held().next().map(|m| (m.id, m.to)).expect("a RequestVote waits");
+    let before = events(&s);
+    s.apply(Action::Act(Operator::DeliverMessage { message: first.0 }));
+    assert_eq!(s.error, None);
+    assert_eq!(s.paused_note, None, "delivered now: nothing to press Play for");
+    assert!(events(&s) > before + 1, "the delivery was played, not only recorded");
+    assert!(!s.session.as_ref().unwrap().sim().in_flight().any(|m| m.id == first.0));
+    s.apply(Action::Act(Operator::DeliverMessage { message: first.0 }));
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("not waiting")), "{:?}", s.error);
+    s.apply(Action::Share);
+    let Some(Effect::ReplaceFragment(fragment)) = s.take_effects().into_iter().next() else { panic!("no link") };
+    let opened = store(&fragment);
+    assert_eq!((events(&opened), hash(&opened)), (events(&s), hash(&s)));
+    assert!(opened.session.as_ref().unwrap().sim().manual_delivery());
+}

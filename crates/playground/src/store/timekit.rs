@@ -48,6 +48,8 @@ fn effect_phrase(action: &Operator, leader: Option<u32>) -> String {
         }
         Operator::Heal => "the servers hear each other again".into(),
         Operator::AlignTimers | Operator::SpreadTimers => "the timers run out".into(),
+        Operator::ManualDelivery { on: true } => "the messages wait for you".into(),
+        Operator::ManualDelivery { on: false } => "the waiting messages arrive".into(),
         _ => "its effect".into(),
     }
 }
@@ -176,9 +178,10 @@ impl Store {
         self.play_to(now.saturating_add(left));
     }
 
-    /// No message in flight: nothing to watch until a timer fires.
+    /// No message moving: nothing to watch until a timer fires. Messages held for manual
+    /// delivery stand still, so they do not count.
     fn idle(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| s.sim().in_flight().next().is_none())
+        self.session.as_ref().is_some_and(|s| s.sim().in_flight().all(|m| m.held))
     }
 
     /// Feedback for an operator action that was carried out: the paused note, or resuming

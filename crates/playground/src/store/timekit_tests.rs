@@ -193,3 +193,23 @@ fn the_event_log_filter_is_kept_and_lines_are_remade_only_when_the_run_changed()
     s.apply(Action::FilterEvents(Some(Topic::Faults)));
     assert_eq!(s.event_filter, Some(Topic::Faults));
 }
+
+/// Held messages (manual delivery) stand still: with only those in flight the run is quiet and
+/// goes at the fast rate until a timer sends something.
+#[test]
+fn held_messages_do_not_slow_the_quiet_stretches() {
+    use raft_sim::scenario::Action as Operator;
+    let mut s = store();
+    s.apply(Action::Speed(0.0)); // 1x
+    s.apply(Action::Act(Operator::ManualDelivery { on: true }));
+    s.apply(Action::Frame(0.0));
+    let mut t = 0.0;
+    while s.session.as_ref().unwrap().sim().held_count() == 0 {
+        t += 4.0;
+        s.apply(Action::Frame(t));
+    }
+    assert!(s.session.as_ref().unwrap().sim().in_flight().all(|m| m.held));
+    let before = s.now_us();
+    s.apply(Action::Frame(t + 1.0));
+    assert!(s.now_us() - before > 1_000, "skipped at the fast rate: {}", s.now_us() - before);
+}

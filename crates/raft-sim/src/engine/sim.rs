@@ -494,10 +494,51 @@ impl Simulation {
             return Err(ScenarioError::new("action", format!("the run has {message}")));
         }
         self.check_action(action)?;
+        self.check_manual(action)?;
         if let Some(Err(reason)) = self.membership_request(action) {
             return Err(ScenarioError::new("action", format!("{} refused: {reason}", action.kind())));
         }
         Ok(())
+    }
+
+    /// Manual delivery's refusals: delivering a message that is not held, copying a held one
+    /// when the hold is full.
+    fn check_manual(&self, action: &Action) -> Result<(), ScenarioError> {
+        let held = |id: u64| self.in_flight().any(|m| m.id == id && m.held);
+        match action {
+            Action::DeliverMessage { message } if !held(*message) => Err(ScenarioError::new(
+                "action.message",
+                format!("message #{message} is not waiting to be delivered (manual delivery holds it)"),
+            )),
+            Action::DuplicateMessage { message } if held(*message) && self.kernel.held_count() >= kernel::MAX_HELD => {
+                Err(ScenarioError::new(
+                    "action.message",
+                    format!(
+                        "at most {} messages can wait to be delivered: deliver or drop some first",
+                        kernel::MAX_HELD
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether manual delivery is on: messages between servers wait for the operator.
+    pub fn manual_delivery(&self) -> bool {
+        self.kernel.manual()
+    }
+    /// The messages waiting to be delivered by hand, oldest first.
+    pub fn held(&self) -> impl Iterator<Item = &InFlight> + '_ {
+        self.kernel.held_slots().iter().filter_map(|&k| self.kernel.message(k))
+    }
+    /// How many messages are waiting to be delivered by hand.
+    pub fn held_count(&self) -> usize {
+        self.kernel.held_count()
+    }
+    /// How many messages were sent on through the network because [`kernel::MAX_HELD`]
+    /// were already waiting.
+    pub fn unheld(&self) -> u64 {
+        self.kernel.unheld()
     }
 
     /// Whether `action` can be carried out on this cluster.
@@ -823,6 +864,8 @@ mod tests {
         let referenced = queued.chain(sim.nodes.iter().flat_map(|n| n.deferred.iter()));
         let mut slots: Vec<u32> =
             referenced.filter_map(|e| if let Pending::Arrive(k) = e { Some(*k) } else { None }).collect();
+        // Held messages (manual delivery) wait outside the queue.
+        slots.extend(sim.kernel.held_slots());
         slots.sort_unstable();
         let before = slots.len();
         slots.dedup();

@@ -49,6 +49,8 @@ pub(crate) enum ActionTag {
     Client,
     DropMessage,
     DuplicateMessage,
+    ManualDelivery,
+    DeliverMessage,
     AlignTimers,
     SpreadTimers,
     TransferLeadership,
@@ -88,6 +90,7 @@ pub(crate) struct ActionFlat {
     value: Option<String>,
     retry_ms: Option<f64>,
     message: Option<u64>,
+    on: Option<bool>,
     voters: Option<Vec<NodeId>>,
     via: Option<NodeId>,
 }
@@ -143,6 +146,7 @@ impl ActionFlat {
             ("value", f.value.is_some()),
             ("retry_ms", f.retry_ms.is_some()),
             ("message", f.message.is_some()),
+            ("on", f.on.is_some()),
             ("voters", f.voters.is_some()),
             ("via", f.via.is_some()),
         ];
@@ -220,6 +224,14 @@ impl ActionFlat {
             ActionTag::DuplicateMessage => {
                 only(&given, &["message"])?;
                 Action::DuplicateMessage { message: need(f.message, "message")? }
+            }
+            ActionTag::ManualDelivery => {
+                only(&given, &["on"])?;
+                Action::ManualDelivery { on: need(f.on, "on")? }
+            }
+            ActionTag::DeliverMessage => {
+                only(&given, &["message"])?;
+                Action::DeliverMessage { message: need(f.message, "message")? }
             }
             ActionTag::AlignTimers => {
                 only(&given, &[])?;

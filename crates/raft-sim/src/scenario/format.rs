@@ -397,8 +397,19 @@ pub enum Action {
     DropMessage {
         message: u64,
     },
-    /// Deliver one more copy of a message in flight, arriving after the original.
+    /// Deliver one more copy of a message in flight, arriving after the original (a copy of
+    /// a held message is held too).
     DuplicateMessage {
+        message: u64,
+    },
+    /// Manual delivery on or off. While on, every message between servers waits in flight
+    /// until the operator delivers, drops or duplicates it; timers and clients run on. Off
+    /// sends the waiting messages on, in order, with the network's usual delays.
+    ManualDelivery {
+        on: bool,
+    },
+    /// Deliver a message held by manual delivery now.
+    DeliverMessage {
         message: u64,
     },
     /// Make every follower's and candidate's election timer fire at the same moment, one
@@ -452,6 +463,8 @@ impl Action {
             Action::Client { .. } => "client",
             Action::DropMessage { .. } => "drop_message",
             Action::DuplicateMessage { .. } => "duplicate_message",
+            Action::ManualDelivery { .. } => "manual_delivery",
+            Action::DeliverMessage { .. } => "deliver_message",
             Action::AlignTimers => "align_timers",
             Action::SpreadTimers => "spread_timers",
             Action::TransferLeadership { .. } => "transfer_leadership",
@@ -764,6 +777,8 @@ impl Scenario {
             | Action::CrashLeader { .. }
             | Action::DropMessage { .. }
             | Action::DuplicateMessage { .. }
+            | Action::ManualDelivery { .. }
+            | Action::DeliverMessage { .. }
             | Action::AlignTimers
             | Action::SpreadTimers => Ok(()),
             Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {

@@ -297,6 +297,8 @@ pub const ACTIONS: Kinds = Kinds {
         ),
         ("drop_message", &[req("message", U64)]),
         ("duplicate_message", &[req("message", U64)]),
+        ("manual_delivery", &[req("on", Shape::Bool)]),
+        ("deliver_message", &[req("message", U64)]),
         ("align_timers", &[]),
         ("spread_timers", &[]),
         ("transfer_leadership", NODE_ONLY),

@@ -40,8 +40,16 @@ pub struct InFlight<M> {
     pub lost: Option<LossCause>,
     /// When an operator dropped it (it is drawn dying there).
     pub dropped_us: Option<Micros>,
+    /// Held for the operator (manual delivery): it has no arrival time and stays in the
+    /// network until delivered or dropped by hand ([`Kernel::deliver_held`]).
+    pub held: bool,
     pub payload: M,
 }
+
+/// Manual delivery holds at most this many messages: past it, a message travels the network
+/// as usual (counted in [`Kernel::unheld`]), so a student who never delivers anything does
+/// not make the page's memory grow without end.
+pub const MAX_HELD: usize = 256;
 
 /// A delivered message's envelope: who sent it to whom, and when. The host gets it apart from
 /// the payload, so that handing a message over does not copy the whole of it.
@@ -79,6 +87,12 @@ pub struct Kernel<M, T> {
     /// Entries, and bytes beyond the envelope, carried by the messages in flight.
     in_flight_entries: u64,
     in_flight_bytes: u64,
+    /// Manual delivery: messages between nodes are held when sent (see [`InFlight::held`]).
+    manual: bool,
+    /// The held messages' slots, in the order they were sent.
+    held: Vec<u32>,
+    /// Messages that went through the network because the hold was full.
+    unheld: u64,
 }
 
 impl<M: Wire + Clone, T> Kernel<M, T> {
@@ -101,6 +115,9 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             events: 0,
             in_flight_entries: 0,
             in_flight_bytes: 0,
+            manual: false,
+            held: Vec::new(),
+            unheld: 0,
         }
     }
 
@@ -178,12 +195,41 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
     }
 
     /// Send `payload` now: the sender's omission (`send_omission`) may swallow it, else the
-    /// network decides each copy's delay and fate.
+    /// network decides each copy's delay and fate (in manual delivery, a message between
+    /// nodes is held instead, until the operator decides).
     #[inline(never)]
     pub fn send(&mut self, from: Endpoint, to: Endpoint, payload: M, send_omission: Probability) {
         self.next_message += 1;
         let id = self.next_message;
         let omitted = !send_omission.is_never() && self.fault_rng.chance(send_omission);
+        if self.manual && !omitted && matches!((from, to), (Endpoint::Node(_), Endpoint::Node(_))) {
+            return self.hold(id, from, to, payload);
+        }
+        self.route(id, from, to, payload, omitted);
+    }
+
+    /// Manual delivery's send: hold the message, or if the hold is full, route it as usual.
+    /// Kept out of `send`, which every run takes and few hold in.
+    #[cold]
+    #[inline(never)]
+    fn hold(&mut self, id: u64, from: Endpoint, to: Endpoint, payload: M) {
+        if self.held.len() >= MAX_HELD {
+            self.unheld += 1;
+            return self.route(id, from, to, payload, false);
+        }
+        let now = self.now;
+        let message =
+            InFlight { id, from, to, sent_us: now, arrive_us: now, lost: None, dropped_us: None, held: true, payload };
+        let k = self.enqueue(message);
+        if self.list_sent {
+            self.sent.clear();
+            self.sent.push(k);
+        }
+    }
+
+    /// Let the network decide the fate of message `id` sent now (or of its omission).
+    #[inline(always)]
+    fn route(&mut self, id: u64, from: Endpoint, to: Endpoint, payload: M, omitted: bool) {
         let mut transits = std::mem::take(&mut self.transits);
         if omitted {
             transits.clear();
@@ -191,6 +237,13 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
         } else {
             self.network.send(self.now, from, to, &mut transits);
         }
+        self.launch(id, from, to, self.now, payload, &transits);
+        self.transits = transits;
+    }
+
+    /// Put the copies of message `id` the network decided on (`transits`) in flight.
+    #[inline(always)]
+    fn launch(&mut self, id: u64, from: Endpoint, to: Endpoint, sent_us: Micros, payload: M, transits: &[Transit]) {
         let n = transits.len();
         if self.list_sent {
             self.sent.clear();
@@ -204,10 +257,11 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
                 id: if k == 0 { id } else { self.next_message + k as u64 },
                 from,
                 to,
-                sent_us: self.now,
+                sent_us,
                 arrive_us: t.arrive_at,
                 lost: t.lost,
                 dropped_us: None,
+                held: false,
                 payload,
             };
             let k = self.enqueue(message);
@@ -216,6 +270,38 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             }
         }
         self.next_message += n.saturating_sub(1) as u64;
+    }
+
+    // ----- Manual delivery ------------------------------------------------------------------
+
+    /// Whether messages between nodes are held for the operator.
+    pub fn manual(&self) -> bool {
+        self.manual
+    }
+    /// How many messages are held now.
+    pub fn held_count(&self) -> usize {
+        self.held.len()
+    }
+    /// Messages sent through the network because the hold was full ([`MAX_HELD`]).
+    pub fn unheld(&self) -> u64 {
+        self.unheld
+    }
+
+    /// Turn manual delivery on or off. Off releases every held message, in the order they were
+    /// sent, through the network as if sent now (its delays, losses and copies), so the run
+    /// stays one run per seed. Messages already on their way when it is turned on arrive as
+    /// they were going to.
+    pub fn set_manual(&mut self, on: bool) {
+        self.manual = on;
+        if on {
+            return;
+        }
+        let mut transits = std::mem::take(&mut self.transits);
+        for k in std::mem::take(&mut self.held) {
+            let Some(m) = self.take_message(k) else { continue };
+            self.network.send(self.now, m.from, m.to, &mut transits);
+            self.launch(m.id, m.from, m.to, m.sent_us, m.payload, &transits);
+        }
         self.transits = transits;
     }
 
@@ -232,9 +318,33 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
         self.sent.iter().filter_map(|&k| self.message(k))
     }
 
-    /// Put a message in the network, to arrive (or die) at its `arrive_us`; its slot.
+    /// End the hold on message `id`: it arrives now (after what is already due now), or with
+    /// `lost`, dies now. False if no held message has that id.
+    pub fn deliver_held(&mut self, id: u64, lost: Option<LossCause>) -> bool {
+        let Some(i) = self.held.iter().position(|&k| self.message(k).is_some_and(|m| m.id == id)) else {
+            return false;
+        };
+        let k = self.held.remove(i);
+        let now = self.now;
+        if let Some(m) = self.messages.get_mut(k as usize).and_then(Option::as_mut) {
+            m.held = false;
+            m.arrive_us = now;
+            m.lost = lost;
+            m.dropped_us = lost.map(|_| now);
+        }
+        self.schedule(now, Pending::Arrive(k));
+        true
+    }
+
+    /// The held messages' slots, oldest first (for checks that every slot is accounted for).
+    pub fn held_slots(&self) -> &[u32] {
+        &self.held
+    }
+
+    /// Put a message in the network, to arrive (or die) at its `arrive_us`, or if it is
+    /// `held`, to wait for the operator; its slot.
     pub fn enqueue(&mut self, message: InFlight<M>) -> u32 {
-        let at = message.arrive_us;
+        let (at, held) = (message.arrive_us, message.held);
         let (entries, bytes) = message.payload.carried();
         self.in_flight_entries += entries;
         self.in_flight_bytes += bytes;
@@ -248,8 +358,19 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
                 (self.messages.len() - 1) as u32
             }
         };
-        self.schedule(at, Pending::Arrive(k));
+        if held {
+            self.park(k);
+        } else {
+            self.schedule(at, Pending::Arrive(k));
+        }
         k
+    }
+
+    /// Add slot `k` to the held messages (out of line: most runs never hold one).
+    #[cold]
+    #[inline(never)]
+    fn park(&mut self, k: u32) {
+        self.held.push(k);
     }
 
     /// The message in slot `k`, if it is still in the network.

@@ -90,6 +90,9 @@ impl Simulation {
                 }
             }
             Action::DropMessage { message } => {
+                if self.kernel.deliver_held(*message, Some(LossCause::Dropped)) {
+                    return; // it was held: it dies now
+                }
                 let now = self.kernel.now();
                 if let Some(m) = self.kernel.in_flight_mut().find(|m| m.id == *message && m.lost.is_none()) {
                     m.lost = Some(LossCause::Dropped);
@@ -102,7 +105,8 @@ impl Simulation {
             Action::DuplicateMessage { message } => {
                 let Some(original) = self.in_flight().find(|m| m.id == *message).cloned() else { return };
                 let id = self.kernel.new_message_id();
-                // The copy takes half as long again as the original: it arrives second.
+                // The copy takes half as long again as the original: it arrives second (a copy
+                // of a held message is held too, after the others).
                 let span = original.arrive_us.saturating_sub(original.sent_us);
                 let copy =
                     InFlight { id, arrive_us: original.arrive_us.max(self.kernel.now()) + span / 2 + 1, ..original };
@@ -110,6 +114,10 @@ impl Simulation {
                 if self.observers.want(Wants::MESSAGES) {
                     self.observe_sent(Some((k, original.id)));
                 }
+            }
+            Action::ManualDelivery { on } => self.kernel.set_manual(*on),
+            Action::DeliverMessage { message } => {
+                self.kernel.deliver_held(*message, None);
             }
             Action::AlignTimers | Action::SpreadTimers => {
                 let config = self.scenario.raft.to_config();
