@@ -19,6 +19,7 @@ mod log_view;
 mod message_view;
 mod model;
 mod monitor;
+mod number;
 mod settings;
 mod share_panel;
 mod stage;
