@@ -242,13 +242,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     if let Some(bx) = v.blank_before_x {
                         <rect class="dg-blank" data-testid="diagram-blank" x={f(LEFT)} y="0" width={f((bx - LEFT).max(0.0))} height={f(bottom - 12.0)} />
                     }
-                    <>{ for v.ticks.iter().map(|(x, label)| html! {
+                    { for v.ticks.iter().map(|(x, label)| html! {
                         <g class="dg-tick">
                             <line x1={f(*x)} x2={f(*x)} y1="8" y2={f(bottom - 12.0)} />
                             <text x={f(*x)} y={f(bottom)}>{ label.clone() }</text>
                         </g>
-                    }) }</>
-                    <>{ for (1..=v.lanes).map(|n| {
+                    }) }
+                    { for (1..=v.lanes).map(|n| {
                         let y = crate::model::diagram::TOP + (n - 1) as f64 * LANE;
                         html! {
                             <g class="dg-lane">
@@ -256,7 +256,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                                 <text x="4" y={f(y + 4.0)}>{ format!("S{n}") }</text>
                             </g>
                         }
-                    }) }</>
+                    }) }
                     if let Some(x) = v.now_x {
                         <line class="dg-now" x1={f(x)} x2={f(x)} y1="4" y2={f(bottom - 12.0)} />
                     }
@@ -313,10 +313,8 @@ fn chunk_view(props: &ChunkProps) -> Html {
     let Some(c) = &props.chunk else { return html! {} };
     html! {
         <g class="dg-chunk">
-            // Each list in its own fragment: Yew otherwise matches children by position across
-            // them, and one more arrow would make every dot after it take its neighbour's place.
-            <>{ for c.arrows.iter().map(|a| arrow(a, &props.on_inspect, &props.press)) }</>
-            <>{ for c.dots.iter().map(|d| dot(d, &props.on_action, &props.press)) }</>
+            { for c.arrows.iter().map(|a| arrow(a, &props.on_inspect, &props.press)) }
+            { for c.dots.iter().map(|d| dot(d, &props.on_action, &props.press)) }
         </g>
     }
 }
@@ -334,9 +332,7 @@ fn arrow(a: &Arrow, on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html 
     };
     let fate = a.fate_name();
     html! {
-        // Keyed by message (each has one fate): as messages arrive, those still flying keep
-        // their elements instead of taking over their neighbours'.
-        <g key={message} class={classes!("dg-arrow", fate, a.relation.class(), format!("k-{}", a.kind))} data-testid="diagram-arrow"
+        <g class={classes!("dg-arrow", fate, a.relation.class(), format!("k-{}", a.kind))} data-testid="diagram-arrow"
            data-message={message.to_string()} data-fate={fate} {onclick}>
             <title>{ format!("{} (click to inspect it in flight)", a.label()) }</title>
             <line class="hit" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)} />

@@ -141,9 +141,7 @@ pub fn stage(props: &StageProps) -> Html {
             </defs>
             <text class={classes!("config-caption", props.data.joint.then_some("joint"))} x="200" y="414" data-testid="configuration"
                   data-joint={props.data.joint.to_string()}>{ &props.data.configuration }</text>
-            // Each list in its own fragment: Yew otherwise matches children by position across
-            // the lists, and one more vote line would rewrite every server and message after it.
-            <>{ for props.data.cuts.iter().map(|c| {
+            { for props.data.cuts.iter().map(|c| {
                 let ((x1, y1), (x2, y2)) = (pos(c.from), pos(c.to));
                 // Stop short of the circles so a one-way arrow head stays visible.
                 let (dx, dy) = (x2 - x1, y2 - y1);
@@ -157,8 +155,8 @@ pub fn stage(props: &StageProps) -> Html {
                         <title>{ if c.both_ways { format!("S{} and S{} cannot talk", c.from, c.to) } else { format!("S{} → S{} is cut", c.from, c.to) } }</title>
                     </line>
                 }
-            }) }</>
-            <>{ for props.data.nodes.iter().flat_map(|n| n.votes_from.iter().map(move |&v| (v, n.id))).map(|(voter, candidate)| {
+            }) }
+            { for props.data.nodes.iter().flat_map(|n| n.votes_from.iter().map(move |&v| (v, n.id))).map(|(voter, candidate)| {
                 let ((x1, y1), (x2, y2)) = (pos(voter), pos(candidate));
                 let (dx, dy) = (x2 - x1, y2 - y1);
                 let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -170,8 +168,8 @@ pub fn stage(props: &StageProps) -> Html {
                         <title>{ format!("S{voter} voted for S{candidate} in this term") }</title>
                     </line>
                 }
-            }) }</>
-            <>{ for props.data.nodes.iter().enumerate().map(|(i, n)| {
+            }) }
+            { for props.data.nodes.iter().enumerate().map(|(i, n)| {
                 let (x, y) = position(i, count);
                 let id = n.id;
                 let onclick = props.on_select.reform(move |_: MouseEvent| id);
@@ -216,9 +214,9 @@ pub fn stage(props: &StageProps) -> Html {
                         }
                     </g>
                 }
-            }) }</>
+            }) }
             // Messages last: drawn over the servers, so a message just sent can still be clicked.
-            <>{ for placed.iter().map(|&(m, x, y, dead)| {
+            { for placed.iter().map(|&(m, x, y, dead)| {
                 let id = m.id;
                 let onclick = props.on_select_message.as_ref().map(|cb| cb.reform(move |e: MouseEvent| {
                     e.stop_propagation();
@@ -229,9 +227,7 @@ pub fn stage(props: &StageProps) -> Html {
                 let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
                 let title = format!("{} S{} → S{}{} (click or Enter to inspect)", m.kind, m.from, m.to, if dead { ", lost" } else { "" });
                 html! {
-                    // Keyed by id: when the oldest message arrives the others keep their elements
-                    // (unkeyed, each would be rewritten with its neighbour's attributes every frame).
-                    <g key={m.id} class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
+                    <g class={classes!("message", m.class, dead.then_some("dead"), selected.then_some("picked"), faint.then_some("faint"))}
                        transform={format!("translate({x:.1},{y:.1})")} tabindex={clickable.then_some("0")} role={clickable.then_some("button")}
                        data-testid="message" data-id={m.id.to_string()} data-dead={dead.to_string()} onclick={onclick}>
                         <title>{ title }</title>
@@ -240,10 +236,10 @@ pub fn stage(props: &StageProps) -> Html {
                         <path class="shape" d={shape} />
                     </g>
                 }
-            }) }</>
+            }) }
             // The name of the message pointed at, focused or picked: one label, not one per
             // message (hundreds fly under load, and each would cost every frame).
-            <>{ for placed.iter().filter(|(m, ..)| Some(m.id) == *tagged || Some(m.id) == props.selected_message).map(|&(m, x, y, dead)| {
+            { for placed.iter().filter(|(m, ..)| Some(m.id) == *tagged || Some(m.id) == props.selected_message).map(|&(m, x, y, dead)| {
                 // On the side away from the ring's centre, so it covers no server.
                 let end = x < CENTER;
                 html! {
@@ -252,7 +248,7 @@ pub fn stage(props: &StageProps) -> Html {
                         { format!("{} S{}→S{}", if dead { "lost" } else { message_look(m.class).1 }, m.from, m.to) }
                     </text>
                 }
-            }) }</>
+            }) }
         </svg>
     }
 }
