@@ -70,8 +70,8 @@ browser_tests() {
   export PLAYGROUND_URL="http://127.0.0.1:$port/"
   (cd web && node --test e2e/)
 
-  step "frame-time probe: 9 servers under client load at 1x (reported)"
-  (cd web && node probe/frames.mjs --seconds 5)
+  step "frame-time probe: 9 servers under client load at 1x, diagram open and closed (reported)"
+  (cd web && node probe/frames.mjs --seconds 5 --diagram && node probe/frames.mjs --seconds 5 --no-diagram)
 
   # Fails only if a side does not run or the wasm and native traces differ.
   step "simulator speed: raftsim bench's workload in the page's wasm beside native (reported)"

@@ -3,12 +3,16 @@
 // tasks, and how long jumps in time take in wasm. A benchmark, not a test: it prints numbers
 // (and JSON with --json) and fails only if the page breaks (console error, no progress).
 //
-//   PLAYGROUND_URL=http://127.0.0.1:8080/ node probe/frames.mjs [--seconds 10] [--json]
+//   PLAYGROUND_URL=http://127.0.0.1:8080/ node probe/frames.mjs [--seconds 10] [--json] [--diagram | --no-diagram]
+//
+// --diagram measures with the space-time diagram open, --no-diagram with it closed; without
+// either, as the page opens (the diagram open).
 import { launch, openPage } from '../e2e/browser.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1] || 10) || 10;
 const asJson = args.includes('--json');
+const diagram = !args.includes('--no-diagram');
 
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -23,6 +27,9 @@ try {
   const page = await openPage(browser, '', { hook: false });
   await page.getByTestId('stage').waitFor();
   await page.getByTestId('client-load').check();
+  const toggle = page.getByTestId('diagram-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== String(diagram)) await toggle.click();
+  if ((await toggle.getAttribute('aria-expanded')) !== String(diagram)) throw new Error('could not open or close the diagram');
   await page.getByTestId('node-count').selectOption('9');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="stage-node"]').length === 9);
   await page.getByTestId('speed').evaluate((input) => {
@@ -73,7 +80,7 @@ try {
 
   const frame = stats(frames.intervals);
   const result = {
-    nodes: 9, client_load: true, speed: '1x', seconds,
+    nodes: 9, client_load: true, speed: '1x', seconds, diagram: diagram ? 'open' : 'closed',
     frames: frame,
     fps: 1000 / frame.mean,
     frames_over_20ms: frames.intervals.filter((d) => d > 20).length,
@@ -87,7 +94,7 @@ try {
     console.log(JSON.stringify(result, null, 2));
   } else {
     const f = (v) => v.toFixed(1);
-    console.log(`frames: ${frame.count} in ${seconds} s, ${f(result.fps)} fps; interval mean ${f(frame.mean)} ms, p95 ${f(frame.p95)} ms, p99 ${f(frame.p99)} ms, max ${f(frame.max)} ms; ${result.frames_over_20ms} over 20 ms`);
+    console.log(`diagram ${result.diagram}: frames: ${frame.count} in ${seconds} s, ${f(result.fps)} fps; interval mean ${f(frame.mean)} ms, p95 ${f(frame.p95)} ms, p99 ${f(frame.p99)} ms, max ${f(frame.max)} ms; ${result.frames_over_20ms} over 20 ms`);
     console.log(`long tasks (> 50 ms): ${result.long_tasks.count}${result.long_tasks.count ? `, max ${f(result.long_tasks.max)} ms` : ''}`);
     console.log(`simulated events meanwhile: ${result.simulated_events}`);
     console.log(`jumps in time (wasm, ${seeks.length} random points of a ${f(result.run_length_ms / 1000)} s run): mean ${result.seek_ms.mean.toFixed(2)} ms, p95 ${result.seek_ms.p95.toFixed(2)} ms, max ${result.seek_ms.max.toFixed(2)} ms`);

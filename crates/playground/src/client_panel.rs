@@ -87,7 +87,7 @@ pub fn client_panel(props: &ClientProps) -> Html {
     let skip = props.history.len().saturating_sub(SHOWN);
     let recent = &props.history[skip..];
     let fate = |i: usize| props.fates.get(skip + i).and_then(|f| f.as_deref());
-    let keys: BTreeSet<&String> = props.kv.iter().flatten().flat_map(|kv| kv.keys()).collect();
+    let keys: BTreeSet<&String> = raft_core::ordered::set_of(props.kv.iter().flatten().flat_map(|kv| kv.keys()));
     let store = |id: NodeId| props.kv.get((id as usize).wrapping_sub(1)).and_then(|kv| kv.as_ref());
     let column_class =
         |id: NodeId| classes!(store(id).is_none().then_some("down"), (props.leader == Some(id)).then_some("leader"));

@@ -21,6 +21,7 @@ mod manual_panel;
 mod message_view;
 mod model;
 mod monitor;
+mod number;
 mod settings;
 mod share_panel;
 mod stage;

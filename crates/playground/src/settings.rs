@@ -38,7 +38,7 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
             let mut next = (*draft).clone();
             // Unparsable text becomes NaN, which validation rejects with a message.
-            f(&mut next, input.value().parse().unwrap_or(f64::NAN));
+            f(&mut next, crate::number::parse_f64(&input.value()).unwrap_or(f64::NAN));
             draft.set(next);
         })
     };

@@ -21,8 +21,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
     crate::test_hook::rendered("timeline");
     let end = props.end_us.max(1);
     let on_input = props.on_seek_time.reform(|e: InputEvent| {
-        e.target_dyn_into::<web_sys::HtmlInputElement>().and_then(|i| i.value().parse::<f64>().ok()).unwrap_or(0.0)
-            as u64
+        e.target_dyn_into::<web_sys::HtmlInputElement>()
+            .and_then(|i| crate::number::parse_f64(&i.value()))
+            .unwrap_or(0.0) as u64
     });
     let percent = |t: u64| (t.min(end) as f64 / end as f64 * 100.0).clamp(0.0, 100.0);
     html! {

@@ -42,7 +42,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
     });
     let on_speed = send_some(on, |e: InputEvent| {
         let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
-        input.value().parse::<f64>().ok().map(Msg::Speed)
+        crate::number::parse_f64(&input.value()).map(Msg::Speed)
     });
     let speed_text = crate::store::speed_text(10f64.powf(data.speed_exp));
     let on_seed = send_some(on, |e: Event| {

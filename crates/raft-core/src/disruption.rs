@@ -126,7 +126,7 @@ impl RaftNode {
     pub fn quorum_heard_from(&self) -> BTreeSet<NodeId> {
         let heard = self.progress().filter(|(_, p)| p.recent_active).map(|(&peer, _)| peer);
         let me = self.leader.as_ref().map(|_| self.id);
-        heard.chain(me).collect()
+        crate::ordered::set_of(heard.chain(me))
     }
 
     // ----- Hooks called from node.rs ------------------------------------------------------------

@@ -87,6 +87,7 @@ mod log;
 mod membership;
 mod message;
 mod node;
+pub mod ordered;
 mod progress;
 mod reads;
 mod ready;

@@ -80,14 +80,17 @@ fn majority_index(voters: &BTreeSet<NodeId>, matched: &dyn Fn(NodeId) -> Index) 
     for (slot, &voter) in indexes.iter_mut().zip(voters) {
         *slot = matched(voter);
     }
-    indexes.sort_unstable_by(|a, b| b.cmp(a));
+    // Highest first. (Sorted up, then reversed: one copy of the sort serves every list of
+    // numbers in the page's wasm; a descending comparator would compile another.)
+    indexes.sort_unstable();
+    indexes.reverse();
     indexes.get(voters.len() / 2).copied().unwrap_or(0)
 }
 
 impl Configuration {
     /// A plain configuration of voters.
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> Configuration {
-        Configuration { voters: voters.into_iter().collect(), new_voters: None, learners: BTreeSet::new() }
+        Configuration { voters: crate::ordered::set_of(voters), new_voters: None, learners: BTreeSet::new() }
     }
 
     /// C_old,new.
@@ -149,7 +152,7 @@ impl Configuration {
     /// It starts from `voters` (C_old when joint: a leader takes one change at a time, so a
     /// request made during another change is refused whatever it asks).
     pub fn voters_replacing(&self, old: NodeId, new: NodeId) -> Vec<NodeId> {
-        let mut next: BTreeSet<NodeId> = self.voters.iter().copied().filter(|&v| v != old).collect();
+        let mut next = crate::ordered::set_of(self.voters.iter().copied().filter(|&v| v != old));
         next.insert(new);
         next.into_iter().collect()
     }
@@ -398,10 +401,10 @@ impl RaftNode {
     /// Operator request at the leader: make `voters` the voters of the cluster.
     pub fn change_membership(&mut self, now: Micros, voters: BTreeSet<NodeId>) -> Result<(), ChangeRefused> {
         self.check_membership_change(&voters)?;
-        let newcomers: BTreeSet<NodeId> = voters.difference(&self.configuration.all_voters()).copied().collect();
+        let newcomers = crate::ordered::set_of(voters.difference(&self.configuration.all_voters()).copied());
         // Round 1 of each new server replicates the log as it is now.
         let first = CatchUp { round: 1, until: self.log.last_index(), started: now, last_round: None };
-        let catch_up = newcomers.iter().map(|&n| (n, first)).collect();
+        let catch_up = crate::ordered::map_of(newcomers.iter().map(|&n| (n, first)));
         if let Some(leader) = self.leader.as_mut() {
             leader.membership_change = Some(PendingChange { target: voters, catch_up });
         }
@@ -454,7 +457,7 @@ impl RaftNode {
             if let Some(new) = self.configuration.new_voters.clone() {
                 // C_old,new committed: move on to C_new. A new leader that finds a committed
                 // joint configuration finishes the change too.
-                let learners = self.configuration.learners.difference(&new).copied().collect();
+                let learners = crate::ordered::set_of(self.configuration.learners.difference(&new).copied());
                 self.append_configuration(now, Configuration { voters: new, new_voters: None, learners });
                 continue;
             }
@@ -481,7 +484,7 @@ impl RaftNode {
                     return;
                 }
             }
-            let learners = self.configuration.learners.difference(&change.target).copied().collect();
+            let learners = crate::ordered::set_of(self.configuration.learners.difference(&change.target).copied());
             let next = match self.config.membership_mode {
                 MembershipMode::Joint => Configuration {
                     voters: self.configuration.voters.clone(),

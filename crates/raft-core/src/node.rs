@@ -402,11 +402,11 @@ impl RaftNode {
     }
     /// Leaders: nextIndex of every other server of the configuration (empty on others).
     pub fn next_index(&self) -> BTreeMap<NodeId, Index> {
-        self.progress().map(|(&p, pr)| (p, pr.next_index)).collect()
+        crate::ordered::map_of(self.progress().map(|(&p, pr)| (p, pr.next_index)))
     }
     /// Leaders: matchIndex of every other server of the configuration (empty on others).
     pub fn match_index(&self) -> BTreeMap<NodeId, Index> {
-        self.progress().map(|(&p, pr)| (p, pr.match_index)).collect()
+        crate::ordered::map_of(self.progress().map(|(&p, pr)| (p, pr.match_index)))
     }
     /// Leaders: what it knows of every other server of the configuration, in id order
     /// (nothing on others).

@@ -104,7 +104,7 @@ impl LeaderState {
         quorum_window: Micros,
     ) -> LeaderState {
         LeaderState {
-            progress: peers.map(|p| (p, Progress::new(last_index + 1))).collect(),
+            progress: crate::ordered::map_of(peers.map(|p| (p, Progress::new(last_index + 1)))),
             pending: BTreeSet::new(),
             membership_change: None,
             heartbeat_deadline: now + heartbeat_interval,

@@ -13,7 +13,7 @@ use crate::node::{RaftNode, Role};
 use crate::state_machine::ClientReply;
 use crate::types::{ClientId, Index, Micros, NodeId};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A leader forgets the start times of unacknowledged rounds beyond this many (a partitioned
 /// leader keeps starting rounds nobody answers); forgetting only shortens its lease.
@@ -127,11 +127,13 @@ impl RaftNode {
     pub fn quorum_round(&self) -> u64 {
         let mut candidates: Vec<u64> = self.progress().map(|(_, p)| p.acked_round).collect();
         candidates.push(self.reads.round);
-        candidates.sort_unstable_by(|a, b| b.cmp(a));
+        // Highest first (up, then reversed: see `membership::majority_index`'s note).
+        candidates.sort_unstable();
+        candidates.reverse();
         candidates.dedup();
         for r in candidates {
-            let mut ackers: BTreeSet<NodeId> =
-                self.progress().filter(|(_, p)| p.acked_round >= r).map(|(&peer, _)| peer).collect();
+            let mut ackers =
+                crate::ordered::set_of(self.progress().filter(|(_, p)| p.acked_round >= r).map(|(&peer, _)| peer));
             ackers.insert(self.id);
             if self.is_quorum(&ackers) {
                 return r;

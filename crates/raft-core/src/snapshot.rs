@@ -150,7 +150,7 @@ impl RaftNode {
 
     /// Leaders: snapshot transfers in progress, by follower.
     pub fn snapshot_transfers(&self) -> BTreeMap<NodeId, SnapshotTransfer> {
-        self.progress().filter_map(|(&p, pr)| Some((p, pr.snapshot.clone()?))).collect()
+        crate::ordered::map_of(self.progress().filter_map(|(&p, pr)| Some((p, pr.snapshot.clone()?))))
     }
 
     /// Start from a snapshot read back from stable storage: the state machine restarts from

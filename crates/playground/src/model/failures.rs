@@ -18,7 +18,7 @@ pub const GROUP_NAMES: [&str; 3] = ["A", "B", "C"];
 
 /// Unparsable text becomes NaN, which the simulator rejects with a message.
 pub fn number(text: &str) -> f64 {
-    text.trim().parse().unwrap_or(f64::NAN)
+    crate::number::parse_f64(text).unwrap_or(f64::NAN)
 }
 
 /// A choice made for a larger cluster falls back to S1.

@@ -37,7 +37,7 @@ impl HistoryData {
             .cloned()
             .collect();
         ops.reverse();
-        let clients: BTreeSet<ClientId> = ops.iter().map(|h| h.client).collect();
+        let clients: BTreeSet<ClientId> = raft_core::ordered::set_of(ops.iter().map(|h| h.client));
         HistoryData { now_us, ops, clients: clients.into_iter().collect(), flagged }
     }
 }

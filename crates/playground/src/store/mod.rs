@@ -482,7 +482,7 @@ impl Store {
                 if let Some(session) = &self.session {
                     let sim = session.sim();
                     let report = raft_sim::linearizability::check_run(sim, raft_sim::linearizability::DEFAULT_BUDGET);
-                    let flagged = report.ops.iter().map(|o| (o.client, o.seq)).collect();
+                    let flagged = raft_core::ordered::set_of(report.ops.iter().map(|o| (o.client, o.seq)));
                     self.verdict = Some(Verdict { view: VerdictView::of(&report, sim.events()), flagged });
                 }
             }

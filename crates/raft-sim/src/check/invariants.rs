@@ -767,18 +767,15 @@ impl InvariantChecker {
             }
         }
         let want = shadow.chain.get((n - 1) as usize).copied();
-        let holders: BTreeSet<NodeId> = configs
-            .iter()
-            .flat_map(|c| c.all_voters())
-            .filter(|&v| {
+        let holders: BTreeSet<NodeId> =
+            raft_core::ordered::set_of(configs.iter().flat_map(|c| c.all_voters()).filter(|&v| {
                 let chain = if v == id {
                     want
                 } else {
                     self.shadows.get((v as usize).wrapping_sub(1)).and_then(|s| s.chain.get((n - 1) as usize).copied())
                 };
                 chain.is_some() && chain == want
-            })
-            .collect();
+            }));
         if !configs.iter().any(|c| c.is_quorum(&holders)) {
             let config = configs.last().cloned().unwrap_or_default();
             let message = format!(

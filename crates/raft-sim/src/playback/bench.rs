@@ -174,7 +174,7 @@ pub fn run_seek_bench(
             exact &= fresh.sim().trace_hash() == session.sim().trace_hash();
         }
     }
-    times.sort_by(f64::total_cmp);
+    crate::engine::order::sort_by_key_stable(&mut times, |t| crate::engine::order::f64_key(*t));
     let pick = |q: f64| times.get(((times.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
     Ok(SeekBenchResult {
         scenario: scenario.name.clone(),

@@ -136,7 +136,7 @@ pub fn narrate<'a>(
         }
     }
     // Stable: at one moment, milestones (in event order) before client lines.
-    lines.sort_by_key(|l| l.time_us);
+    crate::engine::order::sort_by_key_stable(&mut lines, |l| l.time_us);
     lines
 }
 

@@ -479,7 +479,7 @@ impl Check {
             },
             Check::Configuration { node, voters, new_voters, learners } => match pick(Some(*node)).first() {
                 Some((_, r)) => {
-                    let set = |ids: &[NodeId]| ids.iter().copied().collect::<std::collections::BTreeSet<NodeId>>();
+                    let set = |ids: &[NodeId]| raft_core::ordered::set_of(ids.iter().copied());
                     let c = r.configuration();
                     let same = c.voters == set(voters)
                         && c.new_voters == new_voters.as_deref().map(set)

@@ -216,7 +216,9 @@ impl Simulation {
             Action::RemoveServer { node, .. } => {
                 voters.remove(node);
             }
-            Action::ChangeMembership { voters: wanted, .. } => voters = wanted.iter().copied().collect(),
+            Action::ChangeMembership { voters: wanted, .. } => {
+                voters = raft_core::ordered::set_of(wanted.iter().copied())
+            }
             _ => {}
         }
         Some(raft.check_membership_change(&voters).map(|()| (via, voters)).map_err(|e| format!("S{via}: {e}")))
