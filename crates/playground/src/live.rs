@@ -42,11 +42,11 @@ use yew::prelude::*;
 /// A button of the presentation mode: test id, text, what it does (and its key), the action.
 type PresentButton = (&'static str, &'static str, &'static str, fn() -> Action);
 const PRESENT_BAR: [PresentButton; 6] = [
-    ("back-marker", "◀ Back", "Back to the previous marker ([)", || Action::PrevMarker),
+    ("back-marker", "◀ Marker", "Back to the previous marker ([)", || Action::PrevMarker),
     ("step-back", "‹ Step back", "Step back one event (←)", || Action::StepBack),
     ("play", "Play", "Play or pause (Space)", || Action::TogglePlay),
     ("step", "Step ›", "Step one event (→)", || Action::Step),
-    ("next-marker", "Next ▶", "On to the next marker (])", || Action::NextMarker),
+    ("next-marker", "Marker ▶", "On to the next marker (])", || Action::NextMarker),
     ("leave-present", "Leave (Esc)", "Leave the presentation mode (Esc)", || Action::TogglePresent),
 ];
 
