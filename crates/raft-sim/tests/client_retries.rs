@@ -82,8 +82,13 @@ fn retries_are_bounded() {
         .at(301.0, Action::Crash { node: 1, mode: Default::default() });
     s.duration_ms = 5_000.0;
     let mut sim = Simulation::new(&s).unwrap();
+    // Retries at 400, 500, …, 800 ms; at 850 ms the fifth is still awaited.
+    sim.run_until(850_000);
+    let op = sim.script_history().next().unwrap();
+    assert_eq!((op.retries, op.gave_up), (MAX_CLIENT_RETRIES, false), "{op:?}");
     sim.run_to_end();
     let op = sim.script_history().next().unwrap();
     assert_eq!((op.completed_us, op.retries), (None, MAX_CLIENT_RETRIES), "{op:?}");
+    assert!(op.gave_up, "one retry_ms after the last retry the client stops waiting: {op:?}");
     assert!(matches!(op.op, Op::Put { .. }));
 }

@@ -58,9 +58,13 @@ pub fn result_text(h: &HistoryOp, fate: Option<&str>) -> String {
     }
 }
 
-/// "timed out, retrying at S3 (retry 1 of 5)" for an unanswered request sent again.
+/// "timed out, retrying at S3 (retry 1 of 5)" for an unanswered request sent again, and what
+/// it says once the client gave up.
 pub fn retry_text(h: &HistoryOp) -> Option<String> {
     let to = h.retried_to?;
+    if h.gave_up {
+        return Some(format!("no answer after {} retries (the last to S{to}): the client gave up", h.retries));
+    }
     Some(format!("timed out, retrying at S{to} (retry {} of {})", h.retries, raft_sim::scenario::MAX_CLIENT_RETRIES))
 }
 

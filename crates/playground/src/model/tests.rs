@@ -326,3 +326,13 @@ fn a_full_hold_says_how_many_went_on_and_why() {
     let note = view.note.expect("the hold is full");
     assert!(note.starts_with("At most 256 messages can wait: ") && note.contains(&sim.unheld().to_string()), "{note}");
 }
+
+#[test]
+fn a_request_the_client_gave_up_on_says_so() {
+    let mut op = raft_sim::workload::HistoryOp::invoked(0, 1, raft_core::Op::Get { key: "x".into() }, 0);
+    op.retries = raft_sim::scenario::MAX_CLIENT_RETRIES;
+    op.retried_to = Some(3);
+    assert_eq!(clients::result_text(&op, None), "timed out, retrying at S3 (retry 5 of 5)");
+    op.gave_up = true;
+    assert_eq!(clients::result_text(&op, None), "no answer after 5 retries (the last to S3): the client gave up");
+}

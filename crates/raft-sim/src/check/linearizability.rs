@@ -467,6 +467,7 @@ mod tests {
             retries: 0,
             answered_by: ret.map(|_| 1),
             retried_to: None,
+            gave_up: false,
         }
     }
 
@@ -482,6 +483,7 @@ mod tests {
             retries: 0,
             answered_by: ret.map(|_| 1),
             retried_to: None,
+            gave_up: false,
         }
     }
 

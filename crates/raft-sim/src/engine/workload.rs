@@ -26,6 +26,10 @@ pub struct HistoryOp {
     /// The server an operator's request was last sent again to (its `retry_ms`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retried_to: Option<NodeId>,
+    /// An operator's request left unanswered one `retry_ms` after its last retry: the client
+    /// stopped waiting (it may still have taken effect).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gave_up: bool,
 }
 
 impl HistoryOp {
@@ -42,6 +46,7 @@ impl HistoryOp {
             retries: 0,
             answered_by: None,
             retried_to: None,
+            gave_up: false,
         }
     }
 }

@@ -60,7 +60,8 @@ impl Simulation {
     /// The operator's request `seq` went unanswered for its `retry_ms` since it was sent to
     /// `tried`: send it again, with the same sequence number (the state machine's session
     /// applies it at most once), to the leader last heard of if that was not `tried`, else to
-    /// the next server. Retry number `attempt`, of at most [`MAX_CLIENT_RETRIES`].
+    /// the next server. Retry number `attempt`, of at most [`MAX_CLIENT_RETRIES`]; one past
+    /// that, still unanswered, the client gives up.
     pub(super) fn script_retry(&mut self, seq: u64, tried: NodeId, every: u32, attempt: u8) -> bool {
         let at = self.script_ops.iter().rev().copied().find(|&i| self.history.get(i).is_some_and(|h| h.seq == seq));
         let Some(op) = at.and_then(|i| self.history.get_mut(i)).filter(|h| h.completed_us.is_none()) else {
@@ -68,6 +69,13 @@ impl Simulation {
         };
         if self.script_leader == Some(tried) {
             self.script_leader = None; // it did not answer
+        }
+        if u32::from(attempt) > MAX_CLIENT_RETRIES {
+            // The last retry went unanswered too: the client stops waiting, and says so.
+            op.gave_up = true;
+            self.begin_event(EventType::ScriptRetry, seq, 0);
+            self.log(|| What::ClientTimeout { client: SCRIPT_CLIENT, seq });
+            return true;
         }
         let members = &self.members;
         let after = members.iter().position(|&n| n == tried).map_or(0, |i| i + 1);
@@ -84,7 +92,8 @@ impl Simulation {
             Endpoint::Node(to),
             Payload::Request { client: SCRIPT_CLIENT, request },
         );
-        if u32::from(attempt) < MAX_CLIENT_RETRIES {
+        // One more wake-up after the last retry: it finds the request answered, or gives up.
+        if u32::from(attempt) <= MAX_CLIENT_RETRIES {
             let retry = EventKind::ScriptRetry { seq, tried: to, every, attempt: attempt + 1 };
             self.schedule(self.kernel.now() + Micros::from(every), retry);
         }
