@@ -31,12 +31,14 @@ pub const STAGE_STYLE: &str = ".server text{text-anchor:middle;font-size:13px}.n
 .append{fill:#0072b2}.snapshot{fill:#3d3d3d}.snapshot-ack{fill:#8c8c8c}\
 .vote-granted path,.vote-denied path{stroke:#1d2330;stroke-width:1.2}.dead path{stroke:#b3261e;stroke-width:2.5;fill:none}\
 .cut{stroke:#b3261e;stroke-width:3;stroke-dasharray:7 5}.head{fill:#b3261e}\
-.vote-line{stroke:#1f7a3f;stroke-width:2;stroke-dasharray:2 3;opacity:.7}\
+.vote-line{stroke:#1f7a3f;stroke-width:2;stroke-dasharray:2 3;opacity:.7}.vote-head{fill:#1f7a3f}\
 .config{font-size:11px;fill:#5b6478;text-anchor:middle}.joint{fill:#8e44ad;font-weight:700}.clock{font-size:13px;fill:#5b6478}";
 
 /// The arrow head for one-way cuts (referenced by `url(#cut)`): once per document.
 pub const STAGE_DEFS: &str = "<defs><marker id=\"cut\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" \
-markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" class=\"head\"/></marker></defs>";
+markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" class=\"head\"/></marker>\
+<marker id=\"vote\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">\
+<path d=\"M0 0L10 5L0 10z\" class=\"vote-head\"/></marker></defs>";
 
 /// `<g class="…" transform="translate(x,y)">`
 fn group_at(s: &mut Svg, class: &str, x: f64, y: f64) {
@@ -67,7 +69,8 @@ pub fn stage_body(s: &mut Svg, d: &StageData) {
     }
     for n in &d.nodes {
         for &voter in &n.votes_from {
-            line(s, "vote-line", link(voter, n.id, count, NODE_R + 6.0), None);
+            // Arrowed toward the candidate, as on the page: who voted for whom.
+            line(s, "vote-line", link(voter, n.id, count, NODE_R + 6.0), Some("url(#vote)"));
         }
     }
     for (i, n) in d.nodes.iter().enumerate() {

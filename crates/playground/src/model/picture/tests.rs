@@ -67,6 +67,12 @@ fn the_stage_picture_shows_each_server_its_role_and_the_messages() {
     assert!(svg.contains("<g class=\"cross\""), "the crashed server's cross");
     assert!(svg.contains(">leader</text>") && svg.contains(">crashed</text>"));
     assert_eq!(svg.matches("<g class=\"message ").count(), data.messages.len());
+    // Each vote line points at the candidate it was given to, as on the page.
+    let votes: usize = data.nodes.iter().map(|n| n.votes_from.len()).sum();
+    assert!(votes > 0, "the leader's voters are drawn");
+    assert_eq!(svg.matches("class=\"vote-line\"").count(), votes);
+    assert_eq!(svg.matches("marker-end=\"url(#vote)\"").count(), votes);
+    assert!(svg.contains("<marker id=\"vote\""));
     assert!(svg.contains(&format!(">{}</text>", data.configuration)));
     // Standalone: its own styles, no page classes left without a rule.
     assert!(svg.contains(".leader .body{fill:#cde3f4"));
