@@ -7,10 +7,15 @@ use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
 
 /// At most this many messages in flight are drawn.
 const MAX_DRAWN_MESSAGES: usize = 2_000;
-/// Where a message held for manual delivery is parked along its link.
-pub const HELD_AT: f64 = 0.5;
-/// How far apart held messages on one link stand.
-const HELD_STEP: f64 = 0.07;
+/// Where the oldest message held for manual delivery on a link is parked: in the half nearer
+/// its receiver, so the messages held each way on one link stand apart (the halfway point
+/// put both directions on one spot).
+pub const HELD_AT: f64 = 0.7;
+/// How far apart held messages queued on one link stand (the later ones behind, toward the
+/// sender, down to [`HELD_LAST`]).
+pub const HELD_STEP: f64 = 0.07;
+/// The furthest back a queued held message stands: still in the receiver's half.
+const HELD_LAST: f64 = 0.55;
 
 /// The stage's geometry, in its own units (a 400 × 420 drawing): the ring's centre and radius,
 /// and a server's radius. The page (stage.rs) and the exported pictures (model/picture.rs)
@@ -265,7 +270,7 @@ impl StageData {
                     0
                 }
             };
-            m.progress = (HELD_AT - f64::from(k) * HELD_STEP).max(HELD_STEP);
+            m.progress = (HELD_AT - f64::from(k) * HELD_STEP).max(HELD_LAST);
         }
         let network = sim.network();
         let ids: Vec<u32> = sim.nodes().iter().map(|n| n.id).collect();
