@@ -1,7 +1,7 @@
 //! What the manual delivery panel shows: whether messages wait for the student, and each
 //! waiting message in words (kind, sender → receiver, term), oldest first. Plain data.
+use super::message::endpoint;
 use raft_sim::engine::kernel::MAX_HELD;
-use raft_sim::network::Endpoint;
 use raft_sim::sim::{InFlight, Payload, Simulation};
 
 /// One message waiting to be delivered by hand.
@@ -20,20 +20,13 @@ pub struct ManualView {
     pub note: Option<String>,
 }
 
-fn server(e: Endpoint) -> String {
-    match e {
-        Endpoint::Node(n) => format!("S{n}"),
-        Endpoint::Client(c) => format!("client {c}"),
-    }
-}
-
 /// A held message in words.
 pub fn held_text(m: &InFlight) -> String {
     let term = match &m.payload {
         Payload::Raft(message) => format!(", term {}", message.term()),
         _ => String::new(),
     };
-    format!("{} {} → {}{term}", m.payload.kind(), server(m.from), server(m.to))
+    format!("{} {} → {}{term}", m.payload.kind(), endpoint(m.from), endpoint(m.to))
 }
 
 impl ManualView {

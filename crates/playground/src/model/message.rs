@@ -13,7 +13,8 @@ pub struct MessageDetail {
     pub held: bool,
 }
 
-fn endpoint(e: Endpoint) -> String {
+/// A message's end in words: a server, the operator's client, or a workload client.
+pub fn endpoint(e: Endpoint) -> String {
     match e {
         Endpoint::Node(n) => format!("S{n}"),
         Endpoint::Client(0) => "you (client)".into(),
