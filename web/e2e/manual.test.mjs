@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { advance, launch, openPage, simState } from './browser.mjs';
+import { advance, launch, openPage, runTo, runUntil, simState } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -125,6 +125,32 @@ test('messages wait to be delivered by hand; an interleaving is forced and share
   assert.deepEqual(other.errors, []);
   await page.close();
   await other.close();
+});
+
+test('switched on mid-run, the messages already on their way stop and wait', async () => {
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  // A leader, then a moment with messages in the air (none dying: those die as they were).
+  await runTo(page, 3_000);
+  await runUntil(page, () => document.querySelectorAll('[data-testid="message"]').length > 0
+    && document.querySelectorAll('[data-testid="message"][data-dead="true"]').length === 0, { stepMs: 1 });
+  await page.getByTestId('play').click(); // pause
+  await settle(page);
+  const flying = (await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => e.dataset.id))).sort();
+  assert.ok(flying.length > 0);
+  await page.getByTestId('manual-delivery').check();
+  assert.deepEqual((await held(page)).map((m) => m.id).sort(), flying, 'every message on its way now waits');
+  for (const id of flying) {
+    assert.equal(await page.locator(`[data-testid="message"][data-id="${id}"]`).getAttribute('data-held'), 'true');
+  }
+  // Time runs on and none of them arrives on its own.
+  await page.getByTestId('play').click();
+  await advance(page, 1_000);
+  await page.getByTestId('play').click();
+  const still = (await held(page)).map((m) => m.id);
+  assert.ok(flying.every((id) => still.includes(id)), JSON.stringify({ flying, still }));
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });
 
 test('axe finds nothing serious with messages waiting and a held one inspected', async () => {

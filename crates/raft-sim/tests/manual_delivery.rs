@@ -178,3 +178,39 @@ fn manual_delivery_in_a_timeline_reads_and_runs() {
     let e = RunDocument::from_json(bad).unwrap_err();
     assert!(e.field.contains("timeline[0]") && e.problem.contains("on"), "{e:?}");
 }
+
+#[test]
+fn switching_on_mid_run_stops_the_messages_already_on_their_way() {
+    let mut session = Session::new(&cluster(3)).unwrap();
+    // A leader, then the moment its heartbeats are in the air.
+    ms(&mut session, 3_000);
+    assert!(session.sim().leader().is_some());
+    let between_servers = |m: &InFlight| matches!((m.from, m.to), (Endpoint::Node(_), Endpoint::Node(_)));
+    while !session.sim().in_flight().any(|m| between_servers(m) && m.lost.is_none()) {
+        assert!(session.step());
+    }
+    let on_their_way: Vec<u64> =
+        session.sim().in_flight().filter(|m| between_servers(m) && m.lost.is_none()).map(|m| m.id).collect();
+    session.act(Action::ManualDelivery { on: true }).unwrap();
+    let now = session.sim().now();
+    let waiting = held(&session);
+    assert_eq!(waiting.iter().map(|m| m.id).collect::<Vec<_>>(), on_their_way, "all of them, oldest first");
+    assert!(waiting.iter().all(|m| m.held && m.arrive_us == now && m.lost.is_none()));
+    // They never arrive on their own, while timers run on: without the leader's heartbeats a
+    // follower's election timer fires and a new term starts.
+    let term = |session: &Session| {
+        session.sim().nodes().iter().filter_map(|n| n.raft.as_ref()).map(|r| r.current_term()).max()
+    };
+    let before = term(&session);
+    ms(&mut session, 1_000);
+    assert!(on_their_way.iter().all(|id| session.sim().held().any(|m| m.id == *id)));
+    assert!(term(&session) > before, "the followers stopped hearing the leader");
+    // Delivered by hand, one of them arrives at the next step, once.
+    session.act(Action::DeliverMessage { message: on_their_way[0] }).unwrap();
+    assert!(session.step());
+    assert!(!session.sim().in_flight().any(|m| m.id == on_their_way[0]));
+    // And the run replays from its link to the same trace.
+    let link = RunDocument::of(&session, View::default()).to_link_fragment();
+    let replayed = RunDocument::from_link(&link).unwrap().replay().unwrap();
+    assert_eq!(replayed.sim().trace_hash(), session.sim().trace_hash());
+}

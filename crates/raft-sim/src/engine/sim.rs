@@ -898,6 +898,51 @@ mod tests {
             assert!(slab_matches_events(&sim), "seed {seed} at the end");
         }
     }
+
+    /// Manual delivery switched on and off mid-run, with messages on their way each time and
+    /// held ones delivered, dropped and copied while slots are freed and reused: every slot
+    /// stays referenced once (a stale arrival for a reused slot would deliver the wrong
+    /// message early).
+    #[test]
+    fn message_slab_stays_whole_when_manual_delivery_catches_messages_on_their_way() {
+        for seed in 0..12 {
+            let scenario = crate::campaign::generate(seed, None, &[]);
+            let mut sim = Simulation::new(&scenario).unwrap();
+            let mut steps = 0u64;
+            while sim.step() && steps < 20_000 {
+                steps += 1;
+                if steps % 1_500 == 300 && sim.act(Action::ManualDelivery { on: true }).is_ok() {
+                    assert!(slab_matches_events(&sim), "seed {seed} step {steps}: on");
+                    let between_nodes = |m: &InFlight| matches!((m.from, m.to), (Endpoint::Node(_), Endpoint::Node(_)));
+                    let paused: Vec<u32> = sim.nodes.iter().filter(|n| !n.deferred.is_empty()).map(|n| n.id).collect();
+                    assert!(
+                        sim.in_flight().all(|m| m.held
+                            || !between_nodes(m)
+                            || m.lost.is_some()
+                            || matches!(m.to, Endpoint::Node(n) if paused.contains(&n))),
+                        "seed {seed} step {steps}: a message between servers still travels"
+                    );
+                }
+                if sim.manual_delivery() && steps.is_multiple_of(7) {
+                    let pick: Vec<u64> = sim.held().map(|m| m.id).take(3).collect();
+                    for (i, id) in pick.into_iter().enumerate() {
+                        let action = match (steps / 7 + i as u64) % 5 {
+                            0 => Action::DropMessage { message: id },
+                            1 => Action::DuplicateMessage { message: id },
+                            _ => Action::DeliverMessage { message: id },
+                        };
+                        let _refused_when_the_hold_is_full = sim.act(action);
+                    }
+                    assert!(slab_matches_events(&sim), "seed {seed} step {steps}: held");
+                }
+                if steps % 1_500 == 1_200 && sim.manual_delivery() {
+                    let _ = sim.act(Action::ManualDelivery { on: false });
+                    assert!(slab_matches_events(&sim), "seed {seed} step {steps}: off");
+                }
+            }
+            assert!(slab_matches_events(&sim), "seed {seed} at the end");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -403,7 +403,8 @@ pub enum Action {
         message: u64,
     },
     /// Manual delivery on or off. While on, every message between servers waits in flight
-    /// until the operator delivers, drops or duplicates it; timers and clients run on. Off
+    /// until the operator delivers, drops or duplicates it; timers and clients run on. On
+    /// also stops the messages between servers already on their way. Off
     /// sends the waiting messages on, in order, with the network's usual delays.
     ManualDelivery {
         on: bool,

@@ -287,13 +287,17 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
         self.unheld
     }
 
-    /// Turn manual delivery on or off. Off releases every held message, in the order they were
-    /// sent, through the network as if sent now (its delays, losses and copies), so the run
-    /// stays one run per seed. Messages already on their way when it is turned on arrive as
-    /// they were going to.
+    /// Turn manual delivery on or off. On also stops the messages between nodes already on
+    /// their way ([`Kernel::hold_in_flight`]). Off releases every held message, in the order
+    /// they were sent, through the network as if sent now (its delays, losses and copies), so
+    /// the run stays one run per seed.
     pub fn set_manual(&mut self, on: bool) {
+        let was = self.manual;
         self.manual = on;
         if on {
+            if !was {
+                self.hold_in_flight();
+            }
             return;
         }
         let mut transits = std::mem::take(&mut self.transits);
@@ -303,6 +307,52 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             self.launch(m.id, m.from, m.to, m.sent_us, m.payload, &transits);
         }
         self.transits = transits;
+    }
+
+    /// Manual delivery switched on mid-run: every message between nodes still on its way
+    /// stops and waits for the operator, as if it had been sent in manual mode, oldest first
+    /// and as many as the hold takes (the rest travel on, counted in [`Kernel::unheld`]). A
+    /// loss the network had already decided for it is forgotten, as a held message's send
+    /// never asks the network; one the sender omitted, or an operator dropped, still dies at
+    /// its time. A message for a paused node waits with that node, outside the queue, and is
+    /// left to it. The caught messages' arrivals leave the queue, so that a slot freed by a
+    /// delivery and reused never meets a stale arrival.
+    #[cold]
+    #[inline(never)]
+    fn hold_in_flight(&mut self) {
+        let catchable = |m: &InFlight<M>| {
+            matches!((m.from, m.to), (Endpoint::Node(_), Endpoint::Node(_)))
+                && matches!(m.lost, None | Some(LossCause::Lost | LossCause::Partitioned))
+        };
+        let mut caught: Vec<(u64, u32)> = self
+            .queue
+            .iter()
+            .filter_map(|e| match e.kind {
+                Pending::Arrive(k) => self.message(k).filter(|m| catchable(m)).map(|m| (m.id, k)),
+                Pending::Wake(_) => None,
+            })
+            .collect();
+        caught.sort_unstable();
+        let room = MAX_HELD.saturating_sub(self.held.len());
+        if caught.len() > room {
+            self.unheld += (caught.len() - room) as u64;
+            caught.truncate(room);
+        }
+        if caught.is_empty() {
+            return;
+        }
+        let mut slots: Vec<u32> = caught.iter().map(|&(_, k)| k).collect();
+        slots.sort_unstable();
+        self.queue.retain(|e| !matches!(e.kind, Pending::Arrive(k) if slots.binary_search(&k).is_ok()));
+        let now = self.now;
+        for (_, k) in caught {
+            if let Some(m) = self.messages.get_mut(k as usize).and_then(Option::as_mut) {
+                m.held = true;
+                m.arrive_us = now;
+                m.lost = None;
+            }
+            self.held.push(k);
+        }
     }
 
     /// Whether [`Kernel::send`] keeps what it enqueued for [`Kernel::just_sent`] (a host turns
