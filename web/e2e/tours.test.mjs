@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { launch, openPage, runUntil } from './browser.mjs';
+import { join } from 'node:path';
+import { launch, openPage, pageUrl, runUntil, OUTPUT_DIR } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -9,7 +10,8 @@ after(async () => { await browser?.close(); });
 
 // One test per shipped tour: every step reaches its pause and its claims hold in wasm too.
 const tourDir = new URL('../../crates/raft-sim/tours/', import.meta.url);
-const tours = readdirSync(tourDir).filter((f) => f.endsWith('.json')).sort()
+// glossary.json beside the tours is the glossary of their terms, not a tour.
+const tours = readdirSync(tourDir).filter((f) => f.endsWith('.json') && f !== 'glossary.json').sort()
   .map((f) => JSON.parse(readFileSync(new URL(f, tourDir), 'utf8')));
 
 test('the tour menu lists every shipped tour', async () => {
@@ -85,4 +87,84 @@ test('a tour step embeds: the stage and the step text only; a bad tour link fall
   const beyond = await openPage(browser, '#tour/split-vote/99');
   assert.match(await beyond.getByTestId('link-error').innerText(), /has 3 steps/);
   assert.deepEqual([...page.errors, ...bad.errors, ...beyond.errors], []);
+});
+
+/** A page of the given size (and touch), recording errors like openPage. */
+async function sized(width, height, path, options = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
+  await page.goto(pageUrl(path));
+  return page;
+}
+
+test('a glossary term shows its definition on hover, on focus and on a tap, and describes its button', async () => {
+  const page = await openPage(browser, '#tour/leader-election/1');
+  await page.locator('[data-testid="tour"][data-step="1"]').waitFor();
+  const term = page.getByTestId('gloss-term').filter({ hasText: /^follower$/ }).first();
+  await term.waitFor();
+  const tipId = await term.getAttribute('aria-describedby');
+  const tip = page.locator(`#${tipId}`);
+  assert.equal(await tip.getAttribute('role'), 'tooltip');
+  assert.equal(await tip.isVisible(), false, 'hidden until asked for');
+  // Hidden, it still describes the button: a screen reader reads the definition with the term.
+  assert.match(await tip.textContent(), /follower: A server that listens to the leader\..*Source: CS351 notes \(seed 000\)/);
+  await term.hover();
+  await tip.waitFor({ state: 'visible' });
+  await page.locator('h1, [data-testid="stage"]').first().hover();
+  await tip.waitFor({ state: 'hidden' });
+  // Keyboard: Tab to it (focus), Esc closes it.
+  await term.focus();
+  await tip.waitFor({ state: 'visible' });
+  await page.keyboard.press('Escape');
+  await tip.waitFor({ state: 'hidden' });
+  // Only the first use in the tour is linked: step 2 does not link "follower" again.
+  await page.getByTestId('tour-next').click();
+  await page.locator('[data-testid="tour"][data-step="2"]').waitFor();
+  assert.equal(await page.getByTestId('gloss-term').filter({ hasText: /^follower$/ }).count(), 0);
+  assert.deepEqual(page.errors, []);
+
+  // A phone: a tap opens it.
+  const phone = await sized(390, 844, '#tour/leader-election/1', { hasTouch: true, isMobile: true });
+  const tapped = phone.getByTestId('gloss-term').filter({ hasText: /^candidate$/ }).first();
+  await tapped.waitFor();
+  await tapped.tap();
+  await phone.locator(`#${await tapped.getAttribute('aria-describedby')}`).waitFor({ state: 'visible' });
+  assert.deepEqual(phone.errors, []);
+  await phone.context().close();
+});
+
+test('a step whose cluster differs from the defaults says so above its text; a default one does not', async () => {
+  const page = await openPage(browser, '#tour/leader-crash/1');
+  await page.locator('[data-testid="tour"][data-step="1"]').waitFor();
+  const line = page.getByTestId('tour-settings');
+  assert.match(await line.innerText(), /^This step's cluster: .*no no-op entry on election/);
+  // It stands above the step's text.
+  const [lineBox, textBox] = [await line.boundingBox(), await page.locator('[data-testid="tour"] > p:not(.tour-title):not(.tour-settings)').first().boundingBox()];
+  assert.ok(lineBox.y < textBox.y, 'the settings line comes first');
+  await page.goto(pageUrl('#tour/leader-election/1'));
+  await page.locator('[data-testid="tour"][data-step="1"]').waitFor();
+  await page.getByTestId('gloss-term').first().waitFor();
+  assert.equal(await page.getByTestId('tour-settings').count(), 0, 'the defaults need no line');
+  assert.deepEqual(page.errors, []);
+});
+
+test('screenshots: a tour step with its settings line and a glossary definition open, desktop and phone', async () => {
+  for (const [name, width, height, options] of [['desktop', 1366, 800, {}], ['phone', 390, 844, { hasTouch: true, isMobile: true }]]) {
+    const page = await sized(width, height, '#tour/leader-crash/3', options);
+    await page.locator('[data-testid="tour"][data-step="3"]').waitFor();
+    await runUntil(page, '[data-testid="tour"][data-paused="true"]', { stepMs: 100 });
+    const term = page.getByTestId('gloss-term').filter({ hasText: /^election restriction$/ }).first();
+    await term.waitFor();
+    if (options.hasTouch) await term.tap(); else await term.hover();
+    await page.locator(`#${await term.getAttribute('aria-describedby')}`).waitFor({ state: 'visible' });
+    await page.getByTestId('tour').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT_DIR, `tour-glossary-${name}.png`) });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= width, `nothing is wider than the screen (${wide} px)`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });

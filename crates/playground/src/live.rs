@@ -58,13 +58,16 @@ pub enum Msg {
     Hook(crate::test_hook::Request),
 }
 
-/// Fetch the built-in scenarios (`scenarios/` beside the page), then the shipped tours
-/// (`tours/`; they name built-ins), in order, handing each to the store.
+/// Fetch the built-in scenarios (`scenarios/` beside the page), then the glossary of the tours'
+/// terms and the shipped tours (`tours/`; they name built-ins), in order, handing each to the
+/// store (the glossary first, so a linked tour step opens with it).
 fn fetch_data(dispatch: &Callback<Action>) {
     let dispatch = dispatch.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let (index, files) = crate::data::fetch_builtins().await;
         dispatch.emit(Action::BuiltinsLoaded(index, files));
+        let glossary = format!("tours/{}", raft_sim::glossary::GLOSSARY_FILE_NAME);
+        dispatch.emit(Action::GlossaryLoaded(browser::fetch_text(&glossary, raft_sim::input::MAX_INPUT_BYTES).await));
         let mut files = Vec::new();
         for name in tour::TOUR_FILE_NAMES {
             files.push((

@@ -1,8 +1,65 @@
 //! A guided tour's current step: its text, where it is in the tour, the "now you try" task and
 //! whether it is done, and the buttons to move on. It renders what it is given; the live view
 //! runs the step's scenario and checks the task.
+//!
+//! Glossary terms (the first use of each in the tour, see `model::glossary`) are buttons with a
+//! dotted underline; hovering one, focusing it (Tab) or tapping it shows its definition and
+//! source in a box under the paragraph, which is also the button's accessible description
+//! (`aria-describedby`), so a screen reader reads it with the term. Esc, leaving the term or
+//! moving focus away closes it.
+use crate::model::glossary::{Segment, StepText};
 pub use crate::model::tour::TourView;
 use yew::prelude::*;
+
+/// Which definition is shown: (step, gloss, held open by focus or a tap rather than a hover).
+type Open = Option<(usize, usize, bool)>;
+
+/// A paragraph's words, its glossary terms as buttons.
+fn words(segments: &[Segment], step: usize, open: &UseStateHandle<Open>) -> Html {
+    html! {
+        { for segments.iter().map(|segment| match segment {
+            Segment::Text(text) => html! { { text.clone() } },
+            Segment::Term { text, gloss } => {
+                let g = *gloss;
+                let set = |to: Open| { let open = open.clone(); move || open.set(to) };
+                let hover = set(Some((step, g, false)));
+                let hold = set(Some((step, g, true)));
+                let hold_too = hold.clone();
+                let close = set(None);
+                let leave = { let open = open.clone(); move |_: MouseEvent| if *open == Some((step, g, false)) { open.set(None) } };
+                let blur = { let open = open.clone(); move |_: FocusEvent| if open.is_some_and(|(s, x, _)| (s, x) == (step, g)) { open.set(None) } };
+                let shown = open.is_some_and(|(s, x, _)| (s, x) == (step, g));
+                html! {
+                    <button type="button" class={classes!("gloss-term", shown.then_some("open"))} data-testid="gloss-term"
+                            aria-describedby={format!("gloss-{step}-{g}")}
+                            onmouseenter={move |_: MouseEvent| hover()} onmouseleave={leave}
+                            onfocus={move |_: FocusEvent| hold()} onblur={blur} onclick={move |_: MouseEvent| hold_too()}
+                            onkeydown={move |e: KeyboardEvent| if e.key() == "Escape" { close() }}>
+                        { text.clone() }
+                    </button>
+                }
+            }
+        }) }
+    }
+}
+
+/// The definitions of the terms in `segments`, each hidden until its term is hovered, focused
+/// or tapped (hidden, it still describes the button to screen readers).
+fn tips(segments: &[Segment], text: &StepText, step: usize, open: Open) -> Html {
+    html! {
+        { for segments.iter().filter_map(|s| match s { Segment::Term { gloss, .. } => Some(*gloss), Segment::Text(_) => None }).map(|g| {
+            let Some(gloss) = text.glosses.get(g) else { return html! {} };
+            let shown = open.is_some_and(|(s, x, _)| (s, x) == (step, g));
+            html! {
+                <div class="gloss-tip" role="tooltip" id={format!("gloss-{step}-{g}")} data-testid="gloss-tip"
+                     data-term={gloss.term.clone()} hidden={!shown}>
+                    <strong>{ gloss.term.clone() }</strong>{ ": " }{ gloss.definition.clone() }
+                    <span class="gloss-source">{ format!(" Source: {}.", gloss.source) }</span>
+                </div>
+            }
+        }) }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct TourProps {
@@ -20,6 +77,8 @@ pub fn tour_panel(props: &TourProps) -> Html {
     let v = &props.view;
     let last = v.steps.len().saturating_sub(1);
     let go = |to: usize| props.on_step.reform(move |_: MouseEvent| to);
+    let open = use_state(|| None::<(usize, usize, bool)>);
+    let text = &v.text;
     html! {
         <section class="tour" aria-label={format!("Guided tour: {}", v.title)} data-testid="tour"
                  data-tour={v.id.clone()} data-step={(v.step + 1).to_string()} data-steps={v.steps.len().to_string()}
@@ -34,15 +93,26 @@ pub fn tour_panel(props: &TourProps) -> Html {
                 }) }
             </ol>
             <h3 data-testid="tour-step-title">{ format!("{}. {}", v.step + 1, v.step_title) }</h3>
-            { for v.text.iter().map(|p| html! { <p>{ p }</p> }) }
+            if !text.settings.is_empty() {
+                <p class="tour-settings" data-testid="tour-settings">
+                    <strong>{ "This step's cluster: " }</strong>{ format!("{}.", text.settings) }
+                </p>
+            }
+            { for text.paragraphs.iter().map(|p| html! {
+                <>
+                    <p>{ words(p, v.step, &open) }</p>
+                    { tips(p, text, v.step, *open) }
+                </>
+            }) }
             if let Some(task) = &v.task {
                 <div class={classes!("task", task.done.then_some("done"))} data-testid="tour-task" data-done={task.done.to_string()} role="status">
                     if task.done {
-                        <strong>{ "✓ Well done. " }</strong>{ &task.success }
+                        <strong>{ "✓ Well done. " }</strong>{ words(&text.success, v.step, &open) }
                     } else {
-                        <strong>{ "Now you try: " }</strong>{ &task.prompt }
+                        <strong>{ "Now you try: " }</strong>{ words(&text.prompt, v.step, &open) }
                     }
                 </div>
+                { tips(if task.done { &text.success } else { &text.prompt }, text, v.step, *open) }
             }
             <div class="tour-nav">
                 <button class="secondary" data-testid="tour-back" disabled={v.step == 0} onclick={go(v.step.saturating_sub(1))}>{ "◀ Previous step" }</button>

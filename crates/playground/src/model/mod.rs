@@ -8,6 +8,7 @@ pub mod clock;
 pub mod diagram;
 pub mod events;
 pub mod failures;
+pub mod glossary;
 pub mod history;
 pub mod lab;
 pub mod log;

@@ -8,7 +8,8 @@ pub struct TourView {
     pub step: usize,
     pub steps: Vec<String>,
     pub step_title: String,
-    pub text: Vec<String>,
+    /// Its paragraphs and task split around glossary terms, and its settings line.
+    pub text: std::rc::Rc<crate::model::glossary::StepText>,
     pub task: Option<TaskView>,
     /// The step played to its pause point.
     pub paused_at_end: bool,

@@ -94,6 +94,8 @@ pub enum Action {
     /// The built-in scenarios' index (or why it could not be had) and the files it names.
     BuiltinsLoaded(Result<Vec<IndexEntry>, String>, Vec<(String, Result<String, String>)>),
     ToursLoaded(Vec<(String, Result<String, String>)>),
+    /// The glossary's file (`tours/glossary.json`), or why it could not be had.
+    GlossaryLoaded(Result<String, String>),
     OpenTour(String),
     TourStep(usize),
     CloseTour,
@@ -168,6 +170,9 @@ pub struct Store {
     pub builtins: Vec<Builtin>,
     /// Fetched when the page starts; empty until then.
     pub tours: Vec<Tour>,
+    /// The glossary of the tours' terms, fetched with them; none until then (the tour text is
+    /// then shown plain).
+    pub glossary: Option<std::rc::Rc<raft_sim::glossary::Glossary>>,
     /// A link's tour step, opened once the tours have arrived.
     pending_tour: Option<(String, usize)>,
     pub tour: Option<TourRun>,
@@ -255,6 +260,7 @@ impl Store {
             clock,
             builtins,
             tours: Vec::new(),
+            glossary: None,
             pending_tour: None,
             tour: None,
             verdict: None,
@@ -476,6 +482,24 @@ impl Store {
                         self.notice =
                             Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
                     }
+                }
+            }
+            Action::GlossaryLoaded(file) => {
+                match file.and_then(|text| raft_sim::glossary::Glossary::from_json(&text).map_err(|e| e.to_string())) {
+                    Ok(g) => self.glossary = Some(std::rc::Rc::new(g)),
+                    Err(e) => {
+                        let said = format!("The glossary could not be loaded ({e}): tour text is shown without it.");
+                        self.notice = Some(match self.notice.take() {
+                            Some(before) => format!("{before} {said}"),
+                            None => said,
+                        });
+                    }
+                }
+                if let Some(t) = self.tour.as_mut() {
+                    t.text = std::rc::Rc::new(crate::model::glossary::StepText {
+                        settings: t.text.settings.clone(),
+                        ..crate::model::glossary::step_text(&self.tours, &t.tour, t.step, self.glossary.as_deref())
+                    });
                 }
             }
             Action::CheckLinearizability => {
@@ -716,6 +740,7 @@ impl Store {
         };
         let scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
         let mut session = start(&scenario)?;
+        let settings = crate::model::glossary::settings_line(&scenario);
         let start_us = raft_sim::scenario::ms_to_us(s.start_ms);
         session.advance(start_us, TOUR_REPLAY_EVENTS, false);
         let pause_us = s.pause_ms.map(raft_sim::scenario::ms_to_us);
@@ -727,8 +752,20 @@ impl Store {
             let speed = 10f64.powf(exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP));
             self.hint = Some(format!("This step plays at {} (the tour set the speed).", speed_text(speed)));
         }
-        self.tour =
-            Some(TourRun { tour, step, pause_us, reached_pause: false, baseline: None, done: false, claims: None });
+        let text = crate::model::glossary::StepText {
+            settings,
+            ..crate::model::glossary::step_text(&self.tours, &tour, step, self.glossary.as_deref())
+        };
+        self.tour = Some(TourRun {
+            tour,
+            step,
+            text: std::rc::Rc::new(text),
+            pause_us,
+            reached_pause: false,
+            baseline: None,
+            done: false,
+            claims: None,
+        });
         self.check_tour();
         self.playing = !self.tour.as_ref().is_some_and(|t| t.reached_pause && t.pause_us.is_some());
         if let Some(t) = &self.tour {

@@ -218,6 +218,47 @@ fn a_tour_link_opens_its_step_once_the_tours_arrive_and_pauses_there() {
     assert_eq!(s.take_effects(), vec![Effect::ReplaceFragment(String::new())]);
 }
 
+/// The shipped glossary, as the page fetches it.
+fn glossary_file() -> Result<String, String> {
+    let path = format!("{}/../raft-sim/tours/{}", env!("CARGO_MANIFEST_DIR"), raft_sim::glossary::GLOSSARY_FILE_NAME);
+    std::fs::read_to_string(path).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_tour_step_links_its_glossary_terms_once_the_glossary_arrives_and_names_its_settings() {
+    use crate::model::glossary::Segment;
+    let linked = |s: &Store| -> Vec<String> {
+        let view = s.tour.as_ref().and_then(|t| t.view()).expect("a view");
+        view.text
+            .segments()
+            .filter_map(|x| match x {
+                Segment::Term { text, .. } => Some(text.clone()),
+                Segment::Text(_) => None,
+            })
+            .collect()
+    };
+    // A link opened before the glossary arrives shows plain text, then is linked in place.
+    let mut s = store("tour/leader-crash/1");
+    s.apply(Action::ToursLoaded(tour_files()));
+    assert!(linked(&s).is_empty());
+    s.apply(Action::GlossaryLoaded(glossary_file()));
+    assert_eq!(s.notice, None);
+    let words = linked(&s);
+    assert!(words.iter().any(|w| w == "leader"), "{words:?}");
+    let view = s.tour.as_ref().and_then(|t| t.view()).expect("a view");
+    // This tour's first steps run without the no-op: the step says so above its text.
+    assert!(view.text.settings.contains("no no-op entry on election"), "{}", view.text.settings);
+    // Steps opened later are linked at once; a step with the default settings has no line.
+    s.apply(Action::OpenTour("leader-election".into()));
+    assert!(!linked(&s).is_empty());
+    assert_eq!(s.tour.as_ref().and_then(|t| t.view()).map(|v| v.text.settings.clone()), Some(String::new()));
+    // A glossary that cannot be read leaves the text plain and says why.
+    let mut s = store("");
+    s.apply(Action::GlossaryLoaded(Ok(r#"{"terms": [{"term": "x"}]}"#.into())));
+    assert!(s.glossary.is_none());
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("glossary could not be loaded")), "{:?}", s.notice);
+}
+
 #[test]
 fn a_link_to_a_missing_tour_says_so() {
     let mut s = store("tour/no-such-tour/1");

@@ -5,6 +5,9 @@ use raft_sim::tour::{self, Baseline, Tour};
 pub struct TourRun {
     pub tour: Tour,
     pub step: usize,
+    /// The step's text split around its glossary terms, and its settings line (made when the
+    /// step opens, or when the glossary arrives).
+    pub text: std::rc::Rc<crate::model::glossary::StepText>,
     /// Where the step pauses (virtual µs), if it does.
     pub pause_us: Option<u64>,
     pub reached_pause: bool,
@@ -33,7 +36,7 @@ impl TourRun {
             step: self.step,
             steps: self.tour.steps.iter().map(|s| s.title.clone()).collect(),
             step_title: step.title.clone(),
-            text: step.text.clone(),
+            text: self.text.clone(),
             task: step.task.as_ref().map(|t| TaskView {
                 prompt: t.prompt.clone(),
                 success: t.success.clone(),

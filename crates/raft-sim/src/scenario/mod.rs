@@ -4,6 +4,7 @@
 pub mod builtin;
 pub(crate) mod flat;
 pub mod format;
+pub mod glossary;
 pub mod input;
 pub mod shape;
 pub mod speed;

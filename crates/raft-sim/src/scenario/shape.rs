@@ -375,6 +375,18 @@ const STEP_FIELDS: &[Field] = &[
         ]),
     ),
 ];
+/// The glossary (glossary.rs): `{"terms": [{"term", "forms", "definition", "source", ...}]}`.
+pub const GLOSSARY: Shape = Shape::Object(&[req(
+    "terms",
+    Shape::List(&Shape::Object(&[
+        req("term", Shape::Str),
+        req("forms", Shape::List(&Shape::Str)),
+        req("definition", Shape::Str),
+        req("source", Shape::Str),
+        null("defined_in", Shape::Str),
+        opt("unused", Shape::Bool),
+    ])),
+)]);
 const GOALS: Kinds = Kinds {
     tag: "goal",
     kinds: &[("new_leader", &[]), ("holds", &[req("check", Shape::Tagged { common: &[], kinds: &CHECKS })])],
