@@ -246,6 +246,8 @@ fn the_examples_in_the_docs_parse_and_replay() {
                 doc.replay().unwrap_or_else(|e| panic!("{path}: the example run does not replay: {e}"));
             } else if value.get("steps").is_some() {
                 Tour::from_json(&block).unwrap_or_else(|e| panic!("{path}: {e}\n{block}"));
+            } else if value.get("terms").is_some() {
+                raft_sim::glossary::Glossary::from_json(&block).unwrap_or_else(|e| panic!("{path}: {e}\n{block}"));
             } else if value.get("nodes").is_some() {
                 Scenario::from_json(&block).unwrap_or_else(|e| panic!("{path}: {e}\n{block}"));
             } else {
