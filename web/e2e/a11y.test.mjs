@@ -58,9 +58,13 @@ test('axe finds nothing serious in the embed', async () => {
   assert.deepEqual(page.errors, []);
 });
 
-test('axe finds nothing serious in a tour step', async () => {
+test('axe finds nothing serious in a tour step, a glossary definition open or not', async () => {
   const page = await openPage(browser, '#tour/leader-election/2');
   await page.getByTestId('tour').waitFor();
+  assert.deepEqual(await audit(page), []);
+  // With a glossary term focused and its definition open.
+  await page.getByTestId('gloss-term').first().focus();
+  await page.locator('[data-testid="gloss-tip"]:not([hidden])').waitFor();
   assert.deepEqual(await audit(page), []);
   assert.deepEqual(page.errors, []);
 });

@@ -128,7 +128,7 @@ test('a glossary term shows its definition on hover, on focus and on a tap, and 
 
   // A phone: a tap opens it.
   const phone = await sized(390, 844, '#tour/leader-election/1', { hasTouch: true, isMobile: true });
-  const tapped = phone.getByTestId('gloss-term').filter({ hasText: /^candidate$/ }).first();
+  const tapped = phone.getByTestId('gloss-term').filter({ hasText: /^election timer$/ }).first();
   await tapped.waitFor();
   await tapped.tap();
   await phone.locator(`#${await tapped.getAttribute('aria-describedby')}`).waitFor({ state: 'visible' });

@@ -122,15 +122,38 @@ pub fn step_text(tours: &[Tour], tour: &Tour, step: usize, glossary: Option<&Glo
     out
 }
 
-/// The step's settings that differ from the defaults, one line: the Break Raft rules that are
-/// on, then the caption's list of changed settings (`caption::changed`). Empty when the step
-/// runs with the defaults.
-pub fn settings_line(scenario: &Scenario) -> String {
+/// The step's settings that differ from the defaults at `at_ms` (its pause, or its start), one
+/// line: the Break Raft rules that are on, then the caption's list of changed settings
+/// (`caption::changed`), with the network and fault changes of the timeline up to that moment
+/// applied. Empty when the step runs with the defaults.
+pub fn settings_line(scenario: &Scenario, at_ms: f64) -> String {
+    use raft_sim::scenario::Action;
+    let mut now = Scenario { timeline: Vec::new(), ..scenario.clone() };
+    for timed in scenario.timeline.iter().filter(|a| a.at_ms <= at_ms) {
+        match &timed.action {
+            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
+                let n = &mut now.network;
+                n.latency_ms = latency_ms.unwrap_or(n.latency_ms);
+                n.loss = loss.unwrap_or(n.loss);
+                n.duplicate = duplicate.unwrap_or(n.duplicate);
+                n.reorder = reorder.unwrap_or(n.reorder);
+                if let Some(t) = timing {
+                    n.timing = t.clone();
+                }
+            }
+            Action::SetFaults(faults) => {
+                now.faults.retain(|f| f.node != faults.node);
+                now.faults.push(faults.clone());
+            }
+            _ => {}
+        }
+    }
+    now.faults.sort_by_key(|f| f.node);
     let broken = raft_core::UnsafeRule::ALL
         .into_iter()
-        .filter(|r| scenario.raft.unsafe_rules.contains(r))
+        .filter(|r| now.raft.unsafe_rules.contains(r))
         .map(|r| format!("Break Raft: {}", r.name()));
-    broken.chain(crate::model::caption::changed(scenario)).collect::<Vec<_>>().join("; ")
+    broken.chain(crate::model::caption::changed(&now)).collect::<Vec<_>>().join("; ")
 }
 
 /// Over every tour in menu order: a use of a term in a step before the step that defines it (or
@@ -305,7 +328,8 @@ mod tests {
         let (tours, _) = shipped();
         let line = |id: &str, step: usize| {
             let tour = tours.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("tour {id}"));
-            settings_line(&tour.scenario_at(step).expect("the step's scenario"))
+            let s = &tour.steps[step];
+            settings_line(&tour.scenario_at(step).expect("the step's scenario"), s.pause_ms.unwrap_or(s.start_ms))
         };
         // Leader election runs with the defaults.
         assert_eq!(line("leader-election", 0), "");
@@ -316,5 +340,13 @@ mod tests {
         // PreVote and a changed election timeout are named.
         assert!(line("prevote-checkquorum", 2).contains("PreVote on"), "{}", line("prevote-checkquorum", 2));
         assert!(line("timing", 1).contains("election timeout 12-20 ms"), "{}", line("timing", 1));
+        // Network and fault changes made by the timeline before the step's pause count: the
+        // failure-models tour turns S1's send omission on at step 4, to 30% both ways at step 5,
+        // and clears it at step 6, where the links start to lose messages.
+        assert_eq!(line("failure-models", 2), "");
+        assert!(line("failure-models", 3).contains("S1: drops 100% of what it sends"), "{}", line("failure-models", 3));
+        assert!(line("failure-models", 4).contains("misses 30% of what it receives"), "{}", line("failure-models", 4));
+        let links = line("failure-models", 5);
+        assert!(links.contains("10% of messages lost") && !links.contains("S1:"), "{links}");
     }
 }
