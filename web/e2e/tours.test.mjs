@@ -158,6 +158,7 @@ test('screenshots: a tour step with its settings line and a glossary definition 
     await runUntil(page, '[data-testid="tour"][data-paused="true"]', { stepMs: 100 });
     const term = page.getByTestId('gloss-term').filter({ hasText: /^election restriction$/ }).first();
     await term.waitFor();
+    await term.scrollIntoViewIfNeeded();
     if (options.hasTouch) await term.tap(); else await term.hover();
     await page.locator(`#${await term.getAttribute('aria-describedby')}`).waitFor({ state: 'visible' });
     await page.getByTestId('tour').scrollIntoViewIfNeeded();

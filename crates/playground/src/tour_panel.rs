@@ -26,13 +26,16 @@ fn words(segments: &[Segment], step: usize, open: &UseStateHandle<Open>) -> Html
                 let hold = set(Some((step, g, true)));
                 let hold_too = hold.clone();
                 let close = set(None);
-                let leave = { let open = open.clone(); move |_: MouseEvent| if *open == Some((step, g, false)) { open.set(None) } };
+                // Hover is a mouse's: a touch screen's tap emulates one, and a box that opened on
+                // it would stop the tap's click (and focus) from following.
+                let enter = move |e: PointerEvent| if e.pointer_type() == "mouse" { hover() };
+                let leave = { let open = open.clone(); move |e: PointerEvent| if e.pointer_type() == "mouse" && *open == Some((step, g, false)) { open.set(None) } };
                 let blur = { let open = open.clone(); move |_: FocusEvent| if open.is_some_and(|(s, x, _)| (s, x) == (step, g)) { open.set(None) } };
                 let shown = open.is_some_and(|(s, x, _)| (s, x) == (step, g));
                 html! {
                     <button type="button" class={classes!("gloss-term", shown.then_some("open"))} data-testid="gloss-term"
                             aria-describedby={format!("gloss-{step}-{g}")}
-                            onmouseenter={move |_: MouseEvent| hover()} onmouseleave={leave}
+                            onpointerenter={enter} onpointerleave={leave}
                             onfocus={move |_: FocusEvent| hold()} onblur={blur} onclick={move |_: MouseEvent| hold_too()}
                             onkeydown={move |e: KeyboardEvent| if e.key() == "Escape" { close() }}>
                         { text.clone() }
