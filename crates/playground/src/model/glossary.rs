@@ -9,6 +9,7 @@
 use raft_sim::glossary::{defined_at, step_texts, Glossary};
 use raft_sim::tour::Tour;
 use raft_sim::Scenario;
+#[cfg(test)]
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -67,12 +68,24 @@ fn plain(text: &str) -> Vec<Segment> {
     }
 }
 
+/// Marks, by glossary entry, the entries used anywhere in `step` of `tour` (a plain list of
+/// flags: a set type would add its code to the page for this one use).
+fn mark_used(glossary: &Glossary, tour: &Tour, step: usize, marks: &mut [bool]) {
+    for text in tour.steps.get(step).map(step_texts).unwrap_or_default() {
+        for u in glossary.uses(text) {
+            if let Some(m) = marks.get_mut(u.entry) {
+                *m = true;
+            }
+        }
+    }
+}
+
 /// The entries used anywhere in `step` of `tour`.
+#[cfg(test)]
 fn used_in(glossary: &Glossary, tour: &Tour, step: usize) -> BTreeSet<usize> {
-    tour.steps
-        .get(step)
-        .map(|s| step_texts(s).into_iter().flat_map(|t| glossary.uses(t)).map(|u| u.entry).collect())
-        .unwrap_or_default()
+    let mut marks = vec![false; glossary.terms.len()];
+    mark_used(glossary, tour, step, &mut marks);
+    marks.iter().enumerate().filter(|(_, m)| **m).map(|(e, _)| e).collect()
 }
 
 /// Step `step` of `tour` split for the panel. `tours` is the menu (its order decides what comes
@@ -88,10 +101,12 @@ pub fn step_text(tours: &[Tour], tour: &Tour, step: usize, glossary: Option<&Glo
         return out;
     };
     let here = (tours.iter().position(|t| t.id == tour.id).unwrap_or(tours.len()), step);
-    let earlier: BTreeSet<usize> = (0..step).flat_map(|k| used_in(g, tour, k)).collect();
-    let wanted = |entry: usize| {
-        !earlier.contains(&entry) || defined_at(&g.terms[entry], tours).is_none_or(|defined| here < defined)
-    };
+    let mut earlier = vec![false; g.terms.len()];
+    for k in 0..step {
+        mark_used(g, tour, k, &mut earlier);
+    }
+    let wanted =
+        |entry: usize| !earlier[entry] || defined_at(&g.terms[entry], tours).is_none_or(|defined| here < defined);
     let mut split = |text: &str| {
         let mut segments = Vec::new();
         let mut at = 0;
