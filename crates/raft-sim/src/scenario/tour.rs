@@ -155,7 +155,9 @@ pub enum Check {
         node: Option<NodeId>,
         index: Index,
     },
-    /// `node`'s log holds exactly `length` entries.
+    /// `node`'s last log index is exactly `length`: the length of its log counting the entries
+    /// a snapshot replaced, since indexes run on after compaction (§7). With no snapshot, the
+    /// number of entries it holds; after one through `i`, it holds `length - i`.
     LogLength {
         node: NodeId,
         length: Index,
@@ -350,7 +352,14 @@ impl Check {
             },
             Check::LogLength { node, length } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.log().last_index() == *length => Ok(()),
-                Some((_, r)) => fail(format!("S{node}'s log holds {} entries", r.log().last_index())),
+                Some((_, r)) => match r.log().snapshot_index() {
+                    0 => fail(format!("S{node}'s log ends at index {}", r.log().last_index())),
+                    through => fail(format!(
+                        "S{node}'s log ends at index {} (a snapshot through {through}, then {} entries)",
+                        r.log().last_index(),
+                        r.log().len()
+                    )),
+                },
                 None => fail(format!("S{node} is not running")),
             },
             Check::Value { node, key, value } => {
@@ -809,6 +818,12 @@ mod tests {
         assert!(
             holds(&sim, Check::SnapshotIndex { node: 1, index: through + 1 }).is_err_and(|e| e.contains("snapshot"))
         );
+        // log_length is the last index, compacted entries included, not the entries still held.
+        let (last, held) = (r.log().last_index(), r.log().len() as u64);
+        assert!(held < last, "after a snapshot S1 holds fewer entries than its last index");
+        assert_eq!(holds(&sim, Check::LogLength { node: 1, length: last }), Ok(()));
+        assert!(holds(&sim, Check::LogLength { node: 1, length: held })
+            .is_err_and(|e| e.contains(&format!("ends at index {last} (a snapshot through {through}, then {held} entries)"))));
         // Without membership changes every server keeps the bootstrap voters.
         let plain = Check::Configuration { node: 2, voters: vec![3, 1, 2], new_voters: None, learners: vec![] };
         assert_eq!(holds(&sim, plain), Ok(()), "order does not matter");
