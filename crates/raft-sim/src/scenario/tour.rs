@@ -822,8 +822,9 @@ mod tests {
         let (last, held) = (r.log().last_index(), r.log().len() as u64);
         assert!(held < last, "after a snapshot S1 holds fewer entries than its last index");
         assert_eq!(holds(&sim, Check::LogLength { node: 1, length: last }), Ok(()));
-        assert!(holds(&sim, Check::LogLength { node: 1, length: held })
-            .is_err_and(|e| e.contains(&format!("ends at index {last} (a snapshot through {through}, then {held} entries)"))));
+        assert!(holds(&sim, Check::LogLength { node: 1, length: held }).is_err_and(
+            |e| e.contains(&format!("ends at index {last} (a snapshot through {through}, then {held} entries)"))
+        ));
         // Without membership changes every server keeps the bootstrap voters.
         let plain = Check::Configuration { node: 2, voters: vec![3, 1, 2], new_voters: None, learners: vec![] };
         assert_eq!(holds(&sim, plain), Ok(()), "order does not matter");
