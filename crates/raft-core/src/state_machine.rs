@@ -107,7 +107,14 @@ impl KvStore {
     /// Apply a committed command: at most once per client sequence number (a duplicate returns
     /// the cached result and changes nothing).
     pub fn apply(&mut self, command: &Command) -> ApplyOutcome {
-        if let Some(session) = self.sessions.get(&command.client) {
+        self.apply_with(command, true)
+    }
+
+    /// Apply a committed command; with `dedup` false the sessions are still kept but never
+    /// consulted, so a command that reaches the log twice takes effect twice (the `no-dedup`
+    /// break rule: at-least-once instead of exactly-once).
+    pub fn apply_with(&mut self, command: &Command, dedup: bool) -> ApplyOutcome {
+        if let Some(session) = self.sessions.get(&command.client).filter(|_| dedup) {
             if command.seq <= session.last_seq {
                 let value = if command.seq == session.last_seq { session.last_value.clone() } else { None };
                 return ApplyOutcome { value, duplicate: true };
@@ -144,6 +151,17 @@ mod tests {
         assert!(retry.duplicate);
         assert_eq!(retry.value, None, "the cached answer of the first application is returned");
         assert_eq!(kv.data().get("x"), Some(&"b".to_string()));
+    }
+
+    #[test]
+    fn without_dedup_a_retried_command_applies_again() {
+        let mut kv = KvStore::default();
+        kv.apply_with(&put(1, 1, "x", "a"), false);
+        kv.apply_with(&put(2, 1, "x", "b"), false);
+        // Client 1's retry of seq 1 takes effect a second time and overwrites client 2's "b".
+        let retry = kv.apply_with(&put(1, 1, "x", "a"), false);
+        assert_eq!(retry, ApplyOutcome { value: Some("b".into()), duplicate: false });
+        assert_eq!(kv.data().get("x"), Some(&"a".to_string()));
     }
 
     #[test]

@@ -325,6 +325,11 @@ pub(crate) enum CheckTag {
     Linearizable,
     SnapshotIndex,
     Configuration,
+    LastApplied,
+    MatchIndex,
+    Applied,
+    Answer,
+    Unanswered,
 }
 
 /// A check (or a claim: a check with `at_ms`) as written: the `check` tag and the fields of
@@ -351,6 +356,8 @@ pub(crate) struct CheckFlat {
     voters: Option<Vec<NodeId>>,
     new_voters: Option<Vec<NodeId>>,
     learners: Option<Vec<NodeId>>,
+    request: Option<u64>,
+    times: Option<u32>,
 }
 
 impl CheckFlat {
@@ -374,6 +381,8 @@ impl CheckFlat {
             ("voters", f.voters.is_some()),
             ("new_voters", f.new_voters.is_some()),
             ("learners", f.learners.is_some()),
+            ("request", f.request.is_some()),
+            ("times", f.times.is_some()),
         ];
         let node = || need(f.node, "node");
         let index = || need(f.index, "index");
@@ -461,6 +470,30 @@ impl CheckFlat {
             CheckTag::SnapshotIndex => {
                 only(&given, &["node", "index"])?;
                 Check::SnapshotIndex { node: node()?, index: index()? }
+            }
+            CheckTag::LastApplied => {
+                only(&given, &["node", "index"])?;
+                Check::LastApplied { node: node()?, index: index()? }
+            }
+            CheckTag::MatchIndex => {
+                only(&given, &["leader", "follower", "index"])?;
+                Check::MatchIndex {
+                    leader: need(f.leader, "leader")?,
+                    follower: need(f.follower, "follower")?,
+                    index: index()?,
+                }
+            }
+            CheckTag::Applied => {
+                only(&given, &["node", "request", "times"])?;
+                Check::Applied { node: node()?, request: need(f.request, "request")?, times: need(f.times, "times")? }
+            }
+            CheckTag::Answer => {
+                only(&given, &["request", "node", "value"])?;
+                Check::Answer { request: need(f.request, "request")?, node: node()?, value: f.value }
+            }
+            CheckTag::Unanswered => {
+                only(&given, &["request"])?;
+                Check::Unanswered { request: need(f.request, "request")? }
             }
             CheckTag::Configuration => {
                 only(&given, &["node", "voters", "new_voters", "learners"])?;
