@@ -32,6 +32,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "12-membership-changes.json",
     "13-snapshots.json",
     "14-prevote-checkquorum.json",
+    "14a-client-command-ids.json",
     "15-linearizable-reads.json",
 ];
 
@@ -51,6 +52,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../../tours/12-membership-changes.json"),
     include_str!("../../tours/13-snapshots.json"),
     include_str!("../../tours/14-prevote-checkquorum.json"),
+    include_str!("../../tours/14a-client-command-ids.json"),
     include_str!("../../tours/15-linearizable-reads.json"),
 ];
 
@@ -239,6 +241,38 @@ pub enum Check {
         #[serde(default)]
         learners: Vec<NodeId>,
     },
+    /// `node`'s lastApplied (the highest index its state machine has applied) is exactly `index`.
+    LastApplied {
+        node: NodeId,
+        index: Index,
+    },
+    /// `leader` leads and its matchIndex for `follower` (the highest index known to be
+    /// replicated there) is `index`.
+    MatchIndex {
+        leader: NodeId,
+        follower: NodeId,
+        index: Index,
+    },
+    /// `node`'s state machine has applied the operator's request number `request` (the
+    /// timeline's client requests are numbered from 1 in the order sent) exactly `times` times
+    /// since the server last booted. A retry its client session recognised does not count.
+    Applied {
+        node: NodeId,
+        request: u64,
+        times: u32,
+    },
+    /// The operator's request number `request` was answered by `node` with `value` (a get's
+    /// value, or the value a put replaced; absent: there was none).
+    Answer {
+        request: u64,
+        node: NodeId,
+        #[serde(default)]
+        value: Option<String>,
+    },
+    /// The operator's request number `request` has been sent and has no answer yet.
+    Unanswered {
+        request: u64,
+    },
 }
 
 /// A "now you try": a goal the page checks every frame once the step is reached.
@@ -414,6 +448,46 @@ impl Check {
                     None => fail(format!("S{leader} keeps no nextIndex for S{follower}")),
                 },
                 None => fail(format!("S{leader} is not running")),
+            },
+            Check::MatchIndex { leader, follower, index } => match pick(Some(*leader)).first() {
+                Some((_, r)) if r.role() != Role::Leader => fail(format!("S{leader} is {}", r.role())),
+                Some((_, r)) => match r.match_index().get(follower) {
+                    Some(m) if m == index => Ok(()),
+                    Some(m) => fail(format!("S{leader}'s matchIndex for S{follower} is {m}")),
+                    None => fail(format!("S{leader} keeps no matchIndex for S{follower}")),
+                },
+                None => fail(format!("S{leader} is not running")),
+            },
+            Check::LastApplied { node, index } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.last_applied() == *index => Ok(()),
+                Some((_, r)) => fail(format!("S{node}'s lastApplied is {}", r.last_applied())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Applied { node, request, times } => match (pick(Some(*node)).first(), sim.node(*node)) {
+                (Some(_), Some(slot)) if slot.times_applied(*request) == *times => Ok(()),
+                (Some(_), Some(slot)) => fail(format!(
+                    "S{node}'s state machine applied request #{request} {} times",
+                    slot.times_applied(*request)
+                )),
+                _ => fail(format!("S{node} is not running")),
+            },
+            Check::Answer { request, node, value } => match sim.script_history().find(|h| h.seq == *request) {
+                Some(h) if h.completed_us.is_some() && h.answered_by == Some(*node) && h.value == *value => Ok(()),
+                Some(h) if h.completed_us.is_some() => fail(format!(
+                    "request #{request} was answered by {} with {}",
+                    h.answered_by.map_or("nobody".to_string(), |n| format!("S{n}")),
+                    h.value.as_deref().unwrap_or("none")
+                )),
+                Some(_) => fail(format!("request #{request} has no answer")),
+                None => fail(format!("there is no request #{request}")),
+            },
+            Check::Unanswered { request } => match sim.script_history().find(|h| h.seq == *request) {
+                Some(h) if h.completed_us.is_none() => Ok(()),
+                Some(h) => fail(format!(
+                    "request #{request} was answered by {}",
+                    h.answered_by.map_or("nobody".to_string(), |n| format!("S{n}"))
+                )),
+                None => fail(format!("there is no request #{request}")),
             },
             Check::Votes { node, granted, denied } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.role() == Role::Follower => fail(format!("S{node} is {}", r.role())),
@@ -819,5 +893,79 @@ mod tests {
             Check::Configuration { node: 2, voters: vec![1, 2, 3], new_voters: Some(vec![1, 2, 3]), learners: vec![] }
         )
         .is_err_and(|e| e.contains("configuration")));
+    }
+
+    /// S1 leads, x=1 commits (request #1); x=2 (request #2, retried after 500 ms) reaches S2 and
+    /// S3 just before S1 crashes; S3 leads term 2. `dedup` off: the `no-dedup` rule.
+    fn retried_put(dedup: bool) -> Simulation {
+        use crate::scenario::{ClientOpKind, CrashMode};
+        let put = |value: &str, retry_ms| Action::Client {
+            node: 1,
+            op: ClientOpKind::Put,
+            key: "x".into(),
+            value: Some(value.into()),
+            retry_ms,
+        };
+        let mut s = Scenario::new("retried-put", 3, 0)
+            .at(10.0, Action::Timeout { node: 1 })
+            .at(200.0, put("1", None))
+            .at(400.0, put("2", Some(500.0)))
+            .at(435.0, Action::Crash { node: 1, mode: CrashMode::Recover });
+        if !dedup {
+            s.raft.unsafe_rules.push(raft_core::UnsafeRule::NoDedup);
+        }
+        s.duration_ms = 2_000.0;
+        Simulation::new(&s).expect("valid")
+    }
+
+    #[test]
+    fn applied_and_answer_checks_count_what_the_state_machines_did() {
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        for dedup in [true, false] {
+            let mut sim = retried_put(dedup);
+            sim.run_until(ms_to_us(850.0));
+            assert_eq!(holds(&sim, Check::Unanswered { request: 2 }), Ok(()));
+            assert!(holds(&sim, Check::Unanswered { request: 1 }).is_err_and(|e| e.contains("answered by S1")));
+            assert!(holds(&sim, Check::Unanswered { request: 9 }).is_err_and(|e| e.contains("no request")));
+            assert_eq!(holds(&sim, Check::Answer { request: 1, node: 1, value: None }), Ok(()));
+            assert!(
+                holds(&sim, Check::Answer { request: 2, node: 3, value: None }).is_err_and(|e| e.contains("no answer"))
+            );
+            assert_eq!(holds(&sim, Check::Applied { node: 3, request: 2, times: 1 }), Ok(()));
+            assert!(
+                holds(&sim, Check::Applied { node: 1, request: 2, times: 0 }).is_err_and(|e| e.contains("not running"))
+            );
+            sim.run_until(ms_to_us(1_200.0));
+            let times = if dedup { 1 } else { 2 };
+            let answer = if dedup { "1" } else { "2" };
+            for node in [2, 3] {
+                assert_eq!(holds(&sim, Check::Applied { node, request: 2, times }), Ok(()), "dedup {dedup}");
+                assert!(holds(&sim, Check::Applied { node, request: 2, times: 3 - times })
+                    .is_err_and(|e| e.contains(&format!("{times} times"))));
+            }
+            let value = Some(answer.to_string());
+            assert_eq!(holds(&sim, Check::Answer { request: 2, node: 3, value }), Ok(()), "dedup {dedup}");
+            assert!(holds(&sim, Check::Answer { request: 2, node: 2, value: Some(answer.into()) }).is_err());
+            assert_eq!(holds(&sim, Check::Linearizable { holds: dedup }), Ok(()));
+        }
+    }
+
+    #[test]
+    fn last_applied_and_match_index_checks_compare_with_the_run() {
+        let mut sim = retried_put(true);
+        sim.run_until(ms_to_us(1_200.0));
+        let r = sim.node(3).and_then(|s| s.raft.as_ref()).expect("S3 runs");
+        let (applied, matched) = (r.last_applied(), r.match_index()[&2]);
+        assert!(applied >= 4 && matched >= 4, "S3 applied its no-op and S2 stores it");
+        let holds = |c: Check| c.evaluate(&sim);
+        assert_eq!(holds(Check::LastApplied { node: 3, index: applied }), Ok(()));
+        assert!(holds(Check::LastApplied { node: 3, index: applied + 1 }).is_err_and(|e| e.contains("lastApplied")));
+        assert_eq!(holds(Check::MatchIndex { leader: 3, follower: 2, index: matched }), Ok(()));
+        assert!(holds(Check::MatchIndex { leader: 3, follower: 2, index: matched - 1 })
+            .is_err_and(|e| e.contains("matchIndex")));
+        assert!(
+            holds(Check::MatchIndex { leader: 2, follower: 3, index: matched }).is_err_and(|e| e.contains("follower"))
+        );
+        assert!(holds(Check::MatchIndex { leader: 3, follower: 1, index: 0 }).is_ok(), "S1 is down: nothing matched");
     }
 }
