@@ -330,6 +330,8 @@ pub(crate) enum CheckTag {
     Applied,
     Answer,
     Unanswered,
+    Availability,
+    Paused,
 }
 
 /// A check (or a claim: a check with `at_ms`) as written: the `check` tag and the fields of
@@ -358,6 +360,12 @@ pub(crate) struct CheckFlat {
     learners: Option<Vec<NodeId>>,
     request: Option<u64>,
     times: Option<u32>,
+    failures: Option<u32>,
+    repairs: Option<u32>,
+    up: Option<bool>,
+    mttf_ms: Option<[f64; 2]>,
+    mttr_ms: Option<[f64; 2]>,
+    share: Option<[f64; 2]>,
 }
 
 impl CheckFlat {
@@ -383,6 +391,12 @@ impl CheckFlat {
             ("learners", f.learners.is_some()),
             ("request", f.request.is_some()),
             ("times", f.times.is_some()),
+            ("failures", f.failures.is_some()),
+            ("repairs", f.repairs.is_some()),
+            ("up", f.up.is_some()),
+            ("mttf_ms", f.mttf_ms.is_some()),
+            ("mttr_ms", f.mttr_ms.is_some()),
+            ("share", f.share.is_some()),
         ];
         let node = || need(f.node, "node");
         let index = || need(f.index, "index");
@@ -494,6 +508,21 @@ impl CheckFlat {
             CheckTag::Unanswered => {
                 only(&given, &["request"])?;
                 Check::Unanswered { request: need(f.request, "request")? }
+            }
+            CheckTag::Availability => {
+                only(&given, &["failures", "repairs", "up", "mttf_ms", "mttr_ms", "share"])?;
+                Check::Availability {
+                    failures: need(f.failures, "failures")?,
+                    repairs: need(f.repairs, "repairs")?,
+                    up: f.up,
+                    mttf_ms: f.mttf_ms,
+                    mttr_ms: f.mttr_ms,
+                    share: f.share,
+                }
+            }
+            CheckTag::Paused => {
+                only(&given, &["node"])?;
+                Check::Paused { node: node()? }
             }
             CheckTag::Configuration => {
                 only(&given, &["node", "voters", "new_voters", "learners"])?;

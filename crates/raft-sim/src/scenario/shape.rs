@@ -393,6 +393,7 @@ pub const CHECKS: Kinds = Kinds {
         ("value", &[null("node", NODE), req("key", Shape::Str), req("value", Shape::Str)]),
         ("voted_for", &[req("node", NODE), req("candidate", NODE)]),
         ("crashed", NODE_ONLY),
+        ("paused", NODE_ONLY),
         ("violation", &[null("property", Shape::Str)]),
         ("no_violation", &[]),
         ("entry_term", &[req("node", NODE), req("index", U64), req("term", U64)]),
@@ -408,6 +409,17 @@ pub const CHECKS: Kinds = Kinds {
         ("applied", &[req("node", NODE), req("request", U64), req("times", U64)]),
         ("answer", &[req("request", U64), req("node", NODE), null("value", Shape::Str)]),
         ("unanswered", &[req("request", U64)]),
+        (
+            "availability",
+            &[
+                req("failures", U64),
+                req("repairs", U64),
+                opt("up", Shape::Bool),
+                opt("mttf_ms", Shape::Range),
+                opt("mttr_ms", Shape::Range),
+                opt("share", Shape::Range),
+            ],
+        ),
         (
             "configuration",
             &[req("node", NODE), req("voters", NODES), null("new_voters", NODES), opt("learners", NODES)],

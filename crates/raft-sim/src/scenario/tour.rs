@@ -27,6 +27,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "07-partitions.json",
     "08-safety.json",
     "09-persistence.json",
+    "09a-failures-and-availability.json",
     "10-failure-models.json",
     "11-timing.json",
     "12-membership-changes.json",
@@ -47,6 +48,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../../tours/07-partitions.json"),
     include_str!("../../tours/08-safety.json"),
     include_str!("../../tours/09-persistence.json"),
+    include_str!("../../tours/09a-failures-and-availability.json"),
     include_str!("../../tours/10-failure-models.json"),
     include_str!("../../tours/11-timing.json"),
     include_str!("../../tours/12-membership-changes.json"),
@@ -177,6 +179,10 @@ pub enum Check {
     Crashed {
         node: NodeId,
     },
+    /// `node` is paused (a stop-the-world pause: its state kept, its events waiting).
+    Paused {
+        node: NodeId,
+    },
     /// A safety property (or any, without `property`) has broken.
     Violation {
         #[serde(default)]
@@ -272,6 +278,22 @@ pub enum Check {
     /// The operator's request number `request` has been sent and has no answer yet.
     Unanswered {
         request: u64,
+    },
+    /// The cluster's availability so far, as the lab measures it (up: a leader can commit):
+    /// exactly `failures` up periods ended and `repairs` down periods ended since the first
+    /// leader; optionally it is `up` now, and MTTF, MTTR (ms) and the share of time up lie in
+    /// [min, max] (the share both as measured and as MTTF / (MTTF + MTTR)).
+    Availability {
+        failures: u32,
+        repairs: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        up: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mttf_ms: Option<[f64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mttr_ms: Option<[f64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        share: Option<[f64; 2]>,
     },
 }
 
@@ -406,6 +428,12 @@ impl Check {
                 )),
                 None => fail(format!("S{node} is not running")),
             },
+            Check::Paused { node } => match sim.node(*node).map(|s| s.status) {
+                Some(NodeStatus::Paused) => Ok(()),
+                Some(NodeStatus::Up) => fail(format!("S{node} is up")),
+                Some(NodeStatus::Crashed(_)) => fail(format!("S{node} is crashed")),
+                None => fail(format!("there is no S{node}")),
+            },
             Check::Crashed { node } => match sim.node(*node).map(|s| s.status) {
                 Some(NodeStatus::Crashed(_)) => Ok(()),
                 Some(NodeStatus::Up) => fail(format!("S{node} is up")),
@@ -489,6 +517,35 @@ impl Check {
                 )),
                 None => fail(format!("there is no request #{request}")),
             },
+            Check::Availability { failures, repairs, up, mttf_ms, mttr_ms, share } => {
+                let Some(a) = sim.availability() else { return fail("availability is not measured in this run".into()) };
+                let within = |v: Option<f64>, range: &Option<[f64; 2]>| {
+                    range.is_none_or(|[lo, hi]| v.is_some_and(|v| lo <= v && v <= hi))
+                };
+                let ms = |us: Option<f64>| us.map(|us| us / 1_000.0);
+                let held = a.failures == *failures
+                    && a.repairs == *repairs
+                    && up.is_none_or(|u| u == a.up_now)
+                    && within(ms(a.mttf_us), mttf_ms)
+                    && within(ms(a.mttr_us), mttr_ms)
+                    && within(a.measured, share)
+                    && (share.is_none() || within(a.formula, share));
+                let shown = |v: Option<f64>| v.map_or("unknown".to_string(), |v| format!("{v:.3}"));
+                if held {
+                    Ok(())
+                } else {
+                    fail(format!(
+                        "{} failures, {} repairs, {} now, MTTF {} ms, MTTR {} ms, up {} of the time (formula {})",
+                        a.failures,
+                        a.repairs,
+                        if a.up_now { "up" } else { "down" },
+                        shown(ms(a.mttf_us)),
+                        shown(ms(a.mttr_us)),
+                        shown(a.measured),
+                        shown(a.formula)
+                    ))
+                }
+            }
             Check::Votes { node, granted, denied } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.role() == Role::Follower => fail(format!("S{node} is {}", r.role())),
                 Some((_, r)) => {
@@ -719,6 +776,8 @@ fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String
         crate::engine::order::f64_key(c.at_ms.unwrap_or(default_at))
     });
     let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
+    // As the page's session does: availability is measured from the start.
+    sim.set_track_availability(true);
     for claim in claims {
         let at = claim.at_ms.unwrap_or(default_at);
         sim.run_until(ms_to_us(at));
@@ -737,6 +796,7 @@ fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String
             return Ok(problems);
         }
     };
+    sim.set_track_availability(true);
     sim.run_until(ms_to_us(default_at));
     let baseline = Baseline::of(&sim);
     if task.goal.reached(&sim, baseline) {
@@ -967,5 +1027,50 @@ mod tests {
             holds(Check::MatchIndex { leader: 2, follower: 3, index: matched }).is_err_and(|e| e.contains("follower"))
         );
         assert!(holds(Check::MatchIndex { leader: 3, follower: 1, index: 0 }).is_ok(), "S1 is down: nothing matched");
+    }
+
+    #[test]
+    fn availability_and_paused_checks_compare_with_the_run() {
+        use crate::scenario::CrashMode;
+        let s = Scenario::new("avail", 3, 5)
+            .at(10.0, Action::Timeout { node: 1 })
+            .at(1_000.0, Action::Crash { node: 1, mode: CrashMode::Recover })
+            .at(2_000.0, Action::Pause { node: 2 });
+        let mut sim = Simulation::new(&s).expect("valid");
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        let plain = |failures, repairs| Check::Availability {
+            failures,
+            repairs,
+            up: None,
+            mttf_ms: None,
+            mttr_ms: None,
+            share: None,
+        };
+        sim.run_until(ms_to_us(500.0));
+        assert!(holds(&sim, plain(0, 0)).is_err_and(|e| e.contains("not measured")));
+        sim.set_track_availability(true);
+        sim.run_until(ms_to_us(1_900.0));
+        let a = sim.availability().expect("tracked");
+        assert_eq!((a.failures, a.repairs, a.up_now), (1, 1, true));
+        let mttr = a.mttr_us.expect("one repair") / 1_000.0;
+        assert_eq!(holds(&sim, plain(1, 1)), Ok(()));
+        assert!(holds(&sim, plain(2, 1)).is_err_and(|e| e.contains("1 failures, 1 repairs, up now")));
+        let ranged = |mttr_ms, share| Check::Availability {
+            failures: 1,
+            repairs: 1,
+            up: Some(true),
+            mttf_ms: None,
+            mttr_ms: Some(mttr_ms),
+            share: Some(share),
+        };
+        let share = a.measured.expect("measured");
+        assert_eq!(holds(&sim, ranged([mttr - 1.0, mttr + 1.0], [share - 0.01, share + 0.01])), Ok(()));
+        assert!(holds(&sim, ranged([mttr + 1.0, mttr + 2.0], [share - 0.01, share + 0.01])).is_err());
+        assert!(holds(&sim, ranged([mttr - 1.0, mttr + 1.0], [share + 0.01, 1.0])).is_err());
+        assert!(holds(&sim, Check::Paused { node: 2 }).is_err_and(|e| e.contains("up")));
+        assert!(holds(&sim, Check::Paused { node: 1 }).is_err_and(|e| e.contains("crashed")));
+        sim.run_until(ms_to_us(2_100.0));
+        assert_eq!(holds(&sim, Check::Paused { node: 2 }), Ok(()));
+        assert!(holds(&sim, Check::Paused { node: 9 }).is_err_and(|e| e.contains("no S9")));
     }
 }
