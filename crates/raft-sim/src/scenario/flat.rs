@@ -332,6 +332,7 @@ pub(crate) enum CheckTag {
     Unanswered,
     Availability,
     Paused,
+    SnapshotShared,
 }
 
 /// A check (or a claim: a check with `at_ms`) as written: the `check` tag and the fields of
@@ -366,6 +367,7 @@ pub(crate) struct CheckFlat {
     mttf_ms: Option<[f64; 2]>,
     mttr_ms: Option<[f64; 2]>,
     share: Option<[f64; 2]>,
+    shared: Option<bool>,
 }
 
 impl CheckFlat {
@@ -397,6 +399,7 @@ impl CheckFlat {
             ("mttf_ms", f.mttf_ms.is_some()),
             ("mttr_ms", f.mttr_ms.is_some()),
             ("share", f.share.is_some()),
+            ("shared", f.shared.is_some()),
         ];
         let node = || need(f.node, "node");
         let index = || need(f.index, "index");
@@ -519,6 +522,10 @@ impl CheckFlat {
                     mttr_ms: f.mttr_ms,
                     share: f.share,
                 }
+            }
+            CheckTag::SnapshotShared => {
+                only(&given, &["node", "shared"])?;
+                Check::SnapshotShared { node: node()?, shared: need(f.shared, "shared")? }
             }
             CheckTag::Paused => {
                 only(&given, &["node"])?;

@@ -394,6 +394,7 @@ pub const CHECKS: Kinds = Kinds {
         ("voted_for", &[req("node", NODE), req("candidate", NODE)]),
         ("crashed", NODE_ONLY),
         ("paused", NODE_ONLY),
+        ("snapshot_shared", &[req("node", NODE), req("shared", Shape::Bool)]),
         ("violation", &[null("property", Shape::Str)]),
         ("no_violation", &[]),
         ("entry_term", &[req("node", NODE), req("index", U64), req("term", U64)]),

@@ -33,6 +33,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "12-membership-changes.json",
     "12a-joint-consensus-crash.json",
     "13-snapshots.json",
+    "13a-copy-on-write.json",
     "14-prevote-checkquorum.json",
     "14a-client-command-ids.json",
     "15-linearizable-reads.json",
@@ -55,6 +56,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../../tours/12-membership-changes.json"),
     include_str!("../../tours/12a-joint-consensus-crash.json"),
     include_str!("../../tours/13-snapshots.json"),
+    include_str!("../../tours/13a-copy-on-write.json"),
     include_str!("../../tours/14-prevote-checkquorum.json"),
     include_str!("../../tours/14a-client-command-ids.json"),
     include_str!("../../tours/15-linearizable-reads.json"),
@@ -184,6 +186,12 @@ pub enum Check {
     /// `node` is paused (a stop-the-world pause: its state kept, its events waiting).
     Paused {
         node: NodeId,
+    },
+    /// `node` has a snapshot and its state machine's data is (`shared` true) or is no longer
+    /// (false) shared with it: copy-on-write, the first write after a snapshot copies the data.
+    SnapshotShared {
+        node: NodeId,
+        shared: bool,
     },
     /// A safety property (or any, without `property`) has broken.
     Violation {
@@ -430,6 +438,17 @@ impl Check {
                 )),
                 None => fail(format!("S{node} is not running")),
             },
+            Check::SnapshotShared { node, shared } => match pick(Some(*node)).first() {
+                Some((_, r)) => match r.snapshot() {
+                    Some(snap) if snap.kv.shares_data_with(r.kv()) == *shared => Ok(()),
+                    Some(_) if *shared => {
+                        fail(format!("S{node}'s state machine has copied its data since the snapshot"))
+                    }
+                    Some(_) => fail(format!("S{node}'s state machine still shares its data with the snapshot")),
+                    None => fail(format!("S{node} has no snapshot")),
+                },
+                None => fail(format!("S{node} is not running")),
+            },
             Check::Paused { node } => match sim.node(*node).map(|s| s.status) {
                 Some(NodeStatus::Paused) => Ok(()),
                 Some(NodeStatus::Up) => fail(format!("S{node} is up")),
@@ -520,7 +539,9 @@ impl Check {
                 None => fail(format!("there is no request #{request}")),
             },
             Check::Availability { failures, repairs, up, mttf_ms, mttr_ms, share } => {
-                let Some(a) = sim.availability() else { return fail("availability is not measured in this run".into()) };
+                let Some(a) = sim.availability() else {
+                    return fail("availability is not measured in this run".into());
+                };
                 let within = |v: Option<f64>, range: &Option<[f64; 2]>| {
                     range.is_none_or(|[lo, hi]| v.is_some_and(|v| lo <= v && v <= hi))
                 };
@@ -1074,5 +1095,40 @@ mod tests {
         sim.run_until(ms_to_us(2_100.0));
         assert_eq!(holds(&sim, Check::Paused { node: 2 }), Ok(()));
         assert!(holds(&sim, Check::Paused { node: 9 }).is_err_and(|e| e.contains("no S9")));
+    }
+
+    #[test]
+    fn the_snapshot_shared_check_sees_copy_on_write() {
+        // Snapshots past four entries; S1 snapshots through index 4 when the fourth put (index
+        // 5) is in its log, then applies that put and copies the data.
+        use crate::scenario::ClientOpKind;
+        let put = |key: &str| Action::Client {
+            node: 1,
+            op: ClientOpKind::Put,
+            key: key.into(),
+            value: Some("v".into()),
+            retry_ms: None,
+        };
+        let mut s = Scenario::new("cow", 3, 0)
+            .at(10.0, Action::Timeout { node: 1 })
+            .at(200.0, put("a"))
+            .at(300.0, put("b"))
+            .at(400.0, put("c"))
+            .at(500.0, put("d"));
+        s.raft.snapshot_threshold = 4;
+        let mut sim = Simulation::new(&s).expect("valid");
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        sim.run_until(ms_to_us(450.0));
+        assert!(holds(&sim, Check::SnapshotShared { node: 1, shared: true }).is_err_and(|e| e.contains("no snapshot")));
+        sim.run_until(ms_to_us(540.0));
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 1, index: 4 }), Ok(()));
+        assert_eq!(holds(&sim, Check::SnapshotShared { node: 1, shared: true }), Ok(()));
+        assert!(
+            holds(&sim, Check::SnapshotShared { node: 1, shared: false }).is_err_and(|e| e.contains("still shares"))
+        );
+        sim.run_until(ms_to_us(580.0));
+        assert_eq!(holds(&sim, Check::LastApplied { node: 1, index: 5 }), Ok(()));
+        assert_eq!(holds(&sim, Check::SnapshotShared { node: 1, shared: false }), Ok(()));
+        assert!(holds(&sim, Check::SnapshotShared { node: 1, shared: true }).is_err_and(|e| e.contains("copied")));
     }
 }
