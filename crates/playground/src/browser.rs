@@ -118,7 +118,11 @@ export async function deflateRaw(bytes, pack, limit) {
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = deflateRaw, catch)]
-    async fn deflate_raw_js(bytes: &[u8], pack: bool, limit: f64) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+    async fn deflate_raw_js(
+        bytes: &[u8],
+        pack: bool,
+        limit: f64,
+    ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
     fn save(name: &str, data: &str, mime: &str);
     #[wasm_bindgen(js_name = savePng)]
     fn save_png_js(name: &str, svg: &str, width: f64, height: f64);
