@@ -109,7 +109,7 @@ run_campaigns() {
   # Each broken rule alone; the last: lease reads with clocks drifting beyond the lease's bound.
   for args in "--unsafe no-vote-restriction" "--unsafe commit-old-terms" "--unsafe no-persist" \
       "--unsafe forget-vote" "--unsafe stale-reads" "--unsafe unsafe-single-server-change" \
-      "--lease-window --unsafe stale-reads"; do
+      "--unsafe no-dedup" "--lease-window --unsafe stale-reads"; do
     step "check campaign: $args (must find a violation within 20000 seeds)"
     set +e
     # shellcheck disable=SC2086 # $args is a list of flags

@@ -35,6 +35,8 @@ test('axe finds nothing serious on the main page, with a server and its panels o
     await page.getByTestId(model).locator('summary').click();
   }
   await page.getByTestId('embed-button').click();
+  // The snippet's link is deflated by the browser, so it appears a moment later.
+  await page.getByTestId('embed-snippet').waitFor();
   await page.getByTestId('help-button').click();
   assert.deepEqual(await audit(page), []);
   assert.deepEqual(page.errors, []);

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { advance, launch, openPage, runUntil } from './browser.mjs';
 
 let browser;
@@ -95,6 +96,17 @@ test('a share link opened in a new page reproduces the run: same trace hash, nat
   assert.equal(after.logs, before.logs);
   assert.equal(await other.getByTestId('inspector').count(), 1, 'the view (selected server) comes back too');
   assert.equal(await other.getByTestId('play').innerText(), 'Play', 'a shared moment opens paused');
+
+  // The page deflates with the browser's CompressionStream; a link deflated by another
+  // compressor (zlib here, miniz_oxide in raftsim) opens the same run.
+  const packed = Buffer.from(link.slice(link.indexOf('#run1.') + 6), 'base64url');
+  const json = zlib.inflateRawSync(packed);
+  assert.ok(json.toString('utf8').startsWith('{"format":"raft-playground-run"'), 'raw deflate of the run JSON');
+  const relinked = '#run1.' + zlib.deflateRawSync(json, { level: 1 }).toString('base64url');
+  const third = await openPage(browser, relinked);
+  await third.getByTestId('stage').waitFor();
+  assert.equal((await snapshot(third)).hash, before.hash, 'a link deflated elsewhere');
+  assert.deepEqual(third.errors, []);
 
   // The same link replayed by the native simulator gives the same trace hash.
   const raftsim = process.env.RAFTSIM ?? '../target/release/raftsim';

@@ -97,11 +97,43 @@ export function savePng(name, svg, w, h) {
   };
   img.src = url;
 }
+export async function deflateRaw(bytes, pack, limit) {
+  const s = new Blob([bytes]).stream()
+    .pipeThrough(pack ? new CompressionStream('deflate-raw') : new DecompressionStream('deflate-raw'));
+  const reader = s.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > limit) { reader.cancel(); throw 'over ' + limit + ' bytes'; }
+    parts.push(value);
+  }
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const p of parts) { out.set(p, n); n += p.length; }
+  return out;
+}
 "#)]
 extern "C" {
+    #[wasm_bindgen(js_name = deflateRaw, catch)]
+    async fn deflate_raw_js(
+        bytes: &[u8],
+        pack: bool,
+        limit: f64,
+    ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
     fn save(name: &str, data: &str, mime: &str);
     #[wasm_bindgen(js_name = savePng)]
     fn save_png_js(name: &str, svg: &str, width: f64, height: f64);
+}
+
+/// Deflate (`pack`) or inflate raw deflate data (RFC 1951, as share links hold it) with the
+/// browser's `CompressionStream` / `DecompressionStream`: no compressor in the wasm. Output
+/// past `limit` bytes is refused as soon as it is reached; damaged data is an Err.
+pub async fn deflate_raw(bytes: &[u8], pack: bool, limit: usize) -> Result<Vec<u8>, String> {
+    let out = deflate_raw_js(bytes, pack, limit as f64).await.map_err(describe)?;
+    Ok(js_sys::Uint8Array::new(&out).to_vec())
 }
 
 /// Offer `text` as a file download, typed by the name's extension (SVG or JSON).

@@ -401,7 +401,7 @@ fn notes(v: &DiagramView) -> Html {
             </p>
             if v.clocks {
                 <p class="dg-explain" data-testid="diagram-clock-rules">
-                    { "Above each event, its Lamport timestamp; below, its vector clock (S1's entry first). Each server counts its own events: a send, a receipt, or a local event adds 1. A message carries its sender's clocks. On receipt the Lamport timestamp becomes max(own, carried) + 1, and the vector takes the larger of each entry, then adds 1 to the server's own. If a happened before b, a's timestamp is smaller; only the vectors also show when two events are concurrent (CS351 notes, Logical Clocks)." }
+                    { "Above each event, its Lamport timestamp; below, its vector clock (S1's entry first). Each server counts its own events: a send, a receipt, or a local event adds 1. A message carries its sender's clocks. On receipt the Lamport timestamp becomes max(own, carried) + 1, and the vector takes the larger of each entry, then adds 1 to the server's own. If a happened before b, a's timestamp is smaller; only the vectors also show when two events are concurrent (CS351 notes, Logical Clocks). The notes' Definition 3.6 writes the receipt rule for the receiver's own entry only; taking the larger of every entry, as here, is what lets a vector tell happened-before (Theorem 3.5)." }
                     if v.unlabelled > 0 {
                         { format!(" {} events have no label here, for lack of room: zoom in, or point at one.", v.unlabelled) }
                     }

@@ -202,12 +202,12 @@ pub fn failure_panel(props: &FailureProps) -> Html {
             </details>
             <details data-testid="model-crash-recovery">
                 <summary>{ "Crash-recovery" }</summary>
-                <p class="explain">{ "The server halts but can restart: volatile memory is lost, stable storage (currentTerm, votedFor, the log) \
-                                      survives, unless it crashes with amnesia and loses its disk too." }</p>
+                <p class="explain">{ "The server halts but can restart: it forgets its volatile state (the notes call this amnesia), \
+                                      while stable storage (currentTerm, votedFor, the log) survives, unless its disk is lost too." }</p>
                 <div class="row">
                     <select aria-label="Server" data-testid="crash-recovery-node" onchange={pick(|d, id| d.recover_node = id)}>{ node_options(nodes, recover, statuses) }</select>
                     <button data-testid="crash-recover" onclick={act(Action::Crash { node: recover, mode: CrashMode::Recover })}>{ "Crash (keeps its disk)" }</button>
-                    <button data-testid="crash-amnesia" onclick={act(Action::Crash { node: recover, mode: CrashMode::Amnesia })}>{ "Crash with amnesia (loses its disk)" }</button>
+                    <button data-testid="crash-amnesia" onclick={act(Action::Crash { node: recover, mode: CrashMode::Amnesia })}>{ "Crash and lose its disk" }</button>
                     <button class="secondary" data-testid="restart-node" onclick={act(Action::Restart { node: recover })}>{ "Restart" }</button>
                 </div>
             </details>

@@ -41,7 +41,7 @@ pub fn inspector(sim: &Simulation, selected: Option<u32>, on_act: &Callback<Acti
             if running {
                 <button onclick={act(Action::Crash { node: id, mode: CrashMode::Recover })}>{ "Crash" }</button>
                 <button onclick={act(Action::Crash { node: id, mode: CrashMode::Stop })}>{ "Crash-stop" }</button>
-                <button onclick={act(Action::Crash { node: id, mode: CrashMode::Amnesia })}>{ "Crash with amnesia" }</button>
+                <button onclick={act(Action::Crash { node: id, mode: CrashMode::Amnesia })}>{ "Crash, disk lost" }</button>
             } else {
                 <button onclick={act(Action::Restart { node: id })}>{ "Restart" }</button>
             }

@@ -159,6 +159,20 @@ impl Live {
                 Effect::OpenTab(url) => browser::open_in_new_tab(&url),
                 Effect::Download { name, text } => browser::download(&name, &text),
                 Effect::SavePng { name, svg, width, height } => browser::save_png(&name, &svg, width, height),
+                Effect::Pack { json, then } => {
+                    let dispatch = self.on.dispatch.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let packed = browser::deflate_raw(&json, true, usize::MAX).await;
+                        dispatch.emit(Action::Packed(then, packed));
+                    });
+                }
+                Effect::Unpack(packed) => {
+                    let dispatch = self.on.dispatch.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let json = browser::deflate_raw(&packed, false, MAX_SCENARIO_BYTES).await;
+                        dispatch.emit(Action::Unpacked(json));
+                    });
+                }
             }
         }
         if !self.store.playing {

@@ -17,6 +17,7 @@ pub(crate) fn rule_help(rule: UnsafeRule) -> &'static str {
         UnsafeRule::NoPersist => "keep currentTerm, votedFor and the log only in memory",
         UnsafeRule::ForgetVote => "ignore votedFor: vote for several candidates in one term",
         UnsafeRule::StaleReads => "a leader answers gets at once from its own state, confirming nothing",
+        UnsafeRule::NoDedup => "keep no client sessions: a retried command is applied again (at-least-once)",
         UnsafeRule::UnsafeSingleServerChange => {
             "change the configuration before a new leader has committed an entry of its term (Ongaro's 2015 bug)"
         }

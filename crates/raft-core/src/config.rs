@@ -45,17 +45,22 @@ pub enum UnsafeRule {
     /// A leader (or a server that still believes it is one) answers gets at once from its own
     /// state machine, confirming nothing: a deposed leader serves stale reads.
     StaleReads,
+    /// Keep no client sessions: a command that reaches the log twice (a client's retry) is
+    /// applied twice, and a leader appends a retry it has already applied or appended. The
+    /// server gives at-least-once semantics instead of exactly-once (§8 of the paper).
+    NoDedup,
 }
 
 impl UnsafeRule {
     /// Every rule, in the order the page and the CLI list them.
-    pub const ALL: [UnsafeRule; 6] = [
+    pub const ALL: [UnsafeRule; 7] = [
         UnsafeRule::NoVoteRestriction,
         UnsafeRule::CommitOldTerms,
         UnsafeRule::NoPersist,
         UnsafeRule::ForgetVote,
         UnsafeRule::UnsafeSingleServerChange,
         UnsafeRule::StaleReads,
+        UnsafeRule::NoDedup,
     ];
 
     /// The rule's name, as the CLI and scenario files spell it.
@@ -67,6 +72,7 @@ impl UnsafeRule {
             UnsafeRule::ForgetVote => "forget-vote",
             UnsafeRule::UnsafeSingleServerChange => "unsafe-single-server-change",
             UnsafeRule::StaleReads => "stale-reads",
+            UnsafeRule::NoDedup => "no-dedup",
         }
     }
 }
@@ -113,6 +119,9 @@ pub struct UnsafeRules {
     pub unsafe_single_server_change: bool,
     /// The leader answers reads from its state machine without confirming it still leads.
     pub stale_reads: bool,
+    /// Apply every committed command, retries included (no client sessions).
+    #[serde(default)]
+    pub no_dedup: bool,
 }
 
 impl UnsafeRules {
@@ -131,6 +140,7 @@ impl UnsafeRules {
             UnsafeRule::ForgetVote => self.forget_vote = on,
             UnsafeRule::UnsafeSingleServerChange => self.unsafe_single_server_change = on,
             UnsafeRule::StaleReads => self.stale_reads = on,
+            UnsafeRule::NoDedup => self.no_dedup = on,
         }
     }
 
@@ -143,6 +153,7 @@ impl UnsafeRules {
             UnsafeRule::ForgetVote => self.forget_vote,
             UnsafeRule::UnsafeSingleServerChange => self.unsafe_single_server_change,
             UnsafeRule::StaleReads => self.stale_reads,
+            UnsafeRule::NoDedup => self.no_dedup,
         }
     }
 

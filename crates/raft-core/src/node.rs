@@ -288,7 +288,8 @@ impl RaftNode {
                 return;
             }
         }
-        match self.kv.cached(client, request.seq) {
+        let dedup = !self.config.unsafe_rules.no_dedup;
+        match self.kv.cached(client, request.seq).filter(|_| dedup) {
             Some(Some(value)) => {
                 // Already applied: answer from the session without appending again.
                 self.ready.replies.push((client, ClientReply::Ok { seq: request.seq, value }));
@@ -298,7 +299,7 @@ impl RaftNode {
             None => {}
         }
         let Some(leader) = self.leader.as_mut() else { return };
-        if !leader.pending.insert((client, request.seq)) {
+        if !leader.pending.insert((client, request.seq)) && dedup {
             return; // already in our log, awaiting commitment
         }
         let command = Command { client, seq: request.seq, op: request.op };
@@ -570,9 +571,11 @@ impl RaftNode {
             let index = self.last_applied + 1;
             let Some(entry) = self.log.get(index) else { break };
             let term = entry.term;
+            let mut took_effect = None;
             if let EntryPayload::Command(command) = &entry.payload {
-                let outcome = self.kv.apply(command);
+                let outcome = self.kv.apply_with(command, !self.config.unsafe_rules.no_dedup);
                 let key = (command.client, command.seq);
+                took_effect = (!outcome.duplicate).then_some(key);
                 // A command older than the client's latest applied one was skipped as a
                 // duplicate: it did not take effect, so it must not be acknowledged (only the
                 // operator's client, which has several requests in flight, can get here).
@@ -583,7 +586,7 @@ impl RaftNode {
                 }
             }
             self.last_applied = index;
-            self.ready.applied.push(Applied { index, term });
+            self.ready.applied.push(Applied { index, term, command: took_effect });
         }
     }
 }

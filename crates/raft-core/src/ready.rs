@@ -28,6 +28,9 @@ pub struct Applied {
     pub index: Index,
     /// The entry's term.
     pub term: Term,
+    /// The client command (client id, sequence number) the entry held, when applying it took
+    /// effect: none for a no-op or configuration, or for a retry the client's session skipped.
+    pub command: Option<(ClientId, u64)>,
 }
 
 /// Something a leader gave up or handed over on its own, which the operator who asked for it

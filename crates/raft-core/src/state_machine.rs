@@ -3,6 +3,7 @@
 use crate::types::{ClientId, Command, NodeId, Op};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A request as a client sends it to some server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,9 +68,15 @@ pub struct Session {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 /// The key-value store with its client sessions (the state machine every server applies
 /// committed commands to).
+///
+/// Copy-on-write (the notes' Definition 1.16): cloning the store, as taking a snapshot does,
+/// copies nothing; the clone and the live store share the data until a command writes to one
+/// of them, which then copies the whole map for itself (`Arc::make_mut`). The snapshot keeps
+/// the state as of its index without an eager copy. (Real systems copy at a finer grain, a
+/// page or a node of a tree; here the shared unit is the whole map.)
 pub struct KvStore {
-    data: BTreeMap<String, String>,
-    sessions: BTreeMap<ClientId, Session>,
+    data: Arc<BTreeMap<String, String>>,
+    sessions: Arc<BTreeMap<ClientId, Session>>,
 }
 
 /// The outcome of applying one command.
@@ -91,6 +98,12 @@ impl KvStore {
         &self.sessions
     }
 
+    /// Whether this store and `other` still share their key-value data (copy-on-write: no
+    /// write to either since one was cloned from the other).
+    pub fn shares_data_with(&self, other: &KvStore) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
+    }
+
     /// A command already applied for this client (same or later seq) has a cached answer for the
     /// same seq and none for older ones.
     pub fn cached(&self, client: ClientId, seq: u64) -> Option<Option<Option<String>>> {
@@ -107,21 +120,30 @@ impl KvStore {
     /// Apply a committed command: at most once per client sequence number (a duplicate returns
     /// the cached result and changes nothing).
     pub fn apply(&mut self, command: &Command) -> ApplyOutcome {
-        if let Some(session) = self.sessions.get(&command.client) {
+        self.apply_with(command, true)
+    }
+
+    /// Apply a committed command; with `dedup` false the sessions are still kept but never
+    /// consulted, so a command that reaches the log twice takes effect twice (the `no-dedup`
+    /// break rule: at-least-once instead of exactly-once).
+    pub fn apply_with(&mut self, command: &Command, dedup: bool) -> ApplyOutcome {
+        if let Some(session) = self.sessions.get(&command.client).filter(|_| dedup) {
             if command.seq <= session.last_seq {
                 let value = if command.seq == session.last_seq { session.last_value.clone() } else { None };
                 return ApplyOutcome { value, duplicate: true };
             }
         }
         let value = match &command.op {
-            // Overwrite in place when the key exists: no copy of the key to throw away.
-            Op::Put { key, value } => match self.data.get_mut(key) {
+            // Overwrite in place when the key exists: no copy of the key to throw away. A map
+            // still shared with a snapshot is copied first (copy-on-write).
+            Op::Put { key, value } => match Arc::make_mut(&mut self.data).get_mut(key) {
                 Some(slot) => Some(std::mem::replace(slot, value.clone())),
-                None => self.data.insert(key.clone(), value.clone()),
+                None => Arc::make_mut(&mut self.data).insert(key.clone(), value.clone()),
             },
             Op::Get { key } => self.data.get(key).cloned(),
         };
-        self.sessions.insert(command.client, Session { last_seq: command.seq, last_value: value.clone() });
+        let session = Session { last_seq: command.seq, last_value: value.clone() };
+        Arc::make_mut(&mut self.sessions).insert(command.client, session);
         ApplyOutcome { value, duplicate: false }
     }
 }
@@ -144,6 +166,32 @@ mod tests {
         assert!(retry.duplicate);
         assert_eq!(retry.value, None, "the cached answer of the first application is returned");
         assert_eq!(kv.data().get("x"), Some(&"b".to_string()));
+    }
+
+    #[test]
+    fn without_dedup_a_retried_command_applies_again() {
+        let mut kv = KvStore::default();
+        kv.apply_with(&put(1, 1, "x", "a"), false);
+        kv.apply_with(&put(2, 1, "x", "b"), false);
+        // Client 1's retry of seq 1 takes effect a second time and overwrites client 2's "b".
+        let retry = kv.apply_with(&put(1, 1, "x", "a"), false);
+        assert_eq!(retry, ApplyOutcome { value: Some("b".into()), duplicate: false });
+        assert_eq!(kv.data().get("x"), Some(&"a".to_string()));
+    }
+
+    #[test]
+    fn a_clone_shares_the_data_until_a_write_copies_it() {
+        let mut live = KvStore::default();
+        live.apply(&put(1, 1, "x", "a"));
+        let snapshot = live.clone();
+        assert!(live.shares_data_with(&snapshot), "a clone copies nothing");
+        let get = Command { client: 1, seq: 2, op: Op::Get { key: "x".into() } };
+        live.apply(&get);
+        assert!(live.shares_data_with(&snapshot), "a get writes no data");
+        live.apply(&put(1, 3, "x", "b"));
+        assert!(!live.shares_data_with(&snapshot), "the first write copied the map");
+        assert_eq!(snapshot.data().get("x"), Some(&"a".to_string()), "the snapshot kept its state");
+        assert_eq!(live.data().get("x"), Some(&"b".to_string()));
     }
 
     #[test]

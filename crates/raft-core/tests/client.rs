@@ -2,7 +2,7 @@
 mod common;
 
 use common::*;
-use raft_core::{ClientReply, EntryPayload, Op, RaftConfig, Role};
+use raft_core::{ClientReply, EntryPayload, Op, RaftConfig, Role, UnsafeRule, UnsafeRules};
 
 const MEMBERS: [u32; 3] = [1, 2, 3];
 
@@ -99,6 +99,43 @@ fn a_command_in_the_log_twice_is_applied_once() {
     n.handle_message(10, 2, append(2, 2, 0, 0, entries, 3), &mut rng());
     assert_eq!(n.last_applied(), 3);
     assert_eq!(n.kv().data().get("x").map(String::as_str), Some("b"));
+}
+
+#[test]
+fn without_dedup_a_command_in_the_log_twice_is_applied_twice() {
+    // The same log as above with the `no-dedup` rule: the second copy of client 7's seq 1 takes
+    // effect again and overwrites client 8's "b"; both copies are reported as applied commands.
+    let config = RaftConfig { unsafe_rules: UnsafeRules::default().with(UnsafeRule::NoDedup), ..fixed_config() };
+    let mut n = node_with(1, &MEMBERS, config, 2, None, &[]);
+    let entries =
+        vec![put_entry(1, 1, 7, 1, "x", "a"), put_entry(1, 2, 8, 1, "x", "b"), put_entry(2, 3, 7, 1, "x", "a")];
+    n.handle_message(10, 2, append(2, 2, 0, 0, entries.clone(), 3), &mut rng());
+    assert_eq!(n.last_applied(), 3);
+    assert_eq!(n.kv().data().get("x").map(String::as_str), Some("a"));
+    let applied: Vec<_> = drain(&mut n).applied.iter().map(|a| a.command).collect();
+    assert_eq!(applied, vec![Some((7, 1)), Some((8, 1)), Some((7, 1))]);
+
+    // With sessions the third entry is skipped and not reported as taking effect.
+    let mut safe = node_with(1, &MEMBERS, fixed_config(), 2, None, &[]);
+    safe.handle_message(10, 2, append(2, 2, 0, 0, entries, 3), &mut rng());
+    let applied: Vec<_> = drain(&mut safe).applied.iter().map(|a| a.command).collect();
+    assert_eq!(applied, vec![Some((7, 1)), Some((8, 1)), None]);
+}
+
+#[test]
+fn without_dedup_a_leader_appends_a_retry_it_already_applied() {
+    let config = RaftConfig { unsafe_rules: UnsafeRules::default().with(UnsafeRule::NoDedup), ..RaftConfig::default() };
+    let mut c = Cluster::new(3, config);
+    let l = c.elect_any();
+    c.client(l, 1, put(1, "x", "a"));
+    c.settle();
+    let last = c.node(l).log().last_index();
+    c.replies.clear();
+    c.client(l, 1, put(1, "x", "a"));
+    c.settle();
+    assert_eq!(c.node(l).log().last_index(), last + 1, "appended again");
+    // Applied a second time: the put replaced its own value.
+    assert_eq!(c.replies, vec![(l, 1, ClientReply::Ok { seq: 1, value: Some("a".into()) })]);
 }
 
 #[test]

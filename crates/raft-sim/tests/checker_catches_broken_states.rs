@@ -103,14 +103,14 @@ fn leader_completeness_new_leader_missing_a_committed_entry() {
 fn state_machine_safety_different_entries_applied_at_one_index() {
     let mut c = InvariantChecker::new();
     let mut first = obs(1, Role::Follower, 2, vec![entry(1, 1, "a")]);
-    first.applied = vec![Applied { index: 1, term: 1 }];
+    first.applied = vec![Applied { index: 1, term: 1, command: None }];
     feed(&mut c, &first);
     let mut same = obs(2, Role::Follower, 2, vec![entry(1, 1, "a")]);
-    same.applied = vec![Applied { index: 1, term: 1 }];
+    same.applied = vec![Applied { index: 1, term: 1, command: None }];
     feed(&mut c, &same);
     assert!(properties(&c).is_empty());
     let mut other = obs(3, Role::Follower, 2, vec![entry(1, 2, "b")]);
-    other.applied = vec![Applied { index: 1, term: 2 }];
+    other.applied = vec![Applied { index: 1, term: 2, command: None }];
     feed(&mut c, &other);
     assert_eq!(properties(&c), vec![Property::StateMachineSafety]);
 }

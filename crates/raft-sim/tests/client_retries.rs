@@ -92,3 +92,45 @@ fn retries_are_bounded() {
     assert!(op.gave_up, "one retry_ms after the last retry the client stops waiting: {op:?}");
     assert!(matches!(op.op, Op::Put { .. }));
 }
+
+#[test]
+fn without_dedup_a_retry_surviving_its_leader_is_applied_twice_and_breaks_linearizability() {
+    // The run above (S1 crashes after the followers stored x=2) with the `no-dedup` rule: the new
+    // leader appends the retry again and every state machine applies it twice; the retried put
+    // answers with the value its own first application wrote.
+    let mut s = Scenario::new("retry-no-dedup", 3, 1)
+        .at(10.0, Action::Timeout { node: 1 })
+        .at(200.0, put(1, "1", None))
+        .at(400.0, put(1, "2", Some(500.0)))
+        .at(435.0, Action::Crash { node: 1, mode: Default::default() });
+    s.raft.unsafe_rules.push(raft_core::UnsafeRule::NoDedup);
+    s.duration_ms = 4_000.0;
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.run_to_end();
+    let op = second_put(&sim);
+    assert_eq!(op.value.as_deref(), Some("2"), "{op:?}");
+    assert_eq!(copies_in_leader_log(&sim, op.seq), 2);
+    for slot in sim.nodes().iter().filter(|n| n.raft.is_some()) {
+        assert_eq!(slot.times_applied(op.seq), 2, "S{}", slot.id);
+        assert_eq!(slot.times_applied(1), 1, "S{}", slot.id);
+    }
+    assert!(check_run(&sim, DEFAULT_BUDGET).is_violation());
+}
+
+#[test]
+fn a_no_dedup_campaign_finds_a_linearizability_violation_the_safe_one_does_not() {
+    // Seed 1 of `raftsim check --unsafe no-dedup`: a workload client's retry is applied twice.
+    let config = |unsafe_rules| raft_sim::campaign::CampaignConfig {
+        first_seed: 1,
+        seeds: 1,
+        nodes: None,
+        unsafe_rules,
+        threads: 1,
+        membership: false,
+        lease_window: false,
+    };
+    let outcome = raft_sim::campaign::run(&config(vec![raft_core::UnsafeRule::NoDedup]));
+    let failure = outcome.failure.expect("a retry applied twice");
+    assert_eq!(failure.violation.property, raft_sim::Property::Linearizability);
+    assert!(raft_sim::campaign::run(&config(vec![])).failure.is_none());
+}

@@ -48,6 +48,13 @@ fn a_link_reproduces_the_same_run_and_stays_short() {
         let link = format!("https://example.org/course/raft/?x=1#{fragment}");
         let decoded = RunDocument::from_link(&link).unwrap();
         assert_eq!(decoded, doc);
+        // The page's way: the JSON deflated by another compressor (the browser's), the data
+        // taken from the link and inflated outside raft-sim.
+        let other = raft_sim::share::fragment_of_packed(&miniz_oxide::deflate::compress_to_vec(&doc.link_json(), 1));
+        let packed = raft_sim::share::packed_of_link(&format!("#{other}")).unwrap();
+        let json = miniz_oxide::inflate::decompress_to_vec(&packed).unwrap();
+        assert_eq!(RunDocument::from_unpacked(&json).unwrap(), doc);
+        assert_eq!(RunDocument::from_link(&other).unwrap(), doc);
         let replayed = decoded.replay().unwrap();
         assert_eq!(replayed.sim().trace_hash(), session.sim().trace_hash(), "{name}");
         assert_eq!(replayed.position(), session.position());

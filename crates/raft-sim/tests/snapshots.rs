@@ -226,7 +226,7 @@ fn checker_with_committed() -> (InvariantChecker, Vec<Entry>) {
     let mut c = InvariantChecker::new();
     c.track_state_machine();
     let entries: Vec<Entry> = (1..=4).map(|i| entry(i, 1, &format!("k{i}"))).collect();
-    let applied: Vec<Applied> = (1..=4).map(|index| Applied { index, term: 1 }).collect();
+    let applied: Vec<Applied> = (1..=4).map(|index| Applied { index, term: 1, command: None }).collect();
     observe(&mut c, 1, &RaftLog::from_entries(entries.clone()), 4, &applied, false);
     (c, entries)
 }

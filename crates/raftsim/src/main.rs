@@ -84,7 +84,8 @@ enum Command {
         #[arg(long)]
         nodes: Option<u32>,
         /// Break a safety rule in every scenario (repeatable): no-vote-restriction,
-        /// commit-old-terms, no-persist, forget-vote, unsafe-single-server-change, stale-reads.
+        /// commit-old-terms, no-persist, forget-vote, unsafe-single-server-change, stale-reads,
+        /// no-dedup.
         #[arg(long = "unsafe", value_name = "RULE")]
         unsafe_rules: Vec<UnsafeRule>,
         /// Worker threads (results do not depend on it).

@@ -28,7 +28,7 @@ use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
 pub use kit::Picture;
 use raft_sim::builtin::{self, Builtin, IndexEntry};
-use raft_sim::share::{RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
+use raft_sim::share::{self, RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Tour};
 use raft_sim::Scenario;
 use std::cell::RefCell;
@@ -87,6 +87,10 @@ pub enum Action {
     Share,
     ToggleEmbedSnippet,
     OpenFull,
+    /// A run's link JSON deflated by the browser (see [`Effect::Pack`]), or why it was not.
+    Packed(LinkUse, Result<Vec<u8>, String>),
+    /// The page's link data inflated by the browser (see [`Effect::Unpack`]), or why not.
+    Unpacked(Result<Vec<u8>, String>),
     Export,
     /// The text of a run document the student picked, or why it could not be read.
     Imported(Result<String, String>),
@@ -132,9 +136,29 @@ pub enum Action {
     Escape,
 }
 
+/// What a link being made is for: the browser deflates it asynchronously (the page links no
+/// compressor of its own), then hands it back with [`Action::Packed`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LinkUse {
+    /// Share: the address bar, the clipboard and the share panel.
+    Share,
+    /// The embed snippet.
+    Embed,
+    /// The embedded page's "open the full page".
+    OpenFull,
+}
+
 /// What the browser must do after an action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
+    /// Deflate `json` (raw deflate, as share links hold it), then [`Action::Packed`].
+    Pack {
+        json: Vec<u8>,
+        then: LinkUse,
+    },
+    /// Inflate a link's data (raw deflate) to at most `MAX_SCENARIO_BYTES`, then
+    /// [`Action::Unpacked`].
+    Unpack(Vec<u8>),
     /// Put this fragment in the address bar (no reload, no history entry).
     ReplaceFragment(String),
     /// Copy this link to the clipboard.
@@ -175,6 +199,11 @@ pub struct Store {
     pub glossary: Option<std::rc::Rc<raft_sim::glossary::Glossary>>,
     /// A link's tour step, opened once the tours have arrived.
     pending_tour: Option<(String, usize)>,
+    /// The page's run link is being inflated ([`Action::Unpacked`]): the first built-in is
+    /// not opened meanwhile.
+    pending_link: bool,
+    /// The built-ins have been fetched (or failed to be).
+    builtins_done: bool,
     pub tour: Option<TourRun>,
     pub verdict: Option<Verdict>,
     /// The scenario being run (a built-in, a custom cluster, an imported file or a link's).
@@ -214,6 +243,8 @@ pub struct Store {
     /// The embed snippet's run (a link fragment) while its dialog is open: taken when it opens,
     /// not remade every frame (that would cost a deflate per frame and reload its preview).
     pub embed_snippet: Option<String>,
+    /// The embed snippet's dialog was asked for and its link is being deflated.
+    embed_pending: bool,
     /// How long the last jump in time took (shown to the frame-time probe as data-seek-ms).
     pub last_seek_ms: Option<f64>,
     /// The scrubber's markers, and the milestones they were made from (how many, the last):
@@ -262,6 +293,8 @@ impl Store {
             tours: Vec::new(),
             glossary: None,
             pending_tour: None,
+            pending_link: false,
+            builtins_done: false,
             tour: None,
             verdict: None,
             scenario: default.clone().unwrap_or_else(|| builtin::cluster(3, false)),
@@ -287,6 +320,7 @@ impl Store {
             share_link: None,
             link_copied: false,
             embed_snippet: None,
+            embed_pending: false,
             last_seek_ms: None,
             markers: Default::default(),
             event_lines: Default::default(),
@@ -296,8 +330,18 @@ impl Store {
             // Opened once the tours arrive; the default scenario runs meanwhile.
             store.pending_tour = Some((id.to_string(), step));
             false
+        } else if !fragment.is_empty() {
+            // A run link's data is inflated by the browser, then opened (`Action::Unpacked`).
+            match share::packed_of_link(fragment) {
+                Ok(packed) => {
+                    store.pending_link = true;
+                    store.effects.push(Effect::Unpack(packed));
+                    true
+                }
+                Err(e) => store.open_document(Err(e), "link"),
+            }
         } else {
-            !fragment.is_empty() && store.open_document(RunDocument::from_link(fragment), "link")
+            false
         };
         if !opened {
             if !fragment.is_empty() && store.pending_tour.is_none() {
@@ -333,8 +377,9 @@ impl Store {
                 problems.join("; ")
             ));
         }
+        self.builtins_done = true;
         self.adopt_description();
-        if self.session.is_none() {
+        if self.session.is_none() && !self.pending_link {
             let first = self.builtins.first().map(|b| b.scenario.clone());
             self.load(first.unwrap_or_else(|| builtin::cluster(3, false)));
         }
@@ -532,25 +577,55 @@ impl Store {
                     self.link_copied = true;
                 }
             }
-            Action::Share => {
-                if let Some(doc) = self.document() {
-                    let fragment = doc.to_link_fragment();
-                    let link = format!("{}#{fragment}", self.base);
-                    self.effects.push(Effect::ReplaceFragment(fragment));
-                    self.effects.push(Effect::Copy(link.clone()));
-                    self.share_link = Some(link);
-                    self.link_copied = true;
-                }
-            }
+            Action::Share => self.pack(LinkUse::Share),
             Action::ToggleEmbedSnippet => {
-                self.embed_snippet = match self.embed_snippet {
-                    Some(_) => None,
-                    None => Some(self.document().map(|d| d.to_link_fragment()).unwrap_or_default()),
+                if self.embed_snippet.is_some() || self.embed_pending {
+                    self.embed_snippet = None;
+                    self.embed_pending = false;
+                } else {
+                    self.embed_pending = true;
+                    self.pack(LinkUse::Embed);
                 }
             }
-            Action::OpenFull => {
-                if let Some(link) = self.full_link() {
-                    self.effects.push(Effect::OpenTab(link));
+            Action::OpenFull => self.pack(LinkUse::OpenFull),
+            Action::Packed(then, Err(e)) => {
+                self.embed_pending &= then != LinkUse::Embed;
+                self.error = Some(format!("The link could not be made: {e}."));
+            }
+            Action::Packed(then, Ok(packed)) => {
+                let fragment = share::fragment_of_packed(&packed);
+                let link = format!("{}#{fragment}", self.base);
+                match then {
+                    LinkUse::Share => {
+                        self.effects.push(Effect::ReplaceFragment(fragment));
+                        self.effects.push(Effect::Copy(link.clone()));
+                        self.share_link = Some(link);
+                        self.link_copied = true;
+                    }
+                    LinkUse::Embed if self.embed_pending => {
+                        self.embed_pending = false;
+                        self.embed_snippet = Some(fragment);
+                    }
+                    LinkUse::Embed => {}
+                    LinkUse::OpenFull => self.effects.push(Effect::OpenTab(link)),
+                }
+            }
+            Action::Unpacked(result) => {
+                if !std::mem::take(&mut self.pending_link) {
+                    return;
+                }
+                let doc = result
+                    .map_err(|_| raft_sim::ScenarioError::new("", share::UNPACK_ERROR))
+                    .and_then(|json| RunDocument::from_unpacked(&json));
+                if !self.open_document(doc, "link") {
+                    self.playing = true;
+                    if let Some(notice) = &mut self.notice {
+                        notice.push_str(" Showing the default scenario instead.");
+                    }
+                    if self.session.is_none() && (self.builtins_done || !self.builtins.is_empty()) {
+                        let first = self.builtins.first().map(|b| b.scenario.clone());
+                        self.load(first.unwrap_or_else(|| builtin::cluster(3, false)));
+                    }
                 }
             }
             Action::Export => {
@@ -617,8 +692,12 @@ impl Store {
         Some(doc)
     }
 
-    fn full_link(&self) -> Option<String> {
-        Some(format!("{}#{}", self.base, self.document()?.to_link_fragment()))
+    /// Ask the browser to deflate the run's link (see [`LinkUse`]).
+    fn pack(&mut self, then: LinkUse) {
+        match self.document() {
+            Some(doc) => self.effects.push(Effect::Pack { json: doc.link_json(), then }),
+            None => self.embed_pending = false,
+        }
     }
 
     fn act(&mut self, action: Operator) {

@@ -1,7 +1,7 @@
 //! Native tests of the store: each drives it with actions, as the page's events would, and
 //! checks the state the components would draw and the effects the browser would be asked for.
 use super::{Action, Effect, Store, SPEED_DEFAULT_EXP};
-use raft_sim::scenario::{Action as Operator, CrashMode, TimingModel};
+use raft_sim::scenario::{Action as Operator, CrashMode, TimingModel, MAX_SCENARIO_BYTES};
 use raft_sim::sim::NodeStatus;
 
 const BASE: &str = "https://example.org/playground/";
@@ -16,7 +16,37 @@ fn ticking_clock() -> f64 {
 }
 
 fn store(fragment: &str) -> Store {
-    Store::new(BASE.to_string(), fragment, ticking_clock)
+    let mut s = Store::new(BASE.to_string(), fragment, ticking_clock);
+    browser(&mut s);
+    s
+}
+
+/// Do what the browser does with the store's deflate requests (the page uses the browser's
+/// `CompressionStream`; here miniz_oxide, as raftsim does) and hand the results back; the other
+/// effects stay for the test to take.
+pub(super) fn browser(s: &mut Store) {
+    let mut kept = Vec::new();
+    loop {
+        let mut answered = false;
+        for effect in s.take_effects() {
+            match effect {
+                Effect::Pack { json, then } => {
+                    answered = true;
+                    s.apply(Action::Packed(then, Ok(miniz_oxide::deflate::compress_to_vec(&json, 9))));
+                }
+                Effect::Unpack(packed) => {
+                    answered = true;
+                    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES);
+                    s.apply(Action::Unpacked(json.map_err(|e| format!("{e:?}"))));
+                }
+                other => kept.push(other),
+            }
+        }
+        if !answered {
+            break;
+        }
+    }
+    s.effects = kept;
 }
 
 fn now_ms(s: &Store) -> f64 {
@@ -164,6 +194,8 @@ fn a_shared_link_opens_the_same_run_at_the_same_moment() {
     s.apply(Action::Act(Operator::Crash { node: 2, mode: CrashMode::Recover }));
     s.apply(Action::Select(3));
     s.apply(Action::Share);
+    assert!(matches!(&s.effects[..], [Effect::Pack { .. }]), "the browser deflates the link");
+    browser(&mut s);
     let effects = s.take_effects();
     let [Effect::ReplaceFragment(fragment), Effect::Copy(link)] = &effects[..] else { panic!("{effects:?}") };
     assert_eq!(link, &format!("{BASE}#{fragment}"));
@@ -370,6 +402,8 @@ fn the_embed_snippet_holds_the_run_as_it_was_when_opened() {
     s.apply(Action::Frame(0.0));
     s.apply(Action::Frame(50.0));
     s.apply(Action::ToggleEmbedSnippet);
+    assert_eq!(s.embed_snippet, None, "not until the browser has deflated it");
+    browser(&mut s);
     let opened = s.embed_snippet.clone().expect("the dialog is open");
     assert!(opened.starts_with("run1."), "{opened}");
     s.apply(Action::Frame(90.0));
@@ -398,8 +432,29 @@ fn a_held_message_delivered_while_paused_arrives_at_once_and_the_link_keeps_it()
     s.apply(Action::Act(Operator::DeliverMessage { message: first.0 }));
     assert!(s.error.as_deref().is_some_and(|e| e.contains("not waiting")), "{:?}", s.error);
     s.apply(Action::Share);
+    browser(&mut s);
     let Some(Effect::ReplaceFragment(fragment)) = s.take_effects().into_iter().next() else { panic!("no link") };
     let opened = store(&fragment);
     assert_eq!((events(&opened), hash(&opened)), (events(&s), hash(&s)));
     assert!(opened.session.as_ref().unwrap().sim().manual_delivery());
+}
+
+/// The page's links are deflated by the browser, whose bytes differ from miniz_oxide's: any raw
+/// deflate stream of the run opens it. Data that does not inflate is said and the default runs.
+#[test]
+fn a_link_opens_whatever_deflates_it_and_damaged_data_is_said() {
+    let mut s = store("");
+    s.play_hook(Some(600_000));
+    s.apply(Action::Share);
+    let [Effect::Pack { json, .. }] = &s.take_effects()[..] else { panic!("no deflate asked") };
+    for level in [1, 6] {
+        let fragment = raft_sim::share::fragment_of_packed(&miniz_oxide::deflate::compress_to_vec(json, level));
+        let opened = store(&fragment);
+        assert_eq!((events(&opened), hash(&opened)), (events(&s), hash(&s)), "level {level}");
+    }
+    let damaged = store("#run1.AAAA");
+    let notice = damaged.notice.clone().unwrap_or_default();
+    assert!(notice.contains(raft_sim::share::UNPACK_ERROR), "{notice}");
+    assert!(notice.ends_with("Showing the default scenario instead."), "{notice}");
+    assert!(damaged.session.is_some() && damaged.playing);
 }

@@ -65,6 +65,7 @@ fn share_says_link_copied_until_the_next_action() {
     let mut s = store();
     s.play_hook(Some(500_000));
     s.apply(Action::Share);
+    super::tests::browser(&mut s);
     assert!(s.link_copied);
     s.apply(Action::Act(Operator::Heal));
     assert!(!s.link_copied);

@@ -13,10 +13,11 @@ use crate::engine::network::{Endpoint, Network};
 use crate::engine::observe::{NodeObservation, Observer, Observers, Seen, Wants};
 use crate::engine::rng::{Probability, SimRng};
 use crate::engine::trace::{TraceEvent, What};
-use crate::engine::workload::{ClientState, ClientWake, HistoryOp};
+use crate::engine::workload::{ClientState, ClientWake, HistoryOp, SCRIPT_CLIENT};
 use crate::scenario::format::{ms_to_us, Action, CrashMode, NodeFaults, Scenario, ScenarioError, TimedAction};
 use raft_core::chunked::ChunkedVec;
 use raft_core::{ClientId, Micros, NodeId, Notice, PersistentState, RaftNode, Ready, Role};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod actions;
@@ -109,6 +110,18 @@ pub struct NodeSlot {
     pub crashes: u32,
     /// (role, term) after its last event, to record role changes.
     last_role: (Role, u64),
+    /// How many times this server's state machine has applied each of the operator's requests
+    /// (by sequence number) since it last booted; a retry its session skipped does not count.
+    /// Bounded by the operator's requests (the timeline's and the page's).
+    script_applied: BTreeMap<u64, u32>,
+}
+
+impl NodeSlot {
+    /// How many times the state machine applied the operator's request `seq` since this server
+    /// last booted (a tour's `applied` claim).
+    pub fn times_applied(&self, seq: u64) -> u32 {
+        self.script_applied.get(&seq).copied().unwrap_or(0)
+    }
 }
 
 /// The servers, in id order. Ids run from 1; this is the one place that turns an id into an
@@ -291,6 +304,7 @@ impl Simulation {
                 deferred: Vec::new(),
                 crashes: 0,
                 last_role: (Role::Follower, 0),
+                script_applied: BTreeMap::new(),
             });
         }
         let network = Network::new(scenario.network.clone(), scenario.nodes, SimRng::stream(seed, STREAM_NETWORK));
@@ -665,6 +679,14 @@ impl Simulation {
         // Stable storage first ("before responding to RPCs"), from what the Ready carries.
         if self.ready.persist {
             slot.disk.write(&self.ready, log);
+        }
+        if restarted {
+            slot.script_applied.clear(); // a new state machine
+        }
+        for applied in &self.ready.applied {
+            if let Some((SCRIPT_CLIENT, seq)) = applied.command {
+                *slot.script_applied.entry(seq).or_insert(0) += 1;
+            }
         }
         self.kernel.hash_mut().node_state(raft);
         let role = (raft.role(), raft.current_term());

@@ -154,36 +154,65 @@ impl RunDocument {
         Session::replay(&open_ended, self.actions.clone(), self.at, max_events.min(MAX_REPLAY_EVENTS))
     }
 
-    /// The URL fragment (without '#') that carries this run.
+    /// The URL fragment (without '#') that carries this run: [`RunDocument::link_json`]
+    /// deflated (raw deflate, RFC 1951), behind [`fragment_of_packed`]'s prefix.
+    #[cfg(feature = "deflate")]
     pub fn to_link_fragment(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-        format!("{LINK_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+        fragment_of_packed(&miniz_oxide::deflate::compress_to_vec(&self.link_json(), 9))
+    }
+
+    /// The JSON a link carries, before it is deflated. The page deflates it with the
+    /// browser's `CompressionStream("deflate-raw")` instead of linking a compressor in.
+    pub fn link_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
     }
 
     /// Read a share link: a whole URL, or just its fragment, with or without '#'.
+    #[cfg(feature = "deflate")]
     pub fn from_link(link: &str) -> Result<RunDocument, ScenarioError> {
-        let link = link.trim();
-        let fragment = link.split_once('#').map_or(link, |(_, f)| f);
-        let fragment = fragment.strip_prefix("run=").unwrap_or(fragment);
-        if fragment.len() > MAX_LINK_CHARS {
-            return Err(ScenarioError::new(
-                "",
-                format!("the link is {} characters long; the limit is {MAX_LINK_CHARS}", fragment.len()),
-            ));
-        }
-        let Some(data) = fragment.strip_prefix(LINK_PREFIX) else {
-            return Err(ScenarioError::new("", "this is not a Raft Playground run link (it should start with #run1.)"));
-        };
-        let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(data.trim_end_matches('='))
-            .map_err(|_| ScenarioError::new("", "the link is damaged: it is not valid base64 (was it cut short?)"))?;
+        let packed = packed_of_link(link)?;
         let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
-            .map_err(|_| ScenarioError::new("", "the link is damaged or truncated: its data does not unpack"))?;
-        let text = std::str::from_utf8(&json).map_err(|_| ScenarioError::new("", "the link's data is not text"))?;
+            .map_err(|_| ScenarioError::new("", UNPACK_ERROR))?;
+        RunDocument::from_unpacked(&json)
+    }
+
+    /// The run in a link's inflated data (see [`packed_of_link`]).
+    pub fn from_unpacked(json: &[u8]) -> Result<RunDocument, ScenarioError> {
+        let text = std::str::from_utf8(json).map_err(|_| ScenarioError::new("", "the link's data is not text"))?;
         if !text.trim_start().starts_with('{') || !text.contains("\"format\"") {
             return Err(ScenarioError::new("", "the link does not hold a run"));
         }
         RunDocument::from_json(text)
     }
+}
+
+/// What a link whose data does not inflate (or inflates past `MAX_SCENARIO_BYTES`) is told.
+pub const UNPACK_ERROR: &str = "the link is damaged or truncated: its data does not unpack";
+
+/// The fragment for deflated run JSON: the prefix, then base64url without padding. Any raw
+/// deflate stream of [`RunDocument::link_json`] will do: links made natively (miniz_oxide) and
+/// by the page (the browser's compressor) differ in bytes but each side reads both.
+pub fn fragment_of_packed(packed: &[u8]) -> String {
+    format!("{LINK_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// A share link's deflated data: a whole URL, or just its fragment, with or without '#'. Its
+/// length is checked before base64 is decoded; the caller inflates it with a limit of
+/// `MAX_SCENARIO_BYTES` and reads it with [`RunDocument::from_unpacked`].
+pub fn packed_of_link(link: &str) -> Result<Vec<u8>, ScenarioError> {
+    let link = link.trim();
+    let fragment = link.split_once('#').map_or(link, |(_, f)| f);
+    let fragment = fragment.strip_prefix("run=").unwrap_or(fragment);
+    if fragment.len() > MAX_LINK_CHARS {
+        return Err(ScenarioError::new(
+            "",
+            format!("the link is {} characters long; the limit is {MAX_LINK_CHARS}", fragment.len()),
+        ));
+    }
+    let Some(data) = fragment.strip_prefix(LINK_PREFIX) else {
+        return Err(ScenarioError::new("", "this is not a Raft Playground run link (it should start with #run1.)"));
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|_| ScenarioError::new("", "the link is damaged: it is not valid base64 (was it cut short?)"))
 }

@@ -325,6 +325,14 @@ pub(crate) enum CheckTag {
     Linearizable,
     SnapshotIndex,
     Configuration,
+    LastApplied,
+    MatchIndex,
+    Applied,
+    Answer,
+    Unanswered,
+    Availability,
+    Paused,
+    SnapshotShared,
 }
 
 /// A check (or a claim: a check with `at_ms`) as written: the `check` tag and the fields of
@@ -351,6 +359,15 @@ pub(crate) struct CheckFlat {
     voters: Option<Vec<NodeId>>,
     new_voters: Option<Vec<NodeId>>,
     learners: Option<Vec<NodeId>>,
+    request: Option<u64>,
+    times: Option<u32>,
+    failures: Option<u32>,
+    repairs: Option<u32>,
+    up: Option<bool>,
+    mttf_ms: Option<[f64; 2]>,
+    mttr_ms: Option<[f64; 2]>,
+    share: Option<[f64; 2]>,
+    shared: Option<bool>,
 }
 
 impl CheckFlat {
@@ -374,6 +391,15 @@ impl CheckFlat {
             ("voters", f.voters.is_some()),
             ("new_voters", f.new_voters.is_some()),
             ("learners", f.learners.is_some()),
+            ("request", f.request.is_some()),
+            ("times", f.times.is_some()),
+            ("failures", f.failures.is_some()),
+            ("repairs", f.repairs.is_some()),
+            ("up", f.up.is_some()),
+            ("mttf_ms", f.mttf_ms.is_some()),
+            ("mttr_ms", f.mttr_ms.is_some()),
+            ("share", f.share.is_some()),
+            ("shared", f.shared.is_some()),
         ];
         let node = || need(f.node, "node");
         let index = || need(f.index, "index");
@@ -461,6 +487,49 @@ impl CheckFlat {
             CheckTag::SnapshotIndex => {
                 only(&given, &["node", "index"])?;
                 Check::SnapshotIndex { node: node()?, index: index()? }
+            }
+            CheckTag::LastApplied => {
+                only(&given, &["node", "index"])?;
+                Check::LastApplied { node: node()?, index: index()? }
+            }
+            CheckTag::MatchIndex => {
+                only(&given, &["leader", "follower", "index"])?;
+                Check::MatchIndex {
+                    leader: need(f.leader, "leader")?,
+                    follower: need(f.follower, "follower")?,
+                    index: index()?,
+                }
+            }
+            CheckTag::Applied => {
+                only(&given, &["node", "request", "times"])?;
+                Check::Applied { node: node()?, request: need(f.request, "request")?, times: need(f.times, "times")? }
+            }
+            CheckTag::Answer => {
+                only(&given, &["request", "node", "value"])?;
+                Check::Answer { request: need(f.request, "request")?, node: node()?, value: f.value }
+            }
+            CheckTag::Unanswered => {
+                only(&given, &["request"])?;
+                Check::Unanswered { request: need(f.request, "request")? }
+            }
+            CheckTag::Availability => {
+                only(&given, &["failures", "repairs", "up", "mttf_ms", "mttr_ms", "share"])?;
+                Check::Availability {
+                    failures: need(f.failures, "failures")?,
+                    repairs: need(f.repairs, "repairs")?,
+                    up: f.up,
+                    mttf_ms: f.mttf_ms,
+                    mttr_ms: f.mttr_ms,
+                    share: f.share,
+                }
+            }
+            CheckTag::SnapshotShared => {
+                only(&given, &["node", "shared"])?;
+                Check::SnapshotShared { node: node()?, shared: need(f.shared, "shared")? }
+            }
+            CheckTag::Paused => {
+                only(&given, &["node"])?;
+                Check::Paused { node: node()? }
             }
             CheckTag::Configuration => {
                 only(&given, &["node", "voters", "new_voters", "learners"])?;

@@ -22,16 +22,21 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "02-leader-election.json",
     "03-split-vote.json",
     "04-log-replication.json",
+    "04a-four-indexes.json",
     "05-leader-crash.json",
     "06-log-repair.json",
     "07-partitions.json",
     "08-safety.json",
     "09-persistence.json",
+    "09a-failures-and-availability.json",
     "10-failure-models.json",
     "11-timing.json",
     "12-membership-changes.json",
+    "12a-joint-consensus-crash.json",
     "13-snapshots.json",
+    "13a-copy-on-write.json",
     "14-prevote-checkquorum.json",
+    "14a-client-command-ids.json",
     "15-linearizable-reads.json",
 ];
 
@@ -41,16 +46,21 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../../tours/02-leader-election.json"),
     include_str!("../../tours/03-split-vote.json"),
     include_str!("../../tours/04-log-replication.json"),
+    include_str!("../../tours/04a-four-indexes.json"),
     include_str!("../../tours/05-leader-crash.json"),
     include_str!("../../tours/06-log-repair.json"),
     include_str!("../../tours/07-partitions.json"),
     include_str!("../../tours/08-safety.json"),
     include_str!("../../tours/09-persistence.json"),
+    include_str!("../../tours/09a-failures-and-availability.json"),
     include_str!("../../tours/10-failure-models.json"),
     include_str!("../../tours/11-timing.json"),
     include_str!("../../tours/12-membership-changes.json"),
+    include_str!("../../tours/12a-joint-consensus-crash.json"),
     include_str!("../../tours/13-snapshots.json"),
+    include_str!("../../tours/13a-copy-on-write.json"),
     include_str!("../../tours/14-prevote-checkquorum.json"),
+    include_str!("../../tours/14a-client-command-ids.json"),
     include_str!("../../tours/15-linearizable-reads.json"),
 ];
 
@@ -155,7 +165,9 @@ pub enum Check {
         node: Option<NodeId>,
         index: Index,
     },
-    /// `node`'s log holds exactly `length` entries.
+    /// `node`'s last log index is exactly `length`: the length of its log counting the entries
+    /// a snapshot replaced, since indexes run on after compaction (§7). With no snapshot, the
+    /// number of entries it holds; after one through `i`, it holds `length - i`.
     LogLength {
         node: NodeId,
         length: Index,
@@ -174,6 +186,16 @@ pub enum Check {
     },
     Crashed {
         node: NodeId,
+    },
+    /// `node` is paused (a stop-the-world pause: its state kept, its events waiting).
+    Paused {
+        node: NodeId,
+    },
+    /// `node` has a snapshot and its state machine's data is (`shared` true) or is no longer
+    /// (false) shared with it: copy-on-write, the first write after a snapshot copies the data.
+    SnapshotShared {
+        node: NodeId,
+        shared: bool,
     },
     /// A safety property (or any, without `property`) has broken.
     Violation {
@@ -238,6 +260,54 @@ pub enum Check {
         new_voters: Option<Vec<NodeId>>,
         #[serde(default)]
         learners: Vec<NodeId>,
+    },
+    /// `node`'s lastApplied (the highest index its state machine has applied) is exactly `index`.
+    LastApplied {
+        node: NodeId,
+        index: Index,
+    },
+    /// `leader` leads and its matchIndex for `follower` (the highest index known to be
+    /// replicated there) is `index`.
+    MatchIndex {
+        leader: NodeId,
+        follower: NodeId,
+        index: Index,
+    },
+    /// `node`'s state machine has applied the operator's request number `request` (the
+    /// timeline's client requests are numbered from 1 in the order sent) exactly `times` times
+    /// since the server last booted. A retry its client session recognised does not count.
+    Applied {
+        node: NodeId,
+        request: u64,
+        times: u32,
+    },
+    /// The operator's request number `request` was answered by `node` with `value` (a get's
+    /// value, or the value a put replaced; absent: there was none).
+    Answer {
+        request: u64,
+        node: NodeId,
+        #[serde(default)]
+        value: Option<String>,
+    },
+    /// The operator's request number `request` has been sent and has no answer yet.
+    Unanswered {
+        request: u64,
+    },
+    /// The cluster's availability so far, as the lab measures it (up: a leader can commit):
+    /// exactly `failures` up periods ended and `repairs` down periods ended since the first
+    /// leader; optionally it is `up` now, and MTTF, MTTR (ms) and the share of time up lie in
+    /// [min, max] (the share both as measured and as MTTF / (MTTF + MTTR)).
+    Availability {
+        failures: u32,
+        repairs: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        up: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mttf_ms: Option<[f64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mttr_ms: Option<[f64; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        share: Option<[f64; 2]>,
     },
 }
 
@@ -350,7 +420,14 @@ impl Check {
             },
             Check::LogLength { node, length } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.log().last_index() == *length => Ok(()),
-                Some((_, r)) => fail(format!("S{node}'s log holds {} entries", r.log().last_index())),
+                Some((_, r)) => match r.log().snapshot_index() {
+                    0 => fail(format!("S{node}'s log ends at index {}", r.log().last_index())),
+                    through => fail(format!(
+                        "S{node}'s log ends at index {} (a snapshot through {through}, then {} entries)",
+                        r.log().last_index(),
+                        r.log().len()
+                    )),
+                },
                 None => fail(format!("S{node} is not running")),
             },
             Check::Value { node, key, value } => {
@@ -371,6 +448,23 @@ impl Check {
                     r.current_term()
                 )),
                 None => fail(format!("S{node} is not running")),
+            },
+            Check::SnapshotShared { node, shared } => match pick(Some(*node)).first() {
+                Some((_, r)) => match r.snapshot() {
+                    Some(snap) if snap.kv.shares_data_with(r.kv()) == *shared => Ok(()),
+                    Some(_) if *shared => {
+                        fail(format!("S{node}'s state machine has copied its data since the snapshot"))
+                    }
+                    Some(_) => fail(format!("S{node}'s state machine still shares its data with the snapshot")),
+                    None => fail(format!("S{node} has no snapshot")),
+                },
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Paused { node } => match sim.node(*node).map(|s| s.status) {
+                Some(NodeStatus::Paused) => Ok(()),
+                Some(NodeStatus::Up) => fail(format!("S{node} is up")),
+                Some(NodeStatus::Crashed(_)) => fail(format!("S{node} is crashed")),
+                None => fail(format!("there is no S{node}")),
             },
             Check::Crashed { node } => match sim.node(*node).map(|s| s.status) {
                 Some(NodeStatus::Crashed(_)) => Ok(()),
@@ -415,6 +509,77 @@ impl Check {
                 },
                 None => fail(format!("S{leader} is not running")),
             },
+            Check::MatchIndex { leader, follower, index } => match pick(Some(*leader)).first() {
+                Some((_, r)) if r.role() != Role::Leader => fail(format!("S{leader} is {}", r.role())),
+                Some((_, r)) => match r.match_index().get(follower) {
+                    Some(m) if m == index => Ok(()),
+                    Some(m) => fail(format!("S{leader}'s matchIndex for S{follower} is {m}")),
+                    None => fail(format!("S{leader} keeps no matchIndex for S{follower}")),
+                },
+                None => fail(format!("S{leader} is not running")),
+            },
+            Check::LastApplied { node, index } => match pick(Some(*node)).first() {
+                Some((_, r)) if r.last_applied() == *index => Ok(()),
+                Some((_, r)) => fail(format!("S{node}'s lastApplied is {}", r.last_applied())),
+                None => fail(format!("S{node} is not running")),
+            },
+            Check::Applied { node, request, times } => match (pick(Some(*node)).first(), sim.node(*node)) {
+                (Some(_), Some(slot)) if slot.times_applied(*request) == *times => Ok(()),
+                (Some(_), Some(slot)) => fail(format!(
+                    "S{node}'s state machine applied request #{request} {} times",
+                    slot.times_applied(*request)
+                )),
+                _ => fail(format!("S{node} is not running")),
+            },
+            Check::Answer { request, node, value } => match sim.script_history().find(|h| h.seq == *request) {
+                Some(h) if h.completed_us.is_some() && h.answered_by == Some(*node) && h.value == *value => Ok(()),
+                Some(h) if h.completed_us.is_some() => fail(format!(
+                    "request #{request} was answered by {} with {}",
+                    h.answered_by.map_or("nobody".to_string(), |n| format!("S{n}")),
+                    h.value.as_deref().unwrap_or("none")
+                )),
+                Some(_) => fail(format!("request #{request} has no answer")),
+                None => fail(format!("there is no request #{request}")),
+            },
+            Check::Unanswered { request } => match sim.script_history().find(|h| h.seq == *request) {
+                Some(h) if h.completed_us.is_none() => Ok(()),
+                Some(h) => fail(format!(
+                    "request #{request} was answered by {}",
+                    h.answered_by.map_or("nobody".to_string(), |n| format!("S{n}"))
+                )),
+                None => fail(format!("there is no request #{request}")),
+            },
+            Check::Availability { failures, repairs, up, mttf_ms, mttr_ms, share } => {
+                let Some(a) = sim.availability() else {
+                    return fail("availability is not measured in this run".into());
+                };
+                let within = |v: Option<f64>, range: &Option<[f64; 2]>| {
+                    range.is_none_or(|[lo, hi]| v.is_some_and(|v| lo <= v && v <= hi))
+                };
+                let ms = |us: Option<f64>| us.map(|us| us / 1_000.0);
+                let held = a.failures == *failures
+                    && a.repairs == *repairs
+                    && up.is_none_or(|u| u == a.up_now)
+                    && within(ms(a.mttf_us), mttf_ms)
+                    && within(ms(a.mttr_us), mttr_ms)
+                    && within(a.measured, share)
+                    && (share.is_none() || within(a.formula, share));
+                let shown = |v: Option<f64>| v.map_or("unknown".to_string(), |v| format!("{v:.3}"));
+                if held {
+                    Ok(())
+                } else {
+                    fail(format!(
+                        "{} failures, {} repairs, {} now, MTTF {} ms, MTTR {} ms, up {} of the time (formula {})",
+                        a.failures,
+                        a.repairs,
+                        if a.up_now { "up" } else { "down" },
+                        shown(ms(a.mttf_us)),
+                        shown(ms(a.mttr_us)),
+                        shown(a.measured),
+                        shown(a.formula)
+                    ))
+                }
+            }
             Check::Votes { node, granted, denied } => match pick(Some(*node)).first() {
                 Some((_, r)) if r.role() == Role::Follower => fail(format!("S{node} is {}", r.role())),
                 Some((_, r)) => {
@@ -645,6 +810,8 @@ fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String
         crate::engine::order::f64_key(c.at_ms.unwrap_or(default_at))
     });
     let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
+    // As the page's session does: availability is measured from the start.
+    sim.set_track_availability(true);
     for claim in claims {
         let at = claim.at_ms.unwrap_or(default_at);
         sim.run_until(ms_to_us(at));
@@ -663,6 +830,7 @@ fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String
             return Ok(problems);
         }
     };
+    sim.set_track_availability(true);
     sim.run_until(ms_to_us(default_at));
     let baseline = Baseline::of(&sim);
     if task.goal.reached(&sim, baseline) {
@@ -809,6 +977,13 @@ mod tests {
         assert!(
             holds(&sim, Check::SnapshotIndex { node: 1, index: through + 1 }).is_err_and(|e| e.contains("snapshot"))
         );
+        // log_length is the last index, compacted entries included, not the entries still held.
+        let (last, held) = (r.log().last_index(), r.log().len() as u64);
+        assert!(held < last, "after a snapshot S1 holds fewer entries than its last index");
+        assert_eq!(holds(&sim, Check::LogLength { node: 1, length: last }), Ok(()));
+        assert!(holds(&sim, Check::LogLength { node: 1, length: held }).is_err_and(
+            |e| e.contains(&format!("ends at index {last} (a snapshot through {through}, then {held} entries)"))
+        ));
         // Without membership changes every server keeps the bootstrap voters.
         let plain = Check::Configuration { node: 2, voters: vec![3, 1, 2], new_voters: None, learners: vec![] };
         assert_eq!(holds(&sim, plain), Ok(()), "order does not matter");
@@ -819,5 +994,159 @@ mod tests {
             Check::Configuration { node: 2, voters: vec![1, 2, 3], new_voters: Some(vec![1, 2, 3]), learners: vec![] }
         )
         .is_err_and(|e| e.contains("configuration")));
+    }
+
+    /// S1 leads, x=1 commits (request #1); x=2 (request #2, retried after 500 ms) reaches S2 and
+    /// S3 just before S1 crashes; S3 leads term 2. `dedup` off: the `no-dedup` rule.
+    fn retried_put(dedup: bool) -> Simulation {
+        use crate::scenario::{ClientOpKind, CrashMode};
+        let put = |value: &str, retry_ms| Action::Client {
+            node: 1,
+            op: ClientOpKind::Put,
+            key: "x".into(),
+            value: Some(value.into()),
+            retry_ms,
+        };
+        let mut s = Scenario::new("retried-put", 3, 0)
+            .at(10.0, Action::Timeout { node: 1 })
+            .at(200.0, put("1", None))
+            .at(400.0, put("2", Some(500.0)))
+            .at(435.0, Action::Crash { node: 1, mode: CrashMode::Recover });
+        if !dedup {
+            s.raft.unsafe_rules.push(raft_core::UnsafeRule::NoDedup);
+        }
+        s.duration_ms = 2_000.0;
+        Simulation::new(&s).expect("valid")
+    }
+
+    #[test]
+    fn applied_and_answer_checks_count_what_the_state_machines_did() {
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        for dedup in [true, false] {
+            let mut sim = retried_put(dedup);
+            sim.run_until(ms_to_us(850.0));
+            assert_eq!(holds(&sim, Check::Unanswered { request: 2 }), Ok(()));
+            assert!(holds(&sim, Check::Unanswered { request: 1 }).is_err_and(|e| e.contains("answered by S1")));
+            assert!(holds(&sim, Check::Unanswered { request: 9 }).is_err_and(|e| e.contains("no request")));
+            assert_eq!(holds(&sim, Check::Answer { request: 1, node: 1, value: None }), Ok(()));
+            assert!(
+                holds(&sim, Check::Answer { request: 2, node: 3, value: None }).is_err_and(|e| e.contains("no answer"))
+            );
+            assert_eq!(holds(&sim, Check::Applied { node: 3, request: 2, times: 1 }), Ok(()));
+            assert!(
+                holds(&sim, Check::Applied { node: 1, request: 2, times: 0 }).is_err_and(|e| e.contains("not running"))
+            );
+            sim.run_until(ms_to_us(1_200.0));
+            let times = if dedup { 1 } else { 2 };
+            let answer = if dedup { "1" } else { "2" };
+            for node in [2, 3] {
+                assert_eq!(holds(&sim, Check::Applied { node, request: 2, times }), Ok(()), "dedup {dedup}");
+                assert!(holds(&sim, Check::Applied { node, request: 2, times: 3 - times })
+                    .is_err_and(|e| e.contains(&format!("{times} times"))));
+            }
+            let value = Some(answer.to_string());
+            assert_eq!(holds(&sim, Check::Answer { request: 2, node: 3, value }), Ok(()), "dedup {dedup}");
+            assert!(holds(&sim, Check::Answer { request: 2, node: 2, value: Some(answer.into()) }).is_err());
+            assert_eq!(holds(&sim, Check::Linearizable { holds: dedup }), Ok(()));
+        }
+    }
+
+    #[test]
+    fn last_applied_and_match_index_checks_compare_with_the_run() {
+        let mut sim = retried_put(true);
+        sim.run_until(ms_to_us(1_200.0));
+        let r = sim.node(3).and_then(|s| s.raft.as_ref()).expect("S3 runs");
+        let (applied, matched) = (r.last_applied(), r.match_index()[&2]);
+        assert!(applied >= 4 && matched >= 4, "S3 applied its no-op and S2 stores it");
+        let holds = |c: Check| c.evaluate(&sim);
+        assert_eq!(holds(Check::LastApplied { node: 3, index: applied }), Ok(()));
+        assert!(holds(Check::LastApplied { node: 3, index: applied + 1 }).is_err_and(|e| e.contains("lastApplied")));
+        assert_eq!(holds(Check::MatchIndex { leader: 3, follower: 2, index: matched }), Ok(()));
+        assert!(holds(Check::MatchIndex { leader: 3, follower: 2, index: matched - 1 })
+            .is_err_and(|e| e.contains("matchIndex")));
+        assert!(
+            holds(Check::MatchIndex { leader: 2, follower: 3, index: matched }).is_err_and(|e| e.contains("follower"))
+        );
+        assert!(holds(Check::MatchIndex { leader: 3, follower: 1, index: 0 }).is_ok(), "S1 is down: nothing matched");
+    }
+
+    #[test]
+    fn availability_and_paused_checks_compare_with_the_run() {
+        use crate::scenario::CrashMode;
+        let s = Scenario::new("avail", 3, 5)
+            .at(10.0, Action::Timeout { node: 1 })
+            .at(1_000.0, Action::Crash { node: 1, mode: CrashMode::Recover })
+            .at(2_000.0, Action::Pause { node: 2 });
+        let mut sim = Simulation::new(&s).expect("valid");
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        let plain = |failures, repairs| Check::Availability {
+            failures,
+            repairs,
+            up: None,
+            mttf_ms: None,
+            mttr_ms: None,
+            share: None,
+        };
+        sim.run_until(ms_to_us(500.0));
+        assert!(holds(&sim, plain(0, 0)).is_err_and(|e| e.contains("not measured")));
+        sim.set_track_availability(true);
+        sim.run_until(ms_to_us(1_900.0));
+        let a = sim.availability().expect("tracked");
+        assert_eq!((a.failures, a.repairs, a.up_now), (1, 1, true));
+        let mttr = a.mttr_us.expect("one repair") / 1_000.0;
+        assert_eq!(holds(&sim, plain(1, 1)), Ok(()));
+        assert!(holds(&sim, plain(2, 1)).is_err_and(|e| e.contains("1 failures, 1 repairs, up now")));
+        let ranged = |mttr_ms, share| Check::Availability {
+            failures: 1,
+            repairs: 1,
+            up: Some(true),
+            mttf_ms: None,
+            mttr_ms: Some(mttr_ms),
+            share: Some(share),
+        };
+        let share = a.measured.expect("measured");
+        assert_eq!(holds(&sim, ranged([mttr - 1.0, mttr + 1.0], [share - 0.01, share + 0.01])), Ok(()));
+        assert!(holds(&sim, ranged([mttr + 1.0, mttr + 2.0], [share - 0.01, share + 0.01])).is_err());
+        assert!(holds(&sim, ranged([mttr - 1.0, mttr + 1.0], [share + 0.01, 1.0])).is_err());
+        assert!(holds(&sim, Check::Paused { node: 2 }).is_err_and(|e| e.contains("up")));
+        assert!(holds(&sim, Check::Paused { node: 1 }).is_err_and(|e| e.contains("crashed")));
+        sim.run_until(ms_to_us(2_100.0));
+        assert_eq!(holds(&sim, Check::Paused { node: 2 }), Ok(()));
+        assert!(holds(&sim, Check::Paused { node: 9 }).is_err_and(|e| e.contains("no S9")));
+    }
+
+    #[test]
+    fn the_snapshot_shared_check_sees_copy_on_write() {
+        // Snapshots past four entries; S1 snapshots through index 4 when the fourth put (index
+        // 5) is in its log, then applies that put and copies the data.
+        use crate::scenario::ClientOpKind;
+        let put = |key: &str| Action::Client {
+            node: 1,
+            op: ClientOpKind::Put,
+            key: key.into(),
+            value: Some("v".into()),
+            retry_ms: None,
+        };
+        let mut s = Scenario::new("cow", 3, 0)
+            .at(10.0, Action::Timeout { node: 1 })
+            .at(200.0, put("a"))
+            .at(300.0, put("b"))
+            .at(400.0, put("c"))
+            .at(500.0, put("d"));
+        s.raft.snapshot_threshold = 4;
+        let mut sim = Simulation::new(&s).expect("valid");
+        let holds = |sim: &Simulation, c: Check| c.evaluate(sim);
+        sim.run_until(ms_to_us(450.0));
+        assert!(holds(&sim, Check::SnapshotShared { node: 1, shared: true }).is_err_and(|e| e.contains("no snapshot")));
+        sim.run_until(ms_to_us(540.0));
+        assert_eq!(holds(&sim, Check::SnapshotIndex { node: 1, index: 4 }), Ok(()));
+        assert_eq!(holds(&sim, Check::SnapshotShared { node: 1, shared: true }), Ok(()));
+        assert!(
+            holds(&sim, Check::SnapshotShared { node: 1, shared: false }).is_err_and(|e| e.contains("still shares"))
+        );
+        sim.run_until(ms_to_us(580.0));
+        assert_eq!(holds(&sim, Check::LastApplied { node: 1, index: 5 }), Ok(()));
+        assert_eq!(holds(&sim, Check::SnapshotShared { node: 1, shared: false }), Ok(()));
+        assert!(holds(&sim, Check::SnapshotShared { node: 1, shared: true }).is_err_and(|e| e.contains("copied")));
     }
 }
