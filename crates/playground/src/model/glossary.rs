@@ -215,6 +215,9 @@ pub fn order_problems(tours: &[Tour], glossary: &Glossary, render: impl Fn(&Tour
         if !used.contains(&entry) && !e.unused {
             problems.push(format!("no tour uses \"{}\": use it, remove it or flag it \"unused\"", e.term));
         }
+        if used.contains(&entry) && e.unused {
+            problems.push(format!("\"{}\" is flagged \"unused\" but a tour uses it: drop the flag", e.term));
+        }
     }
     problems
 }
@@ -317,12 +320,14 @@ mod tests {
         bad.terms[0].defined_in = Some("b/1".into());
         bad.terms[1].defined_in = Some("c/1".into());
         bad.terms[2].unused = false;
+        bad.terms[1].unused = true;
         let problems = order_problems(&tours, &bad, |t, s| step_text(&tours, t, s, Some(&bad)));
         assert_eq!(
             problems,
             vec![
                 "\"quorum\" is defined_in b/1, whose text does not use it".to_string(),
                 "\"term\" is defined_in c/1: there is no such tour step".to_string(),
+                "\"term\" is flagged \"unused\" but a tour uses it: drop the flag".to_string(),
                 "no tour uses \"lastApplied\": use it, remove it or flag it \"unused\"".to_string(),
             ]
         );
