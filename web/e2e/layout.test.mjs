@@ -119,6 +119,19 @@ async function smallTargets(page) {
   });
 }
 
+test('on a phone, time-bar markers at the ends of the bar stay inside the page', async () => {
+  // The crash-the-leader step of the leader-crash tour had a marker 2 px past the right edge.
+  const page = await sized(390, 844, '#tour/leader-crash/3', { hasTouch: true, isMobile: true });
+  await page.getByTestId('marker').first().waitFor();
+  await advance(page, 1_000);
+  const out = await page.evaluate(() => [...document.querySelectorAll('[data-testid="marker"]')]
+    .map((m) => m.getBoundingClientRect()).filter((r) => r.left < 0 || r.right > 390).length);
+  assert.equal(out, 0, 'no marker sticks out');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, 'no horizontal scroll');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('on a 390×844 phone: no sideways scroll, the stage near the top, a bottom sheet, 44 px targets', async (t) => {
   const page = await sized(390, 844, '', { hasTouch: true, isMobile: true });
   await runUntil(page, leaderOnStage);
