@@ -628,6 +628,14 @@ fn tour_command(tour: Option<&str>, text: bool) -> ExitCode {
         let verdict = if mine.is_empty() { format!("ok ({checks} checks)") } else { "FAILED".to_string() };
         say!("  step {:>2}  {:<48} {verdict}", i + 1, step.title);
         if text {
+            // The line the page shows at the top of the step: what its cluster changes from
+            // the defaults at the step's pause (or start).
+            if let Ok(scenario) = t.scenario_at(i) {
+                let settings = raft_sim::scenario::settings::line_at(&scenario, step.pause_ms.unwrap_or(step.start_ms));
+                if !settings.is_empty() {
+                    say!("            This step's cluster: {settings}.");
+                }
+            }
             for p in &step.text {
                 say!("            {p}");
             }

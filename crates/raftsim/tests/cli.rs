@@ -440,3 +440,14 @@ fn replay_of_a_manual_delivery_export_gives_the_pages_hash() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json(&out)["trace_hash"], session.sim().trace_hash_hex());
 }
+
+#[test]
+fn tour_text_announces_each_steps_non_default_settings_as_the_page_does() {
+    let out = raftsim(&["tour", "leader-crash", "--text"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("This step's cluster: election timeout 300-600 ms; no no-op entry on election"), "{text}");
+    // A tour that runs with the defaults announces nothing.
+    let out = raftsim(&["tour", "leader-election", "--text"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("This step's cluster"));
+}

@@ -8,7 +8,6 @@
 //! the tours, that no step uses a term before the step that defines it without linking it.
 use raft_sim::glossary::{defined_at, step_texts, Glossary};
 use raft_sim::tour::Tour;
-use raft_sim::Scenario;
 #[cfg(test)]
 use std::collections::BTreeSet;
 
@@ -135,40 +134,6 @@ pub fn step_text(tours: &[Tour], tour: &Tour, step: usize, glossary: Option<&Glo
         (out.prompt, out.success) = (prompt, success);
     }
     out
-}
-
-/// The step's settings that differ from the defaults at `at_ms` (its pause, or its start), one
-/// line: the Break Raft rules that are on, then the caption's list of changed settings
-/// (`caption::changed`), with the network and fault changes of the timeline up to that moment
-/// applied. Empty when the step runs with the defaults.
-pub fn settings_line(scenario: &Scenario, at_ms: f64) -> String {
-    use raft_sim::scenario::Action;
-    let mut now = Scenario { timeline: Vec::new(), ..scenario.clone() };
-    for timed in scenario.timeline.iter().filter(|a| a.at_ms <= at_ms) {
-        match &timed.action {
-            Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
-                let n = &mut now.network;
-                n.latency_ms = latency_ms.unwrap_or(n.latency_ms);
-                n.loss = loss.unwrap_or(n.loss);
-                n.duplicate = duplicate.unwrap_or(n.duplicate);
-                n.reorder = reorder.unwrap_or(n.reorder);
-                if let Some(t) = timing {
-                    n.timing = t.clone();
-                }
-            }
-            Action::SetFaults(faults) => {
-                now.faults.retain(|f| f.node != faults.node);
-                now.faults.push(faults.clone());
-            }
-            _ => {}
-        }
-    }
-    now.faults.sort_by_key(|f| f.node);
-    let broken = raft_core::UnsafeRule::ALL
-        .into_iter()
-        .filter(|r| now.raft.unsafe_rules.contains(r))
-        .map(|r| format!("Break Raft: {}", r.name()));
-    broken.chain(crate::model::caption::changed(&now)).collect::<Vec<_>>().join("; ")
 }
 
 /// Over every tour in menu order: a use of a term in a step before the step that defines it (or
@@ -341,32 +306,5 @@ mod tests {
         // Linking is on: the first tour's first step links "state machine".
         let first = step_text(&tours, &tours[0], 0, Some(&glossary));
         assert!(first.glosses.iter().any(|g| g.term == "state machine"), "{:?}", first.glosses);
-    }
-
-    #[test]
-    fn the_settings_line_names_what_differs_from_the_defaults() {
-        let (tours, _) = shipped();
-        let line = |id: &str, step: usize| {
-            let tour = tours.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("tour {id}"));
-            let s = &tour.steps[step];
-            settings_line(&tour.scenario_at(step).expect("the step's scenario"), s.pause_ms.unwrap_or(s.start_ms))
-        };
-        // Leader election runs with the defaults.
-        assert_eq!(line("leader-election", 0), "");
-        // The no-op is off in the leader-crash tour's first steps.
-        assert!(line("leader-crash", 0).contains("no no-op entry on election"), "{}", line("leader-crash", 0));
-        // The safety tour's step 2 breaks the election restriction.
-        assert!(line("safety", 1).starts_with("Break Raft: no-vote-restriction"), "{}", line("safety", 1));
-        // PreVote and a changed election timeout are named.
-        assert!(line("prevote-checkquorum", 2).contains("PreVote on"), "{}", line("prevote-checkquorum", 2));
-        assert!(line("timing", 1).contains("election timeout 12-20 ms"), "{}", line("timing", 1));
-        // Network and fault changes made by the timeline before the step's pause count: the
-        // failure-models tour turns S1's send omission on at step 4, to 30% both ways at step 5,
-        // and clears it at step 6, where the links start to lose messages.
-        assert_eq!(line("failure-models", 2), "");
-        assert!(line("failure-models", 3).contains("S1: drops 100% of what it sends"), "{}", line("failure-models", 3));
-        assert!(line("failure-models", 4).contains("misses 30% of what it receives"), "{}", line("failure-models", 4));
-        let links = line("failure-models", 5);
-        assert!(links.contains("10% of messages lost") && !links.contains("S1:"), "{links}");
     }
 }

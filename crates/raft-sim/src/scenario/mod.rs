@@ -6,6 +6,7 @@ pub(crate) mod flat;
 pub mod format;
 pub mod glossary;
 pub mod input;
+pub mod settings;
 pub mod shape;
 pub mod speed;
 pub mod tour;
