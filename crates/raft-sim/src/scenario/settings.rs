@@ -160,13 +160,13 @@ mod tests {
 
     #[test]
     fn faults_reads_and_network_models_are_named() {
-        let s = crate::builtin::by_name("lease-read-drift").expect("a built-in");
+        let s = crate::scenario::builtin::by_name("lease-read-drift").expect("a built-in");
         let c = changed(&s);
         assert!(c.contains(&"lease reads (clock drift bound 10%)".to_string()), "{c:?}");
         assert!(c.contains(&"S1: clock slow by 50%".to_string()), "{c:?}");
-        let c = changed(&crate::builtin::by_name("split-vote").expect("a built-in"));
+        let c = changed(&crate::scenario::builtin::by_name("split-vote").expect("a built-in"));
         assert!(c.contains(&"link S1->S2: delay 2 ms".to_string()), "{c:?}");
-        let mut s = crate::builtin::cluster(3, false);
+        let mut s = crate::scenario::builtin::cluster(3, false);
         s.network.loss = 0.05;
         s.network.timing = TimingModel::Asynchronous { tail_probability: 0.2 };
         let c = changed(&s);
@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn the_settings_line_names_what_differs_from_the_defaults() {
-        let tours = crate::tour::list();
+        let tours = crate::scenario::tour::list();
         let line = |id: &str, step: usize| {
             let tour = tours.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("tour {id}"));
             let s = &tour.steps[step];
