@@ -163,9 +163,12 @@ test('clicking a message shows its Figure 2 fields; it can be dropped or duplica
   await page.getByTestId('play').click();
   for (let i = 0; i < 50 && await page.locator('[data-testid="message"][data-dead="false"]').count() === 0; i++) {
     await page.getByTestId('step').click();
+    await settle(page);
   }
+  // The click goes to the message itself (dispatched, not by coordinates): one just sent sits
+  // at its sender, where a pointer click could land on whatever is drawn there.
   const message = page.locator('[data-testid="message"][data-dead="false"]').first();
-  await message.click({ force: true });
+  await message.dispatchEvent('click');
   const inspector = page.getByTestId('message-inspector');
   await inspector.waitFor();
   const text = await inspector.innerText();
