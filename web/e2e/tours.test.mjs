@@ -100,7 +100,7 @@ async function sized(width, height, path, options = {}) {
   return page;
 }
 
-test('a glossary term shows its definition on hover, on focus and on a tap, and describes its button', async () => {
+test('a glossary term shows its definition on hover, on focus and on a tap (a second tap closes it), and describes its button', async () => {
   const page = await openPage(browser, '#tour/leader-election/1');
   await page.locator('[data-testid="tour"][data-step="1"]').waitFor();
   const term = page.getByTestId('gloss-term').filter({ hasText: /^follower$/ }).first();
@@ -131,7 +131,13 @@ test('a glossary term shows its definition on hover, on focus and on a tap, and 
   const tapped = phone.getByTestId('gloss-term').filter({ hasText: /^election timer$/ }).first();
   await tapped.waitFor();
   await tapped.tap();
-  await phone.locator(`#${await tapped.getAttribute('aria-describedby')}`).waitFor({ state: 'visible' });
+  const tappedTip = phone.locator(`#${await tapped.getAttribute('aria-describedby')}`);
+  await tappedTip.waitFor({ state: 'visible' });
+  // A second tap on the same term closes it again (before: it stayed open).
+  await tapped.tap();
+  await tappedTip.waitFor({ state: 'hidden' });
+  await tapped.tap();
+  await tappedTip.waitFor({ state: 'visible' });
   assert.deepEqual(phone.errors, []);
   await phone.context().close();
 });

@@ -6,7 +6,7 @@
 //! dotted underline; hovering one, focusing it (Tab) or tapping it shows its definition and
 //! source in a box under the paragraph, which is also the button's accessible description
 //! (`aria-describedby`), so a screen reader reads it with the term. Esc, leaving the term or
-//! moving focus away closes it.
+//! moving focus away closes it, and so does a second tap or click on the term.
 use crate::model::glossary::{Segment, StepText};
 pub use crate::model::tour::TourView;
 use yew::prelude::*;
@@ -15,7 +15,10 @@ use yew::prelude::*;
 type Open = Option<(usize, usize, bool)>;
 
 /// A paragraph's words, its glossary terms as buttons.
-fn words(segments: &[Segment], step: usize, open: &UseStateHandle<Open>) -> Html {
+/// `tapped_open` remembers, from a press on a term, whether its box was already held open: the focus
+/// that the press brings re-opens it before the click arrives, so the click alone cannot tell a
+/// first tap (open it) from a second one (close it).
+fn words(segments: &[Segment], step: usize, open: &UseStateHandle<Open>, tapped_open: &std::rc::Rc<std::cell::RefCell<bool>>) -> Html {
     html! {
         { for segments.iter().map(|segment| match segment {
             Segment::Text(text) => html! { { text.clone() } },
@@ -24,19 +27,25 @@ fn words(segments: &[Segment], step: usize, open: &UseStateHandle<Open>) -> Html
                 let set = |to: Open| { let open = open.clone(); move || open.set(to) };
                 let hover = set(Some((step, g, false)));
                 let hold = set(Some((step, g, true)));
-                let hold_too = hold.clone();
                 let close = set(None);
+                let close_too = close.clone();
+                let shown = open.is_some_and(|(s, x, _)| (s, x) == (step, g));
+                let held = **open == Some((step, g, true));
+                let press = { let tapped_open = tapped_open.clone(); move |_: PointerEvent| *tapped_open.borrow_mut() = held };
+                let click = {
+                    let (tapped_open, hold) = (tapped_open.clone(), hold.clone());
+                    move |_: MouseEvent| if tapped_open.replace(false) { close_too() } else { hold() }
+                };
                 // Hover is a mouse's: a touch screen's tap emulates one, and a box that opened on
                 // it would stop the tap's click (and focus) from following.
                 let enter = move |e: PointerEvent| if e.pointer_type() == "mouse" { hover() };
                 let leave = { let open = open.clone(); move |e: PointerEvent| if e.pointer_type() == "mouse" && *open == Some((step, g, false)) { open.set(None) } };
                 let blur = { let open = open.clone(); move |_: FocusEvent| if open.is_some_and(|(s, x, _)| (s, x) == (step, g)) { open.set(None) } };
-                let shown = open.is_some_and(|(s, x, _)| (s, x) == (step, g));
                 html! {
                     <button type="button" class={classes!("gloss-term", shown.then_some("open"))} data-testid="gloss-term"
                             aria-describedby={format!("gloss-{step}-{g}")}
-                            onpointerenter={enter} onpointerleave={leave}
-                            onfocus={move |_: FocusEvent| hold()} onblur={blur} onclick={move |_: MouseEvent| hold_too()}
+                            onpointerenter={enter} onpointerleave={leave} onpointerdown={press}
+                            onfocus={move |_: FocusEvent| hold()} onblur={blur} onclick={click}
                             onkeydown={move |e: KeyboardEvent| if e.key() == "Escape" { close() }}>
                         { text.clone() }
                     </button>
@@ -81,6 +90,7 @@ pub fn tour_panel(props: &TourProps) -> Html {
     let last = v.steps.len().saturating_sub(1);
     let go = |to: usize| props.on_step.reform(move |_: MouseEvent| to);
     let open = use_state(|| None::<(usize, usize, bool)>);
+    let tapped_open = use_mut_ref(|| false);
     let text = &v.text;
     html! {
         <section class="tour" aria-label={format!("Guided tour: {}", v.title)} data-testid="tour"
@@ -103,16 +113,16 @@ pub fn tour_panel(props: &TourProps) -> Html {
             }
             { for text.paragraphs.iter().map(|p| html! {
                 <>
-                    <p>{ words(p, v.step, &open) }</p>
+                    <p>{ words(p, v.step, &open, &tapped_open) }</p>
                     { tips(p, text, v.step, *open) }
                 </>
             }) }
             if let Some(task) = &v.task {
                 <div class={classes!("task", task.done.then_some("done"))} data-testid="tour-task" data-done={task.done.to_string()} role="status">
                     if task.done {
-                        <strong>{ "✓ Well done. " }</strong>{ words(&text.success, v.step, &open) }
+                        <strong>{ "✓ Well done. " }</strong>{ words(&text.success, v.step, &open, &tapped_open) }
                     } else {
-                        <strong>{ "Now you try: " }</strong>{ words(&text.prompt, v.step, &open) }
+                        <strong>{ "Now you try: " }</strong>{ words(&text.prompt, v.step, &open, &tapped_open) }
                     }
                 </div>
                 { tips(if task.done { &text.success } else { &text.prompt }, text, v.step, *open) }
