@@ -58,3 +58,26 @@ test('when the scenarios cannot be fetched the page says so and still runs a clu
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('while the scenarios load, the seed field is empty and disabled (no placeholder seed)', async () => {
+  const context = await browser.newContext();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await context.route('**/scenarios/index.json', async (route) => { await held; await route.continue(); });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('?test-hook', process.env.PLAYGROUND_URL ?? 'http://127.0.0.1:8080/').href);
+  await page.getByTestId('live-scenario').locator('option', { hasText: 'Loading the scenarios' }).waitFor({ state: 'attached' });
+  const seed = page.getByTestId('seed');
+  assert.equal(await seed.inputValue(), '');
+  assert.equal(await seed.isDisabled(), true);
+  assert.equal(await page.getByTestId('new-run').isDisabled(), true);
+  release();
+  await page.getByTestId('stage').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="seed"]').value !== '');
+  assert.equal(await seed.isDisabled(), false);
+  assert.equal(await seed.inputValue(), '1', 'the first election runs seed 1');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

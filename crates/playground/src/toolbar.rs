@@ -53,11 +53,14 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
         Ok(seed) => Msg::NewRun(seed),
         Err(why) => Msg::NoSeed(why),
     });
+    // Before the built-ins arrive there is no run yet: the scenario held is a placeholder whose
+    // seed would read as the run's.
+    let loading = data.builtins.is_empty() && data.session.is_none();
     html! {
         <div class="toolbar">
           <span class="group">
             <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
-                if data.builtins.is_empty() && data.session.is_none() {
+                if loading {
                     <option value="" selected=true>{ "Loading the scenarios…" }</option>
                 }
                 { for groups.iter().map(|(group, members)| html! {
@@ -107,11 +110,11 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                 <input type="checkbox" data-testid="skip-idle" checked={data.skip_idle}
                        onchange={on.reform(|_: Event| Msg::ToggleSkipIdle)} />{ " skip idle" }</label>
             <label class="seed">{ "Seed " }
-                <input type="text" inputmode="numeric" data-testid="seed" aria-label="Seed" size="8"
-                       value={data.scenario.seed.to_string()} onchange={on_seed} />
+                <input type="text" inputmode="numeric" data-testid="seed" aria-label="Seed" size="8" disabled={loading}
+                       value={if loading { String::new() } else { data.scenario.seed.to_string() }} onchange={on_seed} />
             </label>
             <button class="secondary" data-testid="new-run" title="The same scenario with a fresh random seed"
-                    onclick={on_new_run}>{ "New run" }</button>
+                    disabled={loading} onclick={on_new_run}>{ "New run" }</button>
           </span>
           <span class="group">
             <button class="secondary" data-testid="crash-leader"
