@@ -136,10 +136,13 @@ impl KvStore {
         let value = match &command.op {
             // Overwrite in place when the key exists: no copy of the key to throw away. A map
             // still shared with a snapshot is copied first (copy-on-write).
-            Op::Put { key, value } => match Arc::make_mut(&mut self.data).get_mut(key) {
-                Some(slot) => Some(std::mem::replace(slot, value.clone())),
-                None => Arc::make_mut(&mut self.data).insert(key.clone(), value.clone()),
-            },
+            Op::Put { key, value } => {
+                let data = Arc::make_mut(&mut self.data);
+                match data.get_mut(key) {
+                    Some(slot) => Some(std::mem::replace(slot, value.clone())),
+                    None => data.insert(key.clone(), value.clone()),
+                }
+            }
             Op::Get { key } => self.data.get(key).cloned(),
         };
         let session = Session { last_seq: command.seq, last_value: value.clone() };
