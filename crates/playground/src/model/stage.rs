@@ -398,7 +398,8 @@ mod look_tests {
         for count in 2..=9 {
             for index in 0..count {
                 let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count as f64;
-                let ((x, y), (cx, cy)) = (position(index, count), (CENTER + RING * angle.cos(), CENTER + RING * angle.sin()));
+                let ((x, y), (cx, cy)) =
+                    (position(index, count), (CENTER + RING * angle.cos(), CENTER + RING * angle.sin()));
                 assert!((x - cx).abs() < 1e-12 && (y - cy).abs() < 1e-12, "server {index} of {count}");
             }
         }
