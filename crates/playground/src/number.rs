@@ -30,4 +30,55 @@ mod tests {
         assert_eq!(parse_f64("0.x"), None);
         assert_eq!(parse_f64("NaN"), None);
     }
+
+    /// Calls that bring large library code or tables into the wasm for little use: Rust's float
+    /// parser (its code and a 10 KB table; read numbers with `parse_f64`), libm's trigonometry
+    /// (own series in `model/stage.rs`) and `pow` (`store::exp10`). Each came back once unnoticed.
+    const HEAVY: [&str; 12] = [
+        ".parse::<f64>()",
+        ".parse::<f32>()",
+        ".sin()",
+        ".cos()",
+        ".tan()",
+        ".sin_cos()",
+        ".powf(",
+        ".exp()",
+        ".ln()",
+        ".log10()",
+        ".atan2(",
+        ".hypot(",
+    ];
+
+    #[test]
+    fn the_page_code_calls_nothing_that_drags_libm_or_the_float_parser_into_the_wasm() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut found = Vec::new();
+        let mut stack: Vec<std::path::PathBuf> =
+            ["playground/src", "raft-sim/src", "raft-core/src"].iter().map(|d| format!("{root}/{d}").into()).collect();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a source folder") {
+                let path = entry.expect("an entry").path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+                if path.is_dir() {
+                    if name != "tests" && name != "bin" {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if !name.ends_with(".rs") || name.contains("test") || name == "number.rs" {
+                    continue;
+                }
+                let src = std::fs::read_to_string(&path).expect("a source file");
+                // The code before its unit tests (which run natively only).
+                let code = src.split("#[cfg(test)]\nmod ").next().unwrap_or_default();
+                for (n, line) in code.lines().enumerate() {
+                    let line = line.split("//").next().unwrap_or_default();
+                    for call in HEAVY.iter().filter(|c| line.contains(**c)) {
+                        found.push(format!("{}:{}: {call}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "calls that grow the page's wasm (see HEAVY): {found:#?}");
+    }
 }

@@ -44,7 +44,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
         let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
         crate::number::parse_f64(&input.value()).map(Msg::Speed)
     });
-    let speed_text = crate::store::speed_text(10f64.powf(data.speed_exp));
+    let speed_text = crate::store::speed_text(crate::store::exp10(data.speed_exp));
     let on_seed = send_some(on, |e: Event| {
         let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
         Some(Msg::SetSeed(input.value()))

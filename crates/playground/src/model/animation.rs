@@ -24,8 +24,9 @@ const CLOCK_H: f64 = 20.0;
 
 /// The seconds field's text as a span, or why not (with the span used instead).
 pub fn seconds(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(s) if (MIN_SECONDS..=MAX_SECONDS).contains(&s) => Ok(s),
+    // Read as the page's other number fields are (number.rs: no Rust float parser in the wasm).
+    match crate::number::parse_f64(text) {
+        Some(s) if (MIN_SECONDS..=MAX_SECONDS).contains(&s) => Ok(s),
         _ => Err(cat(&[
             S("seconds to animate: '"),
             S(text.trim()),

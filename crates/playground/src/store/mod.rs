@@ -257,6 +257,28 @@ pub struct Store {
 }
 
 /// A speed as the toolbar writes it: "0.05x", "3x".
+/// 10 to the power `exp`, for the page's speeds (`exp` from −2 to 2): the whole powers by
+/// multiplying, the fraction by exp's series (its terms after the 30th are below 1e-17 here).
+/// Within a few 1e-16 of `powf`, without libm's `pow` in the wasm.
+pub fn exp10(exp: f64) -> f64 {
+    let whole = exp.floor();
+    let x = (exp - whole) * std::f64::consts::LN_10;
+    let (mut sum, mut term) = (1.0, 1.0);
+    for k in 1..=30 {
+        term *= x / f64::from(k);
+        sum += term;
+    }
+    let mut power = 1.0;
+    for _ in 0..(whole.abs().min(400.0) as u32) {
+        power *= 10.0;
+    }
+    if whole < 0.0 {
+        sum / power
+    } else {
+        sum * power
+    }
+}
+
 pub fn speed_text(speed: f64) -> String {
     if speed < 0.1 {
         format!("{speed:.3}x")
@@ -780,7 +802,7 @@ impl Store {
 
     /// The one place real time becomes virtual time (see [`Store::paced`]).
     fn advance(&mut self, real_ms: f64) {
-        self.paced(real_ms.clamp(0.0, MAX_FRAME_MS), 10f64.powf(self.speed_exp));
+        self.paced(real_ms.clamp(0.0, MAX_FRAME_MS), exp10(self.speed_exp));
     }
 
     /// Play to virtual time `target`, within one frame's event budget.
@@ -828,7 +850,7 @@ impl Store {
         }
         self.install(scenario, session);
         if let Some(exp) = s.speed_exp {
-            let speed = 10f64.powf(exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP));
+            let speed = exp10(exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP));
             self.hint = Some(format!("This step plays at {} (the tour set the speed).", speed_text(speed)));
         }
         let text = crate::model::glossary::StepText {

@@ -178,7 +178,7 @@ fn a_tour_step_that_sets_the_speed_says_so() {
         .unwrap();
     s.apply(Action::OpenTour(id));
     s.apply(Action::TourStep(step));
-    let speed = super::speed_text(10f64.powf(exp.unwrap()));
+    let speed = super::speed_text(super::exp10(exp.unwrap()));
     assert_eq!(s.hint.as_deref(), Some(format!("This step plays at {speed} (the tour set the speed).").as_str()));
 }
 
@@ -213,4 +213,17 @@ fn held_messages_do_not_slow_the_quiet_stretches() {
     let before = s.now_us();
     s.apply(Action::Frame(t + 1.0));
     assert!(s.now_us() - before > 1_000, "skipped at the fast rate: {}", s.now_us() - before);
+}
+
+#[test]
+fn exp10_agrees_with_powf_over_the_speed_range() {
+    for step in -200..=200 {
+        let exp = f64::from(step) / 100.0;
+        let (ours, std) = (super::exp10(exp), 10f64.powf(exp));
+        assert!(((ours - std) / std).abs() < 1e-15, "10^{exp}: {ours} against {std}");
+        assert_eq!(super::speed_text(ours), super::speed_text(std), "10^{exp}");
+    }
+    assert_eq!(super::exp10(0.0), 1.0);
+    assert_eq!(super::exp10(2.0), 100.0);
+    assert_eq!(super::exp10(-2.0), 0.01);
 }
