@@ -458,3 +458,38 @@ fn a_link_opens_whatever_deflates_it_and_damaged_data_is_said() {
     assert!(notice.ends_with("Showing the default scenario instead."), "{notice}");
     assert!(damaged.session.is_some() && damaged.playing);
 }
+
+/// The embed API's commands are store actions: a built-in by id, play and pause, going to a
+/// moment past the furthest played, a host task that is done once its goal holds.
+#[test]
+fn the_embed_commands_drive_the_store_and_tell_what_changed() {
+    let mut s = store("");
+    s.apply(Action::OpenBuiltin("no-such".into()));
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("no-such")));
+    s.apply(Action::OpenBuiltin("split-vote".into()));
+    assert_eq!((s.scenario.name.as_str(), s.error.as_deref()), ("split-vote", None));
+    assert!(s.embed_events().is_empty(), "a new run is where the events start");
+    s.apply(Action::SetPlaying(false));
+    assert!(!s.playing);
+    s.apply(Action::SetPlaying(false));
+    assert!(!s.playing, "pause is not a toggle");
+    s.apply(Action::GoTo(3_000_000));
+    assert_eq!(s.now_us(), 3_000_000);
+    let leader = s.session.as_ref().and_then(|x| x.sim().leader()).expect("a leader by 3 s");
+    let events = s.embed_events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, crate::model::embed::Event::Leader { node, .. } if *node == leader)));
+    let other = (1..=s.scenario.nodes).find(|&n| n != leader).expect("another server");
+    let goal = raft_sim::tour::Goal::Holds { check: raft_sim::tour::Check::Leader { node: Some(other), term: None } };
+    s.apply(Action::SetTask(goal));
+    assert!(!s.embed_events().iter().any(|e| matches!(e, crate::model::embed::Event::Done { .. })));
+    s.apply(Action::Act(Operator::TransferLeadership { node: other }));
+    s.apply(Action::SetPlaying(true));
+    s.play_hook(Some(4_000_000));
+    let events = s.embed_events();
+    assert!(events.iter().any(|e| matches!(e, crate::model::embed::Event::Done { task } if task == "host")), "{events:?}");
+    assert!(s.embed_events().is_empty(), "told once");
+    s.apply(Action::GoTo(1_000_000));
+    assert_eq!(s.now_us(), 1_000_000);
+}
