@@ -118,7 +118,13 @@ impl Watcher {
         let roles: Vec<(String, u64)> = now.servers.iter().map(|s| (s.role.clone(), s.term)).collect();
         let milestones = sim.milestones();
         if run != self.run {
-            *self = Watcher { run, milestones: milestones.len(), roles, commit: now.commit_index, violations: now.violations };
+            *self = Watcher {
+                run,
+                milestones: milestones.len(),
+                roles,
+                commit: now.commit_index,
+                violations: now.violations,
+            };
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -188,16 +194,17 @@ mod tests {
         sim.run_until(2_000_000);
         let events = w.events(1, &sim);
         let leader = sim.leader().expect("a leader by 2 s");
-        assert!(
-            events.iter().any(|e| matches!(e, Event::Leader { node, .. } if *node == leader)),
-            "{events:?}"
-        );
-        assert!(events.iter().any(|e| matches!(e, Event::Role { node, role, .. } if *node == leader && role == "leader")));
+        assert!(events.iter().any(|e| matches!(e, Event::Leader { node, .. } if *node == leader)), "{events:?}");
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, Event::Role { node, role, .. } if *node == leader && role == "leader")));
         assert!(w.events(1, &sim).is_empty(), "nothing changed, nothing told");
         sim.act(Action::CrashLeader { mode: CrashMode::Recover }).expect("crash");
         sim.run_until(2_000_001);
         let events = w.events(1, &sim);
-        assert!(events.iter().any(|e| matches!(e, Event::Role { node, role, .. } if *node == leader && role == "crashed")));
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, Event::Role { node, role, .. } if *node == leader && role == "crashed")));
         assert!(w.events(2, &sim).is_empty(), "another run starts from its own state");
     }
 }

@@ -267,6 +267,8 @@ pub struct Store {
     /// A task the host page set through the embed API, with what it is measured against and
     /// whether it is done; cleared when another run opens.
     pub host_task: Option<(raft_sim::tour::Goal, raft_sim::tour::Baseline, bool)>,
+    /// The tours have been fetched (or failed to be).
+    pub tours_done: bool,
     /// Counts the runs opened, so the embed API's events compare a run only with itself.
     pub run_serial: u64,
     /// What the embed API last told the host page (see [`Store::embed_events`]).
@@ -347,6 +349,7 @@ impl Store {
             markers: Default::default(),
             event_lines: Default::default(),
             host_task: None,
+            tours_done: false,
             run_serial: 0,
             embed_watch: Default::default(),
             embed_told: (None, false),
@@ -567,6 +570,7 @@ impl Store {
             Action::ToursLoaded(files) => {
                 let (tours, problems) = tour::parse_files(&files);
                 self.tours = tours;
+                self.tours_done = true;
                 if !problems.is_empty() {
                     let said = format!("Some guided tours could not be loaded: {}.", problems.join("; "));
                     // After what the built-ins' fetch said, if anything (it is the cause).
@@ -926,7 +930,8 @@ impl Store {
         if let (Some(t), Some(session)) = (self.tour.as_mut(), self.session.as_ref()) {
             t.check(session.sim());
         }
-        if let (Some((goal, baseline, done @ false)), Some(session)) = (self.host_task.as_mut(), self.session.as_ref()) {
+        if let (Some((goal, baseline, done @ false)), Some(session)) = (self.host_task.as_mut(), self.session.as_ref())
+        {
             *done = goal.reached(session.sim(), *baseline);
         }
     }

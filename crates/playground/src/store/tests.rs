@@ -477,9 +477,7 @@ fn the_embed_commands_drive_the_store_and_tell_what_changed() {
     assert_eq!(s.now_us(), 3_000_000);
     let leader = s.session.as_ref().and_then(|x| x.sim().leader()).expect("a leader by 3 s");
     let events = s.embed_events();
-    assert!(events
-        .iter()
-        .any(|e| matches!(e, crate::model::embed::Event::Leader { node, .. } if *node == leader)));
+    assert!(events.iter().any(|e| matches!(e, crate::model::embed::Event::Leader { node, .. } if *node == leader)));
     let other = (1..=s.scenario.nodes).find(|&n| n != leader).expect("another server");
     let goal = raft_sim::tour::Goal::Holds { check: raft_sim::tour::Check::Leader { node: Some(other), term: None } };
     s.apply(Action::SetTask(goal));
@@ -488,7 +486,10 @@ fn the_embed_commands_drive_the_store_and_tell_what_changed() {
     s.apply(Action::SetPlaying(true));
     s.play_hook(Some(4_000_000));
     let events = s.embed_events();
-    assert!(events.iter().any(|e| matches!(e, crate::model::embed::Event::Done { task } if task == "host")), "{events:?}");
+    assert!(
+        events.iter().any(|e| matches!(e, crate::model::embed::Event::Done { task } if task == "host")),
+        "{events:?}"
+    );
     assert!(s.embed_events().is_empty(), "told once");
     s.apply(Action::GoTo(1_000_000));
     assert_eq!(s.now_us(), 1_000_000);
