@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// One server as the summary gives it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerSummary {
     pub id: u32,
     /// "follower", "pre-candidate", "candidate" or "leader" (a crashed server: "crashed").
@@ -78,7 +79,7 @@ impl Summary {
 
 /// Something the host page is told without asking (the `event` field of the message).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "camelCase")]
+#[serde(tag = "event", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Event {
     /// A server won an election (from the session's milestones).
     Leader { node: u32, term: u64, time_ms: f64 },
@@ -136,8 +137,8 @@ impl Watcher {
             }
         }
         self.milestones = milestones.len();
-        for (s, now_role) in now.servers.iter().zip(&roles) {
-            if self.roles.get(s.id as usize - 1) != Some(now_role) {
+        for (i, (s, now_role)) in now.servers.iter().zip(&roles).enumerate() {
+            if self.roles.get(i) != Some(now_role) {
                 out.push(Event::Role { node: s.id, role: s.role.clone(), term: s.term, time_ms });
             }
         }

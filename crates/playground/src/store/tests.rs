@@ -494,3 +494,34 @@ fn the_embed_commands_drive_the_store_and_tell_what_changed() {
     s.apply(Action::GoTo(1_000_000));
     assert_eq!(s.now_us(), 1_000_000);
 }
+
+/// A server whose role and term did not change since it was last told is not told again, across
+/// frames and a jump in time.
+#[test]
+fn the_embed_events_tell_each_role_change_once() {
+    use crate::model::embed::Event;
+    let mut s = store("");
+    s.apply(Action::OpenBuiltin("first-election".into()));
+    assert!(s.embed_events().is_empty());
+    let mut told = Vec::new();
+    for ms in (10..=400).step_by(10) {
+        s.play_hook(Some(ms * 1000));
+        told.extend(s.embed_events());
+    }
+    s.apply(Action::GoTo(1_000_000));
+    told.extend(s.embed_events());
+    let roles: Vec<_> = told
+        .iter()
+        .filter_map(|e| match e {
+            Event::Role { node, role, term, .. } => Some((*node, role.clone(), *term)),
+            _ => None,
+        })
+        .collect();
+    for node in 1..=3 {
+        let mut of: Vec<_> = roles.iter().filter(|r| r.0 == node).collect();
+        let told_of = of.len();
+        of.dedup();
+        assert_eq!(of.len(), told_of, "S{node} told the same role twice running: {told:?}");
+    }
+    assert_eq!(told.iter().filter(|e| matches!(e, Event::Leader { .. })).count(), 1, "{told:?}");
+}
