@@ -155,8 +155,9 @@ pub struct Live {
     _embed_api: Option<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue, String)>>,
     /// The origin of the framing page's last accepted message: events go there.
     embed_origin: Option<String>,
-    /// `hello`s (id, origin) answered once the page is ready.
-    embed_hellos: Vec<(String, String)>,
+    /// The last `hello` (id, origin), answered once the page is ready (only the last: the
+    /// helper asks again until answered, and a flood of them must not grow the page).
+    embed_hello: Option<(String, String)>,
 }
 
 impl Live {
@@ -222,7 +223,7 @@ impl Component for Live {
                 crate::embed_api::install(move |m| link.send_message(Msg::Embed(m)))
             },
             embed_origin: None,
-            embed_hellos: Vec::new(),
+            embed_hello: None,
         };
         crate::test_hook::install(ctx.link());
         fetch_data(&live.on.dispatch);
@@ -321,7 +322,7 @@ impl Live {
         };
         self.embed_origin = Some(request.origin.clone());
         let field = match &request.command {
-            Command::Hello => return self.embed_hellos.push((request.id, request.origin)),
+            Command::Hello => return self.embed_hello = Some((request.id, request.origin)),
             Command::Act(_) => Some("action"),
             Command::OpenScenario(_) => Some("scenario"),
             Command::OpenDocument(_) => Some("document"),
@@ -364,7 +365,7 @@ impl Live {
         if !self.embed_ready() {
             return;
         }
-        for (id, at) in std::mem::take(&mut self.embed_hellos) {
+        if let Some((id, at)) = self.embed_hello.take() {
             crate::embed_api::reply(&at, Some(&id), Ok(self.embed_summary()));
             if let Some(session) = &self.store.session {
                 #[derive(serde::Serialize)]
