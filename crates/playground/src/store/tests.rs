@@ -525,3 +525,24 @@ fn the_embed_events_tell_each_role_change_once() {
     }
     assert_eq!(told.iter().filter(|e| matches!(e, Event::Leader { .. })).count(), 1, "{told:?}");
 }
+
+/// A tour step opened through the embed API tells when it reaches its pause; an unknown tour is
+/// refused by name.
+#[test]
+fn an_embedded_tour_step_tells_when_it_reaches_its_pause() {
+    use crate::model::embed::Event;
+    let mut s = store("");
+    s.apply(Action::ToursLoaded(tour_files()));
+    s.apply(Action::OpenTourStep("no-such-tour".into(), 0));
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("no-such-tour")));
+    s.error = None;
+    s.apply(Action::OpenTourStep("leader-election".into(), 1));
+    assert_eq!(s.error, None);
+    let pause = s.tour.as_ref().and_then(|t| t.pause_us).expect("the step pauses");
+    let mut told = s.embed_events();
+    s.play_hook(Some(pause));
+    told.extend(s.embed_events());
+    let steps: Vec<_> = told.iter().filter(|e| matches!(e, Event::Step { .. })).collect();
+    assert_eq!(steps, [&Event::Step { tour: "leader-election".into(), step: 2 }], "{told:?}");
+    assert!(s.embed_events().is_empty());
+}
