@@ -101,45 +101,20 @@ fn refuse(field: &'static str, message: impl Into<String>) -> Refusal {
     Refusal { field: Some(field), message: message.into() }
 }
 
-/// The origins a query allows (`origin=` repeated or comma-separated, percent-encoded or not):
-/// None without `origin=` (the parent is answered, whatever its origin); a list otherwise, empty
-/// (nobody) when no value reads as an origin, so a mistyped `origin=` never opens the page to all.
-pub fn allowed_origins(search: &str) -> Option<Vec<String>> {
+/// The origins a query allows (`origin=` repeated or comma-separated, percent-encoded or not;
+/// `decode` undoes the encoding, None if it is malformed): None without `origin=` (the parent is
+/// answered, whatever its origin); a list otherwise, empty (nobody) when no value reads as an
+/// origin, so a mistyped `origin=` never opens the page to every origin.
+pub fn allowed_origins(search: &str, decode: impl Fn(&str) -> Option<String>) -> Option<Vec<String>> {
     let mut out: Option<Vec<String>> = None;
     for pair in search.trim_start_matches('?').split('&') {
         if let Some(value) = pair.strip_prefix("origin=") {
             let list = out.get_or_insert_with(Vec::new);
-            let Some(value) = percent_decoded(value) else { continue };
+            let Some(value) = decode(value) else { continue };
             list.extend(value.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()));
         }
     }
     out
-}
-
-/// `%XX` escapes decoded (and `+` as a space, as forms write it); None if one is malformed or
-/// the result is not UTF-8.
-fn percent_decoded(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Listen for the parent's messages: `deliver` gets each checked request, or the refusal to
@@ -150,7 +125,9 @@ pub fn install(
     deliver: impl Fn(Result<Request, (Option<String>, String, Refusal)>) + 'static,
 ) -> Option<Closure<dyn FnMut(JsValue, String)>> {
     web_sys::window()?;
-    let allowed = allowed_origins(&crate::browser::location().1);
+    // The browser's decodeURIComponent (it throws on a malformed escape: then None).
+    let decode = |v: &str| js_sys::decode_uri_component(v).ok().map(String::from);
+    let allowed = allowed_origins(&crate::browser::location().1, decode);
     let handle = Closure::<dyn FnMut(JsValue, String)>::new(move |data: JsValue, origin: String| {
         if allowed.as_ref().is_some_and(|list| !list.contains(&origin)) {
             return;
@@ -333,16 +310,29 @@ pub fn tell<T: Serialize>(origin: &str, event: &T) {
 mod tests {
     use super::allowed_origins;
 
+    /// decodeURIComponent's job for the escapes the tests use (js_sys runs only in a browser).
+    fn decode(v: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(at) = rest.find('%') {
+            out.push_str(&rest[..at]);
+            let byte = u8::from_str_radix(rest.get(at + 1..at + 3)?, 16).ok()?;
+            out.push(char::from(byte).is_ascii().then_some(char::from(byte))?);
+            rest = &rest[at + 3..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
     #[test]
     fn origins_are_read_from_the_query_and_a_bad_one_allows_nobody() {
-        assert_eq!(allowed_origins("?embed"), None);
-        assert_eq!(allowed_origins(""), None);
+        assert_eq!(allowed_origins("?embed", decode), None);
+        assert_eq!(allowed_origins("", decode), None);
         let both = Some(vec!["https://a.org".to_string(), "http://b.org:8080".to_string()]);
-        assert_eq!(allowed_origins("?embed&origin=https%3A%2F%2Fa.org%2F,http://b.org:8080"), both);
-        assert_eq!(allowed_origins("?origin=https://a.org&embed&origin=http%3A%2F%2Fb.org%3A8080"), both);
-        assert_eq!(allowed_origins("?embed&origin="), Some(vec![]));
-        assert_eq!(allowed_origins("?embed&origin=%E0%A4%A"), Some(vec![]), "malformed: nobody, not everybody");
-        assert_eq!(allowed_origins("?embed&origin=%ZZ"), Some(vec![]));
-        assert_eq!(allowed_origins("?embed&origin=%FF"), Some(vec![]), "not UTF-8");
+        assert_eq!(allowed_origins("?embed&origin=https%3A%2F%2Fa.org%2F,http://b.org:8080", decode), both);
+        assert_eq!(allowed_origins("?origin=https://a.org&embed&origin=http%3A%2F%2Fb.org%3A8080", decode), both);
+        assert_eq!(allowed_origins("?embed&origin=", decode), Some(vec![]));
+        assert_eq!(allowed_origins("?embed&origin=%E0%A4%A", decode), Some(vec![]), "malformed: nobody, not everybody");
+        assert_eq!(allowed_origins("?embed&origin=%ZZ", decode), Some(vec![]));
     }
 }
