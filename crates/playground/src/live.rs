@@ -56,7 +56,12 @@ pub enum Msg {
     /// A run document file to read (then [`Action::Imported`]).
     Import(web_sys::File),
     Hook(crate::test_hook::Request),
+    /// A message from the page that frames this one (embed_api.rs), checked, or why refused.
+    Embed(EmbedMessage),
 }
+
+/// A checked embed API request, or (its id if readable, its origin, why it was refused).
+pub type EmbedMessage = Result<crate::embed_api::Request, (Option<String>, String, crate::embed_api::Refusal)>;
 
 /// Fetch the built-in scenarios (`scenarios/` beside the page), then the glossary of the tours'
 /// terms and the shipped tours (`tours/`; they name built-ins), in order, handing each to the
@@ -146,6 +151,13 @@ pub struct Live {
     _file_read: Option<browser::FileRead>,
     /// Test hook calls to answer once the page has rendered what they did.
     hook_replies: Vec<crate::test_hook::Request>,
+    /// The embed API's listener (embed_api.rs; none when the page is not framed).
+    _embed_api: Option<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue, String)>>,
+    /// The origin of the framing page's last accepted message: events go there.
+    embed_origin: Option<String>,
+    /// The last `hello` (id, origin), answered once the page is ready (only the last: the
+    /// helper asks again until answered, and a flood of them must not grow the page).
+    embed_hello: Option<(String, String)>,
 }
 
 impl Live {
@@ -206,6 +218,12 @@ impl Component for Live {
             frame: None,
             _file_read: None,
             hook_replies: Vec::new(),
+            _embed_api: {
+                let link = ctx.link().clone();
+                crate::embed_api::install(move |m| link.send_message(Msg::Embed(m)))
+            },
+            embed_origin: None,
+            embed_hello: None,
         };
         crate::test_hook::install(ctx.link());
         fetch_data(&live.on.dispatch);
@@ -241,8 +259,10 @@ impl Component for Live {
                     return false;
                 }
             },
+            Msg::Embed(message) => self.embed_command(message),
         }
         self.settle();
+        self.embed_tell();
         true
     }
 
@@ -293,6 +313,75 @@ impl Component for Live {
 }
 
 impl Live {
+    /// Carry out an embed API command (embed_api.rs) as a store action and answer it.
+    fn embed_command(&mut self, message: EmbedMessage) {
+        use crate::embed_api::{reply, Command, Refusal};
+        let request = match message {
+            Ok(request) => request,
+            Err((id, origin, refusal)) => return reply(&origin, id.as_deref(), Err(refusal)),
+        };
+        self.embed_origin = Some(request.origin.clone());
+        let field = match &request.command {
+            Command::Hello => return self.embed_hello = Some((request.id, request.origin)),
+            Command::Act(_) => Some("action"),
+            Command::OpenScenario(_) => Some("scenario"),
+            Command::OpenDocument(_) => Some("document"),
+            Command::OpenTour(..) => Some("tour"),
+            Command::Task(_) => Some("goal"),
+            _ => None,
+        };
+        if !self.embed_ready() {
+            let message = "the page is not ready yet: wait for the answer to hello".to_string();
+            return reply(&request.origin, Some(&request.id), Err(Refusal { field: None, message }));
+        }
+        if let Some(action) = request.command.action() {
+            self.store.error = None;
+            self.store.notice = None;
+            self.store.apply(action);
+        }
+        let answer = match self.store.error.take().or_else(|| self.store.notice.take()) {
+            Some(message) => Err(Refusal { field, message }),
+            None => Ok(self.embed_summary()),
+        };
+        reply(&request.origin, Some(&request.id), answer);
+    }
+
+    /// A run is open and the tours have arrived (or failed to).
+    fn embed_ready(&self) -> bool {
+        self.store.session.is_some() && self.store.tours_done
+    }
+
+    fn embed_summary(&self) -> wasm_bindgen::JsValue {
+        match &self.store.session {
+            Some(session) => crate::embed_api::result(&model::embed::Summary::of(session.sim(), self.store.playing)),
+            None => wasm_bindgen::JsValue::NULL,
+        }
+    }
+
+    /// Answer the `hello`s once ready (with a `ready` event), then tell the framing page what
+    /// changed since it was last told.
+    fn embed_tell(&mut self) {
+        let Some(origin) = self.embed_origin.clone() else { return };
+        if !self.embed_ready() {
+            return;
+        }
+        if let Some((id, at)) = self.embed_hello.take() {
+            crate::embed_api::reply(&at, Some(&id), Ok(self.embed_summary()));
+            if let Some(session) = &self.store.session {
+                #[derive(serde::Serialize)]
+                struct Ready<'a> {
+                    event: &'static str,
+                    state: &'a model::embed::Summary,
+                }
+                let state = model::embed::Summary::of(session.sim(), self.store.playing);
+                crate::embed_api::tell(&at, &Ready { event: "ready", state: &state });
+            }
+        }
+        for event in self.store.embed_events() {
+            crate::embed_api::tell(&origin, &event);
+        }
+    }
+
     /// The presentation mode: the caption, the stage and the log in large type, the play
     /// controls, and the keys that drive it (toolbar.rs' shortcuts; Esc leaves).
     fn presentation(&self) -> Html {

@@ -7,6 +7,7 @@ mod caption_view;
 mod client_panel;
 mod data;
 mod diagram;
+mod embed_api;
 mod embed_view;
 mod event_log;
 mod export_panel;
@@ -24,6 +25,7 @@ mod monitor;
 mod number;
 mod settings;
 mod share_panel;
+mod sim_module;
 mod stage;
 mod store;
 mod test_hook;
@@ -33,8 +35,22 @@ mod tour_panel;
 mod view;
 
 fn main() {
+    // Loaded as a module by another page (dist/raft-sim.js, sim_module.rs), the page is not
+    // drawn: only the playground's own index.html carries this mark.
+    if !is_the_page() {
+        return;
+    }
     if let Some(runs) = bench_page::requested() {
         return bench_page::run(runs);
     }
     yew::Renderer::<view::App>::new().render();
+}
+
+/// Whether this document is the playground's page (`<meta name="raft-playground">` in
+/// index.html), not a page that imports the simulator as a module.
+fn is_the_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=raft-playground]").ok().flatten())
+        .is_some()
 }

@@ -6,6 +6,7 @@ pub mod caption;
 pub mod clients;
 pub mod clock;
 pub mod diagram;
+pub mod embed;
 pub mod events;
 pub mod failures;
 pub mod glossary;

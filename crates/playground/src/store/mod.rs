@@ -134,6 +134,18 @@ pub enum Action {
     TogglePresent,
     /// Escape: leave the presentation mode, or close the help.
     Escape,
+    /// The embed API's commands (docs/embed-api.md), read and checked by embed_api.rs.
+    /// Play (true) or pause (false).
+    SetPlaying(bool),
+    /// Open the built-in scenario with this id (its `name`).
+    OpenBuiltin(String),
+    /// Open step `.1` (from 0) of the tour with id `.0`.
+    OpenTourStep(String, usize),
+    /// Go to virtual time `.0` µs and pause: back in time, or on (played now, within the
+    /// replay budget a tour step has) past the furthest point played.
+    GoTo(u64),
+    /// A task the host page set: done (an event) once its goal is reached, measured from now.
+    SetTask(raft_sim::tour::Goal),
 }
 
 /// What a link being made is for: the browser deflates it asynchronously (the page links no
@@ -252,6 +264,18 @@ pub struct Store {
     markers: RefCell<(usize, Option<raft_sim::sim::Milestone>, Vec<MarkerView>)>,
     /// The event log's sentences and what they were made from (see [`Store::event_lines`]).
     event_lines: RefCell<(timekit::EventKey, std::rc::Rc<Vec<raft_sim::narrate::Line>>)>,
+    /// A task the host page set through the embed API, with what it is measured against and
+    /// whether it is done; cleared when another run opens.
+    pub host_task: Option<(raft_sim::tour::Goal, raft_sim::tour::Baseline, bool)>,
+    /// The tours have been fetched (or failed to be).
+    pub tours_done: bool,
+    /// Counts the runs opened, so the embed API's events compare a run only with itself.
+    pub run_serial: u64,
+    /// What the embed API last told the host page (see [`Store::embed_events`]).
+    embed_watch: crate::model::embed::Watcher,
+    /// The tour step's pause and task as last told (tour, step, reached pause, done), and the
+    /// host task's state as last told.
+    embed_told: (Option<(String, usize, bool, bool)>, bool),
     /// Effects not yet carried out.
     effects: Vec<Effect>,
 }
@@ -346,6 +370,11 @@ impl Store {
             last_seek_ms: None,
             markers: Default::default(),
             event_lines: Default::default(),
+            host_task: None,
+            tours_done: false,
+            run_serial: 0,
+            embed_watch: Default::default(),
+            embed_told: (None, false),
             effects: Vec::new(),
         };
         let opened = if let Some((id, step)) = parse_tour_fragment(fragment) {
@@ -462,6 +491,37 @@ impl Store {
             Action::Animate => self.animate(&self.kit_seconds.clone()),
             Action::TogglePresent => self.present = !self.present,
             Action::Escape => self.escape(),
+            Action::SetPlaying(on) => {
+                if on != self.playing {
+                    self.apply(Action::TogglePlay);
+                }
+            }
+            Action::OpenBuiltin(name) => match self.builtins.iter().position(|b| b.scenario.name == name) {
+                Some(index) => self.apply(Action::Load(index)),
+                None => self.error = Some(format!("there is no built-in scenario '{name}'")),
+            },
+            Action::OpenTourStep(id, step) => match self.tours.iter().find(|t| t.id == id).cloned() {
+                Some(t) => self.open_step_and_play(t, step),
+                None => self.error = Some(format!("there is no tour '{id}'")),
+            },
+            Action::GoTo(t) => {
+                self.timed_seek(|s| {
+                    let frontier = s.frontier().time_us;
+                    s.seek(Target::Time(t.min(frontier)));
+                    if t > frontier {
+                        s.advance(t, TOUR_REPLAY_EVENTS, false);
+                    }
+                });
+                self.check_tour();
+            }
+            Action::SetTask(goal) => match &self.session {
+                Some(session) => {
+                    let baseline = raft_sim::tour::Baseline::of(session.sim());
+                    let done = goal.reached(session.sim(), baseline);
+                    self.host_task = Some((goal, baseline, done));
+                }
+                None => self.error = Some("no run is open yet".into()),
+            },
             Action::Step => {
                 self.playing = false;
                 if let Some(s) = self.session.as_mut() {
@@ -532,6 +592,7 @@ impl Store {
             Action::ToursLoaded(files) => {
                 let (tours, problems) = tour::parse_files(&files);
                 self.tours = tours;
+                self.tours_done = true;
                 if !problems.is_empty() {
                     let said = format!("Some guided tours could not be loaded: {}.", problems.join("; "));
                     // After what the built-ins' fetch said, if anything (it is the cause).
@@ -754,6 +815,8 @@ impl Store {
 
     fn install(&mut self, scenario: Scenario, session: Session) {
         self.tour = None;
+        self.host_task = None;
+        self.run_serial += 1;
         self.verdict = None;
         self.scenario = scenario;
         self.session = Some(session);
@@ -889,6 +952,38 @@ impl Store {
         if let (Some(t), Some(session)) = (self.tour.as_mut(), self.session.as_ref()) {
             t.check(session.sim());
         }
+        if let (Some((goal, baseline, done @ false)), Some(session)) = (self.host_task.as_mut(), self.session.as_ref())
+        {
+            *done = goal.reached(session.sim(), *baseline);
+        }
+    }
+
+    /// What the embed API tells the host page now (docs/embed-api.md): what changed in the run
+    /// since it was last told (from the simulator's milestones, servers and checker), a tour
+    /// step's pause reached, a task done. Empty when nothing changed.
+    pub fn embed_events(&mut self) -> Vec<crate::model::embed::Event> {
+        use crate::model::embed::Event;
+        let Some(session) = &self.session else { return Vec::new() };
+        let mut out = self.embed_watch.events(self.run_serial, session.sim());
+        let tour = self.tour.as_ref().map(|t| (t.tour.id.clone(), t.step, t.reached_pause, t.done));
+        if tour != self.embed_told.0 {
+            if let Some((id, step, reached, done)) = &tour {
+                let before = self.embed_told.0.as_ref().filter(|b| (&b.0, b.1) == (id, *step));
+                if *reached && !before.is_some_and(|b| b.2) {
+                    out.push(Event::Step { tour: id.clone(), step: step + 1 });
+                }
+                if *done && !before.is_some_and(|b| b.3) {
+                    out.push(Event::Done { task: format!("tour/{id}/{}", step + 1) });
+                }
+            }
+            self.embed_told.0 = tour;
+        }
+        let host_done = self.host_task.as_ref().is_some_and(|t| t.2);
+        if host_done && !self.embed_told.1 {
+            out.push(Event::Done { task: "host".into() });
+        }
+        self.embed_told.1 = host_done;
+        out
     }
 
     /// A jump in time (it pauses the run), timed for the frame-time probe.

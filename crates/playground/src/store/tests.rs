@@ -458,3 +458,91 @@ fn a_link_opens_whatever_deflates_it_and_damaged_data_is_said() {
     assert!(notice.ends_with("Showing the default scenario instead."), "{notice}");
     assert!(damaged.session.is_some() && damaged.playing);
 }
+
+/// The embed API's commands are store actions: a built-in by id, play and pause, going to a
+/// moment past the furthest played, a host task that is done once its goal holds.
+#[test]
+fn the_embed_commands_drive_the_store_and_tell_what_changed() {
+    let mut s = store("");
+    s.apply(Action::OpenBuiltin("no-such".into()));
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("no-such")));
+    s.apply(Action::OpenBuiltin("split-vote".into()));
+    assert_eq!((s.scenario.name.as_str(), s.error.as_deref()), ("split-vote", None));
+    assert!(s.embed_events().is_empty(), "a new run is where the events start");
+    s.apply(Action::SetPlaying(false));
+    assert!(!s.playing);
+    s.apply(Action::SetPlaying(false));
+    assert!(!s.playing, "pause is not a toggle");
+    s.apply(Action::GoTo(3_000_000));
+    assert_eq!(s.now_us(), 3_000_000);
+    let leader = s.session.as_ref().and_then(|x| x.sim().leader()).expect("a leader by 3 s");
+    let events = s.embed_events();
+    assert!(events.iter().any(|e| matches!(e, crate::model::embed::Event::Leader { node, .. } if *node == leader)));
+    let other = (1..=s.scenario.nodes).find(|&n| n != leader).expect("another server");
+    let goal = raft_sim::tour::Goal::Holds { check: raft_sim::tour::Check::Leader { node: Some(other), term: None } };
+    s.apply(Action::SetTask(goal));
+    assert!(!s.embed_events().iter().any(|e| matches!(e, crate::model::embed::Event::Done { .. })));
+    s.apply(Action::Act(Operator::TransferLeadership { node: other }));
+    s.apply(Action::SetPlaying(true));
+    s.play_hook(Some(4_000_000));
+    let events = s.embed_events();
+    assert!(
+        events.iter().any(|e| matches!(e, crate::model::embed::Event::Done { task } if task == "host")),
+        "{events:?}"
+    );
+    assert!(s.embed_events().is_empty(), "told once");
+    s.apply(Action::GoTo(1_000_000));
+    assert_eq!(s.now_us(), 1_000_000);
+}
+
+/// A server whose role and term did not change since it was last told is not told again, across
+/// frames and a jump in time.
+#[test]
+fn the_embed_events_tell_each_role_change_once() {
+    use crate::model::embed::Event;
+    let mut s = store("");
+    s.apply(Action::OpenBuiltin("first-election".into()));
+    assert!(s.embed_events().is_empty());
+    let mut told = Vec::new();
+    for ms in (10..=400).step_by(10) {
+        s.play_hook(Some(ms * 1000));
+        told.extend(s.embed_events());
+    }
+    s.apply(Action::GoTo(1_000_000));
+    told.extend(s.embed_events());
+    let roles: Vec<_> = told
+        .iter()
+        .filter_map(|e| match e {
+            Event::Role { node, role, term, .. } => Some((*node, role.clone(), *term)),
+            _ => None,
+        })
+        .collect();
+    for node in 1..=3 {
+        let mut of: Vec<_> = roles.iter().filter(|r| r.0 == node).collect();
+        let told_of = of.len();
+        of.dedup();
+        assert_eq!(of.len(), told_of, "S{node} told the same role twice running: {told:?}");
+    }
+    assert_eq!(told.iter().filter(|e| matches!(e, Event::Leader { .. })).count(), 1, "{told:?}");
+}
+
+/// A tour step opened through the embed API tells when it reaches its pause; an unknown tour is
+/// refused by name.
+#[test]
+fn an_embedded_tour_step_tells_when_it_reaches_its_pause() {
+    use crate::model::embed::Event;
+    let mut s = store("");
+    s.apply(Action::ToursLoaded(tour_files()));
+    s.apply(Action::OpenTourStep("no-such-tour".into(), 0));
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("no-such-tour")));
+    s.error = None;
+    s.apply(Action::OpenTourStep("leader-election".into(), 1));
+    assert_eq!(s.error, None);
+    let pause = s.tour.as_ref().and_then(|t| t.pause_us).expect("the step pauses");
+    let mut told = s.embed_events();
+    s.play_hook(Some(pause));
+    told.extend(s.embed_events());
+    let steps: Vec<_> = told.iter().filter(|e| matches!(e, Event::Step { .. })).collect();
+    assert_eq!(steps, [&Event::Step { tour: "leader-election".into(), step: 2 }], "{told:?}");
+    assert!(s.embed_events().is_empty());
+}
