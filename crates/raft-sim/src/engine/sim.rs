@@ -27,6 +27,9 @@ mod host;
 mod membership;
 mod operator;
 mod payload;
+mod rules;
+mod targets;
+mod triggers;
 
 pub use payload::{summarize, Payload};
 
@@ -47,6 +50,8 @@ pub enum EventKind {
     /// unanswered (its `retry_ms`, `every`, in µs; this would be retry number `attempt`). Small
     /// fields keep every queued event at 24 bytes.
     ScriptRetry { seq: u64, tried: NodeId, every: u32, attempt: u8 },
+    /// The scenario's trigger `index` fired (its `fire`-th time): its action runs now.
+    Trigger { index: u32, fire: u32 },
 }
 
 /// What a counted event was, as folded into the trace hash. The codes are part of every
@@ -65,6 +70,8 @@ enum EventType {
     OperatorAction,
     /// An operator's request sent again after its `retry_ms` passed unanswered.
     ScriptRetry,
+    /// A scenario trigger's action runs (triggers.rs).
+    Trigger,
 }
 
 impl EventType {
@@ -78,6 +85,7 @@ impl EventType {
             EventType::ClientSend => 12,
             EventType::OperatorAction => 13,
             EventType::ScriptRetry => 14,
+            EventType::Trigger => 15,
         }
     }
 }
@@ -255,6 +263,14 @@ pub struct Simulation {
     stopped: Option<(Stopped, Footprint)>,
     /// The operator's membership request while it is in its learner stage (operator.rs).
     operator_change: Option<operator::OperatorChange>,
+    /// The message rules in force (rules.rs), and how many were ever made.
+    rules: Vec<rules::ActiveRule>,
+    rules_made: u64,
+    /// The scenario's triggers still armed (triggers.rs); None without triggers.
+    triggers: Option<Box<triggers::Armed>>,
+    /// Whether sends go through `send_watched` (a rule is in force or a trigger waits for a
+    /// message): false in most runs, where a send pays one test for both.
+    watch_sends: bool,
 }
 
 /// A scripted (operator's) request follows at most this many "not the leader" redirects.
@@ -337,7 +353,12 @@ impl Simulation {
             next_budget_check: budget::CHECK_EVERY,
             stopped: None,
             operator_change: None,
+            rules: Vec::new(),
+            rules_made: 0,
+            triggers: triggers::Armed::new(&scenario),
+            watch_sends: false,
         };
+        sim.watch_sends = sim.sends_watched();
         sim.watch_messages();
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
@@ -690,7 +711,9 @@ impl Simulation {
         }
         self.kernel.hash_mut().node_state(raft);
         let role = (raft.role(), raft.current_term());
-        let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
+        let commit = raft.commit_index();
+        let role_before = std::mem::replace(&mut slot.last_role, role);
+        let role_changed = role_before != role;
         let voters = if role_changed && role.0 == Role::Leader { vote_bits(raft.votes_granted()) } else { 0 };
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
@@ -719,6 +742,9 @@ impl Simulation {
                 }
                 _ => {}
             }
+        }
+        if self.triggers.is_some() {
+            self.watch_step(id, role_before, role, commit);
         }
         let mut messages = std::mem::take(&mut self.ready.messages);
         for mut envelope in messages.drain(..) {
@@ -826,7 +852,11 @@ impl Simulation {
             Endpoint::Node(n) => self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission),
             _ => Probability::NEVER,
         };
-        self.kernel.send(from, to, payload, omission);
+        if self.watch_sends {
+            self.send_watched(from, to, payload, omission);
+        } else {
+            self.kernel.send(from, to, payload, omission);
+        }
         if self.observers.want(Wants::MESSAGES) {
             self.observe_sent(None);
         }

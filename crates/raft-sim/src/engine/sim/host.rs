@@ -97,6 +97,7 @@ impl Host for Simulation {
             }
             EventKind::Client { client, token, wake } => self.client_wake(client, token, wake),
             EventKind::ScriptRetry { seq, tried, every, attempt } => self.script_retry(seq, tried, every, attempt),
+            EventKind::Trigger { index, fire } => self.fire_trigger(index, fire),
         }
     }
 

@@ -1,0 +1,125 @@
+//! Message rules: the `message_rule` action. From the moment it runs, for `for_ms` (or to the
+//! end of the run), every message between servers that matches it (its `kind`, its sender
+//! `from`, its receiver `to`; each left out matches any) is dropped, delayed by `delay_ms`, or
+//! duplicated. The engine applies rules where a server's message enters the network
+//! (engine/sim/rules.rs); the trace says which rule did what to which message.
+use raft_core::NodeId;
+use serde::{Deserialize, Serialize};
+
+/// What a rule does to the messages it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleEffect {
+    /// The message is lost on the way (reported as a loss: `MessageRule`).
+    Drop,
+    /// The message takes `delay_ms` longer (later messages on the link may overtake it).
+    Delay,
+    /// One more copy of the message arrives, after the original.
+    Duplicate,
+}
+
+impl RuleEffect {
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleEffect::Drop => "drop",
+            RuleEffect::Delay => "delay",
+            RuleEffect::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// The kinds of message between servers a rule (or a trigger) may name.
+pub const MESSAGE_KINDS: &[&str] = &[
+    "RequestVote",
+    "RequestVoteReply",
+    "AppendEntries",
+    "AppendEntriesReply",
+    "PreVote",
+    "PreVoteReply",
+    "TimeoutNow",
+    "InstallSnapshot",
+    "InstallSnapshotReply",
+];
+
+/// The longest a rule may delay a message.
+pub const MAX_RULE_DELAY_MS: f64 = 60_000.0;
+
+/// A `message_rule` action's settings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MessageRule {
+    pub rule: RuleEffect,
+    /// A message kind (one of [`MESSAGE_KINDS`]); any when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The sender; any when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NodeId>,
+    /// The receiver; any when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NodeId>,
+    /// For `delay` (required there, refused elsewhere): how much longer the message takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<f64>,
+    /// How long the rule lasts from the moment the action runs; to the end of the run when
+    /// left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_ms: Option<f64>,
+}
+
+impl MessageRule {
+    /// "drop AppendEntries S1 → S2 for 200 ms", for traces.
+    pub fn describe(&self) -> String {
+        let mut text = self.rule.name().to_string();
+        if let (RuleEffect::Delay, Some(ms)) = (self.rule, self.delay_ms) {
+            text.push_str(&format!(" by {ms} ms"));
+        }
+        text.push(' ');
+        text.push_str(self.kind.as_deref().unwrap_or("every message"));
+        let end = |n: Option<NodeId>| n.map_or("any".to_string(), |n| format!("S{n}"));
+        if self.from.is_some() || self.to.is_some() {
+            text.push_str(&format!(" {} → {}", end(self.from), end(self.to)));
+        }
+        match self.for_ms {
+            Some(ms) => text.push_str(&format!(" for {ms} ms")),
+            None => text.push_str(" to the end of the run"),
+        }
+        text
+    }
+}
+
+/// Whether a `message_rule` action fits the scenario; `f` names it in errors.
+pub(crate) fn check(
+    scenario: &crate::scenario::format::Scenario,
+    f: &str,
+    rule: &MessageRule,
+) -> Result<(), crate::scenario::format::ScenarioError> {
+    use crate::scenario::format::{check_ms, ScenarioError, MAX_DURATION_MS};
+    if let Some(kind) = rule.kind.as_deref().filter(|k| !MESSAGE_KINDS.contains(k)) {
+        return Err(ScenarioError::new(
+            format!("{f}.kind"),
+            format!("unknown message kind \"{kind}\"; expected one of: {}", MESSAGE_KINDS.join(", ")),
+        ));
+    }
+    for (name, node) in [("from", rule.from), ("to", rule.to)] {
+        if let Some(node) = node {
+            scenario.check_node(&format!("{f}.{name}"), node)?;
+        }
+    }
+    match (rule.rule, rule.delay_ms) {
+        (RuleEffect::Delay, None) => {
+            return Err(ScenarioError::new(format!("{f}.delay_ms"), "is missing: a delay rule says how long"))
+        }
+        (RuleEffect::Delay, Some(ms)) => check_ms(&format!("{f}.delay_ms"), ms, 0.001, MAX_RULE_DELAY_MS)?,
+        (other, Some(_)) => {
+            return Err(ScenarioError::new(
+                format!("{f}.delay_ms"),
+                format!("only a delay rule has a delay; this rule is \"{}\"", other.name()),
+            ))
+        }
+        (_, None) => {}
+    }
+    if let Some(ms) = rule.for_ms {
+        check_ms(&format!("{f}.for_ms"), ms, 0.001, MAX_DURATION_MS)?;
+    }
+    Ok(())
+}
