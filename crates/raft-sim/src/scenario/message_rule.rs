@@ -70,14 +70,14 @@ impl MessageRule {
     /// "drop AppendEntries S1 → S2 for 200 ms", for traces.
     pub fn describe(&self) -> String {
         let mut text = self.rule.name().to_string();
-        if let (RuleEffect::Delay, Some(ms)) = (self.rule, self.delay_ms) {
-            text.push_str(&format!(" by {ms} ms"));
-        }
         text.push(' ');
         text.push_str(self.kind.as_deref().unwrap_or("every message"));
         let end = |n: Option<NodeId>| n.map_or("any".to_string(), |n| format!("S{n}"));
         if self.from.is_some() || self.to.is_some() {
             text.push_str(&format!(" {} → {}", end(self.from), end(self.to)));
+        }
+        if let (RuleEffect::Delay, Some(ms)) = (self.rule, self.delay_ms) {
+            text.push_str(&format!(" by {ms} ms"));
         }
         match self.for_ms {
             Some(ms) => text.push_str(&format!(" for {ms} ms")),

@@ -61,7 +61,10 @@ impl Simulation {
                     format!("S{id} committed index {index} (commitIndex {commit})")
                 }
                 When::TermReached { term, node } if this(node) && before.1 < *term && after.1 >= *term => {
-                    format!("S{id} reached term {term} (term {})", after.1)
+                    match after.1 {
+                        now if now == *term => format!("S{id} reached term {term}"),
+                        now => format!("S{id} reached term {now}"),
+                    }
                 }
                 _ => continue,
             };
