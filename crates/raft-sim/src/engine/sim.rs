@@ -711,9 +711,7 @@ impl Simulation {
         }
         self.kernel.hash_mut().node_state(raft);
         let role = (raft.role(), raft.current_term());
-        let commit = raft.commit_index();
-        let role_before = std::mem::replace(&mut slot.last_role, role);
-        let role_changed = role_before != role;
+        let role_changed = std::mem::replace(&mut slot.last_role, role) != role;
         let voters = if role_changed && role.0 == Role::Leader { vote_bits(raft.votes_granted()) } else { 0 };
         // A Byzantine node's messages are rewritten on their way out (byzantine.rs).
         let byzantine = std::mem::take(&mut slot.faults.byzantine);
@@ -744,7 +742,7 @@ impl Simulation {
             }
         }
         if self.triggers.is_some() {
-            self.watch_step(id, role_before, role, commit);
+            self.watch_step(id, restarted);
         }
         let mut messages = std::mem::take(&mut self.ready.messages);
         for mut envelope in messages.drain(..) {

@@ -15,8 +15,9 @@ use raft_core::{NodeId, Role};
 pub(super) struct Armed {
     /// Firings left, per trigger.
     left: Vec<u32>,
-    /// Each server's commitIndex after its last step (to see it cross a value).
-    commit: Vec<u64>,
+    /// Each server's role, term and commitIndex after its last step (to see them change; kept
+    /// here so that a run without triggers does not carry them through every step).
+    last: Vec<(Role, u64, u64)>,
 }
 
 impl Armed {
@@ -25,7 +26,7 @@ impl Armed {
             return None;
         }
         let left = scenario.triggers.iter().map(|t| t.times).collect();
-        Some(Box::new(Armed { left, commit: vec![0; scenario.nodes as usize] }))
+        Some(Box::new(Armed { left, last: vec![(Role::Follower, 0, 0); scenario.nodes as usize] }))
     }
 
     pub(super) fn watches_sends(&self) -> bool {
@@ -35,15 +36,21 @@ impl Armed {
 
 impl Simulation {
     /// After server `id`'s step: fire the triggers whose event it was.
-    pub(super) fn watch_step(&mut self, id: NodeId, before: (Role, u64), after: (Role, u64), commit: u64) {
+    #[inline(never)]
+    pub(super) fn watch_step(&mut self, id: NodeId, restarted: bool) {
+        let Some(raft) = self.nodes.node(id).and_then(|slot| slot.raft.as_ref()) else { return };
+        let now = (raft.role(), raft.current_term(), raft.commit_index());
         let Some(mut armed) = self.triggers.take() else { return };
-        let slot = (id as usize).wrapping_sub(1);
-        let commit_before = armed.commit.get(slot).copied().unwrap_or(0);
-        if let Some(c) = armed.commit.get_mut(slot) {
-            *c = commit;
-        }
-        let changed = before != after;
-        // A restarted server's "before" term is unknown (u64::MAX): it reached its term earlier.
+        let Some(last) = armed.last.get_mut((id as usize).wrapping_sub(1)) else {
+            self.triggers = Some(armed);
+            return;
+        };
+        let (role, term, commit) = now;
+        let (role_before, term_before, commit_before) = std::mem::replace(last, now);
+        // A rebooted server is a follower again; it reached its term before it crashed.
+        let term_before = if restarted { term } else { term_before };
+        let changed = restarted || (role_before, term_before) != (role, term);
+        let after = (role, term);
         let scenario = self.scenario.clone();
         for (i, trigger) in scenario.triggers.iter().enumerate() {
             if armed.left[i] == 0 {
@@ -60,7 +67,7 @@ impl Simulation {
                 When::Commits { index, node } if this(node) && commit_before < *index && commit >= *index => {
                     format!("S{id} committed index {index} (commitIndex {commit})")
                 }
-                When::TermReached { term, node } if this(node) && before.1 < *term && after.1 >= *term => {
+                When::TermReached { term, node } if this(node) && term_before < *term && after.1 >= *term => {
                     match after.1 {
                         now if now == *term => format!("S{id} reached term {term}"),
                         now => format!("S{id} reached term {now}"),
