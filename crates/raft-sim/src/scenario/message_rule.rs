@@ -69,19 +69,27 @@ pub struct MessageRule {
 impl MessageRule {
     /// "drop AppendEntries S1 → S2 for 200 ms", for traces.
     pub fn describe(&self) -> String {
-        let mut text = self.rule.name().to_string();
-        text.push(' ');
-        text.push_str(self.kind.as_deref().unwrap_or("every message"));
-        let end = |n: Option<NodeId>| n.map_or("any".to_string(), |n| format!("S{n}"));
-        if self.from.is_some() || self.to.is_some() {
-            text.push_str(&format!(" {} → {}", end(self.from), end(self.to)));
-        }
-        if let (RuleEffect::Delay, Some(ms)) = (self.rule, self.delay_ms) {
-            text.push_str(&format!(" by {ms} ms"));
-        }
+        let end = |n: Option<NodeId>| n.map(|n| format!("S{n}"));
+        let mut text = self.what(end(self.from), end(self.to));
         match self.for_ms {
             Some(ms) => text.push_str(&format!(" for {ms} ms")),
             None => text.push_str(" to the end of the run"),
+        }
+        text
+    }
+
+    /// What the rule does to which messages, with the sender and receiver named as given (a
+    /// role's name, before it is resolved): "drop AppendEntries leader → any".
+    pub fn what(&self, from: Option<String>, to: Option<String>) -> String {
+        let mut text = self.rule.name().to_string();
+        text.push(' ');
+        text.push_str(self.kind.as_deref().unwrap_or("every message"));
+        if from.is_some() || to.is_some() {
+            let any = || "any".to_string();
+            text.push_str(&format!(" {} → {}", from.unwrap_or_else(any), to.unwrap_or_else(any)));
+        }
+        if let (RuleEffect::Delay, Some(ms)) = (self.rule, self.delay_ms) {
+            text.push_str(&format!(" by {ms} ms"));
         }
         text
     }
@@ -122,4 +130,57 @@ pub(crate) fn check(
         check_ms(&format!("{f}.for_ms"), ms, 0.001, MAX_DURATION_MS)?;
     }
     Ok(())
+}
+
+/// "message rule: drop AppendEntries leader → a follower until 1400 ms", for the settings line
+/// (settings.rs): the rule a timeline action taken at `taken_ms` holds at `at_ms`, if it is a
+/// rule and still in force then.
+pub fn in_force(action: &crate::scenario::format::Action, taken_ms: f64, at_ms: f64) -> Option<String> {
+    use crate::scenario::format::Action;
+    use crate::scenario::target::Slot;
+    let (rule, roles) = match action {
+        Action::MessageRule(rule) => (rule, &[][..]),
+        Action::Targeted(t) => match &t.action {
+            Action::MessageRule(rule) => (rule, &t.roles[..]),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if rule.for_ms.is_some_and(|ms| taken_ms + ms <= at_ms) {
+        return None;
+    }
+    let name = |slot: Slot, id: Option<NodeId>| {
+        let role = roles.iter().find(|(s, _)| *s == slot).map(|(_, r)| r.name().to_string());
+        role.or_else(|| id.map(|n| format!("S{n}")))
+    };
+    let what = rule.what(name(Slot::From, rule.from), name(Slot::To, rule.to));
+    Some(match rule.for_ms {
+        Some(ms) => format!("message rule: {what} until {} ms", taken_ms + ms),
+        None => format!("message rule: {what}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::format::Scenario;
+    use crate::scenario::settings::line_at;
+
+    #[test]
+    fn the_settings_line_names_the_rules_in_force_as_written() {
+        let s = Scenario::from_json(
+            r#"{"name": "r", "nodes": 3, "timeline": [
+                {"at_ms": 100, "action": "message_rule", "rule": "drop", "kind": "AppendEntries",
+                 "from": "leader", "to": 2, "for_ms": 300},
+                {"at_ms": 200, "action": "message_rule", "rule": "delay", "delay_ms": 40}
+            ]}"#,
+        )
+        .expect("valid");
+        assert_eq!(line_at(&s, 50.0), "");
+        assert_eq!(line_at(&s, 150.0), "message rule: drop AppendEntries leader → S2 until 400 ms");
+        assert_eq!(
+            line_at(&s, 250.0),
+            "message rule: drop AppendEntries leader → S2 until 400 ms; message rule: delay every message by 40 ms"
+        );
+        assert_eq!(line_at(&s, 400.0), "message rule: delay every message by 40 ms");
+    }
 }
