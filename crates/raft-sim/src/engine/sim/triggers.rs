@@ -18,6 +18,8 @@ pub(super) struct Armed {
     /// Each server's role, term and commitIndex after its last step (to see them change; kept
     /// here so that a run without triggers does not carry them through every step).
     last: Vec<(Role, u64, u64)>,
+    /// Which triggers wait for a message to be sent.
+    on_send: Vec<bool>,
 }
 
 impl Armed {
@@ -26,11 +28,12 @@ impl Armed {
             return None;
         }
         let left = scenario.triggers.iter().map(|t| t.times).collect();
-        Some(Box::new(Armed { left, last: vec![(Role::Follower, 0, 0); scenario.nodes as usize] }))
+        let on_send = scenario.triggers.iter().map(|t| matches!(t.when, When::MessageSent { .. })).collect();
+        Some(Box::new(Armed { left, last: vec![(Role::Follower, 0, 0); scenario.nodes as usize], on_send }))
     }
 
     pub(super) fn watches_sends(&self) -> bool {
-        self.left.iter().any(|&n| n > 0)
+        self.left.iter().zip(&self.on_send).any(|(&n, &on_send)| on_send && n > 0)
     }
 }
 
