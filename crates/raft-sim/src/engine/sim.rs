@@ -457,6 +457,7 @@ impl Simulation {
     fn watch_messages(&mut self) {
         let on = self.observers.want(Wants::MESSAGES);
         self.kernel.list_sends(on);
+        self.watch_sends = self.sends_watched();
     }
 
     /// Show every observer what happened (each sees the run without the observers). Inlined:
@@ -844,20 +845,18 @@ impl Simulation {
         self.schedule(at, EventKind::NodeTimer { node: id, token });
     }
 
-    /// Send through the kernel, with the sending server's send omission.
+    /// Send through the kernel, with the sending server's send omission. One test decides
+    /// whether anything else looks at the send (an observer that wants messages, a message
+    /// rule, a trigger waiting for a message): most runs have none, and pay only that test.
     fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
         let omission = match from {
             Endpoint::Node(n) => self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission),
             _ => Probability::NEVER,
         };
         if self.watch_sends {
-            self.send_watched(from, to, payload, omission);
-        } else {
-            self.kernel.send(from, to, payload, omission);
+            return self.send_watched(from, to, payload, omission);
         }
-        if self.observers.want(Wants::MESSAGES) {
-            self.observe_sent(None);
-        }
+        self.kernel.send(from, to, payload, omission);
     }
 
     /// Show the observers what the latest send put in the network (a copy the network made

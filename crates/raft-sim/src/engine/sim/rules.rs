@@ -9,6 +9,7 @@
 use super::{Payload, Simulation};
 use crate::engine::kernel::Shaping;
 use crate::engine::network::Endpoint;
+use crate::engine::observe::Wants;
 use crate::engine::rng::Probability;
 use crate::engine::trace::What;
 use crate::scenario::format::ms_to_us;
@@ -53,17 +54,25 @@ impl Simulation {
         self.log(|| What::Notice { text: format!("message rule {number} in force: {}", rule.describe()) });
     }
 
-    /// Whether sends must be looked at: a rule is in force, or a trigger waits for a message.
+    /// Whether sends must be looked at: an observer wants to see them, a rule is in force, or
+    /// a trigger waits for a message.
     pub(super) fn sends_watched(&self) -> bool {
-        !self.rules.is_empty() || self.triggers.as_ref().is_some_and(|t| t.watches_sends())
+        self.observers.want(Wants::MESSAGES)
+            || !self.rules.is_empty()
+            || self.triggers.as_ref().is_some_and(|t| t.watches_sends())
     }
 
-    /// A send while rules are in force or a trigger waits for a message (see `send`).
-    #[cold]
+    /// A send that something looks at (see `send`): the rules shape it, the observers see what
+    /// it put in the network, the triggers hear of it.
     #[inline(never)]
     pub(super) fn send_watched(&mut self, from: Endpoint, to: Endpoint, payload: Payload, omission: Probability) {
-        let (Endpoint::Node(a), Endpoint::Node(b), Payload::Raft(message)) = (from, to, &payload) else {
-            return self.kernel.send(from, to, payload, omission);
+        let ruled = !self.rules.is_empty() || self.triggers.is_some();
+        let (Endpoint::Node(a), Endpoint::Node(b), Payload::Raft(message), true) = (from, to, &payload, ruled) else {
+            self.kernel.send(from, to, payload, omission);
+            if self.observers.want(Wants::MESSAGES) {
+                self.observe_sent(None);
+            }
+            return;
         };
         let kind = message.kind();
         let now = self.kernel.now();
@@ -82,6 +91,9 @@ impl Simulation {
                 };
                 self.log(|| What::Notice { text: format!("message rule {number} {verb} S{a} -> S{b} {kind} #{id}") });
             }
+        }
+        if self.observers.want(Wants::MESSAGES) {
+            self.observe_sent(None);
         }
         if self.triggers.is_some() {
             self.watch_send(a, b, kind);
