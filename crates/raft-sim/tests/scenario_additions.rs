@@ -455,3 +455,21 @@ fn bad_message_rules_are_refused_naming_the_field() {
         assert!(e.problem.contains(says), "{e} (expected it to say {says:?})");
     }
 }
+
+#[test]
+fn triggers_and_rules_round_trip_through_json() {
+    let s = scenario(json!({
+        "timeline": [{"at_ms": 100, "action": "message_rule", "rule": "delay", "delay_ms": 5, "to": "leader"}],
+        "triggers": [
+            {"when": {"event": "becomes_leader", "node": 2}, "delay_ms": 10, "times": 3, "do": {"action": "heal"}},
+            {"when": {"event": "becomes_candidate"}, "do": {"action": "timeout", "node": 1}},
+            {"when": {"event": "commits", "index": 4}, "do": {"action": "crash", "node": "a follower", "mode": "stop"}},
+            {"when": {"event": "term_reached", "term": 3, "node": 1}, "do": {"action": "message_rule", "rule": "duplicate"}},
+            {"when": {"event": "message_sent", "kind": "PreVote", "from": 1, "to": 2}, "do": {"action": "heal"}}
+        ]
+    }));
+    let text = s.to_json();
+    assert_eq!(Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}")), s);
+    assert_eq!(s.triggers.len(), 5);
+    assert_eq!(s.triggers[1].times, 1, "once by default");
+}

@@ -669,6 +669,21 @@ mod tests {
                 retry_ms: Some(300.0),
             },
             Action::ChangeMembership { voters: vec![1, 2], via: Some(3) },
+            Action::MessageRule(crate::scenario::message_rule::MessageRule {
+                rule: crate::scenario::message_rule::RuleEffect::Drop,
+                kind: Some("AppendEntries".into()),
+                from: Some(1),
+                to: None,
+                delay_ms: None,
+                for_ms: Some(200.0),
+            }),
+            Action::Targeted(Box::new(crate::scenario::target::Targeted {
+                action: Action::Partition { groups: vec![vec![0, 3], vec![0]] },
+                roles: vec![
+                    (crate::scenario::target::Slot::Group(0, 0), crate::scenario::target::RoleTarget::Leader),
+                    (crate::scenario::target::Slot::Group(1, 0), crate::scenario::target::RoleTarget::AFollower),
+                ],
+            })),
         ];
         for action in actions {
             let timed = TimedAction { at_ms: 12.5, action: action.clone() };
