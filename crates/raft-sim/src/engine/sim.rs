@@ -42,7 +42,9 @@ pub type InFlight = kernel::InFlight<Payload>;
 pub enum EventKind {
     /// A server's one live wake-up (`token` tells a reset one apart).
     NodeTimer { node: NodeId, token: u64 },
-    /// The scenario's timeline action at this index.
+    /// The scenario's timeline action at this index; past the timeline's end, the action of
+    /// trigger `index - timeline.len()` (triggers.rs). (One variant for both keeps the queue's
+    /// dispatch as it was for runs without triggers.)
     Action(usize),
     /// A workload client's next move.
     Client { client: ClientId, token: u64, wake: ClientWake },
@@ -50,8 +52,6 @@ pub enum EventKind {
     /// unanswered (its `retry_ms`, `every`, in µs; this would be retry number `attempt`). Small
     /// fields keep every queued event at 24 bytes.
     ScriptRetry { seq: u64, tried: NodeId, every: u32, attempt: u8 },
-    /// The scenario's trigger `index` fired (its `fire`-th time): its action runs now.
-    Trigger { index: u32, fire: u32 },
 }
 
 /// What a counted event was, as folded into the trace hash. The codes are part of every
@@ -271,6 +271,9 @@ pub struct Simulation {
     /// Whether sends go through `send_watched` (a rule is in force or a trigger waits for a
     /// message): false in most runs, where a send pays one test for both.
     watch_sends: bool,
+    /// Whether every step is looked at after it (triggers are armed, or the operator follows a
+    /// membership request): `step_hooks` in triggers.rs.
+    step_hooks: bool,
 }
 
 /// A scripted (operator's) request follows at most this many "not the leader" redirects.
@@ -357,6 +360,7 @@ impl Simulation {
             rules_made: 0,
             triggers: triggers::Armed::new(&scenario),
             watch_sends: false,
+            step_hooks: !scenario.triggers.is_empty(),
         };
         sim.watch_sends = sim.sends_watched();
         sim.watch_messages();
@@ -742,9 +746,6 @@ impl Simulation {
                 _ => {}
             }
         }
-        if self.triggers.is_some() {
-            self.watch_step(id, restarted);
-        }
         let mut messages = std::mem::take(&mut self.ready.messages);
         for mut envelope in messages.drain(..) {
             if !byzantine.is_empty() {
@@ -777,7 +778,10 @@ impl Simulation {
             self.ready.notices = notices;
         }
         self.reschedule_timer(id);
-        self.follow_operator_change();
+        // Triggers and the operator's membership request watch every step: one test for both.
+        if self.step_hooks {
+            self.step_hooks(id, restarted);
+        }
     }
 
     /// Note the entries server `id` deleted from its log, as its Ready reported them.

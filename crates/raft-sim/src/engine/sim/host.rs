@@ -89,15 +89,17 @@ impl Host for Simulation {
                 self.node_timer(node, token)
             }
             EventKind::Action(index) => {
+                let Some(timed) = self.scenario.timeline.get(index) else {
+                    return self.fire_trigger(index - self.scenario.timeline.len());
+                };
+                let timed: TimedAction = timed.clone();
                 self.begin_event(EventType::TimelineAction, index as u64, 0);
-                let timed: TimedAction = self.scenario.timeline[index].clone();
                 self.log(|| What::Action { index, summary: action_text(&timed.action) });
                 self.apply(&timed.action);
                 true
             }
             EventKind::Client { client, token, wake } => self.client_wake(client, token, wake),
             EventKind::ScriptRetry { seq, tried, every, attempt } => self.script_retry(seq, tried, every, attempt),
-            EventKind::Trigger { index, fire } => self.fire_trigger(index, fire),
         }
     }
 

@@ -38,9 +38,24 @@ impl Armed {
 }
 
 impl Simulation {
-    /// After server `id`'s step: fire the triggers whose event it was.
+    /// After a step, while triggers are armed or the operator follows a membership request
+    /// (operator.rs): the two share one test in `after_step`.
     #[inline(never)]
-    pub(super) fn watch_step(&mut self, id: NodeId, restarted: bool) {
+    pub(super) fn step_hooks(&mut self, id: NodeId, restarted: bool) {
+        if self.triggers.is_some() {
+            self.watch_step(id, restarted);
+        }
+        self.follow_operator_change();
+        // Triggers that have all fired are done with.
+        if self.triggers.as_ref().is_some_and(|t| t.left.iter().all(|&n| n == 0)) {
+            self.triggers = None;
+            self.watch_sends = self.sends_watched();
+        }
+        self.step_hooks = self.triggers.is_some() || self.operator_change.is_some();
+    }
+
+    /// After server `id`'s step: fire the triggers whose event it was.
+    fn watch_step(&mut self, id: NodeId, restarted: bool) {
         let Some(raft) = self.nodes.node(id).and_then(|slot| slot.raft.as_ref()) else { return };
         let now = (raft.role(), raft.current_term(), raft.commit_index());
         let Some(mut armed) = self.triggers.take() else { return };
@@ -115,14 +130,14 @@ impl Simulation {
             text: format!("trigger {i} ({condition}) fires ({fire} of {times}): {what}; its action runs {when}"),
         });
         let at = self.kernel.now() + delay;
-        self.schedule(at, EventKind::Trigger { index: i as u32, fire });
+        self.schedule(at, EventKind::Action(self.scenario.timeline.len() + i));
     }
 
     /// A trigger's action is due: a counted event.
-    pub(super) fn fire_trigger(&mut self, index: u32, fire: u32) -> bool {
-        let Some(trigger) = self.scenario.triggers.get(index as usize) else { return false };
+    pub(super) fn fire_trigger(&mut self, index: usize) -> bool {
+        let Some(trigger) = self.scenario.triggers.get(index) else { return false };
         let action = trigger.action.clone();
-        self.begin_event(EventType::Trigger, index as u64, fire as u64);
+        self.begin_event(EventType::Trigger, index as u64, 0);
         self.log(|| What::Notice { text: format!("trigger {index} action: {}", action_text(&action)) });
         self.apply(&action);
         true
