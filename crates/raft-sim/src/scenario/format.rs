@@ -10,6 +10,12 @@ use raft_core::{
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+// The format's parts kept in files of their own (role targets, triggers, message rules), named
+// here so that the engine reads them as the format (the layering rule, src/lib.rs).
+pub use crate::scenario::message_rule::{MessageRule, RuleEffect};
+pub use crate::scenario::target::{describe as describe_roles, Holders, Targeted};
+pub use crate::scenario::trigger::{Trigger, When};
+
 pub const MAX_NODES: u32 = 9;
 /// Scenario files and links larger than this are refused before parsing (input.rs reads no more).
 pub const MAX_SCENARIO_BYTES: usize = crate::scenario::input::MAX_INPUT_BYTES;

@@ -12,8 +12,7 @@ use crate::engine::network::Endpoint;
 use crate::engine::observe::Wants;
 use crate::engine::rng::Probability;
 use crate::engine::trace::What;
-use crate::scenario::format::ms_to_us;
-use crate::scenario::message_rule::{MessageRule, RuleEffect};
+use crate::scenario::format::{ms_to_us, MessageRule, RuleEffect};
 use raft_core::{Micros, NodeId};
 
 /// A rule in force.

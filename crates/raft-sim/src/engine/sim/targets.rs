@@ -4,7 +4,7 @@
 //! `Simulation::refusals()`).
 use super::{action_text, NodeStatus, Simulation};
 use crate::engine::trace::What;
-use crate::scenario::target::{describe, Holders, Targeted};
+use crate::scenario::format::{describe_roles as describe, Holders, Targeted};
 use raft_core::Role;
 
 impl Simulation {

@@ -6,8 +6,7 @@
 //! written into the trace. A run without triggers pays one test per step.
 use super::{action_text, EventKind, EventType, Simulation};
 use crate::engine::trace::What;
-use crate::scenario::format::{ms_to_us, Scenario};
-use crate::scenario::trigger::When;
+use crate::scenario::format::{ms_to_us, Scenario, When};
 use raft_core::{NodeId, Role};
 
 /// What is left of the scenario's triggers.
