@@ -76,6 +76,14 @@ fn every_action() -> Vec<Action> {
         Action::AddServer { node: 3, via: Some(1) },
         Action::RemoveServer { node: 3, via: Some(1) },
         Action::ChangeMembership { voters: vec![1, 2], via: Some(1) },
+        Action::MessageRule(raft_sim::scenario::message_rule::MessageRule {
+            rule: raft_sim::scenario::message_rule::RuleEffect::Delay,
+            kind: Some("AppendEntries".into()),
+            from: Some(1),
+            to: Some(2),
+            delay_ms: Some(5.0),
+            for_ms: Some(100.0),
+        }),
     ]
 }
 

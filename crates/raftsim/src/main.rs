@@ -290,6 +290,10 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, budget: Budge
         say!("{}", serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
     } else {
         print_summary(&report);
+        // Actions the run skipped (a role nobody held) or the cluster refused, with why.
+        for (at, reason) in sim.refusals() {
+            say!("  at {:.1} ms: {reason}", *at as f64 / 1000.0);
+        }
     }
     exit_code(&report)
 }

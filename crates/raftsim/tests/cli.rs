@@ -451,3 +451,35 @@ fn tour_text_announces_each_steps_non_default_settings_as_the_page_does() {
     let out = raftsim(&["tour", "leader-election", "--text"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("This step's cluster"));
 }
+
+#[test]
+fn run_traces_roles_triggers_and_rules_and_names_a_skipped_action() {
+    let scenario = r#"{"name": "additions", "nodes": 3, "seed": 1, "duration_ms": 1500,
+        "timeline": [
+            {"at_ms": 0, "action": "crash", "node": "leader"},
+            {"at_ms": 1000, "action": "message_rule", "rule": "drop", "kind": "AppendEntries", "from": "leader", "for_ms": 120}
+        ],
+        "triggers": [{"when": {"event": "becomes_leader"}, "do": {"action": "pause", "node": "a follower"}}]}"#;
+    let path = temp_file("additions.json", scenario);
+    let out = raftsim(&["run", path.to_str().unwrap(), "--trace"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for says in [
+        "crash skipped: node: there is no leader",
+        "trigger 0 (a server becomes leader) fires (1 of 1): S",
+        "pause: node \"a follower\" = S",
+        "message rule 1 in force: drop AppendEntries S",
+        "AppendEntries dropped (MessageRule)",
+        "  at 0.0 ms: crash skipped: node: there is no leader",
+    ] {
+        assert!(text.contains(says), "{says:?} not in\n{text}");
+    }
+    // A bad role is refused naming the field, exit 2.
+    let path = temp_file(
+        "bad-role.json",
+        r#"{"name": "b", "nodes": 3, "timeline": [{"at_ms": 1, "action": "isolate", "node": "the leader"}]}"#,
+    );
+    let out = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("timeline[0].node"));
+}

@@ -331,6 +331,7 @@ fn cause(c: LossCause) -> &'static str {
         LossCause::ReceiveOmission => "ignored on receipt (receive omission)",
         LossCause::ReceiverDown => "the receiver was down",
         LossCause::Dropped => "dropped by you",
+        LossCause::MessageRule => "dropped by a message rule of the scenario",
     }
 }
 

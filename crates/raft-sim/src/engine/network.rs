@@ -39,6 +39,8 @@ pub enum LossCause {
     ReceiverDown,
     /// An operator dropped it by hand.
     Dropped,
+    /// A message rule of the scenario dropped it (`message_rule` with `"rule": "drop"`).
+    MessageRule,
 }
 
 impl std::fmt::Display for LossCause {
@@ -50,6 +52,7 @@ impl std::fmt::Display for LossCause {
             LossCause::ReceiveOmission => "ReceiveOmission",
             LossCause::ReceiverDown => "ReceiverDown",
             LossCause::Dropped => "Dropped",
+            LossCause::MessageRule => "MessageRule",
         })
     }
 }

@@ -27,6 +27,9 @@ mod host;
 mod membership;
 mod operator;
 mod payload;
+mod rules;
+mod targets;
+mod triggers;
 
 pub use payload::{summarize, Payload};
 
@@ -39,7 +42,9 @@ pub type InFlight = kernel::InFlight<Payload>;
 pub enum EventKind {
     /// A server's one live wake-up (`token` tells a reset one apart).
     NodeTimer { node: NodeId, token: u64 },
-    /// The scenario's timeline action at this index.
+    /// The scenario's timeline action at this index; past the timeline's end, the action of
+    /// trigger `index - timeline.len()` (triggers.rs). (One variant for both keeps the queue's
+    /// dispatch as it was for runs without triggers.)
     Action(usize),
     /// A workload client's next move.
     Client { client: ClientId, token: u64, wake: ClientWake },
@@ -65,6 +70,8 @@ enum EventType {
     OperatorAction,
     /// An operator's request sent again after its `retry_ms` passed unanswered.
     ScriptRetry,
+    /// A scenario trigger's action runs (triggers.rs).
+    Trigger,
 }
 
 impl EventType {
@@ -78,6 +85,7 @@ impl EventType {
             EventType::ClientSend => 12,
             EventType::OperatorAction => 13,
             EventType::ScriptRetry => 14,
+            EventType::Trigger => 15,
         }
     }
 }
@@ -255,6 +263,17 @@ pub struct Simulation {
     stopped: Option<(Stopped, Footprint)>,
     /// The operator's membership request while it is in its learner stage (operator.rs).
     operator_change: Option<operator::OperatorChange>,
+    /// The message rules in force (rules.rs), and how many were ever made.
+    rules: Vec<rules::ActiveRule>,
+    rules_made: u64,
+    /// The scenario's triggers still armed (triggers.rs); None without triggers.
+    triggers: Option<Box<triggers::Armed>>,
+    /// Whether sends go through `send_watched` (a rule is in force or a trigger waits for a
+    /// message): false in most runs, where a send pays one test for both.
+    watch_sends: bool,
+    /// Whether every step is looked at after it (triggers are armed, or the operator follows a
+    /// membership request): `step_hooks` in triggers.rs.
+    step_hooks: bool,
 }
 
 /// A scripted (operator's) request follows at most this many "not the leader" redirects.
@@ -337,7 +356,13 @@ impl Simulation {
             next_budget_check: budget::CHECK_EVERY,
             stopped: None,
             operator_change: None,
+            rules: Vec::new(),
+            rules_made: 0,
+            triggers: triggers::Armed::new(&scenario),
+            watch_sends: false,
+            step_hooks: !scenario.triggers.is_empty(),
         };
+        sim.watch_sends = sim.sends_watched();
         sim.watch_messages();
         for (index, timed) in scenario.timeline.iter().enumerate() {
             sim.schedule(ms_to_us(timed.at_ms), EventKind::Action(index));
@@ -436,6 +461,7 @@ impl Simulation {
     fn watch_messages(&mut self) {
         let on = self.observers.want(Wants::MESSAGES);
         self.kernel.list_sends(on);
+        self.watch_sends = self.sends_watched();
     }
 
     /// Show every observer what happened (each sees the run without the observers). Inlined:
@@ -752,7 +778,10 @@ impl Simulation {
             self.ready.notices = notices;
         }
         self.reschedule_timer(id);
-        self.follow_operator_change();
+        // Triggers and the operator's membership request watch every step: one test for both.
+        if self.step_hooks {
+            self.step_hooks(id, restarted);
+        }
     }
 
     /// Note the entries server `id` deleted from its log, as its Ready reported them.
@@ -820,16 +849,18 @@ impl Simulation {
         self.schedule(at, EventKind::NodeTimer { node: id, token });
     }
 
-    /// Send through the kernel, with the sending server's send omission.
+    /// Send through the kernel, with the sending server's send omission. One test decides
+    /// whether anything else looks at the send (an observer that wants messages, a message
+    /// rule, a trigger waiting for a message): most runs have none, and pay only that test.
     fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
         let omission = match from {
             Endpoint::Node(n) => self.nodes.node(n).map_or(Probability::NEVER, |slot| slot.send_omission),
             _ => Probability::NEVER,
         };
-        self.kernel.send(from, to, payload, omission);
-        if self.observers.want(Wants::MESSAGES) {
-            self.observe_sent(None);
+        if self.watch_sends {
+            return self.send_watched(from, to, payload, omission);
         }
+        self.kernel.send(from, to, payload, omission);
     }
 
     /// Show the observers what the latest send put in the network (a copy the network made

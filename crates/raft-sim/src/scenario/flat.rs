@@ -12,6 +12,8 @@
 //! check (shape.rs) has already refused most bad documents by the time serde reads one.
 use crate::engine::byzantine::Behaviour;
 use crate::scenario::format::{Action, ClientOpKind, CrashMode, NodeFaults, TimedAction, TimingModel};
+use crate::scenario::message_rule::{MessageRule, RuleEffect};
+use crate::scenario::target::{NodeRef, Slot, Targeted};
 use crate::scenario::tour::{Check, Claim, Goal};
 use raft_core::{Index, NodeId, Role, Term};
 use serde::de::value::Error;
@@ -57,6 +59,7 @@ pub(crate) enum ActionTag {
     AddServer,
     RemoveServer,
     ChangeMembership,
+    MessageRule,
 }
 
 /// An action as written: the `action` tag and the fields of every action, with the moment
@@ -71,11 +74,11 @@ pub(crate) struct ActionFlat {
     pub(crate) at_ms: Option<f64>,
     pub(crate) at: Option<serde_json::Value>,
     action: ActionTag,
-    node: Option<NodeId>,
+    node: Option<NodeRef>,
     mode: Option<CrashMode>,
-    groups: Option<Vec<Vec<NodeId>>>,
-    from: Option<NodeId>,
-    to: Option<NodeId>,
+    groups: Option<Vec<Vec<NodeRef>>>,
+    from: Option<NodeRef>,
+    to: Option<NodeRef>,
     latency_ms: Option<[f64; 2]>,
     loss: Option<f64>,
     duplicate: Option<f64>,
@@ -92,7 +95,11 @@ pub(crate) struct ActionFlat {
     message: Option<u64>,
     on: Option<bool>,
     voters: Option<Vec<NodeId>>,
-    via: Option<NodeId>,
+    via: Option<NodeRef>,
+    rule: Option<RuleEffect>,
+    kind: Option<String>,
+    delay_ms: Option<f64>,
+    for_ms: Option<f64>,
 }
 
 /// A field of the action's context given where another context is read.
@@ -149,8 +156,33 @@ impl ActionFlat {
             ("on", f.on.is_some()),
             ("voters", f.voters.is_some()),
             ("via", f.via.is_some()),
+            ("rule", f.rule.is_some()),
+            ("kind", f.kind.is_some()),
+            ("delay_ms", f.delay_ms.is_some()),
+            ("for_ms", f.for_ms.is_some()),
         ];
-        let node = || need(f.node, "node");
+        // Servers named by role stand as 0 in the action, their places listed (target.rs).
+        let mut roles = Vec::new();
+        let mut id = |r: Option<NodeRef>, slot: Slot| {
+            r.map(|r| match r {
+                NodeRef::Id(n) => n,
+                NodeRef::Role(role) => {
+                    roles.push((slot, role));
+                    0
+                }
+            })
+        };
+        let (node, from, to, via) =
+            (id(f.node, Slot::Node), id(f.from, Slot::From), id(f.to, Slot::To), id(f.via, Slot::Via));
+        let groups = f.groups.map(|groups| {
+            let groups = groups.into_iter().enumerate();
+            groups
+                .map(|(g, group)| {
+                    group.into_iter().enumerate().map(|(k, r)| id(Some(r), Slot::Group(g, k)).unwrap_or(0)).collect()
+                })
+                .collect()
+        });
+        let node = || need(node, "node");
         let action = match f.action {
             ActionTag::Crash => {
                 only(&given, &["node", "mode"])?;
@@ -174,11 +206,11 @@ impl ActionFlat {
             }
             ActionTag::Partition => {
                 only(&given, &["groups"])?;
-                Action::Partition { groups: need(f.groups, "groups")? }
+                Action::Partition { groups: need(groups, "groups")? }
             }
             ActionTag::Cut => {
                 only(&given, &["from", "to"])?;
-                Action::Cut { from: need(f.from, "from")?, to: need(f.to, "to")? }
+                Action::Cut { from: need(from, "from")?, to: need(to, "to")? }
             }
             ActionTag::Isolate => {
                 only(&given, &["node"])?;
@@ -247,18 +279,32 @@ impl ActionFlat {
             }
             ActionTag::AddServer => {
                 only(&given, &["node", "via"])?;
-                Action::AddServer { node: node()?, via: f.via }
+                Action::AddServer { node: node()?, via }
             }
             ActionTag::RemoveServer => {
                 only(&given, &["node", "via"])?;
-                Action::RemoveServer { node: node()?, via: f.via }
+                Action::RemoveServer { node: node()?, via }
             }
             ActionTag::ChangeMembership => {
                 only(&given, &["voters", "via"])?;
-                Action::ChangeMembership { voters: need(f.voters, "voters")?, via: f.via }
+                Action::ChangeMembership { voters: need(f.voters, "voters")?, via }
+            }
+            ActionTag::MessageRule => {
+                only(&given, &["rule", "kind", "from", "to", "delay_ms", "for_ms"])?;
+                Action::MessageRule(MessageRule {
+                    rule: need(f.rule, "rule")?,
+                    kind: f.kind,
+                    from,
+                    to,
+                    delay_ms: f.delay_ms,
+                    for_ms: f.for_ms,
+                })
             }
         };
-        Ok(action)
+        if roles.is_empty() {
+            return Ok(action);
+        }
+        Ok(Action::Targeted(Box::new(Targeted { action, roles })))
     }
 }
 
@@ -623,6 +669,21 @@ mod tests {
                 retry_ms: Some(300.0),
             },
             Action::ChangeMembership { voters: vec![1, 2], via: Some(3) },
+            Action::MessageRule(crate::scenario::message_rule::MessageRule {
+                rule: crate::scenario::message_rule::RuleEffect::Drop,
+                kind: Some("AppendEntries".into()),
+                from: Some(1),
+                to: None,
+                delay_ms: None,
+                for_ms: Some(200.0),
+            }),
+            Action::Targeted(Box::new(crate::scenario::target::Targeted {
+                action: Action::Partition { groups: vec![vec![0, 3], vec![0]] },
+                roles: vec![
+                    (crate::scenario::target::Slot::Group(0, 0), crate::scenario::target::RoleTarget::Leader),
+                    (crate::scenario::target::Slot::Group(1, 0), crate::scenario::target::RoleTarget::AFollower),
+                ],
+            })),
         ];
         for action in actions {
             let timed = TimedAction { at_ms: 12.5, action: action.clone() };

@@ -10,6 +10,12 @@ use raft_core::{
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+// The format's parts kept in files of their own (role targets, triggers, message rules), named
+// here so that the engine reads them as the format (the layering rule, src/lib.rs).
+pub use crate::scenario::message_rule::{MessageRule, RuleEffect};
+pub use crate::scenario::target::{describe as describe_roles, Holders, Targeted};
+pub use crate::scenario::trigger::{Trigger, When};
+
 pub const MAX_NODES: u32 = 9;
 /// Scenario files and links larger than this are refused before parsing (input.rs reads no more).
 pub const MAX_SCENARIO_BYTES: usize = crate::scenario::input::MAX_INPUT_BYTES;
@@ -50,6 +56,9 @@ pub struct Scenario {
     /// log and no configuration, and wait to be added. Default: all `nodes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<NodeId>>,
+    /// Actions that run when something happens (scenario/trigger.rs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<crate::scenario::trigger::Trigger>,
 }
 
 fn default_duration_ms() -> f64 {
@@ -444,6 +453,13 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         via: Option<NodeId>,
     },
+    /// Drop, delay or duplicate the messages between servers that match, for a while
+    /// (scenario/message_rule.rs).
+    MessageRule(crate::scenario::message_rule::MessageRule),
+    /// An action that names servers by role ("leader", "a follower"), resolved when it runs
+    /// (scenario/target.rs). Written as the action itself, with the role names in place.
+    #[serde(untagged)]
+    Targeted(Box<crate::scenario::target::Targeted>),
 }
 
 impl Action {
@@ -472,6 +488,8 @@ impl Action {
             Action::AddServer { .. } => "add_server",
             Action::RemoveServer { .. } => "remove_server",
             Action::ChangeMembership { .. } => "change_membership",
+            Action::MessageRule(_) => "message_rule",
+            Action::Targeted(t) => t.action.kind(),
         }
     }
 }
@@ -572,6 +590,7 @@ impl Scenario {
             workload: None,
             timeline: Vec::new(),
             members: None,
+            triggers: Vec::new(),
         }
     }
 
@@ -700,6 +719,7 @@ impl Scenario {
             check_ms(&format!("{f}.at_ms"), timed.at_ms, 0.0, MAX_DURATION_MS)?;
             self.check_action(&f, &timed.action)?;
         }
+        crate::scenario::trigger::validate(self)?;
         Ok(())
     }
 
@@ -720,7 +740,7 @@ impl Scenario {
         Ok(())
     }
 
-    fn check_node(&self, field: &str, node: NodeId) -> Result<(), ScenarioError> {
+    pub(crate) fn check_node(&self, field: &str, node: NodeId) -> Result<(), ScenarioError> {
         if node == 0 || node > self.nodes {
             return Err(ScenarioError::new(
                 field,
@@ -797,6 +817,8 @@ impl Scenario {
                 Ok(())
             }
             Action::SetFaults(faults) => self.check_faults(f, faults),
+            Action::MessageRule(rule) => crate::scenario::message_rule::check(self, f, rule),
+            Action::Targeted(targeted) => crate::scenario::target::check(self, f, targeted),
             Action::AddServer { node, via } | Action::RemoveServer { node, via } => {
                 self.check_node(&format!("{f}.node"), *node)?;
                 via.map_or(Ok(()), |v| self.check_node(&format!("{f}.via"), v))
@@ -825,7 +847,7 @@ impl Scenario {
     }
 }
 
-fn check_ms(field: &str, v: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
+pub(crate) fn check_ms(field: &str, v: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || v < min || v > max {
         return Err(ScenarioError::new(
             field,

@@ -6,9 +6,12 @@ pub(crate) mod flat;
 pub mod format;
 pub mod glossary;
 pub mod input;
+pub mod message_rule;
 pub mod settings;
 pub mod shape;
 pub mod speed;
+pub mod target;
 pub mod tour;
+pub mod trigger;
 
 pub use format::*;

@@ -127,7 +127,12 @@ pub fn changed(scenario: &Scenario) -> Vec<String> {
 /// applied. Empty when the step runs with the defaults.
 pub fn line_at(scenario: &Scenario, at_ms: f64) -> String {
     let mut now = Scenario { timeline: Vec::new(), ..scenario.clone() };
+    let mut rules = Vec::new();
     for timed in scenario.timeline.iter().filter(|a| a.at_ms <= at_ms) {
+        // Message rules in force then (message_rule.rs), their ends named as written.
+        if let Some(text) = crate::scenario::message_rule::in_force(&timed.action, timed.at_ms, at_ms) {
+            rules.push(text);
+        }
         match &timed.action {
             Action::SetNetwork { latency_ms, loss, duplicate, reorder, timing } => {
                 let n = &mut now.network;
@@ -151,7 +156,7 @@ pub fn line_at(scenario: &Scenario, at_ms: f64) -> String {
         .into_iter()
         .filter(|r| now.raft.unsafe_rules.contains(r))
         .map(|r| format!("Break Raft: {}", r.name()));
-    broken.chain(changed(&now)).collect::<Vec<_>>().join("; ")
+    broken.chain(changed(&now)).chain(rules).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(all(test, feature = "embedded-tours", feature = "embedded-scenarios"))]

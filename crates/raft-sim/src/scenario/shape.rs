@@ -120,6 +120,8 @@ pub enum Shape {
     Range,
     /// One of these names.
     Name(&'static [&'static str]),
+    /// A server: its id (a whole number) or a role (target.rs).
+    Target,
     List(&'static Shape),
     Object(&'static [Field]),
     /// An object whose `tag` field names its kind; `common` fields come with every kind.
@@ -184,6 +186,7 @@ const SCENARIO_FIELDS: &[Field] = &[
     null("workload", Shape::Object(WORKLOAD_FIELDS)),
     opt("timeline", Shape::List(&TIMED_ACTION)),
     null("members", NODES),
+    opt("triggers", Shape::List(&Shape::Object(crate::scenario::trigger::TRIGGER_FIELDS))),
 ];
 const RAFT_FIELDS: &[Field] = &[
     opt("election_timeout_ms", Shape::Range),
@@ -261,18 +264,31 @@ const WORKLOAD_FIELDS: &[Field] = &[
 ];
 const CRASH_MODE: Shape = Shape::Name(&["stop", "recover", "amnesia"]);
 const NODE_ONLY: &[Field] = &[req("node", NODE)];
-const VIA_NODE: &[Field] = &[req("node", NODE), null("via", NODE)];
+/// An action's server: an id or a role.
+const TARGET: Shape = Shape::Target;
+const TARGET_ONLY: &[Field] = &[req("node", TARGET)];
+const VIA_NODE: &[Field] = &[req("node", TARGET), null("via", TARGET)];
+const SET_FAULTS_FIELDS: &[Field] = &[
+    req("node", TARGET),
+    opt("send_omission", Shape::Number),
+    opt("receive_omission", Shape::Number),
+    opt("drift", Shape::Number),
+    opt(
+        "byzantine",
+        Shape::List(&Shape::Name(&["inflate_term", "vote_for_all", "forge_entries", "forge_commit", "lie_in_replies"])),
+    ),
+];
 pub const ACTIONS: Kinds = Kinds {
     tag: "action",
     kinds: &[
-        ("crash", &[req("node", NODE), opt("mode", CRASH_MODE)]),
+        ("crash", &[req("node", TARGET), opt("mode", CRASH_MODE)]),
         ("crash_leader", &[opt("mode", CRASH_MODE)]),
-        ("restart", NODE_ONLY),
-        ("pause", NODE_ONLY),
-        ("resume", NODE_ONLY),
-        ("partition", &[req("groups", Shape::List(&NODES))]),
-        ("cut", &[req("from", NODE), req("to", NODE)]),
-        ("isolate", NODE_ONLY),
+        ("restart", TARGET_ONLY),
+        ("pause", TARGET_ONLY),
+        ("resume", TARGET_ONLY),
+        ("partition", &[req("groups", Shape::List(&Shape::List(&TARGET)))]),
+        ("cut", &[req("from", TARGET), req("to", TARGET)]),
+        ("isolate", TARGET_ONLY),
         ("heal", &[]),
         (
             "set_network",
@@ -284,12 +300,12 @@ pub const ACTIONS: Kinds = Kinds {
                 null("timing", TIMING),
             ],
         ),
-        ("set_faults", FAULT_FIELDS),
-        ("timeout", NODE_ONLY),
+        ("set_faults", SET_FAULTS_FIELDS),
+        ("timeout", TARGET_ONLY),
         (
             "client",
             &[
-                req("node", NODE),
+                req("node", TARGET),
                 req("op", Shape::Name(&["put", "get"])),
                 req("key", Shape::Str),
                 null("value", Shape::Str),
@@ -302,10 +318,21 @@ pub const ACTIONS: Kinds = Kinds {
         ("deliver_message", &[req("message", U64)]),
         ("align_timers", &[]),
         ("spread_timers", &[]),
-        ("transfer_leadership", NODE_ONLY),
+        ("transfer_leadership", TARGET_ONLY),
         ("add_server", VIA_NODE),
         ("remove_server", VIA_NODE),
-        ("change_membership", &[req("voters", NODES), null("via", NODE)]),
+        ("change_membership", &[req("voters", NODES), null("via", TARGET)]),
+        (
+            "message_rule",
+            &[
+                req("rule", Shape::Name(&["drop", "delay", "duplicate"])),
+                null("kind", Shape::Name(crate::scenario::message_rule::MESSAGE_KINDS)),
+                null("from", TARGET),
+                null("to", TARGET),
+                null("delay_ms", Shape::Number),
+                null("for_ms", Shape::Number),
+            ],
+        ),
     ],
 };
 const TIMED_ACTION: Shape = Shape::Tagged { common: &[req("at_ms", Shape::Number)], kinds: &ACTIONS };
@@ -503,6 +530,22 @@ fn walk(value: &Json, shape: &Shape, path: &mut String) -> Result<(), ScenarioEr
             err(path, format!("unknown name \"{}\"; expected one of: {}", clip(s), names(list)))
         }
         (Shape::Name(list), _) => err(path, format!("must be a name (one of: {}), not {found}", names(list))),
+        (Shape::Target, Json::Unsigned(n)) if *n <= u32::MAX as u64 => Ok(()),
+        (Shape::Target, Json::Str(s)) if crate::scenario::target::ROLE_NAMES.contains(&s.as_str()) => Ok(()),
+        (Shape::Target, _) => err(
+            path,
+            format!(
+                "must be a server id (a whole number) or a role ({}), not {}",
+                crate::scenario::target::ROLE_NAMES.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "),
+                match value {
+                    Json::Str(s) => format!("\"{}\"", clip(s)),
+                    Json::Unsigned(n) => n.to_string(),
+                    Json::Negative(n) => n.to_string(),
+                    Json::Float(x) => x.to_string(),
+                    other => other.kind().to_string(),
+                }
+            ),
+        ),
         (Shape::List(item), Json::List(items)) => {
             for (i, value) in items.iter().enumerate() {
                 let len = path.len();

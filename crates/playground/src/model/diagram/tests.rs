@@ -185,3 +185,24 @@ fn what_is_drawn_stays_put_while_the_window_follows_the_present() {
     let unchanged = before.chunks.iter().filter(|c| after.chunks.contains(c)).count();
     assert!(unchanged + 2 >= before.chunks.len().min(after.chunks.len()), "{unchanged} of {}", before.chunks.len());
 }
+
+#[test]
+fn messages_a_rule_drops_are_drawn_as_lost_and_say_so() {
+    let mut session = run(800_000);
+    let leader = session.sim().leader().unwrap();
+    let rule = raft_sim::scenario::message_rule::MessageRule {
+        rule: raft_sim::scenario::message_rule::RuleEffect::Drop,
+        kind: Some("AppendEntries".into()),
+        from: Some(leader),
+        to: None,
+        delay_ms: None,
+        for_ms: Some(200.0),
+    };
+    session.act(Action::MessageRule(rule)).unwrap();
+    session.advance(1_100_000, u64::MAX, false);
+    let v = view(&session, &DiagramState::default());
+    let ruled: Vec<&Arrow> =
+        v.arrows().filter(|a| a.label().contains("dropped by a message rule of the scenario")).collect();
+    assert!(!ruled.is_empty(), "the leader's heartbeats in the window are drawn dropped");
+    assert!(ruled.iter().all(|a| a.fate_name() == "lost"));
+}

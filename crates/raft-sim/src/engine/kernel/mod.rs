@@ -46,6 +46,15 @@ pub struct InFlight<M> {
     pub payload: M,
 }
 
+/// What a message rule does to one send ([`Kernel::send_shaped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shaping {
+    Drop,
+    /// Arrive this much later.
+    Delay(Micros),
+    Duplicate,
+}
+
 /// Manual delivery holds at most this many messages: past it, a message travels the network
 /// as usual (counted in [`Kernel::unheld`]), so a student who never delivers anything does
 /// not make the page's memory grow without end.
@@ -270,6 +279,53 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
             }
         }
         self.next_message += n.saturating_sub(1) as u64;
+    }
+
+    /// Send like [`Kernel::send`], shaped by a message rule: dropped on the way (it dies half
+    /// way along the link's minimum latency, as a `MessageRule` loss), delayed by the given
+    /// time, or sent with one more copy arriving after the original. The sender's omission
+    /// comes first, and manual delivery holds the message as usual. Returns the message's id.
+    #[cold]
+    #[inline(never)]
+    pub fn send_shaped(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        payload: M,
+        send_omission: Probability,
+        shaping: Shaping,
+    ) -> u64 {
+        self.next_message += 1;
+        let id = self.next_message;
+        let omitted = !send_omission.is_never() && self.fault_rng.chance(send_omission);
+        if self.manual && !omitted && matches!((from, to), (Endpoint::Node(_), Endpoint::Node(_))) {
+            self.hold(id, from, to, payload);
+            return id;
+        }
+        let now = self.now;
+        let mut transits = std::mem::take(&mut self.transits);
+        transits.clear();
+        if omitted {
+            transits.push(Transit { arrive_at: now + 1, lost: Some(LossCause::SendOmission) });
+        } else if shaping == Shaping::Drop {
+            let half = crate::scenario::format::ms_to_us(self.network.settings().latency_ms[0]) / 2;
+            transits.push(Transit { arrive_at: now + half.max(1), lost: Some(LossCause::MessageRule) });
+        } else {
+            self.network.send(now, from, to, &mut transits);
+            match shaping {
+                Shaping::Delay(extra) => transits.iter_mut().for_each(|t| t.arrive_at += extra),
+                Shaping::Duplicate => {
+                    if let Some(&last) = transits.last() {
+                        let span = last.arrive_at.saturating_sub(now);
+                        transits.push(Transit { arrive_at: last.arrive_at + span / 2 + 1, lost: last.lost });
+                    }
+                }
+                Shaping::Drop => {}
+            }
+        }
+        self.launch(id, from, to, now, payload, &transits);
+        self.transits = transits;
+        id
     }
 
     // ----- Manual delivery ------------------------------------------------------------------

@@ -175,6 +175,8 @@ impl Simulation {
                     None => {}
                 }
             }
+            Action::MessageRule(rule) => self.add_rule(rule),
+            Action::Targeted(targeted) => self.apply_targeted(targeted),
         }
     }
 

@@ -89,8 +89,11 @@ impl Host for Simulation {
                 self.node_timer(node, token)
             }
             EventKind::Action(index) => {
+                let Some(timed) = self.scenario.timeline.get(index) else {
+                    return self.fire_trigger(index - self.scenario.timeline.len());
+                };
+                let timed: TimedAction = timed.clone();
                 self.begin_event(EventType::TimelineAction, index as u64, 0);
-                let timed: TimedAction = self.scenario.timeline[index].clone();
                 self.log(|| What::Action { index, summary: action_text(&timed.action) });
                 self.apply(&timed.action);
                 true

@@ -31,6 +31,7 @@ impl Simulation {
         let Some(raft) = self.node(leader).and_then(|slot| slot.raft.as_ref()) else { return };
         let change = OperatorChange { kind, voters, leader, term: raft.current_term(), lost_at: None };
         self.operator_change = in_learner_stage(self, &change).then_some(change);
+        self.step_hooks |= self.operator_change.is_some();
     }
 
     /// After every step: notice a lost learner stage, retry it at the next leader, or give up
