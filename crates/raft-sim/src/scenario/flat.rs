@@ -57,6 +57,9 @@ pub(crate) enum ActionTag {
     AddServer,
     RemoveServer,
     ChangeMembership,
+    StopClients,
+    StartClients,
+    ChangeClients,
 }
 
 /// An action as written: the `action` tag and the fields of every action, with the moment
@@ -93,6 +96,10 @@ pub(crate) struct ActionFlat {
     on: Option<bool>,
     voters: Option<Vec<NodeId>>,
     via: Option<NodeId>,
+    clients: Option<Vec<u32>>,
+    interval_ms: Option<f64>,
+    keys: Option<u32>,
+    get_ratio: Option<f64>,
 }
 
 /// A field of the action's context given where another context is read.
@@ -149,6 +156,10 @@ impl ActionFlat {
             ("on", f.on.is_some()),
             ("voters", f.voters.is_some()),
             ("via", f.via.is_some()),
+            ("clients", f.clients.is_some()),
+            ("interval_ms", f.interval_ms.is_some()),
+            ("keys", f.keys.is_some()),
+            ("get_ratio", f.get_ratio.is_some()),
         ];
         let node = || need(f.node, "node");
         let action = match f.action {
@@ -256,6 +267,19 @@ impl ActionFlat {
             ActionTag::ChangeMembership => {
                 only(&given, &["voters", "via"])?;
                 Action::ChangeMembership { voters: need(f.voters, "voters")?, via: f.via }
+            }
+            ActionTag::StopClients => {
+                only(&given, &["clients"])?;
+                Action::StopClients { clients: f.clients }
+            }
+            ActionTag::StartClients => {
+                only(&given, &["clients"])?;
+                Action::StartClients { clients: f.clients }
+            }
+            ActionTag::ChangeClients => {
+                only(&given, &["clients", "interval_ms", "keys", "get_ratio", "node"])?;
+                let (interval_ms, keys, get_ratio) = (f.interval_ms, f.keys, f.get_ratio);
+                Action::ChangeClients { clients: f.clients, interval_ms, keys, get_ratio, node: f.node }
             }
         };
         Ok(action)
