@@ -24,6 +24,12 @@ pub fn changed(scenario: &Scenario) -> Vec<String> {
     if r.election_timeout_ms != d.election_timeout_ms {
         out.push(format!("election timeout {}", range(r.election_timeout_ms)));
     }
+    for (id, own) in scenario.servers.iter().filter_map(|(id, s)| Some((id, s.election_timeout_ms?))) {
+        out.push(format!("S{id}'s election timeout {}", range(own)));
+    }
+    if scenario.servers.values().any(|s| !s.log.is_empty() || s.term.is_some_and(|t| t > 0)) {
+        out.push("servers start with logs and terms of their own".into());
+    }
     if r.heartbeat_ms != d.heartbeat_ms {
         out.push(format!("heartbeat every {} ms", r.heartbeat_ms));
     }
