@@ -9,6 +9,9 @@ use crate::scenario::format::CrashMode;
 use raft_core::{NodeId, Role, Term};
 use serde_json::{json, Map, Value};
 
+/// The network's partition groups (None: not partitioned) and one-way cuts.
+type NetworkShape = (Option<Vec<Vec<NodeId>>>, Vec<(NodeId, NodeId)>);
+
 /// What the stream has said so far, to tell what is new after each event.
 #[derive(Clone, Debug, Default)]
 pub struct RunEvents {
@@ -18,7 +21,7 @@ pub struct RunEvents {
     roles: Vec<Option<(Role, Term)>>,
     /// The highest commitIndex any leader has reached.
     committed: u64,
-    network: (Option<Vec<Vec<NodeId>>>, Vec<(NodeId, NodeId)>),
+    network: NetworkShape,
 }
 
 impl RunEvents {
@@ -100,7 +103,7 @@ impl RunEvents {
                 }
             }
         }
-        let network = (sim.network().groups(), sim.network().cuts().iter().copied().collect::<Vec<_>>());
+        let network: NetworkShape = (sim.network().groups(), sim.network().cuts().iter().copied().collect());
         if network != self.network {
             let fields = json!({"groups": network.0, "cuts": network.1});
             let kind = if network.0.is_none() && network.1.is_empty() { "healed" } else { "network" };
