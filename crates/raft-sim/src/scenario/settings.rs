@@ -180,6 +180,15 @@ mod tests {
     }
 
     #[test]
+    fn own_election_timeouts_and_initial_logs_are_named() {
+        let c = changed(&crate::scenario::builtin::by_name("figure-7").expect("a built-in"));
+        assert!(c.contains(&"S1's election timeout 100 ms".to_string()), "{c:?}");
+        assert!(c.contains(&"servers start with logs and terms of their own".to_string()), "{c:?}");
+        let c = changed(&crate::scenario::builtin::by_name("figure-8").expect("a built-in"));
+        assert!(!c.iter().any(|l| l.contains("'s election timeout") || l.contains("start with logs")), "{c:?}");
+    }
+
+    #[test]
     fn the_settings_line_names_what_differs_from_the_defaults() {
         let tours = crate::scenario::tour::list();
         let line = |id: &str, step: usize| {
