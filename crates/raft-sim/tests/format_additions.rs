@@ -320,6 +320,10 @@ fn expect_checks_claims_at_their_moment_and_says_what_was_seen() {
     let mut v: Value = serde_json::from_str(&s.to_json()).unwrap();
     v["expect"] = claims.clone();
     refused(v.clone(), "expect[2].node", "does not exist");
+    v["expect"][2] = json!({"check": "votes", "node": 1, "granted": [1, 4]});
+    refused(v.clone(), "expect[2].granted[1]", "does not exist");
+    v["expect"][2] = json!({"check": "next_index", "leader": 1, "follower": 0, "index": 1});
+    refused(v.clone(), "expect[2].follower", "does not exist");
     v["expect"][2] = json!({"check": "violation", "property": "ElectionSafety"});
     refused(v.clone(), "expect[2].property", "unknown property");
     v["expect"][2] = json!({"at_ms": -1, "check": "no_leader"});

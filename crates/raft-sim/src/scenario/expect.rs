@@ -5,15 +5,58 @@
 use crate::engine::sim::Simulation;
 use crate::scenario::format::{ms_to_us, Scenario, ScenarioError, MAX_DURATION_MS};
 use crate::scenario::tour::{property_named, Check, Claim};
-use raft_core::Micros;
+use raft_core::{Micros, NodeId};
 use serde::Serialize;
 
 /// At most this many claims in one scenario.
 pub const MAX_EXPECT: usize = 1_000;
 
-/// The fields of a check that name a server (a single id or a list of them).
-const NODE_FIELDS: &[&str] =
-    &["node", "candidate", "leader", "follower", "granted", "denied", "voters", "new_voters", "learners"];
+/// The fields of a check that hold a list of servers (the others hold one).
+fn is_list(name: &str) -> bool {
+    matches!(name, "granted" | "denied" | "voters" | "new_voters" | "learners")
+}
+
+/// The servers a check names, by field.
+fn named_nodes(check: &Check) -> Vec<(&'static str, Vec<NodeId>)> {
+    let one = |name, id: NodeId| (name, vec![id]);
+    match check {
+        Check::Leader { node, .. }
+        | Check::TermAtLeast { node, .. }
+        | Check::Committed { node, .. }
+        | Check::Value { node, .. } => node.map(|n| one("node", n)).into_iter().collect(),
+        Check::Role { node, .. }
+        | Check::LogLength { node, .. }
+        | Check::Crashed { node }
+        | Check::Paused { node }
+        | Check::SnapshotShared { node, .. }
+        | Check::EntryTerm { node, .. }
+        | Check::CommitIndex { node, .. }
+        | Check::ReadAnswer { node, .. }
+        | Check::SnapshotIndex { node, .. }
+        | Check::LastApplied { node, .. }
+        | Check::Applied { node, .. }
+        | Check::Answer { node, .. } => vec![one("node", *node)],
+        Check::VotedFor { node, candidate } => vec![one("node", *node), one("candidate", *candidate)],
+        Check::NextIndex { leader, follower, .. } | Check::MatchIndex { leader, follower, .. } => {
+            vec![one("leader", *leader), one("follower", *follower)]
+        }
+        Check::Votes { node, granted, denied } => {
+            vec![one("node", *node), ("granted", granted.clone()), ("denied", denied.clone())]
+        }
+        Check::Configuration { node, voters, new_voters, learners } => {
+            let mut out = vec![one("node", *node), ("voters", voters.clone()), ("learners", learners.clone())];
+            out.extend(new_voters.clone().map(|v| ("new_voters", v)));
+            out
+        }
+        Check::NoLeader
+        | Check::Violation { .. }
+        | Check::NoViolation
+        | Check::ReadPending { .. }
+        | Check::Linearizable { .. }
+        | Check::Unanswered { .. }
+        | Check::Availability { .. } => Vec::new(),
+    }
+}
 
 /// How one claim came out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -67,23 +110,15 @@ pub(crate) fn check_claims(scenario: &Scenario) -> Result<(), ScenarioError> {
                 ));
             }
         }
-        // The servers a check names must exist: read them off its written form, where every
-        // such field has one of these names.
-        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&claim.check) else { continue };
-        for name in NODE_FIELDS {
-            let ids: Vec<(String, u64)> = match fields.get(*name) {
-                Some(serde_json::Value::Number(n)) => {
-                    n.as_u64().map(|id| (format!("{f}.{name}"), id)).into_iter().collect()
-                }
-                Some(serde_json::Value::Array(list)) => list
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, v)| v.as_u64().map(|id| (format!("{f}.{name}[{k}]"), id)))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for (field, id) in ids {
-                if id == 0 || id > u64::from(scenario.nodes) {
+        // The servers a check names must exist.
+        for (name, ids) in named_nodes(&claim.check) {
+            for (k, &id) in ids.iter().enumerate() {
+                if id == 0 || id > scenario.nodes {
+                    let field = if ids.len() == 1 && !is_list(name) {
+                        format!("{f}.{name}")
+                    } else {
+                        format!("{f}.{name}[{k}]")
+                    };
                     return Err(ScenarioError::new(
                         field,
                         format!("node {id} does not exist (nodes are 1 to {})", scenario.nodes),
