@@ -18,7 +18,12 @@ type Open = Option<(usize, usize, bool)>;
 /// `tapped_open` remembers, from a press on a term, whether its box was already held open: the focus
 /// that the press brings re-opens it before the click arrives, so the click alone cannot tell a
 /// first tap (open it) from a second one (close it).
-fn words(segments: &[Segment], step: usize, open: &UseStateHandle<Open>, tapped_open: &std::rc::Rc<std::cell::RefCell<bool>>) -> Html {
+fn words(
+    segments: &[Segment],
+    step: usize,
+    open: &UseStateHandle<Open>,
+    tapped_open: &std::rc::Rc<std::cell::RefCell<bool>>,
+) -> Html {
     html! {
         { for segments.iter().map(|segment| match segment {
             Segment::Text(text) => html! { { text.clone() } },

@@ -473,3 +473,19 @@ fn triggers_and_rules_round_trip_through_json() {
     assert_eq!(s.triggers.len(), 5);
     assert_eq!(s.triggers[1].times, 1, "once by default");
 }
+
+#[test]
+fn change_clients_can_send_the_next_requests_to_the_leader() {
+    // "Send the request to the leader": change_clients' `node` takes a role like any server field.
+    let s = scenario(json!({
+        "workload": {"clients": 1, "interval_ms": 50},
+        "timeline": [{"at_ms": 1000, "action": "change_clients", "node": "leader"}]
+    }));
+    let leader = leader_at(&s, 1000);
+    let sim = common::run_scenario(&s);
+    let said = format!("change_clients: node \"leader\" = S{leader} (runs as ");
+    let lines = lines(&sim);
+    assert!(lines.iter().any(|l| l.contains(&said)), "no trace line {said:?} in\n{}", lines.join("\n"));
+    let back = Scenario::from_json(&serde_json::to_string(&s).expect("writes")).expect("reads back");
+    assert_eq!(back, s, "the role is written back as a role");
+}

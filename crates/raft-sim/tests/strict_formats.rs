@@ -84,12 +84,22 @@ fn every_action() -> Vec<Action> {
             delay_ms: Some(5.0),
             for_ms: Some(100.0),
         }),
+        Action::StopClients { clients: Some(vec![2]) },
+        Action::StartClients { clients: Some(vec![1, 2]) },
+        Action::ChangeClients {
+            clients: Some(vec![1]),
+            interval_ms: Some(20.0),
+            keys: Some(5),
+            get_ratio: Some(0.5),
+            node: Some(3),
+        },
     ]
 }
 
 fn timeline_of(actions: &[Action]) -> Value {
     let mut s = Scenario::new("every-action", 3, 1);
     s.members = Some(vec![1, 2]);
+    s.workload = Some(raft_sim::scenario::Workload { clients: 2, ..Default::default() });
     for (i, a) in actions.iter().enumerate() {
         s = s.at(100.0 * (i + 1) as f64, a.clone());
     }

@@ -4,9 +4,10 @@ use raft_core::UnsafeRule;
 use raft_sim::bench::{run_bench, run_seek_bench, BenchConfig};
 use raft_sim::budget::Budget;
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
+use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
 use raft_sim::share::RunDocument;
-use raft_sim::{builtin, Report, Scenario, Simulation};
+use raft_sim::{builtin, expect, Report, Scenario, Simulation};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,6 +29,8 @@ const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code when the run stopped before its end because its budget (events or memory) ran
 /// out and nothing was violated before that.
 const EXIT_STOPPED: u8 = 4;
+/// Exit code when a claim of the scenario's `expect` does not hold (and nothing was violated).
+const EXIT_EXPECT: u8 = 5;
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +59,11 @@ enum Command {
         /// Print every event.
         #[arg(long)]
         trace: bool,
+        /// Print the run as JSON lines, one per election, leader, step-down, commit, crash,
+        /// restart, network change, overwritten entries or violation, then one line per claim of
+        /// `expect` and an `end` line (docs/scenario-format.md lists the fields).
+        #[arg(long, conflicts_with_all = ["json", "trace"])]
+        events: bool,
         /// Stop after this many events even if the scenario has not ended (absurd settings
         /// cannot hang the command); exit code 4.
         #[arg(long, default_value_t = raft_sim::budget::DEFAULT_MAX_EVENTS)]
@@ -188,9 +196,26 @@ fn parse_range(s: &str) -> Result<[f64; 2], String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { scenario, until_ms, json, trace, max_events, memory_budget_mb, pre_vote, check_quorum } => {
+        Command::Run {
+            scenario,
+            until_ms,
+            json,
+            trace,
+            events,
+            max_events,
+            memory_budget_mb,
+            pre_vote,
+            check_quorum,
+        } => {
             let budget = Budget { max_events, max_bytes: memory_budget_mb << 20 };
-            run(&scenario, until_ms, json, trace, budget, (pre_vote, check_quorum))
+            let output = if events {
+                Output::Events
+            } else if json {
+                Output::Json
+            } else {
+                Output::Summary
+            };
+            run(&scenario, until_ms, output, trace, budget, (pre_vote, check_quorum))
         }
         Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir, membership, lease_window } => {
             check(seeds, start, nodes, unsafe_rules, threads, &out_dir, (membership, lease_window))
@@ -253,7 +278,22 @@ fn read_input(path: &str) -> Result<String, String> {
     raft_sim::input::read_path(path, raft_sim::input::MAX_INPUT_BYTES)
 }
 
-fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, budget: Budget, force: (bool, bool)) -> ExitCode {
+/// What `raftsim run` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Summary,
+    Json,
+    Events,
+}
+
+fn run(
+    name: &str,
+    until_ms: Option<u64>,
+    output: Output,
+    trace: bool,
+    budget: Budget,
+    force: (bool, bool),
+) -> ExitCode {
     let mut scenario = match load(name) {
         Ok(s) => s,
         Err(e) => {
@@ -273,7 +313,26 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, budget: Budge
     sim.set_record_trace(trace);
     sim.set_budget(budget);
     let until = until_ms.map_or(sim.end(), |ms| ms.saturating_mul(1000));
-    sim.run_until(until);
+    let outcomes = if output == Output::Events {
+        let mut watch = RunEvents::new(&sim);
+        let mut lines = Vec::new();
+        let outcomes = expect::run_checking(&mut sim, until, |sim| {
+            watch.poll(sim, &mut lines);
+            for line in lines.drain(..) {
+                say!("{line}");
+            }
+        });
+        for o in &outcomes {
+            let mut line = serde_json::json!({"at_ms": o.at_ms, "kind": "expect", "index": o.index, "holds": o.holds, "reached": o.reached, "claim": o.claim});
+            if !o.holds {
+                line["seen"] = serde_json::json!(o.seen);
+            }
+            say!("{line}");
+        }
+        outcomes
+    } else {
+        expect::run_checking(&mut sim, until, |_| {})
+    };
     if let Some(message) = sim.stop_message() {
         eprintln!(
             "raftsim: {name}: {message} (the run was to reach {:.1} ms; raise --max-events or --memory-budget-mb to go on)",
@@ -286,27 +345,74 @@ fn run(name: &str, until_ms: Option<u64>, json: bool, trace: bool, budget: Budge
         }
     }
     let report = Report::of(&sim);
-    if json {
-        say!("{}", serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
-    } else {
-        print_summary(&report);
-        // Actions the run skipped (a role nobody held) or the cluster refused, with why.
-        for (at, reason) in sim.refusals() {
-            say!("  at {:.1} ms: {reason}", *at as f64 / 1000.0);
+    match output {
+        Output::Json => {
+            let mut value =
+                serde_json::to_value(&report).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
+            if !outcomes.is_empty() {
+                value["expect"] = serde_json::to_value(&outcomes).unwrap_or_default();
+            }
+            // Actions the run skipped (a role nobody held) or the cluster refused, with why.
+            if !sim.refusals().is_empty() {
+                let refused: Vec<_> = sim
+                    .refusals()
+                    .iter()
+                    .map(|(at, reason)| serde_json::json!({"at_ms": *at as f64 / 1000.0, "reason": reason}))
+                    .collect();
+                value["refusals"] = serde_json::Value::Array(refused);
+            }
+            say!("{value}");
+        }
+        Output::Events => {
+            let end = serde_json::json!({
+                "at_ms": report.end_ms,
+                "event": report.events,
+                "kind": "end",
+                "trace_hash": report.trace_hash,
+                "stopped": report.stopped.map(|s| s.name()),
+                "violations": report.violations_total,
+                "linearizability": report.linearizability.verdict,
+                "expect_failed": outcomes.iter().filter(|o| o.failed()).count(),
+            });
+            say!("{end}");
+        }
+        Output::Summary => {
+            print_summary(&report);
+            // Actions the run skipped (a role nobody held) or the cluster refused, with why.
+            for (at, reason) in sim.refusals() {
+                say!("  at {:.1} ms: {reason}", *at as f64 / 1000.0);
+            }
+            print_expectations(&outcomes);
         }
     }
-    exit_code(&report)
+    exit_code(&report, &outcomes)
 }
 
-/// 3 for a violation (found even if the run then stopped early), else 4 for a run its budget
-/// stopped, else 0.
-fn exit_code(report: &Report) -> ExitCode {
+/// 3 for a violation (found even if the run then stopped early), else 5 for a claim of
+/// `expect` that does not hold, else 4 for a run its budget stopped, else 0.
+fn exit_code(report: &Report, outcomes: &[expect::ExpectOutcome]) -> ExitCode {
     if !report.violations.is_empty() || report.linearizability.is_violation() {
         ExitCode::from(EXIT_VIOLATION)
+    } else if outcomes.iter().any(expect::ExpectOutcome::failed) {
+        ExitCode::from(EXIT_EXPECT)
     } else if report.stopped.is_some() {
         ExitCode::from(EXIT_STOPPED)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The scenario's claims: how many held, and each that did not with what was seen.
+fn print_expectations(outcomes: &[expect::ExpectOutcome]) {
+    if outcomes.is_empty() {
+        return;
+    }
+    let held = outcomes.iter().filter(|o| o.holds).count();
+    say!("expect: {held} of {} claims hold", outcomes.len());
+    for o in outcomes.iter().filter(|o| !o.holds) {
+        let claim = serde_json::to_string(&o.claim.check).unwrap_or_default();
+        let word = if o.reached { "EXPECT FAILED" } else { "EXPECT NOT CHECKED" };
+        say!("{word} expect[{}] at {:.3} ms: {claim}\n  seen: {}", o.index, o.at_ms, o.seen);
     }
 }
 
@@ -564,7 +670,7 @@ fn replay(run: &str, json: bool) -> ExitCode {
     if let Some(message) = &report.stopped_message {
         eprintln!("raftsim: replay: {message}");
     }
-    exit_code(&report)
+    exit_code(&report, &[])
 }
 
 fn seek_bench(name: &str, minutes: f64, seeks: u32, json: bool) -> ExitCode {

@@ -483,3 +483,53 @@ fn run_traces_roles_triggers_and_rules_and_names_a_skipped_action() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("timeline[0].node"));
 }
+
+#[test]
+fn events_print_the_run_as_json_lines() {
+    let out = raftsim(&["run", "figure-7", "--events"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    for l in &lines {
+        assert!(l["at_ms"].is_number() && l["kind"].is_string(), "{l}");
+    }
+    let kind = |k: &str| lines.iter().filter(|l| l["kind"] == k).collect::<Vec<_>>();
+    assert_eq!(kind("election")[0]["node"], 1);
+    let leader = kind("leader");
+    assert_eq!((leader[0]["node"].as_u64(), leader[0]["term"].as_u64()), (Some(1), Some(8)));
+    assert_eq!(leader[0]["votes"], serde_json::json!([1, 2, 3, 6]));
+    let overwritten: Vec<u64> = kind("overwritten").iter().map(|l| l["node"].as_u64().unwrap()).collect();
+    assert_eq!(overwritten, vec![4, 5, 6, 7]);
+    assert_eq!(kind("commit").last().unwrap()["index"], 11);
+    assert!(kind("expect").iter().all(|l| l["holds"] == true));
+    let end = lines.last().unwrap();
+    assert_eq!(end["kind"], "end");
+    assert_eq!(end["trace_hash"], json(&raftsim(&["run", "figure-7", "--json"]))["trace_hash"]);
+    assert_eq!(end["expect_failed"], 0);
+    // --events is its own output.
+    assert_eq!(raftsim(&["run", "figure-7", "--events", "--json"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_claim_of_expect_that_does_not_hold_exits_5_saying_what_was_seen() {
+    let path = temp_file(
+        "expect.json",
+        r#"{"name": "e", "nodes": 3, "duration_ms": 2000,
+            "expect": [{"check": "leader"}, {"at_ms": 500, "check": "term_at_least", "term": 40}]}"#,
+    );
+    let out = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("expect: 1 of 2 claims hold"), "{text}");
+    assert!(text.contains("EXPECT FAILED expect[1] at 500.000 ms"), "{text}");
+    assert!(text.contains("\"term_at_least\""), "{text}");
+    assert!(text.contains("seen: "), "{text}");
+    let v = json(&raftsim(&["run", path.to_str().unwrap(), "--json"]));
+    assert_eq!(v["expect"][1]["holds"], false);
+    assert!(v["expect"][1]["seen"].as_str().unwrap().contains("term"));
+    // A violation still exits 3, whatever the claims say.
+    let out = raftsim(&["run", "figure-8-unsafe"]);
+    assert_eq!(out.status.code(), Some(3));
+}

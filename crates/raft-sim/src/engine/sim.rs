@@ -293,7 +293,6 @@ impl Simulation {
         let seed = scenario.seed;
         let members = scenario.node_ids();
         let initial_members = scenario.initial_members();
-        let config = scenario.raft.to_config();
         let mut nodes = Vec::new();
         for &id in &members {
             let mut rng = SimRng::stream(seed, STREAM_NODE + id as u64);
@@ -306,13 +305,16 @@ impl Simulation {
                 .unwrap_or(NodeFaults { node: id, ..Default::default() });
             let clock = DriftClock::new(faults.drift);
             let bootstrap: &[NodeId] = if initial_members.contains(&id) { &initial_members } else { &[] };
-            let raft =
-                RaftNode::new(id, bootstrap, config.clone(), PersistentState::default(), clock.local(0), &mut rng);
+            // A server boots from what is on its disk: nothing, or the scenario's initial state
+            // (`servers`), read by raft-core's ordinary restart path.
+            let disk = scenario.initial_state(id);
+            let config = scenario.config_for(id);
+            let raft = RaftNode::new(id, bootstrap, config, disk.clone(), clock.local(0), &mut rng);
             nodes.push(NodeSlot {
                 id,
                 raft: Some(raft),
                 status: NodeStatus::Up,
-                disk: PersistentState::default(),
+                disk,
                 clock,
                 send_omission: Probability::from_f64(faults.send_omission),
                 receive_omission: Probability::from_f64(faults.receive_omission),
@@ -373,7 +375,7 @@ impl Simulation {
             let start = ms_to_us(w.start_ms);
             for c in 1..=w.clients as ClientId {
                 let target = sim.client_rng.between(1, scenario.nodes as u64) as NodeId;
-                sim.clients.push(ClientState { next_seq: 1, outstanding: None, target, token: 0 });
+                sim.clients.push(ClientState::new(target));
                 let jitter = sim.client_rng.below(sim.workload_interval);
                 sim.arm_client(c, start + jitter, ClientWake::Issue);
             }

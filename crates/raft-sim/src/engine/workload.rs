@@ -65,6 +65,27 @@ pub(crate) struct ClientState {
     pub target: NodeId,
     /// Invalidates timers armed before the latest one.
     pub token: u64,
+    /// Stopped by a `stop_clients` action: it sends nothing until started again.
+    pub stopped: bool,
+    /// Its own settings from a `change_clients` action (None: the workload's).
+    pub interval: Option<Micros>,
+    pub keys: Option<u32>,
+    pub get_ratio: Option<f64>,
+}
+
+impl ClientState {
+    pub(crate) fn new(target: NodeId) -> ClientState {
+        ClientState {
+            next_seq: 1,
+            outstanding: None,
+            target,
+            token: 0,
+            stopped: false,
+            interval: None,
+            keys: None,
+            get_ratio: None,
+        }
+    }
 }
 
 /// Why a client timer was set.

@@ -2,6 +2,7 @@
 //! documents and share links (a scenario plus the operator's actions, replayed as a session),
 //! reports of a run's outcome, and the benchmark.
 pub mod bench;
+pub mod events;
 pub mod narrate;
 pub mod report;
 pub mod session;

@@ -129,6 +129,7 @@ mod embedded {
         "split-vote",
         "crash-example",
         "minority-leader",
+        "figure-7",
         "figure-8",
         "figure-8-unsafe",
         "steady-load",

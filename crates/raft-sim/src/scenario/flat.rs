@@ -60,6 +60,9 @@ pub(crate) enum ActionTag {
     RemoveServer,
     ChangeMembership,
     MessageRule,
+    StopClients,
+    StartClients,
+    ChangeClients,
 }
 
 /// An action as written: the `action` tag and the fields of every action, with the moment
@@ -100,6 +103,10 @@ pub(crate) struct ActionFlat {
     kind: Option<String>,
     delay_ms: Option<f64>,
     for_ms: Option<f64>,
+    clients: Option<Vec<u32>>,
+    interval_ms: Option<f64>,
+    keys: Option<u32>,
+    get_ratio: Option<f64>,
 }
 
 /// A field of the action's context given where another context is read.
@@ -160,6 +167,10 @@ impl ActionFlat {
             ("kind", f.kind.is_some()),
             ("delay_ms", f.delay_ms.is_some()),
             ("for_ms", f.for_ms.is_some()),
+            ("clients", f.clients.is_some()),
+            ("interval_ms", f.interval_ms.is_some()),
+            ("keys", f.keys.is_some()),
+            ("get_ratio", f.get_ratio.is_some()),
         ];
         // Servers named by role stand as 0 in the action, their places listed (target.rs).
         let mut roles = Vec::new();
@@ -182,6 +193,7 @@ impl ActionFlat {
                 })
                 .collect()
         });
+        let node_given = node;
         let node = || need(node, "node");
         let action = match f.action {
             ActionTag::Crash => {
@@ -299,6 +311,19 @@ impl ActionFlat {
                     delay_ms: f.delay_ms,
                     for_ms: f.for_ms,
                 })
+            }
+            ActionTag::StopClients => {
+                only(&given, &["clients"])?;
+                Action::StopClients { clients: f.clients }
+            }
+            ActionTag::StartClients => {
+                only(&given, &["clients"])?;
+                Action::StartClients { clients: f.clients }
+            }
+            ActionTag::ChangeClients => {
+                only(&given, &["clients", "interval_ms", "keys", "get_ratio", "node"])?;
+                let (interval_ms, keys, get_ratio) = (f.interval_ms, f.keys, f.get_ratio);
+                Action::ChangeClients { clients: f.clients, interval_ms, keys, get_ratio, node: node_given }
             }
         };
         if roles.is_empty() {

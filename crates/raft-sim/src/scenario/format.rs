@@ -8,6 +8,7 @@ use raft_core::{
     DEFAULT_SNAPSHOT_CHUNK_BYTES,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 // The format's parts kept in files of their own (role targets, triggers, message rules), named
@@ -15,6 +16,8 @@ use std::fmt;
 pub use crate::scenario::message_rule::{MessageRule, RuleEffect};
 pub use crate::scenario::target::{describe as describe_roles, Holders, Targeted};
 pub use crate::scenario::trigger::{Trigger, When};
+pub mod initial;
+pub use initial::{CommandSpec, EntrySpec, ServerSetup};
 
 pub const MAX_NODES: u32 = 9;
 /// Scenario files and links larger than this are refused before parsing (input.rs reads no more).
@@ -59,6 +62,14 @@ pub struct Scenario {
     /// Actions that run when something happens (scenario/trigger.rs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<crate::scenario::trigger::Trigger>,
+    /// What servers start with (initial.rs): their persistent state and their own election
+    /// timeout, by id. Default: none (term 0, no vote, an empty log, the cluster's timeout).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub servers: BTreeMap<NodeId, ServerSetup>,
+    /// Claims (the tours' checks) the run must make true, at the end or at their `at_ms`
+    /// (expect.rs); `raftsim run` exits 5 when one does not hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<crate::scenario::tour::Claim>,
 }
 
 fn default_duration_ms() -> f64 {
@@ -453,6 +464,32 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         via: Option<NodeId>,
     },
+    /// Stop workload clients (`clients`, or all): they send nothing more, not even a retry,
+    /// until started again. An answer already on its way is still recorded.
+    StopClients {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clients: Option<Vec<u32>>,
+    },
+    /// Start stopped workload clients again (`clients`, or all): a request left open is sent
+    /// again (same sequence number), else a new one is issued now.
+    StartClients {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clients: Option<Vec<u32>>,
+    },
+    /// Change workload clients (`clients`, or all) from now on: their pause between requests,
+    /// how many keys they use, their share of gets, and the server their next request goes to.
+    ChangeClients {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clients: Option<Vec<u32>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interval_ms: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keys: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        get_ratio: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        node: Option<NodeId>,
+    },
     /// Drop, delay or duplicate the messages between servers that match, for a while
     /// (scenario/message_rule.rs).
     MessageRule(crate::scenario::message_rule::MessageRule),
@@ -490,6 +527,9 @@ impl Action {
             Action::ChangeMembership { .. } => "change_membership",
             Action::MessageRule(_) => "message_rule",
             Action::Targeted(t) => t.action.kind(),
+            Action::StopClients { .. } => "stop_clients",
+            Action::StartClients { .. } => "start_clients",
+            Action::ChangeClients { .. } => "change_clients",
         }
     }
 }
@@ -591,6 +631,8 @@ impl Scenario {
             timeline: Vec::new(),
             members: None,
             triggers: Vec::new(),
+            servers: BTreeMap::new(),
+            expect: Vec::new(),
         }
     }
 
@@ -710,6 +752,7 @@ impl Scenario {
             check_ms("workload.timeout_ms", w.timeout_ms, 1.0, 600_000.0)?;
             check_ms("workload.start_ms", w.start_ms, 0.0, MAX_DURATION_MS)?;
         }
+        self.check_servers()?;
 
         if self.timeline.len() > MAX_TIMELINE_ACTIONS {
             return Err(ScenarioError::new("timeline", format!("has more than {MAX_TIMELINE_ACTIONS} actions")));
@@ -720,6 +763,7 @@ impl Scenario {
             self.check_action(&f, &timed.action)?;
         }
         crate::scenario::trigger::validate(self)?;
+        crate::scenario::expect::check_claims(self)?;
         Ok(())
     }
 
@@ -735,6 +779,30 @@ impl Scenario {
             self.check_node(&format!("{field}[{k}]"), node)?;
             if nodes[..k].contains(&node) {
                 return Err(ScenarioError::new(format!("{field}[{k}]"), format!("node {node} is listed twice")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The workload clients an action names (none: all), which must exist.
+    fn check_clients(&self, f: &str, clients: &Option<Vec<u32>>) -> Result<(), ScenarioError> {
+        let count = self.workload.as_ref().map_or(0, |w| w.clients);
+        if count == 0 {
+            return Err(ScenarioError::new(f, "the scenario has no workload clients (`workload.clients`)"));
+        }
+        let Some(list) = clients else { return Ok(()) };
+        if list.is_empty() || list.len() > MAX_CLIENTS as usize {
+            return Err(ScenarioError::new(format!("{f}.clients"), format!("lists 1 to {MAX_CLIENTS} clients")));
+        }
+        for (k, &c) in list.iter().enumerate() {
+            if !(1..=count).contains(&c) {
+                return Err(ScenarioError::new(
+                    format!("{f}.clients[{k}]"),
+                    format!("client {c} does not exist (the workload's clients are 1 to {count})"),
+                ));
+            }
+            if list[..k].contains(&c) {
+                return Err(ScenarioError::new(format!("{f}.clients[{k}]"), format!("client {c} is listed twice")));
             }
         }
         Ok(())
@@ -842,6 +910,20 @@ impl Scenario {
                     return Err(ScenarioError::new(format!("{f}.value"), format!("must be at most {MAX_TEXT} bytes")));
                 }
                 Ok(())
+            }
+            Action::StopClients { clients } | Action::StartClients { clients } => self.check_clients(f, clients),
+            Action::ChangeClients { clients, interval_ms, keys, get_ratio, node } => {
+                self.check_clients(f, clients)?;
+                if let Some(ms) = interval_ms {
+                    check_ms(&format!("{f}.interval_ms"), *ms, 0.1, 600_000.0)?;
+                }
+                if keys.is_some_and(|k| !(1..=1000).contains(&k)) {
+                    return Err(ScenarioError::new(format!("{f}.keys"), "must be between 1 and 1000"));
+                }
+                if let Some(p) = get_ratio {
+                    check_probability(&format!("{f}.get_ratio"), *p)?;
+                }
+                node.map_or(Ok(()), |n| self.check_node(&format!("{f}.node"), n))
             }
         }
     }

@@ -2,6 +2,7 @@
 //! strict shape check every document passes first, the bounded reader, the built-in scenarios
 //! and the guided tours.
 pub mod builtin;
+pub mod expect;
 pub(crate) mod flat;
 pub mod format;
 pub mod glossary;

@@ -24,6 +24,12 @@ pub fn changed(scenario: &Scenario) -> Vec<String> {
     if r.election_timeout_ms != d.election_timeout_ms {
         out.push(format!("election timeout {}", range(r.election_timeout_ms)));
     }
+    for (id, own) in scenario.servers.iter().filter_map(|(id, s)| Some((id, s.election_timeout_ms?))) {
+        out.push(format!("S{id}'s election timeout {}", range(own)));
+    }
+    if scenario.servers.values().any(|s| !s.log.is_empty() || s.term.is_some_and(|t| t > 0)) {
+        out.push("servers start with logs and terms of their own".into());
+    }
     if r.heartbeat_ms != d.heartbeat_ms {
         out.push(format!("heartbeat every {} ms", r.heartbeat_ms));
     }
@@ -176,6 +182,15 @@ mod tests {
         s.network.timing = TimingModel::Asynchronous { tail_probability: 0.2 };
         let c = changed(&s);
         assert_eq!(c, vec!["5% of messages lost".to_string(), "asynchronous network (unbounded delays)".to_string()]);
+    }
+
+    #[test]
+    fn own_election_timeouts_and_initial_logs_are_named() {
+        let c = changed(&crate::scenario::builtin::by_name("figure-7").expect("a built-in"));
+        assert!(c.contains(&"S1's election timeout 100 ms".to_string()), "{c:?}");
+        assert!(c.contains(&"servers start with logs and terms of their own".to_string()), "{c:?}");
+        let c = changed(&crate::scenario::builtin::by_name("figure-8").expect("a built-in"));
+        assert!(!c.iter().any(|l| l.contains("'s election timeout") || l.contains("start with logs")), "{c:?}");
     }
 
     #[test]

@@ -124,6 +124,10 @@ pub enum Shape {
     Target,
     List(&'static Shape),
     Object(&'static [Field]),
+    /// An object keyed by server id (`"1"`, `"2"`, …), each value of this shape.
+    Map(&'static Shape),
+    /// A value of the first shape or, failing that, of the second (a term or an entry).
+    Either(&'static Shape, &'static Shape),
     /// An object whose `tag` field names its kind; `common` fields come with every kind.
     Tagged {
         common: &'static [Field],
@@ -187,6 +191,26 @@ const SCENARIO_FIELDS: &[Field] = &[
     opt("timeline", Shape::List(&TIMED_ACTION)),
     null("members", NODES),
     opt("triggers", Shape::List(&Shape::Object(crate::scenario::trigger::TRIGGER_FIELDS))),
+    opt("servers", Shape::Map(&Shape::Object(SERVER_FIELDS))),
+    opt("expect", Shape::List(&Shape::Tagged { common: &[null("at_ms", Shape::Number)], kinds: &CHECKS })),
+];
+/// `servers."1"` (initial.rs): a log entry is a term or an object holding a command.
+const SERVER_FIELDS: &[Field] = &[
+    opt("term", U64),
+    null("voted_for", NODE),
+    opt(
+        "log",
+        Shape::List(&Shape::Either(
+            &U64,
+            &Shape::Object(&[
+                req("term", U64),
+                req("op", Shape::Name(&["put", "get"])),
+                req("key", Shape::Str),
+                null("value", Shape::Str),
+            ]),
+        )),
+    ),
+    null("election_timeout_ms", Shape::Range),
 ];
 const RAFT_FIELDS: &[Field] = &[
     opt("election_timeout_ms", Shape::Range),
@@ -331,6 +355,18 @@ pub const ACTIONS: Kinds = Kinds {
                 null("to", TARGET),
                 null("delay_ms", Shape::Number),
                 null("for_ms", Shape::Number),
+            ],
+        ),
+        ("stop_clients", &[null("clients", Shape::List(&U32))]),
+        ("start_clients", &[null("clients", Shape::List(&U32))]),
+        (
+            "change_clients",
+            &[
+                null("clients", Shape::List(&U32)),
+                null("interval_ms", Shape::Number),
+                null("keys", U32),
+                null("get_ratio", Shape::Number),
+                null("node", TARGET),
             ],
         ),
     ],
@@ -558,6 +594,31 @@ fn walk(value: &Json, shape: &Shape, path: &mut String) -> Result<(), ScenarioEr
         (Shape::List(_), _) => err(path, format!("must be a list, not {found}")),
         (Shape::Object(fields), Json::Object(entries)) => fields_of(entries, &[fields], "", path),
         (Shape::Object(_), _) => err(path, format!("must be an object {{…}}, not {found}")),
+        (Shape::Map(item), Json::Object(entries)) => {
+            for (i, (key, value)) in entries.iter().enumerate() {
+                let here = join(path, key);
+                if entries[..i].iter().any(|(k, _)| k == key) {
+                    return err(&here, "is given twice");
+                }
+                if !key.parse::<u32>().is_ok_and(|id| id.to_string() == *key) {
+                    return err(
+                        &here,
+                        format!("\"{}\" is not a server id: the keys here are ids, \"1\", \"2\", …", clip(key)),
+                    );
+                }
+                let len = path.len();
+                *path = here;
+                walk(value, item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        (Shape::Map(_), _) => err(path, format!("must be an object keyed by server id {{\"1\": …}}, not {found}")),
+        (Shape::Either(first, second), _) => match walk(value, first, path) {
+            Ok(()) => Ok(()),
+            Err(e) if !matches!(value, Json::Object(_)) => Err(e),
+            Err(_) => walk(value, second, path),
+        },
         (Shape::Tagged { common, kinds }, Json::Object(entries)) => {
             let tag = kinds.tag;
             let all: Vec<&str> = kinds.kinds.iter().map(|(name, _)| *name).collect();

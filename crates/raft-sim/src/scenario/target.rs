@@ -127,6 +127,7 @@ pub fn slot_mut(action: &mut Action, slot: Slot) -> Option<&mut NodeId> {
             Slot::Node,
         ) => Some(node),
         (Action::SetFaults(faults), Slot::Node) => Some(&mut faults.node),
+        (Action::ChangeClients { node, .. }, Slot::Node) => node.as_mut(),
         (Action::Cut { from, .. }, Slot::From) => Some(from),
         (Action::Cut { to, .. }, Slot::To) => Some(to),
         (Action::MessageRule(rule), Slot::From) => rule.from.as_mut(),
@@ -158,6 +159,7 @@ pub fn named_ids(action: &Action) -> Vec<NodeId> {
         Action::ChangeMembership { voters, via } => voters.iter().copied().chain(*via).collect(),
         Action::Cut { from, to } => vec![*from, *to],
         Action::MessageRule(rule) => rule.from.into_iter().chain(rule.to).collect(),
+        Action::ChangeClients { node, .. } => node.iter().copied().collect(),
         Action::Partition { groups } => groups.iter().flatten().copied().collect(),
         _ => Vec::new(),
     };

@@ -369,7 +369,7 @@ fn servers(ids: &[NodeId]) -> String {
     ids.iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(", ")
 }
 
-fn property_named(name: &str) -> Option<Property> {
+pub(crate) fn property_named(name: &str) -> Option<Property> {
     Property::ALL
         .into_iter()
         .find(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(|s| s == name)) == Some(true))

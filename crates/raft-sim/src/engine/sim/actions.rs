@@ -177,6 +177,11 @@ impl Simulation {
             }
             Action::MessageRule(rule) => self.add_rule(rule),
             Action::Targeted(targeted) => self.apply_targeted(targeted),
+            Action::StopClients { clients } => self.stop_clients(clients),
+            Action::StartClients { clients } => self.start_clients(clients),
+            Action::ChangeClients { clients, interval_ms, keys, get_ratio, node } => {
+                self.change_clients(clients, *interval_ms, *keys, *get_ratio, *node)
+            }
         }
     }
 
@@ -251,7 +256,7 @@ impl Simulation {
     }
 
     fn restart(&mut self, id: NodeId) {
-        let config = self.scenario.raft.to_config();
+        let config = self.scenario.config_for(id);
         let now = self.kernel.now();
         let Some(slot) = self.nodes.node_mut(id) else { return };
         if !matches!(slot.status, NodeStatus::Crashed(CrashMode::Recover | CrashMode::Amnesia)) {

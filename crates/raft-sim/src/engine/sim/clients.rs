@@ -26,6 +26,8 @@ impl Simulation {
         match wake {
             ClientWake::Issue => {
                 let (keys, get_ratio) = self.scenario.workload.as_ref().map_or((1, 0.0), |w| (w.keys, w.get_ratio));
+                let state = &self.clients[(client - 1) as usize];
+                let (keys, get_ratio) = (state.keys.unwrap_or(keys), state.get_ratio.unwrap_or(get_ratio));
                 let key = format!("k{}", self.client_rng.below(keys as u64));
                 let state = &mut self.clients[(client - 1) as usize];
                 let seq = state.next_seq;
@@ -172,11 +174,14 @@ impl Simulation {
                     op.answered_by = Some(from);
                     answered = Some(now.saturating_sub(op.invoked_us));
                 }
+                let (stopped, interval) = (state.stopped, state.interval.unwrap_or(self.workload_interval));
                 if let Some(latency) = answered {
                     self.notify(&Seen::Answered { latency });
                 }
-                let at = self.kernel.now() + self.workload_interval;
-                self.arm_client(client, at, ClientWake::Issue);
+                if !stopped {
+                    let at = self.kernel.now() + interval;
+                    self.arm_client(client, at, ClientWake::Issue);
+                }
             }
             ClientReply::NotLeader { leader_hint, .. } => {
                 state.target = match leader_hint {
@@ -187,8 +192,72 @@ impl Simulation {
                     op.redirects += 1;
                 }
                 // A short pause so that a cluster without a leader is not flooded.
-                let at = self.kernel.now() + 2_000;
-                self.arm_client(client, at, ClientWake::Resend);
+                if !state.stopped {
+                    let at = self.kernel.now() + 2_000;
+                    self.arm_client(client, at, ClientWake::Resend);
+                }
+            }
+        }
+    }
+}
+
+/// The workload actions (`stop_clients`, `start_clients`, `change_clients`).
+impl Simulation {
+    /// The workload clients an action names (None: all of them), those that exist.
+    fn named_clients(&self, clients: &Option<Vec<u32>>) -> Vec<ClientId> {
+        let count = self.clients.len() as ClientId;
+        match clients {
+            None => (1..=count).collect(),
+            Some(list) => list.iter().map(|&c| ClientId::from(c)).filter(|c| (1..=count).contains(c)).collect(),
+        }
+    }
+
+    /// Stop clients: their pending timers are forgotten and they send nothing more.
+    pub(super) fn stop_clients(&mut self, clients: &Option<Vec<u32>>) {
+        for c in self.named_clients(clients) {
+            let state = &mut self.clients[(c - 1) as usize];
+            state.stopped = true;
+            state.token += 1;
+        }
+    }
+
+    /// Start stopped clients again, now: the request they left open is sent again (as a
+    /// client library retries, with its sequence number), else they issue a new one.
+    pub(super) fn start_clients(&mut self, clients: &Option<Vec<u32>>) {
+        let now = self.kernel.now();
+        for c in self.named_clients(clients) {
+            let state = &mut self.clients[(c - 1) as usize];
+            if !state.stopped {
+                continue;
+            }
+            state.stopped = false;
+            let wake = if state.outstanding.is_some() { ClientWake::Resend } else { ClientWake::Issue };
+            self.arm_client(c, now, wake);
+        }
+    }
+
+    /// Change clients' settings from now on; `node` is where their next request goes.
+    pub(super) fn change_clients(
+        &mut self,
+        clients: &Option<Vec<u32>>,
+        interval_ms: Option<f64>,
+        keys: Option<u32>,
+        get_ratio: Option<f64>,
+        node: Option<NodeId>,
+    ) {
+        for c in self.named_clients(clients) {
+            let state = &mut self.clients[(c - 1) as usize];
+            if let Some(ms) = interval_ms {
+                state.interval = Some(crate::scenario::format::ms_to_us(ms).max(1));
+            }
+            if keys.is_some() {
+                state.keys = keys;
+            }
+            if get_ratio.is_some() {
+                state.get_ratio = get_ratio;
+            }
+            if let Some(n) = node {
+                state.target = n;
             }
         }
     }
