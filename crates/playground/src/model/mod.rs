@@ -19,6 +19,7 @@ pub mod picture;
 pub mod stage;
 pub mod svg;
 pub mod timeline;
+pub mod authoring;
 pub mod tour;
 
 #[cfg(test)]

@@ -9,10 +9,13 @@
 //! that must be changed in place, never copied. The shell is a struct component that owns one
 //! `Store` and calls `apply`; components get what they draw as props that compare equal when
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
+mod authoring;
 mod kit;
 mod timekit;
 mod tour_run;
 
+#[cfg(test)]
+mod authoring_tests;
 #[cfg(test)]
 mod kit_tests;
 #[cfg(test)]
@@ -32,7 +35,9 @@ use raft_sim::share::{self, RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Tour};
 use raft_sim::Scenario;
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::collections::BTreeSet;
+pub use authoring::{AuthorAction, DraftRef};
 pub use timekit::fresh_seed;
 pub use tour_run::{parse_tour_fragment, TourRun};
 
@@ -134,6 +139,8 @@ pub enum Action {
     TogglePresent,
     /// Escape: leave the presentation mode, or close the help.
     Escape,
+    /// Authoring a tour (store/authoring.rs).
+    Author(AuthorAction),
 }
 
 /// What a link being made is for: the browser deflates it asynchronously (the page links no
@@ -146,6 +153,8 @@ pub enum LinkUse {
     Embed,
     /// The embedded page's "open the full page".
     OpenFull,
+    /// A tour's link (the author panel's Link).
+    Tour,
 }
 
 /// What the browser must do after an action.
@@ -254,6 +263,8 @@ pub struct Store {
     event_lines: RefCell<(timekit::EventKey, std::rc::Rc<Vec<raft_sim::narrate::Line>>)>,
     /// Effects not yet carried out.
     effects: Vec<Effect>,
+    /// The tour being written on the page (store/authoring.rs).
+    author: DraftRef,
 }
 
 /// A speed as the toolbar writes it: "0.05x", "3x".
@@ -325,8 +336,19 @@ impl Store {
             markers: Default::default(),
             event_lines: Default::default(),
             effects: Vec::new(),
+            author: DraftRef::default(),
         };
-        let opened = if let Some((id, step)) = parse_tour_fragment(fragment) {
+        let opened = if let Some(packed) = authoring::packed_of_tour_fragment(fragment) {
+            // A tour link: inflated by the browser, opened once the built-ins are here.
+            match packed {
+                Ok(packed) => {
+                    Rc::make_mut(&mut store.author.0).pending_link = true;
+                    store.effects.push(Effect::Unpack(packed));
+                }
+                Err(e) => store.notice = Some(format!("This tour link could not be opened: {e}.")),
+            }
+            false
+        } else if let Some((id, step)) = parse_tour_fragment(fragment) {
             // Opened once the tours arrive; the default scenario runs meanwhile.
             store.pending_tour = Some((id.to_string(), step));
             false
@@ -344,7 +366,7 @@ impl Store {
             false
         };
         if !opened {
-            if !fragment.is_empty() && store.pending_tour.is_none() {
+            if !fragment.is_empty() && store.pending_tour.is_none() && !store.author.0.pending_link {
                 store.playing = true;
                 if let Some(notice) = &mut store.notice {
                     notice.push_str(" Showing the default scenario instead.");
@@ -379,6 +401,7 @@ impl Store {
         }
         self.builtins_done = true;
         self.adopt_description();
+        self.tour_after_builtins();
         if self.session.is_none() && !self.pending_link {
             let first = self.builtins.first().map(|b| b.scenario.clone());
             self.load(first.unwrap_or_else(|| builtin::cluster(3, false)));
@@ -588,6 +611,8 @@ impl Store {
                 }
             }
             Action::OpenFull => self.pack(LinkUse::OpenFull),
+            Action::Packed(LinkUse::Tour, packed) => self.tour_packed(packed),
+            Action::Author(a) => self.author(a),
             Action::Packed(then, Err(e)) => {
                 self.embed_pending &= then != LinkUse::Embed;
                 self.error = Some(format!("The link could not be made: {e}."));
@@ -606,10 +631,11 @@ impl Store {
                         self.embed_pending = false;
                         self.embed_snippet = Some(fragment);
                     }
-                    LinkUse::Embed => {}
+                    LinkUse::Embed | LinkUse::Tour => {}
                     LinkUse::OpenFull => self.effects.push(Effect::OpenTab(link)),
                 }
             }
+            Action::Unpacked(result) if self.author.0.pending_link => self.tour_unpacked(result),
             Action::Unpacked(result) => {
                 if !std::mem::take(&mut self.pending_link) {
                     return;
