@@ -171,11 +171,24 @@ pub fn sentence(check: &Check) -> String {
             None => format!("request #{request} was answered by S{node} (no value)"),
         },
         Check::Unanswered { request } => format!("request #{request} has no answer yet"),
-        // Checks the picker does not offer, named by their kind (imported tours may hold them).
-        other => serde_json::to_value(other)
-            .ok()
-            .and_then(|v| v.get("check").and_then(|c| c.as_str()).map(str::to_string))
-            .map_or_else(|| "a claim".into(), |kind| format!("a {kind} claim")),
+        // Checks the picker does not offer (an imported tour may hold them): their kind.
+        Check::ReadAnswer { node, key, value } => {
+            format!("the last answered get of {key} was answered by S{node} with {value}")
+        }
+        Check::ReadPending { key } => format!("a get of {key} waits for an answer"),
+        Check::Linearizable { holds: true } => "the client history is linearizable".into(),
+        Check::Linearizable { holds: false } => "the client history is not linearizable".into(),
+        Check::SnapshotShared { node, shared } => {
+            format!(
+                "S{node}'s state machine {} its data with its snapshot",
+                if *shared { "shares" } else { "no longer shares" }
+            )
+        }
+        Check::Configuration { node, .. } => format!("S{node}'s configuration is as the tour says"),
+        Check::Applied { node, request, times } => format!("S{node} applied request #{request} {times} times"),
+        Check::Availability { failures, repairs, .. } => {
+            format!("availability: {failures} failures, {repairs} repairs")
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! component draws. Nothing here touches the browser (no web-sys, no Yew), so it compiles and
 //! is tested natively (`cargo test -p playground`); the components only lay it out.
 pub mod animation;
+pub mod authoring;
 pub mod caption;
 pub mod clients;
 pub mod clock;
@@ -19,7 +20,6 @@ pub mod picture;
 pub mod stage;
 pub mod svg;
 pub mod timeline;
-pub mod authoring;
 pub mod tour;
 
 #[cfg(test)]

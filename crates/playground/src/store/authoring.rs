@@ -30,7 +30,7 @@ const MIN_WITHIN_MS: f64 = 3_000.0;
 const MAX_WITHIN_MS: f64 = 600_000.0;
 
 /// What the author panel asks of the store.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum AuthorAction {
     TourId(String),
     TourTitle(String),
@@ -195,7 +195,8 @@ impl DraftStep {
 
     /// The scenario this step runs, exactly as a tour runs it (`Tour::scenario_at`).
     fn scenario(&self) -> Result<Scenario, String> {
-        let tour = Tour { id: "draft".into(), title: String::new(), summary: String::new(), steps: vec![self.to_step()] };
+        let tour =
+            Tour { id: "draft".into(), title: String::new(), summary: String::new(), steps: vec![self.to_step()] };
         tour.scenario_at(0).map_err(|e| e.to_string())
     }
 
@@ -227,7 +228,12 @@ impl Draft {
             steps.push(step);
             before = Some(d);
         }
-        Tour { id: self.id.trim().to_string(), title: self.title.trim().to_string(), summary: self.summary.trim().to_string(), steps }
+        Tour {
+            id: self.id.trim().to_string(),
+            title: self.title.trim().to_string(),
+            summary: self.summary.trim().to_string(),
+            steps,
+        }
     }
 
     /// The tour's JSON, read back through the tour reader (the one `raftsim tour` uses), plus
@@ -279,7 +285,8 @@ impl Draft {
                 (None, None) => {}
             }
             actions.extend(s.actions.iter().cloned());
-            let base = base.clone().ok_or_else(|| "field `steps[0]`: the first step must name a scenario".to_string())?;
+            let base =
+                base.clone().ok_or_else(|| "field `steps[0]`: the first step must name a scenario".to_string())?;
             let servers = tour.scenario_at(i).map_err(|e| e.to_string())?.nodes;
             let (at_pause, kept): (Vec<&Claim>, Vec<&Claim>) =
                 s.claims.iter().partition(|c| c.at_ms.is_none_or(|at| Some(at) == s.pause_ms));
@@ -316,7 +323,12 @@ impl Draft {
 /// The goals a recorded solution reaches: run the step to its pause, apply the solution there
 /// (as the tour checker does), and keep the goals that do not hold before it, hold at some
 /// moment within `within_ms` and still hold at its end.
-fn reached_goals(step: &DraftStep, solution: &[raft_sim::Action], within_ms: f64, goals: Vec<Goal>) -> Result<Vec<Goal>, String> {
+fn reached_goals(
+    step: &DraftStep,
+    solution: &[raft_sim::Action],
+    within_ms: f64,
+    goals: Vec<Goal>,
+) -> Result<Vec<Goal>, String> {
     let mut scenario = step.scenario()?;
     scenario.duration_ms = scenario.duration_ms.max(step.pause_ms + within_ms + 1.0);
     let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
@@ -419,14 +431,17 @@ impl Store {
             AuthorAction::StepStart(v) => {
                 let Some(s) = self.selected_step() else { return };
                 s.start_text = v.clone();
-                let parsed = crate::number::parse_f64(&v).filter(|ms| ms.is_finite() && *ms >= 0.0 && *ms <= s.pause_ms);
+                let parsed =
+                    crate::number::parse_f64(&v).filter(|ms| ms.is_finite() && *ms >= 0.0 && *ms <= s.pause_ms);
                 let pause = s.pause_ms;
                 match parsed {
                     Some(ms) => {
                         s.start_ms = ms;
                         self.draft().note = None;
                     }
-                    None => self.author_note(format!("The start must be a time from 0 to the step's moment ({pause} ms).")),
+                    None => {
+                        self.author_note(format!("The start must be a time from 0 to the step's moment ({pause} ms)."))
+                    }
                 }
             }
             AuthorAction::ToggleNode(n) => {
@@ -498,16 +513,18 @@ impl Store {
             AuthorAction::Export => match self.author.0.export() {
                 Ok((tour, json)) => {
                     self.effects.push(Effect::Download { name: format!("{}.json", tour.id), text: json });
-                    self.author_note(format!("Exported {}.json: check it with `raftsim tour {}.json`.", tour.id, tour.id));
+                    self.author_note(format!(
+                        "Exported {}.json: check it with `raftsim tour {}.json`.",
+                        tour.id, tour.id
+                    ));
                 }
                 Err(e) => self.author_note(format!("The tour cannot be exported yet: {e}.")),
             },
             AuthorAction::Import(text) => self.import_tour(text, "file"),
             AuthorAction::Link => match self.author.0.export() {
-                Ok((tour, json)) if json.len() <= MAX_SCENARIO_BYTES => {
-                    // The link carries the compact JSON.
-                    let compact = serde_json::to_vec(&tour).unwrap_or_default();
-                    self.effects.push(Effect::Pack { json: compact, then: LinkUse::Tour });
+                // The link carries the file's text (one JSON writer in the page, not two).
+                Ok((_, json)) if json.len() <= MAX_SCENARIO_BYTES => {
+                    self.effects.push(Effect::Pack { json: json.into_bytes(), then: LinkUse::Tour });
                 }
                 Ok(_) => self.author_note("This tour is too large for a link: download the file (Export)."),
                 Err(e) => self.author_note(format!("The tour cannot be linked yet: {e}.")),
@@ -523,8 +540,10 @@ impl Store {
         let live = session.sim();
         let pause_ms = live.now() as f64 / 1_000.0;
         let taken = session.applied_interventions().to_vec();
-        let actions: Vec<TimedAction> =
-            taken.iter().map(|i| TimedAction { at_ms: i.at.time_us as f64 / 1_000.0, action: i.action.clone() }).collect();
+        let actions: Vec<TimedAction> = taken
+            .iter()
+            .map(|i| TimedAction { at_ms: i.at.time_us as f64 / 1_000.0, action: i.action.clone() })
+            .collect();
         let base = match self.current_builtin() {
             Some(b) => Base::Builtin(b.scenario.name.clone()),
             None => Base::Scenario(Box::new(self.scenario.clone())),

@@ -47,7 +47,13 @@ fn authored() -> (Store, String) {
     s.apply(Action::Load(index));
     play_to(&mut s, 1_500);
     let leader = s.session.as_ref().and_then(|x| x.sim().leader()).expect("a leader by 1.5 s");
-    let put = Operator::Client { node: leader, op: ClientOpKind::Put, key: "x".into(), value: Some("1".into()), retry_ms: None };
+    let put = Operator::Client {
+        node: leader,
+        op: ClientOpKind::Put,
+        key: "x".into(),
+        value: Some("1".into()),
+        retry_ms: None,
+    };
     s.apply(Action::Act(put));
     play_to(&mut s, 2_000);
 

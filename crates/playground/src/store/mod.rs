@@ -29,15 +29,15 @@ use crate::model::timeline::MarkerView;
 use raft_sim::scenario::{Action as Operator, RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
+pub use authoring::{AuthorAction, Draft, DraftRef, DraftStep};
 pub use kit::Picture;
 use raft_sim::builtin::{self, Builtin, IndexEntry};
 use raft_sim::share::{self, RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Tour};
 use raft_sim::Scenario;
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::collections::BTreeSet;
-pub use authoring::{AuthorAction, DraftRef};
+use std::rc::Rc;
 pub use timekit::fresh_seed;
 pub use tour_run::{parse_tour_fragment, TourRun};
 
