@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { launch, openPage, runTo, OUTPUT_DIR } from './browser.mjs';
 
 let browser;
@@ -14,6 +15,18 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const RAFTSIM = process.env.RAFTSIM ?? '../target/release/raftsim';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe's serious and critical findings inside the author panel. */
+async function audit(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run('[data-testid="authoring"]', {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}×, e.g. ${v.nodes[0].target.join(' ')})`);
+}
 
 async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
@@ -90,6 +103,16 @@ test('a teacher turns a run into a tour that raftsim accepts, imports it and pla
   await page.getByTestId('author-step-title').fill('A new leader');
   await page.getByTestId('author-step-text').fill('The old leader is down; another server leads.');
   assert.equal(await page.getByTestId('author-step').count(), 2);
+
+  // Labelled, and usable from the keyboard: Tab reaches the step's title from the step list,
+  // and Enter on a step's button selects it.
+  assert.deepEqual(await audit(page), []);
+  await page.locator('.author-pick').first().focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('author-step-title').inputValue(), 'A leader');
+  await page.locator('.author-pick').nth(1).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('author-step-title').inputValue(), 'A new leader');
 
   mkdirSync(OUTPUT_DIR, { recursive: true });
   await panel.screenshot({ path: join(OUTPUT_DIR, 'authoring-1366.png') });

@@ -43,8 +43,12 @@ pub fn candidates(sim: &Simulation) -> Vec<Check> {
     if sim.violations().is_empty() {
         out.push(Check::NoViolation);
     }
-    let mut broken: Vec<&'static str> = sim.violations().iter().map(|v| v.property.name()).collect();
-    broken.dedup();
+    let mut broken: Vec<&'static str> = Vec::new();
+    for v in sim.violations() {
+        if !broken.contains(&v.property.name()) {
+            broken.push(v.property.name());
+        }
+    }
     for name in broken {
         out.push(Check::Violation { property: Some(name.to_string()) });
     }
@@ -91,9 +95,13 @@ pub fn candidates(sim: &Simulation) -> Vec<Check> {
     }
     // Keys: one claim for the whole cluster when every running server agrees, else one per
     // server that holds the key.
-    let mut keys: Vec<&String> = running.iter().flat_map(|(_, r)| r.kv().data().keys()).collect();
-    keys.sort();
-    keys.dedup();
+    // In order, each once (inserted in place: no sort of its own for the page to carry).
+    let mut keys: Vec<&String> = Vec::new();
+    for key in running.iter().flat_map(|(_, r)| r.kv().data().keys()) {
+        if let Err(at) = keys.binary_search(&key) {
+            keys.insert(at, key);
+        }
+    }
     for key in keys.into_iter().take(MAX_KEYS) {
         let values: Vec<Option<&String>> = running.iter().map(|(_, r)| r.kv().data().get(key)).collect();
         match values.first() {

@@ -452,8 +452,8 @@ impl Store {
                             nodes.remove(p);
                         }
                         None if n >= 1 && n <= s.servers => {
-                            nodes.push(n);
-                            nodes.sort_unstable();
+                            let at = nodes.iter().position(|&x| x > n).unwrap_or(nodes.len());
+                            nodes.insert(at, n);
                         }
                         None => {}
                     }
