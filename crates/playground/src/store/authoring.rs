@@ -720,6 +720,18 @@ impl Store {
         }
     }
 
+    /// "Link to this step" in a tour that is not one of the page's: a tour link (`#tour1.…`)
+    /// holding the whole tour, which opens at its first step.
+    pub(super) fn link_unlisted_tour(&mut self) {
+        let Some(run) = &self.tour else { return };
+        match serde_json::to_string_pretty(&run.tour) {
+            Ok(json) if json.len() <= MAX_SCENARIO_BYTES => {
+                self.effects.push(Effect::Pack { json: json.into_bytes(), then: LinkUse::Tour })
+            }
+            _ => self.author_note("This tour is too large for a link: download the file (Export)."),
+        }
+    }
+
     /// The browser deflated the tour's link.
     pub(super) fn tour_packed(&mut self, packed: Result<Vec<u8>, String>) {
         match packed {

@@ -190,6 +190,16 @@ fn a_small_tour_goes_into_a_link_that_opens_it() {
     page.apply(Action::Author(A::Export));
     assert_eq!(downloaded(&mut page).map(|(_, t)| t), Some(text));
 
+    // "Link to this step" in the opened tour (not one of the page's) links the tour itself.
+    page.take_effects();
+    page.apply(Action::TourLink);
+    browser(&mut page);
+    let copied = page.take_effects().into_iter().find_map(|e| match e {
+        Effect::Copy(l) => Some(l),
+        _ => None,
+    });
+    assert_eq!(copied.as_deref().and_then(|l| l.split_once("#tour1.")).map(|(b, _)| b), Some(BASE));
+
     // A damaged link says so and the page runs the default scenario.
     let mut page = Store::new(BASE.to_string(), "tour1.AAAA", || 0.0);
     browser(&mut page);

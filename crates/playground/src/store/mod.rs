@@ -592,6 +592,11 @@ impl Store {
                 self.tour = None;
                 self.effects.push(Effect::ReplaceFragment(String::new()));
             }
+            // A tour opened from a file, a link or the draft has no `#tour/ID/N` address: its
+            // link carries the tour itself.
+            Action::TourLink if self.tour.as_ref().is_some_and(|t| !self.tours.contains(&t.tour)) => {
+                self.link_unlisted_tour()
+            }
             Action::TourLink => {
                 if let Some(t) = &self.tour {
                     let link = format!("{}#{}", self.base, t.fragment());
