@@ -185,5 +185,10 @@ test('a small tour travels in a link that opens it as a tour', async () => {
   const other = await openPage(browser, href.slice(href.indexOf('#')));
   await other.getByTestId('tour').waitFor();
   assert.equal(await other.getByTestId('tour-step-title').innerText(), '1. A leader');
+  // Its "Link to this step" carries the tour too (it has no #tour/ID/N address).
+  await other.getByTestId('tour-link').click();
+  const again = other.getByTestId('author-link-text');
+  await again.waitFor({ state: 'attached' });
+  assert.match(await again.inputValue(), /#tour1\./);
   assert.deepEqual([...page.errors, ...other.errors], []);
 });

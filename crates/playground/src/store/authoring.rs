@@ -136,6 +136,9 @@ pub struct Draft {
     pub(super) pending_link: bool,
     /// A tour link's text, opened once the built-ins (which its steps name) have arrived.
     pub(super) pending_text: Option<String>,
+    /// The id of the tour opened from a file, a link or Preview: not one of the page's, so it
+    /// has no `#tour/ID/N` address (see [`Store::link_unlisted_tour`]).
+    pub(super) unlisted: Option<String>,
 }
 
 /// The draft as components take it: equal only to itself, so the panel re-renders when the
@@ -673,6 +676,7 @@ impl Store {
                 if self.error.is_none() {
                     let d = self.draft();
                     d.before_preview = d.before_preview.take().or(before);
+                    d.unlisted = Some(d.id.trim().to_string());
                     d.task = None;
                     d.note = Some("Previewing the draft as a tour.".into());
                 }
@@ -691,6 +695,7 @@ impl Store {
                 let steps = tour.steps.len();
                 self.author = DraftRef(Rc::new(Draft {
                     note: Some(format!("Opened the tour '{}' ({steps} steps) from a {source}.", tour.id)),
+                    unlisted: Some(tour.id.clone()),
                     ..draft
                 }));
                 self.open_step_and_play(tour, 0);

@@ -579,6 +579,9 @@ impl Store {
                 }
             }
             Action::OpenTour(id) => {
+                if self.author.0.unlisted.is_some() {
+                    Rc::make_mut(&mut self.author.0).unlisted = None;
+                }
                 if let Some(t) = self.tours.iter().find(|t| t.id == id).cloned() {
                     self.open_step_and_play(t, 0);
                 }
@@ -594,7 +597,9 @@ impl Store {
             }
             // A tour opened from a file, a link or the draft has no `#tour/ID/N` address: its
             // link carries the tour itself.
-            Action::TourLink if self.tour.as_ref().is_some_and(|t| !self.tours.contains(&t.tour)) => {
+            Action::TourLink
+                if self.tour.as_ref().is_some_and(|t| self.author.0.unlisted.as_ref() == Some(&t.tour.id)) =>
+            {
                 self.link_unlisted_tour()
             }
             Action::TourLink => {
