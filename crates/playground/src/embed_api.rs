@@ -219,10 +219,14 @@ fn command(data: &JsValue) -> Result<Command, Refusal> {
             (Command::Seek(raft_sim::scenario::ms_to_us(ms)), &["timeMs"])
         }
         "speed" => {
-            let min = 10f64.powf(raft_sim::share::SPEED_MIN_EXP);
-            let max = 10f64.powf(raft_sim::share::SPEED_MAX_EXP);
+            // The store's own 10^x and the browser's log10: Rust's `powf`/`log10` would bring
+            // libm into the wasm (number.rs's guard test).
+            // A hair of slack at both ends so that 0.01 and 100 themselves pass whatever the
+            // last bit of the series; the exponent is then held to the range exactly.
+            let (lo, hi) = (raft_sim::share::SPEED_MIN_EXP, raft_sim::share::SPEED_MAX_EXP);
+            let (min, max) = (crate::store::exp10(lo) * (1.0 - 1e-9), crate::store::exp10(hi) * (1.0 + 1e-9));
             let speed = number(data, "speed", min..=max)?;
-            (Command::Speed(speed.log10()), &["speed"])
+            (Command::Speed(js_sys::Math::log10(speed).clamp(lo, hi)), &["speed"])
         }
         "act" => {
             let text = json_text(data, "action", MAX_ACTION_CHARS)?;

@@ -9,6 +9,7 @@
 //! Virtual time advances once per animation frame (requestAnimationFrame), by the real time
 //! elapsed times the chosen speed; on a test page (`?test-hook`, see test_hook.rs) by the
 //! virtual time the test asks for instead, through the same store calls.
+use crate::authoring_panel::AuthoringPanel;
 use crate::availability_view::availability_view;
 use crate::browser;
 use crate::caption_view::Caption;
@@ -55,6 +56,8 @@ pub enum Msg {
     Do(Action),
     /// A run document file to read (then [`Action::Imported`]).
     Import(web_sys::File),
+    /// A tour file to read (then the author panel's `Import`).
+    ImportTour(web_sys::File),
     Hook(crate::test_hook::Request),
     /// A message from the page that frames this one (embed_api.rs), checked, or why refused.
     Embed(EmbedMessage),
@@ -91,6 +94,7 @@ struct Callbacks {
     act: Callback<raft_sim::scenario::Action>,
     configure: Callback<RaftSettings>,
     import: Callback<web_sys::File>,
+    import_tour: Callback<web_sys::File>,
     seek_time: Callback<u64>,
     seek_event: Callback<u64>,
     select: Callback<u32>,
@@ -116,6 +120,7 @@ impl Callbacks {
             act: dispatch.reform(Action::Act),
             configure: dispatch.reform(Action::Configure),
             import: link.callback(Msg::Import),
+            import_tour: link.callback(Msg::ImportTour),
             seek_time: dispatch.reform(Action::SeekTime),
             seek_event: dispatch.reform(Action::SeekEvent),
             select: dispatch.reform(Action::Select),
@@ -238,7 +243,7 @@ impl Component for Live {
                     // This frame has fired: the next one is requested in `settle` if still playing.
                     self.frame = None;
                 }
-                if let Action::Imported(_) = action {
+                if let Action::Imported(_) | Action::Author(crate::store::AuthorAction::Import(_)) = action {
                     self._file_read = None;
                 }
                 self.store.apply(action);
@@ -247,6 +252,13 @@ impl Component for Live {
                 let dispatch = self.on.dispatch.clone();
                 self._file_read =
                     browser::read_text_file(file, MAX_SCENARIO_BYTES, move |r| dispatch.emit(Action::Imported(r)));
+                return false;
+            }
+            Msg::ImportTour(file) => {
+                let dispatch = self.on.dispatch.clone();
+                self._file_read = browser::read_text_file(file, MAX_SCENARIO_BYTES, move |r| {
+                    dispatch.emit(Action::Author(crate::store::AuthorAction::Import(r)))
+                });
                 return false;
             }
             Msg::Hook(request) => match request.target_us(self.store.now_us()) {
@@ -307,6 +319,8 @@ impl Component for Live {
                 </div>
                 { share_panel(s.share_link.as_deref(), embed_fragment, &self.on.dispatch, &self.on.import) }
                 { export_panel(s, &self.on.dispatch) }
+                <AuthoringPanel draft={s.author_ref()} recorded={s.task_recorded()} on={self.on.dispatch.clone()}
+                                on_import={self.on.import_tour.clone()} />
             </section>
         }
     }

@@ -1,5 +1,6 @@
 //! The Raft Playground page. It owns no protocol logic: it asks the simulator to run a
 //! scenario and renders the report it gets back.
+mod authoring_panel;
 mod availability_view;
 mod bench_page;
 mod browser;

@@ -2,6 +2,7 @@
 //! component draws. Nothing here touches the browser (no web-sys, no Yew), so it compiles and
 //! is tested natively (`cargo test -p playground`); the components only lay it out.
 pub mod animation;
+pub mod authoring;
 pub mod caption;
 pub mod clients;
 pub mod clock;

@@ -9,10 +9,13 @@
 //! that must be changed in place, never copied. The shell is a struct component that owns one
 //! `Store` and calls `apply`; components get what they draw as props that compare equal when
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
+mod authoring;
 mod kit;
 mod timekit;
 mod tour_run;
 
+#[cfg(test)]
+mod authoring_tests;
 #[cfg(test)]
 mod kit_tests;
 #[cfg(test)]
@@ -26,6 +29,7 @@ use crate::model::timeline::MarkerView;
 use raft_sim::scenario::{Action as Operator, RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
+pub use authoring::{AuthorAction, Draft, DraftRef, DraftStep};
 pub use kit::Picture;
 use raft_sim::builtin::{self, Builtin, IndexEntry};
 use raft_sim::share::{self, RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
@@ -33,6 +37,7 @@ use raft_sim::tour::{self, Tour};
 use raft_sim::Scenario;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 pub use timekit::fresh_seed;
 pub use tour_run::{parse_tour_fragment, TourRun};
 
@@ -146,6 +151,8 @@ pub enum Action {
     GoTo(u64),
     /// A task the host page set: done (an event) once its goal is reached, measured from now.
     SetTask(raft_sim::tour::Goal),
+    /// Authoring a tour (store/authoring.rs).
+    Author(AuthorAction),
 }
 
 /// What a link being made is for: the browser deflates it asynchronously (the page links no
@@ -158,6 +165,8 @@ pub enum LinkUse {
     Embed,
     /// The embedded page's "open the full page".
     OpenFull,
+    /// A tour's link (the author panel's Link).
+    Tour,
 }
 
 /// What the browser must do after an action.
@@ -278,6 +287,8 @@ pub struct Store {
     embed_told: (Option<(String, usize, bool, bool)>, bool),
     /// Effects not yet carried out.
     effects: Vec<Effect>,
+    /// The tour being written on the page (store/authoring.rs).
+    author: DraftRef,
 }
 
 /// A speed as the toolbar writes it: "0.05x", "3x".
@@ -376,8 +387,19 @@ impl Store {
             embed_watch: Default::default(),
             embed_told: (None, false),
             effects: Vec::new(),
+            author: DraftRef::default(),
         };
-        let opened = if let Some((id, step)) = parse_tour_fragment(fragment) {
+        let opened = if let Some(packed) = authoring::packed_of_tour_fragment(fragment) {
+            // A tour link: inflated by the browser, opened once the built-ins are here.
+            match packed {
+                Ok(packed) => {
+                    Rc::make_mut(&mut store.author.0).pending_link = true;
+                    store.effects.push(Effect::Unpack(packed));
+                }
+                Err(e) => store.notice = Some(format!("This tour link could not be opened: {e}.")),
+            }
+            false
+        } else if let Some((id, step)) = parse_tour_fragment(fragment) {
             // Opened once the tours arrive; the default scenario runs meanwhile.
             store.pending_tour = Some((id.to_string(), step));
             false
@@ -395,7 +417,7 @@ impl Store {
             false
         };
         if !opened {
-            if !fragment.is_empty() && store.pending_tour.is_none() {
+            if !fragment.is_empty() && store.pending_tour.is_none() && !store.author.0.pending_link {
                 store.playing = true;
                 if let Some(notice) = &mut store.notice {
                     notice.push_str(" Showing the default scenario instead.");
@@ -430,6 +452,7 @@ impl Store {
         }
         self.builtins_done = true;
         self.adopt_description();
+        self.tour_after_builtins();
         if self.session.is_none() && !self.pending_link {
             let first = self.builtins.first().map(|b| b.scenario.clone());
             self.load(first.unwrap_or_else(|| builtin::cluster(3, false)));
@@ -639,6 +662,9 @@ impl Store {
                 }
             }
             Action::OpenTour(id) => {
+                if self.author.0.unlisted.is_some() {
+                    Rc::make_mut(&mut self.author.0).unlisted = None;
+                }
                 if let Some(t) = self.tours.iter().find(|t| t.id == id).cloned() {
                     self.open_step_and_play(t, 0);
                 }
@@ -651,6 +677,13 @@ impl Store {
             Action::CloseTour => {
                 self.tour = None;
                 self.effects.push(Effect::ReplaceFragment(String::new()));
+            }
+            // A tour opened from a file, a link or the draft has no `#tour/ID/N` address: its
+            // link carries the tour itself.
+            Action::TourLink
+                if self.tour.as_ref().is_some_and(|t| self.author.0.unlisted.as_ref() == Some(&t.tour.id)) =>
+            {
+                self.link_unlisted_tour()
             }
             Action::TourLink => {
                 if let Some(t) = &self.tour {
@@ -671,6 +704,8 @@ impl Store {
                 }
             }
             Action::OpenFull => self.pack(LinkUse::OpenFull),
+            Action::Packed(LinkUse::Tour, packed) => self.tour_packed(packed),
+            Action::Author(a) => self.author(a),
             Action::Packed(then, Err(e)) => {
                 self.embed_pending &= then != LinkUse::Embed;
                 self.error = Some(format!("The link could not be made: {e}."));
@@ -689,10 +724,11 @@ impl Store {
                         self.embed_pending = false;
                         self.embed_snippet = Some(fragment);
                     }
-                    LinkUse::Embed => {}
+                    LinkUse::Embed | LinkUse::Tour => {}
                     LinkUse::OpenFull => self.effects.push(Effect::OpenTab(link)),
                 }
             }
+            Action::Unpacked(result) if self.author.0.pending_link => self.tour_unpacked(result),
             Action::Unpacked(result) => {
                 if !std::mem::take(&mut self.pending_link) {
                     return;

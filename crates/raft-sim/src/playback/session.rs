@@ -262,6 +262,12 @@ impl Session {
         self.frontier
     }
     /// Every action on this branch, including those ahead of the current position.
+    /// The actions the run has applied so far: those before this point of the run (the rest
+    /// of `interventions` is further on, after a step back in time).
+    pub fn applied_interventions(&self) -> &[Intervention] {
+        &self.interventions[..self.applied]
+    }
+
     pub fn interventions(&self) -> &[Intervention] {
         &self.interventions
     }
