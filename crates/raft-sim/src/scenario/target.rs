@@ -183,7 +183,11 @@ impl Targeted {
 impl Serialize for Targeted {
     /// The action as written: its fields, with the role names where the roles stand.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(&self.action).map_err(serde::ser::Error::custom)?;
+        // Through text rather than `serde_json::to_value`: the page already writes actions as
+        // text and reads text into a `Value` (the shape check), while `to_value` would compile
+        // a second copy of every action's serializer into the wasm.
+        let text = serde_json::to_string(&self.action).map_err(serde::ser::Error::custom)?;
+        let mut value: serde_json::Value = serde_json::from_str(&text).map_err(serde::ser::Error::custom)?;
         for &(slot, role) in &self.roles {
             let name = serde_json::Value::String(role.name().to_string());
             let place = match slot {
