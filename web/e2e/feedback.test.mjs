@@ -55,8 +55,12 @@ test('"Link copied" shows next to Share, in view', async () => {
   const copied = page.getByTestId('link-copied');
   await copied.waitFor();
   assert.match(await copied.innerText(), /Link copied/);
-  const share = await page.getByTestId('share').boundingBox();
-  const box = await copied.boundingBox();
+  // Both boxes from one layout: measured one after the other, a toolbar row that reflows in
+  // between (a select's width settling) would move one and not the other.
+  const { share, box } = await page.evaluate(() => {
+    const rect = (id) => document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect().toJSON();
+    return { share: rect('share'), box: rect('link-copied') };
+  });
   assert.ok(Math.abs(box.y - share.y) < 40 && box.x > share.x, `beside Share: ${JSON.stringify({ share, box })}`);
   assert.ok(box.y + box.height <= page.viewportSize().height, 'on screen without scrolling');
   assert.deepEqual(page.errors, []);
