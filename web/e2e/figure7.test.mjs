@@ -10,6 +10,9 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
+const commands = async (page) => page.getByTestId('log-row').evaluateAll((rows) => rows.map((r) =>
+  [...r.querySelectorAll('td.cell:not(.empty) .c')].map((c) => c.textContent)));
+
 const terms = async (page) => page.getByTestId('log-row').evaluateAll((rows) => rows.map((r) =>
   [...r.querySelectorAll('td.cell:not(.empty) .t')].map((t) => Number(t.textContent))));
 
@@ -28,6 +31,9 @@ test('Figure 7: the divergent logs at time 0, then the leader of term 8 repairs 
     [1, 1, 1, 4, 4, 4, 4],
     [1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3],
   ]);
+  // Every booted entry holds a command (the figure shows terms only), so no cell reads as a
+  // leader's no-op until S1 appends its own in term 8.
+  assert.ok((await commands(page)).flat().every((c) => !/no-op/.test(c)), JSON.stringify(await commands(page)));
   const settings = await page.getByTestId('caption-settings').innerText();
   assert.ok(settings.includes("S1's election timeout 100 ms"), settings);
   mkdirSync(OUTPUT_DIR, { recursive: true });
@@ -35,6 +41,9 @@ test('Figure 7: the divergent logs at time 0, then the leader of term 8 repairs 
   await runTo(page, 1000);
   const leader = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8];
   assert.deepEqual(await terms(page), Array(7).fill(leader));
+  for (const row of await commands(page)) {
+    assert.deepEqual(row.map((c) => /no-op/.test(c)), [...Array(10).fill(false), true], JSON.stringify(row));
+  }
   assert.equal(await page.locator('[data-testid="stage-node"][data-state="leader"]').count(), 1);
   assert.ok(await page.getByTestId('overwritten-entry').count() > 0, 'the removed entries stay visible, struck through');
   await page.screenshot({ path: `${OUTPUT_DIR}figure7-repaired.png`, fullPage: true });

@@ -50,7 +50,9 @@ fn figure_7_boots_with_the_papers_logs_and_the_leader_repairs_them() {
         assert_eq!(slot.disk.log.iter().map(|e| e.term).collect::<Vec<_>>(), log.to_vec(), "S{id}'s disk");
         let raft = slot.raft.as_ref().unwrap();
         assert_eq!(raft.commit_index(), 0, "commitIndex is volatile: it starts at 0");
-        assert!(raft.log().iter().all(|e| e.payload == EntryPayload::Noop), "terms alone are no-ops");
+        // Every entry holds a command (a put of x, its index as the value), so the leader's
+        // own no-op of term 8 is the only no-op once the logs are repaired.
+        assert!(raft.log().iter().all(|e| matches!(e.payload, EntryPayload::Command(_))), "S{id}: commands");
     }
     assert_eq!(sim.node(1).unwrap().raft.as_ref().unwrap().current_term(), 7);
     assert_eq!(sim.node(5).unwrap().raft.as_ref().unwrap().current_term(), 7);
@@ -71,6 +73,29 @@ fn figure_7_boots_with_the_papers_logs_and_the_leader_repairs_them() {
         })
         .collect();
     assert_eq!(overwritten, vec![4, 5, 6, 7]);
+    let noops: Vec<u64> = sim
+        .node(1)
+        .unwrap()
+        .raft
+        .as_ref()
+        .unwrap()
+        .log()
+        .iter()
+        .filter(|e| e.payload == EntryPayload::Noop)
+        .map(|e| e.term)
+        .collect();
+    assert_eq!(noops, vec![8], "the leader's no-op of its term is the only no-op");
+}
+
+#[test]
+fn a_log_entry_written_as_a_term_alone_is_a_no_op() {
+    let s =
+        scenario(json!({"name": "bare", "nodes": 3, "duration_ms": 10, "servers": {"1": {"log": [1, 1, 2]}}})).unwrap();
+    let sim = Simulation::new(&s).unwrap();
+    let raft = sim.node(1).unwrap().raft.as_ref().unwrap();
+    assert_eq!(raft.log().len(), 3);
+    assert!(raft.log().iter().all(|e| e.payload == EntryPayload::Noop), "terms alone are no-ops");
+    assert_eq!(raft.current_term(), 2, "the term defaults to the last entry's");
 }
 
 #[test]
