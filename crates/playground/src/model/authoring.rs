@@ -208,18 +208,8 @@ pub fn goal_sentence(goal: &raft_sim::tour::Goal) -> String {
     }
 }
 
-/// The message kinds a step may highlight (docs/tour-format.md).
-pub const MESSAGE_KINDS: [&str; 9] = [
-    "RequestVote",
-    "RequestVoteReply",
-    "AppendEntries",
-    "AppendEntriesReply",
-    "PreVote",
-    "PreVoteReply",
-    "TimeoutNow",
-    "InstallSnapshot",
-    "InstallSnapshotReply",
-];
+/// The message kinds a step may highlight (docs/tour-format.md): the formats' one list.
+pub use raft_sim::scenario::message_rule::MESSAGE_KINDS;
 
 #[cfg(test)]
 mod tests {

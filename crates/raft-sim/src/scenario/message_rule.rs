@@ -28,7 +28,8 @@ impl RuleEffect {
     }
 }
 
-/// The kinds of message between servers a rule (or a trigger) may name.
+/// The kinds of message between servers the formats name: a rule's or a trigger's `kind`, and
+/// a tour step's highlighted messages.
 pub const MESSAGE_KINDS: &[&str] = &[
     "RequestVote",
     "RequestVoteReply",

@@ -407,20 +407,7 @@ const STEP_FIELDS: &[Field] = &[
         "highlight",
         Shape::Object(&[
             opt("nodes", NODES),
-            opt(
-                "messages",
-                Shape::List(&Shape::Name(&[
-                    "RequestVote",
-                    "RequestVoteReply",
-                    "AppendEntries",
-                    "AppendEntriesReply",
-                    "PreVote",
-                    "PreVoteReply",
-                    "TimeoutNow",
-                    "InstallSnapshot",
-                    "InstallSnapshotReply",
-                ])),
-            ),
+            opt("messages", Shape::List(&Shape::Name(crate::scenario::message_rule::MESSAGE_KINDS))),
             opt(
                 "panels",
                 Shape::List(&Shape::Name(&["log", "history", "clients", "failures", "lab", "settings", "monitor"])),
