@@ -2,7 +2,7 @@
 //! events since the last one it was told. Both are read from the simulator's snapshot (each
 //! server's role, term and commit index as raft-core holds them; the session's milestones; the
 //! invariant checker's violations): nothing here decides anything about the protocol.
-use raft_sim::sim::{MilestoneKind, NodeStatus, Simulation};
+use raft_sim::sim::{MilestoneKind, Simulation};
 use serde::Serialize;
 
 /// One server as the summary gives it.
@@ -41,11 +41,7 @@ impl Summary {
             .nodes()
             .iter()
             .map(|slot| {
-                let status = match slot.status {
-                    NodeStatus::Up => "up",
-                    NodeStatus::Paused => "paused",
-                    NodeStatus::Crashed(_) => "crashed",
-                };
+                let status = slot.status.name();
                 match &slot.raft {
                     Some(r) => ServerSummary {
                         id: slot.id,

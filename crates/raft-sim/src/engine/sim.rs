@@ -99,6 +99,17 @@ pub enum NodeStatus {
     Crashed(CrashMode),
 }
 
+impl NodeStatus {
+    /// "up", "paused" or "crashed", as reports and the embed API write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeStatus::Up => "up",
+            NodeStatus::Paused => "paused",
+            NodeStatus::Crashed(_) => "crashed",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct NodeSlot {
     pub id: NodeId,
@@ -890,6 +901,11 @@ impl Simulation {
 /// A set of server ids as bits (ids above 63 do not fit and are left out).
 fn vote_bits(votes: &std::collections::BTreeSet<NodeId>) -> u64 {
     votes.iter().filter(|&&id| id < 64).fold(0, |bits, &id| bits | 1 << id)
+}
+
+/// The server ids in a set written by `vote_bits` (a leader milestone's `voters`), in order.
+pub fn vote_ids(bits: u64) -> impl Iterator<Item = NodeId> {
+    (0..64).filter(move |id| bits & (1u64 << id) != 0)
 }
 
 fn role_name(role: Role) -> &'static str {

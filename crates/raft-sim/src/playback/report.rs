@@ -2,7 +2,7 @@
 use crate::check::invariants::Violation;
 use crate::check::linearizability::{check_run, LinearizabilityReport, DEFAULT_BUDGET};
 use crate::engine::budget::Stopped;
-use crate::engine::sim::{NodeStatus, Simulation};
+use crate::engine::sim::Simulation;
 use crate::engine::workload::HistoryOp;
 use crate::scenario::{Scenario, ScenarioError};
 use raft_core::{Configuration, EntryPayload, NodeId};
@@ -146,11 +146,7 @@ impl Report {
             .nodes()
             .iter()
             .map(|slot| {
-                let status = match slot.status {
-                    NodeStatus::Up => "up",
-                    NodeStatus::Paused => "paused",
-                    NodeStatus::Crashed(_) => "crashed",
-                };
+                let status = slot.status.name();
                 let bootstrap: &[NodeId] =
                     if sim.initial_members().contains(&slot.id) { sim.initial_members() } else { &[] };
                 match &slot.raft {
