@@ -50,7 +50,7 @@ impl RunEvents {
             let (kind, fields) = match m.kind {
                 MilestoneKind::Election { node, term } => ("election", json!({"node": node, "term": term})),
                 MilestoneKind::Leader { node, term, voters } => {
-                    let votes: Vec<u32> = (1..64).filter(|i| voters & (1u64 << i) != 0).collect();
+                    let votes: Vec<u32> = crate::engine::sim::vote_ids(voters).collect();
                     ("leader", json!({"node": node, "term": term, "votes": votes}))
                 }
                 MilestoneKind::Crash { node } => {

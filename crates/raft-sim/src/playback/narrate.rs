@@ -42,7 +42,7 @@ pub struct Line {
 
 /// "S1, S3" for the ids in a vote bit set.
 fn voter_names(bits: u64) -> String {
-    (0..64).filter(|id| bits & (1 << id) != 0).map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ")
+    crate::engine::sim::vote_ids(bits).map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ")
 }
 
 fn milestone_line(m: &Milestone, actions: &[&str], action_index: &mut usize) -> Line {
