@@ -73,11 +73,17 @@ test('the seed is shown and editable; New run draws a fresh one; a link carries 
   const seed = page.getByTestId('seed');
   assert.match(await seed.inputValue(), /^\d+$/);
   await runTo(page, 500);
-  // Let the page finish drawing that moment before typing: a draw that lands mid-edit would
-  // put the old seed back in the field.
-  await settle(page);
+  // The run goes on drawing while the student types: a frame between two keystrokes must not
+  // put the run's seed back in the field (the toolbar re-renders on every frame).
   await seed.click();
-  await seed.fill('42');
+  await seed.fill('4');
+  const before = (await simState(page)).renders;
+  await advance(page, 200);
+  await settle(page);
+  assert.notDeepEqual((await simState(page)).renders, before, 'a frame was drawn mid-edit');
+  assert.equal(await seed.inputValue(), '4', 'the typing survives a frame');
+  await seed.press('End');
+  await seed.type('2');
   await seed.press('Enter');
   await seed.blur();
   await settle(page);
@@ -87,6 +93,8 @@ test('the seed is shown and editable; New run draws a fresh one; a link carries 
   await seed.blur();
   await page.getByTestId('live-error').waitFor();
   assert.match(await page.getByTestId('live-error').innerText(), /^seed: 'forty-two' is not a whole number .* keeps seed 42\.$/);
+  await settle(page);
+  assert.equal(await seed.inputValue(), '42', 'a refused seed gives way to the run\'s');
   await page.getByTestId('new-run').click();
   await settle(page);
   const fresh = await seed.inputValue();

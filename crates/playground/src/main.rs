@@ -24,6 +24,7 @@ mod message_view;
 mod model;
 mod monitor;
 mod number;
+mod seed_field;
 mod settings;
 mod share_panel;
 mod sim_module;

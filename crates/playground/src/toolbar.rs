@@ -1,6 +1,7 @@
 //! The toolbar (scenario, cluster size, tours, play/pause/step, speed, the quick faults, share)
 //! and the keyboard help it opens. It reads the store and dispatches every click as a store
 //! action (`Msg` here: `Action` is the simulator's operator action).
+use crate::seed_field::SeedField;
 use crate::store::{Action as Msg, Store};
 use raft_sim::scenario::{Action, CrashMode, MAX_NODES};
 use raft_sim::share::{SPEED_MAX_EXP, SPEED_MIN_EXP};
@@ -45,10 +46,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
         crate::number::parse_f64(&input.value()).map(Msg::Speed)
     });
     let speed_text = crate::store::speed_text(crate::store::exp10(data.speed_exp));
-    let on_seed = send_some(on, |e: Event| {
-        let input = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
-        Some(Msg::SetSeed(input.value()))
-    });
+    let on_seed = on.reform(Msg::SetSeed);
     let on_new_run = on.reform(|_: MouseEvent| match crate::store::fresh_seed() {
         Ok(seed) => Msg::NewRun(seed),
         Err(why) => Msg::NoSeed(why),
@@ -110,8 +108,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                 <input type="checkbox" data-testid="skip-idle" checked={data.skip_idle}
                        onchange={on.reform(|_: Event| Msg::ToggleSkipIdle)} />{ " skip idle" }</label>
             <label class="seed">{ "Seed " }
-                <input type="text" inputmode="numeric" data-testid="seed" aria-label="Seed" size="8" disabled={loading}
-                       value={if loading { String::new() } else { data.scenario.seed.to_string() }} onchange={on_seed} />
+                <SeedField seed={(!loading).then_some(data.scenario.seed)} on_commit={on_seed} />
             </label>
             <button class="secondary" data-testid="new-run" title="The same scenario with a fresh random seed"
                     disabled={loading} onclick={on_new_run}>{ "New run" }</button>
