@@ -31,6 +31,7 @@ mod sim_module;
 mod stage;
 mod store;
 mod test_hook;
+mod text;
 mod timeline;
 mod toolbar;
 mod tour_panel;
