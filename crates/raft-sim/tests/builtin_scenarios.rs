@@ -92,3 +92,26 @@ fn steady_load_commits_client_operations() {
     let done = r.history.iter().filter(|h| h.completed_us.is_some()).count();
     assert!(done > 100 && done * 10 >= r.history.len() * 9, "{done} of {}", r.history.len());
 }
+
+/// A built-in that states what its run shows (`expect`) shows it: every claim holds at its
+/// moment. Rewritten built-ins say their lesson this way (minority-leader, cut-off-leader,
+/// stale-read, figure-7), so a change to the protocol or the simulator that alters the lesson
+/// fails here, naming the claim.
+#[test]
+fn every_builtin_with_expectations_meets_them() {
+    let mut with_claims = 0;
+    for builtin in raft_sim::scenario::builtin::catalog() {
+        let scenario = &builtin.scenario;
+        if scenario.expect.is_empty() {
+            continue;
+        }
+        with_claims += 1;
+        let mut sim = raft_sim::Simulation::new(scenario).expect("a built-in runs");
+        let end = sim.end();
+        let outcomes = raft_sim::scenario::expect::run_checking(&mut sim, end, |_| {});
+        for o in outcomes {
+            assert!(o.reached && o.holds, "{}: expect[{}] {:?} at {} ms: {}", scenario.name, o.index, o.claim, o.at_ms, o.seen);
+        }
+    }
+    assert!(with_claims >= 4, "the rewritten built-ins state their lesson ({with_claims} do)");
+}
