@@ -110,7 +110,15 @@ fn every_builtin_with_expectations_meets_them() {
         let end = sim.end();
         let outcomes = raft_sim::scenario::expect::run_checking(&mut sim, end, |_| {});
         for o in outcomes {
-            assert!(o.reached && o.holds, "{}: expect[{}] {:?} at {} ms: {}", scenario.name, o.index, o.claim, o.at_ms, o.seen);
+            assert!(
+                o.reached && o.holds,
+                "{}: expect[{}] {:?} at {} ms: {}",
+                scenario.name,
+                o.index,
+                o.claim,
+                o.at_ms,
+                o.seen
+            );
         }
     }
     assert!(with_claims >= 4, "the rewritten built-ins state their lesson ({with_claims} do)");

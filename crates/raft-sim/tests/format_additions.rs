@@ -237,6 +237,39 @@ fn a_servers_own_election_timeout_overrides_the_clusters() {
     );
 }
 
+/// Align and Spread set each timer within its server's own range: aligned timers fire together
+/// at the latest minimum (no server before its own), spread ones each within their range.
+#[test]
+fn align_and_spread_timers_respect_a_servers_own_election_timeout() {
+    // S2 leads first (S3's range is long); it crashes at 500 ms, and at 600 ms (its last
+    // heartbeats delivered) the two followers' timers are set.
+    let sim_with = |action: &str| {
+        let s = scenario(json!({
+            "name": "own-timeout-align", "nodes": 3, "seed": 2, "duration_ms": 3000,
+            "servers": {"3": {"election_timeout_ms": [1000, 1200]}},
+            "timeline": [{"at_ms": 500, "action": "crash_leader"}, {"at_ms": 600, "action": action}]
+        }))
+        .unwrap();
+        Simulation::new(&s).unwrap()
+    };
+    let role = |sim: &Simulation, id| sim.node(id).unwrap().raft.as_ref().unwrap().role();
+    let mut aligned = sim_with("align_timers");
+    aligned.run_until(us(1599.999));
+    assert_eq!((role(&aligned, 1), role(&aligned, 3)), (Role::Follower, Role::Follower), "S1 waits for S3's minimum");
+    aligned.run_until(us(1600.0));
+    assert_eq!((role(&aligned, 1), role(&aligned, 3)), (Role::Candidate, Role::Candidate), "together at 1600 ms");
+    let mut spread = sim_with("spread_timers");
+    spread.run_until(us(900.0));
+    let first = spread.milestones().iter().find_map(|m| match m.kind {
+        MilestoneKind::Election { node, .. } if m.time_us > us(600.0) => Some((node, m.time_us)),
+        _ => None,
+    });
+    let (node, at) = first.expect("an election soon after 600 ms");
+    assert_eq!(node, 1, "the server with the short range times out first");
+    assert!((us(750.0)..=us(900.0)).contains(&at), "within its own 150-300 ms: {at}");
+    assert_eq!(role(&spread, 3), Role::Follower, "S3 waits within its own range");
+}
+
 // ----- Workload actions -------------------------------------------------------------------
 
 fn workload(timeline: Value) -> Scenario {

@@ -434,10 +434,11 @@ pub enum Action {
         message: u64,
     },
     /// Make every follower's and candidate's election timer fire at the same moment, one
-    /// minimum election timeout from now: a split vote is then very likely.
+    /// minimum election timeout from now (the largest minimum, where servers have their own
+    /// timeouts): a split vote is then very likely.
     AlignTimers,
-    /// Spread the election timers evenly over the timeout range, so one server clearly
-    /// times out first and wins.
+    /// Spread the election timers evenly over the timeout range (each server's own, where it
+    /// has one), so one server clearly times out first and wins.
     SpreadTimers,
     /// Ask the current leader (the one with the highest term) to hand leadership to `node`
     /// (thesis §3.10). No effect if there is no leader or `node` already leads.

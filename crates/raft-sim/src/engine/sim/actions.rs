@@ -120,19 +120,24 @@ impl Simulation {
                 self.kernel.deliver_held(*message, None);
             }
             Action::AlignTimers | Action::SpreadTimers => {
-                let config = self.scenario.raft.to_config();
-                let (min, max) =
-                    (config.election_timeout_min, config.election_timeout_max.max(config.election_timeout_min));
-                let waiting: Vec<NodeId> = self
+                // Each server's own election timeout range (a scenario may give a server its
+                // own, `servers[id].election_timeout_ms`), so no timer is set outside it...
+                let range = |id: NodeId| {
+                    let config = self.scenario.config_for(id);
+                    (config.election_timeout_min, config.election_timeout_max.max(config.election_timeout_min))
+                };
+                let waiting: Vec<(NodeId, (u64, u64))> = self
                     .nodes
                     .iter()
                     .filter(|s| s.raft.as_ref().is_some_and(|r| r.role() != Role::Leader))
-                    .map(|s| s.id)
+                    .map(|s| (s.id, range(s.id)))
                     .collect();
+                // ...except that aligned timers fire together, at the latest of their minimums.
+                let aligned = waiting.iter().map(|(_, (min, _))| *min).max().unwrap_or(0);
                 let count = waiting.len().max(1) as u64;
-                for (i, id) in waiting.into_iter().enumerate() {
+                for (i, (id, (min, max))) in waiting.into_iter().enumerate() {
                     let fire_at = match action {
-                        Action::AlignTimers => self.kernel.now() + min,
+                        Action::AlignTimers => self.kernel.now() + aligned,
                         _ => self.kernel.now() + min + (max - min) * i as u64 / count,
                     };
                     let Some(slot) = self.nodes.node_mut(id) else { continue };
