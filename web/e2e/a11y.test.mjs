@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { launch, openPage, pageUrl, runUntil } from './browser.mjs';
+import { BASE_URL, launch, openPage, pageUrl, runUntil } from './browser.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -99,4 +99,16 @@ test('Tab reaches every control in order, each with a visible focus ring', async
   }
   assert.deepEqual(unmarked, [], 'every focused control shows a focus ring');
   assert.deepEqual(page.errors, []);
+});
+
+test('axe finds nothing serious on the example course page (web/embed/example)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  await page.goto(new URL('embed/example/', BASE_URL).href);
+  // Attached: the course page's state line names the leader.
+  await page.waitForFunction(() => document.querySelector('[data-testid="state"]').textContent.includes('leads'), null, { timeout: 60_000 });
+  assert.deepEqual(await audit(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });

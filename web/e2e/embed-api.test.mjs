@@ -159,3 +159,68 @@ test('a host page whose origin is not allowed is ignored; without origin= the pa
     server.close();
   }
 });
+
+test('a sibling frame cannot drive the playground: only its parent is answered', async () => {
+  const playground = new URL(BASE_URL);
+  // The host (another origin) frames the playground and a second page of its own; the sibling
+  // posts to the playground frame through window.parent.frames, which the browser allows.
+  const host = `<!doctype html><title>host</title>
+    <iframe id="f" name="playground" src="${new URL('?embed', playground).href}" width="600" height="400"></iframe>
+    <iframe id="s" src="/sibling.html" width="200" height="100"></iframe>
+    <script>
+      window.ask = (command, wait) => new Promise((resolve) => {
+        const id = 'q' + Math.random();
+        const timer = setTimeout(() => { removeEventListener('message', l); resolve(null); }, wait);
+        const l = (e) => { if (e.data && e.data.id === id) { clearTimeout(timer); removeEventListener('message', l); resolve(e.data); } };
+        addEventListener('message', l);
+        document.getElementById('f').contentWindow.postMessage({ type: 'raft-playground', v: 1, id, command }, '*');
+      });
+    </script>`;
+  const sibling = `<!doctype html><title>sibling</title>
+    <script>
+      window.heard = [];
+      addEventListener('message', (e) => window.heard.push(e.data));
+      window.send = (fields) => window.parent.frames['playground'].postMessage({ type: 'raft-playground', v: 1, id: 'sib', ...fields }, '*');
+    </script>`;
+  const pages = { '/host.html': host, '/sibling.html': sibling };
+  const server = createServer((req, res) => {
+    const body = pages[req.url];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const page = await browser.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  try {
+    await page.goto(`http://127.0.0.1:${server.address().port}/host.html`);
+    await page.frameLocator('#f').getByTestId('stage').waitFor({ timeout: 60_000 });
+    // The parent pauses the run and reads where it is.
+    const hello = await page.evaluate(() => window.ask('hello', 30_000));
+    assert.equal(hello?.ok, true, JSON.stringify(hello));
+    const paused = await page.evaluate(() => window.ask('pause', 30_000));
+    assert.equal(paused?.ok, true, JSON.stringify(paused));
+    const before = await page.evaluate(() => window.ask('state', 30_000));
+    assert.equal(before?.ok, true, JSON.stringify(before));
+    // The sibling asks to play, seek and open another scenario: nothing happens, nothing answers it.
+    const siblingFrame = page.frame({ url: /sibling\.html$/ });
+    await siblingFrame.evaluate(() => {
+      window.send({ command: 'play' });
+      window.send({ command: 'seek', timeMs: 1500 });
+      window.send({ command: 'open', scenario: 'split-vote' });
+      window.send({ command: 'hello' });
+    });
+    await page.waitForTimeout(1500);
+    const after = await page.evaluate(() => window.ask('state', 30_000));
+    assert.equal(after?.ok, true, JSON.stringify(after));
+    assert.equal(after.result.playing, false, 'still paused');
+    assert.equal(after.result.timeMs, before.result.timeMs, 'time did not move');
+    assert.equal(after.result.traceHash, before.result.traceHash, 'the same run');
+    assert.equal(after.result.servers.length, before.result.servers.length, 'the same scenario');
+    assert.deepEqual(await siblingFrame.evaluate(() => window.heard), [], 'the sibling heard nothing');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.close();
+    server.close();
+  }
+});
