@@ -31,6 +31,9 @@ const SCANNED: &[&str] = &[
 /// the names of the fields they are).
 const KEPT: &[&str] = &["currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "nextIndex", "matchIndex"];
 
+/// Units that stay as they are in every language.
+const UNITS: &[&str] = &["ms", "px"];
+
 /// The attributes a reader sees or hears.
 const ATTRIBUTES: &[&str] = &["title", "aria-label", "placeholder", "alt", "aria-valuetext", "label"];
 
@@ -102,10 +105,11 @@ fn attribute_of<'a>(block: &'a str, braces: &[usize]) -> Option<&'a str> {
 }
 
 /// The English a block of markup holds: string literals that are the values of [`ATTRIBUTES`]
-/// (`title="…"`, `title={if a { "…" } else { … }}`) or text nodes (`{ "…" }` in the content,
-/// also as a branch of an `if`), holding a word (two letters in a row: an SVG path's single
-/// letters are not words), not in [`KEPT`] and not a text id (`toolbar.play`: lower case, a
-/// dot, no space).
+/// (`title="…"`, `title={if a { "…" } else { … }}`) or text nodes (`{ "…" }` or
+/// `{ format!("…", …) }` in the content, also as a branch of an `if`), holding an English word
+/// (two ASCII letters or more, `{…}` placeholders and [`UNITS`] aside: an SVG path's single
+/// letters are no word), not in [`KEPT`] and not a text id (`toolbar.play`: lower case, a dot,
+/// no space).
 fn visible_literals(block: &str) -> Vec<String> {
     let bytes = block.as_bytes();
     let mut out = Vec::new();
@@ -122,19 +126,20 @@ fn visible_literals(block: &str) -> Vec<String> {
                 let end = string_end(bytes, i);
                 let literal = &block[i + 1..end.min(block.len())];
                 let before = block[..i].trim_end();
+                let formatted = before.strip_suffix("format!(").map(str::trim_end);
                 let after = block[(end + 1).min(block.len())..].trim_start();
                 let named = |name: &str| ATTRIBUTES.contains(&name);
                 let shown = if let Some(name) = before.strip_suffix('=') {
                     let from = name.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).map_or(0, |k| k + 1);
                     named(&name[from..])
-                } else if before.ends_with('{') && after.starts_with('}') {
+                } else if formatted.is_some_and(|b| b.ends_with('{'))
+                    || (before.ends_with('{') && after.starts_with('}'))
+                {
                     attribute_of(block, &braces).is_none_or(named)
                 } else {
                     false
                 };
-                let word =
-                    literal.chars().zip(literal.chars().skip(1)).any(|(a, b)| a.is_alphabetic() && b.is_alphabetic());
-                if shown && word && !KEPT.contains(&literal) && !is_id(literal) {
+                if shown && has_word(literal) && !KEPT.contains(&literal) && !is_id(literal) {
                     out.push(literal.to_string());
                 }
                 i = end;
@@ -144,6 +149,22 @@ fn visible_literals(block: &str) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// Whether `literal` holds an English word: two ASCII letters or more in a row, outside `{…}`
+/// and not one of [`UNITS`].
+fn has_word(literal: &str) -> bool {
+    let mut words = String::new();
+    let mut depth = 0usize;
+    for c in literal.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            c if depth == 0 => words.push(if c.is_ascii_alphabetic() { c } else { ' ' }),
+            _ => {}
+        }
+    }
+    words.split_whitespace().any(|w| w.len() >= 2 && !UNITS.contains(&w))
 }
 
 /// A text id: `namespace.name`, in lower case, digits, `_`, `-` and `.`.
@@ -178,11 +199,15 @@ fn the_guard_finds_text_nodes_and_attributes_and_passes_ids_and_symbols() {
             { format!("{} {}", a, b) }<g transform={match s { "leader" => "x", _ => "y" }} />
             <p class={classes!(if a { "broken" } else { "holds" })} title={if a { "Said" } else { "x" }}>{ "M -5 L 5" }</p>
             { for xs.iter().map(|x| { let d = if x { "Dead" } else { "" }; html! { <i class={if x { "quiet" } else { "" }}>{ "Inner" }</i> } }) }
+            { format!("S{} ({:.1} ms)", a, b) }{ format!("{} of {}", a, b) }<i data-x={format!("Not {shown}")} />
         </div>
     } }"#;
     let blocks = html_blocks(src);
     assert_eq!(blocks.len(), 1);
-    assert_eq!(visible_literals(blocks[0]), ["Go there", "Pause", "Step.", "Close it", "On", "Said", "Dead", "Inner"]);
+    assert_eq!(
+        visible_literals(blocks[0]),
+        ["Go there", "Pause", "Step.", "Close it", "On", "Said", "Dead", "Inner", "{} of {}"]
+    );
 }
 
 #[test]
