@@ -222,7 +222,7 @@ fn the_view_models_read_in_chinese_with_the_zh_cn_catalogue() {
     sim.run_until(2_000_000);
     let leader = sim.leader().expect("a leader by 2 s");
     let stage = model::stage::StageData::of(&sim);
-    assert!(stage.configuration.starts_with("投票成员 {S1"), "{}", stage.configuration);
+    assert!(stage.configuration.starts_with("投票成员{S1"), "{}", stage.configuration);
     let roles: Vec<_> = stage.nodes.iter().map(|n| model::stage::role_caption(n).0).collect();
     assert!(roles.contains(&"领导者") && roles.contains(&"跟随者"), "{roles:?}");
     let follower = stage.nodes.iter().find(|n| n.state == "follower" && n.voted_for.is_some()).expect("a voter");
