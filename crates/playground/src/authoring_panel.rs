@@ -7,6 +7,7 @@
 //! does not re-render it.
 use crate::model::authoring::{goal_sentence, sentence, MESSAGE_KINDS};
 use crate::store::{Action, AuthorAction as A, DraftRef};
+use crate::text::{t, tf};
 use crate::toolbar::send_some;
 use yew::prelude::*;
 
@@ -25,20 +26,21 @@ fn input_value(e: InputEvent) -> Option<String> {
     js_sys::Reflect::get(&target, &"value".into()).ok()?.as_string()
 }
 
-/// A text field that sends `make(value)` as it is typed.
-fn field(on: &Callback<Action>, label: &str, id: &'static str, value: &str, make: fn(String) -> A) -> Html {
+/// A text field labelled by text id `label` that sends `make(value)` as it is typed.
+fn field(on: &Callback<Action>, label: &'static str, id: &'static str, value: &str, make: fn(String) -> A) -> Html {
     html! {
-        <label class="author-field">{ label }
+        <label class="author-field">{ t(label) }
             <input type="text" data-testid={id} value={value.to_string()}
                    oninput={send_some(on, move |e: InputEvent| input_value(e).map(|v| Action::Author(make(v))))} />
         </label>
     }
 }
 
-fn button(on: &Callback<Action>, id: &'static str, text: &str, make: impl Fn() -> A + 'static) -> Html {
+/// A button with the words of text id `text`.
+fn button(on: &Callback<Action>, id: &'static str, text: &'static str, make: impl Fn() -> A + 'static) -> Html {
     html! {
         <button type="button" class="secondary" data-testid={id}
-                onclick={on.reform(move |_: MouseEvent| Action::Author(make()))}>{ text.to_string() }</button>
+                onclick={on.reform(move |_: MouseEvent| Action::Author(make()))}>{ t(text) }</button>
     }
 }
 
@@ -52,23 +54,23 @@ pub fn authoring_panel(props: &AuthoringProps) -> Html {
         Some(file)
     });
     let steps = html! {
-        <ol class="author-steps" aria-label="Steps of the tour" data-testid="author-steps">
+        <ol class="author-steps" aria-label={t("authoring_panel.steps")} data-testid="author-steps">
             { for d.steps.iter().enumerate().map(|(i, s)| {
-                let title = if s.title.trim().is_empty() { "(untitled)".to_string() } else { s.title.clone() };
+                let title = if s.title.trim().is_empty() { t("authoring_panel.untitled").to_string() } else { s.title.clone() };
                 let current = d.selected == Some(i);
                 html! {
                     <li class={classes!(current.then_some("current"))} data-testid="author-step">
                         <button type="button" class="author-pick" aria-current={current.then_some("step")}
                                 onclick={on.reform(move |_: MouseEvent| Action::Author(A::Select(i)))}>
                             { format!("{}. {title}", i + 1) }
-                            <span class="hint">{ format!(" at {} ms{}", s.pause_ms, if s.task.is_some() { ", task" } else { "" }) }</span>
+                            <span class="hint">{ tf(if s.task.is_some() { "authoring_panel.at-task" } else { "authoring_panel.at" }, &[("ms", &s.pause_ms.to_string())]) }</span>
                         </button>
-                        <button type="button" class="secondary small" aria-label={format!("Move step {} up", i + 1)} disabled={i == 0}
+                        <button type="button" class="secondary small" aria-label={tf("authoring_panel.up", &[("step", &(i + 1).to_string())])} disabled={i == 0}
                                 onclick={on.reform(move |_: MouseEvent| Action::Author(A::Move(i, true)))}>{ "↑" }</button>
-                        <button type="button" class="secondary small" aria-label={format!("Move step {} down", i + 1)} disabled={i + 1 == d.steps.len()}
+                        <button type="button" class="secondary small" aria-label={tf("authoring_panel.down", &[("step", &(i + 1).to_string())])} disabled={i + 1 == d.steps.len()}
                                 onclick={on.reform(move |_: MouseEvent| Action::Author(A::Move(i, false)))}>{ "↓" }</button>
-                        <button type="button" class="secondary small" aria-label={format!("Delete step {}", i + 1)} data-testid="author-delete"
-                                onclick={on.reform(move |_: MouseEvent| Action::Author(A::Delete(i)))}>{ "Delete" }</button>
+                        <button type="button" class="secondary small" aria-label={tf("authoring_panel.delete-step", &[("step", &(i + 1).to_string())])} data-testid="author-delete"
+                                onclick={on.reform(move |_: MouseEvent| Action::Author(A::Delete(i)))}>{ t("authoring_panel.delete") }</button>
                     </li>
                 }
             }) }
@@ -76,34 +78,32 @@ pub fn authoring_panel(props: &AuthoringProps) -> Html {
     };
     html! {
         <details class="authoring" data-testid="authoring">
-            <summary>{ "Author a tour" }</summary>
-            <p class="hint">{ "Play a run and pause at a moment worth explaining: add it as a step, write what it shows, \
-                               and pick the claims that back your text (only statements true at that moment are offered). \
-                               A task's solution is what you do after the step's moment." }</p>
-            <div class="author-tour" role="group" aria-label="The tour">
-                { field(on, "Id", "author-id", &d.id, A::TourId) }
-                { field(on, "Title", "author-title", &d.title, A::TourTitle) }
-                { field(on, "Summary", "author-summary", &d.summary, A::TourSummary) }
+            <summary>{ t("authoring_panel.summary") }</summary>
+            <p class="hint">{ t("authoring_panel.hint") }</p>
+            <div class="author-tour" role="group" aria-label={t("authoring_panel.tour")}>
+                { field(on, "authoring_panel.id", "author-id", &d.id, A::TourId) }
+                { field(on, "authoring_panel.title", "author-title", &d.title, A::TourTitle) }
+                { field(on, "authoring_panel.tour-summary", "author-summary", &d.summary, A::TourSummary) }
             </div>
             <div class="actions">
                 <button type="button" data-testid="author-add" onclick={on.reform(|_: MouseEvent| Action::Author(A::AddMoment))}>
-                    { "Add this moment as a step" }</button>
+                    { t("authoring_panel.add") }</button>
             </div>
             { steps }
             { d.selected.and_then(|i| d.steps.get(i).map(|s| step_editor(d, i, s, props.recorded, on))).unwrap_or_default() }
-            <div class="actions" role="group" aria-label="The draft">
-                { button(on, "author-preview", "Preview", || A::Preview) }
+            <div class="actions" role="group" aria-label={t("authoring_panel.draft")}>
+                { button(on, "author-preview", "authoring_panel.preview", || A::Preview) }
                 if d.before_preview.is_some() {
-                    { button(on, "author-back", "Back to my run", || A::BackToRun) }
+                    { button(on, "author-back", "authoring_panel.back", || A::BackToRun) }
                 }
-                { button(on, "author-export", "Export", || A::Export) }
-                <label class="import">{ "Import " }
+                { button(on, "author-export", "authoring_panel.export", || A::Export) }
+                <label class="import">{ t("authoring_panel.import") }
                     <input type="file" accept=".json,application/json" data-testid="author-import" onchange={on_import} />
                 </label>
-                { button(on, "author-link", "Link", || A::Link) }
+                { button(on, "author-link", "authoring_panel.link", || A::Link) }
             </div>
             if let Some(link) = &d.link {
-                <input class="link" readonly=true data-testid="author-link-text" value={link.clone()} aria-label="Tour link" />
+                <input class="link" readonly=true data-testid="author-link-text" value={link.clone()} aria-label={t("authoring_panel.link-label")} />
             }
             <p class="hint" role="status" data-testid="author-note">{ d.note.clone().unwrap_or_default() }</p>
         </details>
@@ -131,34 +131,34 @@ fn step_editor(
     };
     html! {
         <fieldset class="author-step" data-testid="author-editor">
-            <legend>{ format!("Step {}", i + 1) }</legend>
-            { field(on, "Title", "author-step-title", &s.title, A::StepTitle) }
-            <label class="author-field">{ "Text (a blank line between paragraphs)" }
+            <legend>{ tf("authoring_panel.step", &[("step", &(i + 1).to_string())]) }</legend>
+            { field(on, "authoring_panel.title", "author-step-title", &s.title, A::StepTitle) }
+            <label class="author-field">{ t("authoring_panel.text") }
                 <textarea rows="4" data-testid="author-step-text" value={s.text.clone()} oninput={on_text} />
             </label>
-            <label class="author-field short">{ "Starts at (ms)" }
+            <label class="author-field short">{ t("authoring_panel.start") }
                 <input type="number" min="0" step="any" data-testid="author-step-start" value={s.start_text.clone()} oninput={on_start} />
-                <span class="hint">{ format!(" and pauses at {} ms", s.pause_ms) }</span>
+                <span class="hint">{ tf("authoring_panel.pauses", &[("ms", &s.pause_ms.to_string())]) }</span>
             </label>
             <fieldset class="author-group">
-                <legend>{ "Highlight servers" }</legend>
+                <legend>{ t("authoring_panel.servers") }</legend>
                 { for (1..=s.servers).map(|n| check(html! { { format!("S{n}") } },
                     s.highlight.nodes.contains(&n), A::ToggleNode(n), "author-node")) }
             </fieldset>
             <fieldset class="author-group">
-                <legend>{ "Highlight messages" }</legend>
+                <legend>{ t("authoring_panel.messages") }</legend>
                 { for MESSAGE_KINDS.iter().map(|k| check(html! { { *k } },
                     s.highlight.messages.iter().any(|m| m == k), A::ToggleKind(k.to_string()), "author-kind")) }
             </fieldset>
             <fieldset class="author-group claims" data-testid="author-claims">
-                <legend>{ format!("Claims: true at {} ms ({} picked)", s.pause_ms, s.offered.iter().filter(|(_, on)| *on).count()) }</legend>
+                <legend>{ tf("authoring_panel.claims", &[("ms", &s.pause_ms.to_string()), ("picked", &s.offered.iter().filter(|(_, on)| *on).count().to_string())]) }</legend>
                 { for s.offered.iter().enumerate().map(|(k, (c, picked))| check(html! { { sentence(c) } },
                     *picked, A::ToggleClaim(k), "author-claim")) }
                 if s.differs > 0 {
-                    <p class="hint">{ format!("{} statements true on screen are left out: the step's replay (as the tour will run it) differs there.", s.differs) }</p>
+                    <p class="hint">{ tf("authoring_panel.differs", &[("count", &s.differs.to_string())]) }</p>
                 }
                 if !s.kept.is_empty() {
-                    <p class="hint">{ format!("{} claims at other moments are kept as they are.", s.kept.len()) }</p>
+                    <p class="hint">{ tf("authoring_panel.kept", &[("count", &s.kept.len().to_string())]) }</p>
                 }
             </fieldset>
             { task_editor(d, i, s, recorded, on) }
@@ -174,45 +174,45 @@ fn task_editor(
     recorded: Option<usize>,
     on: &Callback<Action>,
 ) -> Html {
-    if let Some(t) = &s.task {
+    if let Some(task) = &s.task {
         return html! {
             <div class="author-task" data-testid="author-task">
-                <p>{ "Now you try: " }{ t.prompt.clone() }</p>
-                <p class="hint">{ format!("Goal: {}. Solution: {} action(s), within {} ms.", goal_sentence(&t.goal), t.solution.len(), t.within_ms) }</p>
-                { button(on, "author-task-remove", "Remove the task", || A::RemoveTask) }
+                <p>{ t("tour_panel.try") }{ task.prompt.clone() }</p>
+                <p class="hint">{ tf("authoring_panel.task", &[("goal", &goal_sentence(&task.goal)), ("actions", &task.solution.len().to_string()), ("ms", &task.within_ms.to_string())]) }</p>
+                { button(on, "author-task-remove", "authoring_panel.task-remove", || A::RemoveTask) }
             </div>
         };
     }
-    let Some(t) = d.task.as_ref().filter(|t| t.step == i) else {
+    let Some(task) = d.task.as_ref().filter(|t| t.step == i) else {
         return html! {
-            <div class="author-task">{ button(on, "author-task-record", "Record a task from this moment", || A::RecordTask) }</div>
+            <div class="author-task">{ button(on, "author-task-record", "authoring_panel.task-record", || A::RecordTask) }</div>
         };
     };
-    let Some(goals) = &t.goals else {
+    let Some(goals) = &task.goals else {
         return html! {
             <div class="author-task" data-testid="author-task">
-                <p role="status">{ format!("Recording the solution: {} action(s) so far.", recorded.unwrap_or(0)) }</p>
-                { button(on, "author-task-finish", "Finish", || A::FinishTask) }
-                { button(on, "author-task-cancel", "Cancel", || A::CancelTask) }
+                <p role="status">{ tf("authoring_panel.recording", &[("actions", &recorded.unwrap_or(0).to_string())]) }</p>
+                { button(on, "author-task-finish", "authoring_panel.task-finish", || A::FinishTask) }
+                { button(on, "author-task-cancel", "authoring_panel.task-cancel", || A::CancelTask) }
             </div>
         };
     };
     html! {
         <div class="author-task" data-testid="author-task">
             <fieldset class="author-group">
-                <legend>{ format!("Goal (reached by your {} action(s))", t.solution.len()) }</legend>
+                <legend>{ tf("authoring_panel.goal", &[("actions", &task.solution.len().to_string())]) }</legend>
                 { for goals.iter().enumerate().map(|(k, g)| html! {
                     <label class="author-check">
-                        <input type="radio" name="author-goal" data-testid="author-goal" checked={t.picked == Some(k)}
+                        <input type="radio" name="author-goal" data-testid="author-goal" checked={task.picked == Some(k)}
                                onchange={on.reform(move |_: Event| Action::Author(A::PickGoal(k)))} />
                         { goal_sentence(g) }
                     </label>
                 }) }
             </fieldset>
-            { field(on, "Prompt (after \"Now you try:\")", "author-task-prompt", &t.prompt, A::TaskPrompt) }
-            { field(on, "Success message", "author-task-success", &t.success, A::TaskSuccess) }
-            { button(on, "author-task-save", "Save the task", || A::SaveTask) }
-            { button(on, "author-task-cancel", "Cancel", || A::CancelTask) }
+            { field(on, "authoring_panel.prompt", "author-task-prompt", &task.prompt, A::TaskPrompt) }
+            { field(on, "authoring_panel.success", "author-task-success", &task.success, A::TaskSuccess) }
+            { button(on, "author-task-save", "authoring_panel.task-save", || A::SaveTask) }
+            { button(on, "author-task-cancel", "authoring_panel.task-cancel", || A::CancelTask) }
         </div>
     }
 }

@@ -3,6 +3,7 @@
 //! fetched with the built-ins). Its props compare equal while the run plays, so it is drawn
 //! again only when the scenario changes.
 use crate::model::caption::CaptionView;
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,29 +19,29 @@ pub fn caption(props: &CaptionProps) -> Html {
             <p class="caption-title">
                 <strong data-testid="scenario-title">{ c.title.clone() }</strong>
                 if let Some(id) = &c.id {
-                    { " " }<code class="scenario-id" title="Its name in links and on the command line (raftsim run NAME)">{ id.clone() }</code>
+                    { " " }<code class="scenario-id" title={t("caption_view.id-title")}>{ id.clone() }</code>
                 }
             </p>
             if !c.broken.is_empty() {
                 <p class="caption-broken" data-testid="caption-broken">
-                    <strong>{ "Break Raft is on: " }</strong>
+                    <strong>{ t("caption_view.broken") }</strong>
                     { for c.broken.iter().enumerate().map(|(i, rule)| html! {
                         <>
-                            if i > 0 { { ", " } }
-                            <code>{ rule.name() }</code>{ format!(" ({})", crate::settings::rule_help(*rule)) }
+                            if i > 0 { { t("caption_view.rule-separator") } }
+                            <code>{ rule.name() }</code>{ tf("caption_view.rule-help", &[("help", crate::settings::rule_help(*rule))]) }
                         </>
                     }) }
-                    { ". With a rule switched off this is not Raft: what the rule protects can break." }
+                    { t("caption_view.broken-after") }
                 </p>
             }
             if !c.changed.is_empty() {
                 <p class="caption-settings" data-testid="caption-settings">
-                    { format!("Not the default settings: {}.", c.changed.join("; ")) }
+                    { tf("caption_view.settings", &[("settings", &c.changed.join(t("caption_view.settings-separator")))]) }
                 </p>
             }
             if !c.description.is_empty() {
                 <details class="description" open=true data-testid="scenario-description">
-                    <summary>{ "What this scenario shows" }</summary>
+                    <summary>{ t("caption_view.description") }</summary>
                     <p>{ c.description.clone() }</p>
                 </details>
             }

@@ -1,6 +1,7 @@
 //! The embed view (`?embed`, for iframes in course notes): only the stage, the tour panel and
 //! a small control bar. The live cluster draws the stage and the tour panel; this lays them out.
 use crate::store::Action as Msg;
+use crate::text::t;
 use raft_sim::scenario::{Action, CrashMode};
 use raft_sim::sim::Simulation;
 use yew::prelude::*;
@@ -17,21 +18,21 @@ pub struct EmbedBody<'a> {
 pub fn embed_view(messages: Html, body: Option<EmbedBody<'_>>, on: &Callback<Msg>) -> Html {
     let send = |msg: fn() -> Msg| on.reform(move |_: MouseEvent| msg());
     html! {
-        <section class="live embed" aria-label="Raft cluster" data-testid="embed">
+        <section class="live embed" aria-label={t("embed_view.label")} data-testid="embed">
             { messages }
             if let Some(b) = body {
                 { b.stage }
                 { b.tour_panel }
                 <div class="toolbar mini">
-                    <button data-testid="step-back" class="secondary" aria-label="Step back" onclick={send(|| Msg::StepBack)}>{ "◀" }</button>
-                    <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>{ if b.playing { "Pause" } else { "Play" } }</button>
-                    <button data-testid="step" class="secondary" aria-label="Step" onclick={send(|| Msg::Step)}>{ "▶" }</button>
+                    <button data-testid="step-back" class="secondary" aria-label={t("embed_view.step-back")} onclick={send(|| Msg::StepBack)}>{ "◀" }</button>
+                    <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>{ if b.playing { t("toolbar.pause") } else { t("toolbar.play") } }</button>
+                    <button data-testid="step" class="secondary" aria-label={t("embed_view.step")} onclick={send(|| Msg::Step)}>{ "▶" }</button>
                     <button class="secondary" data-testid="crash-leader"
-                            onclick={send(|| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
+                            onclick={send(|| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ t("toolbar.crash-leader") }</button>
                     <span class="clock" data-testid="clock" data-hash={b.sim.trace_hash_hex()} data-events={b.sim.events().to_string()}>
                         { format!("{:.0} ms", b.sim.now() as f64 / 1000.0) }
                     </span>
-                    <button class="link-button" data-testid="open-full" onclick={send(|| Msg::OpenFull)}>{ "Open the full playground ↗" }</button>
+                    <button class="link-button" data-testid="open-full" onclick={send(|| Msg::OpenFull)}>{ t("embed_view.open-full") }</button>
                 </div>
             }
         </section>

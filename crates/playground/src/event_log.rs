@@ -2,6 +2,7 @@
 //! jumps to its moment. A polite live region repeats the latest line for screen readers.
 pub use crate::model::events::EventLogData;
 use crate::model::events::FILTERS;
+use crate::text::{t, tf};
 use raft_sim::narrate::Topic;
 use yew::prelude::*;
 
@@ -18,20 +19,20 @@ pub fn event_log(props: &EventLogProps) -> Html {
     crate::test_hook::rendered("event-log");
     let data = &props.data;
     html! {
-        <section class="event-log" aria-label="Event log" data-testid="event-log">
-            <h3>{ "What happened" }</h3>
+        <section class="event-log" aria-label={t("event_log.label")} data-testid="event-log">
+            <h3>{ t("event_log.title") }</h3>
             <p class="sr-only" aria-live="polite" data-testid="event-summary">{ data.latest.clone().unwrap_or_default() }</p>
-            <div class="filters" role="group" aria-label="Show events about">
+            <div class="filters" role="group" aria-label={t("event_log.filters")}>
                 { for FILTERS.iter().map(|&(label, topic)| {
                     let on = props.on_filter.reform(move |_: MouseEvent| topic);
                     html! {
                         <button class={classes!("secondary", (data.filter == topic).then_some("on"))} aria-pressed={(data.filter == topic).to_string()}
-                                data-testid="event-filter" data-topic={topic.map_or("all", Topic::name)} onclick={on}>{ label }</button>
+                                data-testid="event-filter" data-topic={topic.map_or("all", Topic::name)} onclick={on}>{ t(label) }</button>
                     }
                 }) }
             </div>
             if data.lines.is_empty() {
-                <p class="hint">{ "Nothing yet: the servers are waiting for their first election timeout." }</p>
+                <p class="hint">{ t("event_log.empty") }</p>
             }
             <ol data-testid="event-lines">
                 { for data.lines.iter().rev().map(|l| {
@@ -42,7 +43,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     html! {
                         <li class={classes!(l.topic, l.ahead.then_some("ahead"))} data-testid="event-line" data-topic={l.topic}
                             data-events={l.events.map(|e| e.to_string())} data-time={l.time_us.to_string()}>
-                            <button class="link" onclick={onclick} title="Go to this moment">
+                            <button class="link" onclick={onclick} title={t("event_log.go")}>
                                 <span class="when">{ format!("{:.1} ms", l.time_us as f64 / 1000.0) }</span>
                                 { " " }{ l.text.clone() }
                             </button>
@@ -51,7 +52,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 }) }
             </ol>
             if data.hidden > 0 {
-                <p class="hint">{ format!("{} earlier lines are not listed.", data.hidden) }</p>
+                <p class="hint">{ tf("event_log.hidden", &[("count", &data.hidden.to_string())]) }</p>
             }
         </section>
     }

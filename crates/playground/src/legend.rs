@@ -4,18 +4,19 @@
 //! template per list keeps the view code (download size) small.
 use crate::model::stage::message_look;
 use crate::stage::role_mark;
+use crate::text::t;
 use yew::prelude::*;
 
-/// (role class, extra class, what it means)
+/// (role class, extra class, what it means: a text id)
 const SERVERS: [(&str, &str, &str); 8] = [
-    ("leader", "", "leader (crown)"),
-    ("candidate", "", "candidate (C)"),
-    ("pre-candidate", "", "pre-candidate (P)"),
-    ("follower", "", "follower"),
-    ("paused", "", "paused"),
-    ("crashed", "", "crashed (✕)"),
-    ("follower", "learner", "learner (dashed)"),
-    ("follower", "spot", "pointed out by the tour"),
+    ("leader", "", "legend.leader"),
+    ("candidate", "", "legend.candidate"),
+    ("pre-candidate", "", "legend.pre-candidate"),
+    ("follower", "", "stage.role-follower"),
+    ("paused", "", "stage.role-paused"),
+    ("crashed", "", "legend.crashed"),
+    ("follower", "learner", "legend.learner"),
+    ("follower", "spot", "legend.spot"),
 ];
 
 const MESSAGES: [&str; 11] = [
@@ -36,9 +37,9 @@ const MESSAGES: [&str; 11] = [
 pub fn legend(pre_vote: bool, snapshots: bool) -> Html {
     let shown = |class: &str| (pre_vote || !class.starts_with("pre")) && (snapshots || !class.starts_with("snapshot"));
     html! {
-        <section class="legend" aria-label="Key to the stage" data-testid="legend">
-            <h3>{ "Key" }</h3>
-            <ul class="keys" aria-label="Servers">
+        <section class="legend" aria-label={t("legend.label")} data-testid="legend">
+            <h3>{ t("legend.title") }</h3>
+            <ul class="keys" aria-label={t("legend.servers")}>
                 { for SERVERS.iter().filter(|(state, ..)| shown(state)).map(|&(state, extra, text)| html! {
                     <li>
                         <svg class="key-icon" viewBox="-25 -25 50 50" width="30" height="30" aria-hidden="true">
@@ -52,11 +53,11 @@ pub fn legend(pre_vote: bool, snapshots: bool) -> Html {
                                 }}>{ role_mark(state) }</g>
                             </g>
                         </svg>
-                        { text }
+                        { t(text) }
                     </li>
                 }) }
             </ul>
-            <ul class="keys" aria-label="Messages">
+            <ul class="keys" aria-label={t("legend.messages")}>
                 { for MESSAGES.iter().filter(|c| shown(c)).map(|&class| {
                     let (shape, name) = message_look(class);
                     html! {
@@ -64,14 +65,14 @@ pub fn legend(pre_vote: bool, snapshots: bool) -> Html {
                             <svg class="key-icon" viewBox="-10 -10 20 20" width="16" height="16" aria-hidden="true">
                                 <g class={classes!("message", class)}><path class="shape" d={shape} /></g>
                             </svg>
-                            { if class == "append" { "AppendEntries with entries" } else { name } }
+                            { if class == "append" { t("legend.append") } else { name } }
                         </li>
                     }
                 }) }
-                <li><span class="key dead" aria-hidden="true">{ "✕" }</span>{ "lost" }</li>
-                <li><span class="key vote-line" aria-hidden="true"></span>{ "vote given" }</li>
+                <li><span class="key dead" aria-hidden="true">{ "✕" }</span>{ t("stage.lost") }</li>
+                <li><span class="key vote-line" aria-hidden="true"></span>{ t("legend.vote-given") }</li>
             </ul>
-            <p class="hint">{ "Hover over or focus a message to see its name (Tab reaches the messages, ← → move between them); Enter inspects it." }</p>
+            <p class="hint">{ t("legend.hint") }</p>
         </section>
     }
 }

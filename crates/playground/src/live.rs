@@ -31,6 +31,7 @@ use crate::settings::SettingsPanel;
 use crate::share_panel::share_panel;
 use crate::stage::{Stage, StageData};
 use crate::store::{Action, Effect, Store, TourRun};
+use crate::text::{t, tf};
 use crate::timeline::Timeline;
 use crate::toolbar;
 use crate::tour_panel::TourPanel;
@@ -40,15 +41,16 @@ use raft_sim::tour;
 use yew::html::Scope;
 use yew::prelude::*;
 
-/// A button of the presentation mode: test id, text, what it does (and its key), the action.
+/// A button of the presentation mode: test id, text, what it does (and its key) (both text
+/// ids), the action.
 type PresentButton = (&'static str, &'static str, &'static str, fn() -> Action);
 const PRESENT_BAR: [PresentButton; 6] = [
-    ("back-marker", "◀ Marker", "Back to the previous marker ([)", || Action::PrevMarker),
-    ("step-back", "‹ Step back", "Step back one event (←)", || Action::StepBack),
-    ("play", "Play", "Play or pause (Space)", || Action::TogglePlay),
-    ("step", "Step ›", "Step one event (→)", || Action::Step),
-    ("next-marker", "Marker ▶", "On to the next marker (])", || Action::NextMarker),
-    ("leave-present", "Leave (Esc)", "Leave the presentation mode (Esc)", || Action::TogglePresent),
+    ("back-marker", "toolbar.back-marker", "live.back-marker-title", || Action::PrevMarker),
+    ("step-back", "live.step-back", "toolbar.step-back-title", || Action::StepBack),
+    ("play", "toolbar.play", "live.play-title", || Action::TogglePlay),
+    ("step", "live.step", "toolbar.step-title", || Action::Step),
+    ("next-marker", "toolbar.next-marker", "toolbar.next-marker-title", || Action::NextMarker),
+    ("leave-present", "live.leave", "live.leave-title", || Action::TogglePresent),
 ];
 
 pub enum Msg {
@@ -300,7 +302,7 @@ impl Component for Live {
         }
         let embed_fragment = s.embed_snippet.clone();
         html! {
-            <section class="live" aria-label="Live cluster">
+            <section class="live" aria-label={t("live.label")}>
                 { toolbar::toolbar(s, &self.on.dispatch) }
                 { self.feedback() }
                 { self.messages() }
@@ -401,7 +403,7 @@ impl Live {
     fn presentation(&self) -> Html {
         let s = &self.store;
         html! {
-            <section class="live present" aria-label="Presentation" data-testid="presentation">
+            <section class="live present" aria-label={t("live.presentation")} data-testid="presentation">
                 { self.messages() }
                 if let Some(session) = &s.session {
                     <p class="present-caption" data-testid="present-caption">{ s.moment_caption() }</p>
@@ -410,16 +412,16 @@ impl Live {
                         <LogView data={LogData::of(session.sim())} />
                     </div>
                 }
-                <div class="present-bar" role="group" aria-label="Presentation controls">
+                <div class="present-bar" role="group" aria-label={t("live.presentation-controls")}>
                     { for PRESENT_BAR.iter().map(|&(id, text, title, action)| html! {
-                        <button class={if id == "play" { "" } else { "secondary" }} data-testid={id} title={title}
+                        <button class={if id == "play" { "" } else { "secondary" }} data-testid={id} title={t(title)}
                                 onclick={self.on.dispatch.reform(move |_: MouseEvent| action())}>
-                            { if id == "play" && s.playing { "Pause" } else { text } }
+                            { if id == "play" && s.playing { t("toolbar.pause") } else { t(text) } }
                         </button>
                     }) }
                 </div>
                 <p class="present-keys" data-testid="present-keys">
-                    { "Keys: Space play / pause · ← → step one event · [ ] previous / next marker · Esc leave" }
+                    { t("live.present-keys") }
                 </p>
             </section>
         }
@@ -435,7 +437,7 @@ impl Live {
                 if let Some(note) = &s.paused_note {
                     <p class="paused-note" data-testid="paused-note">{ note.clone() }
                         <label>{ " " }<input type="checkbox" data-testid="resume-on-act" checked={s.resume_on_act}
-                               onchange={on_resume} />{ " resume automatically after an action" }</label>
+                               onchange={on_resume} />{ t("live.resume-on-act") }</label>
                     </p>
                 }
                 if let Some(hint) = &s.hint {
@@ -477,7 +479,7 @@ impl Live {
                         if let Some(message) = sim.stop_message() {
                             <p class="error" role="alert" data-testid="budget-stop"
                                data-stopped={sim.stopped().map(|s| s.name())}>
-                                { format!("This run has {message}. You can still go back in time, or start the scenario again.") }
+                                { tf("live.budget-stop", &[("message", &message)]) }
                             </p>
                         }
                         <EventLog data={EventLogData::of(&s.event_lines(), sim.now(), sim.events(), s.event_filter)}
@@ -539,9 +541,9 @@ impl Live {
                 // them do not, so they are drawn here, not as a prop of the lab.
                 <div class={classes!("spot-wrap", s.spot("lab"))}>
                     <details class="lab" data-testid="lab">
-                        <summary>{ "Failure-model lab" }</summary>
+                        <summary>{ t("live.lab") }</summary>
                         <LabPanel follower={model::lab::running_follower(sim)} on_dispatch={on.dispatch.clone()} />
-                        <h4>{ "Availability of this run" }</h4>
+                        <h4>{ t("live.availability") }</h4>
                         { availability_view(sim.availability().as_ref()) }
                     </details>
                 </div>

@@ -4,6 +4,7 @@
 //! on a conflict stay struck through where they were (see model/log.rs).
 use crate::model::log::short_command;
 pub use crate::model::log::LogData;
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,9 +23,9 @@ pub fn log_view(props: &LogViewProps) -> Html {
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">{ "index" }</th>
+                        <th scope="col">{ t("log_view.index") }</th>
                         { for indices.iter().map(|i| html! { <th scope="col">{ i }</th> }) }
-                        <th scope="col" title="the leader's nextIndex / matchIndex for this server">{ "next / match" }</th>
+                        <th scope="col" title={t("log_view.next-match-title")}>{ t("log_view.next-match") }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -34,15 +35,15 @@ pub fn log_view(props: &LogViewProps) -> Html {
                             <th scope="row">{ format!("S{}", row.id) }{ if props.data.leader == Some(row.id) { " ★" } else { "" } }</th>
                             if row.snapshot.0 >= first {
                                 <td class="cell snapshot-block" data-testid="snapshot-block" colspan={(row.snapshot.0 - first + 1).to_string()}
-                                    title={format!("snapshot: entries 1 to {} (last term {}) compacted into the key-value state", row.snapshot.0, row.snapshot.1)}>
-                                    { format!("snapshot ≤{} (t{})", row.snapshot.0, row.snapshot.1) }
+                                    title={tf("log_view.snapshot-title", &[("index", &row.snapshot.0.to_string()), ("term", &row.snapshot.1.to_string())])}>
+                                    { tf("log_view.snapshot", &[("index", &row.snapshot.0.to_string()), ("term", &row.snapshot.1.to_string())]) }
                                 </td>
                             }
                             { for indices.iter().filter(|&&i| i > row.snapshot.0).map(|&i| {
                               // An entry removed here on a conflict stays visible, struck through.
                               let gone = row.overwritten.iter().find(|o| o.0 == i).map(|&(_, t)| html! {
                                   <s class="overwritten" data-testid="overwritten-entry" data-index={i.to_string()} data-term={t.to_string()}
-                                     title={format!("an entry of term {t} was here: S{} removed it because it conflicted with the leader's log (it was never committed)", row.id)}>
+                                     title={tf("log_view.overwritten", &[("term", &t.to_string()), ("node", &row.id.to_string())])}>
                                       { format!("t{t}") }
                                   </s>
                               });
@@ -52,7 +53,7 @@ pub fn log_view(props: &LogViewProps) -> Html {
                                     let style = format!("--term-hue: {}", (term * 137) % 360);
                                     html! {
                                         <td class={classes!("cell", committed.then_some("committed"), (i == row.commit_index).then_some("commit-mark"))}
-                                            style={style} title={format!("index {i}, term {term}: {command}{}", if committed { " (committed)" } else { "" })}>
+                                            style={style} title={tf(if committed { "log_view.entry-committed" } else { "log_view.entry" }, &[("index", &i.to_string()), ("term", &term.to_string()), ("command", command)])}>
                                             { gone.unwrap_or_default() }<span class="t">{ term }</span><span class="c">{ short_command(command) }</span>
                                         </td>
                                     }

@@ -32,6 +32,8 @@ mod stage;
 mod store;
 mod test_hook;
 mod text;
+#[cfg(test)]
+mod text_tests;
 mod timeline;
 mod toolbar;
 mod tour_panel;

@@ -3,6 +3,7 @@
 //! Deliver, Drop and Duplicate. Timers keep running; the order the student delivers in is the
 //! order the servers hear, so any interleaving can be forced, and a share link replays it.
 use crate::model::manual::ManualView;
+use crate::text::{t, tf};
 use raft_sim::scenario::Action as Operator;
 use yew::prelude::*;
 
@@ -20,30 +21,30 @@ pub fn manual_panel(props: &ManualPanelProps) -> Html {
     let button = |label: &'static str, testid: &'static str, what: &str, action: Operator| {
         let act = props.on_act.clone();
         html! {
-            <button class="secondary" data-testid={testid} aria-label={format!("{label} {what}")}
-                    onclick={Callback::from(move |_: MouseEvent| act.emit(action.clone()))}>{ label }</button>
+            <button class="secondary" data-testid={testid} aria-label={tf("manual_panel.button", &[("action", t(label)), ("message", what)])}
+                    onclick={Callback::from(move |_: MouseEvent| act.emit(action.clone()))}>{ t(label) }</button>
         }
     };
     html! {
         <div class="manual" data-testid="manual-panel">
             <label class="switch">
                 <input type="checkbox" role="switch" data-testid="manual-delivery" checked={on} onchange={toggle} />
-                { " Deliver messages by hand" }
+                { t("manual_panel.switch") }
             </label>
             if on {
-                <p class="hint">{ "Messages between servers wait until you deliver, drop or duplicate them; timers keep running. Turning this off sends them on." }</p>
+                <p class="hint">{ t("manual_panel.hint") }</p>
                 if props.view.rows.is_empty() {
-                    <p class="hint" data-testid="held-empty">{ "No message is waiting." }</p>
+                    <p class="hint" data-testid="held-empty">{ t("manual_panel.empty") }</p>
                 }
-                <ol class="held" data-testid="held-list" aria-label="Messages waiting to be delivered, oldest first">
+                <ol class="held" data-testid="held-list" aria-label={t("manual_panel.list")}>
                     { for props.view.rows.iter().map(|r| {
                         let id = r.id;
                         html! {
                             <li key={id} data-testid="held-message" data-id={id.to_string()}>
                                 <span>{ r.text.clone() }</span>
-                                { button("Deliver", "deliver-held", &r.text, Operator::DeliverMessage { message: id }) }
-                                { button("Drop", "drop-held", &r.text, Operator::DropMessage { message: id }) }
-                                { button("Duplicate", "duplicate-held", &r.text, Operator::DuplicateMessage { message: id }) }
+                                { button("manual_panel.deliver", "deliver-held", &r.text, Operator::DeliverMessage { message: id }) }
+                                { button("manual_panel.drop", "drop-held", &r.text, Operator::DropMessage { message: id }) }
+                                { button("manual_panel.duplicate", "duplicate-held", &r.text, Operator::DuplicateMessage { message: id }) }
                             </li>
                         }
                     }) }

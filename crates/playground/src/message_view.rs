@@ -2,6 +2,7 @@
 //! Raft paper, with buttons to drop it or deliver it twice (and, when manual delivery holds
 //! it, to deliver it now).
 pub use crate::model::message::MessageDetail;
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,8 +23,8 @@ pub fn message_inspector(props: &MessageInspectorProps) -> Html {
     let Some(d) = &props.detail else {
         return html! {
             <div class="inspector message-inspector" data-testid="message-inspector">
-                <p>{ format!("Message #{id} is no longer in flight (it arrived or died).") }</p>
-                <button class="secondary" onclick={close}>{ "Close" }</button>
+                <p>{ tf("message_view.gone", &[("id", &id.to_string())]) }</p>
+                <button class="secondary" onclick={close}>{ t("toolbar.close") }</button>
             </div>
         };
     };
@@ -36,11 +37,11 @@ pub fn message_inspector(props: &MessageInspectorProps) -> Html {
             <p class="hint" data-testid="message-fate">{ d.fate.clone() }</p>
             <div class="actions">
                 if d.held {
-                    <button data-testid="deliver-message" onclick={props.on_deliver.reform(move |_: MouseEvent| id)}>{ "Deliver it now" }</button>
+                    <button data-testid="deliver-message" onclick={props.on_deliver.reform(move |_: MouseEvent| id)}>{ t("message_view.deliver") }</button>
                 }
-                <button data-testid="drop-message" onclick={props.on_drop.reform(move |_: MouseEvent| id)}>{ "Drop it" }</button>
-                <button data-testid="duplicate-message" onclick={props.on_duplicate.reform(move |_: MouseEvent| id)}>{ "Deliver it twice" }</button>
-                <button class="secondary" onclick={close}>{ "Close" }</button>
+                <button data-testid="drop-message" onclick={props.on_drop.reform(move |_: MouseEvent| id)}>{ t("message_view.drop") }</button>
+                <button data-testid="duplicate-message" onclick={props.on_duplicate.reform(move |_: MouseEvent| id)}>{ t("message_view.duplicate") }</button>
+                <button class="secondary" onclick={close}>{ t("toolbar.close") }</button>
             </div>
         </div>
     }

@@ -2,6 +2,7 @@
 //! each distinct violation once, from the event where it began (and, for a lasting condition
 //! such as two leaders in one term, until when).
 use crate::model::monitor::span_text;
+use crate::text::{t, tf};
 use raft_sim::{Property, Violation};
 use yew::prelude::*;
 
@@ -36,12 +37,12 @@ pub fn monitor(props: &MonitorProps) -> Html {
             </ul>
             if let Some(v) = props.violations.first() {
                 <div class="explain" role="alert" data-testid="violation">
-                    <strong>{ format!("{} broke {}.", v.property.name(), span_text(v)) }</strong>
-                    <p>{ format!("The property: {}.", v.property.statement()) }</p>
-                    <p>{ format!("What happened: {}.", v.message) }</p>
-                    <p class="hint">{ "The run paused at the event that broke it. " }
+                    <strong>{ tf("monitor.broke", &[("property", v.property.name()), ("span", &span_text(v))]) }</strong>
+                    <p>{ tf("monitor.statement", &[("statement", v.property.statement())]) }</p>
+                    <p>{ tf("monitor.what-happened", &[("message", &v.message)]) }</p>
+                    <p class="hint">{ t("monitor.paused") }
                         <button class="secondary" data-testid="jump-violation" onclick={jump(v.event)}>
-                            { "Show that event" }
+                            { t("monitor.show-event") }
                         </button>
                     </p>
                 </div>
@@ -56,7 +57,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     }) }
                 </ol>
                 if props.total > props.violations.len() as u64 {
-                    <p class="hint">{ format!("… and {} more distinct violations.", props.total - props.violations.len() as u64) }</p>
+                    <p class="hint">{ tf("monitor.more", &[("count", &(props.total - props.violations.len() as u64).to_string())]) }</p>
                 }
             }
         </div>

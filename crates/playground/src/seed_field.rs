@@ -2,6 +2,7 @@
 //! frame of a playing run, and Yew writes a bound `value` back into the DOM whenever it differs
 //! from what is shown: a frame landing between two keystrokes would put the run's seed back
 //! and lose the student's typing. Here the field is written only when the run's seed changes.
+use crate::text::t;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -38,7 +39,7 @@ pub fn seed_field(props: &SeedFieldProps) -> Html {
         })
     };
     html! {
-        <input type="text" inputmode="numeric" data-testid="seed" aria-label="Seed" size="8" ref={field}
+        <input type="text" inputmode="numeric" data-testid="seed" aria-label={t("seed_field.label")} size="8" ref={field}
                disabled={props.seed.is_none()} onchange={on_change} />
     }
 }

@@ -2,6 +2,7 @@
 //! export/import of the run as a JSON file. The live cluster makes the link and the document;
 //! this draws them and dispatches the clicks as store actions (a picked file goes to `on_import`).
 use crate::store::Action as Msg;
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 /// `share_link`: the last link made by Share, if any. `embed_fragment`: the run as a link
@@ -20,20 +21,20 @@ pub fn share_panel(
     });
     let (base, _, _) = crate::browser::location();
     html! {
-        <section class="share" aria-label="Share, embed, export" data-testid="share-panel">
-            <h3>{ "Share, embed, export" }</h3>
+        <section class="share" aria-label={t("share_panel.title")} data-testid="share-panel">
+            <h3>{ t("share_panel.title") }</h3>
             if let Some(l) = share_link {
-                <p>{ "The link reproduces this run exactly, up to this moment (it is in the address bar and copied to your clipboard)." }</p>
-                <input class="link" readonly=true data-testid="share-link" value={l.to_string()} aria-label="Share link"
+                <p>{ t("share_panel.link-made") }</p>
+                <input class="link" readonly=true data-testid="share-link" value={l.to_string()} aria-label={t("share_panel.link")}
                        onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); } })} />
-                <p class="hint">{ format!("{} characters.", l.len()) }</p>
+                <p class="hint">{ tf("share_panel.length", &[("count", &l.len().to_string())]) }</p>
             } else {
-                <p class="hint">{ "Share makes a link to this exact run: the scenario, everything you did, and this moment." }</p>
+                <p class="hint">{ t("share_panel.hint") }</p>
             }
             <div class="actions">
-                <button class="secondary" data-testid="embed-button" onclick={on.reform(|_: MouseEvent| Msg::ToggleEmbedSnippet)}>{ "Embed in course notes" }</button>
-                <button class="secondary" data-testid="export" onclick={on.reform(|_: MouseEvent| Msg::Export)}>{ "Export JSON" }</button>
-                <label class="import">{ "Import JSON " }
+                <button class="secondary" data-testid="embed-button" onclick={on.reform(|_: MouseEvent| Msg::ToggleEmbedSnippet)}>{ t("share_panel.embed") }</button>
+                <button class="secondary" data-testid="export" onclick={on.reform(|_: MouseEvent| Msg::Export)}>{ t("share_panel.export") }</button>
+                <label class="import">{ t("share_panel.import") }
                     <input type="file" accept=".json,application/json" data-testid="import" onchange={on_import} />
                 </label>
             </div>
@@ -71,16 +72,15 @@ fn snippet_dialog(props: &SnippetProps) -> Html {
         })
     };
     html! {
-        <div class="snippet" role="group" aria-label="Embed snippet" data-testid="embed-dialog">
-            <p>{ "Paste this into a page: it shows only the stage and a small control bar, starting from this run. \
-                  It fits any height from 320 px; the preview below is the snippet's own size." }</p>
-            <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label="Embed snippet" value={snippet} />
+        <div class="snippet" role="group" aria-label={t("share_panel.snippet")} data-testid="embed-dialog">
+            <p>{ t("share_panel.snippet-hint") }</p>
+            <textarea readonly=true rows="3" data-testid="embed-snippet" aria-label={t("share_panel.snippet")} value={snippet} />
             <div class="actions">
-                <button data-testid="copy-snippet" onclick={on_copy}>{ "Copy" }</button>
-                <span class="hint" role="status" data-testid="snippet-copied">{ if *copied { "Copied to the clipboard." } else { "" } }</span>
+                <button data-testid="copy-snippet" onclick={on_copy}>{ t("share_panel.copy") }</button>
+                <span class="hint" role="status" data-testid="snippet-copied">{ if *copied { t("share_panel.copied") } else { "" } }</span>
             </div>
             <iframe class="preview" data-testid="embed-preview" src={src.clone()} width="100%" height={SNIPPET_HEIGHT.to_string()}
-                    title="Preview of the embedded playground" loading="lazy"></iframe>
+                    title={t("share_panel.preview")} loading="lazy"></iframe>
         </div>
     }
 }

@@ -7,6 +7,7 @@ use crate::model::stage::{
     NODE_R,
 };
 pub use crate::model::stage::{node_state, StageData};
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -146,7 +147,7 @@ pub fn stage(props: &StageProps) -> Html {
     };
     html! {
         // Past five servers the ring is crowded: the captions shrink (styles.css).
-        <svg class={classes!("stage", (count > 5).then_some("crowded"))} viewBox="0 0 400 420" role="group" aria-label="The cluster: servers in a ring, messages in flight"
+        <svg class={classes!("stage", (count > 5).then_some("crowded"))} viewBox="0 0 400 420" role="group" aria-label={t("stage.label")}
              data-testid="stage" data-motion={if reduced { "reduced" } else { "full" }} onkeydown={on_key}
              onmouseover={point.reform(|e: MouseEvent| e.target())} onmouseleave={point.reform(|_: MouseEvent| None)}
              onfocusin={on_focus} onfocusout={point.reform(|_: FocusEvent| None)}>
@@ -167,7 +168,7 @@ pub fn stage(props: &StageProps) -> Html {
                     <line class={classes!("cut", (!c.both_ways).then_some("one-way"))} data-testid="cut"
                           x1={format!("{ax:.1}")} y1={format!("{ay:.1}")} x2={format!("{bx:.1}")} y2={format!("{by:.1}")}
                           marker-end={(!c.both_ways).then_some("url(#cut-arrow)")}>
-                        <title>{ if c.both_ways { format!("S{} and S{} cannot talk", c.from, c.to) } else { format!("S{} → S{} is cut", c.from, c.to) } }</title>
+                        <title>{ tf(if c.both_ways { "stage.cut-both" } else { "stage.cut-one" }, &[("from", &c.from.to_string()), ("to", &c.to.to_string())]) }</title>
                     </line>
                 }
             }) }
@@ -176,7 +177,7 @@ pub fn stage(props: &StageProps) -> Html {
                 html! {
                     <line class="vote-line" data-testid="vote-line" x1={format!("{ax:.1}")} y1={format!("{ay:.1}")}
                           x2={format!("{bx:.1}")} y2={format!("{by:.1}")} marker-end="url(#vote-arrow)">
-                        <title>{ format!("S{voter} voted for S{candidate} in this term") }</title>
+                        <title>{ tf("stage.voted", &[("voter", &voter.to_string()), ("candidate", &candidate.to_string())]) }</title>
                     </line>
                 }
             }) }
@@ -191,9 +192,10 @@ pub fn stage(props: &StageProps) -> Html {
                 let (role, detail) = role_caption(n);
                 let membership = membership_text(n.membership);
                 // The accessible name (the title) starts with what the server shows: its name, term and role.
-                let label = format!("S{} term {} {}{}: log {} entries, commit {}{}", n.id, n.term, role,
-                    detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(), n.last_index, n.commit_index,
-                    membership.map(|m| format!(", {m}")).unwrap_or_default());
+                let label = tf("stage.server", &[("id", &n.id.to_string()), ("term", &n.term.to_string()), ("role", role),
+                    ("detail", &detail.as_ref().map(|d| tf("stage.server-detail", &[("detail", d)])).unwrap_or_default()),
+                    ("last", &n.last_index.to_string()), ("commit", &n.commit_index.to_string()),
+                    ("membership", &membership.map(|m| tf("stage.server-membership", &[("membership", m)])).unwrap_or_default())]);
                 html! {
                     <g class={classes!("server", n.state, selected.then_some("selected"), spot.then_some("spot"), n.membership)} transform={format!("translate({x:.1},{y:.1})")}
                        onclick={onclick} tabindex="0" role="button" aria-pressed={selected.to_string()}
@@ -208,7 +210,7 @@ pub fn stage(props: &StageProps) -> Html {
                         }
                         <circle class="body" r={NODE_R.to_string()} />
                         <text class="name" y="-4">{ format!("S{}", n.id) }</text>
-                        <text class="term" y="13">{ format!("term {}", n.term) }</text>
+                        <text class="term" y="13">{ tf("stage.term", &[("term", &n.term.to_string())]) }</text>
                         if let Some((.., (mx, my))) = role_mark_parts(n.state) {
                             <g class="mark" transform={format!("translate({mx:.1},{my:.1})")}>{ role_mark(n.state) }</g>
                         }
@@ -236,8 +238,8 @@ pub fn stage(props: &StageProps) -> Html {
                 let selected = props.selected_message == Some(m.id);
                 let faint = !props.highlight_messages.is_empty() && !props.highlight_messages.iter().any(|k| k == m.kind);
                 let shape = if dead { "M -5 -5 L 5 5 M 5 -5 L -5 5" } else { message_look(m.class).0 };
-                let state = if dead { ", lost" } else if m.held { ", waiting for you to deliver it" } else { "" };
-                let title = format!("{} S{} → S{}{state} (click or Enter to inspect; arrow keys: the other messages)", m.kind, m.from, m.to);
+                let state = if dead { t("stage.message-lost") } else if m.held { t("stage.message-held") } else { "" };
+                let title = tf("stage.message", &[("kind", m.kind), ("from", &m.from.to_string()), ("to", &m.to.to_string()), ("state", state)]);
                 html! {
                     // Keyed by the message: as others arrive and leave, the focused message
                     // keeps its element (and the focus).
@@ -266,7 +268,7 @@ pub fn stage(props: &StageProps) -> Html {
                 html! {
                     <text class="tag" data-testid="message-tag" x={format!("{:.1}", if end { x - 10.0 } else { x + 10.0 })} y={format!("{:.1}", y + 4.0)}
                           text-anchor={if end { "end" } else { "start" }}>
-                        { format!("{} S{}→S{}", if dead { "lost" } else { message_look(m.class).1 }, m.from, m.to) }
+                        { format!("{} S{}→S{}", if dead { t("stage.lost") } else { message_look(m.class).1 }, m.from, m.to) }
                     </text>
                 }
             }) }

@@ -4,6 +4,7 @@
 //! 24 px target with a short visible mark (E, ★, ✕, ↻, ⌫, !) and its full label as name and
 //! tooltip; `[` and `]` (and the toolbar's ◀ Back / Next ▶) jump between them.
 pub use crate::model::timeline::MarkerView;
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -39,9 +40,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     }
                 }) }
             </div>
-            <input type="range" data-testid="scrubber" aria-label="Time in the run" min="0" max={end.to_string()} step="1"
+            <input type="range" data-testid="scrubber" aria-label={t("timeline.scrubber")} min="0" max={end.to_string()} step="1"
                    value={props.now_us.min(end).to_string()} oninput={on_input}
-                   aria-valuetext={format!("{:.1} ms of {:.1} ms", props.now_us as f64 / 1000.0, end as f64 / 1000.0)} />
+                   aria-valuetext={tf("timeline.position", &[("now", &format!("{:.1}", props.now_us as f64 / 1000.0)), ("end", &format!("{:.1}", end as f64 / 1000.0))])} />
         </div>
     }
 }

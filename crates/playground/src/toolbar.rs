@@ -3,6 +3,7 @@
 //! action (`Msg` here: `Action` is the simulator's operator action).
 use crate::seed_field::SeedField;
 use crate::store::{Action as Msg, Store};
+use crate::text::{t, tf};
 use raft_sim::scenario::{Action, CrashMode, MAX_NODES};
 use raft_sim::share::{SPEED_MAX_EXP, SPEED_MIN_EXP};
 use yew::prelude::*;
@@ -57,9 +58,9 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
     html! {
         <div class="toolbar">
           <span class="group">
-            <select aria-label="Scenario" data-testid="live-scenario" onchange={on_scenario}>
+            <select aria-label={t("toolbar.scenario")} data-testid="live-scenario" onchange={on_scenario}>
                 if loading {
-                    <option value="" selected=true>{ "Loading the scenarios…" }</option>
+                    <option value="" selected=true>{ t("toolbar.loading") }</option>
                 }
                 { for groups.iter().map(|(group, members)| html! {
                     <optgroup label={group.to_string()}>
@@ -71,69 +72,69 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                     </optgroup>
                 }) }
                 if builtin_index.is_none() && data.session.is_some() {
-                    <option value="current" selected=true>{ format!("This run: {}", data.scenario.name) }</option>
+                    <option value="current" selected=true>{ tf("toolbar.this-run", &[("name", &data.scenario.name)]) }</option>
                 }
             </select>
-            <label class="node-count">{ "Servers " }
-                <select aria-label="Number of servers" data-testid="node-count" onchange={on_nodes}>
+            <label class="node-count">{ t("toolbar.servers") }
+                <select aria-label={t("toolbar.servers-number")} data-testid="node-count" onchange={on_nodes}>
                     { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
                 </select>
             </label>
-            <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ " clients" }</label>
-            <select aria-label="Guided tours" data-testid="tour-menu" onchange={on_tour}>
-                <option value="" selected={tour.is_none()}>{ "Guided tours…" }</option>
+            <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ t("toolbar.clients") }</label>
+            <select aria-label={t("toolbar.tours")} data-testid="tour-menu" onchange={on_tour}>
+                <option value="" selected={tour.is_none()}>{ t("toolbar.tours-pick") }</option>
                 { for data.tours.iter().map(|t| html! {
                     <option value={t.id.clone()} selected={tour == Some(t.id.as_str())}>{ t.title.clone() }</option>
                 }) }
             </select>
           </span>
           <span class="group">
-            <button data-testid="back-marker" class="secondary" title="Back to the previous marker: election, leader, crash, violation ([)"
-                    onclick={send(|| Msg::PrevMarker)}>{ "◀ Marker" }</button>
-            <button data-testid="step-back" class="secondary" title="Step back one event (←)"
-                    onclick={send(|| Msg::StepBack)}>{ "‹ 1" }<span class="sr-only">{ " step back one event" }</span></button>
+            <button data-testid="back-marker" class="secondary" title={t("toolbar.back-marker-title")}
+                    onclick={send(|| Msg::PrevMarker)}>{ t("toolbar.back-marker") }</button>
+            <button data-testid="step-back" class="secondary" title={t("toolbar.step-back-title")}
+                    onclick={send(|| Msg::StepBack)}>{ "‹ 1" }<span class="sr-only">{ t("toolbar.step-back-sr") }</span></button>
             <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>
-                { if data.playing { "Pause" } else { "Play" } }
+                { if data.playing { t("toolbar.pause") } else { t("toolbar.play") } }
             </button>
-            <button class="secondary" data-testid="step" title="Step one event (→)"
-                    onclick={send(|| Msg::Step)}>{ "1 ›" }<span class="sr-only">{ " step one event" }</span></button>
-            <button data-testid="next-marker" class="secondary" title="On to the next marker (])"
-                    onclick={send(|| Msg::NextMarker)}>{ "Marker ▶" }</button>
-            <label class="speed">{ "Speed " }
+            <button class="secondary" data-testid="step" title={t("toolbar.step-title")}
+                    onclick={send(|| Msg::Step)}>{ "1 ›" }<span class="sr-only">{ t("toolbar.step-sr") }</span></button>
+            <button data-testid="next-marker" class="secondary" title={t("toolbar.next-marker-title")}
+                    onclick={send(|| Msg::NextMarker)}>{ t("toolbar.next-marker") }</button>
+            <label class="speed">{ t("toolbar.speed") }
                 <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
                        value={data.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
                 <output>{ speed_text }</output>
             </label>
-            <label class="skip-idle" title="Fast through stretches with no message in flight, at your speed while messages cross">
+            <label class="skip-idle" title={t("toolbar.skip-idle-title")}>
                 <input type="checkbox" data-testid="skip-idle" checked={data.skip_idle}
-                       onchange={on.reform(|_: Event| Msg::ToggleSkipIdle)} />{ " skip idle" }</label>
-            <label class="seed">{ "Seed " }
+                       onchange={on.reform(|_: Event| Msg::ToggleSkipIdle)} />{ t("toolbar.skip-idle") }</label>
+            <label class="seed">{ t("toolbar.seed") }
                 <SeedField seed={(!loading).then_some(data.scenario.seed)} on_commit={on_seed} />
             </label>
-            <button class="secondary" data-testid="new-run" title="The same scenario with a fresh random seed"
-                    disabled={loading} onclick={on_new_run}>{ "New run" }</button>
+            <button class="secondary" data-testid="new-run" title={t("toolbar.new-run-title")}
+                    disabled={loading} onclick={on_new_run}>{ t("toolbar.new-run") }</button>
           </span>
           <span class="group">
             <button class="secondary" data-testid="crash-leader"
-                    onclick={send(|| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ "Crash the leader" }</button>
-            <button class="secondary" data-testid="align-timers" title="Make every follower time out at the same moment: a split vote"
-                    onclick={send(|| Msg::Act(Action::AlignTimers))}>{ "Align timers" }</button>
-            <button class="secondary" data-testid="spread-timers" title="Spread the timeouts out: one server clearly times out first"
-                    onclick={send(|| Msg::Act(Action::SpreadTimers))}>{ "Spread timers" }</button>
+                    onclick={send(|| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ t("toolbar.crash-leader") }</button>
+            <button class="secondary" data-testid="align-timers" title={t("toolbar.align-timers-title")}
+                    onclick={send(|| Msg::Act(Action::AlignTimers))}>{ t("toolbar.align-timers") }</button>
+            <button class="secondary" data-testid="spread-timers" title={t("toolbar.spread-timers-title")}
+                    onclick={send(|| Msg::Act(Action::SpreadTimers))}>{ t("toolbar.spread-timers") }</button>
             // Share and its confirmation wrap as one, so "Link copied" never lands on the next
             // row away from the button; the live region is always there so screen readers hear
             // the text when it appears.
             <span class="share-with-status">
-              <button data-testid="share" onclick={send(|| Msg::Share)}>{ "Share" }</button>
+              <button data-testid="share" onclick={send(|| Msg::Share)}>{ t("toolbar.share") }</button>
               <span class="copied" role="status">
                 if data.link_copied {
-                    <span data-testid="link-copied">{ "Link copied ✓" }</span>
+                    <span data-testid="link-copied">{ t("toolbar.link-copied") }</span>
                 }
               </span>
             </span>
-            <button class="secondary" data-testid="present" title="Presentation mode: large type, the stage and the log, driven by keys (Esc leaves)"
-                    onclick={send(|| Msg::TogglePresent)}>{ "Present" }</button>
-            <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
+            <button class="secondary" data-testid="present" title={t("toolbar.present-title")}
+                    onclick={send(|| Msg::TogglePresent)}>{ t("toolbar.present") }</button>
+            <button class="secondary" data-testid="help-button" aria-label={t("toolbar.keys")}
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
           </span>
         </div>
@@ -168,59 +169,75 @@ pub fn key_action(key: &str) -> Option<Msg> {
     })
 }
 
-/// The help's sections: a title, a test id, and rows of (keys, whether they are keys rather
-/// than words, what they do). A table with one template, not markup per row: every element of
+/// The help's sections: a title (a text id), a test id, and rows of (keys, whether they are
+/// keys rather than words (words are text ids), what they do (a text id)). A table with one template, not markup per row: every element of
 /// view code adds to the page's download.
 type HelpRows = &'static [(&'static [&'static str], bool, &'static str)];
 const HELP: [(&str, &str, HelpRows); 4] = [
-    ("Keyboard", "help-keys", &[
-        (&["Space"], true, "play / pause"),
-        (&["→"], true, "step one event forward (pauses)"),
-        (&["←"], true, "step one event back (pauses)"),
-        (&["[", "]"], true, "previous / next marker: election, leader, crash, overwritten entries, violation"),
-        (&["+", "−"], true, "faster / slower"),
-        (&["?"], true, "show or hide this help"),
-        (&["Esc"], true, "close this help; leave the presentation mode"),
-    ]),
-    ("Stage", "help-stage", &[
-        (&["Tab"], true, "the servers one by one, then the messages in flight as one stop"),
-        (&["←", "→", "Home", "End"], true, "on a message: the previous / next / first / last message"),
-        (&["Enter"], true, "inspect the focused server or message (a click does the same)"),
-    ]),
-    ("Space-time diagram", "help-diagram", &[
-        (&["+", "−"], true, "zoom in / out, with the diagram focused (or the mouse wheel, or the + − buttons)"),
-        (&["←", "→"], true, "earlier / later (or drag it, Shift + wheel, ◀ ▶)"),
-        (&["End"], true, "follow the present again (Now)"),
-        (&["Esc"], true, "clear the selected event"),
-        (&["click"], false, "the background: jump there; an arrow: inspect its message in flight; an event: what happened before, after and concurrently with it"),
-        (&["Clocks"], false, "Lamport timestamps above each event, vector clocks below"),
-    ]),
-    ("Presentation mode", "help-present", &[
-        (&["Present"], false, "large type, the stage and the log only (or open the page with ?present)"),
-        (&["Space", "←", "→", "[", "]"], true, "play / pause, step, markers, as above"),
-        (&["Esc"], true, "leave"),
-    ]),
+    (
+        "toolbar.help-keys",
+        "help-keys",
+        &[
+            (&["Space"], true, "toolbar.help-play"),
+            (&["→"], true, "toolbar.help-step"),
+            (&["←"], true, "toolbar.help-step-back"),
+            (&["[", "]"], true, "toolbar.help-markers"),
+            (&["+", "−"], true, "toolbar.help-speed"),
+            (&["?"], true, "toolbar.help-help"),
+            (&["Esc"], true, "toolbar.help-esc"),
+        ],
+    ),
+    (
+        "toolbar.help-stage",
+        "help-stage",
+        &[
+            (&["Tab"], true, "toolbar.help-stage-tab"),
+            (&["←", "→", "Home", "End"], true, "toolbar.help-stage-arrows"),
+            (&["Enter"], true, "toolbar.help-stage-enter"),
+        ],
+    ),
+    (
+        "toolbar.help-diagram",
+        "help-diagram",
+        &[
+            (&["+", "−"], true, "toolbar.help-diagram-zoom"),
+            (&["←", "→"], true, "toolbar.help-diagram-pan"),
+            (&["End"], true, "toolbar.help-diagram-end"),
+            (&["Esc"], true, "toolbar.help-diagram-esc"),
+            (&["toolbar.help-click"], false, "toolbar.help-diagram-click"),
+            (&["toolbar.help-clocks"], false, "toolbar.help-diagram-clocks"),
+        ],
+    ),
+    (
+        "toolbar.help-present",
+        "help-present",
+        &[
+            (&["toolbar.present"], false, "toolbar.help-present-button"),
+            (&["Space", "←", "→", "[", "]"], true, "toolbar.help-present-keys"),
+            (&["Esc"], true, "toolbar.help-present-esc"),
+        ],
+    ),
 ];
 
 /// The keyboard shortcuts (see [`key_action`]), the stage's and the diagram's keys and mouse
 /// actions, and the presentation mode's keys.
 pub fn help(on: &Callback<Msg>) -> Html {
     html! {
-        <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+        <div class="help" role="dialog" aria-label={t("toolbar.keys")} data-testid="help">
             { for HELP.iter().map(|&(title, id, rows)| html! {
                 <>
-                    <strong>{ title }</strong>
+                    <strong>{ t(title) }</strong>
                     <dl data-testid={id}>
                         { for rows.iter().map(|&(keys, kbd, what)| html! {
                             <>
-                                <dt>{ for keys.iter().map(|&k| if kbd { html! { <><kbd>{ k }</kbd>{ " " }</> } } else { html! { k } }) }</dt>
-                                <dd>{ what }</dd>
+                                <dt>{ for keys.iter().map(|&k| if kbd { html! { <><kbd>{ k }</kbd>{ " " }</> } } else { html! { t(k) } }) }</dt>
+                                <dd>{ t(what) }</dd>
                             </>
                         }) }
                     </dl>
                 </>
             }) }
-            <button class="secondary" onclick={on.reform(|_: MouseEvent| Msg::ToggleHelp)}>{ "Close" }</button>
+            <button class="secondary" onclick={on.reform(|_: MouseEvent| Msg::ToggleHelp)}>{ t("toolbar.close") }</button>
         </div>
     }
 }

@@ -9,6 +9,7 @@
 //! moving focus away closes it, and so does a second tap or click on the term.
 use crate::model::glossary::{Segment, StepText};
 pub use crate::model::tour::TourView;
+use crate::text::{t, tf};
 use yew::prelude::*;
 
 /// Which definition is shown: (step, gloss, held open by focus or a tap rather than a hover).
@@ -71,7 +72,7 @@ fn tips(segments: &[Segment], text: &StepText, step: usize, open: Open) -> Html 
                 <div class="gloss-tip" role="tooltip" id={format!("gloss-{step}-{g}")} data-testid="gloss-tip"
                      data-term={gloss.term.clone()} hidden={!shown}>
                     <strong>{ gloss.term.clone() }</strong>{ ": " }{ gloss.definition.clone() }
-                    <span class="gloss-source">{ format!(" Source: {}.", gloss.source) }</span>
+                    <span class="gloss-source">{ tf("tour_panel.source", &[("source", &gloss.source)]) }</span>
                 </div>
             }
         }) }
@@ -98,14 +99,15 @@ pub fn tour_panel(props: &TourProps) -> Html {
     let tapped_open = use_mut_ref(|| false);
     let text = &v.text;
     html! {
-        <section class="tour" aria-label={format!("Guided tour: {}", v.title)} data-testid="tour"
+        <section class="tour" aria-label={tf("tour_panel.label", &[("title", &v.title)])} data-testid="tour"
                  data-tour={v.id.clone()} data-step={(v.step + 1).to_string()} data-steps={v.steps.len().to_string()}
                  data-paused={v.paused_at_end.to_string()} data-claims={v.claims.map(|(held, of)| format!("{held}/{of}"))}>
             <p class="tour-title">{ &v.title }</p>
-            <ol class="tour-progress" aria-label="Steps">
+            <ol class="tour-progress" aria-label={t("tour_panel.steps")}>
                 { for v.steps.iter().enumerate().map(|(i, title)| html! {
                     <li class={classes!((i == v.step).then_some("current"), (i < v.step).then_some("seen"))}>
-                        <button class="dot" title={format!("Step {}: {title}", i + 1)} aria-label={format!("Step {}: {title}", i + 1)}
+                        <button class="dot" title={tf("tour_panel.step", &[("step", &(i + 1).to_string()), ("title", title)])}
+                                aria-label={tf("tour_panel.step", &[("step", &(i + 1).to_string()), ("title", title)])}
                                 aria-current={(i == v.step).then_some("step")} onclick={go(i)}></button>
                     </li>
                 }) }
@@ -113,7 +115,7 @@ pub fn tour_panel(props: &TourProps) -> Html {
             <h3 data-testid="tour-step-title">{ format!("{}. {}", v.step + 1, v.step_title) }</h3>
             if !text.settings.is_empty() {
                 <p class="tour-settings" data-testid="tour-settings">
-                    <strong>{ "This step's cluster: " }</strong>{ format!("{}.", text.settings) }
+                    <strong>{ t("tour_panel.settings") }</strong>{ tf("tour_panel.settings-list", &[("settings", &text.settings)]) }
                 </p>
             }
             { for text.paragraphs.iter().map(|p| html! {
@@ -125,30 +127,30 @@ pub fn tour_panel(props: &TourProps) -> Html {
             if let Some(task) = &v.task {
                 <div class={classes!("task", task.done.then_some("done"))} data-testid="tour-task" data-done={task.done.to_string()} role="status">
                     if task.done {
-                        <strong>{ "✓ Well done. " }</strong>{ words(&text.success, v.step, &open, &tapped_open) }
+                        <strong>{ t("tour_panel.done") }</strong>{ words(&text.success, v.step, &open, &tapped_open) }
                     } else {
-                        <strong>{ "Now you try: " }</strong>{ words(&text.prompt, v.step, &open, &tapped_open) }
+                        <strong>{ t("tour_panel.try") }</strong>{ words(&text.prompt, v.step, &open, &tapped_open) }
                     }
                 </div>
                 { tips(if task.done { &text.success } else { &text.prompt }, text, v.step, *open) }
             }
             <div class="tour-nav">
-                <button class="secondary" data-testid="tour-back" disabled={v.step == 0} onclick={go(v.step.saturating_sub(1))}>{ "◀ Previous step" }</button>
-                <button class="secondary" data-testid="tour-restart" onclick={go(v.step)} title="Replay this step from its start">{ "↺ Replay step" }</button>
+                <button class="secondary" data-testid="tour-back" disabled={v.step == 0} onclick={go(v.step.saturating_sub(1))}>{ t("tour_panel.back") }</button>
+                <button class="secondary" data-testid="tour-restart" onclick={go(v.step)} title={t("tour_panel.restart-title")}>{ t("tour_panel.restart") }</button>
                 if v.step > 0 {
-                    <button class="secondary" data-testid="tour-start-over" onclick={go(0)}>{ "⟲ Start over" }</button>
+                    <button class="secondary" data-testid="tour-start-over" onclick={go(0)}>{ t("tour_panel.start-over") }</button>
                 }
                 if v.step < last {
-                    <button data-testid="tour-next" onclick={go(v.step + 1)}>{ "Next step ▶" }</button>
+                    <button data-testid="tour-next" onclick={go(v.step + 1)}>{ t("tour_panel.next") }</button>
                 } else if !props.compact {
-                    <button data-testid="tour-finish" onclick={props.on_close.reform(|_| ())}>{ "Finish the tour" }</button>
+                    <button data-testid="tour-finish" onclick={props.on_close.reform(|_| ())}>{ t("tour_panel.finish") }</button>
                 }
-                <span class="hint">{ format!("Step {} of {}", v.step + 1, v.steps.len()) }</span>
+                <span class="hint">{ tf("tour_panel.position", &[("step", &(v.step + 1).to_string()), ("steps", &v.steps.len().to_string())]) }</span>
             </div>
             if !props.compact {
                 <div class="tour-tools">
-                    <button class="link-button" data-testid="tour-link" onclick={props.on_link.reform(|_| ())}>{ "Link to this step" }</button>
-                    <button class="link-button" data-testid="tour-close" onclick={props.on_close.reform(|_| ())}>{ "Leave the tour" }</button>
+                    <button class="link-button" data-testid="tour-link" onclick={props.on_link.reform(|_| ())}>{ t("tour_panel.link") }</button>
+                    <button class="link-button" data-testid="tour-close" onclick={props.on_close.reform(|_| ())}>{ t("tour_panel.close") }</button>
                 </div>
             }
         </section>

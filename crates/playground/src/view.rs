@@ -1,4 +1,5 @@
 //! The page: the live cluster, or in embed mode only its stage.
+use crate::text::t;
 use yew::prelude::*;
 
 #[function_component(App)]
@@ -14,8 +15,8 @@ fn full_page() -> Html {
     html! {
         <main class="page">
             <header class="masthead">
-                <h1>{ "Raft Playground" }</h1>
-                <p class="tagline">{ "A real Raft implementation, compiled to WebAssembly, running a simulated cluster in your browser." }</p>
+                <h1>{ t("view.title") }</h1>
+                <p class="tagline">{ t("view.tagline") }</p>
             </header>
             <crate::live::Live />
         </main>

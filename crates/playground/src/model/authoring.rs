@@ -3,6 +3,7 @@
 //! use) read off the simulator's state; the store keeps only those that hold both in the live
 //! run and in the step's own replay (store/authoring.rs), so every offered claim is true by
 //! construction. Plain Rust, no web types: tested natively.
+use crate::text::{t, tf};
 use raft_core::{NodeId, Role};
 use raft_sim::sim::NodeStatus;
 use raft_sim::tour::Check;
@@ -131,79 +132,111 @@ pub fn candidates(sim: &Simulation) -> Vec<Check> {
 
 fn server_list(ids: &[NodeId]) -> String {
     match ids {
-        [] => "nobody".into(),
+        [] => t("authoring.sentence-nobody").into(),
         _ => ids.iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(", "),
     }
 }
 
 fn on(node: &Option<NodeId>) -> String {
-    node.map_or("every running server".into(), |n| format!("S{n}"))
+    node.map_or(t("authoring.sentence-every-server").into(), |n| format!("S{n}"))
 }
 
 /// The claim in words, as the picker lists it (the page's wording; the file keeps the check).
 pub fn sentence(check: &Check) -> String {
+    let n = |n: &NodeId| n.to_string();
+    let u = |n: &u64| n.to_string();
     match check {
-        Check::Leader { node: Some(n), term: Some(t) } => format!("S{n} is leader in term {t}"),
-        Check::Leader { node: Some(n), term: None } => format!("S{n} is the one leader"),
-        Check::Leader { node: None, term: Some(t) } => format!("one server is leader, in term {t}"),
-        Check::Leader { node: None, term: None } => "exactly one server is leader".into(),
-        Check::NoLeader => "no leader".into(),
-        Check::Role { node, role } => format!("S{node} is a {role}"),
-        Check::TermAtLeast { node, term } => format!("{} is in term {term} or later", on(node)),
-        Check::Committed { node: None, index } => format!("index {index} committed on every running server"),
-        Check::Committed { node: Some(n), index } => format!("index {index} committed on S{n}"),
-        Check::CommitIndex { node, index } => format!("S{node}'s commitIndex is {index}"),
-        Check::LogLength { node, length } => format!("S{node}'s log has length {length}"),
-        Check::EntryTerm { node, index, term } => format!("S{node}'s entry {index} is of term {term}"),
-        Check::NextIndex { leader, follower, index } => format!("S{leader}'s nextIndex for S{follower} is {index}"),
-        Check::MatchIndex { leader, follower, index } => {
-            format!("S{leader}'s matchIndex for S{follower} is {index}")
+        Check::Leader { node: Some(l), term: Some(term) } => {
+            tf("authoring.sentence-leader-in-term", &[("node", &n(l)), ("term", &u(term))])
         }
-        Check::LastApplied { node, index } => format!("S{node}'s lastApplied is {index}"),
+        Check::Leader { node: Some(l), term: None } => tf("authoring.sentence-the-leader", &[("node", &n(l))]),
+        Check::Leader { node: None, term: Some(term) } => {
+            tf("authoring.sentence-a-leader-in-term", &[("term", &u(term))])
+        }
+        Check::Leader { node: None, term: None } => t("authoring.sentence-one-leader").into(),
+        Check::NoLeader => t("authoring.sentence-no-leader").into(),
+        Check::Role { node, role } => tf(
+            "authoring.sentence-role",
+            &[("node", &n(node)), ("role", crate::model::stage::state_text(&role.to_string()))],
+        ),
+        Check::TermAtLeast { node, term } => {
+            tf("authoring.sentence-term-at-least", &[("servers", &on(node)), ("term", &u(term))])
+        }
+        Check::Committed { node: None, index } => tf("authoring.sentence-committed-all", &[("index", &u(index))]),
+        Check::Committed { node: Some(s), index } => {
+            tf("authoring.sentence-committed-on", &[("index", &u(index)), ("node", &n(s))])
+        }
+        Check::CommitIndex { node, index } => {
+            tf("authoring.sentence-commit-index", &[("node", &n(node)), ("index", &u(index))])
+        }
+        Check::LogLength { node, length } => {
+            tf("authoring.sentence-log-length", &[("node", &n(node)), ("length", &u(length))])
+        }
+        Check::EntryTerm { node, index, term } => {
+            tf("authoring.sentence-entry-term", &[("node", &n(node)), ("index", &u(index)), ("term", &u(term))])
+        }
+        Check::NextIndex { leader, follower, index } => tf(
+            "authoring.sentence-next-index",
+            &[("leader", &n(leader)), ("follower", &n(follower)), ("index", &u(index))],
+        ),
+        Check::MatchIndex { leader, follower, index } => tf(
+            "authoring.sentence-match-index",
+            &[("leader", &n(leader)), ("follower", &n(follower)), ("index", &u(index))],
+        ),
+        Check::LastApplied { node, index } => {
+            tf("authoring.sentence-last-applied", &[("node", &n(node)), ("index", &u(index))])
+        }
         Check::Value { node, key, value } => match node {
-            Some(n) => format!("{key} = {value} on S{n}"),
-            None => format!("{key} = {value} on every running server"),
+            Some(s) => tf("authoring.sentence-value-on", &[("key", key), ("value", value), ("node", &n(s))]),
+            None => tf("authoring.sentence-value-all", &[("key", key), ("value", value)]),
         },
-        Check::VotedFor { node, candidate } => format!("S{node} voted for S{candidate} in its term"),
-        Check::Votes { node, granted, denied } => {
-            format!("S{node} holds votes from {}, refusals from {}", server_list(granted), server_list(denied))
+        Check::VotedFor { node, candidate } => {
+            tf("authoring.sentence-voted-for", &[("node", &n(node)), ("candidate", &n(candidate))])
         }
-        Check::Crashed { node } => format!("S{node} is crashed"),
-        Check::Paused { node } => format!("S{node} is paused"),
-        Check::NoViolation => "no safety property has broken".into(),
-        Check::Violation { property: Some(p) } => format!("{p} has broken"),
-        Check::Violation { property: None } => "a safety property has broken".into(),
-        Check::SnapshotIndex { node, index } => format!("S{node}'s log starts after a snapshot through {index}"),
+        Check::Votes { node, granted, denied } => tf(
+            "authoring.sentence-votes",
+            &[("node", &n(node)), ("granted", &server_list(granted)), ("denied", &server_list(denied))],
+        ),
+        Check::Crashed { node } => tf("authoring.sentence-crashed", &[("node", &n(node))]),
+        Check::Paused { node } => tf("authoring.sentence-paused", &[("node", &n(node))]),
+        Check::NoViolation => t("authoring.sentence-no-violation").into(),
+        Check::Violation { property: Some(p) } => tf("authoring.sentence-violation", &[("property", p)]),
+        Check::Violation { property: None } => t("authoring.sentence-a-violation").into(),
+        Check::SnapshotIndex { node, index } => {
+            tf("authoring.sentence-snapshot-index", &[("node", &n(node)), ("index", &u(index))])
+        }
         Check::Answer { request, node, value } => match value {
-            Some(v) => format!("request #{request} was answered by S{node} with {v}"),
-            None => format!("request #{request} was answered by S{node} (no value)"),
+            Some(v) => tf("authoring.sentence-answer", &[("request", &u(request)), ("node", &n(node)), ("value", v)]),
+            None => tf("authoring.sentence-answer-no-value", &[("request", &u(request)), ("node", &n(node))]),
         },
-        Check::Unanswered { request } => format!("request #{request} has no answer yet"),
+        Check::Unanswered { request } => tf("authoring.sentence-unanswered", &[("request", &u(request))]),
         // Checks the picker does not offer (an imported tour may hold them): their kind.
         Check::ReadAnswer { node, key, value } => {
-            format!("the last answered get of {key} was answered by S{node} with {value}")
+            tf("authoring.sentence-read-answer", &[("key", key), ("node", &n(node)), ("value", value)])
         }
-        Check::ReadPending { key } => format!("a get of {key} waits for an answer"),
-        Check::Linearizable { holds: true } => "the client history is linearizable".into(),
-        Check::Linearizable { holds: false } => "the client history is not linearizable".into(),
-        Check::SnapshotShared { node, shared } => {
-            format!(
-                "S{node}'s state machine {} its data with its snapshot",
-                if *shared { "shares" } else { "no longer shares" }
-            )
-        }
-        Check::Configuration { node, .. } => format!("S{node}'s configuration is as the tour says"),
-        Check::Applied { node, request, times } => format!("S{node} applied request #{request} {times} times"),
-        Check::Availability { failures, repairs, .. } => {
-            format!("availability: {failures} failures, {repairs} repairs")
-        }
+        Check::ReadPending { key } => tf("authoring.sentence-read-pending", &[("key", key)]),
+        Check::Linearizable { holds: true } => t("authoring.sentence-linearizable").into(),
+        Check::Linearizable { holds: false } => t("authoring.sentence-not-linearizable").into(),
+        Check::SnapshotShared { node, shared } => tf(
+            if *shared { "authoring.sentence-snapshot-shared" } else { "authoring.sentence-snapshot-not-shared" },
+            &[("node", &n(node))],
+        ),
+        Check::Configuration { node, .. } => tf("authoring.sentence-configuration", &[("node", &n(node))]),
+        Check::Applied { node, request, times } => tf(
+            "authoring.sentence-applied",
+            &[("node", &n(node)), ("request", &u(request)), ("times", &times.to_string())],
+        ),
+        Check::Availability { failures, repairs, .. } => tf(
+            "authoring.sentence-availability",
+            &[("failures", &failures.to_string()), ("repairs", &repairs.to_string())],
+        ),
     }
 }
 
 /// A goal's words ("a new leader", or the check's sentence).
 pub fn goal_sentence(goal: &raft_sim::tour::Goal) -> String {
     match goal {
-        raft_sim::tour::Goal::NewLeader => "a new leader (of a higher term than when the task began)".into(),
+        raft_sim::tour::Goal::NewLeader => t("authoring.sentence-new-leader").into(),
         raft_sim::tour::Goal::Holds { check } => sentence(check),
     }
 }

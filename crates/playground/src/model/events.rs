@@ -14,11 +14,11 @@ pub const SHOWN: usize = 200;
 
 /// The filters the log offers, in order: (label, topic), `None` for every topic.
 pub const FILTERS: [(&str, Option<Topic>); 5] = [
-    ("All", None),
-    ("Elections", Some(Topic::Elections)),
-    ("Replication", Some(Topic::Replication)),
-    ("Client", Some(Topic::Client)),
-    ("Faults", Some(Topic::Faults)),
+    ("events.filter-all", None),
+    ("events.filter-elections", Some(Topic::Elections)),
+    ("events.filter-replication", Some(Topic::Replication)),
+    ("events.filter-client", Some(Topic::Client)),
+    ("events.filter-faults", Some(Topic::Faults)),
 ];
 
 /// The whole branch's sentences (up to its furthest point), oldest first, from the latest

@@ -1,6 +1,7 @@
 //! What the manual delivery panel shows: whether messages wait for the student, and each
 //! waiting message in words (kind, sender → receiver, term), oldest first. Plain data.
 use super::message::endpoint;
+use crate::text::tf;
 use raft_sim::engine::kernel::MAX_HELD;
 use raft_sim::sim::{InFlight, Payload, Simulation};
 
@@ -23,7 +24,7 @@ pub struct ManualView {
 /// A held message in words.
 pub fn held_text(m: &InFlight) -> String {
     let term = match &m.payload {
-        Payload::Raft(message) => format!(", term {}", message.term()),
+        Payload::Raft(message) => tf("manual.term", &[("term", &message.term().to_string())]),
         _ => String::new(),
     };
     format!("{} {} → {}{term}", m.payload.kind(), endpoint(m.from), endpoint(m.to))
@@ -32,13 +33,8 @@ pub fn held_text(m: &InFlight) -> String {
 impl ManualView {
     pub fn of(sim: &Simulation) -> ManualView {
         let rows = sim.held().map(|m| HeldRow { id: m.id, text: held_text(m) }).collect();
-        let note = (sim.unheld() > 0).then(|| {
-            format!(
-                "At most {MAX_HELD} messages can wait: {} went on by the network's usual delays. Deliver or drop \
-                 some to hold the next ones.",
-                sim.unheld()
-            )
-        });
+        let note = (sim.unheld() > 0)
+            .then(|| tf("manual.full", &[("max", &MAX_HELD.to_string()), ("unheld", &sim.unheld().to_string())]));
         ManualView { on: sim.manual_delivery(), rows, note }
     }
 }

@@ -1,5 +1,6 @@
 //! What the message inspector shows: every field of a message in flight, named as raft-core
 //! describes it, and what will become of it. Plain data (no web types).
+use crate::text::{t, tf};
 use raft_sim::network::Endpoint;
 use raft_sim::sim::{InFlight, Payload};
 
@@ -17,8 +18,8 @@ pub struct MessageDetail {
 pub fn endpoint(e: Endpoint) -> String {
     match e {
         Endpoint::Node(n) => format!("S{n}"),
-        Endpoint::Client(0) => "you (client)".into(),
-        Endpoint::Client(c) => format!("client {c}"),
+        Endpoint::Client(0) => t("message.you").into(),
+        Endpoint::Client(c) => tf("message.client", &[("client", &c.to_string())]),
     }
 }
 
@@ -34,15 +35,17 @@ impl MessageDetail {
                 })
                 .collect(),
             Payload::Request { request, .. } => {
-                vec![("seq", request.seq.to_string()), ("command", request.op.to_string())]
+                vec![("seq", request.seq.to_string()), (t("message.command"), request.op.to_string())]
             }
-            Payload::Reply { reply, .. } => vec![("reply", reply.to_string())],
+            Payload::Reply { reply, .. } => vec![(t("message.reply"), reply.to_string())],
         };
         let fate = match (m.lost, m.dropped_us) {
-            _ if m.held => "waiting for you to deliver, drop or duplicate it (manual delivery)".to_string(),
-            (_, Some(_)) => "dropped by you: it will not arrive".to_string(),
-            (Some(cause), _) => format!("will not arrive ({cause})"),
-            (None, _) => format!("arrives in {:.2} ms", m.arrive_us.saturating_sub(now_us) as f64 / 1000.0),
+            _ if m.held => t("message.held").to_string(),
+            (_, Some(_)) => t("message.dropped").to_string(),
+            (Some(cause), _) => tf("message.lost", &[("cause", &cause.to_string())]),
+            (None, _) => {
+                tf("message.arrives", &[("ms", &format!("{:.2}", m.arrive_us.saturating_sub(now_us) as f64 / 1000.0))])
+            }
         };
         MessageDetail {
             id: m.id,

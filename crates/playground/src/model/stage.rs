@@ -1,6 +1,7 @@
 //! What the stage draws: each server's state, the messages in flight and the cut links, taken
 //! from a snapshot of the simulation. Plain data, made by plain functions (no web types): the
 //! component in stage.rs draws it, and the tests below check it natively.
+use crate::text::{t, tf};
 use raft_core::{Configuration, Message, Tone};
 use raft_sim::network::{Endpoint, LossCause};
 use raft_sim::sim::{NodeSlot, NodeStatus, Payload, Simulation};
@@ -109,11 +110,26 @@ pub fn role_mark_class(state: &str, badge: bool) -> &'static str {
 }
 
 /// How a server's place in the configuration is written above it (a voter's is not).
-pub fn membership_text(membership: &str) -> Option<&str> {
-    match membership {
-        "voter" => None,
-        "outside" => Some("not in the cluster"),
-        other => Some(other),
+pub fn membership_text(membership: &str) -> Option<&'static str> {
+    Some(match membership {
+        "voter" => return None,
+        "joining" => t("stage.joining"),
+        "leaving" => t("stage.leaving"),
+        "learner" => t("stage.learner"),
+        _ => t("stage.outside"),
+    })
+}
+
+/// A server's state (a class: follower, pre-candidate, candidate, leader, crashed, paused) in
+/// words.
+pub fn state_text(state: &str) -> &'static str {
+    match state {
+        "leader" => t("stage.role-leader"),
+        "candidate" => t("stage.role-candidate"),
+        "pre-candidate" => t("stage.role-pre-candidate"),
+        "crashed" => t("stage.role-crashed"),
+        "paused" => t("stage.role-paused"),
+        _ => t("stage.role-follower"),
     }
 }
 
@@ -204,11 +220,11 @@ impl StageData {
         let (configuration, joint) = match config {
             Some(c) => {
                 let mut text = match &c.new_voters {
-                    Some(new) => format!("joint: old {} + new {}", set_text(&c.voters), set_text(new)),
-                    None => format!("voters {}", set_text(&c.voters)),
+                    Some(new) => tf("stage.config-joint", &[("old", &set_text(&c.voters)), ("new", &set_text(new))]),
+                    None => tf("stage.config", &[("voters", &set_text(&c.voters))]),
                 };
                 if !c.learners.is_empty() {
-                    text.push_str(&format!(", learners {}", set_text(&c.learners)));
+                    text.push_str(&tf("stage.config-learners", &[("learners", &set_text(&c.learners))]));
                 }
                 (text, c.is_joint())
             }
@@ -351,13 +367,13 @@ pub fn message_look(class: &str) -> (&'static str, &'static str) {
         "timeout-now" => (DIAMOND, "TimeoutNow"),
         "append" => (SQUARE, "AppendEntries"),
         "snapshot" => (SQUARE, "InstallSnapshot"),
-        "heartbeat" => (CIRCLE, "heartbeat"),
-        "vote-granted" => (UP, "vote granted"),
-        "append-ok" => (UP, "append ok"),
-        "snapshot-ack" => (UP, "snapshot ack"),
-        "vote-denied" => (DOWN, "vote denied"),
-        "append-fail" => (DOWN, "append rejected"),
-        _ => (CIRCLE, "message"),
+        "heartbeat" => (CIRCLE, t("stage.heartbeat")),
+        "vote-granted" => (UP, t("stage.vote-granted")),
+        "append-ok" => (UP, t("stage.append-ok")),
+        "snapshot-ack" => (UP, t("stage.snapshot-ack")),
+        "vote-denied" => (DOWN, t("stage.vote-denied")),
+        "append-fail" => (DOWN, t("stage.append-fail")),
+        _ => (CIRCLE, t("stage.message-any")),
     }
 }
 
@@ -365,11 +381,14 @@ pub fn message_look(class: &str) -> (&'static str, &'static str) {
 /// for a candidate its votes, for a follower whom it voted for.
 pub fn role_caption(n: &NodeView) -> (&'static str, Option<String>) {
     let detail = match n.state {
-        "candidate" | "pre-candidate" => Some(format!("{} vote{}", n.votes, if n.votes == 1 { "" } else { "s" })),
-        "follower" => n.voted_for.map(|v| format!("voted S{v}")),
+        "candidate" | "pre-candidate" => Some(tf(
+            if n.votes == 1 { "stage.votes.one" } else { "stage.votes.many" },
+            &[("votes", &n.votes.to_string())],
+        )),
+        "follower" => n.voted_for.map(|v| tf("stage.voted-for", &[("node", &v.to_string())])),
         _ => None,
     };
-    (n.state, detail)
+    (state_text(n.state), detail)
 }
 
 /// Where a message is drawn along its link, 0 at the sender and 1 at the receiver. With

@@ -1,5 +1,6 @@
 //! The time scrubber's markers: which milestones of the run it shows (a long run has too many)
 //! and how each is labelled. Plain data (no web types).
+use crate::text::{t, tf};
 use raft_sim::sim::{Milestone, MilestoneKind};
 
 /// A long run can have thousands of elections; the bar shows at most this many markers
@@ -39,22 +40,34 @@ impl MarkerView {
         picked
             .into_iter()
             .map(|m| {
+                let s = |n: u32| n.to_string();
                 let (kind, label) = match m.kind {
                     MilestoneKind::Election { node, term } => {
-                        ("election", format!("S{node} starts an election for term {term}"))
+                        ("election", tf("timeline.election", &[("node", &s(node)), ("term", &term.to_string())]))
                     }
                     MilestoneKind::Leader { node, term, .. } => {
-                        ("leader", format!("S{node} becomes leader of term {term}"))
+                        ("leader", tf("timeline.leader", &[("node", &s(node)), ("term", &term.to_string())]))
                     }
-                    MilestoneKind::Crash { node } => ("crash", format!("S{node} crashes")),
-                    MilestoneKind::Restart { node } => ("restart", format!("S{node} restarts")),
-                    MilestoneKind::Violation => ("violation", "a safety property breaks".to_string()),
-                    MilestoneKind::Action => ("action", "your action".to_string()),
-                    MilestoneKind::Overwritten { node, from, count, .. } => {
-                        ("overwritten", format!("S{node} loses {count} uncommitted entries from index {from}"))
-                    }
+                    MilestoneKind::Crash { node } => ("crash", tf("timeline.crash", &[("node", &s(node))])),
+                    MilestoneKind::Restart { node } => ("restart", tf("timeline.restart", &[("node", &s(node))])),
+                    MilestoneKind::Violation => ("violation", t("timeline.violation").to_string()),
+                    MilestoneKind::Action => ("action", t("timeline.action").to_string()),
+                    MilestoneKind::Overwritten { node, from, count, .. } => (
+                        "overwritten",
+                        tf(
+                            "timeline.overwritten",
+                            &[("node", &s(node)), ("count", &count.to_string()), ("from", &from.to_string())],
+                        ),
+                    ),
                 };
-                let label = format!("{:.1} ms, event {}: {label}", m.time_us as f64 / 1000.0, m.events);
+                let label = tf(
+                    "timeline.marker",
+                    &[
+                        ("ms", &format!("{:.1}", m.time_us as f64 / 1000.0)),
+                        ("events", &m.events.to_string()),
+                        ("label", &label),
+                    ],
+                );
                 MarkerView { events: m.events, time_us: m.time_us, kind, glyph: glyph(kind), label }
             })
             .collect()
