@@ -246,4 +246,161 @@ mod tests {
         assert_eq!(pick(Some("../x"), &[]), "en");
         assert_eq!(pick(None, &[]), "en");
     }
+
+    /// ui-b's files whose `html!` must hold no English (one a line, so lists merge).
+    const UI_B_FILES: &[&str] = &[
+        "availability_view.rs",
+        "client_panel.rs",
+        "diagram.rs",
+        "export_panel.rs",
+        "failure_panel.rs",
+        "history_view.rs",
+        "lab_panel.rs",
+        "settings.rs",
+    ];
+
+    /// Units that stay as they are in every language.
+    const UNITS: &[&str] = &["ms"];
+
+    /// Each string literal of `src` (contents as written, start offset), skipping char literals.
+    fn literals(src: &str) -> Vec<(usize, &str)> {
+        let b = src.as_bytes();
+        let (mut out, mut i) = (Vec::new(), 0);
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    let start = i + 1;
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                    out.push((start, &src[start..i.min(b.len())]));
+                    i += 1;
+                }
+                b'\'' if b.get(i + 2) == Some(&b'\'') => i += 3,
+                b'\'' if b.get(i + 1) == Some(&b'\\') && b.get(i + 3) == Some(&b'\'') => i += 4,
+                _ => i += 1,
+            }
+        }
+        out
+    }
+
+    /// The bodies of the `html! { … }` blocks of `src` (braces inside literals not counted).
+    fn html_blocks(src: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        for (at, _) in src.match_indices("html! {") {
+            let open = at + "html! ".len();
+            let lits = literals(&src[open..]);
+            let in_literal = |i: usize| lits.iter().any(|(s, l)| i >= *s && i < s + l.len());
+            let mut depth = 0;
+            for (i, c) in src[open..].char_indices() {
+                if in_literal(i) {
+                    continue;
+                }
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            out.push(&src[open..=open + i]);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// English left in an `html!` block: literals shown as text (`{ "…" }`, `{ format!("…") }`)
+    /// or as a title, aria-label, placeholder or alt, holding a word of two or more letters
+    /// once `{…}` placeholders are taken out (message ids and units aside).
+    fn english_in_html(src: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for block in html_blocks(src) {
+            for (start, lit) in literals(block) {
+                let before = block[..start - 1].trim_end();
+                let before = before.strip_suffix("format!(").map_or(before, str::trim_end);
+                let after = block[start + lit.len() + 1..].trim_start();
+                let shown = (before.ends_with('{') && !before[..before.len() - 1].trim_end().ends_with('='))
+                    || ["title=", "aria-label=", "placeholder=", "alt="].iter().any(|a| before.ends_with(a));
+                let is_id = lit.split_once('.').is_some_and(|(ns, name)| {
+                    !ns.is_empty()
+                        && ns.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
+                        && !name.is_empty()
+                        && name.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-.".contains(&c))
+                });
+                if !shown || is_id || after.starts_with("=>") {
+                    continue;
+                }
+                let mut words = String::new();
+                let mut depth = 0;
+                for c in lit.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        c if depth == 0 => words.push(if c.is_ascii_alphabetic() { c } else { ' ' }),
+                        _ => {}
+                    }
+                }
+                if words.split_whitespace().any(|w| w.len() >= 2 && !UNITS.contains(&w)) {
+                    out.push(lit.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ui_b_files_have_no_english_literals() {
+        // The scan finds what it should (and leaves ids, classes and units alone).
+        let sample = r#"html! { <p class="hint" title="Zoom in" data-testid={format!("x-{id}")}>{ "Apply" }
+            { format!("S{id} ({:.1} ms)", t) }{ t("lab_panel.apply") }{ match v { "ok" => "✓ ", _ => "" } }
+            <b aria-label={t("diagram.title")}>{ if on { "Pause" } else { "▶" } }</b></p> }"#;
+        assert_eq!(english_in_html(sample), ["Zoom in", "Apply", "Pause"]);
+        let dir = format!("{}/src", env!("CARGO_MANIFEST_DIR"));
+        for file in UI_B_FILES {
+            let src = std::fs::read_to_string(format!("{dir}/{file}")).expect("a source file");
+            assert!(!html_blocks(&src).is_empty(), "{file} has no html! block");
+            let left = english_in_html(&src);
+            assert!(left.is_empty(), "{file}: English left in html!: {left:?}");
+        }
+    }
+
+    #[test]
+    fn ui_b_view_models_read_in_chinese_with_the_zh_cn_catalogue() {
+        use crate::model::{animation, clients, failures, history, svg};
+        use raft_sim::sim::NodeStatus;
+        install("zh-CN", Some(catalogue("zh-CN")));
+        assert_eq!(failures::node_label(&[NodeStatus::Paused], 1), "S1（已暂停）");
+        assert_eq!(
+            failures::partition_text(3, &Some(vec![vec![1, 2]]), &[(3, 1)]),
+            "已分区：{S1 S2} | {S3}已切断：S3→S1"
+        );
+        assert_eq!(clients::redirect_text(2), "重定向2次（不是领导者）");
+        assert_eq!(history::client_name(raft_sim::workload::SCRIPT_CLIENT), "你");
+        assert_eq!(animation::seconds("x"), Err("动画秒数：“x”不是0.1到60之间的数；改为最近5 s做成动画".to_string()));
+        assert_eq!(svg::caption("选举", 7, 1_500), "选举 · 种子7 · t = 1.5 ms");
+        // The space-time diagram of a real run: its events and messages are worded in Chinese.
+        let mut scenario = raft_sim::builtin::cluster(3, false);
+        scenario.duration_ms = 600_000.0;
+        let mut session = raft_sim::session::Session::new(&scenario).expect("a session");
+        session.advance(2_000_000, u64::MAX, false);
+        let state = crate::model::diagram::DiagramState { span_us: 2_000_000, ..Default::default() };
+        let view =
+            crate::model::diagram::DiagramView::of(session.spacetime().expect("a record"), &state, session.sim().now());
+        let leader = view.dots().find(|d| d.kind() == "leader").expect("a leader is elected");
+        assert!(
+            leader.label().contains("成为任期") && leader.label().contains("的领导者 · Lamport"),
+            "{}",
+            leader.label()
+        );
+        let arrow = view.arrows().next().expect("messages");
+        assert!(arrow.label().contains("，发送于"), "{}", arrow.label());
+        assert!(!arrow.label().contains("sent at"), "{}", arrow.label());
+        install(FALLBACK, None);
+        assert_eq!(failures::node_label(&[NodeStatus::Paused], 1), "S1 (paused)");
+        assert_eq!(svg::caption("Election", 7, 1_500), "Election · seed 7 · t = 1.5 ms");
+    }
 }
