@@ -376,7 +376,7 @@ mod tests {
         assert_eq!(failures::node_label(&[NodeStatus::Paused], 1), "S1（已暂停）");
         assert_eq!(
             failures::partition_text(3, &Some(vec![vec![1, 2]]), &[(3, 1)]),
-            "已分区：{S1 S2} | {S3}已切断：S3→S1"
+            "已分区：{S1 S2} | {S3}。已切断：S3→S1。"
         );
         assert_eq!(clients::redirect_text(2), "重定向2次（不是领导者）");
         assert_eq!(history::client_name(raft_sim::workload::SCRIPT_CLIENT), "你");
