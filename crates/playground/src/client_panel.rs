@@ -1,6 +1,7 @@
 //! The operator as a client: send one put or get to a chosen server, see what became of it,
 //! and watch every server's key-value store apply the commands once they are committed.
 use crate::model::clients::{redirect_text, result_text, SHOWN};
+use crate::text::{t, tf};
 use raft_core::NodeId;
 use raft_sim::scenario::{Action, ClientOpKind};
 use raft_sim::workload::HistoryOp;
@@ -94,36 +95,35 @@ pub fn client_panel(props: &ClientProps) -> Html {
 
     html! {
         <section class="clients" data-testid="client-panel">
-            <h3>{ "Clients" }</h3>
+            <h3>{ t("client_panel.title") }</h3>
             <form class="row" onsubmit={on_send}>
-                <label>{ "Send to " }
+                <label>{ t("client_panel.send-to") }{ " " }
                     <select data-testid="client-node" onchange={on_node}>
                         { for (1..=nodes).map(|id| html! {
                             <option value={id.to_string()} selected={id == node}>
-                                { if props.leader == Some(id) { format!("S{id} (leader)") } else { format!("S{id}") } }
+                                { if props.leader == Some(id) { tf("client_panel.node-leader", &[("node", &id.to_string())]) } else { format!("S{id}") } }
                             </option>
                         }) }
                     </select></label>
-                <select aria-label="Operation" data-testid="client-op" onchange={on_op}>
-                    <option value="put" selected={*op == ClientOpKind::Put}>{ "put" }</option>
-                    <option value="get" selected={*op == ClientOpKind::Get}>{ "get" }</option>
+                <select aria-label={t("client_panel.operation")} data-testid="client-op" onchange={on_op}>
+                    <option value="put" selected={*op == ClientOpKind::Put}>{ t("client_panel.put") }</option>
+                    <option value="get" selected={*op == ClientOpKind::Get}>{ t("client_panel.get") }</option>
                 </select>
-                <label>{ "key " }
+                <label>{ t("client_panel.key") }{ " " }
                     <input type="text" size="6" data-testid="client-key" value={(*key).clone()} oninput={on_text(&key)} /></label>
                 if *op == ClientOpKind::Put {
-                    <label>{ "value " }
+                    <label>{ t("client_panel.value") }{ " " }
                         <input type="text" size="6" data-testid="client-value" value={(*value).clone()} oninput={on_text(&value)} /></label>
                 }
-                <button type="submit" data-testid="client-send">{ "Send" }</button>
+                <button type="submit" data-testid="client-send">{ t("client_panel.send") }</button>
             </form>
-            <p class="explain">{ "A follower does not handle the request: it answers “not the leader”, naming the leader it knows, and the \
-                                  request is sent there (a redirect). Only the leader appends it to its log and commits it." }</p>
+            <p class="explain">{ t("client_panel.redirect-explain") }</p>
             if recent.is_empty() {
-                <p class="hint">{ "No requests sent yet." }</p>
+                <p class="hint">{ t("client_panel.no-requests") }</p>
             } else {
                 <div class="scroll">
                     <table data-testid="client-history">
-                        <thead><tr><th>{ "request" }</th><th>{ "sent at" }</th><th>{ "redirects" }</th><th>{ "result" }</th></tr></thead>
+                        <thead><tr><th>{ t("client_panel.request") }</th><th>{ t("client_panel.sent-at") }</th><th>{ t("client_panel.redirects") }</th><th>{ t("client_panel.result") }</th></tr></thead>
                         <tbody>
                             { for recent.iter().enumerate().map(|(i, h)| html! {
                                 <tr data-testid="client-op-row" class={classes!(h.completed_us.is_none().then_some("pending"))}
@@ -138,18 +138,18 @@ pub fn client_panel(props: &ClientProps) -> Html {
                     </table>
                 </div>
             }
-            <p class="explain">{ "Each server's key-value store: a command changes it only once committed, on followers too." }</p>
+            <p class="explain">{ t("client_panel.stores-explain") }</p>
             <div class="scroll">
                 <table data-testid="kv-table">
                     <thead><tr>
-                        <th>{ "key" }</th>
+                        <th>{ t("client_panel.key-column") }</th>
                         { for (1..=nodes).map(|id| html! {
-                            <th class={column_class(id)} title={store(id).is_none().then_some("crashed")}>{ format!("S{id}") }</th>
+                            <th class={column_class(id)} title={store(id).is_none().then(|| t("client_panel.crashed"))}>{ format!("S{id}") }</th>
                         }) }
                     </tr></thead>
                     <tbody>
                         if keys.is_empty() {
-                            <tr><td colspan={nodes.saturating_add(1).to_string()} class="hint">{ "No keys yet." }</td></tr>
+                            <tr><td colspan={nodes.saturating_add(1).to_string()} class="hint">{ t("client_panel.no-keys") }</td></tr>
                         }
                         { for keys.iter().map(|k| html! {
                             <tr>

@@ -6,6 +6,7 @@
 //! happened before it, after it, and concurrently. Zoom and pan by the buttons, the wheel, a
 //! drag, or the keyboard (+ − ← → End) with the diagram focused.
 use crate::model::diagram::{Arrow, Chunk, DiagramAction, DiagramView, Dot, Fate, LANE, LEFT};
+use crate::text::{t, tf};
 use raft_sim::spacetime::MAX_EVENTS;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -65,12 +66,12 @@ fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// The zoom and pan buttons: test id, text, what it does in words, the action.
+/// The zoom and pan buttons: test id, text, the id of what it does in words, the action.
 const CONTROLS: [(&str, &str, &str, DiagramAction); 4] = [
-    ("diagram-zoom-out", "−", "Zoom out (−)", DiagramAction::Zoom { factor: 2.0, anchor: 1.0 }),
-    ("diagram-zoom-in", "+", "Zoom in (+)", DiagramAction::Zoom { factor: 0.5, anchor: 1.0 }),
-    ("diagram-back", "◀", "Earlier (←)", DiagramAction::Pan(-0.5)),
-    ("diagram-forward", "▶", "Later (→)", DiagramAction::Pan(0.5)),
+    ("diagram-zoom-out", "−", "diagram.zoom-out", DiagramAction::Zoom { factor: 2.0, anchor: 1.0 }),
+    ("diagram-zoom-in", "+", "diagram.zoom-in", DiagramAction::Zoom { factor: 0.5, anchor: 1.0 }),
+    ("diagram-back", "◀", "diagram.earlier", DiagramAction::Pan(-0.5)),
+    ("diagram-forward", "▶", "diagram.later", DiagramAction::Pan(0.5)),
 ];
 
 #[function_component(Diagram)]
@@ -120,19 +121,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
         <div class="diagram-bar">
             <button class="secondary" data-testid="diagram-toggle" aria-expanded={open.to_string()}
                     onclick={act(DiagramAction::Toggle)}>
-                { if open { "▾ Space-time diagram" } else { "▸ Space-time diagram" } }
+                { if open { "▾ " } else { "▸ " } }{ t("diagram.title") }
             </button>
             if let Some(v) = &props.view {
-                <span class="diagram-controls" role="group" aria-label="Zoom and pan the diagram">
+                <span class="diagram-controls" role="group" aria-label={t("diagram.controls")}>
                     { for CONTROLS.iter().map(|(id, text, label, action)| html! {
-                        <button class="secondary" data-testid={*id} aria-label={*label} title={*label}
+                        <button class="secondary" data-testid={*id} aria-label={t(label)} title={t(label)}
                                 onclick={act(action.clone())}>{ *text }</button>
                     }) }
                     <button class="secondary" data-testid="diagram-follow" disabled={v.following}
-                            title="Follow the present (End)" onclick={act(DiagramAction::Follow)}>{ "Now" }</button>
+                            title={t("diagram.follow-help")} onclick={act(DiagramAction::Follow)}>{ t("diagram.follow") }</button>
                     <button class={classes!("secondary", v.clocks.then_some("on"))} data-testid="diagram-clocks"
                             aria-pressed={v.clocks.to_string()} onclick={act(DiagramAction::ToggleClocks)}>
-                        { "Clocks" }
+                        { t("diagram.clocks") }
                     </button>
                 </span>
                 <span class="diagram-window" data-testid="diagram-window">
@@ -225,11 +226,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // Wide enough for every x the model gives (its origin moves on every eight windows).
     let sheet = (width - LEFT) * 10.0;
     html! {
-        <section class="diagram" data-testid="diagram" aria-label="Space-time diagram">
+        <section class="diagram" data-testid="diagram" aria-label={t("diagram.title")}>
             { bar }
             <div class="diagram-scroll">
                 <div class="diagram-frame" data-testid="diagram-svg" tabindex="0" role="group"
-                     aria-label="Space-time diagram: a lane per server, time running right. Keys: + and − zoom, ← and → move, End follows the present."
+                     aria-label={t("diagram.frame-label")}
                      {onkeydown} {onwheel} {onpointerdown} {onpointermove} {onpointerup}>
                 <svg ref={svg} class="diagram-svg" viewBox={format!("0 0 {} {}", f(width), f(height))}>
                     <defs>
@@ -334,7 +335,7 @@ fn arrow(a: &Arrow, on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html 
     html! {
         <g class={classes!("dg-arrow", fate, a.relation.class(), format!("k-{}", a.kind))} data-testid="diagram-arrow"
            data-message={message.to_string()} data-fate={fate} {onclick}>
-            <title>{ format!("{} (click to inspect it in flight)", a.label()) }</title>
+            <title>{ tf("diagram.arrow-title", &[("message", &a.label())]) }</title>
             <line class="hit" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)} />
             <line class="shaft" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)}
                   marker-end={(a.fate == Fate::Delivered).then_some("url(#dg-head)")} />
@@ -382,41 +383,45 @@ fn notes(v: &DiagramView) -> Html {
         <div class="diagram-notes">
             if v.hidden_arrows > 0 || v.hidden_dots > 0 {
                 <p class="hint" data-testid="diagram-capped">
-                    { format!("This window holds more than can be drawn: the latest {} messages and {} events are shown ({} and {} earlier ones are not). Zoom in to see them all.",
-                        v.arrows().count(), v.dots().count(), v.hidden_arrows, v.hidden_dots) }
+                    { tf("diagram.capped", &[
+                        ("messages", &v.arrows().count().to_string()),
+                        ("events", &v.dots().count().to_string()),
+                        ("hidden_messages", &v.hidden_arrows.to_string()),
+                        ("hidden_events", &v.hidden_dots.to_string()),
+                    ]) }
                 </p>
             }
             if v.coarse {
                 <p class="hint" data-testid="diagram-coarse">
-                    { "This window holds many events: sends and receipts are shown only as the ends of their arrows. Zoom in to click single events and read their clocks." }
+                    { t("diagram.coarse") }
                 </p>
             }
             if v.blank_before_x.is_some() {
                 <p class="hint" data-testid="diagram-not-kept">
-                    { format!("The shaded stretch is older than the diagram keeps (its last {MAX_EVENTS} events): go back in time on the time bar to see it.") }
+                    { tf("diagram.not-kept", &[("events", &MAX_EVENTS.to_string())]) }
                 </p>
             }
             <p class="legend dg-key">
-                { "● send or receipt · → message · ✕ lost message · ◷ timeout (election starts) · ★ becomes leader · ↓ steps down · ✓ commits · ☠ crash · ↻ restart. Click the background to jump there, an arrow to inspect its message, an event to see what happened before it." }
+                { t("diagram.key") }
             </p>
             if v.clocks {
                 <p class="dg-explain" data-testid="diagram-clock-rules">
-                    { "Above each event, its Lamport timestamp; below, its vector clock (S1's entry first). Each server counts its own events: a send, a receipt, or a local event adds 1. A message carries its sender's clocks. On receipt the Lamport timestamp becomes max(own, carried) + 1, and the vector takes the larger of each entry, then adds 1 to the server's own. If a happened before b, a's timestamp is smaller; only the vectors also show when two events are concurrent (CS351 notes, Logical Clocks). The notes' Definition 3.6 writes the receipt rule for the receiver's own entry only; taking the larger of every entry, as here, is what lets a vector tell happened-before (Theorem 3.5)." }
+                    { t("diagram.clock-rules") }
                     if v.unlabelled > 0 {
-                        { format!(" {} events have no label here, for lack of room: zoom in, or point at one.", v.unlabelled) }
+                        { tf("diagram.unlabelled", &[("events", &v.unlabelled.to_string())]) }
                     }
                 </p>
             }
             if let Some(s) = &v.selected {
                 <div class="dg-selected" data-testid="diagram-selected">
-                    <p><strong>{ s.label.clone() }</strong>{ format!(" · Lamport {} · vector {}", s.lamport, s.vector) }</p>
+                    <p><strong>{ s.label.clone() }</strong>{ tf("diagram.selected-clocks", &[("lamport", &s.lamport.to_string()), ("vector", &s.vector)]) }</p>
                     <p>
-                        <span class="dg-swatch before"></span>{ format!("{} events in this window happened before it (→): a chain of steps on one server and messages from send to receipt leads from each to it, and each one's vector is ≤ this one's in every entry. ", s.before) }
-                        <span class="dg-swatch after"></span>{ format!("{} happened after it. ", s.after) }
-                        <span class="dg-swatch concurrent"></span>{ format!("{} are concurrent with it (∥): no chain leads either way, and neither vector is ≤ the other.", s.concurrent) }
+                        <span class="dg-swatch before"></span>{ tf("diagram.before", &[("events", &s.before.to_string())]) }
+                        <span class="dg-swatch after"></span>{ tf("diagram.after", &[("events", &s.after.to_string())]) }
+                        <span class="dg-swatch concurrent"></span>{ tf("diagram.concurrent", &[("events", &s.concurrent.to_string())]) }
                     </p>
                     if s.concurrent_lower_lamport > 0 {
-                        <p data-testid="diagram-lamport-note">{ format!("{} of the concurrent events have a smaller Lamport timestamp than this one: a smaller timestamp alone does not mean \"happened before\".", s.concurrent_lower_lamport) }</p>
+                        <p data-testid="diagram-lamport-note">{ tf("diagram.lamport-note", &[("events", &s.concurrent_lower_lamport.to_string())]) }</p>
                     }
                 </div>
             }

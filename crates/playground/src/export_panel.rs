@@ -4,6 +4,7 @@
 //! fields and makes the files (store/kit.rs); this draws them and dispatches. A plain function,
 //! not a component with hooks: its props are the store's few values.
 use crate::store::{Action, Picture, Store};
+use crate::text::t;
 use crate::toolbar::send_some;
 use yew::prelude::*;
 
@@ -17,26 +18,26 @@ pub fn export_panel(s: &Store, on: &Callback<Action>) -> Html {
     });
     let picture = s.kit_picture;
     html! {
-        <section class="kit" aria-label="Teacher's kit" data-testid="kit">
-            <h3>{ "Teacher's kit" }</h3>
+        <section class="kit" aria-label={t("export_panel.title")} data-testid="kit">
+            <h3>{ t("export_panel.title") }</h3>
             <div class="actions">
-                <label>{ "Export image of " }
+                <label>{ t("export_panel.export-image") }{ " " }
                     <select data-testid="export-view" onchange={on_view}>
                         { for Picture::ALL.iter().map(|p| html! { <option value={p.id()} selected={*p == picture}>{ p.title() }</option> }) }
                     </select>
                 </label>
                 <button class="secondary" data-testid="export-svg"
-                        onclick={on.reform(move |_: MouseEvent| Action::ExportPicture { picture, png: false })}>{ "SVG" }</button>
+                        onclick={on.reform(move |_: MouseEvent| Action::ExportPicture { picture, png: false })}>{ t("export_panel.svg") }</button>
                 <button class="secondary" data-testid="export-png"
-                        onclick={on.reform(move |_: MouseEvent| Action::ExportPicture { picture, png: true })}>{ "PNG" }</button>
+                        onclick={on.reform(move |_: MouseEvent| Action::ExportPicture { picture, png: true })}>{ t("export_panel.png") }</button>
             </div>
             <div class="actions">
-                <label>{ "Animate the last " }
+                <label>{ t("export_panel.animate-before") }{ " " }
                     <input type="number" min="0.1" max="60" step="0.1" value={s.kit_seconds.clone()} data-testid="animate-seconds"
                            oninput={on_seconds} />
-                    { " s of virtual time" }
+                    { " " }{ t("export_panel.animate-after") }
                 </label>
-                <button class="secondary" data-testid="animate" onclick={on.reform(|_: MouseEvent| Action::Animate)}>{ "Animate (SVG)" }</button>
+                <button class="secondary" data-testid="animate" onclick={on.reform(|_: MouseEvent| Action::Animate)}>{ t("export_panel.animate") }</button>
             </div>
             <p class="hint" role="status" data-testid="kit-note">{ s.kit_note.clone().unwrap_or_default() }</p>
         </section>

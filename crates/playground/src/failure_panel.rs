@@ -2,9 +2,10 @@
 //! What is typed is kept in one draft (model/failures.rs) that follows the values in force;
 //! numbers are only parsed on apply, and the simulator validates what it is sent.
 use crate::model::failures::{
-    cuts_text, faults_of, groups_text, in_range, node_label, number, status_of, status_text, FailureDraft,
-    FailureSource, Timing, TimingDraft, GROUP_NAMES,
+    faults_of, in_range, node_label, number, partition_text, status_of, status_text, FailureDraft, FailureSource,
+    Timing, TimingDraft, GROUP_NAMES,
 };
+use crate::text::{t, tf};
 use raft_core::NodeId;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults};
 use raft_sim::sim::NodeStatus;
@@ -42,17 +43,9 @@ fn node_options(nodes: u32, selected: NodeId, statuses: &[NodeStatus]) -> Html {
 
 fn timing_help(kind: Timing) -> &'static str {
     match kind {
-        Timing::Synchronous => {
-            "Every message arrives within a known bound Δ (here the latency maximum), so silence past Δ means a failure."
-        }
-        Timing::PartiallySynchronous => {
-            "Until GST (a moment of virtual time) some messages take an unbounded, heavy-tailed delay; \
-             after GST every delay is bounded again."
-        }
-        Timing::Asynchronous => {
-            "No bound on delay: some messages take a heavy-tailed extra delay, so a slow server cannot be told \
-             from a dead one."
-        }
+        Timing::Synchronous => t("failure_panel.synchronous-help"),
+        Timing::PartiallySynchronous => t("failure_panel.partially-synchronous-help"),
+        Timing::Asynchronous => t("failure_panel.asynchronous-help"),
     }
 }
 
@@ -117,13 +110,13 @@ pub fn failure_panel(props: &FailureProps) -> Html {
         html! {
             <tr>
                 <th scope="row">{ format!("S{id}") }</th>
-                <td><input type="number" min="0" max="1" step="0.05" aria-label={format!("S{id} send omission")}
+                <td><input type="number" min="0" max="1" step="0.05" aria-label={tf("failure_panel.send-omission-label", &[("node", &id.to_string())])}
                            data-testid={format!("send-omission-{id}")} value={fd.send.clone()}
                            oninput={edit_node(id, |d, text| d.send = text)} /></td>
-                <td><input type="number" min="0" max="1" step="0.05" aria-label={format!("S{id} receive omission")}
+                <td><input type="number" min="0" max="1" step="0.05" aria-label={tf("failure_panel.receive-omission-label", &[("node", &id.to_string())])}
                            data-testid={format!("receive-omission-{id}")} value={fd.receive.clone()}
                            oninput={edit_node(id, |d, text| d.receive = text)} /></td>
-                <td><button class="secondary" data-testid={format!("apply-omission-{id}")} onclick={apply}>{ "Apply" }</button></td>
+                <td><button class="secondary" data-testid={format!("apply-omission-{id}")} onclick={apply}>{ t("failure_panel.apply") }</button></td>
             </tr>
         }
     });
@@ -137,11 +130,11 @@ pub fn failure_panel(props: &FailureProps) -> Html {
             <tr>
                 <th scope="row">{ format!("S{id}") }<span class="status">{ status_text(status_of(statuses, id)) }</span></th>
                 <td><button class="secondary" data-testid={format!("pause-{id}")} onclick={toggle}>
-                    { if paused { "Resume" } else { "Pause" } }</button></td>
-                <td><input type="number" min="-0.5" max="0.5" step="0.05" aria-label={format!("S{id} clock drift")}
+                    { if paused { t("failure_panel.resume") } else { t("failure_panel.pause") } }</button></td>
+                <td><input type="number" min="-0.5" max="0.5" step="0.05" aria-label={tf("failure_panel.drift-label", &[("node", &id.to_string())])}
                            data-testid={format!("drift-{id}")} value={fd.drift.clone()}
                            oninput={edit_node(id, |d, text| d.drift = text)} /></td>
-                <td><button class="secondary" data-testid={format!("apply-drift-{id}")} onclick={apply}>{ "Set drift" }</button></td>
+                <td><button class="secondary" data-testid={format!("apply-drift-{id}")} onclick={apply}>{ t("failure_panel.set-drift") }</button></td>
             </tr>
         }
     });
@@ -180,113 +173,108 @@ pub fn failure_panel(props: &FailureProps) -> Html {
         };
         Some(())
     }));
-    let t: &TimingDraft = &draft.timing;
+    let timing: &TimingDraft = &draft.timing;
     let apply_timing = act(Action::SetNetwork {
         latency_ms: None,
         loss: None,
         duplicate: None,
         reorder: None,
-        timing: Some(t.model()),
+        timing: Some(timing.model()),
     });
 
     html! {
         <section class="failures" data-testid="failure-panel">
-            <h3>{ "Failure models" }</h3>
+            <h3>{ t("failure_panel.title") }</h3>
             <details data-testid="model-crash-stop">
-                <summary>{ "Crash-stop" }</summary>
-                <p class="explain">{ "The server halts and never resumes; the others are not told, they just stop hearing from it." }</p>
+                <summary>{ t("failure_panel.crash-stop") }</summary>
+                <p class="explain">{ t("failure_panel.crash-stop-explain") }</p>
                 <div class="row">
-                    <select aria-label="Server" data-testid="crash-stop-node" onchange={pick(|d, id| d.stop_node = id)}>{ node_options(nodes, stop, statuses) }</select>
-                    <button data-testid="crash-stop" onclick={act(Action::Crash { node: stop, mode: CrashMode::Stop })}>{ "Crash for good" }</button>
+                    <select aria-label={t("failure_panel.server")} data-testid="crash-stop-node" onchange={pick(|d, id| d.stop_node = id)}>{ node_options(nodes, stop, statuses) }</select>
+                    <button data-testid="crash-stop" onclick={act(Action::Crash { node: stop, mode: CrashMode::Stop })}>{ t("failure_panel.crash-for-good") }</button>
                 </div>
             </details>
             <details data-testid="model-crash-recovery">
-                <summary>{ "Crash-recovery" }</summary>
-                <p class="explain">{ "The server halts but can restart: it forgets its volatile state (the notes call this amnesia), \
-                                      while stable storage (currentTerm, votedFor, the log) survives, unless its disk is lost too." }</p>
+                <summary>{ t("failure_panel.crash-recovery") }</summary>
+                <p class="explain">{ t("failure_panel.crash-recovery-explain") }</p>
                 <div class="row">
-                    <select aria-label="Server" data-testid="crash-recovery-node" onchange={pick(|d, id| d.recover_node = id)}>{ node_options(nodes, recover, statuses) }</select>
-                    <button data-testid="crash-recover" onclick={act(Action::Crash { node: recover, mode: CrashMode::Recover })}>{ "Crash (keeps its disk)" }</button>
-                    <button data-testid="crash-amnesia" onclick={act(Action::Crash { node: recover, mode: CrashMode::Amnesia })}>{ "Crash and lose its disk" }</button>
-                    <button class="secondary" data-testid="restart-node" onclick={act(Action::Restart { node: recover })}>{ "Restart" }</button>
+                    <select aria-label={t("failure_panel.server")} data-testid="crash-recovery-node" onchange={pick(|d, id| d.recover_node = id)}>{ node_options(nodes, recover, statuses) }</select>
+                    <button data-testid="crash-recover" onclick={act(Action::Crash { node: recover, mode: CrashMode::Recover })}>{ t("failure_panel.crash-recover") }</button>
+                    <button data-testid="crash-amnesia" onclick={act(Action::Crash { node: recover, mode: CrashMode::Amnesia })}>{ t("failure_panel.crash-amnesia") }</button>
+                    <button class="secondary" data-testid="restart-node" onclick={act(Action::Restart { node: recover })}>{ t("failure_panel.restart") }</button>
                 </div>
             </details>
             <details data-testid="model-omission">
-                <summary>{ "Omission" }</summary>
-                <p class="explain">{ "The server keeps running but fails to send (send omission) or to receive (receive omission) \
-                                      some messages: each is the probability that one message is dropped." }</p>
+                <summary>{ t("failure_panel.omission") }</summary>
+                <p class="explain">{ t("failure_panel.omission-explain") }</p>
                 <table class="per-node">
-                    <thead><tr><th></th><th>{ "send" }</th><th>{ "receive" }</th><th></th></tr></thead>
+                    <thead><tr><th></th><th>{ t("failure_panel.send") }</th><th>{ t("failure_panel.receive") }</th><th></th></tr></thead>
                     <tbody>{ for omission_rows }</tbody>
                 </table>
             </details>
             <details data-testid="model-links">
-                <summary>{ "Link faults" }</summary>
-                <p class="explain">{ "Fair-loss links: a message may be lost, duplicated or overtaken by later ones, \
-                                      but one sent again and again eventually gets through (while loss is below 1)." }</p>
+                <summary>{ t("failure_panel.link-faults") }</summary>
+                <p class="explain">{ t("failure_panel.link-faults-explain") }</p>
                 <div class="fields">
-                    <label>{ "Latency min (ms) " }
+                    <label>{ t("failure_panel.latency-min") }{ " " }
                         <input type="number" min="0" data-testid="latency-min" value={l.min_ms.clone()}
                                oninput={edit(Rc::new(|d, text| d.link.min_ms = text))} /></label>
-                    <label>{ "max (ms) " }
+                    <label>{ t("failure_panel.latency-max") }{ " " }
                         <input type="number" min="0" data-testid="latency-max" value={l.max_ms.clone()}
                                oninput={edit(Rc::new(|d, text| d.link.max_ms = text))} /></label>
-                    <label>{ "Loss " }
+                    <label>{ t("failure_panel.loss") }{ " " }
                         <input type="number" min="0" max="1" step="0.05" data-testid="link-loss" value={l.loss.clone()}
                                oninput={edit(Rc::new(|d, text| d.link.loss = text))} /></label>
-                    <label>{ "Duplication " }
+                    <label>{ t("failure_panel.duplication") }{ " " }
                         <input type="number" min="0" max="1" step="0.05" data-testid="link-duplicate" value={l.duplicate.clone()}
                                oninput={edit(Rc::new(|d, text| d.link.duplicate = text))} /></label>
-                    <label>{ "Reordering " }
+                    <label>{ t("failure_panel.reordering") }{ " " }
                         <input type="number" min="0" max="1" step="0.05" data-testid="link-reorder" value={l.reorder.clone()}
                                oninput={edit(Rc::new(|d, text| d.link.reorder = text))} /></label>
                 </div>
-                <button data-testid="apply-links" onclick={apply_link}>{ "Apply" }</button>
+                <button data-testid="apply-links" onclick={apply_link}>{ t("failure_panel.apply") }</button>
             </details>
             <details data-testid="model-partitions">
-                <summary>{ "Partitions" }</summary>
-                <p class="explain">{ "Servers in different groups cannot exchange messages until the network heals; \
-                                      a cut blocks one direction of one link only." }</p>
-                <p class="current" data-testid="current-partition">{ groups_text(nodes, &props.source.groups) }{ " " }{ cuts_text(&props.cuts) }</p>
+                <summary>{ t("failure_panel.partitions") }</summary>
+                <p class="explain">{ t("failure_panel.partitions-explain") }</p>
+                <p class="current" data-testid="current-partition">{ partition_text(nodes, &props.source.groups, &props.cuts) }</p>
                 <div class="fields">{ for group_selects }</div>
                 <div class="row">
-                    <button data-testid="apply-partition" onclick={act(Action::Partition { groups: partition })}>{ "Apply partition" }</button>
-                    <button class="secondary" data-testid="heal" onclick={act(Action::Heal)}>{ "Heal" }</button>
+                    <button data-testid="apply-partition" onclick={act(Action::Partition { groups: partition })}>{ t("failure_panel.apply-partition") }</button>
+                    <button class="secondary" data-testid="heal" onclick={act(Action::Heal)}>{ t("failure_panel.heal") }</button>
                 </div>
                 <div class="row">
-                    <label>{ "From " }<select data-testid="cut-from" onchange={pick(|d, id| d.cut_from = id)}>{ node_options(nodes, from, &[]) }</select></label>
-                    <label>{ "to " }<select data-testid="cut-to" onchange={pick(|d, id| d.cut_to = id)}>{ node_options(nodes, to, &[]) }</select></label>
-                    <button data-testid="cut-link" onclick={act(Action::Cut { from, to })}>{ "Cut link" }</button>
+                    <label>{ t("failure_panel.cut-from") }{ " " }<select data-testid="cut-from" onchange={pick(|d, id| d.cut_from = id)}>{ node_options(nodes, from, &[]) }</select></label>
+                    <label>{ t("failure_panel.cut-to") }{ " " }<select data-testid="cut-to" onchange={pick(|d, id| d.cut_to = id)}>{ node_options(nodes, to, &[]) }</select></label>
+                    <button data-testid="cut-link" onclick={act(Action::Cut { from, to })}>{ t("failure_panel.cut-link") }</button>
                 </div>
             </details>
             <details data-testid="model-timing">
-                <summary>{ "Timing model" }</summary>
+                <summary>{ t("failure_panel.timing-model") }</summary>
                 <div class="fields">
-                    <select aria-label="Timing model" data-testid="timing-model" onchange={on_timing}>
-                        <option value="synchronous" selected={t.kind == Timing::Synchronous}>{ "synchronous" }</option>
-                        <option value="partially_synchronous" selected={t.kind == Timing::PartiallySynchronous}>{ "partially synchronous" }</option>
-                        <option value="asynchronous" selected={t.kind == Timing::Asynchronous}>{ "asynchronous" }</option>
+                    <select aria-label={t("failure_panel.timing-model")} data-testid="timing-model" onchange={on_timing}>
+                        <option value="synchronous" selected={timing.kind == Timing::Synchronous}>{ t("failure_panel.synchronous") }</option>
+                        <option value="partially_synchronous" selected={timing.kind == Timing::PartiallySynchronous}>{ t("failure_panel.partially-synchronous") }</option>
+                        <option value="asynchronous" selected={timing.kind == Timing::Asynchronous}>{ t("failure_panel.asynchronous") }</option>
                     </select>
-                    if t.kind == Timing::PartiallySynchronous {
-                        <label>{ "GST (ms) " }
-                            <input type="number" min="0" data-testid="timing-gst" value={t.gst_ms.clone()}
+                    if timing.kind == Timing::PartiallySynchronous {
+                        <label>{ t("failure_panel.gst") }{ " " }
+                            <input type="number" min="0" data-testid="timing-gst" value={timing.gst_ms.clone()}
                                    oninput={edit(Rc::new(|d, text| d.timing.gst_ms = text))} /></label>
                     }
-                    if t.kind != Timing::Synchronous {
-                        <label>{ "Tail probability " }
-                            <input type="number" min="0" max="1" step="0.05" data-testid="timing-tail" value={t.tail.clone()}
+                    if timing.kind != Timing::Synchronous {
+                        <label>{ t("failure_panel.tail") }{ " " }
+                            <input type="number" min="0" max="1" step="0.05" data-testid="timing-tail" value={timing.tail.clone()}
                                    oninput={edit(Rc::new(|d, text| d.timing.tail = text))} /></label>
                     }
                 </div>
-                <p class="explain">{ timing_help(t.kind) }</p>
-                <button data-testid="apply-timing" onclick={apply_timing}>{ "Apply" }</button>
+                <p class="explain">{ timing_help(timing.kind) }</p>
+                <button data-testid="apply-timing" onclick={apply_timing}>{ t("failure_panel.apply") }</button>
             </details>
             <details data-testid="model-pauses">
-                <summary>{ "Pauses and clock drift" }</summary>
-                <p class="explain">{ "A paused server (say, a stop-the-world GC pause) does nothing until resumed, then handles what arrived; \
-                                      drift ρ makes its clock run at rate 1 + ρ, so its timers fire early or late." }</p>
+                <summary>{ t("failure_panel.pauses") }</summary>
+                <p class="explain">{ t("failure_panel.pauses-explain") }</p>
                 <table class="per-node">
-                    <thead><tr><th></th><th></th><th>{ "drift ρ" }</th><th></th></tr></thead>
+                    <thead><tr><th></th><th></th><th>{ t("failure_panel.drift") }</th><th></th></tr></thead>
                     <tbody>{ for pause_rows }</tbody>
                 </table>
             </details>

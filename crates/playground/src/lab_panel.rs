@@ -5,6 +5,7 @@
 //! It renders what it is given and dispatches store actions; the availability figures beside
 //! it move with time, so they are a component of their own (availability_view.rs).
 use crate::store::Action as Do;
+use crate::text::{t, tf};
 use raft_core::NodeId;
 use raft_sim::byzantine::Behaviour;
 use raft_sim::scenario::{Action, CrashMode, NodeFaults, TimingModel};
@@ -52,13 +53,13 @@ fn model_view(m: &Model, on_dispatch: &Callback<Do>) -> Html {
     let action = m.action.clone();
     html! {
         <div class="model" data-testid={format!("lab-{}", m.id)}>
-            <strong>{ m.name }</strong>{ ": " }{ &m.allows }
+            <strong>{ m.name }</strong>{ t("lab_panel.name-separator") }{ &m.allows }
             if let Some(action) = action {
                 <button class="secondary" data-testid={format!("lab-apply-{}", m.id)}
                         onclick={on_dispatch.reform(move |_| match action.clone() {
                             Apply::Act(action) => Do::Act(action),
                             Apply::PartiallySynchronousFromNow => Do::GstFromNow { after_ms: 3_000.0, tail_probability: 0.2 },
-                        })}>{ "Apply" }</button>
+                        })}>{ t("lab_panel.apply") }</button>
             }
         </div>
     }
@@ -78,100 +79,91 @@ pub fn lab_panel(props: &LabProps) -> Html {
     let failure_models = [
         Model {
             id: "crash-stop",
-            name: "Crash-stop",
-            allows: "a server halts and never comes back. Raft keeps going while a majority is up. Apply: the leader crashes for good."
-                .into(),
+            name: t("lab_panel.crash-stop"),
+            allows: t("lab_panel.crash-stop-allows").into(),
             action: Some(Apply::Act(Action::CrashLeader { mode: CrashMode::Stop })),
         },
         Model {
             id: "omission",
-            name: "Omission",
+            name: t("lab_panel.omission"),
             allows: match &omission {
-                Some((node, _)) => format!("a server keeps running but some messages it should send or receive are lost. Apply: S{node} drops half of what it sends and half of what it receives."),
-                None => "a server keeps running but some messages it should send or receive are lost (no follower is running to apply it to).".into(),
+                Some((node, _)) => tf("lab_panel.omission-allows", &[("node", &node.to_string())]),
+                None => t("lab_panel.omission-allows-none").into(),
             },
             action: omission.map(|(_, a)| a),
         },
         Model {
             id: "crash-recovery",
-            name: "Crash-recovery",
-            allows: "a server halts and later restarts with what was on its stable storage (currentTerm, votedFor, the log). Apply: the leader crashes; restart it from its inspector."
-                .into(),
+            name: t("lab_panel.crash-recovery"),
+            allows: t("lab_panel.crash-recovery-allows").into(),
             action: Some(Apply::Act(Action::CrashLeader { mode: CrashMode::Recover })),
         },
         Model {
             id: "byzantine",
-            name: "Byzantine",
-            allows: format!(
-                "a server may do anything, lie included. Raft does not tolerate it: it assumes servers fail only by stopping. Tolerating f lying servers takes Byzantine fault-tolerant protocols and 3f+1 servers.{}",
-                match &byzantine {
-                    Some((node, _)) => format!(" Apply: S{node} votes for every candidate; then Align timers, and watch two leaders win one term."),
-                    None => String::new(),
-                }
-            ),
+            name: t("lab_panel.byzantine"),
+            allows: match &byzantine {
+                Some((node, _)) => tf("lab_panel.byzantine-allows-apply", &[("node", &node.to_string())]),
+                None => t("lab_panel.byzantine-allows").into(),
+            },
             action: byzantine.map(|(_, a)| a),
         },
     ];
     let link_models = [
         Model {
             id: "fair-loss",
-            name: "Fair-loss links",
-            allows: "messages may be lost or duplicated (and here reordered), but one sent again and again eventually arrives. Raft's retries make it work on them. Apply: 20% loss, 10% duplication, 10% reordering."
-                .into(),
+            name: t("lab_panel.fair-loss"),
+            allows: t("lab_panel.fair-loss-allows").into(),
             action: Some(network(0.2, 0.1, 0.1)),
         },
         Model {
             id: "reliable",
-            name: "Reliable links",
-            allows: "every message between correct servers arrives exactly once. Apply: no loss, duplication or reordering.".into(),
+            name: t("lab_panel.reliable"),
+            allows: t("lab_panel.reliable-allows").into(),
             action: Some(network(0.0, 0.0, 0.0)),
         },
         Model {
             id: "authenticated",
-            name: "Authenticated links",
-            allows: "reliable, and a receiver knows who really sent a message. This simulator never forges a sender, so its links are always authenticated; Apply makes them reliable too."
-                .into(),
+            name: t("lab_panel.authenticated"),
+            allows: t("lab_panel.authenticated-allows").into(),
             action: Some(network(0.0, 0.0, 0.0)),
         },
     ];
     let timing_models = [
         Model {
             id: "synchronous",
-            name: "Synchronous",
-            allows: "every message arrives within a known bound (the latency maximum).".into(),
+            name: t("lab_panel.synchronous"),
+            allows: t("lab_panel.synchronous-allows").into(),
             action: Some(timing(TimingModel::Synchronous)),
         },
         Model {
             id: "partially-synchronous",
-            name: "Partially synchronous",
-            allows: "delays are unbounded until an unknown global stabilisation time (GST), bounded after. Raft stays safe throughout and elects a stable leader after GST. Apply: GST 3 s from now."
-                .into(),
+            name: t("lab_panel.partially-synchronous"),
+            allows: t("lab_panel.partially-synchronous-allows").into(),
             action: Some(Apply::PartiallySynchronousFromNow),
         },
         Model {
             id: "asynchronous",
-            name: "Asynchronous",
-            allows: "no bound on delays at all. No consensus algorithm can guarantee progress (FLP); Raft stays safe and usually elects a leader anyway."
-                .into(),
+            name: t("lab_panel.asynchronous"),
+            allows: t("lab_panel.asynchronous-allows").into(),
             action: Some(timing(TimingModel::Asynchronous { tail_probability: 0.2 })),
         },
     ];
     html! {
         <>
-            <div class="hierarchy" aria-label="Failure models, each inside the next">
-                <div class="level byzantine"><span class="label">{ "Byzantine" }</span>
-                    <div class="level crash-recovery"><span class="label">{ "Crash-recovery" }</span>
-                        <div class="level omission"><span class="label">{ "Omission" }</span>
-                            <div class="level crash-stop"><span class="label">{ "Crash-stop" }</span></div>
+            <div class="hierarchy" aria-label={t("lab_panel.hierarchy")}>
+                <div class="level byzantine"><span class="label">{ t("lab_panel.byzantine") }</span>
+                    <div class="level crash-recovery"><span class="label">{ t("lab_panel.crash-recovery") }</span>
+                        <div class="level omission"><span class="label">{ t("lab_panel.omission") }</span>
+                            <div class="level crash-stop"><span class="label">{ t("lab_panel.crash-stop") }</span></div>
                         </div>
                     </div>
                 </div>
             </div>
-            <p class="hint">{ "Each model allows everything the one inside it does, and more." }</p>
+            <p class="hint">{ t("lab_panel.hierarchy-hint") }</p>
             { for failure_models.iter().map(|m| model_view(m, &props.on_dispatch)) }
-            <h4>{ "Links" }</h4>
+            <h4>{ t("lab_panel.links") }</h4>
             { for link_models.iter().map(|m| model_view(m, &props.on_dispatch)) }
-            <h4>{ "Timing" }</h4>
+            <h4>{ t("lab_panel.timing") }</h4>
             { for timing_models.iter().map(|m| model_view(m, &props.on_dispatch)) }
         </>
     }

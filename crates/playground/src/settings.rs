@@ -1,5 +1,6 @@
 //! Raft settings for the live cluster: timers, replication options and the "Break Raft"
 //! switches. Applying restarts the current scenario with them (the simulator validates them).
+use crate::text::{t, tf};
 use raft_core::{Backtrack, MembershipMode, ReadMode, UnsafeRule};
 use raft_sim::scenario::RaftSettings;
 use yew::prelude::*;
@@ -12,15 +13,13 @@ pub struct SettingsProps {
 
 pub(crate) fn rule_help(rule: UnsafeRule) -> &'static str {
     match rule {
-        UnsafeRule::NoVoteRestriction => "grant votes without checking the candidate's log is up to date",
-        UnsafeRule::CommitOldTerms => "count replicas to commit entries of earlier terms (Figure 8)",
-        UnsafeRule::NoPersist => "keep currentTerm, votedFor and the log only in memory",
-        UnsafeRule::ForgetVote => "ignore votedFor: vote for several candidates in one term",
-        UnsafeRule::StaleReads => "a leader answers gets at once from its own state, confirming nothing",
-        UnsafeRule::NoDedup => "keep no client sessions: a retried command is applied again (at-least-once)",
-        UnsafeRule::UnsafeSingleServerChange => {
-            "change the configuration before a new leader has committed an entry of its term (Ongaro's 2015 bug)"
-        }
+        UnsafeRule::NoVoteRestriction => t("settings.rule-no-vote-restriction"),
+        UnsafeRule::CommitOldTerms => t("settings.rule-commit-old-terms"),
+        UnsafeRule::NoPersist => t("settings.rule-no-persist"),
+        UnsafeRule::ForgetVote => t("settings.rule-forget-vote"),
+        UnsafeRule::StaleReads => t("settings.rule-stale-reads"),
+        UnsafeRule::NoDedup => t("settings.rule-no-dedup"),
+        UnsafeRule::UnsafeSingleServerChange => t("settings.rule-unsafe-single-server-change"),
     }
 }
 
@@ -86,48 +85,48 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
     let d = &*draft;
     html! {
         <details class="settings" data-testid="raft-settings">
-            <summary>{ "Raft settings and Break Raft" }</summary>
+            <summary>{ t("settings.title") }</summary>
             <div class="fields">
-                <label>{ "Election timeout min (ms) " }
+                <label>{ t("settings.election-timeout-min") }{ " " }
                     <input type="number" min="1" value={d.election_timeout_ms[0].to_string()} onchange={number(|s, v| s.election_timeout_ms[0] = v)} /></label>
-                <label>{ "max (ms) " }
+                <label>{ t("settings.election-timeout-max") }{ " " }
                     <input type="number" min="1" value={d.election_timeout_ms[1].to_string()} onchange={number(|s, v| s.election_timeout_ms[1] = v)} /></label>
-                <label>{ "Heartbeat (ms) " }
+                <label>{ t("settings.heartbeat") }{ " " }
                     <input type="number" min="0.1" value={d.heartbeat_ms.to_string()} onchange={number(|s, v| s.heartbeat_ms = v)} /></label>
-                <label><input type="checkbox" checked={d.noop_on_election} onchange={toggle(|s, on| s.noop_on_election = on)} />{ " No-op entry on election" }</label>
-                <label data-testid="pre-vote" title="Before raising its term, a candidate asks whether it could win (thesis §9.6)">
-                    <input type="checkbox" checked={d.pre_vote} onchange={toggle(|s, on| s.pre_vote = on)} />{ " PreVote" }</label>
-                <label data-testid="check-quorum" title="A leader that has not heard from a majority within an election timeout steps down (thesis §6.2)">
-                    <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " CheckQuorum" }</label>
-                <label data-testid="leader-liveliness" title="Servers that heard from a leader within the minimum election timeout ignore vote requests (the paper's §6; on by default)">
-                    <input type="checkbox" checked={d.leader_liveliness} onchange={toggle(|s, on| s.leader_liveliness = on)} />{ " Leader liveliness" }</label>
-                <label>{ "Reads " }
+                <label><input type="checkbox" checked={d.noop_on_election} onchange={toggle(|s, on| s.noop_on_election = on)} />{ " " }{ t("settings.noop") }</label>
+                <label data-testid="pre-vote" title={t("settings.pre-vote-help")}>
+                    <input type="checkbox" checked={d.pre_vote} onchange={toggle(|s, on| s.pre_vote = on)} />{ " " }{ t("settings.pre-vote") }</label>
+                <label data-testid="check-quorum" title={t("settings.check-quorum-help")}>
+                    <input type="checkbox" checked={d.check_quorum} onchange={toggle(|s, on| s.check_quorum = on)} />{ " " }{ t("settings.check-quorum") }</label>
+                <label data-testid="leader-liveliness" title={t("settings.leader-liveliness-help")}>
+                    <input type="checkbox" checked={d.leader_liveliness} onchange={toggle(|s, on| s.leader_liveliness = on)} />{ " " }{ t("settings.leader-liveliness") }</label>
+                <label>{ t("settings.reads") }{ " " }
                     <select data-testid="read-mode" onchange={on_read_mode}>
-                        <option value="log" selected={d.read_mode == ReadMode::Log}>{ "through the log" }</option>
-                        <option value="read_index" selected={d.read_mode == ReadMode::ReadIndex}>{ "ReadIndex (confirm with a heartbeat round)" }</option>
-                        <option value="lease" selected={d.read_mode == ReadMode::Lease}>{ "lease (trust the clocks)" }</option>
+                        <option value="log" selected={d.read_mode == ReadMode::Log}>{ t("settings.reads-log") }</option>
+                        <option value="read_index" selected={d.read_mode == ReadMode::ReadIndex}>{ t("settings.reads-read-index") }</option>
+                        <option value="lease" selected={d.read_mode == ReadMode::Lease}>{ t("settings.reads-lease") }</option>
                     </select></label>
-                <label>{ "Membership changes " }
+                <label>{ t("settings.membership") }{ " " }
                     <select data-testid="membership-mode" onchange={on_membership}>
-                        <option value="joint" selected={d.membership_mode == MembershipMode::Joint}>{ "joint consensus" }</option>
-                        <option value="single_server" selected={d.membership_mode == MembershipMode::SingleServer}>{ "one server at a time" }</option>
+                        <option value="joint" selected={d.membership_mode == MembershipMode::Joint}>{ t("settings.membership-joint") }</option>
+                        <option value="single_server" selected={d.membership_mode == MembershipMode::SingleServer}>{ t("settings.membership-single") }</option>
                     </select></label>
-                <label>{ "nextIndex backtracking " }
+                <label>{ t("settings.backtrack") }{ " " }
                     <select onchange={on_backtrack}>
-                        <option value="conflict-term" selected={d.backtrack == Backtrack::ConflictTerm}>{ "skip the conflicting term" }</option>
-                        <option value="one-by-one" selected={d.backtrack == Backtrack::OneByOne}>{ "one by one (Figure 2)" }</option>
+                        <option value="conflict-term" selected={d.backtrack == Backtrack::ConflictTerm}>{ t("settings.backtrack-conflict-term") }</option>
+                        <option value="one-by-one" selected={d.backtrack == Backtrack::OneByOne}>{ t("settings.backtrack-one-by-one") }</option>
                     </select></label>
             </div>
             <fieldset class="unsafe">
-                <legend>{ "Break Raft (unsafe: for seeing what each rule protects)" }</legend>
+                <legend>{ t("settings.break-raft") }</legend>
                 { for UnsafeRule::ALL.iter().map(|&rule| html! {
                     <label data-rule={rule.name()}>
                         <input type="checkbox" checked={d.unsafe_rules.contains(&rule)} onchange={rule_toggle(rule)} />
-                        <code>{ format!(" {rule}") }</code>{ format!(": {}", rule_help(rule)) }
+                        <code>{ format!(" {rule}") }</code>{ tf("settings.rule", &[("help", rule_help(rule))]) }
                     </label>
                 }) }
             </fieldset>
-            <button data-testid="apply-settings" onclick={on_apply}>{ "Apply and restart the scenario" }</button>
+            <button data-testid="apply-settings" onclick={on_apply}>{ t("settings.apply") }</button>
         </details>
     }
 }

@@ -246,4 +246,40 @@ mod tests {
         assert_eq!(pick(Some("../x"), &[]), "en");
         assert_eq!(pick(None, &[]), "en");
     }
+
+    #[test]
+    fn the_panels_view_models_read_in_chinese_with_the_zh_cn_catalogue() {
+        use crate::model::{animation, clients, failures, history, svg};
+        use raft_sim::sim::NodeStatus;
+        install("zh-CN", Some(catalogue("zh-CN")));
+        assert_eq!(failures::node_label(&[NodeStatus::Paused], 1), "S1（已暂停）");
+        assert_eq!(
+            failures::partition_text(3, &Some(vec![vec![1, 2]]), &[(3, 1)]),
+            "已分区：{S1 S2} | {S3}。已切断：S3→S1。"
+        );
+        assert_eq!(clients::redirect_text(2), "重定向2次（不是领导者）");
+        assert_eq!(history::client_name(raft_sim::workload::SCRIPT_CLIENT), "你");
+        assert_eq!(animation::seconds("x"), Err("动画秒数：“x”不是0.1到60之间的数；改为最近5 s做成动画".to_string()));
+        assert_eq!(svg::caption("选举", 7, 1_500), "选举 · 种子7 · t = 1.5 ms");
+        // The space-time diagram of a real run: its events and messages are worded in Chinese.
+        let mut scenario = raft_sim::builtin::cluster(3, false);
+        scenario.duration_ms = 600_000.0;
+        let mut session = raft_sim::session::Session::new(&scenario).expect("a session");
+        session.advance(2_000_000, u64::MAX, false);
+        let state = crate::model::diagram::DiagramState { span_us: 2_000_000, ..Default::default() };
+        let view =
+            crate::model::diagram::DiagramView::of(session.spacetime().expect("a record"), &state, session.sim().now());
+        let leader = view.dots().find(|d| d.kind() == "leader").expect("a leader is elected");
+        assert!(
+            leader.label().contains("成为任期") && leader.label().contains("的领导者 · Lamport"),
+            "{}",
+            leader.label()
+        );
+        let arrow = view.arrows().next().expect("messages");
+        assert!(arrow.label().contains("，发送于"), "{}", arrow.label());
+        assert!(!arrow.label().contains("sent at"), "{}", arrow.label());
+        install(FALLBACK, None);
+        assert_eq!(failures::node_label(&[NodeStatus::Paused], 1), "S1 (paused)");
+        assert_eq!(svg::caption("Election", 7, 1_500), "Election · seed 7 · t = 1.5 ms");
+    }
 }

@@ -6,6 +6,7 @@
 //! again at its end, so the animation loops. Deterministic: the same run gives the same file.
 use super::picture::{STAGE_DEFS, STAGE_H, STAGE_STYLE, STAGE_W};
 use super::svg::{cat, document, N, S};
+use crate::text::tf;
 
 /// The span animated unless the teacher asks for another, and its bounds (virtual seconds).
 pub const DEFAULT_SECONDS: f64 = 5.0;
@@ -27,17 +28,15 @@ pub fn seconds(text: &str) -> Result<f64, String> {
     // Read as the page's other number fields are (number.rs: no Rust float parser in the wasm).
     match crate::number::parse_f64(text) {
         Some(s) if (MIN_SECONDS..=MAX_SECONDS).contains(&s) => Ok(s),
-        _ => Err(cat(&[
-            S("seconds to animate: '"),
-            S(text.trim()),
-            S("' is not a number from "),
-            N(MIN_SECONDS),
-            S(" to "),
-            N(MAX_SECONDS),
-            S("; animating the last "),
-            N(DEFAULT_SECONDS),
-            S(" s"),
-        ])),
+        _ => Err(tf(
+            "animation.bad-seconds",
+            &[
+                ("text", text.trim()),
+                ("min", &cat(&[N(MIN_SECONDS)])),
+                ("max", &cat(&[N(MAX_SECONDS)])),
+                ("default", &cat(&[N(DEFAULT_SECONDS)])),
+            ],
+        )),
     }
 }
 

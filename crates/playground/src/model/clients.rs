@@ -1,5 +1,6 @@
 //! What the client panel shows: the operator's latest requests and what became of them, and
 //! each server's key-value store. Plain data (no web types).
+use crate::text::{t, tf};
 use raft_sim::workload::HistoryOp;
 use raft_sim::Simulation;
 use std::collections::BTreeMap;
@@ -34,11 +35,16 @@ pub fn fates(sim: &Simulation, ops: &[HistoryOp]) -> Vec<Option<String>> {
                 raft_sim::sim::MilestoneKind::Leader { node, term, .. } if term == e.term => Some(node),
                 _ => None,
             });
-            let leader = leader.map_or_else(|| format!("the leader of term {}", e.term), |l| format!("S{l}"));
-            Some(format!(
-                "no answer: the leader {leader} (term {}) was deposed; the entry was overwritten (S{} removed index {})",
-                e.term, e.node, e.index
-            ))
+            let (term, node, index) = (e.term.to_string(), e.node.to_string(), e.index.to_string());
+            let mut values = vec![("term", term.as_str()), ("node", node.as_str()), ("index", index.as_str())];
+            let leader = leader.map(|l| format!("S{l}"));
+            Some(match &leader {
+                Some(leader) => {
+                    values.push(("leader", leader));
+                    tf("clients.overwritten", &values)
+                }
+                None => tf("clients.overwritten-unknown-leader", &values),
+            })
         })
         .collect()
 }
@@ -46,15 +52,15 @@ pub fn fates(sim: &Simulation, ops: &[HistoryOp]) -> Vec<Option<String>> {
 pub fn result_text(h: &HistoryOp, fate: Option<&str>) -> String {
     if h.completed_us.is_none() {
         return match (fate, retry_text(h)) {
-            (Some(fate), Some(retry)) => format!("{fate}; {retry}"),
-            (fate, retry) => fate.map(str::to_string).or(retry).unwrap_or_else(|| "pending".into()),
+            (Some(fate), Some(retry)) => tf("clients.fate-and-retry", &[("fate", fate), ("retry", &retry)]),
+            (fate, retry) => fate.map(str::to_string).or(retry).unwrap_or_else(|| t("clients.pending").into()),
         };
     }
     match (&h.op, &h.value) {
-        (raft_core::Op::Get { .. }, Some(v)) => format!("ok: {v}"),
-        (raft_core::Op::Get { .. }, None) => "ok: no value".into(),
-        (raft_core::Op::Put { .. }, Some(v)) => format!("ok (was {v})"),
-        (raft_core::Op::Put { .. }, None) => "ok".into(),
+        (raft_core::Op::Get { .. }, Some(v)) => tf("clients.ok-value", &[("value", v)]),
+        (raft_core::Op::Get { .. }, None) => t("clients.ok-no-value").into(),
+        (raft_core::Op::Put { .. }, Some(v)) => tf("clients.ok-was", &[("value", v)]),
+        (raft_core::Op::Put { .. }, None) => t("clients.ok").into(),
     }
 }
 
@@ -63,15 +69,16 @@ pub fn result_text(h: &HistoryOp, fate: Option<&str>) -> String {
 pub fn retry_text(h: &HistoryOp) -> Option<String> {
     let to = h.retried_to?;
     if h.gave_up {
-        return Some(format!("no answer after {} retries (the last to S{to}): the client gave up", h.retries));
+        return Some(tf("clients.gave-up", &[("retries", &h.retries.to_string()), ("node", &to.to_string())]));
     }
-    Some(format!("timed out, retrying at S{to} (retry {} of {})", h.retries, raft_sim::scenario::MAX_CLIENT_RETRIES))
+    let (retry, max) = (h.retries.to_string(), raft_sim::scenario::MAX_CLIENT_RETRIES.to_string());
+    Some(tf("clients.retrying", &[("node", &to.to_string()), ("retry", &retry), ("max", &max)]))
 }
 
 pub fn redirect_text(redirects: u32) -> String {
     if redirects == 0 {
         "—".into()
     } else {
-        format!("redirected {redirects}× (not the leader)")
+        tf("clients.redirected", &[("redirects", &redirects.to_string())])
     }
 }

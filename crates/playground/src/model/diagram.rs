@@ -2,6 +2,7 @@
 //! or following the present), and the lanes, arrows, marks and clocks in that stretch, laid out
 //! in the diagram's own units. The record and the clocks come from the simulator
 //! (raft_sim::spacetime); this only picks the visible window and words it. Plain data.
+use crate::text::{t, tf};
 use raft_sim::network::LossCause;
 use raft_sim::spacetime::{CausalOrder, Event, Happening, Local, SpaceTime, VectorClock};
 
@@ -207,20 +208,31 @@ impl Dot {
 
     /// What happened, in words, with its clocks.
     pub fn label(&self) -> String {
-        format!("{} · Lamport {} · vector {}", describe(self.node, self.time_us, self.what), self.lamport, self.vector)
+        let (what, lamport, vector) =
+            (describe(self.node, self.time_us, self.what), self.lamport.to_string(), self.vector.to_string());
+        tf("diagram.event-clocks", &[("event", &what), ("lamport", &lamport), ("vector", &vector)])
     }
 }
 
 impl Arrow {
     pub fn label(&self) -> String {
-        let (from, to, kind, message) = (self.from, self.to, self.kind, self.message);
-        let fate = match self.fate {
-            Fate::Delivered => format!("received at {}", ms(self.end_us)),
-            Fate::Lost(c) => format!("never arrived: {}", cause(c)),
-            Fate::InFlight(false) => "on its way".to_string(),
-            Fate::InFlight(true) => "on its way (it will not arrive)".to_string(),
+        let (from, to, message, sent, end) =
+            (self.from.to_string(), self.to.to_string(), self.message.to_string(), ms(self.sent_us), ms(self.end_us));
+        let mut values =
+            vec![("kind", self.kind), ("message", &message), ("from", &from), ("to", &to), ("sent", &sent)];
+        let id = match self.fate {
+            Fate::Delivered => {
+                values.push(("received", &end));
+                "diagram.arrow-delivered"
+            }
+            Fate::Lost(c) => {
+                values.push(("cause", cause(c)));
+                "diagram.arrow-lost"
+            }
+            Fate::InFlight(false) => "diagram.arrow-in-flight",
+            Fate::InFlight(true) => "diagram.arrow-doomed",
         };
-        format!("{kind} #{message}: S{from} → S{to}, sent at {}, {fate}", ms(self.sent_us))
+        tf(id, &values)
     }
 
     /// "delivered", "lost" or "in-flight".
@@ -305,43 +317,56 @@ fn ms(t: u64) -> String {
     }
 }
 
-/// A local event's kind, glyph and words.
-fn local(l: Local) -> (&'static str, &'static str, String) {
+/// A local event's kind, glyph, and the id of its sentence (which may name {term} or
+/// {index}, with its number).
+fn local(l: Local) -> (&'static str, &'static str, &'static str, Option<(&'static str, u64)>) {
     match l {
-        Local::Timeout { term, pre_vote: false } => {
-            ("timeout", "◷", format!("times out: starts an election for term {term}"))
-        }
-        Local::Timeout { term, pre_vote: true } => {
-            ("timeout", "◷", format!("times out: asks for pre-votes (term {term} stays)"))
-        }
-        Local::Election { term } => ("election", "◷", format!("starts an election for term {term} when told to")),
-        Local::Leader { term } => ("leader", "★", format!("becomes leader of term {term}")),
-        Local::SteppedDown { term } => ("stepdown", "↓", format!("steps down to follower (term {term})")),
-        Local::Commit { index } => ("commit", "✓", format!("commits up to entry {index}")),
-        Local::Crash => ("crash", "☠", "crashes".to_string()),
-        Local::Restart => ("restart", "↻", "restarts".to_string()),
+        Local::Timeout { term, pre_vote: false } => ("timeout", "◷", "diagram.event-timeout", Some(("term", term))),
+        Local::Timeout { term, pre_vote: true } => ("timeout", "◷", "diagram.event-pre-vote", Some(("term", term))),
+        Local::Election { term } => ("election", "◷", "diagram.event-election", Some(("term", term))),
+        Local::Leader { term } => ("leader", "★", "diagram.event-leader", Some(("term", term))),
+        Local::SteppedDown { term } => ("stepdown", "↓", "diagram.event-step-down", Some(("term", term))),
+        Local::Commit { index } => ("commit", "✓", "diagram.event-commit", Some(("index", index))),
+        Local::Crash => ("crash", "☠", "diagram.event-crash", None),
+        Local::Restart => ("restart", "↻", "diagram.event-restart", None),
     }
 }
 
 fn cause(c: LossCause) -> &'static str {
     match c {
-        LossCause::Lost => "lost by the network",
-        LossCause::Partitioned => "cut off by a partition",
-        LossCause::SendOmission => "never sent (send omission)",
-        LossCause::ReceiveOmission => "ignored on receipt (receive omission)",
-        LossCause::ReceiverDown => "the receiver was down",
-        LossCause::Dropped => "dropped by you",
-        LossCause::MessageRule => "dropped by a message rule of the scenario",
+        LossCause::Lost => t("diagram.cause-lost"),
+        LossCause::Partitioned => t("diagram.cause-partitioned"),
+        LossCause::SendOmission => t("diagram.cause-send-omission"),
+        LossCause::ReceiveOmission => t("diagram.cause-receive-omission"),
+        LossCause::ReceiverDown => t("diagram.cause-receiver-down"),
+        LossCause::Dropped => t("diagram.cause-dropped"),
+        LossCause::MessageRule => t("diagram.cause-message-rule"),
     }
 }
 
+/// What happened, in words: "S2 receives AppendEntries #7 from S1 at 12.0 ms".
 fn describe(node: u32, time_us: u64, what: Happening) -> String {
-    let what = match what {
-        Happening::Send { message, to, kind } => format!("sends {kind} #{message} to S{to}"),
-        Happening::Receive { message, from, kind, .. } => format!("receives {kind} #{message} from S{from}"),
-        Happening::Local(l) => local(l).2,
+    let (node, time) = (node.to_string(), ms(time_us));
+    let mut values = vec![("node", node.as_str()), ("time", time.as_str())];
+    let (id, kind, message, other, number) = match what {
+        Happening::Send { message, to, kind } => ("diagram.event-send", kind, message.to_string(), ("to", to), None),
+        Happening::Receive { message, from, kind, .. } => {
+            ("diagram.event-receive", kind, message.to_string(), ("from", from), None)
+        }
+        Happening::Local(l) => {
+            let (_, _, id, number) = local(l);
+            (id, "", String::new(), ("", 0), number)
+        }
     };
-    format!("S{node} {what} at {}", ms(time_us))
+    let other_node = other.1.to_string();
+    let number = number.map(|(name, n)| (name, n.to_string()));
+    if !kind.is_empty() {
+        values.extend([("kind", kind), ("message", message.as_str()), (other.0, other_node.as_str())]);
+    }
+    if let Some((name, n)) = &number {
+        values.push((name, n));
+    }
+    tf(id, &values)
 }
 
 fn relation(e: &Event, selected: Option<&Event>) -> Relation {

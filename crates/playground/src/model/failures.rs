@@ -6,6 +6,7 @@
 //! value in force it was started from; when that value changes in the simulator (an apply, a
 //! new scenario), [`FailureDraft::synced`] starts the part again from the new value, at render
 //! time, so nothing has to re-sync the draft after the fact.
+use crate::text::{t, tf};
 use raft_core::NodeId;
 use raft_sim::scenario::{CrashMode, NetworkSettings, NodeFaults, TimingModel};
 use raft_sim::sim::NodeStatus;
@@ -34,22 +35,23 @@ pub fn status_of(statuses: &[NodeStatus], id: NodeId) -> Option<NodeStatus> {
     statuses.get((id as usize).wrapping_sub(1)).copied()
 }
 
+/// A server's state in words ("" when not known).
 pub fn status_text(status: Option<NodeStatus>) -> &'static str {
     match status {
         None => "",
-        Some(NodeStatus::Up) => "up",
-        Some(NodeStatus::Paused) => "paused",
-        Some(NodeStatus::Crashed(CrashMode::Stop)) => "crashed for good",
-        Some(NodeStatus::Crashed(CrashMode::Recover)) => "crashed, disk kept",
-        Some(NodeStatus::Crashed(CrashMode::Amnesia)) => "crashed, disk lost",
+        Some(NodeStatus::Up) => t("failures.up"),
+        Some(NodeStatus::Paused) => t("failures.paused"),
+        Some(NodeStatus::Crashed(CrashMode::Stop)) => t("failures.crashed-stop"),
+        Some(NodeStatus::Crashed(CrashMode::Recover)) => t("failures.crashed-recover"),
+        Some(NodeStatus::Crashed(CrashMode::Amnesia)) => t("failures.crashed-amnesia"),
     }
 }
 
 /// A server's name in a select, with its state when known: "S2 (paused)".
 pub fn node_label(statuses: &[NodeStatus], id: NodeId) -> String {
-    match status_text(status_of(statuses, id)) {
-        "" => format!("S{id}"),
-        s => format!("S{id} ({s})"),
+    match status_of(statuses, id) {
+        None => format!("S{id}"),
+        status => tf("failures.node-status", &[("node", &id.to_string()), ("status", status_text(status))]),
     }
 }
 
@@ -63,23 +65,28 @@ pub fn faults_of(nodes: u32, faults: &[NodeFaults]) -> Vec<NodeFaults> {
 }
 
 pub fn groups_text(nodes: u32, groups: &Option<Vec<Vec<NodeId>>>) -> String {
-    let Some(gs) = groups else { return "No partition.".into() };
+    let Some(gs) = groups else { return t("failures.no-partition").into() };
     let name = |g: &[NodeId]| g.iter().map(|id| format!("S{id}")).collect::<Vec<_>>().join(" ");
     let mut parts: Vec<String> = gs.iter().filter(|g| !g.is_empty()).map(|g| format!("{{{}}}", name(g))).collect();
     let rest: Vec<NodeId> = (1..=nodes).filter(|id| !gs.iter().any(|g| g.contains(id))).collect();
     if !rest.is_empty() {
         parts.push(format!("{{{}}}", name(&rest)));
     }
-    format!("Partitioned: {}", parts.join(" | "))
+    tf("failures.partitioned", &[("groups", &parts.join(" | "))])
 }
 
 pub fn cuts_text(cuts: &[(NodeId, NodeId)]) -> String {
     if cuts.is_empty() {
-        "No one-way cuts.".into()
+        t("failures.no-cuts").into()
     } else {
         let list: Vec<String> = cuts.iter().map(|(from, to)| format!("S{from}→S{to}")).collect();
-        format!("Cut: {}", list.join(", "))
+        tf("failures.cuts", &[("cuts", &list.join(", "))])
     }
+}
+
+/// The partition and the one-way cuts in force, in two sentences.
+pub fn partition_text(nodes: u32, groups: &Option<Vec<Vec<NodeId>>>, cuts: &[(NodeId, NodeId)]) -> String {
+    tf("failures.partition-and-cuts", &[("partition", &groups_text(nodes, groups)), ("cuts", &cuts_text(cuts))])
 }
 
 /// What the panel's drafts start from: the settings and faults in force in the simulator.

@@ -1,6 +1,7 @@
 //! What the client history draws: the operations that overlap the last second of virtual
 //! time, one lane per client, and the linearizability checker's verdict in words. Plain data
 //! (no web types).
+use crate::text::{t, tf};
 use raft_core::{ClientId, Micros, Op};
 use raft_sim::linearizability::{LinearizabilityReport, Verdict};
 use raft_sim::workload::HistoryOp;
@@ -43,17 +44,17 @@ impl HistoryData {
 }
 
 pub fn describe(h: &HistoryOp) -> String {
-    let result = match (&h.op, &h.value, h.completed_us) {
+    let op = h.op.to_string();
+    match (&h.op, &h.value, h.completed_us) {
         (_, _, None) => match crate::model::clients::retry_text(h) {
-            Some(retry) => format!(" … {retry}"),
-            None => " … no answer yet".to_string(),
+            Some(retry) => tf("history.op-retry", &[("op", &op), ("retry", &retry)]),
+            None => tf("history.op-open", &[("op", &op)]),
         },
-        (Op::Get { .. }, Some(v), _) => format!(" → {v}"),
-        (Op::Get { .. }, None, _) => " → none".to_string(),
-        (Op::Put { .. }, Some(v), _) => format!(" (was {v})"),
-        (Op::Put { .. }, None, _) => String::new(),
-    };
-    format!("{}{result}", h.op)
+        (Op::Get { .. }, Some(v), _) => tf("history.op-got", &[("op", &op), ("value", v)]),
+        (Op::Get { .. }, None, _) => tf("history.op-got-none", &[("op", &op)]),
+        (Op::Put { .. }, Some(v), _) => tf("history.op-was", &[("op", &op), ("value", v)]),
+        (Op::Put { .. }, None, _) => op,
+    }
 }
 
 /// The checker's sentences start in lower case (they follow a colon in the CLI). ASCII only:
@@ -68,7 +69,7 @@ pub fn capitalized(text: &str) -> String {
 
 pub fn client_name(client: ClientId) -> String {
     if client == raft_sim::workload::SCRIPT_CLIENT {
-        "you".into()
+        t("history.you").into()
     } else {
         format!("C{client}")
     }
@@ -104,12 +105,14 @@ impl VerdictView {
                     _ => format!("{} {}", o.kind, o.key),
                 };
                 let answer = match (o.open, &o.result, o.answered_by) {
-                    (true, _, _) => "no answer".to_string(),
-                    (false, r, by) => format!(
-                        "→ {}{}",
-                        r.as_deref().unwrap_or("none"),
-                        by.map(|s| format!(" from S{s}")).unwrap_or_default()
-                    ),
+                    (true, _, _) => t("history.no-answer").to_string(),
+                    (false, r, by) => {
+                        let result = r.as_deref().unwrap_or(t("history.none"));
+                        match by {
+                            Some(s) => tf("history.answer-from", &[("result", result), ("node", &s.to_string())]),
+                            None => tf("history.answer", &[("result", result)]),
+                        }
+                    }
                 };
                 let end = o.completed_ms.map(|c| format!("{c:.1}")).unwrap_or_else(|| "…".into());
                 format!("{}: {what} {answer} ({:.1}–{end} ms)", client_name(o.client), o.invoked_ms)

@@ -7,6 +7,7 @@ use super::diagram::{Arrow, DiagramView, Dot, Fate, LANE, LEFT, TOP};
 use super::log::{short_command, LogData};
 use super::stage::*;
 use super::svg::{cat, document, Svg, N, S};
+use crate::text::{t, tf};
 
 /// The stage's drawing size (its own units, as on the page).
 pub const STAGE_W: f64 = 400.0;
@@ -91,7 +92,7 @@ pub fn stage_body(s: &mut Svg, d: &StageData) {
         }
         s.el("circle", &[("class", S("body")), ("r", N(NODE_R))]);
         s.text(&[("class", S("name")), ("y", N(-4.0))], &cat(&[S("S"), N(n.id as f64)]));
-        s.text(&[("y", N(13.0))], &cat(&[S("term "), N(n.term as f64)]));
+        s.text(&[("y", N(13.0))], &tf("picture.term", &[("term", &cat(&[N(n.term as f64)]))]));
         if let Some((badge, letter, path, (mx, my))) = role_mark_parts(n.state) {
             group_at(s, role_mark_class(n.state, badge), mx, my);
             if badge {
@@ -189,7 +190,7 @@ pub fn log_body(s: &mut Svg, d: &LogData) {
     for i in first..=last {
         s.text(&[("class", S("ix")), ("x", N(col_x(i) + LOG_CELL_W / 2.0)), ("y", N(14.0))], &cat(&[N(i as f64)]));
     }
-    s.text(&[("class", S("ix")), ("x", N(width - LOG_NM_W / 2.0)), ("y", N(14.0))], "next / match");
+    s.text(&[("class", S("ix")), ("x", N(width - LOG_NM_W / 2.0)), ("y", N(14.0))], t("picture.next-match"));
     for (k, row) in d.rows.iter().enumerate() {
         let y = LOG_TOP + k as f64 * LOG_ROW_H;
         s.open("g", &[("class", S(if row.alive { "r" } else { "r down" }))], false);
@@ -209,7 +210,8 @@ pub fn log_body(s: &mut Svg, d: &LogData) {
                     ("rx", N(4.0)),
                 ],
             );
-            let label = cat(&[S("snapshot ≤"), N(row.snapshot.0 as f64), S(" (t"), N(row.snapshot.1 as f64), S(")")]);
+            let (index, term) = (cat(&[N(row.snapshot.0 as f64)]), cat(&[N(row.snapshot.1 as f64)]));
+            let label = tf("picture.snapshot", &[("index", &index), ("term", &term)]);
             s.text(&[("x", N(col_x(first) + 2.0 + w / 2.0)), ("y", N(cy + ch / 2.0 + 4.0))], &label);
         }
         for i in (first..=last).filter(|&i| i > row.snapshot.0) {

@@ -112,11 +112,8 @@ pub fn document(width: f64, height: f64, style: &str, caption: &str, body: impl 
 
 /// The line that names a moment of a run: the scenario's title, its seed and the virtual time.
 pub fn caption(title: &str, seed: u64, now_us: u64) -> String {
-    let mut s = Svg::default();
-    s.raw(title).raw(" · seed ");
-    let _ = write!(s.0, "{seed}");
-    s.raw(" · t = ").num(now_us as f64 / 1000.0).raw(" ms");
-    s.0
+    let time = cat(&[N(now_us as f64 / 1000.0)]);
+    crate::text::tf("svg.caption", &[("title", title), ("seed", &seed.to_string()), ("time", &time)])
 }
 
 /// Words and numbers run together (numbers as [`Svg::num`] writes them).
