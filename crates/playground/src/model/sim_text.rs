@@ -1,0 +1,194 @@
+//! The words of what raft-sim hands the page as structured values: the event log's sentences
+//! ([`Sentence`]), put into the reader's language through the message catalogue (`text.rs`).
+//! raft-sim knows no catalogue; its `english()` says the same in English for the CLI, and the
+//! tests below render every kind of sentence through the English catalogue and compare, so
+//! the two can never drift apart.
+use crate::text::{t, tf};
+use raft_sim::narrate::{server_names, Asker, Sentence};
+
+/// The catalogue id of an operator action's kind (`Action::kind`), for "You acted on the
+/// cluster: …".
+fn action_id(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "crash" => "narrate.action-crash",
+        "crash_leader" => "narrate.action-crash-leader",
+        "restart" => "narrate.action-restart",
+        "pause" => "narrate.action-pause",
+        "resume" => "narrate.action-resume",
+        "partition" => "narrate.action-partition",
+        "cut" => "narrate.action-cut",
+        "isolate" => "narrate.action-isolate",
+        "heal" => "narrate.action-heal",
+        "set_network" => "narrate.action-set-network",
+        "set_faults" => "narrate.action-set-faults",
+        "timeout" => "narrate.action-timeout",
+        "client" => "narrate.action-client",
+        "drop_message" => "narrate.action-drop-message",
+        "duplicate_message" => "narrate.action-duplicate-message",
+        "manual_delivery" => "narrate.action-manual-delivery",
+        "deliver_message" => "narrate.action-deliver-message",
+        "align_timers" => "narrate.action-align-timers",
+        "spread_timers" => "narrate.action-spread-timers",
+        "transfer_leadership" => "narrate.action-transfer-leadership",
+        "add_server" => "narrate.action-add-server",
+        "remove_server" => "narrate.action-remove-server",
+        "change_membership" => "narrate.action-change-membership",
+        "message_rule" => "narrate.action-message-rule",
+        "stop_clients" => "narrate.action-stop-clients",
+        "start_clients" => "narrate.action-start-clients",
+        "change_clients" => "narrate.action-change-clients",
+        _ => return None,
+    })
+}
+
+/// An event log line in the page's language.
+pub fn sentence_text(s: &Sentence) -> String {
+    match s {
+        Sentence::Election { node, term } => {
+            tf("narrate.election", &[("node", &node.to_string()), ("term", &term.to_string())])
+        }
+        Sentence::Leader { node, term, voters } if voters.is_empty() => {
+            tf("narrate.leader-alone", &[("node", &node.to_string()), ("term", &term.to_string())])
+        }
+        Sentence::Leader { node, term, voters } => tf(
+            "narrate.leader",
+            &[("node", &node.to_string()), ("term", &term.to_string()), ("voters", &server_names(voters))],
+        ),
+        Sentence::Crash { node } => tf("narrate.crash", &[("node", &node.to_string())]),
+        Sentence::Restart { node } => tf("narrate.restart", &[("node", &node.to_string())]),
+        Sentence::Violation => t("narrate.violation").to_string(),
+        Sentence::Acted { kind: Some(kind) } => {
+            // A kind this page does not know yet is named as raft-sim writes it.
+            let action = action_id(kind).map_or_else(|| kind.replace('_', " "), |id| t(id).to_string());
+            tf("narrate.acted", &[("action", &action)])
+        }
+        Sentence::Acted { kind: None } => t("narrate.acted-unknown").to_string(),
+        Sentence::Overwritten { node, from, count, first_term, last_term } => {
+            let id = match (*count == 1, first_term == last_term) {
+                (true, true) => "narrate.overwritten.one",
+                (true, false) => "narrate.overwritten.one-terms",
+                (false, true) => "narrate.overwritten.many",
+                (false, false) => "narrate.overwritten.many-terms",
+            };
+            let to = (from + count).saturating_sub(1);
+            tf(
+                id,
+                &[
+                    ("node", &node.to_string()),
+                    ("from", &from.to_string()),
+                    ("to", &to.to_string()),
+                    ("term", &first_term.to_string()),
+                    ("first", &first_term.to_string()),
+                    ("last", &last_term.to_string()),
+                ],
+            )
+        }
+        Sentence::Request { asker: Asker::You, op } => tf("narrate.request-yours", &[("op", op)]),
+        Sentence::Request { asker: Asker::Client(c), op } => {
+            tf("narrate.request", &[("client", &c.to_string()), ("op", op)])
+        }
+        Sentence::Answer { by, asker, op, put } => {
+            let id = match (by.is_some(), matches!(asker, Asker::You), put) {
+                (true, false, true) => "narrate.answer-put",
+                (true, false, false) => "narrate.answer-get",
+                (true, true, true) => "narrate.answer-put-yours",
+                (true, true, false) => "narrate.answer-get-yours",
+                (false, false, true) => "narrate.cluster-answer-put",
+                (false, false, false) => "narrate.cluster-answer-get",
+                (false, true, true) => "narrate.cluster-answer-put-yours",
+                (false, true, false) => "narrate.cluster-answer-get-yours",
+            };
+            let client = match asker {
+                Asker::You => String::new(),
+                Asker::Client(c) => c.to_string(),
+            };
+            let node = by.map(|n| n.to_string()).unwrap_or_default();
+            tf(id, &[("node", &node), ("client", &client), ("op", op)])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raft_sim::scenario::shape::ACTIONS;
+    use raft_sim::session::Session;
+    use std::collections::BTreeSet;
+
+    /// What the event log says of every built-in scenario run for a few seconds, then with its
+    /// leader crashed by the operator and run on.
+    fn run_sentences() -> Vec<Sentence> {
+        let mut out = Vec::new();
+        for scenario in raft_sim::builtin::list() {
+            let mut session = Session::new(&scenario).unwrap_or_else(|e| panic!("{}: {e}", scenario.name));
+            session.advance(3_000_000, 200_000, false);
+            if let Some(leader) = session.sim().leader() {
+                let crash = raft_sim::scenario::Action::Crash { node: leader, mode: Default::default() };
+                session.act(crash).unwrap_or_else(|e| panic!("{}: {e}", scenario.name));
+                session.advance(4_000_000, 400_000, false);
+            }
+            out.extend(crate::model::events::lines_of(&session).into_iter().map(|l| l.sentence));
+        }
+        out
+    }
+
+    /// Every shape of sentence and every action kind, made by hand (the runs above need not
+    /// reach them all).
+    fn made_sentences() -> Vec<Sentence> {
+        let mut out: Vec<Sentence> = ACTIONS.kinds.iter().map(|(k, _)| Sentence::Acted { kind: Some(*k) }).collect();
+        out.push(Sentence::Acted { kind: None });
+        out.push(Sentence::Election { node: 1, term: 2 });
+        out.push(Sentence::Leader { node: 2, term: 4, voters: vec![] });
+        out.push(Sentence::Leader { node: 2, term: 4, voters: vec![1, 2] });
+        out.push(Sentence::Crash { node: 3 });
+        out.push(Sentence::Restart { node: 3 });
+        out.push(Sentence::Violation);
+        for (count, t2) in [(1, 3), (1, 4), (3, 3), (3, 5)] {
+            out.push(Sentence::Overwritten { node: 2, from: 4, count, first_term: 3, last_term: t2 });
+        }
+        for asker in [Asker::You, Asker::Client(7)] {
+            out.push(Sentence::Request { asker, op: "put x=1".into() });
+            for by in [Some(1), None] {
+                for put in [true, false] {
+                    out.push(Sentence::Answer { by, asker, op: "get x".into(), put });
+                }
+            }
+        }
+        out
+    }
+
+    fn kind(s: &Sentence) -> String {
+        format!("{s:?}").split([' ', '{', '(']).next().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn the_english_catalogue_says_what_raft_sim_says() {
+        crate::text::install(crate::text::FALLBACK, None);
+        let runs = run_sentences();
+        let from_runs: BTreeSet<String> = runs.iter().map(kind).collect();
+        for k in ["Election", "Leader", "Crash", "Acted", "Overwritten", "Violation", "Request", "Answer"] {
+            assert!(from_runs.contains(k), "no built-in run says a {k} sentence: {from_runs:?}");
+        }
+        assert!(runs.len() > 200, "{}", runs.len());
+        for s in runs.iter().chain(&made_sentences()) {
+            assert_eq!(sentence_text(s), s.english(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_action_kind_has_words_and_chinese_leaves_no_id_or_english_behind() {
+        for (kind, _) in ACTIONS.kinds {
+            assert!(action_id(kind).is_some(), "no catalogue id for the action kind {kind}");
+        }
+        let path = format!("{}/text/zh-CN/ui.json", env!("CARGO_MANIFEST_DIR"));
+        let zh = crate::text::parse(&std::fs::read_to_string(path).expect("the zh-CN catalogue")).expect("valid");
+        crate::text::install("zh-CN", Some(zh));
+        for s in made_sentences() {
+            let text = sentence_text(&s);
+            assert!(!text.contains("narrate") && !text.contains('{'), "untranslated: {text} for {s:?}");
+            assert_ne!(text, s.english(), "{s:?} is still English");
+            assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in {text}");
+        }
+        crate::text::install(crate::text::FALLBACK, None);
+    }
+}
