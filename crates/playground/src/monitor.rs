@@ -2,6 +2,7 @@
 //! each distinct violation once, from the event where it began (and, for a lasting condition
 //! such as two leaders in one term, until when).
 use crate::model::monitor::span_text;
+use crate::model::sim_text::{property_name, property_statement};
 use raft_sim::{Property, Violation};
 use yew::prelude::*;
 
@@ -28,16 +29,16 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     let broken = props.broken.contains(&p);
                     html! {
                         <li class={classes!(if broken { "broken" } else { "holds" })} data-property={p.name()} data-broken={broken.to_string()}
-                            title={p.statement()}>
-                            { if broken { "✗ " } else { "✓ " } }{ p.name() }
+                            title={property_statement(p)}>
+                            { if broken { "✗ " } else { "✓ " } }{ property_name(p) }
                         </li>
                     }
                 }) }
             </ul>
             if let Some(v) = props.violations.first() {
                 <div class="explain" role="alert" data-testid="violation">
-                    <strong>{ format!("{} broke {}.", v.property.name(), span_text(v)) }</strong>
-                    <p>{ format!("The property: {}.", v.property.statement()) }</p>
+                    <strong>{ format!("{} broke {}.", property_name(v.property), span_text(v)) }</strong>
+                    <p>{ format!("The property: {}.", property_statement(v.property)) }</p>
                     <p>{ format!("What happened: {}.", v.message) }</p>
                     <p class="hint">{ "The run paused at the event that broke it. " }
                         <button class="secondary" data-testid="jump-violation" onclick={jump(v.event)}>
@@ -51,7 +52,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     { for props.violations.iter().map(|v| html! {
                         <li data-property={v.property.name()} data-began={v.event.to_string()}>
                             <button class="link" onclick={jump(v.event)}>{ span_text(v) }</button>
-                            { format!(" — {}: {}", v.property.name(), v.message) }
+                            { format!(" — {}: {}", property_name(v.property), v.message) }
                         </li>
                     }) }
                 </ol>

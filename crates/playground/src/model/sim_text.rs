@@ -1,10 +1,14 @@
 //! The words of what raft-sim hands the page as structured values: the event log's sentences
-//! ([`Sentence`]), put into the reader's language through the message catalogue (`text.rs`).
+//! ([`Sentence`]), the caption's changed settings ([`Setting`]) and the invariant monitor's
+//! property names and statements ([`Property`]), put into the reader's language through the message catalogue (`text.rs`).
 //! raft-sim knows no catalogue; its `english()` says the same in English for the CLI, and the
 //! tests below render every kind of sentence through the English catalogue and compare, so
 //! the two can never drift apart.
 use crate::text::{t, tf};
+use raft_core::Backtrack;
 use raft_sim::narrate::{server_names, Asker, Sentence};
+use raft_sim::scenario::settings::{percent, range, FaultChange, LinkChange, Mishap, Setting};
+use raft_sim::Property;
 
 /// The catalogue id of an operator action's kind (`Action::kind`), for "You acted on the
 /// cluster: …".
@@ -108,6 +112,112 @@ pub fn sentence_text(s: &Sentence) -> String {
     }
 }
 
+/// A setting that is not the default (the caption, a tour step's settings line), in the
+/// page's language.
+pub fn setting_text(s: &Setting) -> String {
+    let node = |n: &raft_core::NodeId| n.to_string();
+    let list = |parts: Vec<String>| parts.join(t("setting.list-separator"));
+    match s {
+        Setting::ElectionTimeout(ms) => tf("setting.election-timeout", &[("range", &range(*ms))]),
+        Setting::ServerElectionTimeout { node: n, ms } => {
+            tf("setting.server-election-timeout", &[("node", &node(n)), ("range", &range(*ms))])
+        }
+        Setting::OwnLogs => t("setting.own-logs").into(),
+        Setting::Heartbeat(ms) => tf("setting.heartbeat", &[("ms", &ms.to_string())]),
+        Setting::Backtrack(Backtrack::OneByOne) => t("setting.backtrack-one-by-one").into(),
+        Setting::Backtrack(Backtrack::ConflictTerm) => t("setting.backtrack-conflict-term").into(),
+        Setting::Noop(true) => t("setting.noop").into(),
+        Setting::Noop(false) => t("setting.no-noop").into(),
+        Setting::MaxEntries(n) => tf("setting.max-entries", &[("count", &n.to_string())]),
+        Setting::PreVote => t("setting.prevote").into(),
+        Setting::CheckQuorum => t("setting.check-quorum").into(),
+        Setting::NoLeaderLiveliness => t("setting.no-leader-liveliness").into(),
+        Setting::SingleServerChanges => t("setting.single-server").into(),
+        Setting::ReadIndex => t("setting.read-index").into(),
+        Setting::Lease { drift_bound } => tf("setting.lease", &[("share", &percent(*drift_bound))]),
+        Setting::Snapshots { threshold, chunk_bytes } => {
+            tf("setting.snapshots", &[("count", &threshold.to_string()), ("bytes", &chunk_bytes.to_string())])
+        }
+        Setting::Latency(ms) => tf("setting.latency", &[("range", &range(*ms))]),
+        Setting::Messages(p, what) => {
+            let id = match what {
+                Mishap::Lost => "setting.messages-lost",
+                Mishap::Duplicated => "setting.messages-duplicated",
+                Mishap::Reordered => "setting.messages-reordered",
+            };
+            tf(id, &[("share", &percent(*p))])
+        }
+        Setting::PartiallySynchronous { gst_ms } => tf("setting.partially-synchronous", &[("ms", &gst_ms.to_string())]),
+        Setting::Asynchronous => t("setting.asynchronous").into(),
+        Setting::Link { from, to, changes } => {
+            let parts = changes
+                .iter()
+                .map(|c| match c {
+                    LinkChange::Delay(ms) => tf("setting.link-delay", &[("range", &range(*ms))]),
+                    LinkChange::Share(p, what) => {
+                        let id = match what {
+                            Mishap::Lost => "setting.link-lost",
+                            Mishap::Duplicated => "setting.link-duplicated",
+                            Mishap::Reordered => "setting.link-reordered",
+                        };
+                        tf(id, &[("share", &percent(*p))])
+                    }
+                })
+                .collect();
+            tf("setting.link", &[("from", &node(from)), ("to", &node(to)), ("changes", &list(parts))])
+        }
+        Setting::Faults { node: n, changes } => {
+            let parts = changes
+                .iter()
+                .map(|c| match c {
+                    FaultChange::Drift(d) if *d > 0.0 => tf("setting.clock-fast", &[("share", &percent(*d))]),
+                    FaultChange::Drift(d) => tf("setting.clock-slow", &[("share", &percent(d.abs()))]),
+                    FaultChange::SendOmission(p) => tf("setting.send-omission", &[("share", &percent(*p))]),
+                    FaultChange::ReceiveOmission(p) => tf("setting.receive-omission", &[("share", &percent(*p))]),
+                    FaultChange::Byzantine => t("setting.byzantine").into(),
+                })
+                .collect();
+            tf("setting.faults", &[("node", &node(n)), ("changes", &list(parts))])
+        }
+        Setting::Voters(ids) => tf("setting.voters", &[("voters", &server_names(ids))]),
+    }
+}
+
+/// A safety property's name in the page's language (`Property::name` stays the English key
+/// of `data-property`).
+pub fn property_name(p: Property) -> &'static str {
+    t(match p {
+        Property::ElectionSafety => "property.election-safety",
+        Property::LeaderAppendOnly => "property.leader-append-only",
+        Property::LogMatching => "property.log-matching",
+        Property::LeaderCompleteness => "property.leader-completeness",
+        Property::StateMachineSafety => "property.state-machine-safety",
+        Property::MonotonicTerm => "property.monotonic-term",
+        Property::MonotonicCommitIndex => "property.monotonic-commit-index",
+        Property::OneChangeAtATime => "property.one-change-at-a-time",
+        Property::QuorumCommit => "property.quorum-commit",
+        Property::Linearizability => "property.linearizability",
+        Property::SnapshotSafety => "property.snapshot-safety",
+    })
+}
+
+/// A safety property as the paper states it, in the page's language.
+pub fn property_statement(p: Property) -> &'static str {
+    t(match p {
+        Property::ElectionSafety => "property.election-safety-statement",
+        Property::LeaderAppendOnly => "property.leader-append-only-statement",
+        Property::LogMatching => "property.log-matching-statement",
+        Property::LeaderCompleteness => "property.leader-completeness-statement",
+        Property::StateMachineSafety => "property.state-machine-safety-statement",
+        Property::MonotonicTerm => "property.monotonic-term-statement",
+        Property::MonotonicCommitIndex => "property.monotonic-commit-index-statement",
+        Property::OneChangeAtATime => "property.one-change-at-a-time-statement",
+        Property::QuorumCommit => "property.quorum-commit-statement",
+        Property::Linearizability => "property.linearizability-statement",
+        Property::SnapshotSafety => "property.snapshot-safety-statement",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +298,79 @@ mod tests {
             assert!(!text.contains("narrate") && !text.contains('{'), "untranslated: {text} for {s:?}");
             assert_ne!(text, s.english(), "{s:?} is still English");
             assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in {text}");
+        }
+        crate::text::install(crate::text::FALLBACK, None);
+    }
+
+    /// Every property, and the changed settings of every built-in and every tour step plus
+    /// hand-made ones for the kinds no built-in uses.
+    fn all_settings() -> Vec<Setting> {
+        use raft_sim::scenario::settings::changes;
+        let mut out: Vec<Setting> = raft_sim::builtin::list().iter().flat_map(changes).collect();
+        out.extend([
+            Setting::Backtrack(Backtrack::ConflictTerm),
+            Setting::Backtrack(Backtrack::OneByOne),
+            Setting::Noop(true),
+            Setting::Noop(false),
+            Setting::MaxEntries(3),
+            Setting::PreVote,
+            Setting::CheckQuorum,
+            Setting::NoLeaderLiveliness,
+            Setting::SingleServerChanges,
+            Setting::ReadIndex,
+            Setting::Lease { drift_bound: 0.1 },
+            Setting::Snapshots { threshold: 10, chunk_bytes: 512 },
+            Setting::Heartbeat(20.0),
+            Setting::ElectionTimeout([100.0, 100.0]),
+            Setting::ServerElectionTimeout { node: 1, ms: [100.0, 200.0] },
+            Setting::OwnLogs,
+            Setting::Latency([1.0, 5.0]),
+            Setting::PartiallySynchronous { gst_ms: 500.0 },
+            Setting::Asynchronous,
+            Setting::Voters(vec![1, 2]),
+        ]);
+        for what in [Mishap::Lost, Mishap::Duplicated, Mishap::Reordered] {
+            out.push(Setting::Messages(0.125, what));
+            out.push(Setting::Link {
+                from: 1,
+                to: 2,
+                changes: vec![LinkChange::Delay([2.0, 2.0]), LinkChange::Share(0.5, what)],
+            });
+        }
+        let faults = [
+            FaultChange::Drift(0.5),
+            FaultChange::Drift(-0.25),
+            FaultChange::SendOmission(1.0),
+            FaultChange::ReceiveOmission(0.3),
+            FaultChange::Byzantine,
+        ];
+        out.push(Setting::Faults { node: 3, changes: faults.to_vec() });
+        out
+    }
+
+    #[test]
+    fn settings_and_properties_read_the_same_in_the_english_catalogue_and_are_translated() {
+        crate::text::install(crate::text::FALLBACK, None);
+        let settings = all_settings();
+        assert!(settings.len() > 40, "{}", settings.len());
+        for s in &settings {
+            assert_eq!(setting_text(s), s.english(), "{s:?}");
+        }
+        for p in Property::ALL.into_iter().chain([Property::Linearizability]) {
+            assert_eq!(property_name(p), p.name());
+            assert_eq!(property_statement(p), p.statement());
+        }
+        let path = format!("{}/text/zh-CN/ui.json", env!("CARGO_MANIFEST_DIR"));
+        let zh = crate::text::parse(&std::fs::read_to_string(path).expect("the zh-CN catalogue")).expect("valid");
+        crate::text::install("zh-CN", Some(zh));
+        for s in &settings {
+            let text = setting_text(s);
+            assert!(!text.contains("setting") && !text.contains('{'), "untranslated: {text}");
+            assert_ne!(text, s.english(), "{s:?} is still English");
+        }
+        for p in Property::ALL.into_iter().chain([Property::Linearizability]) {
+            assert_ne!(property_name(p), p.name());
+            assert_ne!(property_statement(p), p.statement());
         }
         crate::text::install(crate::text::FALLBACK, None);
     }
