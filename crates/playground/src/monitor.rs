@@ -2,7 +2,7 @@
 //! each distinct violation once, from the event where it began (and, for a lasting condition
 //! such as two leaders in one term, until when).
 use crate::model::monitor::span_text;
-use crate::model::sim_text::{property_name, property_statement};
+use crate::model::sim_text::{property_name, property_statement, violation_text};
 use raft_sim::{Property, Violation};
 use yew::prelude::*;
 
@@ -39,7 +39,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                 <div class="explain" role="alert" data-testid="violation">
                     <strong>{ format!("{} broke {}.", property_name(v.property), span_text(v)) }</strong>
                     <p>{ format!("The property: {}.", property_statement(v.property)) }</p>
-                    <p>{ format!("What happened: {}.", v.message) }</p>
+                    <p>{ format!("What happened: {}.", violation_text(v)) }</p>
                     <p class="hint">{ "The run paused at the event that broke it. " }
                         <button class="secondary" data-testid="jump-violation" onclick={jump(v.event)}>
                             { "Show that event" }
@@ -52,7 +52,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     { for props.violations.iter().map(|v| html! {
                         <li data-property={v.property.name()} data-began={v.event.to_string()}>
                             <button class="link" onclick={jump(v.event)}>{ span_text(v) }</button>
-                            { format!(" — {}: {}", property_name(v.property), v.message) }
+                            { format!(" — {}: {}", property_name(v.property), violation_text(v)) }
                         </li>
                     }) }
                 </ol>

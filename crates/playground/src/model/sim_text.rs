@@ -6,9 +6,10 @@
 //! the two can never drift apart.
 use crate::text::{t, tf};
 use raft_core::Backtrack;
+use raft_sim::check::finding::{index_list, Finding};
 use raft_sim::narrate::{server_names, Asker, Sentence};
 use raft_sim::scenario::settings::{percent, range, FaultChange, LinkChange, Mishap, Setting};
-use raft_sim::Property;
+use raft_sim::{Property, Violation};
 
 /// The catalogue id of an operator action's kind (`Action::kind`), for "You acted on the
 /// cluster: …".
@@ -218,6 +219,108 @@ pub fn property_statement(p: Property) -> &'static str {
     })
 }
 
+/// What a violation's check found, in the page's language (a violation found elsewhere, with
+/// no [`Finding`], keeps its English message).
+pub fn violation_text(v: &Violation) -> String {
+    match &v.finding {
+        Some(f) => finding_text(f),
+        None => v.message.clone(),
+    }
+}
+
+/// A [`Finding`] in the page's language.
+pub fn finding_text(f: &Finding) -> String {
+    fn n(x: &impl ToString) -> String {
+        x.to_string()
+    }
+    match f {
+        Finding::TermWentBack { node, from, to } => {
+            tf("violation.term-went-back", &[("node", &n(node)), ("from", &n(from)), ("to", &n(to))])
+        }
+        Finding::CommitIndexWentBack { node, from, to } => {
+            tf("violation.commit-index-went-back", &[("node", &n(node)), ("from", &n(from)), ("to", &n(to))])
+        }
+        Finding::LeaderChangedLog { node, term, index, had, now } => tf(
+            "violation.leader-changed-log",
+            &[("node", &n(node)), ("term", &n(term)), ("index", &n(index)), ("had", &n(had)), ("now", &n(now))],
+        ),
+        Finding::IndexOutOfPlace { node, index, position } => {
+            tf("violation.index-out-of-place", &[("node", &n(node)), ("index", &n(index)), ("position", &n(position))])
+        }
+        Finding::LogsDiffer { other, node, index, term } => tf(
+            "violation.logs-differ",
+            &[("other", &n(other)), ("node", &n(node)), ("index", &n(index)), ("term", &n(term))],
+        ),
+        Finding::CommittedEntryLost { node, index, term, now } => {
+            let id =
+                if now.is_some() { "violation.committed-entry-replaced" } else { "violation.committed-entry-gone" };
+            let now = now.map(|t| t.to_string()).unwrap_or_default();
+            tf(id, &[("node", &n(node)), ("index", &n(index)), ("term", &n(term)), ("now", &now)])
+        }
+        Finding::TwoLeaders { other, node, term } => {
+            tf("violation.two-leaders", &[("other", &n(other)), ("node", &n(node)), ("term", &n(term))])
+        }
+        Finding::LeaderWithoutCommitted { node, term, index, entry_term, committed_in } => tf(
+            "violation.leader-without-committed",
+            &[
+                ("node", &n(node)),
+                ("term", &n(term)),
+                ("index", &n(index)),
+                ("entry_term", &n(entry_term)),
+                ("committed_in", &n(committed_in)),
+            ],
+        ),
+        Finding::UncommittedConfigurations { node, term, indexes } => tf(
+            "violation.uncommitted-configurations",
+            &[
+                ("node", &n(node)),
+                ("term", &n(term)),
+                ("count", &indexes.len().to_string()),
+                ("indexes", &index_list(indexes)),
+            ],
+        ),
+        Finding::NoQuorum { node, term, index, holders, config } => tf(
+            "violation.no-quorum",
+            &[("node", &n(node)), ("term", &n(term)), ("index", &n(index)), ("holders", holders), ("config", config)],
+        ),
+        Finding::CommittedDifferently { node, index, term, before } => tf(
+            "violation.committed-differently",
+            &[("node", &n(node)), ("index", &n(index)), ("term", &n(term)), ("before", &n(before))],
+        ),
+        Finding::SittingLeaderWithout { index, term, committed_in, node, leader_term } => tf(
+            "violation.sitting-leader-without",
+            &[
+                ("index", &n(index)),
+                ("term", &n(term)),
+                ("committed_in", &n(committed_in)),
+                ("node", &n(node)),
+                ("leader_term", &n(leader_term)),
+            ],
+        ),
+        Finding::AppliedDifferently { node, index, term, other, other_term } => tf(
+            "violation.applied-differently",
+            &[
+                ("node", &n(node)),
+                ("index", &n(index)),
+                ("term", &n(term)),
+                ("other", &n(other)),
+                ("other_term", &n(other_term)),
+            ],
+        ),
+        Finding::SnapshotPastCommit { node, index, term, committed } => tf(
+            "violation.snapshot-past-commit",
+            &[("node", &n(node)), ("index", &n(index)), ("term", &n(term)), ("committed", &committed.to_string())],
+        ),
+        Finding::SnapshotTermDiffers { node, index, term, committed_term } => tf(
+            "violation.snapshot-term-differs",
+            &[("node", &n(node)), ("index", &n(index)), ("term", &n(term)), ("committed_term", &n(committed_term))],
+        ),
+        Finding::SnapshotStateDiffers { node, index } => {
+            tf("violation.snapshot-state-differs", &[("node", &n(node)), ("index", &n(index))])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +474,66 @@ mod tests {
         for p in Property::ALL.into_iter().chain([Property::Linearizability]) {
             assert_ne!(property_name(p), p.name());
             assert_ne!(property_statement(p), p.statement());
+        }
+        crate::text::install(crate::text::FALLBACK, None);
+    }
+
+    /// Every kind of finding, made by hand, and those of every built-in run to its end.
+    fn all_findings() -> Vec<Finding> {
+        let mut out = vec![
+            Finding::TermWentBack { node: 1, from: 3, to: 2 },
+            Finding::CommitIndexWentBack { node: 2, from: 5, to: 4 },
+            Finding::LeaderChangedLog { node: 1, term: 2, index: 3, had: 4, now: 3 },
+            Finding::IndexOutOfPlace { node: 1, index: 5, position: 4 },
+            Finding::LogsDiffer { other: 1, node: 2, index: 3, term: 2 },
+            Finding::CommittedEntryLost { node: 1, index: 2, term: 1, now: Some(3) },
+            Finding::CommittedEntryLost { node: 1, index: 2, term: 1, now: None },
+            Finding::TwoLeaders { other: 1, node: 3, term: 4 },
+            Finding::LeaderWithoutCommitted { node: 5, term: 4, index: 2, entry_term: 2, committed_in: 3 },
+            Finding::UncommittedConfigurations { node: 1, term: 2, indexes: vec![3, 5] },
+            Finding::NoQuorum {
+                node: 1,
+                term: 2,
+                index: 3,
+                holders: "{1, 2}".into(),
+                config: "config {1, 2, 3, 4, 5}".into(),
+            },
+            Finding::CommittedDifferently { node: 1, index: 2, term: 3, before: 2 },
+            Finding::SittingLeaderWithout { index: 2, term: 2, committed_in: 3, node: 4, leader_term: 4 },
+            Finding::AppliedDifferently { node: 1, index: 2, term: 3, other: 2, other_term: 2 },
+            Finding::SnapshotPastCommit { node: 1, index: 9, term: 2, committed: 5 },
+            Finding::SnapshotTermDiffers { node: 1, index: 4, term: 3, committed_term: 2 },
+            Finding::SnapshotStateDiffers { node: 1, index: 4 },
+        ];
+        for scenario in raft_sim::builtin::list() {
+            let mut session = Session::new(&scenario).unwrap_or_else(|e| panic!("{}: {e}", scenario.name));
+            session.advance(20_000_000, 500_000, false);
+            for v in session.sim().violations() {
+                let found =
+                    v.finding.clone().unwrap_or_else(|| panic!("{}: {} has no finding", scenario.name, v.message));
+                assert_eq!(found.english(), v.message);
+                assert_eq!(violation_text(v), v.message, "{}", scenario.name);
+                out.push(found);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn violations_read_the_same_in_the_english_catalogue_and_are_translated() {
+        crate::text::install(crate::text::FALLBACK, None);
+        let all = all_findings();
+        assert!(all.len() > 17, "the built-in runs broke nothing: {}", all.len());
+        for f in &all {
+            assert_eq!(finding_text(f), f.english(), "{f:?}");
+        }
+        let path = format!("{}/text/zh-CN/ui.json", env!("CARGO_MANIFEST_DIR"));
+        let zh = crate::text::parse(&std::fs::read_to_string(path).expect("the zh-CN catalogue")).expect("valid");
+        crate::text::install("zh-CN", Some(zh));
+        for f in &all {
+            let text = finding_text(f);
+            assert!(crate::text::placeholders(&text).is_empty() && text != f.english(), "untranslated: {text}");
+            assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in {text}");
         }
         crate::text::install(crate::text::FALLBACK, None);
     }
