@@ -8,7 +8,7 @@ use crate::text::{t, tf};
 use raft_core::Backtrack;
 use raft_sim::check::finding::{index_list, Finding};
 use raft_sim::narrate::{server_names, Asker, Sentence};
-use raft_sim::scenario::settings::{percent, range, FaultChange, LinkChange, Mishap, Setting};
+use raft_sim::scenario::settings::{percent, range, FaultChange, LinkChange, Mishap, Setting, StepSettings};
 use raft_sim::{Property, Violation};
 
 /// The catalogue id of an operator action's kind (`Action::kind`), for "You acted on the
@@ -182,6 +182,18 @@ pub fn setting_text(s: &Setting) -> String {
         }
         Setting::Voters(ids) => tf("setting.voters", &[("voters", &server_names(ids))]),
     }
+}
+
+/// A tour step's settings line (`settings::line_at`) in the page's language: the Break Raft
+/// rules on, the changed settings, then the message rules in force (in English: they name
+/// message kinds and servers as scenario files write them).
+pub fn step_settings_text(s: &StepSettings) -> String {
+    let broken = s.broken.iter().map(|r| tf("setting.break-raft", &[("rule", r.name())]));
+    broken
+        .chain(s.changes.iter().map(setting_text))
+        .chain(s.rules.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(t("setting.line-separator"))
 }
 
 /// A safety property's name in the page's language (`Property::name` stays the English key
@@ -459,6 +471,27 @@ mod tests {
         for s in &settings {
             assert_eq!(setting_text(s), s.english(), "{s:?}");
         }
+        let files: Vec<(String, Result<String, String>)> = raft_sim::tour::TOUR_FILE_NAMES
+            .iter()
+            .map(|name| {
+                let path = format!("{}/../raft-sim/tours/{name}", env!("CARGO_MANIFEST_DIR"));
+                (name.to_string(), std::fs::read_to_string(&path).map_err(|e| e.to_string()))
+            })
+            .collect();
+        let (tours, problems) = raft_sim::tour::parse_files(&files);
+        assert!(problems.is_empty() && tours.len() > 5, "{problems:?}");
+        let mut lines = 0;
+        for tour in tours {
+            for (i, step) in tour.steps.iter().enumerate() {
+                let scenario = tour.scenario_at(i).expect("the step's scenario");
+                let at = step.pause_ms.unwrap_or(step.start_ms);
+                let line = raft_sim::scenario::settings::line_at(&scenario, at);
+                let parts = raft_sim::scenario::settings::settings_at(&scenario, at);
+                assert_eq!(step_settings_text(&parts), line, "{} step {}", tour.id, i + 1);
+                lines += usize::from(!line.is_empty());
+            }
+        }
+        assert!(lines > 10, "few tour steps change a setting: {lines}");
         for p in Property::ALL.into_iter().chain([Property::Linearizability]) {
             assert_eq!(property_name(p), p.name());
             assert_eq!(property_statement(p), p.statement());

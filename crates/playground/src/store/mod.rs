@@ -937,7 +937,10 @@ impl Store {
         };
         let scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
         let mut session = start(&scenario)?;
-        let settings = raft_sim::scenario::settings::line_at(&scenario, s.pause_ms.unwrap_or(s.start_ms));
+        let settings = crate::model::sim_text::step_settings_text(&raft_sim::scenario::settings::settings_at(
+            &scenario,
+            s.pause_ms.unwrap_or(s.start_ms),
+        ));
         let start_us = raft_sim::scenario::ms_to_us(s.start_ms);
         session.advance(start_us, TOUR_REPLAY_EVENTS, false);
         let pause_us = s.pause_ms.map(raft_sim::scenario::ms_to_us);

@@ -253,6 +253,22 @@ pub fn changes(scenario: &Scenario) -> Vec<Setting> {
 /// ([`changed`]), with the network and fault changes of the timeline up to that moment
 /// applied. Empty when the step runs with the defaults.
 pub fn line_at(scenario: &Scenario, at_ms: f64) -> String {
+    let at = settings_at(scenario, at_ms);
+    let broken = at.broken.iter().map(|r| format!("Break Raft: {}", r.name()));
+    broken.chain(at.changes.iter().map(Setting::english)).chain(at.rules).collect::<Vec<_>>().join("; ")
+}
+
+/// What [`line_at`] says, in parts: the Break Raft rules on, the changed settings, and the
+/// message rules in force (in English, as `message_rule` writes them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepSettings {
+    pub broken: Vec<raft_core::UnsafeRule>,
+    pub changes: Vec<Setting>,
+    pub rules: Vec<String>,
+}
+
+/// The parts of [`line_at`].
+pub fn settings_at(scenario: &Scenario, at_ms: f64) -> StepSettings {
     let mut now = Scenario { timeline: Vec::new(), ..scenario.clone() };
     let mut rules = Vec::new();
     for timed in scenario.timeline.iter().filter(|a| a.at_ms <= at_ms) {
@@ -279,11 +295,8 @@ pub fn line_at(scenario: &Scenario, at_ms: f64) -> String {
         }
     }
     now.faults.sort_by_key(|f| f.node);
-    let broken = raft_core::UnsafeRule::ALL
-        .into_iter()
-        .filter(|r| now.raft.unsafe_rules.contains(r))
-        .map(|r| format!("Break Raft: {}", r.name()));
-    broken.chain(changed(&now)).chain(rules).collect::<Vec<_>>().join("; ")
+    let broken = raft_core::UnsafeRule::ALL.into_iter().filter(|r| now.raft.unsafe_rules.contains(r)).collect();
+    StepSettings { broken, changes: changes(&now), rules }
 }
 
 #[cfg(all(test, feature = "embedded-tours", feature = "embedded-scenarios"))]
