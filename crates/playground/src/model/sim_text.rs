@@ -7,9 +7,14 @@
 use crate::text::{t, tf};
 use raft_core::Backtrack;
 use raft_sim::check::finding::{index_list, Finding};
-use raft_sim::narrate::{server_names, Asker, Sentence};
+use raft_sim::narrate::{Asker, Sentence};
 use raft_sim::scenario::settings::{percent, range, FaultChange, LinkChange, Mishap, Setting, StepSettings};
 use raft_sim::{Property, Violation};
+
+/// "S1, S3" (Chinese: "S1、S3") for server ids.
+fn server_names(ids: &[raft_core::NodeId]) -> String {
+    ids.iter().map(|id| format!("S{id}")).collect::<Vec<_>>().join(t("narrate.name-separator"))
+}
 
 /// The catalogue id of an operator action's kind (`Action::kind`), for "You acted on the
 /// cluster: …".
