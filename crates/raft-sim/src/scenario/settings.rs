@@ -243,7 +243,7 @@ pub fn changes(scenario: &Scenario) -> Vec<Setting> {
         }
     }
     if let Some(members) = &scenario.members {
-        out.push(Setting::Voters(members.iter().copied().collect()));
+        out.push(Setting::Voters(members.clone()));
     }
     out
 }
