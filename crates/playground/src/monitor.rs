@@ -2,6 +2,7 @@
 //! each distinct violation once, from the event where it began (and, for a lasting condition
 //! such as two leaders in one term, until when).
 use crate::model::monitor::span_text;
+use crate::model::sim_text::{property_name, property_statement, violation_text};
 use crate::text::{t, tf};
 use raft_sim::{Property, Violation};
 use yew::prelude::*;
@@ -29,17 +30,17 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     let broken = props.broken.contains(&p);
                     html! {
                         <li class={classes!(if broken { "broken" } else { "holds" })} data-property={p.name()} data-broken={broken.to_string()}
-                            title={p.statement()}>
-                            { if broken { "✗ " } else { "✓ " } }{ p.name() }
+                            title={property_statement(p)}>
+                            { if broken { "✗ " } else { "✓ " } }{ property_name(p) }
                         </li>
                     }
                 }) }
             </ul>
             if let Some(v) = props.violations.first() {
                 <div class="explain" role="alert" data-testid="violation">
-                    <strong>{ tf("monitor.broke", &[("property", v.property.name()), ("span", &span_text(v))]) }</strong>
-                    <p>{ tf("monitor.statement", &[("statement", v.property.statement())]) }</p>
-                    <p>{ tf("monitor.what-happened", &[("message", &v.message)]) }</p>
+                    <strong>{ tf("monitor.broke", &[("property", property_name(v.property)), ("span", &span_text(v))]) }</strong>
+                    <p>{ tf("monitor.statement", &[("statement", property_statement(v.property))]) }</p>
+                    <p>{ tf("monitor.what-happened", &[("message", &violation_text(v))]) }</p>
                     <p class="hint">{ t("monitor.paused") }
                         <button class="secondary" data-testid="jump-violation" onclick={jump(v.event)}>
                             { t("monitor.show-event") }
@@ -52,7 +53,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     { for props.violations.iter().map(|v| html! {
                         <li data-property={v.property.name()} data-began={v.event.to_string()}>
                             <button class="link" onclick={jump(v.event)}>{ span_text(v) }</button>
-                            { format!(" — {}: {}", v.property.name(), v.message) }
+                            { format!(" — {}: {}", property_name(v.property), violation_text(v)) }
                         </li>
                     }) }
                 </ol>

@@ -3,7 +3,7 @@
 //! who opens a link, or a teacher who projects the page, sees at once that "commit-old-terms"
 //! is on or that elections are forced on a 10-second timer, without opening the settings.
 use raft_core::UnsafeRule;
-use raft_sim::scenario::settings::changed;
+use raft_sim::scenario::settings::changes;
 use raft_sim::Scenario;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -15,7 +15,7 @@ pub struct CaptionView {
     pub description: String,
     /// The Break Raft rules that are on.
     pub broken: Vec<UnsafeRule>,
-    /// Settings that differ from the defaults, each in a few words.
+    /// Settings that differ from the defaults, each in a few words (the page's language).
     pub changed: Vec<String>,
 }
 
@@ -27,7 +27,7 @@ impl CaptionView {
             id: title.map(|_| scenario.name.clone()),
             description: scenario.description.clone(),
             broken: UnsafeRule::ALL.into_iter().filter(|r| scenario.raft.unsafe_rules.contains(r)).collect(),
-            changed: changed(scenario),
+            changed: changes(scenario).iter().map(crate::model::sim_text::setting_text).collect(),
         }
     }
 }

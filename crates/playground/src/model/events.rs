@@ -2,6 +2,7 @@
 //! simulator recorded; nothing here decides what happened), filtered by topic, each line
 //! placed before or after the moment shown, and the latest line for screen readers. Plain
 //! data (no web types).
+use crate::model::sim_text::sentence_text;
 use raft_sim::narrate::{narrate, Line, Topic};
 use raft_sim::session::Session;
 use raft_sim::sim::MilestoneKind;
@@ -62,7 +63,7 @@ impl EventLogData {
             Some(e) => e > now_events,
             None => l.time_us > now_us,
         };
-        let latest = lines.iter().rev().find(|l| !ahead(l)).map(|l| l.text.clone());
+        let latest = lines.iter().rev().find(|l| !ahead(l)).map(|l| sentence_text(&l.sentence));
         let passing: Vec<&Line> =
             lines.iter().filter(|l| filter.is_none_or(|f| l.topic == f || l.topic == Topic::Safety)).collect();
         let hidden = passing.len().saturating_sub(SHOWN);
@@ -72,7 +73,7 @@ impl EventLogData {
                 time_us: l.time_us,
                 events: l.events,
                 topic: l.topic.name(),
-                text: l.text.clone(),
+                text: sentence_text(&l.sentence),
                 ahead: ahead(l),
             })
             .collect();
@@ -83,33 +84,34 @@ impl EventLogData {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raft_sim::narrate::Sentence;
 
-    fn line(time_us: u64, events: Option<u64>, topic: Topic, text: &str) -> Line {
-        Line { time_us, events, topic, text: text.into() }
+    fn line(time_us: u64, events: Option<u64>, topic: Topic, node: raft_core::NodeId) -> Line {
+        Line { time_us, events, topic, sentence: Sentence::Crash { node } }
     }
 
     #[test]
     fn the_filter_keeps_its_topic_and_safety_and_the_summary_is_the_latest_past_line() {
         let lines = [
-            line(1_000, Some(10), Topic::Elections, "election"),
-            line(2_000, None, Topic::Client, "request"),
-            line(3_000, Some(30), Topic::Safety, "broke"),
-            line(4_000, Some(40), Topic::Faults, "crash"),
+            line(1_000, Some(10), Topic::Elections, 1),
+            line(2_000, None, Topic::Client, 2),
+            line(3_000, Some(30), Topic::Safety, 3),
+            line(4_000, Some(40), Topic::Faults, 4),
         ];
         let all = EventLogData::of(&lines, 3_500, 35, None);
         assert_eq!(all.lines.len(), 4);
         assert_eq!(all.lines.iter().map(|l| l.ahead).collect::<Vec<_>>(), [false, false, false, true]);
-        assert_eq!(all.latest.as_deref(), Some("broke"));
+        assert_eq!(all.latest.as_deref(), Some("S3 crashed"));
         let elections = EventLogData::of(&lines, 3_500, 35, Some(Topic::Elections));
-        assert_eq!(elections.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["election", "broke"]);
-        assert_eq!(elections.latest.as_deref(), Some("broke"), "the summary ignores the filter");
+        assert_eq!(elections.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["S1 crashed", "S3 crashed"]);
+        assert_eq!(elections.latest.as_deref(), Some("S3 crashed"), "the summary ignores the filter");
         let start = EventLogData::of(&lines, 0, 0, None);
         assert_eq!(start.latest, None);
     }
 
     #[test]
     fn a_long_list_keeps_the_latest_lines() {
-        let lines: Vec<Line> = (0..SHOWN as u64 + 5).map(|i| line(i, Some(i), Topic::Faults, "x")).collect();
+        let lines: Vec<Line> = (0..SHOWN as u64 + 5).map(|i| line(i, Some(i), Topic::Faults, 1)).collect();
         let data = EventLogData::of(&lines, u64::MAX, u64::MAX, None);
         assert_eq!((data.lines.len(), data.hidden), (SHOWN, 5));
         assert_eq!(data.lines[0].events, Some(5));
@@ -122,7 +124,7 @@ mod tests {
         let leader = session.sim().leader().unwrap();
         session.act(raft_sim::scenario::Action::Crash { node: leader, mode: Default::default() }).unwrap();
         let lines = lines_of(&session);
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<String> = lines.iter().map(Line::text).collect();
         let acted = texts.iter().position(|t| *t == "You acted on the cluster: crash").unwrap();
         assert_eq!(texts[acted + 1], format!("S{leader} crashed"));
         assert!(texts[..acted].iter().any(|t| t.starts_with(&format!("S{leader} won the election"))));

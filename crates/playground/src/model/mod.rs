@@ -18,6 +18,7 @@ pub mod manual;
 pub mod message;
 pub mod monitor;
 pub mod picture;
+pub mod sim_text;
 pub mod stage;
 pub mod svg;
 pub mod timeline;

@@ -13,6 +13,7 @@
 //!   the link, `#tour1.…`), Preview (the draft played as a tour).
 use super::{Effect, LinkUse, Store, TOUR_REPLAY_EVENTS};
 use crate::model::authoring::candidates;
+use crate::text::{self, tf};
 use raft_core::NodeId;
 use raft_sim::scenario::{ms_to_us, Scenario, TimedAction, MAX_SCENARIO_BYTES};
 use raft_sim::session::Intervention;
@@ -158,9 +159,7 @@ fn run_bounded(sim: &mut Simulation, t_us: u64) -> Result<(), String> {
     while sim.step_until(t_us) {
         events += 1;
         if events > TOUR_REPLAY_EVENTS {
-            return Err(format!(
-                "this moment is more than {TOUR_REPLAY_EVENTS} events into the run: too far for a tour step"
-            ));
+            return Err(tf("store.too-many-events", &[("max", &TOUR_REPLAY_EVENTS.to_string())]));
         }
     }
     sim.run_until(t_us);
@@ -245,22 +244,22 @@ impl Draft {
     pub fn export(&self) -> Result<(Tour, String), String> {
         let tour = self.tour();
         if tour.steps.is_empty() {
-            return Err("the tour has no steps yet: play a run and add a moment".into());
+            return Err(text::t("store.no-steps").into());
         }
         let needed = [("id", &tour.id), ("title", &tour.title), ("summary", &tour.summary)];
         if let Some((field, _)) = needed.iter().find(|(_, v)| v.is_empty()) {
-            return Err(format!("field `{field}`: write the tour's {field}"));
+            return Err(tf("store.field-missing", &[("field", field)]));
         }
         for (i, s) in tour.steps.iter().enumerate() {
             if s.title.is_empty() {
-                return Err(format!("field `steps[{i}].title`: step {} has no title", i + 1));
+                return Err(tf("store.step-no-title", &[("i", &i.to_string()), ("step", &(i + 1).to_string())]));
             }
             if s.text.is_empty() {
-                return Err(format!("field `steps[{i}].text`: step {} has no text", i + 1));
+                return Err(tf("store.step-no-text", &[("i", &i.to_string()), ("step", &(i + 1).to_string())]));
             }
             if let Some(t) = &s.task {
                 if t.prompt.trim().is_empty() || t.success.trim().is_empty() {
-                    return Err(format!("field `steps[{i}].task`: the task needs a prompt and a success message"));
+                    return Err(tf("store.task-incomplete", &[("i", &i.to_string())]));
                 }
             }
         }
@@ -340,7 +339,7 @@ fn reached_goals(
     let baseline = Baseline::of(&sim);
     let goals: Vec<Goal> = goals.into_iter().filter(|g| !g.reached(&sim, baseline)).collect();
     for action in solution {
-        sim.act(action.clone()).map_err(|e| format!("the solution's action is refused in the step's replay: {e}"))?;
+        sim.act(action.clone()).map_err(|e| tf("store.solution-refused", &[("why", &e.to_string())]))?;
     }
     let deadline = sim.now() + ms_to_us(within_ms);
     let mut seen = vec![false; goals.len()];
@@ -394,7 +393,7 @@ impl Store {
             AuthorAction::TourSummary(v) => self.draft().summary = v,
             AuthorAction::AddMoment => match self.add_moment() {
                 Ok(n) => self.author_note(n),
-                Err(e) => self.author_note(format!("This moment could not be added: {e}.")),
+                Err(e) => self.author_note(tf("store.moment-not-added", &[("why", &e)])),
             },
             AuthorAction::Select(i) => {
                 let d = self.draft();
@@ -409,7 +408,8 @@ impl Store {
                     d.steps.swap(i, j);
                     d.selected = Some(j);
                     d.task = None;
-                    d.note = Some(format!("Step {} is now step {}.", i + 1, j + 1));
+                    d.note =
+                        Some(tf("store.step-moved", &[("from", &(i + 1).to_string()), ("to", &(j + 1).to_string())]));
                 }
             }
             AuthorAction::Delete(i) => {
@@ -418,7 +418,7 @@ impl Store {
                     d.steps.remove(i);
                     d.selected = if d.steps.is_empty() { None } else { Some(i.min(d.steps.len() - 1)) };
                     d.task = None;
-                    d.note = Some(format!("Step {} deleted.", i + 1));
+                    d.note = Some(tf("store.step-deleted", &[("step", &(i + 1).to_string())]));
                 }
             }
             AuthorAction::StepTitle(v) => {
@@ -442,9 +442,7 @@ impl Store {
                         s.start_ms = ms;
                         self.draft().note = None;
                     }
-                    None => {
-                        self.author_note(format!("The start must be a time from 0 to the step's moment ({pause} ms)."))
-                    }
+                    None => self.author_note(tf("store.bad-start", &[("pause", &pause.to_string())])),
                 }
             }
             AuthorAction::ToggleNode(n) => {
@@ -483,7 +481,7 @@ impl Store {
             AuthorAction::FinishTask => self.finish_task(),
             AuthorAction::CancelTask => {
                 self.draft().task = None;
-                self.author_note("The task was not kept.");
+                self.author_note(text::t("store.task-dropped"));
             }
             AuthorAction::PickGoal(i) => {
                 if let Some(t) = self.draft().task.as_mut() {
@@ -516,12 +514,9 @@ impl Store {
             AuthorAction::Export => match self.author.0.export() {
                 Ok((tour, json)) => {
                     self.effects.push(Effect::Download { name: format!("{}.json", tour.id), text: json });
-                    self.author_note(format!(
-                        "Exported {}.json: check it with `raftsim tour {}.json`.",
-                        tour.id, tour.id
-                    ));
+                    self.author_note(tf("store.exported", &[("id", &tour.id)]));
                 }
-                Err(e) => self.author_note(format!("The tour cannot be exported yet: {e}.")),
+                Err(e) => self.author_note(tf("store.not-exportable", &[("why", &e)])),
             },
             AuthorAction::Import(text) => self.import_tour(text, "file"),
             AuthorAction::Link => match self.author.0.export() {
@@ -529,8 +524,8 @@ impl Store {
                 Ok((_, json)) if json.len() <= MAX_SCENARIO_BYTES => {
                     self.effects.push(Effect::Pack { json: json.into_bytes(), then: LinkUse::Tour });
                 }
-                Ok(_) => self.author_note("This tour is too large for a link: download the file (Export)."),
-                Err(e) => self.author_note(format!("The tour cannot be linked yet: {e}.")),
+                Ok(_) => self.author_note(text::t("store.tour-too-large")),
+                Err(e) => self.author_note(tf("store.not-linkable", &[("why", &e)])),
             },
         }
     }
@@ -584,7 +579,7 @@ impl Store {
         d.steps.push(step);
         d.selected = Some(d.steps.len() - 1);
         d.task = None;
-        Ok(format!("Step {} added at {pause_ms} ms: give it a title and text, and pick its claims.", d.steps.len()))
+        Ok(tf("store.step-added", &[("step", &d.steps.len().to_string()), ("ms", &pause_ms.to_string())]))
     }
 
     fn record_task(&mut self) {
@@ -593,9 +588,7 @@ impl Store {
         let step = &self.author.0.steps[i];
         let applied = session.applied_interventions();
         if live_time_ms(session) != step.pause_ms || applied != step.taken.as_slice() {
-            self.author_note(
-                "A task starts at its step's moment: go to that moment of the run it was added from (or add the step again), then record",
-            );
+            self.author_note(text::t("store.task-wrong-moment"));
             return;
         }
         let from = applied.len();
@@ -610,7 +603,7 @@ impl Store {
             prompt: String::new(),
             success: String::new(),
         });
-        d.note = Some("Recording: do what the student should do (the failure, client and inspector buttons), play on until it shows, then Finish.".into());
+        d.note = Some(text::t("store.recording").into());
     }
 
     fn finish_task(&mut self) {
@@ -619,7 +612,7 @@ impl Store {
         let step = self.author.0.steps[t.step].clone();
         let applied = session.applied_interventions();
         if applied.len() <= t.from || applied[..t.from] != step.taken[..] {
-            self.author_note("No action was recorded on this run since the step's moment: act, play on, then Finish");
+            self.author_note(text::t("store.nothing-recorded"));
             return;
         }
         let solution: Vec<raft_sim::Action> = applied[t.from..].iter().map(|i| i.action.clone()).collect();
@@ -628,9 +621,7 @@ impl Store {
         let mut goals = vec![Goal::NewLeader];
         goals.extend(candidates(session.sim()).into_iter().map(|check| Goal::Holds { check }));
         match reached_goals(&step, &solution, within_ms, goals) {
-            Ok(goals) if goals.is_empty() => {
-                self.author_note("Nothing that holds now is reached by these actions when a student takes them at the step's moment: record again")
-            }
+            Ok(goals) if goals.is_empty() => self.author_note(text::t("store.nothing-reached")),
             Ok(goals) => {
                 let d = self.draft();
                 if let Some(t) = d.task.as_mut() {
@@ -639,9 +630,9 @@ impl Store {
                     t.within_ms = within_ms;
                     t.picked = Some(0);
                 }
-                d.note = Some("Pick the goal, write the prompt and the success message, then Save the task.".into());
+                d.note = Some(text::t("store.pick-goal").into());
             }
-            Err(e) => self.author_note(format!("The task could not be checked: {e}")),
+            Err(e) => self.author_note(tf("store.task-unchecked", &[("why", &e)])),
         }
     }
 
@@ -649,7 +640,7 @@ impl Store {
         let Some(t) = self.author.0.task.clone() else { return };
         let Some(goal) = t.goals.as_ref().and_then(|g| g.get(t.picked?)).cloned() else { return };
         if t.prompt.trim().is_empty() || t.success.trim().is_empty() {
-            self.author_note("Write the task's prompt and its success message");
+            self.author_note(text::t("store.task-needs-words"));
             return;
         }
         let d = self.draft();
@@ -664,7 +655,7 @@ impl Store {
             d.selected = Some(t.step);
         }
         d.task = None;
-        d.note = Some(format!("Task saved on step {}.", t.step + 1));
+        d.note = Some(tf("store.task-saved", &[("step", &(t.step + 1).to_string())]));
     }
 
     fn preview(&mut self) {
@@ -678,12 +669,12 @@ impl Store {
                     d.before_preview = d.before_preview.take().or(before);
                     d.unlisted = Some(d.id.trim().to_string());
                     d.task = None;
-                    d.note = Some("Previewing the draft as a tour.".into());
+                    d.note = Some(text::t("store.previewing").into());
                 }
                 // The draft is not a listed tour: the address bar keeps no link to it.
                 self.effects.retain(|e| !matches!(e, Effect::ReplaceFragment(_)));
             }
-            Err(e) => self.author_note(format!("The draft cannot be previewed yet: {e}.")),
+            Err(e) => self.author_note(tf("store.not-previewable", &[("why", &e)])),
         }
     }
 
@@ -694,14 +685,20 @@ impl Store {
             Ok((tour, draft)) => {
                 let steps = tour.steps.len();
                 self.author = DraftRef(Rc::new(Draft {
-                    note: Some(format!("Opened the tour '{}' ({steps} steps) from a {source}.", tour.id)),
+                    note: Some(tf(
+                        if source == "file" { "store.tour-opened-file" } else { "store.tour-opened-link" },
+                        &[("id", &tour.id), ("count", &steps.to_string())],
+                    )),
                     unlisted: Some(tour.id.clone()),
                     ..draft
                 }));
                 self.open_step_and_play(tour, 0);
                 self.effects.retain(|e| !matches!(e, Effect::ReplaceFragment(_)));
             }
-            Err(e) => self.author_note(format!("This tour {source} could not be opened: {e}.")),
+            Err(e) => self.author_note(tf(
+                if source == "file" { "store.tour-file-unreadable" } else { "store.tour-link-unreadable" },
+                &[("why", &e)],
+            )),
         }
     }
 
@@ -733,7 +730,7 @@ impl Store {
             Ok(json) if json.len() <= MAX_SCENARIO_BYTES => {
                 self.effects.push(Effect::Pack { json: json.into_bytes(), then: LinkUse::Tour })
             }
-            _ => self.author_note("This tour is too large for a link: download the file (Export)."),
+            _ => self.author_note(text::t("store.tour-too-large")),
         }
     }
 
@@ -743,9 +740,9 @@ impl Store {
             Ok(packed) => {
                 let fragment = tour_fragment_of_packed(&packed);
                 if fragment.len() > MAX_TOUR_LINK_CHARS {
-                    self.author_note(format!(
-                        "This tour is too large for a link ({} characters; at most {MAX_TOUR_LINK_CHARS}): download the file (Export)",
-                        fragment.len()
+                    self.author_note(tf(
+                        "store.tour-link-too-long",
+                        &[("count", &fragment.len().to_string()), ("max", &MAX_TOUR_LINK_CHARS.to_string())],
                     ));
                     return;
                 }
@@ -753,9 +750,9 @@ impl Store {
                 self.effects.push(Effect::Copy(link.clone()));
                 let d = self.draft();
                 d.link = Some(link);
-                d.note = Some("The tour's link is copied to your clipboard.".into());
+                d.note = Some(text::t("store.tour-link-copied").into());
             }
-            Err(e) => self.author_note(format!("The link could not be made: {e}")),
+            Err(e) => self.author_note(tf("store.tour-link-not-made", &[("why", &e)])),
         }
     }
 }
@@ -777,7 +774,10 @@ pub fn tour_fragment_of_packed(packed: &[u8]) -> String {
 pub fn packed_of_tour_fragment(fragment: &str) -> Option<Result<Vec<u8>, String>> {
     let data = fragment.trim().trim_start_matches('#').strip_prefix(TOUR_LINK_PREFIX)?;
     if data.len() > MAX_LINK_CHARS {
-        return Some(Err(format!("the link is {} characters long; the limit is {MAX_LINK_CHARS}", data.len())));
+        return Some(Err(tf(
+            "store.link-too-long",
+            &[("count", &data.len().to_string()), ("max", &MAX_LINK_CHARS.to_string())],
+        )));
     }
     // Decoded by the run links' decoder, behind their prefix.
     Some(raft_sim::share::packed_of_link(&format!("run1.{data}")).map_err(|e| e.to_string()))

@@ -9,7 +9,13 @@ use crate::model::log::LogData;
 use crate::model::picture::{self, STAGE_H, STAGE_W};
 use crate::model::stage::StageData;
 use crate::model::svg::{caption, cat, width_for, Svg, CAPTION_H, N, S};
+use crate::text::{t, tf};
 use raft_sim::session::Target;
+
+/// A number as the pictures' captions write it (short, no trailing zeros).
+fn num(n: f64) -> String {
+    cat(&[N(n)])
+}
 
 /// What a picture shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +105,7 @@ impl Store {
     /// Save a picture: the SVG file, or a PNG the browser draws from it at twice its size.
     pub(super) fn export_picture(&mut self, which: Picture, png: bool) {
         let Some((svg, w, h)) = self.picture(which) else {
-            self.kit_note = Some("The space-time diagram has nothing recorded for this run.".into());
+            self.kit_note = Some(t("store.diagram-empty").into());
             return;
         };
         let name = self.file_name(which.id(), if png { "png" } else { "svg" });
@@ -107,17 +113,16 @@ impl Store {
         let w = width_for(w, &self.picture_caption(which));
         let kb = (svg.len() as f64 / 1024.0).ceil();
         self.kit_note = Some(if png {
-            cat(&[
-                S("Saved "),
-                S(&name),
-                S(" ("),
-                N((w * 2.0).round()),
-                S(" × "),
-                N(((h + CAPTION_H) * 2.0).round()),
-                S(" pixels)."),
-            ])
+            tf(
+                "store.saved-png",
+                &[
+                    ("name", &name),
+                    ("width", &num((w * 2.0).round())),
+                    ("height", &num(((h + CAPTION_H) * 2.0).round())),
+                ],
+            )
         } else {
-            cat(&[S("Saved "), S(&name), S(" ("), N(kb), S(" KB).")])
+            tf("store.saved-svg", &[("name", &name), ("kb", &num(kb))])
         });
         self.effects.push(if png {
             Effect::SavePng { name, svg, width: w, height: h + CAPTION_H }
@@ -155,17 +160,15 @@ impl Store {
             picture::stage_body(&mut body, &StageData::of(session.sim()));
             bytes += body.0.len();
             if bytes > max_bytes {
-                notes.push(cat(&[
-                    S("the animation stops at t = "),
-                    N(t as f64 / 1000.0),
-                    S(" ms, after "),
-                    N(frames.len() as f64),
-                    S(" of "),
-                    N(planned as f64),
-                    S(" frames: the file reached its limit of "),
-                    N((max_bytes / 1_000_000) as f64),
-                    S(" MB (many messages in flight); animate fewer seconds"),
-                ]));
+                notes.push(tf(
+                    "store.animation-limit",
+                    &[
+                        ("ms", &num(t as f64 / 1000.0)),
+                        ("frames", &num(frames.len() as f64)),
+                        ("planned", &num(planned as f64)),
+                        ("mb", &num((max_bytes / 1_000_000) as f64)),
+                    ],
+                ));
                 break;
             }
             frames.push(Frame { time_us: t, body: body.0 });
@@ -189,21 +192,18 @@ impl Store {
         let text = animation::document_of(&frames, &caption);
         notes.insert(
             0,
-            cat(&[
-                S("Saved "),
-                S(&name),
-                S(": "),
-                N(frames.len() as f64),
-                S(" frames, one per "),
-                N(step as f64 / 1000.0),
-                S(" ms of virtual time, "),
-                N(frames.len() as f64 * animation::FRAME_SECONDS),
-                S(" s long, looping ("),
-                N((text.len() as f64 / 1024.0).ceil()),
-                S(" KB)"),
-            ]),
+            tf(
+                "store.saved-animation",
+                &[
+                    ("name", &name),
+                    ("frames", &num(frames.len() as f64)),
+                    ("step", &num(step as f64 / 1000.0)),
+                    ("seconds", &num(frames.len() as f64 * animation::FRAME_SECONDS)),
+                    ("kb", &num((text.len() as f64 / 1024.0).ceil())),
+                ],
+            ),
         );
-        self.kit_note = Some(notes.join(". ") + ".");
+        self.kit_note = Some(tf("store.notes", &[("notes", &notes.join(t("store.note-separator")))]));
         self.effects.push(Effect::Download { name, text });
     }
 

@@ -26,6 +26,7 @@ mod timekit_tests;
 use crate::model::diagram::{DiagramAction, DiagramState};
 use crate::model::history::VerdictView;
 use crate::model::timeline::MarkerView;
+use crate::text::{t, tf};
 use raft_sim::scenario::{Action as Operator, RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
@@ -396,7 +397,7 @@ impl Store {
                     Rc::make_mut(&mut store.author.0).pending_link = true;
                     store.effects.push(Effect::Unpack(packed));
                 }
-                Err(e) => store.notice = Some(format!("This tour link could not be opened: {e}.")),
+                Err(e) => store.notice = Some(tf("store.tour-link-unreadable", &[("why", &e)])),
             }
             false
         } else if let Some((id, step)) = parse_tour_fragment(fragment) {
@@ -443,12 +444,8 @@ impl Store {
             self.builtins = builtins;
         }
         if !problems.is_empty() {
-            let listed = if self.builtins.is_empty() { "none could be loaded" } else { "some could not be loaded" };
-            self.notice = Some(format!(
-                "The built-in scenarios are fetched from scenarios/ beside the page, and {listed}: {}. \
-                 Everything else works; a cluster of your choice can still be run.",
-                problems.join("; ")
-            ));
+            let id = if self.builtins.is_empty() { "store.builtins-none" } else { "store.builtins-some" };
+            self.notice = Some(tf(id, &[("problems", &problems.join("; "))]));
         }
         self.builtins_done = true;
         self.adopt_description();
@@ -521,11 +518,11 @@ impl Store {
             }
             Action::OpenBuiltin(name) => match self.builtins.iter().position(|b| b.scenario.name == name) {
                 Some(index) => self.apply(Action::Load(index)),
-                None => self.error = Some(format!("there is no built-in scenario '{name}'")),
+                None => self.error = Some(tf("store.no-builtin", &[("name", &name)])),
             },
             Action::OpenTourStep(id, step) => match self.tours.iter().find(|t| t.id == id).cloned() {
                 Some(t) => self.open_step_and_play(t, step),
-                None => self.error = Some(format!("there is no tour '{id}'")),
+                None => self.error = Some(tf("store.no-tour", &[("id", &id)])),
             },
             Action::GoTo(t) => {
                 self.timed_seek(|s| {
@@ -543,7 +540,7 @@ impl Store {
                     let done = goal.reached(session.sim(), baseline);
                     self.host_task = Some((goal, baseline, done));
                 }
-                None => self.error = Some("no run is open yet".into()),
+                None => self.error = Some(t("store.no-run").into()),
             },
             Action::Step => {
                 self.playing = false;
@@ -617,21 +614,20 @@ impl Store {
                 self.tours = tours;
                 self.tours_done = true;
                 if !problems.is_empty() {
-                    let said = format!("Some guided tours could not be loaded: {}.", problems.join("; "));
+                    let said = tf("store.tours-unreadable", &[("problems", &problems.join("; "))]);
                     // After what the built-ins' fetch said, if anything (it is the cause).
                     self.notice = Some(match self.notice.take() {
-                        Some(before) => format!("{before} {said}"),
+                        Some(before) => tf("store.notice-after", &[("before", &before), ("after", &said)]),
                         None => said,
                     });
                 }
                 if let Some((id, step)) = self.pending_tour.take() {
                     match self.tours.iter().find(|t| t.id == id).cloned() {
                         Some(t) => self.open_step_and_play(t, step),
-                        None => self.error = Some(format!("there is no tour '{id}'")),
+                        None => self.error = Some(tf("store.no-tour", &[("id", &id)])),
                     }
                     if let Some(e) = self.error.take() {
-                        self.notice =
-                            Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
+                        self.notice = Some(tf("store.link-fallback", &[("why", &e)]));
                     }
                 }
             }
@@ -639,9 +635,9 @@ impl Store {
                 match file.and_then(|text| raft_sim::glossary::Glossary::from_json(&text).map_err(|e| e.to_string())) {
                     Ok(g) => self.glossary = Some(std::rc::Rc::new(g)),
                     Err(e) => {
-                        let said = format!("The glossary could not be loaded ({e}): tour text is shown without it.");
+                        let said = tf("store.glossary-unreadable", &[("why", &e)]);
                         self.notice = Some(match self.notice.take() {
-                            Some(before) => format!("{before} {said}"),
+                            Some(before) => tf("store.notice-after", &[("before", &before), ("after", &said)]),
                             None => said,
                         });
                     }
@@ -708,7 +704,7 @@ impl Store {
             Action::Author(a) => self.author(a),
             Action::Packed(then, Err(e)) => {
                 self.embed_pending &= then != LinkUse::Embed;
-                self.error = Some(format!("The link could not be made: {e}."));
+                self.error = Some(tf("store.link-not-made", &[("why", &e)]));
             }
             Action::Packed(then, Ok(packed)) => {
                 let fragment = share::fragment_of_packed(&packed);
@@ -893,7 +889,8 @@ impl Store {
                 true
             }
             Err(e) => {
-                self.notice = Some(format!("This {source} could not be opened: {e}."));
+                let id = if source == "file" { "store.file-unreadable" } else { "store.link-unreadable" };
+                self.notice = Some(tf(id, &[("why", &e.to_string())]));
                 false
             }
         }
@@ -936,11 +933,14 @@ impl Store {
     /// pause. The address bar names the step, so reloading or copying it comes back here.
     fn open_tour_step(&mut self, tour: Tour, step: usize) -> Result<(), String> {
         let Some(s) = tour.steps.get(step) else {
-            return Err(format!("the tour '{}' has {} steps", tour.id, tour.steps.len()));
+            return Err(tf("store.tour-steps", &[("id", &tour.id), ("count", &tour.steps.len().to_string())]));
         };
         let scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
         let mut session = start(&scenario)?;
-        let settings = raft_sim::scenario::settings::line_at(&scenario, s.pause_ms.unwrap_or(s.start_ms));
+        let settings = crate::model::sim_text::step_settings_text(&raft_sim::scenario::settings::settings_at(
+            &scenario,
+            s.pause_ms.unwrap_or(s.start_ms),
+        ));
         let start_us = raft_sim::scenario::ms_to_us(s.start_ms);
         session.advance(start_us, TOUR_REPLAY_EVENTS, false);
         let pause_us = s.pause_ms.map(raft_sim::scenario::ms_to_us);
@@ -950,7 +950,7 @@ impl Store {
         self.install(scenario, session);
         if let Some(exp) = s.speed_exp {
             let speed = exp10(exp.clamp(SPEED_MIN_EXP, SPEED_MAX_EXP));
-            self.hint = Some(format!("This step plays at {} (the tour set the speed).", speed_text(speed)));
+            self.hint = Some(tf("store.tour-speed", &[("speed", &speed_text(speed))]));
         }
         let text = crate::model::glossary::StepText {
             settings,

@@ -3,6 +3,7 @@
 //! the run is paused, a word when an action cannot show anything). Plain state changes on the
 //! [`Store`]; no browser API (a fresh seed comes from `getrandom`, which works natively too).
 use super::{Store, EVENTS_PER_FRAME};
+use crate::text::{t, tf};
 use raft_sim::narrate::Topic;
 use raft_sim::scenario::Action as Operator;
 use raft_sim::session::{Stop, Target};
@@ -20,7 +21,7 @@ const LOOKAHEAD_CHUNK_US: u64 = 50_000;
 /// run itself stays deterministic: the seed is shown, and the link carries it.
 pub fn fresh_seed() -> Result<u64, String> {
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness available for a new seed ({e})"))?;
+    getrandom::fill(&mut bytes).map_err(|e| tf("store.no-randomness", &[("why", &e.to_string())]))?;
     // Seeds up to 2^53 stay exact in JavaScript numbers (the seed field, the test hook).
     Ok(u64::from_le_bytes(bytes) & ((1 << 53) - 1))
 }
@@ -31,27 +32,26 @@ fn is_stop(kind: &MilestoneKind) -> bool {
     !matches!(kind, MilestoneKind::Action)
 }
 
-/// What the student will see by pressing Play after `action`, for the paused note.
-fn effect_phrase(action: &Operator, leader: Option<u32>) -> String {
-    match action {
-        Operator::Crash { node, .. } => format!("what the others do without S{node}"),
+/// The paused note: what the student will see by pressing Play after `action`.
+fn paused_note(action: &Operator, leader: Option<u32>) -> String {
+    let (id, node) = match action {
+        Operator::Crash { node, .. } => ("store.paused-without", Some(*node)),
         Operator::CrashLeader { .. } => match leader {
-            Some(l) => format!("what the others do without S{l}"),
-            None => "what the others do next".into(),
+            Some(l) => ("store.paused-without", Some(l)),
+            None => ("store.paused-next", None),
         },
-        Operator::Restart { node } => format!("S{node} rejoin the cluster"),
-        Operator::Resume { node } => format!("S{node} catch up"),
-        Operator::Timeout { node } => format!("S{node}'s election"),
-        Operator::Client { .. } => "the request reach the leader and get its answer".into(),
-        Operator::Partition { .. } | Operator::Cut { .. } | Operator::Isolate { .. } => {
-            "what each side of the cut does".into()
-        }
-        Operator::Heal => "the servers hear each other again".into(),
-        Operator::AlignTimers | Operator::SpreadTimers => "the timers run out".into(),
-        Operator::ManualDelivery { on: true } => "the messages wait for you".into(),
-        Operator::ManualDelivery { on: false } => "the waiting messages arrive".into(),
-        _ => "its effect".into(),
-    }
+        Operator::Restart { node } => ("store.paused-rejoin", Some(*node)),
+        Operator::Resume { node } => ("store.paused-catch-up", Some(*node)),
+        Operator::Timeout { node } => ("store.paused-election", Some(*node)),
+        Operator::Client { .. } => ("store.paused-request", None),
+        Operator::Partition { .. } | Operator::Cut { .. } | Operator::Isolate { .. } => ("store.paused-cut", None),
+        Operator::Heal => ("store.paused-heal", None),
+        Operator::AlignTimers | Operator::SpreadTimers => ("store.paused-timers", None),
+        Operator::ManualDelivery { on: true } => ("store.paused-hold", None),
+        Operator::ManualDelivery { on: false } => ("store.paused-release", None),
+        _ => ("store.paused-effect", None),
+    };
+    tf(id, &[("node", &node.map(|n| n.to_string()).unwrap_or_default())])
 }
 
 /// What the event log's sentences are made from, to make them again only when it changed:
@@ -103,7 +103,7 @@ impl Store {
         loop {
             let now = session.sim().now();
             if now >= limit {
-                self.hint = Some("Nothing happened in the next 30 s of the run: no new marker.".into());
+                self.hint = Some(t("store.no-marker").into());
                 break;
             }
             let stop = session.advance((now + LOOKAHEAD_CHUNK_US).min(limit), EVENTS_PER_FRAME, true);
@@ -126,11 +126,9 @@ impl Store {
         match text.trim().parse::<u64>() {
             Ok(seed) => self.new_run(seed),
             Err(_) => {
-                self.error = Some(format!(
-                    "seed: '{}' is not a whole number from 0 to {}; the run keeps seed {}.",
-                    text.trim(),
-                    u64::MAX,
-                    self.scenario.seed
+                self.error = Some(tf(
+                    "store.bad-seed",
+                    &[("text", text.trim()), ("max", &u64::MAX.to_string()), ("seed", &self.scenario.seed.to_string())],
                 ))
             }
         }
@@ -192,11 +190,12 @@ impl Store {
         self.link_copied = false;
         if matches!(action, Operator::AlignTimers | Operator::SpreadTimers) {
             if let Some(l) = leader_before {
-                let what = if matches!(action, Operator::AlignTimers) { "align timers" } else { "spread timers" };
-                self.hint = Some(format!(
-                    "S{l} leads and its heartbeats reset every follower's timer: {what} only matters with no \
-                     leader (crash S{l} first)."
-                ));
+                let id = if matches!(action, Operator::AlignTimers) {
+                    "store.align-with-leader"
+                } else {
+                    "store.spread-with-leader"
+                };
+                self.hint = Some(tf(id, &[("node", &l.to_string())]));
             }
         }
         if self.playing {
@@ -206,8 +205,7 @@ impl Store {
             self.playing = true;
             self.last_frame = None;
         } else {
-            self.paused_note =
-                Some(format!("Paused — press Play (Space) to see {}.", effect_phrase(action, leader_before)));
+            self.paused_note = Some(paused_note(action, leader_before));
         }
     }
 

@@ -1,6 +1,7 @@
 //! Raft's safety properties (Figure 3 of the paper), plus monotonic term and commitIndex,
 //! checked incrementally after every event: each check looks only at what the event changed,
 //! so checking stays cheap enough to leave on in benchmarks.
+pub use crate::check::finding::Finding;
 pub use crate::engine::digest::entry_fingerprint;
 use crate::engine::hash::StableHash;
 use raft_core::chunked::ChunkedVec;
@@ -112,6 +113,10 @@ pub struct Violation {
     /// (index, term) of the entries involved.
     pub entries: Vec<(Index, Term)>,
     pub message: String,
+    /// What the check found, as a kind and values (`message` is its English); None for a
+    /// violation found elsewhere (a campaign's linearizability check).
+    #[serde(skip)]
+    pub finding: Option<Finding>,
     /// The last event after which it was detected (equal to `event` when found once).
     pub last_time_us: u64,
     pub last_event: u64,
@@ -146,6 +151,7 @@ impl Violation {
             nodes,
             entries,
             message,
+            finding: None,
             last_time_us: time_us,
             last_event: event,
             detections: 1,
@@ -361,7 +367,8 @@ impl InvariantChecker {
         self.check_snapshot_safety(At { time_us, event }, node, snapshot);
     }
 
-    fn report(&mut self, property: Property, at: At, nodes: Vec<NodeId>, entries: Vec<(Index, Term)>, message: String) {
+    fn report(&mut self, property: Property, at: At, nodes: Vec<NodeId>, entries: Vec<(Index, Term)>, found: Finding) {
+        let message = found.english();
         let At { time_us, event } = at;
         self.detections += 1;
         let observer = self.observing;
@@ -387,6 +394,7 @@ impl InvariantChecker {
         if self.violations.len() < self.limit {
             let mut v = Violation::new(property, time_us, event, nodes, entries, message);
             v.observer = observer;
+            v.finding = Some(found);
             self.open += usize::from(property.is_condition());
             self.violations.push(v);
         } else {
@@ -507,8 +515,7 @@ impl InvariantChecker {
     /// survive restarts too.
     fn check_monotonic_term(&mut self, at: At, obs: &NodeObservation<'_>, shadow: &Shadow) {
         if shadow.seen && obs.term < shadow.term {
-            let (id, message) =
-                (obs.node, format!("S{}'s currentTerm went back from {} to {}", obs.node, shadow.term, obs.term));
+            let (id, message) = (obs.node, Finding::TermWentBack { node: obs.node, from: shadow.term, to: obs.term });
             self.report(Property::MonotonicTerm, at, vec![id], vec![], message);
         }
     }
@@ -522,7 +529,7 @@ impl InvariantChecker {
             shadow.leading = None;
         } else if obs.commit_index < shadow.commit_index {
             let id = obs.node;
-            let message = format!("S{id}'s commitIndex went back from {} to {}", shadow.commit_index, obs.commit_index);
+            let message = Finding::CommitIndexWentBack { node: id, from: shadow.commit_index, to: obs.commit_index };
             self.report(Property::MonotonicCommitIndex, at, vec![id], vec![], message);
         }
     }
@@ -543,10 +550,7 @@ impl InvariantChecker {
         if shadow.leading.is_some() && shadow.leading == leads_now && (from <= old_len || len < old_len) {
             let id = obs.node;
             let entries = vec![(from, shadow.terms.get((from - 1) as usize).copied().unwrap_or(0))];
-            let message = format!(
-                "leader S{id} (term {}) changed its log at index {from} (it had {old_len} entries, now {len})",
-                obs.term
-            );
+            let message = Finding::LeaderChangedLog { node: id, term: obs.term, index: from, had: old_len, now: len };
             self.report(Property::LeaderAppendOnly, at, vec![id], entries, message);
         }
     }
@@ -606,16 +610,13 @@ impl InvariantChecker {
             let prev = shadow.chain.last().copied().unwrap_or(0);
             let chain = chain_next(prev, entry);
             if entry.index != i {
-                let message = format!("S{id}'s log holds index {} at position {i}", entry.index);
+                let message = Finding::IndexOutOfPlace { node: id, index: entry.index, position: i };
                 self.report(Property::LogMatching, at, vec![id], vec![(i, entry.term)], message);
             }
             let known = self.prefixes.get((i - 1) as usize).and_then(|p| p.iter().find(|k| k.0 == entry.term)).copied();
             match known.map(|(_, chain, node)| (chain, node)) {
                 Some((known, other)) if known != chain => {
-                    let message = format!(
-                        "S{other} and S{id} both hold an entry at index {i} of term {}, but their logs differ up to it",
-                        entry.term
-                    );
+                    let message = Finding::LogsDiffer { other, node: id, index: i, term: entry.term };
                     self.report(Property::LogMatching, at, vec![other, id], vec![(i, entry.term)], message);
                 }
                 Some(_) => {}
@@ -658,13 +659,8 @@ impl InvariantChecker {
     fn check_committed_entries_kept(&mut self, at: At, id: NodeId, shadow: &Shadow, held: &[(Index, Term, u64)]) {
         let lost = held.iter().find(|&&(i, _, chain)| shadow.chain.get((i - 1) as usize) != Some(&chain));
         if let Some(&(i, term, _)) = lost {
-            let now = match shadow.terms.get((i - 1) as usize) {
-                Some(t) => format!("an entry of term {t}"),
-                None => "nothing".to_string(),
-            };
-            let message = format!(
-                "S{id} lost the committed entry at index {i} (term {term}): its log now holds {now} there; a committed entry must never be removed"
-            );
+            let now = shadow.terms.get((i - 1) as usize).copied();
+            let message = Finding::CommittedEntryLost { node: id, index: i, term, now };
             self.report(Property::StateMachineSafety, at, vec![id], vec![(i, term)], message);
         }
     }
@@ -674,7 +670,7 @@ impl InvariantChecker {
     fn check_election_safety(&mut self, at: At, id: NodeId, term: Term) {
         match self.leaders.get(&term) {
             Some(&other) if other != id => {
-                let message = format!("S{other} and S{id} are both leaders of term {term}");
+                let message = Finding::TwoLeaders { other, node: id, term };
                 self.report(Property::ElectionSafety, at, vec![other, id], vec![], message);
             }
             Some(_) => {}
@@ -699,10 +695,13 @@ impl InvariantChecker {
                 .find(|&i| shadow.chain.get(i - 1) != self.committed.get(i - 1).map(|c| &c.chain))
                 .unwrap_or(prefix);
             let Some(m) = self.committed.get(missing - 1) else { return };
-            let message = format!(
-                "S{id} became leader of term {term} without the entry at index {missing} (term {}) committed in term {}",
-                m.term, m.committed_in
-            );
+            let message = Finding::LeaderWithoutCommitted {
+                node: id,
+                term,
+                index: missing as Index,
+                entry_term: m.term,
+                committed_in: m.committed_in,
+            };
             let entries = vec![(missing as Index, m.term)];
             self.report(Property::LeaderCompleteness, at, vec![id], entries, message);
         }
@@ -732,12 +731,7 @@ impl InvariantChecker {
         let uncommitted: Vec<Index> = shadow.configs.iter().copied().filter(|&i| i > committed).collect();
         if obs.role == Role::Leader && uncommitted.len() > 1 {
             let entries = uncommitted.iter().map(|&i| (i, obs.log.term_at(i).unwrap_or(0))).collect();
-            let message = format!(
-                "leader S{id} (term {}) has {} uncommitted configuration entries, at indexes {}",
-                obs.term,
-                uncommitted.len(),
-                uncommitted.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
-            );
+            let message = Finding::UncommittedConfigurations { node: id, term: obs.term, indexes: uncommitted };
             self.report(Property::OneChangeAtATime, at, vec![id], entries, message);
         }
     }
@@ -778,11 +772,16 @@ impl InvariantChecker {
             }));
         if !configs.iter().any(|c| c.is_quorum(&holders)) {
             let config = configs.last().cloned().unwrap_or_default();
-            let message = format!(
-                "S{id} (term {}) committed index {n}, but only {} hold it: no quorum of its {config}",
-                obs.term,
-                Configuration::new(holders.iter().copied()).to_string().trim_start_matches("config ")
-            );
+            let message = Finding::NoQuorum {
+                node: id,
+                term: obs.term,
+                index: n,
+                holders: Configuration::new(holders.iter().copied())
+                    .to_string()
+                    .trim_start_matches("config ")
+                    .to_string(),
+                config: config.to_string(),
+            };
             let entries = vec![(n, obs.log.term_at(n).unwrap_or(0))];
             self.report(Property::QuorumCommit, at, vec![id], entries, message);
         }
@@ -803,10 +802,7 @@ impl InvariantChecker {
             let term = shadow.terms.get((i - 1) as usize).copied().unwrap_or(0);
             match self.committed.get((i - 1) as usize) {
                 Some(c) if c.chain != chain => {
-                    let message = format!(
-                        "S{id} committed index {i} with term {term}, but an entry of term {} was committed there before",
-                        c.term
-                    );
+                    let message = Finding::CommittedDifferently { node: id, index: i, term, before: c.term };
                     let entries = vec![(i, c.term), (i, term)];
                     self.report(Property::StateMachineSafety, at, vec![id], entries, message);
                 }
@@ -837,10 +833,8 @@ impl InvariantChecker {
             })
             .collect();
         for (n, t) in offenders {
-            let message = format!(
-                "index {index} (term {}) was committed in term {term}, but S{n}, leader of term {t}, does not hold it",
-                c.term
-            );
+            let message =
+                Finding::SittingLeaderWithout { index, term: c.term, committed_in: term, node: n, leader_term: t };
             self.report(Property::LeaderCompleteness, at, vec![n], vec![(index, c.term)], message);
         }
     }
@@ -856,10 +850,13 @@ impl InvariantChecker {
             let fp = entry_fingerprint(entry);
             match self.applied.get((applied.index - 1) as usize) {
                 Some(&(term, known, other)) if known != fp => {
-                    let message = format!(
-                        "S{id} applied index {} of term {}, but S{other} applied a different entry (term {term}) there",
-                        applied.index, entry.term
-                    );
+                    let message = Finding::AppliedDifferently {
+                        node: id,
+                        index: applied.index,
+                        term: entry.term,
+                        other,
+                        other_term: term,
+                    };
                     let entries = vec![(applied.index, term), (applied.index, entry.term)];
                     self.report(Property::StateMachineSafety, at, vec![other, id], entries, message);
                 }
@@ -882,17 +879,12 @@ impl InvariantChecker {
         let (s, term) = (snapshot.last_included_index, snapshot.last_included_term);
         match self.committed.get((s - 1) as usize).map(|c| c.term) {
             None => {
-                let message = format!(
-                    "S{node}'s snapshot covers index {s} (term {term}), but only {} entries have been committed",
-                    self.committed.len()
-                );
+                let message = Finding::SnapshotPastCommit { node, index: s, term, committed: self.committed.len() };
                 self.report(Property::SnapshotSafety, at, vec![node], vec![(s, term)], message);
                 return;
             }
             Some(c) if c != term => {
-                let message = format!(
-                    "S{node}'s snapshot ends at index {s} with term {term}, but the entry committed there has term {c}"
-                );
+                let message = Finding::SnapshotTermDiffers { node, index: s, term, committed_term: c };
                 self.report(Property::SnapshotSafety, at, vec![node], vec![(s, c), (s, term)], message);
                 return;
             }
@@ -901,9 +893,7 @@ impl InvariantChecker {
         let expected = self.reference.as_ref().and_then(|r| r.after.get((s - 1) as usize)).copied();
         if let Some(expected) = expected {
             if kv_fingerprint(&snapshot.kv) != expected {
-                let message = format!(
-                    "S{node}'s snapshot at index {s} holds a key-value state that differs from applying the committed entries 1..{s}"
-                );
+                let message = Finding::SnapshotStateDiffers { node, index: s };
                 self.report(Property::SnapshotSafety, at, vec![node], vec![(s, term)], message);
             }
         }

@@ -2,6 +2,7 @@
 //! linearizability of the client history; the cluster's availability. Reads what the engine
 //! produces; never drives a run.
 pub mod availability;
+pub mod finding;
 pub mod invariants;
 pub mod linearizability;
 pub mod observers;

@@ -5,7 +5,7 @@
 //! "receives the majority vote and becomes the Leader").
 use crate::engine::sim::{Milestone, MilestoneKind};
 use crate::engine::workload::{HistoryOp, SCRIPT_CLIENT};
-use raft_core::Micros;
+use raft_core::{ClientId, Micros, NodeId};
 
 /// What a sentence is about, for filtering.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,57 +37,157 @@ pub struct Line {
     /// The event it happened at, when known (client answers are known by time only).
     pub events: Option<u64>,
     pub topic: Topic,
-    pub text: String,
+    /// What it says: its kind and values, put into words by [`Sentence::english`] (or by the
+    /// page's message catalogue, one id per kind).
+    pub sentence: Sentence,
 }
 
-/// "S1, S3" for the ids in a vote bit set.
-fn voter_names(bits: u64) -> String {
-    crate::engine::sim::vote_ids(bits).map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ")
+impl Line {
+    /// The sentence in English.
+    pub fn text(&self) -> String {
+        self.sentence.english()
+    }
 }
 
-fn milestone_line(m: &Milestone, actions: &[&str], action_index: &mut usize) -> Line {
-    let (topic, text) = match m.kind {
-        MilestoneKind::Election { node, term } => (
-            Topic::Elections,
-            format!("S{node} became a Candidate for term {term} and sent RequestVote RPCs to the other servers"),
-        ),
-        MilestoneKind::Leader { node, term, voters } => {
-            let votes = voter_names(voters);
-            let text = if votes.is_empty() {
+/// Whose client request a line is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asker {
+    /// The operator's (the page's client panel, a scenario's script).
+    You,
+    /// A workload client's, by id.
+    Client(ClientId),
+}
+
+/// What a line says, as a kind of sentence and its values: the words are put in by
+/// [`Sentence::english`] here, and by the page's catalogue (`narrate.*` ids) in other languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sentence {
+    /// The first candidate of a term.
+    Election {
+        node: NodeId,
+        term: u64,
+    },
+    /// A leader, with the servers whose votes it won (empty when not known).
+    Leader {
+        node: NodeId,
+        term: u64,
+        voters: Vec<NodeId>,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    /// A safety property broke.
+    Violation,
+    /// An operator action, by its kind (`Action::kind`) when known.
+    Acted {
+        kind: Option<&'static str>,
+    },
+    /// Entries `from`..`from + count - 1` of terms `first_term`..`last_term` discarded.
+    Overwritten {
+        node: NodeId,
+        from: u64,
+        count: u64,
+        first_term: u64,
+        last_term: u64,
+    },
+    /// A client request sent; `op` as "get x" / "put x=1".
+    Request {
+        asker: Asker,
+        op: String,
+    },
+    /// A client request answered by `by` (None: by the cluster, server unknown); `put`: the
+    /// answer came after its entry committed.
+    Answer {
+        by: Option<NodeId>,
+        asker: Asker,
+        op: String,
+        put: bool,
+    },
+}
+
+impl Sentence {
+    /// The sentence in English: the event log's words, the CLI's and the screen reader's.
+    pub fn english(&self) -> String {
+        match self {
+            Sentence::Election { node, term } => {
+                format!("S{node} became a Candidate for term {term} and sent RequestVote RPCs to the other servers")
+            }
+            Sentence::Leader { node, term, voters } if voters.is_empty() => {
                 format!("S{node} became the Leader for term {term}")
-            } else {
-                format!("S{node} won the election for term {term} with votes from {votes} and became the Leader")
-            };
-            (Topic::Elections, text)
+            }
+            Sentence::Leader { node, term, voters } => format!(
+                "S{node} won the election for term {term} with votes from {} and became the Leader",
+                server_names(voters)
+            ),
+            Sentence::Crash { node } => format!("S{node} crashed"),
+            Sentence::Restart { node } => format!("S{node} restarted"),
+            Sentence::Violation => "A safety property broke (see the invariant monitor)".to_string(),
+            Sentence::Acted { kind: Some(kind) } => format!("You acted on the cluster: {}", kind.replace('_', " ")),
+            Sentence::Acted { kind: None } => "You acted on the cluster".to_string(),
+            Sentence::Overwritten { node, from, count, first_term: t1, last_term: t2 } => {
+                let entries = match count {
+                    1 => format!("entry {from}"),
+                    _ => format!("entries {from}–{}", from + count - 1),
+                };
+                let terms = if t1 == t2 { format!("term {t1}") } else { format!("terms {t1}–{t2}") };
+                let (they, them) = if *count == 1 { ("it", "it") } else { ("they", "them") };
+                format!(
+                    "S{node} discarded {entries} of {terms}: {they} conflicted with the Leader's log, and the clients \
+                     who asked for {them} get no answer from that leader"
+                )
+            }
+            Sentence::Request { asker, op } => {
+                let who = match asker {
+                    Asker::You => "You".to_string(),
+                    Asker::Client(c) => format!("Client {c}"),
+                };
+                format!("{who} sent a request: {op}")
+            }
+            Sentence::Answer { by, asker, op, put } => {
+                let by = by.map(|n| format!("S{n}")).unwrap_or_else(|| "The cluster".to_string());
+                let whose = match asker {
+                    Asker::You => "your".to_string(),
+                    Asker::Client(c) => format!("client {c}'s"),
+                };
+                // A put is answered once its entry is committed and applied; a get may be
+                // answered by a read that commits no entry (ReadIndex, a lease), so nothing
+                // more is said.
+                let how = if *put { " after committing it" } else { "" };
+                format!("{by} answered {whose} {op}{how}")
+            }
         }
-        MilestoneKind::Crash { node } => (Topic::Faults, format!("S{node} crashed")),
-        MilestoneKind::Restart { node } => (Topic::Faults, format!("S{node} restarted")),
-        MilestoneKind::Violation => (Topic::Safety, "A safety property broke (see the invariant monitor)".to_string()),
+    }
+}
+
+/// "S1, S3" for server ids.
+pub fn server_names(ids: &[NodeId]) -> String {
+    ids.iter().map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ")
+}
+
+fn milestone_line(m: &Milestone, actions: &[&'static str], action_index: &mut usize) -> Line {
+    let (topic, sentence) = match m.kind {
+        MilestoneKind::Election { node, term } => (Topic::Elections, Sentence::Election { node, term }),
+        MilestoneKind::Leader { node, term, voters } => {
+            let voters = crate::engine::sim::vote_ids(voters).collect();
+            (Topic::Elections, Sentence::Leader { node, term, voters })
+        }
+        MilestoneKind::Crash { node } => (Topic::Faults, Sentence::Crash { node }),
+        MilestoneKind::Restart { node } => (Topic::Faults, Sentence::Restart { node }),
+        MilestoneKind::Violation => (Topic::Safety, Sentence::Violation),
         MilestoneKind::Action => {
             // Operator action milestones come one per action, in order.
-            let what = actions.get(*action_index).map(|kind| kind.replace('_', " "));
+            let kind = actions.get(*action_index).copied();
             *action_index += 1;
-            let text = match what {
-                Some(what) => format!("You acted on the cluster: {what}"),
-                None => "You acted on the cluster".to_string(),
-            };
-            (Topic::Faults, text)
+            (Topic::Faults, Sentence::Acted { kind })
         }
-        MilestoneKind::Overwritten { node, from, count, terms: (t1, t2) } => {
-            let entries = match count {
-                1 => format!("entry {from}"),
-                _ => format!("entries {from}–{}", from + count - 1),
-            };
-            let terms = if t1 == t2 { format!("term {t1}") } else { format!("terms {t1}–{t2}") };
-            let they = if count == 1 { "it" } else { "they" };
-            let text = format!(
-                "S{node} discarded {entries} of {terms}: {they} conflicted with the Leader's log, and the clients \
-                 who asked for {they} get no answer from that leader"
-            );
-            (Topic::Replication, text)
+        MilestoneKind::Overwritten { node, from, count, terms: (first_term, last_term) } => {
+            (Topic::Replication, Sentence::Overwritten { node, from, count, first_term, last_term })
         }
     };
-    Line { time_us: m.time_us, events: Some(m.events), topic, text }
+    Line { time_us: m.time_us, events: Some(m.events), topic, sentence }
 }
 
 fn op_text(h: &HistoryOp) -> String {
@@ -103,7 +203,7 @@ fn op_text(h: &HistoryOp) -> String {
 /// if answered, answered).
 pub fn narrate<'a>(
     milestones: &[Milestone],
-    actions: &[&str],
+    actions: &[&'static str],
     ops: impl IntoIterator<Item = &'a HistoryOp>,
 ) -> Vec<Line> {
     let mut action_index = 0;
@@ -111,27 +211,20 @@ pub fn narrate<'a>(
     for h in ops {
         let op = op_text(h);
         // The operator's requests (the page's client panel, a scenario's script) are "yours".
-        let (who, whose) = if h.client == SCRIPT_CLIENT {
-            ("You".to_string(), "your".to_string())
-        } else {
-            (format!("Client {}", h.client), format!("client {}'s", h.client))
-        };
+        let asker = if h.client == SCRIPT_CLIENT { Asker::You } else { Asker::Client(h.client) };
         lines.push(Line {
             time_us: h.invoked_us,
             events: None,
             topic: Topic::Client,
-            text: format!("{who} sent a request: {op}"),
+            sentence: Sentence::Request { asker, op: op.clone() },
         });
         if let Some(done) = h.completed_us {
-            let by = h.answered_by.map(|n| format!("S{n}")).unwrap_or_else(|| "The cluster".to_string());
-            // A put is answered once its entry is committed and applied; a get may be answered
-            // by a read that commits no entry (ReadIndex, a lease), so nothing more is said.
-            let how = if matches!(h.op, raft_core::Op::Put { .. }) { " after committing it" } else { "" };
+            let put = matches!(h.op, raft_core::Op::Put { .. });
             lines.push(Line {
                 time_us: done,
                 events: None,
                 topic: Topic::Client,
-                text: format!("{by} answered {whose} {op}{how}"),
+                sentence: Sentence::Answer { by: h.answered_by, asker, op, put },
             });
         }
     }
@@ -161,7 +254,7 @@ mod tests {
         ];
         let actions = [Action::Crash { node: 3, mode: Default::default() }.kind()];
         let lines = narrate(&milestones, &actions, []);
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<String> = lines.iter().map(Line::text).collect();
         assert_eq!(texts[0], "S3 became a Candidate for term 2 and sent RequestVote RPCs to the other servers");
         assert_eq!(texts[1], "S3 won the election for term 2 with votes from S1, S3 and became the Leader");
         assert_eq!(texts[2], "You acted on the cluster: crash");
@@ -189,7 +282,7 @@ mod tests {
         yours.completed_us = Some(11_000);
         yours.answered_by = Some(2);
         let lines = narrate(&milestones, &[], [&answered, &pending, &yours]);
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<String> = lines.iter().map(Line::text).collect();
         assert_eq!(
             texts,
             [
@@ -213,10 +306,10 @@ mod tests {
         sim.run_until(2_000_000);
         let lines = narrate(sim.milestones(), &[], []);
         let leader = sim.leader().unwrap();
-        let won = lines.iter().find(|l| l.text.starts_with(&format!("S{leader} won the election"))).unwrap();
+        let won = lines.iter().find(|l| l.text().starts_with(&format!("S{leader} won the election"))).unwrap();
         let node = sim.node(leader).unwrap().raft.as_ref().unwrap();
         let votes = node.votes_granted().iter().map(|id| format!("S{id}")).collect::<Vec<_>>().join(", ");
-        assert!(won.text.contains(&format!("with votes from {votes} and")), "{} vs {votes}", won.text);
+        assert!(won.text().contains(&format!("with votes from {votes} and")), "{} vs {votes}", won.text());
         assert!(node.votes_granted().len() >= 2, "a majority of three");
     }
 }
