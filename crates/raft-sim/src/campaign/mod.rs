@@ -2,6 +2,7 @@
 //! settings, network, faults, a timeline of crashes, partitions and pauses, client load — runs
 //! it with invariants on, and stops at the first violation with the scenario that reproduces it.
 mod probes;
+pub mod shrink;
 pub use probes::determinism_probes;
 
 use crate::check::invariants::{Property, Violation};
