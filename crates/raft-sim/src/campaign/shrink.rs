@@ -88,7 +88,7 @@ pub struct ShrinkConfig {
 
 impl Default for ShrinkConfig {
     fn default() -> Self {
-        ShrinkConfig { max_attempts: 400, max_events: None }
+        ShrinkConfig { max_attempts: 1_000, max_events: None }
     }
 }
 
@@ -169,9 +169,13 @@ pub fn first_violation(scenario: &Scenario, max_events: u64) -> Option<Violation
 /// A candidate with what it changes.
 type Candidate = (String, Scenario);
 
+/// What a candidate's run breaks first (see [`first_violation`]); a parameter so the passes
+/// can be tested with a property of their own.
+type Oracle<'a> = &'a dyn Fn(&Scenario) -> Option<Violation>;
+
 struct Shrinker<'a> {
     property: Property,
-    max_events: u64,
+    oracle: Oracle<'a>,
     max_attempts: u64,
     attempts: u64,
     current: Scenario,
@@ -195,7 +199,7 @@ impl Shrinker<'_> {
             return false; // not counted: nothing was run
         }
         self.attempts += 1;
-        match first_violation(&candidate, self.max_events) {
+        match (self.oracle)(&candidate) {
             Some(v) if v.property == self.property => {
                 self.current = candidate;
                 self.violation = v;
@@ -283,10 +287,21 @@ pub fn shrink(
     let max_events = config.max_events.unwrap_or_else(|| {
         violation.event.saturating_mul(4).saturating_add(100_000).min(crate::campaign::EVENT_BUDGET)
     });
+    Ok(shrink_with(scenario, violation, config.max_attempts, &|c| first_violation(c, max_events), on_step))
+}
+
+/// The passes, in rounds, with `oracle` telling what each candidate breaks.
+fn shrink_with(
+    scenario: &Scenario,
+    violation: Violation,
+    max_attempts: u64,
+    oracle: Oracle<'_>,
+    on_step: &mut dyn FnMut(&Step),
+) -> ShrinkOutcome {
     let mut s = Shrinker {
         property: violation.property,
-        max_events,
-        max_attempts: config.max_attempts,
+        oracle,
+        max_attempts,
         attempts: 0,
         current: scenario.clone(),
         violation,
@@ -306,7 +321,7 @@ pub fn shrink(
             break;
         }
     }
-    Ok(ShrinkOutcome {
+    ShrinkOutcome {
         before: Size::of(scenario),
         after: Size::of(&s.current),
         exhausted: s.out_of_attempts(),
@@ -314,7 +329,7 @@ pub fn shrink(
         violation: s.violation,
         attempts: s.attempts,
         steps: s.steps,
-    })
+    }
 }
 
 /// End the run 1 ms after the violation (whole milliseconds), dropping the actions after it.
@@ -575,4 +590,208 @@ pub fn without_server(s: &Scenario, gone: NodeId) -> Option<Scenario> {
     }
     c.timeline = timeline;
     Some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::format::{CrashMode, LinkOverride, NodeFaults, TimedAction};
+
+    fn violation(property: Property, time_us: u64) -> Violation {
+        Violation::new(property, time_us, 1, Vec::new(), Vec::new(), "test".to_string())
+    }
+
+    /// Three servers, a noisy network, faults, a workload and a timeline naming every server.
+    fn busy() -> Scenario {
+        let mut s = Scenario::new("busy", 3, 7);
+        s.duration_ms = 10_000.0;
+        s.network.loss = 0.05;
+        s.network.duplicate = 0.02;
+        s.network.timing = TimingModel::Asynchronous { tail_probability: 0.05 };
+        s.network.latency_ms = [2.0, 30.0];
+        s.faults.push(NodeFaults { node: 2, send_omission: 0.1, drift: 0.1, ..Default::default() });
+        s.faults.push(NodeFaults { node: 3, receive_omission: 0.2, ..Default::default() });
+        s.network.links.push(LinkOverride {
+            from: 3,
+            to: 1,
+            latency_ms: None,
+            loss: Some(0.3),
+            duplicate: None,
+            reorder: None,
+        });
+        s.workload =
+            Some(Workload { clients: 3, interval_ms: 20.0, keys: 4, get_ratio: 0.3, timeout_ms: 300.0, start_ms: 0.0 });
+        s.at(100.0, Action::Crash { node: 2, mode: CrashMode::Recover })
+            .at(200.0, Action::Partition { groups: vec![vec![1, 2], vec![3]] })
+            .at(300.0, Action::Cut { from: 3, to: 1 })
+            .at(400.0, Action::Timeout { node: 3 })
+            .at(5_000.0, Action::Heal)
+            .at(6_000.0, Action::Restart { node: 2 })
+    }
+
+    /// The timeline's actions at the given places (1-based), as an oracle's condition.
+    fn has(s: &Scenario, action: &Action) -> bool {
+        s.timeline.iter().any(|t| &t.action == action)
+    }
+
+    #[test]
+    fn the_duration_pass_ends_just_after_the_violation() {
+        let s = busy();
+        let c = duration_candidates(&s, &violation(Property::ElectionSafety, 2_000_500));
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].1.duration_ms, 2_001.0);
+        assert_eq!(c[0].1.timeline.len(), 4, "the heal and the restart come after the end");
+        assert!(duration_candidates(&s, &violation(Property::ElectionSafety, 9_999_500)).is_empty());
+    }
+
+    #[test]
+    fn the_fault_pass_drops_each_entry_then_zeroes_each_field() {
+        let s = busy();
+        let c = fault_candidates(&s, &violation(Property::ElectionSafety, 0));
+        let what: Vec<&str> = c.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "dropped S2's faults",
+                "dropped S3's faults",
+                "dropped the override of link S3→S1",
+                "S2's send omission to 0",
+                "S2's drift to 0",
+                "S3's receive omission to 0"
+            ]
+        );
+        assert_eq!(c[0].1.faults.len(), 1);
+        assert_eq!(c[2].1.network.links.len(), 0);
+        assert_eq!(c[4].1.faults[0].drift, 0.0);
+        assert_eq!(c[4].1.faults[0].send_omission, 0.1, "one field at a time");
+        assert!(fault_candidates(&Scenario::new("calm", 3, 1), &violation(Property::ElectionSafety, 0)).is_empty());
+    }
+
+    #[test]
+    fn the_network_pass_calms_one_setting_at_a_time() {
+        let s = busy();
+        let c = network_candidates(&s, &violation(Property::ElectionSafety, 0));
+        let what: Vec<&str> = c.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "loss to 0",
+                "duplication to 0",
+                "timing model to synchronous",
+                "latency 2–30 ms to 2–2 ms",
+                "latency 2–30 ms to 2–16 ms",
+                "latency 2–30 ms to the default 10–20 ms"
+            ]
+        );
+        assert_eq!(c[0].1.network.duplicate, 0.02);
+        assert_eq!(c[2].1.network.timing, TimingModel::Synchronous);
+        assert!(network_candidates(&Scenario::new("calm", 3, 1), &violation(Property::ElectionSafety, 0)).is_empty());
+    }
+
+    #[test]
+    fn the_workload_pass_tries_none_then_fewer_clients_and_keys() {
+        let s = busy();
+        let c = workload_candidates(&s, &violation(Property::ElectionSafety, 0));
+        let what: Vec<&str> = c.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(what, ["no workload", "one client", "2 clients", "one key", "3 keys"]);
+        assert!(c[0].1.workload.is_none());
+        assert_eq!(c[2].1.workload.as_ref().map(|w| (w.clients, w.keys)), Some((2, 4)));
+        assert!(workload_candidates(&Scenario::new("idle", 3, 1), &violation(Property::ElectionSafety, 0)).is_empty());
+    }
+
+    #[test]
+    fn the_raft_pass_moves_each_setting_back_to_its_default_but_keeps_broken_rules() {
+        let mut s = Scenario::new("r", 3, 1);
+        assert!(raft_candidates(&s, &violation(Property::ElectionSafety, 0)).is_empty());
+        s.raft.heartbeat_ms = 17.0;
+        s.raft.pre_vote = !s.raft.pre_vote;
+        s.raft.unsafe_rules = vec![raft_core::UnsafeRule::CommitOldTerms];
+        let c = raft_candidates(&s, &violation(Property::ElectionSafety, 0));
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].1.raft.heartbeat_ms, RaftSettings::default().heartbeat_ms);
+        assert_eq!(c[0].1.raft.pre_vote, s.raft.pre_vote);
+        assert!(c.iter().all(|(_, c)| c.raft.unsafe_rules == s.raft.unsafe_rules));
+    }
+
+    #[test]
+    fn removing_a_server_renumbers_the_ones_above_it() {
+        let s = busy();
+        let c = without_server(&s, 2).expect("removable");
+        assert_eq!(c.nodes, 2);
+        assert!(c.validate().is_ok(), "{:?}", c.validate());
+        let actions: Vec<&Action> = c.timeline.iter().map(|t| &t.action).collect();
+        assert_eq!(
+            actions,
+            [
+                &Action::Partition { groups: vec![vec![1], vec![2]] },
+                &Action::Cut { from: 2, to: 1 },
+                &Action::Timeout { node: 2 },
+                &Action::Heal,
+            ],
+            "S2's crash and restart are gone; S3 is S2 now"
+        );
+        assert_eq!(c.faults.iter().map(|f| f.node).collect::<Vec<_>>(), [2]);
+        assert_eq!(c.faults[0].receive_omission, 0.2, "S3's entry, renumbered");
+        assert_eq!((c.network.links[0].from, c.network.links[0].to), (2, 1));
+        // Where servers are named in ways this does not follow, nothing is removed.
+        let mut triggered = s.clone();
+        triggered.expect = serde_json::from_str(r#"[{"check": "leader"}]"#).unwrap();
+        assert!(without_server(&triggered, 2).is_none());
+        assert!(without_server(&Scenario::new("one", 1, 1), 1).is_none());
+        assert!(without_server(&s, 4).is_none());
+    }
+
+    /// The whole loop with a property of its own: "broken" while the timeline holds both the
+    /// timeout of S3 and the cut, the run lasts past 400 ms and S3 exists. Everything else goes.
+    #[test]
+    fn the_passes_keep_exactly_what_the_property_needs() {
+        let s = busy();
+        let oracle = |c: &Scenario| -> Option<Violation> {
+            let needed = c.nodes >= 3
+                && has(c, &Action::Timeout { node: 3 })
+                && has(c, &Action::Cut { from: 3, to: 1 })
+                && c.duration_ms > 400.0;
+            needed.then(|| violation(Property::LogMatching, 450_000))
+        };
+        let mut seen = Vec::new();
+        let out = shrink_with(&s, violation(Property::LogMatching, 450_000), 1_000, &oracle, &mut |step| {
+            seen.push(step.what.clone())
+        });
+        assert!(!out.exhausted);
+        assert_eq!(seen.len(), out.steps.len(), "every kept step is reported as it is kept");
+        assert_eq!(
+            out.scenario.timeline,
+            vec![
+                TimedAction { at_ms: 300.0, action: Action::Cut { from: 3, to: 1 } },
+                TimedAction { at_ms: 400.0, action: Action::Timeout { node: 3 } },
+            ]
+        );
+        assert_eq!(out.after, Size { servers: 3, actions: 2, faults: 0, clients: 0, duration_ms: 451.0 });
+        assert_eq!(out.scenario.network, NetworkSettings { latency_ms: [2.0, 2.0], ..NetworkSettings::default() });
+        assert!(out.scenario.workload.is_none());
+        assert_eq!(out.before, Size::of(&s));
+        // A second time: the same steps, the same scenario.
+        let again = shrink_with(&s, violation(Property::LogMatching, 450_000), 1_000, &oracle, &mut |_| {});
+        assert_eq!((again.scenario, again.attempts), (out.scenario, out.attempts));
+        // A candidate breaking another property is not kept.
+        let other = |_: &Scenario| Some(violation(Property::ElectionSafety, 1));
+        let kept = shrink_with(&s, violation(Property::LogMatching, 450_000), 1_000, &other, &mut |_| {});
+        assert_eq!(kept.scenario, s);
+        assert!(kept.steps.is_empty());
+        // The attempt budget bounds the search.
+        let bounded = shrink_with(&s, violation(Property::LogMatching, 450_000), 3, &oracle, &mut |_| {});
+        assert_eq!(bounded.attempts, 3);
+        assert!(bounded.exhausted);
+    }
+
+    #[test]
+    fn a_scenario_that_breaks_nothing_or_is_invalid_is_refused() {
+        let safe = Scenario::new("safe", 3, 1);
+        assert_eq!(shrink(&safe, &ShrinkConfig::default(), &mut |_| {}).err(), Some(ShrinkError::NoViolation));
+        let mut bad = safe.clone();
+        bad.nodes = 0;
+        assert!(
+            matches!(shrink(&bad, &ShrinkConfig::default(), &mut |_| {}), Err(ShrinkError::Invalid(e)) if e.field == "nodes")
+        );
+    }
 }
