@@ -5,15 +5,17 @@
 //! property, repeated in rounds until a whole round keeps nothing:
 //! 1. **duration**: end the run just after the violation (and drop the actions after the end);
 //! 2. **timeline**: drop actions, a half at a time, then smaller chunks, then one by one;
-//! 3. **faults**: drop each server's omission/drift entry and each link override, then zero
+//! 3. **earlier**: move an action to half its time (whole milliseconds), so the run can end
+//!    sooner (the duration pass of the next round cuts it);
+//! 4. **faults**: drop each server's omission/drift entry and each link override, then zero
 //!    the remaining entries' fields one at a time;
-//! 4. **network**: loss, duplication and reordering to 0, the timing model to synchronous, the
+//! 5. **network**: loss, duplication and reordering to 0, the timing model to synchronous, the
 //!    latency range narrowed (to its minimum, then towards the defaults);
-//! 5. **workload**: no workload, then one client, fewer clients, one key, fewer keys;
-//! 6. **servers**: remove one server (the highest first), dropping the actions that name only it
+//! 6. **workload**: no workload, then one client, fewer clients, one key, fewer keys;
+//! 7. **servers**: remove one server (the highest first), dropping the actions that name only it
 //!    and renumbering the ones above it; only tried when nothing else names servers (triggers,
 //!    per-server setups, expectations, message rules and role-named actions are left alone);
-//! 7. **raft**: each Raft setting back to its default (the broken rules are kept).
+//! 8. **raft**: each Raft setting back to its default (the broken rules are kept).
 //!
 //! A candidate is accepted when it validates ([`Scenario::validate`]) and its run, with the
 //! invariant checker, breaks the same property *first* (as a campaign reports it: the first
@@ -312,6 +314,7 @@ fn shrink_with(
         let mut kept = false;
         kept |= s.pass("duration", duration_candidates);
         kept |= s.timeline();
+        kept |= s.pass("earlier", earlier_candidates);
         kept |= s.pass("faults", fault_candidates);
         kept |= s.pass("network", network_candidates);
         kept |= s.pass("workload", workload_candidates);
@@ -342,6 +345,20 @@ fn duration_candidates(s: &Scenario, v: &Violation) -> Vec<Candidate> {
     c.duration_ms = end;
     c.timeline.retain(|t| t.at_ms <= end);
     vec![(format!("ended the run at {end} ms, just after the violation"), c)]
+}
+
+/// Each action at half its time (whole milliseconds), so that the run can end sooner.
+fn earlier_candidates(s: &Scenario, _: &Violation) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (i, t) in s.timeline.iter().enumerate() {
+        let half = (t.at_ms / 2.0).floor();
+        if half < t.at_ms {
+            let mut c = s.clone();
+            c.timeline[i].at_ms = half;
+            out.push((format!("action {} ({}) at {half} ms instead of {} ms", i + 1, t.action.kind(), t.at_ms), c));
+        }
+    }
+    out
 }
 
 fn fault_candidates(s: &Scenario, _: &Violation) -> Vec<Candidate> {
@@ -645,6 +662,18 @@ mod tests {
     }
 
     #[test]
+    fn the_earlier_pass_halves_each_actions_time() {
+        let s = busy();
+        let c = earlier_candidates(&s, &violation(Property::ElectionSafety, 0));
+        assert_eq!(c.len(), 6);
+        assert_eq!(c[0].1.timeline[0].at_ms, 50.0);
+        assert_eq!(c[0].1.timeline[1..], s.timeline[1..], "one action at a time");
+        assert_eq!(c[5].1.timeline[5].at_ms, 3_000.0);
+        let at_start = Scenario::new("z", 3, 1).at(0.0, Action::Heal);
+        assert!(earlier_candidates(&at_start, &violation(Property::ElectionSafety, 0)).is_empty());
+    }
+
+    #[test]
     fn the_fault_pass_drops_each_entry_then_zeroes_each_field() {
         let s = busy();
         let c = fault_candidates(&s, &violation(Property::ElectionSafety, 0));
@@ -685,7 +714,10 @@ mod tests {
         );
         assert_eq!(c[0].1.network.duplicate, 0.02);
         assert_eq!(c[2].1.network.timing, TimingModel::Synchronous);
-        assert!(network_candidates(&Scenario::new("calm", 3, 1), &violation(Property::ElectionSafety, 0)).is_empty());
+        let mut calm = Scenario::new("calm", 3, 1);
+        calm.network =
+            NetworkSettings { latency_ms: [5.0, 5.0], timing: TimingModel::Synchronous, ..NetworkSettings::default() };
+        assert!(network_candidates(&calm, &violation(Property::ElectionSafety, 0)).is_empty(), "{:?}", calm.network);
     }
 
     #[test]
@@ -762,9 +794,10 @@ mod tests {
         assert_eq!(
             out.scenario.timeline,
             vec![
-                TimedAction { at_ms: 300.0, action: Action::Cut { from: 3, to: 1 } },
-                TimedAction { at_ms: 400.0, action: Action::Timeout { node: 3 } },
-            ]
+                TimedAction { at_ms: 0.0, action: Action::Cut { from: 3, to: 1 } },
+                TimedAction { at_ms: 0.0, action: Action::Timeout { node: 3 } },
+            ],
+            "the property does not care when, so both are moved to the start"
         );
         assert_eq!(out.after, Size { servers: 3, actions: 2, faults: 0, clients: 0, duration_ms: 451.0 });
         assert_eq!(out.scenario.network, NetworkSettings { latency_ms: [2.0, 2.0], ..NetworkSettings::default() });
