@@ -250,7 +250,15 @@ fn main() -> ExitCode {
             max_attempts,
         } => {
             let shrink = (!no_shrink).then_some(max_attempts);
-            check(seeds, start, nodes, unsafe_rules, threads, &out_dir, (membership, lease_window), shrink)
+            check(
+                seeds,
+                start,
+                nodes,
+                unsafe_rules,
+                threads,
+                &out_dir,
+                CheckOptions { membership, lease_window, shrink },
+            )
         }
         Command::Shrink { scenario, max_attempts, out } => shrink_command(&scenario, max_attempts, out),
         Command::Bench { config, json } => bench(config, json),
@@ -548,6 +556,14 @@ fn violation_span(v: &raft_sim::ViolationReport) -> String {
     }
 }
 
+/// What kind of campaign `raftsim check` runs, and whether it shrinks what it finds.
+struct CheckOptions {
+    membership: bool,
+    lease_window: bool,
+    /// The shrinker's attempt budget; `None`: `--no-shrink`.
+    shrink: Option<u64>,
+}
+
 fn check(
     seeds: u64,
     start: u64,
@@ -555,8 +571,7 @@ fn check(
     unsafe_rules: Vec<UnsafeRule>,
     threads: usize,
     out_dir: &Path,
-    (membership, lease_window): (bool, bool),
-    shrink: Option<u64>,
+    CheckOptions { membership, lease_window, shrink }: CheckOptions,
 ) -> ExitCode {
     if let Some(n) = nodes {
         if !(1..=raft_sim::scenario::MAX_NODES).contains(&n) {
