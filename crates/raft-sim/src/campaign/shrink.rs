@@ -361,6 +361,9 @@ fn earlier_candidates(s: &Scenario, _: &Violation) -> Vec<Candidate> {
     out
 }
 
+/// Sets one field of a server's fault entry to zero.
+type ZeroField = fn(&mut crate::scenario::format::NodeFaults);
+
 fn fault_candidates(s: &Scenario, _: &Violation) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (i, f) in s.faults.iter().enumerate() {
@@ -374,7 +377,7 @@ fn fault_candidates(s: &Scenario, _: &Violation) -> Vec<Candidate> {
         out.push((format!("dropped the override of link S{}→S{}", l.from, l.to), c));
     }
     for (i, f) in s.faults.iter().enumerate() {
-        let fields: [(&str, fn(&mut crate::scenario::format::NodeFaults), bool); 3] = [
+        let fields: [(&str, ZeroField, bool); 3] = [
             ("send omission", |f| f.send_omission = 0.0, f.send_omission != 0.0),
             ("receive omission", |f| f.receive_omission = 0.0, f.receive_omission != 0.0),
             ("drift", |f| f.drift = 0.0, f.drift != 0.0),
