@@ -3,6 +3,7 @@
 //!
 //! Passes, each proposing candidates one at a time and keeping the first that still breaks the
 //! property, repeated in rounds until a whole round keeps nothing:
+//! 0. **claims**: drop the scenario's `expect` claims (they describe the original run);
 //! 1. **duration**: end the run just after the violation (and drop the actions after the end);
 //! 2. **timeline**: drop actions, a half at a time, then smaller chunks, then one by one;
 //! 3. **earlier**: move an action to half its time (whole milliseconds), so the run can end
@@ -312,6 +313,7 @@ fn shrink_with(
     };
     loop {
         let mut kept = false;
+        kept |= s.pass("claims", claim_candidates);
         kept |= s.pass("duration", duration_candidates);
         kept |= s.timeline();
         kept |= s.pass("earlier", earlier_candidates);
@@ -333,6 +335,16 @@ fn shrink_with(
         attempts: s.attempts,
         steps: s.steps,
     }
+}
+
+/// Without the scenario's `expect` claims: they describe the original run, not the shrunk one.
+fn claim_candidates(s: &Scenario, _: &Violation) -> Vec<Candidate> {
+    if s.expect.is_empty() {
+        return Vec::new();
+    }
+    let mut c = s.clone();
+    c.expect.clear();
+    vec![(format!("dropped the {} claims of `expect` (they describe the original run)", s.expect.len()), c)]
 }
 
 /// End the run 1 ms after the violation (whole milliseconds), dropping the actions after it.
@@ -662,6 +674,17 @@ mod tests {
         assert_eq!(c[0].1.duration_ms, 2_001.0);
         assert_eq!(c[0].1.timeline.len(), 4, "the heal and the restart come after the end");
         assert!(duration_candidates(&s, &violation(Property::ElectionSafety, 9_999_500)).is_empty());
+    }
+
+    #[test]
+    fn the_claims_pass_drops_expect() {
+        let mut s = busy();
+        assert!(claim_candidates(&s, &violation(Property::ElectionSafety, 0)).is_empty());
+        s.expect = serde_json::from_str(r#"[{"check": "leader"}, {"check": "no_leader"}]"#).unwrap();
+        let c = claim_candidates(&s, &violation(Property::ElectionSafety, 0));
+        assert_eq!(c.len(), 1);
+        assert!(c[0].1.expect.is_empty());
+        assert_eq!(c[0].1.timeline, s.timeline);
     }
 
     #[test]
