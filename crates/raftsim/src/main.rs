@@ -730,15 +730,23 @@ fn shrink_and_tell(
 const STORY_LINES: usize = 24;
 
 /// The shrunk run as a story: the scenario's actions and the narrated events (elections,
-/// leaders, crashes, restarts, overwritten entries; client requests too when the property is
-/// linearizability) up to the violation, then the violation; the last [`STORY_LINES`].
+/// leaders, crashes, restarts, overwritten entries; when the property is linearizability, the
+/// client requests the checker names) up to the violation, then the violation; the last
+/// [`STORY_LINES`].
 fn story(scenario: &Scenario, violation: &raft_sim::Violation) -> Vec<String> {
     use raft_sim::narrate::{narrate, Topic};
     let Ok(mut sim) = Simulation::new(scenario) else { return Vec::new() };
     let until = violation.time_us;
     while sim.now() <= until && sim.violations().is_empty() && sim.step() {}
-    let clients = violation.property == raft_sim::Property::Linearizability;
-    let ops: Vec<_> = if clients { sim.history().iter().cloned().collect() } else { Vec::new() };
+    // For a non-linearizable history, the requests the checker names (not the whole workload).
+    let ops: Vec<_> = if violation.property == raft_sim::Property::Linearizability {
+        sim.run_to_end();
+        let report = raft_sim::linearizability::check_run(&sim, raft_sim::linearizability::DEFAULT_BUDGET);
+        let involved: std::collections::BTreeSet<(u64, u64)> = report.ops.iter().map(|o| (o.client, o.seq)).collect();
+        sim.history().iter().filter(|h| involved.contains(&(h.client, h.seq))).cloned().collect()
+    } else {
+        Vec::new()
+    };
     let mut lines: Vec<(u64, String)> = narrate(sim.milestones(), &[], ops.iter())
         .into_iter()
         .filter(|l| l.time_us <= until && l.topic != Topic::Safety)
