@@ -120,12 +120,15 @@ run_campaigns() {
       echo "expected a violation (exit 3) with $args, got exit $code" >&2
       return 1
     fi
-    # The scenario it wrote must reproduce the violation.
-    set +e
-    "$RAFTSIM" run "$out"/raftsim-failure-*.json > /dev/null
-    code=$?
-    set -e
-    [ "$code" -eq 3 ] || { echo "the reproducing scenario for $args did not reproduce (exit $code)" >&2; return 1; }
+    # The scenarios it wrote (as found, and shrunk) must each reproduce the violation.
+    for file in "$out"/raftsim-failure-*.json; do
+      set +e
+      "$RAFTSIM" run "$file" > /dev/null
+      code=$?
+      set -e
+      [ "$code" -eq 3 ] || { echo "$file for $args did not reproduce (exit $code)" >&2; return 1; }
+    done
+    [ -n "$(ls "$out"/raftsim-failure-*-shrunk.json 2>/dev/null)" ] || { echo "no shrunk scenario for $args" >&2; return 1; }
     rm -f "$out"/raftsim-failure-*.json
   done
   step "benchmark (reported, not a pass/fail threshold)"

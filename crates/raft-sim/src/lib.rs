@@ -15,7 +15,7 @@
 //! | [`check`]    | invariants, linearizability, availability                                              |
 //! | [`scenario`] | the scenario format, its strict shapes and bounded reader, built-ins, tours            |
 //! | [`playback`] | sessions (time travel), run documents and share links, reports, the benchmark          |
-//! | [`campaign`] | randomized check campaigns and the generated scenarios built on them                   |
+//! | [`campaign`] | randomized check campaigns, the generated scenarios built on them, and the shrinker      |
 //!
 //! **The rule: no layer names one above it.** Exactly:
 //! - `engine` names only `engine`, and the scenario *format* (`scenario::format`: the

@@ -111,6 +111,26 @@ enum Command {
         /// beyond the lease's bound (the rule itself stays off), so leases must go stale.
         #[arg(long)]
         lease_window: bool,
+        /// Write and print the violation's scenario as found, without shrinking it.
+        #[arg(long)]
+        no_shrink: bool,
+        /// Candidate runs the shrinker may make (a count, not a time, so results reproduce).
+        #[arg(long, default_value_t = raft_sim::campaign::shrink::ShrinkConfig::default().max_attempts)]
+        max_attempts: u64,
+    },
+    /// Shrink a scenario whose run breaks a property to a smaller one that breaks the same
+    /// property; print each accepted step (on stderr), the sizes before and after, and the
+    /// shrunk run as a short story.
+    Shrink {
+        /// Scenario JSON file (`-`: standard input; up to 1 MiB) or built-in name.
+        scenario: String,
+        /// Candidate runs at most (a count, not a time, so results reproduce).
+        #[arg(long, default_value_t = raft_sim::campaign::shrink::ShrinkConfig::default().max_attempts)]
+        max_attempts: u64,
+        /// Where to write the shrunk scenario (default: FILE with `-shrunk.json` in place of
+        /// `.json`, in the current directory for a built-in or standard input).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Measure simulated events per second on a fixed workload.
     Bench {
@@ -217,9 +237,30 @@ fn main() -> ExitCode {
             };
             run(&scenario, until_ms, output, trace, budget, (pre_vote, check_quorum))
         }
-        Command::Check { seeds, start, nodes, unsafe_rules, threads, out_dir, membership, lease_window } => {
-            check(seeds, start, nodes, unsafe_rules, threads, &out_dir, (membership, lease_window))
+        Command::Check {
+            seeds,
+            start,
+            nodes,
+            unsafe_rules,
+            threads,
+            out_dir,
+            membership,
+            lease_window,
+            no_shrink,
+            max_attempts,
+        } => {
+            let shrink = (!no_shrink).then_some(max_attempts);
+            check(
+                seeds,
+                start,
+                nodes,
+                unsafe_rules,
+                threads,
+                &out_dir,
+                CheckOptions { membership, lease_window, shrink },
+            )
         }
+        Command::Shrink { scenario, max_attempts, out } => shrink_command(&scenario, max_attempts, out),
         Command::Bench { config, json } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
@@ -515,6 +556,14 @@ fn violation_span(v: &raft_sim::ViolationReport) -> String {
     }
 }
 
+/// What kind of campaign `raftsim check` runs, and whether it shrinks what it finds.
+struct CheckOptions {
+    membership: bool,
+    lease_window: bool,
+    /// The shrinker's attempt budget; `None`: `--no-shrink`.
+    shrink: Option<u64>,
+}
+
 fn check(
     seeds: u64,
     start: u64,
@@ -522,7 +571,7 @@ fn check(
     unsafe_rules: Vec<UnsafeRule>,
     threads: usize,
     out_dir: &Path,
-    (membership, lease_window): (bool, bool),
+    CheckOptions { membership, lease_window, shrink }: CheckOptions,
 ) -> ExitCode {
     if let Some(n) = nodes {
         if !(1..=raft_sim::scenario::MAX_NODES).contains(&n) {
@@ -593,9 +642,148 @@ fn check(
             let path = out_dir.join(format!("raftsim-failure-{}.json", failure.scenario.seed));
             say!("seed {}: {} — {}", failure.scenario.seed, failure.violation.property, failure.violation.message);
             write_scenario(&path, &failure.scenario);
+            if let Some(max_attempts) = shrink {
+                let shrunk_path = out_dir.join(format!("raftsim-failure-{}-shrunk.json", failure.scenario.seed));
+                if let Err(e) = shrink_and_tell(&failure.scenario, max_attempts, &shrunk_path) {
+                    // The campaign's scenario reproduces (checked when found); a shrink that
+                    // cannot start is reported, and the raw scenario stands.
+                    eprintln!("raftsim: shrinking seed {}: {e}", failure.scenario.seed);
+                }
+            }
             ExitCode::from(EXIT_VIOLATION)
         }
     }
+}
+
+/// `raftsim shrink FILE`: exit 3 with the shrunk scenario written (it breaks the property),
+/// 2 for bad input, 1 when the scenario's run breaks nothing (nothing to shrink).
+fn shrink_command(name: &str, max_attempts: u64, out: Option<PathBuf>) -> ExitCode {
+    let scenario = match load(name) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let out = out.unwrap_or_else(|| {
+        let file =
+            Path::new(name).file_name().and_then(|f| f.to_str()).filter(|_| name != "-" && Path::new(name).exists());
+        let stem = file.map_or(scenario.name.as_str(), |f| f.strip_suffix(".json").unwrap_or(f));
+        let dir = if file.is_some() { Path::new(name).parent().unwrap_or(Path::new(".")) } else { Path::new(".") };
+        dir.join(format!("{stem}-shrunk.json"))
+    });
+    match shrink_and_tell(&scenario, max_attempts, &out) {
+        Ok(()) => ExitCode::from(EXIT_VIOLATION),
+        Err(e @ raft_sim::campaign::shrink::ShrinkError::Invalid(_)) => {
+            eprintln!("raftsim: {name}: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("raftsim: {name}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Shrink, with a progress line per accepted step on stderr; print the sizes before and after
+/// and the shrunk run as a story; write the shrunk scenario to `out`.
+fn shrink_and_tell(
+    scenario: &Scenario,
+    max_attempts: u64,
+    out: &Path,
+) -> Result<(), raft_sim::campaign::shrink::ShrinkError> {
+    use raft_sim::campaign::shrink::{shrink, ShrinkConfig};
+    let started = Instant::now();
+    let config = ShrinkConfig { max_attempts, ..ShrinkConfig::default() };
+    let outcome = shrink(scenario, &config, &mut |step| {
+        eprintln!("shrink: attempt {:>4}  {:<8} {}  -> {}", step.attempt, step.pass, step.what, step.size);
+    })?;
+    let secs = started.elapsed().as_secs_f64();
+    say!(
+        "shrunk ({}): {} steps kept of {} attempts{}, {:.1} s",
+        outcome.violation.property,
+        outcome.steps.len(),
+        outcome.attempts,
+        if outcome.exhausted { " (attempt budget used up)" } else { "" },
+        secs
+    );
+    say!("  before: {}", outcome.before);
+    say!("  after:  {}", outcome.after);
+    let mut shrunk = outcome.scenario.clone();
+    if !shrunk.description.contains("Shrunk") {
+        let note = format!(" Shrunk from {} to {}.", outcome.before, outcome.after);
+        if shrunk.description.len() + note.len() <= 4000 {
+            shrunk.description.push_str(&note);
+        }
+    }
+    match std::fs::write(out, shrunk.to_json()) {
+        Ok(()) => say!("shrunk scenario written; reproduce with: raftsim run {}", out.display()),
+        Err(e) => eprintln!("raftsim: cannot write {}: {e}", out.display()),
+    }
+    for line in story(&shrunk, &outcome.violation) {
+        say!("{line}");
+    }
+    Ok(())
+}
+
+/// At most this many sentences of a shrunk run's story.
+const STORY_LINES: usize = 24;
+
+/// The shrunk run as a story: the scenario's actions and the narrated events (elections,
+/// leaders, crashes, restarts, overwritten entries; when the property is linearizability, the
+/// client requests the checker names) up to the violation, then the violation; the last
+/// [`STORY_LINES`].
+fn story(scenario: &Scenario, violation: &raft_sim::Violation) -> Vec<String> {
+    use raft_sim::narrate::{narrate, Topic};
+    let Ok(mut sim) = Simulation::new(scenario) else { return Vec::new() };
+    let until = violation.time_us;
+    while sim.now() <= until && sim.violations().is_empty() && sim.step() {}
+    // For a non-linearizable history, the requests the checker names (not the whole workload).
+    let ops: Vec<_> = if violation.property == raft_sim::Property::Linearizability {
+        sim.run_to_end();
+        let report = raft_sim::linearizability::check_run(&sim, raft_sim::linearizability::DEFAULT_BUDGET);
+        let involved: std::collections::BTreeSet<(u64, u64)> = report.ops.iter().map(|o| (o.client, o.seq)).collect();
+        sim.history().iter().filter(|h| involved.contains(&(h.client, h.seq))).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let mut lines: Vec<(u64, String)> = narrate(sim.milestones(), &[], ops.iter())
+        .into_iter()
+        .filter(|l| l.time_us <= until && l.topic != Topic::Safety)
+        .map(|l| (l.time_us, l.text))
+        .collect();
+    for t in &scenario.timeline {
+        let at = raft_sim::scenario::ms_to_us(t.at_ms);
+        if at <= until {
+            let mut what = serde_json::to_value(&t.action).unwrap_or_default();
+            if let Some(map) = what.as_object_mut() {
+                map.remove("action");
+            }
+            let args = if what.as_object().is_some_and(|m| m.is_empty()) { String::new() } else { format!(" {what}") };
+            lines.push((at, format!("The scenario acts: {}{args}", t.action.kind().replace('_', " "))));
+        }
+    }
+    // Stable: at one moment, the scenario's action before what it caused.
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (lines[i].0, usize::from(!lines[i].1.starts_with("The scenario acts")), i));
+    let mut text: Vec<String> =
+        order.into_iter().map(|i| format!("  {:>10.3} ms  {}", lines[i].0 as f64 / 1000.0, lines[i].1)).collect();
+    text.push(format!(
+        "  {:>10.3} ms  VIOLATION {}: {}",
+        violation.time_us as f64 / 1000.0,
+        violation.property,
+        violation.message
+    ));
+    let skipped = text.len().saturating_sub(STORY_LINES);
+    let mut out = vec![format!(
+        "the shrunk run{}:",
+        if skipped > 0 { format!(" (last {STORY_LINES} events)") } else { String::new() }
+    )];
+    if skipped > 0 {
+        out.push(format!("  … {skipped} earlier"));
+    }
+    out.extend(text.into_iter().skip(skipped));
+    out
 }
 
 fn write_scenario(path: &Path, scenario: &Scenario) {

@@ -533,3 +533,100 @@ fn a_claim_of_expect_that_does_not_hold_exits_5_saying_what_was_seen() {
     let out = raftsim(&["run", "figure-8-unsafe"]);
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn check_shrinks_what_it_finds_unless_told_not_to() {
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-shrink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = raftsim(&["check", "--seeds", "50", "--unsafe", "forget-vote", "--out-dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("  before: ") && stdout.contains("  after:  "), "{stdout}");
+    assert!(stdout.contains("VIOLATION Election Safety"), "the story ends at the violation: {stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shrink: attempt"), "progress on stderr");
+    let shrunk = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("-shrunk.json"))
+        .expect("the shrunk scenario was written")
+        .path();
+    assert_eq!(raftsim(&["run", shrunk.to_str().unwrap()]).status.code(), Some(3), "it reproduces");
+    std::fs::remove_file(&shrunk).unwrap();
+
+    let out = raftsim(&[
+        "check",
+        "--seeds",
+        "50",
+        "--unsafe",
+        "forget-vote",
+        "--no-shrink",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("before:"));
+    assert!(!std::fs::read_dir(&dir).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("shrunk")));
+}
+
+#[test]
+fn shrink_writes_a_smaller_scenario_the_same_way_twice() {
+    let dir = std::env::temp_dir().join(format!("raftsim-cli-shrink2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = raftsim(&[
+        "check",
+        "--seeds",
+        "50",
+        "--unsafe",
+        "forget-vote",
+        "--no-shrink",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let raw = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("raftsim-failure-"))
+        .expect("written")
+        .path();
+    let (first, second) = (dir.join("first.json"), dir.join("second.json"));
+    let a = raftsim(&["shrink", raw.to_str().unwrap(), "--out", first.to_str().unwrap()]);
+    assert_eq!(a.status.code(), Some(3), "{}", String::from_utf8_lossy(&a.stderr));
+    let b = raftsim(&["shrink", raw.to_str().unwrap(), "--out", second.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap(), "deterministic");
+    let text = |o: &Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| !l.starts_with("shrunk ("))
+            .map(|l| l.replace("second.json", "first.json"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(text(&a), text(&b), "the same sizes and story (the time taken aside)");
+    let size = |path: &PathBuf| {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        (v["timeline"].as_array().map_or(0, |t| t.len()), v["duration_ms"].as_f64().unwrap())
+    };
+    let (raw_size, small) = (size(&raw), size(&first));
+    assert!(small.0 < raw_size.0 && small.1 < raw_size.1, "{raw_size:?} -> {small:?}");
+    assert_eq!(raftsim(&["run", first.to_str().unwrap()]).status.code(), Some(3));
+    // --max-attempts 0 changes nothing but still writes (and reports) the scenario.
+    let zero = raftsim(&["shrink", raw.to_str().unwrap(), "--max-attempts", "0", "--out", second.to_str().unwrap()]);
+    assert_eq!(zero.status.code(), Some(3));
+    assert_eq!(size(&second), raw_size);
+}
+
+#[test]
+fn shrink_refuses_bad_input_and_scenarios_that_break_nothing() {
+    let out = raftsim(&["shrink", "/no/such/file.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+    let bad = temp_file("shrink-bad.json", r#"{"name": "b", "nodes": 0}"#);
+    let out = raftsim(&["shrink", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nodes"), "{}", String::from_utf8_lossy(&out.stderr));
+    let safe = temp_file("shrink-safe.json", r#"{"name": "s", "nodes": 3, "duration_ms": 1000}"#);
+    let out = raftsim(&["shrink", safe.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to shrink"));
+    assert_eq!(raftsim(&["shrink", safe.to_str().unwrap(), "--max-attempts", "x"]).status.code(), Some(2));
+}

@@ -1,7 +1,9 @@
 //! Randomized check campaigns: each seed generates a whole scenario — cluster size, Raft
 //! settings, network, faults, a timeline of crashes, partitions and pauses, client load — runs
 //! it with invariants on, and stops at the first violation with the scenario that reproduces it.
+//! [`shrink`] then reduces that scenario to a smaller one that breaks the same property.
 mod probes;
+pub mod shrink;
 pub use probes::determinism_probes;
 
 use crate::check::invariants::{Property, Violation};
