@@ -135,6 +135,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                     onclick={send(|| Msg::TogglePresent)}>{ "Present" }</button>
             <button class="secondary" data-testid="help-button" aria-label="Keyboard shortcuts"
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
+            { crate::language::menu(data.language, on) }
           </span>
         </div>
     }
