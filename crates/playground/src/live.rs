@@ -356,6 +356,7 @@ impl Live {
             Command::OpenDocument(_) => Some("document"),
             Command::OpenTour(..) => Some("tour"),
             Command::Task(_) => Some("goal"),
+            Command::Language(_) => Some("lang"),
             _ => None,
         };
         if !self.embed_ready() {
