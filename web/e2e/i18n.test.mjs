@@ -28,7 +28,7 @@ test('?lang=zh-CN: the menu, a tour step and its glossary in Chinese; links carr
   assert.match(await page.getByTestId('tour').innerText(), chinese);
   await runUntil(page, '[data-testid="tour"][data-paused="true"]', { stepMs: 100 });
   // A glossary term is linked by its Chinese form, and its definition is the Chinese one.
-  const term = page.getByTestId('gloss-term').first();
+  const term = page.getByTestId('gloss-term').filter({ hasText: chinese }).first();
   await term.waitFor();
   const form = await term.innerText();
   assert.match(form, chinese);
