@@ -61,7 +61,7 @@ impl Store {
                     self.show_language(FALLBACK, Translations::default());
                 }
                 Some(l) => self.fetch_language(l, true),
-                None => self.error = Some(format!("there is no language '{tag}'")),
+                None => self.error = Some(text::tf("language.unknown", &[("language", &tag)])),
             },
             Action::LanguageLoaded(files) => self.language_loaded(*files),
             _ => {}
