@@ -69,6 +69,17 @@ test('?lang=zh-CN: the menu, a tour step and its glossary in Chinese; links carr
   await page.close();
 });
 
+test('the embed in Chinese (?embed&lang=zh-CN): its tour step in Chinese, and its full-page link keeps the language', async () => {
+  const page = await openPage(browser, '?embed&lang=zh-CN#tour/leader-election/3');
+  await page.waitForFunction((t) => document.querySelector('[data-testid="tour-step-title"]')?.textContent === t, `3. ${zh['3.title']}`);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  const [full] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('open-full').click()]);
+  assert.match(full.url(), /\?lang=zh-CN#run1\./);
+  await full.close();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a language whose catalogue cannot be had falls back to English and says why', async () => {
   const page = await browser.newPage();
   page.errors = [];
