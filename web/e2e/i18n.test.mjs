@@ -80,6 +80,33 @@ test('the embed in Chinese (?embed&lang=zh-CN): its tour step in Chinese, and it
   await page.close();
 });
 
+test('the embed API: attach({ lang }) puts ?lang= in the frame, and the language command switches it', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(new URL('embed/example/', pageUrl('', false)).href);
+  await page.waitForFunction(() => window.course !== undefined, null, { timeout: 60_000 });
+  const frameLang = () => page.frameLocator('[data-testid="frame"]').locator('html').getAttribute('lang');
+  assert.equal(await frameLang(), 'en');
+  await page.evaluate(() => window.course.language('zh-CN'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="frame"]').contentDocument.documentElement.lang === 'zh-CN');
+  const refused = await page.evaluate(() => window.course.language('xx').then(() => null, (e) => e.field));
+  assert.equal(refused, 'lang');
+  // A second frame attached with { lang }: its address carries it, and it is drawn in it.
+  const lang = await page.evaluate(async () => {
+    const { RaftPlayground } = await import('../raft-playground.js');
+    const iframe = document.createElement('iframe');
+    iframe.src = document.querySelector('[data-testid="frame"]').src.replace(/[?&]lang=[^&#]*/, '');
+    document.body.append(iframe);
+    const p = await RaftPlayground.attach(iframe, { lang: 'zh-CN', timeout: 20000 });
+    p.detach();
+    return [new URL(iframe.src).searchParams.get('lang'), iframe.contentDocument.documentElement.lang];
+  });
+  assert.deepEqual(lang, ['zh-CN', 'zh-CN']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a language whose catalogue cannot be had falls back to English and says why', async () => {
   const page = await browser.newPage();
   page.errors = [];
