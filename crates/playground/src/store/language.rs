@@ -111,6 +111,10 @@ impl Store {
     /// Show everything in `language` (its UI catalogue installed), the run left where it is.
     fn show_language(&mut self, language: &'static str, translations: Translations) {
         self.language = language;
+        // Words made once and kept (the event log's sentences, the time bar's markers) are
+        // made again, in the new language.
+        *self.markers.borrow_mut() = Default::default();
+        *self.event_lines.borrow_mut() = Default::default();
         self.words.translations = translations;
         self.show_builtins();
         self.show_glossary();
