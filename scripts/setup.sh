@@ -36,6 +36,16 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $SUDO apt-get install -y -q chromium chromium-driver
 fi
 
+# A CJK font, so the page in Chinese (?lang=zh-CN) draws its characters in the browser tests'
+# headless Chromium (Debian's Chromium has none otherwise: every character would be a box).
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  say "installing fonts-noto-cjk"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q fonts-noto-cjk
+fi
+
 # npm packages: wasm-opt (binaryen@132) and playwright-core. Reinstall only when the lock changes.
 stamp=web/node_modules/.package-lock.stamp
 if [ ! -f "$stamp" ] || ! cmp -s web/package-lock.json "$stamp"; then

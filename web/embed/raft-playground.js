@@ -17,11 +17,20 @@ export class RaftPlayground {
   /**
    * Wait until the framed playground answers, then return a handle on it.
    * @param {HTMLIFrameElement} iframe the frame showing the playground (any `?embed` link)
-   * @param {{origin?: string, timeout?: number}} options `origin`: the playground's origin
-   *   (default: the frame's src's origin); `timeout`: ms to wait for each answer (default 5000;
-   *   attaching waits up to three times as long, while the frame loads).
+   * @param {{origin?: string, timeout?: number, lang?: string}} options `origin`: the
+   *   playground's origin (default: the frame's src's origin); `timeout`: ms to wait for each
+   *   answer (default 5000; attaching waits up to three times as long, while the frame loads);
+   *   `lang`: the language to show the playground in (`'zh-CN'`, `'en'`), put in the frame's
+   *   address as `?lang=` (the frame loads again if it named another).
    */
   static async attach(iframe, options = {}) {
+    if (options.lang !== undefined) {
+      const src = new URL(iframe.src, location.href);
+      if (src.searchParams.get('lang') !== options.lang) {
+        src.searchParams.set('lang', options.lang);
+        iframe.src = src.href;
+      }
+    }
     const origin = options.origin ?? new URL(iframe.src, location.href).origin;
     const p = new RaftPlayground(iframe, origin, options.timeout ?? 5000);
     // The frame may still be loading: ask again until it answers.
@@ -144,4 +153,7 @@ export class RaftPlayground {
   task(goal) { return this.send('task', { goal }); }
   /** Time, each server's role, term and commit index, the leader, violations. */
   state() { return this.send('state'); }
+
+  /** Show the playground in another language (`'zh-CN'`, `'en'`); the run stays where it is. */
+  language(lang) { return this.send('language', { lang }); }
 }

@@ -58,6 +58,33 @@ pub fn replace_fragment(fragment: &str) {
     }
 }
 
+/// Put `search` (`?embed&lang=zh-CN`, or empty) as the address's query, keeping its path and
+/// fragment, without reloading or adding a history entry.
+pub fn replace_query(search: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}{hash}")));
+    }
+}
+
+/// The reader's languages, most wanted first (`navigator.languages`).
+pub fn languages() -> Vec<String> {
+    let Some(window) = web_sys::window() else { return Vec::new() };
+    window.navigator().languages().iter().filter_map(|l| l.as_string()).collect()
+}
+
+/// Mark the document as written in `language` (`<html lang>`): screen readers pick their
+/// voice by it, and browsers their fonts.
+pub fn set_document_language(language: &str) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", language);
+    }
+}
+
 /// Best effort: browsers refuse without a secure context or user gesture; the page also shows
 /// the text so it can be copied by hand.
 pub fn copy_to_clipboard(text: &str) {

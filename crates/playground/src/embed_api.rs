@@ -62,6 +62,8 @@ pub enum Command {
     /// A tour id and a step counted from 1.
     OpenTour(String, usize),
     Task(raft_sim::tour::Goal),
+    /// Show the page in this language (a tag of `text::LANGUAGES`).
+    Language(String),
 }
 
 impl Command {
@@ -79,6 +81,7 @@ impl Command {
             Command::OpenDocument(json) => Action::Imported(Ok(json)),
             Command::OpenTour(id, step) => Action::OpenTourStep(id, step.saturating_sub(1)),
             Command::Task(goal) => Action::SetTask(goal),
+            Command::Language(tag) => Action::ChooseLanguage(tag),
         })
     }
 }
@@ -233,6 +236,7 @@ fn command(data: &JsValue) -> Result<Command, Refusal> {
             let action = serde_json::from_str(&text).map_err(|e| refuse("action", e.to_string()))?;
             (Command::Act(action), &["action"])
         }
+        "language" => (Command::Language(short_text(data, "lang", MAX_SHORT_CHARS)?), &["lang"]),
         "task" => {
             let text = json_text(data, "goal", MAX_ACTION_CHARS)?;
             let goal = serde_json::from_str(&text).map_err(|e| refuse("goal", e.to_string()))?;

@@ -178,6 +178,10 @@ impl Live {
                 Effect::OpenTab(url) => browser::open_in_new_tab(&url),
                 Effect::Download { name, text } => browser::download(&name, &text),
                 Effect::SavePng { name, svg, width, height } => browser::save_png(&name, &svg, width, height),
+                Effect::FetchLanguage { language, ui, tours } => {
+                    crate::language::fetch(language, ui, tours, &self.on.dispatch)
+                }
+                Effect::LanguageShown(language) => crate::language::shown(language),
                 Effect::Pack { json, then } => {
                     let dispatch = self.on.dispatch.clone();
                     wasm_bindgen_futures::spawn_local(async move {
@@ -215,6 +219,9 @@ impl Component for Live {
         let (base, _, fragment) = browser::location();
         let mut store = Store::new(base, &fragment, browser::now_ms);
         store.present = browser::query_flag("present");
+        if let Some((language, why)) = crate::language::take_startup_problem() {
+            store.language_failed(language, &why);
+        }
         let mut live = Live {
             store,
             _keys: {
@@ -287,6 +294,13 @@ impl Component for Live {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        crate::language::keyed(self.page(ctx), self.store.language)
+    }
+}
+
+impl Live {
+    /// The page, or the embed, in the store's language (see `language::keyed`).
+    fn page(&self, ctx: &Context<Self>) -> Html {
         let s = &self.store;
         if ctx.props().embed {
             let body = s.session.as_ref().map(|session| EmbedBody {
@@ -300,7 +314,7 @@ impl Component for Live {
         if s.present {
             return self.presentation();
         }
-        let embed_fragment = s.embed_snippet.clone();
+        let embed_src = s.embed_snippet.as_ref().map(|fragment| s.address(&["embed"], fragment));
         html! {
             <section class="live" aria-label={t("live.label")}>
                 { toolbar::toolbar(s, &self.on.dispatch) }
@@ -319,7 +333,7 @@ impl Component for Live {
                 <div class={classes!("spot-wrap", s.spot("settings"))}>
                     <SettingsPanel settings={s.scenario.raft.clone()} on_apply={self.on.configure.clone()} />
                 </div>
-                { share_panel(s.share_link.as_deref(), embed_fragment, &self.on.dispatch, &self.on.import) }
+                { share_panel(s.share_link.as_deref(), embed_src, &self.on.dispatch, &self.on.import) }
                 { export_panel(s, &self.on.dispatch) }
                 <AuthoringPanel draft={s.author_ref()} recorded={s.task_recorded()} on={self.on.dispatch.clone()}
                                 on_import={self.on.import_tour.clone()} />
@@ -344,6 +358,7 @@ impl Live {
             Command::OpenDocument(_) => Some("document"),
             Command::OpenTour(..) => Some("tour"),
             Command::Task(_) => Some("goal"),
+            Command::Language(_) => Some("lang"),
             _ => None,
         };
         if !self.embed_ready() {

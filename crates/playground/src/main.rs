@@ -16,6 +16,7 @@ mod failure_panel;
 mod history_view;
 mod inspector;
 mod lab_panel;
+mod language;
 mod legend;
 mod live;
 mod log_view;
@@ -48,7 +49,11 @@ fn main() {
     if let Some(runs) = bench_page::requested() {
         return bench_page::run(runs);
     }
-    yew::Renderer::<view::App>::new().render();
+    // The page draws once its language's words are here (English is compiled in).
+    wasm_bindgen_futures::spawn_local(async {
+        language::start(language::wanted()).await;
+        yew::Renderer::<view::App>::new().render();
+    });
 }
 
 /// Whether this document is the playground's page (`<meta name="raft-playground">` in

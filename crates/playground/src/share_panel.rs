@@ -5,11 +5,11 @@ use crate::store::Action as Msg;
 use crate::text::{t, tf};
 use yew::prelude::*;
 
-/// `share_link`: the last link made by Share, if any. `embed_fragment`: the run as a link
-/// fragment, for the snippet, when it is shown.
+/// `share_link`: the last link made by Share, if any. `embed_src`: the embed's address (the
+/// run as a link, `?embed`, and the page's language), for the snippet, when it is shown.
 pub fn share_panel(
     share_link: Option<&str>,
-    embed_fragment: Option<String>,
+    embed_src: Option<String>,
     on: &Callback<Msg>,
     on_import: &Callback<web_sys::File>,
 ) -> Html {
@@ -19,7 +19,6 @@ pub fn share_panel(
         input.set_value("");
         Some(file)
     });
-    let (base, _, _) = crate::browser::location();
     html! {
         <section class="share" aria-label={t("share_panel.title")} data-testid="share-panel">
             <h3>{ t("share_panel.title") }</h3>
@@ -38,8 +37,8 @@ pub fn share_panel(
                     <input type="file" accept=".json,application/json" data-testid="import" onchange={on_import} />
                 </label>
             </div>
-            if let Some(fragment) = embed_fragment {
-                <SnippetDialog src={format!("{base}?embed#{fragment}")} />
+            if let Some(src) = embed_src {
+                <SnippetDialog src={src} />
             }
         </section>
     }

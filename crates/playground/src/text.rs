@@ -128,19 +128,10 @@ pub fn pick(asked: Option<&str>, browser: &[String]) -> &'static str {
     asked.and_then(find).or_else(|| browser.iter().find_map(|b| find(b))).unwrap_or(FALLBACK)
 }
 
-/// The `{name}` placeholders of a text, sorted: a translation must use the same ones.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut out: Vec<&str> = text
-        .match_indices('{')
-        .filter_map(|(at, _)| {
-            let after = &text[at + 1..];
-            let name = &after[..after.find('}')?];
-            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(name)
-        })
-        .collect();
-    out.sort_unstable();
-    out
-}
+/// The `{name}` placeholders of a text, sorted: a translation must use the same ones (the
+/// same function checks the tours' catalogues and `raftsim catalogue check`).
+#[cfg(test)]
+use raft_sim::tour_text::placeholders;
 
 #[cfg(test)]
 mod tests {

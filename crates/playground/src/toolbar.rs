@@ -136,6 +136,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                     onclick={send(|| Msg::TogglePresent)}>{ t("toolbar.present") }</button>
             <button class="secondary" data-testid="help-button" aria-label={t("toolbar.keys")}
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
+            { crate::language::menu(data.language, on) }
           </span>
         </div>
     }

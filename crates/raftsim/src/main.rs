@@ -173,11 +173,42 @@ enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// Print the English text catalogues a translator starts from (a tour's, the glossary's,
+    /// the built-in scenarios'), or check a language's folder of the page's catalogues against
+    /// them (README, "Adding a language").
+    Catalogue {
+        #[command(subcommand)]
+        what: CatalogueCommand,
+    },
     /// List the built-in scenarios.
     List,
     /// Print `name hash` for every built-in scenario and a few generated ones (the scenarios
     /// whose traces must be identical in wasm).
     Hashes,
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// A tour's catalogue (`text/LANG/tours/ID.json`): title, summary, N.title, N.text.K,
+    /// N.description, N.task.prompt, N.task.success.
+    Tour {
+        /// A shipped tour's id (`raftsim tour` lists them).
+        id: String,
+    },
+    /// The glossary's catalogue (`text/LANG/glossary.json`): TERM.term, TERM.forms (joined
+    /// by " | "), TERM.definition, TERM.source.
+    Glossary,
+    /// The built-in scenarios' catalogue (`text/LANG/scenarios.json`): NAME.title,
+    /// NAME.description, group.GROUP.
+    Scenarios,
+    /// Check a language's folder (crates/playground/text/LANG): one catalogue per shipped tour,
+    /// the glossary's and the built-ins', each with exactly the English ids, none empty, the
+    /// same {placeholders}; and ui.json against the English one beside it (../en/ui.json).
+    /// Exit code 1 on any problem.
+    Check {
+        /// The language's folder.
+        dir: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -265,6 +296,7 @@ fn main() -> ExitCode {
         Command::Replay { run, json } => replay(&run, json),
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
         Command::Tour { tour, text } => tour_command(tour.as_deref(), text),
+        Command::Catalogue { what } => catalogue_command(what),
         Command::List => {
             for b in builtin::catalog() {
                 let s = &b.scenario;
@@ -750,7 +782,7 @@ fn story(scenario: &Scenario, violation: &raft_sim::Violation) -> Vec<String> {
     let mut lines: Vec<(u64, String)> = narrate(sim.milestones(), &[], ops.iter())
         .into_iter()
         .filter(|l| l.time_us <= until && l.topic != Topic::Safety)
-        .map(|l| (l.time_us, l.text))
+        .map(|l| (l.time_us, l.text()))
         .collect();
     for t in &scenario.timeline {
         let at = raft_sim::scenario::ms_to_us(t.at_ms);
@@ -949,6 +981,100 @@ fn tour_command(tour: Option<&str>, text: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         say!("{} claim(s) of this tour do not hold", failures.len());
+        ExitCode::FAILURE
+    }
+}
+
+/// A catalogue as the page's files hold it: a JSON object sorted by id, indented by one space,
+/// with real characters (not \u escapes).
+fn catalogue_json(texts: &raft_sim::tour_text::Texts) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let lines: Vec<String> = texts.iter().map(|(id, text)| format!(" {}: {}", quote(id), quote(text))).collect();
+    if lines.is_empty() {
+        "{}".into()
+    } else {
+        format!("{{\n{}\n}}", lines.join(",\n"))
+    }
+}
+
+/// `raftsim catalogue ...`: print an English catalogue, or check a language's folder.
+fn catalogue_command(what: CatalogueCommand) -> ExitCode {
+    use raft_sim::tour_text;
+    let texts = match what {
+        CatalogueCommand::Tour { id } => match raft_sim::tour::by_id(&id) {
+            Some(t) => tour_text::tour_texts(&t),
+            None => {
+                eprintln!("raftsim: no tour '{id}' (`raftsim tour` lists the tours)");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        },
+        CatalogueCommand::Glossary => match raft_sim::glossary::shipped() {
+            Some(g) => tour_text::glossary_texts(&g),
+            None => {
+                eprintln!("raftsim: the shipped glossary does not parse");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        },
+        CatalogueCommand::Scenarios => tour_text::builtin_texts(raft_sim::builtin::catalog()),
+        CatalogueCommand::Check { dir } => return catalogue_check(&dir),
+    };
+    say!("{}", catalogue_json(&texts));
+    ExitCode::SUCCESS
+}
+
+/// Check the language folder `dir` against the English (see `CatalogueCommand::Check`).
+fn catalogue_check(dir: &Path) -> ExitCode {
+    use raft_sim::tour_text::{self, Texts};
+    if !dir.is_dir() {
+        eprintln!("raftsim: {} is not a folder", dir.display());
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let read = |path: &Path| -> Result<Texts, String> {
+        let text = read_input(&path.display().to_string())?;
+        serde_json::from_str::<Texts>(&text)
+            .map_err(|e| format!("{}: not a catalogue (an object of strings): {e}", path.display()))
+    };
+    let mut expected: Vec<(PathBuf, Texts)> = Vec::new();
+    for t in raft_sim::tour::list() {
+        expected.push((dir.join("tours").join(format!("{}.json", t.id)), tour_text::tour_texts(&t)));
+    }
+    if let Some(g) = raft_sim::glossary::shipped() {
+        expected.push((dir.join("glossary.json"), tour_text::glossary_texts(&g)));
+    }
+    expected.push((dir.join("scenarios.json"), tour_text::builtin_texts(raft_sim::builtin::catalog())));
+    // The page's own words: against the English folder beside this one, when there is one.
+    let english_ui = dir.parent().map(|p| p.join("en").join("ui.json")).filter(|p| p.is_file());
+    if let Some(en) = english_ui.filter(|en| en.parent() != Some(dir)) {
+        match read(&en) {
+            Ok(texts) => expected.push((dir.join("ui.json"), texts)),
+            Err(e) => say!("{e}"),
+        }
+    }
+    let mut problems = 0;
+    for (path, english) in &expected {
+        let found = match read(path) {
+            Ok(found) => tour_text::problems(english, &found),
+            Err(e) => vec![e],
+        };
+        for p in &found {
+            say!("{}: {p}", path.display());
+        }
+        problems += found.len();
+    }
+    // A catalogue for a tour that is not shipped is never read: a misnamed file.
+    if let Ok(entries) = std::fs::read_dir(dir.join("tours")) {
+        let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        names.sort();
+        for path in names.iter().filter(|p| !expected.iter().any(|(e, _)| e == *p)) {
+            say!("{}: no shipped tour has this id", path.display());
+            problems += 1;
+        }
+    }
+    if problems == 0 {
+        say!("{}: {} catalogues, every id translated", dir.display(), expected.len());
+        ExitCode::SUCCESS
+    } else {
+        say!("{problems} problem(s)");
         ExitCode::FAILURE
     }
 }

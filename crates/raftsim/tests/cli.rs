@@ -630,3 +630,55 @@ fn shrink_refuses_bad_input_and_scenarios_that_break_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to shrink"));
     assert_eq!(raftsim(&["shrink", safe.to_str().unwrap(), "--max-attempts", "x"]).status.code(), Some(2));
 }
+
+#[test]
+fn catalogue_prints_the_english_a_translator_starts_from_and_checks_a_language() {
+    let out = raftsim(&["catalogue", "tour", "leader-election"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["1.title"], "Everyone starts as a follower");
+    assert!(v["2.text.1"].as_str().is_some_and(|t| t.starts_with("S2's timer")));
+    let glossary = json(&raftsim(&["catalogue", "glossary"]));
+    assert!(glossary["log.forms"].as_str().is_some_and(|f| f.contains(" | ")), "{}", glossary["log.forms"]);
+    let scenarios = json(&raftsim(&["catalogue", "scenarios"]));
+    assert_eq!(scenarios["group.Elections"], "Elections");
+    assert_eq!(scenarios["first-election.title"], "First election");
+    let out = raftsim(&["catalogue", "tour", "no-such-tour"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // The shipped Chinese folder passes.
+    let zh = concat!(env!("CARGO_MANIFEST_DIR"), "/../playground/text/zh-CN");
+    let out = raftsim(&["catalogue", "check", zh]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // A folder with one catalogue missing an id and one with an extra id, a placeholder
+    // changed in ui.json, and a tour file no tour has.
+    let dir = std::env::temp_dir().join(format!("raftsim-catalogue-{}", std::process::id()));
+    let lang = dir.join("xx");
+    std::fs::create_dir_all(lang.join("tours")).unwrap();
+    std::fs::create_dir_all(dir.join("en")).unwrap();
+    for entry in std::fs::read_dir(format!("{zh}/tours")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, lang.join("tours").join(path.file_name().unwrap())).unwrap();
+    }
+    let mut scenarios: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(format!("{zh}/scenarios.json")).unwrap()).unwrap();
+    scenarios.remove("split-vote.title");
+    scenarios.insert("nonexistent.title".into(), "x".into());
+    std::fs::write(lang.join("scenarios.json"), serde_json::to_string(&scenarios).unwrap()).unwrap();
+    std::fs::write(lang.join("glossary.json"), std::fs::read_to_string(format!("{zh}/glossary.json")).unwrap())
+        .unwrap();
+    std::fs::write(dir.join("en/ui.json"), r#"{"a.b": "S{node} is down", "a.c": "x"}"#).unwrap();
+    std::fs::write(lang.join("ui.json"), r#"{"a.b": "S{server}宕机", "a.c": "叉"}"#).unwrap();
+    std::fs::write(lang.join("tours/not-a-tour.json"), "{}").unwrap();
+    let out = raftsim(&["catalogue", "check", lang.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("scenarios.json: missing id \"split-vote.title\""), "{said}");
+    assert!(said.contains("scenarios.json: extra id \"nonexistent.title\""), "{said}");
+    assert!(said.contains("ui.json: \"a.b\" has the placeholders"), "{said}");
+    assert!(said.contains("not-a-tour.json: no shipped tour has this id"), "{said}");
+    assert!(said.contains("4 problem(s)"), "{said}");
+    let out = raftsim(&["catalogue", "check", dir.join("nowhere").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

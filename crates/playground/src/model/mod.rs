@@ -23,6 +23,7 @@ pub mod stage;
 pub mod svg;
 pub mod timeline;
 pub mod tour;
+pub mod translation;
 
 #[cfg(test)]
 mod tests;

@@ -570,7 +570,7 @@ mod tests {
         crate::text::install("zh-CN", Some(zh));
         for f in &all {
             let text = finding_text(f);
-            assert!(crate::text::placeholders(&text).is_empty() && text != f.english(), "untranslated: {text}");
+            assert!(raft_sim::tour_text::placeholders(&text).is_empty() && text != f.english(), "untranslated: {text}");
             assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in {text}");
         }
         crate::text::install(crate::text::FALLBACK, None);

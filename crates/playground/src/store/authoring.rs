@@ -746,7 +746,7 @@ impl Store {
                     ));
                     return;
                 }
-                let link = format!("{}#{fragment}", self.base);
+                let link = self.address(&[], &fragment);
                 self.effects.push(Effect::Copy(link.clone()));
                 let d = self.draft();
                 d.link = Some(link);

@@ -11,6 +11,7 @@
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
 mod authoring;
 mod kit;
+mod language;
 mod timekit;
 mod tour_run;
 
@@ -18,6 +19,8 @@ mod tour_run;
 mod authoring_tests;
 #[cfg(test)]
 mod kit_tests;
+#[cfg(test)]
+mod language_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -32,6 +35,7 @@ use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
 pub use authoring::{AuthorAction, Draft, DraftRef, DraftStep};
 pub use kit::Picture;
+pub use language::LanguageFiles;
 use raft_sim::builtin::{self, Builtin, IndexEntry};
 use raft_sim::share::{self, RunDocument, View, SPEED_MAX_EXP, SPEED_MIN_EXP};
 use raft_sim::tour::{self, Tour};
@@ -154,6 +158,10 @@ pub enum Action {
     SetTask(raft_sim::tour::Goal),
     /// Authoring a tour (store/authoring.rs).
     Author(AuthorAction),
+    /// Show the page in this language (a tag of `text::LANGUAGES`; store/language.rs).
+    ChooseLanguage(String),
+    /// A language's catalogues as the browser fetched them (see [`Effect::FetchLanguage`]).
+    LanguageLoaded(Box<LanguageFiles>),
 }
 
 /// What a link being made is for: the browser deflates it asynchronously (the page links no
@@ -198,6 +206,17 @@ pub enum Effect {
         width: f64,
         height: f64,
     },
+    /// Fetch this language's catalogues (`text/TAG/`): its UI catalogue when `ui`, and those of
+    /// the tours, the glossary and the built-ins; then [`Action::LanguageLoaded`].
+    FetchLanguage {
+        language: &'static str,
+        ui: bool,
+        /// The tours' ids (one catalogue each).
+        tours: Vec<String>,
+    },
+    /// The page is now in this language: mark the document (`<html lang>`) and the address
+    /// (`?lang=`, none for English), and draw everything again.
+    LanguageShown(&'static str),
 }
 
 /// The last linearizability check of the history, and the operations it flagged.
@@ -290,6 +309,10 @@ pub struct Store {
     effects: Vec<Effect>,
     /// The tour being written on the page (store/authoring.rs).
     author: DraftRef,
+    /// The language the page is shown in (a tag of `text::LANGUAGES`).
+    pub language: &'static str,
+    /// The tours, glossary and built-ins in English, and the language's catalogues over them.
+    words: language::Words,
 }
 
 /// A speed as the toolbar writes it: "0.05x", "3x".
@@ -389,7 +412,10 @@ impl Store {
             embed_told: (None, false),
             effects: Vec::new(),
             author: DraftRef::default(),
+            language: crate::text::language(),
+            words: language::Words::default(),
         };
+        store.builtins_arrived(store.builtins.clone());
         let opened = if let Some(packed) = authoring::packed_of_tour_fragment(fragment) {
             // A tour link: inflated by the browser, opened once the built-ins are here.
             match packed {
@@ -441,7 +467,7 @@ impl Store {
         };
         if !builtins.is_empty() {
             builtin::install(builtins.clone());
-            self.builtins = builtins;
+            self.builtins_arrived(builtins);
         }
         if !problems.is_empty() {
             let id = if self.builtins.is_empty() { "store.builtins-none" } else { "store.builtins-some" };
@@ -611,7 +637,7 @@ impl Store {
             Action::BuiltinsLoaded(index, files) => self.builtins_loaded(index, &files),
             Action::ToursLoaded(files) => {
                 let (tours, problems) = tour::parse_files(&files);
-                self.tours = tours;
+                self.tours_arrived(tours);
                 self.tours_done = true;
                 if !problems.is_empty() {
                     let said = tf("store.tours-unreadable", &[("problems", &problems.join("; "))]);
@@ -633,7 +659,7 @@ impl Store {
             }
             Action::GlossaryLoaded(file) => {
                 match file.and_then(|text| raft_sim::glossary::Glossary::from_json(&text).map_err(|e| e.to_string())) {
-                    Ok(g) => self.glossary = Some(std::rc::Rc::new(g)),
+                    Ok(g) => self.glossary_arrived(g),
                     Err(e) => {
                         let said = tf("store.glossary-unreadable", &[("why", &e)]);
                         self.notice = Some(match self.notice.take() {
@@ -683,7 +709,7 @@ impl Store {
             }
             Action::TourLink => {
                 if let Some(t) = &self.tour {
-                    let link = format!("{}#{}", self.base, t.fragment());
+                    let link = self.address(&[], &t.fragment());
                     self.effects.push(Effect::Copy(link.clone()));
                     self.share_link = Some(link);
                     self.link_copied = true;
@@ -702,13 +728,14 @@ impl Store {
             Action::OpenFull => self.pack(LinkUse::OpenFull),
             Action::Packed(LinkUse::Tour, packed) => self.tour_packed(packed),
             Action::Author(a) => self.author(a),
+            a @ (Action::ChooseLanguage(_) | Action::LanguageLoaded(_)) => self.language_action(a),
             Action::Packed(then, Err(e)) => {
                 self.embed_pending &= then != LinkUse::Embed;
                 self.error = Some(tf("store.link-not-made", &[("why", &e)]));
             }
             Action::Packed(then, Ok(packed)) => {
                 let fragment = share::fragment_of_packed(&packed);
-                let link = format!("{}#{fragment}", self.base);
+                let link = self.address(&[], &fragment);
                 match then {
                     LinkUse::Share => {
                         self.effects.push(Effect::ReplaceFragment(fragment));
@@ -935,7 +962,11 @@ impl Store {
         let Some(s) = tour.steps.get(step) else {
             return Err(tf("store.tour-steps", &[("id", &tour.id), ("count", &tour.steps.len().to_string())]));
         };
-        let scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
+        let mut scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
+        // A built-in's description in the page's language (the tours name the English ones).
+        if let Some(description) = self.step_description(&tour, step) {
+            scenario.description = description;
+        }
         let mut session = start(&scenario)?;
         let settings = crate::model::sim_text::step_settings_text(&raft_sim::scenario::settings::settings_at(
             &scenario,

@@ -71,9 +71,18 @@ impl Entry {
 }
 
 /// A character that continues a word: ASCII letters, digits and `_`. (Not Unicode's classes:
-/// their tables would add kilobytes to the page, and the tours' terms are ASCII.)
+/// their tables would add kilobytes to the page.) Chinese has no spaces between words, so a
+/// form in Chinese is found inside a run of Chinese text: a Chinese character does not continue
+/// an ASCII word, and a form may begin and end with any non-ASCII character (see
+/// [`is_form_edge`]).
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// What a form may begin and end with: an ASCII letter, digit or `_`, or a non-ASCII
+/// character (a Chinese form is made of them).
+fn is_form_edge(c: char) -> bool {
+    is_word(c) || !c.is_ascii()
 }
 
 impl Glossary {
@@ -87,6 +96,12 @@ impl Glossary {
             .map_err(|e| ScenarioError::new(e.field, format!("not a valid glossary: {}", e.problem)))?;
         glossary.validate()?;
         Ok(glossary)
+    }
+
+    /// The checks [`Glossary::from_json`] makes of a file's content, for a glossary made
+    /// another way (a translated one, see `tour_text::translate_glossary`).
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        self.validate()
     }
 
     fn validate(&self) -> Result<(), ScenarioError> {
@@ -104,12 +119,12 @@ impl Glossary {
                 return err(at("forms"), &format!("1 to {MAX_FORMS} forms"));
             }
             for (k, form) in e.forms.iter().enumerate() {
-                let starts = form.chars().next().is_some_and(is_word);
-                let ends = form.chars().last().is_some_and(is_word);
+                let starts = form.chars().next().is_some_and(is_form_edge);
+                let ends = form.chars().last().is_some_and(is_form_edge);
                 if !starts || !ends || form.len() > MAX_FORM {
                     return err(
                         at(&format!("forms[{k}]")),
-                        &format!("a form begins and ends with a letter or digit, at most {MAX_FORM} characters"),
+                        &format!("a form begins and ends with a letter, digit or non-ASCII character, at most {MAX_FORM} bytes"),
                     );
                 }
                 let key = form.to_ascii_lowercase();
@@ -237,6 +252,26 @@ mod tests {
         );
         assert_eq!(found(&g, "leader's log’s up-to-date"), vec![("log", 0), ("up-to-date", 3)]);
         assert!(found(&g, "blog, logical, _log, 2log").is_empty());
+    }
+
+    #[test]
+    fn chinese_forms_are_found_inside_chinese_text_without_spaces() {
+        let g = Glossary {
+            terms: vec![
+                entry("log", &["日志"]),
+                entry("log entry", &["日志条目", "条目"]),
+                entry("leader", &["领导者"]),
+                entry("AppendEntries", &["AppendEntries"]),
+            ],
+        };
+        assert_eq!(
+            found(&g, "领导者把日志条目写入自己的日志，再发送AppendEntries消息。"),
+            vec![("领导者", 2), ("日志条目", 1), ("日志", 0), ("AppendEntries", 3)]
+        );
+        assert!(found(&g, "XAppendEntries, AppendEntriesY").is_empty(), "ASCII words still end at ASCII letters");
+        let ok = r#"{"terms": [{"term": "日志", "forms": ["日志", "日志条目"], "definition": "d", "source": "s"}]}"#;
+        assert!(Glossary::from_json(ok).is_ok(), "a Chinese form is a valid form");
+        assert!(Glossary::from_json(&ok.replace("\"日志\",", "\"日志。 \",")).is_err(), "not ending in a space");
     }
 
     #[test]

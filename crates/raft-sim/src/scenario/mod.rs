@@ -13,6 +13,7 @@ pub mod shape;
 pub mod speed;
 pub mod target;
 pub mod tour;
+pub mod tour_text;
 pub mod trigger;
 
 pub use format::*;
