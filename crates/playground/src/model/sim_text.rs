@@ -476,13 +476,7 @@ mod tests {
         for s in &settings {
             assert_eq!(setting_text(s), s.english(), "{s:?}");
         }
-        let files: Vec<(String, Result<String, String>)> = raft_sim::tour::TOUR_FILE_NAMES
-            .iter()
-            .map(|name| {
-                let path = format!("{}/../raft-sim/tours/{name}", env!("CARGO_MANIFEST_DIR"));
-                (name.to_string(), std::fs::read_to_string(&path).map_err(|e| e.to_string()))
-            })
-            .collect();
+        let files = crate::store::tests::tour_files();
         let (tours, problems) = raft_sim::tour::parse_files(&files);
         assert!(problems.is_empty() && tours.len() > 5, "{problems:?}");
         let mut lines = 0;

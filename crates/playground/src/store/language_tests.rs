@@ -27,10 +27,7 @@ fn shipped(language: &'static str, ui: bool, tours: &[String]) -> Action {
 fn page(fragment: &str) -> Store {
     let mut s = Store::new(BASE.to_string(), fragment, || 0.0);
     browser(&mut s);
-    let tours = raft_sim::tour::TOUR_FILE_NAMES
-        .iter()
-        .map(|name| (name.to_string(), read(format!("{}/../raft-sim/tours/{name}", env!("CARGO_MANIFEST_DIR")))))
-        .collect();
+    let tours = super::tests::tour_files();
     let glossary = read(format!("{}/../raft-sim/tours/glossary.json", env!("CARGO_MANIFEST_DIR")));
     s.apply(Action::GlossaryLoaded(glossary));
     s.apply(Action::ToursLoaded(tours));
@@ -126,10 +123,7 @@ fn a_page_opened_in_a_language_fetches_its_tour_catalogues_once_the_tours_arrive
     let mut s = Store::new(BASE.to_string(), "tour/safety/1", || 0.0);
     browser(&mut s);
     assert_eq!(s.language, "zh-CN");
-    let tours = raft_sim::tour::TOUR_FILE_NAMES
-        .iter()
-        .map(|name| (name.to_string(), read(format!("{}/../raft-sim/tours/{name}", env!("CARGO_MANIFEST_DIR")))))
-        .collect();
+    let tours = super::tests::tour_files();
     s.apply(Action::ToursLoaded(tours));
     let effects = s.take_effects();
     let fetch = effects.iter().find_map(|e| match e {

@@ -22,7 +22,7 @@ mod kit_tests;
 #[cfg(test)]
 mod language_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod timekit_tests;
 

@@ -61,8 +61,8 @@ fn hash(s: &Store) -> String {
     s.session.as_ref().map(|s| s.sim().trace_hash_hex()).unwrap_or_default()
 }
 
-/// The shipped tours, as the page fetches them.
-fn tour_files() -> Vec<(String, Result<String, String>)> {
+/// The shipped tours, as the page fetches them (other modules' tests read them too).
+pub(crate) fn tour_files() -> Vec<(String, Result<String, String>)> {
     raft_sim::tour::TOUR_FILE_NAMES
         .iter()
         .map(|name| {

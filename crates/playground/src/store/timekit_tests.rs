@@ -161,13 +161,7 @@ fn quiet_stretches_go_fast_and_messages_cross_at_the_chosen_speed() {
 #[test]
 fn a_tour_step_that_sets_the_speed_says_so() {
     let mut s = store();
-    let files: Vec<(String, Result<String, String>)> = raft_sim::tour::TOUR_FILE_NAMES
-        .iter()
-        .map(|name| {
-            let path = format!("{}/../raft-sim/tours/{name}", env!("CARGO_MANIFEST_DIR"));
-            (name.to_string(), std::fs::read_to_string(&path).map_err(|e| e.to_string()))
-        })
-        .collect();
+    let files = crate::store::tests::tour_files();
     s.apply(Action::ToursLoaded(files));
     let (id, step, exp) = s
         .tours

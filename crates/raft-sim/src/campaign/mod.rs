@@ -496,20 +496,33 @@ fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
         }
     }
     let report = linearizability::check_run(&sim, linearizability::DEFAULT_BUDGET);
-    if report.verdict == Verdict::Violation {
-        let culprit = report.ops.iter().find(|o| Some(o.history_index) == report.culprit);
-        let time_us = culprit.and_then(|o| o.completed_ms).unwrap_or(0.0) * 1000.0;
-        let violation = Violation::new(
-            Property::Linearizability,
-            time_us as u64,
-            sim.events(),
-            culprit.and_then(|o| o.answered_by).into_iter().collect(),
-            Vec::new(),
-            report.message,
-        );
+    let unknown = report.verdict == Verdict::Unknown;
+    if let Some(violation) = linearizability_violation(&sim, report) {
         return SeedResult::Violated(Box::new(Failure { scenario, violation }));
     }
-    SeedResult::Passed { events: sim.events(), linearizability_unknown: report.verdict == Verdict::Unknown }
+    SeedResult::Passed { events: sim.events(), linearizability_unknown: unknown }
+}
+
+/// A non-linearizable client history as a campaign reports it: a violation of
+/// Linearizability at the answer that made it so, by the server that gave it. None for any
+/// other verdict. The shrinker keeps a candidate by the same report.
+pub(crate) fn linearizability_violation(
+    sim: &Simulation,
+    report: linearizability::LinearizabilityReport,
+) -> Option<Violation> {
+    if report.verdict != Verdict::Violation {
+        return None;
+    }
+    let culprit = report.ops.iter().find(|o| Some(o.history_index) == report.culprit);
+    let time_us = culprit.and_then(|o| o.completed_ms).unwrap_or(0.0) * 1000.0;
+    Some(Violation::new(
+        Property::Linearizability,
+        time_us as u64,
+        sim.events(),
+        culprit.and_then(|o| o.answered_by).into_iter().collect(),
+        Vec::new(),
+        report.message,
+    ))
 }
 
 /// Run a campaign over `threads` workers. Seeds are handed out in order; the reported failure

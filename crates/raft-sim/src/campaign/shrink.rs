@@ -27,7 +27,7 @@
 //! only on the input: the same scenario shrinks to the same scenario on every machine. The
 //! scenario's seed is kept (its randomness is the scenario's own).
 use crate::check::invariants::{Property, Violation};
-use crate::check::linearizability::{self, Verdict};
+use crate::check::linearizability;
 use crate::engine::sim::Simulation;
 use crate::scenario::format::{Action, NetworkSettings, RaftSettings, Scenario, TimingModel, Workload};
 use raft_core::NodeId;
@@ -153,20 +153,7 @@ pub fn first_violation(scenario: &Scenario, max_events: u64) -> Option<Violation
     if sim.stop_message().is_some() {
         return None;
     }
-    let report = linearizability::check_run(&sim, linearizability::DEFAULT_BUDGET);
-    if report.verdict != Verdict::Violation {
-        return None;
-    }
-    let culprit = report.ops.iter().find(|o| Some(o.history_index) == report.culprit);
-    let time_us = culprit.and_then(|o| o.completed_ms).unwrap_or(0.0) * 1000.0;
-    Some(Violation::new(
-        Property::Linearizability,
-        time_us as u64,
-        sim.events(),
-        culprit.and_then(|o| o.answered_by).into_iter().collect(),
-        Vec::new(),
-        report.message,
-    ))
+    super::linearizability_violation(&sim, linearizability::check_run(&sim, linearizability::DEFAULT_BUDGET))
 }
 
 /// A candidate with what it changes.
