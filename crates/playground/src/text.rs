@@ -250,6 +250,12 @@ mod tests {
         );
         assert_eq!(clients::redirect_text(2), "重定向2次（不是领导者）");
         assert_eq!(history::client_name(raft_sim::workload::SCRIPT_CLIENT), "你");
+        let mut stale =
+            raft_sim::Simulation::new(&raft_sim::builtin::by_name("stale-read").expect("built in")).expect("valid");
+        stale.run_to_end();
+        let report = raft_sim::linearizability::check_run(&stale, raft_sim::linearizability::DEFAULT_BUDGET);
+        let verdict = history::verdict_text(&report);
+        assert!(verdict.starts_with("非线性一致：在键x上") && !verdict.contains("linearizable"), "{verdict}");
         assert_eq!(animation::seconds("x"), Err("动画秒数：“x”不是0.1到60之间的数；改为最近5 s做成动画".to_string()));
         assert_eq!(svg::caption("选举", 7, 1_500), "选举 · 种子7 · t = 1.5 ms");
         // The space-time diagram of a real run: its events and messages are worded in Chinese.

@@ -90,3 +90,27 @@ fn a_log_discarded_for_a_snapshot_records_the_writes_it_loses() {
     assert_eq!(recorded.last().unwrap().2, *lost.last().unwrap(), "through the last write S1 took");
     assert_eq!(check_removals("snapshot-conflict"), recorded.len());
 }
+
+/// The event log says a client gets no answer only where a client asked: minority-leader's
+/// lost put was a client's; Figure 7's followers lose entries the scenario seeded and no-ops,
+/// which nobody asked for.
+#[test]
+fn the_narration_names_clients_only_for_entries_a_client_asked_for() {
+    let lines = |name: &str| {
+        let mut sim = Simulation::new(&builtin::by_name(name).expect("a built-in")).expect("valid");
+        sim.run_to_end();
+        raft_sim::narrate::narrate(sim.milestones(), &[], sim.history().iter())
+            .into_iter()
+            .map(|l| l.text())
+            .filter(|t| t.contains(" discarded "))
+            .collect::<Vec<_>>()
+    };
+    let minority = lines("minority-leader");
+    assert!(
+        !minority.is_empty() && minority.iter().all(|t| t.ends_with("get no answer from that leader")),
+        "{minority:?}"
+    );
+    let figure7 = lines("figure-7");
+    assert!(!figure7.is_empty(), "Figure 7's followers discard entries");
+    assert!(figure7.iter().all(|t| t.ends_with("conflicted with the Leader's log")), "{figure7:?}");
+}

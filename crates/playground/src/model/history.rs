@@ -124,6 +124,46 @@ impl VerdictView {
             .find(|o| Some(o.history_index) == report.culprit)
             .and_then(|o| o.completed_ms)
             .map(|ms| (ms * 1000.0).round() as Micros);
-        VerdictView { verdict, message: report.message.clone(), ops, culprit_us, events }
+        VerdictView { verdict, message: verdict_text(report), ops, culprit_us, events }
+    }
+}
+
+/// The checker's verdict in the page's language: the sentence of `report.message`, made from
+/// the report's fields through the catalogue (a test checks that English is the message).
+pub fn verdict_text(report: &LinearizabilityReport) -> String {
+    let key = report.key.as_deref().unwrap_or_default();
+    match report.verdict {
+        Verdict::Ok => {
+            let id = if report.keys == 1 { "history.verdict-ok.one" } else { "history.verdict-ok.many" };
+            tf(id, &[("operations", &report.operations.to_string()), ("keys", &report.keys.to_string())])
+        }
+        Verdict::Unknown => tf("history.verdict-unknown", &[("budget", &report.budget.to_string()), ("key", key)]),
+        Verdict::Violation => match report.ops.iter().find(|o| Some(o.history_index) == report.culprit) {
+            Some(c) => {
+                let what = match &c.value {
+                    Some(v) => format!("put {}={v}", c.key),
+                    None => format!("get {}", c.key),
+                };
+                let result = c
+                    .result
+                    .as_deref()
+                    .map_or_else(|| t("history.verdict-nothing").to_string(), |v| format!("\"{v}\""));
+                let values = [
+                    ("key", key.to_string()),
+                    ("op", what),
+                    ("client", c.client.to_string()),
+                    ("invoked", format!("{:.3}", c.invoked_ms)),
+                    ("answered", format!("{:.3}", c.completed_ms.unwrap_or(f64::NAN))),
+                    ("node", c.answered_by.map(|n| n.to_string()).unwrap_or_default()),
+                    ("result", result),
+                    ("count", report.ops.len().to_string()),
+                ];
+                let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                let id =
+                    if c.answered_by.is_some() { "history.verdict-violation-by" } else { "history.verdict-violation" };
+                tf(id, &values)
+            }
+            None => tf("history.verdict-unordered", &[("key", key)]),
+        },
     }
 }

@@ -73,12 +73,16 @@ pub fn sentence_text(s: &Sentence) -> String {
             tf("narrate.acted", &[("action", &action)])
         }
         Sentence::Acted { kind: None } => t("narrate.acted-unknown").to_string(),
-        Sentence::Overwritten { node, from, count, first_term, last_term } => {
-            let id = match (*count == 1, first_term == last_term) {
-                (true, true) => "narrate.overwritten.one",
-                (true, false) => "narrate.overwritten.one-terms",
-                (false, true) => "narrate.overwritten.many",
-                (false, false) => "narrate.overwritten.many-terms",
+        Sentence::Overwritten { node, from, count, first_term, last_term, asked } => {
+            let id = match (*count == 1, first_term == last_term, *asked) {
+                (true, true, true) => "narrate.overwritten.one",
+                (true, false, true) => "narrate.overwritten.one-terms",
+                (false, true, true) => "narrate.overwritten.many",
+                (false, false, true) => "narrate.overwritten.many-terms",
+                (true, true, false) => "narrate.overwritten-unasked.one",
+                (true, false, false) => "narrate.overwritten-unasked.one-terms",
+                (false, true, false) => "narrate.overwritten-unasked.many",
+                (false, false, false) => "narrate.overwritten-unasked.many-terms",
             };
             let to = (from + count).saturating_sub(1);
             tf(
@@ -373,8 +377,8 @@ mod tests {
         out.push(Sentence::Crash { node: 3 });
         out.push(Sentence::Restart { node: 3 });
         out.push(Sentence::Violation);
-        for (count, t2) in [(1, 3), (1, 4), (3, 3), (3, 5)] {
-            out.push(Sentence::Overwritten { node: 2, from: 4, count, first_term: 3, last_term: t2 });
+        for ((count, t2), asked) in [(1, 3), (1, 4), (3, 3), (3, 5)].into_iter().flat_map(|c| [(c, true), (c, false)]) {
+            out.push(Sentence::Overwritten { node: 2, from: 4, count, first_term: 3, last_term: t2, asked });
         }
         for asker in [Asker::You, Asker::Client(7)] {
             out.push(Sentence::Request { asker, op: "put x=1".into() });

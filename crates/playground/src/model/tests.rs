@@ -183,6 +183,10 @@ fn the_history_shows_the_last_second_and_the_verdict_in_words() {
     let report = raft_sim::linearizability::check_run(&sim, raft_sim::linearizability::DEFAULT_BUDGET);
     let verdict = history::VerdictView::of(&report, sim.events());
     assert_eq!((verdict.verdict, verdict.ops.len(), verdict.culprit_us), ("ok", 0, None));
+    assert_eq!(verdict.message, report.message, "the catalogue words the verdict as the checker does");
+    let starved = raft_sim::linearizability::check_run(&sim, 1);
+    assert_eq!(starved.verdict, raft_sim::linearizability::Verdict::Unknown);
+    assert_eq!(history::verdict_text(&starved), starved.message);
     assert_eq!(history::capitalized("the history is linearizable"), "The history is linearizable");
     assert_eq!(history::client_name(raft_sim::workload::SCRIPT_CLIENT), "you");
 }
@@ -197,6 +201,7 @@ fn the_verdict_names_the_operations_that_cannot_be_linearized() {
     assert!(!verdict.ops.is_empty());
     assert!(verdict.ops.iter().all(|o| o.contains(" ms)")), "{:?}", verdict.ops);
     assert!(verdict.culprit_us.is_some_and(|t| t <= sim.now()));
+    assert_eq!(verdict.message, report.message, "the catalogue words the verdict as the checker does");
 }
 
 #[test]

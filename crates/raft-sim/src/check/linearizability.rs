@@ -76,6 +76,13 @@ pub struct LinearizabilityReport {
     /// Operations checked and search steps taken.
     pub operations: usize,
     pub steps: u64,
+    /// How many keys the history touches, and the search budget it was checked with: with the
+    /// fields above, what `message` says, for a page that words it in another language (not
+    /// written out: `message` already says it).
+    #[serde(skip)]
+    pub keys: usize,
+    #[serde(skip)]
+    pub budget: u64,
 }
 
 impl LinearizabilityReport {
@@ -127,7 +134,9 @@ pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityRepor
         let ops = key_ops(history, indices);
         match search(&ops, budget.saturating_sub(steps), &mut steps) {
             Ok(true) => {}
-            Ok(false) => return explain(history, key, &ops, budget, steps),
+            Ok(false) => {
+                return LinearizabilityReport { keys: by_key.len(), ..explain(history, key, &ops, budget, steps) }
+            }
             Err(Exhausted) => {
                 unknown = Some(key);
                 break;
@@ -149,6 +158,8 @@ pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityRepor
             minimal: false,
             operations,
             steps,
+            keys: by_key.len(),
+            budget,
         },
         Some(key) => LinearizabilityReport {
             verdict: Verdict::Unknown,
@@ -159,6 +170,8 @@ pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityRepor
             minimal: false,
             operations,
             steps,
+            keys: by_key.len(),
+            budget,
         },
     }
 }
@@ -418,6 +431,8 @@ fn explain(history: &[HistoryOp], key: &str, ops: &[KeyOp], budget: u64, mut ste
         minimal,
         operations: history.len(),
         steps,
+        keys: 1,
+        budget,
     }
 }
 

@@ -202,6 +202,9 @@ pub enum MilestoneKind {
         count: u64,
         /// The terms of the first and the last entry removed.
         terms: (u64, u64),
+        /// Whether any of them was a client's command: no-ops, configurations and the entries a
+        /// scenario's `servers` seeded were asked for by no client.
+        asked: bool,
     },
 }
 
@@ -805,10 +808,13 @@ impl Simulation {
         let (first, last) =
             (removed.first().map_or((0, 0), |e| (e.index, e.term)), removed.last().map_or(0, |e| e.term));
         let (from, count, terms) = (first.0, removed.len() as u64, (first.1, last));
+        let asked = removed.iter().any(|e| {
+            matches!(&e.payload, raft_core::EntryPayload::Command(c) if c.client != crate::scenario::format::initial::INITIAL_CLIENT)
+        });
         self.milestones.push(Milestone {
             events,
             time_us,
-            kind: MilestoneKind::Overwritten { node: id, from, count, terms },
+            kind: MilestoneKind::Overwritten { node: id, from, count, terms, asked },
         });
         self.overwritten.extend(removed.iter().map(|e| OverwrittenEntry {
             events,

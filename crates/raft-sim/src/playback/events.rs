@@ -62,7 +62,7 @@ impl RunEvents {
                     ("crash", json!({"node": node, "mode": mode}))
                 }
                 MilestoneKind::Restart { node } => ("restart", json!({"node": node})),
-                MilestoneKind::Overwritten { node, from, count, terms } => {
+                MilestoneKind::Overwritten { node, from, count, terms, .. } => {
                     ("overwritten", json!({"node": node, "from": from, "count": count, "terms": [terms.0, terms.1]}))
                 }
                 // Violations are reported from the checker's list (with their property), and

@@ -92,6 +92,8 @@ pub enum Sentence {
         count: u64,
         first_term: u64,
         last_term: u64,
+        /// Whether a client asked for any of them (then it gets no answer from that leader).
+        asked: bool,
     },
     /// A client request sent; `op` as "get x" / "put x=1".
     Request {
@@ -127,17 +129,21 @@ impl Sentence {
             Sentence::Violation => "A safety property broke (see the invariant monitor)".to_string(),
             Sentence::Acted { kind: Some(kind) } => format!("You acted on the cluster: {}", kind.replace('_', " ")),
             Sentence::Acted { kind: None } => "You acted on the cluster".to_string(),
-            Sentence::Overwritten { node, from, count, first_term: t1, last_term: t2 } => {
+            Sentence::Overwritten { node, from, count, first_term: t1, last_term: t2, asked } => {
                 let entries = match count {
                     1 => format!("entry {from}"),
                     _ => format!("entries {from}–{}", from + count - 1),
                 };
                 let terms = if t1 == t2 { format!("term {t1}") } else { format!("terms {t1}–{t2}") };
                 let (they, them) = if *count == 1 { ("it", "it") } else { ("they", "them") };
-                format!(
-                    "S{node} discarded {entries} of {terms}: {they} conflicted with the Leader's log, and the clients \
-                     who asked for {them} get no answer from that leader"
-                )
+                if *asked {
+                    format!(
+                        "S{node} discarded {entries} of {terms}: {they} conflicted with the Leader's log, and the \
+                         clients who asked for {them} get no answer from that leader"
+                    )
+                } else {
+                    format!("S{node} discarded {entries} of {terms}: {they} conflicted with the Leader's log")
+                }
             }
             Sentence::Request { asker, op } => {
                 let who = match asker {
@@ -183,8 +189,8 @@ fn milestone_line(m: &Milestone, actions: &[&'static str], action_index: &mut us
             *action_index += 1;
             (Topic::Faults, Sentence::Acted { kind })
         }
-        MilestoneKind::Overwritten { node, from, count, terms: (first_term, last_term) } => {
-            (Topic::Replication, Sentence::Overwritten { node, from, count, first_term, last_term })
+        MilestoneKind::Overwritten { node, from, count, terms: (first_term, last_term), asked } => {
+            (Topic::Replication, Sentence::Overwritten { node, from, count, first_term, last_term, asked })
         }
     };
     Line { time_us: m.time_us, events: Some(m.events), topic, sentence }
@@ -249,8 +255,8 @@ mod tests {
             at(9, MilestoneKind::Leader { node: 3, term: 2, voters: (1 << 3) | (1 << 1) }),
             at(12, MilestoneKind::Action),
             at(12, MilestoneKind::Crash { node: 3 }),
-            at(20, MilestoneKind::Overwritten { node: 2, from: 4, count: 2, terms: (2, 3) }),
-            at(21, MilestoneKind::Overwritten { node: 1, from: 7, count: 1, terms: (4, 4) }),
+            at(20, MilestoneKind::Overwritten { node: 2, from: 4, count: 2, terms: (2, 3), asked: true }),
+            at(21, MilestoneKind::Overwritten { node: 1, from: 7, count: 1, terms: (4, 4), asked: true }),
         ];
         let actions = [Action::Crash { node: 3, mode: Default::default() }.kind()];
         let lines = narrate(&milestones, &actions, []);
