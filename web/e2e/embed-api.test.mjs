@@ -150,6 +150,9 @@ test('a host page whose origin is not allowed is ignored; without origin= the pa
 
     // No origin= : the parent, whatever its origin, is answered.
     await page.goto(`${other}/default.html`);
+    // The one hello is sent once the frame listens: a message posted while it still loads is
+    // lost (the helper, web/embed, sends hello again until answered; this page does not).
+    await page.frameLocator('#f').getByTestId('stage').waitFor({ timeout: 60_000 });
     const hello = await page.evaluate(() => window.ask('hello', 30_000));
     assert.equal(hello?.ok, true, JSON.stringify(hello));
     assert.ok(hello.result.servers.length > 0);
