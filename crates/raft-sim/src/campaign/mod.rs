@@ -525,6 +525,24 @@ pub(crate) fn linearizability_violation(
     ))
 }
 
+/// The scenario a campaign with `config` generates for `seed`: the shape its flags ask for.
+pub fn scenario_for(config: &CampaignConfig, seed: u64) -> Scenario {
+    let membership = config.membership || config.unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
+    if config.lease_window {
+        generate_lease_window(seed, config.nodes, &config.unsafe_rules)
+    } else if membership {
+        generate_membership(seed, config.nodes, &config.unsafe_rules)
+    } else {
+        generate_for_check(seed, config.nodes, &config.unsafe_rules)
+    }
+}
+
+/// Run one seed of a campaign with `config`. Every runner of campaigns — [`run`]'s threads,
+/// the page's Web Workers — goes through here, so a seed finds the same thing everywhere.
+pub fn run_one(config: &CampaignConfig, seed: u64) -> SeedResult {
+    run_generated(seed, scenario_for(config, seed))
+}
+
 /// Run a campaign over `threads` workers. Seeds are handed out in order; the reported failure
 /// is the lowest failing seed among those run, so the result does not depend on threading.
 pub fn run(config: &CampaignConfig) -> CampaignOutcome {
@@ -542,15 +560,7 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 if seed >= end {
                     return;
                 }
-                let membership =
-                    config.membership || config.unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange);
-                let outcome = if config.lease_window {
-                    run_lease_window_seed(seed, config.nodes, &config.unsafe_rules)
-                } else if membership {
-                    run_membership_seed(seed, config.nodes, &config.unsafe_rules)
-                } else {
-                    run_seed(seed, config.nodes, &config.unsafe_rules)
-                };
+                let outcome = run_one(config, seed);
                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                 r.seeds_run += 1;
                 match outcome {
