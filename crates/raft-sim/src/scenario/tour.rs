@@ -38,6 +38,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
     "14-prevote-checkquorum.json",
     "14a-client-command-ids.json",
     "15-linearizable-reads.json",
+    "16-how-we-know.json",
 ];
 
 #[cfg(feature = "embedded-tours")]
@@ -62,6 +63,7 @@ const TOUR_FILES: &[&str] = &[
     include_str!("../../tours/14-prevote-checkquorum.json"),
     include_str!("../../tours/14a-client-command-ids.json"),
     include_str!("../../tours/15-linearizable-reads.json"),
+    include_str!("../../tours/16-how-we-know.json"),
 ];
 
 /// A tour file is refused above this size, and above this many steps.
