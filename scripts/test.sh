@@ -76,6 +76,10 @@ browser_tests() {
   # Fails only if a side does not run or the wasm and native traces differ.
   step "simulator speed: raftsim bench's workload in the page's wasm beside native (reported)"
   (cd web && node bench/wasm-vs-native.mjs --runs 3)
+
+  # Fails only if a side does not run or the seeds and events differ between sides.
+  step "hunt speed: raftsim check with 1 and 2 threads beside the page's hunt with 1 and N workers (reported)"
+  (cd web && node bench/hunt-speed.mjs --seeds 1000)
 }
 
 if [ "$MODE" = browser ]; then

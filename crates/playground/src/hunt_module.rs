@@ -32,8 +32,8 @@ fn object_of(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
 
 /// `huntBatch({rules, nodes, membership, leaseWindow, first, count})`: run seeds `first` ..
 /// `first + count` of the campaign `raftsim check --unsafe RULE… --nodes N --membership
-/// --lease-window` runs, in order, stopping at the first that fails. Returns `{seedsRun,
-/// events, linearizabilityUnknown, failure: {seed, property, timeUs, event, message, scenario}
+/// --lease-window` runs, in order, stopping at the first that fails. Returns `{first, count,
+/// seedsRun, events, linearizabilityUnknown, failure: {seed, property, timeUs, event, message, scenario}
 /// | null, runawaySeed}`.
 #[wasm_bindgen(js_name = huntBatch)]
 pub fn hunt_batch(options: JsValue) -> Result<JsValue, JsValue> {
@@ -42,7 +42,7 @@ pub fn hunt_batch(options: JsValue) -> Result<JsValue, JsValue> {
     }
     let (options, config) = BatchOptions::from_json(&json_of(&options, "options")?).map_err(error)?;
     let outcome = raft_sim::campaign::run_batch(&config, options.first, options.count);
-    object_of(&BatchReply::of(&outcome))
+    object_of(&BatchReply::of(options.first, options.count, &outcome))
 }
 
 /// `shrink(scenario, {maxAttempts}?)`: the smaller scenario that breaks the same property

@@ -42,6 +42,7 @@ pub fn hunt_panel(props: &HuntPanelProps) -> Html {
     html! {
         <section class="hunt" aria-label={t("hunt.title")} data-testid="hunt-panel" data-phase={v.phase}
                  data-seeds={v.done.to_string()} data-events={v.events.to_string()} data-workers={v.workers.to_string()}
+                 data-elapsed-ms={v.elapsed_ms.to_string()}
                  data-seed={outcome.and_then(|o| o.seed).map(|s| s.to_string())}
                  data-property={outcome.and_then(|o| o.property)}>
             <h3>{ t("hunt.title") }</h3>

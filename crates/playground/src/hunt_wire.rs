@@ -159,6 +159,9 @@ pub struct Found {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchReply {
+    /// The batch asked for: seeds `first` .. `first + count`.
+    pub first: u64,
+    pub count: u64,
     pub seeds_run: u64,
     pub events: u64,
     pub linearizability_unknown: u64,
@@ -169,8 +172,10 @@ pub struct BatchReply {
 }
 
 impl BatchReply {
-    pub fn of(outcome: &CampaignOutcome) -> BatchReply {
+    pub fn of(first: u64, count: u64, outcome: &CampaignOutcome) -> BatchReply {
         BatchReply {
+            first,
+            count,
             seeds_run: outcome.seeds_run,
             events: outcome.events,
             linearizability_unknown: outcome.linearizability_unknown,
@@ -303,7 +308,7 @@ mod tests {
     fn a_batch_and_its_shrink_cross_as_json_and_back() {
         let (_, config) = BatchOptions::from_json(r#"{"rules":["forget-vote"],"first":0,"count":200}"#).unwrap();
         let outcome = raft_sim::campaign::run_batch(&config, 0, 200);
-        let reply = BatchReply::of(&outcome);
+        let reply = BatchReply::of(0, 200, &outcome);
         let back: BatchReply = serde_json::from_str(&serde_json::to_string(&reply).unwrap()).unwrap();
         assert_eq!(back, reply);
         let found = reply.failure.expect("forget-vote is found within 200 seeds");

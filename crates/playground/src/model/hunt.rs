@@ -32,6 +32,8 @@ pub struct HuntView {
     /// A phase name for tests (`data-phase`).
     pub phase: &'static str,
     pub events: u64,
+    /// Real ms from Start to the last answer (for the speed report, web/bench/hunt-speed.mjs).
+    pub elapsed_ms: u64,
 }
 
 /// How a hunt ended.
@@ -220,6 +222,7 @@ impl HuntView {
             outcome,
             phase,
             events: hunt.events,
+            elapsed_ms: elapsed.max(0.0).round() as u64,
         }
     }
 }

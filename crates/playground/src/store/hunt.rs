@@ -13,13 +13,16 @@ use super::{Action, Effect, Store, TOUR_REPLAY_EVENTS};
 use crate::hunt_wire::{self, BatchOptions, BatchReply, CampaignFlags, Found, ShrinkReply};
 use crate::text::tf;
 use raft_sim::Property;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// The budget `scripts/test.sh` gives each campaign: the page's default.
 pub const DEFAULT_SEEDS: u64 = 20_000;
 /// Seeds per batch: small, so a failure stops the hunt soon and the progress moves often; a
 /// seed takes milliseconds, far more than a message to a worker.
-pub const BATCH: u64 = 4;
+pub const BATCH: u64 = 8;
+/// Batches queued at each worker: while it runs one, the next waits in its queue, so it never
+/// idles while the page's thread (busy drawing) handles its answer.
+pub const PIPELINE: usize = 2;
 /// The most seeds one hunt may be given.
 pub const MAX_SEEDS: u64 = 10_000_000;
 /// The most workers, whatever the browser reports.
@@ -113,8 +116,8 @@ pub struct Hunt {
     pub phase: Phase,
     /// The next seed to hand out.
     next: u64,
-    /// Each busy worker's batch (first seed, count).
-    in_flight: BTreeMap<usize, (u64, u64)>,
+    /// Each busy worker's batches (first seed, count), in the order it runs them.
+    in_flight: BTreeMap<usize, VecDeque<(u64, u64)>>,
     pub seeds_done: u64,
     pub events: u64,
     /// Real ms (the store's clock) when it started, and at the last answer.
@@ -251,8 +254,10 @@ impl Store {
         (h.found, h.runaway) = (None, None);
         let (serial, workers) = (h.serial, h.workers.clamp(1, MAX_WORKERS));
         self.effects.push(Effect::HuntSpawn { serial, workers });
-        for worker in 0..workers {
-            self.hand_out(worker);
+        for _ in 0..PIPELINE {
+            for worker in 0..workers {
+                self.hand_out(worker);
+            }
         }
     }
 
@@ -263,7 +268,7 @@ impl Store {
             return;
         }
         let count = BATCH.min(h.budget - h.next);
-        h.in_flight.insert(worker, (h.next, count));
+        h.in_flight.entry(worker).or_default().push_back((h.next, count));
         let job = HuntJob::Batch(BatchOptions::new(&h.flags, h.next, count));
         h.next += count;
         self.effects.push(Effect::HuntSend { serial: h.serial, worker, job });
@@ -276,9 +281,12 @@ impl Store {
         };
         let now = (self.clock)();
         let h = &mut self.hunt;
-        if h.in_flight.remove(&worker).is_none() {
+        // The batch the answer names, among those this worker was sent.
+        let Some(queue) = h.in_flight.get_mut(&worker) else { return };
+        let Some(at) = queue.iter().position(|&b| b == (reply.first, reply.count)) else {
             return; // not a batch this hunt is waiting for
-        }
+        };
+        queue.remove(at);
         h.seeds_done += reply.seeds_run;
         h.events += reply.events;
         h.last_ms = now;
@@ -296,7 +304,7 @@ impl Store {
         match h.phase {
             Phase::Running => {
                 self.hand_out(worker);
-                if self.hunt.in_flight.is_empty() {
+                if self.hunt.in_flight.values().all(VecDeque::is_empty) {
                     self.effects.push(Effect::HuntTerminate);
                     self.hunt.phase = Phase::Nothing;
                 }
@@ -311,7 +319,7 @@ impl Store {
     fn settle_hunt(&mut self) {
         let h = &mut self.hunt;
         let Some(stopper) = h.stopper() else { return };
-        if h.in_flight.values().any(|&(first, _)| first < stopper) {
+        if h.in_flight.values().flatten().any(|&(first, _)| first < stopper) {
             return;
         }
         h.in_flight.clear();

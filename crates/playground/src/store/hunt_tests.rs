@@ -1,7 +1,7 @@
 //! The hunt's coordinator driven as the page drives it: its effects are carried out by a fake
 //! pool of workers that runs each job with the module's own code (hunt_wire.rs) and answers
 //! with the JSON a worker posts, in an order the test picks.
-use super::hunt::{HuntAction, HuntJob, Phase, BATCH};
+use super::hunt::{HuntAction, HuntJob, Phase, BATCH, PIPELINE};
 use super::tests::browser;
 use super::{Action, Effect, Store};
 use crate::hunt_wire::{self, BatchOptions, BatchReply, Found};
@@ -45,7 +45,11 @@ fn answer(serial: u64, worker: usize, job: &HuntJob) -> Action {
     match job {
         HuntJob::Batch(options) => {
             let (options, config) = BatchOptions::from_json(&serde_json::to_string(options).unwrap()).unwrap();
-            let reply = BatchReply::of(&campaign::run_batch(&config, options.first, options.count));
+            let reply = BatchReply::of(
+                options.first,
+                options.count,
+                &campaign::run_batch(&config, options.first, options.count),
+            );
             let reply = serde_json::from_str(&serde_json::to_string(&reply).unwrap()).unwrap();
             Action::Hunt(HuntAction::Batch { serial, worker, reply: Ok(reply) })
         }
@@ -113,16 +117,19 @@ fn the_lowest_failing_seed_is_reported_whatever_order_batches_answer_in() {
     let mut s = store(&[UnsafeRule::CommitOldTerms], 3);
     s.apply(Action::Hunt(HuntAction::Start));
     let (sent, _) = jobs(&mut s);
-    assert_eq!(sent.len(), 3, "one batch per worker");
-    let firsts: Vec<u64> = sent
+    assert_eq!(sent.len(), 3 * PIPELINE, "each worker gets its queue of batches");
+    let firsts: Vec<(usize, u64)> = sent
         .iter()
-        .map(|(_, _, j)| match j {
-            HuntJob::Batch(o) => o.first,
+        .map(|(_, w, j)| match j {
+            HuntJob::Batch(o) => (*w, o.first),
             HuntJob::Shrink { .. } => panic!("no shrink yet"),
         })
         .collect();
-    assert_eq!(firsts, vec![0, BATCH, 2 * BATCH], "seeds are handed out in order");
+    let expected: Vec<(usize, u64)> = (0..3 * PIPELINE as u64).map(|i| ((i % 3) as usize, i * BATCH)).collect();
+    assert_eq!(firsts, expected, "seeds are handed out in order, round the workers");
     let found = |seed: u64| BatchReply {
+        first: seed - seed % BATCH,
+        count: BATCH,
         seeds_run: 1,
         events: 7,
         failure: Some(Found {
@@ -140,8 +147,9 @@ fn the_lowest_failing_seed_is_reported_whatever_order_batches_answer_in() {
     s.apply(batch(2, found(2 * BATCH + 1)));
     assert_eq!(s.hunt.phase, Phase::Settling);
     assert!(jobs(&mut s).0.is_empty(), "no more seeds are handed out");
-    s.apply(batch(0, BatchReply { seeds_run: BATCH, events: 100, ..Default::default() }));
+    s.apply(batch(0, BatchReply { first: 0, count: BATCH, seeds_run: BATCH, events: 100, ..Default::default() }));
     assert_eq!(s.hunt.phase, Phase::Settling, "the second batch is still below the failure");
+    assert!(jobs(&mut s).0.is_empty(), "a worker that finished gets nothing more");
     s.apply(batch(1, found(BATCH + 2)));
     let Phase::Shrinking(f) = &s.hunt.phase else { panic!("{:?}", s.hunt.phase) };
     assert_eq!(f.seed, BATCH + 2, "the lowest failing seed");
