@@ -30,9 +30,11 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await panel.screenshot({ path: `${dir}/hunt-${name}-running.png` });
   await page.waitForSelector('[data-testid="hunt-panel"][data-phase="found"]', { timeout: 600_000 });
   const secs = (Date.now() - started) / 1000;
-  await panel.screenshot({ path: `${dir}/hunt-${name}-found.png` });
-  await page.evaluate(() => window.scrollTo(0, 0));
+  // The page scrolls the player into view itself when the shrunk run opens (first: an element's
+  // screenshot scrolls to that element).
+  await page.waitForTimeout(500);
   await page.screenshot({ path: `${dir}/hunt-${name}-player.png` });
+  await panel.screenshot({ path: `${dir}/hunt-${name}-found.png` });
   await page.screenshot({ path: `${dir}/hunt-${name}-full.png`, fullPage: true });
   const outcome = await page.getByTestId('hunt-outcome').innerText();
   console.log(name, `${secs.toFixed(1)} s`, outcome, errors.length ? errors : 'no errors');

@@ -353,8 +353,8 @@ impl Store {
         };
         let (reply, scenario) = shrunk;
         self.open_counterexample(scenario, &reply);
-        // The player, with the stage, the event log and the monitor's explanation.
-        self.effects.push(Effect::Reveal(".live-body"));
+        // The player: the stage (beside it on a wide screen, the event log and the monitor).
+        self.effects.push(Effect::Reveal("[data-testid=\"stage\"]"));
         self.hunt.phase = Phase::Found { found, shrunk: Box::new(reply) };
     }
 

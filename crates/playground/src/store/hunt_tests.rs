@@ -26,17 +26,22 @@ fn store(rules: &[UnsafeRule], workers: usize) -> Store {
     s
 }
 
-/// The jobs the store asked for, as (worker, job), and whether it terminated the workers.
+/// The jobs the store asked for, as (hunt, worker, job), and whether it terminated the workers;
+/// the other effects stay pending.
 fn jobs(s: &mut Store) -> (Vec<(u64, usize, HuntJob)>, bool) {
     let mut jobs = Vec::new();
     let mut terminated = false;
+    let mut others = Vec::new();
     for e in s.take_effects() {
         match e {
             Effect::HuntSend { serial, worker, job } => jobs.push((serial, worker, job)),
             Effect::HuntTerminate => terminated = true,
-            _ => {}
+            Effect::HuntSpawn { .. } => {}
+            other => others.push(other),
         }
     }
+    // The rest stay for the test to see.
+    s.effects.extend(others);
     (jobs, terminated)
 }
 
@@ -180,6 +185,7 @@ fn a_found_bug_is_shrunk_and_opened_paused_at_its_violation() {
     let v = sim.violations().first().expect("paused at the violation");
     assert_eq!((v.property.name(), v.time_us, sim.now()), (shrunk.property.as_str(), shrunk.time_us, shrunk.time_us));
     assert!(s.hunt.find_ms.is_some() && s.hunt.shrink_ms.is_some());
+    assert!(s.take_effects().contains(&Effect::Reveal("[data-testid=\"stage\"]")), "the player is scrolled to");
 }
 
 #[test]
