@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPage, simState } from './browser.mjs';
+import { launch, openPage, simState, BASE_URL } from './browser.mjs';
 
 const RAFTSIM = process.env.RAFTSIM ?? '../target/release/raftsim';
 /** Real time the page may take: wide, for a machine running other work beside the test. */
@@ -158,5 +158,46 @@ test('one worker per core the browser reports; Stop ends them and the count stay
   assert.match(await page.getByTestId('hunt-field-error').innerText(), /Seeds: 'lots'/);
   assert.equal(await phase(page), 'stopped');
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the module exports huntBatch and shrink give the CLI\'s results and name a bad field', async () => {
+  const cli = check(['forget-vote'], 50);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const blank = new URL('hunt-module-test.html', BASE_URL).href;
+  await page.route(blank, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title><body></body>' }));
+  await page.goto(blank);
+  const got = await page.evaluate(async () => {
+    const { huntBatch, shrink } = await import('./raft-sim.js');
+    const batch = huntBatch({ rules: ['forget-vote'], first: 0, count: 50 });
+    const shrunk = shrink(batch.failure.scenario, { maxAttempts: 300 });
+    const thrown = [];
+    const bad = [
+      () => huntBatch({ rules: ['nope'], first: 0, count: 1 }),
+      () => huntBatch({ first: 0, count: 0 }),
+      () => huntBatch({ first: 0, count: 1, nodes: 12 }),
+      () => huntBatch({ first: 0, count: 1, seeds: 3 }),
+      () => huntBatch(),
+      () => shrink({ name: 'safe', nodes: 3, duration_ms: 500 }),
+      () => shrink(batch.failure.scenario, { maxAttempts: -1 }),
+    ];
+    for (const f of bad) {
+      try { f(); thrown.push(null); } catch (e) { thrown.push(`${e.constructor.name}: ${e.message}`); }
+    }
+    return { batch: { ...batch, failure: { ...batch.failure, scenario: undefined } }, shrunk: { ...shrunk, scenario: undefined }, thrown };
+  });
+  assert.equal(got.batch.failure.seed, cli.failure.seed);
+  assert.equal(got.batch.failure.property, cli.failure.property);
+  assert.equal(got.batch.seedsRun, cli.failure.seed + 1, 'the batch stops at its failure');
+  assert.equal(got.shrunk.property, cli.failure.property);
+  assert.match(got.shrunk.story.at(-1), /VIOLATION Election Safety/);
+  assert.ok(got.shrunk.after.actions <= got.shrunk.before.actions);
+  assert.ok(got.thrown.every((t) => t !== null && t.startsWith('Error: ')), JSON.stringify(got.thrown));
+  for (const [i, field] of [[0, /rules: 'nope'/], [1, /count/], [2, /nodes/], [3, /seeds/], [4, /options/], [5, /breaks no property/], [6, /maxAttempts|max_attempts|invalid/]]) {
+    assert.match(got.thrown[i], field);
+  }
+  assert.deepEqual(errors, []);
   await page.close();
 });
