@@ -224,3 +224,20 @@ fn the_worker_count_is_the_browsers_or_the_forced_one() {
     assert_eq!(Hunt::worker_count(8.0, Some("x")), 8);
     assert_eq!(Hunt::worker_count(1000.0, None), super::hunt::MAX_WORKERS);
 }
+
+#[test]
+fn a_non_linearizable_history_opens_at_the_runs_end_with_the_history_checked() {
+    // no-dedup's first failing seed breaks Linearizability (a retried command applied twice).
+    let rules = [UnsafeRule::NoDedup];
+    let mut s = store(&rules, 2);
+    s.apply(Action::Hunt(HuntAction::Start));
+    drive(&mut s);
+    let Phase::Found { found, shrunk } = &s.hunt.phase else { panic!("{:?}", s.hunt.phase) };
+    assert_eq!(found.seed, cli(&rules, 50).failure.unwrap().scenario.seed);
+    assert_eq!(shrunk.property, "Linearizability");
+    assert!(!s.playing);
+    let end = raft_sim::scenario::ms_to_us(s.scenario.duration_ms);
+    assert_eq!(s.session.as_ref().unwrap().sim().now(), end, "at the run's end, where the history is whole");
+    let verdict = s.verdict.as_ref().expect("the history was checked");
+    assert!(!verdict.flagged.is_empty(), "the operations that cannot be ordered are marked");
+}
