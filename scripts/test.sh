@@ -4,12 +4,12 @@
 #   scripts/test.sh          everything (what CI runs: .ci/run calls this): formatting, clippy, Rust
 #                            unit and property tests, the tours, the check campaigns, the benchmarks,
 #                            wasm tests in headless Chromium, the page build, the browser tests,
-#                            the frame-time probe and the wasm-vs-native benchmark. Installs what is
-#                            missing first.
+#                            the frame-time probe, the wasm-vs-native benchmark and the hunt's
+#                            speed report. Installs what is missing first.
 #   scripts/test.sh quick    the developers' loop: formatting, clippy, Rust unit and property tests
 #                            (no campaigns, no wasm, no browser; needs only cargo).
-#   scripts/test.sh browser  the page build, the browser end-to-end tests, the frame-time probe and
-#                            the wasm-vs-native simulator benchmark.
+#   scripts/test.sh browser  the page build, the browser end-to-end tests, the frame-time probe,
+#                            the wasm-vs-native simulator benchmark and the hunt's speed report.
 #
 # It runs while ./scripts/serve.sh serves: the page under test is built into target/e2e/dist and
 # served from there on a free port, never from dist/, which trunk serve owns (and which it
