@@ -10,7 +10,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { launch, openPage, simState, BASE_URL } from './browser.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe's serious and critical findings in the hunt panel (as a11y.test.mjs audits the page). */
+async function auditPanel(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document.querySelector('[data-testid="hunt-panel"]'), {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}×, e.g. ${v.nodes[0].target.join(' ')})`);
+}
 
 const RAFTSIM = process.env.RAFTSIM ?? '../target/release/raftsim';
 /** Real time the page may take: wide, for a machine running other work beside the test. */
@@ -102,6 +116,7 @@ test('with commit-old-terms the hunt finds the CLI\'s lowest failing seed and op
   await page.getByTestId('hunt-share').click();
   const link = await page.getByTestId('hunt-link').inputValue();
   assert.match(link, /#/);
+  assert.deepEqual(await auditPanel(page), [], 'the panel with its outcome, sizes and link');
   const again = await openPage(browser, new URL(link).hash);
   await again.waitForSelector('[data-testid="stage"]');
   assert.equal(await again.getByTestId('seed').inputValue(), String(cli.failure.seed));
@@ -141,6 +156,7 @@ test('one worker per core the browser reports; Stop ends them and the count stay
   await page.getByTestId('hunt-start').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="hunt-panel"]').dataset.seeds) > 0,
     null, { timeout: HUNT_MS });
+  assert.deepEqual(await auditPanel(page), [], 'the panel while it runs (progress bar, Stop)');
   assert.equal(page.workers().length, Math.max(1, cores));
   await page.getByTestId('hunt-stop').click();
   assert.equal(await phase(page), 'stopped');
