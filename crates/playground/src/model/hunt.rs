@@ -112,11 +112,11 @@ impl HuntView {
     pub fn of(hunt: &Hunt, rules: &[UnsafeRule]) -> HuntView {
         let active = hunt.active();
         let idle = hunt.phase == Phase::Idle;
-        // Before a hunt, the command follows the page's settings; once one ran, it names that one.
-        let (flags, budget) = if idle {
-            (hunt.flags_with(rules), hunt.seeds().unwrap_or(hunt.budget))
-        } else {
+        // While a hunt runs, the command names it; otherwise what the button would run now.
+        let (flags, budget) = if active {
             (hunt.flags.clone(), hunt.budget)
+        } else {
+            (hunt.flags_with(rules), hunt.seeds().unwrap_or(hunt.budget))
         };
         let names: Vec<&str> = rules.iter().map(|r| r.name()).collect();
         let elapsed = hunt.last_ms - hunt.started_ms;
@@ -271,7 +271,8 @@ mod tests {
             Some("1,000 of 20,000 seeds, 2,000,000 events · 250 seeds/s, 500,000 events/s · Web Workers: 2 · about 76 s left")
         );
         hunt.phase = Phase::Nothing;
-        let done = HuntView::of(&hunt, &[]);
+        let done = HuntView::of(&hunt, &[UnsafeRule::ForgetVote]);
+        assert_eq!(done.command, "raftsim check --seeds 20000 --unsafe forget-vote --nodes 5", "what Start runs now");
         assert_eq!(
             done.outcome.unwrap().text,
             "Found nothing: 1,000 seeds and 2,000,000 events ran in 4.0 s, and every property held."
