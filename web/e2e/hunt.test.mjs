@@ -211,7 +211,7 @@ test('the module exports huntBatch and shrink give the CLI\'s results and name a
   assert.match(got.shrunk.story.at(-1), /VIOLATION Election Safety/);
   assert.ok(got.shrunk.after.actions <= got.shrunk.before.actions);
   assert.ok(got.thrown.every((t) => t !== null && t.startsWith('Error: ')), JSON.stringify(got.thrown));
-  for (const [i, field] of [[0, /rules: 'nope'/], [1, /count/], [2, /nodes/], [3, /seeds/], [4, /options/], [5, /breaks no property/], [6, /maxAttempts|max_attempts|invalid/]]) {
+  for (const [i, field] of [[0, /rules: 'nope'/], [1, /count/], [2, /nodes/], [3, /seeds/], [4, /options/], [5, /breaks no property/], [6, /maxAttempts/]]) {
     assert.match(got.thrown[i], field);
   }
   assert.deepEqual(errors, []);

@@ -129,7 +129,15 @@ impl BatchOptions {
     /// Read from JSON text (a JS object written by `JSON.stringify`), checked: every field named
     /// in what is wrong.
     pub fn from_json(text: &str) -> Result<(BatchOptions, CampaignConfig), String> {
-        let options: BatchOptions = serde_json::from_str(text).map_err(|e| format!("options: {e}"))?;
+        let map = object_of(text, &BATCH_FIELDS)?;
+        let options = BatchOptions {
+            rules: field(&map, "rules")?.unwrap_or_default(),
+            nodes: field(&map, "nodes")?,
+            membership: field(&map, "membership")?.unwrap_or(false),
+            lease_window: field(&map, "leaseWindow")?.unwrap_or(false),
+            first: field(&map, "first")?.ok_or("options: first is required (the first seed)")?,
+            count: field(&map, "count")?.ok_or("options: count is required (how many seeds)")?,
+        };
         if !(1..=MAX_BATCH).contains(&options.count) {
             return Err(format!("options: count must be from 1 to {MAX_BATCH}"));
         }
@@ -138,6 +146,30 @@ impl BatchOptions {
         }
         let config = options.flags().config(options.first, options.count).map_err(|e| format!("options: {e}"))?;
         Ok((options, config))
+    }
+}
+
+/// The fields `huntBatch`'s options may have.
+const BATCH_FIELDS: [&str; 6] = ["rules", "nodes", "membership", "leaseWindow", "first", "count"];
+
+/// JSON text as an object with only `known` fields, or what is wrong, naming the field.
+fn object_of(text: &str, known: &[&str]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("options: {e}"))?;
+    let serde_json::Value::Object(map) = value else { return Err("options must be an object".into()) };
+    if let Some(key) = map.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(format!("options: unknown field '{key}' ({})", known.join(", ")));
+    }
+    Ok(map)
+}
+
+/// One field read as `T` (absent or null: None), or what is wrong with it, naming it.
+fn field<T: serde::de::DeserializeOwned>(
+    map: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<Option<T>, String> {
+    match map.get(name) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| format!("options: {name}: {e}")),
     }
 }
 
@@ -203,9 +235,9 @@ pub struct ShrinkOptions {
 
 impl ShrinkOptions {
     pub fn from_json(text: &str) -> Result<u64, String> {
-        let options: ShrinkOptions = serde_json::from_str(text).map_err(|e| format!("options: {e}"))?;
+        let map = object_of(text, &["maxAttempts"])?;
         let default = raft_sim::campaign::shrink::ShrinkConfig::default().max_attempts;
-        match options.max_attempts {
+        match field::<u64>(&map, "maxAttempts")? {
             None => Ok(default),
             Some(n) if (1..=MAX_ATTEMPTS).contains(&n) => Ok(n),
             Some(_) => Err(format!("options: maxAttempts must be from 1 to {MAX_ATTEMPTS}")),
@@ -287,6 +319,13 @@ mod tests {
         assert_eq!(ShrinkOptions::from_json("{}"), Ok(1_000));
         assert!(ShrinkOptions::from_json(r#"{"maxAttempts":0}"#).unwrap_err().contains("maxAttempts"));
         assert!(ShrinkOptions::from_json(r#"{"max":3}"#).unwrap_err().contains("max"));
+        // A value of the wrong type names its field too.
+        assert!(ShrinkOptions::from_json(r#"{"maxAttempts":-1}"#).unwrap_err().contains("maxAttempts"));
+        assert!(err(r#"{"first":"zero","count":1}"#).contains("first"));
+        assert!(err(r#"{"first":0,"count":1,"rules":"commit-old-terms"}"#).contains("rules"));
+        assert!(err(r#"{"first":0,"count":1,"leaseWindow":1}"#).contains("leaseWindow"));
+        assert!(err("[1]").contains("object"));
+        assert_eq!(BatchOptions::from_json(r#"{"first":0,"count":1,"nodes":null}"#).unwrap().1.nodes, None);
     }
 
     #[test]
