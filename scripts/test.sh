@@ -79,7 +79,7 @@ browser_tests() {
 
   # Fails only if a side does not run or the seeds and events differ between sides.
   step "hunt speed: raftsim check with 1 and 2 threads beside the page's hunt with 1 and N workers (reported)"
-  (cd web && node bench/hunt-speed.mjs --seeds 1000)
+  (cd web && node bench/hunt-speed.mjs --seeds 3000)
 }
 
 if [ "$MODE" = browser ]; then

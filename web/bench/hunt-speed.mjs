@@ -1,19 +1,19 @@
 // The hunt's speed: `raftsim check` natively with 1 and 2 threads beside the page's "Find a
 // bug" in headless Chromium with 1 and N Web Workers (N = navigator.hardwareConcurrency), the
-// same campaign (safe rules, `--seeds`, default 1,000) on the same machine in the same test
+// same campaign (safe rules, `--seeds`, default 3,000) on the same machine in the same test
 // run. A report, not a speed test: it prints seeds and events per second for each, and fails
 // only if a side does not run or the seeds and events differ between sides (the same campaign
 // must run the same seeds to the same events everywhere).
 //
 //   PLAYGROUND_URL=http://127.0.0.1:8080/ RAFTSIM=target/release/raftsim \
-//     node bench/hunt-speed.mjs [--seeds 1000] [--json]
+//     node bench/hunt-speed.mjs [--seeds 3000] [--json]
 // The page's figure is real time from Start to the last worker's answer (data-elapsed-ms):
 // what a student waits, workers' start-up included.
 import { execFileSync } from 'node:child_process';
 import { launch, openPage } from '../e2e/browser.mjs';
 
 const args = process.argv.slice(2);
-const seeds = Math.min(100_000, Math.max(10, Number(args[args.indexOf('--seeds') + 1] || 1000) || 1000));
+const seeds = Math.min(100_000, Math.max(10, Number(args[args.indexOf('--seeds') + 1] || 3000) || 3000));
 const asJson = args.includes('--json');
 const raftsim = process.env.RAFTSIM;
 if (!raftsim) {

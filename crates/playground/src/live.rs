@@ -54,6 +54,9 @@ const PRESENT_BAR: [PresentButton; 6] = [
     ("leave-present", "live.leave", "live.leave-title", || Action::TogglePresent),
 ];
 
+/// The hunt's progress is drawn at most this often (real ms) while workers answer.
+const HUNT_REDRAW_MS: f64 = 200.0;
+
 pub enum Msg {
     /// An action for the store.
     Do(Action),
@@ -163,6 +166,8 @@ pub struct Live {
     _embed_api: Option<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue, String)>>,
     /// The hunt's Web Workers while a hunt runs (hunt_pool.rs; store/hunt.rs coordinates them).
     hunt_pool: Option<crate::hunt_pool::Pool>,
+    /// When the hunt's progress was last drawn (real ms).
+    hunt_drawn_ms: f64,
     /// An element to scroll into view once the page has drawn ([`Effect::Reveal`]).
     reveal: Option<&'static str>,
     /// The origin of the framing page's last accepted message: events go there.
@@ -262,6 +267,7 @@ impl Component for Live {
             },
             hunt_pool: None,
             reveal: None,
+            hunt_drawn_ms: 0.0,
             embed_origin: None,
             embed_hello: None,
         };
@@ -281,7 +287,20 @@ impl Component for Live {
                 if let Action::Imported(_) | Action::Author(crate::store::AuthorAction::Import(_)) = action {
                     self._file_read = None;
                 }
+                let progress = matches!(action, Action::Hunt(crate::store::hunt::HuntAction::Batch { .. }));
+                let phase = progress.then(|| self.store.hunt.phase.clone());
                 self.store.apply(action);
+                // A worker's answer that only moves the progress is drawn at most every
+                // HUNT_REDRAW_MS: the page's thread then leaves the cores to the workers.
+                if phase.is_some_and(|p| p == self.store.hunt.phase) {
+                    let now = browser::now_ms();
+                    self.settle();
+                    if now - self.hunt_drawn_ms < HUNT_REDRAW_MS {
+                        return false;
+                    }
+                    self.hunt_drawn_ms = now;
+                    return true;
+                }
             }
             Msg::Import(file) => {
                 let dispatch = self.on.dispatch.clone();
