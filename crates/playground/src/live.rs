@@ -381,7 +381,7 @@ impl Live {
                 <div class={classes!("spot-wrap", s.spot("settings"))}>
                     <SettingsPanel settings={s.scenario.raft.clone()} on_apply={self.on.configure.clone()} />
                 </div>
-                <HuntPanel view={model::hunt::HuntView::of(&s.hunt, &s.scenario.raft.unsafe_rules)}
+                <HuntPanel view={model::hunt::HuntView::of(&s.hunt, &s.scenario.raft.unsafe_rules, s.run_serial)}
                            share_link={s.share_link.clone()} on={self.on.dispatch.clone()} />
                 { share_panel(s.share_link.as_deref(), embed_src, &self.on.dispatch, &self.on.import) }
                 { export_panel(s, &self.on.dispatch) }

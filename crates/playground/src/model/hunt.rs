@@ -44,7 +44,7 @@ pub struct Outcome {
     pub sizes: Option<(String, String)>,
     pub seed: Option<u64>,
     pub property: Option<&'static str>,
-    /// A counterexample is open in the player: offer its share link.
+    /// The counterexample is the run open in the player: offer its share link.
     pub shareable: bool,
     pub error: bool,
 }
@@ -109,7 +109,8 @@ fn property_words(name: &str) -> String {
 }
 
 impl HuntView {
-    pub fn of(hunt: &Hunt, rules: &[UnsafeRule]) -> HuntView {
+    /// `run`: the store's `run_serial`, which names the run open in the player.
+    pub fn of(hunt: &Hunt, rules: &[UnsafeRule], run: u64) -> HuntView {
         let active = hunt.active();
         let idle = hunt.phase == Phase::Idle;
         // While a hunt runs, the command names it; otherwise what the button would run now.
@@ -176,7 +177,7 @@ impl HuntView {
                     sizes: Some((size_text(&shrunk.before), size_text(&shrunk.after))),
                     seed: Some(found.seed),
                     property: property.map(|p| p.name()),
-                    shareable: true,
+                    shareable: hunt.opened_run == Some(run),
                     error: false,
                 };
                 (Some(outcome), "found")
@@ -253,17 +254,17 @@ mod tests {
         let mut hunt = Hunt::default();
         hunt.workers = 2;
         hunt.fields.nodes = Some(5);
-        let idle = HuntView::of(&hunt, &[UnsafeRule::CommitOldTerms]);
+        let idle = HuntView::of(&hunt, &[UnsafeRule::CommitOldTerms], 0);
         assert_eq!(idle.command, "raftsim check --seeds 20000 --unsafe commit-old-terms --nodes 5");
         assert_eq!((idle.rules.as_str(), idle.phase, idle.progress.as_ref()), ("commit-old-terms", "idle", None));
-        assert_eq!(HuntView::of(&hunt, &[]).rules, "none");
+        assert_eq!(HuntView::of(&hunt, &[], 0).rules, "none");
         hunt.fields.seeds = "oops".into();
-        assert!(HuntView::of(&hunt, &[]).command.contains("--seeds 20000"), "an unreadable budget: the last one");
+        assert!(HuntView::of(&hunt, &[], 0).command.contains("--seeds 20000"), "an unreadable budget: the last one");
         // Running: 1,000 seeds and 2,000,000 events in 4 s.
         hunt.phase = Phase::Running;
         hunt.flags = hunt.flags_with(&[]);
         (hunt.seeds_done, hunt.events, hunt.started_ms, hunt.last_ms) = (1_000, 2_000_000, 100.0, 4_100.0);
-        let view = HuntView::of(&hunt, &[UnsafeRule::CommitOldTerms]);
+        let view = HuntView::of(&hunt, &[UnsafeRule::CommitOldTerms], 0);
         assert_eq!(view.command, "raftsim check --seeds 20000 --nodes 5", "the hunt's own settings");
         assert!(view.active);
         assert_eq!(
@@ -271,7 +272,7 @@ mod tests {
             Some("1,000 of 20,000 seeds, 2,000,000 events · 250 seeds/s, 500,000 events/s · Web Workers: 2 · about 76 s left")
         );
         hunt.phase = Phase::Nothing;
-        let done = HuntView::of(&hunt, &[UnsafeRule::ForgetVote]);
+        let done = HuntView::of(&hunt, &[UnsafeRule::ForgetVote], 0);
         assert_eq!(done.command, "raftsim check --seeds 20000 --unsafe forget-vote --nodes 5", "what Start runs now");
         assert_eq!(
             done.outcome.unwrap().text,

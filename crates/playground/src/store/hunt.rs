@@ -126,6 +126,9 @@ pub struct Hunt {
     /// Real ms from the start to the failure settled, and the shrink's.
     pub find_ms: Option<f64>,
     pub shrink_ms: Option<f64>,
+    /// The run (`Store::run_serial`) the counterexample was opened as: its share link is
+    /// offered while that run is open.
+    pub opened_run: Option<u64>,
     /// The lowest failing seed so far, and the lowest runaway.
     found: Option<Found>,
     runaway: Option<u64>,
@@ -149,6 +152,7 @@ impl Default for Hunt {
             last_ms: 0.0,
             find_ms: None,
             shrink_ms: None,
+            opened_run: None,
             found: None,
             runaway: None,
         }
@@ -251,7 +255,7 @@ impl Store {
         h.in_flight.clear();
         (h.seeds_done, h.events) = (0, 0);
         (h.started_ms, h.last_ms, h.find_ms, h.shrink_ms) = (now, now, None, None);
-        (h.found, h.runaway) = (None, None);
+        (h.found, h.runaway, h.opened_run) = (None, None, None);
         let (serial, workers) = (h.serial, h.workers.clamp(1, MAX_WORKERS));
         self.effects.push(Effect::HuntSpawn { serial, workers });
         for _ in 0..PIPELINE {
@@ -353,6 +357,7 @@ impl Store {
         };
         let (reply, scenario) = shrunk;
         self.open_counterexample(scenario, &reply);
+        self.hunt.opened_run = self.session.is_some().then_some(self.run_serial);
         // The player: the stage (beside it on a wide screen, the event log and the monitor).
         self.effects.push(Effect::Reveal("[data-testid=\"stage\"]"));
         self.hunt.phase = Phase::Found { found, shrunk: Box::new(reply) };

@@ -186,6 +186,11 @@ fn a_found_bug_is_shrunk_and_opened_paused_at_its_violation() {
     assert_eq!((v.property.name(), v.time_us, sim.now()), (shrunk.property.as_str(), shrunk.time_us, shrunk.time_us));
     assert!(s.hunt.find_ms.is_some() && s.hunt.shrink_ms.is_some());
     assert!(s.take_effects().contains(&Effect::Reveal("[data-testid=\"stage\"]")), "the player is scrolled to");
+    // Its share link is offered while it is the run open, not once another run is.
+    let view = |s: &Store| crate::model::hunt::HuntView::of(&s.hunt, &rules, s.run_serial).outcome.unwrap();
+    assert!(view(&s).shareable);
+    s.apply(Action::Cluster { nodes: 3, load: false });
+    assert!(!view(&s).shareable);
 }
 
 #[test]
