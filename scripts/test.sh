@@ -4,12 +4,12 @@
 #   scripts/test.sh          everything (what CI runs: .ci/run calls this): formatting, clippy, Rust
 #                            unit and property tests, the tours, the check campaigns, the benchmarks,
 #                            wasm tests in headless Chromium, the page build, the browser tests,
-#                            the frame-time probe and the wasm-vs-native benchmark. Installs what is
-#                            missing first.
+#                            the frame-time probe, the wasm-vs-native benchmark and the hunt's
+#                            speed report. Installs what is missing first.
 #   scripts/test.sh quick    the developers' loop: formatting, clippy, Rust unit and property tests
 #                            (no campaigns, no wasm, no browser; needs only cargo).
-#   scripts/test.sh browser  the page build, the browser end-to-end tests, the frame-time probe and
-#                            the wasm-vs-native simulator benchmark.
+#   scripts/test.sh browser  the page build, the browser end-to-end tests, the frame-time probe,
+#                            the wasm-vs-native simulator benchmark and the hunt's speed report.
 #
 # It runs while ./scripts/serve.sh serves: the page under test is built into target/e2e/dist and
 # served from there on a free port, never from dist/, which trunk serve owns (and which it
@@ -76,6 +76,10 @@ browser_tests() {
   # Fails only if a side does not run or the wasm and native traces differ.
   step "simulator speed: raftsim bench's workload in the page's wasm beside native (reported)"
   (cd web && node bench/wasm-vs-native.mjs --runs 3)
+
+  # Fails only if a side does not run or the seeds and events differ between sides.
+  step "hunt speed: raftsim check with 1 and 2 threads beside the page's hunt with 1 and N workers (reported)"
+  (cd web && node bench/hunt-speed.mjs --seeds 3000)
 }
 
 if [ "$MODE" = browser ]; then

@@ -26,6 +26,14 @@ pub fn query_flag(name: &str) -> bool {
     search.trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some(name))
 }
 
+/// Scroll the first element matching `selector` into view (nothing if there is none).
+pub fn reveal(selector: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten());
+    if let Some(element) = element {
+        element.scroll_into_view();
+    }
+}
+
 /// Embed mode: `?embed` (or `?embed=1`) in the address.
 pub fn embed_requested() -> bool {
     query_flag("embed")

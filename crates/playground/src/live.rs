@@ -20,6 +20,7 @@ use crate::event_log::{EventLog, EventLogData};
 use crate::export_panel::export_panel;
 use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
+use crate::hunt_panel::HuntPanel;
 use crate::lab_panel::LabPanel;
 use crate::log_view::{LogData, LogView};
 use crate::manual_panel::ManualPanel;
@@ -52,6 +53,9 @@ const PRESENT_BAR: [PresentButton; 6] = [
     ("next-marker", "toolbar.next-marker", "toolbar.next-marker-title", || Action::NextMarker),
     ("leave-present", "live.leave", "live.leave-title", || Action::TogglePresent),
 ];
+
+/// The hunt's progress is drawn at most this often (real ms) while workers answer.
+const HUNT_REDRAW_MS: f64 = 200.0;
 
 pub enum Msg {
     /// An action for the store.
@@ -160,6 +164,12 @@ pub struct Live {
     hook_replies: Vec<crate::test_hook::Request>,
     /// The embed API's listener (embed_api.rs; none when the page is not framed).
     _embed_api: Option<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue, String)>>,
+    /// The hunt's Web Workers while a hunt runs (hunt_pool.rs; store/hunt.rs coordinates them).
+    hunt_pool: Option<crate::hunt_pool::Pool>,
+    /// When the hunt's progress was last drawn (real ms).
+    hunt_drawn_ms: f64,
+    /// An element to scroll into view once the page has drawn ([`Effect::Reveal`]).
+    reveal: Option<&'static str>,
     /// The origin of the framing page's last accepted message: events go there.
     embed_origin: Option<String>,
     /// The last `hello` (id, origin), answered once the page is ready (only the last: the
@@ -189,6 +199,24 @@ impl Live {
                         dispatch.emit(Action::Packed(then, packed));
                     });
                 }
+                Effect::HuntSpawn { serial, workers } => {
+                    self.hunt_pool = None; // terminates the previous workers
+                    match crate::hunt_pool::Pool::spawn(serial, workers, &self.on.dispatch) {
+                        Ok(pool) => self.hunt_pool = Some(pool),
+                        Err(message) => {
+                            let failed = crate::store::hunt::HuntAction::WorkerFailed { serial, message };
+                            self.on.dispatch.emit(Action::Hunt(failed));
+                        }
+                    }
+                }
+                Effect::HuntSend { serial, worker, job } => {
+                    if let Some(Err(message)) = self.hunt_pool.as_ref().map(|p| p.send(worker, &job)) {
+                        let failed = crate::store::hunt::HuntAction::WorkerFailed { serial, message };
+                        self.on.dispatch.emit(Action::Hunt(failed));
+                    }
+                }
+                Effect::HuntTerminate => self.hunt_pool = None,
+                Effect::Reveal(selector) => self.reveal = Some(selector),
                 Effect::Unpack(packed) => {
                     let dispatch = self.on.dispatch.clone();
                     wasm_bindgen_futures::spawn_local(async move {
@@ -219,6 +247,7 @@ impl Component for Live {
         let (base, _, fragment) = browser::location();
         let mut store = Store::new(base, &fragment, browser::now_ms);
         store.present = browser::query_flag("present");
+        store.hunt.workers = crate::hunt_pool::worker_count();
         if let Some((language, why)) = crate::language::take_startup_problem() {
             store.language_failed(language, &why);
         }
@@ -236,6 +265,9 @@ impl Component for Live {
                 let link = ctx.link().clone();
                 crate::embed_api::install(move |m| link.send_message(Msg::Embed(m)))
             },
+            hunt_pool: None,
+            reveal: None,
+            hunt_drawn_ms: 0.0,
             embed_origin: None,
             embed_hello: None,
         };
@@ -255,7 +287,20 @@ impl Component for Live {
                 if let Action::Imported(_) | Action::Author(crate::store::AuthorAction::Import(_)) = action {
                     self._file_read = None;
                 }
+                let progress = matches!(action, Action::Hunt(crate::store::hunt::HuntAction::Batch { .. }));
+                let phase = progress.then(|| self.store.hunt.phase.clone());
                 self.store.apply(action);
+                // A worker's answer that only moves the progress is drawn at most every
+                // HUNT_REDRAW_MS: the page's thread then leaves the cores to the workers.
+                if phase.is_some_and(|p| p == self.store.hunt.phase) {
+                    let now = browser::now_ms();
+                    self.settle();
+                    if now - self.hunt_drawn_ms < HUNT_REDRAW_MS {
+                        return false;
+                    }
+                    self.hunt_drawn_ms = now;
+                    return true;
+                }
             }
             Msg::Import(file) => {
                 let dispatch = self.on.dispatch.clone();
@@ -288,6 +333,9 @@ impl Component for Live {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if let Some(selector) = self.reveal.take() {
+            browser::reveal(selector);
+        }
         for request in self.hook_replies.drain(..) {
             request.answer(self.store.session.as_ref(), self.store.playing);
         }
@@ -333,6 +381,8 @@ impl Live {
                 <div class={classes!("spot-wrap", s.spot("settings"))}>
                     <SettingsPanel settings={s.scenario.raft.clone()} on_apply={self.on.configure.clone()} />
                 </div>
+                <HuntPanel view={model::hunt::HuntView::of(&s.hunt, &s.scenario.raft.unsafe_rules, s.run_serial)}
+                           share_link={s.share_link.clone()} on={self.on.dispatch.clone()} />
                 { share_panel(s.share_link.as_deref(), embed_src, &self.on.dispatch, &self.on.import) }
                 { export_panel(s, &self.on.dispatch) }
                 <AuthoringPanel draft={s.author_ref()} recorded={s.task_recorded()} on={self.on.dispatch.clone()}

@@ -17,6 +17,7 @@ const SCANNED: &[&str] = &[
     "export_panel",
     "failure_panel",
     "history_view",
+    "hunt_panel",
     "inspector",
     "lab_panel",
     "legend",

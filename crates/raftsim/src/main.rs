@@ -117,6 +117,11 @@ enum Command {
         /// Candidate runs the shrinker may make (a count, not a time, so results reproduce).
         #[arg(long, default_value_t = raft_sim::campaign::shrink::ShrinkConfig::default().max_attempts)]
         max_attempts: u64,
+        /// Print one JSON object (seeds run, events, seconds, seeds and events per second, the
+        /// lowest failing seed's property, time and message) instead of the summary; the
+        /// failure's scenario is still written, not shrunk.
+        #[arg(long)]
+        json: bool,
     },
     /// Shrink a scenario whose run breaks a property to a smaller one that breaks the same
     /// property; print each accepted step (on stderr), the sizes before and after, and the
@@ -279,8 +284,9 @@ fn main() -> ExitCode {
             lease_window,
             no_shrink,
             max_attempts,
+            json,
         } => {
-            let shrink = (!no_shrink).then_some(max_attempts);
+            let shrink = (!no_shrink && !json).then_some(max_attempts);
             check(
                 seeds,
                 start,
@@ -288,7 +294,7 @@ fn main() -> ExitCode {
                 unsafe_rules,
                 threads,
                 &out_dir,
-                CheckOptions { membership, lease_window, shrink },
+                CheckOptions { membership, lease_window, shrink, json },
             )
         }
         Command::Shrink { scenario, max_attempts, out } => shrink_command(&scenario, max_attempts, out),
@@ -594,6 +600,8 @@ struct CheckOptions {
     lease_window: bool,
     /// The shrinker's attempt budget; `None`: `--no-shrink`.
     shrink: Option<u64>,
+    /// One JSON object instead of the summary (`--json`).
+    json: bool,
 }
 
 fn check(
@@ -603,7 +611,7 @@ fn check(
     unsafe_rules: Vec<UnsafeRule>,
     threads: usize,
     out_dir: &Path,
-    CheckOptions { membership, lease_window, shrink }: CheckOptions,
+    CheckOptions { membership, lease_window, shrink, json }: CheckOptions,
 ) -> ExitCode {
     if let Some(n) = nodes {
         if !(1..=raft_sim::scenario::MAX_NODES).contains(&n) {
@@ -623,6 +631,9 @@ fn check(
     let started = Instant::now();
     let outcome: CampaignOutcome = raft_sim::campaign::run(&config);
     let secs = started.elapsed().as_secs_f64();
+    if json {
+        return check_json(&outcome, secs, out_dir);
+    }
     let mut rules = if unsafe_rules.is_empty() {
         "safe rules; PreVote, CheckQuorum, leader liveliness and leadership transfers drawn per seed".to_string()
     } else {
@@ -684,6 +695,43 @@ fn check(
             }
             ExitCode::from(EXIT_VIOLATION)
         }
+    }
+}
+
+/// `raftsim check --json`: the campaign's outcome as one JSON object; the exit code as without.
+fn check_json(outcome: &CampaignOutcome, secs: f64, out_dir: &Path) -> ExitCode {
+    let failure = outcome.failure.as_ref().map(|f| {
+        serde_json::json!({
+            "seed": f.scenario.seed,
+            "property": f.violation.property.to_string(),
+            "time_us": f.violation.time_us,
+            "event": f.violation.event,
+            "message": f.violation.message,
+        })
+    });
+    let value = serde_json::json!({
+        "seeds_run": outcome.seeds_run,
+        "events": outcome.events,
+        "seconds": secs,
+        "seeds_per_second": outcome.seeds_run as f64 / secs.max(1e-9),
+        "events_per_second": outcome.events as f64 / secs.max(1e-9),
+        "failure": failure,
+        "runaway_seed": outcome.runaway.as_ref().map(|s| s.seed),
+        "linearizability_unknown": outcome.linearizability_unknown,
+    });
+    say!("{value}");
+    let written =
+        outcome.failure.as_ref().map(|f| ("failure", &f.scenario)).or(outcome.runaway.as_ref().map(|s| ("runaway", s)));
+    if let Some((kind, scenario)) = written {
+        let path = out_dir.join(format!("raftsim-{kind}-{}.json", scenario.seed));
+        if let Err(e) = std::fs::write(&path, scenario.to_json()) {
+            eprintln!("raftsim: cannot write {}: {e}", path.display());
+        }
+    }
+    match (&outcome.failure, &outcome.runaway) {
+        (Some(_), _) => ExitCode::from(EXIT_VIOLATION),
+        (None, Some(_)) => ExitCode::FAILURE,
+        (None, None) => ExitCode::SUCCESS,
     }
 }
 
@@ -752,70 +800,10 @@ fn shrink_and_tell(
         Ok(()) => say!("shrunk scenario written; reproduce with: raftsim run {}", out.display()),
         Err(e) => eprintln!("raftsim: cannot write {}: {e}", out.display()),
     }
-    for line in story(&shrunk, &outcome.violation) {
+    for line in raft_sim::story::story(&shrunk, &outcome.violation) {
         say!("{line}");
     }
     Ok(())
-}
-
-/// At most this many sentences of a shrunk run's story.
-const STORY_LINES: usize = 24;
-
-/// The shrunk run as a story: the scenario's actions and the narrated events (elections,
-/// leaders, crashes, restarts, overwritten entries; when the property is linearizability, the
-/// client requests the checker names) up to the violation, then the violation; the last
-/// [`STORY_LINES`].
-fn story(scenario: &Scenario, violation: &raft_sim::Violation) -> Vec<String> {
-    use raft_sim::narrate::{narrate, Topic};
-    let Ok(mut sim) = Simulation::new(scenario) else { return Vec::new() };
-    let until = violation.time_us;
-    while sim.now() <= until && sim.violations().is_empty() && sim.step() {}
-    // For a non-linearizable history, the requests the checker names (not the whole workload).
-    let ops: Vec<_> = if violation.property == raft_sim::Property::Linearizability {
-        sim.run_to_end();
-        let report = raft_sim::linearizability::check_run(&sim, raft_sim::linearizability::DEFAULT_BUDGET);
-        let involved: std::collections::BTreeSet<(u64, u64)> = report.ops.iter().map(|o| (o.client, o.seq)).collect();
-        sim.history().iter().filter(|h| involved.contains(&(h.client, h.seq))).cloned().collect()
-    } else {
-        Vec::new()
-    };
-    let mut lines: Vec<(u64, String)> = narrate(sim.milestones(), &[], ops.iter())
-        .into_iter()
-        .filter(|l| l.time_us <= until && l.topic != Topic::Safety)
-        .map(|l| (l.time_us, l.text()))
-        .collect();
-    for t in &scenario.timeline {
-        let at = raft_sim::scenario::ms_to_us(t.at_ms);
-        if at <= until {
-            let mut what = serde_json::to_value(&t.action).unwrap_or_default();
-            if let Some(map) = what.as_object_mut() {
-                map.remove("action");
-            }
-            let args = if what.as_object().is_some_and(|m| m.is_empty()) { String::new() } else { format!(" {what}") };
-            lines.push((at, format!("The scenario acts: {}{args}", t.action.kind().replace('_', " "))));
-        }
-    }
-    // Stable: at one moment, the scenario's action before what it caused.
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (lines[i].0, usize::from(!lines[i].1.starts_with("The scenario acts")), i));
-    let mut text: Vec<String> =
-        order.into_iter().map(|i| format!("  {:>10.3} ms  {}", lines[i].0 as f64 / 1000.0, lines[i].1)).collect();
-    text.push(format!(
-        "  {:>10.3} ms  VIOLATION {}: {}",
-        violation.time_us as f64 / 1000.0,
-        violation.property,
-        violation.message
-    ));
-    let skipped = text.len().saturating_sub(STORY_LINES);
-    let mut out = vec![format!(
-        "the shrunk run{}:",
-        if skipped > 0 { format!(" (last {STORY_LINES} events)") } else { String::new() }
-    )];
-    if skipped > 0 {
-        out.push(format!("  … {skipped} earlier"));
-    }
-    out.extend(text.into_iter().skip(skipped));
-    out
 }
 
 fn write_scenario(path: &Path, scenario: &Scenario) {

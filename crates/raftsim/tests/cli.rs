@@ -114,6 +114,31 @@ fn check_writes_a_reproducing_scenario_on_violation() {
 }
 
 #[test]
+fn check_json_reports_the_lowest_failing_seed_in_one_object() {
+    let dir = std::env::temp_dir().join(format!("raftsim-check-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // One thread: the seeds run stop exactly at the failure (a second thread may run a seed
+    // above it meanwhile).
+    let dir_text = dir.to_str().unwrap();
+    let args = ["check", "--seeds", "50", "--unsafe", "forget-vote", "--json", "--threads", "1", "--out-dir", dir_text];
+    let out = raftsim(&args);
+    assert_eq!(out.status.code(), Some(3));
+    let v = json(&out);
+    let seed = v["failure"]["seed"].as_u64().expect("the failing seed");
+    assert_eq!(v["failure"]["property"], "Election Safety");
+    assert_eq!(v["seeds_run"].as_u64(), Some(seed + 1), "{v}");
+    assert!(dir.join(format!("raftsim-failure-{seed}.json")).exists(), "its scenario is written");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("shrunk"), "not shrunk");
+    // The same counts as the summary, on one thread or two.
+    let safe = json(&raftsim(&["check", "--seeds", "20", "--json", "--threads", "1"]));
+    let two = json(&raftsim(&["check", "--seeds", "20", "--json", "--threads", "2"]));
+    assert_eq!((safe["seeds_run"].as_u64(), &safe["failure"]), (Some(20), &serde_json::Value::Null));
+    assert_eq!(safe["events"], two["events"]);
+    assert!(safe["seeds_per_second"].as_f64().unwrap() > 0.0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn bench_reports_rates_and_accepts_workload_flags() {
     let out = raftsim(&["bench", "--seconds", "2", "--nodes", "3", "--latency-ms", "2,4", "--json"]);
     assert_eq!(out.status.code(), Some(0));

@@ -12,6 +12,7 @@ pub mod events;
 pub mod failures;
 pub mod glossary;
 pub mod history;
+pub mod hunt;
 pub mod lab;
 pub mod log;
 pub mod manual;

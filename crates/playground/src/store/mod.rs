@@ -10,6 +10,7 @@
 //! `Store` and calls `apply`; components get what they draw as props that compare equal when
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
 mod authoring;
+pub mod hunt;
 mod kit;
 mod language;
 mod timekit;
@@ -17,6 +18,8 @@ mod tour_run;
 
 #[cfg(test)]
 mod authoring_tests;
+#[cfg(test)]
+mod hunt_tests;
 #[cfg(test)]
 mod kit_tests;
 #[cfg(test)]
@@ -162,6 +165,8 @@ pub enum Action {
     ChooseLanguage(String),
     /// A language's catalogues as the browser fetched them (see [`Effect::FetchLanguage`]).
     LanguageLoaded(Box<LanguageFiles>),
+    /// The hunt for a bug (store/hunt.rs): its panel and its workers' answers.
+    Hunt(hunt::HuntAction),
 }
 
 /// What a link being made is for: the browser deflates it asynchronously (the page links no
@@ -217,6 +222,22 @@ pub enum Effect {
     /// The page is now in this language: mark the document (`<html lang>`) and the address
     /// (`?lang=`, none for English), and draw everything again.
     LanguageShown(&'static str),
+    /// Start `workers` hunt workers (web/hunt/worker.js) for hunt `serial`, after ending any
+    /// others; their answers come back as [`Action::Hunt`].
+    HuntSpawn {
+        serial: u64,
+        workers: usize,
+    },
+    /// Send a hunt worker (0-based, of the last spawned) a job.
+    HuntSend {
+        serial: u64,
+        worker: usize,
+        job: hunt::HuntJob,
+    },
+    /// Terminate the hunt's workers (whatever they are running).
+    HuntTerminate,
+    /// Once the page has drawn, scroll the element this CSS selector names into view.
+    Reveal(&'static str),
 }
 
 /// The last linearizability check of the history, and the operations it flagged.
@@ -313,6 +334,8 @@ pub struct Store {
     pub language: &'static str,
     /// The tours, glossary and built-ins in English, and the language's catalogues over them.
     words: language::Words,
+    /// The hunt for a bug with the page's Break Raft rules (store/hunt.rs).
+    pub hunt: hunt::Hunt,
 }
 
 /// A speed as the toolbar writes it: "0.05x", "3x".
@@ -414,6 +437,7 @@ impl Store {
             author: DraftRef::default(),
             language: crate::text::language(),
             words: language::Words::default(),
+            hunt: hunt::Hunt::default(),
         };
         store.builtins_arrived(store.builtins.clone());
         let opened = if let Some(packed) = authoring::packed_of_tour_fragment(fragment) {
@@ -728,6 +752,7 @@ impl Store {
             Action::OpenFull => self.pack(LinkUse::OpenFull),
             Action::Packed(LinkUse::Tour, packed) => self.tour_packed(packed),
             Action::Author(a) => self.author(a),
+            Action::Hunt(a) => self.hunt_action(a),
             a @ (Action::ChooseLanguage(_) | Action::LanguageLoaded(_)) => self.language_action(a),
             Action::Packed(then, Err(e)) => {
                 self.embed_pending &= then != LinkUse::Embed;

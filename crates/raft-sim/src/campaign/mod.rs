@@ -543,6 +543,49 @@ pub fn run_one(config: &CampaignConfig, seed: u64) -> SeedResult {
     run_generated(seed, scenario_for(config, seed))
 }
 
+impl CampaignOutcome {
+    /// Count one seed's result in, keeping the lowest failing (and runaway) seed. True when the
+    /// seed stops a campaign: a violation or a runaway.
+    pub fn add(&mut self, outcome: SeedResult) -> bool {
+        self.seeds_run += 1;
+        match outcome {
+            SeedResult::Passed { events, linearizability_unknown } => {
+                self.events += events;
+                self.linearizability_unknown += linearizability_unknown as u64;
+                false
+            }
+            SeedResult::Violated(f) => {
+                self.events += f.violation.event;
+                if self.failure.as_ref().is_none_or(|old| f.scenario.seed < old.scenario.seed) {
+                    self.failure = Some(*f);
+                }
+                true
+            }
+            SeedResult::Runaway { scenario, events } => {
+                self.events += events;
+                if self.runaway.as_ref().is_none_or(|old| scenario.seed < old.seed) {
+                    self.runaway = Some(*scenario);
+                }
+                true
+            }
+        }
+    }
+}
+
+/// Run `count` seeds of a campaign from `first`, in order, on this thread, stopping at the
+/// first that fails (a violation or a runaway): a batch of the page's hunt (one Web Worker
+/// runs one batch at a time). The seeds below a failure in a batch all ran, so the coordinator
+/// that hands batches out in order can report the lowest failing seed, as [`run`] does.
+pub fn run_batch(config: &CampaignConfig, first: u64, count: u64) -> CampaignOutcome {
+    let mut outcome = CampaignOutcome::default();
+    for seed in first..first.saturating_add(count) {
+        if outcome.add(run_one(config, seed)) {
+            break;
+        }
+    }
+    outcome
+}
+
 /// Run a campaign over `threads` workers. Seeds are handed out in order; the reported failure
 /// is the lowest failing seed among those run, so the result does not depend on threading.
 pub fn run(config: &CampaignConfig) -> CampaignOutcome {
@@ -562,26 +605,8 @@ pub fn run(config: &CampaignConfig) -> CampaignOutcome {
                 }
                 let outcome = run_one(config, seed);
                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
-                r.seeds_run += 1;
-                match outcome {
-                    SeedResult::Passed { events, linearizability_unknown } => {
-                        r.events += events;
-                        r.linearizability_unknown += linearizability_unknown as u64;
-                    }
-                    SeedResult::Violated(f) => {
-                        r.events += f.violation.event;
-                        stop.store(true, Ordering::Relaxed);
-                        if r.failure.as_ref().is_none_or(|old| f.scenario.seed < old.scenario.seed) {
-                            r.failure = Some(*f);
-                        }
-                    }
-                    SeedResult::Runaway { scenario, events } => {
-                        r.events += events;
-                        stop.store(true, Ordering::Relaxed);
-                        if r.runaway.as_ref().is_none_or(|old| scenario.seed < old.seed) {
-                            r.runaway = Some(*scenario);
-                        }
-                    }
+                if r.add(outcome) {
+                    stop.store(true, Ordering::Relaxed);
                 }
             });
         }
@@ -660,6 +685,39 @@ mod tests {
             let mut sim = Simulation::new(&s).unwrap();
             assert!(!sim.run_until_violation(), "seed {seed}: {:?}", sim.violations().first());
         }
+    }
+
+    #[test]
+    fn batches_in_order_find_what_the_threads_find() {
+        let config = CampaignConfig {
+            first_seed: 0,
+            seeds: 60,
+            nodes: None,
+            unsafe_rules: vec![UnsafeRule::ForgetVote],
+            threads: 2,
+            membership: false,
+            lease_window: false,
+        };
+        let whole = run(&config);
+        let lowest = whole.failure.as_ref().map(|f| f.scenario.seed).expect("forget-vote is found in 60 seeds");
+        // Batches of 4 in order, each stopping at its first failure, as the page's workers run them.
+        let mut merged = CampaignOutcome::default();
+        let mut first = 0;
+        while first < 60 && merged.failure.is_none() {
+            let batch = run_batch(&config, first, 4);
+            merged.seeds_run += batch.seeds_run;
+            merged.events += batch.events;
+            merged.failure = batch.failure;
+            first += 4;
+        }
+        let failure = merged.failure.expect("the batches find it too");
+        assert_eq!(failure.scenario.seed, lowest);
+        assert_eq!(failure.violation, whole.failure.unwrap().violation);
+        assert_eq!(merged.seeds_run, lowest + 1, "a batch stops at its failure");
+        // A safe batch counts every seed and its events, as the campaign does.
+        let safe = CampaignConfig { unsafe_rules: vec![], seeds: 8, ..config };
+        let (batch, whole) = (run_batch(&safe, 0, 8), run(&safe));
+        assert_eq!((batch.seeds_run, batch.events, batch.failure.is_none()), (whole.seeds_run, whole.events, true));
     }
 
     #[test]

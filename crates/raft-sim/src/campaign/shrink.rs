@@ -31,12 +31,12 @@ use crate::check::linearizability;
 use crate::engine::sim::Simulation;
 use crate::scenario::format::{Action, NetworkSettings, RaftSettings, Scenario, TimingModel, Workload};
 use raft_core::NodeId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How big a scenario is, for shrinking: the parts a reader has to follow. A shrunk scenario
 /// is never larger in any of them.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Size {
     pub servers: u32,
     /// Timeline actions.

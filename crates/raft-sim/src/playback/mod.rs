@@ -8,3 +8,4 @@ pub mod report;
 pub mod session;
 pub mod share;
 pub mod spacetime;
+pub mod story;
