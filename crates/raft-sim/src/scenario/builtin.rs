@@ -149,6 +149,8 @@ mod embedded {
         "rejoin-prevote",
         "one-way-partition",
         "one-way-partition-checkquorum",
+        "one-way-partition-no-leader",
+        "latency-above-timeout",
         "leadership-transfer",
         "cut-off-leader",
         "check-quorum-step-down",
