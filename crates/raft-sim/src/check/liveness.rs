@@ -96,7 +96,8 @@ pub enum LivenessFinding {
     Deposed { leader: NodeId, term: Term, by: Option<NodeId>, new_term: Term },
 }
 
-fn ms(us: Micros) -> String {
+/// Milliseconds as the findings write them: "4849.22" (no trailing zeros).
+pub fn ms_text(us: Micros) -> String {
     let whole = us / 1000;
     match us % 1000 {
         0 => format!("{whole}"),
@@ -109,14 +110,14 @@ impl LivenessFinding {
         match self {
             LivenessFinding::NoLeader { since_us, bound_us, hold_us } => format!(
                 "the network was stable and the cluster needed a leader from {} ms, but within {} ms no leader that can commit kept its term for {} ms",
-                ms(*since_us),
-                ms(*bound_us),
-                ms(*hold_us)
+                ms_text(*since_us),
+                ms_text(*bound_us),
+                ms_text(*hold_us)
             ),
             LivenessFinding::Unanswered { client, seq, since_us, bound_us } => format!(
                 "client {client}'s request {seq} was pending from {} ms with the network stable, and had no answer within {} ms",
-                ms(*since_us),
-                ms(*bound_us)
+                ms_text(*since_us),
+                ms_text(*bound_us)
             ),
             LivenessFinding::Deposed { leader, term, by: Some(by), new_term } => format!(
                 "S{leader}, leader of term {term} while the network was stable, was deposed: S{by} holds term {new_term}"
