@@ -489,6 +489,12 @@ pub fn run_membership_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[Unsafe
     run_generated(seed, generate_membership(seed, nodes, unsafe_rules))
 }
 
+/// Check any scenario as a campaign checks a seed's: invariants, then linearizability, then
+/// liveness (a built-in, a scenario file, a shrunk one).
+pub fn run_scenario(scenario: Scenario) -> SeedResult {
+    run_generated(scenario.seed, scenario)
+}
+
 fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
     let mut sim = match Simulation::new(&scenario) {
         Ok(sim) => sim,

@@ -91,8 +91,9 @@ pub enum LivenessFinding {
     /// A workload client's request was pending from `since_us` (with the network stable) and
     /// had no answer after `bound_us`.
     Unanswered { client: ClientId, seq: u64, since_us: Micros, bound_us: Micros },
-    /// `leader`, leader of `term` in the stable stretch, was deposed: `by` (None: nobody
-    /// running) holds the higher term `new_term` (equal to `term` when it just stepped down).
+    /// `leader`, leader of `term` in the stable stretch, was deposed: `by`, another running
+    /// server (the lowest id among those with the highest term), holds the higher term
+    /// `new_term`; None when no other server does (`new_term` is then the leader's own).
     Deposed { leader: NodeId, term: Term, by: Option<NodeId>, new_term: Term },
 }
 
@@ -525,7 +526,8 @@ impl LivenessChecker {
             .iter()
             .filter(|s| s.status == NodeStatus::Up)
             .filter_map(|s| s.raft.as_ref().map(|r| (r.current_term(), s.id)))
-            .filter(|&(term, _)| term > t)
+            // Another server: the leader itself has adopted the term by now.
+            .filter(|&(term, id)| term > t && id != l)
             .max_by_key(|&(term, id)| (term, std::cmp::Reverse(id)));
         let finding = match higher {
             Some((new_term, by)) => LivenessFinding::Deposed { leader: l, term: t, by: Some(by), new_term },
