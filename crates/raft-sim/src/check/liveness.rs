@@ -720,3 +720,27 @@ impl LivenessChecker {
         self.leader_dirty = true;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_connected_quorum_is_found_and_a_minority_is_none() {
+        let config = Configuration::new(1..=5);
+        // S1 is cut from S2 (one link is enough: both ways are needed); S5 reaches nobody.
+        let good = |a: NodeId, b: NodeId| !(a == 5 || b == 5 || (a.min(b) == 1 && a.max(b) == 2));
+        let all: Vec<NodeId> = (1..=5).collect();
+        assert_eq!(largest_quorum_clique(&all, &good, &config), Some(vec![1, 3, 4]));
+        // Two servers of five are no quorum, however well connected.
+        assert_eq!(largest_quorum_clique(&[3, 4], &good, &config), None);
+    }
+
+    #[test]
+    fn milliseconds_read_without_trailing_zeros() {
+        assert_eq!(
+            (ms_text(0), ms_text(170_980), ms_text(4_800_000), ms_text(1_001)),
+            ("0".into(), "170.98".into(), "4800".into(), "1.001".into())
+        );
+    }
+}

@@ -149,11 +149,11 @@ mod embedded {
         "rejoin-prevote",
         "one-way-partition",
         "one-way-partition-checkquorum",
-        "one-way-partition-no-leader",
-        "latency-above-timeout",
         "leadership-transfer",
         "cut-off-leader",
         "check-quorum-step-down",
+        "one-way-partition-no-leader",
+        "latency-above-timeout",
         "byzantine-double-vote",
         "byzantine-forged-entries",
     );
