@@ -43,22 +43,28 @@
 //!
 //! - **Leader Elected** ([`Property::LeaderElected`]): the cluster *needs* a leader from the
 //!   moment the stable stretch begins, and again from each moment its leader is lost after one
-//!   was elected (no running leader of the highest term reaches a quorum both ways). It fails
+//!   was elected (no running leader of the highest term reaches a quorum both ways). Every
+//!   operator action but the client ones (a crash, a restart, a cut, a heal, a forced
+//!   timeout…) starts a need's clock again: the bound runs from the last disruption. It fails
 //!   when a need lasts past B + H, that is when no leader that can commit has kept its term for
-//!   H within B of the need. Endless split votes fail it, and so do leaders deposed again and
-//!   again, or a leader that cannot hear its followers and is never replaced.
+//!   H within B. Endless split votes fail it, and so do leaders deposed again and again, or a
+//!   leader that cannot hear its followers and is never replaced.
 //! - **Requests Answered** ([`Property::RequestsAnswered`]): every request of a workload
 //!   client that is pending while the network is stable is answered within R of the latest of
-//!   its invocation, the start of the stable stretch and the last loss of the leader. The
-//!   operator's own requests (`client` actions, the page's client panel) are not judged: they
-//!   are sent once, or retried a few times, and may legitimately be lost; nor are the requests
-//!   of stopped clients.
-//! - **Leader Kept** ([`Property::LeaderKept`]), only with PreVote and CheckQuorum both on:
-//!   once a leader can commit in a stable stretch, it is not deposed — its term does not
-//!   change and no other server leads a later term — while the stretch lasts, unless the
-//!   operator asks for an election (a forced timeout, a leadership transfer, a membership
-//!   change, a crash of the leader), the leader leaves the configuration, or it stops reaching
-//!   a quorum. A server that rejoins (a restart, a resume, a heal) must not depose it.
+//!   its invocation, the start of the stable stretch, the last loss of the leader and the last
+//!   disruption. The operator's own requests (`client` actions, the page's client panel) are
+//!   not judged: they are sent once, or retried a few times, and may legitimately be lost; nor
+//!   are the requests of stopped clients.
+//! - **Leader Kept** ([`Property::LeaderKept`]), only with PreVote and CheckQuorum both on: a
+//!   leader that has kept its term for H in a stable stretch (H after the operator last asked
+//!   for an election, so that an election it asked for has settled) is not deposed — its term
+//!   does not change and no other server leads a later term — while the stretch lasts, unless
+//!   the operator asks for an election (a forced timeout, a leadership transfer, a membership
+//!   change, a crash of the leader), the leader hands over (a transfer, or removing itself),
+//!   leaves the configuration, crashes, pauses or stops reaching a quorum. A server that
+//!   rejoins (a restart, a resume, a heal) must not depose it; one that comes back with a
+//!   higher term does, even with PreVote (PreVote keeps a server's term from climbing while it
+//!   is away, not a term it already had).
 //!
 //! The checker only reads the run: it changes nothing the trace hash covers, so golden traces
 //! stay the same, and its results are not in the hash either (they are read from the run, as
