@@ -104,7 +104,7 @@ RAFTSIM="$PWD/target/release/raftsim"
 
 run_campaigns() {
   local out; out="$(mktemp -d)"
-  step "check campaign: safe rules, 20000 seeds (must find nothing; the client history must be linearizable)"
+  step "check campaign: safe rules, 20000 seeds (must find nothing; the client history must be linearizable, no liveness property may fail)"
   "$RAFTSIM" check --seeds 20000 --out-dir "$out"
   step "check campaign: membership changes, 20000 seeds (must find nothing)"
   "$RAFTSIM" check --seeds 20000 --membership --out-dir "$out"
@@ -135,6 +135,17 @@ run_campaigns() {
     [ -n "$(ls "$out"/raftsim-failure-*-shrunk.json 2>/dev/null)" ] || { echo "no shrunk scenario for $args" >&2; return 1; }
     rm -f "$out"/raftsim-failure-*.json
   done
+  step "shrink a liveness failure (must exit 6 and write a scenario that still fails)"
+  set +e
+  "$RAFTSIM" shrink one-way-partition-no-leader --out "$out/liveness-shrunk.json"
+  code=$?
+  [ "$code" -eq 6 ] && "$RAFTSIM" run "$out/liveness-shrunk.json" > /dev/null
+  code2=$?
+  set -e
+  if [ "$code" -ne 6 ] || [ "$code2" -ne 6 ]; then
+    echo "shrinking the liveness built-in: exit $code, its shrunk run: exit $code2 (expected 6 and 6)" >&2
+    return 1
+  fi
   step "benchmark (reported, not a pass/fail threshold)"
   "$RAFTSIM" bench
   step "time-travel benchmark: jumps in a 10-minute run (reported)"

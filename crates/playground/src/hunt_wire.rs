@@ -197,6 +197,8 @@ pub struct BatchReply {
     pub seeds_run: u64,
     pub events: u64,
     pub linearizability_unknown: u64,
+    /// Seeds on which a liveness property was judged (held for a whole bound).
+    pub liveness_judged: u64,
     /// The batch's failing seed (it stopped there), if any.
     pub failure: Option<Found>,
     /// A seed that went past the campaigns' event budget (the batch stopped there), if any.
@@ -211,6 +213,7 @@ impl BatchReply {
             seeds_run: outcome.seeds_run,
             events: outcome.events,
             linearizability_unknown: outcome.linearizability_unknown,
+            liveness_judged: outcome.liveness_judged,
             failure: outcome.failure.as_ref().map(|f| Found {
                 seed: f.scenario.seed,
                 property: f.violation.property.name().to_string(),

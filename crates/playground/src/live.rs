@@ -552,6 +552,7 @@ impl Live {
                                   on_seek_time={on.seek_time.clone()} />
                         <div class={classes!("spot-wrap", s.spot("monitor"))}><Monitor broken={model::monitor::broken(sim)}
                                  violations={model::monitor::listed_violations(sim)} total={sim.total_violations()}
+                                 liveness={model::monitor::liveness_rows(sim)}
                                  on_jump={on.seek_event.clone()} /></div>
                         if let Some(id) = s.selected_message {
                             <MessageInspector id={id}

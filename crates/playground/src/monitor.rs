@@ -1,7 +1,8 @@
 //! The invariant monitor: each safety property green or red, and what broke, in plain words:
 //! each distinct violation once, from the event where it began (and, for a lasting condition
-//! such as two leaders in one term, until when).
-use crate::model::monitor::span_text;
+//! such as two leaders in one term, until when). Below, in a section of their own, the liveness
+//! properties: holding, not yet judged, off, or failed at a moment with what was seen.
+use crate::model::monitor::{span_text, LivenessRow};
 use crate::model::sim_text::{property_name, property_statement, violation_text};
 use crate::text::{t, tf};
 use raft_sim::{Property, Violation};
@@ -15,6 +16,8 @@ pub struct MonitorProps {
     pub violations: Vec<Violation>,
     /// How many distinct violations there are (listed or not).
     pub total: u64,
+    /// The liveness properties and where each stands.
+    pub liveness: Vec<LivenessRow>,
     /// Jump to an event (the one that broke the property).
     pub on_jump: Callback<u64>,
 }
@@ -61,6 +64,26 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     <p class="hint">{ tf("monitor.more", &[("count", &(props.total - props.violations.len() as u64).to_string())]) }</p>
                 }
             }
+            <section class="liveness" data-testid="liveness" aria-label={t("monitor.liveness")}>
+                <h4>{ t("monitor.liveness") }</h4>
+                <ul>
+                    { for props.liveness.iter().map(|row| {
+                        html! {
+                            <li class={classes!(row.class)} data-property={row.property.name()} data-status={row.status}
+                                title={row.statement}>
+                                { row.mark }<strong>{ row.name }</strong>{ " — " }{ row.text.clone() }
+                                if let Some(event) = row.event {
+                                    { " " }
+                                    <button class="link" data-testid="jump-liveness" onclick={jump(event)}>
+                                        { t("monitor.show-event") }
+                                    </button>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <p class="hint">{ t("monitor.liveness-hint") }</p>
+            </section>
         </div>
     }
 }

@@ -15,11 +15,12 @@ struct Counter {
     sent: u64,
     arrived: u64,
     lost: u64,
+    actions: u64,
 }
 
 impl Observer for Counter {
     fn wants(&self) -> Wants {
-        Wants::EVENTS.and(Wants::STEPS).and(Wants::CRASHES).and(Wants::ANSWERS).and(Wants::MESSAGES)
+        Wants::EVENTS.and(Wants::STEPS).and(Wants::CRASHES).and(Wants::ANSWERS).and(Wants::MESSAGES).and(Wants::ACTIONS)
     }
     fn observe(&mut self, sim: &Simulation, seen: &Seen<'_>) -> u64 {
         match seen {
@@ -38,6 +39,7 @@ impl Observer for Counter {
             Seen::Arrived(_) => self.arrived += 1,
             Seen::Lost { .. } => self.lost += 1,
             Seen::Dropped(_) => {}
+            Seen::Action(_) => self.actions += 1,
         }
         0
     }
@@ -62,6 +64,8 @@ fn an_observer_sees_every_event_and_changes_nothing() {
     assert_eq!(counter.events, watched.events(), "one EventDone per counted event, operator actions included");
     assert!(counter.steps > counter.events / 2, "server steps are shown ({} of {})", counter.steps, counter.events);
     assert!(counter.crashes >= 1, "the operator's crash is shown");
+    // The timeline's actions and the operator's crash, each once.
+    assert_eq!(counter.actions, scenario.timeline.len() as u64 + 1, "every action is shown, once");
     // Every message sent is seen to arrive or die, or is still in flight.
     assert!(counter.arrived > 100 && counter.lost > 0, "{} arrived, {} lost", counter.arrived, counter.lost);
     assert_eq!(counter.sent, counter.arrived + counter.lost + watched.in_flight_count() as u64);

@@ -31,6 +31,9 @@ const EXIT_BAD_INPUT: u8 = 2;
 const EXIT_STOPPED: u8 = 4;
 /// Exit code when a claim of the scenario's `expect` does not hold (and nothing was violated).
 const EXIT_EXPECT: u8 = 5;
+/// Exit code when a liveness property failed (and no safety property broke): `check` and
+/// `shrink` on a liveness failure; `run` when its run has nothing else to report.
+const EXIT_LIVENESS: u8 = 6;
 
 #[derive(Parser)]
 #[command(
@@ -451,6 +454,7 @@ fn run(
                 "stopped": report.stopped.map(|s| s.name()),
                 "violations": report.violations_total,
                 "linearizability": report.linearizability.verdict,
+                "liveness_failed": report.liveness.iter().filter(|l| l.failed()).map(|l| l.property.as_str()).collect::<Vec<_>>(),
                 "expect_failed": outcomes.iter().filter(|o| o.failed()).count(),
             });
             say!("{end}");
@@ -468,7 +472,8 @@ fn run(
 }
 
 /// 3 for a violation (found even if the run then stopped early), else 5 for a claim of
-/// `expect` that does not hold, else 4 for a run its budget stopped, else 0.
+/// `expect` that does not hold, else 4 for a run its budget stopped, else 6 for a failed
+/// liveness property, else 0.
 fn exit_code(report: &Report, outcomes: &[expect::ExpectOutcome]) -> ExitCode {
     if !report.violations.is_empty() || report.linearizability.is_violation() {
         ExitCode::from(EXIT_VIOLATION)
@@ -476,6 +481,8 @@ fn exit_code(report: &Report, outcomes: &[expect::ExpectOutcome]) -> ExitCode {
         ExitCode::from(EXIT_EXPECT)
     } else if report.stopped.is_some() {
         ExitCode::from(EXIT_STOPPED)
+    } else if report.liveness.iter().any(|l| l.failed()) {
+        ExitCode::from(EXIT_LIVENESS)
     } else {
         ExitCode::SUCCESS
     }
@@ -578,6 +585,29 @@ fn print_summary(r: &Report) {
             }
         }
     }
+    // Liveness apart from safety: a property not judged is said so, never counted as held.
+    let said: Vec<String> = r
+        .liveness
+        .iter()
+        .filter(|l| !l.failed())
+        .map(|l| match l.status {
+            "holding" => format!("{} holds ({}×)", l.property, l.judged),
+            "off" => format!("{} off", l.property),
+            _ => format!("{} not judged", l.property),
+        })
+        .collect();
+    if !said.is_empty() {
+        say!("liveness: {}", said.join("; "));
+    }
+    for l in r.liveness.iter().filter(|l| l.failed()) {
+        say!(
+            "LIVENESS {} failed at {:.3} ms (event {}): {}",
+            l.property,
+            l.failed_ms.unwrap_or(0.0),
+            l.failed_event.unwrap_or(0),
+            l.message.as_deref().unwrap_or("")
+        );
+    }
 }
 
 /// When a violation began and, if it lasted, when it ended.
@@ -653,13 +683,20 @@ fn check(
     } else if config.membership || unsafe_rules.contains(&UnsafeRule::UnsafeSingleServerChange) {
         rules.push_str(", membership changes");
     }
+    let liveness = outcome.failure.as_ref().is_some_and(|f| f.violation.property.is_liveness());
     say!(
-        "check ({rules}): {} seeds run, {} events, {} violations found, {:.1} s ({:.0} events/s)",
+        "check ({rules}): {} seeds run, {} events, {} violations found, {} liveness failures found, {:.1} s ({:.0} events/s)",
         outcome.seeds_run,
         outcome.events,
-        outcome.failure.is_some() as u32,
+        (outcome.failure.is_some() && !liveness) as u32,
+        liveness as u32,
         secs,
         outcome.events as f64 / secs.max(1e-9)
+    );
+    say!(
+        "liveness judged on {} of {} seeds passed (the others were never stable for a whole bound)",
+        outcome.liveness_judged,
+        outcome.seeds_run - outcome.failure.is_some() as u64
     );
     if outcome.linearizability_unknown > 0 {
         say!(
@@ -683,7 +720,13 @@ fn check(
         None => ExitCode::SUCCESS,
         Some(failure) => {
             let path = out_dir.join(format!("raftsim-failure-{}.json", failure.scenario.seed));
-            say!("seed {}: {} — {}", failure.scenario.seed, failure.violation.property, failure.violation.message);
+            let kind = if liveness { "LIVENESS " } else { "" };
+            say!(
+                "seed {}: {kind}{} — {}",
+                failure.scenario.seed,
+                failure.violation.property,
+                failure.violation.message
+            );
             write_scenario(&path, &failure.scenario);
             if let Some(max_attempts) = shrink {
                 let shrunk_path = out_dir.join(format!("raftsim-failure-{}-shrunk.json", failure.scenario.seed));
@@ -693,7 +736,7 @@ fn check(
                     eprintln!("raftsim: shrinking seed {}: {e}", failure.scenario.seed);
                 }
             }
-            ExitCode::from(EXIT_VIOLATION)
+            ExitCode::from(if liveness { EXIT_LIVENESS } else { EXIT_VIOLATION })
         }
     }
 }
@@ -718,6 +761,7 @@ fn check_json(outcome: &CampaignOutcome, secs: f64, out_dir: &Path) -> ExitCode 
         "failure": failure,
         "runaway_seed": outcome.runaway.as_ref().map(|s| s.seed),
         "linearizability_unknown": outcome.linearizability_unknown,
+        "liveness_judged": outcome.liveness_judged,
     });
     say!("{value}");
     let written =
@@ -729,6 +773,7 @@ fn check_json(outcome: &CampaignOutcome, secs: f64, out_dir: &Path) -> ExitCode 
         }
     }
     match (&outcome.failure, &outcome.runaway) {
+        (Some(f), _) if f.violation.property.is_liveness() => ExitCode::from(EXIT_LIVENESS),
         (Some(_), _) => ExitCode::from(EXIT_VIOLATION),
         (None, Some(_)) => ExitCode::FAILURE,
         (None, None) => ExitCode::SUCCESS,
@@ -753,7 +798,8 @@ fn shrink_command(name: &str, max_attempts: u64, out: Option<PathBuf>) -> ExitCo
         dir.join(format!("{stem}-shrunk.json"))
     });
     match shrink_and_tell(&scenario, max_attempts, &out) {
-        Ok(()) => ExitCode::from(EXIT_VIOLATION),
+        Ok(true) => ExitCode::from(EXIT_LIVENESS),
+        Ok(false) => ExitCode::from(EXIT_VIOLATION),
         Err(e @ raft_sim::campaign::shrink::ShrinkError::Invalid(_)) => {
             eprintln!("raftsim: {name}: {e}");
             ExitCode::from(EXIT_BAD_INPUT)
@@ -766,12 +812,13 @@ fn shrink_command(name: &str, max_attempts: u64, out: Option<PathBuf>) -> ExitCo
 }
 
 /// Shrink, with a progress line per accepted step on stderr; print the sizes before and after
-/// and the shrunk run as a story; write the shrunk scenario to `out`.
+/// and the shrunk run as a story; write the shrunk scenario to `out`. Ok(true): the property
+/// shrunk was a liveness property.
 fn shrink_and_tell(
     scenario: &Scenario,
     max_attempts: u64,
     out: &Path,
-) -> Result<(), raft_sim::campaign::shrink::ShrinkError> {
+) -> Result<bool, raft_sim::campaign::shrink::ShrinkError> {
     use raft_sim::campaign::shrink::{shrink, ShrinkConfig};
     let started = Instant::now();
     let config = ShrinkConfig { max_attempts, ..ShrinkConfig::default() };
@@ -803,7 +850,7 @@ fn shrink_and_tell(
     for line in raft_sim::story::story(&shrunk, &outcome.violation) {
         say!("{line}");
     }
-    Ok(())
+    Ok(outcome.violation.property.is_liveness())
 }
 
 fn write_scenario(path: &Path, scenario: &Scenario) {

@@ -707,3 +707,35 @@ fn catalogue_prints_the_english_a_translator_starts_from_and_checks_a_language()
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_liveness_failure_is_reported_apart_exits_6_and_shrinks() {
+    let text = raftsim(&["run", "latency-above-timeout"]);
+    assert_eq!(text.status.code(), Some(6), "a liveness failure, nothing else: exit 6");
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("no invariant violated"), "{stdout}");
+    assert!(stdout.contains("LIVENESS Leader Elected failed at"), "{stdout}");
+    assert!(stdout.contains("expect: 3 of 3 claims hold"), "{stdout}");
+    let out = raftsim(&["run", "one-way-partition-no-leader", "--json"]);
+    assert_eq!(out.status.code(), Some(6));
+    let v = json(&out);
+    assert_eq!(v["violations"].as_array().map(Vec::len), Some(0), "safety is clean");
+    let liveness = v["liveness"].as_array().expect("a liveness list");
+    let statuses: Vec<&str> = liveness.iter().map(|l| l["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(statuses, ["failed", "failed", "off"]);
+    assert_eq!(liveness[0]["property"], "Leader Elected");
+    assert!(liveness[0]["failed_ms"].as_f64().is_some() && liveness[0]["message"].is_string());
+    // A safe run judges liveness and passes.
+    let safe = raftsim(&["run", "steady-load"]);
+    assert_eq!(safe.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&safe.stdout).contains("liveness: Leader Elected holds"));
+    // Shrinking a liveness failure: exit 6, a smaller scenario that still fails.
+    let shrunk = std::env::temp_dir().join(format!("raftsim-cli-live-{}.json", std::process::id()));
+    let out = raftsim(&["shrink", "one-way-partition-no-leader", "--out", shrunk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("shrunk (Leader Elected)") && stdout.contains("LIVENESS Leader Elected:"), "{stdout}");
+    let rerun = raftsim(&["run", shrunk.to_str().unwrap(), "--json"]);
+    assert_eq!(rerun.status.code(), Some(6));
+    assert_eq!(json(&rerun)["liveness"][0]["status"], "failed");
+}

@@ -7,6 +7,7 @@
 use crate::text::{t, tf};
 use raft_core::Backtrack;
 use raft_sim::check::finding::{index_list, Finding};
+use raft_sim::liveness::{ms_text, LivenessFinding};
 use raft_sim::narrate::{Asker, Sentence};
 use raft_sim::scenario::settings::{percent, range, FaultChange, LinkChange, Mishap, Setting, StepSettings};
 use raft_sim::{Property, Violation};
@@ -220,6 +221,9 @@ pub fn property_name(p: Property) -> &'static str {
         Property::QuorumCommit => "property.quorum-commit",
         Property::Linearizability => "property.linearizability",
         Property::SnapshotSafety => "property.snapshot-safety",
+        Property::LeaderElected => "property.leader-elected",
+        Property::RequestsAnswered => "property.requests-answered",
+        Property::LeaderKept => "property.leader-kept",
     })
 }
 
@@ -237,7 +241,41 @@ pub fn property_statement(p: Property) -> &'static str {
         Property::QuorumCommit => "property.quorum-commit-statement",
         Property::Linearizability => "property.linearizability-statement",
         Property::SnapshotSafety => "property.snapshot-safety-statement",
+        Property::LeaderElected => "property.leader-elected-statement",
+        Property::RequestsAnswered => "property.requests-answered-statement",
+        Property::LeaderKept => "property.leader-kept-statement",
     })
+}
+
+/// What a liveness check found, in the page's language.
+pub fn liveness_text(f: &LivenessFinding) -> String {
+    match f {
+        LivenessFinding::NoLeader { since_us, bound_us, hold_us } => tf(
+            "liveness.no-leader",
+            &[("since", &ms_text(*since_us)), ("bound", &ms_text(*bound_us)), ("hold", &ms_text(*hold_us))],
+        ),
+        LivenessFinding::Unanswered { client, seq, since_us, bound_us } => tf(
+            "liveness.unanswered",
+            &[
+                ("client", &client.to_string()),
+                ("seq", &seq.to_string()),
+                ("since", &ms_text(*since_us)),
+                ("bound", &ms_text(*bound_us)),
+            ],
+        ),
+        LivenessFinding::Deposed { leader, term, by: Some(by), new_term } => tf(
+            "liveness.deposed",
+            &[
+                ("leader", &leader.to_string()),
+                ("term", &term.to_string()),
+                ("by", &by.to_string()),
+                ("new_term", &new_term.to_string()),
+            ],
+        ),
+        LivenessFinding::Deposed { leader, term, by: None, .. } => {
+            tf("liveness.stepped-down", &[("leader", &leader.to_string()), ("term", &term.to_string())])
+        }
+    }
 }
 
 /// What a violation's check found, in the page's language (a violation found elsewhere, with
@@ -495,7 +533,7 @@ mod tests {
             }
         }
         assert!(lines > 10, "few tour steps change a setting: {lines}");
-        for p in Property::ALL.into_iter().chain([Property::Linearizability]) {
+        for p in Property::ALL.into_iter().chain([Property::Linearizability]).chain(Property::LIVENESS) {
             assert_eq!(property_name(p), p.name());
             assert_eq!(property_statement(p), p.statement());
         }
@@ -507,7 +545,7 @@ mod tests {
             assert!(!text.contains("setting") && !text.contains('{'), "untranslated: {text}");
             assert_ne!(text, s.english(), "{s:?} is still English");
         }
-        for p in Property::ALL.into_iter().chain([Property::Linearizability]) {
+        for p in Property::ALL.into_iter().chain([Property::Linearizability]).chain(Property::LIVENESS) {
             assert_ne!(property_name(p), p.name());
             assert_ne!(property_statement(p), p.statement());
         }
@@ -568,6 +606,29 @@ mod tests {
         crate::text::install("zh-CN", Some(zh));
         for f in &all {
             let text = finding_text(f);
+            assert!(raft_sim::tour_text::placeholders(&text).is_empty() && text != f.english(), "untranslated: {text}");
+            assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in {text}");
+        }
+        crate::text::install(crate::text::FALLBACK, None);
+    }
+
+    #[test]
+    fn liveness_findings_read_the_same_in_the_english_catalogue_and_are_translated() {
+        let all = [
+            LivenessFinding::NoLeader { since_us: 170_980, bound_us: 4_800_000, hold_us: 400_000 },
+            LivenessFinding::Unanswered { client: 1, seq: 2, since_us: 398_889, bound_us: 6_352_000 },
+            LivenessFinding::Deposed { leader: 1, term: 2, by: Some(3), new_term: 5 },
+            LivenessFinding::Deposed { leader: 1, term: 2, by: None, new_term: 2 },
+        ];
+        crate::text::install(crate::text::FALLBACK, None);
+        for f in &all {
+            assert_eq!(liveness_text(f), f.english(), "{f:?}");
+        }
+        let path = format!("{}/text/zh-CN/ui.json", env!("CARGO_MANIFEST_DIR"));
+        let zh = crate::text::parse(&std::fs::read_to_string(path).expect("the zh-CN catalogue")).expect("valid");
+        crate::text::install("zh-CN", Some(zh));
+        for f in &all {
+            let text = liveness_text(f);
             assert!(raft_sim::tour_text::placeholders(&text).is_empty() && text != f.english(), "untranslated: {text}");
             assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in {text}");
         }

@@ -1,6 +1,8 @@
 //! Randomized check campaigns: each seed generates a whole scenario — cluster size, Raft
 //! settings, network, faults, a timeline of crashes, partitions and pauses, client load — runs
-//! it with invariants on, and stops at the first violation with the scenario that reproduces it.
+//! it with invariants and liveness checks on, and stops at the first violation with the
+//! scenario that reproduces it. A seed reports, in this order: the first invariant violation;
+//! else a non-linearizable history; else the first liveness failure (check/liveness.rs).
 //! [`shrink`] then reduces that scenario to a smaller one that breaks the same property.
 mod probes;
 pub mod shrink;
@@ -8,6 +10,7 @@ pub use probes::determinism_probes;
 
 use crate::check::invariants::{Property, Violation};
 use crate::check::linearizability::{self, Verdict};
+use crate::check::liveness::Status;
 use crate::engine::rng::SimRng;
 use crate::engine::sim::Simulation;
 use crate::scenario::{Action, CrashMode, LinkOverride, NodeFaults, Scenario, TimedAction, TimingModel, Workload};
@@ -45,6 +48,9 @@ pub struct CampaignOutcome {
     pub runaway: Option<Scenario>,
     /// Seeds whose history the linearizability checker could not decide within its budget.
     pub linearizability_unknown: u64,
+    /// Seeds where a liveness property was judged (the network was stable for a whole bound):
+    /// the others passed without their liveness being tested.
+    pub liveness_judged: u64,
 }
 
 /// Generate the scenario for one seed.
@@ -457,6 +463,8 @@ pub enum SeedResult {
         events: u64,
         /// The linearizability checker ran out of budget on the history.
         linearizability_unknown: bool,
+        /// A liveness property was judged (and held) in the run.
+        liveness_judged: bool,
     },
     Violated(Box<Failure>),
     /// Exceeded [`EVENT_BUDGET`] before its end.
@@ -481,6 +489,12 @@ pub fn run_membership_seed(seed: u64, nodes: Option<u32>, unsafe_rules: &[Unsafe
     run_generated(seed, generate_membership(seed, nodes, unsafe_rules))
 }
 
+/// Check any scenario as a campaign checks a seed's: invariants, then linearizability, then
+/// liveness (a built-in, a scenario file, a shrunk one).
+pub fn run_scenario(scenario: Scenario) -> SeedResult {
+    run_generated(scenario.seed, scenario)
+}
+
 fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
     let mut sim = match Simulation::new(&scenario) {
         Ok(sim) => sim,
@@ -500,7 +514,12 @@ fn run_generated(seed: u64, scenario: Scenario) -> SeedResult {
     if let Some(violation) = linearizability_violation(&sim, report) {
         return SeedResult::Violated(Box::new(Failure { scenario, violation }));
     }
-    SeedResult::Passed { events: sim.events(), linearizability_unknown: unknown }
+    // Liveness last: a run that breaks safety reports that, whatever else it did.
+    if let Some(failure) = sim.liveness_failure() {
+        return SeedResult::Violated(Box::new(Failure { scenario, violation: failure.violation() }));
+    }
+    let liveness_judged = sim.liveness().iter().any(|(_, s)| matches!(s, Status::Holding { .. }));
+    SeedResult::Passed { events: sim.events(), linearizability_unknown: unknown, liveness_judged }
 }
 
 /// A non-linearizable client history as a campaign reports it: a violation of
@@ -549,9 +568,10 @@ impl CampaignOutcome {
     pub fn add(&mut self, outcome: SeedResult) -> bool {
         self.seeds_run += 1;
         match outcome {
-            SeedResult::Passed { events, linearizability_unknown } => {
+            SeedResult::Passed { events, linearizability_unknown, liveness_judged } => {
                 self.events += events;
                 self.linearizability_unknown += linearizability_unknown as u64;
+                self.liveness_judged += liveness_judged as u64;
                 false
             }
             SeedResult::Violated(f) => {

@@ -20,8 +20,9 @@
 //!
 //! A candidate is accepted when it validates ([`Scenario::validate`]) and its run, with the
 //! invariant checker, breaks the same property *first* (as a campaign reports it: the first
-//! invariant violation, or, when none, a non-linearizable client history), within an event
-//! budget. Every candidate moves one setting strictly towards its target (zero, synchronous,
+//! invariant violation, or, when none, a non-linearizable client history, or, when neither, the
+//! first liveness failure), within an event budget. A liveness failure shrinks like any other:
+//! the duration pass ends the run just after its bound passed. Every candidate moves one setting strictly towards its target (zero, synchronous,
 //! the default, fewer), so a round cannot undo another, and the [`Size`] never grows. The
 //! search is bounded by a number of attempts, not by wall-clock time, so the result depends
 //! only on the input: the same scenario shrinks to the same scenario on every machine. The
@@ -138,8 +139,8 @@ impl fmt::Display for ShrinkError {
 
 /// Run `scenario` with the invariant checker for at most `max_events` events and return what a
 /// campaign would report: the first invariant violation, else a linearizability violation of
-/// the client history (checked only if the run reached its end). `None`: nothing broke, or the
-/// budget ran out first.
+/// the client history, else the first liveness failure (both only if the run reached its end).
+/// `None`: nothing broke, or the budget ran out first.
 pub fn first_violation(scenario: &Scenario, max_events: u64) -> Option<Violation> {
     let mut sim = Simulation::new(scenario).ok()?;
     while sim.step() {
@@ -154,6 +155,7 @@ pub fn first_violation(scenario: &Scenario, max_events: u64) -> Option<Violation
         return None;
     }
     super::linearizability_violation(&sim, linearizability::check_run(&sim, linearizability::DEFAULT_BUDGET))
+        .or_else(|| sim.liveness_failure().map(|f| f.violation()))
 }
 
 /// A candidate with what it changes.

@@ -5,26 +5,33 @@
 //! can be read off it, next to the measured share of time up and the commit latency clients saw.
 use crate::engine::network::Endpoint;
 use crate::engine::sim::{NodeStatus, Simulation};
-use raft_core::{Micros, NodeId, Role};
+use raft_core::{Micros, NodeId, Role, Term};
 use serde::Serialize;
 
 /// Whether a leader could commit now: a running leader that reaches, both ways, running
 /// servers forming a quorum of its configuration (itself included).
 pub fn leader_can_commit(sim: &Simulation) -> bool {
-    let leader = sim
+    committing_leader(sim).is_some()
+}
+
+/// The leader that could commit now, with its term: the highest-term running leader, if it
+/// reaches, both ways, running servers forming a quorum of its configuration (itself included).
+pub fn committing_leader(sim: &Simulation) -> Option<(NodeId, Term)> {
+    let (term, id, raft) = sim
         .nodes()
         .iter()
         .filter(|s| s.status == NodeStatus::Up)
         .filter_map(|s| s.raft.as_ref().filter(|r| r.role() == Role::Leader).map(|r| (r.current_term(), s.id, r)))
-        .max_by_key(|(term, id, _)| (*term, *id));
-    let Some((_, id, raft)) = leader else { return false };
+        .max_by_key(|(term, id, _)| (*term, *id))?;
     let network = sim.network();
-    raft.configuration().is_quorum_where(|p: NodeId| {
-        p == id
-            || (sim.node(p).is_some_and(|s| s.status == NodeStatus::Up && s.raft.is_some())
-                && network.connected(Endpoint::Node(id), Endpoint::Node(p))
-                && network.connected(Endpoint::Node(p), Endpoint::Node(id)))
-    })
+    raft.configuration()
+        .is_quorum_where(|p: NodeId| {
+            p == id
+                || (sim.node(p).is_some_and(|s| s.status == NodeStatus::Up && s.raft.is_some())
+                    && network.connected(Endpoint::Node(id), Endpoint::Node(p))
+                    && network.connected(Endpoint::Node(p), Endpoint::Node(id)))
+        })
+        .then_some((id, term))
 }
 
 /// Accumulates up and down time as the run goes (the simulator calls it after every event).

@@ -33,6 +33,14 @@ pub enum Property {
     /// Not checked after every event (so not in `ALL`): the client history, checked at the end
     /// of a campaign run.
     Linearizability,
+    /// Liveness (check/liveness.rs, not in `ALL`): while the network is stable, a leader is
+    /// elected within a bound and keeps its term for a while.
+    LeaderElected,
+    /// Liveness: while the network is stable, every workload request is answered within a bound.
+    RequestsAnswered,
+    /// Liveness, with PreVote and CheckQuorum on: while the network is stable, a leader that can
+    /// commit is not deposed (no term change) unless the operator asks for an election.
+    LeaderKept,
 }
 
 impl Property {
@@ -49,6 +57,14 @@ impl Property {
         Property::SnapshotSafety,
     ];
 
+    /// The liveness properties (check/liveness.rs), in the order the monitor lists them.
+    pub const LIVENESS: [Property; 3] = [Property::LeaderElected, Property::RequestsAnswered, Property::LeaderKept];
+
+    /// A liveness property (something good must happen), not a safety one.
+    pub fn is_liveness(self) -> bool {
+        matches!(self, Property::LeaderElected | Property::RequestsAnswered | Property::LeaderKept)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Property::ElectionSafety => "Election Safety",
@@ -62,6 +78,9 @@ impl Property {
             Property::QuorumCommit => "Quorum Commitment",
             Property::Linearizability => "Linearizability",
             Property::SnapshotSafety => "Snapshot Safety",
+            Property::LeaderElected => "Leader Elected",
+            Property::RequestsAnswered => "Requests Answered",
+            Property::LeaderKept => "Leader Kept",
         }
     }
 
@@ -79,6 +98,9 @@ impl Property {
             Property::QuorumCommit => "an entry a leader commits is stored on a majority of the voters of the configuration in force in its log (of both C_old and C_new during joint consensus)",
             Property::Linearizability => "every operation appears to take effect at one instant between its invocation and its response",
             Property::SnapshotSafety => "a snapshot replaces only committed entries: its last included entry is the one committed at that index, and its key-value state is what applying the committed entries up to it gives",
+            Property::LeaderElected => "while the network is stable, a leader that can commit is elected within a bounded time and keeps its term for two election timeouts",
+            Property::RequestsAnswered => "while the network is stable, every client request of the workload is answered within a bounded time",
+            Property::LeaderKept => "with PreVote and CheckQuorum on, while the network is stable, a leader that can commit is not deposed by a server that rejoins",
         }
     }
 }

@@ -4,6 +4,8 @@
 //! accessors below read the observers' results back.
 use super::availability::{leader_can_commit, Availability, AvailabilityTracker};
 use super::invariants::{InvariantChecker, Violation};
+use super::liveness::{LivenessChecker, LivenessFailure, Stable, Status};
+use crate::check::invariants::Property;
 use crate::engine::observe::{Observer, Retained, Seen, Wants};
 use crate::engine::sim::Simulation;
 use crate::scenario::format::{Scenario, ScenarioError};
@@ -60,9 +62,30 @@ impl InvariantChecker {
 }
 
 impl Simulation {
-    /// A run of `scenario` with the invariant checker watching every event.
+    /// A run of `scenario` with the invariant checker and the liveness checker watching every
+    /// event.
     pub fn new(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
-        Simulation::with_observers(scenario, vec![Box::new(InvariantChecker::for_scenario(scenario))])
+        Simulation::with_observers(
+            scenario,
+            vec![Box::new(InvariantChecker::for_scenario(scenario)), Box::new(LivenessChecker::for_scenario(scenario))],
+        )
+    }
+
+    /// The liveness properties and where each stands (all "not judged" on a run without the
+    /// liveness checker).
+    pub fn liveness(&self) -> Vec<(Property, Status)> {
+        match self.observer::<LivenessChecker>() {
+            Some(checker) => checker.statuses(),
+            None => Property::LIVENESS.into_iter().map(|p| (p, Status::NotJudged)).collect(),
+        }
+    }
+    /// The first liveness failure of the run so far, if any.
+    pub fn liveness_failure(&self) -> Option<&LivenessFailure> {
+        self.observer::<LivenessChecker>().and_then(|c| c.first_failure())
+    }
+    /// The stable stretch the network is in now, if it is stable (check/liveness.rs).
+    pub fn stable_network(&self) -> Option<Stable> {
+        self.observer::<LivenessChecker>().and_then(|c| c.stable())
     }
 
     /// The distinct violations found so far (the first hundred).
@@ -77,6 +100,9 @@ impl Simulation {
     pub fn set_check_invariants(&mut self, on: bool) {
         if let Some(checker) = self.observer_mut::<InvariantChecker>() {
             checker.paused = !on;
+        }
+        if let Some(checker) = self.observer_mut::<LivenessChecker>() {
+            checker.set_paused(!on);
         }
     }
 

@@ -5,6 +5,7 @@
 //! trait only, so it never names the checks, and a run with none attached costs nothing extra.
 use super::network::LossCause;
 use super::sim::{InFlight, Simulation};
+use crate::scenario::format::Action;
 use raft_core::{Applied, Index, Micros, NodeId, RaftLog, Role, Snapshot, Term};
 use std::any::Any;
 
@@ -43,6 +44,8 @@ pub enum Seen<'a> {
     Lost { message: u64, cause: LossCause },
     /// The operator dropped message `0` while in flight: it dies when due ([`Seen::Lost`]).
     Dropped(u64),
+    /// An action (of the timeline, a trigger or the operator) was just carried out.
+    Action(&'a Action),
 }
 
 impl Seen<'_> {
@@ -54,6 +57,7 @@ impl Seen<'_> {
             Seen::Answered { .. } => Wants::ANSWERS,
             Seen::EventDone => Wants::EVENTS,
             Seen::Sent { .. } | Seen::Arrived(_) | Seen::Lost { .. } | Seen::Dropped(_) => Wants::MESSAGES,
+            Seen::Action(_) => Wants::ACTIONS,
         }
     }
 }
@@ -69,6 +73,7 @@ impl Wants {
     pub const ANSWERS: Wants = Wants(4);
     pub const EVENTS: Wants = Wants(8);
     pub const MESSAGES: Wants = Wants(16);
+    pub const ACTIONS: Wants = Wants(32);
 
     pub const fn and(self, other: Wants) -> Wants {
         Wants(self.0 | other.0)

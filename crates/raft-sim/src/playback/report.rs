@@ -1,6 +1,7 @@
 //! A run's outcome as plain data: what `raftsim run --json` prints and the page shows.
-use crate::check::invariants::Violation;
+use crate::check::invariants::{Property, Violation};
 use crate::check::linearizability::{check_run, LinearizabilityReport, DEFAULT_BUDGET};
+use crate::check::liveness::Status;
 use crate::engine::budget::Stopped;
 use crate::engine::sim::Simulation;
 use crate::engine::workload::HistoryOp;
@@ -35,6 +36,47 @@ pub struct Report {
     /// Whether the client history is linearizable (ok, violation with the operations involved,
     /// or unknown when the checker's step budget ran out).
     pub linearizability: LinearizabilityReport,
+    /// The liveness properties (check/liveness.rs), each with where it stands: not judged,
+    /// off, holding or failed. Not part of the trace hash.
+    pub liveness: Vec<LivenessReport>,
+}
+
+/// One liveness property in a report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LivenessReport {
+    /// Its name, as `violations[].property` writes names ("Leader Elected").
+    pub property: String,
+    /// "not_judged", "off", "holding" or "failed".
+    pub status: &'static str,
+    /// How many times it was judged and held (leaders elected, requests answered, leaders
+    /// guarded).
+    pub judged: u64,
+    /// For a failed one: when its bound passed, and what was seen.
+    pub failed_ms: Option<f64>,
+    pub failed_event: Option<u64>,
+    pub message: Option<String>,
+}
+
+impl LivenessReport {
+    pub fn of(property: Property, status: &Status) -> LivenessReport {
+        let (name, judged, failure) = match status {
+            Status::NotJudged => ("not_judged", 0, None),
+            Status::Off => ("off", 0, None),
+            Status::Holding { judged } => ("holding", *judged, None),
+            Status::Failed(f) => ("failed", 0, Some(f)),
+        };
+        LivenessReport {
+            property: property.name().to_string(),
+            status: name,
+            judged,
+            failed_ms: failure.map(|f| f.time_us as f64 / 1000.0),
+            failed_event: failure.map(|f| f.event),
+            message: failure.map(|f| f.message.clone()),
+        }
+    }
+    pub fn failed(&self) -> bool {
+        self.status == "failed"
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -229,6 +271,7 @@ impl Report {
             nodes,
             history: sim.history().to_vec(),
             linearizability: check_run(sim, DEFAULT_BUDGET),
+            liveness: sim.liveness().iter().map(|(p, s)| LivenessReport::of(*p, s)).collect(),
         }
     }
 }

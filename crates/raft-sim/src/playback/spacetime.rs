@@ -478,7 +478,7 @@ impl Observer for SpaceTime {
                 }
             }
             Seen::EventDone => self.arrived.clear(),
-            Seen::Crash(_) | Seen::Answered { .. } => {}
+            Seen::Crash(_) | Seen::Answered { .. } | Seen::Action(_) => {}
         }
         0
     }

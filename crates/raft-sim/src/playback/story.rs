@@ -48,8 +48,9 @@ pub fn story(scenario: &Scenario, violation: &Violation) -> Vec<String> {
     let mut text: Vec<String> =
         order.into_iter().map(|i| format!("  {:>10.3} ms  {}", lines[i].0 as f64 / 1000.0, lines[i].1)).collect();
     text.push(format!(
-        "  {:>10.3} ms  VIOLATION {}: {}",
+        "  {:>10.3} ms  {} {}: {}",
         violation.time_us as f64 / 1000.0,
+        if violation.property.is_liveness() { "LIVENESS" } else { "VIOLATION" },
         violation.property,
         violation.message
     ));

@@ -152,6 +152,8 @@ mod embedded {
         "leadership-transfer",
         "cut-off-leader",
         "check-quorum-step-down",
+        "one-way-partition-no-leader",
+        "latency-above-timeout",
         "byzantine-double-vote",
         "byzantine-forged-entries",
     );

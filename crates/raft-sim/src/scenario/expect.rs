@@ -102,6 +102,7 @@ pub(crate) fn check_claims(scenario: &Scenario) -> Result<(), ScenarioError> {
             if property_named(name).is_none() {
                 let names: Vec<String> = crate::check::invariants::Property::ALL
                     .iter()
+                    .chain(crate::check::invariants::Property::LIVENESS.iter())
                     .filter_map(|p| serde_json::to_value(p).ok()?.as_str().map(str::to_string))
                     .collect();
                 return Err(ScenarioError::new(

@@ -199,11 +199,13 @@ pub enum Check {
         node: NodeId,
         shared: bool,
     },
-    /// A safety property (or any, without `property`) has broken.
+    /// A safety property (or any, without `property`) has broken; for a liveness property
+    /// (`leader-elected`, `requests-answered`, `leader-kept`), it has failed (check/liveness.rs).
     Violation {
         #[serde(default)]
         property: Option<String>,
     },
+    /// No safety property has broken (liveness failures are not counted).
     NoViolation,
     /// `node`'s log holds an entry at `index` with `term` (an overwritten entry changes term).
     EntryTerm {
@@ -371,9 +373,12 @@ fn servers(ids: &[NodeId]) -> String {
     ids.iter().map(|n| format!("S{n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// A safety or liveness property by its kebab-case name (`leader-completeness`,
+/// `leader-elected`).
 pub(crate) fn property_named(name: &str) -> Option<Property> {
     Property::ALL
         .into_iter()
+        .chain(Property::LIVENESS)
         .find(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(|s| s == name)) == Some(true))
 }
 
@@ -479,7 +484,14 @@ impl Check {
                     Some(name) => Some(property_named(name).ok_or_else(|| format!("unknown property '{name}'"))?),
                     None => None,
                 };
-                if sim.violations().iter().any(|v| wanted.is_none_or(|p| p == v.property)) {
+                // A liveness property names its own failure; without a name, a safety violation.
+                let liveness = wanted.filter(|p| p.is_liveness());
+                if let Some(p) = liveness {
+                    match sim.liveness().into_iter().find(|(q, _)| *q == p) {
+                        Some((_, crate::check::liveness::Status::Failed(_))) => Ok(()),
+                        _ => fail(format!("{p} has not failed")),
+                    }
+                } else if sim.violations().iter().any(|v| wanted.is_none_or(|p| p == v.property)) {
                     Ok(())
                 } else {
                     fail("no such violation".into())
@@ -717,6 +729,7 @@ impl Tour {
                     if property_named(name).is_none() {
                         let names: Vec<String> = Property::ALL
                             .iter()
+                            .chain(Property::LIVENESS.iter())
                             .filter_map(|p| serde_json::to_value(p).ok()?.as_str().map(str::to_string))
                             .collect();
                         return err(

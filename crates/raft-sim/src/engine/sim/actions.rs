@@ -14,6 +14,12 @@ use std::collections::BTreeSet;
 
 impl Simulation {
     pub(super) fn apply(&mut self, action: &Action) {
+        self.apply_action(action);
+        // After it is carried out, so the observers read the run as the action left it.
+        self.notify(&Seen::Action(action));
+    }
+
+    fn apply_action(&mut self, action: &Action) {
         match action {
             Action::Crash { node, mode } => self.crash(*node, *mode),
             Action::CrashLeader { mode } => {

@@ -99,3 +99,12 @@ impl Simulation {
         }
     }
 }
+
+impl Simulation {
+    /// Whether a message rule (drop, delay) is in force now: the liveness checker counts no
+    /// network as stable while one is.
+    pub fn message_rules_in_force(&self) -> bool {
+        let now = self.kernel.now();
+        self.rules.iter().any(|r| r.until.is_none_or(|until| until > now))
+    }
+}
