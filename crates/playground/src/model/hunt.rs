@@ -85,7 +85,8 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// A size as the panel writes it: "5 servers, 42 actions, 3 faults, 2 clients, 12,345 ms".
+/// A size as the panel writes it: "servers: 5, actions: 42, faults: 3, clients: 2, duration:
+/// 12,345 ms" (labels first: no plural to get wrong for a count of 1).
 fn size_text(size: &raft_sim::campaign::shrink::Size) -> String {
     tf(
         "hunt.size",
