@@ -50,3 +50,14 @@ fn a_commit_old_terms_failure_shrinks_to_a_smaller_one() {
 fn a_forget_vote_failure_shrinks_to_a_smaller_one() {
     check_shrinks(UnsafeRule::ForgetVote, 0, 200);
 }
+
+/// Moving an action earlier keeps the timeline in time order, so the file reads as it runs and
+/// its trace hash is the one a tour step playing it shows (a tour sorts its scenario's timeline).
+/// The single-server-change campaign's scenario lists its transfers after the other actions.
+#[test]
+fn a_shrunk_timeline_is_in_time_order() {
+    let found = failure(UnsafeRule::UnsafeSingleServerChange, 272, 1);
+    let outcome = shrink(&found.scenario, &ShrinkConfig::default(), &mut |_| {}).expect("it breaks a property");
+    let times: Vec<f64> = outcome.scenario.timeline.iter().map(|t| t.at_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "timeline out of order: {times:?}");
+}

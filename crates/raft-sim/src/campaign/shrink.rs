@@ -315,11 +315,19 @@ fn shrink_with(
             break;
         }
     }
+    // Written in time order: a campaign appends some actions at random times (its transfers)
+    // and the "earlier" pass moves actions, and the file should read as it runs (a tour step
+    // playing it sorts it too). Stable, so actions at one moment keep their order and the run
+    // is the same event for event. Sorted only here: the search itself works on the list as it
+    // came (its chunks are by position), so its result does not change.
+    let exhausted = s.out_of_attempts();
+    let mut shrunk = s.current;
+    crate::engine::order::sort_by_key_stable(&mut shrunk.timeline, |a| crate::engine::order::f64_key(a.at_ms));
     ShrinkOutcome {
         before: Size::of(scenario),
-        after: Size::of(&s.current),
-        exhausted: s.out_of_attempts(),
-        scenario: s.current,
+        after: Size::of(&shrunk),
+        exhausted,
+        scenario: shrunk,
         violation: s.violation,
         attempts: s.attempts,
         steps: s.steps,
