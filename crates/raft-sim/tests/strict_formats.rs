@@ -425,6 +425,7 @@ fn every_check_kind_is_in_the_shapes() {
         Check::Answer { request: 1, node: 1, value: Some("v".into()) },
         Check::Answer { request: 2, node: 1, value: None },
         Check::Unanswered { request: 1 },
+        Check::Retried { client: 1, key: "k".into(), value: "v".into(), times: 1 },
         Check::Availability {
             failures: 1,
             repairs: 1,

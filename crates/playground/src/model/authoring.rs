@@ -226,6 +226,10 @@ pub fn sentence(check: &Check) -> String {
             "authoring.sentence-applied",
             &[("node", &n(node)), ("request", &u(request)), ("times", &times.to_string())],
         ),
+        Check::Retried { client, key, value, times } => tf(
+            "authoring.sentence-retried",
+            &[("client", &u(client)), ("key", key), ("value", value), ("times", &times.to_string())],
+        ),
         Check::Availability { failures, repairs, .. } => tf(
             "authoring.sentence-availability",
             &[("failures", &failures.to_string()), ("repairs", &repairs.to_string())],

@@ -54,6 +54,7 @@ fn named_nodes(check: &Check) -> Vec<(&'static str, Vec<NodeId>)> {
         | Check::ReadPending { .. }
         | Check::Linearizable { .. }
         | Check::Unanswered { .. }
+        | Check::Retried { .. }
         | Check::Availability { .. } => Vec::new(),
     }
 }

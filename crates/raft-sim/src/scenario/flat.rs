@@ -401,6 +401,7 @@ pub(crate) enum CheckTag {
     Applied,
     Answer,
     Unanswered,
+    Retried,
     Availability,
     Paused,
     SnapshotShared,
@@ -431,6 +432,7 @@ pub(crate) struct CheckFlat {
     new_voters: Option<Vec<NodeId>>,
     learners: Option<Vec<NodeId>>,
     request: Option<u64>,
+    client: Option<u64>,
     times: Option<u32>,
     failures: Option<u32>,
     repairs: Option<u32>,
@@ -463,6 +465,7 @@ impl CheckFlat {
             ("new_voters", f.new_voters.is_some()),
             ("learners", f.learners.is_some()),
             ("request", f.request.is_some()),
+            ("client", f.client.is_some()),
             ("times", f.times.is_some()),
             ("failures", f.failures.is_some()),
             ("repairs", f.repairs.is_some()),
@@ -582,6 +585,15 @@ impl CheckFlat {
             CheckTag::Unanswered => {
                 only(&given, &["request"])?;
                 Check::Unanswered { request: need(f.request, "request")? }
+            }
+            CheckTag::Retried => {
+                only(&given, &["client", "key", "value", "times"])?;
+                Check::Retried {
+                    client: need(f.client, "client")?,
+                    key: need(f.key, "key")?,
+                    value: need(f.value, "value")?,
+                    times: need(f.times, "times")?,
+                }
             }
             CheckTag::Availability => {
                 only(&given, &["failures", "repairs", "up", "mttf_ms", "mttr_ms", "share"])?;

@@ -472,6 +472,7 @@ pub const CHECKS: Kinds = Kinds {
         ("applied", &[req("node", NODE), req("request", U64), req("times", U64)]),
         ("answer", &[req("request", U64), req("node", NODE), null("value", Shape::Str)]),
         ("unanswered", &[req("request", U64)]),
+        ("retried", &[req("client", U64), req("key", Shape::Str), req("value", Shape::Str), req("times", U64)]),
         (
             "availability",
             &[

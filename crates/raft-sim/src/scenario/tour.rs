@@ -297,6 +297,15 @@ pub enum Check {
     Unanswered {
         request: u64,
     },
+    /// A client of the workload sent its put of `key` = `value` again after a timeout exactly
+    /// `times` times (no answer reached it in time: lost, or late). The workload's puts write
+    /// values unique to the client and request, so key and value name one request.
+    Retried {
+        client: u64,
+        key: String,
+        value: String,
+        times: u32,
+    },
     /// The cluster's availability so far, as the lab measures it (up: a leader can commit):
     /// exactly `failures` up periods ended and `repairs` down periods ended since the first
     /// leader; optionally it is `up` now, and MTTF, MTTR (ms) and the share of time up lie in
@@ -563,6 +572,17 @@ impl Check {
                 )),
                 None => fail(format!("there is no request #{request}")),
             },
+            Check::Retried { client, key, value, times } => {
+                let put = |h: &&crate::workload::HistoryOp| {
+                    h.client == *client
+                        && matches!(&h.op, raft_core::Op::Put { key: k, value: v } if k.as_str() == key.as_str() && v.as_str() == value.as_str())
+                };
+                match sim.history().iter().find(put) {
+                    Some(h) if h.retries == *times => Ok(()),
+                    Some(h) => fail(format!("client {client}'s put {key}={value} was sent again {} times", h.retries)),
+                    None => fail(format!("client {client} has sent no put {key}={value}")),
+                }
+            }
             Check::Availability { failures, repairs, up, mttf_ms, mttr_ms, share } => {
                 let Some(a) = sim.availability() else {
                     return fail("availability is not measured in this run".into());
@@ -897,6 +917,22 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n);
+    }
+
+    /// `retried` counts a workload put's retries: the no-dedup counterexample of "How we know
+    /// Raft is safe" (step 12), whose client sends put k0=1.15 again once.
+    #[test]
+    fn the_retried_check_counts_a_workload_put_sent_again() {
+        let tour = by_id("how-we-know").expect("the tour ships");
+        let mut sim = Simulation::new(&tour.scenario_at(11).expect("step 12's scenario")).expect("runs");
+        sim.run_until(ms_to_us(1100.0));
+        let retried = |client, value: &str, times| {
+            Check::Retried { client, key: "k0".into(), value: value.into(), times }.evaluate(&sim)
+        };
+        assert_eq!(retried(1, "1.15", 1), Ok(()));
+        assert!(retried(1, "1.15", 0).is_err_and(|e| e.contains("sent again 1 times")));
+        assert!(retried(1, "9.99", 0).is_err_and(|e| e.contains("has sent no put k0=9.99")));
+        assert!(retried(2, "1.15", 1).is_err_and(|e| e.contains("client 2 has sent no put")));
     }
 
     #[test]
