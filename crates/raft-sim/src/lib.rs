@@ -45,6 +45,7 @@ pub mod campaign;
 pub mod check;
 pub mod engine;
 pub mod playback;
+pub mod protocols;
 pub mod scenario;
 
 pub use check::{availability, invariants, linearizability, liveness};
