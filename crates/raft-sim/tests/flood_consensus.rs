@@ -187,3 +187,15 @@ fn a_campaign_of_random_crash_schedules_finds_nothing_with_f_plus_one_rounds_and
     let r = flood::run(&random_schedule(seed, |f| f));
     assert_eq!(broken(&r), [FloodProperty::Agreement], "seed {seed}");
 }
+
+#[test]
+fn a_tour_naming_a_flood_builtin_is_refused_by_protocol() {
+    let mut tour: serde_json::Value =
+        serde_json::from_str(include_str!("../tours/03-split-vote.json")).expect("a shipped tour");
+    tour["steps"][0]["builtin"] = "flood-p1-p4".into();
+    let problem = match raft_sim::tour::Tour::from_json(&tour.to_string()) {
+        Err(e) => e.to_string(),
+        Ok(t) => t.scenario_at(0).expect_err("not a Raft scenario").to_string(),
+    };
+    assert!(problem.contains("'flood-consensus' scenario"), "{problem}");
+}

@@ -224,6 +224,22 @@ pub fn by_name(name: &str) -> Option<Scenario> {
     catalog().iter().find(|b| b.scenario.name == name).map(|b| b.scenario.clone())
 }
 
+/// The protocol of the built-in `name` of any protocol, if the compiled-in index lists it (none
+/// on the page, which fetches only Raft's).
+pub fn protocol_of_builtin(name: &str) -> Option<&'static str> {
+    #[cfg(feature = "embedded-scenarios")]
+    {
+        let index = parse_index(embedded::INDEX).ok()?;
+        let entry = index.into_iter().find(|e| e.id == name)?;
+        crate::scenario::protocol::PROTOCOLS.iter().copied().find(|p| *p == entry.protocol)
+    }
+    #[cfg(not(feature = "embedded-scenarios"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
 /// A built-in's plain title, if `name` is one.
 pub fn title(name: &str) -> Option<&'static str> {
     catalog().iter().find(|b| b.scenario.name == name).map(|b| b.title.as_str())
