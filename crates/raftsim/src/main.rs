@@ -1169,11 +1169,18 @@ fn catalogue_command(what: CatalogueCommand) -> ExitCode {
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
         },
-        CatalogueCommand::Scenarios => tour_text::builtin_texts(raft_sim::builtin::catalog()),
+        CatalogueCommand::Scenarios => every_builtin_text(),
         CatalogueCommand::Check { dir } => return catalogue_check(&dir),
     };
     say!("{}", catalogue_json(&texts));
     ExitCode::SUCCESS
+}
+
+/// Every built-in's English words (Raft's and the other protocols'), by id.
+fn every_builtin_text() -> raft_sim::tour_text::Texts {
+    let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
+    texts.extend(flood::builtin::texts());
+    texts
 }
 
 /// Check the language folder `dir` against the English (see `CatalogueCommand::Check`).
@@ -1195,7 +1202,7 @@ fn catalogue_check(dir: &Path) -> ExitCode {
     if let Some(g) = raft_sim::glossary::shipped() {
         expected.push((dir.join("glossary.json"), tour_text::glossary_texts(&g)));
     }
-    expected.push((dir.join("scenarios.json"), tour_text::builtin_texts(raft_sim::builtin::catalog())));
+    expected.push((dir.join("scenarios.json"), every_builtin_text()));
     // The page's own words: against the English folder beside this one, when there is one.
     let english_ui = dir.parent().map(|p| p.join("en").join("ui.json")).filter(|p| p.is_file());
     if let Some(en) = english_ui.filter(|en| en.parent() != Some(dir)) {

@@ -39,8 +39,23 @@ pub fn without_raft_field(text: &str) -> Option<String> {
     let serde_json::Value::Object(mut map) = serde_json::from_str::<serde_json::Value>(text).ok()? else {
         return None;
     };
-    map.remove("protocol")?;
+    if map.get("protocol")?.as_str()? != RAFT {
+        return None;
+    }
+    map.remove("protocol");
     serde_json::to_string(&serde_json::Value::Object(map)).ok()
+}
+
+/// The protocol other than Raft that a scenario file, or a run document's `scenario`, names
+/// (for the readers of Raft runs: the page's files and links, `raftsim replay`). An unknown
+/// name is left to the reader, whose error names the field.
+pub fn foreign_protocol(text: &str) -> Option<&'static str> {
+    if !text.contains("\"protocol\"") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let named = value.get("protocol").or_else(|| value.get("scenario")?.get("protocol"))?;
+    PROTOCOLS.iter().copied().find(|&p| p != RAFT && Some(p) == named.as_str())
 }
 
 /// The error a Raft-only reader (the page, `check`, `tour`, `shrink`) gives for a scenario
@@ -64,5 +79,14 @@ mod tests {
         assert_eq!(protocol_of(r#"{"protocol": "paxos"}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of(r#"{"protocol": 7}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of("not json \"protocol\"").unwrap(), RAFT);
+        assert_eq!(foreign_protocol(r#"{"protocol": "flood-consensus"}"#), Some(FLOOD_CONSENSUS));
+        assert_eq!(
+            foreign_protocol(r#"{"format": "x", "scenario": {"protocol": "flood-consensus"}}"#),
+            Some(FLOOD_CONSENSUS)
+        );
+        assert_eq!(foreign_protocol(r#"{"protocol": "raft"}"#), None);
+        assert_eq!(foreign_protocol(r#"{"protocol": "paxos"}"#), None);
+        assert_eq!(without_raft_field(r#"{"protocol": "raft", "n": 1}"#).as_deref(), Some(r#"{"n":1}"#));
+        assert_eq!(without_raft_field(r#"{"protocol": "flood-consensus"}"#), None);
     }
 }

@@ -38,3 +38,17 @@ pub fn catalog() -> Vec<FloodBuiltin> {
 pub fn by_name(name: &str) -> Option<FloodScenario> {
     catalog().into_iter().find(|b| b.scenario.name == name).map(|b| b.scenario)
 }
+
+/// The built-ins' English words by id, as [`crate::scenario::tour_text::builtin_texts`] gives
+/// Raft's (`NAME.title`, `NAME.description`, `group.GROUP`), for the translations to cover.
+pub fn texts() -> crate::scenario::tour_text::Texts {
+    let mut out = crate::scenario::tour_text::Texts::new();
+    for b in catalog() {
+        out.insert(format!("{}.title", b.scenario.name), b.title.clone());
+        if !b.scenario.description.is_empty() {
+            out.insert(format!("{}.description", b.scenario.name), b.scenario.description.clone());
+        }
+        out.insert(format!("group.{}", b.group), b.group.clone());
+    }
+    out
+}
