@@ -63,8 +63,6 @@ pub struct FloodConsensus {
     kernel: Kernel<Known, Timer>,
     scenario: FloodScenario,
     processes: Vec<Process>,
-    /// Events at which the last round's ends have all run.
-    ends_left: u32,
     decided_before: Vec<Decided>,
     violations: Vec<FloodViolation>,
 }
@@ -147,7 +145,6 @@ impl FloodConsensus {
             kernel,
             scenario: s.clone(),
             processes,
-            ends_left: n,
             decided_before: Vec::new(),
             violations: Vec::new(),
         };
@@ -341,9 +338,6 @@ impl Host for FloodConsensus {
         };
         // A crashed process does nothing more: its wake-ups are stale.
         if self.processes.get((process as usize).wrapping_sub(1)).is_none_or(|p| p.crashed_in.is_some()) {
-            if matches!(timer, Timer::End { .. }) && round == self.scenario.rounds {
-                self.ends_left = self.ends_left.saturating_sub(1);
-            }
             return false;
         }
         match timer {
@@ -354,9 +348,6 @@ impl Host for FloodConsensus {
             Timer::End { .. } => {
                 self.kernel.begin_event(CODE_END, process as u64, round as u64);
                 self.end(process, round);
-                if round == self.scenario.rounds {
-                    self.ends_left = self.ends_left.saturating_sub(1);
-                }
             }
         }
         self.fold_state(process);
@@ -366,7 +357,9 @@ impl Host for FloodConsensus {
     /// The checks, after every counted event (as Raft's invariant checker observes).
     fn event_done(&mut self) {
         let now = self.decided();
-        let over = self.ends_left == 0;
+        // Over once every process has crashed or ended the last round (its round is past it).
+        let last = self.scenario.rounds;
+        let over = self.processes.iter().all(|p| p.crashed_in.is_some() || p.round > last);
         for (property, detail) in checks::check(&self.decided_before, &now, &self.scenario.proposals, over) {
             if !self.violations.iter().any(|v| v.property == property) {
                 let at_ms = self.kernel.now() as f64 / 1000.0;
