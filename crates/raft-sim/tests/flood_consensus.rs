@@ -110,6 +110,8 @@ fn raft_readers_refuse_a_flood_scenario_by_protocol_and_read_raft_spelled_out_as
     let spelled = raft.replacen('{', "{\"protocol\": \"raft\", ", 1);
     assert_eq!(Scenario::from_json(&spelled).expect("raft spelled out"), Scenario::from_json(raft).expect("raft"));
     assert_eq!(protocol::protocol_of(text).unwrap(), protocol::FLOOD_CONSENSUS);
+    let twice = r#"{"protocol": "raft", "name": "x", "nodes": 3, "nodes": 4}"#;
+    assert_eq!(Scenario::from_json(twice).unwrap_err().field, "nodes", "a key given twice is still refused");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Which protocol a scenario is for: a top-level `"protocol"` field, `"raft"` when absent, so
 //! every Raft scenario file and share link reads as before.
 use crate::scenario::format::ScenarioError;
+use crate::scenario::shape::Json;
 
 pub const RAFT: &str = "raft";
 /// The lecture's flood-based consensus ([`crate::protocols::flood`] is outside this layer).
@@ -36,14 +37,52 @@ pub fn without_raft_field(text: &str) -> Option<String> {
     if !text.contains("\"protocol\"") {
         return None;
     }
-    let serde_json::Value::Object(mut map) = serde_json::from_str::<serde_json::Value>(text).ok()? else {
-        return None;
-    };
-    if map.get("protocol")?.as_str()? != RAFT {
+    // The document as written (duplicate keys kept, in order), so that the strict reader
+    // still sees everything else exactly, a key given twice included.
+    let Json::Object(fields) = Json::parse(text).ok()? else { return None };
+    let raft = |(k, v): &(String, Json)| k == "protocol" && *v == Json::Str(RAFT.to_string());
+    if !fields.iter().any(raft) {
         return None;
     }
-    map.remove("protocol");
-    serde_json::to_string(&serde_json::Value::Object(map)).ok()
+    let kept: Vec<(String, Json)> = fields.into_iter().filter(|f| !raft(f)).collect();
+    let mut out = String::with_capacity(text.len());
+    write_json(&Json::Object(kept), &mut out);
+    Some(out)
+}
+
+/// `value` as JSON text (numbers and strings written by serde_json, so they read back the same).
+fn write_json(value: &Json, out: &mut String) {
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Unsigned(n) => out.push_str(&n.to_string()),
+        Json::Negative(n) => out.push_str(&n.to_string()),
+        Json::Float(x) => out.push_str(&serde_json::to_string(x).unwrap_or_else(|_| "null".into())),
+        Json::Str(s) => out.push_str(&text(s)),
+        Json::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(fields) => {
+            out.push('{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&text(k));
+                out.push(':');
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+    }
 }
 
 /// The protocol other than Raft that a scenario file, or a run document's `scenario`, names
@@ -87,6 +126,11 @@ mod tests {
         assert_eq!(foreign_protocol(r#"{"protocol": "raft"}"#), None);
         assert_eq!(foreign_protocol(r#"{"protocol": "paxos"}"#), None);
         assert_eq!(without_raft_field(r#"{"protocol": "raft", "n": 1}"#).as_deref(), Some(r#"{"n":1}"#));
+        assert_eq!(
+            without_raft_field(r#"{"protocol": "raft", "n": 1, "n": [2.5, -3, null, "x\"y"]}"#).as_deref(),
+            Some(r#"{"n":1,"n":[2.5,-3,null,"x\"y"]}"#),
+            "duplicates stay for the strict reader to refuse"
+        );
         assert_eq!(without_raft_field(r#"{"protocol": "flood-consensus"}"#), None);
     }
 }
