@@ -16,6 +16,7 @@
 //! | [`scenario`] | the scenario format, its strict shapes and bounded reader, built-ins, tours            |
 //! | [`playback`] | sessions (time travel), run documents and share links, reports, the benchmark          |
 //! | [`campaign`] | randomized check campaigns, the generated scenarios built on them, and the shrinker      |
+//! | [`protocols`] | protocols other than Raft, each a host on the kernel with its own format and checks (flood-based consensus) |
 //!
 //! **The rule: no layer names one above it.** Exactly:
 //! - `engine` names only `engine`, and the scenario *format* (`scenario::format`: the
@@ -24,6 +25,8 @@
 //! - `scenario` names `engine`, `check` and `scenario`.
 //! - `playback` and `campaign` are both on top: each may name every layer below, but not each
 //!   other.
+//! - `protocols` names `engine` and `scenario` (the format's errors, the protocol names, the
+//!   shared index of built-ins); no layer names it.
 //!
 //! Where a lower layer needs a result from a higher one, the higher one asks: the report and
 //! the tours call [`check::linearizability::check_run`] with the engine's history, and the
@@ -45,6 +48,7 @@ pub mod campaign;
 pub mod check;
 pub mod engine;
 pub mod playback;
+pub mod protocols;
 pub mod scenario;
 
 pub use check::{availability, invariants, linearizability, liveness};

@@ -11,6 +11,8 @@ fn allowed(layer: &str) -> &'static [&'static str] {
         "scenario" => &["engine", "check", "scenario"],
         "playback" => &["engine", "check", "scenario", "playback"],
         "campaign" => &["engine", "check", "scenario", "campaign"],
+        // Protocols other than Raft: each a host on the engine with its own scenario format.
+        "protocols" => &["engine", "scenario", "protocols"],
         _ => &[],
     }
 }

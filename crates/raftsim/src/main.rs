@@ -6,6 +6,8 @@ use raft_sim::budget::Budget;
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
+use raft_sim::protocols::flood::{self, scenario::FloodScenario};
+use raft_sim::scenario::protocol;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, expect, Report, Scenario, Simulation};
 use std::path::{Path, PathBuf};
@@ -320,6 +322,20 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in flood::builtin::catalog() {
+                let s = &b.scenario;
+                say!(
+                    "{:<18} {} ({}, {}, {} processes, rounds: {})\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::FLOOD_CONSENSUS,
+                    s.processes(),
+                    s.rounds,
+                    "",
+                    s.description
+                );
+            }
             ExitCode::SUCCESS
         }
         Command::Hashes => {
@@ -337,11 +353,34 @@ fn main() -> ExitCode {
     }
 }
 
+/// A scenario of any protocol the command line runs.
+enum Loaded {
+    Raft(Box<Scenario>),
+    Flood(FloodScenario),
+}
+
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
-/// validate.
+/// validate, for the commands that take only Raft scenarios: another protocol's scenario is
+/// refused by name.
 fn load(name_or_path: &str) -> Result<Scenario, String> {
+    match load_any(name_or_path)? {
+        Loaded::Raft(s) => Ok(*s),
+        Loaded::Flood(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::FLOOD_CONSENSUS
+        )),
+    }
+}
+
+/// A built-in name (of any protocol), or a file, read once and validated by the reader of the
+/// protocol it names (`"protocol"`, Raft when absent).
+fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = builtin::by_name(name_or_path) {
-        return Ok(s);
+        return Ok(Loaded::Raft(Box::new(s)));
+    }
+    if let Some(s) = flood::builtin::by_name(name_or_path) {
+        return Ok(Loaded::Flood(s));
     }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
@@ -351,7 +390,68 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
         }
     })?;
     let label = if name_or_path == "-" { "standard input" } else { name_or_path };
-    Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))
+    match protocol::protocol_of(&text).map_err(|e| format!("{label}: {e}"))? {
+        protocol::FLOOD_CONSENSUS => {
+            FloodScenario::from_json(&text).map(Loaded::Flood).map_err(|e| format!("{label}: {e}"))
+        }
+        _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
+    }
+}
+
+/// `raftsim run` for a flood-consensus scenario: each process's decision and round, the
+/// checks, the trace hash (or one JSON object); exit 3 when a check breaks.
+fn run_flood(s: &FloodScenario, json: bool) -> ExitCode {
+    let r = flood::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        say!(
+            "scenario {} ({}, seed {}): {} processes, f = {}, rounds: {}, {} failure detector; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            r.processes.len(),
+            r.f,
+            r.rounds,
+            r.detector,
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        for p in &r.processes {
+            let outcome = match (&p.decision, p.decided_in_round, p.crashed_in_round) {
+                (_, _, Some(round)) => format!("crashed in round {round}"),
+                (Some(c), Some(round), None) => format!("decided {c} in round {round}"),
+                _ => "undecided".to_string(),
+            };
+            let suspected: Vec<String> = p
+                .suspected
+                .iter()
+                .map(|q| {
+                    format!(
+                        "P{} (since round {}{})",
+                        q.process,
+                        q.since_round,
+                        if q.crashed { "" } else { ", falsely" }
+                    )
+                })
+                .collect();
+            let suspects =
+                if suspected.is_empty() { String::new() } else { format!("; suspects {}", suspected.join(", ")) };
+            say!("  P{} proposed {}: {outcome}; knows {{{}}}{suspects}", p.process, p.proposal, p.known.join(", "));
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
 }
 
 /// Every file the command line reads (scenarios, runs, tours; `-` is standard input) goes
@@ -376,8 +476,27 @@ fn run(
     budget: Budget,
     force: (bool, bool),
 ) -> ExitCode {
-    let mut scenario = match load(name) {
-        Ok(s) => s,
+    let mut scenario = match load_any(name) {
+        Ok(Loaded::Raft(s)) => *s,
+        Ok(Loaded::Flood(s)) => {
+            // The rest of `run`'s options read a Raft run: say so rather than ignore them.
+            let raft_only = [
+                (until_ms.is_some(), "--until-ms"),
+                (output == Output::Events, "--events"),
+                (trace, "--trace"),
+                (force.0, "--pre-vote"),
+                (force.1, "--check-quorum"),
+            ];
+            if let Some((_, flag)) = raft_only.iter().find(|(on, _)| *on) {
+                eprintln!(
+                    "raftsim: {flag} is for Raft scenarios; {} is a '{}' scenario",
+                    s.name,
+                    protocol::FLOOD_CONSENSUS
+                );
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            return run_flood(&s, output == Output::Json);
+        }
         Err(e) => {
             eprintln!("raftsim: {e}");
             return ExitCode::from(EXIT_BAD_INPUT);
@@ -1050,11 +1169,18 @@ fn catalogue_command(what: CatalogueCommand) -> ExitCode {
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
         },
-        CatalogueCommand::Scenarios => tour_text::builtin_texts(raft_sim::builtin::catalog()),
+        CatalogueCommand::Scenarios => every_builtin_text(),
         CatalogueCommand::Check { dir } => return catalogue_check(&dir),
     };
     say!("{}", catalogue_json(&texts));
     ExitCode::SUCCESS
+}
+
+/// Every built-in's English words (Raft's and the other protocols'), by id.
+fn every_builtin_text() -> raft_sim::tour_text::Texts {
+    let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
+    texts.extend(flood::builtin::texts());
+    texts
 }
 
 /// Check the language folder `dir` against the English (see `CatalogueCommand::Check`).
@@ -1076,7 +1202,7 @@ fn catalogue_check(dir: &Path) -> ExitCode {
     if let Some(g) = raft_sim::glossary::shipped() {
         expected.push((dir.join("glossary.json"), tour_text::glossary_texts(&g)));
     }
-    expected.push((dir.join("scenarios.json"), tour_text::builtin_texts(raft_sim::builtin::catalog())));
+    expected.push((dir.join("scenarios.json"), every_builtin_text()));
     // The page's own words: against the English folder beside this one, when there is one.
     let english_ui = dir.parent().map(|p| p.join("en").join("ui.json")).filter(|p| p.is_file());
     if let Some(en) = english_ui.filter(|en| en.parent() != Some(dir)) {

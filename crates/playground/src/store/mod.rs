@@ -781,10 +781,14 @@ impl Store {
                 if !std::mem::take(&mut self.pending_link) {
                     return;
                 }
-                let doc = result
-                    .map_err(|_| raft_sim::ScenarioError::new("", share::UNPACK_ERROR))
-                    .and_then(|json| RunDocument::from_unpacked(&json));
-                if !self.open_document(doc, "link") {
+                let foreign = result.as_ref().ok().and_then(|json| self.refused_protocol(json, "link"));
+                let opened = foreign.is_none() && {
+                    let doc = result
+                        .map_err(|_| raft_sim::ScenarioError::new("", share::UNPACK_ERROR))
+                        .and_then(|json| RunDocument::from_unpacked(&json));
+                    self.open_document(doc, "link")
+                };
+                if !opened {
                     self.playing = true;
                     if let Some(notice) = &mut self.notice {
                         notice.push_str(" Showing the default scenario instead.");
@@ -802,6 +806,9 @@ impl Store {
                 }
             }
             Action::Imported(result) => {
+                if result.as_ref().ok().and_then(|text| self.refused_protocol(text.as_bytes(), "file")).is_some() {
+                    return;
+                }
                 let doc = result
                     .map_err(|e| raft_sim::ScenarioError::new("", e))
                     .and_then(|text| RunDocument::from_json(&text));
@@ -923,6 +930,16 @@ impl Store {
             Ok(session) => self.install(scenario, session),
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// A scenario or run of a protocol the page does not run yet (`raftsim run` runs it) is
+    /// refused with a notice naming the protocol, before the Raft reader sees it; the current
+    /// run stays. Returns the protocol if it was refused.
+    fn refused_protocol(&mut self, text: &[u8], source: &str) -> Option<&'static str> {
+        let protocol = raft_sim::scenario::protocol::foreign_protocol(std::str::from_utf8(text).ok()?)?;
+        let id = if source == "file" { "store.file-other-protocol" } else { "store.link-other-protocol" };
+        self.notice = Some(tf(id, &[("protocol", protocol)]));
+        Some(protocol)
     }
 
     /// Open a run document (from a link or a file). On failure the current run stays (or, on

@@ -227,6 +227,25 @@ fn a_broken_link_or_file_says_so_and_keeps_a_run() {
 }
 
 #[test]
+fn a_scenario_of_another_protocol_is_refused_by_name_from_a_file_or_a_link() {
+    let flood = include_str!("../../../raft-sim/scenarios/flood-p1-p4.json");
+    let mut s = store("");
+    s.play_hook(Some(200_000));
+    let before = hash(&s);
+    s.apply(Action::Imported(Ok(flood.to_string())));
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.contains("'flood-consensus' scenario") && notice.contains("raftsim run"), "{notice}");
+    assert_eq!(hash(&s), before, "the current run stays");
+    // A link whose run document holds such a scenario (made by hand: the page never makes one).
+    let doc = format!(r#"{{"format": "raft-playground-run", "version": 1, "scenario": {flood}}}"#);
+    let fragment = raft_sim::share::fragment_of_packed(&miniz_oxide::deflate::compress_to_vec(doc.as_bytes(), 9));
+    let s = store(&fragment);
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("This link holds a 'flood-consensus' scenario"), "{notice}");
+    assert!(s.session.is_some(), "the default scenario runs instead");
+}
+
+#[test]
 fn a_tour_link_opens_its_step_once_the_tours_arrive_and_pauses_there() {
     let mut s = store("tour/leader-election/2");
     assert!(s.tour.is_none(), "the default scenario runs while the tours load");

@@ -78,6 +78,13 @@ impl RunDocument {
                 format!("the file is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
+        // A run of another protocol is refused by name; a scenario's `"protocol": "raft"` is the
+        // default spelled out.
+        if let Some(protocol) = crate::scenario::protocol::foreign_protocol(text) {
+            return Err(crate::scenario::protocol::not_raft(protocol));
+        }
+        let stripped = crate::scenario::protocol::without_raft_field(text);
+        let text = stripped.as_deref().unwrap_or(text);
         // The type only matters for text that is not JSON: serde then says which field.
         let value = if text.contains("\"format\"") {
             shape::parse_as::<RunDocument>(text)?

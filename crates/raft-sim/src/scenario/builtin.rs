@@ -35,6 +35,10 @@ pub struct IndexEntry {
     pub id: String,
     pub group: String,
     pub title: String,
+    /// The scenario's protocol (`"protocol"` in the index, `"raft"` when absent). Only Raft's
+    /// built-ins make the [`catalog`]; the others are their protocol's
+    /// (`crate::protocols`), run by `raftsim` and not yet by the page.
+    pub protocol: String,
 }
 
 impl IndexEntry {
@@ -42,9 +46,14 @@ impl IndexEntry {
     pub fn file_name(&self) -> String {
         format!("{}.json", self.id)
     }
+
+    pub fn is_raft(&self) -> bool {
+        self.protocol == crate::scenario::protocol::RAFT
+    }
 }
 
-/// Parse the index: a list of `{"id", "group", "title"}` objects, ids made of lowercase
+/// Parse the index: a list of `{"id", "group", "title"}` objects (and `"protocol"` for a
+/// scenario that is not Raft's), ids made of lowercase
 /// letters, digits and dashes (they become file names), each given once.
 pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, ScenarioError> {
     if text.len() > MAX_INDEX_BYTES {
@@ -64,14 +73,28 @@ pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, ScenarioError> {
         let Json::Object(fields) = item else {
             return Err(ScenarioError::new(format!("[{i}]"), "must be an object with id, group and title"));
         };
-        if let Some((key, _)) = fields.iter().find(|(k, _)| !["id", "group", "title"].contains(&k.as_str())) {
-            return Err(ScenarioError::new(format!("[{i}].{key}"), "unknown field (expected id, group, title)"));
+        if let Some((key, _)) = fields.iter().find(|(k, _)| !["id", "group", "title", "protocol"].contains(&k.as_str()))
+        {
+            return Err(ScenarioError::new(
+                format!("[{i}].{key}"),
+                "unknown field (expected id, group, title, protocol)",
+            ));
         }
         let text_of = |key: &str| match item.get(key) {
             Some(Json::Str(s)) if !s.trim().is_empty() && s.len() <= 200 => Ok(s.clone()),
             _ => Err(ScenarioError::new(format!("[{i}].{key}"), "must be a non-empty string of at most 200 bytes")),
         };
-        let entry = IndexEntry { id: text_of("id")?, group: text_of("group")?, title: text_of("title")? };
+        let protocol = match item.get("protocol") {
+            None => crate::scenario::protocol::RAFT.to_string(),
+            Some(Json::Str(p)) if crate::scenario::protocol::PROTOCOLS.contains(&p.as_str()) => p.clone(),
+            Some(_) => {
+                return Err(ScenarioError::new(
+                    format!("[{i}].protocol"),
+                    format!("must be one of: {}", crate::scenario::protocol::PROTOCOLS.join(", ")),
+                ))
+            }
+        };
+        let entry = IndexEntry { id: text_of("id")?, group: text_of("group")?, title: text_of("title")?, protocol };
         if !entry.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err(ScenarioError::new(format!("[{i}].id"), "only lowercase letters, digits and dashes"));
         }
@@ -88,11 +111,12 @@ pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, ScenarioError> {
 
 /// Build the built-ins from the index and the text of each file it names (in the index's
 /// order; a file that could not be fetched carries why). A file that is missing, does not
-/// parse, or holds a scenario of another name is left out and named in the problems.
+/// parse, or holds a scenario of another name is left out and named in the problems. Entries
+/// of other protocols are passed over: they are not Raft's built-ins.
 pub fn from_files(index: &[IndexEntry], files: &[(String, Result<String, String>)]) -> (Vec<Builtin>, Vec<String>) {
     let mut builtins = Vec::new();
     let mut problems = Vec::new();
-    for entry in index {
+    for entry in index.iter().filter(|e| e.is_raft()) {
         let name = entry.file_name();
         let text = files.iter().find(|(n, _)| *n == name).map(|(_, t)| t.clone());
         let scenario = text
@@ -156,6 +180,9 @@ mod embedded {
         "latency-above-timeout",
         "byzantine-double-vote",
         "byzantine-forged-entries",
+        "flood-p1-p4",
+        "flood-p1-p4-one-round",
+        "flood-slow-process",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).
@@ -195,6 +222,22 @@ pub fn list() -> Vec<Scenario> {
 
 pub fn by_name(name: &str) -> Option<Scenario> {
     catalog().iter().find(|b| b.scenario.name == name).map(|b| b.scenario.clone())
+}
+
+/// The protocol of the built-in `name` of any protocol, if the compiled-in index lists it (none
+/// on the page, which fetches only Raft's).
+pub fn protocol_of_builtin(name: &str) -> Option<&'static str> {
+    #[cfg(feature = "embedded-scenarios")]
+    {
+        let index = parse_index(embedded::INDEX).ok()?;
+        let entry = index.into_iter().find(|e| e.id == name)?;
+        crate::scenario::protocol::PROTOCOLS.iter().copied().find(|p| *p == entry.protocol)
+    }
+    #[cfg(not(feature = "embedded-scenarios"))]
+    {
+        let _ = name;
+        None
+    }
 }
 
 /// A built-in's plain title, if `name` is one.
@@ -245,7 +288,8 @@ mod tests {
         for (name, text) in EMBEDDED_FILES {
             assert_eq!(*text, std::fs::read_to_string(format!("{dir}/{name}")).expect("the file exists"), "{name}");
         }
-        assert_eq!(catalog().len(), index.len(), "every file parses and holds the scenario its index names");
+        let raft = index.iter().filter(|e| e.is_raft()).count();
+        assert_eq!(catalog().len(), raft, "every Raft file parses and holds the scenario its index names");
     }
 
     #[test]
@@ -274,6 +318,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.field, "[1].title");
         assert!(parse_index("{}").is_err());
+        let e = parse_index(r#"[{"id": "a", "group": "g", "title": "t", "protocol": "paxos"}]"#).unwrap_err();
+        assert_eq!(e.field, "[0].protocol");
         let index = parse_index(
             r#"[{"id": "first-election", "group": "g", "title": "t"}, {"id": "x", "group": "g", "title": "u"}]"#,
         )

@@ -608,6 +608,14 @@ impl Scenario {
                 format!("scenario is {} bytes; the limit is {MAX_SCENARIO_BYTES}", text.len()),
             ));
         }
+        // A scenario of another protocol is refused by name; `"protocol": "raft"` is the
+        // default spelled out, and read as if absent.
+        let protocol = crate::scenario::protocol::protocol_of(text)?;
+        if protocol != crate::scenario::protocol::RAFT {
+            return Err(crate::scenario::protocol::not_raft(protocol));
+        }
+        let stripped = crate::scenario::protocol::without_raft_field(text);
+        let text = stripped.as_deref().unwrap_or(text);
         let scenario: Scenario = crate::scenario::shape::parse_strict(text, &crate::scenario::shape::SCENARIO)?;
         scenario.validate()?;
         Ok(scenario)

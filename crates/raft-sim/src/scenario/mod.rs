@@ -8,6 +8,7 @@ pub mod format;
 pub mod glossary;
 pub mod input;
 pub mod message_rule;
+pub mod protocol;
 pub mod settings;
 pub mod shape;
 pub mod speed;

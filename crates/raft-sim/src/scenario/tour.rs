@@ -774,8 +774,14 @@ impl Tour {
             return Err(ScenarioError::new("steps[0].scenario", "the first step must name a scenario"));
         };
         let mut scenario = match (&self.steps[base].builtin, &self.steps[base].scenario) {
-            (Some(name), None) => builtin::by_name(name)
-                .ok_or_else(|| ScenarioError::new("builtin", format!("no built-in scenario '{name}'")))?,
+            (Some(name), None) => builtin::by_name(name).ok_or_else(|| match builtin::protocol_of_builtin(name) {
+                // Another protocol's built-in: tours run only Raft so far.
+                Some(protocol) => ScenarioError::new(
+                    "builtin",
+                    format!("'{name}' is a '{protocol}' scenario; tours run only Raft scenarios so far"),
+                ),
+                None => ScenarioError::new("builtin", format!("no built-in scenario '{name}'")),
+            })?,
             (None, Some(s)) => (**s).clone(),
             _ => return Err(ScenarioError::new("builtin", "name a built-in scenario or give a scenario, not both")),
         };

@@ -1,0 +1,332 @@
+//! A flood-consensus scenario: the processes' proposals, how many crashes the group tolerates
+//! (f), how many rounds it runs, the round's length and the links' latency, which processes
+//! crash and when (possibly in the middle of a multicast), and the failure detector.
+//!
+//! ```json
+//! {"protocol": "flood-consensus", "name": "flood-p1-p4", "seed": 1,
+//!  "proposals": ["a", "b", "c", "d"], "f": 1, "rounds": 2, "round_ms": 100,
+//!  "latency_ms": [10, 40], "detector": "perfect",
+//!  "crashes": [{"process": 1, "round": 1, "sent_to": [2]}]}
+//! ```
+//!
+//! Every field is checked with a message naming it; nothing here panics.
+use crate::scenario::format::{ms_to_us, ScenarioError};
+use crate::scenario::protocol::FLOOD_CONSENSUS;
+use serde_json::{Map, Value};
+
+/// At most this many processes (P1 to P9), as Raft's servers.
+pub const MAX_PROCESSES: usize = 9;
+/// At most this many rounds.
+pub const MAX_ROUNDS: u32 = 20;
+pub const MAX_ROUND_MS: f64 = 10_000.0;
+pub const MAX_SLOW_MS: f64 = 60_000.0;
+/// A proposed command's length limit.
+pub const MAX_COMMAND_BYTES: usize = 32;
+
+/// How a process learns that another has crashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detector {
+    /// Fail-stop's reliable failure detection: in a synchronous system a suspected crash is a
+    /// known crash (the lecture's perfect failure detector). Only a crashed process is silent
+    /// for a whole round, so the scenario must keep every message within its round.
+    Perfect,
+    /// A timeout: a process from which nothing came within the round is suspected to have
+    /// crashed and is excluded from then on, even if it was only slow.
+    Timeout,
+}
+
+impl Detector {
+    pub fn name(self) -> &'static str {
+        match self {
+            Detector::Perfect => "perfect",
+            Detector::Timeout => "timeout",
+        }
+    }
+}
+
+/// Process `process` crashes in round `round`, after sending its multicast to `sent_to` only
+/// (in that order; empty: it crashes before sending anything).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crash {
+    pub process: u32,
+    pub round: u32,
+    pub sent_to: Vec<u32>,
+}
+
+/// Everything `process` sends arrives this much later than the network's latency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slow {
+    pub process: u32,
+    pub delay_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FloodScenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    /// P_i's proposed command is `proposals[i - 1]`.
+    pub proposals: Vec<String>,
+    /// How many crashes the group tolerates.
+    pub f: u32,
+    /// How many rounds run before a process decides (f + 1 unless the scenario says).
+    pub rounds: u32,
+    pub round_ms: f64,
+    pub latency_ms: [f64; 2],
+    pub detector: Detector,
+    pub crashes: Vec<Crash>,
+    pub slow: Vec<Slow>,
+}
+
+const FIELDS: &[&str] = &[
+    "protocol",
+    "name",
+    "description",
+    "seed",
+    "proposals",
+    "f",
+    "rounds",
+    "round_ms",
+    "latency_ms",
+    "detector",
+    "crashes",
+    "slow",
+];
+
+fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
+    Err(ScenarioError::new(field, problem))
+}
+
+fn whole(v: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, ScenarioError> {
+    match v {
+        None => Ok(None),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(x) if (min..=max).contains(&x) => Ok(Some(x)),
+            _ => err(field, format!("must be a whole number from {min} to {max}")),
+        },
+        Some(_) => err(field, format!("must be a whole number from {min} to {max}")),
+    }
+}
+
+fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
+    match v {
+        None => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(x) if x.is_finite() && x >= min && x <= max => Ok(Some(x)),
+            _ => err(field, format!("must be a number from {min} to {max}")),
+        },
+        Some(_) => err(field, format!("must be a number from {min} to {max}")),
+    }
+}
+
+fn process(v: Option<&Value>, field: &str, n: usize) -> Result<u32, ScenarioError> {
+    match whole(v, field, 1, n as u64)? {
+        Some(p) => Ok(p as u32),
+        None => err(field, format!("must name a process, 1 to {n}")),
+    }
+}
+
+fn object<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ScenarioError> {
+    let Value::Object(map) = v else { return err(field, "must be an object") };
+    if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return err(format!("{field}.{key}"), format!("unknown field (expected {})", allowed.join(", ")));
+    }
+    Ok(map)
+}
+
+impl FloodScenario {
+    /// Read and check a scenario (the caller has already seen `"protocol": "flood-consensus"`;
+    /// it is checked again here).
+    pub fn from_json(text: &str) -> Result<FloodScenario, ScenarioError> {
+        if text.len() > crate::scenario::format::MAX_SCENARIO_BYTES {
+            return err(
+                "",
+                format!(
+                    "scenario is {} bytes; the limit is {}",
+                    text.len(),
+                    crate::scenario::format::MAX_SCENARIO_BYTES
+                ),
+            );
+        }
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        Self::from_value(&value)
+    }
+
+    pub fn from_value(value: &Value) -> Result<FloodScenario, ScenarioError> {
+        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
+        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
+        }
+        match map.get("protocol") {
+            Some(Value::String(p)) if p == FLOOD_CONSENSUS => {}
+            _ => return err("protocol", format!("must be \"{FLOOD_CONSENSUS}\" for a flood-consensus scenario")),
+        }
+        let name = match map.get("name") {
+            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
+            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
+        };
+        let description = match map.get("description") {
+            None => String::new(),
+            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
+            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
+        };
+        let seed = whole(map.get("seed"), "seed", 0, u64::MAX)?.unwrap_or(1);
+        let proposals: Vec<String> = match map.get("proposals") {
+            Some(Value::Array(list)) if (2..=MAX_PROCESSES).contains(&list.len()) => {
+                let mut out = Vec::new();
+                for (i, v) in list.iter().enumerate() {
+                    match v {
+                        Value::String(s) if !s.is_empty() && s.len() <= MAX_COMMAND_BYTES => out.push(s.clone()),
+                        _ => {
+                            return err(
+                                format!("proposals[{i}]"),
+                                format!("must be a command: a non-empty string of at most {MAX_COMMAND_BYTES} bytes"),
+                            )
+                        }
+                    }
+                }
+                out
+            }
+            _ => {
+                return err(
+                    "proposals",
+                    format!("must list each process's proposed command, P1 first: 2 to {MAX_PROCESSES} strings"),
+                )
+            }
+        };
+        let n = proposals.len();
+        let f = whole(map.get("f"), "f", 0, n as u64 - 1)?.ok_or_else(|| {
+            ScenarioError::new("f", format!("must say how many crashes the group tolerates, 0 to {}", n - 1))
+        })? as u32;
+        let rounds = whole(map.get("rounds"), "rounds", 1, MAX_ROUNDS as u64)?.map_or(f + 1, |r| r as u32);
+        if rounds > MAX_ROUNDS {
+            return err("f", format!("f + 1 rounds must be at most {MAX_ROUNDS}"));
+        }
+        let round_ms = number(map.get("round_ms"), "round_ms", 1.0, MAX_ROUND_MS)?.unwrap_or(100.0);
+        let latency_ms = match map.get("latency_ms") {
+            None => [10.0, 40.0],
+            Some(Value::Array(pair)) if pair.len() == 2 => {
+                let lo = number(pair.first(), "latency_ms[0]", 0.001, MAX_ROUND_MS)?.unwrap_or(0.0);
+                let hi = number(pair.get(1), "latency_ms[1]", lo, MAX_ROUND_MS)?.unwrap_or(lo);
+                [lo, hi]
+            }
+            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
+        };
+        let detector = match map.get("detector") {
+            None => Detector::Perfect,
+            Some(Value::String(d)) if d == "perfect" => Detector::Perfect,
+            Some(Value::String(d)) if d == "timeout" => Detector::Timeout,
+            Some(_) => return err("detector", "must be \"perfect\" (fail-stop) or \"timeout\" (unreliable)"),
+        };
+        let mut crashes: Vec<Crash> = Vec::new();
+        match map.get("crashes") {
+            None => {}
+            Some(Value::Array(list)) => {
+                for (i, v) in list.iter().enumerate() {
+                    let at = format!("crashes[{i}]");
+                    let c = object(v, &at, &["process", "round", "sent_to"])?;
+                    let p = process(c.get("process"), &format!("{at}.process"), n)?;
+                    if crashes.iter().any(|x| x.process == p) {
+                        return err(
+                            format!("{at}.process"),
+                            format!("P{p} already crashes (a crashed process stays down)"),
+                        );
+                    }
+                    let round = whole(c.get("round"), &format!("{at}.round"), 1, rounds as u64)?.ok_or_else(|| {
+                        ScenarioError::new(format!("{at}.round"), format!("must be a round, 1 to {rounds}"))
+                    })? as u32;
+                    let mut sent_to = Vec::new();
+                    match c.get("sent_to") {
+                        None => {}
+                        Some(Value::Array(to)) => {
+                            for (j, t) in to.iter().enumerate() {
+                                let field = format!("{at}.sent_to[{j}]");
+                                let t = process(Some(t), &field, n)?;
+                                if t == p || sent_to.contains(&t) {
+                                    return err(field, format!("P{t} is P{p} itself or listed twice"));
+                                }
+                                sent_to.push(t);
+                            }
+                        }
+                        Some(_) => {
+                            return err(format!("{at}.sent_to"), "must list the processes the multicast reached")
+                        }
+                    }
+                    crashes.push(Crash { process: p, round, sent_to });
+                }
+            }
+            Some(_) => return err("crashes", "must be a list of {process, round, sent_to}"),
+        }
+        if crashes.len() > f as usize {
+            return err(
+                "crashes",
+                format!("{} processes crash but the group tolerates f = {f}: raise f or crash fewer", crashes.len()),
+            );
+        }
+        let mut slow: Vec<Slow> = Vec::new();
+        match map.get("slow") {
+            None => {}
+            Some(Value::Array(list)) => {
+                for (i, v) in list.iter().enumerate() {
+                    let at = format!("slow[{i}]");
+                    let s = object(v, &at, &["process", "delay_ms"])?;
+                    let p = process(s.get("process"), &format!("{at}.process"), n)?;
+                    if slow.iter().any(|x| x.process == p) {
+                        return err(format!("{at}.process"), format!("P{p} is listed twice"));
+                    }
+                    let delay_ms =
+                        number(s.get("delay_ms"), &format!("{at}.delay_ms"), 0.0, MAX_SLOW_MS)?.ok_or_else(|| {
+                            ScenarioError::new(format!("{at}.delay_ms"), "must say how much later its messages arrive")
+                        })?;
+                    slow.push(Slow { process: p, delay_ms });
+                }
+            }
+            Some(_) => return err("slow", "must be a list of {process, delay_ms}"),
+        }
+        if detector == Detector::Perfect {
+            // Reliable failure detection holds only in a synchronous system: every message
+            // arrives within its round, so a silent process is a crashed one.
+            if ms_to_us(latency_ms[1]) >= ms_to_us(round_ms) {
+                return err(
+                    "latency_ms",
+                    "with the perfect detector every message must arrive within its round: keep the highest latency below round_ms (or use \"detector\": \"timeout\")",
+                );
+            }
+            if !slow.is_empty() {
+                return err(
+                    "slow",
+                    "a slow process needs an unreliable detector: with \"perfect\", only a crashed process is ever silent",
+                );
+            }
+        }
+        Ok(FloodScenario {
+            name,
+            description,
+            seed,
+            proposals,
+            f,
+            rounds,
+            round_ms,
+            latency_ms,
+            detector,
+            crashes,
+            slow,
+        })
+    }
+
+    /// How many processes: one per proposal.
+    pub fn processes(&self) -> u32 {
+        self.proposals.len() as u32
+    }
+
+    /// The crash of process `p`, if it crashes.
+    pub fn crash_of(&self, p: u32) -> Option<&Crash> {
+        self.crashes.iter().find(|c| c.process == p)
+    }
+
+    /// How much later than the network's latency `p`'s messages arrive.
+    pub fn extra_delay_us(&self, p: u32) -> u64 {
+        self.slow.iter().find(|s| s.process == p).map_or(0, |s| ms_to_us(s.delay_ms))
+    }
+}

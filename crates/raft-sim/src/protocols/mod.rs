@@ -1,0 +1,7 @@
+//! Protocols other than Raft, each a host on the engine's kernel ([`crate::engine::kernel`]):
+//! its messages implement `Wire`, its simulation implements `Host`, and it brings its own
+//! scenario format, checks and report. A scenario names its protocol with a top-level
+//! `"protocol"` field ([`crate::scenario::protocol`]); without one it is a Raft scenario.
+//!
+//! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop.
+pub mod flood;

@@ -1,0 +1,68 @@
+//! `raftsim` with flood-consensus scenarios: `run` prints each process's decision and the
+//! checks (exit 3 when one breaks), `list` shows the built-ins, and the commands that take
+//! only Raft scenarios refuse them by protocol.
+use std::process::{Command, Output};
+
+fn raftsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raftsim")).args(args).output().expect("raftsim runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn run_prints_each_process_decision_and_the_checks() {
+    let out = raftsim(&["run", "flood-p1-p4"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for line in [
+        "trace hash 18a3585bcc633d5c",
+        "P1 proposed a: crashed in round 1",
+        "P3 proposed c: decided a in round 2; knows {a, b, c, d}; suspects P1 (since round 1)",
+        "Agreement: holds",
+        "Termination: holds",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+}
+
+#[test]
+fn a_broken_check_exits_3_and_json_names_it() {
+    let out = raftsim(&["run", "flood-p1-p4-one-round", "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["protocol"], "flood-consensus");
+    assert_eq!(v["violations"][0]["property"], "Agreement");
+    assert_eq!(v["processes"][1]["decision"], "a");
+    assert_eq!(v["processes"][2]["decision"], "b");
+    let out = raftsim(&["run", "flood-slow-process"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).contains("suspects P1 (since round 1, falsely)"), "{}", stdout(&out));
+}
+
+#[test]
+fn list_shows_the_flood_builtins() {
+    let text = stdout(&raftsim(&["list"]));
+    for id in ["flood-p1-p4 ", "flood-p1-p4-one-round ", "flood-slow-process "] {
+        assert!(text.contains(id), "{id}");
+    }
+}
+
+#[test]
+fn raft_only_commands_and_options_refuse_a_flood_scenario_by_protocol() {
+    let file = format!("{}/../raft-sim/scenarios/flood-p1-p4.json", env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        vec!["shrink", "flood-p1-p4"],
+        vec!["shrink", file.as_str()],
+        vec!["run", "flood-p1-p4", "--events"],
+        vec!["run", "flood-p1-p4", "--until-ms", "50"],
+    ] {
+        let out = raftsim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("'flood-consensus' scenario") && !err.contains("panicked"), "{args:?}: {err}");
+    }
+    let out = raftsim(&["run", "flood-p1-p4", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+}
