@@ -573,7 +573,7 @@ impl Check {
                 None => fail(format!("there is no request #{request}")),
             },
             Check::Retried { client, key, value, times } => {
-                let put = |h: &&crate::workload::HistoryOp| {
+                let put = |h: &&crate::engine::workload::HistoryOp| {
                     h.client == *client
                         && matches!(&h.op, raft_core::Op::Put { key: k, value: v } if k.as_str() == key.as_str() && v.as_str() == value.as_str())
                 };
