@@ -183,6 +183,8 @@ mod embedded {
         "flood-p1-p4",
         "flood-p1-p4-one-round",
         "flood-slow-process",
+        "two-generals-all-arrive",
+        "two-generals-last-lost",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).

@@ -6,8 +6,10 @@ use crate::scenario::shape::Json;
 pub const RAFT: &str = "raft";
 /// The lecture's flood-based consensus ([`crate::protocols::flood`] is outside this layer).
 pub const FLOOD_CONSENSUS: &str = "flood-consensus";
+/// The notes' Two Generals' Problem ([`crate::protocols::generals`]).
+pub const TWO_GENERALS: &str = "two-generals";
 /// Every protocol a scenario may name.
-pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS];
+pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS];
 
 /// The protocol `text` names. Only a document that mentions `"protocol"` is parsed for it, so
 /// reading a Raft scenario costs one substring search more than before. Text that is not a
