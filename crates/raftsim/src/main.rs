@@ -7,6 +7,7 @@ use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
 use raft_sim::protocols::flood::{self, scenario::FloodScenario};
+use raft_sim::protocols::generals::{self, scenario::GeneralsScenario};
 use raft_sim::scenario::protocol;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, expect, Report, Scenario, Simulation};
@@ -336,6 +337,19 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in generals::builtin::catalog() {
+                let s = &b.scenario;
+                say!(
+                    "{:<18} {} ({}, {}, {} messengers)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::TWO_GENERALS,
+                    s.messages,
+                    "",
+                    s.description
+                );
+            }
             ExitCode::SUCCESS
         }
         Command::Hashes => {
@@ -357,6 +371,7 @@ fn main() -> ExitCode {
 enum Loaded {
     Raft(Box<Scenario>),
     Flood(FloodScenario),
+    Generals(GeneralsScenario),
 }
 
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
@@ -370,6 +385,11 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
             s.name,
             protocol::FLOOD_CONSENSUS
         )),
+        Loaded::Generals(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::TWO_GENERALS
+        )),
     }
 }
 
@@ -382,6 +402,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = flood::builtin::by_name(name_or_path) {
         return Ok(Loaded::Flood(s));
     }
+    if let Some(s) = generals::builtin::by_name(name_or_path) {
+        return Ok(Loaded::Generals(s));
+    }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
             e
@@ -393,6 +416,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     match protocol::protocol_of(&text).map_err(|e| format!("{label}: {e}"))? {
         protocol::FLOOD_CONSENSUS => {
             FloodScenario::from_json(&text).map(Loaded::Flood).map_err(|e| format!("{label}: {e}"))
+        }
+        protocol::TWO_GENERALS => {
+            GeneralsScenario::from_json(&text).map(Loaded::Generals).map_err(|e| format!("{label}: {e}"))
         }
         _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
     }
@@ -454,6 +480,56 @@ fn run_flood(s: &FloodScenario, json: bool) -> ExitCode {
     }
 }
 
+/// `raftsim run` for a Two Generals' scenario: each general's messengers sent and received
+/// and its decision, each messenger's fate, the check, the trace hash (or one JSON object);
+/// exit 3 when Agreement breaks.
+fn run_generals(s: &GeneralsScenario, json: bool) -> ExitCode {
+    let r = generals::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        say!(
+            "scenario {} ({}, seed {}): {} messengers, attack at {}, loss {}, lost for certain: {:?}; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            r.messages,
+            r.attack_time,
+            r.loss,
+            r.lose,
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        let list = |v: &[u32]| v.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+        for g in &r.generals {
+            let waits = g.last_expected.map_or("nothing (it proposed)".to_string(), |n| format!("#{n}"));
+            let unsure = g.unconfirmed.map_or(String::new(), |n| format!("; cannot tell whether #{n} arrived"));
+            say!(
+                "  {}: sent [{}], received [{}]; waits for {waits}: {}{unsure}",
+                g.general,
+                list(&g.sent),
+                list(&g.received),
+                if g.attacks { "attacks" } else { "does not attack" }
+            );
+        }
+        for m in &r.messengers {
+            say!("  messenger #{} {} -> {}: {}", m.number, m.from, m.to, m.fate);
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
 /// Every file the command line reads (scenarios, runs, tours; `-` is standard input) goes
 /// through raft-sim's bounded reader: at most the cap plus one byte is read, whatever the source.
 fn read_input(path: &str) -> Result<String, String> {
@@ -476,9 +552,22 @@ fn run(
     budget: Budget,
     force: (bool, bool),
 ) -> ExitCode {
-    let mut scenario = match load_any(name) {
-        Ok(Loaded::Raft(s)) => *s,
-        Ok(Loaded::Flood(s)) => {
+    let other = match load_any(name) {
+        Ok(Loaded::Raft(s)) => Ok(*s),
+        Ok(other) => Err(other),
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let mut scenario = match other {
+        Ok(s) => s,
+        Err(other) => {
+            let (scenario_name, kind) = match &other {
+                Loaded::Flood(s) => (s.name.as_str(), protocol::FLOOD_CONSENSUS),
+                Loaded::Generals(s) => (s.name.as_str(), protocol::TWO_GENERALS),
+                Loaded::Raft(s) => (s.name.as_str(), protocol::RAFT),
+            };
             // The rest of `run`'s options read a Raft run: say so rather than ignore them.
             let raft_only = [
                 (until_ms.is_some(), "--until-ms"),
@@ -488,18 +577,14 @@ fn run(
                 (force.1, "--check-quorum"),
             ];
             if let Some((_, flag)) = raft_only.iter().find(|(on, _)| *on) {
-                eprintln!(
-                    "raftsim: {flag} is for Raft scenarios; {} is a '{}' scenario",
-                    s.name,
-                    protocol::FLOOD_CONSENSUS
-                );
+                eprintln!("raftsim: {flag} is for Raft scenarios; {scenario_name} is a '{kind}' scenario");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
-            return run_flood(&s, output == Output::Json);
-        }
-        Err(e) => {
-            eprintln!("raftsim: {e}");
-            return ExitCode::from(EXIT_BAD_INPUT);
+            return match other {
+                Loaded::Generals(s) => run_generals(&s, output == Output::Json),
+                Loaded::Flood(s) => run_flood(&s, output == Output::Json),
+                Loaded::Raft(_) => ExitCode::from(EXIT_BAD_INPUT),
+            };
         }
     };
     scenario.raft.pre_vote |= force.0;
@@ -1180,6 +1265,7 @@ fn catalogue_command(what: CatalogueCommand) -> ExitCode {
 fn every_builtin_text() -> raft_sim::tour_text::Texts {
     let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
     texts.extend(flood::builtin::texts());
+    texts.extend(generals::builtin::texts());
     texts
 }
 
