@@ -243,6 +243,11 @@ fn a_scenario_of_another_protocol_is_refused_by_name_from_a_file_or_a_link() {
     let notice = s.notice.clone().unwrap_or_default();
     assert!(notice.starts_with("This link holds a 'flood-consensus' scenario"), "{notice}");
     assert!(s.session.is_some(), "the default scenario runs instead");
+    let generals = include_str!("../../../raft-sim/scenarios/two-generals-last-lost.json");
+    let mut s = store("");
+    s.apply(Action::Imported(Ok(generals.to_string())));
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.contains("'two-generals' scenario") && notice.contains("raftsim run"), "{notice}");
 }
 
 #[test]
