@@ -7,6 +7,7 @@ use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
 use raft_sim::protocols::flood::{self, scenario::FloodScenario};
+use raft_sim::protocols::primary_backup::{self, scenario::PbScenario};
 use raft_sim::scenario::protocol;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, expect, Report, Scenario, Simulation};
@@ -336,6 +337,20 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in primary_backup::builtin::catalog() {
+                let s = &b.scenario;
+                let arbiter = if s.arbiter { "with the CFG" } else { "without an arbiter" };
+                say!(
+                    "{:<18} {} ({}, {}, {arbiter}, {} ms)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::PRIMARY_BACKUP,
+                    s.duration_ms,
+                    "",
+                    s.description
+                );
+            }
             ExitCode::SUCCESS
         }
         Command::Hashes => {
@@ -357,6 +372,7 @@ fn main() -> ExitCode {
 enum Loaded {
     Raft(Box<Scenario>),
     Flood(FloodScenario),
+    PrimaryBackup(PbScenario),
 }
 
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
@@ -370,6 +386,11 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
             s.name,
             protocol::FLOOD_CONSENSUS
         )),
+        Loaded::PrimaryBackup(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::PRIMARY_BACKUP
+        )),
     }
 }
 
@@ -382,6 +403,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = flood::builtin::by_name(name_or_path) {
         return Ok(Loaded::Flood(s));
     }
+    if let Some(s) = primary_backup::builtin::by_name(name_or_path) {
+        return Ok(Loaded::PrimaryBackup(s));
+    }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
             e
@@ -393,6 +417,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     match protocol::protocol_of(&text).map_err(|e| format!("{label}: {e}"))? {
         protocol::FLOOD_CONSENSUS => {
             FloodScenario::from_json(&text).map(Loaded::Flood).map_err(|e| format!("{label}: {e}"))
+        }
+        protocol::PRIMARY_BACKUP => {
+            PbScenario::from_json(&text).map(Loaded::PrimaryBackup).map_err(|e| format!("{label}: {e}"))
         }
         _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
     }
@@ -454,6 +481,65 @@ fn run_flood(s: &FloodScenario, json: bool) -> ExitCode {
     }
 }
 
+/// `raftsim run` for a primary-backup scenario: who was the primary able to answer clients
+/// over time, the CFG's test-and-set calls, each server's writes, each client write's
+/// acknowledgement, the checks, the trace hash (or one JSON object); exit 3 when a check breaks.
+fn run_primary_backup(s: &PbScenario, json: bool) -> ExitCode {
+    let r = primary_backup::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        say!(
+            "scenario {} ({}, seed {}): S1 and S2, {}; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            if r.arbiter { "arbitration server (CFG) with test-and-set" } else { "no arbitration server" },
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        for c in &r.primary_over_time {
+            let who: Vec<String> = c.primaries.iter().map(|p| format!("S{p}")).collect();
+            let who = if who.is_empty() { "none".to_string() } else { who.join(" and ") };
+            say!("  from {:>7.1} ms primary answering clients: {who}", c.at_ms);
+        }
+        for c in &r.test_and_set {
+            say!(
+                "  {:>7.1} ms S{} test_and_set(f, 1): {}",
+                c.at_ms,
+                c.server,
+                if c.won { "won (f was 0)" } else { "lost (f was 1)" }
+            );
+        }
+        if r.arbiter {
+            say!("  CFG f = {}", r.cfg_flag);
+        }
+        for v in &r.servers {
+            let state = if v.crashed { format!("{:?}, crashed", v.role) } else { format!("{:?}", v.role) };
+            let suspects = v.suspected.map_or(String::new(), |p| format!("; suspected S{p}"));
+            say!("  S{} {state}: writes [{}]{suspects}", v.server, v.writes.join(", "));
+        }
+        for w in &r.writes {
+            match (w.acknowledged_by, w.acknowledged_at_ms) {
+                (Some(s), Some(at)) => say!("  write {} {}: acknowledged by S{s} at {at:.1} ms", w.id, w.value),
+                _ => say!("  write {} {}: never acknowledged", w.id, w.value),
+            }
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
 /// Every file the command line reads (scenarios, runs, tours; `-` is standard input) goes
 /// through raft-sim's bounded reader: at most the cap plus one byte is read, whatever the source.
 fn read_input(path: &str) -> Result<String, String> {
@@ -496,6 +582,24 @@ fn run(
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
             return run_flood(&s, output == Output::Json);
+        }
+        Ok(Loaded::PrimaryBackup(s)) => {
+            let raft_only = [
+                (until_ms.is_some(), "--until-ms"),
+                (output == Output::Events, "--events"),
+                (trace, "--trace"),
+                (force.0, "--pre-vote"),
+                (force.1, "--check-quorum"),
+            ];
+            if let Some((_, flag)) = raft_only.iter().find(|(on, _)| *on) {
+                eprintln!(
+                    "raftsim: {flag} is for Raft scenarios; {} is a '{}' scenario",
+                    s.name,
+                    protocol::PRIMARY_BACKUP
+                );
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            return run_primary_backup(&s, output == Output::Json);
         }
         Err(e) => {
             eprintln!("raftsim: {e}");
@@ -1180,6 +1284,7 @@ fn catalogue_command(what: CatalogueCommand) -> ExitCode {
 fn every_builtin_text() -> raft_sim::tour_text::Texts {
     let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
     texts.extend(flood::builtin::texts());
+    texts.extend(primary_backup::builtin::texts());
     texts
 }
 

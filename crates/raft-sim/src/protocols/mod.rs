@@ -3,5 +3,7 @@
 //! scenario format, checks and report. A scenario names its protocol with a top-level
 //! `"protocol"` field ([`crate::scenario::protocol`]); without one it is a Raft scenario.
 //!
-//! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop.
+//! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop, and
+//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover).
 pub mod flood;
+pub mod primary_backup;

@@ -183,6 +183,9 @@ mod embedded {
         "flood-p1-p4",
         "flood-p1-p4-one-round",
         "flood-slow-process",
+        "pb-primary-crash",
+        "pb-partition-arbiter",
+        "pb-partition-no-arbiter",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).
