@@ -51,6 +51,23 @@ fn the_primary_crashes_and_the_backups_test_and_set_wins_with_every_acknowledged
 }
 
 #[test]
+fn the_commit_point_a_write_the_backup_never_got_is_never_acknowledged_so_failover_loses_nothing() {
+    // S1 is cut off from S2, receives a write, then crashes: the forward never reached S2.
+    let text = r#"{"protocol": "primary-backup", "name": "commit-point", "duration_ms": 1500,
+        "writes": [{"at_ms": 100, "value": "x=1"}, {"at_ms": 480, "value": "y=2"}],
+        "faults": [{"at_ms": 470, "partition": [1, 2]}, {"at_ms": 560, "crash": 1}]}"#;
+    let s = PbScenario::from_json(text).expect("valid");
+    for seed in 1..=10 {
+        let r = primary_backup::run(&PbScenario { seed, ..s.clone() });
+        assert!(r.violations.is_empty(), "seed {seed}: {:?}", r.violations);
+        assert_eq!(r.servers[0].writes, ["x=1", "y=2"], "seed {seed}: S1 logged y=2 before it crashed");
+        assert_eq!(r.servers[1].role, Role::Primary, "seed {seed}");
+        // y=2 was not acknowledged by S1; the client's retry reached S2 after the failover.
+        assert_eq!(r.writes[1].acknowledged_by, Some(2), "seed {seed}");
+    }
+}
+
+#[test]
 fn a_partition_with_the_arbiter_leaves_one_primary_the_first_caller_wins() {
     let r = primary_backup::run(&builtin("pb-partition-arbiter"));
     // Both suspect each other; S1's call reaches the CFG first and wins, S2's finds f = 1.
