@@ -16,7 +16,7 @@
 //! | [`scenario`] | the scenario format, its strict shapes and bounded reader, built-ins, tours            |
 //! | [`playback`] | sessions (time travel), run documents and share links, reports, the benchmark          |
 //! | [`campaign`] | randomized check campaigns, the generated scenarios built on them, and the shrinker      |
-//! | [`protocols`] | protocols other than Raft, each a host on the kernel with its own format and checks (flood-based consensus, the Two Generals' Problem) |
+//! | [`protocols`] | protocols other than Raft, each a host on the kernel with its own format and checks (flood-based consensus, the Two Generals' Problem, primary-backup with an arbitration server) |
 //!
 //! **The rule: no layer names one above it.** Exactly:
 //! - `engine` names only `engine`, and the scenario *format* (`scenario::format`: the

@@ -8,6 +8,7 @@ use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
 use raft_sim::protocols::flood::{self, scenario::FloodScenario};
 use raft_sim::protocols::generals::{self, scenario::GeneralsScenario};
+use raft_sim::protocols::primary_backup::{self, scenario::PbScenario};
 use raft_sim::scenario::protocol;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, expect, Report, Scenario, Simulation};
@@ -350,6 +351,20 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in primary_backup::builtin::catalog() {
+                let s = &b.scenario;
+                let arbiter = if s.arbiter { "with the CFG" } else { "without an arbiter" };
+                say!(
+                    "{:<18} {} ({}, {}, {arbiter}, {} ms)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::PRIMARY_BACKUP,
+                    s.duration_ms,
+                    "",
+                    s.description
+                );
+            }
             ExitCode::SUCCESS
         }
         Command::Hashes => {
@@ -372,6 +387,7 @@ enum Loaded {
     Raft(Box<Scenario>),
     Flood(FloodScenario),
     Generals(GeneralsScenario),
+    PrimaryBackup(PbScenario),
 }
 
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
@@ -390,6 +406,11 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
             s.name,
             protocol::TWO_GENERALS
         )),
+        Loaded::PrimaryBackup(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::PRIMARY_BACKUP
+        )),
     }
 }
 
@@ -405,6 +426,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = generals::builtin::by_name(name_or_path) {
         return Ok(Loaded::Generals(s));
     }
+    if let Some(s) = primary_backup::builtin::by_name(name_or_path) {
+        return Ok(Loaded::PrimaryBackup(s));
+    }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
             e
@@ -419,6 +443,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
         }
         protocol::TWO_GENERALS => {
             GeneralsScenario::from_json(&text).map(Loaded::Generals).map_err(|e| format!("{label}: {e}"))
+        }
+        protocol::PRIMARY_BACKUP => {
+            PbScenario::from_json(&text).map(Loaded::PrimaryBackup).map_err(|e| format!("{label}: {e}"))
         }
         _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
     }
@@ -530,6 +557,65 @@ fn run_generals(s: &GeneralsScenario, json: bool) -> ExitCode {
     }
 }
 
+/// `raftsim run` for a primary-backup scenario: who was the primary able to answer clients
+/// over time, the CFG's test-and-set calls, each server's writes, each client write's
+/// acknowledgement, the checks, the trace hash (or one JSON object); exit 3 when a check breaks.
+fn run_primary_backup(s: &PbScenario, json: bool) -> ExitCode {
+    let r = primary_backup::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        say!(
+            "scenario {} ({}, seed {}): S1 and S2, {}; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            if r.arbiter { "arbitration server (CFG) with test-and-set" } else { "no arbitration server" },
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        for c in &r.primary_over_time {
+            let who: Vec<String> = c.primaries.iter().map(|p| format!("S{p}")).collect();
+            let who = if who.is_empty() { "none".to_string() } else { who.join(" and ") };
+            say!("  from {:>7.1} ms primary answering clients: {who}", c.at_ms);
+        }
+        for c in &r.test_and_set {
+            say!(
+                "  {:>7.1} ms S{} test_and_set(f, 1): {}",
+                c.at_ms,
+                c.server,
+                if c.won { "won (f was 0)" } else { "lost (f was 1)" }
+            );
+        }
+        if r.arbiter {
+            say!("  CFG f = {}", r.cfg_flag);
+        }
+        for v in &r.servers {
+            let state = if v.crashed { format!("{:?}, crashed", v.role) } else { format!("{:?}", v.role) };
+            let suspects = v.suspected.map_or(String::new(), |p| format!("; suspected S{p}"));
+            say!("  S{} {state}: writes [{}]{suspects}", v.server, v.writes.join(", "));
+        }
+        for w in &r.writes {
+            match (w.acknowledged_by, w.acknowledged_at_ms) {
+                (Some(s), Some(at)) => say!("  write {} {}: acknowledged by S{s} at {at:.1} ms", w.id, w.value),
+                _ => say!("  write {} {}: never acknowledged", w.id, w.value),
+            }
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
 /// Every file the command line reads (scenarios, runs, tours; `-` is standard input) goes
 /// through raft-sim's bounded reader: at most the cap plus one byte is read, whatever the source.
 fn read_input(path: &str) -> Result<String, String> {
@@ -566,6 +652,7 @@ fn run(
             let (scenario_name, kind) = match &other {
                 Loaded::Flood(s) => (s.name.as_str(), protocol::FLOOD_CONSENSUS),
                 Loaded::Generals(s) => (s.name.as_str(), protocol::TWO_GENERALS),
+                Loaded::PrimaryBackup(s) => (s.name.as_str(), protocol::PRIMARY_BACKUP),
                 Loaded::Raft(s) => (s.name.as_str(), protocol::RAFT),
             };
             // The rest of `run`'s options read a Raft run: say so rather than ignore them.
@@ -583,6 +670,7 @@ fn run(
             return match other {
                 Loaded::Generals(s) => run_generals(&s, output == Output::Json),
                 Loaded::Flood(s) => run_flood(&s, output == Output::Json),
+                Loaded::PrimaryBackup(s) => run_primary_backup(&s, output == Output::Json),
                 Loaded::Raft(_) => ExitCode::from(EXIT_BAD_INPUT),
             };
         }
@@ -1266,6 +1354,7 @@ fn every_builtin_text() -> raft_sim::tour_text::Texts {
     let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
     texts.extend(flood::builtin::texts());
     texts.extend(generals::builtin::texts());
+    texts.extend(primary_backup::builtin::texts());
     texts
 }
 

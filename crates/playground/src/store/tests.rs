@@ -251,6 +251,18 @@ fn a_scenario_of_another_protocol_is_refused_by_name_from_a_file_or_a_link() {
 }
 
 #[test]
+fn a_primary_backup_scenario_is_refused_by_name() {
+    let pb = include_str!("../../../raft-sim/scenarios/pb-primary-crash.json");
+    let mut s = store("");
+    s.play_hook(Some(200_000));
+    let before = hash(&s);
+    s.apply(Action::Imported(Ok(pb.to_string())));
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.contains("'primary-backup' scenario") && notice.contains("raftsim run"), "{notice}");
+    assert_eq!(hash(&s), before, "the current run stays");
+}
+
+#[test]
 fn a_tour_link_opens_its_step_once_the_tours_arrive_and_pauses_there() {
     let mut s = store("tour/leader-election/2");
     assert!(s.tour.is_none(), "the default scenario runs while the tours load");

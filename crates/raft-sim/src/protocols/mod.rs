@@ -3,7 +3,9 @@
 //! scenario format, checks and report. A scenario names its protocol with a top-level
 //! `"protocol"` field ([`crate::scenario::protocol`]); without one it is a Raft scenario.
 //!
-//! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop, and
-//! [`generals`], the notes' Two Generals' Problem on a fair-loss link.
+//! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
+//! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
+//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover).
 pub mod flood;
 pub mod generals;
+pub mod primary_backup;

@@ -185,6 +185,9 @@ mod embedded {
         "flood-slow-process",
         "two-generals-all-arrive",
         "two-generals-last-lost",
+        "pb-primary-crash",
+        "pb-partition-arbiter",
+        "pb-partition-no-arbiter",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).

@@ -8,8 +8,10 @@ pub const RAFT: &str = "raft";
 pub const FLOOD_CONSENSUS: &str = "flood-consensus";
 /// The notes' Two Generals' Problem ([`crate::protocols::generals`]).
 pub const TWO_GENERALS: &str = "two-generals";
+/// Primary-backup replication with an arbitration server ([`crate::protocols::primary_backup`]).
+pub const PRIMARY_BACKUP: &str = "primary-backup";
 /// Every protocol a scenario may name.
-pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS];
+pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP];
 
 /// The protocol `text` names. Only a document that mentions `"protocol"` is parsed for it, so
 /// reading a Raft scenario costs one substring search more than before. Text that is not a
@@ -117,6 +119,7 @@ mod tests {
         assert_eq!(protocol_of(r#"{"name": "x", "nodes": 3}"#).unwrap(), RAFT);
         assert_eq!(protocol_of(r#"{"description": "the \"protocol\" word", "nodes": 3}"#).unwrap(), RAFT);
         assert_eq!(protocol_of(r#"{"protocol": "flood-consensus"}"#).unwrap(), FLOOD_CONSENSUS);
+        assert_eq!(protocol_of(r#"{"protocol": "primary-backup"}"#).unwrap(), PRIMARY_BACKUP);
         assert_eq!(protocol_of(r#"{"protocol": "paxos"}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of(r#"{"protocol": 7}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of("not json \"protocol\"").unwrap(), RAFT);

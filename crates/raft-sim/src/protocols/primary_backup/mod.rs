@@ -1,0 +1,582 @@
+//! Primary-backup (passive) replication with an arbitration server, natively on the engine's
+//! kernel, as the course notes give it (Definitions 2.2 to 2.5):
+//!
+//! - **Passive replication**: the client sends its write to the primary, which forwards it to
+//!   the backup; the backup applies it and acknowledges; then the primary acknowledges the
+//!   client. That last step is the **commit point**.
+//! - Heartbeats: the primary sends one every `heartbeat_ms`; the backup answers. A partner
+//!   silent for `timeout_ms` is suspected to have failed (or become unreachable).
+//! - **Arbitration server (CFG)**: on a suspected failure a server executes
+//!   `test_and_set(f, 1)` on the CFG's shared variable f (0 while the primary is there). If
+//!   f = 0 the caller sets f = 1 and wins: a backup becomes the new primary, a primary carries
+//!   on without the backup it suspects. If f = 1, "another server has already taken over": a
+//!   primary steps down, a backup stays out. The CFG serialises the calls (the notes' mutex),
+//!   so only the first caller wins.
+//! - Clients redirect their requests to the new primary (a client that waits `retry_ms`
+//!   without an answer tries the other server; a server that is not primary says so).
+//!
+//! Without the arbiter (`"arbiter": false`, the broken variant) a server acts on its timeout
+//! alone: a backup promotes itself, a primary drops the backup. A partition between them
+//! then leaves two primaries that answer clients, which the checks ([`checks`]) catch.
+//!
+//! Servers S1 (primary at the start) and S2 are network nodes 1 and 2; the CFG is node 3
+//! (never crashes, as the notes assume of the configuration service); the client is outside
+//! partitions.
+pub mod builtin;
+pub mod checks;
+pub mod message;
+pub mod scenario;
+
+use crate::engine::kernel::{self, Envelope, Host, Kernel, Pending, Reception};
+use crate::engine::network::{Endpoint, Network};
+use crate::engine::rng::{Probability, SimRng};
+use crate::scenario::format::{ms_to_us, NetworkSettings};
+use checks::{PbProperty, PbViolation, Seen};
+use message::PbMessage;
+use scenario::{FaultKind, PbScenario, CFG, SERVERS};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The host's wake-ups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// A server's heartbeat period: the primary sends heartbeats; both look for silence.
+    Tick { server: u32 },
+    /// The client sends (or sends again) write `id`.
+    Send { id: u64 },
+    /// The scenario's fault number `index`.
+    Fault { index: usize },
+}
+
+/// Event codes of the protocol's own events in the trace hash (clear of the kernel's 9, 10).
+const CODE_TICK: u64 = 1;
+const CODE_SEND: u64 = 2;
+const CODE_FAULT: u64 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Role {
+    Primary,
+    Backup,
+    /// A primary whose test-and-set found f = 1: another server has taken over.
+    SteppedDown,
+}
+
+#[derive(Clone, Debug)]
+struct Server {
+    role: Role,
+    crashed: bool,
+    /// The writes it applied, in order: (id, value).
+    log: Vec<(u64, String)>,
+    /// A primary's backups: whom it forwards to and waits for.
+    backups: BTreeSet<u32>,
+    /// A backup's primary.
+    primary: u32,
+    /// When it last heard from each partner.
+    last_heard: BTreeMap<u32, u64>,
+    /// The partner it suspects, once it suspected one (it acts on one suspicion only).
+    suspects: Option<u32>,
+    /// A primary's writes waiting for backups' acknowledgements.
+    pending: BTreeMap<u64, BTreeSet<u32>>,
+}
+
+/// One test-and-set the CFG served.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TasCall {
+    pub at_ms: f64,
+    pub server: u32,
+    pub won: bool,
+}
+
+/// Who was a primary able to answer clients, from when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PrimaryChange {
+    pub at_ms: f64,
+    pub primaries: Vec<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServerReport {
+    pub server: u32,
+    pub role: Role,
+    pub crashed: bool,
+    /// Its writes' values, in order.
+    pub writes: Vec<String>,
+    pub suspected: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WriteReport {
+    pub id: u64,
+    pub value: String,
+    /// The server whose answer first told the client it is committed, and when.
+    pub acknowledged_by: Option<u32>,
+    pub acknowledged_at_ms: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PbReport {
+    pub protocol: &'static str,
+    pub scenario: String,
+    pub seed: u64,
+    pub arbiter: bool,
+    /// f on the CFG at the end.
+    pub cfg_flag: u32,
+    pub test_and_set: Vec<TasCall>,
+    pub primary_over_time: Vec<PrimaryChange>,
+    pub servers: Vec<ServerReport>,
+    pub writes: Vec<WriteReport>,
+    pub checked: Vec<PbProperty>,
+    pub violations: Vec<PbViolation>,
+    pub events: u64,
+    pub end_ms: f64,
+    pub trace_hash: String,
+}
+
+pub struct PrimaryBackup {
+    kernel: Kernel<PbMessage, Timer>,
+    scenario: PbScenario,
+    servers: Vec<Server>,
+    /// The CFG's shared variable f.
+    flag: u32,
+    calls: Vec<TasCall>,
+    /// The client: where it sends next, and each write's acknowledgement (server, time).
+    target: u32,
+    /// Where the client last sent each write.
+    sent_to: BTreeMap<u64, u32>,
+    acked: BTreeMap<u64, (u32, u64)>,
+    timeline: Vec<PrimaryChange>,
+    violations: Vec<PbViolation>,
+}
+
+impl PrimaryBackup {
+    pub fn new(s: &PbScenario) -> PrimaryBackup {
+        let settings = NetworkSettings { latency_ms: s.latency_ms, ..NetworkSettings::default() };
+        // The same stream numbers as Raft's host: 1 for the network, 3 for the faults.
+        let network = Network::new(settings, SERVERS + 1, SimRng::stream(s.seed, 1));
+        let mut kernel = Kernel::new(network, SimRng::stream(s.seed, 3));
+        for (i, f) in s.faults.iter().enumerate() {
+            kernel.schedule(ms_to_us(f.at_ms), Pending::Wake(Timer::Fault { index: i }));
+        }
+        for (i, w) in s.writes.iter().enumerate() {
+            kernel.schedule(ms_to_us(w.at_ms), Pending::Wake(Timer::Send { id: i as u64 + 1 }));
+        }
+        let beat = ms_to_us(s.heartbeat_ms).max(1);
+        for server in 1..=SERVERS {
+            kernel.schedule(beat, Pending::Wake(Timer::Tick { server }));
+        }
+        let server = |role, backups: &[u32]| Server {
+            role,
+            crashed: false,
+            log: Vec::new(),
+            backups: backups.iter().copied().collect(),
+            primary: 1,
+            last_heard: BTreeMap::from([(1, 0), (2, 0)]),
+            suspects: None,
+            pending: BTreeMap::new(),
+        };
+        let mut sim = PrimaryBackup {
+            kernel,
+            scenario: s.clone(),
+            servers: vec![server(Role::Primary, &[2]), server(Role::Backup, &[])],
+            flag: 0,
+            calls: Vec::new(),
+            target: 1,
+            sent_to: BTreeMap::new(),
+            acked: BTreeMap::new(),
+            timeline: Vec::new(),
+            violations: Vec::new(),
+        };
+        sim.timeline.push(PrimaryChange { at_ms: 0.0, primaries: sim.answering() });
+        sim
+    }
+
+    pub fn run(&mut self) {
+        while kernel::step_until(self, u64::MAX) {}
+    }
+
+    pub fn trace_hash(&self) -> u64 {
+        self.kernel.hash().value()
+    }
+
+    pub fn violations(&self) -> &[PbViolation] {
+        &self.violations
+    }
+
+    fn server(&mut self, id: u32) -> Option<&mut Server> {
+        self.servers.get_mut((id as usize).checked_sub(1)?)
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.kernel.now() as f64 / 1000.0
+    }
+
+    /// Whether `s` is a primary that can answer clients now: every backup it waits for
+    /// follows it as a running backup (else no write of its reaches the commit point).
+    fn can_answer(&self, s: u32) -> bool {
+        let Some(me) = self.servers.get(s as usize - 1) else { return false };
+        !me.crashed
+            && me.role == Role::Primary
+            && me.backups.iter().all(|&b| {
+                self.servers.get(b as usize - 1).is_some_and(|o| !o.crashed && o.role == Role::Backup && o.primary == s)
+            })
+    }
+
+    fn answering(&self) -> Vec<u32> {
+        (1..=SERVERS).filter(|&s| self.can_answer(s)).collect()
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, m: PbMessage) {
+        self.kernel.send(from, to, m, Probability::NEVER);
+    }
+
+    /// The client sends write `id` to the server it believes is primary; it tries the other
+    /// server if no answer came within `retry_ms`.
+    fn client_send(&mut self, id: u64) {
+        let Some(w) = self.scenario.writes.get(id as usize - 1) else { return };
+        let value = w.value.clone();
+        self.send(Endpoint::Client(1), Endpoint::Node(self.target), PbMessage::Write { id, value });
+        let next = self.kernel.now() + ms_to_us(self.scenario.retry_ms).max(1);
+        if next <= ms_to_us(self.scenario.duration_ms) {
+            self.kernel.schedule(next, Pending::Wake(Timer::Send { id }));
+        }
+    }
+
+    fn on_write(&mut self, s: u32, id: u64, value: String) {
+        let Some(me) = self.server(s) else { return };
+        if me.role != Role::Primary {
+            let hint = (me.role == Role::Backup && me.suspects.is_none()).then_some(me.primary);
+            self.send(Endpoint::Node(s), Endpoint::Client(1), PbMessage::NotPrimary { id, hint });
+            return;
+        }
+        if me.log.iter().any(|(i, _)| *i == id) {
+            // A retry: answer once it is committed (the backups' acknowledgements answer it).
+            if !me.pending.contains_key(&id) {
+                self.send(Endpoint::Node(s), Endpoint::Client(1), PbMessage::Ack { id });
+            }
+            return;
+        }
+        me.log.push((id, value.clone()));
+        if me.backups.is_empty() {
+            self.send(Endpoint::Node(s), Endpoint::Client(1), PbMessage::Ack { id });
+            return;
+        }
+        me.pending.insert(id, me.backups.clone());
+        for b in me.backups.clone() {
+            self.send(Endpoint::Node(s), Endpoint::Node(b), PbMessage::Forward { id, value: value.clone() });
+        }
+    }
+
+    /// `s` no longer waits for `b`: writes that waited only for it reach the commit point.
+    fn drop_backup(&mut self, s: u32, b: u32) {
+        let Some(me) = self.server(s) else { return };
+        me.backups.remove(&b);
+        let mut done = Vec::new();
+        for (id, waiting) in me.pending.iter_mut() {
+            waiting.remove(&b);
+            if waiting.is_empty() {
+                done.push(*id);
+            }
+        }
+        for id in done {
+            me.pending.remove(&id);
+        }
+        for id in self.servers[s as usize - 1].log.iter().map(|(i, _)| *i).collect::<Vec<_>>() {
+            let committed = !self.servers[s as usize - 1].pending.contains_key(&id);
+            if committed && !self.acked.contains_key(&id) {
+                self.send(Endpoint::Node(s), Endpoint::Client(1), PbMessage::Ack { id });
+            }
+        }
+    }
+
+    /// `s` suspects `other` has failed: it asks the CFG, or (no arbiter) acts at once.
+    fn suspect(&mut self, s: u32, other: u32) {
+        let Some(me) = self.server(s) else { return };
+        if me.suspects.is_some() || me.role == Role::SteppedDown {
+            return;
+        }
+        me.suspects = Some(other);
+        if self.scenario.arbiter {
+            self.send(Endpoint::Node(s), Endpoint::Node(CFG), PbMessage::TestAndSet);
+        } else {
+            self.take_over(s, other);
+        }
+    }
+
+    /// `s` acts on its suspicion of `other`: a backup becomes the primary (of nobody: its
+    /// only partner is the one it suspects), a primary carries on without that backup.
+    fn take_over(&mut self, s: u32, other: u32) {
+        let Some(me) = self.server(s) else { return };
+        match me.role {
+            Role::Backup => {
+                me.role = Role::Primary;
+                me.primary = s;
+                me.backups.clear();
+            }
+            Role::Primary => self.drop_backup(s, other),
+            Role::SteppedDown => {}
+        }
+    }
+
+    fn on_tick(&mut self, s: u32) {
+        let now = self.kernel.now();
+        let timeout = ms_to_us(self.scenario.timeout_ms);
+        let Some(me) = self.servers.get(s as usize - 1) else { return };
+        let (role, backups, primary) = (me.role, me.backups.clone(), me.primary);
+        let silent = |p: u32| now.saturating_sub(me.last_heard.get(&p).copied().unwrap_or(0)) > timeout;
+        let mut suspect = None;
+        match role {
+            Role::Primary => {
+                for &b in &backups {
+                    if silent(b) && suspect.is_none() {
+                        suspect = Some(b);
+                    }
+                }
+                for b in backups {
+                    self.send(Endpoint::Node(s), Endpoint::Node(b), PbMessage::Heartbeat);
+                }
+            }
+            Role::Backup if primary != s && silent(primary) => suspect = Some(primary),
+            _ => {}
+        }
+        if let Some(o) = suspect {
+            self.suspect(s, o);
+        }
+        let next = now + ms_to_us(self.scenario.heartbeat_ms).max(1);
+        if next <= ms_to_us(self.scenario.duration_ms) {
+            self.kernel.schedule(next, Pending::Wake(Timer::Tick { server: s }));
+        }
+    }
+
+    /// A server-to-server message reaches `to`; the answer it sends, if any.
+    fn on_server_message(&mut self, from: u32, to: u32, payload: PbMessage) -> Option<(Endpoint, PbMessage)> {
+        let now = self.kernel.now();
+        let me = self.server(to)?;
+        me.last_heard.insert(from, now);
+        match payload {
+            PbMessage::Forward { id, value } if me.role == Role::Backup && me.primary == from => {
+                if !me.log.iter().any(|(i, _)| *i == id) {
+                    me.log.push((id, value));
+                }
+                Some((Endpoint::Node(from), PbMessage::ForwardAck { id }))
+            }
+            PbMessage::Heartbeat if me.role == Role::Backup && me.primary == from => {
+                Some((Endpoint::Node(from), PbMessage::HeartbeatAck))
+            }
+            PbMessage::ForwardAck { id } => {
+                let waiting = me.pending.get_mut(&id)?;
+                waiting.remove(&from);
+                if !waiting.is_empty() {
+                    return None;
+                }
+                me.pending.remove(&id);
+                // The commit point: the backup has it, so the client may be told.
+                Some((Endpoint::Client(1), PbMessage::Ack { id }))
+            }
+            PbMessage::TestAndSetReply { won } if from == CFG => {
+                let suspected = me.suspects;
+                if won {
+                    if let Some(o) = suspected {
+                        self.take_over(to, o);
+                    }
+                } else if me.role == Role::Primary {
+                    // f = 1: another server has already taken over.
+                    me.role = Role::SteppedDown;
+                    me.pending.clear();
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn fold_state(&mut self, s: u32) {
+        let Some(me) = self.servers.get((s as usize).wrapping_sub(1)) else { return };
+        let role = match me.role {
+            Role::Primary => 1,
+            Role::Backup => 2,
+            Role::SteppedDown => 3,
+        };
+        let mut h = crate::engine::hash::StableHash::new();
+        for (id, v) in &me.log {
+            h.word(*id).str(v);
+        }
+        let (log, backups, suspects) = (h.finish(), me.backups.len() as u64, me.suspects.unwrap_or(0) as u64);
+        self.kernel.hash_mut().words().word(s as u64).word(role).word(log).word(backups).word(suspects);
+    }
+
+    pub fn report(&self) -> PbReport {
+        let s = &self.scenario;
+        PbReport {
+            protocol: crate::scenario::protocol::PRIMARY_BACKUP,
+            scenario: s.name.clone(),
+            seed: s.seed,
+            arbiter: s.arbiter,
+            cfg_flag: self.flag,
+            test_and_set: self.calls.clone(),
+            primary_over_time: self.timeline.clone(),
+            servers: self
+                .servers
+                .iter()
+                .enumerate()
+                .map(|(i, x)| ServerReport {
+                    server: i as u32 + 1,
+                    role: x.role,
+                    crashed: x.crashed,
+                    writes: x.log.iter().map(|(_, v)| v.clone()).collect(),
+                    suspected: x.suspects,
+                })
+                .collect(),
+            writes: s
+                .writes
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let a = self.acked.get(&(i as u64 + 1));
+                    WriteReport {
+                        id: i as u64 + 1,
+                        value: w.value.clone(),
+                        acknowledged_by: a.map(|x| x.0),
+                        acknowledged_at_ms: a.map(|x| x.1 as f64 / 1000.0),
+                    }
+                })
+                .collect(),
+            checked: vec![PbProperty::SinglePrimary, PbProperty::NoAckedWriteLost],
+            violations: self.violations.clone(),
+            events: self.kernel.events(),
+            end_ms: self.now_ms(),
+            trace_hash: self.kernel.hash().hex(),
+        }
+    }
+}
+
+pub fn run(s: &PbScenario) -> PbReport {
+    let mut sim = PrimaryBackup::new(s);
+    sim.run();
+    sim.report()
+}
+
+impl Host for PrimaryBackup {
+    type Message = PbMessage;
+    type Timer = Timer;
+
+    fn kernel(&self) -> &Kernel<PbMessage, Timer> {
+        &self.kernel
+    }
+    fn kernel_mut(&mut self) -> &mut Kernel<PbMessage, Timer> {
+        &mut self.kernel
+    }
+
+    fn reception(&self, node: u32) -> Option<Reception> {
+        if node == CFG {
+            return Some(Reception::Up(Probability::NEVER));
+        }
+        let s = self.servers.get((node as usize).checked_sub(1)?)?;
+        Some(if s.crashed { Reception::Down } else { Reception::Up(Probability::NEVER) })
+    }
+
+    /// Nobody is ever paused in this protocol.
+    fn defer(&mut self, _node: u32, _event: Pending<Timer>) {}
+
+    fn on_message(&mut self, m: Envelope, payload: PbMessage) {
+        let now = self.kernel.now();
+        match (m.from, m.to) {
+            (Endpoint::Client(_), Endpoint::Node(s)) => {
+                if let PbMessage::Write { id, value } = payload {
+                    self.on_write(s, id, value);
+                }
+                self.fold_state(s);
+            }
+            (Endpoint::Node(s), Endpoint::Client(_)) => match payload {
+                PbMessage::Ack { id } => {
+                    self.acked.entry(id).or_insert((s, now));
+                    self.target = s;
+                }
+                PbMessage::NotPrimary { hint, .. } => {
+                    self.target = hint.filter(|&h| h != s).unwrap_or(if s == 1 { 2 } else { 1 });
+                }
+                _ => {}
+            },
+            (Endpoint::Node(s), Endpoint::Node(CFG)) => {
+                // The CFG's mutex: calls are served one at a time, so only the first wins.
+                let won = self.flag == 0;
+                self.flag = 1;
+                self.calls.push(TasCall { at_ms: self.now_ms(), server: s, won });
+                self.send(Endpoint::Node(CFG), Endpoint::Node(s), PbMessage::TestAndSetReply { won });
+            }
+            (Endpoint::Node(from), Endpoint::Node(to)) => {
+                let reply = self.on_server_message(from, to, payload);
+                if let Some((dest, m)) = reply {
+                    self.send(Endpoint::Node(to), dest, m);
+                }
+                self.fold_state(to);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer) -> bool {
+        match timer {
+            Timer::Tick { server } => {
+                if self.servers.get(server as usize - 1).is_none_or(|s| s.crashed) {
+                    return false;
+                }
+                self.kernel.begin_event(CODE_TICK, server as u64, 0);
+                self.on_tick(server);
+                self.fold_state(server);
+            }
+            Timer::Send { id } => {
+                if self.acked.contains_key(&id) {
+                    return false;
+                }
+                // No answer in time from the server it tried: the client tries the other one
+                // (unless it has learnt the primary since).
+                if self.sent_to.get(&id) == Some(&self.target) {
+                    self.target = if self.target == 1 { 2 } else { 1 };
+                }
+                self.sent_to.insert(id, self.target);
+                self.kernel.begin_event(CODE_SEND, id, self.target as u64);
+                self.client_send(id);
+            }
+            Timer::Fault { index } => {
+                let Some(f) = self.scenario.faults.get(index).cloned() else { return false };
+                self.kernel.begin_event(CODE_FAULT, index as u64, 0);
+                match f.kind {
+                    FaultKind::Crash(s) => {
+                        if let Some(me) = self.server(s) {
+                            me.crashed = true;
+                        }
+                    }
+                    FaultKind::Partition(a, b) => {
+                        let net = self.kernel.network_mut();
+                        net.cut(a, b);
+                        net.cut(b, a);
+                    }
+                    FaultKind::Heal => self.kernel.network_mut().heal(),
+                }
+            }
+        }
+        true
+    }
+
+    /// The checks, and the primaries' timeline, after every counted event.
+    fn event_done(&mut self) {
+        let answering = self.answering();
+        if self.timeline.last().is_none_or(|c| c.primaries != answering) {
+            self.timeline.push(PrimaryChange { at_ms: self.now_ms(), primaries: answering.clone() });
+        }
+        let seen: Vec<Seen> = (1..=SERVERS)
+            .map(|s| Seen {
+                server: s,
+                answering: answering.contains(&s),
+                log: self.servers[s as usize - 1].log.iter().map(|(i, _)| *i).collect(),
+            })
+            .collect();
+        let acked: Vec<u64> = self.acked.keys().copied().collect();
+        for (property, detail) in checks::check(&seen, &acked) {
+            if !self.violations.iter().any(|v| v.property == property) {
+                let (at_ms, event) = (self.now_ms(), self.kernel.events());
+                self.violations.push(PbViolation { property, detail, at_ms, event });
+            }
+        }
+    }
+}

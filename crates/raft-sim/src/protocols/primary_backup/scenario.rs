@@ -1,0 +1,249 @@
+//! A primary-backup scenario: servers S1 (the primary at the start) and S2 (its backup), the
+//! arbitration server (CFG, node 3 on the network) or none, the heartbeat and the timeout
+//! after which a silent partner is suspected, the client's writes and the faults.
+//!
+//! ```json
+//! {"protocol": "primary-backup", "name": "pb-primary-crash", "seed": 1,
+//!  "arbiter": true, "heartbeat_ms": 50, "timeout_ms": 200, "latency_ms": [5, 15],
+//!  "duration_ms": 2000, "retry_ms": 300,
+//!  "writes": [{"at_ms": 100, "value": "x=1"}],
+//!  "faults": [{"at_ms": 500, "crash": 1}, {"at_ms": 600, "partition": [1, 2]}, {"at_ms": 900, "heal": true}]}
+//! ```
+//!
+//! Every field is checked with a message naming it; nothing here panics.
+use crate::scenario::format::ScenarioError;
+use crate::scenario::protocol::PRIMARY_BACKUP;
+use serde_json::{Map, Value};
+
+/// The servers: S1 and S2. The CFG is node 3 on the network.
+pub const SERVERS: u32 = 2;
+pub const CFG: u32 = 3;
+pub const MAX_DURATION_MS: f64 = 60_000.0;
+pub const MAX_WRITES: usize = 50;
+pub const MAX_FAULTS: usize = 20;
+pub const MAX_VALUE_BYTES: usize = 32;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultKind {
+    /// The server stops for good (fail-stop).
+    Crash(u32),
+    /// The link between the two nodes (a server or the CFG) is cut both ways.
+    Partition(u32, u32),
+    /// Every cut link is restored.
+    Heal,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    pub at_ms: f64,
+    pub kind: FaultKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Write {
+    pub at_ms: f64,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PbScenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    /// Whether a suspicious server asks the CFG (`test_and_set(f, 1)`) before acting; without
+    /// it, it acts on its own timeout (the broken variant).
+    pub arbiter: bool,
+    pub heartbeat_ms: f64,
+    pub timeout_ms: f64,
+    pub latency_ms: [f64; 2],
+    pub duration_ms: f64,
+    pub retry_ms: f64,
+    pub writes: Vec<Write>,
+    pub faults: Vec<Fault>,
+}
+
+const FIELDS: &[&str] = &[
+    "protocol",
+    "name",
+    "description",
+    "seed",
+    "arbiter",
+    "heartbeat_ms",
+    "timeout_ms",
+    "latency_ms",
+    "duration_ms",
+    "retry_ms",
+    "writes",
+    "faults",
+];
+
+fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
+    Err(ScenarioError::new(field, problem))
+}
+
+fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
+    match v {
+        None => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(x) if x.is_finite() && x >= min && x <= max => Ok(Some(x)),
+            _ => err(field, format!("must be a number from {min} to {max}")),
+        },
+        Some(_) => err(field, format!("must be a number from {min} to {max}")),
+    }
+}
+
+fn node(v: Option<&Value>, field: &str, max: u32, what: &str) -> Result<u32, ScenarioError> {
+    match v.and_then(Value::as_u64) {
+        Some(x) if (1..=max as u64).contains(&x) => Ok(x as u32),
+        _ => err(field, format!("must be {what}")),
+    }
+}
+
+fn object<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ScenarioError> {
+    let Value::Object(map) = v else { return err(field, "must be an object") };
+    if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return err(format!("{field}.{key}"), format!("unknown field (expected {})", allowed.join(", ")));
+    }
+    Ok(map)
+}
+
+impl PbScenario {
+    pub fn from_json(text: &str) -> Result<PbScenario, ScenarioError> {
+        let limit = crate::scenario::format::MAX_SCENARIO_BYTES;
+        if text.len() > limit {
+            return err("", format!("scenario is {} bytes; the limit is {limit}", text.len()));
+        }
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        Self::from_value(&value)
+    }
+
+    pub fn from_value(value: &Value) -> Result<PbScenario, ScenarioError> {
+        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
+        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
+        }
+        match map.get("protocol") {
+            Some(Value::String(p)) if p == PRIMARY_BACKUP => {}
+            _ => return err("protocol", format!("must be \"{PRIMARY_BACKUP}\" for a primary-backup scenario")),
+        }
+        let name = match map.get("name") {
+            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
+            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
+        };
+        let description = match map.get("description") {
+            None => String::new(),
+            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
+            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
+        };
+        let seed = match map.get("seed") {
+            None => 1,
+            Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("seed", "must be a whole number"))?,
+        };
+        let arbiter = match map.get("arbiter") {
+            None => true,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return err("arbiter", "must be true (ask the CFG with test-and-set) or false (act on a timeout alone)")
+            }
+        };
+        let heartbeat_ms = number(map.get("heartbeat_ms"), "heartbeat_ms", 1.0, 10_000.0)?.unwrap_or(50.0);
+        let timeout_ms = number(map.get("timeout_ms"), "timeout_ms", 1.0, 30_000.0)?.unwrap_or(200.0);
+        if timeout_ms <= heartbeat_ms {
+            return err("timeout_ms", "must be longer than heartbeat_ms, or every server suspects its partner");
+        }
+        let latency_ms = match map.get("latency_ms") {
+            None => [5.0, 15.0],
+            Some(Value::Array(pair)) if pair.len() == 2 => {
+                let lo = number(pair.first(), "latency_ms[0]", 0.001, 10_000.0)?.unwrap_or(0.001);
+                let hi = number(pair.get(1), "latency_ms[1]", lo, 10_000.0)?.unwrap_or(lo);
+                [lo, hi]
+            }
+            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
+        };
+        let duration_ms = number(map.get("duration_ms"), "duration_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(2_000.0);
+        let retry_ms = number(map.get("retry_ms"), "retry_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(300.0);
+        let mut writes = Vec::new();
+        match map.get("writes") {
+            None => {}
+            Some(Value::Array(list)) if list.len() <= MAX_WRITES => {
+                for (i, v) in list.iter().enumerate() {
+                    let at = format!("writes[{i}]");
+                    let w = object(v, &at, &["at_ms", "value"])?;
+                    let at_ms = number(w.get("at_ms"), &format!("{at}.at_ms"), 0.0, duration_ms)?.ok_or_else(|| {
+                        ScenarioError::new(format!("{at}.at_ms"), "must say when the client sends it")
+                    })?;
+                    let value = match w.get("value") {
+                        Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_VALUE_BYTES => s.clone(),
+                        _ => {
+                            return err(
+                                format!("{at}.value"),
+                                format!("must be a non-empty string of at most {MAX_VALUE_BYTES} bytes"),
+                            )
+                        }
+                    };
+                    writes.push(Write { at_ms, value });
+                }
+            }
+            Some(_) => return err("writes", format!("must be a list of at most {MAX_WRITES} {{at_ms, value}}")),
+        }
+        let mut faults = Vec::new();
+        match map.get("faults") {
+            None => {}
+            Some(Value::Array(list)) if list.len() <= MAX_FAULTS => {
+                for (i, v) in list.iter().enumerate() {
+                    let at = format!("faults[{i}]");
+                    let f = object(v, &at, &["at_ms", "crash", "partition", "heal"])?;
+                    let at_ms = number(f.get("at_ms"), &format!("{at}.at_ms"), 0.0, duration_ms)?
+                        .ok_or_else(|| ScenarioError::new(format!("{at}.at_ms"), "must say when it happens"))?;
+                    let kinds = ["crash", "partition", "heal"].iter().filter(|k| f.contains_key(**k)).count();
+                    if kinds != 1 {
+                        return err(at, "must be exactly one of crash, partition, heal");
+                    }
+                    let kind = if let Some(c) = f.get("crash") {
+                        FaultKind::Crash(node(Some(c), &format!("{at}.crash"), SERVERS, "a server, 1 or 2")?)
+                    } else if let Some(p) = f.get("partition") {
+                        let field = format!("{at}.partition");
+                        let Value::Array(pair) = p else {
+                            return err(field, "must be two nodes: 1, 2 (servers) or 3 (the CFG)");
+                        };
+                        if pair.len() != 2 {
+                            return err(field, "must be two nodes: 1, 2 (servers) or 3 (the CFG)");
+                        }
+                        let a = node(pair.first(), &format!("{field}[0]"), CFG, "1, 2 (servers) or 3 (the CFG)")?;
+                        let b = node(pair.get(1), &format!("{field}[1]"), CFG, "1, 2 (servers) or 3 (the CFG)")?;
+                        if a == b {
+                            return err(field, "must be two different nodes");
+                        }
+                        FaultKind::Partition(a, b)
+                    } else {
+                        match f.get("heal") {
+                            Some(Value::Bool(true)) => FaultKind::Heal,
+                            _ => return err(format!("{at}.heal"), "must be true"),
+                        }
+                    };
+                    faults.push(Fault { at_ms, kind });
+                }
+            }
+            Some(_) => {
+                return err(
+                    "faults",
+                    format!("must be a list of at most {MAX_FAULTS} {{at_ms, crash | partition | heal}}"),
+                )
+            }
+        }
+        Ok(PbScenario {
+            name,
+            description,
+            seed,
+            arbiter,
+            heartbeat_ms,
+            timeout_ms,
+            latency_ms,
+            duration_ms,
+            retry_ms,
+            writes,
+            faults,
+        })
+    }
+}
