@@ -6,6 +6,7 @@
 //! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
 //! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
 //! [`primary_backup`], passive replication with an arbitration server (test-and-set failover).
+pub mod builtin;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;

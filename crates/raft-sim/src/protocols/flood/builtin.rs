@@ -1,54 +1,33 @@
-//! Flood consensus's built-in scenarios: the entries of the shared index
-//! (`scenarios/index.json`) that name `"protocol": "flood-consensus"`, compiled in with the
-//! other built-ins (the `embedded-scenarios` feature; the page does not run them yet).
+//! Flood consensus's built-in scenarios: read by the protocols' shared catalogue ([`crate::protocols::builtin`]).
 use super::scenario::FloodScenario;
+use crate::protocols::builtin::{self, Builtin, Described};
+
+impl Described for FloodScenario {
+    const PROTOCOL: &'static str = crate::scenario::protocol::FLOOD_CONSENSUS;
+    fn read(text: &str) -> Option<Self> {
+        FloodScenario::from_json(text).ok()
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+}
 
 /// A built-in with its index title and group.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FloodBuiltin {
-    pub title: String,
-    pub group: String,
-    pub scenario: FloodScenario,
-}
+pub type FloodBuiltin = Builtin<FloodScenario>;
 
-/// Every flood-consensus built-in, in the index's order (a file that does not parse is left
-/// out: a test checks that none is).
-#[cfg(feature = "embedded-scenarios")]
+/// Every built-in of this protocol, in the index's order.
 pub fn catalog() -> Vec<FloodBuiltin> {
-    use crate::scenario::builtin::{parse_index, EMBEDDED_FILES, EMBEDDED_INDEX};
-    use crate::scenario::protocol::FLOOD_CONSENSUS;
-    let Ok(index) = parse_index(EMBEDDED_INDEX) else { return Vec::new() };
-    index
-        .iter()
-        .filter(|e| e.protocol == FLOOD_CONSENSUS)
-        .filter_map(|e| {
-            let name = e.file_name();
-            let (_, text) = EMBEDDED_FILES.iter().find(|(n, _)| *n == name)?;
-            let scenario = FloodScenario::from_json(text).ok().filter(|s| s.name == e.id)?;
-            Some(FloodBuiltin { title: e.title.clone(), group: e.group.clone(), scenario })
-        })
-        .collect()
-}
-
-#[cfg(not(feature = "embedded-scenarios"))]
-pub fn catalog() -> Vec<FloodBuiltin> {
-    Vec::new()
+    builtin::catalog()
 }
 
 pub fn by_name(name: &str) -> Option<FloodScenario> {
-    catalog().into_iter().find(|b| b.scenario.name == name).map(|b| b.scenario)
+    builtin::by_name(name)
 }
 
-/// The built-ins' English words by id, as [`crate::scenario::tour_text::builtin_texts`] gives
-/// Raft's (`NAME.title`, `NAME.description`, `group.GROUP`), for the translations to cover.
+/// The built-ins' English words by id, for the translations to cover.
 pub fn texts() -> crate::scenario::tour_text::Texts {
-    let mut out = crate::scenario::tour_text::Texts::new();
-    for b in catalog() {
-        out.insert(format!("{}.title", b.scenario.name), b.title.clone());
-        if !b.scenario.description.is_empty() {
-            out.insert(format!("{}.description", b.scenario.name), b.scenario.description.clone());
-        }
-        out.insert(format!("group.{}", b.group), b.group.clone());
-    }
-    out
+    builtin::texts::<FloodScenario>()
 }

@@ -1,54 +1,33 @@
-//! The Two Generals' built-in scenarios: the entries of the shared index
-//! (`scenarios/index.json`) that name `"protocol": "two-generals"`, compiled in with the
-//! other built-ins (the `embedded-scenarios` feature; the page does not run them).
+//! The Two Generals' built-in scenarios: read by the protocols' shared catalogue ([`crate::protocols::builtin`]).
 use super::scenario::GeneralsScenario;
+use crate::protocols::builtin::{self, Builtin, Described};
+
+impl Described for GeneralsScenario {
+    const PROTOCOL: &'static str = crate::scenario::protocol::TWO_GENERALS;
+    fn read(text: &str) -> Option<Self> {
+        GeneralsScenario::from_json(text).ok()
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+}
 
 /// A built-in with its index title and group.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GeneralsBuiltin {
-    pub title: String,
-    pub group: String,
-    pub scenario: GeneralsScenario,
-}
+pub type GeneralsBuiltin = Builtin<GeneralsScenario>;
 
-/// Every Two Generals' built-in, in the index's order (a file that does not parse is left
-/// out: a test checks that none is).
-#[cfg(feature = "embedded-scenarios")]
+/// Every built-in of this protocol, in the index's order.
 pub fn catalog() -> Vec<GeneralsBuiltin> {
-    use crate::scenario::builtin::{parse_index, EMBEDDED_FILES, EMBEDDED_INDEX};
-    use crate::scenario::protocol::TWO_GENERALS;
-    let Ok(index) = parse_index(EMBEDDED_INDEX) else { return Vec::new() };
-    index
-        .iter()
-        .filter(|e| e.protocol == TWO_GENERALS)
-        .filter_map(|e| {
-            let name = e.file_name();
-            let (_, text) = EMBEDDED_FILES.iter().find(|(n, _)| *n == name)?;
-            let scenario = GeneralsScenario::from_json(text).ok().filter(|s| s.name == e.id)?;
-            Some(GeneralsBuiltin { title: e.title.clone(), group: e.group.clone(), scenario })
-        })
-        .collect()
-}
-
-#[cfg(not(feature = "embedded-scenarios"))]
-pub fn catalog() -> Vec<GeneralsBuiltin> {
-    Vec::new()
+    builtin::catalog()
 }
 
 pub fn by_name(name: &str) -> Option<GeneralsScenario> {
-    catalog().into_iter().find(|b| b.scenario.name == name).map(|b| b.scenario)
+    builtin::by_name(name)
 }
 
-/// The built-ins' English words by id (`NAME.title`, `NAME.description`, `group.GROUP`), for
-/// the translations to cover.
+/// The built-ins' English words by id, for the translations to cover.
 pub fn texts() -> crate::scenario::tour_text::Texts {
-    let mut out = crate::scenario::tour_text::Texts::new();
-    for b in catalog() {
-        out.insert(format!("{}.title", b.scenario.name), b.title.clone());
-        if !b.scenario.description.is_empty() {
-            out.insert(format!("{}.description", b.scenario.name), b.scenario.description.clone());
-        }
-        out.insert(format!("group.{}", b.group), b.group.clone());
-    }
-    out
+    builtin::texts::<GeneralsScenario>()
 }
