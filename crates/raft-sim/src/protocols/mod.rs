@@ -10,3 +10,4 @@ pub mod builtin;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod view;
