@@ -1357,17 +1357,20 @@ fn tour_command(tour: Option<&str>, text: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let failures = tour::verify(&t);
+    // Both kinds of step: Raft's, and those that run another protocol's built-in.
+    let failures = raft_sim::playback::course_tour::verify(&t);
     say!("{}: {}", t.id, t.title);
     for (i, step) in t.steps.iter().enumerate() {
         let mine: Vec<_> = failures.iter().filter(|f| f.step == i + 1).collect();
-        let checks = step.claims.len() + usize::from(step.task.is_some());
+        let checks = step.claims.len() + step.shows.len() + usize::from(step.task.is_some());
         let verdict = if mine.is_empty() { format!("ok ({checks} checks)") } else { "FAILED".to_string() };
         say!("  step {:>2}  {:<48} {verdict}", i + 1, step.title);
         if text {
             // The line the page shows at the top of the step: what its cluster changes from
             // the defaults at the step's pause (or start).
-            if let Ok(scenario) = t.scenario_at(i) {
+            if let Some((protocol, builtin)) = t.course_step(i) {
+                say!("            This step runs the '{protocol}' built-in {builtin}.");
+            } else if let Ok(scenario) = t.scenario_at(i) {
                 let settings = raft_sim::scenario::settings::line_at(&scenario, step.pause_ms.unwrap_or(step.start_ms));
                 if !settings.is_empty() {
                     say!("            This step's cluster: {settings}.");
