@@ -166,6 +166,31 @@ fn without_channel_states_the_same_run_loses_the_money_in_flight() {
 }
 
 #[test]
+fn money_in_flight_is_what_the_network_carries_after_every_event() {
+    use raft_sim::engine::kernel::Host;
+    use raft_sim::protocols::snapshot::message::ClMessage;
+    for name in ["cl-bank-snapshot", "cl-broken-not-fifo"] {
+        let mut sim = cl::ChandyLamport::new(&builtin(name));
+        let mut steps = 0;
+        while sim.step_until(u64::MAX) {
+            steps += 1;
+            let carried: u64 = sim
+                .kernel()
+                .in_flight()
+                .map(|m| match m.payload {
+                    ClMessage::Transfer { amount, .. } => amount,
+                    ClMessage::Marker => 0,
+                })
+                .sum();
+            assert_eq!(sim.in_flight_amount(), carried, "{name}, event {steps}");
+            let held: u64 = (1..=3).map(|p| sim.process(p).unwrap().balance).sum();
+            assert_eq!(held + carried, 300, "{name}, event {steps}");
+        }
+        assert_eq!(steps, sim.report().events);
+    }
+}
+
+#[test]
 fn the_same_seed_gives_the_same_run_and_another_seed_another() {
     for b in builtin::catalog() {
         let first = cl::run(&b.scenario);

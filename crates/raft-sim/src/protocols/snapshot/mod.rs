@@ -135,6 +135,9 @@ pub struct ChandyLamport {
     /// Transfer `id` at index `id - 1`.
     transfers: Vec<Transfer>,
     markers: Vec<MarkerReport>,
+    /// The amounts of the transfers on the channels now (kept as they go rather than summed
+    /// over the network after every event: a long run holds tens of thousands in flight).
+    in_flight: u64,
     initiated_at: Option<Micros>,
     completed_at: Option<Micros>,
     /// Breaches seen while handling the current event, judged in `event_done`.
@@ -239,6 +242,7 @@ impl ChandyLamport {
             channels,
             transfers: Vec::new(),
             markers: Vec::new(),
+            in_flight: 0,
             initiated_at: None,
             completed_at: None,
             pending: Vec::new(),
@@ -256,6 +260,11 @@ impl ChandyLamport {
     /// channel has carried one).
     pub fn run(&mut self) {
         while kernel::step_until(self, u64::MAX) {}
+    }
+
+    /// Process the next event due no later than `limit` (virtual µs); false when none is.
+    pub fn step_until(&mut self, limit: Micros) -> bool {
+        kernel::step_until(self, limit)
     }
 
     pub fn scenario(&self) -> &ClScenario {
@@ -305,6 +314,7 @@ impl ChandyLamport {
                 received_before_record: false,
                 in_channel_state: false,
             });
+            self.in_flight += amount;
             let id = self.transfers.len() as u64;
             let payload = ClMessage::Transfer { id, amount };
             self.kernel.send(Endpoint::Node(p), Endpoint::Node(to), payload, Probability::NEVER);
@@ -368,6 +378,7 @@ impl ChandyLamport {
         me.balance += amount;
         me.received += 1;
         let before_record = me.recorded.is_none();
+        self.in_flight = self.in_flight.saturating_sub(amount);
         let recording = self.channels.get_mut(&(p, q)).filter(|c| c.recording == Recording::Recording);
         let in_channel = recording.is_some();
         if let Some(c) = recording {
@@ -392,14 +403,8 @@ impl ChandyLamport {
     }
 
     /// The amounts of the transfers on the channels now.
-    fn in_flight(&self) -> u64 {
-        self.kernel
-            .in_flight()
-            .map(|m| match m.payload {
-                ClMessage::Transfer { amount, .. } => amount,
-                ClMessage::Marker => 0,
-            })
-            .sum()
+    pub fn in_flight_amount(&self) -> u64 {
+        self.in_flight
     }
 
     fn fold_state(&mut self, p: u32) {
@@ -540,7 +545,7 @@ impl Host for ChandyLamport {
     /// property is reported once, where it first breaks.
     fn event_done(&mut self) {
         let balances: Vec<u64> = self.processes.iter().map(|me| me.balance).collect();
-        if let Some(detail) = checks::money(&balances, self.in_flight(), self.scenario.total()) {
+        if let Some(detail) = checks::money(&balances, self.in_flight, self.scenario.total()) {
             self.pending.push((ClProperty::MoneyConserved, detail));
         }
         let (at_ms, event) = (ms(self.kernel.now()), self.kernel.events());
