@@ -66,7 +66,7 @@ fn raft_only_commands_and_options_refuse_a_primary_backup_scenario_by_protocol()
         vec!["shrink", "pb-primary-crash"],
         vec!["shrink", file.as_str()],
         vec!["run", "pb-primary-crash", "--events"],
-        vec!["run", "pb-primary-crash", "--until-ms", "50"],
+        vec!["run", "pb-primary-crash", "--trace"],
     ] {
         let out = raftsim(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

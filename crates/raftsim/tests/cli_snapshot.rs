@@ -73,7 +73,7 @@ fn raft_only_commands_and_options_refuse_a_chandy_lamport_scenario_by_protocol()
         vec!["shrink", "cl-bank-snapshot"],
         vec!["shrink", file.as_str()],
         vec!["run", "cl-bank-snapshot", "--events"],
-        vec!["run", "cl-bank-snapshot", "--until-ms", "50"],
+        vec!["run", "cl-bank-snapshot", "--trace"],
     ] {
         let out = raftsim(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -12,3 +12,4 @@ pub mod flood;
 pub mod generals;
 pub mod primary_backup;
 pub mod snapshot;
+pub mod view;
