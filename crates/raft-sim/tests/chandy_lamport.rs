@@ -251,3 +251,90 @@ fn bad_chandy_lamport_scenarios_are_refused_with_the_field() {
     assert_eq!((r.transfers, r.snapshot.recorded_total), (0, 0));
     assert!(r.violations.is_empty());
 }
+
+/// The snapshot's cut read off the generic space-time diagram, not from the host: each
+/// process's "recorded" event splits its lane; the transfers received before it whose send
+/// came after its sender's split, as the times they were received. Empty: a consistent cut
+/// (the notes' Definition 1.2).
+fn cut_breaches_in_the_diagram(name: &str) -> Vec<f64> {
+    use raft_sim::playback::spacetime::{Happening, Local};
+    let mut run = raft_sim::playback::protocol_run::open_builtin(name).expect("opens on the stage");
+    run.seek_event(run.total_events());
+    let events = run.spacetime().events();
+    let cut = |lane: u32| {
+        events
+            .iter()
+            .find(|e| e.node == lane && e.what == Happening::Local(Local::Became { badge: "recorded" }))
+            .map(|e| e.seq)
+            .expect("every process records")
+    };
+    let mut breaches = Vec::new();
+    for e in events.iter() {
+        let Happening::Receive { message, from, kind: "Transfer", .. } = e.what else { continue };
+        if e.seq > cut(e.node) {
+            continue;
+        }
+        let sent = events
+            .iter()
+            .find(|s| matches!(s.what, Happening::Send { message: m, .. } if m == message))
+            .expect("its send");
+        assert_eq!(sent.node, from);
+        if sent.seq > cut(from) {
+            breaches.push(e.time_us as f64 / 1000.0);
+        }
+    }
+    breaches
+}
+
+#[test]
+fn on_the_stage_markers_are_their_own_messages_and_the_cut_shows_in_the_diagram() {
+    use raft_sim::protocols::view::Tone;
+    let mut run = raft_sim::playback::protocol_run::open_builtin("cl-bank-snapshot").expect("opens");
+    run.seek_time(70_000);
+    let p = run.picture();
+    let p1 = &p.nodes[0];
+    assert_eq!((p1.name.as_str(), p1.badge, p1.tone), ("p1", Some("recorded"), Tone::Lead));
+    let fact = |n: usize, label: &str| {
+        p.nodes[n].facts.iter().filter(|f| f.label == label).map(|f| f.value.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(fact(0, "recorded-state"), ["80"]);
+    assert_eq!(fact(0, "channel-recording"), ["p2→p1 [21]", "p3→p1 []"]);
+    assert_eq!(p.nodes[1].badge, None, "p2 has not had a marker yet");
+    let markers: Vec<(String, String)> = p
+        .messages
+        .iter()
+        .filter(|m| m.kind == "Marker")
+        .map(|m| (format!("{:?}", m.from), format!("{:?}", m.to)))
+        .collect();
+    assert_eq!(markers.len(), 2, "p1's two markers on their way");
+    assert!(p.messages.iter().any(|m| m.kind == "Transfer" && m.label == "#12 $5"));
+    run.seek_event(run.total_events());
+    let end = run.picture();
+    assert!(end.nodes.iter().all(|n| n.badge == Some("recorded")));
+    let total = end.facts.iter().find(|f| f.label == "snapshot-total").expect("complete");
+    assert_eq!((total.value.as_str(), total.tone), ("205 + 95 = 300 (119.2 ms)", Tone::Good));
+    assert!(end.checks.iter().all(|c| c.broken.is_none()));
+    // In the diagram, markers are sends of their own kind: one on each of the six channels.
+    let marker_sends = run
+        .spacetime()
+        .events()
+        .iter()
+        .filter(|e| matches!(e.what, raft_sim::playback::spacetime::Happening::Send { kind: "Marker", .. }))
+        .count();
+    assert_eq!(marker_sends, 6);
+
+    assert_eq!(cut_breaches_in_the_diagram("cl-bank-snapshot"), Vec::<f64>::new());
+    assert_eq!(cut_breaches_in_the_diagram("cl-broken-no-channel-state"), Vec::<f64>::new());
+    let broken = cl::run(&builtin("cl-broken-not-fifo"));
+    assert_eq!(
+        cut_breaches_in_the_diagram("cl-broken-not-fifo"),
+        [broken.violations[0].at_ms],
+        "the diagram shows the one overtaking transfer (15) where the check caught it"
+    );
+    let mut run = raft_sim::playback::protocol_run::open_builtin("cl-broken-no-channel-state").expect("opens");
+    run.seek_event(run.total_events());
+    let p = run.picture();
+    let total = p.facts.iter().find(|f| f.label == "snapshot-total").expect("complete");
+    assert_eq!((total.value.as_str(), total.tone), ("205 + 0 = 205 (119.2 ms)", Tone::Bad));
+    assert!(p.nodes.iter().all(|n| n.facts.iter().all(|f| f.label != "channel-recording")));
+}

@@ -58,6 +58,32 @@ fn the_broken_variants_exit_3_and_json_names_the_checks() {
 }
 
 #[test]
+fn until_ms_prints_the_stage_at_that_moment_markers_in_flight_and_channels_recording() {
+    let out = raftsim(&["run", "cl-bank-snapshot", "--until-ms", "70"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for line in [
+        "cl-bank-snapshot (chandy-lamport) at 70.0 ms",
+        "  p1 [recorded]: balance=",
+        "initiator=60 ms  recorded-state=80  channel-recording=p2→p1 [21]  channel-recording=p3→p1 []",
+        "  p2: balance=",
+        "in flight: Marker p1→p2  (sent 60.0 ms, arrives 79.6 ms)",
+        "in flight: Marker p1→p3  (sent 60.0 ms, arrives 72.5 ms)",
+        "in flight: Transfer p1→p2 #12 $5 (sent 54.2 ms, arrives 79.6 ms)",
+        "  in-flight: 151\n",
+        "  recorded-states: 80\n  recorded-channels: 21\n",
+        "  ConsistentCut: holds so far",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+    let out = raftsim(&["run", "cl-broken-not-fifo", "--until-ms", "200", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "a check broke by then");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["checks"][1]["property"], "ConsistentCut");
+    assert!(v["checks"][1]["broken"]["detail"].as_str().unwrap().contains("transfer 15 (26)"));
+}
+
+#[test]
 fn list_shows_the_chandy_lamport_builtins() {
     let text = stdout(&raftsim(&["list"]));
     for id in ["cl-bank-snapshot ", "cl-broken-not-fifo ", "cl-broken-no-channel-state "] {

@@ -20,9 +20,11 @@ use serde_json::Value;
 
 pub const MAX_PROCESSES: u32 = 8;
 pub const MAX_BALANCE: u64 = 1_000_000;
-/// The workload's length limit; with transfers at least 1 ms apart per process it bounds the
-/// run's events (8 processes × 10,000 transfers, each sent and received).
 pub const MAX_WORKLOAD_MS: f64 = 10_000.0;
+/// The most transfers a workload may start (processes × workload time / shortest gap): it
+/// bounds the run's events and the messages in flight at once, which the page's watched run
+/// compares after every event.
+pub const MAX_TRANSFERS: f64 = 5_000.0;
 pub const MAX_LATENCY_MS: f64 = 10_000.0;
 /// The shortest gap between two transfers of one process.
 pub const MIN_GAP_MS: f64 = 1.0;
@@ -159,6 +161,15 @@ impl ClScenario {
         let max_amount = whole(map.get("max_amount"), "max_amount", 1, MAX_BALANCE)?.unwrap_or(30);
         let workload_until_ms =
             number(map.get("workload_until_ms"), "workload_until_ms", 0.0, MAX_WORKLOAD_MS)?.unwrap_or(300.0);
+        let most = processes as f64 * workload_until_ms / transfer_every_ms[0];
+        if most > MAX_TRANSFERS {
+            return err(
+                "workload_until_ms",
+                format!(
+                    "the workload could start {most:.0} transfers (processes × workload_until_ms / transfer_every_ms[0]); the limit is {MAX_TRANSFERS}"
+                ),
+            );
+        }
         let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, MAX_LATENCY_MS, [10.0, 40.0])?;
         let initiator = whole(map.get("initiator"), "initiator", 1, processes as u64)?.unwrap_or(1) as u32;
         let snapshot_at_ms = number(map.get("snapshot_at_ms"), "snapshot_at_ms", 0.0, MAX_WORKLOAD_MS)?
@@ -198,6 +209,10 @@ mod tests {
             (r#"{"protocol": "chandy-lamport", "name": "t", "transfer_every_ms": [0, 5]}"#, "transfer_every_ms[0]"),
             (r#"{"protocol": "chandy-lamport", "name": "t", "latency_ms": [5, 1]}"#, "latency_ms[1]"),
             (r#"{"protocol": "chandy-lamport", "name": "t", "fifo": "no"}"#, "fifo"),
+            (
+                r#"{"protocol": "chandy-lamport", "name": "t", "processes": 8, "workload_until_ms": 700, "transfer_every_ms": [1, 2]}"#,
+                "workload_until_ms",
+            ),
             (r#"{"protocol": "chandy-lamport", "name": "t", "markers": 2}"#, "markers"),
             (r#"{"protocol": "flood-consensus", "name": "t"}"#, "protocol"),
             (r#"{"protocol": "chandy-lamport"}"#, "name"),
