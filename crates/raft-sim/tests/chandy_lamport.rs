@@ -338,3 +338,32 @@ fn on_the_stage_markers_are_their_own_messages_and_the_cut_shows_in_the_diagram(
     assert_eq!((total.value.as_str(), total.tone), ("205 + 0 = 205 (119.2 ms)", Tone::Bad));
     assert!(p.nodes.iter().all(|n| n.facts.iter().all(|f| f.label != "channel-recording")));
 }
+
+#[test]
+fn each_description_states_its_runs_figures() {
+    let figures = |name: &str| {
+        let s = builtin(name);
+        let r = cl::run(&s);
+        let snap = &r.snapshot;
+        let done = format!("{:.1} ms", snap.completed_at_ms.expect("complete"));
+        (s.description, r, done)
+    };
+    let (text, r, done) = figures("cl-bank-snapshot");
+    let states: Vec<String> = r.processes.iter().filter_map(|p| p.recorded).map(|v| v.to_string()).collect();
+    assert_eq!(states, ["80", "108", "17"]);
+    for claim in ["its state (80)", "(17 and 108)", &format!("At {done}"), "205 + 95 = 300", "(six transfers)"] {
+        assert!(text.contains(claim), "{claim:?}");
+    }
+    let (text, r, done) = figures("cl-broken-not-fifo");
+    let caught = format!("at {:.1} ms", r.violations[0].at_ms);
+    for claim in [format!("completes at {done}"), "adding up to 326".into(), "transfer 15 (26)".into(), caught] {
+        let claim = claim.as_str();
+        assert!(text.contains(claim), "{claim:?}");
+    }
+    let (text, r, done) = figures("cl-broken-no-channel-state");
+    assert_eq!(r.snapshot.missed.len(), 6);
+    for claim in [format!("completes at {done}"), "adding up to 205 instead of 300".into(), "six transfers".into()] {
+        let claim = claim.as_str();
+        assert!(text.contains(claim), "{claim:?}");
+    }
+}
