@@ -20,7 +20,7 @@ fn the_other_protocols_builtins_arrive_with_rafts_and_open_by_name() {
     let mut s = with_builtins();
     assert!(s.notice.is_none(), "{:?}", s.notice);
     let ids: Vec<&str> = s.course_builtins.iter().map(|b| b.id.as_str()).collect();
-    for id in ["flood-p1-p4", "two-generals-last-lost", "pb-partition-no-arbiter"] {
+    for id in ["flood-p1-p4", "two-generals-last-lost", "pb-partition-no-arbiter", "cl-bank-snapshot"] {
         assert!(ids.contains(&id), "{ids:?}");
     }
     assert!(s.builtins.iter().all(|b| !ids.contains(&b.scenario.name.as_str())), "Raft's picker keeps its own");

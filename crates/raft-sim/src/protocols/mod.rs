@@ -5,9 +5,11 @@
 //!
 //! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
 //! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
-//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover).
+//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover);
+//! and [`snapshot`], the Chandy–Lamport snapshot of a running bank (markers, channel states).
 pub mod builtin;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod snapshot;
 pub mod view;

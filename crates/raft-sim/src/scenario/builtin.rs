@@ -188,6 +188,9 @@ mod embedded {
         "pb-primary-crash",
         "pb-partition-arbiter",
         "pb-partition-no-arbiter",
+        "cl-bank-snapshot",
+        "cl-broken-not-fifo",
+        "cl-broken-no-channel-state",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).
