@@ -90,6 +90,11 @@ enum Command {
     },
     /// Run randomized scenarios with invariants on; stop at the first violation.
     Check {
+        /// Another protocol's scenario (a built-in name or a JSON file): run it with seed after
+        /// seed instead of Raft's random scenarios, and stop at the first seed whose run breaks
+        /// one of that protocol's checks.
+        #[arg(long, value_name = "SCENARIO")]
+        scenario: Option<String>,
         /// How many seeds (scenarios) to run.
         #[arg(long, default_value_t = 1000)]
         seeds: u64,
@@ -282,6 +287,31 @@ fn main() -> ExitCode {
             run(&scenario, until_ms, output, trace, budget, (pre_vote, check_quorum))
         }
         Command::Check {
+            scenario: Some(name),
+            seeds,
+            start,
+            nodes,
+            unsafe_rules,
+            membership,
+            lease_window,
+            out_dir,
+            json,
+            ..
+        } => {
+            let raft_only = [
+                (nodes.is_some(), "--nodes"),
+                (!unsafe_rules.is_empty(), "--unsafe"),
+                (membership, "--membership"),
+                (lease_window, "--lease-window"),
+            ];
+            if let Some((_, flag)) = raft_only.iter().find(|(on, _)| *on) {
+                eprintln!("raftsim: {flag} is for Raft's campaigns, not with --scenario");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            check_protocol(&name, start, seeds, &out_dir, json)
+        }
+        Command::Check {
+            scenario: None,
             seeds,
             start,
             nodes,
@@ -721,6 +751,63 @@ fn run_chandy_lamport(s: &ClScenario, json: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
+/// `raftsim check --scenario NAME`: another protocol's scenario with seed after seed; the
+/// lowest failing seed's scenario is written to `out_dir`. Exit 3 on a failure.
+fn check_protocol(name: &str, start: u64, seeds: u64, out_dir: &Path, json: bool) -> ExitCode {
+    use raft_sim::playback::protocol_check;
+    let text = match raft_sim::builtin::EMBEDDED_FILES.iter().find(|(n, _)| *n == format!("{name}.json")) {
+        Some((_, t)) => Ok(t.to_string()),
+        None => read_input(name),
+    };
+    let outcome =
+        match text.and_then(|t| protocol_check::check_seeds(&t, start, seeds).map_err(|e| format!("{name}: {e}"))) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("raftsim: {e}");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        };
+    let written = outcome.failure.as_ref().map(|f| {
+        let path = out_dir.join(format!("{}-seed-{}.json", outcome.scenario, f.seed));
+        (std::fs::write(&path, &f.scenario).map(|_| path.clone()), path)
+    });
+    if json {
+        let mut v = serde_json::to_value(&outcome).unwrap_or_default();
+        if let Some(o) = v.get_mut("failure").and_then(|f| f.as_object_mut()) {
+            o.remove("scenario");
+        }
+        say!("{v}");
+    } else {
+        say!(
+            "{} ({}): {} seeds from {}, {} events",
+            outcome.scenario,
+            outcome.protocol,
+            outcome.seeds_run,
+            start,
+            outcome.events
+        );
+        match &outcome.failure {
+            None => say!("  every check held in every run"),
+            Some(f) => {
+                say!("  seed {}: {} broken at {:.1} ms (event {}): {}", f.seed, f.property, f.at_ms, f.event, f.detail)
+            }
+        }
+    }
+    match written {
+        None => ExitCode::SUCCESS,
+        Some((Ok(path), _)) => {
+            if !json {
+                say!("  wrote {} (raftsim run it to see the failure)", path.display());
+            }
+            ExitCode::from(EXIT_VIOLATION)
+        }
+        Some((Err(e), path)) => {
+            eprintln!("raftsim: cannot write {}: {e}", path.display());
+            ExitCode::from(EXIT_VIOLATION)
+        }
     }
 }
 

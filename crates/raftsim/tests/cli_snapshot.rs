@@ -117,3 +117,29 @@ fn raft_only_commands_and_options_refuse_a_chandy_lamport_scenario_by_protocol()
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("initiator"));
 }
+
+#[test]
+fn check_scenario_runs_seed_after_seed_and_writes_the_failing_seed() {
+    let dir = std::env::temp_dir().join(format!("raftsim-check-cl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let out = raftsim(&["check", "--scenario", "cl-bank-snapshot", "--seeds", "100"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("100 seeds from 0") && stdout(&out).contains("every check held"), "{}", stdout(&out));
+    let d = dir.to_str().expect("utf-8");
+    let out = raftsim(&["check", "--scenario", "cl-broken-not-fifo", "--seeds", "500", "--out-dir", d]);
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let text = stdout(&out);
+    let seed: u64 =
+        text.split("  seed ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok()).expect(&text);
+    let file = dir.join(format!("cl-broken-not-fifo-seed-{seed}.json"));
+    // The written scenario reproduces the failure with `raftsim run`.
+    let run = raftsim(&["run", file.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(3), "{}", stdout(&run));
+    // Raft's campaign options are refused with --scenario; a Raft scenario is refused by protocol.
+    let out = raftsim(&["check", "--scenario", "cl-bank-snapshot", "--unsafe", "forget-vote"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = raftsim(&["check", "--scenario", "first-election"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("protocol"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

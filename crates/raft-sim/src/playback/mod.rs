@@ -5,6 +5,7 @@ pub mod bench;
 pub mod course_tour;
 pub mod events;
 pub mod narrate;
+pub mod protocol_check;
 pub mod protocol_run;
 pub mod report;
 pub mod session;
