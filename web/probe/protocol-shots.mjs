@@ -13,7 +13,7 @@ const only = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const moments = [
   ['flood-p1-p4', 115], ['flood-p1-p4-one-round', 200], ['two-generals-last-lost', 45], ['pb-partition-no-arbiter', 720],
   ['pb-primary-crash', 760],
-  ['chain-middle-crash', 600], ['cl-bank-snapshot', 300], ['fd-pause-false-suspicion', 900],
+  ['chain-middle-crash', 600], ['cl-bank-snapshot', 85], ['fd-pause-false-suspicion', 900],
 ].filter(([id]) => !only || only.includes(id));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
 const sizes = [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }], ['embed', { width: 640, height: 480 }]];
@@ -25,8 +25,27 @@ for (const [name, viewport] of sizes) {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(new URL('?test-hook', base).href);
     await page.waitForSelector('[data-testid="stage"]', { timeout: 60_000 });
-    const has = await page.locator(`[data-testid="live-scenario"] option[value="${id}"]`).count();
-    if (!has) { console.log(`${id}: not a built-in here`); await page.close(); continue; }
+    if (!await page.locator(`[data-testid="live-scenario"] option[value="${id}"]`).count()) {
+      console.log(`${id}: not a built-in here`);
+      await page.close();
+      continue;
+    }
+    if (name === 'embed') {
+      // The embed: a link to the run (made by the full page's Share) opened with ?embed.
+      await page.getByTestId('live-scenario').selectOption(id);
+      await page.evaluate((ms) => window.__playground.runTo(ms), ms);
+      await page.getByTestId('play').click();
+      await page.getByTestId('share').click();
+      await page.getByTestId('link-copied').waitFor();
+      const hash = new URL(page.url()).hash;
+      await page.goto(new URL(`?embed&test-hook${hash}`, base).href);
+      await page.waitForSelector('[data-testid="course-stage"]', { timeout: 60_000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${dir}/proto-${id}-${name}.png` });
+      console.log(name, id, errors.length ? errors : 'no errors');
+      await page.close();
+      continue;
+    }
     await page.getByTestId('live-scenario').selectOption(id);
     await page.waitForSelector('[data-testid="course-stage"]');
     await page.evaluate((ms) => window.__playground.runTo(ms), ms);

@@ -354,6 +354,9 @@ impl Live {
     /// The page, or the embed, in the store's language (see `language::keyed`).
     fn page(&self, ctx: &Context<Self>) -> Html {
         let s = &self.store;
+        if let Some(course) = &s.course {
+            return self.course_page(course, ctx.props().embed);
+        }
         if ctx.props().embed {
             let body = s.session.as_ref().map(|session| EmbedBody {
                 sim: session.sim(),
@@ -365,9 +368,6 @@ impl Live {
         }
         if s.present {
             return self.presentation();
-        }
-        if let Some(course) = &s.course {
-            return self.course_page(course);
         }
         let embed_src = s.embed_snippet.as_ref().map(|fragment| s.address(&["embed"], fragment));
         html! {
@@ -402,7 +402,7 @@ impl Live {
 impl Live {
     /// Another protocol's run (store/course.rs): the toolbar, the run's view, its space-time
     /// diagram and the share panel (the Raft-only panels are not shown).
-    fn course_page(&self, course: &crate::store::Course) -> Html {
+    fn course_page(&self, course: &crate::store::Course, embed: bool) -> Html {
         let s = &self.store;
         let (title, description) = s.course_caption();
         let picture = course.run.picture();
@@ -413,6 +413,27 @@ impl Live {
             .diagram
             .open
             .then(|| model::diagram::DiagramView::named(course.run.spacetime(), &s.diagram, now, course.names.clone()));
+        if embed {
+            // In course notes: the run and a small control bar (as the Raft embed's).
+            let send = |msg: fn() -> Action| self.on.dispatch.reform(move |_: MouseEvent| msg());
+            return html! {
+                <section class="live embed course-live" aria-label={t("embed_view.label")} data-testid="embed">
+                    { self.messages() }
+                    { self.tour_panel(true) }
+                    <CourseStage view={view} on={self.on.dispatch.clone()} />
+                    <div class="toolbar mini">
+                        <button data-testid="step-back" class="secondary" aria-label={t("embed_view.step-back")}
+                                onclick={send(|| Action::StepBack)}>{ "◀" }</button>
+                        <button data-testid="play" onclick={send(|| Action::TogglePlay)}>
+                            { if s.playing { t("toolbar.pause") } else { t("toolbar.play") } }
+                        </button>
+                        <button data-testid="step" class="secondary" aria-label={t("embed_view.step")}
+                                onclick={send(|| Action::Step)}>{ "▶" }</button>
+                        <button class="link-button" data-testid="open-full" onclick={send(|| Action::OpenFull)}>{ t("embed_view.open-full") }</button>
+                    </div>
+                </section>
+            };
+        }
         let embed_src = s.embed_snippet.as_ref().map(|fragment| s.address(&["embed"], fragment));
         html! {
             <section class="live course-live" aria-label={t("live.label")}>
