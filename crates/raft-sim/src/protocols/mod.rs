@@ -5,8 +5,11 @@
 //!
 //! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
 //! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
-//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover).
+//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover);
+//! and [`chain`], chain replication with a configuration service, beside primary-backup's
+//! normal case for the notes' latency/throughput comparison.
 pub mod builtin;
+pub mod chain;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;

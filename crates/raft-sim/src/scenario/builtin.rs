@@ -188,6 +188,11 @@ mod embedded {
         "pb-primary-crash",
         "pb-partition-arbiter",
         "pb-partition-no-arbiter",
+        "chain-normal",
+        "chain-middle-crash",
+        "chain-head-crash",
+        "chain-tail-crash",
+        "chain-early-ack",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).
