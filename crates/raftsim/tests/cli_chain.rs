@@ -97,3 +97,19 @@ fn compare_replication_prints_both_layouts_per_rate_and_refuses_bad_options() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(flag), "{args:?}");
     }
 }
+
+#[test]
+fn until_ms_prints_the_stage_picture_after_the_cfg_removes_the_middle_server() {
+    let out = raftsim(&["run", "chain-middle-crash", "--until-ms", "345"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for line in [
+        "S1 [head]: history=x=1 y=2 z=3 x=4  unacknowledged=3",
+        "S2 [out] (crashed): history=x=1",
+        "CFG [configuration]: chain=S1 → S3",
+        "in flight: Neighbours CFG→S1 – ← · → S3",
+        "NoAckedWriteLost: holds so far",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+}

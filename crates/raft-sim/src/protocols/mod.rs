@@ -13,3 +13,4 @@ pub mod chain;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod view;
