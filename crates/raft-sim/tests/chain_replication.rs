@@ -183,14 +183,29 @@ fn the_builtins_trace_hashes_are_pinned() {
     let names: Vec<&str> = hashes.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["chain-normal", "chain-middle-crash", "chain-head-crash", "chain-tail-crash", "chain-early-ack"]
+        [
+            "chain-normal",
+            "chain-middle-crash",
+            "chain-head-crash",
+            "chain-tail-crash",
+            "chain-early-ack",
+            "chain-load",
+            "chain-load-primary-backup"
+        ]
     );
     let now: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
     assert_eq!(now, PINNED, "a chain-replication run changed (in the index's order)");
 }
 
-const PINNED: [&str; 5] =
-    ["88fde3153fafa165", "cc0b95a7c6dbec6c", "4fdd4f4103d2b9b5", "66a72eb511c8222e", "f717ca122584735c"];
+const PINNED: [&str; 7] = [
+    "88fde3153fafa165",
+    "cc0b95a7c6dbec6c",
+    "4fdd4f4103d2b9b5",
+    "66a72eb511c8222e",
+    "f717ca122584735c",
+    "bc9cfecc11ed392b",
+    "b80acfa7e5af62b9",
+];
 
 #[test]
 fn raft_readers_refuse_a_chain_scenario_by_protocol() {
@@ -273,4 +288,32 @@ fn the_notes_comparison_primary_backup_is_faster_chain_replication_carries_more(
     assert!(ch.busiest_utilisation < 0.9, "{ch:?}");
     assert!(ch.writes.p99_ms * 3.0 < pb.writes.p99_ms, "the primary's queue grows: {ch:?} vs {pb:?}");
     assert!(high.iter().all(|r| r.violations == 0));
+}
+
+#[test]
+fn the_load_builtins_show_the_comparison_their_descriptions_give() {
+    let chain = chain::run(&builtin("chain-load"));
+    let pb = chain::run(&builtin("chain-load-primary-backup"));
+    assert_eq!((chain.layout, pb.layout), (Layout::Chain, Layout::PrimaryBackup));
+    assert_eq!(chain.stats.sent, pb.stats.sent, "the same requests");
+    assert!((790..=830).contains(&chain.stats.sent), "about 800 in one second: {}", chain.stats.sent);
+    let reads = chain.stats.reads.count as f64 / chain.stats.sent as f64;
+    assert!((0.45..0.55).contains(&reads), "half of them reads: {reads}");
+    for r in [&chain, &pb] {
+        assert!(r.violations.is_empty(), "{:?}", r.violations);
+        assert_eq!(r.stats.answered, r.stats.sent, "all answered in the end");
+    }
+    // The chain: about 780 a second, the tail about 80% busy, half the writes within 56 ms.
+    let c = &chain.stats;
+    assert!((760.0..800.0).contains(&c.throughput_per_s), "{c:?}");
+    assert_eq!(c.busiest_server, 3);
+    assert!((0.75..0.85).contains(&c.busiest_utilisation), "{c:?}");
+    assert!(c.writes.p50_ms <= 56.0, "{c:?}");
+    // Primary-backup: the primary about 98% busy, about 640 a second, half the writes 155 ms or more.
+    let p = &pb.stats;
+    assert_eq!(p.busiest_server, 1);
+    assert!(p.busiest_utilisation > 0.95, "{p:?}");
+    assert!((620.0..660.0).contains(&p.throughput_per_s), "{p:?}");
+    assert!(p.writes.p50_ms >= 155.0, "{p:?}");
+    assert!(pb.server_reports[1..].iter().all(|s| s.role == "backup" && s.utilisation < 0.4));
 }

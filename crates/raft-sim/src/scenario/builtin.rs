@@ -193,6 +193,8 @@ mod embedded {
         "chain-head-crash",
         "chain-tail-crash",
         "chain-early-ack",
+        "chain-load",
+        "chain-load-primary-backup",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).
