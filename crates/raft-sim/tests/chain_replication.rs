@@ -317,3 +317,61 @@ fn the_load_builtins_show_the_comparison_their_descriptions_give() {
     assert!(p.writes.p50_ms >= 155.0, "{p:?}");
     assert!(pb.server_reports[1..].iter().all(|s| s.role == "backup" && s.utilisation < 0.4));
 }
+
+/// Random crash schedules on random chains under a random workload: with at most n - 1 crashes
+/// (the notes' fail-stop servers and a CFG that never fails), every check holds and every
+/// request is answered. The early-answering head, run on the same schedules, is caught.
+#[test]
+fn random_crash_schedules_never_break_the_chain_and_the_early_head_is_caught() {
+    use raft_sim::engine::rng::SimRng;
+    let mut rng = SimRng::new(18);
+    let mut caught = 0;
+    for case in 0..60 {
+        let servers = 2 + rng.below(5) as u32;
+        let crashes = rng.below(servers as u64) as usize;
+        let mut victims: Vec<u32> = (1..=servers).collect();
+        let mut faults = Vec::new();
+        for _ in 0..crashes {
+            let v = victims.remove(rng.below(victims.len() as u64) as usize);
+            faults.push(serde_json::json!({"at_ms": 50 + rng.below(1500), "crash": v}));
+        }
+        let text = serde_json::json!({
+            "protocol": "chain-replication", "name": format!("random-{case}"), "seed": rng.next_u64() % 1000,
+            "servers": servers, "duration_ms": 4000, "detect_ms": rng.below(200), "retry_ms": 300,
+            "service_ms": {"execute": rng.below(4), "apply": rng.below(4), "read": 1},
+            "workload": {"rate_per_s": 50 + rng.below(300), "read_fraction": 0.4, "until_ms": 2000},
+            "faults": faults,
+        })
+        .to_string();
+        let s = ChainScenario::from_json(&text).expect("valid");
+        let r = chain::run(&s);
+        assert!(r.violations.is_empty(), "{text}: {:?}", r.violations);
+        assert_eq!(r.stats.answered, r.stats.sent, "{text}: every request answered");
+        let early = chain::run(&ChainScenario { early_ack: true, ..s });
+        if !early.violations.is_empty() {
+            caught += 1;
+        }
+    }
+    // The early head breaks ReadsSeeAckedWrites whenever a read follows an early answer closely;
+    // with a workload that happens in most runs.
+    assert!(caught >= 30, "the broken variant was caught in {caught} of 60 runs");
+}
+
+#[test]
+fn garbled_scenarios_are_refused_without_a_panic() {
+    use raft_sim::engine::rng::SimRng;
+    let base = include_str!("../scenarios/chain-middle-crash.json").as_bytes().to_vec();
+    let mut rng = SimRng::new(7);
+    for _ in 0..2000 {
+        let mut bytes = base.clone();
+        for _ in 0..1 + rng.below(4) {
+            let i = rng.below(bytes.len() as u64) as usize;
+            bytes[i] = b"{}[]\",:0123456789-e.tfn x"[rng.below(25) as usize];
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(s) = ChainScenario::from_json(&text) {
+            let r = chain::run(&s);
+            assert!(r.events < 1_000_000, "{text}");
+        }
+    }
+}
