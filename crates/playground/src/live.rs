@@ -419,6 +419,7 @@ impl Live {
                 { toolbar::toolbar(s, &self.on.dispatch) }
                 { self.feedback() }
                 { self.messages() }
+                { self.tour_panel(false) }
                 <CourseStage view={view} on={self.on.dispatch.clone()} />
                 <Diagram view={diagram} on_action={self.on.diagram.clone()} on_seek_time={self.on.seek_time.clone()}
                          on_inspect={self.on.inspect_course.clone()} />

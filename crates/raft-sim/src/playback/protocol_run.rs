@@ -22,6 +22,8 @@ use crate::protocols::generals::scenario::GeneralsScenario;
 use crate::protocols::generals::TwoGenerals;
 use crate::protocols::primary_backup::scenario::PbScenario;
 use crate::protocols::primary_backup::PrimaryBackup;
+use crate::protocols::snapshot::scenario::ClScenario;
+use crate::protocols::snapshot::ChandyLamport;
 use crate::protocols::view::{self, Picture, Status, View};
 use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol;
@@ -66,13 +68,14 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
         protocol::TWO_GENERALS => Ok(Box::new(Watched::<TwoGenerals>::new(GeneralsScenario::from_json(text)?))),
         protocol::PRIMARY_BACKUP => Ok(Box::new(Watched::<PrimaryBackup>::new(PbScenario::from_json(text)?))),
         protocol::CHAIN_REPLICATION => Ok(Box::new(Watched::<Chain>::new(ChainScenario::from_json(text)?))),
+        protocol::CHANDY_LAMPORT => Ok(Box::new(Watched::<ChandyLamport>::new(ClScenario::from_json(text)?))),
         other => Err(ScenarioError::new("protocol", format!("'{other}' runs in a Raft session, not here"))),
     }
 }
 
 /// A built-in of another protocol, by name (the CLI's embedded catalogue).
 pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
-    use crate::protocols::{chain, flood, generals, primary_backup};
+    use crate::protocols::{chain, flood, generals, primary_backup, snapshot};
     if let Some(s) = chain::builtin::by_name(name) {
         return Some(Box::new(Watched::<Chain>::new(s)));
     }
@@ -82,7 +85,10 @@ pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
     if let Some(s) = generals::builtin::by_name(name) {
         return Some(Box::new(Watched::<TwoGenerals>::new(s)));
     }
-    primary_backup::builtin::by_name(name).map(|s| Box::new(Watched::<PrimaryBackup>::new(s)) as Box<dyn ProtocolRun>)
+    if let Some(s) = primary_backup::builtin::by_name(name) {
+        return Some(Box::new(Watched::<PrimaryBackup>::new(s)));
+    }
+    snapshot::builtin::by_name(name).map(|s| Box::new(Watched::<ChandyLamport>::new(s)) as Box<dyn ProtocolRun>)
 }
 
 /// A host and what watches it.

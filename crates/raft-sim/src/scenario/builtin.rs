@@ -195,6 +195,9 @@ mod embedded {
         "chain-early-ack",
         "chain-load",
         "chain-load-primary-backup",
+        "cl-bank-snapshot",
+        "cl-broken-not-fifo",
+        "cl-broken-no-channel-state",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).
