@@ -6,6 +6,7 @@ use raft_sim::budget::Budget;
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
+use raft_sim::protocols::chain::{self, compare, scenario::ChainScenario};
 use raft_sim::protocols::flood::{self, scenario::FloodScenario};
 use raft_sim::protocols::generals::{self, scenario::GeneralsScenario};
 use raft_sim::protocols::primary_backup::{self, scenario::PbScenario};
@@ -200,6 +201,10 @@ enum Command {
     },
     /// List the built-in scenarios.
     List,
+    /// The notes' primary-backup vs chain replication comparison: both run the same workload
+    /// (requests at each rate, a share of them reads) on the same servers, network and service
+    /// times; prints write and read latency, throughput and the busiest server's utilisation.
+    CompareReplication(CompareArgs),
     /// Print `name hash` for every built-in scenario and a few generated ones (the scenarios
     /// whose traces must be identical in wasm).
     Hashes,
@@ -252,6 +257,39 @@ struct BenchArgs {
     /// Turn invariant checking off (on by default).
     #[arg(long)]
     no_invariants: bool,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Servers in each layout: the chain's length; the primary and its backups.
+    #[arg(long, default_value_t = compare::Spec::default().servers)]
+    servers: u32,
+    /// Requests a second to sweep, as R1,R2,...
+    #[arg(long, value_delimiter = ',', default_values_t = compare::Spec::default().rates)]
+    rates: Vec<f64>,
+    /// The share of requests that are reads (the rest are writes).
+    #[arg(long, default_value_t = compare::Spec::default().read_fraction)]
+    read_fraction: f64,
+    /// How long the clients send requests, in ms of virtual time.
+    #[arg(long, default_value_t = compare::Spec::default().duration_ms)]
+    duration_ms: f64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// One-way network delay range in ms, as MIN,MAX.
+    #[arg(long, value_parser = parse_range, default_value = "5,15")]
+    latency_ms: [f64; 2],
+    /// Time the first server (head, primary) spends executing a client's write.
+    #[arg(long, default_value_t = compare::Spec::default().service.execute_ms)]
+    execute_ms: f64,
+    /// Time another server spends applying a forwarded write.
+    #[arg(long, default_value_t = compare::Spec::default().service.apply_ms)]
+    apply_ms: f64,
+    /// Time the tail (the primary) spends answering a read.
+    #[arg(long, default_value_t = compare::Spec::default().service.read_ms)]
+    read_ms: f64,
+    /// One JSON object (the spec and every row) instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_range(s: &str) -> Result<[f64; 2], String> {
@@ -414,8 +452,24 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in chain::builtin::catalog() {
+                let s = &b.scenario;
+                let variant = if s.early_ack { ", the head answers early" } else { "" };
+                say!(
+                    "{:<18} {} ({}, {}, {} servers{variant}, {} ms)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::CHAIN_REPLICATION,
+                    s.servers,
+                    s.duration_ms,
+                    "",
+                    s.description
+                );
+            }
             ExitCode::SUCCESS
         }
+        Command::CompareReplication(args) => compare_replication(args),
         Command::Hashes => {
             for s in raft_sim::campaign::determinism_probes() {
                 match raft_sim::run_scenario(&s, None) {
@@ -438,6 +492,7 @@ enum Loaded {
     Generals(GeneralsScenario),
     PrimaryBackup(PbScenario),
     ChandyLamport(ClScenario),
+    Chain(ChainScenario),
 }
 
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
@@ -466,6 +521,11 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
             s.name,
             protocol::CHANDY_LAMPORT
         )),
+        Loaded::Chain(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::CHAIN_REPLICATION
+        )),
     }
 }
 
@@ -487,6 +547,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = chandy_lamport::builtin::by_name(name_or_path) {
         return Ok(Loaded::ChandyLamport(s));
     }
+    if let Some(s) = chain::builtin::by_name(name_or_path) {
+        return Ok(Loaded::Chain(s));
+    }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
             e
@@ -507,6 +570,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
         }
         protocol::CHANDY_LAMPORT => {
             ClScenario::from_json(&text).map(Loaded::ChandyLamport).map_err(|e| format!("{label}: {e}"))
+        }
+        protocol::CHAIN_REPLICATION => {
+            ChainScenario::from_json(&text).map(Loaded::Chain).map_err(|e| format!("{label}: {e}"))
         }
         _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
     }
@@ -811,6 +877,183 @@ fn check_protocol(name: &str, start: u64, seeds: u64, out_dir: &Path, json: bool
     }
 }
 
+/// `raftsim run` for a chain-replication scenario: the CFG's chain over time, each server's
+/// role, history and utilisation, the requests and their answers (up to 200), the latency and
+/// throughput figures, the checks, the trace hash (or one JSON object); exit 3 when a check breaks.
+fn run_chain(s: &ChainScenario, json: bool) -> ExitCode {
+    let r = chain::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        let layout = match r.layout {
+            chain::scenario::Layout::Chain => "a chain",
+            chain::scenario::Layout::PrimaryBackup => "primary-backup's layout",
+        };
+        let variant = if r.early_ack { "; the head answers writes on arrival (broken)" } else { "" };
+        say!(
+            "scenario {} ({}, seed {}): {} servers in {layout}{variant}; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            r.servers,
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        if r.layout == chain::scenario::Layout::Chain {
+            for c in &r.chain_over_time {
+                let chain: Vec<String> = c.chain.iter().map(|p| format!("S{p}")).collect();
+                say!("  from {:>7.1} ms the CFG's chain: {}", c.at_ms, chain.join(" -> "));
+            }
+        }
+        for v in &r.server_reports {
+            let state = if v.crashed { format!("{}, crashed", v.role) } else { v.role.to_string() };
+            let more = if v.history_len > v.writes.len() { ", ..." } else { "" };
+            let resent =
+                if v.resent > 0 { format!("; resent {} to its new successor", v.resent) } else { String::new() };
+            say!(
+                "  S{} {state}: {} writes [{}{more}]; {} sent unacknowledged{resent}; busy {:.0}%",
+                v.server,
+                v.history_len,
+                v.writes.join(", "),
+                v.unacknowledged,
+                v.utilisation * 100.0
+            );
+        }
+        for q in &r.requests {
+            let what = match &q.write {
+                Some(v) => format!("write {v}"),
+                None => "read".to_string(),
+            };
+            match (q.answered_by, q.answered_ms, q.read_len) {
+                (Some(s), Some(at), Some(n)) => {
+                    say!(
+                        "  request {} {what} at {:.1} ms: S{s} answered at {at:.1} ms, seeing {n} writes",
+                        q.id,
+                        q.sent_ms
+                    )
+                }
+                (Some(s), Some(at), None) => {
+                    say!("  request {} {what} at {:.1} ms: acknowledged by S{s} at {at:.1} ms", q.id, q.sent_ms)
+                }
+                _ => say!("  request {} {what} at {:.1} ms: never answered", q.id, q.sent_ms),
+            }
+        }
+        let st = &r.stats;
+        say!(
+            "  {} requests, {} answered; throughput {:.1}/s; busiest S{} at {:.0}%",
+            st.sent,
+            st.answered,
+            st.throughput_per_s,
+            st.busiest_server,
+            st.busiest_utilisation * 100.0
+        );
+        for (kind, l) in [("writes", &st.writes), ("reads", &st.reads)] {
+            say!(
+                "  {kind}: {} answered, latency mean {:.1} ms, p50 {:.1}, p99 {:.1}, max {:.1}",
+                l.count,
+                l.mean_ms,
+                l.p50_ms,
+                l.p99_ms,
+                l.max_ms
+            );
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
+/// `raftsim compare-replication`: primary-backup and the chain side by side at each rate.
+fn compare_replication(a: CompareArgs) -> ExitCode {
+    let service = chain::scenario::Service { execute_ms: a.execute_ms, apply_ms: a.apply_ms, read_ms: a.read_ms };
+    let spec = compare::Spec {
+        servers: a.servers,
+        rates: a.rates,
+        read_fraction: a.read_fraction,
+        duration_ms: a.duration_ms,
+        seed: a.seed,
+        latency_ms: a.latency_ms,
+        service,
+    };
+    if let Err(e) = compare::validate(&spec) {
+        eprintln!("raftsim: {e}");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let rows = compare::compare(&spec);
+    if a.json {
+        let out = serde_json::json!({
+            "servers": spec.servers, "read_fraction": spec.read_fraction, "duration_ms": spec.duration_ms,
+            "seed": spec.seed, "latency_ms": spec.latency_ms, "service_ms": spec.service, "rows": rows,
+        });
+        say!("{out}");
+    } else {
+        say!(
+            "{} servers each; {:.0}% reads; {} ms of requests; one-way delay {}-{} ms; execute {} ms, apply {} ms, read {} ms (seed {})",
+            spec.servers,
+            spec.read_fraction * 100.0,
+            spec.duration_ms,
+            spec.latency_ms[0],
+            spec.latency_ms[1],
+            service.execute_ms,
+            service.apply_ms,
+            service.read_ms,
+            spec.seed
+        );
+        say!(
+            "{:>7}  {:<14} {:>8} {:>8} {:>8} {:>8}  {:>8} {:>8} {:>8}  {:>10}  {:>8}",
+            "rate/s",
+            "layout",
+            "w.mean",
+            "w.p50",
+            "w.p99",
+            "w.max",
+            "r.mean",
+            "r.p99",
+            "r.max",
+            "answered/s",
+            "busiest"
+        );
+        for row in &rows {
+            let st = &row.stats;
+            let layout = match row.layout {
+                chain::scenario::Layout::Chain => "chain",
+                chain::scenario::Layout::PrimaryBackup => "primary-backup",
+            };
+            say!(
+                "{:>7}  {:<14} {:>8.1} {:>8.1} {:>8.1} {:>8.1}  {:>8.1} {:>8.1} {:>8.1}  {:>10.1}  S{} {:>3.0}%{}",
+                row.rate_per_s,
+                layout,
+                st.writes.mean_ms,
+                st.writes.p50_ms,
+                st.writes.p99_ms,
+                st.writes.max_ms,
+                st.reads.mean_ms,
+                st.reads.p99_ms,
+                st.reads.max_ms,
+                st.throughput_per_s,
+                st.busiest_server,
+                st.busiest_utilisation * 100.0,
+                if row.violations > 0 { "  (a check broke)" } else { "" }
+            );
+        }
+        say!("latencies in ms (w: writes, r: reads); answered/s: requests answered while the clients send");
+    }
+    if rows.iter().any(|r| r.violations > 0) {
+        ExitCode::from(EXIT_VIOLATION)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// `raftsim run SCENARIO --until-ms MS` for a protocol other than Raft: the run at that moment
 /// as the page's stage draws it (each node's badge and facts, the messages in flight, the
 /// checks so far), or the same picture as JSON. Exit 3 if a check broke by then.
@@ -927,6 +1170,7 @@ fn run(
                 Loaded::Generals(s) => (s.name.as_str(), protocol::TWO_GENERALS),
                 Loaded::PrimaryBackup(s) => (s.name.as_str(), protocol::PRIMARY_BACKUP),
                 Loaded::ChandyLamport(s) => (s.name.as_str(), protocol::CHANDY_LAMPORT),
+                Loaded::Chain(s) => (s.name.as_str(), protocol::CHAIN_REPLICATION),
                 Loaded::Raft(s) => (s.name.as_str(), protocol::RAFT),
             };
             // The rest of `run`'s options read a Raft run: say so rather than ignore them.
@@ -948,6 +1192,7 @@ fn run(
                 Loaded::Flood(s) => run_flood(&s, output == Output::Json),
                 Loaded::PrimaryBackup(s) => run_primary_backup(&s, output == Output::Json),
                 Loaded::ChandyLamport(s) => run_chandy_lamport(&s, output == Output::Json),
+                Loaded::Chain(s) => run_chain(&s, output == Output::Json),
                 Loaded::Raft(_) => ExitCode::from(EXIT_BAD_INPUT),
             };
         }
@@ -1636,6 +1881,7 @@ fn every_builtin_text() -> raft_sim::tour_text::Texts {
     texts.extend(generals::builtin::texts());
     texts.extend(primary_backup::builtin::texts());
     texts.extend(chandy_lamport::builtin::texts());
+    texts.extend(chain::builtin::texts());
     texts
 }
 

@@ -328,6 +328,7 @@ mod tests {
         let names = names
             .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
             .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name))
+            .chain(raft_sim::protocols::chain::builtin::catalog().into_iter().map(|b| b.scenario.name))
             .chain(raft_sim::protocols::snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name));
         for name in names {
             let mut run = protocol_run::open_builtin(&name).expect("a built-in");
@@ -356,8 +357,9 @@ mod tests {
             let catalogue: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).expect("json");
             let missing: Vec<&String> = made.iter().filter(|id| !catalogue.contains_key(*id)).collect();
             assert!(missing.is_empty(), "{language}: {missing:?}");
-            // A primary whose test-and-set lost steps down: no built-in reaches that.
-            let unreached = ["proto.badge.stepped-down"];
+            // A primary whose test-and-set lost steps down; a chain cut down to one server is
+            // its head and tail: no built-in reaches either.
+            let unreached = ["proto.badge.stepped-down", "proto.badge.head-and-tail"];
             let extra: Vec<&String> = catalogue
                 .keys()
                 .filter(|k| k.split('.').next() == Some("proto") && !made.contains(*k))
@@ -403,5 +405,18 @@ mod tests {
         assert_eq!(names, ["client", "S1", "S2", "CFG"]);
         assert!(v.nodes.windows(2).all(|w| w[0].x < w[1].x && w[0].y == w[1].y));
         assert_eq!(v.nodes[1].badge.as_ref().map(|b| b.0), Some("primary"));
+    }
+
+    #[test]
+    fn a_chain_is_a_row_from_the_head_to_the_tail_with_the_cfg_last() {
+        // Just after the CFG removed the crashed middle server.
+        let v = view_at("chain-middle-crash", 345_000);
+        let names: Vec<&str> = v.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["client", "S1", "S2", "S3", "CFG"]);
+        assert!(v.nodes.windows(2).all(|w| w[0].x < w[1].x && w[0].y == w[1].y));
+        let badges: Vec<Option<&str>> = v.nodes.iter().map(|n| n.badge.as_ref().map(|b| b.0)).collect();
+        assert_eq!(badges, [None, Some("head"), Some("out"), Some("tail"), Some("configuration")]);
+        assert_eq!(v.nodes[2].status, "crashed");
+        assert!(v.nodes[4].facts.iter().any(|f| f.value == "S1 → S3"), "{:?}", v.nodes[4].facts);
     }
 }

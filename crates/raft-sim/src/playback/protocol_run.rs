@@ -14,6 +14,8 @@
 use crate::engine::kernel;
 use crate::engine::network::{Endpoint, LossCause};
 use crate::playback::spacetime::{Local, Moment, SpaceTime};
+use crate::protocols::chain::scenario::ChainScenario;
+use crate::protocols::chain::Chain;
 use crate::protocols::flood::scenario::FloodScenario;
 use crate::protocols::flood::FloodConsensus;
 use crate::protocols::generals::scenario::GeneralsScenario;
@@ -65,6 +67,7 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
         protocol::FLOOD_CONSENSUS => Ok(Box::new(Watched::<FloodConsensus>::new(FloodScenario::from_json(text)?))),
         protocol::TWO_GENERALS => Ok(Box::new(Watched::<TwoGenerals>::new(GeneralsScenario::from_json(text)?))),
         protocol::PRIMARY_BACKUP => Ok(Box::new(Watched::<PrimaryBackup>::new(PbScenario::from_json(text)?))),
+        protocol::CHAIN_REPLICATION => Ok(Box::new(Watched::<Chain>::new(ChainScenario::from_json(text)?))),
         protocol::CHANDY_LAMPORT => Ok(Box::new(Watched::<ChandyLamport>::new(ClScenario::from_json(text)?))),
         other => Err(ScenarioError::new("protocol", format!("'{other}' runs in a Raft session, not here"))),
     }
@@ -72,7 +75,10 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
 
 /// A built-in of another protocol, by name (the CLI's embedded catalogue).
 pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
-    use crate::protocols::{flood, generals, primary_backup, snapshot};
+    use crate::protocols::{chain, flood, generals, primary_backup, snapshot};
+    if let Some(s) = chain::builtin::by_name(name) {
+        return Some(Box::new(Watched::<Chain>::new(s)));
+    }
     if let Some(s) = flood::builtin::by_name(name) {
         return Some(Box::new(Watched::<FloodConsensus>::new(s)));
     }
@@ -111,11 +117,14 @@ impl<H: View> Watched<H> {
     fn new(scenario: H::Scenario) -> Watched<H> {
         // A bare run first, to know where the run ends (the time bar's length).
         let mut bare = H::open(&scenario);
-        let mut counted = 0;
+        // The end is the last counted event's time: a stale wake-up popped after it (a client's
+        // retry whose answer came) moves the kernel's clock but is no event.
+        let (mut counted, mut end_us) = (0, 0);
         while counted < MAX_RUN_EVENTS && kernel::step_until(&mut bare, u64::MAX) {
             counted += 1;
+            end_us = bare.kernel().now();
         }
-        let (end_us, total_events) = (bare.kernel().now(), bare.kernel().events());
+        let total_events = bare.kernel().events();
         drop(bare);
         let host = H::open(&scenario);
         let nodes = host.nodes();

@@ -4,10 +4,13 @@
 //! `"protocol"` field ([`crate::scenario::protocol`]); without one it is a Raft scenario.
 //!
 //! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
-//! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
+//! [`generals`], the notes' Two Generals' Problem on a fair-loss link;
 //! [`primary_backup`], passive replication with an arbitration server (test-and-set failover);
-//! and [`snapshot`], the Chandy–Lamport snapshot of a running bank (markers, channel states).
+//! [`snapshot`], the Chandy–Lamport snapshot of a running bank (markers, channel states);
+//! and [`chain`], chain replication with a configuration service, beside primary-backup's
+//! normal case for the notes' latency/throughput comparison.
 pub mod builtin;
+pub mod chain;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;

@@ -10,10 +10,13 @@ pub const FLOOD_CONSENSUS: &str = "flood-consensus";
 pub const TWO_GENERALS: &str = "two-generals";
 /// Primary-backup replication with an arbitration server ([`crate::protocols::primary_backup`]).
 pub const PRIMARY_BACKUP: &str = "primary-backup";
+/// Chain replication with a configuration service ([`crate::protocols::chain`]).
+pub const CHAIN_REPLICATION: &str = "chain-replication";
 /// The Chandy–Lamport snapshot algorithm on a bank ([`crate::protocols::snapshot`]).
 pub const CHANDY_LAMPORT: &str = "chandy-lamport";
 /// Every protocol a scenario may name.
-pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT];
+pub const PROTOCOLS: &[&str] =
+    &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT, CHAIN_REPLICATION];
 
 /// The protocol `text` names. Only a document that mentions `"protocol"` is parsed for it, so
 /// reading a Raft scenario costs one substring search more than before. Text that is not a

@@ -1,12 +1,13 @@
 use super::*;
 use crate::playback::spacetime::{CausalOrder, Happening};
-use crate::protocols::{flood, generals, primary_backup, snapshot};
+use crate::protocols::{chain, flood, generals, primary_backup, snapshot};
 
 /// Every built-in of the protocols that run today.
 fn builtins() -> Vec<String> {
     let mut names: Vec<String> = flood::builtin::catalog().into_iter().map(|b| b.scenario.name).collect();
     names.extend(generals::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names.extend(primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name));
+    names.extend(chain::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names.extend(snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names
 }
@@ -18,6 +19,10 @@ fn bare_hash_and_events(name: &str) -> (String, u64) {
     }
     if let Some(s) = generals::builtin::by_name(name) {
         let r = generals::run(&s);
+        return (r.trace_hash, r.events);
+    }
+    if let Some(s) = chain::builtin::by_name(name) {
+        let r = chain::run(&s);
         return (r.trace_hash, r.events);
     }
     if let Some(s) = snapshot::builtin::by_name(name) {
@@ -46,7 +51,7 @@ fn a_watched_run_is_the_bare_run_event_for_event() {
 
 #[test]
 fn going_back_gives_the_moment_a_fresh_run_gives() {
-    for name in ["flood-p1-p4", "pb-partition-no-arbiter", "two-generals-last-lost"] {
+    for name in ["flood-p1-p4", "pb-partition-no-arbiter", "two-generals-last-lost", "chain-middle-crash"] {
         let mut run = open_builtin(name).expect("opens");
         let total = run.total_events();
         let mid = total / 2;
