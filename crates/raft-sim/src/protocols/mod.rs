@@ -5,8 +5,11 @@
 //!
 //! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
 //! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
-//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover).
+//! [`primary_backup`], passive replication with an arbitration server (test-and-set failover);
+//! and [`detector`], failure detection by heartbeats and timeouts (perfect and eventually
+//! perfect detectors, and the timeout's accuracy/completeness trade-off).
 pub mod builtin;
+pub mod detector;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;

@@ -188,6 +188,12 @@ mod embedded {
         "pb-primary-crash",
         "pb-partition-arbiter",
         "pb-partition-no-arbiter",
+        "fd-crash-detected",
+        "fd-pause-false-suspicion",
+        "fd-delay-spike",
+        "fd-drift-fixed-timeout",
+        "fd-drift-adaptive",
+        "fd-tradeoff",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).

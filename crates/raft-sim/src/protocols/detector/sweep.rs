@@ -1,0 +1,84 @@
+//! The accuracy/completeness trade-off: one scenario run once per timeout, on the same seed,
+//! so the runs differ only in the timeout (the heartbeats go out, and are delayed, lost and
+//! paused, exactly alike). A longer timeout makes fewer false suspicions and detects a crash
+//! later; the rows are the figures the command line prints and the page draws.
+use super::scenario::FdScenario;
+use super::{checks::FdProperty, run};
+use crate::scenario::format::ScenarioError;
+use serde::Serialize;
+
+/// At most this many timeouts in one sweep.
+pub const MAX_TIMEOUTS: usize = 20;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepRow {
+    pub timeout_ms: f64,
+    pub false_suspicions: u64,
+    pub wrongly_suspected_ms: f64,
+    /// (correct monitor, crashed process) pairs suspected at the end, and not.
+    pub detected: u32,
+    pub undetected: u32,
+    pub detection_mean_ms: Option<f64>,
+    pub detection_max_ms: Option<f64>,
+    /// The properties the run broke.
+    pub violated: Vec<FdProperty>,
+}
+
+/// `s` run with each of `timeouts` (in the order given). A timeout the scenario could not
+/// have is refused, naming `field` (the caller's name for the list).
+pub fn sweep(s: &FdScenario, timeouts: &[f64], field: &str) -> Result<Vec<SweepRow>, ScenarioError> {
+    if timeouts.is_empty() || timeouts.len() > MAX_TIMEOUTS {
+        return Err(ScenarioError::new(field, format!("must list 1 to {MAX_TIMEOUTS} timeouts")));
+    }
+    let scenarios = timeouts.iter().map(|&t| s.with_timeout(t, field)).collect::<Result<Vec<_>, _>>()?;
+    Ok(scenarios
+        .iter()
+        .map(|s| {
+            let r = run(s);
+            SweepRow {
+                timeout_ms: s.timeout_ms,
+                false_suspicions: r.metrics.false_suspicions,
+                wrongly_suspected_ms: r.metrics.wrongly_suspected_ms,
+                detected: r.metrics.detected,
+                undetected: r.metrics.undetected,
+                detection_mean_ms: r.metrics.detection_mean_ms,
+                detection_max_ms: r.metrics.detection_max_ms,
+                violated: r.violations.iter().map(|v| v.property).collect(),
+            }
+        })
+        .collect())
+}
+
+/// Timeouts written as `50,100,200` (milliseconds), or why not, naming `field`.
+pub fn parse_timeouts(text: &str, field: &str) -> Result<Vec<f64>, ScenarioError> {
+    let list: Vec<&str> = text.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+    if list.is_empty() || list.len() > MAX_TIMEOUTS {
+        return Err(ScenarioError::new(
+            field,
+            format!("must list 1 to {MAX_TIMEOUTS} timeouts in ms, e.g. 50,100,200"),
+        ));
+    }
+    list.iter()
+        .map(|t| match t.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => Err(ScenarioError::new(field, format!("'{t}' is not a timeout in ms (e.g. 50,100,200)"))),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_read_or_refused_by_field() {
+        assert_eq!(parse_timeouts("50, 100,200", "--timeouts").unwrap(), [50.0, 100.0, 200.0]);
+        assert_eq!(parse_timeouts("50,x", "--timeouts").unwrap_err().field, "--timeouts");
+        assert_eq!(parse_timeouts("", "--timeouts").unwrap_err().field, "--timeouts");
+        assert_eq!(parse_timeouts("-5", "--timeouts").unwrap_err().field, "--timeouts");
+        let s = FdScenario::from_json(r#"{"protocol": "failure-detector", "name": "x", "duration_ms": 300}"#).unwrap();
+        assert_eq!(sweep(&s, &[20.0], "--timeouts").unwrap_err().field, "--timeouts", "not above the heartbeat");
+        assert_eq!(sweep(&s, &[], "--timeouts").unwrap_err().field, "--timeouts");
+        assert_eq!(sweep(&s, &[100.0, 200.0], "--timeouts").unwrap().len(), 2);
+    }
+}
