@@ -9,7 +9,7 @@ fn allowed(layer: &str) -> &'static [&'static str] {
         "engine" => &["engine", "scenario::format"],
         "check" => &["engine", "check", "scenario::format"],
         "scenario" => &["engine", "check", "scenario"],
-        "playback" => &["engine", "check", "scenario", "playback"],
+        "playback" => &["engine", "check", "scenario", "protocols", "playback"],
         "campaign" => &["engine", "check", "scenario", "campaign"],
         // Protocols other than Raft: each a host on the engine with its own scenario format.
         "protocols" => &["engine", "scenario", "protocols"],

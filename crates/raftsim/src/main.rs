@@ -806,6 +806,84 @@ fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `raftsim run SCENARIO --until-ms MS` for a protocol other than Raft: the run at that moment
+/// as the page's stage draws it (each node's badge and facts, the messages in flight, the
+/// checks so far), or the same picture as JSON. Exit 3 if a check broke by then.
+fn picture_at(name: &str, ms: u64, json: bool) -> ExitCode {
+    use raft_sim::playback::protocol_run;
+    let run = match protocol_run::open_builtin(name) {
+        Some(run) => Ok(run),
+        None => read_input(name).and_then(|text| protocol_run::open(&text).map_err(|e| format!("{name}: {e}"))),
+    };
+    let mut run = match run {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    run.seek_time(ms.saturating_mul(1000));
+    let p = run.picture();
+    if json {
+        say!("{}", serde_json::to_value(&p).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        say!(
+            "{} ({}) at {:.1} ms of {:.1} ms, event {} of {}",
+            p.scenario,
+            p.protocol,
+            p.now_us as f64 / 1000.0,
+            p.end_us as f64 / 1000.0,
+            p.events,
+            run.total_events()
+        );
+        let name_of = |e: raft_sim::network::Endpoint| {
+            p.nodes.iter().find(|n| n.at == e).map_or_else(|| format!("{e:?}"), |n| n.name.clone())
+        };
+        for n in &p.nodes {
+            let badge = n.badge.map(|b| format!(" [{b}]")).unwrap_or_default();
+            let status = match n.status {
+                raft_sim::protocols::view::Status::Up => "",
+                raft_sim::protocols::view::Status::Paused => " (paused)",
+                raft_sim::protocols::view::Status::Crashed => " (crashed)",
+            };
+            let facts: Vec<String> = n.facts.iter().map(|f| format!("{}={}", f.label, f.value)).collect();
+            say!("  {}{badge}{status}: {}", n.name, facts.join("  "));
+        }
+        for m in &p.messages {
+            let fate = if m.lost { ", will be lost" } else { "" };
+            say!(
+                "  in flight: {} {}→{} {} (sent {:.1} ms, arrives {:.1} ms{fate})",
+                m.kind,
+                name_of(m.from),
+                name_of(m.to),
+                m.label,
+                m.sent_us as f64 / 1000.0,
+                m.arrive_us as f64 / 1000.0
+            );
+        }
+        for f in &p.facts {
+            say!("  {}: {}", f.label, f.value);
+        }
+        for c in &p.checks {
+            match &c.broken {
+                Some(b) => say!(
+                    "  {}: VIOLATED at {:.1} ms (event {}): {}",
+                    c.property,
+                    b.at_us as f64 / 1000.0,
+                    b.event,
+                    b.detail
+                ),
+                None => say!("  {}: holds so far", c.property),
+            }
+        }
+    }
+    if p.checks.iter().any(|c| c.broken.is_some()) {
+        ExitCode::from(EXIT_VIOLATION)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// Every file the command line reads (scenarios, runs, tours; `-` is standard input) goes
 /// through raft-sim's bounded reader: at most the cap plus one byte is read, whatever the source.
 fn read_input(path: &str) -> Result<String, String> {
@@ -848,7 +926,6 @@ fn run(
             };
             // The rest of `run`'s options read a Raft run: say so rather than ignore them.
             let raft_only = [
-                (until_ms.is_some(), "--until-ms"),
                 (output == Output::Events, "--events"),
                 (trace, "--trace"),
                 (force.0, "--pre-vote"),
@@ -857,6 +934,9 @@ fn run(
             if let Some((_, flag)) = raft_only.iter().find(|(on, _)| *on) {
                 eprintln!("raftsim: {flag} is for Raft scenarios; {scenario_name} is a '{kind}' scenario");
                 return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            if let Some(ms) = until_ms {
+                return picture_at(name, ms, output == Output::Json);
             }
             return match other {
                 Loaded::Generals(s) => run_generals(&s, output == Output::Json),

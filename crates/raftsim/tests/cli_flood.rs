@@ -56,7 +56,6 @@ fn raft_only_commands_and_options_refuse_a_flood_scenario_by_protocol() {
         vec!["shrink", "flood-p1-p4"],
         vec!["shrink", file.as_str()],
         vec!["run", "flood-p1-p4", "--events"],
-        vec!["run", "flood-p1-p4", "--until-ms", "50"],
     ] {
         let out = raftsim(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -65,4 +64,23 @@ fn raft_only_commands_and_options_refuse_a_flood_scenario_by_protocol() {
     }
     let out = raftsim(&["run", "flood-p1-p4", "--json"]);
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn run_until_ms_prints_the_stage_at_that_moment() {
+    // After round 1 (100 ms): P1 crashed having reached P2 only, so P3 suspects P1 and lacks a.
+    let out = raftsim(&["run", "flood-p1-p4", "--until-ms", "100"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("at 100.0 ms of 200.0 ms"), "{text}");
+    assert!(text.contains("P3: proposal=c  known={b, c, d}  round=2/2  suspects=P1"), "{text}");
+    assert!(text.contains("in flight: Known P2→P3 r2 {a, b, c, d}"), "{text}");
+    // The same picture as JSON; a run with one round too few shows Agreement broken (exit 3).
+    let out = raftsim(&["run", "flood-p1-p4", "--until-ms", "100", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["nodes"][0]["status"], "crashed");
+    assert_eq!(v["now_us"], 100_000);
+    let out = raftsim(&["run", "flood-p1-p4-one-round", "--until-ms", "1000"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Agreement: VIOLATED"));
 }

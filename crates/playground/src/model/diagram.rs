@@ -329,6 +329,9 @@ fn local(l: Local) -> (&'static str, &'static str, &'static str, Option<(&'stati
         Local::Commit { index } => ("commit", "✓", "diagram.event-commit", Some(("index", index))),
         Local::Crash => ("crash", "☠", "diagram.event-crash", None),
         Local::Restart => ("restart", "↻", "diagram.event-restart", None),
+        Local::Became { .. } => ("became", "◆", "diagram.event-became", None),
+        Local::Paused => ("pause", "⏸", "diagram.event-paused", None),
+        Local::Resumed => ("resume", "▶", "diagram.event-resumed", None),
     }
 }
 

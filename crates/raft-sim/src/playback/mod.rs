@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod events;
 pub mod narrate;
+pub mod protocol_run;
 pub mod report;
 pub mod session;
 pub mod share;

@@ -136,6 +136,27 @@ pub enum Local {
     },
     Crash,
     Restart,
+    /// Another protocol's node took on a new badge (`protocols::view::NodeView::badge`: a
+    /// catalogue id such as "decided", "primary", "recorded").
+    Became {
+        badge: &'static str,
+    },
+    /// Another protocol's node was paused, or resumed.
+    Paused,
+    Resumed,
+}
+
+/// When an event happened: the virtual time and the simulator's event count right after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub time_us: Micros,
+    pub events: u64,
+}
+
+impl Moment {
+    fn of(sim: &Simulation) -> Moment {
+        Moment { time_us: sim.now(), events: sim.events() }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -269,6 +290,65 @@ impl SpaceTime {
         }
     }
 
+    /// An empty record for `lanes` processes of a protocol other than Raft, which tells it of
+    /// its events itself ([`SpaceTime::sent`], [`SpaceTime::arrived`], [`SpaceTime::lost`],
+    /// [`SpaceTime::local`]; `playback::protocol_run` does, for every protocol).
+    pub fn blank(lanes: u32) -> SpaceTime {
+        let nodes = lanes.min(MAX_NODES);
+        SpaceTime {
+            nodes,
+            events: ChunkedVec::new(),
+            dropped_events: 0,
+            losses: ChunkedVec::new(),
+            dropped_losses: 0,
+            pending: BTreeMap::new(),
+            lamport: vec![0; nodes as usize],
+            vectors: vec![VectorClock::zero(nodes); nodes as usize],
+            known: vec![Known::default(); nodes as usize],
+            arrived: Vec::new(),
+        }
+    }
+
+    /// Lane `from` sent message `id` to lane `to` (a send event on `from`). `lost`: it will die.
+    pub fn note_sent(
+        &mut self,
+        at: Moment,
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        kind: &'static str,
+        lost: Option<LossCause>,
+    ) {
+        if !self.valid(from) || !self.valid(to) || self.pending.contains_key(&id) {
+            return;
+        }
+        let (lamport, vector) = self.tick(at, from, Happening::Send { message: id, to, kind });
+        let pending =
+            Pending { message: id, from, to, kind, sent_us: at.time_us, events: at.events, lamport, vector, lost };
+        self.pending.insert(id, pending);
+    }
+
+    /// Message `id` reached its receiver (a receive event there, merging the sender's clocks).
+    pub fn note_arrived(&mut self, at: Moment, id: u64) {
+        if let Some(m) = self.pending.remove(&id) {
+            self.receive(at, &m);
+        }
+    }
+
+    /// Message `id` died.
+    pub fn note_lost(&mut self, at: Moment, id: u64, cause: LossCause) {
+        if let Some(m) = self.pending.remove(&id) {
+            self.lose(at, &m, cause);
+        }
+    }
+
+    /// Something happened on lane `node` by itself.
+    pub fn note_local(&mut self, at: Moment, node: NodeId, what: Local) {
+        if self.valid(node) {
+            self.tick(at, node, Happening::Local(what));
+        }
+    }
+
     pub fn nodes(&self) -> u32 {
         self.nodes
     }
@@ -320,11 +400,11 @@ impl SpaceTime {
     }
 
     /// Record an event on `node` with clocks already advanced.
-    fn record(&mut self, sim: &Simulation, node: NodeId, what: Happening) -> (u64, VectorClock) {
+    fn record(&mut self, at: Moment, node: NodeId, what: Happening) -> (u64, VectorClock) {
         let i = node as usize - 1;
         let (lamport, vector) = (self.lamport[i], self.vectors[i]);
         let seq = self.dropped_events + self.events.len() as u64;
-        self.events.push(Event { seq, node, time_us: sim.now(), events: sim.events(), what, lamport, vector });
+        self.events.push(Event { seq, node, time_us: at.time_us, events: at.events, what, lamport, vector });
         if self.events.len() > MAX_EVENTS {
             self.events.remove_front(TRIM);
             self.dropped_events += TRIM as u64;
@@ -333,14 +413,14 @@ impl SpaceTime {
     }
 
     /// A local event or a send on `node`: one tick.
-    fn tick(&mut self, sim: &Simulation, node: NodeId, what: Happening) -> (u64, VectorClock) {
+    fn tick(&mut self, at: Moment, node: NodeId, what: Happening) -> (u64, VectorClock) {
         let i = node as usize - 1;
         self.lamport[i] += 1;
         self.vectors[i].tick(node);
-        self.record(sim, node, what)
+        self.record(at, node, what)
     }
 
-    fn receive(&mut self, sim: &Simulation, m: &Pending) {
+    fn receive(&mut self, at: Moment, m: &Pending) {
         let i = m.to as usize - 1;
         self.lamport[i] = self.lamport[i].max(m.lamport) + 1;
         self.vectors[i].merge(&m.vector);
@@ -352,10 +432,10 @@ impl SpaceTime {
             sent_us: m.sent_us,
             sent_events: m.events,
         };
-        self.record(sim, m.to, what);
+        self.record(at, m.to, what);
     }
 
-    fn lose(&mut self, sim: &Simulation, m: &Pending, cause: LossCause) {
+    fn lose(&mut self, at: Moment, m: &Pending, cause: LossCause) {
         self.losses.push(Loss {
             message: m.message,
             from: m.from,
@@ -363,7 +443,7 @@ impl SpaceTime {
             kind: m.kind,
             sent_us: m.sent_us,
             sent_events: m.events,
-            at_us: sim.now(),
+            at_us: at.time_us,
             cause,
         });
         if self.losses.len() > MAX_LOSSES {
@@ -416,7 +496,7 @@ impl SpaceTime {
         }
         self.known[i] = Known { role: Some(role), term, commit: node.commit_index };
         for mark in marks.into_iter().flatten() {
-            self.tick(sim, node.node, Happening::Local(mark));
+            self.tick(Moment::of(sim), node.node, Happening::Local(mark));
         }
     }
 
@@ -431,7 +511,7 @@ impl SpaceTime {
         let kind = m.payload.kind();
         let (lamport, vector) = match copy_of.and_then(|of| self.pending.get(&of)) {
             Some(original) => (original.lamport, original.vector),
-            None => self.tick(sim, from, Happening::Send { message: m.id, to, kind }),
+            None => self.tick(Moment::of(sim), from, Happening::Send { message: m.id, to, kind }),
         };
         let pending = Pending {
             message: m.id,
@@ -457,19 +537,19 @@ impl Observer for SpaceTime {
         match *seen {
             Seen::Step { node, .. } => self.step(sim, node),
             Seen::Crash(node) if self.valid(node) => {
-                self.tick(sim, node, Happening::Local(Local::Crash));
+                self.tick(Moment::of(sim), node, Happening::Local(Local::Crash));
                 self.known[node as usize - 1].role = None;
             }
             Seen::Sent { message, copy_of } => self.sent(sim, message, copy_of),
             Seen::Arrived(id) => {
                 if let Some(m) = self.pending.remove(&id) {
                     self.arrived.push(m.to);
-                    self.receive(sim, &m);
+                    self.receive(Moment::of(sim), &m);
                 }
             }
             Seen::Lost { message, cause } => {
                 if let Some(m) = self.pending.remove(&message) {
-                    self.lose(sim, &m, cause);
+                    self.lose(Moment::of(sim), &m, cause);
                 }
             }
             Seen::Dropped(id) => {

@@ -13,3 +13,4 @@ pub mod detector;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod view;
