@@ -121,3 +121,21 @@ fn bad_sweeps_and_raft_only_commands_are_refused_by_name() {
     assert_eq!(out.status.code(), Some(0), "a file runs as the built-in does");
     assert!(stdout(&out).contains("trace hash b53488180c95b53d"));
 }
+
+#[test]
+fn until_ms_prints_the_picture_the_stage_draws() {
+    let out = raftsim(&["run", "fd-pause-false-suspicion", "--until-ms", "750"]);
+    assert_eq!(out.status.code(), Some(3), "StrongAccuracy broke by then");
+    let text = stdout(&out);
+    for line in [
+        "fd-pause-false-suspicion (failure-detector) at 750.0 ms of 3000.0 ms",
+        "P1: suspects=P3  timeout=100 ms  heartbeats=15",
+        "P3 [suspected] (paused): timeout=100 ms  heartbeats=12",
+        "in flight: Heartbeat P4→P3 #12 (sent 600.0 ms, arrives 611.1 ms)",
+        "false-suspicions: 3",
+        "StrongAccuracy: VIOLATED at 699.1 ms",
+        "EventualStrongAccuracy: holds so far",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+}

@@ -52,11 +52,7 @@ fn list_shows_the_flood_builtins() {
 #[test]
 fn raft_only_commands_and_options_refuse_a_flood_scenario_by_protocol() {
     let file = format!("{}/../raft-sim/scenarios/flood-p1-p4.json", env!("CARGO_MANIFEST_DIR"));
-    for args in [
-        vec!["shrink", "flood-p1-p4"],
-        vec!["shrink", file.as_str()],
-        vec!["run", "flood-p1-p4", "--events"],
-    ] {
+    for args in [vec!["shrink", "flood-p1-p4"], vec!["shrink", file.as_str()], vec!["run", "flood-p1-p4", "--events"]] {
         let out = raftsim(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);

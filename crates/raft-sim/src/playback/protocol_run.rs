@@ -14,6 +14,8 @@
 use crate::engine::kernel;
 use crate::engine::network::{Endpoint, LossCause};
 use crate::playback::spacetime::{Local, Moment, SpaceTime};
+use crate::protocols::detector::scenario::FdScenario;
+use crate::protocols::detector::Detector;
 use crate::protocols::flood::scenario::FloodScenario;
 use crate::protocols::flood::FloodConsensus;
 use crate::protocols::generals::scenario::GeneralsScenario;
@@ -63,18 +65,22 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
         protocol::FLOOD_CONSENSUS => Ok(Box::new(Watched::<FloodConsensus>::new(FloodScenario::from_json(text)?))),
         protocol::TWO_GENERALS => Ok(Box::new(Watched::<TwoGenerals>::new(GeneralsScenario::from_json(text)?))),
         protocol::PRIMARY_BACKUP => Ok(Box::new(Watched::<PrimaryBackup>::new(PbScenario::from_json(text)?))),
+        protocol::FAILURE_DETECTOR => Ok(Box::new(Watched::<Detector>::new(FdScenario::from_json(text)?))),
         other => Err(ScenarioError::new("protocol", format!("'{other}' runs in a Raft session, not here"))),
     }
 }
 
 /// A built-in of another protocol, by name (the CLI's embedded catalogue).
 pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
-    use crate::protocols::{flood, generals, primary_backup};
+    use crate::protocols::{detector, flood, generals, primary_backup};
     if let Some(s) = flood::builtin::by_name(name) {
         return Some(Box::new(Watched::<FloodConsensus>::new(s)));
     }
     if let Some(s) = generals::builtin::by_name(name) {
         return Some(Box::new(Watched::<TwoGenerals>::new(s)));
+    }
+    if let Some(s) = detector::builtin::by_name(name) {
+        return Some(Box::new(Watched::<Detector>::new(s)));
     }
     primary_backup::builtin::by_name(name).map(|s| Box::new(Watched::<PrimaryBackup>::new(s)) as Box<dyn ProtocolRun>)
 }

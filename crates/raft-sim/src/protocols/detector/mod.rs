@@ -31,6 +31,7 @@ pub mod checks;
 pub mod message;
 pub mod scenario;
 pub mod sweep;
+pub mod view;
 
 use crate::engine::clock::DriftClock;
 use crate::engine::kernel::{self, Envelope, Host, InFlight, Kernel, Pending, Reception};
@@ -281,9 +282,9 @@ impl Detector {
         ms_to_us(self.scenario.duration_ms)
     }
 
+    /// Run to the end (the host halts itself there: [`Host::halted`]).
     pub fn run(&mut self) {
-        let end = self.end_us();
-        while kernel::step_until(self, end) {}
+        while kernel::step_until(self, u64::MAX) {}
     }
 
     pub fn trace_hash(&self) -> u64 {
@@ -639,9 +640,14 @@ impl Detector {
         out
     }
 
-    /// The accuracy and completeness figures, with suspicions still open counted to `end`.
+    /// The accuracy and completeness figures of the whole run, suspicions still open counted
+    /// to its end.
     pub fn metrics(&self) -> Metrics {
-        let end = self.kernel.now().max(self.end_us());
+        self.metrics_until(self.kernel.now().max(self.end_us()))
+    }
+
+    /// The figures so far, suspicions still open counted to `end`.
+    pub fn metrics_until(&self, end: u64) -> Metrics {
         let mut wrong = self.wrong_us;
         let mut times = Vec::new();
         let mut undetected = 0;
@@ -745,6 +751,14 @@ impl Host for Detector {
     }
     fn kernel_mut(&mut self) -> &mut Kernel<Heartbeat, Timer> {
         &mut self.kernel
+    }
+
+    /// The run is over once nothing is due by its end (heartbeats still on their way then, and
+    /// a pause that outlasts the run, are left), so every caller of the engine's loop, the
+    /// page's generic run included, stops at the same event.
+    fn halted(&self) -> bool {
+        let end = self.end_us();
+        self.kernel.queue().map(|e| e.at).min().is_none_or(|t| t > end)
     }
 
     fn reception(&self, node: u32) -> Option<Reception> {
