@@ -756,6 +756,21 @@ fn run_detector(s: &FdScenario, json: bool) -> ExitCode {
     }
 }
 
+/// `--timeouts 50,100,200` (milliseconds), or why not.
+fn parse_timeouts(text: &str) -> Result<Vec<f64>, raft_sim::scenario::format::ScenarioError> {
+    let bad = |problem: String| raft_sim::scenario::format::ScenarioError::new("--timeouts", problem);
+    let list: Vec<&str> = text.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+    if list.is_empty() || list.len() > detector::sweep::MAX_TIMEOUTS {
+        return Err(bad(format!("must list 1 to {} timeouts in ms, e.g. 50,100,200", detector::sweep::MAX_TIMEOUTS)));
+    }
+    list.iter()
+        .map(|t| match t.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => Err(bad(format!("'{t}' is not a timeout in ms (e.g. 50,100,200)"))),
+        })
+        .collect()
+}
+
 /// `raftsim detector-sweep`: the accuracy/completeness trade-off as a table (or JSON rows).
 fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
     let s = match load_any(name) {
@@ -769,8 +784,7 @@ fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let rows = detector::sweep::parse_timeouts(timeouts, "--timeouts")
-        .and_then(|t| detector::sweep::sweep(&s, &t, "--timeouts"));
+    let rows = parse_timeouts(timeouts).and_then(|t| detector::sweep::sweep(&s, &t, "--timeouts"));
     let rows = match rows {
         Ok(rows) => rows,
         Err(e) => {

@@ -106,6 +106,8 @@ fn bad_sweeps_and_raft_only_commands_are_refused_by_name() {
     for (args, said) in [
         (vec!["detector-sweep", "fd-tradeoff", "--timeouts", "40"], "--timeouts"),
         (vec!["detector-sweep", "fd-tradeoff", "--timeouts", "100,abc"], "--timeouts"),
+        (vec!["detector-sweep", "fd-tradeoff", "--timeouts", ""], "--timeouts"),
+        (vec!["detector-sweep", "fd-tradeoff", "--timeouts", "-5"], "--timeouts"),
         (vec!["detector-sweep", "pb-primary-crash", "--timeouts", "100"], "'failure-detector' scenario"),
         (vec!["detector-sweep", "no-such-thing", "--timeouts", "100"], "not a built-in scenario"),
         (vec!["shrink", "fd-crash-detected"], "'failure-detector' scenario"),

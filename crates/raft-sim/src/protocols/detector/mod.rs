@@ -758,7 +758,7 @@ impl Host for Detector {
     /// page's generic run included, stops at the same event.
     fn halted(&self) -> bool {
         let end = self.end_us();
-        self.kernel.queue().map(|e| e.at).min().is_none_or(|t| t > end)
+        self.kernel.next_due().is_none_or(|t| t > end)
     }
 
     fn reception(&self, node: u32) -> Option<Reception> {
