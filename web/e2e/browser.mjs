@@ -47,7 +47,8 @@ export function pageUrl(path = '', hook = true) {
  */
 async function hook(page) {
   await page.waitForFunction(
-    () => window.__playground !== undefined && document.querySelector('[data-testid="stage"]') !== null,
+    () => window.__playground !== undefined
+      && document.querySelector('[data-testid="stage"], [data-testid="course-stage"]') !== null,
     null, { timeout: 60_000 });
 }
 

@@ -17,11 +17,17 @@ test('the picker lists every built-in by its title, grouped, each title once', a
   await page.getByTestId('stage').waitFor();
   const options = await page.getByTestId('live-scenario').locator('option').evaluateAll(
     (os) => os.map((o) => ({ value: o.value, label: o.textContent.trim(), group: o.parentElement.label })));
-  // The page runs Raft only so far: another protocol's built-ins (README "Other protocols") are
-  // not in its picker, and every Raft built-in is.
+  // Raft's built-ins first, then the other protocols' (README "Other protocols"), each group in
+  // the index's order.
   const raft = index.filter((e) => (e.protocol ?? 'raft') === 'raft');
-  assert.ok(raft.length < index.length, 'the index has other protocols too');
-  assert.deepEqual(options, raft.map((e) => ({ value: e.id, label: e.title, group: e.group })));
+  const others = index.filter((e) => (e.protocol ?? 'raft') !== 'raft');
+  assert.ok(others.length > 0, 'the index has other protocols too');
+  const grouped = (entries) => {
+    const groups = [...new Set(entries.map((e) => e.group))];
+    return groups.flatMap((g) => entries.filter((e) => e.group === g));
+  };
+  const expected = [...raft, ...grouped(others)].map((e) => ({ value: e.id, label: e.title, group: e.group }));
+  assert.deepEqual(options, expected);
   assert.equal(new Set(options.map((o) => o.label)).size, options.length, 'labels never collide');
   assert.equal(await page.getByTestId('scenario-title').innerText(), 'First election');
   assert.match(await page.getByTestId('scenario-description').innerText(), /Three servers boot as followers/);

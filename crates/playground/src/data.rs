@@ -17,8 +17,6 @@ pub async fn fetch_builtins() -> (Result<Vec<IndexEntry>, String>, Vec<(String, 
         // Every request starts at once; the answers are read in order.
         let started: Vec<_> = entries
             .iter()
-            // The page runs only Raft so far: other protocols' built-ins are not fetched.
-            .filter(|e| e.is_raft())
             .map(|e| {
                 let url = format!("scenarios/{}", e.file_name());
                 (e.file_name(), browser::start_fetch(&url), url)

@@ -254,7 +254,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         html! {
                             <g class="dg-lane">
                                 <line x1={f(LEFT)} x2={f(width)} y1={f(y)} y2={f(y)} />
-                                <text x="4" y={f(y + 4.0)}>{ format!("S{n}") }</text>
+                                <text x="4" y={f(y + 4.0)}>{ crate::model::diagram::lane_name(&v.names, n) }</text>
                             </g>
                         }
                     }) }
@@ -269,11 +269,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                          width={f(sheet)} height={f(height)} viewBox={format!("0 0 {} {}", f(sheet), f(height))}
                          style={format!("transform: translateX({}px)", f(v.shift - LEFT + 8.0))}>
                         { for slots(&v.chunks).into_iter().map(|chunk| html! {
-                            <ChunkView {chunk} on_inspect={props.on_inspect.clone()}
+                            <ChunkView {chunk} names={v.names.clone()} on_inspect={props.on_inspect.clone()}
                                        on_action={props.on_action.clone()} press={press.clone()} />
                         }) }
                         <g class="dg-flying">
-                            { for v.flying.iter().map(|a| arrow(a, &props.on_inspect, &press)) }
+                            { for v.flying.iter().map(|a| arrow(a, &v.names, &props.on_inspect, &press)) }
                         </g>
                     </svg>
                 </div>
@@ -301,6 +301,7 @@ fn slots(chunks: &[Chunk]) -> Vec<Option<Chunk>> {
 #[derive(Properties, PartialEq)]
 struct ChunkProps {
     chunk: Option<Chunk>,
+    names: Rc<Vec<String>>,
     on_inspect: Callback<(u64, u64)>,
     on_action: Callback<DiagramAction>,
     press: Pressed,
@@ -314,13 +315,13 @@ fn chunk_view(props: &ChunkProps) -> Html {
     let Some(c) = &props.chunk else { return html! {} };
     html! {
         <g class="dg-chunk">
-            { for c.arrows.iter().map(|a| arrow(a, &props.on_inspect, &props.press)) }
-            { for c.dots.iter().map(|d| dot(d, &props.on_action, &props.press)) }
+            { for c.arrows.iter().map(|a| arrow(a, &props.names, &props.on_inspect, &props.press)) }
+            { for c.dots.iter().map(|d| dot(d, &props.names, &props.on_action, &props.press)) }
         </g>
     }
 }
 
-fn arrow(a: &Arrow, on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html {
+fn arrow(a: &Arrow, names: &[String], on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html {
     let (message, sent) = (a.message, a.sent_events);
     let onclick = {
         let (on, press) = (on_inspect.clone(), press.clone());
@@ -335,7 +336,7 @@ fn arrow(a: &Arrow, on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html 
     html! {
         <g class={classes!("dg-arrow", fate, a.relation.class(), format!("k-{}", a.kind))} data-testid="diagram-arrow"
            data-message={message.to_string()} data-fate={fate} {onclick}>
-            <title>{ tf("diagram.arrow-title", &[("message", &a.label())]) }</title>
+            <title>{ tf("diagram.arrow-title", &[("message", &a.label(names))]) }</title>
             <line class="hit" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)} />
             <line class="shaft" x1={f(a.x1)} y1={f(a.y1)} x2={f(a.x2)} y2={f(a.y2)}
                   marker-end={(a.fate == Fate::Delivered).then_some("url(#dg-head)")} />
@@ -346,7 +347,7 @@ fn arrow(a: &Arrow, on_inspect: &Callback<(u64, u64)>, press: &Pressed) -> Html 
     }
 }
 
-fn dot(d: &Dot, on_action: &Callback<DiagramAction>, press: &Pressed) -> Html {
+fn dot(d: &Dot, names: &[String], on_action: &Callback<DiagramAction>, press: &Pressed) -> Html {
     let seq = d.seq;
     let onclick = {
         let (on, press) = (on_action.clone(), press.clone());
@@ -362,7 +363,7 @@ fn dot(d: &Dot, on_action: &Callback<DiagramAction>, press: &Pressed) -> Html {
         <g class={classes!("dg-event", kind, d.relation.class())} data-testid="diagram-event"
            data-seq={seq.to_string()} data-kind={kind} data-lamport={d.lamport.to_string()}
            data-vector={vector.clone()} data-relation={d.relation.class()} {onclick}>
-            <title>{ d.label() }</title>
+            <title>{ d.label(names) }</title>
             if let Some(g) = d.glyph() {
                 <circle class="halo" cx={f(d.x)} cy={f(d.y)} r="8" />
                 <text class="glyph" x={f(d.x)} y={f(d.y + 4.0)}>{ g }</text>

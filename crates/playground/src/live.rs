@@ -14,6 +14,7 @@ use crate::availability_view::availability_view;
 use crate::browser;
 use crate::caption_view::Caption;
 use crate::client_panel::ClientPanel;
+use crate::course_view::CourseStage;
 use crate::diagram::Diagram;
 use crate::embed_view::{embed_view, EmbedBody};
 use crate::event_log::{EventLog, EventLogData};
@@ -116,6 +117,8 @@ struct Callbacks {
     filter_events: Callback<Option<raft_sim::narrate::Topic>>,
     diagram: Callback<crate::model::diagram::DiagramAction>,
     inspect: Callback<(u64, u64)>,
+    /// In another protocol's diagram, clicking a message goes to right after its send.
+    inspect_course: Callback<(u64, u64)>,
 }
 
 impl Callbacks {
@@ -142,6 +145,7 @@ impl Callbacks {
             filter_events: dispatch.reform(Action::FilterEvents),
             diagram: dispatch.reform(Action::Diagram),
             inspect: dispatch.reform(|(message, events)| Action::InspectMessage { message, events }),
+            inspect_course: dispatch.reform(|(_, events)| Action::SeekEvent(events)),
             dispatch,
         }
     }
@@ -337,7 +341,7 @@ impl Component for Live {
             browser::reveal(selector);
         }
         for request in self.hook_replies.drain(..) {
-            request.answer(self.store.session.as_ref(), self.store.playing);
+            request.answer(self.store.shown_run(), self.store.playing);
         }
     }
 
@@ -361,6 +365,9 @@ impl Live {
         }
         if s.present {
             return self.presentation();
+        }
+        if let Some(course) = &s.course {
+            return self.course_page(course);
         }
         let embed_src = s.embed_snippet.as_ref().map(|fragment| s.address(&["embed"], fragment));
         html! {
@@ -393,6 +400,33 @@ impl Live {
 }
 
 impl Live {
+    /// Another protocol's run (store/course.rs): the toolbar, the run's view, its space-time
+    /// diagram and the share panel (the Raft-only panels are not shown).
+    fn course_page(&self, course: &crate::store::Course) -> Html {
+        let s = &self.store;
+        let (title, description) = s.course_caption();
+        let picture = course.run.picture();
+        let view =
+            model::course::CourseView::of(&picture, &title, &description, course.selected, course.run.total_events());
+        let now = course.run.now_us();
+        let diagram = s
+            .diagram
+            .open
+            .then(|| model::diagram::DiagramView::named(course.run.spacetime(), &s.diagram, now, course.names.clone()));
+        let embed_src = s.embed_snippet.as_ref().map(|fragment| s.address(&["embed"], fragment));
+        html! {
+            <section class="live course-live" aria-label={t("live.label")}>
+                { toolbar::toolbar(s, &self.on.dispatch) }
+                { self.feedback() }
+                { self.messages() }
+                <CourseStage view={view} on={self.on.dispatch.clone()} />
+                <Diagram view={diagram} on_action={self.on.diagram.clone()} on_seek_time={self.on.seek_time.clone()}
+                         on_inspect={self.on.inspect_course.clone()} />
+                { share_panel(s.share_link.as_deref(), embed_src, &self.on.dispatch, &self.on.import) }
+            </section>
+        }
+    }
+
     /// Carry out an embed API command (embed_api.rs) as a store action and answer it.
     fn embed_command(&mut self, message: EmbedMessage) {
         use crate::embed_api::{reply, Command, Refusal};

@@ -18,7 +18,6 @@
 //! property or a tour step's pause. A paused run stays put, as on screen.
 use crate::live::{Live, Msg};
 use raft_sim::scenario::MAX_DURATION_MS;
-use raft_sim::session::Session;
 use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -96,15 +95,15 @@ impl Request {
     }
 
     /// Resolve with the state the page shows now.
-    pub fn answer(self, session: Option<&Session>, playing: bool) {
+    pub fn answer(self, shown: Option<(u64, u64, String)>, playing: bool) {
         let state = js_sys::Object::new();
         let set = |key: &str, value: JsValue| {
             let _ = js_sys::Reflect::set(&state, &JsValue::from_str(key), &value);
         };
-        if let Some(sim) = session.map(|s| s.sim()) {
-            set("nowMs", JsValue::from_f64(sim.now() as f64 / 1000.0));
-            set("events", JsValue::from_f64(sim.events() as f64));
-            set("traceHash", JsValue::from_str(&sim.trace_hash_hex()));
+        if let Some((now_us, events, hash)) = shown {
+            set("nowMs", JsValue::from_f64(now_us as f64 / 1000.0));
+            set("events", JsValue::from_f64(events as f64));
+            set("traceHash", JsValue::from_str(&hash));
         }
         set("playing", JsValue::from_bool(playing));
         let renders = js_sys::Object::new();

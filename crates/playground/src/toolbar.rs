@@ -2,7 +2,7 @@
 //! and the keyboard help it opens. It reads the store and dispatches every click as a store
 //! action (`Msg` here: `Action` is the simulator's operator action).
 use crate::seed_field::SeedField;
-use crate::store::{Action as Msg, Store};
+use crate::store::{Action as Msg, CourseAction, Store};
 use crate::text::{t, tf};
 use raft_sim::scenario::{Action, CrashMode, MAX_NODES};
 use raft_sim::share::{SPEED_MAX_EXP, SPEED_MIN_EXP};
@@ -12,14 +12,30 @@ use yew::prelude::*;
 pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
     let tour = data.tour.as_ref().map(|t| t.tour.id.as_str());
     let send = |msg: fn() -> Msg| on.reform(move |_: MouseEvent| msg());
-    let builtin_index = data.builtins.iter().position(|b| b.scenario == data.scenario);
+    let course = data.course.as_ref();
+    let builtin_index = data.builtins.iter().position(|b| b.scenario == data.scenario).filter(|_| course.is_none());
+    let course_id = course.and_then(|c| c.builtin.clone());
     // Options are valued by the built-in's id (stable in tests and links) and labelled by its
-    // title, grouped as the index groups them.
+    // title, grouped as the index groups them; the other protocols' built-ins come after
+    // Raft's, in their own groups.
     let ids: Vec<String> = data.builtins.iter().map(|b| b.scenario.name.clone()).collect();
+    let course_ids: Vec<String> = data.course_builtins.iter().map(|b| b.id.clone()).collect();
     let on_scenario = send_some(on, move |e: Event| {
         let select = e.target_dyn_into::<web_sys::HtmlSelectElement>()?;
-        ids.iter().position(|id| *id == select.value()).map(Msg::Load)
+        let value = select.value();
+        match ids.iter().position(|id| *id == value) {
+            Some(i) => Some(Msg::Load(i)),
+            None => course_ids.contains(&value).then_some(Msg::Course(CourseAction::Open(value))),
+        }
     });
+    let mut course_groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for b in &data.course_builtins {
+        let (title, _, group) = data.course_words(b);
+        match course_groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, members)) => members.push((b.id.clone(), title)),
+            None => course_groups.push((group, vec![(b.id.clone(), title)])),
+        }
+    }
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, b) in data.builtins.iter().enumerate() {
         match groups.iter_mut().find(|(g, _)| *g == b.group) {
@@ -71,16 +87,27 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                         }) }
                     </optgroup>
                 }) }
-                if builtin_index.is_none() && data.session.is_some() {
+                { for course_groups.iter().map(|(group, members)| html! {
+                    <optgroup label={group.clone()}>
+                        { for members.iter().map(|(id, title)| html! {
+                            <option value={id.clone()} selected={course_id.as_ref() == Some(id)}>{ title.clone() }</option>
+                        }) }
+                    </optgroup>
+                }) }
+                if let Some(c) = course.filter(|c| c.builtin.is_none()) {
+                    <option value="current" selected=true>{ tf("toolbar.this-run", &[("name", c.run.scenario_name())]) }</option>
+                } else if builtin_index.is_none() && data.session.is_some() && course.is_none() {
                     <option value="current" selected=true>{ tf("toolbar.this-run", &[("name", &data.scenario.name)]) }</option>
                 }
             </select>
+            if course.is_none() {
             <label class="node-count">{ t("toolbar.servers") }
                 <select aria-label={t("toolbar.servers-number")} data-testid="node-count" onchange={on_nodes}>
                     { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
                 </select>
             </label>
             <label class="load"><input type="checkbox" data-testid="client-load" checked={load} onchange={on_load} />{ t("toolbar.clients") }</label>
+            }
             <select aria-label={t("toolbar.tours")} data-testid="tour-menu" onchange={on_tour}>
                 <option value="" selected={tour.is_none()}>{ t("toolbar.tours-pick") }</option>
                 { for data.tours.iter().map(|t| html! {
@@ -89,8 +116,10 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
             </select>
           </span>
           <span class="group">
+            if course.is_none() {
             <button data-testid="back-marker" class="secondary" title={t("toolbar.back-marker-title")}
                     onclick={send(|| Msg::PrevMarker)}>{ t("toolbar.back-marker") }</button>
+            }
             <button data-testid="step-back" class="secondary" title={t("toolbar.step-back-title")}
                     onclick={send(|| Msg::StepBack)}>{ "‹ 1" }<span class="sr-only">{ t("toolbar.step-back-sr") }</span></button>
             <button data-testid="play" onclick={send(|| Msg::TogglePlay)}>
@@ -98,13 +127,16 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
             </button>
             <button class="secondary" data-testid="step" title={t("toolbar.step-title")}
                     onclick={send(|| Msg::Step)}>{ "1 ›" }<span class="sr-only">{ t("toolbar.step-sr") }</span></button>
+            if course.is_none() {
             <button data-testid="next-marker" class="secondary" title={t("toolbar.next-marker-title")}
                     onclick={send(|| Msg::NextMarker)}>{ t("toolbar.next-marker") }</button>
+            }
             <label class="speed">{ t("toolbar.speed") }
                 <input type="range" data-testid="speed" min={SPEED_MIN_EXP.to_string()} max={SPEED_MAX_EXP.to_string()} step="0.1"
                        value={data.speed_exp.to_string()} oninput={on_speed} aria-valuetext={speed_text.clone()} />
                 <output>{ speed_text }</output>
             </label>
+            if course.is_none() {
             <label class="skip-idle" title={t("toolbar.skip-idle-title")}>
                 <input type="checkbox" data-testid="skip-idle" checked={data.skip_idle}
                        onchange={on.reform(|_: Event| Msg::ToggleSkipIdle)} />{ t("toolbar.skip-idle") }</label>
@@ -113,14 +145,17 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
             </label>
             <button class="secondary" data-testid="new-run" title={t("toolbar.new-run-title")}
                     disabled={loading} onclick={on_new_run}>{ t("toolbar.new-run") }</button>
+            }
           </span>
           <span class="group">
+            if course.is_none() {
             <button class="secondary" data-testid="crash-leader"
                     onclick={send(|| Msg::Act(Action::CrashLeader { mode: CrashMode::Recover }))}>{ t("toolbar.crash-leader") }</button>
             <button class="secondary" data-testid="align-timers" title={t("toolbar.align-timers-title")}
                     onclick={send(|| Msg::Act(Action::AlignTimers))}>{ t("toolbar.align-timers") }</button>
             <button class="secondary" data-testid="spread-timers" title={t("toolbar.spread-timers-title")}
                     onclick={send(|| Msg::Act(Action::SpreadTimers))}>{ t("toolbar.spread-timers") }</button>
+            }
             // Share and its confirmation wrap as one, so "Link copied" never lands on the next
             // row away from the button; the live region is always there so screen readers hear
             // the text when it appears.
@@ -132,8 +167,10 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
                 }
               </span>
             </span>
+            if course.is_none() {
             <button class="secondary" data-testid="present" title={t("toolbar.present-title")}
                     onclick={send(|| Msg::TogglePresent)}>{ t("toolbar.present") }</button>
+            }
             <button class="secondary" data-testid="help-button" aria-label={t("toolbar.keys")}
                     onclick={send(|| Msg::ToggleHelp)}>{ "?" }</button>
             { crate::language::menu(data.language, on) }

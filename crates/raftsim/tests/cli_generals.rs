@@ -64,7 +64,6 @@ fn raft_only_commands_and_options_refuse_a_two_generals_scenario_by_protocol() {
         vec!["shrink", "two-generals-last-lost"],
         vec!["shrink", file.as_str()],
         vec!["run", "two-generals-last-lost", "--events"],
-        vec!["run", "two-generals-last-lost", "--until-ms", "50"],
     ] {
         let out = raftsim(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -62,12 +62,9 @@ fn list_shows_the_primary_backup_builtins() {
 #[test]
 fn raft_only_commands_and_options_refuse_a_primary_backup_scenario_by_protocol() {
     let file = format!("{}/../raft-sim/scenarios/pb-primary-crash.json", env!("CARGO_MANIFEST_DIR"));
-    for args in [
-        vec!["shrink", "pb-primary-crash"],
-        vec!["shrink", file.as_str()],
-        vec!["run", "pb-primary-crash", "--events"],
-        vec!["run", "pb-primary-crash", "--until-ms", "50"],
-    ] {
+    for args in
+        [vec!["shrink", "pb-primary-crash"], vec!["shrink", file.as_str()], vec!["run", "pb-primary-crash", "--events"]]
+    {
         let out = raftsim(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);

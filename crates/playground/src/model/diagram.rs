@@ -2,9 +2,10 @@
 //! or following the present), and the lanes, arrows, marks and clocks in that stretch, laid out
 //! in the diagram's own units. The record and the clocks come from the simulator
 //! (raft_sim::spacetime); this only picks the visible window and words it. Plain data.
-use crate::text::{t, tf};
+use crate::text::{t, t_made, tf};
 use raft_sim::network::LossCause;
 use raft_sim::spacetime::{CausalOrder, Event, Happening, Local, SpaceTime, VectorClock};
+use std::rc::Rc;
 
 /// Messages drawn at most (the most recent of the window); past it the diagram says so.
 pub const MAX_ARROWS: usize = 2_000;
@@ -207,17 +208,22 @@ impl Dot {
     }
 
     /// What happened, in words, with its clocks.
-    pub fn label(&self) -> String {
+    pub fn label(&self, names: &[String]) -> String {
         let (what, lamport, vector) =
-            (describe(self.node, self.time_us, self.what), self.lamport.to_string(), self.vector.to_string());
+            (describe(self.node, self.time_us, self.what, names), self.lamport.to_string(), self.vector.to_string());
         tf("diagram.event-clocks", &[("event", &what), ("lamport", &lamport), ("vector", &vector)])
     }
 }
 
 impl Arrow {
-    pub fn label(&self) -> String {
-        let (from, to, message, sent, end) =
-            (self.from.to_string(), self.to.to_string(), self.message.to_string(), ms(self.sent_us), ms(self.end_us));
+    pub fn label(&self, names: &[String]) -> String {
+        let (from, to, message, sent, end) = (
+            lane_name(names, self.from),
+            lane_name(names, self.to),
+            self.message.to_string(),
+            ms(self.sent_us),
+            ms(self.end_us),
+        );
         let mut values =
             vec![("kind", self.kind), ("message", &message), ("from", &from), ("to", &to), ("sent", &sent)];
         let id = match self.fate {
@@ -272,6 +278,8 @@ pub struct SelectedView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiagramView {
     pub lanes: u32,
+    /// Each lane's name, lane 1 first.
+    pub names: Rc<Vec<String>>,
     pub width: f64,
     pub height: f64,
     pub start_us: u64,
@@ -302,6 +310,16 @@ pub struct DiagramView {
     /// Sends and receipts have no dot of their own (too many events in the window).
     pub coarse: bool,
     pub selected: Option<SelectedView>,
+}
+
+/// Lane `node`'s name ("S1" for Raft's servers; a protocol's own names: P1, A1, CFG, client).
+pub fn lane_name(names: &[String], node: u32) -> String {
+    names.get((node as usize).wrapping_sub(1)).cloned().unwrap_or_else(|| format!("S{node}"))
+}
+
+/// Raft's lanes: S1 to Sn.
+pub fn server_names(lanes: u32) -> Vec<String> {
+    (1..=lanes).map(|n| format!("S{n}")).collect()
 }
 
 pub fn lane_y(node: u32) -> f64 {
@@ -348,8 +366,8 @@ fn cause(c: LossCause) -> &'static str {
 }
 
 /// What happened, in words: "S2 receives AppendEntries #7 from S1 at 12.0 ms".
-fn describe(node: u32, time_us: u64, what: Happening) -> String {
-    let (node, time) = (node.to_string(), ms(time_us));
+fn describe(node: u32, time_us: u64, what: Happening, names: &[String]) -> String {
+    let (node, time) = (lane_name(names, node), ms(time_us));
     let mut values = vec![("node", node.as_str()), ("time", time.as_str())];
     let (id, kind, message, other, number) = match what {
         Happening::Send { message, to, kind } => ("diagram.event-send", kind, message.to_string(), ("to", to), None),
@@ -361,7 +379,7 @@ fn describe(node: u32, time_us: u64, what: Happening) -> String {
             (id, "", String::new(), ("", 0), number)
         }
     };
-    let other_node = other.1.to_string();
+    let other_node = lane_name(names, other.1);
     let number = number.map(|(name, n)| (name, n.to_string()));
     if !kind.is_empty() {
         values.extend([("kind", kind), ("message", message.as_str()), (other.0, other_node.as_str())]);
@@ -369,6 +387,11 @@ fn describe(node: u32, time_us: u64, what: Happening) -> String {
     if let Some((name, n)) = &number {
         values.push((name, n));
     }
+    let badge = match what {
+        Happening::Local(Local::Became { badge }) => t_made(&format!("proto.badge.{badge}")),
+        _ => String::new(),
+    };
+    values.push(("badge", &badge));
     tf(id, &values)
 }
 
@@ -394,7 +417,13 @@ fn tick_step(span: u64) -> u64 {
 }
 
 impl DiagramView {
+    /// Raft's diagram: lanes S1 to Sn.
     pub fn of(st: &SpaceTime, state: &DiagramState, now_us: u64) -> DiagramView {
+        DiagramView::named(st, state, now_us, Rc::new(server_names(st.nodes())))
+    }
+
+    /// The diagram with its lanes named (another protocol's processes and clients).
+    pub fn named(st: &SpaceTime, state: &DiagramState, now_us: u64, names: Rc<Vec<String>>) -> DiagramView {
         let lanes = st.nodes();
         let end = state.end(now_us);
         let span = state.span_us.clamp(MIN_SPAN_US, MAX_SPAN_US);
@@ -604,7 +633,7 @@ impl DiagramView {
             chunks[i].arrows.push(a);
         }
         let selected = selected_event.map(|s| SelectedView {
-            label: describe(s.node, s.time_us, s.what),
+            label: describe(s.node, s.time_us, s.what, &names),
             lamport: s.lamport,
             vector: s.vector.to_string(),
             before,
@@ -622,6 +651,7 @@ impl DiagramView {
         let ticks = (start.div_ceil(step)..=end / step).take(20).map(|k| (window_x(k * step), ms(k * step))).collect();
         let blank_before_x = st.kept_since_us().filter(|&t| t > start).map(|t| window_x(t.min(end)));
         DiagramView {
+            names,
             lanes,
             width,
             height: TOP + lanes.saturating_sub(1) as f64 * LANE + 44.0,

@@ -6,6 +6,7 @@ pub mod authoring;
 pub mod caption;
 pub mod clients;
 pub mod clock;
+pub mod course;
 pub mod diagram;
 pub mod embed;
 pub mod events;

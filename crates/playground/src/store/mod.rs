@@ -10,6 +10,7 @@
 //! `Store` and calls `apply`; components get what they draw as props that compare equal when
 //! nothing they show changed, so an animation frame re-renders only what shows the moment.
 mod authoring;
+mod course;
 pub mod hunt;
 mod kit;
 mod language;
@@ -18,6 +19,8 @@ mod tour_run;
 
 #[cfg(test)]
 mod authoring_tests;
+#[cfg(test)]
+mod course_tests;
 #[cfg(test)]
 mod hunt_tests;
 #[cfg(test)]
@@ -37,6 +40,7 @@ use raft_sim::scenario::{Action as Operator, RaftSettings, MAX_DURATION_MS};
 use raft_sim::session::{Session, Stop, Target};
 // Speeds from 0.01x to 100x, as a power of ten: the range run documents are checked against.
 pub use authoring::{AuthorAction, Draft, DraftRef, DraftStep};
+pub use course::{Course, CourseAction, CourseBuiltin};
 pub use kit::Picture;
 pub use language::LanguageFiles;
 use raft_sim::builtin::{self, Builtin, IndexEntry};
@@ -88,6 +92,8 @@ pub enum Action {
     CloseMessage,
     /// Open, zoom, pan the space-time diagram, or select one of its events.
     Diagram(DiagramAction),
+    /// Open another protocol's built-in, or pick one of its nodes (store/course.rs).
+    Course(CourseAction),
     /// An operator action on the running cluster.
     Act(raft_sim::scenario::Action),
     /// The partially synchronous timing model with its GST this many virtual ms from now.
@@ -254,6 +260,11 @@ pub struct Store {
     /// The built-in scenarios with their titles: fetched when the page starts (compiled in
     /// natively); empty until then.
     pub builtins: Vec<Builtin>,
+    /// The other protocols' built-ins (flood consensus, the Two Generals, …), fetched with
+    /// Raft's; empty until then.
+    pub course_builtins: Vec<CourseBuiltin>,
+    /// The open run of another protocol, if one is open (then the Raft run is not shown).
+    pub course: Option<Course>,
     /// Fetched when the page starts; empty until then.
     pub tours: Vec<Tour>,
     /// The glossary of the tours' terms, fetched with them; none until then (the tour text is
@@ -394,6 +405,8 @@ impl Store {
             base,
             clock,
             builtins,
+            course_builtins: Vec::new(),
+            course: None,
             tours: Vec::new(),
             glossary: None,
             pending_tour: None,
@@ -485,10 +498,16 @@ impl Store {
     /// What could not be loaded is said; a page that opened no run yet opens the first
     /// built-in, or, if none arrived, a plain three-server cluster: the page still works.
     fn builtins_loaded(&mut self, index: Result<Vec<IndexEntry>, String>, files: &[(String, Result<String, String>)]) {
-        let (builtins, problems) = match index {
-            Ok(index) => builtin::from_files(&index, files),
+        let (builtins, mut problems) = match &index {
+            Ok(index) => builtin::from_files(index, files),
             Err(e) => (Vec::new(), vec![format!("{}: {e}", builtin::INDEX_FILE)]),
         };
+        if let Ok(index) = &index {
+            let (course, course_problems) = course::course_builtins(index, files);
+            self.course_builtins = course;
+            problems.extend(course_problems);
+            self.recognise_course_builtin();
+        }
         if !builtins.is_empty() {
             builtin::install(builtins.clone());
             self.builtins_arrived(builtins);
@@ -500,7 +519,7 @@ impl Store {
         self.builtins_done = true;
         self.adopt_description();
         self.tour_after_builtins();
-        if self.session.is_none() && !self.pending_link {
+        if self.session.is_none() && self.course.is_none() && !self.pending_link {
             let first = self.builtins.first().map(|b| b.scenario.clone());
             self.load(first.unwrap_or_else(|| builtin::cluster(3, false)));
         }
@@ -530,6 +549,21 @@ impl Store {
     }
 
     pub fn apply(&mut self, action: Action) {
+        // While another protocol's run is open, the time controls play it.
+        if self.course.is_some() {
+            if let Action::Frame(timestamp) = action {
+                if self.playing {
+                    if let Some(last) = self.last_frame {
+                        self.course_frame(timestamp - last);
+                    }
+                    self.last_frame = Some(timestamp);
+                }
+                return;
+            }
+            if self.course_controls(&action) {
+                return;
+            }
+        }
         match action {
             Action::Frame(timestamp) => {
                 if self.playing {
@@ -568,7 +602,7 @@ impl Store {
             }
             Action::OpenBuiltin(name) => match self.builtins.iter().position(|b| b.scenario.name == name) {
                 Some(index) => self.apply(Action::Load(index)),
-                None => self.error = Some(tf("store.no-builtin", &[("name", &name)])),
+                None => self.course_action(CourseAction::Open(name)),
             },
             Action::OpenTourStep(id, step) => match self.tours.iter().find(|t| t.id == id).cloned() {
                 Some(t) => self.open_step_and_play(t, step),
@@ -642,6 +676,7 @@ impl Store {
                 let now = self.now_us();
                 self.diagram.apply(action, now);
             }
+            Action::Course(action) => self.course_action(action),
             Action::Act(action) => {
                 // What comes after this point is a new branch: the selected event may not be on it.
                 self.diagram.selected = None;
@@ -781,12 +816,20 @@ impl Store {
                 if !std::mem::take(&mut self.pending_link) {
                     return;
                 }
-                let foreign = result.as_ref().ok().and_then(|json| self.refused_protocol(json, "link"));
-                let opened = foreign.is_none() && {
-                    let doc = result
-                        .map_err(|_| raft_sim::ScenarioError::new("", share::UNPACK_ERROR))
-                        .and_then(|json| RunDocument::from_unpacked(&json));
-                    self.open_document(doc, "link")
+                let foreign = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|json| std::str::from_utf8(json).ok())
+                    .filter(|text| raft_sim::scenario::protocol::foreign_protocol(text).is_some())
+                    .map(str::to_string);
+                let opened = match foreign {
+                    Some(text) => self.open_course_document(&text),
+                    None => {
+                        let doc = result
+                            .map_err(|_| raft_sim::ScenarioError::new("", share::UNPACK_ERROR))
+                            .and_then(|json| RunDocument::from_unpacked(&json));
+                        self.open_document(doc, "link")
+                    }
                 };
                 if !opened {
                     self.playing = true;
@@ -806,7 +849,11 @@ impl Store {
                 }
             }
             Action::Imported(result) => {
-                if result.as_ref().ok().and_then(|text| self.refused_protocol(text.as_bytes(), "file")).is_some() {
+                if let Some(text) =
+                    result.as_ref().ok().filter(|t| raft_sim::scenario::protocol::foreign_protocol(t).is_some())
+                {
+                    let text = text.clone();
+                    self.open_course_document(&text);
                     return;
                 }
                 let doc = result
@@ -820,6 +867,15 @@ impl Store {
     /// What the test hook asks (see test_hook.rs): play to `target` as frames would, however
     /// many frames' budgets it takes, only while the run plays.
     pub fn play_hook(&mut self, target: Option<u64>) {
+        if let Some(c) = self.course.as_mut() {
+            if let Some(t) = target.filter(|_| self.playing) {
+                while c.run.run_until(t, u64::MAX) {}
+                if c.run.now_us() >= c.run.end_us() {
+                    self.playing = false;
+                }
+            }
+            return;
+        }
         while let Some(t) = target.filter(|_| self.playing) {
             if self.play_to(t) != Stop::Budget {
                 break;
@@ -828,8 +884,21 @@ impl Store {
         self.check_tour();
     }
 
+    /// The run shown (the course run if one is open, else the Raft run): its time, events and
+    /// trace hash, for the test hook.
+    pub fn shown_run(&self) -> Option<(u64, u64, String)> {
+        if let Some(c) = &self.course {
+            return Some((c.run.now_us(), c.run.events(), format!("{:016x}", c.run.trace_hash())));
+        }
+        let sim = self.session.as_ref()?.sim();
+        Some((sim.now(), sim.events(), sim.trace_hash_hex()))
+    }
+
     /// The virtual time now (0 before a run is open).
     pub fn now_us(&self) -> u64 {
+        if let Some(c) = &self.course {
+            return c.run.now_us();
+        }
         self.session.as_ref().map_or(0, |s| s.sim().now())
     }
 
@@ -868,6 +937,10 @@ impl Store {
 
     /// Ask the browser to deflate the run's link (see [`LinkUse`]).
     fn pack(&mut self, then: LinkUse) {
+        if let Some(json) = self.course_link_json() {
+            self.effects.push(Effect::Pack { json: json.into_bytes(), then });
+            return;
+        }
         match self.document() {
             Some(doc) => self.effects.push(Effect::Pack { json: doc.link_json(), then }),
             None => self.embed_pending = false,
@@ -905,6 +978,7 @@ impl Store {
     }
 
     fn install(&mut self, scenario: Scenario, session: Session) {
+        self.course = None;
         self.tour = None;
         self.host_task = None;
         self.run_serial += 1;
@@ -930,16 +1004,6 @@ impl Store {
             Ok(session) => self.install(scenario, session),
             Err(e) => self.error = Some(e),
         }
-    }
-
-    /// A scenario or run of a protocol the page does not run yet (`raftsim run` runs it) is
-    /// refused with a notice naming the protocol, before the Raft reader sees it; the current
-    /// run stays. Returns the protocol if it was refused.
-    fn refused_protocol(&mut self, text: &[u8], source: &str) -> Option<&'static str> {
-        let protocol = raft_sim::scenario::protocol::foreign_protocol(std::str::from_utf8(text).ok()?)?;
-        let id = if source == "file" { "store.file-other-protocol" } else { "store.link-other-protocol" };
-        self.notice = Some(tf(id, &[("protocol", protocol)]));
-        Some(protocol)
     }
 
     /// Open a run document (from a link or a file). On failure the current run stays (or, on

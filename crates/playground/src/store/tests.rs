@@ -15,7 +15,7 @@ fn ticking_clock() -> f64 {
     })
 }
 
-fn store(fragment: &str) -> Store {
+pub(super) fn store(fragment: &str) -> Store {
     let mut s = Store::new(BASE.to_string(), fragment, ticking_clock);
     browser(&mut s);
     s
@@ -224,42 +224,6 @@ fn a_broken_link_or_file_says_so_and_keeps_a_run() {
     assert_eq!(hash(&s), before);
     s.apply(Action::Imported(Err("run.json is larger than 1 MB".into())));
     assert!(s.notice.as_deref().is_some_and(|n| n.contains("run.json is larger")));
-}
-
-#[test]
-fn a_scenario_of_another_protocol_is_refused_by_name_from_a_file_or_a_link() {
-    let flood = include_str!("../../../raft-sim/scenarios/flood-p1-p4.json");
-    let mut s = store("");
-    s.play_hook(Some(200_000));
-    let before = hash(&s);
-    s.apply(Action::Imported(Ok(flood.to_string())));
-    let notice = s.notice.clone().unwrap_or_default();
-    assert!(notice.contains("'flood-consensus' scenario") && notice.contains("raftsim run"), "{notice}");
-    assert_eq!(hash(&s), before, "the current run stays");
-    // A link whose run document holds such a scenario (made by hand: the page never makes one).
-    let doc = format!(r#"{{"format": "raft-playground-run", "version": 1, "scenario": {flood}}}"#);
-    let fragment = raft_sim::share::fragment_of_packed(&miniz_oxide::deflate::compress_to_vec(doc.as_bytes(), 9));
-    let s = store(&fragment);
-    let notice = s.notice.clone().unwrap_or_default();
-    assert!(notice.starts_with("This link holds a 'flood-consensus' scenario"), "{notice}");
-    assert!(s.session.is_some(), "the default scenario runs instead");
-    let generals = include_str!("../../../raft-sim/scenarios/two-generals-last-lost.json");
-    let mut s = store("");
-    s.apply(Action::Imported(Ok(generals.to_string())));
-    let notice = s.notice.clone().unwrap_or_default();
-    assert!(notice.contains("'two-generals' scenario") && notice.contains("raftsim run"), "{notice}");
-}
-
-#[test]
-fn a_primary_backup_scenario_is_refused_by_name() {
-    let pb = include_str!("../../../raft-sim/scenarios/pb-primary-crash.json");
-    let mut s = store("");
-    s.play_hook(Some(200_000));
-    let before = hash(&s);
-    s.apply(Action::Imported(Ok(pb.to_string())));
-    let notice = s.notice.clone().unwrap_or_default();
-    assert!(notice.contains("'primary-backup' scenario") && notice.contains("raftsim run"), "{notice}");
-    assert_eq!(hash(&s), before, "the current run stays");
 }
 
 #[test]

@@ -100,7 +100,7 @@ fn lost_messages_are_drawn_as_lost() {
     let v = view(&session, &DiagramState::default());
     let lost: Vec<&Arrow> = v.arrows().filter(|a| matches!(a.fate, Fate::Lost(_))).collect();
     assert!(!lost.is_empty());
-    assert!(lost.iter().any(|a| a.label().contains("cut off by a partition")), "{lost:?}");
+    assert!(lost.iter().any(|a| a.label(&v.names).contains("cut off by a partition")), "{lost:?}");
     assert!(lost.iter().all(|a| a.fate_name() == "lost"));
 }
 
@@ -202,7 +202,7 @@ fn messages_a_rule_drops_are_drawn_as_lost_and_say_so() {
     session.advance(1_100_000, u64::MAX, false);
     let v = view(&session, &DiagramState::default());
     let ruled: Vec<&Arrow> =
-        v.arrows().filter(|a| a.label().contains("dropped by a message rule of the scenario")).collect();
+        v.arrows().filter(|a| a.label(&v.names).contains("dropped by a message rule of the scenario")).collect();
     assert!(!ruled.is_empty(), "the leader's heartbeats in the window are drawn dropped");
     assert!(ruled.iter().all(|a| a.fate_name() == "lost"));
 }

@@ -1,0 +1,377 @@
+//! The view-model of another protocol's run (flood consensus, the Two Generals, primary-backup,
+//! …): where its nodes and messages are drawn, and what its node cards, checks and time bar say.
+//! It reads raft-sim's `Picture` (protocols/view.rs) and places it; every word comes from the
+//! catalogue (`proto.badge.ID`, `proto.fact.ID`), every value is the picture's. Plain data,
+//! tested natively.
+use crate::text::{t, t_made, tf};
+use raft_sim::network::Endpoint;
+use raft_sim::protocols::view::{Layout, Picture, Status, Tone};
+
+/// The stage's drawing units.
+pub const WIDTH: f64 = 560.0;
+/// A ring's height; a row needs less.
+pub const HEIGHT: f64 = 360.0;
+pub const ROW_HEIGHT: f64 = 170.0;
+pub const NODE_R: f64 = 30.0;
+/// A row leaves this much room at either end.
+const ROW_MARGIN: f64 = 60.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactView {
+    pub label: String,
+    pub value: String,
+    pub tone: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeSpot {
+    pub index: usize,
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+    /// "up", "paused" or "crashed".
+    pub status: &'static str,
+    /// The badge's id ("decided", "primary") and its words.
+    pub badge: Option<(&'static str, String)>,
+    pub tone: &'static str,
+    pub facts: Vec<FactView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageDot {
+    pub id: u64,
+    pub kind: &'static str,
+    pub x: f64,
+    pub y: f64,
+    /// Its tooltip: kind, label, from, to, times.
+    pub title: String,
+    pub label: String,
+    /// Whether its label is written beside it (once per multicast).
+    pub show_label: bool,
+    pub lost: bool,
+    /// How far it has gone (0 at its sender, 1 at its receiver).
+    pub progress: f64,
+    /// Its sender and send time: the copies of one multicast share them.
+    group: (u64, u64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckLine {
+    pub property: &'static str,
+    pub broken: bool,
+    /// "holds so far", or when and how it broke.
+    pub text: String,
+    /// The event to seek to, when it broke.
+    pub event: Option<u64>,
+}
+
+/// Everything the course view draws at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CourseView {
+    pub protocol: &'static str,
+    /// The drawing's height (a row is shorter than a ring).
+    pub height: f64,
+    pub scenario: String,
+    pub title: String,
+    pub description: String,
+    pub now_us: u64,
+    pub end_us: u64,
+    pub clock: String,
+    pub nodes: Vec<NodeSpot>,
+    /// Lines between the nodes' centres (every pair the stage connects).
+    pub links: Vec<(f64, f64, f64, f64)>,
+    pub messages: Vec<MessageDot>,
+    pub checks: Vec<CheckLine>,
+    pub facts: Vec<FactView>,
+    pub selected: Option<usize>,
+}
+
+fn tone(t: Tone) -> &'static str {
+    match t {
+        Tone::Plain => "plain",
+        Tone::Lead => "lead",
+        Tone::Good => "good",
+        Tone::Warn => "warn",
+        Tone::Bad => "bad",
+    }
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Up => "up",
+        Status::Paused => "paused",
+        Status::Crashed => "crashed",
+    }
+}
+
+fn ms(us: u64) -> String {
+    let ms = us as f64 / 1000.0;
+    if ms.fract() == 0.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// Where node `i` of `n` stands.
+pub fn spot(layout: Layout, i: usize, n: usize) -> (f64, f64) {
+    match layout {
+        Layout::Ring => {
+            let r = (HEIGHT / 2.0 - NODE_R - 14.0).min(WIDTH / 2.0 - NODE_R);
+            // P1 at the top, the others clockwise.
+            let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n.max(1) as f64;
+            // Without f64::cos and sin, which would bring libm into the wasm (see stage.rs).
+            let (cos, sin) = crate::model::stage::cos_sin(angle);
+            (WIDTH / 2.0 + r * cos, HEIGHT / 2.0 + r * sin)
+        }
+        Layout::Row => {
+            let step = if n > 1 { (WIDTH - 2.0 * ROW_MARGIN) / (n - 1) as f64 } else { 0.0 };
+            let x = if n > 1 { ROW_MARGIN + step * i as f64 } else { WIDTH / 2.0 };
+            (x, ROW_HEIGHT / 2.0 - 6.0)
+        }
+    }
+}
+
+fn endpoint_key(e: Endpoint) -> u64 {
+    match e {
+        Endpoint::Node(n) => u64::from(n),
+        Endpoint::Client(c) => (1 << 32) | c,
+    }
+}
+
+fn fact_view(f: &raft_sim::protocols::view::Fact) -> FactView {
+    FactView { label: t_made(&format!("proto.fact.{}", f.label)), value: f.value.clone(), tone: tone(f.tone) }
+}
+
+impl CourseView {
+    pub fn of(p: &Picture, title: &str, description: &str, selected: Option<usize>, total_events: u64) -> CourseView {
+        let n = p.nodes.len();
+        let nodes: Vec<NodeSpot> = p
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let (x, y) = spot(p.layout, i, n);
+                NodeSpot {
+                    index: i,
+                    name: node.name.clone(),
+                    x,
+                    y,
+                    status: status(node.status),
+                    badge: node.badge.map(|b| (b, t_made(&format!("proto.badge.{b}")))),
+                    tone: tone(node.tone),
+                    facts: node.facts.iter().map(fact_view).collect(),
+                }
+            })
+            .collect();
+        let at = |e: Endpoint| {
+            p.nodes.iter().position(|n| n.at == e).map(|i| (nodes[i].x, nodes[i].y, nodes[i].name.clone()))
+        };
+        let links = match p.layout {
+            // A ring: every pair (the processes talk to all others).
+            Layout::Ring => (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .map(|(i, j)| (nodes[i].x, nodes[i].y, nodes[j].x, nodes[j].y))
+                .collect(),
+            // A row: neighbours.
+            Layout::Row => nodes.windows(2).map(|w| (w[0].x, w[0].y, w[1].x, w[1].y)).collect(),
+        };
+        let mut messages = Vec::new();
+        for m in &p.messages {
+            let (Some((x1, y1, from)), Some((x2, y2, to))) = (at(m.from), at(m.to)) else { continue };
+            let span = m.arrive_us.saturating_sub(m.sent_us).max(1) as f64;
+            let f = (p.now_us.saturating_sub(m.sent_us) as f64 / span).clamp(0.0, 1.0);
+            // Start and end at the nodes' rims, not their centres.
+            let (dx, dy) = (x2 - x1, y2 - y1);
+            let len = (dx * dx + dy * dy).sqrt().max(1.0);
+            let rim = (NODE_R / len).min(0.45);
+            let g = rim + (1.0 - 2.0 * rim) * f;
+            // Messages crossing both ways do not sit on each other: each keeps to its right.
+            let (ox, oy) = (-dy / len * 6.0, dx / len * 6.0);
+            let values = [
+                ("kind", m.kind),
+                ("label", m.label.as_str()),
+                ("from", from.as_str()),
+                ("to", to.as_str()),
+                ("sent", &ms(m.sent_us)),
+                ("arrives", &ms(m.arrive_us)),
+            ];
+            let id = if m.lost { "course.message-doomed" } else { "course.message" };
+            messages.push(MessageDot {
+                id: m.id,
+                kind: m.kind,
+                x: x1 + dx * g + ox,
+                y: y1 + dy * g + oy,
+                title: tf(id, &values),
+                label: m.label.clone(),
+                show_label: false,
+                lost: m.lost,
+                progress: f,
+                group: (endpoint_key(m.from), m.sent_us),
+            });
+        }
+        // A multicast sends the same words to everyone: write them once, beside the copy that
+        // has gone least far, so a round of messages stays readable.
+        for i in 0..messages.len() {
+            let same = |j: usize| {
+                let (a, b) = (&messages[i], &messages[j]);
+                a.group == b.group && a.label == b.label
+            };
+            let first = (0..messages.len()).filter(|&j| same(j)).min_by(|&j, &k| {
+                messages[j].progress.total_cmp(&messages[k].progress).then(messages[j].id.cmp(&messages[k].id))
+            });
+            messages[i].show_label = first == Some(i) && !messages[i].label.is_empty();
+        }
+        let checks = p
+            .checks
+            .iter()
+            .map(|c| match &c.broken {
+                Some(b) => CheckLine {
+                    property: c.property,
+                    broken: true,
+                    text: tf("course.check-broken", &[("time", &ms(b.at_us)), ("detail", &b.detail)]),
+                    event: Some(b.event),
+                },
+                None => CheckLine {
+                    property: c.property,
+                    broken: false,
+                    text: t("course.check-holds").to_string(),
+                    event: None,
+                },
+            })
+            .collect();
+        let (now, end, events, total) = (ms(p.now_us), ms(p.end_us), p.events.to_string(), total_events.to_string());
+        CourseView {
+            protocol: p.protocol,
+            height: match p.layout {
+                Layout::Ring => HEIGHT,
+                Layout::Row => ROW_HEIGHT,
+            },
+            scenario: p.scenario.clone(),
+            title: title.to_string(),
+            description: description.to_string(),
+            now_us: p.now_us,
+            end_us: p.end_us,
+            clock: tf("course.clock", &[("time", &now), ("end", &end), ("events", &events), ("total", &total)]),
+            nodes,
+            links,
+            messages,
+            checks,
+            facts: p.facts.iter().map(fact_view).collect(),
+            selected: selected.filter(|&i| i < n),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raft_sim::playback::protocol_run;
+
+    fn view_at(name: &str, t_us: u64) -> CourseView {
+        let mut run = protocol_run::open_builtin(name).expect("a built-in");
+        run.seek_time(t_us);
+        CourseView::of(&run.picture(), "title", "", None, run.total_events())
+    }
+
+    #[test]
+    fn a_ring_puts_p1_on_top_and_every_node_inside_the_drawing() {
+        let v = view_at("flood-p1-p4", 0);
+        assert_eq!(v.nodes.len(), 4);
+        assert!((v.nodes[0].x - WIDTH / 2.0).abs() < 1e-9 && v.nodes[0].y < HEIGHT / 2.0);
+        for n in &v.nodes {
+            assert!(
+                n.x - NODE_R >= 0.0 && n.x + NODE_R <= WIDTH && n.y - NODE_R >= 0.0 && n.y + NODE_R <= HEIGHT,
+                "{n:?}"
+            );
+        }
+        assert_eq!(v.links.len(), 6, "every pair of four");
+    }
+
+    #[test]
+    fn a_message_moves_from_its_sender_to_its_receiver_as_time_passes() {
+        // Round 2 starts at 100 ms: P2's messages leave then and take 10 to 40 ms.
+        let early = view_at("flood-p1-p4", 101_000);
+        let later = view_at("flood-p1-p4", 110_000);
+        let p2 = (early.nodes[1].x, early.nodes[1].y);
+        let d = |m: &MessageDot| ((m.x - p2.0).powi(2) + (m.y - p2.1).powi(2)).sqrt();
+        let first = early.messages.iter().find(|m| m.title.contains("P2 → P3")).expect("P2 to P3 in flight");
+        let then = later.messages.iter().find(|m| m.id == first.id).expect("still in flight at 110 ms");
+        assert!(d(then) > d(first), "it moved away from P2: {} then {}", d(first), d(then));
+        assert_eq!(first.kind, "Known");
+        // P2's multicast carries one set to three processes: its words are written once.
+        let p2_copies: Vec<&MessageDot> = early.messages.iter().filter(|m| m.title.contains("P2 →")).collect();
+        assert_eq!(p2_copies.len(), 3);
+        assert_eq!(p2_copies.iter().filter(|m| m.show_label).count(), 1);
+        assert!(first.label.contains("{a, b, c, d}"), "{}", first.label);
+    }
+
+    #[test]
+    fn badges_facts_and_checks_are_worded_from_the_picture() {
+        let v = view_at("flood-p1-p4-one-round", 1_000_000);
+        let p1 = &v.nodes[0];
+        assert_eq!(p1.status, "crashed");
+        assert_eq!(v.nodes[1].badge.as_ref().map(|b| b.0), Some("decided"));
+        assert_eq!(v.nodes[1].badge.as_ref().map(|b| b.1.as_str()), Some("decided"));
+        assert!(v.nodes[2].facts.iter().any(|f| f.label == "suspects" && f.value == "P1"), "{:?}", v.nodes[2].facts);
+        let agreement = v.checks.iter().find(|c| c.property == "Agreement").expect("checked");
+        assert!(agreement.broken && agreement.event.is_some(), "{agreement:?}");
+        assert!(agreement.text.starts_with("broken at "), "{}", agreement.text);
+        assert!(v.checks.iter().any(|c| !c.broken && c.text == "holds so far"));
+        assert!(v.clock.contains("of 100 ms") || v.clock.contains("of 1"), "{}", v.clock);
+    }
+
+    /// Every badge and fact label the built-ins show, at every event of their runs.
+    pub fn made_ids() -> std::collections::BTreeSet<String> {
+        let mut ids = std::collections::BTreeSet::new();
+        let names = raft_sim::protocols::flood::builtin::catalog().into_iter().map(|b| b.scenario.name);
+        let names = names
+            .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
+            .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name));
+        for name in names {
+            let mut run = protocol_run::open_builtin(&name).expect("a built-in");
+            loop {
+                let p = run.picture();
+                for n in &p.nodes {
+                    ids.extend(n.badge.map(|b| format!("proto.badge.{b}")));
+                    ids.extend(n.facts.iter().map(|f| format!("proto.fact.{}", f.label)));
+                }
+                ids.extend(p.facts.iter().map(|f| format!("proto.fact.{}", f.label)));
+                if !run.step() {
+                    break;
+                }
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn every_badge_and_fact_the_protocols_show_is_worded_in_every_language_and_none_is_left_over() {
+        let made = made_ids();
+        assert!(made.contains("proto.badge.decided") && made.contains("proto.fact.flag"), "{made:?}");
+        for language in ["en", "zh-CN"] {
+            let path = format!("{}/text/{language}/ui.json", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).expect("a catalogue");
+            let catalogue: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).expect("json");
+            let missing: Vec<&String> = made.iter().filter(|id| !catalogue.contains_key(*id)).collect();
+            assert!(missing.is_empty(), "{language}: {missing:?}");
+            // A primary whose test-and-set lost steps down: no built-in reaches that.
+            let unreached = ["proto.badge.stepped-down"];
+            let extra: Vec<&String> = catalogue
+                .keys()
+                .filter(|k| k.split('.').next() == Some("proto") && !made.contains(*k))
+                .filter(|k| !unreached.contains(&k.as_str()))
+                .collect();
+            assert!(extra.is_empty(), "{language}: no protocol shows {extra:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_puts_the_client_servers_and_cfg_left_to_right() {
+        let v = view_at("pb-primary-crash", 0);
+        let names: Vec<&str> = v.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["client", "S1", "S2", "CFG"]);
+        assert!(v.nodes.windows(2).all(|w| w[0].x < w[1].x && w[0].y == w[1].y));
+        assert_eq!(v.nodes[1].badge.as_ref().map(|b| b.0), Some("primary"));
+    }
+}
