@@ -327,7 +327,8 @@ mod tests {
         let names = raft_sim::protocols::flood::builtin::catalog().into_iter().map(|b| b.scenario.name);
         let names = names
             .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name));
+            .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name))
+            .chain(raft_sim::protocols::detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
         for name in names {
             let mut run = protocol_run::open_builtin(&name).expect("a built-in");
             loop {
