@@ -420,6 +420,7 @@ impl Live {
                 { toolbar::toolbar(s, &self.on.dispatch) }
                 { self.feedback() }
                 { self.messages() }
+                { self.tour_panel(false) }
                 <CourseStage view={view} on={self.on.dispatch.clone()} />
                 if let Some(rows) = &course.sweep {
                     <CourseSweep view={model::sweep::SweepView::of(rows, course.timeout_ms.unwrap_or(0.0))} />

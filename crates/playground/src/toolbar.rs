@@ -70,7 +70,7 @@ pub fn toolbar(data: &Store, on: &Callback<Msg>) -> Html {
     });
     // Before the built-ins arrive there is no run yet: the scenario held is a placeholder whose
     // seed would read as the run's.
-    let loading = data.builtins.is_empty() && data.session.is_none();
+    let loading = data.builtins.is_empty() && data.session.is_none() && data.course.is_none();
     html! {
         <div class="toolbar">
           <span class="group">

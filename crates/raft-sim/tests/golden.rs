@@ -63,6 +63,14 @@ fn hashes() -> String {
     }
     for t in tour::list() {
         for (i, step) in t.steps.iter().enumerate() {
+            let at = ms_to_us(step.pause_ms.unwrap_or(step.start_ms));
+            if let Some((_, builtin)) = t.course_step(i) {
+                // Another protocol's run, pinned the same way at the step's pause.
+                let mut run = raft_sim::playback::protocol_run::open_builtin(builtin).expect("a built-in");
+                run.seek_time(at);
+                writeln!(out, "tour {} {} {:016x} {}", t.id, i + 1, run.trace_hash(), run.events()).unwrap();
+                continue;
+            }
             let scenario = t.scenario_at(i).expect("shipped tours are valid");
             let mut sim = Simulation::new(&scenario).expect("shipped tours are valid");
             sim.run_until(ms_to_us(step.pause_ms.unwrap_or(step.start_ms)));

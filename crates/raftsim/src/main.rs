@@ -10,6 +10,7 @@ use raft_sim::protocols::detector::{self, scenario::FdScenario};
 use raft_sim::protocols::flood::{self, scenario::FloodScenario};
 use raft_sim::protocols::generals::{self, scenario::GeneralsScenario};
 use raft_sim::protocols::primary_backup::{self, scenario::PbScenario};
+use raft_sim::protocols::snapshot::{self as chandy_lamport, scenario::ClScenario};
 use raft_sim::scenario::protocol;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, expect, Report, Scenario, Simulation};
@@ -365,6 +366,20 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in primary_backup::builtin::catalog() {
+                let s = &b.scenario;
+                let arbiter = if s.arbiter { "with the CFG" } else { "without an arbiter" };
+                say!(
+                    "{:<18} {} ({}, {}, {arbiter}, {} ms)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::PRIMARY_BACKUP,
+                    s.duration_ms,
+                    "",
+                    s.description
+                );
+            }
             for b in detector::builtin::catalog() {
                 let s = &b.scenario;
                 let kind = if s.adaptive { "adaptive timeout" } else { "fixed timeout" };
@@ -381,16 +396,20 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
-            for b in primary_backup::builtin::catalog() {
+            for b in chandy_lamport::builtin::catalog() {
                 let s = &b.scenario;
-                let arbiter = if s.arbiter { "with the CFG" } else { "without an arbiter" };
+                let variant = match (s.fifo, s.record_channels) {
+                    (true, true) => "FIFO channels",
+                    (false, _) => "channels not FIFO",
+                    (true, false) => "channel states not recorded",
+                };
                 say!(
-                    "{:<18} {} ({}, {}, {arbiter}, {} ms)\n{:<18} {}\n",
+                    "{:<18} {} ({}, {}, {} processes, {variant})\n{:<18} {}\n",
                     s.name,
                     b.title,
                     b.group,
-                    protocol::PRIMARY_BACKUP,
-                    s.duration_ms,
+                    protocol::CHANDY_LAMPORT,
+                    s.processes,
                     "",
                     s.description
                 );
@@ -419,6 +438,7 @@ enum Loaded {
     Flood(FloodScenario),
     Generals(GeneralsScenario),
     PrimaryBackup(PbScenario),
+    ChandyLamport(ClScenario),
     Detector(FdScenario),
 }
 
@@ -443,6 +463,11 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
             s.name,
             protocol::PRIMARY_BACKUP
         )),
+        Loaded::ChandyLamport(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::CHANDY_LAMPORT
+        )),
         Loaded::Detector(s) => Err(format!(
             "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
             s.name,
@@ -466,6 +491,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = primary_backup::builtin::by_name(name_or_path) {
         return Ok(Loaded::PrimaryBackup(s));
     }
+    if let Some(s) = chandy_lamport::builtin::by_name(name_or_path) {
+        return Ok(Loaded::ChandyLamport(s));
+    }
     if let Some(s) = detector::builtin::by_name(name_or_path) {
         return Ok(Loaded::Detector(s));
     }
@@ -486,6 +514,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
         }
         protocol::PRIMARY_BACKUP => {
             PbScenario::from_json(&text).map(Loaded::PrimaryBackup).map_err(|e| format!("{label}: {e}"))
+        }
+        protocol::CHANDY_LAMPORT => {
+            ClScenario::from_json(&text).map(Loaded::ChandyLamport).map_err(|e| format!("{label}: {e}"))
         }
         protocol::FAILURE_DETECTOR => {
             FdScenario::from_json(&text).map(Loaded::Detector).map_err(|e| format!("{label}: {e}"))
@@ -644,6 +675,83 @@ fn run_primary_backup(s: &PbScenario, json: bool) -> ExitCode {
                 (Some(s), Some(at)) => say!("  write {} {}: acknowledged by S{s} at {at:.1} ms", w.id, w.value),
                 _ => say!("  write {} {}: never acknowledged", w.id, w.value),
             }
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
+/// `raftsim run` for a Chandy–Lamport scenario: each process's balance and recorded state,
+/// each channel's recorded state, the markers, the snapshot's total against the bank's, the
+/// checks, the trace hash (or one JSON object); exit 3 when a check breaks.
+fn run_chandy_lamport(s: &ClScenario, json: bool) -> ExitCode {
+    let r = chandy_lamport::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        let channels = match (r.fifo, r.record_channels) {
+            (true, true) => "FIFO channels",
+            (false, _) => "channels NOT FIFO",
+            (true, false) => "FIFO channels, channel states NOT recorded",
+        };
+        say!(
+            "scenario {} ({}, seed {}): {} processes, {channels}, bank total {}, {} transfers; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            r.processes.len(),
+            r.total,
+            r.transfers,
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        let snap = &r.snapshot;
+        match snap.initiated_at_ms {
+            Some(at) => say!("  p{} initiates the snapshot at {at:.1} ms", snap.initiator),
+            None => say!("  the snapshot was never initiated"),
+        }
+        for p in &r.processes {
+            let recorded = match (p.recorded, p.recorded_at_ms) {
+                (Some(v), Some(at)) => format!("recorded {v} at {at:.1} ms"),
+                _ => "never recorded".to_string(),
+            };
+            say!("  p{}: balance {} ({recorded}); sent {}, received {}", p.process, p.balance, p.sent, p.received);
+        }
+        for c in &r.channels {
+            let amounts: Vec<String> = c.recorded_amounts.iter().map(u64::to_string).collect();
+            say!("  channel p{}→p{}: [{}] ({:?})", c.from, c.to, amounts.join(", "), c.recording);
+        }
+        for m in &r.markers {
+            let arrived = m.arrived_at_ms.map_or("never arrived".to_string(), |t| format!("arrived {t:.1} ms"));
+            let first = if m.first { ", its first: records" } else { "" };
+            say!("  marker p{}→p{}: sent {:.1} ms, {arrived}{first}", m.from, m.to, m.sent_at_ms);
+        }
+        match snap.completed_at_ms {
+            Some(at) => say!(
+                "  snapshot complete at {at:.1} ms: states {} + channels {} = {} (bank {})",
+                snap.states_total,
+                snap.channels_total,
+                snap.recorded_total,
+                r.total
+            ),
+            None => say!("  snapshot not complete"),
+        }
+        let list = |ids: &[u64]| ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        if !snap.missed.is_empty() {
+            say!("  in flight across the cut but in no channel state: transfers {}", list(&snap.missed));
+        }
+        if !snap.counted_without_send.is_empty() {
+            say!("  counted in the snapshot but sent after the cut: transfers {}", list(&snap.counted_without_send));
         }
         for property in &r.checked {
             match r.violations.iter().find(|v| v.property == *property) {
@@ -935,6 +1043,7 @@ fn run(
                 Loaded::Flood(s) => (s.name.as_str(), protocol::FLOOD_CONSENSUS),
                 Loaded::Generals(s) => (s.name.as_str(), protocol::TWO_GENERALS),
                 Loaded::PrimaryBackup(s) => (s.name.as_str(), protocol::PRIMARY_BACKUP),
+                Loaded::ChandyLamport(s) => (s.name.as_str(), protocol::CHANDY_LAMPORT),
                 Loaded::Detector(s) => (s.name.as_str(), protocol::FAILURE_DETECTOR),
                 Loaded::Raft(s) => (s.name.as_str(), protocol::RAFT),
             };
@@ -956,6 +1065,7 @@ fn run(
                 Loaded::Generals(s) => run_generals(&s, output == Output::Json),
                 Loaded::Flood(s) => run_flood(&s, output == Output::Json),
                 Loaded::PrimaryBackup(s) => run_primary_backup(&s, output == Output::Json),
+                Loaded::ChandyLamport(s) => run_chandy_lamport(&s, output == Output::Json),
                 Loaded::Detector(s) => run_detector(&s, output == Output::Json),
                 Loaded::Raft(_) => ExitCode::from(EXIT_BAD_INPUT),
             };
@@ -1563,17 +1673,20 @@ fn tour_command(tour: Option<&str>, text: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let failures = tour::verify(&t);
+    // Both kinds of step: Raft's, and those that run another protocol's built-in.
+    let failures = raft_sim::playback::course_tour::verify(&t);
     say!("{}: {}", t.id, t.title);
     for (i, step) in t.steps.iter().enumerate() {
         let mine: Vec<_> = failures.iter().filter(|f| f.step == i + 1).collect();
-        let checks = step.claims.len() + usize::from(step.task.is_some());
+        let checks = step.claims.len() + step.shows.len() + usize::from(step.task.is_some());
         let verdict = if mine.is_empty() { format!("ok ({checks} checks)") } else { "FAILED".to_string() };
         say!("  step {:>2}  {:<48} {verdict}", i + 1, step.title);
         if text {
             // The line the page shows at the top of the step: what its cluster changes from
             // the defaults at the step's pause (or start).
-            if let Ok(scenario) = t.scenario_at(i) {
+            if let Some((protocol, builtin)) = t.course_step(i) {
+                say!("            This step runs the '{protocol}' built-in {builtin}.");
+            } else if let Ok(scenario) = t.scenario_at(i) {
                 let settings = raft_sim::scenario::settings::line_at(&scenario, step.pause_ms.unwrap_or(step.start_ms));
                 if !settings.is_empty() {
                     say!("            This step's cluster: {settings}.");
@@ -1641,6 +1754,7 @@ fn every_builtin_text() -> raft_sim::tour_text::Texts {
     texts.extend(flood::builtin::texts());
     texts.extend(generals::builtin::texts());
     texts.extend(primary_backup::builtin::texts());
+    texts.extend(chandy_lamport::builtin::texts());
     texts.extend(detector::builtin::texts());
     texts
 }

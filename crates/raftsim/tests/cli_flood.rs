@@ -80,3 +80,16 @@ fn run_until_ms_prints_the_stage_at_that_moment() {
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
     assert!(stdout(&out).contains("Agreement: VIOLATED"));
 }
+
+#[test]
+fn the_flood_consensus_tour_is_checked_step_by_step() {
+    let out = raftsim(&["tour", "flood-consensus", "--text"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("step  2  P3 cannot know what P2 knows"), "{text}");
+    assert!(text.contains("ok (6 checks)"), "{text}");
+    assert!(text.contains("This step runs the 'flood-consensus' built-in flood-p1-p4."), "{text}");
+    // In the list, first: the course's order.
+    let list = stdout(&raftsim(&["tour"]));
+    assert!(list.trim_start().starts_with("flood-consensus"), "{list}");
+}

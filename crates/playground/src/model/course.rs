@@ -328,6 +328,7 @@ mod tests {
         let names = names
             .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
             .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name))
+            .chain(raft_sim::protocols::snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name))
             .chain(raft_sim::protocols::detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
         for name in names {
             let mut run = protocol_run::open_builtin(&name).expect("a built-in");
@@ -365,6 +366,35 @@ mod tests {
                 .collect();
             assert!(extra.is_empty(), "{language}: no protocol shows {extra:?}");
         }
+    }
+
+    #[test]
+    fn a_snapshot_in_progress_shows_the_recorded_state_the_channels_recording_and_the_markers() {
+        // 70 ms: p1 recorded at 60 ms and sent its markers; p2 and p3 have not had one yet.
+        let v = view_at("cl-bank-snapshot", 70_000);
+        let names: Vec<&str> = v.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["p1", "p2", "p3"]);
+        let p1 = &v.nodes[0];
+        assert_eq!((p1.badge.as_ref().map(|b| b.0), p1.tone), (Some("recorded"), "lead"));
+        let words = |label: &str| t_made(&format!("proto.fact.{label}"));
+        let values = |n: &NodeSpot, label: &str| -> Vec<String> {
+            n.facts.iter().filter(|f| f.label == words(label)).map(|f| f.value.clone()).collect()
+        };
+        assert_eq!(values(p1, "recorded-state"), ["80"]);
+        assert_eq!(values(p1, "channel-recording"), ["p2→p1 [21]", "p3→p1 []"]);
+        assert_eq!(v.nodes[1].badge, None);
+        assert_eq!(v.messages.iter().filter(|m| m.kind == "Marker").count(), 2, "p1's markers on their way");
+        assert!(v.messages.iter().any(|m| m.kind == "Transfer" && m.label == "#12 $5"));
+        // The end: every process recorded, the totals add up, and the words are the catalogue's.
+        let end = view_at("cl-bank-snapshot", u64::MAX);
+        assert!(end.nodes.iter().all(|n| n.badge.as_ref().map(|b| b.0) == Some("recorded")));
+        let total = end.facts.iter().find(|f| f.label == words("snapshot-total")).expect("complete");
+        assert_eq!((total.value.as_str(), total.tone), ("205 + 95 = 300 (119.2 ms)", "good"));
+        assert_ne!(words("snapshot-total"), "proto.fact.snapshot-total", "worded");
+        assert!(end.checks.iter().all(|c| !c.broken), "{:?}", end.checks);
+        let broken = view_at("cl-broken-not-fifo", u64::MAX);
+        let cut = broken.checks.iter().find(|c| c.property == "ConsistentCut").expect("checked");
+        assert!(cut.broken && cut.event.is_some(), "{cut:?}");
     }
 
     #[test]

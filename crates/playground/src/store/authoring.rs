@@ -183,6 +183,8 @@ impl DraftStep {
         Step {
             title: self.title.trim().to_string(),
             text: paragraphs(&self.text),
+            // Authoring on the page writes Raft steps (the Raft run is the one it records).
+            protocol: None,
             builtin,
             scenario,
             actions: self.actions.clone(),
@@ -191,6 +193,7 @@ impl DraftStep {
             speed_exp: self.speed_exp,
             highlight: self.highlight.clone(),
             claims,
+            shows: Vec::new(),
             task: self.task.clone(),
         }
     }

@@ -247,16 +247,67 @@ impl Store {
         }
     }
 
-    /// Play the course run on by `real_ms` of real time at the chosen speed; stop at its end.
+    /// Play the course run on by `real_ms` of real time at the chosen speed; stop at its end,
+    /// or at a tour step's pause.
     pub(super) fn course_frame(&mut self, real_ms: f64) {
         let speed = super::exp10(self.speed_exp);
-        let Some(c) = self.course.as_mut() else { return };
+        let Some(c) = self.course.as_ref() else { return };
         let dt = (real_ms.clamp(0.0, super::MAX_FRAME_MS) * speed * 1000.0).round() as u64;
         let target = c.run.now_us().saturating_add(dt.max(1));
-        c.run.run_until(target, EVENTS_PER_FRAME);
-        if c.run.now_us() >= c.run.end_us() {
+        self.course_play_to(target);
+    }
+
+    /// Play the course run to `target` (stopping at a tour step's pause, once, and at the end).
+    pub(super) fn course_play_to(&mut self, mut target: u64) {
+        let pause = self.tour.as_ref().filter(|t| !t.reached_pause).and_then(|t| t.pause_us);
+        if let Some(p) = pause {
+            target = target.min(p);
+        }
+        let Some(c) = self.course.as_mut() else { return };
+        while c.run.run_until(target, EVENTS_PER_FRAME) {}
+        let (now, end) = (c.run.now_us(), c.run.end_us());
+        if now >= end || pause.is_some_and(|p| now >= p) {
             self.playing = false;
         }
+        self.check_tour();
+    }
+
+    /// Open a tour step that runs another protocol's built-in: at its start, playing to its
+    /// pause.
+    pub(super) fn open_course_tour_step(&mut self, tour: raft_sim::tour::Tour, step: usize) -> Result<(), String> {
+        let (_, builtin) = tour.course_step(step).ok_or_else(|| tour.id.clone())?;
+        let Some(b) = self.course_builtins.iter().find(|b| b.id == builtin).cloned() else {
+            return Err(tf("store.no-builtin", &[("name", builtin)]));
+        };
+        let s = &tour.steps[step];
+        let (start_us, pause_us) =
+            (raft_sim::scenario::ms_to_us(s.start_ms), s.pause_ms.map(raft_sim::scenario::ms_to_us));
+        if let Some(exp) = s.speed_exp {
+            self.speed_exp = exp.clamp(raft_sim::share::SPEED_MIN_EXP, raft_sim::share::SPEED_MAX_EXP);
+        }
+        if !self.open_course_text(&b.text, Some(b.id.clone())) {
+            return Err(self.error.take().unwrap_or_default());
+        }
+        if let Some(c) = self.course.as_mut() {
+            c.run.seek_time(start_us.min(c.run.end_us()));
+        }
+        let text = crate::model::glossary::step_text(&self.tours, &tour, step, self.glossary.as_deref());
+        self.tour = Some(super::TourRun {
+            tour,
+            step,
+            text: Rc::new(text),
+            pause_us,
+            reached_pause: false,
+            baseline: None,
+            done: false,
+            claims: None,
+        });
+        self.check_tour();
+        self.playing = !self.tour.as_ref().is_some_and(|t| t.reached_pause && t.pause_us.is_some());
+        if let Some(t) = &self.tour {
+            self.effects.push(super::Effect::ReplaceFragment(t.fragment()));
+        }
+        Ok(())
     }
 
     /// The store's time controls, on the course run. True if the course took the action.

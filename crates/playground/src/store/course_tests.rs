@@ -20,7 +20,7 @@ fn the_other_protocols_builtins_arrive_with_rafts_and_open_by_name() {
     let mut s = with_builtins();
     assert!(s.notice.is_none(), "{:?}", s.notice);
     let ids: Vec<&str> = s.course_builtins.iter().map(|b| b.id.as_str()).collect();
-    for id in ["flood-p1-p4", "two-generals-last-lost", "pb-partition-no-arbiter"] {
+    for id in ["flood-p1-p4", "two-generals-last-lost", "pb-partition-no-arbiter", "cl-bank-snapshot"] {
         assert!(ids.contains(&id), "{ids:?}");
     }
     assert!(s.builtins.iter().all(|b| !ids.contains(&b.scenario.name.as_str())), "Raft's picker keeps its own");
@@ -140,4 +140,28 @@ fn a_failure_detector_run_brings_its_tradeoff_figure_and_other_protocols_none() 
     assert_eq!(c.timeout_ms, Some(100.0));
     s.apply(Action::OpenBuiltin("flood-p1-p4".into()));
     assert!(s.course.as_ref().expect("open").sweep.is_none());
+}
+
+#[test]
+fn a_tour_step_about_flood_consensus_opens_its_run_and_pauses_where_its_claims_hold() {
+    let mut s = with_builtins();
+    s.apply(Action::ToursLoaded(super::tests::tour_files()));
+    s.apply(Action::OpenTour("flood-consensus".into()));
+    s.apply(Action::TourStep(1));
+    let c = s.course.as_ref().expect("the step's run is open");
+    assert_eq!(c.builtin.as_deref(), Some("flood-p1-p4"));
+    assert_eq!(c.run.now_us(), 0, "at the step's start");
+    assert!(s.playing);
+    s.play_hook(Some(10_000_000));
+    assert_eq!(course_now(&s), 100_000, "stopped at the step's pause");
+    assert!(!s.playing);
+    let t = s.tour.as_ref().expect("the tour is open");
+    assert_eq!(t.claims, Some((6, 6)), "every claim of the step holds on the page");
+    assert_eq!(s.take_effects().last(), Some(&Effect::ReplaceFragment("tour/flood-consensus/2".into())));
+    // The next step runs another built-in; a Raft tour's step closes the course run.
+    s.apply(Action::TourStep(3));
+    assert_eq!(s.course.as_ref().and_then(|c| c.builtin.as_deref()), Some("flood-p1-p4-one-round"));
+    s.apply(Action::OpenTour("leader-election".into()));
+    assert!(s.course.is_none());
+    assert!(s.session.is_some());
 }

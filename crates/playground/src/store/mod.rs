@@ -561,6 +561,7 @@ impl Store {
                 return;
             }
             if self.course_controls(&action) {
+                self.check_tour();
                 return;
             }
         }
@@ -867,12 +868,9 @@ impl Store {
     /// What the test hook asks (see test_hook.rs): play to `target` as frames would, however
     /// many frames' budgets it takes, only while the run plays.
     pub fn play_hook(&mut self, target: Option<u64>) {
-        if let Some(c) = self.course.as_mut() {
+        if self.course.is_some() {
             if let Some(t) = target.filter(|_| self.playing) {
-                while c.run.run_until(t, u64::MAX) {}
-                if c.run.now_us() >= c.run.end_us() {
-                    self.playing = false;
-                }
+                self.course_play_to(t);
             }
             return;
         }
@@ -1068,6 +1066,9 @@ impl Store {
         let Some(s) = tour.steps.get(step) else {
             return Err(tf("store.tour-steps", &[("id", &tour.id), ("count", &tour.steps.len().to_string())]));
         };
+        if tour.course_step(step).is_some() {
+            return self.open_course_tour_step(tour, step);
+        }
         let mut scenario = tour.scenario_at(step).map_err(|e| format!("{}: {e}", tour.id))?;
         // A built-in's description in the page's language (the tours name the English ones).
         if let Some(description) = self.step_description(&tour, step) {
@@ -1122,6 +1123,12 @@ impl Store {
     }
 
     fn check_tour(&mut self) {
+        if let Some(c) = self.course.as_ref() {
+            if let Some(t) = self.tour.as_mut() {
+                t.check_course(c.run.as_ref());
+            }
+            return;
+        }
         if let (Some(t), Some(session)) = (self.tour.as_mut(), self.session.as_ref()) {
             t.check(session.sim());
         }

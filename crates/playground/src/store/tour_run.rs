@@ -51,6 +51,21 @@ impl TourRun {
         format!("tour/{}/{}", self.tour.id, self.step + 1)
     }
 
+    /// The same, for a step that runs another protocol's built-in: its `shows` claims about
+    /// the pause are counted when the run reaches it (there is no task on such a step).
+    pub fn check_course(&mut self, run: &dyn raft_sim::playback::protocol_run::ProtocolRun) {
+        if self.reached_pause || self.pause_us.is_some_and(|p| run.now_us() < p) {
+            return;
+        }
+        self.reached_pause = true;
+        if let Some(step) = self.tour.steps.get(self.step) {
+            let at_pause: Vec<_> =
+                step.shows.iter().filter(|c| c.at_ms.is_none_or(|at| Some(at) == step.pause_ms)).collect();
+            let held = at_pause.iter().filter(|c| raft_sim::playback::course_tour::evaluate(c, run).is_ok()).count();
+            self.claims = Some((held, at_pause.len()));
+        }
+    }
+
     /// After anything that moves time: note the pause point once passed (the task is measured
     /// from there), and whether the task's goal has been reached.
     pub fn check(&mut self, sim: &raft_sim::Simulation) {

@@ -2,6 +2,7 @@
 //! documents and share links (a scenario plus the operator's actions, replayed as a session),
 //! reports of a run's outcome, and the benchmark.
 pub mod bench;
+pub mod course_tour;
 pub mod events;
 pub mod narrate;
 pub mod protocol_run;

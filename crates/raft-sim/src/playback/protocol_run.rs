@@ -22,6 +22,8 @@ use crate::protocols::generals::scenario::GeneralsScenario;
 use crate::protocols::generals::TwoGenerals;
 use crate::protocols::primary_backup::scenario::PbScenario;
 use crate::protocols::primary_backup::PrimaryBackup;
+use crate::protocols::snapshot::scenario::ClScenario;
+use crate::protocols::snapshot::ChandyLamport;
 use crate::protocols::view::{self, Picture, Status, View};
 use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol;
@@ -65,6 +67,7 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
         protocol::FLOOD_CONSENSUS => Ok(Box::new(Watched::<FloodConsensus>::new(FloodScenario::from_json(text)?))),
         protocol::TWO_GENERALS => Ok(Box::new(Watched::<TwoGenerals>::new(GeneralsScenario::from_json(text)?))),
         protocol::PRIMARY_BACKUP => Ok(Box::new(Watched::<PrimaryBackup>::new(PbScenario::from_json(text)?))),
+        protocol::CHANDY_LAMPORT => Ok(Box::new(Watched::<ChandyLamport>::new(ClScenario::from_json(text)?))),
         protocol::FAILURE_DETECTOR => Ok(Box::new(Watched::<Detector>::new(FdScenario::from_json(text)?))),
         other => Err(ScenarioError::new("protocol", format!("'{other}' runs in a Raft session, not here"))),
     }
@@ -72,17 +75,20 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
 
 /// A built-in of another protocol, by name (the CLI's embedded catalogue).
 pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
-    use crate::protocols::{detector, flood, generals, primary_backup};
+    use crate::protocols::{detector, flood, generals, primary_backup, snapshot};
     if let Some(s) = flood::builtin::by_name(name) {
         return Some(Box::new(Watched::<FloodConsensus>::new(s)));
     }
     if let Some(s) = generals::builtin::by_name(name) {
         return Some(Box::new(Watched::<TwoGenerals>::new(s)));
     }
+    if let Some(s) = primary_backup::builtin::by_name(name) {
+        return Some(Box::new(Watched::<PrimaryBackup>::new(s)));
+    }
     if let Some(s) = detector::builtin::by_name(name) {
         return Some(Box::new(Watched::<Detector>::new(s)));
     }
-    primary_backup::builtin::by_name(name).map(|s| Box::new(Watched::<PrimaryBackup>::new(s)) as Box<dyn ProtocolRun>)
+    snapshot::builtin::by_name(name).map(|s| Box::new(Watched::<ChandyLamport>::new(s)) as Box<dyn ProtocolRun>)
 }
 
 /// A host and what watches it.

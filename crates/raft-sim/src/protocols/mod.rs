@@ -6,6 +6,7 @@
 //! What runs today: [`flood`], the lecture's flood-based consensus under fail-stop;
 //! [`generals`], the notes' Two Generals' Problem on a fair-loss link; and
 //! [`primary_backup`], passive replication with an arbitration server (test-and-set failover);
+//! [`snapshot`], the Chandy–Lamport snapshot of a running bank (markers, channel states);
 //! and [`detector`], failure detection by heartbeats and timeouts (perfect and eventually
 //! perfect detectors, and the timeout's accuracy/completeness trade-off).
 pub mod builtin;
@@ -13,4 +14,5 @@ pub mod detector;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod snapshot;
 pub mod view;

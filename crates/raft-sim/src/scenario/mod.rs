@@ -11,6 +11,7 @@ pub mod message_rule;
 pub mod protocol;
 pub mod settings;
 pub mod shape;
+pub mod shows;
 pub mod speed;
 pub mod target;
 pub mod tour;

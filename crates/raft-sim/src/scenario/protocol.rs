@@ -10,10 +10,13 @@ pub const FLOOD_CONSENSUS: &str = "flood-consensus";
 pub const TWO_GENERALS: &str = "two-generals";
 /// Primary-backup replication with an arbitration server ([`crate::protocols::primary_backup`]).
 pub const PRIMARY_BACKUP: &str = "primary-backup";
+/// The Chandy–Lamport snapshot algorithm on a bank ([`crate::protocols::snapshot`]).
+pub const CHANDY_LAMPORT: &str = "chandy-lamport";
 /// Failure detection by heartbeats and timeouts ([`crate::protocols::detector`]).
 pub const FAILURE_DETECTOR: &str = "failure-detector";
 /// Every protocol a scenario may name.
-pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, FAILURE_DETECTOR];
+pub const PROTOCOLS: &[&str] =
+    &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT, FAILURE_DETECTOR];
 
 /// The protocol `text` names. Only a document that mentions `"protocol"` is parsed for it, so
 /// reading a Raft scenario costs one substring search more than before. Text that is not a
@@ -122,6 +125,7 @@ mod tests {
         assert_eq!(protocol_of(r#"{"description": "the \"protocol\" word", "nodes": 3}"#).unwrap(), RAFT);
         assert_eq!(protocol_of(r#"{"protocol": "flood-consensus"}"#).unwrap(), FLOOD_CONSENSUS);
         assert_eq!(protocol_of(r#"{"protocol": "primary-backup"}"#).unwrap(), PRIMARY_BACKUP);
+        assert_eq!(protocol_of(r#"{"protocol": "chandy-lamport"}"#).unwrap(), CHANDY_LAMPORT);
         assert_eq!(protocol_of(r#"{"protocol": "failure-detector"}"#).unwrap(), FAILURE_DETECTOR);
         assert_eq!(protocol_of(r#"{"protocol": "paxos"}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of(r#"{"protocol": 7}"#).unwrap_err().field, "protocol");

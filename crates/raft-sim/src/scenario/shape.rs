@@ -397,6 +397,7 @@ pub const TOUR: Shape = Shape::Object(&[
 const STEP_FIELDS: &[Field] = &[
     req("title", Shape::Str),
     req("text", Shape::List(&Shape::Str)),
+    null("protocol", Shape::Name(crate::scenario::protocol::PROTOCOLS)),
     null("builtin", Shape::Str),
     null("scenario", SCENARIO),
     opt("actions", Shape::List(&TIMED_ACTION)),
@@ -415,6 +416,7 @@ const STEP_FIELDS: &[Field] = &[
         ]),
     ),
     opt("claims", Shape::List(&Shape::Tagged { common: &[null("at_ms", Shape::Number)], kinds: &CHECKS })),
+    opt("shows", Shape::List(&Shape::Tagged { common: &[null("at_ms", Shape::Number)], kinds: &SHOWS })),
     null(
         "task",
         Shape::Object(&[
@@ -426,6 +428,31 @@ const STEP_FIELDS: &[Field] = &[
         ]),
     ),
 ];
+/// What a step about another protocol claims its picture shows (shows.rs).
+const SHOWS: Kinds = Kinds {
+    tag: "shows",
+    kinds: &[
+        ("badge", &[req("node", Shape::Str), null("badge", Shape::Str)]),
+        ("status", &[req("node", Shape::Str), req("status", Shape::Name(&["up", "paused", "crashed"]))]),
+        ("fact", &[null("node", Shape::Str), req("fact", Shape::Str), req("value", Shape::Str)]),
+        ("check", &[req("property", Shape::Str), req("broken", Shape::Bool)]),
+        ("in_flight", &[req("kind", Shape::Str), null("from", Shape::Str), null("to", Shape::Str), req("count", U32)]),
+        (
+            "clock",
+            &[req("node", Shape::Str), req("event", U32), null("lamport", U64), null("vector", Shape::List(&U32))],
+        ),
+        (
+            "order",
+            &[
+                req("node", Shape::Str),
+                req("event", U32),
+                req("other", Shape::Str),
+                req("other_event", U32),
+                req("order", Shape::Name(&["before", "after", "concurrent"])),
+            ],
+        ),
+    ],
+};
 /// The glossary (glossary.rs): `{"terms": [{"term", "forms", "definition", "source", ...}]}`.
 pub const GLOSSARY: Shape = Shape::Object(&[req(
     "terms",

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 /// fetches them when it starts (they are content, not code, and stay out of its wasm); the CLI
 /// and the tests embed them (`embedded-tours`).
 pub const TOUR_FILE_NAMES: &[&str] = &[
+    // The course's order (issue 18): the protocols that lead up to Raft, then Raft's tours.
+    "c6-flood-consensus.json",
     "01-replicated-state-machines.json",
     "02-leader-election.json",
     "03-split-vote.json",
@@ -43,6 +45,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
 
 #[cfg(feature = "embedded-tours")]
 const TOUR_FILES: &[&str] = &[
+    include_str!("../../tours/c6-flood-consensus.json"),
     include_str!("../../tours/01-replicated-state-machines.json"),
     include_str!("../../tours/02-leader-election.json"),
     include_str!("../../tours/03-split-vote.json"),
@@ -87,6 +90,11 @@ pub struct Step {
     pub title: String,
     /// Paragraphs of plain text.
     pub text: Vec<String>,
+    /// The protocol of the step's built-in when it is not Raft (flood consensus, the Two
+    /// Generals, primary-backup…): the step then runs that built-in, and says what its run shows
+    /// with `shows` instead of `claims` (it has no actions or task).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
     /// The scenario this step (and the following ones, until another names one) runs: a
     /// built-in by name, or a whole scenario. (Two fields rather than an untagged enum: serde
     /// would buffer and deserialize a scenario a second way, and the page would carry both.)
@@ -111,6 +119,9 @@ pub struct Step {
     /// What the text says happens, checked by the tour tests.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
+    /// What another protocol's run shows (see `protocol`), checked like `claims`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shows: Vec<crate::scenario::shows::Shows>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
 }
@@ -737,6 +748,30 @@ impl Tour {
             if step.pause_ms.is_some_and(|pause| pause < step.start_ms) {
                 return err(format!("steps[{i}].pause_ms"), "must not be before start_ms".into());
             }
+            if let Some((protocol, _)) = self.course_step(i) {
+                let raft_only = [
+                    (!step.claims.is_empty(), "claims"),
+                    (!step.actions.is_empty(), "actions"),
+                    (step.task.is_some(), "task"),
+                    (step.scenario.is_some(), "scenario"),
+                ];
+                if let Some((_, field)) = raft_only.iter().find(|(on, _)| *on) {
+                    return err(
+                        format!("steps[{i}].{field}"),
+                        format!("is for Raft steps; this step runs a '{protocol}' built-in (say what it shows with 'shows')"),
+                    );
+                }
+                if step.protocol.as_deref() == Some(crate::scenario::protocol::RAFT) {
+                    return err(format!("steps[{i}].protocol"), "leave it out for a Raft step".into());
+                }
+                if let Some((k, problem)) = step.shows.iter().enumerate().find_map(|(k, c)| Some((k, c.problem()?))) {
+                    return err(format!("steps[{i}].shows[{k}]"), problem);
+                }
+                continue;
+            }
+            if !step.shows.is_empty() {
+                return err(format!("steps[{i}].shows"), "is for a step about another protocol ('protocol')".into());
+            }
             self.scenario_at(i).map_err(|e| e.within(&format!("steps[{i}]")))?;
             // A property is named, as in reports: a misspelt one would make the claim always fail.
             let goal = step.task.as_ref().and_then(|t| match &t.goal {
@@ -761,6 +796,18 @@ impl Tour {
             }
         }
         Ok(())
+    }
+
+    /// The protocol and built-in step `index` runs, when it runs another protocol's: the
+    /// nearest step at or before it that names a scenario names one with `protocol`.
+    pub fn course_step(&self, index: usize) -> Option<(&str, &str)> {
+        let names = |s: &Step| s.builtin.is_some() || s.scenario.is_some();
+        let base = (0..=index.min(self.steps.len().checked_sub(1)?)).rev().find(|&i| names(&self.steps[i]))?;
+        let step = &self.steps[base];
+        match (step.protocol.as_deref(), step.builtin.as_deref()) {
+            (Some(p), Some(b)) if p != crate::scenario::protocol::RAFT => Some((p, b)),
+            _ => None,
+        }
     }
 
     /// The scenario step `index` runs: the nearest scenario at or before it, plus the actions
@@ -843,6 +890,11 @@ pub fn verify(tour: &Tour) -> Vec<TourFailure> {
 
 /// What does not hold in one step: its claims, then its task (Err: the step cannot even run).
 fn verify_step(tour: &Tour, i: usize, step: &Step) -> Result<Vec<String>, String> {
+    if let Some((protocol, _)) = tour.course_step(i) {
+        // Its run is another protocol's, which this layer cannot open: the tour is checked
+        // whole by `playback::course_tour::verify`, which runs these steps.
+        return Err(format!("a '{protocol}' step: check the tour with playback::course_tour::verify"));
+    }
     let mut problems = Vec::new();
     let scenario = tour.scenario_at(i).map_err(|e| e.to_string())?;
     let mut claims: Vec<&Claim> = step.claims.iter().collect();

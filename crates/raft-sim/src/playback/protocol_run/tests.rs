@@ -1,12 +1,13 @@
 use super::*;
 use crate::playback::spacetime::{CausalOrder, Happening};
-use crate::protocols::{detector, flood, generals, primary_backup};
+use crate::protocols::{detector, flood, generals, primary_backup, snapshot};
 
 /// Every built-in of the protocols that run today.
 fn builtins() -> Vec<String> {
     let mut names: Vec<String> = flood::builtin::catalog().into_iter().map(|b| b.scenario.name).collect();
     names.extend(generals::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names.extend(primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name));
+    names.extend(snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names.extend(detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names
 }
@@ -18,6 +19,10 @@ fn bare_hash_and_events(name: &str) -> (String, u64) {
     }
     if let Some(s) = generals::builtin::by_name(name) {
         let r = generals::run(&s);
+        return (r.trace_hash, r.events);
+    }
+    if let Some(s) = snapshot::builtin::by_name(name) {
+        let r = snapshot::run(&s);
         return (r.trace_hash, r.events);
     }
     if let Some(s) = detector::builtin::by_name(name) {
@@ -32,7 +37,7 @@ fn bare_hash_and_events(name: &str) -> (String, u64) {
 #[test]
 fn a_watched_run_is_the_bare_run_event_for_event() {
     let names = builtins();
-    assert!(names.len() >= 8, "the three protocols' built-ins: {names:?}");
+    assert!(names.len() >= 11, "the four protocols' built-ins: {names:?}");
     for name in names {
         let mut run = open_builtin(&name).expect("opens");
         while run.step() {}
