@@ -15,8 +15,7 @@ pub const CHANDY_LAMPORT: &str = "chandy-lamport";
 /// Failure detection by heartbeats and timeouts ([`crate::protocols::detector`]).
 pub const FAILURE_DETECTOR: &str = "failure-detector";
 /// Every protocol a scenario may name.
-pub const PROTOCOLS: &[&str] =
-    &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT, FAILURE_DETECTOR];
+pub const PROTOCOLS: &[&str] = &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT, FAILURE_DETECTOR];
 
 /// The protocol `text` names. Only a document that mentions `"protocol"` is parsed for it, so
 /// reading a Raft scenario costs one substring search more than before. Text that is not a
