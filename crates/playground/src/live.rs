@@ -14,6 +14,7 @@ use crate::availability_view::availability_view;
 use crate::browser;
 use crate::caption_view::Caption;
 use crate::client_panel::ClientPanel;
+use crate::course_sweep::CourseSweep;
 use crate::course_view::CourseStage;
 use crate::diagram::Diagram;
 use crate::embed_view::{embed_view, EmbedBody};
@@ -442,6 +443,9 @@ impl Live {
                 { self.messages() }
                 { self.tour_panel(false) }
                 <CourseStage view={view} on={self.on.dispatch.clone()} />
+                if let Some(rows) = &course.sweep {
+                    <CourseSweep view={model::sweep::SweepView::of(rows, course.timeout_ms.unwrap_or(0.0))} />
+                }
                 <Diagram view={diagram} on_action={self.on.diagram.clone()} on_seek_time={self.on.seek_time.clone()}
                          on_inspect={self.on.inspect_course.clone()} />
                 { share_panel(s.share_link.as_deref(), embed_src, &self.on.dispatch, &self.on.import) }

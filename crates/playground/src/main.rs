@@ -6,6 +6,7 @@ mod bench_page;
 mod browser;
 mod caption_view;
 mod client_panel;
+mod course_sweep;
 mod course_view;
 mod data;
 mod diagram;

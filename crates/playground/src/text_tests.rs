@@ -11,6 +11,7 @@ const SCANNED: &[&str] = &[
     "availability_view",
     "caption_view",
     "client_panel",
+    "course_sweep",
     "diagram",
     "embed_view",
     "event_log",

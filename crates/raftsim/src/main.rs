@@ -7,6 +7,7 @@ use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
 use raft_sim::protocols::chain::{self, compare, scenario::ChainScenario};
+use raft_sim::protocols::detector::{self, scenario::FdScenario};
 use raft_sim::protocols::flood::{self, scenario::FloodScenario};
 use raft_sim::protocols::generals::{self, scenario::GeneralsScenario};
 use raft_sim::protocols::primary_backup::{self, scenario::PbScenario};
@@ -208,6 +209,19 @@ enum Command {
     /// Print `name hash` for every built-in scenario and a few generated ones (the scenarios
     /// whose traces must be identical in wasm).
     Hashes,
+    /// Run a failure-detector scenario once per timeout (same seed, same faults) and print,
+    /// per timeout, the false suspicions (count, time live processes spent wrongly suspected)
+    /// and the detection time of the crashes (mean, max): accuracy against completeness.
+    DetectorSweep {
+        /// A failure-detector built-in (see `raftsim list`) or scenario file (`-`: stdin).
+        scenario: String,
+        /// The timeouts to try, in ms, comma-separated (at most 20), e.g. 50,100,200,400.
+        #[arg(long)]
+        timeouts: String,
+        /// Print one JSON object (the rows) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -434,6 +448,22 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
+            for b in detector::builtin::catalog() {
+                let s = &b.scenario;
+                let kind = if s.adaptive { "adaptive timeout" } else { "fixed timeout" };
+                say!(
+                    "{:<18} {} ({}, {}, {} processes, {kind} {} ms, heartbeat {} ms)\n{:<18} {}\n",
+                    s.name,
+                    b.title,
+                    b.group,
+                    protocol::FAILURE_DETECTOR,
+                    s.processes,
+                    s.timeout_ms,
+                    s.heartbeat_ms,
+                    "",
+                    s.description
+                );
+            }
             for b in chandy_lamport::builtin::catalog() {
                 let s = &b.scenario;
                 let variant = match (s.fifo, s.record_channels) {
@@ -470,6 +500,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::CompareReplication(args) => compare_replication(args),
+        Command::DetectorSweep { scenario, timeouts, json } => detector_sweep(&scenario, &timeouts, json),
         Command::Hashes => {
             for s in raft_sim::campaign::determinism_probes() {
                 match raft_sim::run_scenario(&s, None) {
@@ -493,6 +524,7 @@ enum Loaded {
     PrimaryBackup(PbScenario),
     ChandyLamport(ClScenario),
     Chain(ChainScenario),
+    Detector(FdScenario),
 }
 
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
@@ -526,6 +558,11 @@ fn load(name_or_path: &str) -> Result<Scenario, String> {
             s.name,
             protocol::CHAIN_REPLICATION
         )),
+        Loaded::Detector(s) => Err(format!(
+            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
+            s.name,
+            protocol::FAILURE_DETECTOR
+        )),
     }
 }
 
@@ -550,6 +587,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = chain::builtin::by_name(name_or_path) {
         return Ok(Loaded::Chain(s));
     }
+    if let Some(s) = detector::builtin::by_name(name_or_path) {
+        return Ok(Loaded::Detector(s));
+    }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
             e
@@ -573,6 +613,9 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
         }
         protocol::CHAIN_REPLICATION => {
             ChainScenario::from_json(&text).map(Loaded::Chain).map_err(|e| format!("{label}: {e}"))
+        }
+        protocol::FAILURE_DETECTOR => {
+            FdScenario::from_json(&text).map(Loaded::Detector).map_err(|e| format!("{label}: {e}"))
         }
         _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
     }
@@ -1054,6 +1097,167 @@ fn compare_replication(a: CompareArgs) -> ExitCode {
     }
 }
 
+/// `raftsim run` for a failure-detector scenario: the faults' effect in numbers (false
+/// suspicions with their causes, wrongly-suspected time, detection times), every suspicion,
+/// each process's end state, the checks, the trace hash (or one JSON object); exit 3 when a
+/// check breaks.
+fn run_detector(s: &FdScenario, json: bool) -> ExitCode {
+    let r = detector::run(s);
+    if json {
+        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+    } else {
+        say!(
+            "scenario {} ({}, seed {}): {} processes, heartbeat every {} ms, {} timeout {} ms; {} events, ended at {:.1} ms, trace hash {}",
+            r.scenario,
+            r.protocol,
+            r.seed,
+            r.processes.len(),
+            r.heartbeat_ms,
+            if r.adaptive { "adaptive" } else { "fixed" },
+            r.timeout_ms,
+            r.events,
+            r.end_ms,
+            r.trace_hash
+        );
+        let m = &r.metrics;
+        let causes: Vec<String> = m.false_by_cause.iter().map(|(c, n)| format!("{c:?} {n}")).collect();
+        let causes = if causes.is_empty() { String::new() } else { format!(" ({})", causes.join(", ")) };
+        say!(
+            "  accuracy: {} false suspicions{causes}, live processes wrongly suspected for {:.1} ms in all",
+            m.false_suspicions,
+            m.wrongly_suspected_ms
+        );
+        match (m.detection_mean_ms, m.detection_max_ms) {
+            (Some(mean), Some(max)) => say!(
+                "  completeness: {} of {} crash detections, detection time mean {mean:.1} ms, max {max:.1} ms",
+                m.detected,
+                m.detected + m.undetected
+            ),
+            _ if m.undetected > 0 => say!("  completeness: none of {} crash detections made", m.undetected),
+            _ => say!("  completeness: no process crashed"),
+        }
+        for x in &r.suspicions {
+            let to = x.to_ms.map_or("the end".to_string(), |t| format!("{t:.1} ms"));
+            let what = match x.cause {
+                Some(c) if x.false_suspicion => format!("false suspicion, cause {c:?}"),
+                _ if x.false_suspicion => "false suspicion".to_string(),
+                _ => "crashed".to_string(),
+            };
+            say!("  {:>7.1} ms P{} suspects P{} until {to} ({what})", x.from_ms, x.monitor, x.process);
+        }
+        if r.unlisted > 0 {
+            say!("  ... and {} more suspicions (not listed)", r.unlisted);
+        }
+        for d in &r.detections {
+            match d.detection_ms {
+                Some(t) => say!(
+                    "  P{} crashed at {:.1} ms: P{} suspects it after {t:.1} ms",
+                    d.process,
+                    d.crashed_at_ms,
+                    d.monitor
+                ),
+                None => {
+                    say!("  P{} crashed at {:.1} ms: P{} does not suspect it", d.process, d.crashed_at_ms, d.monitor)
+                }
+            }
+        }
+        for p in &r.processes {
+            let mut state = Vec::new();
+            if let Some(t) = p.crashed_at_ms {
+                state.push(format!("crashed at {t:.1} ms"));
+            }
+            if p.paused_ms > 0.0 {
+                state.push(format!("paused {:.1} ms", p.paused_ms));
+            }
+            if p.drift != 0.0 {
+                state.push(format!("clock drift {:+}", p.drift));
+            }
+            let suspects: Vec<String> = p.suspects.iter().map(|q| format!("P{q}")).collect();
+            state.push(format!("{} heartbeats sent, suspects [{}]", p.heartbeats_sent, suspects.join(", ")));
+            if r.adaptive {
+                let t: Vec<String> = p.timeouts_ms.iter().map(|(q, t)| format!("P{q} {t}")).collect();
+                state.push(format!("timeouts [{}] ms", t.join(", ")));
+            }
+            say!("  P{}: {}", p.process, state.join("; "));
+        }
+        for property in &r.checked {
+            match r.violations.iter().find(|v| v.property == *property) {
+                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
+                None => say!("  {property:?}: holds"),
+            }
+        }
+    }
+    if r.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VIOLATION)
+    }
+}
+
+/// `--timeouts 50,100,200` (milliseconds), or why not.
+fn parse_timeouts(text: &str) -> Result<Vec<f64>, raft_sim::scenario::format::ScenarioError> {
+    let bad = |problem: String| raft_sim::scenario::format::ScenarioError::new("--timeouts", problem);
+    let list: Vec<&str> = text.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+    if list.is_empty() || list.len() > detector::sweep::MAX_TIMEOUTS {
+        return Err(bad(format!("must list 1 to {} timeouts in ms, e.g. 50,100,200", detector::sweep::MAX_TIMEOUTS)));
+    }
+    list.iter()
+        .map(|t| match t.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => Err(bad(format!("'{t}' is not a timeout in ms (e.g. 50,100,200)"))),
+        })
+        .collect()
+}
+
+/// `raftsim detector-sweep`: the accuracy/completeness trade-off as a table (or JSON rows).
+fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
+    let s = match load_any(name) {
+        Ok(Loaded::Detector(s)) => s,
+        Ok(_) => {
+            eprintln!("raftsim: {name}: detector-sweep takes a '{}' scenario", protocol::FAILURE_DETECTOR);
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let rows = parse_timeouts(timeouts).and_then(|t| detector::sweep::sweep(&s, &t, "--timeouts"));
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if json {
+        say!("{}", serde_json::json!({"scenario": s.name, "seed": s.seed, "adaptive": s.adaptive, "rows": rows}));
+        return ExitCode::SUCCESS;
+    }
+    say!(
+        "scenario {} (seed {}, {} processes, heartbeat every {} ms, {} timeout)",
+        s.name,
+        s.seed,
+        s.processes,
+        s.heartbeat_ms,
+        if s.adaptive { "adaptive" } else { "fixed" }
+    );
+    say!("  timeout ms | false suspicions | wrongly suspected ms | detected | detection mean ms | detection max ms");
+    let opt = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.1}"));
+    for r in &rows {
+        say!(
+            "  {:>10} | {:>16} | {:>20.1} | {:>8} | {:>17} | {:>16}",
+            r.timeout_ms,
+            r.false_suspicions,
+            r.wrongly_suspected_ms,
+            format!("{}/{}", r.detected, r.detected + r.undetected),
+            opt(r.detection_mean_ms),
+            opt(r.detection_max_ms)
+        );
+    }
+    ExitCode::SUCCESS
+}
+
 /// `raftsim run SCENARIO --until-ms MS` for a protocol other than Raft: the run at that moment
 /// as the page's stage draws it (each node's badge and facts, the messages in flight, the
 /// checks so far), or the same picture as JSON. Exit 3 if a check broke by then.
@@ -1170,6 +1374,7 @@ fn run(
                 Loaded::Generals(s) => (s.name.as_str(), protocol::TWO_GENERALS),
                 Loaded::PrimaryBackup(s) => (s.name.as_str(), protocol::PRIMARY_BACKUP),
                 Loaded::ChandyLamport(s) => (s.name.as_str(), protocol::CHANDY_LAMPORT),
+                Loaded::Detector(s) => (s.name.as_str(), protocol::FAILURE_DETECTOR),
                 Loaded::Chain(s) => (s.name.as_str(), protocol::CHAIN_REPLICATION),
                 Loaded::Raft(s) => (s.name.as_str(), protocol::RAFT),
             };
@@ -1191,6 +1396,7 @@ fn run(
                 Loaded::Generals(s) => run_generals(&s, output == Output::Json),
                 Loaded::Flood(s) => run_flood(&s, output == Output::Json),
                 Loaded::PrimaryBackup(s) => run_primary_backup(&s, output == Output::Json),
+                Loaded::Detector(s) => run_detector(&s, output == Output::Json),
                 Loaded::ChandyLamport(s) => run_chandy_lamport(&s, output == Output::Json),
                 Loaded::Chain(s) => run_chain(&s, output == Output::Json),
                 Loaded::Raft(_) => ExitCode::from(EXIT_BAD_INPUT),
@@ -1879,6 +2085,7 @@ fn every_builtin_text() -> raft_sim::tour_text::Texts {
     let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
     texts.extend(flood::builtin::texts());
     texts.extend(generals::builtin::texts());
+    texts.extend(detector::builtin::texts());
     texts.extend(primary_backup::builtin::texts());
     texts.extend(chandy_lamport::builtin::texts());
     texts.extend(chain::builtin::texts());

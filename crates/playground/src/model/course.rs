@@ -329,7 +329,8 @@ mod tests {
             .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
             .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name))
             .chain(raft_sim::protocols::chain::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name));
+            .chain(raft_sim::protocols::snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name))
+            .chain(raft_sim::protocols::detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
         for name in names {
             let mut run = protocol_run::open_builtin(&name).expect("a built-in");
             loop {

@@ -23,6 +23,7 @@ pub mod picture;
 pub mod sim_text;
 pub mod stage;
 pub mod svg;
+pub mod sweep;
 pub mod timeline;
 pub mod tour;
 pub mod translation;

@@ -194,6 +194,7 @@ mod tests {
             english.extend(raft_sim::protocols::primary_backup::builtin::texts());
             english.extend(raft_sim::protocols::chain::builtin::texts());
             english.extend(raft_sim::protocols::snapshot::builtin::texts());
+            english.extend(raft_sim::protocols::detector::builtin::texts());
             wrong.extend(problems(&english, &zh).into_iter().map(|p| format!("scenarios: {p}")));
             assert!(wrong.is_empty(), "text/{language}: {} problems:\n{}", wrong.len(), wrong.join("\n"));
             // No catalogue for a tour that is not shipped.

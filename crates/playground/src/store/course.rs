@@ -34,6 +34,11 @@ pub struct Course {
     pub names: Rc<Vec<String>>,
     /// The node whose facts are shown large (its index in the picture's nodes).
     pub selected: Option<usize>,
+    /// A failure detector's trade-off: the same scenario run once per timeout (raft-sim's
+    /// `detector::sweep::figure`; None for other protocols and for runs too long to repeat).
+    pub sweep: Option<Rc<Vec<raft_sim::protocols::detector::sweep::SweepRow>>>,
+    /// The open scenario's timeout, for the figure to mark its row.
+    pub timeout_ms: Option<f64>,
 }
 
 impl std::fmt::Debug for Course {
@@ -45,7 +50,9 @@ impl std::fmt::Debug for Course {
 impl Course {
     fn new(run: Box<dyn ProtocolRun>, scenario: serde_json::Value, builtin: Option<String>) -> Course {
         let names = Rc::new(run.picture().nodes.into_iter().map(|n| n.name).collect());
-        Course { run, scenario, builtin, names, selected: None }
+        let sweep = raft_sim::protocols::detector::sweep::figure(&scenario, run.total_events()).map(Rc::new);
+        let timeout_ms = sweep.as_ref().and_then(|_| scenario.get("timeout_ms")?.as_f64());
+        Course { run, scenario, builtin, names, selected: None, sweep, timeout_ms }
     }
 }
 

@@ -111,6 +111,38 @@ fn a_shared_link_reopens_the_same_run_at_the_same_moment_paused() {
 }
 
 #[test]
+fn a_failure_detector_builtin_opens_and_shows_the_paused_process_suspected() {
+    let mut s = with_builtins();
+    let ids: Vec<&str> = s.course_builtins.iter().map(|b| b.id.as_str()).collect();
+    for id in ["fd-crash-detected", "fd-drift-fixed-timeout", "fd-tradeoff"] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+    s.apply(Action::OpenBuiltin("fd-pause-false-suspicion".into()));
+    let c = s.course.as_mut().expect("open");
+    assert_eq!(c.run.protocol(), "failure-detector");
+    c.run.seek_time(750_000);
+    let p = c.run.picture();
+    assert_eq!((p.nodes[2].name.as_str(), p.nodes[2].badge), ("P3", Some("suspected")));
+    let v = crate::model::course::CourseView::of(&p, "", "", None, c.run.total_events());
+    let p3 = v.nodes.iter().find(|n| n.name == "P3").expect("P3");
+    assert_eq!(p3.status, "paused");
+    assert_eq!(p3.badge.as_ref().map(|b| b.1.as_str()), Some("suspected"));
+}
+
+#[test]
+fn a_failure_detector_run_brings_its_tradeoff_figure_and_other_protocols_none() {
+    let mut s = with_builtins();
+    s.apply(Action::OpenBuiltin("fd-tradeoff".into()));
+    let c = s.course.as_ref().expect("open");
+    let rows = c.sweep.as_ref().expect("a figure");
+    assert_eq!(rows.iter().map(|r| r.timeout_ms).collect::<Vec<_>>(), [60.0, 80.0, 100.0, 150.0, 200.0, 300.0, 400.0]);
+    assert_eq!(rows.iter().map(|r| r.false_suspicions).collect::<Vec<_>>(), [67, 24, 9, 4, 3, 3, 0]);
+    assert_eq!(c.timeout_ms, Some(100.0));
+    s.apply(Action::OpenBuiltin("flood-p1-p4".into()));
+    assert!(s.course.as_ref().expect("open").sweep.is_none());
+}
+
+#[test]
 fn a_tour_step_about_flood_consensus_opens_its_run_and_pauses_where_its_claims_hold() {
     let mut s = with_builtins();
     s.apply(Action::ToursLoaded(super::tests::tour_files()));

@@ -16,6 +16,8 @@ use crate::engine::network::{Endpoint, LossCause};
 use crate::playback::spacetime::{Local, Moment, SpaceTime};
 use crate::protocols::chain::scenario::ChainScenario;
 use crate::protocols::chain::Chain;
+use crate::protocols::detector::scenario::FdScenario;
+use crate::protocols::detector::Detector;
 use crate::protocols::flood::scenario::FloodScenario;
 use crate::protocols::flood::FloodConsensus;
 use crate::protocols::generals::scenario::GeneralsScenario;
@@ -69,13 +71,14 @@ pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
         protocol::PRIMARY_BACKUP => Ok(Box::new(Watched::<PrimaryBackup>::new(PbScenario::from_json(text)?))),
         protocol::CHAIN_REPLICATION => Ok(Box::new(Watched::<Chain>::new(ChainScenario::from_json(text)?))),
         protocol::CHANDY_LAMPORT => Ok(Box::new(Watched::<ChandyLamport>::new(ClScenario::from_json(text)?))),
+        protocol::FAILURE_DETECTOR => Ok(Box::new(Watched::<Detector>::new(FdScenario::from_json(text)?))),
         other => Err(ScenarioError::new("protocol", format!("'{other}' runs in a Raft session, not here"))),
     }
 }
 
 /// A built-in of another protocol, by name (the CLI's embedded catalogue).
 pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
-    use crate::protocols::{chain, flood, generals, primary_backup, snapshot};
+    use crate::protocols::{chain, detector, flood, generals, primary_backup, snapshot};
     if let Some(s) = chain::builtin::by_name(name) {
         return Some(Box::new(Watched::<Chain>::new(s)));
     }
@@ -87,6 +90,9 @@ pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
     }
     if let Some(s) = primary_backup::builtin::by_name(name) {
         return Some(Box::new(Watched::<PrimaryBackup>::new(s)));
+    }
+    if let Some(s) = detector::builtin::by_name(name) {
+        return Some(Box::new(Watched::<Detector>::new(s)));
     }
     snapshot::builtin::by_name(name).map(|s| Box::new(Watched::<ChandyLamport>::new(s)) as Box<dyn ProtocolRun>)
 }

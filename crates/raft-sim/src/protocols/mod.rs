@@ -7,10 +7,13 @@
 //! [`generals`], the notes' Two Generals' Problem on a fair-loss link;
 //! [`primary_backup`], passive replication with an arbitration server (test-and-set failover);
 //! [`snapshot`], the Chandy–Lamport snapshot of a running bank (markers, channel states);
-//! and [`chain`], chain replication with a configuration service, beside primary-backup's
-//! normal case for the notes' latency/throughput comparison.
+//! [`chain`], chain replication with a configuration service, beside primary-backup's
+//! normal case for the notes' latency/throughput comparison; and [`detector`], failure
+//! detection by heartbeats and timeouts (perfect and eventually perfect detectors, and the
+//! timeout's accuracy/completeness trade-off).
 pub mod builtin;
 pub mod chain;
+pub mod detector;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;

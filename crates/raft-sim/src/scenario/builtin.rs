@@ -198,6 +198,12 @@ mod embedded {
         "cl-bank-snapshot",
         "cl-broken-not-fifo",
         "cl-broken-no-channel-state",
+        "fd-crash-detected",
+        "fd-pause-false-suspicion",
+        "fd-delay-spike",
+        "fd-drift-fixed-timeout",
+        "fd-drift-adaptive",
+        "fd-tradeoff",
     );
 
     /// The compiled-in built-ins (a broken file is a test failure, not a panic: it is left out).

@@ -14,9 +14,11 @@ pub const PRIMARY_BACKUP: &str = "primary-backup";
 pub const CHAIN_REPLICATION: &str = "chain-replication";
 /// The Chandy–Lamport snapshot algorithm on a bank ([`crate::protocols::snapshot`]).
 pub const CHANDY_LAMPORT: &str = "chandy-lamport";
+/// Failure detection by heartbeats and timeouts ([`crate::protocols::detector`]).
+pub const FAILURE_DETECTOR: &str = "failure-detector";
 /// Every protocol a scenario may name.
 pub const PROTOCOLS: &[&str] =
-    &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT, CHAIN_REPLICATION];
+    &[RAFT, FLOOD_CONSENSUS, TWO_GENERALS, PRIMARY_BACKUP, CHANDY_LAMPORT, CHAIN_REPLICATION, FAILURE_DETECTOR];
 
 /// The protocol `text` names. Only a document that mentions `"protocol"` is parsed for it, so
 /// reading a Raft scenario costs one substring search more than before. Text that is not a
@@ -126,6 +128,7 @@ mod tests {
         assert_eq!(protocol_of(r#"{"protocol": "flood-consensus"}"#).unwrap(), FLOOD_CONSENSUS);
         assert_eq!(protocol_of(r#"{"protocol": "primary-backup"}"#).unwrap(), PRIMARY_BACKUP);
         assert_eq!(protocol_of(r#"{"protocol": "chandy-lamport"}"#).unwrap(), CHANDY_LAMPORT);
+        assert_eq!(protocol_of(r#"{"protocol": "failure-detector"}"#).unwrap(), FAILURE_DETECTOR);
         assert_eq!(protocol_of(r#"{"protocol": "paxos"}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of(r#"{"protocol": 7}"#).unwrap_err().field, "protocol");
         assert_eq!(protocol_of("not json \"protocol\"").unwrap(), RAFT);

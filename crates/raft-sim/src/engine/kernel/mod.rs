@@ -161,6 +161,11 @@ impl<M: Wire + Clone, T> Kernel<M, T> {
     pub fn queued(&self) -> usize {
         self.queue.len()
     }
+    /// When the earliest queued event is due (for a host that stops at a time of its own).
+    #[inline]
+    pub fn next_due(&self) -> Option<Micros> {
+        self.queue.peek().map(|e| e.at)
+    }
     /// The queue's entries, in no particular order.
     pub fn queue(&self) -> impl Iterator<Item = &Scheduled<T>> {
         self.queue.iter()

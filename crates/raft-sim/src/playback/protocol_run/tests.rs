@@ -1,6 +1,6 @@
 use super::*;
 use crate::playback::spacetime::{CausalOrder, Happening};
-use crate::protocols::{chain, flood, generals, primary_backup, snapshot};
+use crate::protocols::{chain, detector, flood, generals, primary_backup, snapshot};
 
 /// Every built-in of the protocols that run today.
 fn builtins() -> Vec<String> {
@@ -9,6 +9,7 @@ fn builtins() -> Vec<String> {
     names.extend(primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names.extend(chain::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names.extend(snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name));
+    names.extend(detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
     names
 }
 
@@ -27,6 +28,10 @@ fn bare_hash_and_events(name: &str) -> (String, u64) {
     }
     if let Some(s) = snapshot::builtin::by_name(name) {
         let r = snapshot::run(&s);
+        return (r.trace_hash, r.events);
+    }
+    if let Some(s) = detector::builtin::by_name(name) {
+        let r = detector::run(&s);
         return (r.trace_hash, r.events);
     }
     let s = primary_backup::builtin::by_name(name).expect("a built-in");
@@ -51,7 +56,13 @@ fn a_watched_run_is_the_bare_run_event_for_event() {
 
 #[test]
 fn going_back_gives_the_moment_a_fresh_run_gives() {
-    for name in ["flood-p1-p4", "pb-partition-no-arbiter", "two-generals-last-lost", "chain-middle-crash"] {
+    for name in [
+        "flood-p1-p4",
+        "pb-partition-no-arbiter",
+        "two-generals-last-lost",
+        "chain-middle-crash",
+        "fd-pause-false-suspicion",
+    ] {
         let mut run = open_builtin(name).expect("opens");
         let total = run.total_events();
         let mid = total / 2;
@@ -161,4 +172,25 @@ fn a_raft_scenario_or_a_bad_one_is_refused_with_the_field_named() {
     assert_eq!(err.field, "proposals");
     let err = open(r#"{"protocol": "paxos"}"#).err().expect("unknown");
     assert_eq!(err.field, "protocol");
+}
+
+#[test]
+fn a_pause_shows_on_the_diagram_with_the_false_suspicion_it_caused() {
+    let mut run = open_builtin("fd-pause-false-suspicion").expect("opens");
+    run.seek_time(750_000);
+    let p = run.picture();
+    assert_eq!((p.nodes[2].status, p.nodes[2].badge), (Status::Paused, Some("suspected")));
+    run.seek_event(run.total_events());
+    let p3: Vec<Happening> = run.spacetime().events().iter().filter(|e| e.node == 3).map(|e| e.what).collect();
+    let at = |h: Happening| p3.iter().position(|&x| x == h).unwrap_or_else(|| panic!("{h:?} in {p3:?}"));
+    let (paused, suspected, resumed) = (
+        at(Happening::Local(Local::Paused)),
+        at(Happening::Local(Local::Became { badge: "suspected" })),
+        at(Happening::Local(Local::Resumed)),
+    );
+    assert!(paused < suspected && suspected < resumed, "{p3:?}");
+    // P2's crash, and then its detection by every correct process, on its lane.
+    let p2: Vec<Happening> = run.spacetime().events().iter().filter(|e| e.node == 2).map(|e| e.what).collect();
+    assert_eq!(p2.last(), Some(&Happening::Local(Local::Crash)), "{p2:?}");
+    assert_eq!(run.picture().nodes[1].badge, Some("detected"));
 }
