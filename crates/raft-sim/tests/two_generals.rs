@@ -59,6 +59,22 @@ fn the_last_messenger_captured_leaves_a1_attacking_alone_and_agreement_is_caught
     );
 }
 
+/// The tour's fourth messenger: adding an acknowledgment only moves the problem to A2, who
+/// now sends the last messenger and attacks alone when it is captured.
+#[test]
+fn a_fourth_messenger_captured_leaves_a2_attacking_alone() {
+    let r = generals::run(&builtin("two-generals-four-last-lost"));
+    assert_eq!(
+        transcript(&r),
+        ["A1: sent [1, 3] received [2] does not attack", "A2: sent [2, 4] received [1, 3] attacks"]
+    );
+    let fates: Vec<&str> = r.messengers.iter().map(|m| m.fate).collect();
+    assert_eq!(fates, ["arrived", "arrived", "arrived", "captured"]);
+    assert_eq!(r.generals[1].unconfirmed, Some(4), "A2 sent the last messenger and never hears of it");
+    assert_eq!(broken(&r), [GeneralsProperty::Agreement]);
+    assert!(r.violations[0].detail.starts_with("A2 attacks and A1 does not"), "{}", r.violations[0].detail);
+}
+
 /// The notes' argument, exhaustively for k = 1 to 6: with no messenger captured both attack;
 /// capturing messenger j stops the exchange there, and capturing the last one (j = k) always
 /// leaves its sender attacking alone. Capturing an earlier one makes neither attack: the
@@ -129,13 +145,18 @@ fn the_builtins_trace_hashes_are_pinned() {
     let hashes: Vec<(String, String)> =
         builtin::catalog().iter().map(|b| (b.scenario.name.clone(), generals::run(&b.scenario).trace_hash)).collect();
     let names: Vec<&str> = hashes.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["two-generals-all-arrive", "two-generals-last-lost"]);
+    assert_eq!(names, ["two-generals-all-arrive", "two-generals-last-lost", "two-generals-four-last-lost"]);
     let now: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
-    assert_eq!(now, [PINNED_ALL_ARRIVE, PINNED_LAST_LOST], "a Two Generals' run changed (in the index's order)");
+    assert_eq!(
+        now,
+        [PINNED_ALL_ARRIVE, PINNED_LAST_LOST, PINNED_FOUR_LAST_LOST],
+        "a Two Generals' run changed (in the index's order)"
+    );
 }
 
 const PINNED_ALL_ARRIVE: &str = "bac6e8adaa158592";
 const PINNED_LAST_LOST: &str = "15c8ce889bcb8abc";
+const PINNED_FOUR_LAST_LOST: &str = "e4acb0c44c3f1908";
 
 #[test]
 fn raft_readers_refuse_a_two_generals_scenario_by_protocol() {

@@ -52,7 +52,7 @@ fn the_captured_last_messenger_exits_3_and_json_names_the_check() {
 #[test]
 fn list_shows_the_two_generals_builtins() {
     let text = stdout(&raftsim(&["list"]));
-    for id in ["two-generals-all-arrive ", "two-generals-last-lost "] {
+    for id in ["two-generals-all-arrive ", "two-generals-last-lost ", "two-generals-four-last-lost "] {
         assert!(text.contains(id), "{id}");
     }
 }

@@ -185,6 +185,7 @@ mod embedded {
         "flood-slow-process",
         "two-generals-all-arrive",
         "two-generals-last-lost",
+        "two-generals-four-last-lost",
         "pb-primary-crash",
         "pb-partition-arbiter",
         "pb-partition-no-arbiter",

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 /// and the tests embed them (`embedded-tours`).
 pub const TOUR_FILE_NAMES: &[&str] = &[
     // The course's order (issue 18): the protocols that lead up to Raft, then Raft's tours.
+    "c3-replication.json",
+    "c5-two-generals.json",
     "c6-flood-consensus.json",
     "01-replicated-state-machines.json",
     "02-leader-election.json",
@@ -45,6 +47,8 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
 
 #[cfg(feature = "embedded-tours")]
 const TOUR_FILES: &[&str] = &[
+    include_str!("../../tours/c3-replication.json"),
+    include_str!("../../tours/c5-two-generals.json"),
     include_str!("../../tours/c6-flood-consensus.json"),
     include_str!("../../tours/01-replicated-state-machines.json"),
     include_str!("../../tours/02-leader-election.json"),
