@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub const TOUR_FILE_NAMES: &[&str] = &[
     // The course's order (issue 18): the protocols that lead up to Raft, then Raft's tours.
     "c1-clocks.json",
+    "c2-snapshots.json",
     "c6-flood-consensus.json",
     "01-replicated-state-machines.json",
     "02-leader-election.json",
@@ -47,6 +48,7 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
 #[cfg(feature = "embedded-tours")]
 const TOUR_FILES: &[&str] = &[
     include_str!("../../tours/c1-clocks.json"),
+    include_str!("../../tours/c2-snapshots.json"),
     include_str!("../../tours/c6-flood-consensus.json"),
     include_str!("../../tours/01-replicated-state-machines.json"),
     include_str!("../../tours/02-leader-election.json"),
