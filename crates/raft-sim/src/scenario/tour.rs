@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 /// and the tests embed them (`embedded-tours`).
 pub const TOUR_FILE_NAMES: &[&str] = &[
     // The course's order (issue 18): the protocols that lead up to Raft, then Raft's tours.
+    "c1-clocks.json",
+    "c2-snapshots.json",
     "c3-replication.json",
     "c5-two-generals.json",
     "c6-flood-consensus.json",
@@ -47,6 +49,8 @@ pub const TOUR_FILE_NAMES: &[&str] = &[
 
 #[cfg(feature = "embedded-tours")]
 const TOUR_FILES: &[&str] = &[
+    include_str!("../../tours/c1-clocks.json"),
+    include_str!("../../tours/c2-snapshots.json"),
     include_str!("../../tours/c3-replication.json"),
     include_str!("../../tours/c5-two-generals.json"),
     include_str!("../../tours/c6-flood-consensus.json"),
