@@ -14,7 +14,7 @@ pub const HEIGHT: f64 = 360.0;
 pub const ROW_HEIGHT: f64 = 170.0;
 pub const NODE_R: f64 = 30.0;
 /// A row leaves this much room at either end.
-const ROW_MARGIN: f64 = 60.0;
+const ROW_MARGIN: f64 = 85.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FactView {
