@@ -403,7 +403,7 @@ fn notes(v: &DiagramView) -> Html {
                 </p>
             }
             <p class="legend dg-key">
-                { t("diagram.key") }
+                { t(v.key) }
             </p>
             if v.clocks {
                 <p class="dg-explain" data-testid="diagram-clock-rules">

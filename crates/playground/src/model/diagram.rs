@@ -310,6 +310,9 @@ pub struct DiagramView {
     /// Sends and receipts have no dot of their own (too many events in the window).
     pub coarse: bool,
     pub selected: Option<SelectedView>,
+    /// The catalogue id of the key under the drawing: Raft's events have their own marks
+    /// (timeouts, leaders, commits) that other protocols' diagrams never show.
+    pub key: &'static str,
 }
 
 /// Lane `node`'s name ("S1" for Raft's servers; a protocol's own names: P1, A1, CFG, client).
@@ -419,10 +422,11 @@ fn tick_step(span: u64) -> u64 {
 impl DiagramView {
     /// Raft's diagram: lanes S1 to Sn.
     pub fn of(st: &SpaceTime, state: &DiagramState, now_us: u64) -> DiagramView {
-        DiagramView::named(st, state, now_us, Rc::new(server_names(st.nodes())))
+        DiagramView { key: "diagram.key", ..DiagramView::named(st, state, now_us, Rc::new(server_names(st.nodes()))) }
     }
 
-    /// The diagram with its lanes named (another protocol's processes and clients).
+    /// The diagram with its lanes named (another protocol's processes and clients), and the key
+    /// of the marks every protocol's run has.
     pub fn named(st: &SpaceTime, state: &DiagramState, now_us: u64, names: Rc<Vec<String>>) -> DiagramView {
         let lanes = st.nodes();
         let end = state.end(now_us);
@@ -671,6 +675,7 @@ impl DiagramView {
             unlabelled,
             coarse,
             selected,
+            key: "diagram.key-course",
         }
     }
 

@@ -206,3 +206,18 @@ fn messages_a_rule_drops_are_drawn_as_lost_and_say_so() {
     assert!(!ruled.is_empty(), "the leader's heartbeats in the window are drawn dropped");
     assert!(ruled.iter().all(|a| a.fate_name() == "lost"));
 }
+
+#[test]
+fn the_key_names_raft_marks_only_under_a_raft_run() {
+    let session = run(2_000_000);
+    let st = session.spacetime().unwrap();
+    let state = DiagramState::default();
+    assert_eq!(DiagramView::of(st, &state, session.sim().now()).key, "diagram.key");
+    let names = Rc::new(vec!["P1".to_string(), "P2".to_string(), "P3".to_string()]);
+    let other = DiagramView::named(st, &state, session.sim().now(), names);
+    assert_eq!(other.key, "diagram.key-course", "another protocol's diagram has no elections or commits to key");
+    // Both keys are worded in every language the page speaks.
+    for key in ["diagram.key", "diagram.key-course"] {
+        assert_ne!(crate::text::t(key), key, "{key} has words");
+    }
+}
