@@ -222,6 +222,7 @@ impl CourseView {
             });
             messages[i].show_label = first == Some(i) && !messages[i].label.is_empty();
         }
+        hide_crowded_labels(&mut messages);
         let checks = p
             .checks
             .iter()
@@ -259,6 +260,25 @@ impl CourseView {
             checks,
             facts: p.facts.iter().map(fact_view).collect(),
             selected: selected.filter(|&i| i < n),
+        }
+    }
+}
+
+/// Under load many messages fly at once and their words would sit on one another, readable
+/// by nobody: a label that would overlap one already placed (older messages first) is left to
+/// the message's tooltip. The boxes are estimated from the stage's 10 px label font.
+fn hide_crowded_labels(messages: &mut [MessageDot]) {
+    const CHAR_W: f64 = 6.0;
+    const LINE_H: f64 = 12.0;
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    for m in messages.iter_mut().filter(|m| m.show_label) {
+        // The label starts 8 px right of the dot, its baseline 6 px above it (course_view.rs).
+        let (left, top, width) = (m.x + 8.0, m.y - 6.0 - LINE_H, m.label.chars().count() as f64 * CHAR_W);
+        let overlaps = placed.iter().any(|&(l, t, w)| left < l + w && l < left + width && (top - t).abs() < LINE_H);
+        if overlaps {
+            m.show_label = false;
+        } else {
+            placed.push((left, top, width));
         }
     }
 }
@@ -304,6 +324,23 @@ mod tests {
         assert_eq!(p2_copies.len(), 3);
         assert_eq!(p2_copies.iter().filter(|m| m.show_label).count(), 1);
         assert!(first.label.contains("{a, b, c, d}"), "{}", first.label);
+    }
+
+    #[test]
+    fn under_load_labels_that_would_overlap_are_left_to_the_tooltips() {
+        // At 1 s the primary-backup layout has hundreds of requests queued and many in flight.
+        let v = view_at("chain-load-primary-backup", 1_000_000);
+        let shown: Vec<&MessageDot> = v.messages.iter().filter(|m| m.show_label).collect();
+        assert!(!shown.is_empty(), "some words are still written");
+        assert!(shown.len() < v.messages.len(), "{} of {} labelled", shown.len(), v.messages.len());
+        let boxed = |m: &MessageDot| (m.x + 8.0, m.y - 18.0, m.label.chars().count() as f64 * 6.0);
+        for (i, a) in shown.iter().enumerate() {
+            for b in &shown[i + 1..] {
+                let ((l1, t1, w1), (l2, t2, w2)) = (boxed(a), boxed(b));
+                let overlap = l1 < l2 + w2 && l2 < l1 + w1 && (t1 - t2).abs() < 12.0;
+                assert!(!overlap, "{:?} and {:?} overlap", a.label, b.label);
+            }
+        }
     }
 
     #[test]
