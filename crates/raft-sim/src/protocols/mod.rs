@@ -17,5 +17,6 @@ pub mod detector;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod reading;
 pub mod snapshot;
 pub mod view;

@@ -16,6 +16,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
+use crate::protocols::reading::{self, err, number, SeedWords};
 use crate::scenario::format::{ScenarioError, TimingModel};
 use crate::scenario::protocol::FAILURE_DETECTOR;
 use serde_json::Value;
@@ -90,21 +91,6 @@ const FIELDS: &[&str] = &[
 
 const FAULT_FIELDS: &[&str] = &["at_ms", "crash", "pause", "for_ms", "latency_ms", "link", "drift", "rate"];
 
-fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError::new(field, problem))
-}
-
-fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(x) if x.is_finite() && x >= min && x <= max => Ok(Some(x)),
-            _ => err(field, format!("must be a number from {min} to {max}")),
-        },
-        Some(_) => err(field, format!("must be a number from {min} to {max}")),
-    }
-}
-
 fn process(v: Option<&Value>, field: &str, n: u32) -> Result<u32, ScenarioError> {
     match v.and_then(Value::as_u64) {
         Some(x) if (1..=n as u64).contains(&x) => Ok(x as u32),
@@ -126,37 +112,13 @@ fn latency(v: &Value, field: &str) -> Result<[f64; 2], ScenarioError> {
 
 impl FdScenario {
     pub fn from_json(text: &str) -> Result<FdScenario, ScenarioError> {
-        let limit = crate::scenario::format::MAX_SCENARIO_BYTES;
-        if text.len() > limit {
-            return err("", format!("scenario is {} bytes; the limit is {limit}", text.len()));
-        }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        let value = reading::parse(text)?;
         Self::from_value(&value)
     }
 
     pub fn from_value(value: &Value) -> Result<FdScenario, ScenarioError> {
-        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
-        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
-        }
-        match map.get("protocol") {
-            Some(Value::String(p)) if p == FAILURE_DETECTOR => {}
-            _ => return err("protocol", format!("must be \"{FAILURE_DETECTOR}\" for a failure-detector scenario")),
-        }
-        let name = match map.get("name") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
-            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
-        };
-        let description = match map.get("description") {
-            None => String::new(),
-            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
-            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
-        };
-        let seed = match map.get("seed") {
-            None => 1,
-            Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("seed", "must be a whole number"))?,
-        };
+        let reading::Header { map, name, description, seed } =
+            reading::header(value, FIELDS, FAILURE_DETECTOR, "failure-detector", SeedWords::Plain)?;
         let processes = match map.get("processes") {
             None => 4,
             Some(v) => match v.as_u64() {
