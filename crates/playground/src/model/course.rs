@@ -324,13 +324,7 @@ mod tests {
     /// Every badge and fact label the built-ins show, at every event of their runs.
     pub fn made_ids() -> std::collections::BTreeSet<String> {
         let mut ids = std::collections::BTreeSet::new();
-        let names = raft_sim::protocols::flood::builtin::catalog().into_iter().map(|b| b.scenario.name);
-        let names = names
-            .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::chain::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
+        let names = raft_sim::playback::protocol_table::catalog().into_iter().map(|b| b.scenario.name().to_string());
         for name in names {
             let mut run = protocol_run::open_builtin(&name).expect("a built-in");
             loop {

@@ -19,4 +19,5 @@ pub mod generals;
 pub mod primary_backup;
 pub mod reading;
 pub mod snapshot;
+pub mod summary;
 pub mod view;

@@ -122,8 +122,8 @@ mod tests {
         assert_eq!(plain.1, "must be a whole number");
         let range = refused(r#"{"protocol": "p", "name": "x", "seed": 1.5}"#, SeedWords::Range);
         assert_eq!(range.1, format!("must be a whole number from 0 to {}", u64::MAX));
-        assert_eq!(parse("[").err().expect("bad").field, "");
-        assert_eq!(parse(&" ".repeat(MAX_SCENARIO_BYTES + 1)).err().expect("big").field, "");
+        assert_eq!(parse("[").expect_err("bad").field, "");
+        assert_eq!(parse(&" ".repeat(MAX_SCENARIO_BYTES + 1)).expect_err("big").field, "");
         let value = parse(r#"{"protocol": "p", "name": "x"}"#).expect("json");
         let h = header(&value, &["protocol", "name"], "p", "P's", SeedWords::Range).expect("read");
         assert_eq!((h.name.as_str(), h.description.as_str(), h.seed), ("x", "", 1));
