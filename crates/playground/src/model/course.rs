@@ -5,7 +5,7 @@
 //! tested natively.
 use crate::text::{t, t_made, tf};
 use raft_sim::network::Endpoint;
-use raft_sim::protocols::view::{Layout, Picture, Status, Tone};
+use raft_sim::protocols::view::{ms, Layout, Picture, Status, Tone};
 
 /// The stage's drawing units.
 pub const WIDTH: f64 = 560.0;
@@ -101,15 +101,6 @@ fn status(s: Status) -> &'static str {
         Status::Up => "up",
         Status::Paused => "paused",
         Status::Crashed => "crashed",
-    }
-}
-
-fn ms(us: u64) -> String {
-    let ms = us as f64 / 1000.0;
-    if ms.fract() == 0.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
     }
 }
 

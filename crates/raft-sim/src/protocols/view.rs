@@ -206,7 +206,8 @@ pub fn set<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     format!("{{{}}}", items.join(", "))
 }
 
-/// Virtual microseconds as milliseconds, for a fact's value ("512 ms", "12.5 ms").
+/// Virtual microseconds as milliseconds ("512 ms", "12.5 ms"): a fact's value, and every time the
+/// page writes of a protocol's run or a space-time diagram (one function, so they read alike).
 pub fn ms(us: Micros) -> String {
     let ms = us as f64 / 1000.0;
     if ms.fract() == 0.0 {
