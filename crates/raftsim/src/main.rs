@@ -1,7 +1,7 @@
 //! `raftsim`: the Raft Playground simulator on the command line.
 use clap::{Parser, Subcommand};
 use raft_core::UnsafeRule;
-use raft_sim::bench::{run_bench, run_seek_bench, BenchConfig};
+use raft_sim::bench::{run_bench, run_scenario_bench, run_seek_bench, BenchConfig, Benched};
 use raft_sim::budget::Budget;
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
@@ -151,10 +151,23 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Measure simulated events per second on a fixed workload.
+    /// Measure simulated events per second on a fixed workload (Raft's), or on one scenario of
+    /// any protocol (--scenario).
     Bench {
         #[command(flatten)]
         config: BenchArgs,
+        /// Time this scenario instead (a built-in name of any protocol, or a JSON file; `-`:
+        /// standard input): its run again and again, one seed so the same run each time, until
+        /// --events events in all. The fixed workload's options do not apply.
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = [
+            "nodes", "latency_ms", "election_timeout_ms", "heartbeat_ms", "client_interval_ms",
+            "clients", "seconds", "no_invariants",
+        ])]
+        scenario: Option<String>,
+        /// With --scenario: how many events to time at least (whole runs).
+        #[arg(long, default_value_t = raft_sim::bench::DEFAULT_SCENARIO_EVENTS, requires = "scenario",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        events: u64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -387,7 +400,8 @@ fn main() -> ExitCode {
             )
         }
         Command::Shrink { scenario, max_attempts, out } => shrink_command(&scenario, max_attempts, out),
-        Command::Bench { config, json } => bench(config, json),
+        Command::Bench { scenario: Some(name), events, json, .. } => scenario_bench(&name, events, json),
+        Command::Bench { config, json, .. } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
         Command::Tour { tour, text } => tour_command(tour.as_deref(), text),
@@ -1324,6 +1338,40 @@ fn bench(args: BenchArgs, json: bool) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("raftsim: bench: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if json {
+        say!("{}", serde_json::to_string(&result).unwrap_or_default());
+    } else {
+        say!("{}", result.summary());
+    }
+    if result.violations > 0 {
+        ExitCode::from(EXIT_VIOLATION)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `raftsim bench --scenario NAME`: one scenario of any protocol, timed; the same figures (and
+/// the same exit code 3 on a violation) as the fixed workload's.
+fn scenario_bench(name: &str, min_events: u64, json: bool) -> ExitCode {
+    let loaded = match load_any(name) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let benched = match &loaded {
+        Loaded::Raft(s) => Benched::Raft(s),
+        Loaded::Other(s) => Benched::Other(s.as_ref()),
+    };
+    let started = Instant::now();
+    let result = match run_scenario_bench(benched, min_events, &mut || started.elapsed().as_secs_f64()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("raftsim: bench: {name}: {e}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };

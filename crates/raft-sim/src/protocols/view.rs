@@ -14,7 +14,7 @@
 //! `protocols/NAME/view.rs` (a child module, so it reads the host's private state; see
 //! `flood/view.rs`) and `protocols::summary::Summary` in `protocols/NAME/summary.rs` (what
 //! `raftsim run` and `list` print), add its one entry to `playback::protocol_table::TABLE`
-//! (the page, `raftsim run`, `list`, `check --scenario` find it there;
+//! (the page, `raftsim run`, `list`, `check --scenario` and `bench --scenario` find it there;
 //! the tests there and in `playback::protocol_run` check every built-in's watched run against
 //! its bare run, hash for hash), and give every badge and fact label its words in the page's
 //! catalogues (`proto.badge.ID`, `proto.fact.ID`, English and Chinese). `raftsim run NAME
