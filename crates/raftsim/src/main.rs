@@ -1341,12 +1341,17 @@ fn bench(args: BenchArgs, json: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    bench_output(serde_json::to_string(&result), &result.summary(), result.violations, json)
+}
+
+/// A bench's result, one JSON object or its summary line; exit 3 if its run broke a check.
+fn bench_output(as_json: Result<String, serde_json::Error>, summary: &str, violations: u64, json: bool) -> ExitCode {
     if json {
-        say!("{}", serde_json::to_string(&result).unwrap_or_default());
+        say!("{}", as_json.unwrap_or_default());
     } else {
-        say!("{}", result.summary());
+        say!("{summary}");
     }
-    if result.violations > 0 {
+    if violations > 0 {
         ExitCode::from(EXIT_VIOLATION)
     } else {
         ExitCode::SUCCESS
@@ -1375,16 +1380,7 @@ fn scenario_bench(name: &str, min_events: u64, json: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    if json {
-        say!("{}", serde_json::to_string(&result).unwrap_or_default());
-    } else {
-        say!("{}", result.summary());
-    }
-    if result.violations > 0 {
-        ExitCode::from(EXIT_VIOLATION)
-    } else {
-        ExitCode::SUCCESS
-    }
+    bench_output(serde_json::to_string(&result), &result.summary(), result.violations, json)
 }
 
 /// A link or fragment if it looks like one, otherwise a file.

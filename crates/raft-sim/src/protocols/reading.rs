@@ -92,6 +92,20 @@ pub fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Opti
     }
 }
 
+/// A `[lowest, highest]` pair of milliseconds, each from `min` to `max` and the second not below
+/// the first (each refused as `field[0]` or `field[1]`); `default` when absent.
+pub fn range(v: Option<&Value>, field: &str, min: f64, max: f64, default: [f64; 2]) -> Result<[f64; 2], ScenarioError> {
+    match v {
+        None => Ok(default),
+        Some(Value::Array(pair)) if pair.len() == 2 => {
+            let lo = number(pair.first(), &format!("{field}[0]"), min, max)?.unwrap_or(min);
+            let hi = number(pair.get(1), &format!("{field}[1]"), lo, max)?.unwrap_or(lo);
+            Ok([lo, hi])
+        }
+        Some(_) => err(field, "must be [lowest, highest] in milliseconds"),
+    }
+}
+
 /// An object holding only `allowed` keys (an unknown one is named as `field.key`).
 pub fn object<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ScenarioError> {
     let Value::Object(map) = v else { return err(field, "must be an object") };
@@ -120,12 +134,18 @@ mod tests {
         assert_eq!(refused(r#"{"protocol": "p", "name": " "}"#, SeedWords::Plain).0, "name");
         let plain = refused(r#"{"protocol": "p", "name": "x", "seed": -1}"#, SeedWords::Plain);
         assert_eq!(plain.1, "must be a whole number");
-        let range = refused(r#"{"protocol": "p", "name": "x", "seed": 1.5}"#, SeedWords::Range);
-        assert_eq!(range.1, format!("must be a whole number from 0 to {}", u64::MAX));
+        let ranged = refused(r#"{"protocol": "p", "name": "x", "seed": 1.5}"#, SeedWords::Range);
+        assert_eq!(ranged.1, format!("must be a whole number from 0 to {}", u64::MAX));
         assert_eq!(parse("[").expect_err("bad").field, "");
         assert_eq!(parse(&" ".repeat(MAX_SCENARIO_BYTES + 1)).expect_err("big").field, "");
         let value = parse(r#"{"protocol": "p", "name": "x"}"#).expect("json");
         let h = header(&value, &["protocol", "name"], "p", "P's", SeedWords::Range).expect("read");
         assert_eq!((h.name.as_str(), h.description.as_str(), h.seed), ("x", "", 1));
+        let pair = |text: &str| range(Some(&parse(text).expect("json")), "latency_ms", 0.001, 100.0, [1.0, 2.0]);
+        assert_eq!(range(None, "latency_ms", 0.001, 100.0, [1.0, 2.0]).expect("default"), [1.0, 2.0]);
+        assert_eq!(pair("[3, 4]").expect("read"), [3.0, 4.0]);
+        assert_eq!(pair("[5, 4]").expect_err("falls").field, "latency_ms[1]");
+        assert_eq!(pair("[0, 4]").expect_err("zero").field, "latency_ms[0]");
+        assert_eq!(pair("[1]").expect_err("one").problem, "must be [lowest, highest] in milliseconds");
     }
 }

@@ -20,7 +20,7 @@
 //!
 //! Every field is checked with a message naming it; nothing here panics.
 use crate::engine::rng::SimRng;
-use crate::protocols::reading::{self, err, number, object, SeedWords};
+use crate::protocols::reading::{self, err, number, object, range, SeedWords};
 use crate::scenario::format::{ms_to_us, ScenarioError};
 use crate::scenario::protocol::CHAIN_REPLICATION;
 use serde_json::Value;
@@ -150,15 +150,7 @@ impl ChainScenario {
         if early_ack && layout != Layout::Chain {
             return err("early_ack", "is a variant of the chain layout only");
         }
-        let latency_ms = match map.get("latency_ms") {
-            None => [5.0, 15.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, 10_000.0)?.unwrap_or(0.001);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, 10_000.0)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, 10_000.0, [5.0, 15.0])?;
         let duration_ms = number(map.get("duration_ms"), "duration_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(2_000.0);
         let retry_ms = number(map.get("retry_ms"), "retry_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(300.0);
         let detect_ms = number(map.get("detect_ms"), "detect_ms", 0.0, MAX_DURATION_MS)?.unwrap_or(100.0);

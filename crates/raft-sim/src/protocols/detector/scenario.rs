@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
-use crate::protocols::reading::{self, err, number, SeedWords};
+use crate::protocols::reading::{self, err, number, range, SeedWords};
 use crate::scenario::format::{ScenarioError, TimingModel};
 use crate::scenario::protocol::FAILURE_DETECTOR;
 use serde_json::Value;
@@ -98,18 +98,6 @@ fn process(v: Option<&Value>, field: &str, n: u32) -> Result<u32, ScenarioError>
     }
 }
 
-/// A `[lowest, highest]` latency in milliseconds.
-fn latency(v: &Value, field: &str) -> Result<[f64; 2], ScenarioError> {
-    match v {
-        Value::Array(pair) if pair.len() == 2 => {
-            let lo = number(pair.first(), &format!("{field}[0]"), 0.001, 10_000.0)?.unwrap_or(0.001);
-            let hi = number(pair.get(1), &format!("{field}[1]"), lo, 10_000.0)?.unwrap_or(lo);
-            Ok([lo, hi])
-        }
-        _ => err(field, "must be [lowest, highest] in milliseconds"),
-    }
-}
-
 impl FdScenario {
     pub fn from_json(text: &str) -> Result<FdScenario, ScenarioError> {
         let value = reading::parse(text)?;
@@ -135,10 +123,7 @@ impl FdScenario {
             Some(_) => return err("adaptive", "must be true (the timeout grows after a false suspicion) or false"),
         };
         let increase_ms = number(map.get("increase_ms"), "increase_ms", 1.0, MAX_TIMEOUT_MS)?.unwrap_or(heartbeat_ms);
-        let latency_ms = match map.get("latency_ms") {
-            None => [5.0, 15.0],
-            Some(v) => latency(v, "latency_ms")?,
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, 10_000.0, [5.0, 15.0])?;
         let loss = number(map.get("loss"), "loss", 0.0, 1.0)?.unwrap_or(0.0);
         let timing = match map.get("timing") {
             None => TimingModel::Synchronous,
@@ -253,7 +238,7 @@ fn fault(v: &Value, at: &str, n: u32, duration_ms: f64) -> Result<Fault, Scenari
         FaultKind::Pause { process, for_ms: for_ms(true)?.unwrap_or(1.0) }
     } else if let Some(l) = f.get("latency_ms") {
         only(&["latency_ms", "for_ms", "link"], "latency_ms")?;
-        let latency_ms = latency(l, &format!("{at}.latency_ms"))?;
+        let latency_ms = range(Some(l), &format!("{at}.latency_ms"), 0.001, 10_000.0, [5.0, 15.0])?;
         let link = match f.get("link") {
             None => None,
             Some(Value::Array(pair)) if pair.len() == 2 => {

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
-use crate::protocols::reading::{self, err, number, object, whole, SeedWords};
+use crate::protocols::reading::{self, err, number, object, range, whole, SeedWords};
 use crate::scenario::format::{ms_to_us, ScenarioError};
 use crate::scenario::protocol::FLOOD_CONSENSUS;
 use serde_json::Value;
@@ -144,15 +144,7 @@ impl FloodScenario {
             return err("f", format!("f + 1 rounds must be at most {MAX_ROUNDS}"));
         }
         let round_ms = number(map.get("round_ms"), "round_ms", 1.0, MAX_ROUND_MS)?.unwrap_or(100.0);
-        let latency_ms = match map.get("latency_ms") {
-            None => [10.0, 40.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, MAX_ROUND_MS)?.unwrap_or(0.0);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, MAX_ROUND_MS)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, MAX_ROUND_MS, [10.0, 40.0])?;
         let detector = match map.get("detector") {
             None => Detector::Perfect,
             Some(Value::String(d)) if d == "perfect" => Detector::Perfect,

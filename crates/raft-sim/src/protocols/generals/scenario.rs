@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
-use crate::protocols::reading::{self, err, number, whole, SeedWords};
+use crate::protocols::reading::{self, err, number, range, whole, SeedWords};
 use crate::scenario::format::{ms_to_us, ScenarioError};
 use crate::scenario::protocol::TWO_GENERALS;
 use serde_json::Value;
@@ -79,15 +79,7 @@ impl GeneralsScenario {
                 format!("must say how many messengers the protocol sends, 1 to {MAX_MESSAGES}"),
             )
         })? as u32;
-        let latency_ms = match map.get("latency_ms") {
-            None => [10.0, 40.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, MAX_LATENCY_MS)?.unwrap_or(0.001);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, MAX_LATENCY_MS)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, MAX_LATENCY_MS, [10.0, 40.0])?;
         // Every messenger that is not captured crosses within the highest latency, one after
         // the other: by this time all k have arrived.
         let all_across = messages as f64 * latency_ms[1];

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
-use crate::protocols::reading::{self, err, number, object, SeedWords};
+use crate::protocols::reading::{self, err, number, object, range, SeedWords};
 use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol::PRIMARY_BACKUP;
 use serde_json::Value;
@@ -106,15 +106,7 @@ impl PbScenario {
         if timeout_ms <= heartbeat_ms {
             return err("timeout_ms", "must be longer than heartbeat_ms, or every server suspects its partner");
         }
-        let latency_ms = match map.get("latency_ms") {
-            None => [5.0, 15.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, 10_000.0)?.unwrap_or(0.001);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, 10_000.0)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, 10_000.0, [5.0, 15.0])?;
         let duration_ms = number(map.get("duration_ms"), "duration_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(2_000.0);
         let retry_ms = number(map.get("retry_ms"), "retry_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(300.0);
         let mut writes = Vec::new();

@@ -14,7 +14,7 @@
 //! false` makes every process record only its own state, not its incoming channels'.
 //!
 //! Every field is checked with a message naming it; nothing here panics.
-use crate::protocols::reading::{self, err, number, whole, SeedWords};
+use crate::protocols::reading::{self, err, number, range, whole, SeedWords};
 use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol::CHANDY_LAMPORT;
 use serde_json::Value;
@@ -87,19 +87,6 @@ fn flag(v: Option<&Value>, field: &str, default: bool) -> Result<bool, ScenarioE
         None => Ok(default),
         Some(Value::Bool(b)) => Ok(*b),
         Some(_) => err(field, "must be true or false"),
-    }
-}
-
-/// A `[lowest, highest]` pair of milliseconds within `min..=max`.
-fn range(v: Option<&Value>, field: &str, min: f64, max: f64, default: [f64; 2]) -> Result<[f64; 2], ScenarioError> {
-    match v {
-        None => Ok(default),
-        Some(Value::Array(pair)) if pair.len() == 2 => {
-            let lo = number(pair.first(), &format!("{field}[0]"), min, max)?.unwrap_or(min);
-            let hi = number(pair.get(1), &format!("{field}[1]"), lo, max)?.unwrap_or(lo);
-            Ok([lo, hi])
-        }
-        Some(_) => err(field, "must be [lowest, highest] in milliseconds"),
     }
 }
 
