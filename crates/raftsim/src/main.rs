@@ -1,17 +1,16 @@
 //! `raftsim`: the Raft Playground simulator on the command line.
 use clap::{Parser, Subcommand};
 use raft_core::UnsafeRule;
-use raft_sim::bench::{run_bench, run_seek_bench, BenchConfig};
+use raft_sim::bench::{run_bench, run_scenario_bench, run_seek_bench, BenchConfig, Benched};
 use raft_sim::budget::Budget;
 use raft_sim::campaign::{CampaignConfig, CampaignOutcome};
 use raft_sim::events::RunEvents;
 use raft_sim::linearizability::Verdict;
-use raft_sim::protocols::chain::{self, compare, scenario::ChainScenario};
+use raft_sim::protocols::chain::{self, compare};
 use raft_sim::protocols::detector::{self, scenario::FdScenario};
-use raft_sim::protocols::flood::{self, scenario::FloodScenario};
-use raft_sim::protocols::generals::{self, scenario::GeneralsScenario};
-use raft_sim::protocols::primary_backup::{self, scenario::PbScenario};
-use raft_sim::protocols::snapshot::{self as chandy_lamport, scenario::ClScenario};
+
+use raft_sim::playback::protocol_run::ProtocolRun;
+use raft_sim::playback::protocol_table::{self, ProtocolScenario};
 use raft_sim::scenario::protocol;
 use raft_sim::share::RunDocument;
 use raft_sim::{builtin, expect, Report, Scenario, Simulation};
@@ -152,10 +151,23 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Measure simulated events per second on a fixed workload.
+    /// Measure simulated events per second on a fixed workload (Raft's), or on one scenario of
+    /// any protocol (--scenario).
     Bench {
         #[command(flatten)]
         config: BenchArgs,
+        /// Time this scenario instead (a built-in name of any protocol, or a JSON file; `-`:
+        /// standard input): its run again and again, one seed so the same run each time, until
+        /// --events events in all. The fixed workload's options do not apply.
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = [
+            "nodes", "latency_ms", "election_timeout_ms", "heartbeat_ms", "client_interval_ms",
+            "clients", "seconds", "no_invariants",
+        ])]
+        scenario: Option<String>,
+        /// With --scenario: how many events to time at least (whole runs).
+        #[arg(long, default_value_t = raft_sim::bench::DEFAULT_SCENARIO_EVENTS, requires = "scenario",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        events: u64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -388,7 +400,8 @@ fn main() -> ExitCode {
             )
         }
         Command::Shrink { scenario, max_attempts, out } => shrink_command(&scenario, max_attempts, out),
-        Command::Bench { config, json } => bench(config, json),
+        Command::Bench { scenario: Some(name), events, json, .. } => scenario_bench(&name, events, json),
+        Command::Bench { config, json, .. } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
         Command::Tour { tour, text } => tour_command(tour.as_deref(), text),
@@ -407,94 +420,17 @@ fn main() -> ExitCode {
                     s.description
                 );
             }
-            for b in flood::builtin::catalog() {
+            for b in protocol_table::catalog() {
                 let s = &b.scenario;
                 say!(
-                    "{:<18} {} ({}, {}, {} processes, rounds: {})\n{:<18} {}\n",
-                    s.name,
+                    "{:<18} {} ({}, {}, {})\n{:<18} {}\n",
+                    s.name(),
                     b.title,
                     b.group,
-                    protocol::FLOOD_CONSENSUS,
-                    s.processes(),
-                    s.rounds,
+                    s.protocol(),
+                    s.about(),
                     "",
-                    s.description
-                );
-            }
-            for b in generals::builtin::catalog() {
-                let s = &b.scenario;
-                say!(
-                    "{:<18} {} ({}, {}, {} messengers)\n{:<18} {}\n",
-                    s.name,
-                    b.title,
-                    b.group,
-                    protocol::TWO_GENERALS,
-                    s.messages,
-                    "",
-                    s.description
-                );
-            }
-            for b in primary_backup::builtin::catalog() {
-                let s = &b.scenario;
-                let arbiter = if s.arbiter { "with the CFG" } else { "without an arbiter" };
-                say!(
-                    "{:<18} {} ({}, {}, {arbiter}, {} ms)\n{:<18} {}\n",
-                    s.name,
-                    b.title,
-                    b.group,
-                    protocol::PRIMARY_BACKUP,
-                    s.duration_ms,
-                    "",
-                    s.description
-                );
-            }
-            for b in detector::builtin::catalog() {
-                let s = &b.scenario;
-                let kind = if s.adaptive { "adaptive timeout" } else { "fixed timeout" };
-                say!(
-                    "{:<18} {} ({}, {}, {} processes, {kind} {} ms, heartbeat {} ms)\n{:<18} {}\n",
-                    s.name,
-                    b.title,
-                    b.group,
-                    protocol::FAILURE_DETECTOR,
-                    s.processes,
-                    s.timeout_ms,
-                    s.heartbeat_ms,
-                    "",
-                    s.description
-                );
-            }
-            for b in chandy_lamport::builtin::catalog() {
-                let s = &b.scenario;
-                let variant = match (s.fifo, s.record_channels) {
-                    (true, true) => "FIFO channels",
-                    (false, _) => "channels not FIFO",
-                    (true, false) => "channel states not recorded",
-                };
-                say!(
-                    "{:<18} {} ({}, {}, {} processes, {variant})\n{:<18} {}\n",
-                    s.name,
-                    b.title,
-                    b.group,
-                    protocol::CHANDY_LAMPORT,
-                    s.processes,
-                    "",
-                    s.description
-                );
-            }
-            for b in chain::builtin::catalog() {
-                let s = &b.scenario;
-                let variant = if s.early_ack { ", the head answers early" } else { "" };
-                say!(
-                    "{:<18} {} ({}, {}, {} servers{variant}, {} ms)\n{:<18} {}\n",
-                    s.name,
-                    b.title,
-                    b.group,
-                    protocol::CHAIN_REPLICATION,
-                    s.servers,
-                    s.duration_ms,
-                    "",
-                    s.description
+                    s.description()
                 );
             }
             ExitCode::SUCCESS
@@ -519,12 +455,7 @@ fn main() -> ExitCode {
 /// A scenario of any protocol the command line runs.
 enum Loaded {
     Raft(Box<Scenario>),
-    Flood(FloodScenario),
-    Generals(GeneralsScenario),
-    PrimaryBackup(PbScenario),
-    ChandyLamport(ClScenario),
-    Chain(ChainScenario),
-    Detector(FdScenario),
+    Other(Box<dyn ProtocolScenario>),
 }
 
 /// A built-in name, or a file to read (through the bounded reader; `-` is standard input) and
@@ -533,35 +464,10 @@ enum Loaded {
 fn load(name_or_path: &str) -> Result<Scenario, String> {
     match load_any(name_or_path)? {
         Loaded::Raft(s) => Ok(*s),
-        Loaded::Flood(s) => Err(format!(
+        Loaded::Other(s) => Err(format!(
             "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
-            s.name,
-            protocol::FLOOD_CONSENSUS
-        )),
-        Loaded::Generals(s) => Err(format!(
-            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
-            s.name,
-            protocol::TWO_GENERALS
-        )),
-        Loaded::PrimaryBackup(s) => Err(format!(
-            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
-            s.name,
-            protocol::PRIMARY_BACKUP
-        )),
-        Loaded::ChandyLamport(s) => Err(format!(
-            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
-            s.name,
-            protocol::CHANDY_LAMPORT
-        )),
-        Loaded::Chain(s) => Err(format!(
-            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
-            s.name,
-            protocol::CHAIN_REPLICATION
-        )),
-        Loaded::Detector(s) => Err(format!(
-            "{}: this is a '{}' scenario; this command takes only Raft scenarios so far (`raftsim run` runs it)",
-            s.name,
-            protocol::FAILURE_DETECTOR
+            s.name(),
+            s.protocol()
         )),
     }
 }
@@ -572,23 +478,8 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     if let Some(s) = builtin::by_name(name_or_path) {
         return Ok(Loaded::Raft(Box::new(s)));
     }
-    if let Some(s) = flood::builtin::by_name(name_or_path) {
-        return Ok(Loaded::Flood(s));
-    }
-    if let Some(s) = generals::builtin::by_name(name_or_path) {
-        return Ok(Loaded::Generals(s));
-    }
-    if let Some(s) = primary_backup::builtin::by_name(name_or_path) {
-        return Ok(Loaded::PrimaryBackup(s));
-    }
-    if let Some(s) = chandy_lamport::builtin::by_name(name_or_path) {
-        return Ok(Loaded::ChandyLamport(s));
-    }
-    if let Some(s) = chain::builtin::by_name(name_or_path) {
-        return Ok(Loaded::Chain(s));
-    }
-    if let Some(s) = detector::builtin::by_name(name_or_path) {
-        return Ok(Loaded::Detector(s));
+    if let Some(s) = protocol_table::builtin(name_or_path) {
+        return Ok(Loaded::Other(s));
     }
     let text = read_input(name_or_path).map_err(|e| {
         if Path::new(name_or_path).exists() || name_or_path == "-" {
@@ -599,267 +490,28 @@ fn load_any(name_or_path: &str) -> Result<Loaded, String> {
     })?;
     let label = if name_or_path == "-" { "standard input" } else { name_or_path };
     match protocol::protocol_of(&text).map_err(|e| format!("{label}: {e}"))? {
-        protocol::FLOOD_CONSENSUS => {
-            FloodScenario::from_json(&text).map(Loaded::Flood).map_err(|e| format!("{label}: {e}"))
+        protocol::RAFT => {
+            Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}"))
         }
-        protocol::TWO_GENERALS => {
-            GeneralsScenario::from_json(&text).map(Loaded::Generals).map_err(|e| format!("{label}: {e}"))
-        }
-        protocol::PRIMARY_BACKUP => {
-            PbScenario::from_json(&text).map(Loaded::PrimaryBackup).map_err(|e| format!("{label}: {e}"))
-        }
-        protocol::CHANDY_LAMPORT => {
-            ClScenario::from_json(&text).map(Loaded::ChandyLamport).map_err(|e| format!("{label}: {e}"))
-        }
-        protocol::CHAIN_REPLICATION => {
-            ChainScenario::from_json(&text).map(Loaded::Chain).map_err(|e| format!("{label}: {e}"))
-        }
-        protocol::FAILURE_DETECTOR => {
-            FdScenario::from_json(&text).map(Loaded::Detector).map_err(|e| format!("{label}: {e}"))
-        }
-        _ => Scenario::from_json(&text).map(|s| Loaded::Raft(Box::new(s))).map_err(|e| format!("{label}: {e}")),
+        _ => protocol_table::read(&text).map(Loaded::Other).map_err(|e| format!("{label}: {e}")),
     }
 }
 
-/// `raftsim run` for a flood-consensus scenario: each process's decision and round, the
-/// checks, the trace hash (or one JSON object); exit 3 when a check breaks.
-fn run_flood(s: &FloodScenario, json: bool) -> ExitCode {
-    let r = flood::run(s);
+/// `raftsim run` for a protocol other than Raft: its summary (or one JSON object); exit 3
+/// when a check breaks.
+fn run_protocol(s: &dyn ProtocolScenario, json: bool) -> ExitCode {
+    let r = s.report();
     if json {
-        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
+        say!("{}", r.json);
     } else {
-        say!(
-            "scenario {} ({}, seed {}): {} processes, f = {}, rounds: {}, {} failure detector; {} events, ended at {:.1} ms, trace hash {}",
-            r.scenario,
-            r.protocol,
-            r.seed,
-            r.processes.len(),
-            r.f,
-            r.rounds,
-            r.detector,
-            r.events,
-            r.end_ms,
-            r.trace_hash
-        );
-        for p in &r.processes {
-            let outcome = match (&p.decision, p.decided_in_round, p.crashed_in_round) {
-                (_, _, Some(round)) => format!("crashed in round {round}"),
-                (Some(c), Some(round), None) => format!("decided {c} in round {round}"),
-                _ => "undecided".to_string(),
-            };
-            let suspected: Vec<String> = p
-                .suspected
-                .iter()
-                .map(|q| {
-                    format!(
-                        "P{} (since round {}{})",
-                        q.process,
-                        q.since_round,
-                        if q.crashed { "" } else { ", falsely" }
-                    )
-                })
-                .collect();
-            let suspects =
-                if suspected.is_empty() { String::new() } else { format!("; suspects {}", suspected.join(", ")) };
-            say!("  P{} proposed {}: {outcome}; knows {{{}}}{suspects}", p.process, p.proposal, p.known.join(", "));
-        }
-        for property in &r.checked {
-            match r.violations.iter().find(|v| v.property == *property) {
-                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
-                None => say!("  {property:?}: holds"),
-            }
+        for line in &r.lines {
+            say!("{line}");
         }
     }
-    if r.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if r.violated {
         ExitCode::from(EXIT_VIOLATION)
-    }
-}
-
-/// `raftsim run` for a Two Generals' scenario: each general's messengers sent and received
-/// and its decision, each messenger's fate, the check, the trace hash (or one JSON object);
-/// exit 3 when Agreement breaks.
-fn run_generals(s: &GeneralsScenario, json: bool) -> ExitCode {
-    let r = generals::run(s);
-    if json {
-        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
     } else {
-        say!(
-            "scenario {} ({}, seed {}): {} messengers, attack at {}, loss {}, lost for certain: {:?}; {} events, ended at {:.1} ms, trace hash {}",
-            r.scenario,
-            r.protocol,
-            r.seed,
-            r.messages,
-            r.attack_time,
-            r.loss,
-            r.lose,
-            r.events,
-            r.end_ms,
-            r.trace_hash
-        );
-        let list = |v: &[u32]| v.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
-        for g in &r.generals {
-            let waits = g.last_expected.map_or("nothing (it proposed)".to_string(), |n| format!("#{n}"));
-            let unsure = g.unconfirmed.map_or(String::new(), |n| format!("; cannot tell whether #{n} arrived"));
-            say!(
-                "  {}: sent [{}], received [{}]; waits for {waits}: {}{unsure}",
-                g.general,
-                list(&g.sent),
-                list(&g.received),
-                if g.attacks { "attacks" } else { "does not attack" }
-            );
-        }
-        for m in &r.messengers {
-            say!("  messenger #{} {} -> {}: {}", m.number, m.from, m.to, m.fate);
-        }
-        for property in &r.checked {
-            match r.violations.iter().find(|v| v.property == *property) {
-                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
-                None => say!("  {property:?}: holds"),
-            }
-        }
-    }
-    if r.violations.is_empty() {
         ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_VIOLATION)
-    }
-}
-
-/// `raftsim run` for a primary-backup scenario: who was the primary able to answer clients
-/// over time, the CFG's test-and-set calls, each server's writes, each client write's
-/// acknowledgement, the checks, the trace hash (or one JSON object); exit 3 when a check breaks.
-fn run_primary_backup(s: &PbScenario, json: bool) -> ExitCode {
-    let r = primary_backup::run(s);
-    if json {
-        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
-    } else {
-        say!(
-            "scenario {} ({}, seed {}): S1 and S2, {}; {} events, ended at {:.1} ms, trace hash {}",
-            r.scenario,
-            r.protocol,
-            r.seed,
-            if r.arbiter { "arbitration server (CFG) with test-and-set" } else { "no arbitration server" },
-            r.events,
-            r.end_ms,
-            r.trace_hash
-        );
-        for c in &r.primary_over_time {
-            let who: Vec<String> = c.primaries.iter().map(|p| format!("S{p}")).collect();
-            let who = if who.is_empty() { "none".to_string() } else { who.join(" and ") };
-            say!("  from {:>7.1} ms primary answering clients: {who}", c.at_ms);
-        }
-        for c in &r.test_and_set {
-            say!(
-                "  {:>7.1} ms S{} test_and_set(f, 1): {}",
-                c.at_ms,
-                c.server,
-                if c.won { "won (f was 0)" } else { "lost (f was 1)" }
-            );
-        }
-        if r.arbiter {
-            say!("  CFG f = {}", r.cfg_flag);
-        }
-        for v in &r.servers {
-            let state = if v.crashed { format!("{:?}, crashed", v.role) } else { format!("{:?}", v.role) };
-            let suspects = v.suspected.map_or(String::new(), |p| format!("; suspected S{p}"));
-            say!("  S{} {state}: writes [{}]{suspects}", v.server, v.writes.join(", "));
-        }
-        for w in &r.writes {
-            match (w.acknowledged_by, w.acknowledged_at_ms) {
-                (Some(s), Some(at)) => say!("  write {} {}: acknowledged by S{s} at {at:.1} ms", w.id, w.value),
-                _ => say!("  write {} {}: never acknowledged", w.id, w.value),
-            }
-        }
-        for property in &r.checked {
-            match r.violations.iter().find(|v| v.property == *property) {
-                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
-                None => say!("  {property:?}: holds"),
-            }
-        }
-    }
-    if r.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_VIOLATION)
-    }
-}
-
-/// `raftsim run` for a Chandy–Lamport scenario: each process's balance and recorded state,
-/// each channel's recorded state, the markers, the snapshot's total against the bank's, the
-/// checks, the trace hash (or one JSON object); exit 3 when a check breaks.
-fn run_chandy_lamport(s: &ClScenario, json: bool) -> ExitCode {
-    let r = chandy_lamport::run(s);
-    if json {
-        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
-    } else {
-        let channels = match (r.fifo, r.record_channels) {
-            (true, true) => "FIFO channels",
-            (false, _) => "channels NOT FIFO",
-            (true, false) => "FIFO channels, channel states NOT recorded",
-        };
-        say!(
-            "scenario {} ({}, seed {}): {} processes, {channels}, bank total {}, {} transfers; {} events, ended at {:.1} ms, trace hash {}",
-            r.scenario,
-            r.protocol,
-            r.seed,
-            r.processes.len(),
-            r.total,
-            r.transfers,
-            r.events,
-            r.end_ms,
-            r.trace_hash
-        );
-        let snap = &r.snapshot;
-        match snap.initiated_at_ms {
-            Some(at) => say!("  p{} initiates the snapshot at {at:.1} ms", snap.initiator),
-            None => say!("  the snapshot was never initiated"),
-        }
-        for p in &r.processes {
-            let recorded = match (p.recorded, p.recorded_at_ms) {
-                (Some(v), Some(at)) => format!("recorded {v} at {at:.1} ms"),
-                _ => "never recorded".to_string(),
-            };
-            say!("  p{}: balance {} ({recorded}); sent {}, received {}", p.process, p.balance, p.sent, p.received);
-        }
-        for c in &r.channels {
-            let amounts: Vec<String> = c.recorded_amounts.iter().map(u64::to_string).collect();
-            say!("  channel p{}→p{}: [{}] ({:?})", c.from, c.to, amounts.join(", "), c.recording);
-        }
-        for m in &r.markers {
-            let arrived = m.arrived_at_ms.map_or("never arrived".to_string(), |t| format!("arrived {t:.1} ms"));
-            let first = if m.first { ", its first: records" } else { "" };
-            say!("  marker p{}→p{}: sent {:.1} ms, {arrived}{first}", m.from, m.to, m.sent_at_ms);
-        }
-        match snap.completed_at_ms {
-            Some(at) => say!(
-                "  snapshot complete at {at:.1} ms: states {} + channels {} = {} (bank {})",
-                snap.states_total,
-                snap.channels_total,
-                snap.recorded_total,
-                r.total
-            ),
-            None => say!("  snapshot not complete"),
-        }
-        let list = |ids: &[u64]| ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-        if !snap.missed.is_empty() {
-            say!("  in flight across the cut but in no channel state: transfers {}", list(&snap.missed));
-        }
-        if !snap.counted_without_send.is_empty() {
-            say!("  counted in the snapshot but sent after the cut: transfers {}", list(&snap.counted_without_send));
-        }
-        for property in &r.checked {
-            match r.violations.iter().find(|v| v.property == *property) {
-                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
-                None => say!("  {property:?}: holds"),
-            }
-        }
-    }
-    if r.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_VIOLATION)
     }
 }
 
@@ -917,101 +569,6 @@ fn check_protocol(name: &str, start: u64, seeds: u64, out_dir: &Path, json: bool
             eprintln!("raftsim: cannot write {}: {e}", path.display());
             ExitCode::from(EXIT_VIOLATION)
         }
-    }
-}
-
-/// `raftsim run` for a chain-replication scenario: the CFG's chain over time, each server's
-/// role, history and utilisation, the requests and their answers (up to 200), the latency and
-/// throughput figures, the checks, the trace hash (or one JSON object); exit 3 when a check breaks.
-fn run_chain(s: &ChainScenario, json: bool) -> ExitCode {
-    let r = chain::run(s);
-    if json {
-        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
-    } else {
-        let layout = match r.layout {
-            chain::scenario::Layout::Chain => "a chain",
-            chain::scenario::Layout::PrimaryBackup => "primary-backup's layout",
-        };
-        let variant = if r.early_ack { "; the head answers writes on arrival (broken)" } else { "" };
-        say!(
-            "scenario {} ({}, seed {}): {} servers in {layout}{variant}; {} events, ended at {:.1} ms, trace hash {}",
-            r.scenario,
-            r.protocol,
-            r.seed,
-            r.servers,
-            r.events,
-            r.end_ms,
-            r.trace_hash
-        );
-        if r.layout == chain::scenario::Layout::Chain {
-            for c in &r.chain_over_time {
-                let chain: Vec<String> = c.chain.iter().map(|p| format!("S{p}")).collect();
-                say!("  from {:>7.1} ms the CFG's chain: {}", c.at_ms, chain.join(" -> "));
-            }
-        }
-        for v in &r.server_reports {
-            let state = if v.crashed { format!("{}, crashed", v.role) } else { v.role.to_string() };
-            let more = if v.history_len > v.writes.len() { ", ..." } else { "" };
-            let resent =
-                if v.resent > 0 { format!("; resent {} to its new successor", v.resent) } else { String::new() };
-            say!(
-                "  S{} {state}: {} writes [{}{more}]; {} sent unacknowledged{resent}; busy {:.0}%",
-                v.server,
-                v.history_len,
-                v.writes.join(", "),
-                v.unacknowledged,
-                v.utilisation * 100.0
-            );
-        }
-        for q in &r.requests {
-            let what = match &q.write {
-                Some(v) => format!("write {v}"),
-                None => "read".to_string(),
-            };
-            match (q.answered_by, q.answered_ms, q.read_len) {
-                (Some(s), Some(at), Some(n)) => {
-                    say!(
-                        "  request {} {what} at {:.1} ms: S{s} answered at {at:.1} ms, seeing {n} writes",
-                        q.id,
-                        q.sent_ms
-                    )
-                }
-                (Some(s), Some(at), None) => {
-                    say!("  request {} {what} at {:.1} ms: acknowledged by S{s} at {at:.1} ms", q.id, q.sent_ms)
-                }
-                _ => say!("  request {} {what} at {:.1} ms: never answered", q.id, q.sent_ms),
-            }
-        }
-        let st = &r.stats;
-        say!(
-            "  {} requests, {} answered; throughput {:.1}/s; busiest S{} at {:.0}%",
-            st.sent,
-            st.answered,
-            st.throughput_per_s,
-            st.busiest_server,
-            st.busiest_utilisation * 100.0
-        );
-        for (kind, l) in [("writes", &st.writes), ("reads", &st.reads)] {
-            say!(
-                "  {kind}: {} answered, latency mean {:.1} ms, p50 {:.1}, p99 {:.1}, max {:.1}",
-                l.count,
-                l.mean_ms,
-                l.p50_ms,
-                l.p99_ms,
-                l.max_ms
-            );
-        }
-        for property in &r.checked {
-            match r.violations.iter().find(|v| v.property == *property) {
-                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
-                None => say!("  {property:?}: holds"),
-            }
-        }
-    }
-    if r.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_VIOLATION)
     }
 }
 
@@ -1097,103 +654,6 @@ fn compare_replication(a: CompareArgs) -> ExitCode {
     }
 }
 
-/// `raftsim run` for a failure-detector scenario: the faults' effect in numbers (false
-/// suspicions with their causes, wrongly-suspected time, detection times), every suspicion,
-/// each process's end state, the checks, the trace hash (or one JSON object); exit 3 when a
-/// check breaks.
-fn run_detector(s: &FdScenario, json: bool) -> ExitCode {
-    let r = detector::run(s);
-    if json {
-        say!("{}", serde_json::to_value(&r).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()})));
-    } else {
-        say!(
-            "scenario {} ({}, seed {}): {} processes, heartbeat every {} ms, {} timeout {} ms; {} events, ended at {:.1} ms, trace hash {}",
-            r.scenario,
-            r.protocol,
-            r.seed,
-            r.processes.len(),
-            r.heartbeat_ms,
-            if r.adaptive { "adaptive" } else { "fixed" },
-            r.timeout_ms,
-            r.events,
-            r.end_ms,
-            r.trace_hash
-        );
-        let m = &r.metrics;
-        let causes: Vec<String> = m.false_by_cause.iter().map(|(c, n)| format!("{c:?} {n}")).collect();
-        let causes = if causes.is_empty() { String::new() } else { format!(" ({})", causes.join(", ")) };
-        say!(
-            "  accuracy: {} false suspicions{causes}, live processes wrongly suspected for {:.1} ms in all",
-            m.false_suspicions,
-            m.wrongly_suspected_ms
-        );
-        match (m.detection_mean_ms, m.detection_max_ms) {
-            (Some(mean), Some(max)) => say!(
-                "  completeness: {} of {} crash detections, detection time mean {mean:.1} ms, max {max:.1} ms",
-                m.detected,
-                m.detected + m.undetected
-            ),
-            _ if m.undetected > 0 => say!("  completeness: none of {} crash detections made", m.undetected),
-            _ => say!("  completeness: no process crashed"),
-        }
-        for x in &r.suspicions {
-            let to = x.to_ms.map_or("the end".to_string(), |t| format!("{t:.1} ms"));
-            let what = match x.cause {
-                Some(c) if x.false_suspicion => format!("false suspicion, cause {c:?}"),
-                _ if x.false_suspicion => "false suspicion".to_string(),
-                _ => "crashed".to_string(),
-            };
-            say!("  {:>7.1} ms P{} suspects P{} until {to} ({what})", x.from_ms, x.monitor, x.process);
-        }
-        if r.unlisted > 0 {
-            say!("  ... and {} more suspicions (not listed)", r.unlisted);
-        }
-        for d in &r.detections {
-            match d.detection_ms {
-                Some(t) => say!(
-                    "  P{} crashed at {:.1} ms: P{} suspects it after {t:.1} ms",
-                    d.process,
-                    d.crashed_at_ms,
-                    d.monitor
-                ),
-                None => {
-                    say!("  P{} crashed at {:.1} ms: P{} does not suspect it", d.process, d.crashed_at_ms, d.monitor)
-                }
-            }
-        }
-        for p in &r.processes {
-            let mut state = Vec::new();
-            if let Some(t) = p.crashed_at_ms {
-                state.push(format!("crashed at {t:.1} ms"));
-            }
-            if p.paused_ms > 0.0 {
-                state.push(format!("paused {:.1} ms", p.paused_ms));
-            }
-            if p.drift != 0.0 {
-                state.push(format!("clock drift {:+}", p.drift));
-            }
-            let suspects: Vec<String> = p.suspects.iter().map(|q| format!("P{q}")).collect();
-            state.push(format!("{} heartbeats sent, suspects [{}]", p.heartbeats_sent, suspects.join(", ")));
-            if r.adaptive {
-                let t: Vec<String> = p.timeouts_ms.iter().map(|(q, t)| format!("P{q} {t}")).collect();
-                state.push(format!("timeouts [{}] ms", t.join(", ")));
-            }
-            say!("  P{}: {}", p.process, state.join("; "));
-        }
-        for property in &r.checked {
-            match r.violations.iter().find(|v| v.property == *property) {
-                Some(v) => say!("  {property:?}: VIOLATED at {:.1} ms (event {}): {}", v.at_ms, v.event, v.detail),
-                None => say!("  {property:?}: holds"),
-            }
-        }
-    }
-    if r.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_VIOLATION)
-    }
-}
-
 /// `--timeouts 50,100,200` (milliseconds), or why not.
 fn parse_timeouts(text: &str) -> Result<Vec<f64>, raft_sim::scenario::format::ScenarioError> {
     let bad = |problem: String| raft_sim::scenario::format::ScenarioError::new("--timeouts", problem);
@@ -1211,9 +671,13 @@ fn parse_timeouts(text: &str) -> Result<Vec<f64>, raft_sim::scenario::format::Sc
 
 /// `raftsim detector-sweep`: the accuracy/completeness trade-off as a table (or JSON rows).
 fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
-    let s = match load_any(name) {
-        Ok(Loaded::Detector(s)) => s,
-        Ok(_) => {
+    let loaded = load_any(name);
+    let s = match loaded.as_ref().map(|l| match l {
+        Loaded::Other(s) => s.as_any().downcast_ref::<FdScenario>(),
+        Loaded::Raft(_) => None,
+    }) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
             eprintln!("raftsim: {name}: detector-sweep takes a '{}' scenario", protocol::FAILURE_DETECTOR);
             return ExitCode::from(EXIT_BAD_INPUT);
         }
@@ -1222,7 +686,7 @@ fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let rows = parse_timeouts(timeouts).and_then(|t| detector::sweep::sweep(&s, &t, "--timeouts"));
+    let rows = parse_timeouts(timeouts).and_then(|t| detector::sweep::sweep(s, &t, "--timeouts"));
     let rows = match rows {
         Ok(rows) => rows,
         Err(e) => {
@@ -1261,19 +725,7 @@ fn detector_sweep(name: &str, timeouts: &str, json: bool) -> ExitCode {
 /// `raftsim run SCENARIO --until-ms MS` for a protocol other than Raft: the run at that moment
 /// as the page's stage draws it (each node's badge and facts, the messages in flight, the
 /// checks so far), or the same picture as JSON. Exit 3 if a check broke by then.
-fn picture_at(name: &str, ms: u64, json: bool) -> ExitCode {
-    use raft_sim::playback::protocol_run;
-    let run = match protocol_run::open_builtin(name) {
-        Some(run) => Ok(run),
-        None => read_input(name).and_then(|text| protocol_run::open(&text).map_err(|e| format!("{name}: {e}"))),
-    };
-    let mut run = match run {
-        Ok(run) => run,
-        Err(e) => {
-            eprintln!("raftsim: {e}");
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
+fn picture_at(mut run: Box<dyn ProtocolRun>, ms: u64, json: bool) -> ExitCode {
     run.seek_time(ms.saturating_mul(1000));
     let p = run.picture();
     if json {
@@ -1370,12 +822,7 @@ fn run(
         Ok(s) => s,
         Err(other) => {
             let (scenario_name, kind) = match &other {
-                Loaded::Flood(s) => (s.name.as_str(), protocol::FLOOD_CONSENSUS),
-                Loaded::Generals(s) => (s.name.as_str(), protocol::TWO_GENERALS),
-                Loaded::PrimaryBackup(s) => (s.name.as_str(), protocol::PRIMARY_BACKUP),
-                Loaded::ChandyLamport(s) => (s.name.as_str(), protocol::CHANDY_LAMPORT),
-                Loaded::Detector(s) => (s.name.as_str(), protocol::FAILURE_DETECTOR),
-                Loaded::Chain(s) => (s.name.as_str(), protocol::CHAIN_REPLICATION),
+                Loaded::Other(s) => (s.name(), s.protocol()),
                 Loaded::Raft(s) => (s.name.as_str(), protocol::RAFT),
             };
             // The rest of `run`'s options read a Raft run: say so rather than ignore them.
@@ -1389,16 +836,11 @@ fn run(
                 eprintln!("raftsim: {flag} is for Raft scenarios; {scenario_name} is a '{kind}' scenario");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
-            if let Some(ms) = until_ms {
-                return picture_at(name, ms, output == Output::Json);
-            }
             return match other {
-                Loaded::Generals(s) => run_generals(&s, output == Output::Json),
-                Loaded::Flood(s) => run_flood(&s, output == Output::Json),
-                Loaded::PrimaryBackup(s) => run_primary_backup(&s, output == Output::Json),
-                Loaded::Detector(s) => run_detector(&s, output == Output::Json),
-                Loaded::ChandyLamport(s) => run_chandy_lamport(&s, output == Output::Json),
-                Loaded::Chain(s) => run_chain(&s, output == Output::Json),
+                Loaded::Other(s) => match until_ms {
+                    Some(ms) => picture_at(s.watch(), ms, output == Output::Json),
+                    None => run_protocol(s.as_ref(), output == Output::Json),
+                },
                 Loaded::Raft(_) => ExitCode::from(EXIT_BAD_INPUT),
             };
         }
@@ -1899,16 +1341,46 @@ fn bench(args: BenchArgs, json: bool) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    bench_output(serde_json::to_string(&result), &result.summary(), result.violations, json)
+}
+
+/// A bench's result, one JSON object or its summary line; exit 3 if its run broke a check.
+fn bench_output(as_json: Result<String, serde_json::Error>, summary: &str, violations: u64, json: bool) -> ExitCode {
     if json {
-        say!("{}", serde_json::to_string(&result).unwrap_or_default());
+        say!("{}", as_json.unwrap_or_default());
     } else {
-        say!("{}", result.summary());
+        say!("{summary}");
     }
-    if result.violations > 0 {
+    if violations > 0 {
         ExitCode::from(EXIT_VIOLATION)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `raftsim bench --scenario NAME`: one scenario of any protocol, timed; the same figures (and
+/// the same exit code 3 on a violation) as the fixed workload's.
+fn scenario_bench(name: &str, min_events: u64, json: bool) -> ExitCode {
+    let loaded = match load_any(name) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("raftsim: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let benched = match &loaded {
+        Loaded::Raft(s) => Benched::Raft(s),
+        Loaded::Other(s) => Benched::Other(s.as_ref()),
+    };
+    let started = Instant::now();
+    let result = match run_scenario_bench(benched, min_events, &mut || started.elapsed().as_secs_f64()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("raftsim: bench: {name}: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    bench_output(serde_json::to_string(&result), &result.summary(), result.violations, json)
 }
 
 /// A link or fragment if it looks like one, otherwise a file.
@@ -2083,12 +1555,7 @@ fn catalogue_command(what: CatalogueCommand) -> ExitCode {
 /// Every built-in's English words (Raft's and the other protocols'), by id.
 fn every_builtin_text() -> raft_sim::tour_text::Texts {
     let mut texts = raft_sim::tour_text::builtin_texts(raft_sim::builtin::catalog());
-    texts.extend(flood::builtin::texts());
-    texts.extend(generals::builtin::texts());
-    texts.extend(detector::builtin::texts());
-    texts.extend(primary_backup::builtin::texts());
-    texts.extend(chandy_lamport::builtin::texts());
-    texts.extend(chain::builtin::texts());
+    texts.extend(protocol_table::texts());
     texts
 }
 

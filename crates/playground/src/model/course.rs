@@ -5,7 +5,7 @@
 //! tested natively.
 use crate::text::{t, t_made, tf};
 use raft_sim::network::Endpoint;
-use raft_sim::protocols::view::{Layout, Picture, Status, Tone};
+use raft_sim::protocols::view::{ms, Layout, Picture, Status, Tone};
 
 /// The stage's drawing units.
 pub const WIDTH: f64 = 560.0;
@@ -101,15 +101,6 @@ fn status(s: Status) -> &'static str {
         Status::Up => "up",
         Status::Paused => "paused",
         Status::Crashed => "crashed",
-    }
-}
-
-fn ms(us: u64) -> String {
-    let ms = us as f64 / 1000.0;
-    if ms.fract() == 0.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
     }
 }
 
@@ -361,13 +352,7 @@ mod tests {
     /// Every badge and fact label the built-ins show, at every event of their runs.
     pub fn made_ids() -> std::collections::BTreeSet<String> {
         let mut ids = std::collections::BTreeSet::new();
-        let names = raft_sim::protocols::flood::builtin::catalog().into_iter().map(|b| b.scenario.name);
-        let names = names
-            .chain(raft_sim::protocols::generals::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::chain::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name))
-            .chain(raft_sim::protocols::detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
+        let names = raft_sim::playback::protocol_table::catalog().into_iter().map(|b| b.scenario.name().to_string());
         for name in names {
             let mut run = protocol_run::open_builtin(&name).expect("a built-in");
             loop {

@@ -329,12 +329,13 @@ pub fn lane_y(node: u32) -> f64 {
     TOP + (node.saturating_sub(1)) as f64 * LANE
 }
 
+/// A time on the diagram: in milliseconds as the stage writes them ("512 ms", "12.5 ms"), in
+/// seconds from 10 s on, where a long run's axis would otherwise read "12000 ms".
 fn ms(t: u64) -> String {
-    let ms = t as f64 / 1000.0;
-    if ms >= 10_000.0 {
-        format!("{:.1} s", ms / 1000.0)
+    if t >= 10_000_000 {
+        format!("{:.1} s", t as f64 / 1e6)
     } else {
-        format!("{ms:.1} ms")
+        raft_sim::protocols::view::ms(t)
     }
 }
 
@@ -368,7 +369,7 @@ fn cause(c: LossCause) -> &'static str {
     }
 }
 
-/// What happened, in words: "S2 receives AppendEntries #7 from S1 at 12.0 ms".
+/// What happened, in words: "S2 receives AppendEntries #7 from S1 at 12 ms".
 fn describe(node: u32, time_us: u64, what: Happening, names: &[String]) -> String {
     let (node, time) = (lane_name(names, node), ms(time_us));
     let mut values = vec![("node", node.as_str()), ("time", time.as_str())];

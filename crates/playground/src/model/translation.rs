@@ -189,12 +189,7 @@ mod tests {
             let zh = catalogue(language, SCENARIOS_FILE);
             // Other protocols' built-ins are translated too, ready for the page to run them.
             let mut english = builtin_texts(builtins);
-            english.extend(raft_sim::protocols::flood::builtin::texts());
-            english.extend(raft_sim::protocols::generals::builtin::texts());
-            english.extend(raft_sim::protocols::primary_backup::builtin::texts());
-            english.extend(raft_sim::protocols::chain::builtin::texts());
-            english.extend(raft_sim::protocols::snapshot::builtin::texts());
-            english.extend(raft_sim::protocols::detector::builtin::texts());
+            english.extend(raft_sim::playback::protocol_table::texts());
             wrong.extend(problems(&english, &zh).into_iter().map(|p| format!("scenarios: {p}")));
             assert!(wrong.is_empty(), "text/{language}: {} problems:\n{}", wrong.len(), wrong.join("\n"));
             // No catalogue for a tour that is not shipped.

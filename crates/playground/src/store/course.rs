@@ -7,6 +7,7 @@ use super::Store;
 use crate::text::tf;
 use raft_sim::builtin::IndexEntry;
 use raft_sim::playback::protocol_run::{self, ProtocolRun};
+use raft_sim::playback::protocol_table;
 use std::rc::Rc;
 
 /// A frame plays at most this many of a protocol's events (its runs are thousands long).
@@ -21,6 +22,9 @@ pub struct CourseBuiltin {
     pub group: String,
     pub description: String,
     pub text: String,
+    /// The scenario as JSON without its description, parsed once when the built-ins arrive:
+    /// what a link's scenario is compared with to know which built-in it is.
+    pub bare: serde_json::Value,
 }
 
 /// The open run of another protocol.
@@ -76,15 +80,21 @@ pub fn course_builtins(
     for e in index.iter().filter(|e| !e.is_raft()) {
         let name = e.file_name();
         let Some((_, text)) = files.iter().find(|(n, _)| *n == name) else { continue };
-        match text.as_ref().map_err(Clone::clone).and_then(|t| protocol_run::open(t).map_err(|e| e.to_string())) {
-            Ok(run) if run.scenario_name() == e.id => out.push(CourseBuiltin {
-                id: e.id.clone(),
-                protocol: e.protocol.clone(),
-                title: e.title.clone(),
-                group: e.group.clone(),
-                description: description_of(text.as_deref().unwrap_or("")),
-                text: text.clone().unwrap_or_default(),
-            }),
+        // Read, not opened: reading is what can fail, and opening runs the scenario to its end.
+        match text.as_ref().map_err(Clone::clone).and_then(|t| protocol_table::read(t).map_err(|e| e.to_string())) {
+            Ok(s) if s.name() == e.id => {
+                let text = text.clone().unwrap_or_default();
+                let (description, bare) = without_description(&text);
+                out.push(CourseBuiltin {
+                    id: e.id.clone(),
+                    protocol: e.protocol.clone(),
+                    title: e.title.clone(),
+                    group: e.group.clone(),
+                    description,
+                    text,
+                    bare,
+                })
+            }
             Ok(_) => problems.push(format!("{name}: its name is not its id '{}'", e.id)),
             Err(why) => problems.push(format!("{name}: {why}")),
         }
@@ -92,12 +102,16 @@ pub fn course_builtins(
     (out, problems)
 }
 
-/// A scenario's `description`, read loosely (the protocol's reader checked the file already).
-fn description_of(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("description").and_then(|d| d.as_str()).map(str::to_string))
-        .unwrap_or_default()
+/// A scenario's `description` (read loosely: the protocol's reader checked the file already),
+/// and the scenario without it.
+fn without_description(text: &str) -> (String, serde_json::Value) {
+    let mut value = serde_json::from_str::<serde_json::Value>(text).unwrap_or_default();
+    let description = value
+        .as_object_mut()
+        .and_then(|o| o.remove("description"))
+        .and_then(|d| d.as_str().map(str::to_string))
+        .unwrap_or_default();
+    (description, value)
 }
 
 impl Store {
@@ -166,16 +180,11 @@ impl Store {
 
     /// The built-in whose scenario is `scenario` (a link leaves a built-in's description out).
     fn builtin_of(&self, scenario: &serde_json::Value) -> Option<&CourseBuiltin> {
-        let bare = |text: &str| {
-            let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
-            v.as_object_mut()?.remove("description");
-            Some(v)
-        };
         let mut wanted = scenario.clone();
         if let Some(o) = wanted.as_object_mut() {
             o.remove("description");
         }
-        self.course_builtins.iter().find(|b| bare(&b.text).as_ref() == Some(&wanted))
+        self.course_builtins.iter().find(|b| b.bare == wanted)
     }
 
     /// When the built-ins arrive after a link or file opened a course run, the run is named as

@@ -1,8 +1,11 @@
 //! The benchmark: a fixed cluster under client load, timed against a wall clock the caller
 //! supplies (std's Instant natively, performance.now() in the browser), so the same code
-//! measures both.
+//! measures both; and the same figures for one scenario of any protocol
+//! ([`run_scenario_bench`], `raftsim bench --scenario`).
 use crate::engine::sim::Simulation;
+use crate::playback::protocol_table::ProtocolScenario;
 use crate::scenario::{Scenario, ScenarioError, Workload};
+use raft_core::Micros;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -106,6 +109,109 @@ pub fn run_bench(config: &BenchConfig, now_seconds: &mut dyn FnMut() -> f64) -> 
     })
 }
 
+/// `raftsim bench --scenario` times at least this many events by default: the course's
+/// protocols run tens to thousands of events, so one run is too short to time.
+pub const DEFAULT_SCENARIO_EVENTS: u64 = 1_000_000;
+/// A scenario bench runs its scenario at most this many times (a run of no events stops it).
+pub const MAX_SCENARIO_RUNS: u64 = 1_000_000;
+
+/// A scenario to time: Raft's, or another protocol's (read through the protocol table).
+pub enum Benched<'a> {
+    Raft(&'a Scenario),
+    Other(&'a dyn ProtocolScenario),
+}
+
+/// The bench on one scenario of any protocol: its run, again and again (one seed: the same
+/// run each time) until `min_events` events in all, timed together; checks (Raft's invariants,
+/// the protocol's properties) on, as in the page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScenarioBenchResult {
+    pub protocol: &'static str,
+    pub scenario: String,
+    pub runs: u64,
+    /// Over all runs, as the simulated time.
+    pub events: u64,
+    pub simulated_seconds: f64,
+    pub wall_seconds: f64,
+    pub events_per_second: f64,
+    pub sim_seconds_per_wall_second: f64,
+    /// Violations (Raft) or broken checks (the other protocols) in one run.
+    pub violations: u64,
+    pub trace_hash: String,
+}
+
+impl ScenarioBenchResult {
+    pub fn summary(&self) -> String {
+        format!(
+            "bench: {} ({}), {} run{}: {} events in {:.1} simulated s, {:.3} s wall: {:.0} events/s, \
+             {:.1} simulated s per wall s, {} violations (trace {})",
+            self.scenario,
+            self.protocol,
+            self.runs,
+            if self.runs == 1 { "" } else { "s" },
+            self.events,
+            self.simulated_seconds,
+            self.wall_seconds,
+            self.events_per_second,
+            self.sim_seconds_per_wall_second,
+            self.violations,
+            self.trace_hash
+        )
+    }
+}
+
+/// One run of `benched`: its events, end, violations and trace hash.
+fn run_once(benched: &Benched<'_>) -> Result<(u64, Micros, u64, String), ScenarioError> {
+    Ok(match benched {
+        Benched::Raft(s) => {
+            let mut sim = Simulation::new(s)?;
+            sim.run_to_end();
+            (sim.events(), sim.now(), sim.total_violations(), sim.trace_hash_hex())
+        }
+        Benched::Other(s) => {
+            let run = s.bare();
+            let broken = run.checks.iter().filter(|c| c.broken.is_some()).count() as u64;
+            (run.events, run.end_us, broken, format!("{:016x}", run.trace_hash))
+        }
+    })
+}
+
+pub fn run_scenario_bench(
+    benched: Benched<'_>,
+    min_events: u64,
+    now_seconds: &mut dyn FnMut() -> f64,
+) -> Result<ScenarioBenchResult, ScenarioError> {
+    let (protocol, scenario) = match &benched {
+        Benched::Raft(s) => (crate::scenario::protocol::RAFT, s.name.clone()),
+        Benched::Other(s) => (s.protocol(), s.name().to_string()),
+    };
+    let (mut runs, mut events, mut simulated_us) = (0u64, 0u64, 0u64);
+    let start = now_seconds();
+    let (violations, trace_hash) = loop {
+        let (n, end_us, violations, hash) = run_once(&benched)?;
+        runs += 1;
+        events += n;
+        simulated_us += end_us;
+        if events >= min_events || n == 0 || runs >= MAX_SCENARIO_RUNS {
+            break (violations, hash);
+        }
+    };
+    let wall = (now_seconds() - start).max(1e-9);
+    let simulated = simulated_us as f64 / 1e6;
+    Ok(ScenarioBenchResult {
+        protocol,
+        scenario,
+        runs,
+        events,
+        simulated_seconds: simulated,
+        wall_seconds: wall,
+        events_per_second: events as f64 / wall,
+        sim_seconds_per_wall_second: simulated / wall,
+        violations,
+        trace_hash,
+    })
+}
+
 /// The time-travel benchmark: play a scenario for `minutes` of virtual time the way the page
 /// does (one advance per 60 Hz frame at 1x), then jump to random points and time each jump.
 #[derive(Clone, Debug, Serialize)]
@@ -188,4 +294,45 @@ pub fn run_seek_bench(
         seek_max_ms: pick(1.0),
         exact,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playback::protocol_table;
+
+    /// A clock that moves one second a reading: the bench's wall time is then exactly 1 s.
+    fn ticking() -> impl FnMut() -> f64 {
+        let mut t = 0.0;
+        move || {
+            t += 1.0;
+            t
+        }
+    }
+
+    #[test]
+    fn a_scenario_bench_repeats_the_one_run_until_enough_events() {
+        let s = protocol_table::builtin("flood-p1-p4").expect("a built-in");
+        let one = s.bare();
+        let r = run_scenario_bench(Benched::Other(s.as_ref()), 100, &mut ticking()).expect("runs");
+        assert_eq!(r.runs, 100u64.div_ceil(one.events));
+        assert_eq!(r.events, r.runs * one.events);
+        assert_eq!(r.simulated_seconds, (r.runs * one.end_us) as f64 / 1e6);
+        assert_eq!((r.wall_seconds, r.events_per_second), (1.0, r.events as f64));
+        assert_eq!((r.protocol, r.violations), ("flood-consensus", 0));
+        assert_eq!(r.trace_hash, format!("{:016x}", one.trace_hash));
+        let broken = protocol_table::builtin("flood-p1-p4-one-round").expect("a built-in");
+        let r = run_scenario_bench(Benched::Other(broken.as_ref()), 1, &mut ticking()).expect("runs");
+        assert_eq!((r.runs, r.violations), (1, 1), "Agreement broken, reported");
+    }
+
+    #[test]
+    fn a_raft_scenario_is_benched_as_its_run() {
+        let s = crate::scenario::builtin::by_name("steady-load").expect("a built-in");
+        let mut sim = Simulation::new(&s).expect("valid");
+        sim.run_to_end();
+        let r = run_scenario_bench(Benched::Raft(&s), 1, &mut ticking()).expect("runs");
+        assert_eq!((r.protocol, r.runs, r.events), ("raft", 1, sim.events()));
+        assert_eq!(r.trace_hash, sim.trace_hash_hex());
+    }
 }

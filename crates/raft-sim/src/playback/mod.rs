@@ -7,6 +7,7 @@ pub mod events;
 pub mod narrate;
 pub mod protocol_check;
 pub mod protocol_run;
+pub mod protocol_table;
 pub mod report;
 pub mod session;
 pub mod share;

@@ -13,22 +13,10 @@
 //! so the trace hash is the one `raftsim run` prints.
 use crate::engine::kernel;
 use crate::engine::network::{Endpoint, LossCause};
+use crate::playback::protocol_table;
 use crate::playback::spacetime::{Local, Moment, SpaceTime};
-use crate::protocols::chain::scenario::ChainScenario;
-use crate::protocols::chain::Chain;
-use crate::protocols::detector::scenario::FdScenario;
-use crate::protocols::detector::Detector;
-use crate::protocols::flood::scenario::FloodScenario;
-use crate::protocols::flood::FloodConsensus;
-use crate::protocols::generals::scenario::GeneralsScenario;
-use crate::protocols::generals::TwoGenerals;
-use crate::protocols::primary_backup::scenario::PbScenario;
-use crate::protocols::primary_backup::PrimaryBackup;
-use crate::protocols::snapshot::scenario::ClScenario;
-use crate::protocols::snapshot::ChandyLamport;
 use crate::protocols::view::{self, Picture, Status, View};
 use crate::scenario::format::ScenarioError;
-use crate::scenario::protocol;
 use raft_core::{Micros, NodeId};
 use std::collections::BTreeMap;
 
@@ -65,36 +53,30 @@ pub trait ProtocolRun {
 /// Open a scenario of another protocol from its text (a file, a link, a fetched built-in).
 /// A Raft scenario is refused: it runs in `Session`.
 pub fn open(text: &str) -> Result<Box<dyn ProtocolRun>, ScenarioError> {
-    match protocol::protocol_of(text)? {
-        protocol::FLOOD_CONSENSUS => Ok(Box::new(Watched::<FloodConsensus>::new(FloodScenario::from_json(text)?))),
-        protocol::TWO_GENERALS => Ok(Box::new(Watched::<TwoGenerals>::new(GeneralsScenario::from_json(text)?))),
-        protocol::PRIMARY_BACKUP => Ok(Box::new(Watched::<PrimaryBackup>::new(PbScenario::from_json(text)?))),
-        protocol::CHAIN_REPLICATION => Ok(Box::new(Watched::<Chain>::new(ChainScenario::from_json(text)?))),
-        protocol::CHANDY_LAMPORT => Ok(Box::new(Watched::<ChandyLamport>::new(ClScenario::from_json(text)?))),
-        protocol::FAILURE_DETECTOR => Ok(Box::new(Watched::<Detector>::new(FdScenario::from_json(text)?))),
-        other => Err(ScenarioError::new("protocol", format!("'{other}' runs in a Raft session, not here"))),
-    }
+    Ok(protocol_table::read(text)?.watch())
 }
 
-/// A built-in of another protocol, by name (the CLI's embedded catalogue).
+/// A built-in of another protocol, by name (the embedded catalogue).
 pub fn open_builtin(name: &str) -> Option<Box<dyn ProtocolRun>> {
-    use crate::protocols::{chain, detector, flood, generals, primary_backup, snapshot};
-    if let Some(s) = chain::builtin::by_name(name) {
-        return Some(Box::new(Watched::<Chain>::new(s)));
+    protocol_table::builtin(name).map(|s| s.watch())
+}
+
+/// `scenario`'s run, watched.
+pub(crate) fn watch<H: View + 'static>(scenario: H::Scenario) -> Box<dyn ProtocolRun> {
+    Box::new(Watched::<H>::new(scenario))
+}
+
+/// `scenario`'s run to its end (at most [`MAX_RUN_EVENTS`] events) with nothing watching, and
+/// its end: the last counted event's time (a stale wake-up popped after it, a client's retry
+/// whose answer came, moves the kernel's clock but is no event).
+pub(crate) fn bare<H: View>(scenario: &H::Scenario) -> (H, Micros) {
+    let mut host = H::open(scenario);
+    let (mut counted, mut end_us) = (0, 0);
+    while counted < MAX_RUN_EVENTS && kernel::step_until(&mut host, u64::MAX) {
+        counted += 1;
+        end_us = host.kernel().now();
     }
-    if let Some(s) = flood::builtin::by_name(name) {
-        return Some(Box::new(Watched::<FloodConsensus>::new(s)));
-    }
-    if let Some(s) = generals::builtin::by_name(name) {
-        return Some(Box::new(Watched::<TwoGenerals>::new(s)));
-    }
-    if let Some(s) = primary_backup::builtin::by_name(name) {
-        return Some(Box::new(Watched::<PrimaryBackup>::new(s)));
-    }
-    if let Some(s) = detector::builtin::by_name(name) {
-        return Some(Box::new(Watched::<Detector>::new(s)));
-    }
-    snapshot::builtin::by_name(name).map(|s| Box::new(Watched::<ChandyLamport>::new(s)) as Box<dyn ProtocolRun>)
+    (host, end_us)
 }
 
 /// A host and what watches it.
@@ -122,14 +104,7 @@ struct Flying {
 impl<H: View> Watched<H> {
     fn new(scenario: H::Scenario) -> Watched<H> {
         // A bare run first, to know where the run ends (the time bar's length).
-        let mut bare = H::open(&scenario);
-        // The end is the last counted event's time: a stale wake-up popped after it (a client's
-        // retry whose answer came) moves the kernel's clock but is no event.
-        let (mut counted, mut end_us) = (0, 0);
-        while counted < MAX_RUN_EVENTS && kernel::step_until(&mut bare, u64::MAX) {
-            counted += 1;
-            end_us = bare.kernel().now();
-        }
+        let (bare, end_us) = bare::<H>(&scenario);
         let total_events = bare.kernel().events();
         drop(bare);
         let host = H::open(&scenario);

@@ -7,8 +7,8 @@
 pub trait Described: Sized {
     /// The `"protocol"` its index entries name (`crate::scenario::protocol`).
     const PROTOCOL: &'static str;
-    /// The scenario read and validated from a file's text; None if the file does not parse.
-    fn read(text: &str) -> Option<Self>;
+    /// The scenario read and validated from a file's text (its reader's refusal names the field).
+    fn read(text: &str) -> Result<Self, crate::scenario::format::ScenarioError>;
     fn name(&self) -> &str;
     fn description(&self) -> &str;
 }
@@ -33,7 +33,7 @@ pub fn catalog<S: Described>() -> Vec<Builtin<S>> {
         .filter_map(|e| {
             let name = e.file_name();
             let (_, text) = EMBEDDED_FILES.iter().find(|(n, _)| *n == name)?;
-            let scenario = S::read(text).filter(|s| s.name() == e.id)?;
+            let scenario = S::read(text).ok().filter(|s| s.name() == e.id)?;
             Some(Builtin { title: e.title.clone(), group: e.group.clone(), scenario })
         })
         .collect()

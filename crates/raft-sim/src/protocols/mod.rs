@@ -11,11 +11,18 @@
 //! normal case for the notes' latency/throughput comparison; and [`detector`], failure
 //! detection by heartbeats and timeouts (perfect and eventually perfect detectors, and the
 //! timeout's accuracy/completeness trade-off).
+//!
+//! Shared by all of them: [`reading`] (what every scenario reader starts with: the size limit,
+//! the JSON, the header, plain values, each refusal naming its field), [`builtin`] (the built-in
+//! catalogue), [`view`] (what the page draws) and [`summary`] (what `raftsim run` and `list`
+//! print). `playback::protocol_table` lists the protocols for the page and the command line.
 pub mod builtin;
 pub mod chain;
 pub mod detector;
 pub mod flood;
 pub mod generals;
 pub mod primary_backup;
+pub mod reading;
 pub mod snapshot;
+pub mod summary;
 pub mod view;

@@ -10,13 +10,15 @@
 //! `proto.fact.ID`), so the words can be translated; values (a balance, a set of commands, a
 //! time) are data, written the same in every language.
 //!
-//! To put a protocol on the page: implement [`View`] for its host in `protocols/NAME/view.rs`
-//! (a child module, so it reads the host's private state; see `flood/view.rs`), add its branch
-//! to `playback::protocol_run::open` and `open_builtin`, list its built-ins in that module's
-//! tests (a watched run must be the bare run, hash for hash), and give every badge and fact
-//! label its words in the page's catalogues (`proto.badge.ID`, `proto.fact.ID`, English and
-//! Chinese). `raftsim run NAME --until-ms MS` prints the picture, as a check of what the page
-//! will draw.
+//! To put a protocol on the page and the command line: implement [`View`] for its host in
+//! `protocols/NAME/view.rs` (a child module, so it reads the host's private state; see
+//! `flood/view.rs`) and `protocols::summary::Summary` in `protocols/NAME/summary.rs` (what
+//! `raftsim run` and `list` print), add its one entry to `playback::protocol_table::TABLE`
+//! (the page, `raftsim run`, `list`, `check --scenario` and `bench --scenario` find it there;
+//! the tests there and in `playback::protocol_run` check every built-in's watched run against
+//! its bare run, hash for hash), and give every badge and fact label its words in the page's
+//! catalogues (`proto.badge.ID`, `proto.fact.ID`, English and Chinese). `raftsim run NAME
+//! --until-ms MS` prints the picture, as a check of what the page will draw.
 use crate::engine::kernel::{Host, Kernel};
 use crate::engine::network::Endpoint;
 use raft_core::Micros;
@@ -204,7 +206,8 @@ pub fn set<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     format!("{{{}}}", items.join(", "))
 }
 
-/// Virtual microseconds as milliseconds, for a fact's value ("512 ms", "12.5 ms").
+/// Virtual microseconds as milliseconds ("512 ms", "12.5 ms"): a fact's value, and every time the
+/// page writes of a protocol's run or a space-time diagram (one function, so they read alike).
 pub fn ms(us: Micros) -> String {
     let ms = us as f64 / 1000.0;
     if ms.fract() == 0.0 {

@@ -4,13 +4,7 @@ use crate::protocols::{chain, detector, flood, generals, primary_backup, snapsho
 
 /// Every built-in of the protocols that run today.
 fn builtins() -> Vec<String> {
-    let mut names: Vec<String> = flood::builtin::catalog().into_iter().map(|b| b.scenario.name).collect();
-    names.extend(generals::builtin::catalog().into_iter().map(|b| b.scenario.name));
-    names.extend(primary_backup::builtin::catalog().into_iter().map(|b| b.scenario.name));
-    names.extend(chain::builtin::catalog().into_iter().map(|b| b.scenario.name));
-    names.extend(snapshot::builtin::catalog().into_iter().map(|b| b.scenario.name));
-    names.extend(detector::builtin::catalog().into_iter().map(|b| b.scenario.name));
-    names
+    crate::playback::protocol_table::catalog().into_iter().map(|b| b.scenario.name().to_string()).collect()
 }
 
 fn bare_hash_and_events(name: &str) -> (String, u64) {

@@ -4,8 +4,8 @@ use crate::protocols::builtin::{self, Builtin, Described};
 
 impl Described for ChainScenario {
     const PROTOCOL: &'static str = crate::scenario::protocol::CHAIN_REPLICATION;
-    fn read(text: &str) -> Option<Self> {
-        ChainScenario::from_json(text).ok()
+    fn read(text: &str) -> Result<Self, crate::scenario::format::ScenarioError> {
+        ChainScenario::from_json(text)
     }
     fn name(&self) -> &str {
         &self.name
@@ -25,9 +25,4 @@ pub fn catalog() -> Vec<ChainBuiltin> {
 
 pub fn by_name(name: &str) -> Option<ChainScenario> {
     builtin::by_name(name)
-}
-
-/// The built-ins' English words by id, for the translations to cover.
-pub fn texts() -> crate::scenario::tour_text::Texts {
-    builtin::texts::<ChainScenario>()
 }

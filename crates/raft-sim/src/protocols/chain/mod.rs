@@ -32,6 +32,7 @@ pub mod compare;
 pub mod message;
 pub mod scenario;
 pub mod stats;
+pub mod summary;
 pub mod view;
 
 use crate::engine::kernel::{self, Envelope, Host, Kernel, Pending, Reception};

@@ -5,8 +5,8 @@ use crate::protocols::builtin::{self, Builtin, Described};
 
 impl Described for FdScenario {
     const PROTOCOL: &'static str = crate::scenario::protocol::FAILURE_DETECTOR;
-    fn read(text: &str) -> Option<Self> {
-        FdScenario::from_json(text).ok()
+    fn read(text: &str) -> Result<Self, crate::scenario::format::ScenarioError> {
+        FdScenario::from_json(text)
     }
     fn name(&self) -> &str {
         &self.name
@@ -26,9 +26,4 @@ pub fn catalog() -> Vec<FdBuiltin> {
 
 pub fn by_name(name: &str) -> Option<FdScenario> {
     builtin::by_name(name)
-}
-
-/// The built-ins' English words by id, for the translations to cover.
-pub fn texts() -> crate::scenario::tour_text::Texts {
-    builtin::texts::<FdScenario>()
 }

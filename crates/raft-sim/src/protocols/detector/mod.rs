@@ -30,6 +30,7 @@ pub mod builtin;
 pub mod checks;
 pub mod message;
 pub mod scenario;
+pub mod summary;
 pub mod sweep;
 pub mod view;
 

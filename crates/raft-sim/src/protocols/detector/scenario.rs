@@ -16,6 +16,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
+use crate::protocols::reading::{self, err, number, range, SeedWords};
 use crate::scenario::format::{ScenarioError, TimingModel};
 use crate::scenario::protocol::FAILURE_DETECTOR;
 use serde_json::Value;
@@ -90,21 +91,6 @@ const FIELDS: &[&str] = &[
 
 const FAULT_FIELDS: &[&str] = &["at_ms", "crash", "pause", "for_ms", "latency_ms", "link", "drift", "rate"];
 
-fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError::new(field, problem))
-}
-
-fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(x) if x.is_finite() && x >= min && x <= max => Ok(Some(x)),
-            _ => err(field, format!("must be a number from {min} to {max}")),
-        },
-        Some(_) => err(field, format!("must be a number from {min} to {max}")),
-    }
-}
-
 fn process(v: Option<&Value>, field: &str, n: u32) -> Result<u32, ScenarioError> {
     match v.and_then(Value::as_u64) {
         Some(x) if (1..=n as u64).contains(&x) => Ok(x as u32),
@@ -112,51 +98,15 @@ fn process(v: Option<&Value>, field: &str, n: u32) -> Result<u32, ScenarioError>
     }
 }
 
-/// A `[lowest, highest]` latency in milliseconds.
-fn latency(v: &Value, field: &str) -> Result<[f64; 2], ScenarioError> {
-    match v {
-        Value::Array(pair) if pair.len() == 2 => {
-            let lo = number(pair.first(), &format!("{field}[0]"), 0.001, 10_000.0)?.unwrap_or(0.001);
-            let hi = number(pair.get(1), &format!("{field}[1]"), lo, 10_000.0)?.unwrap_or(lo);
-            Ok([lo, hi])
-        }
-        _ => err(field, "must be [lowest, highest] in milliseconds"),
-    }
-}
-
 impl FdScenario {
     pub fn from_json(text: &str) -> Result<FdScenario, ScenarioError> {
-        let limit = crate::scenario::format::MAX_SCENARIO_BYTES;
-        if text.len() > limit {
-            return err("", format!("scenario is {} bytes; the limit is {limit}", text.len()));
-        }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        let value = reading::parse(text)?;
         Self::from_value(&value)
     }
 
     pub fn from_value(value: &Value) -> Result<FdScenario, ScenarioError> {
-        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
-        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
-        }
-        match map.get("protocol") {
-            Some(Value::String(p)) if p == FAILURE_DETECTOR => {}
-            _ => return err("protocol", format!("must be \"{FAILURE_DETECTOR}\" for a failure-detector scenario")),
-        }
-        let name = match map.get("name") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
-            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
-        };
-        let description = match map.get("description") {
-            None => String::new(),
-            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
-            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
-        };
-        let seed = match map.get("seed") {
-            None => 1,
-            Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("seed", "must be a whole number"))?,
-        };
+        let reading::Header { map, name, description, seed } =
+            reading::header(value, FIELDS, FAILURE_DETECTOR, "failure-detector", SeedWords::Plain)?;
         let processes = match map.get("processes") {
             None => 4,
             Some(v) => match v.as_u64() {
@@ -173,10 +123,7 @@ impl FdScenario {
             Some(_) => return err("adaptive", "must be true (the timeout grows after a false suspicion) or false"),
         };
         let increase_ms = number(map.get("increase_ms"), "increase_ms", 1.0, MAX_TIMEOUT_MS)?.unwrap_or(heartbeat_ms);
-        let latency_ms = match map.get("latency_ms") {
-            None => [5.0, 15.0],
-            Some(v) => latency(v, "latency_ms")?,
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, 10_000.0, [5.0, 15.0])?;
         let loss = number(map.get("loss"), "loss", 0.0, 1.0)?.unwrap_or(0.0);
         let timing = match map.get("timing") {
             None => TimingModel::Synchronous,
@@ -291,7 +238,7 @@ fn fault(v: &Value, at: &str, n: u32, duration_ms: f64) -> Result<Fault, Scenari
         FaultKind::Pause { process, for_ms: for_ms(true)?.unwrap_or(1.0) }
     } else if let Some(l) = f.get("latency_ms") {
         only(&["latency_ms", "for_ms", "link"], "latency_ms")?;
-        let latency_ms = latency(l, &format!("{at}.latency_ms"))?;
+        let latency_ms = range(Some(l), &format!("{at}.latency_ms"), 0.001, 10_000.0, [5.0, 15.0])?;
         let link = match f.get("link") {
             None => None,
             Some(Value::Array(pair)) if pair.len() == 2 => {

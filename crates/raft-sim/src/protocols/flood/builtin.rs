@@ -4,8 +4,8 @@ use crate::protocols::builtin::{self, Builtin, Described};
 
 impl Described for FloodScenario {
     const PROTOCOL: &'static str = crate::scenario::protocol::FLOOD_CONSENSUS;
-    fn read(text: &str) -> Option<Self> {
-        FloodScenario::from_json(text).ok()
+    fn read(text: &str) -> Result<Self, crate::scenario::format::ScenarioError> {
+        FloodScenario::from_json(text)
     }
     fn name(&self) -> &str {
         &self.name
@@ -25,9 +25,4 @@ pub fn catalog() -> Vec<FloodBuiltin> {
 
 pub fn by_name(name: &str) -> Option<FloodScenario> {
     builtin::by_name(name)
-}
-
-/// The built-ins' English words by id, for the translations to cover.
-pub fn texts() -> crate::scenario::tour_text::Texts {
-    builtin::texts::<FloodScenario>()
 }

@@ -10,9 +10,10 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
+use crate::protocols::reading::{self, err, number, object, range, whole, SeedWords};
 use crate::scenario::format::{ms_to_us, ScenarioError};
 use crate::scenario::protocol::FLOOD_CONSENSUS;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// At most this many processes (P1 to P9), as Raft's servers.
 pub const MAX_PROCESSES: usize = 9;
@@ -93,32 +94,6 @@ const FIELDS: &[&str] = &[
     "slow",
 ];
 
-fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError::new(field, problem))
-}
-
-fn whole(v: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(x) if (min..=max).contains(&x) => Ok(Some(x)),
-            _ => err(field, format!("must be a whole number from {min} to {max}")),
-        },
-        Some(_) => err(field, format!("must be a whole number from {min} to {max}")),
-    }
-}
-
-fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(x) if x.is_finite() && x >= min && x <= max => Ok(Some(x)),
-            _ => err(field, format!("must be a number from {min} to {max}")),
-        },
-        Some(_) => err(field, format!("must be a number from {min} to {max}")),
-    }
-}
-
 fn process(v: Option<&Value>, field: &str, n: usize) -> Result<u32, ScenarioError> {
     match whole(v, field, 1, n as u64)? {
         Some(p) => Ok(p as u32),
@@ -126,52 +101,17 @@ fn process(v: Option<&Value>, field: &str, n: usize) -> Result<u32, ScenarioErro
     }
 }
 
-fn object<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ScenarioError> {
-    let Value::Object(map) = v else { return err(field, "must be an object") };
-    if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return err(format!("{field}.{key}"), format!("unknown field (expected {})", allowed.join(", ")));
-    }
-    Ok(map)
-}
-
 impl FloodScenario {
     /// Read and check a scenario (the caller has already seen `"protocol": "flood-consensus"`;
     /// it is checked again here).
     pub fn from_json(text: &str) -> Result<FloodScenario, ScenarioError> {
-        if text.len() > crate::scenario::format::MAX_SCENARIO_BYTES {
-            return err(
-                "",
-                format!(
-                    "scenario is {} bytes; the limit is {}",
-                    text.len(),
-                    crate::scenario::format::MAX_SCENARIO_BYTES
-                ),
-            );
-        }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        let value = reading::parse(text)?;
         Self::from_value(&value)
     }
 
     pub fn from_value(value: &Value) -> Result<FloodScenario, ScenarioError> {
-        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
-        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
-        }
-        match map.get("protocol") {
-            Some(Value::String(p)) if p == FLOOD_CONSENSUS => {}
-            _ => return err("protocol", format!("must be \"{FLOOD_CONSENSUS}\" for a flood-consensus scenario")),
-        }
-        let name = match map.get("name") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
-            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
-        };
-        let description = match map.get("description") {
-            None => String::new(),
-            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
-            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
-        };
-        let seed = whole(map.get("seed"), "seed", 0, u64::MAX)?.unwrap_or(1);
+        let reading::Header { map, name, description, seed } =
+            reading::header(value, FIELDS, FLOOD_CONSENSUS, "flood-consensus", SeedWords::Range)?;
         let proposals: Vec<String> = match map.get("proposals") {
             Some(Value::Array(list)) if (2..=MAX_PROCESSES).contains(&list.len()) => {
                 let mut out = Vec::new();
@@ -204,15 +144,7 @@ impl FloodScenario {
             return err("f", format!("f + 1 rounds must be at most {MAX_ROUNDS}"));
         }
         let round_ms = number(map.get("round_ms"), "round_ms", 1.0, MAX_ROUND_MS)?.unwrap_or(100.0);
-        let latency_ms = match map.get("latency_ms") {
-            None => [10.0, 40.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, MAX_ROUND_MS)?.unwrap_or(0.0);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, MAX_ROUND_MS)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, MAX_ROUND_MS, [10.0, 40.0])?;
         let detector = match map.get("detector") {
             None => Detector::Perfect,
             Some(Value::String(d)) if d == "perfect" => Detector::Perfect,

@@ -10,6 +10,7 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
+use crate::protocols::reading::{self, err, number, range, whole, SeedWords};
 use crate::scenario::format::{ms_to_us, ScenarioError};
 use crate::scenario::protocol::TWO_GENERALS;
 use serde_json::Value;
@@ -51,58 +52,17 @@ const FIELDS: &[&str] = &[
     "lose",
 ];
 
-fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError::new(field, problem))
-}
-
-fn whole(v: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|x| (min..=max).contains(&x)) => Ok(n.as_u64()),
-        Some(_) => err(field, format!("must be a whole number from {min} to {max}")),
-    }
-}
-
-fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x.is_finite() && x >= min && x <= max) => Ok(n.as_f64()),
-        Some(_) => err(field, format!("must be a number from {min} to {max}")),
-    }
-}
-
 impl GeneralsScenario {
     /// Read and check a scenario (the caller has already seen `"protocol": "two-generals"`;
     /// it is checked again here).
     pub fn from_json(text: &str) -> Result<GeneralsScenario, ScenarioError> {
-        let limit = crate::scenario::format::MAX_SCENARIO_BYTES;
-        if text.len() > limit {
-            return err("", format!("scenario is {} bytes; the limit is {limit}", text.len()));
-        }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        let value = reading::parse(text)?;
         Self::from_value(&value)
     }
 
     pub fn from_value(value: &Value) -> Result<GeneralsScenario, ScenarioError> {
-        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
-        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
-        }
-        match map.get("protocol") {
-            Some(Value::String(p)) if p == TWO_GENERALS => {}
-            _ => return err("protocol", format!("must be \"{TWO_GENERALS}\" for a Two Generals' scenario")),
-        }
-        let name = match map.get("name") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
-            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
-        };
-        let description = match map.get("description") {
-            None => String::new(),
-            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
-            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
-        };
-        let seed = whole(map.get("seed"), "seed", 0, u64::MAX)?.unwrap_or(1);
+        let reading::Header { map, name, description, seed } =
+            reading::header(value, FIELDS, TWO_GENERALS, "Two Generals'", SeedWords::Range)?;
         let attack_time = match map.get("attack_time") {
             None => "09:00 on August 4".to_string(),
             Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= MAX_ATTACK_TIME_BYTES => s.clone(),
@@ -119,15 +79,7 @@ impl GeneralsScenario {
                 format!("must say how many messengers the protocol sends, 1 to {MAX_MESSAGES}"),
             )
         })? as u32;
-        let latency_ms = match map.get("latency_ms") {
-            None => [10.0, 40.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, MAX_LATENCY_MS)?.unwrap_or(0.001);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, MAX_LATENCY_MS)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, MAX_LATENCY_MS, [10.0, 40.0])?;
         // Every messenger that is not captured crosses within the highest latency, one after
         // the other: by this time all k have arrived.
         let all_across = messages as f64 * latency_ms[1];

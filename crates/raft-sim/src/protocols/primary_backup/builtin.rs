@@ -4,8 +4,8 @@ use crate::protocols::builtin::{self, Builtin, Described};
 
 impl Described for PbScenario {
     const PROTOCOL: &'static str = crate::scenario::protocol::PRIMARY_BACKUP;
-    fn read(text: &str) -> Option<Self> {
-        PbScenario::from_json(text).ok()
+    fn read(text: &str) -> Result<Self, crate::scenario::format::ScenarioError> {
+        PbScenario::from_json(text)
     }
     fn name(&self) -> &str {
         &self.name
@@ -25,9 +25,4 @@ pub fn catalog() -> Vec<PbBuiltin> {
 
 pub fn by_name(name: &str) -> Option<PbScenario> {
     builtin::by_name(name)
-}
-
-/// The built-ins' English words by id, for the translations to cover.
-pub fn texts() -> crate::scenario::tour_text::Texts {
-    builtin::texts::<PbScenario>()
 }

@@ -11,9 +11,10 @@
 //! ```
 //!
 //! Every field is checked with a message naming it; nothing here panics.
+use crate::protocols::reading::{self, err, number, object, range, SeedWords};
 use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol::PRIMARY_BACKUP;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The servers: S1 and S2. The CFG is node 3 on the network.
 pub const SERVERS: u32 = 2;
@@ -77,21 +78,6 @@ const FIELDS: &[&str] = &[
     "faults",
 ];
 
-fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError::new(field, problem))
-}
-
-fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(x) if x.is_finite() && x >= min && x <= max => Ok(Some(x)),
-            _ => err(field, format!("must be a number from {min} to {max}")),
-        },
-        Some(_) => err(field, format!("must be a number from {min} to {max}")),
-    }
-}
-
 fn node(v: Option<&Value>, field: &str, max: u32, what: &str) -> Result<u32, ScenarioError> {
     match v.and_then(Value::as_u64) {
         Some(x) if (1..=max as u64).contains(&x) => Ok(x as u32),
@@ -99,47 +85,15 @@ fn node(v: Option<&Value>, field: &str, max: u32, what: &str) -> Result<u32, Sce
     }
 }
 
-fn object<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ScenarioError> {
-    let Value::Object(map) = v else { return err(field, "must be an object") };
-    if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return err(format!("{field}.{key}"), format!("unknown field (expected {})", allowed.join(", ")));
-    }
-    Ok(map)
-}
-
 impl PbScenario {
     pub fn from_json(text: &str) -> Result<PbScenario, ScenarioError> {
-        let limit = crate::scenario::format::MAX_SCENARIO_BYTES;
-        if text.len() > limit {
-            return err("", format!("scenario is {} bytes; the limit is {limit}", text.len()));
-        }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        let value = reading::parse(text)?;
         Self::from_value(&value)
     }
 
     pub fn from_value(value: &Value) -> Result<PbScenario, ScenarioError> {
-        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
-        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
-        }
-        match map.get("protocol") {
-            Some(Value::String(p)) if p == PRIMARY_BACKUP => {}
-            _ => return err("protocol", format!("must be \"{PRIMARY_BACKUP}\" for a primary-backup scenario")),
-        }
-        let name = match map.get("name") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
-            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
-        };
-        let description = match map.get("description") {
-            None => String::new(),
-            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
-            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
-        };
-        let seed = match map.get("seed") {
-            None => 1,
-            Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("seed", "must be a whole number"))?,
-        };
+        let reading::Header { map, name, description, seed } =
+            reading::header(value, FIELDS, PRIMARY_BACKUP, "primary-backup", SeedWords::Plain)?;
         let arbiter = match map.get("arbiter") {
             None => true,
             Some(Value::Bool(b)) => *b,
@@ -152,15 +106,7 @@ impl PbScenario {
         if timeout_ms <= heartbeat_ms {
             return err("timeout_ms", "must be longer than heartbeat_ms, or every server suspects its partner");
         }
-        let latency_ms = match map.get("latency_ms") {
-            None => [5.0, 15.0],
-            Some(Value::Array(pair)) if pair.len() == 2 => {
-                let lo = number(pair.first(), "latency_ms[0]", 0.001, 10_000.0)?.unwrap_or(0.001);
-                let hi = number(pair.get(1), "latency_ms[1]", lo, 10_000.0)?.unwrap_or(lo);
-                [lo, hi]
-            }
-            Some(_) => return err("latency_ms", "must be [lowest, highest] in milliseconds"),
-        };
+        let latency_ms = range(map.get("latency_ms"), "latency_ms", 0.001, 10_000.0, [5.0, 15.0])?;
         let duration_ms = number(map.get("duration_ms"), "duration_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(2_000.0);
         let retry_ms = number(map.get("retry_ms"), "retry_ms", 1.0, MAX_DURATION_MS)?.unwrap_or(300.0);
         let mut writes = Vec::new();

@@ -4,8 +4,8 @@ use crate::protocols::builtin::{self, Builtin, Described};
 
 impl Described for ClScenario {
     const PROTOCOL: &'static str = crate::scenario::protocol::CHANDY_LAMPORT;
-    fn read(text: &str) -> Option<Self> {
-        ClScenario::from_json(text).ok()
+    fn read(text: &str) -> Result<Self, crate::scenario::format::ScenarioError> {
+        ClScenario::from_json(text)
     }
     fn name(&self) -> &str {
         &self.name
@@ -25,9 +25,4 @@ pub fn catalog() -> Vec<ClBuiltin> {
 
 pub fn by_name(name: &str) -> Option<ClScenario> {
     builtin::by_name(name)
-}
-
-/// The built-ins' English words by id, for the translations to cover.
-pub fn texts() -> crate::scenario::tour_text::Texts {
-    builtin::texts::<ClScenario>()
 }

@@ -31,6 +31,7 @@ pub mod builtin;
 pub mod checks;
 pub mod message;
 pub mod scenario;
+pub mod summary;
 pub mod view;
 
 use crate::engine::kernel::{self, Envelope, Host, Kernel, Pending, Reception};

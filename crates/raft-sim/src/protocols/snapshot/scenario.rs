@@ -14,6 +14,7 @@
 //! false` makes every process record only its own state, not its incoming channels'.
 //!
 //! Every field is checked with a message naming it; nothing here panics.
+use crate::protocols::reading::{self, err, number, range, whole, SeedWords};
 use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol::CHANDY_LAMPORT;
 use serde_json::Value;
@@ -81,26 +82,6 @@ const FIELDS: &[&str] = &[
     "record_channels",
 ];
 
-fn err<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, ScenarioError> {
-    Err(ScenarioError::new(field, problem))
-}
-
-fn whole(v: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|x| (min..=max).contains(&x)) => Ok(n.as_u64()),
-        Some(_) => err(field, format!("must be a whole number from {min} to {max}")),
-    }
-}
-
-fn number(v: Option<&Value>, field: &str, min: f64, max: f64) -> Result<Option<f64>, ScenarioError> {
-    match v {
-        None => Ok(None),
-        Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x.is_finite() && x >= min && x <= max) => Ok(n.as_f64()),
-        Some(_) => err(field, format!("must be a number from {min} to {max}")),
-    }
-}
-
 fn flag(v: Option<&Value>, field: &str, default: bool) -> Result<bool, ScenarioError> {
     match v {
         None => Ok(default),
@@ -109,51 +90,17 @@ fn flag(v: Option<&Value>, field: &str, default: bool) -> Result<bool, ScenarioE
     }
 }
 
-/// A `[lowest, highest]` pair of milliseconds within `min..=max`.
-fn range(v: Option<&Value>, field: &str, min: f64, max: f64, default: [f64; 2]) -> Result<[f64; 2], ScenarioError> {
-    match v {
-        None => Ok(default),
-        Some(Value::Array(pair)) if pair.len() == 2 => {
-            let lo = number(pair.first(), &format!("{field}[0]"), min, max)?.unwrap_or(min);
-            let hi = number(pair.get(1), &format!("{field}[1]"), lo, max)?.unwrap_or(lo);
-            Ok([lo, hi])
-        }
-        Some(_) => err(field, "must be [lowest, highest] in milliseconds"),
-    }
-}
-
 impl ClScenario {
     /// Read and check a scenario (the caller has already seen `"protocol": "chandy-lamport"`;
     /// it is checked again here).
     pub fn from_json(text: &str) -> Result<ClScenario, ScenarioError> {
-        let limit = crate::scenario::format::MAX_SCENARIO_BYTES;
-        if text.len() > limit {
-            return err("", format!("scenario is {} bytes; the limit is {limit}", text.len()));
-        }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::new("", format!("not valid JSON: {e}")))?;
+        let value = reading::parse(text)?;
         Self::from_value(&value)
     }
 
     pub fn from_value(value: &Value) -> Result<ClScenario, ScenarioError> {
-        let Value::Object(map) = value else { return err("", "a scenario must be a JSON object") };
-        if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return err(key.as_str(), format!("unknown field (expected {})", FIELDS.join(", ")));
-        }
-        match map.get("protocol") {
-            Some(Value::String(p)) if p == CHANDY_LAMPORT => {}
-            _ => return err("protocol", format!("must be \"{CHANDY_LAMPORT}\" for a Chandy–Lamport scenario")),
-        }
-        let name = match map.get("name") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= 100 => s.clone(),
-            _ => return err("name", "must be a non-empty string of at most 100 bytes"),
-        };
-        let description = match map.get("description") {
-            None => String::new(),
-            Some(Value::String(s)) if s.len() <= 4_000 => s.clone(),
-            Some(_) => return err("description", "must be a string of at most 4000 bytes"),
-        };
-        let seed = whole(map.get("seed"), "seed", 0, u64::MAX)?.unwrap_or(1);
+        let reading::Header { map, name, description, seed } =
+            reading::header(value, FIELDS, CHANDY_LAMPORT, "Chandy–Lamport", SeedWords::Range)?;
         let processes = whole(map.get("processes"), "processes", 2, MAX_PROCESSES as u64)?.unwrap_or(3) as u32;
         let balance = whole(map.get("balance"), "balance", 0, MAX_BALANCE)?.unwrap_or(100);
         let transfer_every_ms =
