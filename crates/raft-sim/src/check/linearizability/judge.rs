@@ -271,3 +271,117 @@ fn judge<M: Model>(
     result.unorderable = unorderable;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::history::parse;
+    use super::*;
+
+    fn judge_text(text: &str) -> (History, Judgement) {
+        let h = parse(text, None).expect("parses");
+        let j = check(&h, DEFAULT_BUDGET);
+        (h, j)
+    }
+
+    fn verdict(text: &str) -> Verdict {
+        judge_text(text).1.verdict
+    }
+
+    #[test]
+    fn an_info_write_may_take_effect_late_or_never() {
+        // Took effect after the first read.
+        let late = "0 :invoke :write 1\n0 :info :write :timed-out\n1 :invoke :read nil\n1 :ok :read nil\n\
+                    1 :invoke :read nil\n1 :ok :read 1\n";
+        assert_eq!(verdict(late), Verdict::Ok);
+        // Never took effect (and never returned: no completion line at all).
+        let never = "0 :invoke :write 1\n1 :invoke :read nil\n1 :ok :read nil\n";
+        assert_eq!(verdict(never), Verdict::Ok);
+        // But only once: 1, then nil again, is impossible.
+        let flicker = "0 :invoke :write 1\n0 :info :write :timed-out\n1 :invoke :read nil\n1 :ok :read 1\n\
+                       1 :invoke :read nil\n1 :ok :read nil\n";
+        assert_eq!(verdict(flicker), Verdict::Violation);
+        // A write that failed did not happen.
+        let failed = "0 :invoke :write 1\n0 :fail :write 1\n1 :invoke :read nil\n1 :ok :read 1\n";
+        assert_eq!(verdict(failed), Verdict::Violation);
+    }
+
+    #[test]
+    fn a_failed_cas_saw_another_value() {
+        let ok = "0 :invoke :write 1\n0 :ok :write 1\n1 :invoke :cas [2 3]\n1 :fail :cas [2 3]\n";
+        assert_eq!(verdict(ok), Verdict::Ok);
+        let bad = "0 :invoke :write 1\n0 :ok :write 1\n1 :invoke :cas [1 3]\n1 :fail :cas [1 3]\n";
+        let (h, j) = judge_text(bad);
+        assert_eq!(j.verdict, Verdict::Violation);
+        let p = &j.partitions[0];
+        assert_eq!(p.unorderable, vec![0, 1], "the write and the failed cas");
+        assert_eq!(p.culprit, Some(1));
+        assert_eq!(h.ops[1].describe(), "cas(1, 3) -> fail");
+        // A cas that succeeded changed the value; a read that timed out constrains nothing.
+        let cas = "0 :invoke :cas [nil 3]\n0 :fail :cas [1 3]\n1 :invoke :write 1\n1 :ok :write 1\n\
+                   0 :invoke :cas [1 3]\n0 :ok :cas [1 3]\n2 :invoke :read nil\n2 :fail :read :timed-out\n\
+                   2 :invoke :read nil\n2 :ok :read 3\n";
+        assert!(parse(cas, None).is_err(), "nil is not an integer: the first line is refused");
+        let cas = &cas[cas.find("1 :invoke").unwrap()..];
+        assert_eq!(verdict(cas), Verdict::Ok);
+    }
+
+    #[test]
+    fn key_value_histories_are_judged_key_by_key() {
+        let text = r#"{:process 0, :type :invoke, :f :put, :key "a", :value "1"}
+{:process 0, :type :ok, :f :put, :key "a", :value "1"}
+{:process 1, :type :invoke, :f :append, :key "b", :value "x"}
+{:process 1, :type :ok, :f :append, :key "b", :value "x"}
+{:process 0, :type :invoke, :f :get, :key "a", :value nil}
+{:process 0, :type :ok, :f :get, :key "a", :value "1"}
+{:process 1, :type :invoke, :f :get, :key "b", :value nil}
+{:process 1, :type :ok, :f :get, :key "b", :value ""}
+"#;
+        let (_, j) = judge_text(text);
+        assert_eq!(j.verdict, Verdict::Violation);
+        assert_eq!(j.partitions.len(), 2);
+        let (a, b) = (&j.partitions[0], &j.partitions[1]);
+        assert_eq!((a.key.as_deref(), a.verdict), (Some("a"), Verdict::Ok));
+        assert_eq!(a.linearizations, vec![vec![0, 2]]);
+        assert_eq!(a.best_for_op, vec![Some(0), Some(0)]);
+        assert_eq!((b.key.as_deref(), b.verdict), (Some("b"), Verdict::Violation));
+        assert_eq!(b.unorderable, vec![1, 3], "the append, and the get that missed it");
+        // The longest partial linearization of b holds the append only (the get never fits).
+        let best: Vec<Option<&Vec<usize>>> = b.best_for_op.iter().map(|i| i.map(|i| &b.linearizations[i])).collect();
+        assert_eq!(best, vec![Some(&vec![1]), None]);
+    }
+
+    #[test]
+    fn a_tiny_budget_is_unknown_not_a_hang() {
+        let mut text = String::new();
+        for p in 0..30 {
+            text.push_str(&format!("{p} :invoke :write {p}\n{p} :info :write :timed-out\n"));
+        }
+        text.push_str("99 :invoke :read nil\n99 :ok :read 1000\n");
+        let h = parse(&text, None).unwrap();
+        let j = check(&h, 1_000);
+        assert_eq!(j.verdict, Verdict::Unknown);
+        assert!(j.steps <= 1_001, "{}", j.steps);
+    }
+
+    #[test]
+    fn identical_open_operations_are_not_searched_in_every_order() {
+        // 30 writes of the same value that never returned, then a read of a value nobody wrote:
+        // without the symmetry reduction, every subset of the writes (2^30) would be tried.
+        let mut text = String::new();
+        for p in 0..30 {
+            text.push_str(&format!(
+                "{p} :invoke :write 7
+{p} :info :write :timed-out
+"
+            ));
+        }
+        text.push_str(
+            "99 :invoke :read nil
+99 :ok :read 1000
+",
+        );
+        let j = check(&parse(&text, None).unwrap(), DEFAULT_BUDGET);
+        assert_eq!(j.verdict, Verdict::Violation);
+        assert!(j.steps < 100_000, "{}", j.steps);
+    }
+}
