@@ -125,7 +125,11 @@ const summary = {
 
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 // Porcupine's time over ours: above 1, ours is faster.
-const ratio = (p, o) => (o > 0 ? `${(p / o).toFixed(2)}x` : p > 0 ? 'inf' : '1.00x');
+const ratio = (p, o) => {
+  if (!(o > 0)) return p > 0 ? 'inf' : '1.00x';
+  const r = p / o;
+  return `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
+};
 const lines = [
   `lincheck speed: Porcupine (Go, third_party/porcupine) beside raftsim lincheck on Porcupine's ${rows.length} test histories, ` +
     `median of ${runs} round${runs > 1 ? 's' : ''}, parse + check per history (ms)`,
