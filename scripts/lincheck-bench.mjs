@@ -49,18 +49,22 @@ for (const name of readdirSync(join(data, 'test_data/kv')).sort()) {
 const files = [...expected.keys()].sort();
 if (files.length !== 108) die(2, `expected 108 histories with a known verdict under ${data}, found ${files.length}`);
 
-// Both sides print one JSON object per file; raftsim lincheck exits 3 on a violation.
+// Both sides print one JSON object per file. raftsim lincheck's exit code follows the verdict
+// (3: a violation, another when the budget ran out), so the JSON line is what counts: a verdict
+// that is not the expected one is reported with the others below, a side that prints none stops
+// the benchmark.
 function judge(side, file) {
   const [bin, argv] = side === 'porcupine' ? [porcupine, [file]] : [raftsim, ['lincheck', file, '--json']];
   const r = spawnSync(bin, argv, { encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 << 20 });
   if (r.error) die(2, `${side} on ${file}: ${r.error.message}`);
-  if (r.status !== 0 && r.status !== 3) die(2, `${side} on ${file}: exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.trim()}`);
+  const failed = () => `${side} on ${file}: exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.trim() || r.stdout.slice(0, 200)}`;
   let out;
   try {
     out = JSON.parse(r.stdout.trim().split('\n').pop());
   } catch (e) {
-    die(2, `${side} on ${file}: not a JSON line: ${r.stdout.slice(0, 200)}`);
+    die(2, failed());
   }
+  if (out === null || typeof out !== 'object' || out.error !== undefined) die(2, failed());
   for (const field of ['verdict', 'operations', 'elapsed_us']) {
     if (out[field] === undefined) die(2, `${side} on ${file}: no '${field}' in ${JSON.stringify(out)}`);
   }
