@@ -51,7 +51,7 @@ pub mod playback;
 pub mod protocols;
 pub mod scenario;
 
-pub use check::{availability, invariants, linearizability, liveness};
+pub use check::{availability, invariants, linearizability, linearizability as lincheck, liveness};
 pub use engine::{budget, byzantine, clock, digest, hash, network, order, rng, sim, trace, workload};
 pub use playback::{bench, events, narrate, report, session, share, spacetime, story};
 pub use scenario::{builtin, expect, glossary, input, shape, tour, tour_text};

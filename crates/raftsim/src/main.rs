@@ -33,6 +33,8 @@ macro_rules! say {
 const EXIT_VIOLATION: u8 = 3;
 /// Exit code for bad input.
 const EXIT_BAD_INPUT: u8 = 2;
+mod lincheck;
+
 /// Exit code when the run stopped before its end because its budget (events or memory) ran
 /// out and nothing was violated before that.
 const EXIT_STOPPED: u8 = 4;
@@ -168,6 +170,24 @@ enum Command {
         /// Print one JSON object instead of a summary.
         #[arg(long)]
         json: bool,
+    },
+    /// Judge histories from elsewhere for linearizability: Jepsen's logs of a compare-and-set
+    /// register (as in Porcupine's test_data/jepsen) or Porcupine's key-value logs (get, put,
+    /// append; as in test_data/kv). Exit 0: all linearizable; 3: one is not (the operations that
+    /// cannot be ordered are printed); 4: undecided within the budget; 2: bad input.
+    Lincheck {
+        /// History files (`-`: standard input; each up to 1 MiB).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// The format, jepsen or porcupine-kv (default: detected from the first line).
+        #[arg(long)]
+        format: Option<String>,
+        /// Print one JSON object per file, each on its own line.
+        #[arg(long)]
+        json: bool,
+        /// Search steps for the verdict (the explanation of a violation may take as many more).
+        #[arg(long, default_value_t = raft_sim::lincheck::DEFAULT_LINCHECK_BUDGET)]
+        budget: u64,
     },
     /// Time travel benchmark: play a scenario for some minutes as the page does, then time
     /// jumps to random points of the run.
@@ -390,6 +410,7 @@ fn main() -> ExitCode {
         Command::Shrink { scenario, max_attempts, out } => shrink_command(&scenario, max_attempts, out),
         Command::Bench { config, json } => bench(config, json),
         Command::Replay { run, json } => replay(&run, json),
+        Command::Lincheck { files, format, json, budget } => lincheck::command(&files, format.as_deref(), json, budget),
         Command::SeekBench { scenario, minutes, seeks, json } => seek_bench(&scenario, minutes, seeks, json),
         Command::Tour { tour, text } => tour_command(tour.as_deref(), text),
         Command::Catalogue { what } => catalogue_command(what),

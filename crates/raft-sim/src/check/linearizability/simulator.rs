@@ -1,26 +1,14 @@
-//! A linearizability checker for the clients' history of puts and gets.
-//!
-//! A history is linearizable if every operation can be given a single instant between its
-//! invocation and its response, such that the values returned are what a single copy of the
-//! key-value store would return with the operations run in that order (Herlihy and Wing). An
-//! operation still open at the end (no response) may take effect at any instant after its
-//! invocation, or never.
-//!
-//! The check is per key (linearizability is compositional: a history is linearizable iff each
-//! key's sub-history is), and each key is searched in the manner of Wing and Gong with Lowe's
-//! improvements: walk the invocations in time order, tentatively linearize an operation whose
-//! result agrees with the current state, backtrack when some operation's response is reached
-//! before it was linearized, and remember every (set of linearized operations, state) pair
-//! already explored so that no configuration is searched twice (as Porcupine does). The search
-//! is exponential in the worst case, so it runs on a step budget and says "unknown" when the
-//! budget runs out rather than hang the page.
+//! The simulator's client history of puts and gets, checked by the shared search against
+//! [`SimStore`] (a put returns the previous value), one key at a time, and reported as the
+//! campaigns, tours, the CLI's `raftsim check` and the page have always had it.
+use super::explain::first_failure;
+use super::model::{SimOp, SimStore};
+use super::search::{search, Exhausted, Options, SearchOp};
 use crate::engine::sim::Simulation;
 use crate::engine::workload::HistoryOp;
-use raft_core::{ClientId, Micros, NodeId, Op};
+use raft_core::{ClientId, NodeId, Op};
 use serde::Serialize;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 
 /// The default step budget: enough for every campaign seed by a wide margin.
 pub const DEFAULT_BUDGET: u64 = 5_000_000;
@@ -91,26 +79,11 @@ impl LinearizabilityReport {
     }
 }
 
-/// What an operation does to one key, with values interned as small integers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
-    /// Writes `value`; returns the previous value (`None` when the response is unknown).
-    Put { value: u32, returned: Option<Option<u32>> },
-    /// Returns the value (gets without a response constrain nothing and are left out).
-    Get { returned: Option<u32> },
+/// One key's operations as the search sees them, with their indices in the history.
+struct KeyOps {
+    ops: Vec<SearchOp<SimOp>>,
+    history_index: Vec<usize>,
 }
-
-#[derive(Clone, Debug)]
-struct KeyOp {
-    history_index: usize,
-    call: Micros,
-    /// None: still open.
-    ret: Option<Micros>,
-    action: Action,
-}
-
-/// The step budget ran out.
-struct Exhausted;
 
 /// Check a run's client history so far, within `budget` search steps ([`DEFAULT_BUDGET`] is
 /// plenty for a campaign run). Operations without an answer yet count as open: they may or may
@@ -132,11 +105,11 @@ pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityRepor
     let mut unknown: Option<&str> = None;
     for (key, indices) in &by_key {
         let ops = key_ops(history, indices);
-        match search(&ops, budget.saturating_sub(steps), &mut steps) {
-            Ok(true) => {}
-            Ok(false) => {
-                return LinearizabilityReport { keys: by_key.len(), ..explain(history, key, &ops, budget, steps) }
-            }
+        // The limit is the budget left, compared with the steps counted so far: how the
+        // budget has always been applied here, kept so that reports do not change.
+        match search(&mut SimStore, &ops.ops, Options::PLAIN, budget.saturating_sub(steps), &mut steps) {
+            Ok(found) if found.linearizable => {}
+            Ok(_) => return LinearizabilityReport { keys: by_key.len(), ..explain(history, key, &ops, budget, steps) },
             Err(Exhausted) => {
                 unknown = Some(key);
                 break;
@@ -177,198 +150,50 @@ pub fn check_history(history: &[HistoryOp], budget: u64) -> LinearizabilityRepor
 }
 
 /// The operations on one key, values interned, gets without a response dropped.
-fn key_ops(history: &[HistoryOp], indices: &[usize]) -> Vec<KeyOp> {
+fn key_ops(history: &[HistoryOp], indices: &[usize]) -> KeyOps {
     let mut interned: BTreeMap<String, u32> = BTreeMap::new();
     let mut intern = |v: &str| -> u32 {
         let next = interned.len() as u32;
         *interned.entry(v.to_string()).or_insert(next)
     };
-    let mut ops = Vec::new();
+    let mut out = KeyOps { ops: Vec::new(), history_index: Vec::new() };
     for &i in indices {
         let h = &history[i];
-        let action = match &h.op {
+        let op = match &h.op {
             Op::Put { value, .. } => {
                 let value = intern(value);
                 let returned = h.completed_us.map(|_| h.value.as_deref().map(&mut intern));
-                Action::Put { value, returned }
+                SimOp::Put { value, returned }
             }
             Op::Get { .. } => {
                 if h.completed_us.is_none() {
                     continue;
                 }
-                Action::Get { returned: h.value.as_deref().map(&mut intern) }
+                SimOp::Get { returned: h.value.as_deref().map(&mut intern) }
             }
         };
-        ops.push(KeyOp { history_index: i, call: h.invoked_us, ret: h.completed_us, action });
+        out.ops.push(SearchOp { call: h.invoked_us, ret: h.completed_us, op });
+        out.history_index.push(i);
     }
-    ops
-}
-
-/// Apply an operation to the state; None if its recorded result disagrees.
-fn step(state: Option<u32>, action: Action) -> Option<Option<u32>> {
-    match action {
-        Action::Put { value, returned } => match returned {
-            Some(prev) if prev != state => None,
-            _ => Some(Some(value)),
-        },
-        Action::Get { returned } => (returned == state).then_some(state),
-    }
-}
-
-const NIL: usize = usize::MAX;
-
-/// Wing–Gong–Lowe search with memoisation. Ok(true): linearizable.
-fn search(ops: &[KeyOp], budget: u64, steps: &mut u64) -> Result<bool, Exhausted> {
-    // Events: (time, is_return, op). At equal times invocations come first, so operations that
-    // touch at an instant count as concurrent (the order between them was not observed).
-    let mut events: Vec<(Micros, bool, usize)> = Vec::with_capacity(ops.len() * 2);
-    for (k, op) in ops.iter().enumerate() {
-        events.push((op.call, false, k));
-        if let Some(r) = op.ret {
-            events.push((r.max(op.call), true, k));
-        }
-    }
-    events.sort_unstable();
-    let m = events.len();
-    // A doubly linked list over the events, with a head sentinel at index m.
-    let head = m;
-    let mut next: Vec<usize> = (1..=m).map(|i| if i == m { NIL } else { i }).collect();
-    next.push(if m == 0 { NIL } else { 0 });
-    let mut prev: Vec<usize> = (0..m).map(|i| if i == 0 { head } else { i - 1 }).collect();
-    prev.push(NIL);
-    let mut return_of = vec![NIL; ops.len()];
-    for (e, &(_, is_return, k)) in events.iter().enumerate() {
-        if is_return {
-            return_of[k] = e;
-        }
-    }
-    let mut returns_left = ops.iter().filter(|o| o.ret.is_some()).count();
-
-    // The set of linearized operations is remembered by a 128-bit Zobrist hash (the XOR of a
-    // fixed random key per operation), updated in O(1) per step, so memory stays proportional to
-    // the configurations explored rather than to their number times the history's length. Two
-    // different sets colliding is a 2^-128 event per pair.
-    let zobrist: Vec<u128> = (0..ops.len() as u64).map(zobrist_key).collect();
-    let mut linearized: u128 = 0;
-    let mut seen: HashSet<(u128, Option<u32>), BuildHasherDefault<DefaultHasher>> = HashSet::default();
-    let mut stack: Vec<(usize, Option<u32>)> = Vec::new();
-    let mut state: Option<u32> = None;
-    let mut entry = next[head];
-
-    // Unlink an operation's invocation (and response) from the list, or put them back.
-    fn lift(e: usize, next: &mut [usize], prev: &mut [usize]) {
-        let (p, n) = (prev[e], next[e]);
-        next[p] = n;
-        if n != NIL {
-            prev[n] = p;
-        }
-    }
-    fn unlift(e: usize, next: &mut [usize], prev: &mut [usize]) {
-        let (p, n) = (prev[e], next[e]);
-        next[p] = e;
-        if n != NIL {
-            prev[n] = e;
-        }
-    }
-
-    while returns_left > 0 {
-        *steps += 1;
-        if *steps > budget {
-            return Err(Exhausted);
-        }
-        let is_call = entry != NIL && !events[entry].1;
-        if is_call {
-            let k = events[entry].2;
-            if let Some(new_state) = step(state, ops[k].action) {
-                if seen.insert((linearized ^ zobrist[k], new_state)) {
-                    linearized ^= zobrist[k];
-                    stack.push((entry, state));
-                    state = new_state;
-                    lift(entry, &mut next, &mut prev);
-                    if return_of[k] != NIL {
-                        lift(return_of[k], &mut next, &mut prev);
-                        returns_left -= 1;
-                    }
-                    entry = next[head];
-                    continue;
-                }
-            }
-            entry = next[entry];
-        } else {
-            // A response whose operation was not linearized yet: undo the latest choice.
-            let Some((e, old_state)) = stack.pop() else { return Ok(false) };
-            let k = events[e].2;
-            state = old_state;
-            linearized ^= zobrist[k];
-            if return_of[k] != NIL {
-                unlift(return_of[k], &mut next, &mut prev);
-                returns_left += 1;
-            }
-            unlift(e, &mut next, &mut prev);
-            entry = next[e];
-        }
-    }
-    Ok(true)
-}
-
-/// A fixed pseudo-random 128-bit key for operation `k` (SplitMix64, twice).
-fn zobrist_key(k: u64) -> u128 {
-    fn splitmix(mut z: u64) -> u64 {
-        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    ((splitmix(2 * k) as u128) << 64) | splitmix(2 * k + 1) as u128
-}
-
-/// The key's history as it stood at time `t`: later invocations unseen, later responses not
-/// yet received (those operations are open).
-fn prefix(ops: &[KeyOp], t: Micros) -> Vec<KeyOp> {
-    ops.iter()
-        .filter(|o| o.call <= t)
-        .filter_map(|o| {
-            let mut o = o.clone();
-            if o.ret.is_some_and(|r| r > t) {
-                o.ret = None;
-                match &mut o.action {
-                    Action::Put { returned, .. } => *returned = None,
-                    Action::Get { .. } => return None,
-                }
-            }
-            Some(o)
-        })
-        .collect()
+    out
 }
 
 /// A key failed: find the earliest response after which it cannot be linearized (the culprit),
 /// then a handful of operations that explain it.
-fn explain(history: &[HistoryOp], key: &str, ops: &[KeyOp], budget: u64, mut steps: u64) -> LinearizabilityReport {
-    let mut times: Vec<Micros> = ops.iter().filter_map(|o| o.ret).collect();
-    times.sort_unstable();
-    times.dedup();
-    // Failing is monotone in the prefix: find the first response time at which it fails.
-    let (mut lo, mut hi) = (0usize, times.len().saturating_sub(1));
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let remaining = budget.saturating_sub(steps);
-        match search(&prefix(ops, times[mid]), remaining, &mut steps) {
-            Ok(false) => hi = mid,
-            Ok(true) => lo = mid + 1,
-            Err(Exhausted) => break,
-        }
-    }
-    let t = times.get(hi).copied().unwrap_or(0);
-    let failing = prefix(ops, t);
-    let culprit = failing.iter().filter(|o| o.ret == Some(t)).map(|o| o.history_index).next_back();
+fn explain(history: &[HistoryOp], key: &str, ops: &KeyOps, budget: u64, mut steps: u64) -> LinearizabilityReport {
+    let limit = |steps: u64| budget.saturating_sub(steps);
+    let (t, failing_ops, index) = first_failure(&mut SimStore, &ops.ops, Options::PLAIN, 0, limit, &mut steps);
+    let failing: Vec<(usize, SearchOp<SimOp>)> =
+        failing_ops.iter().zip(&index).map(|(o, &k)| (ops.history_index[k], *o)).collect();
+    let culprit = failing.iter().filter(|(_, o)| o.ret == Some(t)).map(|&(h, _)| h).next_back();
 
     // The explanation: the culprit, the operations overlapping it, the last writes completed
     // before it was invoked, and the write of the value it returned.
     let mut chosen: Vec<usize> = Vec::new();
-    if let Some(c) = culprit.and_then(|c| failing.iter().position(|o| o.history_index == c)) {
-        let cop = &failing[c];
+    if let Some(c) = culprit.and_then(|c| failing.iter().position(|&(h, _)| h == c)) {
+        let cop = failing[c].1;
         chosen.push(c);
-        for (j, o) in failing.iter().enumerate() {
+        for (j, (_, o)) in failing.iter().enumerate() {
             let overlaps = o.call <= t && o.ret.is_none_or(|r| r >= cop.call);
             if j != c && overlaps {
                 chosen.push(j);
@@ -377,18 +202,18 @@ fn explain(history: &[HistoryOp], key: &str, ops: &[KeyOp], budget: u64, mut ste
         let last_write_before = failing
             .iter()
             .enumerate()
-            .filter(|(_, o)| matches!(o.action, Action::Put { .. }) && o.ret.is_some_and(|r| r < cop.call))
-            .max_by_key(|(_, o)| o.ret);
+            .filter(|(_, (_, o))| matches!(o.op, SimOp::Put { .. }) && o.ret.is_some_and(|r| r < cop.call))
+            .max_by_key(|(_, (_, o))| o.ret);
         if let Some((j, _)) = last_write_before {
             chosen.push(j);
         }
-        let read = match cop.action {
-            Action::Get { returned } => returned,
-            Action::Put { returned, .. } => returned.flatten(),
+        let read = match cop.op {
+            SimOp::Get { returned } => returned,
+            SimOp::Put { returned, .. } => returned.flatten(),
         };
         if let Some(v) = read {
             let source =
-                failing.iter().enumerate().rfind(|(_, o)| matches!(o.action, Action::Put { value, .. } if value == v));
+                failing.iter().enumerate().rfind(|(_, (_, o))| matches!(o.op, SimOp::Put { value, .. } if value == v));
             if let Some((j, _)) = source {
                 chosen.push(j);
             }
@@ -397,17 +222,20 @@ fn explain(history: &[HistoryOp], key: &str, ops: &[KeyOp], budget: u64, mut ste
     chosen.sort_unstable();
     chosen.dedup();
     const MAX_SHOWN: usize = 24;
-    let small: Vec<KeyOp> = chosen.iter().map(|&j| failing[j].clone()).collect();
+    let small: Vec<SearchOp<SimOp>> = chosen.iter().map(|&j| failing[j].1).collect();
     let minimal = !small.is_empty()
         && small.len() <= MAX_SHOWN
-        && matches!(search(&small, budget.saturating_sub(steps), &mut steps), Ok(false));
-    let shown: Vec<&KeyOp> = if minimal {
-        small.iter().collect()
+        && matches!(
+            search(&mut SimStore, &small, Options::PLAIN, budget.saturating_sub(steps), &mut steps),
+            Ok(found) if !found.linearizable
+        );
+    let shown: Vec<usize> = if minimal {
+        chosen.iter().map(|&j| failing[j].0).collect()
     } else {
         // Fall back to the operations just before the failure.
-        failing.iter().skip(failing.len().saturating_sub(MAX_SHOWN)).collect()
+        failing.iter().skip(failing.len().saturating_sub(MAX_SHOWN)).map(|&(h, _)| h).collect()
     };
-    let ops_out: Vec<ReportedOp> = shown.iter().map(|o| reported(history, o.history_index)).collect();
+    let ops_out: Vec<ReportedOp> = shown.iter().map(|&h| reported(history, h)).collect();
     let message = match culprit.map(|c| reported(history, c)) {
         Some(c) => format!(
             "not linearizable: on key {key}, {} by client {} (invoked {:.3} ms, answered {:.3} ms{}) returned {} — no \
@@ -467,6 +295,7 @@ fn reported(history: &[HistoryOp], i: usize) -> ReportedOp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raft_core::Micros;
 
     const MS: Micros = 1_000;
 
