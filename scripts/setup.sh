@@ -36,6 +36,16 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $SUDO apt-get install -y -q chromium chromium-driver
 fi
 
+# Go from Debian's golang-go, to build Porcupine (third_party/porcupine) for the lincheck
+# benchmark (scripts/lincheck-bench.sh). It builds offline: no module proxy, no toolchain download.
+if ! command -v go >/dev/null; then
+  say "installing golang-go"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q golang-go
+fi
+
 # A CJK font, so the page in Chinese (?lang=zh-CN) draws its characters in the browser tests'
 # headless Chromium (Debian's Chromium has none otherwise: every character would be a box).
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then

@@ -2,7 +2,8 @@
 # Run the tests. Stops at the first failure.
 #
 #   scripts/test.sh          everything (what CI runs: .ci/run calls this): formatting, clippy, Rust
-#                            unit and property tests, the tours, the check campaigns, the benchmarks,
+#                            unit and property tests, the tours, the check campaigns, the benchmarks
+#                            (Porcupine beside raftsim lincheck among them),
 #                            wasm tests in headless Chromium, the page build, the browser tests,
 #                            the frame-time probe, the wasm-vs-native benchmark and the hunt's
 #                            speed report. Installs what is missing first.
@@ -155,6 +156,9 @@ run_campaigns() {
   done
   step "time-travel benchmark: jumps in a 10-minute run (reported)"
   "$RAFTSIM" seek-bench --minutes 10 --seeks 200
+  # Fails only if a side does not build or run, or a verdict is not the one Porcupine's tests expect.
+  step "lincheck speed: Porcupine (Go) beside raftsim lincheck on Porcupine's 108 histories (reported)"
+  RAFTSIM="$RAFTSIM" scripts/lincheck-bench.sh --runs 3
 }
 run_campaigns
 
