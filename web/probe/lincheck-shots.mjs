@@ -20,7 +20,7 @@ async function drop(page, file, name) {
     const target = document.querySelector('section.live');
     target.dispatchEvent(new DragEvent('drop', { dataTransfer: d, bubbles: true, cancelable: true }));
   }, [text, name]);
-  await page.waitForSelector('[data-testid="lincheck-verdict"]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid="lincheck-verdict"], [data-testid="lincheck-checking"]', { timeout: 60_000 });
 }
 
 for (const [name, viewport, query] of [
@@ -35,14 +35,32 @@ for (const [name, viewport, query] of [
   await page.goto(new URL(query, base).href);
   await page.waitForSelector('[data-testid="stage"]', { timeout: 60_000 });
   await drop(page, 'jepsen/etcd_097.log', 'etcd_097.log');
+  await page.waitForSelector('[data-testid="lincheck-verdict"]', { timeout: 60_000 });
   await page.screenshot({ path: `${dir}/lincheck-${name}-bad.png` });
   await page.getByTestId('lincheck-scrub').fill('5');
   await page.getByTestId('lincheck-scrub').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${dir}/lincheck-${name}-scrubbed.png` });
   await page.screenshot({ path: `${dir}/lincheck-${name}-full.png`, fullPage: true });
   await drop(page, 'kv/c01-bad.txt', 'c01-bad.txt');
+  await page.waitForSelector('[data-testid="lincheck-verdict"]', { timeout: 60_000 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${dir}/lincheck-${name}-kv.png` });
+  if (name === 'desktop') {
+    // How long the page takes, from the drop to the verdict drawn, on the largest histories.
+    for (const file of ['kv/c50-ok.txt', 'kv/c50-bad.txt', 'kv/c10-bad.txt', 'jepsen/etcd_029.log', 'jepsen/etcd_070.log']) {
+      await page.getByTestId('lincheck-close').click();
+      const started = Date.now();
+      await drop(page, file, file.split('/')[1]);
+      // The page's own thread answers while the worker checks: how long a round trip takes.
+      const ping = Date.now();
+      await page.evaluate(() => document.title);
+      console.log(`  (the page answered in ${Date.now() - ping} ms while checking)`);
+      await page.waitForSelector('[data-testid="lincheck-verdict"]', { timeout: 120_000 });
+      const verdict = await page.getByTestId('lincheck-verdict').getAttribute('data-verdict');
+      console.log(`  ${file}: ${verdict} in ${Date.now() - started} ms`);
+    }
+    await page.screenshot({ path: `${dir}/lincheck-${name}-last.png` });
+  }
   console.log(name, errors.length ? errors : 'no errors');
   await page.close();
 }

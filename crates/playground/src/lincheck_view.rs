@@ -42,12 +42,12 @@ pub fn lincheck_view(props: &LincheckProps) -> Html {
         <section class="lincheck" aria-label={t("lincheck_view.title")} data-testid="lincheck">
             <div class="lincheck-head">
                 <h2>{ t("lincheck_view.title") }</h2>
-                <label class="import">{ t("lincheck_view.open-another") }
-                    <input type="file" accept=".log,.txt,.edn,text/plain" data-testid="lincheck-import" onchange={on_import} />
-                </label>
                 <button class="secondary" data-testid="lincheck-close" title={t("lincheck_view.close-title")}
                         onclick={act(on, HistoryAction::Close)}>{ t("lincheck_view.close") }</button>
             </div>
+            <label class="import">{ t("lincheck_view.open-another") }
+                <input type="file" accept=".log,.txt,.edn,text/plain" data-testid="lincheck-import" onchange={on_import} />
+            </label>
             <p class="hint explain" data-testid="lincheck-explain">
                 <strong>{ t("lincheck_view.explain-term") }</strong>{ " " }{ props.explanation.clone() }{ " " }{ t("lincheck_view.explain-picture") }
             </p>
@@ -154,10 +154,18 @@ fn picture(v: &View, on: &Callback<Action>) -> Html {
                         b.refused.then_some("refused"),
                     );
                     let op = b.op;
+                    // Focusable, Enter or Space chooses it: the keyboard's way to a bar.
+                    let on_key = send_some(on, move |e: KeyboardEvent| {
+                        (e.key() == "Enter" || e.key() == " ").then(|| {
+                            e.prevent_default();
+                            Action::History(HistoryAction::Select(Some(op)))
+                        })
+                    });
                     html! {
                         <g class={class} data-testid="lincheck-op" data-op={op.to_string()} data-unorderable={b.unorderable.to_string()}
                            data-step={b.step.map(|s| s.to_string())} data-dimmed={b.dimmed.to_string()}
-                           onclick={act(on, HistoryAction::Select(Some(op)))}>
+                           tabindex="0" role="button" aria-pressed={b.selected.to_string()}
+                           onclick={act(on, HistoryAction::Select(Some(op)))} onkeydown={on_key}>
                             <title>{ b.title.clone() }</title>
                             <rect x={format!("{:.1}", b.x0)} y={format!("{:.1}", b.y)} width={format!("{:.1}", b.x1 - b.x0)}
                                   height={format!("{:.0}", crate::model::lincheck::BAR)} rx="3" />

@@ -183,6 +183,9 @@ pub struct Live {
     embed_hello: Option<(String, String)>,
     /// The check of a history file, waiting for the page to show that it is checking.
     history_check: Option<browser::AnimationFrame>,
+    /// The worker judging a history file (for the history opened as `.0`); dropped, and so
+    /// ended, once that history is judged, closed or replaced.
+    history_worker: Option<(u64, crate::hunt_pool::Pool)>,
 }
 
 impl Live {
@@ -225,10 +228,19 @@ impl Live {
                 }
                 Effect::HuntTerminate => self.hunt_pool = None,
                 Effect::Reveal(selector) => self.reveal = Some(selector),
-                Effect::CheckHistory(serial) => {
-                    let dispatch = self.on.dispatch.clone();
-                    self.history_check =
-                        browser::after_paint(move || dispatch.emit(crate::store::lincheck::check_action(serial)));
+                Effect::CheckHistory { serial, text } => {
+                    // In a worker; where none starts, here once "checking" has been drawn.
+                    self.history_check = None;
+                    match crate::hunt_pool::Pool::lincheck(serial, &text, &self.on.dispatch) {
+                        Ok(pool) => self.history_worker = Some((serial, pool)),
+                        Err(_) => {
+                            self.history_worker = None;
+                            let dispatch = self.on.dispatch.clone();
+                            self.history_check = browser::after_paint(move || {
+                                dispatch.emit(crate::store::lincheck::check_action(serial))
+                            });
+                        }
+                    }
                 }
                 Effect::Unpack(packed) => {
                     let dispatch = self.on.dispatch.clone();
@@ -238,6 +250,10 @@ impl Live {
                     });
                 }
             }
+        }
+        let checking = self.store.imported.as_ref().filter(|h| h.judgement.is_none()).map(|h| h.serial);
+        if self.history_worker.as_ref().is_some_and(|(serial, _)| Some(*serial) != checking) {
+            self.history_worker = None;
         }
         if !self.store.playing {
             self.frame = None;
@@ -284,6 +300,7 @@ impl Component for Live {
             embed_origin: None,
             embed_hello: None,
             history_check: None,
+            history_worker: None,
         };
         crate::test_hook::install(ctx.link());
         fetch_data(&live.on.dispatch);

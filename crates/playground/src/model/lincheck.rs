@@ -7,9 +7,50 @@
 //! after each. Plain data (no web types): the checker's answer is only laid out here, never
 //! recomputed.
 use crate::text::{t, tf};
-use raft_sim::lincheck::{History, Judgement, Operation, PartitionResult};
-use raft_sim::linearizability::Verdict;
+use raft_sim::lincheck::{History, Operation};
+use serde::Deserialize;
 use std::collections::BTreeSet;
+
+/// raft_sim::lincheck's judgement as the page keeps it: the fields it draws, read from the
+/// judgement's JSON (a worker's answer: checking runs off the page's thread) or converted from
+/// the judgement itself. Fields the checker adds are ignored.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Judged {
+    pub verdict: Outcome,
+    pub partitions: Vec<JudgedPartition>,
+    pub steps: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Violation,
+    Unknown,
+}
+
+/// One partition's verdict and evidence (see raft_sim::lincheck::PartitionResult).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct JudgedPartition {
+    pub key: Option<String>,
+    pub ops: Vec<usize>,
+    pub ok: bool,
+    pub linearizations: Vec<Vec<usize>>,
+    pub best_for_op: Vec<Option<usize>>,
+    pub unorderable: Vec<usize>,
+}
+
+impl Judged {
+    /// The judgement's JSON (as `raftsim lincheck --json` and the worker write it) read back.
+    pub fn from_json(json: &str) -> Result<Judged, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    /// The judgement made in this thread.
+    pub fn of(judgement: &raft_sim::lincheck::Judgement) -> Result<Judged, String> {
+        serde_json::to_value(judgement).and_then(serde_json::from_value).map_err(|e| e.to_string())
+    }
+}
 
 /// Left margin for the lane labels.
 pub const LABEL: f64 = 56.0;
@@ -110,7 +151,7 @@ pub struct LincheckView {
 /// Which of the partition's linearizations is shown: the longest containing the selected
 /// operation (Porcupine's "largest"), else the longest one after which it was a refused next
 /// step, else (nothing selected) the longest of all. None: nothing to show.
-pub fn shown_linearization(history: &History, part: &PartitionResult, selected: Option<usize>) -> Option<usize> {
+pub fn shown_linearization(history: &History, part: &JudgedPartition, selected: Option<usize>) -> Option<usize> {
     let longest = |candidates: &mut dyn Iterator<Item = usize>| {
         candidates.max_by_key(|&i| (part.linearizations[i].len(), std::cmp::Reverse(i)))
     };
@@ -132,7 +173,7 @@ pub fn shown_linearization(history: &History, part: &PartitionResult, selected: 
 /// The operations of the partition that could come right after `lin` as far as time goes (no
 /// operation left out returned before they were invoked) yet are not in it: when `lin` is as
 /// far as the search got, the model refused each of them (Porcupine's red "illegal next").
-pub fn refused_next(history: &History, part: &PartitionResult, lin: &[usize]) -> BTreeSet<usize> {
+pub fn refused_next(history: &History, part: &JudgedPartition, lin: &[usize]) -> BTreeSet<usize> {
     let included: BTreeSet<usize> = lin.iter().copied().collect();
     let rest: Vec<&Operation> =
         part.ops.iter().filter(|o| !included.contains(o)).filter_map(|&o| history.ops.get(o)).collect();
@@ -151,16 +192,16 @@ impl LincheckView {
     /// all, clamped to the linearization's length).
     pub fn of(
         history: &History,
-        judgement: &Judgement,
+        judgement: &Judged,
         partition: usize,
         selected: Option<usize>,
         step: Option<usize>,
         states: &[String],
     ) -> LincheckView {
         let verdict = match judgement.verdict {
-            Verdict::Ok => "ok",
-            Verdict::Violation => "violation",
-            Verdict::Unknown => "unknown",
+            Outcome::Ok => "ok",
+            Outcome::Violation => "violation",
+            Outcome::Unknown => "unknown",
         };
         let partitions: Vec<PartitionChoice> = judgement
             .partitions
@@ -303,32 +344,32 @@ pub fn fitted(label: &str, width: f64) -> Option<String> {
 }
 
 /// A partition's name: its key, or "the register" for a history with one.
-pub fn partition_name(part: &PartitionResult) -> String {
+pub fn partition_name(part: &JudgedPartition) -> String {
     match &part.key {
         Some(key) => tf("lincheck.key", &[("key", key)]),
         None => t("lincheck.register").to_string(),
     }
 }
 
-fn summary(history: &History, judgement: &Judgement) -> String {
+fn summary(history: &History, judgement: &Judged) -> String {
     let operations = history.ops.len().to_string();
     let partitions = judgement.partitions.len().to_string();
     let open = history.ops.iter().filter(|o| o.ret.is_none()).count().to_string();
     let steps = judgement.steps.to_string();
     let values = [("operations", operations.as_str()), ("partitions", &partitions), ("open", &open), ("steps", &steps)];
     match judgement.verdict {
-        Verdict::Ok => tf("lincheck.summary-ok", &values),
-        Verdict::Violation => {
+        Outcome::Ok => tf("lincheck.summary-ok", &values),
+        Outcome::Violation => {
             let bad = judgement.partitions.iter().filter(|p| !p.ok).count().to_string();
             let mut values = values.to_vec();
             values.push(("bad", &bad));
             tf("lincheck.summary-violation", &values)
         }
-        Verdict::Unknown => tf("lincheck.summary-unknown", &values),
+        Outcome::Unknown => tf("lincheck.summary-unknown", &values),
     }
 }
 
-fn note(history: &History, part: &PartitionResult, selected: Option<usize>, lin: &[usize]) -> String {
+fn note(history: &History, part: &JudgedPartition, selected: Option<usize>, lin: &[usize]) -> String {
     let total = part.ops.len().to_string();
     let length = lin.len().to_string();
     let values = |op: &str| vec![("op", op.to_string()), ("length", length.clone()), ("total", total.clone())];
@@ -388,13 +429,13 @@ mod tests {
         format!("INFO  jepsen.util - {p}\t:{kind}\t:{f}\t{v}\n")
     }
 
-    fn judged(text: &str) -> (History, Judgement) {
+    fn judged(text: &str) -> (History, Judged) {
         let history = lincheck::parse(text, None).expect("the history parses");
         let judgement = lincheck::check(&history, lincheck::DEFAULT_LINCHECK_BUDGET);
-        (history, judgement)
+        (history, Judged::of(&judgement).expect("the judgement reads"))
     }
 
-    fn view(text: &str, selected: Option<usize>, step: Option<usize>) -> (History, Judgement, LincheckView) {
+    fn view(text: &str, selected: Option<usize>, step: Option<usize>) -> (History, Judged, LincheckView) {
         let (h, j) = judged(text);
         let part = &j.partitions[0];
         let shown = shown_linearization(&h, part, selected);

@@ -3,12 +3,15 @@
 //! (bounded) and judges it (within its step budget), and the page shows it in its own view
 //! until the student closes it; the simulated run waits, paused, meanwhile and is untouched.
 //!
-//! The check runs one action after the parse ([`HistoryAction::Check`], sent by the shell
-//! after the page has drawn "checking"): a large history shows that it is being checked
-//! rather than a page that seems frozen.
+//! The check runs off the page's thread: the shell hands the text to a worker (the hunt's
+//! worker script, which runs this same wasm) and its judgement comes back as
+//! [`HistoryAction::Checked`]; meanwhile the page shows "checking" and stays responsive (the
+//! hardest vendored history takes seconds). Where no worker can start, the shell sends
+//! [`HistoryAction::Check`] once "checking" has been drawn, and the page checks it itself.
 use super::{Action, Effect, Store};
+use crate::model::lincheck::Judged;
 use crate::text::{t, tf};
-use raft_sim::lincheck::{self, History, Judgement};
+use raft_sim::lincheck::{self, History};
 use std::rc::Rc;
 
 /// The step budget the page gives the check: the CLI's default, which decides all of
@@ -17,8 +20,11 @@ pub const BUDGET: u64 = lincheck::DEFAULT_LINCHECK_BUDGET;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum HistoryAction {
-    /// Judge the history opened as `serial` (once the page has drawn that it is checking).
+    /// Judge the history opened as `serial` here (once the page has drawn that it is
+    /// checking): where no worker could.
     Check(u64),
+    /// A worker's judgement of history `serial` (its JSON), or why it has none.
+    Checked { serial: u64, reply: Result<String, String> },
     /// Leave the history: back to the simulated run as it was.
     Close,
     /// Show this partition (key).
@@ -37,7 +43,7 @@ type Shown = (usize, Option<usize>);
 pub struct ImportedHistory {
     pub history: Rc<History>,
     /// None while it is being checked.
-    pub judgement: Option<Rc<Judgement>>,
+    pub judgement: Option<Rc<Judged>>,
     /// Counts the histories opened, so a late check is for the one it was asked for.
     pub serial: u64,
     pub partition: usize,
@@ -119,7 +125,32 @@ impl Store {
                     resume,
                     states: Default::default(),
                 });
-                self.effects.push(Effect::CheckHistory(self.history_serial));
+                self.effects.push(Effect::CheckHistory { serial: self.history_serial, text: text.to_string() });
+            }
+        }
+    }
+
+    /// One step on (or back) through the linearization shown: the keys' → and ←.
+    pub(super) fn history_step_by(&mut self, forward: bool) {
+        let Some(h) = &self.imported else { return };
+        let len = h.shown_len();
+        let now = h.step.unwrap_or(len);
+        let step = if forward { now + 1 } else { now.saturating_sub(1) };
+        self.history_action(HistoryAction::Scrub(step));
+    }
+
+    /// The judgement of history `serial`, shown on the first partition that is not
+    /// linearizable (that is the one to look at).
+    fn judged(&mut self, serial: u64, judged: Result<Judged, String>) {
+        let Some(h) = self.imported.as_mut().filter(|h| h.serial == serial) else { return };
+        match judged {
+            Ok(judged) => {
+                h.partition = judged.partitions.iter().position(|p| !p.ok).unwrap_or(0);
+                h.judgement = Some(Rc::new(judged));
+            }
+            Err(why) => {
+                self.imported = None;
+                self.notice = Some(tf("lincheck.check-failed", &[("why", &why)]));
             }
         }
     }
@@ -136,11 +167,18 @@ impl Store {
         match action {
             HistoryAction::Check(serial) => {
                 if serial == h.serial && h.judgement.is_none() {
-                    let judgement = lincheck::check(&h.history, BUDGET);
-                    // Open on the first partition that is not linearizable: that is the one to
-                    // look at.
-                    h.partition = judgement.partitions.iter().position(|p| !p.ok).unwrap_or(0);
-                    h.judgement = Some(Rc::new(judgement));
+                    let judged = Judged::of(&lincheck::check(&h.history, BUDGET));
+                    self.judged(serial, judged);
+                }
+            }
+            HistoryAction::Checked { serial, reply } => {
+                if serial == h.serial && h.judgement.is_none() {
+                    match reply.and_then(|json| Judged::from_json(&json)) {
+                        Ok(judged) => self.judged(serial, Ok(judged)),
+                        // The worker failed (it could not start, or its answer does not read):
+                        // check here instead, as where there are no workers.
+                        Err(_) => self.history_action(HistoryAction::Check(serial)),
+                    }
                 }
             }
             HistoryAction::Partition(p) => {

@@ -20,7 +20,7 @@ fn open(s: &mut super::Store, text: &str) {
         .take_effects()
         .into_iter()
         .find_map(|e| match e {
-            Effect::CheckHistory(serial) => Some(serial),
+            Effect::CheckHistory { serial, .. } => Some(serial),
             _ => None,
         })
         .expect("the check is asked for");
@@ -37,7 +37,7 @@ fn a_history_file_opens_over_the_paused_run_and_closes_back_to_it() {
     open(&mut s, &jepsen("etcd_002.log"));
     let h = s.imported.as_ref().expect("the history is open");
     let j = h.judgement.as_ref().expect("and judged");
-    assert_eq!(j.verdict, raft_sim::linearizability::Verdict::Ok, "Porcupine: etcd_002 is linearizable");
+    assert_eq!(j.verdict, crate::model::lincheck::Outcome::Ok, "Porcupine: etcd_002 is linearizable");
     assert!(!s.playing, "the run waits behind the history");
     // The run's controls do nothing meanwhile.
     s.apply(Action::TogglePlay);
@@ -56,13 +56,20 @@ fn a_violation_opens_on_its_bad_partition_and_scrubs_within_the_linearization() 
     open(&mut s, &jepsen("etcd_097.log"));
     let h = s.imported.as_ref().expect("open");
     let j = h.judgement.as_ref().expect("judged").clone();
-    assert_eq!(j.verdict, raft_sim::linearizability::Verdict::Violation, "Porcupine: etcd_097 is not");
+    assert_eq!(j.verdict, crate::model::lincheck::Outcome::Violation, "Porcupine: etcd_097 is not");
     assert!(!j.partitions[h.partition].ok);
     assert!(!j.partitions[h.partition].unorderable.is_empty());
     let len = h.states().len() - 1;
     assert!(len > 0, "a partial linearization to scrub");
     s.apply(Action::History(HistoryAction::Scrub(1)));
     assert_eq!(s.imported.as_ref().and_then(|h| h.step), Some(1));
+    // The keys' → and ← step through it (the run's Step and StepBack).
+    s.apply(Action::Step);
+    assert_eq!(s.imported.as_ref().and_then(|h| h.step), Some(2));
+    s.apply(Action::StepBack);
+    s.apply(Action::StepBack);
+    s.apply(Action::StepBack);
+    assert_eq!(s.imported.as_ref().and_then(|h| h.step), Some(0), "not before the start");
     s.apply(Action::History(HistoryAction::Scrub(len + 10)));
     assert_eq!(s.imported.as_ref().and_then(|h| h.step), None, "past the end is the end");
     // Choosing an operation shows the linearization through it, from its end.
@@ -109,4 +116,29 @@ fn histories_and_run_documents_are_told_apart_by_their_first_characters() {
     assert!(is_history("anything else"), "the history parser says what is wrong with it");
     assert!(!is_history("{\"version\": 1}"));
     assert!(!is_history("\n{ not json"));
+}
+
+#[test]
+fn a_workers_judgement_is_the_pages_own_and_a_failed_worker_falls_back_to_the_page() {
+    let text = jepsen("etcd_097.log");
+    let history = raft_sim::lincheck::parse(&text, None).expect("parses");
+    let json = serde_json::to_string(&raft_sim::lincheck::check(&history, super::lincheck::BUDGET)).expect("writes");
+    let judged = |reply: Result<String, String>| {
+        let mut s = store("");
+        s.apply(Action::Imported(Ok(text.clone())));
+        let serial = s.imported.as_ref().expect("open").serial;
+        // An answer for another history is ignored.
+        s.apply(Action::History(HistoryAction::Checked { serial: serial + 1, reply: Ok("{}".into()) }));
+        assert!(s.imported.as_ref().is_some_and(|h| h.judgement.is_none()));
+        s.apply(Action::History(HistoryAction::Checked { serial, reply }));
+        let h = s.imported.as_ref().expect("open");
+        (h.judgement.as_deref().cloned().expect("judged"), h.partition)
+    };
+    let mut here = store("");
+    open(&mut here, &text);
+    let h = here.imported.as_ref().expect("open");
+    let expected = (h.judgement.as_deref().cloned().expect("judged"), h.partition);
+    assert_eq!(judged(Ok(json)), expected, "the worker's JSON reads as the judgement made here");
+    assert_eq!(judged(Err("worker.js: failed".into())), expected, "no worker: checked here");
+    assert_eq!(judged(Ok("{ not a judgement".into())), expected, "an unreadable answer: checked here");
 }

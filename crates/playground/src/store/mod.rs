@@ -249,9 +249,13 @@ pub enum Effect {
     HuntTerminate,
     /// Once the page has drawn, scroll the element this CSS selector names into view.
     Reveal(&'static str),
-    /// Once the page has drawn that history `.0` is being checked, send
-    /// [`lincheck::check_action`] for it.
-    CheckHistory(u64),
+    /// Judge history `serial` (its file's `text`) in a worker, then [`Action::History`] with
+    /// `Checked`; where no worker starts, send [`lincheck::check_action`] once the page has
+    /// drawn that it is checking.
+    CheckHistory {
+        serial: u64,
+        text: String,
+    },
 }
 
 /// The last linearizability check of the history, and the operations it flagged.
@@ -564,15 +568,13 @@ impl Store {
 
     pub fn apply(&mut self, action: Action) {
         // While a history file is open, the run waits behind it: its time controls (the keys
-        // still send them) do nothing, and Escape closes the history.
+        // still send them) do nothing, → and ← step through the linearization shown instead,
+        // and Escape closes the history.
         if self.imported.is_some() {
             match action {
-                Action::TogglePlay
-                | Action::Step
-                | Action::StepBack
-                | Action::PrevMarker
-                | Action::NextMarker
-                | Action::SetPlaying(_) => return,
+                Action::Step => return self.history_step_by(true),
+                Action::StepBack => return self.history_step_by(false),
+                Action::TogglePlay | Action::PrevMarker | Action::NextMarker | Action::SetPlaying(_) => return,
                 Action::Escape if !self.present && !self.help => {
                     return self.history_action(lincheck::HistoryAction::Close);
                 }
