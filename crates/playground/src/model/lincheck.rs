@@ -61,7 +61,7 @@ pub const BAR: f64 = 18.0;
 pub const MIN_WIDTH: f64 = 1000.0;
 /// The space between two consecutive moments of the history, at least: Porcupine's visualiser
 /// also spaces the history's instants evenly (only their order matters to linearizability).
-const MIN_SLOT: f64 = 9.0;
+const MIN_SLOT: f64 = 7.0;
 /// Room under the lanes for the axis line.
 const FOOT: f64 = 14.0;
 
