@@ -64,4 +64,18 @@ for (const [name, viewport, query] of [
   console.log(name, errors.length ? errors : 'no errors');
   await page.close();
 }
+// The same in Chinese (the view's words and the glossary's definition come from zh-CN).
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('?test-hook&lang=zh-CN', base).href);
+  await page.waitForSelector('[data-testid="stage"]', { timeout: 60_000 });
+  await drop(page, 'kv/c01-bad.txt', 'c01-bad.txt');
+  await page.waitForSelector('[data-testid="lincheck-verdict"]', { timeout: 60_000 });
+  await page.screenshot({ path: `${dir}/lincheck-zh-desktop.png` });
+  console.log('zh-CN', errors.length ? errors : 'no errors');
+  await page.close();
+}
 await browser.close();

@@ -208,9 +208,11 @@ pub fn check_action(serial: u64) -> Action {
 }
 
 /// The catalogue's explanation of linearizability: the glossary's definition when the glossary
-/// has arrived (in the page's language), else the property's statement.
+/// has arrived in the page's language, else the property's statement (the UI catalogue's, in
+/// every language).
 pub fn explanation(store: &Store) -> String {
-    let english = store.words.glossary.as_ref();
+    let translated = store.language == crate::text::FALLBACK || store.words.translations.glossary.is_some();
+    let english = store.words.glossary.as_ref().filter(|_| translated);
     let at = english.and_then(|g| g.terms.iter().position(|e| e.term == "linearizable"));
     match at.and_then(|i| store.glossary.as_ref()?.terms.get(i)) {
         Some(entry) => entry.definition.clone(),

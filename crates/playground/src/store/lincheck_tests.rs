@@ -142,3 +142,16 @@ fn a_workers_judgement_is_the_pages_own_and_a_failed_worker_falls_back_to_the_pa
     assert_eq!(judged(Err("worker.js: failed".into())), expected, "no worker: checked here");
     assert_eq!(judged(Ok("{ not a judgement".into())), expected, "an unreadable answer: checked here");
 }
+
+#[test]
+fn linearizability_is_explained_by_the_glossary_once_it_has_arrived() {
+    let mut s = store("");
+    let before = super::lincheck::explanation(&s);
+    assert!(before.contains(crate::text::t("property.linearizability-statement")), "{before}");
+    let path = format!("{}/../raft-sim/tours/{}", env!("CARGO_MANIFEST_DIR"), raft_sim::glossary::GLOSSARY_FILE_NAME);
+    s.apply(Action::GlossaryLoaded(std::fs::read_to_string(path).map_err(|e| e.to_string())));
+    let after = super::lincheck::explanation(&s);
+    let glossary = s.glossary.as_ref().expect("the glossary");
+    let entry = glossary.terms.iter().find(|e| e.term == "linearizable").expect("the term");
+    assert_eq!(after, entry.definition);
+}
