@@ -92,15 +92,56 @@ fn check_evidence(history: &lincheck::History, judgement: &lincheck::Judgement) 
             Verdict::Ok => {
                 assert_eq!(p.linearizations.len(), 1);
                 assert!(p.unorderable.is_empty());
+                for (&i, best) in p.ops.iter().zip(&p.best_for_op) {
+                    if history.ops[i].ret.is_some() && history.ops[i].output != lincheck::Output::Fail {
+                        assert_eq!(*best, Some(0), "{} is in the linearization", history.ops[i].describe());
+                    }
+                }
             }
             Verdict::Violation => {
-                assert!(!p.unorderable.is_empty());
-                assert!(!p.linearizations.is_empty());
                 assert!(p.culprit.is_some());
+                assert!(!p.linearizations.is_empty());
+                assert!(p.best_for_op.iter().all(|b| b.is_none_or(|b| b < p.linearizations.len())));
+                unorderable_is_minimal(history, &p.unorderable);
             }
             // Another partition's violation decided the history first.
             Verdict::Unknown => assert_eq!(judgement.verdict, Verdict::Violation),
         }
     }
-    let _ = history;
+}
+
+/// The history of just `ops` (indices into `history`).
+fn sub(history: &lincheck::History, ops: &[usize]) -> lincheck::History {
+    lincheck::History { ops: ops.iter().map(|&i| history.ops[i].clone()).collect(), ..history.clone() }
+}
+
+/// The same operations, all concurrent: real time forgotten.
+fn timeless(history: &lincheck::History) -> lincheck::History {
+    let mut h = history.clone();
+    for o in &mut h.ops {
+        o.call = 0;
+        o.ret = o.ret.map(|_| 1);
+    }
+    h
+}
+
+/// The set cannot be ordered, and removing any one of its operations leaves a set that can,
+/// or one whose results no order explains even with real time forgotten (a read of a value
+/// nobody in it wrote: removing the write a stale read saw says nothing about order).
+fn unorderable_is_minimal(history: &lincheck::History, set: &[usize]) {
+    assert!(!set.is_empty());
+    let budget = lincheck::DEFAULT_LINCHECK_BUDGET;
+    assert_eq!(lincheck::check(&sub(history, set), budget).verdict, Verdict::Violation);
+    for drop in 0..set.len() {
+        let rest: Vec<usize> = set.iter().enumerate().filter(|&(j, _)| j != drop).map(|(_, &i)| i).collect();
+        let h = sub(history, &rest);
+        if lincheck::check(&h, budget).verdict != Verdict::Ok {
+            assert_eq!(
+                lincheck::check(&timeless(&h), budget).verdict,
+                Verdict::Violation,
+                "removing {} leaves a set that still cannot be ordered",
+                history.ops[set[drop]].describe()
+            );
+        }
+    }
 }

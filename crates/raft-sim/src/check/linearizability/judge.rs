@@ -2,10 +2,10 @@
 //! history for the register), search each partition with the shared search, and for a
 //! partition that fails, explain it: the partial linearizations Porcupine's visualiser would
 //! draw, the culprit, and a smallest set of operations that cannot be ordered.
-use super::explain::{first_failure, minimize};
+use super::explain::{minimize, prefix};
 use super::history::{History, Input, ModelKind, Output};
 use super::model::{KvOp, KvStore, Model, Register, RegisterOp, Value, NIL};
-use super::search::{search, Exhausted, Options, SearchOp};
+use super::search::{search, Exhausted, Found, Options, Search, SearchOp, MEMO_CAP};
 use super::simulator::Verdict;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -68,21 +68,31 @@ pub struct PartitionResult {
     pub culprit: Option<usize>,
 }
 
+/// How many steps a partition's search takes before the next partition's turn.
+const SLICE: u64 = 4_096;
+
 /// Judge `history` within `budget` search steps for the verdict (the explanation of a
 /// violation may spend as much again).
+///
+/// The partitions are searched in turns of [`SLICE`] steps, as Porcupine searches them in
+/// parallel, and the verdict is given as soon as one fails: a history with one easy violation
+/// and one hard key is decided by the easy one. The partitions still undecided then are left
+/// "unknown" (the verdict does not depend on them).
 pub fn check(history: &History, budget: u64) -> Judgement {
     let mut steps = 0u64;
     let partitions = match history.model {
         ModelKind::Register => {
             let all: Vec<usize> = (0..history.ops.len()).collect();
-            vec![register_partition(history, all, budget, &mut steps)]
+            let part = register_partition(history, all);
+            judge_all(vec![part], budget, &mut steps)
         }
         ModelKind::KeyValue => {
             let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for (i, op) in history.ops.iter().enumerate() {
                 by_key.entry(op.key().unwrap_or("")).or_default().push(i);
             }
-            by_key.into_iter().map(|(key, all)| kv_partition(history, key, all, budget, &mut steps)).collect()
+            let parts = by_key.into_iter().map(|(key, all)| kv_partition(history, key, all)).collect();
+            judge_all(parts, budget, &mut steps)
         }
     };
     let verdict = if partitions.iter().any(|p| p.verdict == Verdict::Violation) {
@@ -95,9 +105,20 @@ pub fn check(history: &History, budget: u64) -> Judgement {
     Judgement { verdict, partitions, steps }
 }
 
+/// One partition, ready to search.
+struct Part<M: Model> {
+    model: M,
+    key: Option<String>,
+    /// Every history index of the partition.
+    all: Vec<usize>,
+    /// The operations the search sees, and the history index of each.
+    ops: Vec<SearchOp<M::Op>>,
+    index: Vec<usize>,
+}
+
 /// The register's operations, values interned (nil is [`NIL`]); reads without an answer and
 /// writes that failed are left out (they constrain nothing and changed nothing).
-fn register_partition(history: &History, all: Vec<usize>, budget: u64, steps: &mut u64) -> PartitionResult {
+fn register_partition(history: &History, all: Vec<usize>) -> Part<Register> {
     let mut interned: HashMap<i64, Value> = HashMap::new();
     let mut intern = |v: i64| -> Value {
         let next = interned.len() as Value;
@@ -120,12 +141,12 @@ fn register_partition(history: &History, all: Vec<usize>, budget: u64, steps: &m
         ops.push(search_op(o, op));
         index.push(i);
     }
-    judge(Register, None, all, &ops, &index, budget, steps)
+    Part { model: Register, key: None, all, ops, index }
 }
 
 /// One key's operations, strings interned; gets without an answer and failed operations are
 /// left out.
-fn kv_partition(history: &History, key: &str, all: Vec<usize>, budget: u64, steps: &mut u64) -> PartitionResult {
+fn kv_partition(history: &History, key: &str, all: Vec<usize>) -> Part<KvStore> {
     let mut model = KvStore::new();
     let mut ops = Vec::new();
     let mut index = Vec::new();
@@ -140,7 +161,7 @@ fn kv_partition(history: &History, key: &str, all: Vec<usize>, budget: u64, step
         ops.push(search_op(o, op));
         index.push(i);
     }
-    judge(model, Some(key.to_string()), all, &ops, &index, budget, steps)
+    Part { model, key: Some(key.to_string()), all, ops, index }
 }
 
 fn search_op<O>(o: &super::history::Operation, op: O) -> SearchOp<O> {
@@ -149,17 +170,53 @@ fn search_op<O>(o: &super::history::Operation, op: O) -> SearchOp<O> {
     SearchOp { call: o.call, ret, op }
 }
 
-/// Search one partition and, if it fails, explain it. `index[k]` is the history index of
-/// `ops[k]`; `all` every history index of the partition.
+/// Search the partitions in turns until one fails or all are decided, then explain each that
+/// failed.
+fn judge_all<M: Model>(mut parts: Vec<Part<M>>, budget: u64, steps: &mut u64) -> Vec<PartitionResult> {
+    let n = parts.len();
+    let mut outcome: Vec<Option<Result<Found, Exhausted>>> = vec![None; n];
+    {
+        let mut models: Vec<&mut M> = Vec::with_capacity(n);
+        let mut searches: Vec<Option<Search<'_, M>>> = Vec::with_capacity(n);
+        for part in parts.iter_mut() {
+            searches.push(Some(Search::new(&part.model, &part.ops, Options::FAST)));
+            models.push(&mut part.model);
+        }
+        loop {
+            let mut running = false;
+            for i in 0..n {
+                let Some(search) = searches[i].as_mut() else { continue };
+                let pause = steps.saturating_add(SLICE);
+                match search.run(models[i], pause, budget, steps) {
+                    None => running = true,
+                    Some(done) => {
+                        outcome[i] = Some(done);
+                        searches[i] = None; // its memory back
+                    }
+                }
+            }
+            let failed = outcome.iter().any(|o| matches!(o, Some(Ok(found)) if !found.linearizable));
+            let memo: usize = searches.iter().flatten().map(|s| s.memo_len()).sum();
+            if !running || failed || *steps >= budget || memo >= MEMO_CAP {
+                break;
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(n);
+    for (part, outcome) in parts.into_iter().zip(outcome) {
+        results.push(judge(part, outcome, budget, steps));
+    }
+    results
+}
+
+/// One partition's result from its search's outcome; if it failed, explain it.
 fn judge<M: Model>(
-    mut model: M,
-    key: Option<String>,
-    all: Vec<usize>,
-    ops: &[SearchOp<M::Op>],
-    index: &[usize],
+    part: Part<M>,
+    outcome: Option<Result<Found, Exhausted>>,
     budget: u64,
     steps: &mut u64,
 ) -> PartitionResult {
+    let Part { mut model, key, all, ops, index } = part;
     let mut result = PartitionResult {
         key,
         best_for_op: vec![None; all.len()],
@@ -171,10 +228,7 @@ fn judge<M: Model>(
         minimal: false,
         culprit: None,
     };
-    let found = match search(&mut model, ops, Options::FAST, budget, steps) {
-        Ok(found) => found,
-        Err(Exhausted) => return result,
-    };
+    let Some(Ok(found)) = outcome else { return result };
     let position: HashMap<usize, usize> = result.ops.iter().enumerate().map(|(p, &h)| (h, p)).collect();
     if found.linearizable {
         result.verdict = Verdict::Ok;
@@ -188,6 +242,10 @@ fn judge<M: Model>(
     result.verdict = Verdict::Violation;
     // The explanation has a budget of its own, as large again.
     let limit = steps.saturating_add(budget);
+    let ops = &ops[..];
+    // The partial linearizations, by searching again keeping track of them: tracking costs a
+    // pass over the stack at every backtrack, which would double the time of every history
+    // that turns out linearizable.
     let tracked = Options { partials: true, ..Options::FAST };
     if let Ok(found) = search(&mut model, ops, tracked, limit, steps) {
         result.linearizations = found.partials.iter().map(|p| p.iter().map(|&k| index[k]).collect()).collect();
@@ -195,7 +253,12 @@ fn judge<M: Model>(
             result.best_for_op[position[&index[k]]] = *best;
         }
     }
-    let (t, _, failing) = first_failure(&mut model, ops, Options::FAST, |_| limit, steps);
+    // The culprit is the response the search could never get past: every prefix of the
+    // history before it is linearizable (some configuration linearized all that returned
+    // before it), and the prefix up to it is not (had some order linearized it, the search,
+    // which misses no order, would have got past it).
+    let t = found.frontier;
+    let (_, failing) = prefix::<M>(ops, t);
     result.culprit = failing.iter().rev().find(|&&k| ops[k].ret == Some(t)).map(|&k| index[k]);
     // Minimise over the operations as they are (not as the prefix left them: an operation
     // answering later keeps its answer), so that the set claimed is exactly these operations.

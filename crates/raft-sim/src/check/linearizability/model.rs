@@ -13,9 +13,8 @@
 //! States are small `Copy` values, so the memo of (linearized set, state) pairs stays compact and
 //! a step allocates nothing: values are interned as small integers before the search, and the
 //! key-value store's strings (which `append` grows) are interned as they first appear.
-use super::search::MemoHasher;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash};
+use std::hash::Hash;
 
 /// A sequential specification.
 pub trait Model {
@@ -33,11 +32,6 @@ pub trait Model {
     /// explanation does to operations that return after the moment it looks at): None when an
     /// operation without an output constrains nothing and changes nothing (a read).
     fn forget_output(op: Self::Op) -> Option<Self::Op>;
-    /// Whether the search may cap its memory here: a model that interns states it meets may
-    /// have run out of room (see [`KvStore`]), and then the search says "unknown".
-    fn exhausted(&self) -> bool {
-        false
-    }
 }
 
 /// An interned value: values are numbered in order of first appearance within a partition.
@@ -135,19 +129,19 @@ impl Model for Register {
 /// Porcupine's key-value store, one key: the value is a string, "" when absent; get returns
 /// it, put replaces it, append appends to it.
 ///
-/// States are interned strings: a get's answer is interned before the search (so comparing a
-/// state with it is comparing two integers), and the strings `append` makes are interned when
-/// first made, with the transition remembered so a step allocates only the first time. The
-/// strings kept are capped at [`KvStore::MAX_BYTES`]; past that, [`Model::exhausted`] is true
-/// and the search answers "unknown" rather than use unbounded memory.
+/// A state is not the string but a 122-bit polynomial hash of it (two residues modulo the prime
+/// 2^61 - 1), so that it is `Copy`, a step allocates nothing, and an append is two
+/// multiplications: hash(s + v) = hash(s) * B^len(v) + hash(v). A get compares the state with
+/// its answer's hash. Two different strings of the vendored histories' lengths share a hash
+/// with a probability below 2^-100 a pair (the same kind of risk as the memo's Zobrist hash).
 pub struct KvStore {
-    strings: Vec<String>,
+    /// For each interned value: its hash, and B^len for each residue.
+    values: Vec<(KvState, KvState)>,
     ids: HashMap<String, Value>,
-    /// (state, appended value) -> state after: hashed with the memo's cheap hasher, as this is
-    /// on the search's hot path.
-    appended: HashMap<(Value, Value), Value, BuildHasherDefault<MemoHasher>>,
-    bytes: usize,
 }
+
+/// A string's hash: two residues modulo 2^61 - 1.
+pub type KvState = (u64, u64);
 
 /// An operation on one key of Porcupine's store, strings interned by [`KvStore::intern`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -158,15 +152,48 @@ pub enum KvOp {
     Append(Value),
 }
 
+const P61: u64 = (1 << 61) - 1;
+/// Two fixed bases (odd, large, unrelated).
+const BASES: (u64, u64) = (0x1F3D_5B79_A1C3_E5F7 % P61, 0x0A2B_4C6D_8E0F_1A3B % P61);
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    let p = (a as u128) * (b as u128);
+    let r = ((p & P61 as u128) as u64) + ((p >> 61) as u64);
+    let r = (r & P61) + (r >> 61);
+    if r >= P61 {
+        r - P61
+    } else {
+        r
+    }
+}
+
+fn add_mod(a: u64, b: u64) -> u64 {
+    let r = a + b;
+    if r >= P61 {
+        r - P61
+    } else {
+        r
+    }
+}
+
+/// The hash of `s` and B^len(s), per residue. Bytes count from 1 so that no string hashes
+/// like a longer one padded with zeros.
+fn hash_str(s: &str) -> (KvState, KvState) {
+    let (mut h, mut pow) = ((0u64, 0u64), (1u64, 1u64));
+    for &b in s.as_bytes() {
+        let c = b as u64 + 1;
+        h = (add_mod(mul_mod(h.0, BASES.0), c), add_mod(mul_mod(h.1, BASES.1), c));
+        pow = (mul_mod(pow.0, BASES.0), mul_mod(pow.1, BASES.1));
+    }
+    (h, pow)
+}
+
 impl KvStore {
-    /// The most bytes of state strings one search keeps (far above what the vendored histories
-    /// need: their longest value is a few kilobytes).
-    pub const MAX_BYTES: usize = 256 << 20;
-    /// The empty string's id: the initial state.
+    /// The empty string's id.
     pub const EMPTY: Value = 0;
 
     pub fn new() -> KvStore {
-        let mut store = KvStore { strings: Vec::new(), ids: HashMap::new(), appended: HashMap::default(), bytes: 0 };
+        let mut store = KvStore { values: Vec::new(), ids: HashMap::new() };
         store.intern("");
         store
     }
@@ -176,11 +203,15 @@ impl KvStore {
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
-        let id = self.strings.len() as Value;
-        self.bytes += s.len();
-        self.strings.push(s.to_string());
+        let id = self.values.len() as Value;
+        self.values.push(hash_str(s));
         self.ids.insert(s.to_string(), id);
         id
+    }
+
+    /// The state holding exactly the string `v` (interned).
+    pub fn state_of(&self, v: Value) -> KvState {
+        self.values[v as usize].0
     }
 }
 
@@ -191,30 +222,18 @@ impl Default for KvStore {
 }
 
 impl Model for KvStore {
-    type State = Value;
+    type State = KvState;
     type Op = KvOp;
-    fn init(&self) -> Value {
-        KvStore::EMPTY
+    fn init(&self) -> KvState {
+        (0, 0)
     }
-    fn step(&mut self, state: Value, op: KvOp) -> Option<Value> {
+    fn step(&mut self, state: KvState, op: KvOp) -> Option<KvState> {
         match op {
-            KvOp::Get(v) => (v == state).then_some(state),
-            KvOp::Put(v) => Some(v),
+            KvOp::Get(v) => (self.values[v as usize].0 == state).then_some(state),
+            KvOp::Put(v) => Some(self.values[v as usize].0),
             KvOp::Append(v) => {
-                if v == KvStore::EMPTY {
-                    return Some(state);
-                }
-                if let Some(&next) = self.appended.get(&(state, v)) {
-                    return Some(next);
-                }
-                if self.exhausted() {
-                    // Out of room: any answer will do, the search stops at its next step.
-                    return Some(state);
-                }
-                let joined = format!("{}{}", self.strings[state as usize], self.strings[v as usize]);
-                let next = self.intern(&joined);
-                self.appended.insert((state, v), next);
-                Some(next)
+                let (h, pow) = self.values[v as usize];
+                Some((add_mod(mul_mod(state.0, pow.0), h.0), add_mod(mul_mod(state.1, pow.1), h.1)))
             }
         }
     }
@@ -223,9 +242,6 @@ impl Model for KvStore {
             KvOp::Get(_) => None,
             other => Some(other),
         }
-    }
-    fn exhausted(&self) -> bool {
-        self.bytes > KvStore::MAX_BYTES
     }
 }
 
@@ -270,13 +286,26 @@ mod tests {
         let x = m.intern("x");
         let y = m.intern("y");
         let xy = m.intern("xy");
-        assert_eq!(m.step(KvStore::EMPTY, KvOp::Get(KvStore::EMPTY)), Some(KvStore::EMPTY));
-        assert_eq!(m.step(KvStore::EMPTY, KvOp::Get(x)), None);
-        assert_eq!(m.step(y, KvOp::Put(x)), Some(x));
-        assert_eq!(m.step(x, KvOp::Append(y)), Some(xy), "appending interns to the same id as the read");
-        assert_eq!(m.step(x, KvOp::Append(y)), Some(xy), "and remembers the transition");
-        let xyy = m.step(xy, KvOp::Append(y)).unwrap();
-        assert_eq!(m.intern("xyy"), xyy);
-        assert!(!m.exhausted());
+        let empty = m.init();
+        assert_eq!(m.state_of(KvStore::EMPTY), empty, "absent reads as \"\"");
+        assert_eq!(m.step(empty, KvOp::Get(KvStore::EMPTY)), Some(empty));
+        assert_eq!(m.step(empty, KvOp::Get(x)), None);
+        let sx = m.step(m.state_of(y), KvOp::Put(x)).unwrap();
+        assert_eq!(sx, m.state_of(x));
+        let sxy = m.step(sx, KvOp::Append(y)).unwrap();
+        assert_eq!(sxy, m.state_of(xy), "appending gives the state a get of the whole string reads");
+        assert_eq!(m.step(sxy, KvOp::Get(xy)), Some(sxy));
+        assert_eq!(m.step(sxy, KvOp::Get(x)), None);
+        let yx = m.intern("yx");
+        let sy = m.step(empty, KvOp::Append(y)).unwrap();
+        let syx = m.step(sy, KvOp::Append(x)).unwrap();
+        assert_eq!(syx, m.state_of(yx));
+        assert_ne!(syx, sxy, "order matters");
+        // No zero-padding collisions: "a" then "" differs from "a\0".
+        let a0 = m.intern("a\0");
+        let a = m.intern("a");
+        assert_ne!(m.state_of(a0), m.state_of(a));
+        assert_eq!(m.step(m.state_of(a), KvOp::Append(KvStore::EMPTY)), Some(m.state_of(a)));
+        assert_eq!(KvStore::forget_output(KvOp::Get(x)), None);
     }
 }

@@ -78,6 +78,10 @@ pub struct Found {
     pub partials: Vec<Vec<usize>>,
     /// ... and for each operation, which of them is the longest containing it.
     pub best: Vec<Option<usize>>,
+    /// The latest response the search was stopped by: some configuration had linearized every
+    /// operation that returned before it. (So, when not linearizable, every prefix of the
+    /// history that ends before it is: the culprit is no earlier.) 0 if none.
+    pub frontier: u64,
 }
 
 const NIL: usize = usize::MAX;
@@ -91,118 +95,195 @@ pub fn search<M: Model>(
     limit: u64,
     steps: &mut u64,
 ) -> Result<Found, Exhausted> {
-    // Events: (time, is_return, op). At equal times invocations come first, so operations that
-    // touch at an instant count as concurrent (the order between them was not observed).
-    let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(ops.len() * 2);
-    for (k, op) in ops.iter().enumerate() {
-        events.push((op.call, false, k));
-        if let Some(r) = op.ret {
-            events.push((r.max(op.call), true, k));
+    let mut s = Search::new(model, ops, options);
+    loop {
+        if let Some(done) = s.run(model, u64::MAX, limit, steps) {
+            return done;
         }
     }
-    events.sort_unstable();
-    let m = events.len();
-    // A doubly linked list over the events, with a head sentinel at index m.
-    let head = m;
-    let mut next: Vec<usize> = (1..=m).map(|i| if i == m { NIL } else { i }).collect();
-    next.push(if m == 0 { NIL } else { 0 });
-    let mut prev: Vec<usize> = (0..m).map(|i| if i == 0 { head } else { i - 1 }).collect();
-    prev.push(NIL);
-    let mut return_of = vec![NIL; ops.len()];
-    for (e, &(_, is_return, k)) in events.iter().enumerate() {
-        if is_return {
-            return_of[k] = e;
-        }
-    }
-    let mut returns_left = ops.iter().filter(|o| o.ret.is_some()).count();
-    let twin_before = if options.twins { twins(ops) } else { Vec::new() };
-    let mut is_linearized = vec![false; if options.twins { ops.len() } else { 0 }];
-    let mut partials = Partials::new(ops.len(), options.partials);
+}
 
-    let zobrist: Vec<u128> = (0..ops.len() as u64).map(zobrist_key).collect();
-    let mut linearized: u128 = 0;
-    let mut seen: HashSet<(u128, M::State), BuildHasherDefault<MemoHasher>> = HashSet::default();
-    let mut stack: Vec<(usize, M::State)> = Vec::new();
-    let mut state = model.init();
-    let mut entry = next[head];
+/// A search that can be paused and resumed, so that several partitions can be searched in
+/// turns (as Porcupine searches them in parallel) and the history judged as soon as one fails.
+pub struct Search<'a, M: Model> {
+    ops: &'a [SearchOp<M::Op>],
+    options: Options,
+    /// Events: (time, is_return, op), in time order. At equal times invocations come first, so
+    /// operations that touch at an instant count as concurrent (their order was not observed).
+    events: Vec<(u64, bool, usize)>,
+    /// A doubly linked list over the events, with a head sentinel at index `events.len()`.
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    head: usize,
+    return_of: Vec<usize>,
+    returns_left: usize,
+    twin_before: Vec<usize>,
+    is_linearized: Vec<bool>,
+    partials: Partials,
+    zobrist: Vec<u128>,
+    linearized: u128,
+    seen: HashSet<(u128, M::State), BuildHasherDefault<MemoHasher>>,
+    stack: Vec<(usize, M::State)>,
+    state: M::State,
+    entry: usize,
+    frontier: u64,
+}
 
-    // Unlink an operation's invocation (and response) from the list, or put them back.
-    fn lift(e: usize, next: &mut [usize], prev: &mut [usize]) {
-        let (p, n) = (prev[e], next[e]);
-        next[p] = n;
-        if n != NIL {
-            prev[n] = p;
+impl<'a, M: Model> Search<'a, M> {
+    pub fn new(model: &M, ops: &'a [SearchOp<M::Op>], options: Options) -> Self {
+        let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+        for (k, op) in ops.iter().enumerate() {
+            events.push((op.call, false, k));
+            if let Some(r) = op.ret {
+                events.push((r.max(op.call), true, k));
+            }
+        }
+        events.sort_unstable();
+        let m = events.len();
+        let head = m;
+        let mut next: Vec<usize> = (1..=m).map(|i| if i == m { NIL } else { i }).collect();
+        next.push(if m == 0 { NIL } else { 0 });
+        let mut prev: Vec<usize> = (0..m).map(|i| if i == 0 { head } else { i - 1 }).collect();
+        prev.push(NIL);
+        let mut return_of = vec![NIL; ops.len()];
+        for (e, &(_, is_return, k)) in events.iter().enumerate() {
+            if is_return {
+                return_of[k] = e;
+            }
+        }
+        let entry = next[head];
+        Search {
+            ops,
+            options,
+            returns_left: ops.iter().filter(|o| o.ret.is_some()).count(),
+            twin_before: if options.twins { twins(ops) } else { Vec::new() },
+            is_linearized: vec![false; if options.twins { ops.len() } else { 0 }],
+            partials: Partials::new(ops.len(), options.partials),
+            zobrist: (0..ops.len() as u64).map(zobrist_key).collect(),
+            linearized: 0,
+            seen: HashSet::default(),
+            stack: Vec::new(),
+            state: model.init(),
+            events,
+            next,
+            prev,
+            head,
+            return_of,
+            entry,
+            frontier: 0,
         }
     }
-    fn unlift(e: usize, next: &mut [usize], prev: &mut [usize]) {
-        let (p, n) = (prev[e], next[e]);
-        next[p] = e;
-        if n != NIL {
-            prev[n] = e;
-        }
+
+    /// The (set, state) pairs remembered so far.
+    pub fn memo_len(&self) -> usize {
+        self.seen.len()
     }
 
-    while returns_left > 0 {
-        *steps += 1;
-        if *steps > limit || seen.len() >= options.memo_cap || model.exhausted() {
-            return Err(Exhausted);
-        }
-        let is_call = entry != NIL && !events[entry].1;
-        if is_call {
-            let k = events[entry].2;
-            let blocked = options.twins && twin_before[k] != NIL && !is_linearized[twin_before[k]];
-            if !blocked {
-                if let Some(new_state) = model.step(state, ops[k].op) {
-                    if seen.insert((linearized ^ zobrist[k], new_state)) {
-                        linearized ^= zobrist[k];
-                        stack.push((entry, state));
-                        state = new_state;
-                        if options.twins {
-                            is_linearized[k] = true;
+    /// Search on until the step counter reaches `pause_at` (then None: not finished), or an
+    /// answer: found, or exhausted once the counter passes `limit` or the memo its cap.
+    pub fn run(
+        &mut self,
+        model: &mut M,
+        pause_at: u64,
+        limit: u64,
+        steps: &mut u64,
+    ) -> Option<Result<Found, Exhausted>> {
+        let ops = self.ops;
+        let options = self.options;
+        let (next, prev) = (&mut self.next, &mut self.prev);
+        let events = &self.events;
+        while self.returns_left > 0 {
+            if *steps >= pause_at {
+                return None;
+            }
+            *steps += 1;
+            if *steps > limit || self.seen.len() >= options.memo_cap {
+                return Some(Err(Exhausted));
+            }
+            let entry = self.entry;
+            let is_call = entry != NIL && !events[entry].1;
+            if is_call {
+                let k = events[entry].2;
+                let blocked = options.twins && self.twin_before[k] != NIL && !self.is_linearized[self.twin_before[k]];
+                if !blocked {
+                    if let Some(new_state) = model.step(self.state, ops[k].op) {
+                        if self.seen.insert((self.linearized ^ self.zobrist[k], new_state)) {
+                            self.linearized ^= self.zobrist[k];
+                            self.stack.push((entry, self.state));
+                            self.state = new_state;
+                            if options.twins {
+                                self.is_linearized[k] = true;
+                            }
+                            lift(entry, next, prev);
+                            if self.return_of[k] != NIL {
+                                lift(self.return_of[k], next, prev);
+                                self.returns_left -= 1;
+                            }
+                            self.entry = next[self.head];
+                            continue;
                         }
-                        lift(entry, &mut next, &mut prev);
-                        if return_of[k] != NIL {
-                            lift(return_of[k], &mut next, &mut prev);
-                            returns_left -= 1;
-                        }
-                        entry = next[head];
-                        continue;
                     }
                 }
+                self.entry = next[entry];
+            } else {
+                // A response whose operation was not linearized yet: undo the latest choice.
+                if entry != NIL {
+                    self.frontier = self.frontier.max(events[entry].0);
+                }
+                self.partials.backtrack(&self.stack, events);
+                let Some((e, old_state)) = self.stack.pop() else {
+                    let (partials, best) = std::mem::replace(&mut self.partials, Partials::new(0, false)).finish();
+                    return Some(Ok(Found {
+                        linearizable: false,
+                        linearization: Vec::new(),
+                        partials,
+                        best,
+                        frontier: self.frontier,
+                    }));
+                };
+                let k = events[e].2;
+                self.state = old_state;
+                self.linearized ^= self.zobrist[k];
+                if options.twins {
+                    self.is_linearized[k] = false;
+                }
+                if self.return_of[k] != NIL {
+                    unlift(self.return_of[k], next, prev);
+                    self.returns_left += 1;
+                }
+                unlift(e, next, prev);
+                self.entry = next[e];
             }
-            entry = next[entry];
+        }
+        let linearization: Vec<usize> = self.stack.iter().map(|&(e, _)| events[e].2).collect();
+        let (partials, best) = if options.partials {
+            let mut best = vec![None; ops.len()];
+            for &k in &linearization {
+                best[k] = Some(0);
+            }
+            (vec![linearization.clone()], best)
         } else {
-            // A response whose operation was not linearized yet: undo the latest choice.
-            partials.backtrack(&stack, &events);
-            let Some((e, old_state)) = stack.pop() else {
-                let (partials, best) = partials.finish();
-                return Ok(Found { linearizable: false, linearization: Vec::new(), partials, best });
-            };
-            let k = events[e].2;
-            state = old_state;
-            linearized ^= zobrist[k];
-            if options.twins {
-                is_linearized[k] = false;
-            }
-            if return_of[k] != NIL {
-                unlift(return_of[k], &mut next, &mut prev);
-                returns_left += 1;
-            }
-            unlift(e, &mut next, &mut prev);
-            entry = next[e];
-        }
+            (Vec::new(), Vec::new())
+        };
+        Some(Ok(Found { linearizable: true, linearization, partials, best, frontier: self.frontier }))
     }
-    let linearization: Vec<usize> = stack.iter().map(|&(e, _)| events[e].2).collect();
-    let (partials, best) = if options.partials {
-        let mut best = vec![None; ops.len()];
-        for &k in &linearization {
-            best[k] = Some(0);
-        }
-        (vec![linearization.clone()], best)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    Ok(Found { linearizable: true, linearization, partials, best })
+}
+
+/// Unlink an operation's invocation (or response) from the list, or put it back.
+fn lift(e: usize, next: &mut [usize], prev: &mut [usize]) {
+    let (p, n) = (prev[e], next[e]);
+    next[p] = n;
+    if n != NIL {
+        prev[n] = p;
+    }
+}
+
+fn unlift(e: usize, next: &mut [usize], prev: &mut [usize]) {
+    let (p, n) = (prev[e], next[e]);
+    next[p] = e;
+    if n != NIL {
+        prev[n] = e;
+    }
 }
 
 /// For each operation that never returned, the previous such operation (in invocation order)

@@ -182,7 +182,7 @@ fn key_ops(history: &[HistoryOp], indices: &[usize]) -> KeyOps {
 /// then a handful of operations that explain it.
 fn explain(history: &[HistoryOp], key: &str, ops: &KeyOps, budget: u64, mut steps: u64) -> LinearizabilityReport {
     let limit = |steps: u64| budget.saturating_sub(steps);
-    let (t, failing_ops, index) = first_failure(&mut SimStore, &ops.ops, Options::PLAIN, limit, &mut steps);
+    let (t, failing_ops, index) = first_failure(&mut SimStore, &ops.ops, Options::PLAIN, 0, limit, &mut steps);
     let failing: Vec<(usize, SearchOp<SimOp>)> =
         failing_ops.iter().zip(&index).map(|(o, &k)| (ops.history_index[k], *o)).collect();
     let culprit = failing.iter().filter(|(_, o)| o.ret == Some(t)).map(|&(h, _)| h).next_back();
