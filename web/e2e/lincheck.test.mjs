@@ -62,7 +62,8 @@ test('a linearizable Jepsen history gets raftsim lincheck\'s verdict and closes 
   const cli = native(GOOD);
   assert.equal(shown.verdict, cli.verdict, 'the page and the CLI agree');
   assert.equal(shown.verdict, 'ok', 'Porcupine: etcd_002 is linearizable');
-  if (cli.operations !== undefined) assert.equal(shown.operations, cli.operations);
+  assert.equal(shown.operations, cli.operations);
+  assert.equal(shown.partitions, cli.partitions);
   assert.equal(shown.partitions, 1, 'a register is one partition');
   const bars = page.getByTestId('lincheck-op');
   assert.equal(await bars.count(), shown.operations, 'a bar per operation');
@@ -94,15 +95,20 @@ test('a violation highlights the operations that cannot be ordered and scrubs it
   const cli = native(BAD);
   assert.equal(shown.verdict, cli.verdict);
   assert.equal(shown.verdict, 'violation', 'Porcupine: etcd_097 is not linearizable');
+  assert.equal(shown.operations, cli.operations);
+  assert.equal(shown.partitions, cli.partitions);
   const flagged = page.locator('[data-testid="lincheck-op"][data-unorderable="true"]');
   const listed = await page.locator('[data-testid="lincheck-unorderable"] li').count();
   assert.ok(listed > 0, 'the unorderable operations are listed');
   assert.equal(await flagged.count(), listed, 'and highlighted');
+  const lines = (await flagged.evaluateAll((gs) => gs.map((g) => Number(g.dataset.line)))).sort((a, b) => a - b);
+  assert.deepEqual(lines, cli.unorderable.map((o) => o.line).sort((a, b) => a - b), 'the CLI\'s unorderable operations');
   const stroke = await flagged.first().locator('rect').evaluate((r) => getComputedStyle(r).stroke);
   assert.equal(stroke, 'rgb(192, 38, 45)', 'drawn red');
   // The partial linearization: scrub it back to the start and step through it.
   const total = Number(await page.getByTestId('lincheck-scrub').getAttribute('max'));
   assert.ok(total > 0 && total < shown.operations, `a partial linearization (${total} of ${shown.operations})`);
+  assert.equal(total, cli.partial_linearization.length, 'as long as the CLI\'s longest');
   assert.equal(await stepOf(page), total, 'shown whole at first');
   assert.ok(await page.locator('[data-testid="lincheck-op"][data-dimmed="true"]').count() > 0, 'the rest fade');
   await page.getByTestId('lincheck-scrub').fill('0');
@@ -144,6 +150,7 @@ test('a key-value history is shown one key at a time; a dropped file opens too',
   assert.equal(shown.verdict, cli.verdict);
   assert.equal(shown.verdict, 'violation', 'c01-bad is not linearizable');
   assert.ok(shown.partitions > 1, 'partitioned by key');
+  assert.equal(shown.partitions, cli.partitions);
   const picker = page.getByTestId('lincheck-partition');
   const options = await picker.locator('option').count();
   assert.equal(options, shown.partitions);

@@ -163,7 +163,7 @@ fn picture(v: &View, on: &Callback<Action>) -> Html {
                     });
                     html! {
                         <g class={class} data-testid="lincheck-op" data-op={op.to_string()} data-unorderable={b.unorderable.to_string()}
-                           data-step={b.step.map(|s| s.to_string())} data-dimmed={b.dimmed.to_string()}
+                           data-step={b.step.map(|s| s.to_string())} data-dimmed={b.dimmed.to_string()} data-line={b.line.to_string()}
                            tabindex="0" role="button" aria-pressed={b.selected.to_string()}
                            onclick={act(on, HistoryAction::Select(Some(op)))} onkeydown={on_key}>
                             <title>{ b.title.clone() }</title>

@@ -75,6 +75,8 @@ pub struct Bar {
     pub y: f64,
     /// Never returned: its bar runs to the end, drawn open.
     pub open: bool,
+    /// The file's line of its invocation.
+    pub line: usize,
     /// "cas(1, 4) -> ok"
     pub label: String,
     /// The tooltip: the operation, its client, file line, and what the shown linearization
@@ -276,6 +278,7 @@ impl LincheckView {
                 x1,
                 y: LANE * lane_of(op.client) as f64 + (LANE - BAR) / 2.0,
                 open: op.ret.is_none(),
+                line: op.line,
                 label,
                 title,
                 unorderable: unorderable.contains(&o),
