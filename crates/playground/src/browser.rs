@@ -278,6 +278,24 @@ impl Drop for AnimationFrame {
     }
 }
 
+/// Call `then` once the page has painted what it has drawn by now: a timeout queued from the
+/// next animation frame runs after that frame's paint. Dropping the handle cancels it.
+pub fn after_paint(then: impl FnOnce() + 'static) -> Option<AnimationFrame> {
+    request_frame(move |_| {
+        let callback = Closure::once_into_js(then);
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0);
+        }
+    })
+}
+
+/// The file a drag and drop onto the page carries (the first, if several), with the browser's
+/// own handling (opening the file in the tab) prevented.
+pub fn dropped_file(event: &web_sys::DragEvent) -> Option<web_sys::File> {
+    event.prevent_default();
+    event.data_transfer()?.files()?.get(0)
+}
+
 /// Call `frame` with the frame's timestamp (real ms) at the next animation frame.
 pub fn request_frame(frame: impl FnOnce(f64) + 'static) -> Option<AnimationFrame> {
     let callback = Closure::once(frame);

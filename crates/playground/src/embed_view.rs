@@ -15,10 +15,17 @@ pub struct EmbedBody<'a> {
 }
 
 /// `messages`: the notices and errors shown above everything.
-pub fn embed_view(messages: Html, body: Option<EmbedBody<'_>>, on: &Callback<Msg>) -> Html {
+/// `drop`: what a file dragged over and dropped on the embed does (a history file opens in
+/// the embed as on the page).
+pub fn embed_view(
+    messages: Html,
+    body: Option<EmbedBody<'_>>,
+    on: &Callback<Msg>,
+    drop: (Callback<DragEvent>, Callback<DragEvent>),
+) -> Html {
     let send = |msg: fn() -> Msg| on.reform(move |_: MouseEvent| msg());
     html! {
-        <section class="live embed" aria-label={t("embed_view.label")} data-testid="embed">
+        <section class="live embed" aria-label={t("embed_view.label")} data-testid="embed" ondragover={drop.0} ondrop={drop.1}>
             { messages }
             if let Some(b) = body {
                 { b.stage }

@@ -66,3 +66,17 @@ pub fn shrink(scenario: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let max_attempts = ShrinkOptions::from_json(&json_of(&options, "options")?).map_err(error)?;
     object_of(&hunt_wire::shrink(&scenario, max_attempts).map_err(error)?)
 }
+
+/// `lincheck(text)`: judge a history file's text (Jepsen's log or Porcupine's key-value
+/// format) as `raftsim lincheck --json` does, within the page's step budget. Returns the
+/// judgement's JSON text; throws if the text is not a history (the error names line and field).
+/// The page's workers run it for a history opened on the page (store/lincheck.rs).
+#[wasm_bindgen]
+pub fn lincheck(text: String) -> Result<String, JsValue> {
+    if text.len() > raft_sim::lincheck::MAX_HISTORY_BYTES {
+        return Err(error(format!("the history is longer than {} bytes", raft_sim::lincheck::MAX_HISTORY_BYTES)));
+    }
+    let history = raft_sim::lincheck::parse(&text, None).map_err(error)?;
+    let judgement = raft_sim::lincheck::check(&history, crate::store::lincheck::BUDGET);
+    serde_json::to_string(&judgement).map_err(error)
+}

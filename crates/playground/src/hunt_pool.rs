@@ -97,6 +97,44 @@ impl Pool {
         Ok(Pool { workers })
     }
 
+    /// One worker judging history `serial`'s `text` (store/lincheck.rs); its answer goes to
+    /// `dispatch` as the history's `Checked`. Dropping the pool ends the check.
+    pub fn lincheck(serial: u64, text: &str, dispatch: &Callback<Action>) -> Result<Pool, String> {
+        use crate::store::lincheck::HistoryAction;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
+            .map_err(|e| e.as_string().unwrap_or_else(|| format!("{WORKER_URL} could not start")))?;
+        let checked = move |reply| Action::History(HistoryAction::Checked { serial, reply });
+        let on_message: OnMessage = {
+            let dispatch = dispatch.clone();
+            Closure::new(move |e: web_sys::MessageEvent| {
+                let data = e.data();
+                let reply = if field(&data, "ok").as_bool() == Some(true) {
+                    field(&data, "result").as_string().ok_or_else(|| "the worker's answer cannot be read".to_string())
+                } else {
+                    Err(field(&data, "error").as_string().unwrap_or_else(|| "the worker gave no reason".into()))
+                };
+                dispatch.emit(checked(reply));
+            })
+        };
+        let on_error: OnError = {
+            let dispatch = dispatch.clone();
+            Closure::new(move |e: web_sys::ErrorEvent| {
+                e.prevent_default();
+                dispatch.emit(checked(Err(format!("{WORKER_URL}: {}", e.message()))));
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let job = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&job, &"kind".into(), &"lincheck".into());
+        let _ = js_sys::Reflect::set(&job, &"text".into(), &text.into());
+        let pool = Pool { workers: vec![(worker, on_message, on_error)] };
+        pool.workers[0].0.post_message(&job).map_err(|_| "the history cannot be sent to its worker".to_string())?;
+        Ok(pool)
+    }
+
     /// Send worker `index` a job (ignored if there is no such worker).
     pub fn send(&self, index: usize, job: &HuntJob) -> Result<(), String> {
         let Some((worker, _, _)) = self.workers.get(index) else { return Ok(()) };

@@ -24,6 +24,7 @@ use crate::failure_panel::FailurePanel;
 use crate::history_view::{HistoryData, HistoryView};
 use crate::hunt_panel::HuntPanel;
 use crate::lab_panel::LabPanel;
+use crate::lincheck_view::LincheckView;
 use crate::log_view::{LogData, LogView};
 use crate::manual_panel::ManualPanel;
 use crate::message_view::{MessageDetail, MessageInspector};
@@ -180,6 +181,11 @@ pub struct Live {
     /// The last `hello` (id, origin), answered once the page is ready (only the last: the
     /// helper asks again until answered, and a flood of them must not grow the page).
     embed_hello: Option<(String, String)>,
+    /// The check of a history file, waiting for the page to show that it is checking.
+    history_check: Option<browser::AnimationFrame>,
+    /// The worker judging a history file (for the history opened as `.0`); dropped, and so
+    /// ended, once that history is judged, closed or replaced.
+    history_worker: Option<(u64, crate::hunt_pool::Pool)>,
 }
 
 impl Live {
@@ -222,6 +228,20 @@ impl Live {
                 }
                 Effect::HuntTerminate => self.hunt_pool = None,
                 Effect::Reveal(selector) => self.reveal = Some(selector),
+                Effect::CheckHistory { serial, text } => {
+                    // In a worker; where none starts, here once "checking" has been drawn.
+                    self.history_check = None;
+                    match crate::hunt_pool::Pool::lincheck(serial, &text, &self.on.dispatch) {
+                        Ok(pool) => self.history_worker = Some((serial, pool)),
+                        Err(_) => {
+                            self.history_worker = None;
+                            let dispatch = self.on.dispatch.clone();
+                            self.history_check = browser::after_paint(move || {
+                                dispatch.emit(crate::store::lincheck::check_action(serial))
+                            });
+                        }
+                    }
+                }
                 Effect::Unpack(packed) => {
                     let dispatch = self.on.dispatch.clone();
                     wasm_bindgen_futures::spawn_local(async move {
@@ -230,6 +250,10 @@ impl Live {
                     });
                 }
             }
+        }
+        let checking = self.store.imported.as_ref().filter(|h| h.judgement.is_none()).map(|h| h.serial);
+        if self.history_worker.as_ref().is_some_and(|(serial, _)| Some(*serial) != checking) {
+            self.history_worker = None;
         }
         if !self.store.playing {
             self.frame = None;
@@ -275,6 +299,8 @@ impl Component for Live {
             hunt_drawn_ms: 0.0,
             embed_origin: None,
             embed_hello: None,
+            history_check: None,
+            history_worker: None,
         };
         crate::test_hook::install(ctx.link());
         fetch_data(&live.on.dispatch);
@@ -358,6 +384,9 @@ impl Live {
         if let Some(course) = &s.course {
             return self.course_page(course, ctx.props().embed);
         }
+        if let Some(history) = &s.imported {
+            return self.history_page(history, ctx.props().embed);
+        }
         if ctx.props().embed {
             let body = s.session.as_ref().map(|session| EmbedBody {
                 sim: session.sim(),
@@ -365,14 +394,14 @@ impl Live {
                 tour_panel: self.tour_panel(true),
                 playing: s.playing,
             });
-            return embed_view(self.messages(), body, &self.on.dispatch);
+            return embed_view(self.messages(), body, &self.on.dispatch, (Self::drag_over(), self.on_drop()));
         }
         if s.present {
             return self.presentation();
         }
         let embed_src = s.embed_snippet.as_ref().map(|fragment| s.address(&["embed"], fragment));
         html! {
-            <section class="live" aria-label={t("live.label")}>
+            <section class="live" aria-label={t("live.label")} ondragover={Self::drag_over()} ondrop={self.on_drop()}>
                 { toolbar::toolbar(s, &self.on.dispatch) }
                 { self.feedback() }
                 { self.messages() }
@@ -401,6 +430,40 @@ impl Live {
 }
 
 impl Live {
+    /// A file dragged over the page may be dropped (the browser would open it in the tab).
+    fn drag_over() -> Callback<DragEvent> {
+        Callback::from(|e: DragEvent| e.prevent_default())
+    }
+
+    /// A file dropped on the page opens as the import button's would.
+    fn on_drop(&self) -> Callback<DragEvent> {
+        let import = self.on.import.clone();
+        Callback::from(move |e: DragEvent| {
+            if let Some(file) = browser::dropped_file(&e) {
+                import.emit(file);
+            }
+        })
+    }
+
+    /// A history file open on the page (store/lincheck.rs), in the page or the embed; the run
+    /// waits behind it until it is closed.
+    fn history_page(&self, h: &crate::store::lincheck::ImportedHistory, embed: bool) -> Html {
+        let s = &self.store;
+        let view = h
+            .judgement
+            .as_ref()
+            .map(|j| model::lincheck::LincheckView::of(&h.history, j, h.partition, h.selected, h.step, &h.states()));
+        let explanation = crate::store::lincheck::explanation(s);
+        html! {
+            <section class={classes!("live", "history-mode", embed.then_some("embed"))} aria-label={t("live.label")}
+                     ondragover={Self::drag_over()} ondrop={self.on_drop()}>
+                { self.messages() }
+                <LincheckView view={view} operations={h.history.ops.len()} explanation={explanation}
+                              on={self.on.dispatch.clone()} on_import={self.on.import.clone()} />
+            </section>
+        }
+    }
+
     /// Another protocol's run (store/course.rs): the toolbar, the run's view, its space-time
     /// diagram and the share panel (the Raft-only panels are not shown).
     fn course_page(&self, course: &crate::store::Course, embed: bool) -> Html {

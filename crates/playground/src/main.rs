@@ -24,6 +24,7 @@ mod inspector;
 mod lab_panel;
 mod language;
 mod legend;
+mod lincheck_view;
 mod live;
 mod log_view;
 mod manual_panel;

@@ -34,7 +34,7 @@ pub fn share_panel(
                 <button class="secondary" data-testid="embed-button" onclick={on.reform(|_: MouseEvent| Msg::ToggleEmbedSnippet)}>{ t("share_panel.embed") }</button>
                 <button class="secondary" data-testid="export" onclick={on.reform(|_: MouseEvent| Msg::Export)}>{ t("share_panel.export") }</button>
                 <label class="import">{ t("share_panel.import") }
-                    <input type="file" accept=".json,application/json" data-testid="import" onchange={on_import} />
+                    <input type="file" accept=".json,application/json,.log,.txt,.edn,text/plain" data-testid="import" onchange={on_import} />
                 </label>
             </div>
             if let Some(src) = embed_src {

@@ -22,6 +22,7 @@ const SCANNED: &[&str] = &[
     "inspector",
     "lab_panel",
     "legend",
+    "lincheck_view",
     "live",
     "log_view",
     "manual_panel",

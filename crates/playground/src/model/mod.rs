@@ -15,6 +15,7 @@ pub mod glossary;
 pub mod history;
 pub mod hunt;
 pub mod lab;
+pub mod lincheck;
 pub mod log;
 pub mod manual;
 pub mod message;

@@ -14,6 +14,7 @@ mod course;
 pub mod hunt;
 mod kit;
 mod language;
+pub mod lincheck;
 mod timekit;
 mod tour_run;
 
@@ -27,6 +28,8 @@ mod hunt_tests;
 mod kit_tests;
 #[cfg(test)]
 mod language_tests;
+#[cfg(test)]
+mod lincheck_tests;
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
@@ -173,6 +176,8 @@ pub enum Action {
     LanguageLoaded(Box<LanguageFiles>),
     /// The hunt for a bug (store/hunt.rs): its panel and its workers' answers.
     Hunt(hunt::HuntAction),
+    /// The history file opened on the page (store/lincheck.rs).
+    History(lincheck::HistoryAction),
 }
 
 /// What a link being made is for: the browser deflates it asynchronously (the page links no
@@ -244,6 +249,13 @@ pub enum Effect {
     HuntTerminate,
     /// Once the page has drawn, scroll the element this CSS selector names into view.
     Reveal(&'static str),
+    /// Judge history `serial` (its file's `text`) in a worker, then [`Action::History`] with
+    /// `Checked`; where no worker starts, send [`lincheck::check_action`] once the page has
+    /// drawn that it is checking.
+    CheckHistory {
+        serial: u64,
+        text: String,
+    },
 }
 
 /// The last linearizability check of the history, and the operations it flagged.
@@ -347,6 +359,10 @@ pub struct Store {
     words: language::Words,
     /// The hunt for a bug with the page's Break Raft rules (store/hunt.rs).
     pub hunt: hunt::Hunt,
+    /// A history file open in its own view (store/lincheck.rs), over the paused run.
+    pub imported: Option<lincheck::ImportedHistory>,
+    /// Counts the history files opened.
+    history_serial: u64,
 }
 
 /// A speed as the toolbar writes it: "0.05x", "3x".
@@ -451,6 +467,8 @@ impl Store {
             language: crate::text::language(),
             words: language::Words::default(),
             hunt: hunt::Hunt::default(),
+            imported: None,
+            history_serial: 0,
         };
         store.builtins_arrived(store.builtins.clone());
         let opened = if let Some(packed) = authoring::packed_of_tour_fragment(fragment) {
@@ -549,6 +567,20 @@ impl Store {
     }
 
     pub fn apply(&mut self, action: Action) {
+        // While a history file is open, the run waits behind it: its time controls (the keys
+        // still send them) do nothing, → and ← step through the linearization shown instead,
+        // and Escape closes the history.
+        if self.imported.is_some() {
+            match action {
+                Action::Step => return self.history_step_by(true),
+                Action::StepBack => return self.history_step_by(false),
+                Action::TogglePlay | Action::PrevMarker | Action::NextMarker | Action::SetPlaying(_) => return,
+                Action::Escape if !self.present && !self.help => {
+                    return self.history_action(lincheck::HistoryAction::Close);
+                }
+                _ => {}
+            }
+        }
         // While another protocol's run is open, the time controls play it.
         if self.course.is_some() {
             if let Action::Frame(timestamp) = action {
@@ -849,7 +881,17 @@ impl Store {
                     self.effects.push(Effect::Download { name, text: doc.to_json() });
                 }
             }
+            Action::History(action) => self.history_action(action),
             Action::Imported(result) => {
+                if let Some(text) = result.as_ref().ok().filter(|t| lincheck::is_history(t)) {
+                    let text = text.clone();
+                    self.open_history(&text);
+                    return;
+                }
+                // A run document opened over a history shows that run.
+                if result.is_ok() {
+                    self.history_action(lincheck::HistoryAction::Close);
+                }
                 if let Some(text) =
                     result.as_ref().ok().filter(|t| raft_sim::scenario::protocol::foreign_protocol(t).is_some())
                 {

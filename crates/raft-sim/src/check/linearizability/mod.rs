@@ -35,7 +35,8 @@
 //!   campaigns, tours, the CLI and the page read it.
 //! - [`history`], [`jepsen`], [`porcupine_kv`]: histories from elsewhere and their file
 //!   formats, read with bounds; [`judge`]: [`check`] for them. The crate re-exports this
-//!   module as `raft_sim::lincheck`.
+//!   module as `raft_sim::lincheck`. [`states`]: the model's state along a linearization, in
+//!   words (the page's scrubber shows it).
 pub mod explain;
 pub mod history;
 pub mod jepsen;
@@ -44,6 +45,7 @@ pub mod model;
 pub mod porcupine_kv;
 pub mod search;
 pub mod simulator;
+pub mod states;
 
 pub use history::{
     detect, parse, Format, History, Input, ModelKind, Operation, Output, ParseError, MAX_HISTORY_BYTES, MAX_LINE_BYTES,
@@ -51,3 +53,4 @@ pub use history::{
 };
 pub use judge::{check, Judgement, PartitionResult, DEFAULT_BUDGET as DEFAULT_LINCHECK_BUDGET};
 pub use simulator::{check_history, check_run, LinearizabilityReport, ReportedOp, Verdict, DEFAULT_BUDGET};
+pub use states::states;
