@@ -21,6 +21,7 @@
 //! --until-ms MS` prints the picture, as a check of what the page will draw.
 use crate::engine::kernel::{Host, Kernel};
 use crate::engine::network::Endpoint;
+use crate::protocols::said::Said;
 use raft_core::Micros;
 use serde::Serialize;
 
@@ -118,8 +119,9 @@ pub struct Broken {
     pub at_us: Micros,
     /// The simulator's event count when it broke: where to seek to see it.
     pub event: u64,
-    /// What was seen (data, in the checks' words).
-    pub detail: String,
+    /// What was seen: an id and its values (`protocols::said`), worded by the page's catalogue
+    /// (`proto.check.ID`) and in English by `Said::english`.
+    pub detail: Said,
 }
 
 /// A run at one moment, for the page and `raftsim run --at`.
