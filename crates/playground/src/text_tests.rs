@@ -266,6 +266,12 @@ fn the_view_models_read_in_chinese_with_the_zh_cn_catalogue() {
                 text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1 && *w != "ms").collect();
             assert!(words.is_empty(), "{name}: English left in {text:?}: {words:?}");
         }
+        // Facts whose values are words: a decision's round, the detector, the chain's layout.
+        let values = course.nodes.iter().flat_map(|n| &n.facts).chain(&course.facts).map(|f| f.value.as_str());
+        for value in values {
+            let english = ["round", "perfect", "timeout", "chain", "early", "primary"];
+            assert!(!english.iter().any(|w| value.contains(w)), "{name}: English left in {value:?}");
+        }
     }
     text::install(text::FALLBACK, None);
     assert_eq!(model::stage::message_look("heartbeat").1, "heartbeat");

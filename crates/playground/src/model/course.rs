@@ -135,7 +135,16 @@ fn endpoint_key(e: Endpoint) -> u64 {
 /// `proto.check.ID` with the values filled. An id no catalogue has (a protocol newer than the
 /// page's words) falls back to raft-sim's English, never to the bare id.
 pub fn said_text(s: &Said) -> String {
-    let id = format!("proto.check.{}", s.id);
+    worded("proto.check", s)
+}
+
+/// A fact's value in words (`Fact::said`): the catalogue's `proto.value.ID`.
+pub fn value_text(s: &Said) -> String {
+    worded("proto.value", s)
+}
+
+fn worded(prefix: &str, s: &Said) -> String {
+    let id = format!("{prefix}.{}", s.id);
     let text = t_made(&id);
     if text == id {
         return s.english();
@@ -145,7 +154,8 @@ pub fn said_text(s: &Said) -> String {
 }
 
 fn fact_view(f: &raft_sim::protocols::view::Fact) -> FactView {
-    FactView { label: t_made(&format!("proto.fact.{}", f.label)), value: f.value.clone(), tone: tone(f.tone) }
+    let value = f.said.as_ref().map_or_else(|| f.value.clone(), value_text);
+    FactView { label: t_made(&format!("proto.fact.{}", f.label)), value, tone: tone(f.tone) }
 }
 
 impl CourseView {
@@ -374,9 +384,11 @@ mod tests {
                 let p = run.picture();
                 for n in &p.nodes {
                     ids.extend(n.badge.map(|b| format!("proto.badge.{b}")));
-                    ids.extend(n.facts.iter().map(|f| format!("proto.fact.{}", f.label)));
                 }
-                ids.extend(p.facts.iter().map(|f| format!("proto.fact.{}", f.label)));
+                for f in p.nodes.iter().flat_map(|n| &n.facts).chain(&p.facts) {
+                    ids.insert(format!("proto.fact.{}", f.label));
+                    ids.extend(f.said.as_ref().map(|s| format!("proto.value.{}", s.id)));
+                }
                 ids.extend(
                     p.checks.iter().filter_map(|c| c.broken.as_ref()).map(|b| format!("proto.check.{}", b.detail.id)),
                 );
@@ -394,13 +406,14 @@ mod tests {
         serde_json::from_str(&text).expect("json")
     }
 
-    /// raft-sim's English template of every check detail, by its catalogue id.
+    /// raft-sim's English template of every check detail and every value in words, by its
+    /// catalogue id.
     fn templates() -> std::collections::BTreeMap<String, &'static str> {
-        raft_sim::protocols::said::TEMPLATES
-            .iter()
-            .flat_map(|t| t.iter())
-            .map(|(id, english)| (format!("proto.check.{id}"), *english))
-            .collect()
+        use raft_sim::protocols::said::{TEMPLATES, VALUES};
+        let checks =
+            TEMPLATES.iter().flat_map(|t| t.iter()).map(|(id, english)| (format!("proto.check.{id}"), *english));
+        let values = VALUES.iter().map(|(id, english)| (format!("proto.value.{id}"), *english));
+        checks.chain(values).collect()
     }
 
     #[test]

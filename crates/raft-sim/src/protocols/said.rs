@@ -57,9 +57,20 @@ pub const TEMPLATES: [&[(&str, &str)]; 6] = [
     super::detector::checks::SAID,
 ];
 
+/// The facts' values that are words (`view::Fact::said`): (id, English). The page's catalogue
+/// id is `proto.value.ID`.
+pub const VALUES: &[(&str, &str)] = &[
+    ("flood.detector-perfect", "perfect"),
+    ("flood.detector-timeout", "timeout"),
+    ("flood.decision", "{command} (round {round})"),
+    ("chain.layout-chain", "chain"),
+    ("chain.layout-early-ack", "chain, early ack"),
+    ("chain.layout-primary-backup", "primary-backup"),
+];
+
 /// The English template of `id`.
 pub fn template(id: &str) -> Option<&'static str> {
-    TEMPLATES.iter().flat_map(|t| t.iter()).find(|(k, _)| *k == id).map(|(_, v)| *v)
+    TEMPLATES.iter().flat_map(|t| t.iter()).chain(VALUES).find(|(k, _)| *k == id).map(|(_, v)| *v)
 }
 
 /// `text` with each `{name}` replaced by its value (a `{` that names no value is left as it
@@ -96,7 +107,7 @@ mod tests {
     #[test]
     fn ids_are_unique_and_every_said_fills_every_placeholder() {
         let mut seen = BTreeSet::new();
-        for (id, text) in TEMPLATES.iter().flat_map(|t| t.iter()) {
+        for (id, text) in TEMPLATES.iter().flat_map(|t| t.iter()).chain(VALUES) {
             assert!(seen.insert(*id), "{id} twice");
             assert!(!placeholders(text).is_empty() || !text.contains('{'), "{id}: {text}");
         }

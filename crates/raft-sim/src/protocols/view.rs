@@ -59,21 +59,30 @@ pub enum Tone {
     Bad,
 }
 
-/// One labelled value: `label` is a catalogue id (`proto.fact.LABEL`), `value` data.
+/// One labelled value: `label` is a catalogue id (`proto.fact.LABEL`), `value` data, or, when
+/// the value holds words ("perfect", "round 2"), `said` says it (the page's `proto.value.ID`)
+/// and `value` is its English, for the command line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fact {
     pub label: &'static str,
     pub value: String,
     pub tone: Tone,
+    #[serde(skip)]
+    pub said: Option<Said>,
 }
 
 impl Fact {
     pub fn new(label: &'static str, value: impl Into<String>) -> Fact {
-        Fact { label, value: value.into(), tone: Tone::Plain }
+        Fact { label, value: value.into(), tone: Tone::Plain, said: None }
     }
 
     pub fn toned(label: &'static str, value: impl Into<String>, tone: Tone) -> Fact {
-        Fact { label, value: value.into(), tone }
+        Fact { label, value: value.into(), tone, said: None }
+    }
+
+    /// A value in words: its English is [`Said::english`], its id one of `said::VALUES`.
+    pub fn said(label: &'static str, said: Said, tone: Tone) -> Fact {
+        Fact { label, value: said.english(), tone, said: Some(said) }
     }
 }
 

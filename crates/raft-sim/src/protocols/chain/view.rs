@@ -7,6 +7,7 @@ use super::message::ChainMessage;
 use super::scenario::{ChainScenario, Layout as ChainLayout};
 use super::Chain;
 use crate::engine::network::Endpoint;
+use crate::protocols::said::Said;
 use crate::protocols::view::{Broken, CheckView, Fact, Layout, NodeView, Status, Tone, View};
 use crate::scenario::format::ms_to_us;
 use crate::scenario::protocol::CHAIN_REPLICATION;
@@ -146,11 +147,11 @@ impl View for Chain {
 
     fn facts(&self) -> Vec<Fact> {
         let layout = match self.scenario.layout {
-            ChainLayout::Chain if self.scenario.early_ack => "chain, early ack",
-            ChainLayout::Chain => "chain",
-            ChainLayout::PrimaryBackup => "primary-backup",
+            ChainLayout::Chain if self.scenario.early_ack => "chain.layout-early-ack",
+            ChainLayout::Chain => "chain.layout-chain",
+            ChainLayout::PrimaryBackup => "chain.layout-primary-backup",
         };
-        vec![Fact::new("layout", layout)]
+        vec![Fact::said("layout", Said::new(layout, []), Tone::Plain)]
     }
 }
 
