@@ -138,7 +138,8 @@ pub fn said_text(s: &Said) -> String {
     worded("proto.check", s)
 }
 
-/// A fact's value in words (`Fact::said`): the catalogue's `proto.value.ID`.
+/// A fact's value or a message's label in words (`Fact::said`, `View::said`): the
+/// catalogue's `proto.value.ID`.
 pub fn value_text(s: &Said) -> String {
     worded("proto.value", s)
 }
@@ -203,9 +204,10 @@ impl CourseView {
             let g = rim + (1.0 - 2.0 * rim) * f;
             // Messages crossing both ways do not sit on each other: each keeps to its right.
             let (ox, oy) = (-dy / len * 6.0, dx / len * 6.0);
+            let label = m.said.as_ref().map_or_else(|| m.label.clone(), value_text);
             let values = [
                 ("kind", m.kind),
-                ("label", m.label.as_str()),
+                ("label", label.as_str()),
                 ("from", from.as_str()),
                 ("to", to.as_str()),
                 ("sent", &ms(m.sent_us)),
@@ -218,7 +220,7 @@ impl CourseView {
                 x: x1 + dx * g + ox,
                 y: y1 + dy * g + oy,
                 title: tf(id, &values),
-                label: m.label.clone(),
+                label,
                 show_label: false,
                 lost: m.lost,
                 progress: f,
@@ -389,6 +391,7 @@ mod tests {
                     ids.insert(format!("proto.fact.{}", f.label));
                     ids.extend(f.said.as_ref().map(|s| format!("proto.value.{}", s.id)));
                 }
+                ids.extend(p.messages.iter().filter_map(|m| m.said.as_ref()).map(|s| format!("proto.value.{}", s.id)));
                 ids.extend(
                     p.checks.iter().filter_map(|c| c.broken.as_ref()).map(|b| format!("proto.check.{}", b.detail.id)),
                 );
@@ -421,6 +424,10 @@ mod tests {
         let made = made_ids();
         assert!(made.contains("proto.badge.decided") && made.contains("proto.fact.flag"), "{made:?}");
         assert!(made.contains("proto.check.pb.single-primary") && made.contains("proto.check.fd.accuracy"), "{made:?}");
+        assert!(
+            made.contains("proto.value.chain.read-reply") && made.contains("proto.value.flood.decision"),
+            "{made:?}"
+        );
         let templates = templates();
         for language in ["en", "zh-CN"] {
             let catalogue = catalogue(language);

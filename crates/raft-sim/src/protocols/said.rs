@@ -57,7 +57,8 @@ pub const TEMPLATES: [&[(&str, &str)]; 6] = [
     super::detector::checks::SAID,
 ];
 
-/// The facts' values that are words (`view::Fact::said`): (id, English). The page's catalogue
+/// The facts' values and messages' labels that are words (`view::Fact::said`,
+/// `view::View::said`): (id, English). The page's catalogue
 /// id is `proto.value.ID`.
 pub const VALUES: &[(&str, &str)] = &[
     ("flood.detector-perfect", "perfect"),
@@ -66,6 +67,9 @@ pub const VALUES: &[(&str, &str)] = &[
     ("chain.layout-chain", "chain"),
     ("chain.layout-early-ack", "chain, early ack"),
     ("chain.layout-primary-backup", "primary-backup"),
+    ("chain.read-reply", "#{id}: {len} writes"),
+    ("pb.test-and-set-won", "won"),
+    ("pb.test-and-set-lost", "lost"),
 ];
 
 /// The English template of `id`.

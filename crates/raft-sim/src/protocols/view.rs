@@ -109,6 +109,10 @@ pub struct MessageView {
     pub kind: &'static str,
     /// What it carries, short ("{a, b}", "$30", "attack at 09:00").
     pub label: String,
+    /// The label, when it holds words ("won", "3 writes"): the page's `proto.value.ID`;
+    /// `label` is then its English, for the command line.
+    #[serde(skip)]
+    pub said: Option<Said>,
     pub sent_us: Micros,
     pub arrive_us: Micros,
     /// It will die, not arrive (lost by the link, or its receiver is down).
@@ -166,6 +170,10 @@ pub trait View: Host + Sized {
     fn nodes(&self) -> Vec<NodeView>;
     /// A message's kind and short label.
     fn words(message: &Self::Message) -> (&'static str, String);
+    /// A message's label when it holds words (`said::VALUES`); `words` then gives its English.
+    fn said(_message: &Self::Message) -> Option<Said> {
+        None
+    }
     /// Every property checked, in order, and whether it broke.
     fn checks(&self) -> Vec<CheckView>;
     /// Figures about the whole run.
@@ -189,6 +197,7 @@ pub fn picture<H: View>(host: &H, end_us: Micros) -> Picture {
                 to: m.to,
                 kind,
                 label,
+                said: H::said(&m.payload),
                 sent_us: m.sent_us,
                 arrive_us: m.arrive_us,
                 lost: m.lost.is_some(),

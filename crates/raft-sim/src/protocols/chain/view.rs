@@ -121,7 +121,7 @@ impl View for Chain {
             ChainMessage::Write { id, value } => ("Write", format!("#{id} {value}")),
             ChainMessage::Read { id } => ("Read", format!("#{id}")),
             ChainMessage::Reply { id } => ("Reply", format!("#{id}")),
-            ChainMessage::ReadReply { id, len } => ("ReadReply", format!("#{id}: {len} writes")),
+            ChainMessage::ReadReply { .. } => ("ReadReply", Self::said(m).map(|s| s.english()).unwrap_or_default()),
             ChainMessage::Forward { seq, value, .. } => ("Forward", format!("{seq}: {value}")),
             ChainMessage::Ack { seq } => ("Ack", format!("≤ {seq}")),
             ChainMessage::Neighbours { pred, succ } => {
@@ -129,6 +129,15 @@ impl View for Chain {
                 ("Neighbours", format!("{} ← · → {}", name(pred), name(succ)))
             }
             ChainMessage::Config { head, tail } => ("Config", format!("S{head} … S{tail}")),
+        }
+    }
+
+    fn said(m: &ChainMessage) -> Option<Said> {
+        match m {
+            ChainMessage::ReadReply { id, len } => {
+                Some(Said::new("chain.read-reply", [("id", id.to_string()), ("len", len.to_string())]))
+            }
+            _ => None,
         }
     }
 
