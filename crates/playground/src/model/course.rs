@@ -135,17 +135,18 @@ fn endpoint_key(e: Endpoint) -> u64 {
 /// `proto.check.ID` with the values filled. An id no catalogue has (a protocol newer than the
 /// page's words) falls back to raft-sim's English, never to the bare id.
 pub fn said_text(s: &Said) -> String {
-    worded("proto.check", s)
+    worded("check", s)
 }
 
 /// A fact's value or a message's label in words (`Fact::said`, `View::said`): the
 /// catalogue's `proto.value.ID`.
 pub fn value_text(s: &Said) -> String {
-    worded("proto.value", s)
+    worded("value", s)
 }
 
-fn worded(prefix: &str, s: &Said) -> String {
-    let id = format!("{prefix}.{}", s.id);
+/// `kind`: "check" or "value" (the id's namespace, `proto.KIND.ID`).
+fn worded(kind: &str, s: &Said) -> String {
+    let id = format!("proto.{kind}.{}", s.id);
     let text = t_made(&id);
     if text == id {
         return s.english();
@@ -466,9 +467,10 @@ mod tests {
         let left_over: Vec<&String> = en
             .keys()
             .chain(zh.keys())
-            .filter(|k| k.starts_with("proto.check.") && !templates.contains_key(*k))
+            .filter(|k| k.split('.').take(2).eq(["proto", "check"]) || k.split('.').take(2).eq(["proto", "value"]))
+            .filter(|k| !templates.contains_key(*k))
             .collect();
-        assert!(left_over.is_empty(), "catalogue ids no check says: {left_over:?}");
+        assert!(left_over.is_empty(), "catalogue ids no check or value says: {left_over:?}");
     }
 
     #[test]
