@@ -117,3 +117,29 @@ test('a shared link reopens the Two Generals at the same moment, and Raft comes 
   assert.deepEqual(page.errors, []);
   assert.deepEqual(again.errors, []);
 });
+
+test('the Chinese page words every broken check in Chinese: no English detail is left', async () => {
+  const runs = [['pb-partition-no-arbiter', 1500], ['cl-broken-not-fifo', 339], ['fd-pause-false-suspicion', 3000], ['chain-early-ack', 602]];
+  for (const [id, ms] of runs) {
+    const page = await openPage(browser, '?lang=zh-CN');
+    await openCourse(page, id);
+    await runTo(page, ms);
+    const native = nativePicture(id, ms).checks.filter((c) => c.broken);
+    // A line's words without the property's name (an identifier, kept) and its button.
+    const shown = await page.locator('[data-testid="course-check"][data-broken="true"]').evaluateAll((lines) => lines.map((li) => {
+      const copy = li.cloneNode(true);
+      copy.querySelectorAll('strong, button').forEach((e) => e.remove());
+      return copy.textContent;
+    }));
+    assert.equal(shown.length, native.length, `${id}: every broken check is shown`);
+    for (const text of shown) {
+      // Names (P1, S2, p3) and the unit stay; a word of two or more Latin letters is English.
+      const english = (text.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => w !== 'ms');
+      assert.deepEqual(english, [], `${id}: ${text}`);
+      assert.match(text, /[\u4e00-\u9fff]/, `${id}: ${text}`);
+    }
+    for (const c of native) assert.ok(!shown.some((t) => t.includes(c.broken.detail)), `${id}: ${c.broken.detail}`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});

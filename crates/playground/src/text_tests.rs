@@ -252,6 +252,28 @@ fn the_view_models_read_in_chinese_with_the_zh_cn_catalogue() {
     for text in &written {
         assert!(!text.replace(" ms", "").chars().any(|c| c.is_ascii_lowercase()), "English left in {text:?}");
     }
+    // The other protocols' broken checks: every detail in Chinese (names such as p1 aside).
+    for name in ["flood-p1-p4-one-round", "two-generals-last-lost", "pb-partition-no-arbiter", "cl-broken-not-fifo"]
+        .into_iter()
+        .chain(["cl-broken-no-channel-state", "chain-early-ack", "fd-pause-false-suspicion", "fd-delay-spike"])
+    {
+        let mut run = raft_sim::playback::protocol_run::open_builtin(name).expect("a built-in");
+        run.seek_time(u64::MAX);
+        let course = model::course::CourseView::of(&run.picture(), "", "", None, run.total_events());
+        let broken: Vec<&str> = course.checks.iter().filter(|c| c.broken).map(|c| c.text.as_str()).collect();
+        assert!(!broken.is_empty(), "{name} breaks a check");
+        for text in broken {
+            let words: Vec<&str> =
+                text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1 && *w != "ms").collect();
+            assert!(words.is_empty(), "{name}: English left in {text:?}: {words:?}");
+        }
+        // Facts whose values are words: a decision's round, the detector, the chain's layout.
+        let values = course.nodes.iter().flat_map(|n| &n.facts).chain(&course.facts).map(|f| f.value.as_str());
+        for value in values {
+            let english = ["round", "perfect", "timeout", "chain", "early", "primary"];
+            assert!(!english.iter().any(|w| value.contains(w)), "{name}: English left in {value:?}");
+        }
+    }
     text::install(text::FALLBACK, None);
     assert_eq!(model::stage::message_look("heartbeat").1, "heartbeat");
 }

@@ -118,7 +118,7 @@ fn the_head_answering_early_is_caught_by_both_checks_and_the_sound_chain_is_not(
     // Would fail if the checks did nothing: the violations are the run's only report of it.
     assert_eq!(broken(&r), [ChainProperty::NoAckedWriteLost, ChainProperty::ReadsSeeAckedWrites]);
     let stale = r.violations.iter().find(|v| v.property == ChainProperty::ReadsSeeAckedWrites).unwrap();
-    assert!(stale.detail.contains("read 2") && stale.detail.contains("S3"), "{}", stale.detail);
+    assert!(stale.detail.english().contains("read 2") && stale.detail.english().contains("S3"), "{}", stale.detail);
     let lost = r.violations.iter().find(|v| v.property == ChainProperty::NoAckedWriteLost).unwrap();
     assert_eq!(lost.at_ms, 330.0, "lost when the head crashes");
     // The description: the read is sent about 6 ms after the first acknowledgement, and sees nothing.

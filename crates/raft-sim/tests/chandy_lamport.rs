@@ -116,7 +116,11 @@ fn without_fifo_a_transfer_overtakes_a_marker_and_the_inconsistent_cut_is_caught
     assert_eq!(broken(&r), [ClProperty::ConsistentCut, ClProperty::SnapshotTotal]);
     let cut = &r.violations[0];
     assert_eq!(tenth(Some(cut.at_ms)), Some(91.5));
-    assert!(cut.detail.starts_with("p3's recorded state includes transfer 15 (26) from p1"), "{}", cut.detail);
+    assert!(
+        cut.detail.english().starts_with("p3's recorded state includes transfer 15 (26) from p1"),
+        "{}",
+        cut.detail
+    );
     // p1 recorded at 60 ms and sent its marker to p3 then; transfer 15, sent after, got there first.
     assert_eq!(r.processes[0].recorded_at_ms, Some(60.0));
     let marker = r.markers.iter().find(|m| (m.from, m.to) == (1, 3)).unwrap();
@@ -125,7 +129,7 @@ fn without_fifo_a_transfer_overtakes_a_marker_and_the_inconsistent_cut_is_caught
     assert_eq!(r.processes[2].recorded_at_ms, marker.arrived_at_ms);
     assert_eq!(r.snapshot.counted_without_send, [15]);
     assert_eq!((r.snapshot.recorded_total, tenth(r.snapshot.completed_at_ms)), (326, Some(139.7)));
-    assert!(r.violations[1].detail.ends_with("money is counted twice"));
+    assert!(r.violations[1].detail.english().ends_with("money is counted twice"));
 
     // Across seeds the variant is broken often, in both directions, and the bank itself
     // never loses money.
@@ -162,7 +166,7 @@ fn without_channel_states_the_same_run_loses_the_money_in_flight() {
     assert_eq!((r.snapshot.recorded_total, r.snapshot.completed_at_ms), (205, good.snapshot.completed_at_ms));
     assert_eq!(broken(&r), [ClProperty::SnapshotTotal], "the cut is consistent, the total is not");
     assert_eq!(tenth(Some(r.violations[0].at_ms)), Some(119.2));
-    assert!(r.violations[0].detail.ends_with("money in flight was not recorded"));
+    assert!(r.violations[0].detail.english().ends_with("money in flight was not recorded"));
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn with_one_round_for_one_crash_p2_and_p3_decide_differently_and_agreement_is_ca
     // Would fail if the check did nothing: the run's only report of the split is the violation.
     assert_eq!(broken(&r), [FloodProperty::Agreement]);
     let v = &r.violations[0];
-    assert!(v.detail.contains("P2 decided a") && v.detail.contains("decided b"), "{}", v.detail);
+    assert!(v.detail.english().contains("P2 decided a") && v.detail.english().contains("decided b"), "{}", v.detail);
     assert_eq!(v.at_ms, 100.0, "seen at the end of round 1, when the processes decide");
 }
 

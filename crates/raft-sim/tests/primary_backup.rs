@@ -88,8 +88,8 @@ fn without_the_arbiter_a_partition_makes_two_primaries_and_the_checks_catch_it()
     assert!(r.servers.iter().all(|s| s.role == Role::Primary));
     // Would fail if the checks did nothing: the violations are the run's only report.
     assert_eq!(broken(&r), [PbProperty::SinglePrimary, PbProperty::NoAckedWriteLost]);
-    assert!(r.violations[0].detail.contains("S1 and S2"), "{}", r.violations[0].detail);
-    assert!(r.violations[1].detail.contains("write 3") && r.violations[1].detail.contains("S2"));
+    assert!(r.violations[0].detail.english().contains("S1 and S2"), "{}", r.violations[0].detail);
+    assert!(r.violations[1].detail.english().contains("write 3") && r.violations[1].detail.english().contains("S2"));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! are that many different runs of the same setting: the working protocols must pass all of
 //! them, and their broken variants are caught at some seed, reproducible from it alone.
 use crate::playback::protocol_table;
+use crate::protocols::said::Said;
 use crate::scenario::format::ScenarioError;
 use serde::Serialize;
 
@@ -18,7 +19,8 @@ pub struct SeedFailure {
     pub property: &'static str,
     pub at_ms: f64,
     pub event: u64,
-    pub detail: String,
+    /// What broke, serialized as its English sentence.
+    pub detail: Said,
     /// The scenario with that seed, as JSON: `raftsim run` on it shows the failure.
     pub scenario: String,
 }

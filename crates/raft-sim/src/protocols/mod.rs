@@ -14,8 +14,9 @@
 //!
 //! Shared by all of them: [`reading`] (what every scenario reader starts with: the size limit,
 //! the JSON, the header, plain values, each refusal naming its field), [`builtin`] (the built-in
-//! catalogue), [`view`] (what the page draws) and [`summary`] (what `raftsim run` and `list`
-//! print). `playback::protocol_table` lists the protocols for the page and the command line.
+//! catalogue), [`view`] (what the page draws), [`said`] (a broken check's detail as an id
+//! and values: English for the command line, the page's catalogue for the page) and
+//! [`summary`] (what `raftsim run` and `list` print). `playback::protocol_table` lists the protocols for the page and the command line.
 pub mod builtin;
 pub mod chain;
 pub mod detector;
@@ -23,6 +24,7 @@ pub mod flood;
 pub mod generals;
 pub mod primary_backup;
 pub mod reading;
+pub mod said;
 pub mod snapshot;
 pub mod summary;
 pub mod view;

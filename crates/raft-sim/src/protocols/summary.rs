@@ -1,6 +1,7 @@
 //! What the command line (`raftsim run`, `raftsim list`) says of a protocol's scenario and
 //! run, for every protocol alike: each protocol's `summary.rs` implements [`Summary`] for its
 //! host, and `playback::protocol_table` lists the hosts.
+use crate::protocols::said::Said;
 use crate::protocols::view::View;
 use serde::Serialize;
 use std::fmt::Debug;
@@ -31,7 +32,7 @@ pub trait Summary: View {
 
 /// One line per checked property, in order: "holds", or when and how it first broke
 /// (`broken` gives its time in ms, the event and the detail).
-pub fn check_lines<'v, P: Debug>(checked: &[P], broken: impl Fn(&P) -> Option<(f64, u64, &'v str)>) -> Vec<String> {
+pub fn check_lines<'v, P: Debug>(checked: &[P], broken: impl Fn(&P) -> Option<(f64, u64, &'v Said)>) -> Vec<String> {
     checked
         .iter()
         .map(|property| match broken(property) {

@@ -21,6 +21,7 @@
 //! --until-ms MS` prints the picture, as a check of what the page will draw.
 use crate::engine::kernel::{Host, Kernel};
 use crate::engine::network::Endpoint;
+use crate::protocols::said::Said;
 use raft_core::Micros;
 use serde::Serialize;
 
@@ -58,21 +59,30 @@ pub enum Tone {
     Bad,
 }
 
-/// One labelled value: `label` is a catalogue id (`proto.fact.LABEL`), `value` data.
+/// One labelled value: `label` is a catalogue id (`proto.fact.LABEL`), `value` data, or, when
+/// the value holds words ("perfect", "round 2"), `said` says it (the page's `proto.value.ID`)
+/// and `value` is its English, for the command line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fact {
     pub label: &'static str,
     pub value: String,
     pub tone: Tone,
+    #[serde(skip)]
+    pub said: Option<Said>,
 }
 
 impl Fact {
     pub fn new(label: &'static str, value: impl Into<String>) -> Fact {
-        Fact { label, value: value.into(), tone: Tone::Plain }
+        Fact { label, value: value.into(), tone: Tone::Plain, said: None }
     }
 
     pub fn toned(label: &'static str, value: impl Into<String>, tone: Tone) -> Fact {
-        Fact { label, value: value.into(), tone }
+        Fact { label, value: value.into(), tone, said: None }
+    }
+
+    /// A value in words: its English is [`Said::english`], its id one of `said::VALUES`.
+    pub fn said(label: &'static str, said: Said, tone: Tone) -> Fact {
+        Fact { label, value: said.english(), tone, said: Some(said) }
     }
 }
 
@@ -99,6 +109,10 @@ pub struct MessageView {
     pub kind: &'static str,
     /// What it carries, short ("{a, b}", "$30", "attack at 09:00").
     pub label: String,
+    /// The label, when it holds words ("won", "3 writes"): the page's `proto.value.ID`;
+    /// `label` is then its English, for the command line.
+    #[serde(skip)]
+    pub said: Option<Said>,
     pub sent_us: Micros,
     pub arrive_us: Micros,
     /// It will die, not arrive (lost by the link, or its receiver is down).
@@ -118,8 +132,9 @@ pub struct Broken {
     pub at_us: Micros,
     /// The simulator's event count when it broke: where to seek to see it.
     pub event: u64,
-    /// What was seen (data, in the checks' words).
-    pub detail: String,
+    /// What was seen: an id and its values (`protocols::said`), worded by the page's catalogue
+    /// (`proto.check.ID`) and in English by `Said::english`.
+    pub detail: Said,
 }
 
 /// A run at one moment, for the page and `raftsim run --at`.
@@ -155,6 +170,10 @@ pub trait View: Host + Sized {
     fn nodes(&self) -> Vec<NodeView>;
     /// A message's kind and short label.
     fn words(message: &Self::Message) -> (&'static str, String);
+    /// A message's label when it holds words (`said::VALUES`); `words` then gives its English.
+    fn said(_message: &Self::Message) -> Option<Said> {
+        None
+    }
     /// Every property checked, in order, and whether it broke.
     fn checks(&self) -> Vec<CheckView>;
     /// Figures about the whole run.
@@ -178,6 +197,7 @@ pub fn picture<H: View>(host: &H, end_us: Micros) -> Picture {
                 to: m.to,
                 kind,
                 label,
+                said: H::said(&m.payload),
                 sent_us: m.sent_us,
                 arrive_us: m.arrive_us,
                 lost: m.lost.is_some(),

@@ -9,7 +9,22 @@
 //!   states": a read's answer includes every write acknowledged before the read was sent.
 //!
 //! The checks read plain values, so a test can hand them a broken state.
+use crate::protocols::said::Said;
 use serde::Serialize;
+
+/// What a broken check says, in English (`protocols::said`; the page words `proto.check.ID`).
+pub const SAID: &[(&str, &str)] = &[
+    (
+        "chain.propagation",
+        "S{server}'s history ({writes} writes) is not a prefix of its predecessor S{predecessor}'s ({predecessor_writes} writes)",
+    ),
+    ("chain.acked-write-lost", "the write of request {id} was acknowledged to its client but no running server holds it: it is lost"),
+    ("chain.stale-read", "read {read} answered by S{server} sees {len} writes, but {needed} were acknowledged before it was sent"),
+    (
+        "chain.stale-read-missing",
+        "read {read} answered by S{server} cannot see the write of request {write}, acknowledged before the read was sent",
+    ),
+];
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -25,7 +40,7 @@ pub const ALL: [ChainProperty; 3] =
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChainViolation {
     pub property: ChainProperty,
-    pub detail: String,
+    pub detail: Said,
     pub at_ms: f64,
     pub event: u64,
 }
@@ -60,19 +75,19 @@ pub fn prefix_hashes(history: &[u64]) -> Vec<u64> {
 
 /// UpdatePropagation over the running servers in chain order (head first): the first pair
 /// whose successor's history is not a prefix of its predecessor's.
-pub fn propagation(chain: &[Seen<'_>]) -> Option<String> {
+pub fn propagation(chain: &[Seen<'_>]) -> Option<Said> {
     for pair in chain.windows(2) {
         let (p, s) = (pair[0], pair[1]);
         let n = s.history.len();
         let prefix = n <= p.history.len() && p.prefix.get(n) == s.prefix.get(n);
         if !prefix {
-            return Some(format!(
-                "S{}'s history ({} writes) is not a prefix of its predecessor S{}'s ({} writes)",
-                s.server,
-                n,
-                p.server,
-                p.history.len()
-            ));
+            let values = [
+                ("server", s.server.to_string()),
+                ("writes", n.to_string()),
+                ("predecessor", p.server.to_string()),
+                ("predecessor_writes", p.history.len().to_string()),
+            ];
+            return Some(Said::new("chain.propagation", values));
         }
     }
     None
@@ -80,9 +95,9 @@ pub fn propagation(chain: &[Seen<'_>]) -> Option<String> {
 
 /// NoAckedWriteLost: the first of `acked` that no running server knows (`live`: each running
 /// server and the write ids it holds or has queued).
-pub fn lost(acked: &[u64], live: &[(u32, &BTreeSet<u64>)]) -> Option<String> {
+pub fn lost(acked: &[u64], live: &[(u32, &BTreeSet<u64>)]) -> Option<Said> {
     let id = acked.iter().find(|id| !live.iter().any(|(_, known)| known.contains(id)))?;
-    Some(format!("the write of request {id} was acknowledged to its client but no running server holds it: it is lost"))
+    Some(Said::new("chain.acked-write-lost", [("id", id.to_string())]))
 }
 
 /// What a read must include: the history length that holds every write acknowledged before
@@ -94,15 +109,14 @@ pub enum Needed {
 }
 
 /// ReadsSeeAckedWrites for read `read` answered by `server` with the first `len` writes.
-pub fn stale_read(read: u64, server: u32, needed: Needed, len: u64) -> Option<String> {
+pub fn stale_read(read: u64, server: u32, needed: Needed, len: u64) -> Option<Said> {
+    let (read, server) = (("read", read.to_string()), ("server", server.to_string()));
     match needed {
         Needed::Upto(n) if n <= len => None,
-        Needed::Upto(n) => Some(format!(
-            "read {read} answered by S{server} sees {len} writes, but {n} were acknowledged before it was sent"
-        )),
-        Needed::Missing(w) => Some(format!(
-            "read {read} answered by S{server} cannot see the write of request {w}, acknowledged before the read was sent"
-        )),
+        Needed::Upto(n) => {
+            Some(Said::new("chain.stale-read", [read, server, ("len", len.to_string()), ("needed", n.to_string())]))
+        }
+        Needed::Missing(w) => Some(Said::new("chain.stale-read-missing", [read, server, ("write", w.to_string())])),
     }
 }
 
@@ -118,15 +132,15 @@ mod tests {
         let s2 = Seen { server: 2, history: &b, prefix: &pb };
         let s3 = Seen { server: 3, history: &c, prefix: &pc };
         assert_eq!(propagation(&[s1, s2]), None);
-        assert!(propagation(&[s2, s1]).is_some_and(|d| d.contains("S1")), "longer successor");
-        assert!(propagation(&[s1, s3]).is_some_and(|d| d.contains("S3")), "a different write");
+        assert!(propagation(&[s2, s1]).is_some_and(|d| d.english().contains("S1")), "longer successor");
+        assert!(propagation(&[s1, s3]).is_some_and(|d| d.english().contains("S3")), "a different write");
 
         let (k1, k2): (BTreeSet<u64>, BTreeSet<u64>) = ([1, 2].into(), [1].into());
         assert_eq!(lost(&[1, 2], &[(1, &k1), (2, &k2)]), None);
-        assert!(lost(&[1, 2], &[(2, &k2)]).is_some_and(|d| d.contains("request 2")));
+        assert!(lost(&[1, 2], &[(2, &k2)]).is_some_and(|d| d.english().contains("request 2")));
 
         assert_eq!(stale_read(7, 3, Needed::Upto(2), 2), None);
         assert!(stale_read(7, 3, Needed::Upto(3), 2).is_some());
-        assert!(stale_read(7, 3, Needed::Missing(4), 9).is_some_and(|d| d.contains("request 4")));
+        assert!(stale_read(7, 3, Needed::Missing(4), 9).is_some_and(|d| d.english().contains("request 4")));
     }
 }

@@ -39,6 +39,7 @@ use crate::engine::kernel::{self, Envelope, Host, Kernel, Pending, Reception};
 use crate::engine::network::Endpoint;
 use crate::engine::network::Network;
 use crate::engine::rng::{Probability, SimRng};
+use crate::protocols::said::Said;
 use crate::scenario::format::{ms_to_us, NetworkSettings};
 use checks::{ChainProperty, ChainViolation, Needed, Seen};
 use message::ChainMessage;
@@ -202,7 +203,7 @@ pub struct Chain {
     /// Writes to look for in NoAckedWriteLost after this event (all of them after a crash).
     check_lost: Vec<u64>,
     check_all_lost: bool,
-    stale: Vec<String>,
+    stale: Vec<Said>,
     window_us: (u64, u64),
     violations: Vec<ChainViolation>,
 }
@@ -819,7 +820,7 @@ impl Host for Chain {
 
     /// The checks after every counted event.
     fn event_done(&mut self) {
-        let mut broken: Vec<(ChainProperty, String)> = Vec::new();
+        let mut broken: Vec<(ChainProperty, Said)> = Vec::new();
         if self.scenario.layout == Layout::Chain {
             let seen: Vec<Seen<'_>> = self
                 .chain

@@ -7,6 +7,7 @@ use super::message::ChainMessage;
 use super::scenario::{ChainScenario, Layout as ChainLayout};
 use super::Chain;
 use crate::engine::network::Endpoint;
+use crate::protocols::said::Said;
 use crate::protocols::view::{Broken, CheckView, Fact, Layout, NodeView, Status, Tone, View};
 use crate::scenario::format::ms_to_us;
 use crate::scenario::protocol::CHAIN_REPLICATION;
@@ -120,7 +121,7 @@ impl View for Chain {
             ChainMessage::Write { id, value } => ("Write", format!("#{id} {value}")),
             ChainMessage::Read { id } => ("Read", format!("#{id}")),
             ChainMessage::Reply { id } => ("Reply", format!("#{id}")),
-            ChainMessage::ReadReply { id, len } => ("ReadReply", format!("#{id}: {len} writes")),
+            ChainMessage::ReadReply { .. } => ("ReadReply", Self::said(m).map(|s| s.english()).unwrap_or_default()),
             ChainMessage::Forward { seq, value, .. } => ("Forward", format!("{seq}: {value}")),
             ChainMessage::Ack { seq } => ("Ack", format!("≤ {seq}")),
             ChainMessage::Neighbours { pred, succ } => {
@@ -128,6 +129,15 @@ impl View for Chain {
                 ("Neighbours", format!("{} ← · → {}", name(pred), name(succ)))
             }
             ChainMessage::Config { head, tail } => ("Config", format!("S{head} … S{tail}")),
+        }
+    }
+
+    fn said(m: &ChainMessage) -> Option<Said> {
+        match m {
+            ChainMessage::ReadReply { id, len } => {
+                Some(Said::new("chain.read-reply", [("id", id.to_string()), ("len", len.to_string())]))
+            }
+            _ => None,
         }
     }
 
@@ -146,11 +156,11 @@ impl View for Chain {
 
     fn facts(&self) -> Vec<Fact> {
         let layout = match self.scenario.layout {
-            ChainLayout::Chain if self.scenario.early_ack => "chain, early ack",
-            ChainLayout::Chain => "chain",
-            ChainLayout::PrimaryBackup => "primary-backup",
+            ChainLayout::Chain if self.scenario.early_ack => "chain.layout-early-ack",
+            ChainLayout::Chain => "chain.layout-chain",
+            ChainLayout::PrimaryBackup => "chain.layout-primary-backup",
         };
-        vec![Fact::new("layout", layout)]
+        vec![Fact::said("layout", Said::new(layout, []), Tone::Plain)]
     }
 }
 

@@ -16,7 +16,18 @@
 //!
 //! A paused process has not crashed: suspecting it is a false suspicion. The checks read plain
 //! values, so a test can hand them a broken state.
+use crate::protocols::said::Said;
 use serde::Serialize;
+
+/// What a broken check says, in English (`protocols::said`; the page words `proto.check.ID`).
+pub const SAID: &[(&str, &str)] = &[
+    (
+        "fd.completeness",
+        "P{process} crashed at {crashed} ms but P{monitor} has not suspected it {quiet} ms after it last could have heard from it (bound {bound} ms)",
+    ),
+    ("fd.accuracy", "P{monitor} suspects P{process}, which has not crashed"),
+    ("fd.eventual-accuracy", "P{monitor} suspects P{process}, which has not crashed, at or after {from} ms"),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum FdProperty {
@@ -52,42 +63,42 @@ pub struct Pair {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FdViolation {
     pub property: FdProperty,
-    pub detail: String,
+    pub detail: Said,
     pub at_ms: f64,
     pub event: u64,
 }
 
 /// The properties the pairs break at `now_ms`, one detail each (the first pair that breaks it).
-pub fn check(now_ms: f64, pairs: &[Pair], accuracy_from_ms: f64) -> Vec<(FdProperty, String)> {
-    let mut broken: Vec<(FdProperty, String)> = Vec::new();
-    let mut add = |p: FdProperty, detail: String| {
+pub fn check(now_ms: f64, pairs: &[Pair], accuracy_from_ms: f64) -> Vec<(FdProperty, Said)> {
+    let mut broken: Vec<(FdProperty, Said)> = Vec::new();
+    let mut add = |p: FdProperty, detail: Said| {
         if !broken.iter().any(|(q, _)| *q == p) {
             broken.push((p, detail));
         }
     };
     for x in pairs.iter().filter(|x| x.monitor_correct) {
-        let (m, q) = (x.monitor, x.process);
+        // The values are made only for a pair that breaks something: this runs after every event.
+        let m = || ("monitor", x.monitor.to_string());
+        let q = || ("process", x.process.to_string());
         match x.crashed_at_ms {
             Some(crashed) => {
                 let overdue = now_ms - x.quiet_since_ms > x.bound_ms;
                 if !x.suspected && !x.monitor_paused && !x.in_flight && overdue {
-                    add(
-                        FdProperty::StrongCompleteness,
-                        format!(
-                            "P{q} crashed at {crashed:.1} ms but P{m} has not suspected it {:.1} ms after it last could have heard from it (bound {:.1} ms)",
-                            now_ms - x.quiet_since_ms,
-                            x.bound_ms
-                        ),
-                    );
+                    let values = [
+                        q(),
+                        ("crashed", format!("{crashed:.1}")),
+                        m(),
+                        ("quiet", format!("{:.1}", now_ms - x.quiet_since_ms)),
+                        ("bound", format!("{:.1}", x.bound_ms)),
+                    ];
+                    add(FdProperty::StrongCompleteness, Said::new("fd.completeness", values));
                 }
             }
             None if x.suspected => {
-                add(FdProperty::StrongAccuracy, format!("P{m} suspects P{q}, which has not crashed"));
+                add(FdProperty::StrongAccuracy, Said::new("fd.accuracy", [m(), q()]));
                 if now_ms >= accuracy_from_ms {
-                    add(
-                        FdProperty::EventualStrongAccuracy,
-                        format!("P{m} suspects P{q}, which has not crashed, at or after {accuracy_from_ms:.1} ms"),
-                    );
+                    let from = ("from", format!("{accuracy_from_ms:.1}"));
+                    add(FdProperty::EventualStrongAccuracy, Said::new("fd.eventual-accuracy", [m(), q(), from]));
                 }
             }
             None => {}
@@ -114,7 +125,7 @@ mod tests {
         }
     }
 
-    fn props(v: Vec<(FdProperty, String)>) -> Vec<FdProperty> {
+    fn props(v: Vec<(FdProperty, Said)>) -> Vec<FdProperty> {
         v.into_iter().map(|b| b.0).collect()
     }
 
@@ -124,7 +135,8 @@ mod tests {
         assert!(check(240.0, &[pair(Some(90.0), false)], 1_000.0).is_empty());
         let late = check(260.0, &[pair(Some(90.0), false)], 1_000.0);
         assert_eq!(props(late.clone()), [FdProperty::StrongCompleteness]);
-        assert!(late[0].1.contains("P2 crashed at 90.0 ms") && late[0].1.contains("P1"), "{late:?}");
+        let said = late[0].1.english();
+        assert!(said.contains("P2 crashed at 90.0 ms") && said.contains("P1"), "{said}");
         // ...unless a message from it is still on the way, or the monitor is paused or crashed.
         assert!(check(260.0, &[Pair { in_flight: true, ..pair(Some(90.0), false) }], 1_000.0).is_empty());
         assert!(check(260.0, &[Pair { monitor_paused: true, ..pair(Some(90.0), false) }], 1_000.0).is_empty());

@@ -93,7 +93,7 @@ pub fn lines(r: &FdReport) -> Vec<String> {
         out.push(format!("  P{}: {}", p.process, state.join("; ")));
     }
     out.extend(check_lines(&r.checked, |p| {
-        r.violations.iter().find(|v| v.property == *p).map(|v| (v.at_ms, v.event, v.detail.as_str()))
+        r.violations.iter().find(|v| v.property == *p).map(|v| (v.at_ms, v.event, &v.detail))
     }));
     out
 }

@@ -9,7 +9,17 @@
 //!   decided.
 //!
 //! The checks read only the decisions (plain values), so a test can hand them a broken state.
+use crate::protocols::said::Said;
 use serde::Serialize;
+
+/// What a broken check says, in English (`protocols::said`; the page words `proto.check.ID`).
+pub const SAID: &[(&str, &str)] = &[
+    ("flood.agreement", "P{p} decided {a} but P{q} decided {b}"),
+    ("flood.validity", "P{p} decided {command}, which no process proposed"),
+    ("flood.integrity", "P{p} had decided {was} and now holds {now}"),
+    ("flood.integrity-nothing", "P{p} had decided {was} and now holds nothing"),
+    ("flood.termination", "P{p} did not crash and never decided"),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum FloodProperty {
@@ -32,7 +42,7 @@ pub struct Decided {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FloodViolation {
     pub property: FloodProperty,
-    pub detail: String,
+    pub detail: Said,
     /// When it was first seen.
     pub at_ms: f64,
     pub event: u64,
@@ -40,31 +50,37 @@ pub struct FloodViolation {
 
 /// The properties `now` breaks. `before` is the state after the previous event (Integrity),
 /// `proposals[i - 1]` is P_i's command, and `over` says whether the last round has ended.
-pub fn check(before: &[Decided], now: &[Decided], proposals: &[String], over: bool) -> Vec<(FloodProperty, String)> {
+pub fn check(before: &[Decided], now: &[Decided], proposals: &[String], over: bool) -> Vec<(FloodProperty, Said)> {
     let mut broken = Vec::new();
     let decided: Vec<(u32, &str)> =
         now.iter().filter_map(|d| d.decision.as_ref().map(|(c, _)| (d.process, c.as_str()))).collect();
     if let Some((&(p, a), &(q, b))) =
         decided.iter().flat_map(|x| decided.iter().map(move |y| (x, y))).find(|(x, y)| x.1 != y.1)
     {
-        broken.push((FloodProperty::Agreement, format!("P{p} decided {a} but P{q} decided {b}")));
+        let values = [("p", p.to_string()), ("a", a.to_string()), ("q", q.to_string()), ("b", b.to_string())];
+        broken.push((FloodProperty::Agreement, Said::new("flood.agreement", values)));
     }
     if let Some(&(p, c)) = decided.iter().find(|(_, c)| !proposals.iter().any(|x| x == c)) {
-        broken.push((FloodProperty::Validity, format!("P{p} decided {c}, which no process proposed")));
+        let values = [("p", p.to_string()), ("command", c.to_string())];
+        broken.push((FloodProperty::Validity, Said::new("flood.validity", values)));
     }
     for d in now {
         let Some(was) = before.iter().find(|b| b.process == d.process).and_then(|b| b.decision.as_ref()) else {
             continue;
         };
         if d.decision.as_ref() != Some(was) {
-            let is = d.decision.as_ref().map_or("nothing".to_string(), |(c, _)| c.clone());
-            broken.push((FloodProperty::Integrity, format!("P{} had decided {} and now holds {is}", d.process, was.0)));
+            let (p, was) = (("p", d.process.to_string()), ("was", was.0.clone()));
+            let said = match &d.decision {
+                Some((now, _)) => Said::new("flood.integrity", [p, was, ("now", now.clone())]),
+                None => Said::new("flood.integrity-nothing", [p, was]),
+            };
+            broken.push((FloodProperty::Integrity, said));
             break;
         }
     }
     if over {
         if let Some(d) = now.iter().find(|d| !d.crashed && d.decision.is_none()) {
-            broken.push((FloodProperty::Termination, format!("P{} did not crash and never decided", d.process)));
+            broken.push((FloodProperty::Termination, Said::new("flood.termination", [("p", d.process.to_string())])));
         }
     }
     broken
@@ -78,7 +94,7 @@ mod tests {
         Decided { process, crashed, decision: decision.map(|c| (c.to_string(), 2)) }
     }
 
-    fn props(v: Vec<(FloodProperty, String)>) -> Vec<FloodProperty> {
+    fn props(v: Vec<(FloodProperty, Said)>) -> Vec<FloodProperty> {
         v.into_iter().map(|(p, _)| p).collect()
     }
 

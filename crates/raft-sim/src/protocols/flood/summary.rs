@@ -54,7 +54,7 @@ pub fn lines(r: &FloodReport) -> Vec<String> {
         ));
     }
     out.extend(check_lines(&r.checked, |p| {
-        r.violations.iter().find(|v| v.property == *p).map(|v| (v.at_ms, v.event, v.detail.as_str()))
+        r.violations.iter().find(|v| v.property == *p).map(|v| (v.at_ms, v.event, &v.detail))
     }));
     out
 }

@@ -2,9 +2,10 @@
 //! knows (C_i), its round, whom it suspects and its decision; a message is C_sender of a round.
 use super::checks::FloodProperty;
 use super::message::Known;
-use super::scenario::FloodScenario;
+use super::scenario::{Detector, FloodScenario};
 use super::FloodConsensus;
 use crate::engine::network::Endpoint;
+use crate::protocols::said::Said;
 use crate::protocols::view::{set, Broken, CheckView, Fact, Layout, NodeView, Status, Tone, View};
 use crate::scenario::format::ms_to_us;
 use crate::scenario::protocol::FLOOD_CONSENSUS;
@@ -15,6 +16,14 @@ pub fn property_name(p: FloodProperty) -> &'static str {
         FloodProperty::Validity => "Validity",
         FloodProperty::Integrity => "Integrity",
         FloodProperty::Termination => "Termination",
+    }
+}
+
+/// The detector's name, in words (`said::VALUES`).
+fn detector_word(d: Detector) -> &'static str {
+    match d {
+        Detector::Perfect => "flood.detector-perfect",
+        Detector::Timeout => "flood.detector-timeout",
     }
 }
 
@@ -60,7 +69,8 @@ impl View for FloodConsensus {
                     facts.push(Fact::toned("suspects", list.join(", "), if wrong { Tone::Bad } else { Tone::Warn }));
                 }
                 if let Some((c, r)) = &p.decision {
-                    facts.push(Fact::toned("decision", format!("{c} (round {r})"), Tone::Good));
+                    let said = Said::new("flood.decision", [("command", c.clone()), ("round", r.to_string())]);
+                    facts.push(Fact::said("decision", said, Tone::Good));
                 }
                 NodeView {
                     at: Endpoint::Node(id),
@@ -96,7 +106,7 @@ impl View for FloodConsensus {
         vec![
             Fact::new("f", self.scenario.f.to_string()),
             Fact::new("rounds", self.scenario.rounds.to_string()),
-            Fact::new("detector", self.scenario.detector.name()),
+            Fact::said("detector", Said::new(detector_word(self.scenario.detector), []), Tone::Plain),
         ]
     }
 }

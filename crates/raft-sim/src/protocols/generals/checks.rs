@@ -2,7 +2,12 @@
 //! or neither (the notes' table: one army attacking alone "will fail").
 //!
 //! The check reads only the decisions (plain values), so a test can hand it a broken state.
+use crate::protocols::said::Said;
 use serde::Serialize;
+
+/// What a broken check says, in English (`protocols::said`; the page words `proto.check.ID`).
+pub const SAID: &[(&str, &str)] =
+    &[("generals.agreement", "{alone} attacks and {other} does not: army {alone} attacks alone and fails")];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum GeneralsProperty {
@@ -13,7 +18,7 @@ pub enum GeneralsProperty {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GeneralsViolation {
     pub property: GeneralsProperty,
-    pub detail: String,
+    pub detail: Said,
     /// When it was first seen.
     pub at_ms: f64,
     pub event: u64,
@@ -21,13 +26,13 @@ pub struct GeneralsViolation {
 
 /// The properties broken by the decisions of A1 and A2 (`None`: not decided yet). Only two
 /// decisions can disagree, so nothing is judged until both generals have decided.
-pub fn check(a1: Option<bool>, a2: Option<bool>) -> Vec<(GeneralsProperty, String)> {
+pub fn check(a1: Option<bool>, a2: Option<bool>) -> Vec<(GeneralsProperty, Said)> {
     match (a1, a2) {
         (Some(x), Some(y)) if x != y => {
             let (alone, other) = if x { ("A1", "A2") } else { ("A2", "A1") };
             vec![(
                 GeneralsProperty::Agreement,
-                format!("{alone} attacks and {other} does not: army {alone} attacks alone and fails"),
+                Said::new("generals.agreement", [("alone", alone.to_string()), ("other", other.to_string())]),
             )]
         }
         _ => Vec::new(),
@@ -45,7 +50,7 @@ mod tests {
         assert!(check(Some(true), None).is_empty(), "A2 has not decided yet");
         let broken = check(Some(true), Some(false));
         assert_eq!(broken[0].0, GeneralsProperty::Agreement);
-        assert!(broken[0].1.starts_with("A1 attacks and A2 does not"), "{}", broken[0].1);
-        assert!(check(Some(false), Some(true))[0].1.starts_with("A2 attacks"));
+        assert!(broken[0].1.english().starts_with("A1 attacks and A2 does not"), "{}", broken[0].1);
+        assert!(check(Some(false), Some(true))[0].1.english().starts_with("A2 attacks"));
     }
 }

@@ -48,7 +48,7 @@ pub fn lines(r: &GeneralsReport) -> Vec<String> {
         out.push(format!("  messenger #{} {} -> {}: {}", m.number, m.from, m.to, m.fate));
     }
     out.extend(check_lines(&r.checked, |p| {
-        r.violations.iter().find(|v| v.property == *p).map(|v| (v.at_ms, v.event, v.detail.as_str()))
+        r.violations.iter().find(|v| v.property == *p).map(|v| (v.at_ms, v.event, &v.detail))
     }));
     out
 }

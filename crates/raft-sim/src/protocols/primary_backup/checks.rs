@@ -7,7 +7,14 @@
 //!   primary that can answer clients.
 //!
 //! The checks read plain values, so a test can hand them a broken state.
+use crate::protocols::said::Said;
 use serde::Serialize;
+
+/// What a broken check says, in English (`protocols::said`; the page words `proto.check.ID`).
+pub const SAID: &[(&str, &str)] = &[
+    ("pb.single-primary", "S{a} and S{b} are primaries answering clients at the same time"),
+    ("pb.acked-write-lost", "write {write} was acknowledged to its client but primary S{server} does not hold it"),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum PbProperty {
@@ -28,29 +35,25 @@ pub struct Seen {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PbViolation {
     pub property: PbProperty,
-    pub detail: String,
+    pub detail: Said,
     pub at_ms: f64,
     pub event: u64,
 }
 
 /// The properties the servers `now` break, given the writes acknowledged to clients so far.
-pub fn check(now: &[Seen], acked: &[u64]) -> Vec<(PbProperty, String)> {
+pub fn check(now: &[Seen], acked: &[u64]) -> Vec<(PbProperty, Said)> {
     let mut broken = Vec::new();
     let answering: Vec<&Seen> = now.iter().filter(|s| s.answering).collect();
-    if answering.len() > 1 {
-        let names: Vec<String> = answering.iter().map(|s| format!("S{}", s.server)).collect();
-        broken.push((
-            PbProperty::SinglePrimary,
-            format!("{} are primaries answering clients at the same time", names.join(" and ")),
-        ));
+    // A scenario has two servers (S1, S2), so two answering primaries are all there can be.
+    if let [a, b, ..] = answering[..] {
+        let values = [("a", a.server.to_string()), ("b", b.server.to_string())];
+        broken.push((PbProperty::SinglePrimary, Said::new("pb.single-primary", values)));
     }
     'outer: for s in &answering {
         for id in acked {
             if !s.log.contains(id) {
-                broken.push((
-                    PbProperty::NoAckedWriteLost,
-                    format!("write {id} was acknowledged to its client but primary S{} does not hold it", s.server),
-                ));
+                let values = [("write", id.to_string()), ("server", s.server.to_string())];
+                broken.push((PbProperty::NoAckedWriteLost, Said::new("pb.acked-write-lost", values)));
                 break 'outer;
             }
         }
@@ -73,6 +76,7 @@ mod tests {
         assert_eq!(split.iter().map(|b| b.0).collect::<Vec<_>>(), vec![PbProperty::SinglePrimary]);
         let lost = check(&[s(1, false, &[1, 2]), s(2, true, &[1])], &[1, 2]);
         assert_eq!(lost.iter().map(|b| b.0).collect::<Vec<_>>(), vec![PbProperty::NoAckedWriteLost]);
-        assert!(lost[0].1.contains("write 2") && lost[0].1.contains("S2"), "{lost:?}");
+        let said = lost[0].1.english();
+        assert!(said.contains("write 2") && said.contains("S2"), "{said}");
     }
 }

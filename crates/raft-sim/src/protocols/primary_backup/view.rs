@@ -5,6 +5,7 @@ use super::message::PbMessage;
 use super::scenario::{PbScenario, CFG};
 use super::{PrimaryBackup, Role};
 use crate::engine::network::Endpoint;
+use crate::protocols::said::Said;
 use crate::protocols::view::{Broken, CheckView, Fact, Layout, NodeView, Status, Tone, View};
 use crate::scenario::format::ms_to_us;
 use crate::scenario::protocol::PRIMARY_BACKUP;
@@ -99,7 +100,17 @@ impl View for PrimaryBackup {
             PbMessage::Heartbeat => ("Heartbeat", String::new()),
             PbMessage::HeartbeatAck => ("HeartbeatAck", String::new()),
             PbMessage::TestAndSet => ("TestAndSet", "f, 1".to_string()),
-            PbMessage::TestAndSetReply { won } => ("TestAndSetReply", if *won { "won" } else { "lost" }.to_string()),
+            PbMessage::TestAndSetReply { .. } => {
+                ("TestAndSetReply", Self::said(m).map(|s| s.english()).unwrap_or_default())
+            }
+        }
+    }
+
+    fn said(m: &PbMessage) -> Option<Said> {
+        match m {
+            PbMessage::TestAndSetReply { won: true } => Some(Said::new("pb.test-and-set-won", [])),
+            PbMessage::TestAndSetReply { won: false } => Some(Said::new("pb.test-and-set-lost", [])),
+            _ => None,
         }
     }
 

@@ -10,7 +10,29 @@
 //!   been in, with no money lost (a transfer in flight not recorded) or made (one counted twice).
 //!
 //! The checks read plain values, so a test can hand them a broken state.
+use crate::protocols::said::Said;
 use serde::Serialize;
+
+/// What a broken check says, in English (`protocols::said`; the page words `proto.check.ID`).
+pub const SAID: &[(&str, &str)] = &[
+    ("cl.money", "balances {held} + in flight {in_flight} = {sum}, but the bank started with {total}"),
+    (
+        "cl.cut-receipt",
+        "p{q}'s recorded state includes transfer {id} ({amount}) from p{p}, which p{p} sent after recording its own state: the receipt is in the snapshot, its send is not",
+    ),
+    (
+        "cl.cut-twice",
+        "transfer {id} ({amount}) is recorded in channel p{p}→p{q}, but p{p} sent it after recording its state: it is counted twice",
+    ),
+    (
+        "cl.total-not-recorded",
+        "recorded states {recorded} + channel states {channels} = {sum}, but the bank holds {total}: money in flight was not recorded",
+    ),
+    (
+        "cl.total-twice",
+        "recorded states {recorded} + channel states {channels} = {sum}, but the bank holds {total}: money is counted twice",
+    ),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum ClProperty {
@@ -25,7 +47,7 @@ pub const CHECKED: [ClProperty; 3] = [ClProperty::MoneyConserved, ClProperty::Co
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClViolation {
     pub property: ClProperty,
-    pub detail: String,
+    pub detail: Said,
     /// When it was first seen.
     pub at_ms: f64,
     pub event: u64,
@@ -48,39 +70,51 @@ pub struct CutSeen {
 }
 
 /// MoneyConserved: `balances` and the amounts `in_flight` against the initial `total`.
-pub fn money(balances: &[u64], in_flight: u64, total: u64) -> Option<String> {
+pub fn money(balances: &[u64], in_flight: u64, total: u64) -> Option<Said> {
     let held: u64 = balances.iter().sum();
     (held + in_flight != total).then(|| {
-        format!("balances {held} + in flight {in_flight} = {}, but the bank started with {total}", held + in_flight)
+        let sum = (held + in_flight).to_string();
+        let values = [
+            ("held", held.to_string()),
+            ("in_flight", in_flight.to_string()),
+            ("sum", sum),
+            ("total", total.to_string()),
+        ];
+        Said::new("cl.money", values)
     })
 }
 
 /// ConsistentCut for one transfer that was just received or recorded.
-pub fn cut(t: &CutSeen) -> Option<String> {
+pub fn cut(t: &CutSeen) -> Option<Said> {
     if !t.sent_after_record {
         return None;
     }
-    let (p, q, id, amount) = (t.from, t.to, t.id, t.amount);
+    let values = [
+        ("p", t.from.to_string()),
+        ("q", t.to.to_string()),
+        ("id", t.id.to_string()),
+        ("amount", t.amount.to_string()),
+    ];
     if t.received_before_record {
-        return Some(format!(
-            "p{q}'s recorded state includes transfer {id} ({amount}) from p{p}, which p{p} sent after recording its own state: the receipt is in the snapshot, its send is not"
-        ));
+        return Some(Said::new("cl.cut-receipt", values));
     }
-    t.in_channel_state.then(|| {
-        format!(
-            "transfer {id} ({amount}) is recorded in channel p{p}→p{q}, but p{p} sent it after recording its state: it is counted twice"
-        )
-    })
+    t.in_channel_state.then(|| Said::new("cl.cut-twice", values))
 }
 
 /// SnapshotTotal, once the snapshot is complete: the recorded states and the amounts recorded
 /// in the channels against the initial `total`.
-pub fn snapshot_total(states: &[u64], channels: u64, total: u64) -> Option<String> {
+pub fn snapshot_total(states: &[u64], channels: u64, total: u64) -> Option<Said> {
     let recorded: u64 = states.iter().sum();
     (recorded + channels != total).then(|| {
         let sum = recorded + channels;
-        let how = if sum < total { "money in flight was not recorded" } else { "money is counted twice" };
-        format!("recorded states {recorded} + channel states {channels} = {sum}, but the bank holds {total}: {how}")
+        let id = if sum < total { "cl.total-not-recorded" } else { "cl.total-twice" };
+        let values = [
+            ("recorded", recorded.to_string()),
+            ("channels", channels.to_string()),
+            ("sum", sum.to_string()),
+            ("total", total.to_string()),
+        ];
+        Said::new(id, values)
     })
 }
 
@@ -91,10 +125,10 @@ mod tests {
     #[test]
     fn each_check_is_broken_only_by_what_it_names() {
         assert_eq!(money(&[50, 70], 30, 150), None);
-        assert!(money(&[50, 70], 20, 150).unwrap().contains("= 140, but the bank started with 150"));
+        assert!(money(&[50, 70], 20, 150).unwrap().english().contains("= 140, but the bank started with 150"));
         assert_eq!(snapshot_total(&[40, 60], 50, 150), None);
-        assert!(snapshot_total(&[40, 60], 0, 150).unwrap().ends_with("money in flight was not recorded"));
-        assert!(snapshot_total(&[90, 60], 50, 150).unwrap().ends_with("money is counted twice"));
+        assert!(snapshot_total(&[40, 60], 0, 150).unwrap().english().ends_with("money in flight was not recorded"));
+        assert!(snapshot_total(&[90, 60], 50, 150).unwrap().english().ends_with("money is counted twice"));
         let t = CutSeen {
             id: 4,
             from: 1,
@@ -107,9 +141,9 @@ mod tests {
         assert_eq!(cut(&t), None, "sent and received inside the cut");
         assert_eq!(cut(&CutSeen { received_before_record: false, ..t }), None, "sent inside, received outside");
         let late = CutSeen { sent_after_record: true, ..t };
-        assert!(cut(&late).unwrap().starts_with("p2's recorded state includes transfer 4 (9) from p1"));
+        assert!(cut(&late).unwrap().english().starts_with("p2's recorded state includes transfer 4 (9) from p1"));
         assert_eq!(cut(&CutSeen { received_before_record: false, ..late }), None, "both outside");
         let twice = CutSeen { received_before_record: false, in_channel_state: true, ..late };
-        assert!(cut(&twice).unwrap().contains("recorded in channel p1→p2"));
+        assert!(cut(&twice).unwrap().english().contains("recorded in channel p1→p2"));
     }
 }

@@ -37,6 +37,7 @@ pub mod view;
 use crate::engine::kernel::{self, Envelope, Host, Kernel, Pending, Reception};
 use crate::engine::network::{Endpoint, Network};
 use crate::engine::rng::{Probability, SimRng};
+use crate::protocols::said::Said;
 use crate::scenario::format::{ms_to_us, NetworkSettings};
 use checks::{ClProperty, ClViolation, CutSeen, CHECKED};
 use message::ClMessage;
@@ -143,7 +144,7 @@ pub struct ChandyLamport {
     initiated_at: Option<Micros>,
     completed_at: Option<Micros>,
     /// Breaches seen while handling the current event, judged in `event_done`.
-    pending: Vec<(ClProperty, String)>,
+    pending: Vec<(ClProperty, Said)>,
     violations: Vec<ClViolation>,
 }
 
