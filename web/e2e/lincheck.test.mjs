@@ -2,11 +2,12 @@
 // through the import button or dropped on the page, judged in wasm by the same checker as
 // `raftsim lincheck`, drawn with its unorderable operations highlighted and its partial
 // linearization scrubbable; a malformed file gets a message naming the line and field, and the
-// run behind the history is untouched when it closes.
+// run behind the history is untouched when it closes. And all 108 of Porcupine's test histories get
+// the verdict its tests expect in the page's wasm, as they do natively (porcupine_agreement.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,53 @@ async function verdict(page) {
 async function stepOf(page) {
   return Number(await page.getByTestId('lincheck-state').getAttribute('data-step'));
 }
+
+/**
+ * Porcupine's 108 histories with the verdict its own tests expect: the 102 Jepsen logs named by
+ * `checkJepsen(t, N, true|false)` in porcupine_test.go, the 6 key-value logs by their names.
+ */
+function porcupineCases() {
+  const cases = [];
+  const tests = readFileSync(join(DATA, '../porcupine_test.go'), 'utf8');
+  for (const m of tests.matchAll(/checkJepsen\(t, (\d+), (true|false)\)/g)) {
+    cases.push({ name: `jepsen/etcd_${m[1].padStart(3, '0')}.log`, expected: m[2] === 'true' ? 'ok' : 'violation' });
+  }
+  for (const name of readdirSync(join(DATA, 'kv')).sort()) {
+    const m = /^c\d+-(ok|bad)\.txt$/.exec(name);
+    if (m) cases.push({ name: `kv/${name}`, expected: m[1] === 'ok' ? 'ok' : 'violation' });
+  }
+  return cases;
+}
+
+test('all 108 of Porcupine\'s histories get its verdict in the page\'s wasm', async () => {
+  const cases = porcupineCases();
+  assert.equal(cases.length, 108);
+  const page = await openPage(browser);
+  await page.getByTestId('stage').waitFor();
+  // The page's simulator as a module (the one its workers import), judging each text as a
+  // history opened on the page is judged: same code, same step budget.
+  const verdicts = [];
+  for (let i = 0; i < cases.length; i += 12) {
+    const batch = cases.slice(i, i + 12).map((c) => ({ name: c.name, text: readFileSync(join(DATA, c.name), 'utf8') }));
+    verdicts.push(...await page.evaluate(async (batch) => {
+      const sim = await import(new URL('raft-sim.js', document.baseURI).href);
+      return batch.map(({ name, text }) => {
+        try {
+          return { name, verdict: JSON.parse(sim.lincheck(text)).verdict };
+        } catch (e) {
+          return { name, verdict: `error: ${e.message ?? e}` };
+        }
+      });
+    }, batch));
+  }
+  const wrong = cases
+    .map((c, k) => ({ ...c, got: verdicts[k].verdict }))
+    .filter((c) => c.got !== c.expected)
+    .map((c) => `${c.name}: ${c.got}, Porcupine's tests expect ${c.expected}`);
+  assert.deepEqual(wrong, [], 'every verdict is Porcupine\'s');
+  assert.equal(verdicts.filter((v) => v.verdict === 'ok').length, 23 + 3, '23 Jepsen and 3 key-value histories are linearizable');
+  assert.deepEqual(page.errors, []);
+});
 
 test('a linearizable Jepsen history gets raftsim lincheck\'s verdict and closes back to the run', async () => {
   const page = await openPage(browser);

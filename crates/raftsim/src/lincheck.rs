@@ -60,10 +60,12 @@ fn one(file: &str, format: Option<Format>, json: bool, budget: u64) -> FileOutco
             return FileOutcome::BadInput;
         }
     };
-    let judgement = lincheck::check(&history, budget);
+    let decision = lincheck::decide(&history, budget);
+    let verdict_us = start.elapsed().as_micros() as u64;
+    let judgement = decision.explain();
     let elapsed_us = start.elapsed().as_micros() as u64;
     if json {
-        say!("{}", to_json(shown, &history, &judgement, elapsed_us));
+        say!("{}", to_json(shown, &history, &judgement, verdict_us, elapsed_us));
     } else {
         print_summary(shown, &history, &judgement, elapsed_us, budget);
     }
@@ -99,7 +101,7 @@ fn longest(p: &PartitionResult) -> &[usize] {
     p.linearizations.iter().max_by_key(|l| l.len()).map_or(&[], |l| l.as_slice())
 }
 
-fn to_json(file: &str, history: &History, judgement: &Judgement, elapsed_us: u64) -> Value {
+fn to_json(file: &str, history: &History, judgement: &Judgement, verdict_us: u64, elapsed_us: u64) -> Value {
     let first = failing(judgement).next();
     json!({
         "file": file,
@@ -109,6 +111,7 @@ fn to_json(file: &str, history: &History, judgement: &Judgement, elapsed_us: u64
         "operations": history.ops.len(),
         "partitions": judgement.partitions.len(),
         "steps": judgement.steps,
+        "verdict_us": verdict_us,
         "elapsed_us": elapsed_us,
         "unorderable": judgement.unorderable().into_iter().map(|i| op_json(history, i)).collect::<Vec<_>>(),
         "key": first.and_then(|p| p.key.clone()),

@@ -69,6 +69,7 @@ fn json_is_one_object_per_file_with_the_fields_the_benchmark_reads() {
     assert_eq!(bad["partitions"], 8);
     assert!(bad["steps"].as_u64().unwrap() > 0);
     assert!(bad["elapsed_us"].is_u64());
+    assert!(bad["verdict_us"].as_u64().unwrap() <= bad["elapsed_us"].as_u64().unwrap(), "the verdict comes first");
     let unorderable = bad["unorderable"].as_array().unwrap();
     assert!(!unorderable.is_empty());
     for o in unorderable {

@@ -4,7 +4,7 @@
 //
 //	{"file":"…","format":"jepsen"|"kv","verdict":"ok"|"violation","operations":N,"elapsed_us":N}
 //
-// elapsed_us spans parsing and checking, the span `raftsim lincheck --json` reports; reading the
+// elapsed_us spans parsing and checking, the span `raftsim lincheck --json` reports as verdict_us; reading the
 // file from disk is outside it on both sides. Porcupine's test parsers and models live in its
 // _test.go file, which cannot be imported: the parsers and models here follow the same format
 // rules (the same patterns, the same pairing of calls and returns, the same treatment of

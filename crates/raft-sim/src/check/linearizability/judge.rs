@@ -72,19 +72,27 @@ pub struct PartitionResult {
 const SLICE: u64 = 4_096;
 
 /// Judge `history` within `budget` search steps for the verdict (the explanation of a
-/// violation may spend as much again).
+/// violation may spend as much again): [`decide`], then [`Decision::explain`].
+pub fn check(history: &History, budget: u64) -> Judgement {
+    decide(history, budget).explain()
+}
+
+/// Search `history` for a verdict within `budget` steps, and stop there: what Porcupine's
+/// `CheckEvents` does. [`Decision::explain`] then finds the evidence a person reads (the
+/// partial linearizations, the culprit, the operations that cannot be ordered), which takes
+/// further searches; the two are apart so that a benchmark can time the verdict alone.
 ///
 /// The partitions are searched in turns of [`SLICE`] steps, as Porcupine searches them in
 /// parallel, and the verdict is given as soon as one fails: a history with one easy violation
 /// and one hard key is decided by the easy one. The partitions still undecided then are left
 /// "unknown" (the verdict does not depend on them).
-pub fn check(history: &History, budget: u64) -> Judgement {
+pub fn decide(history: &History, budget: u64) -> Decision {
     let mut steps = 0u64;
-    let partitions = match history.model {
+    let parts = match history.model {
         ModelKind::Register => {
             let all: Vec<usize> = (0..history.ops.len()).collect();
             let part = register_partition(history, all);
-            judge_all(vec![part], budget, &mut steps)
+            Parts::Register(search_all(vec![part], budget, &mut steps))
         }
         ModelKind::KeyValue => {
             let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -92,17 +100,61 @@ pub fn check(history: &History, budget: u64) -> Judgement {
                 by_key.entry(op.key().unwrap_or("")).or_default().push(i);
             }
             let parts = by_key.into_iter().map(|(key, all)| kv_partition(history, key, all)).collect();
-            judge_all(parts, budget, &mut steps)
+            Parts::KeyValue(search_all(parts, budget, &mut steps))
         }
     };
-    let verdict = if partitions.iter().any(|p| p.verdict == Verdict::Violation) {
+    let outcomes: Vec<&Outcome> = match &parts {
+        Parts::Register(p) => p.iter().map(|(_, o)| o).collect(),
+        Parts::KeyValue(p) => p.iter().map(|(_, o)| o).collect(),
+    };
+    let verdict = if outcomes.iter().any(|o| matches!(o, Some(Ok(found)) if !found.linearizable)) {
         Verdict::Violation
-    } else if partitions.iter().any(|p| p.verdict == Verdict::Unknown) {
+    } else if outcomes.iter().any(|o| !matches!(o, Some(Ok(_)))) {
         Verdict::Unknown
     } else {
         Verdict::Ok
     };
-    Judgement { verdict, partitions, steps }
+    Decision { parts, verdict, budget, steps }
+}
+
+/// A history's verdict, before its explanation: see [`decide`].
+pub struct Decision {
+    parts: Parts,
+    verdict: Verdict,
+    budget: u64,
+    steps: u64,
+}
+
+/// What each partition's search came to: None when it was not searched to the end (another
+/// partition failed first, or the budget ran out).
+type Outcome = Option<Result<Found, Exhausted>>;
+
+/// The partitions with their searches' outcomes, for one model or the other.
+enum Parts {
+    Register(Vec<(Part<Register>, Outcome)>),
+    KeyValue(Vec<(Part<KvStore>, Outcome)>),
+}
+
+impl Decision {
+    /// Violation if any partition is not linearizable; else Unknown if any ran out of budget.
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+
+    /// Search steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The judgement: each partition's result, and for each that failed, its explanation.
+    pub fn explain(self) -> Judgement {
+        let Decision { parts, verdict, budget, mut steps } = self;
+        let partitions = match parts {
+            Parts::Register(p) => p.into_iter().map(|(part, o)| judge(part, o, budget, &mut steps)).collect(),
+            Parts::KeyValue(p) => p.into_iter().map(|(part, o)| judge(part, o, budget, &mut steps)).collect(),
+        };
+        Judgement { verdict, partitions, steps }
+    }
 }
 
 /// One partition, ready to search.
@@ -170,11 +222,10 @@ fn search_op<O>(o: &super::history::Operation, op: O) -> SearchOp<O> {
     SearchOp { call: o.call, ret, op }
 }
 
-/// Search the partitions in turns until one fails or all are decided, then explain each that
-/// failed.
-fn judge_all<M: Model>(mut parts: Vec<Part<M>>, budget: u64, steps: &mut u64) -> Vec<PartitionResult> {
+/// Search the partitions in turns until one fails or all are decided.
+fn search_all<M: Model>(mut parts: Vec<Part<M>>, budget: u64, steps: &mut u64) -> Vec<(Part<M>, Outcome)> {
     let n = parts.len();
-    let mut outcome: Vec<Option<Result<Found, Exhausted>>> = vec![None; n];
+    let mut outcome: Vec<Outcome> = vec![None; n];
     {
         let mut models: Vec<&mut M> = Vec::with_capacity(n);
         let mut searches: Vec<Option<Search<'_, M>>> = Vec::with_capacity(n);
@@ -202,20 +253,11 @@ fn judge_all<M: Model>(mut parts: Vec<Part<M>>, budget: u64, steps: &mut u64) ->
             }
         }
     }
-    let mut results = Vec::with_capacity(n);
-    for (part, outcome) in parts.into_iter().zip(outcome) {
-        results.push(judge(part, outcome, budget, steps));
-    }
-    results
+    parts.into_iter().zip(outcome).collect()
 }
 
 /// One partition's result from its search's outcome; if it failed, explain it.
-fn judge<M: Model>(
-    part: Part<M>,
-    outcome: Option<Result<Found, Exhausted>>,
-    budget: u64,
-    steps: &mut u64,
-) -> PartitionResult {
+fn judge<M: Model>(part: Part<M>, outcome: Outcome, budget: u64, steps: &mut u64) -> PartitionResult {
     let Part { mut model, key, all, ops, index } = part;
     let mut result = PartitionResult {
         key,
@@ -361,6 +403,28 @@ mod tests {
         let j = check(&h, 1_000);
         assert_eq!(j.verdict, Verdict::Unknown);
         assert!(j.steps <= 1_001, "{}", j.steps);
+    }
+
+    #[test]
+    fn the_verdict_comes_before_its_explanation_and_the_explanation_keeps_it() {
+        // A write of 1 answered before a read starts that still sees nil: the verdict needs one
+        // search; the explanation searches again (partial linearizations, smallest set).
+        let text = "0 :invoke :write 1\n0 :ok :write 1\n1 :invoke :read nil\n1 :ok :read nil\n";
+        let h = parse(text, None).unwrap();
+        let decision = decide(&h, DEFAULT_BUDGET);
+        assert_eq!(decision.verdict(), Verdict::Violation);
+        let decided_in = decision.steps();
+        let j = decision.explain();
+        assert_eq!(j.verdict, Verdict::Violation);
+        assert!(j.steps > decided_in, "the explanation searched too: {} then {}", decided_in, j.steps);
+        assert_eq!(j.unorderable(), vec![0, 1], "the write and the read that missed it");
+        assert_eq!(check(&h, DEFAULT_BUDGET), j, "check is decide then explain");
+        // A linearizable history has nothing to explain.
+        let ok = parse("0 :invoke :write 1\n0 :ok :write 1\n1 :invoke :read nil\n1 :ok :read 1\n", None).unwrap();
+        let decision = decide(&ok, DEFAULT_BUDGET);
+        let decided_in = decision.steps();
+        assert_eq!(decision.verdict(), Verdict::Ok);
+        assert_eq!(decision.explain().steps, decided_in);
     }
 
     #[test]

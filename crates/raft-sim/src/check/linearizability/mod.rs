@@ -51,6 +51,6 @@ pub use history::{
     detect, parse, Format, History, Input, ModelKind, Operation, Output, ParseError, MAX_HISTORY_BYTES, MAX_LINE_BYTES,
     MAX_OPERATIONS,
 };
-pub use judge::{check, Judgement, PartitionResult, DEFAULT_BUDGET as DEFAULT_LINCHECK_BUDGET};
+pub use judge::{check, decide, Decision, Judgement, PartitionResult, DEFAULT_BUDGET as DEFAULT_LINCHECK_BUDGET};
 pub use simulator::{check_history, check_run, LinearizabilityReport, ReportedOp, Verdict, DEFAULT_BUDGET};
 pub use states::states;
