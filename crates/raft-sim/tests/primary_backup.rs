@@ -51,6 +51,78 @@ fn the_primary_crashes_and_the_backups_test_and_set_wins_with_every_acknowledged
 }
 
 #[test]
+fn with_two_backups_one_test_and_set_wins_and_the_other_backup_follows_the_winner() {
+    let r = primary_backup::run(&builtin("pb-two-backups-crash"));
+    assert_eq!(r.servers.len(), 3);
+    // Both backups suspect S1 and call; S2's call is served first and wins, S3's finds f = 1.
+    let calls: Vec<(u32, bool)> = r.test_and_set.iter().map(|c| (c.server, c.won)).collect();
+    assert_eq!(calls, [(2, true), (3, false)]);
+    assert_eq!(timeline(&r), ["0.0: S1", "500.0: none", "728.7: S2"]);
+    let (s2, s3) = (&r.servers[1], &r.servers[2]);
+    assert_eq!(s2.role, Role::Primary);
+    assert_eq!(s3.role, Role::Backup, "S3 is not promoted");
+    assert_eq!(s3.suspected, None, "S3 follows S2 (NewPrimary), no longer suspecting anyone");
+    // Every write is acknowledged, the first three by S1, the last two by S2; S2's commit point
+    // waits for S3 again, so both hold every acknowledged write.
+    assert_eq!(
+        r.writes.iter().map(|w| w.acknowledged_by).collect::<Vec<_>>(),
+        [Some(1), Some(1), Some(1), Some(2), Some(2)]
+    );
+    assert_eq!(s2.writes, acknowledged(&r));
+    assert_eq!(s3.writes, acknowledged(&r));
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}
+
+#[test]
+fn with_two_backups_across_seeds_one_winner_and_without_the_arbiter_both_backups_take_over() {
+    let mut winners = std::collections::BTreeSet::new();
+    for seed in 1..=40 {
+        let mut s = builtin("pb-two-backups-crash");
+        s.seed = seed;
+        let r = primary_backup::run(&s);
+        assert!(r.violations.is_empty(), "seed {seed}: {:?}", r.violations);
+        let won: Vec<u32> = r.test_and_set.iter().filter(|c| c.won).map(|c| c.server).collect();
+        assert_eq!(won.len(), 1, "seed {seed}: exactly one caller wins");
+        winners.extend(won.iter().copied());
+        let other = if won[0] == 2 { 3 } else { 2 };
+        assert_eq!(r.servers[other as usize - 1].role, Role::Backup, "seed {seed}");
+        // The follower holds the winner's writes in the winner's order (the order they reached
+        // it, which a retry can change), and so every acknowledged write.
+        let (winner, follower) = (&r.servers[won[0] as usize - 1], &r.servers[other as usize - 1]);
+        assert_eq!(follower.writes, winner.writes, "seed {seed}");
+        assert!(acknowledged(&r).iter().all(|w| follower.writes.iter().any(|x| x == w)), "seed {seed}");
+        assert_eq!(acknowledged(&r).len(), 5, "seed {seed}");
+        // Without the arbiter each backup promotes itself on its own timeout: two primaries.
+        s.arbiter = false;
+        let r = primary_backup::run(&s);
+        assert!(broken(&r).contains(&PbProperty::SinglePrimary), "seed {seed}");
+        assert!(r.servers[1..].iter().all(|x| x.role == Role::Primary), "seed {seed}");
+    }
+    assert_eq!(winners, std::collections::BTreeSet::from([2, 3]), "the race goes both ways");
+}
+
+#[test]
+fn a_primary_that_won_the_flag_drops_each_crashed_backup_and_carries_on() {
+    // Three backups; S3 crashes, S1 wins the flag and drops it; then S4 crashes: S1 drops it
+    // too without asking again (the flag is its own) and keeps answering with S2 alone.
+    let text = r#"{"protocol": "primary-backup", "name": "two-crashed-backups", "backups": 3,
+        "duration_ms": 2500,
+        "writes": [{"at_ms": 100, "value": "a"}, {"at_ms": 700, "value": "b"}, {"at_ms": 1600, "value": "c"}],
+        "faults": [{"at_ms": 300, "crash": 3}, {"at_ms": 900, "crash": 4}]}"#;
+    let s = PbScenario::from_json(text).expect("valid");
+    for seed in 1..=10 {
+        let r = primary_backup::run(&PbScenario { seed, ..s.clone() });
+        assert!(r.violations.is_empty(), "seed {seed}: {:?}", r.violations);
+        let calls: Vec<(u32, bool)> = r.test_and_set.iter().map(|c| (c.server, c.won)).collect();
+        assert_eq!(calls, [(1, true)], "seed {seed}: one call, for the first crash only");
+        assert_eq!(acknowledged(&r), ["a", "b", "c"], "seed {seed}");
+        assert!(r.writes.iter().all(|w| w.acknowledged_by == Some(1)), "seed {seed}");
+        assert_eq!(r.servers[1].writes, ["a", "b", "c"], "seed {seed}: S2 still gets every write");
+        assert_eq!(r.primary_over_time.last().map(|c| c.primaries.clone()), Some(vec![1]), "seed {seed}");
+    }
+}
+
+#[test]
 fn the_commit_point_a_write_the_backup_never_got_is_never_acknowledged_so_failover_loses_nothing() {
     // S1 is cut off from S2, receives a write, then crashes: the forward never reached S2.
     let text = r#"{"protocol": "primary-backup", "name": "commit-point", "duration_ms": 1500,
@@ -132,12 +204,12 @@ fn the_builtins_trace_hashes_are_pinned() {
         .map(|b| (b.scenario.name.clone(), primary_backup::run(&b.scenario).trace_hash))
         .collect();
     let names: Vec<&str> = hashes.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["pb-primary-crash", "pb-partition-arbiter", "pb-partition-no-arbiter"]);
+    assert_eq!(names, ["pb-primary-crash", "pb-partition-arbiter", "pb-partition-no-arbiter", "pb-two-backups-crash"]);
     let now: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
     assert_eq!(now, PINNED, "a primary-backup run changed (in the index's order)");
 }
 
-const PINNED: [&str; 3] = ["f2050966ad5a030d", "576dcbc3cffe1e57", "1b3daba416764a64"];
+const PINNED: [&str; 4] = ["f2050966ad5a030d", "576dcbc3cffe1e57", "1b3daba416764a64", "271370916a5b4a7e"];
 
 #[test]
 fn raft_readers_refuse_a_primary_backup_scenario_by_protocol() {
@@ -176,6 +248,21 @@ fn bad_primary_backup_scenarios_are_refused_with_the_field() {
     assert_eq!(with("faults", r#"[{"at_ms": 10, "crash": 1, "heal": true}]"#), "faults[0]");
     assert_eq!(with("faults", r#"[{"at_ms": 10, "heal": false}]"#), "faults[0].heal");
     assert_eq!(with("colour", "1"), "colour");
+    assert_eq!(with("backups", "0"), "backups");
+    assert_eq!(with("backups", "5"), "backups");
+    assert_eq!(with("backups", r#""two""#), "backups");
+    // With two backups S3 is a server and the CFG is node 4.
+    let two = |faults: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(base).unwrap();
+        v["backups"] = 2.into();
+        v["faults"] = serde_json::from_str(faults).unwrap();
+        PbScenario::from_json(&v.to_string())
+    };
+    assert!(two(r#"[{"at_ms": 10, "crash": 3}, {"at_ms": 20, "partition": [1, 4]}]"#).is_ok());
+    let e = two(r#"[{"at_ms": 10, "crash": 4}]"#).unwrap_err();
+    assert_eq!(e.field, "faults[0].crash");
+    assert!(e.problem.contains("1 to 3"), "{}", e.problem);
+    assert_eq!(two(r#"[{"at_ms": 10, "partition": [1, 5]}]"#).unwrap_err().field, "faults[0].partition[1]");
     assert_eq!(PbScenario::from_json("[]").unwrap_err().field, "");
     assert_eq!(PbScenario::from_json("{").unwrap_err().field, "");
 }

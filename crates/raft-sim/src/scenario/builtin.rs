@@ -189,6 +189,7 @@ mod embedded {
         "pb-primary-crash",
         "pb-partition-arbiter",
         "pb-partition-no-arbiter",
+        "pb-two-backups-crash",
         "chain-normal",
         "chain-middle-crash",
         "chain-head-crash",

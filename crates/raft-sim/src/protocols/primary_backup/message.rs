@@ -1,6 +1,6 @@
 //! Primary-backup's messages: the client's writes and their answers, the primary's forwards
-//! and heartbeats with the backup's acknowledgements, and the test-and-set on the arbitration
-//! server (CFG).
+//! and heartbeats with the backups' acknowledgements, the test-and-set on the arbitration
+//! server (CFG), and the winner's word to the other backups.
 use crate::engine::hash::StableHash;
 use crate::engine::kernel::Wire;
 
@@ -24,6 +24,9 @@ pub enum PbMessage {
     TestAndSet,
     /// CFG to server: whether this call set f (it was 0).
     TestAndSetReply { won: bool },
+    /// A backup that won the test-and-set, to the other backups: I am the primary now; here is
+    /// my state (its writes, in order), which yours becomes. Only with more than one backup.
+    NewPrimary { log: Vec<(u64, String)> },
 }
 
 impl PbMessage {
@@ -38,6 +41,7 @@ impl PbMessage {
             PbMessage::HeartbeatAck => 7,
             PbMessage::TestAndSet => 8,
             PbMessage::TestAndSetReply { .. } => 11,
+            PbMessage::NewPrimary { .. } => 12,
         }
     }
 }
@@ -62,12 +66,19 @@ impl Wire for PbMessage {
             PbMessage::TestAndSetReply { won } => {
                 h.word(*won as u64);
             }
+            PbMessage::NewPrimary { log } => {
+                h.word(log.len() as u64);
+                for (id, value) in log {
+                    h.word(*id).str(value);
+                }
+            }
             PbMessage::Heartbeat | PbMessage::HeartbeatAck | PbMessage::TestAndSet => {}
         }
     }
     fn carried(&self) -> (u64, u64) {
         match self {
             PbMessage::Write { value, .. } | PbMessage::Forward { value, .. } => (1, value.len() as u64),
+            PbMessage::NewPrimary { log } => (log.len() as u64, log.iter().map(|(_, v)| v.len() as u64).sum()),
             _ => (0, 0),
         }
     }

@@ -2,9 +2,10 @@
 //! kernel, as the course notes give it (Definitions 2.2 to 2.5):
 //!
 //! - **Passive replication**: the client sends its write to the primary, which forwards it to
-//!   the backup; the backup applies it and acknowledges; then the primary acknowledges the
-//!   client. That last step is the **commit point**.
-//! - Heartbeats: the primary sends one every `heartbeat_ms`; the backup answers. A partner
+//!   the backups; each backup applies it and acknowledges; once all have, the primary
+//!   acknowledges the client. That last step is the **commit point**, and why the notes warn of
+//!   the overhead "as we scale the number of backups".
+//! - Heartbeats: the primary sends one every `heartbeat_ms`; the backups answer. A partner
 //!   silent for `timeout_ms` is suspected to have failed (or become unreachable).
 //! - **Arbitration server (CFG)**: on a suspected failure a server executes
 //!   `test_and_set(f, 1)` on the CFG's shared variable f (0 while the primary is there). If
@@ -12,16 +13,21 @@
 //!   on without the backup it suspects. If f = 1, "another server has already taken over": a
 //!   primary steps down, a backup stays out. The CFG serialises the calls (the notes' mutex),
 //!   so only the first caller wins.
+//! - With more than one backup, the backups that suspect a crashed primary all call; the winner
+//!   takes the others as its backups and tells them (`NewPrimary`, with its state, which theirs
+//!   becomes: the notes' state replication), and they follow it. A primary that won the flag
+//!   drops a further silent backup without asking again: the flag is already its own.
 //! - Clients redirect their requests to the new primary (a client that waits `retry_ms`
-//!   without an answer tries the other server; a server that is not primary says so).
+//!   without an answer tries the next server; a server that is not primary says so).
 //!
 //! Without the arbiter (`"arbiter": false`, the broken variant) a server acts on its timeout
-//! alone: a backup promotes itself, a primary drops the backup. A partition between them
-//! then leaves two primaries that answer clients, which the checks ([`checks`]) catch.
+//! alone: a backup promotes itself (the primary of nobody), a primary drops the backup. A
+//! partition between them then leaves two primaries that answer clients, which the checks
+//! ([`checks`]) catch.
 //!
-//! Servers S1 (primary at the start) and S2 are network nodes 1 and 2; the CFG is node 3
-//! (never crashes, as the notes assume of the configuration service); the client is outside
-//! partitions.
+//! Servers S1 (primary at the start) to S(backups + 1) are network nodes 1 to backups + 1; the
+//! CFG is the next node (never crashes, as the notes assume of the configuration service); the
+//! client is outside partitions. f is never reset, so a run has one failover, as in the notes.
 pub mod builtin;
 pub mod checks;
 pub mod message;
@@ -35,7 +41,7 @@ use crate::engine::rng::{Probability, SimRng};
 use crate::scenario::format::{ms_to_us, NetworkSettings};
 use checks::{PbProperty, PbViolation, Seen};
 use message::PbMessage;
-use scenario::{FaultKind, PbScenario, CFG, SERVERS};
+use scenario::{FaultKind, PbScenario};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,8 +81,11 @@ struct Server {
     primary: u32,
     /// When it last heard from each partner.
     last_heard: BTreeMap<u32, u64>,
-    /// The partner it suspects, once it suspected one (it acts on one suspicion only).
+    /// The partner it suspects, once it suspected one (it acts on one suspicion only, unless
+    /// it is a primary that won the flag or acts without an arbiter: see `suspect`).
     suspects: Option<u32>,
+    /// Whether its test-and-set won: the flag is its own.
+    won_flag: bool,
     /// A primary's writes waiting for backups' acknowledgements.
     pending: BTreeMap<u64, BTreeSet<u32>>,
 }
@@ -154,7 +163,8 @@ impl PrimaryBackup {
     pub fn new(s: &PbScenario) -> PrimaryBackup {
         let settings = NetworkSettings { latency_ms: s.latency_ms, ..NetworkSettings::default() };
         // The same stream numbers as Raft's host: 1 for the network, 3 for the faults.
-        let network = Network::new(settings, SERVERS + 1, SimRng::stream(s.seed, 1));
+        let n = s.servers();
+        let network = Network::new(settings, n + 1, SimRng::stream(s.seed, 1));
         let mut kernel = Kernel::new(network, SimRng::stream(s.seed, 3));
         for (i, f) in s.faults.iter().enumerate() {
             kernel.schedule(ms_to_us(f.at_ms), Pending::Wake(Timer::Fault { index: i }));
@@ -163,23 +173,24 @@ impl PrimaryBackup {
             kernel.schedule(ms_to_us(w.at_ms), Pending::Wake(Timer::Send { id: i as u64 + 1 }));
         }
         let beat = ms_to_us(s.heartbeat_ms).max(1);
-        for server in 1..=SERVERS {
+        for server in 1..=n {
             kernel.schedule(beat, Pending::Wake(Timer::Tick { server }));
         }
-        let server = |role, backups: &[u32]| Server {
-            role,
+        let server = |id: u32| Server {
+            role: if id == 1 { Role::Primary } else { Role::Backup },
             crashed: false,
             log: Vec::new(),
-            backups: backups.iter().copied().collect(),
+            backups: if id == 1 { (2..=n).collect() } else { BTreeSet::new() },
             primary: 1,
-            last_heard: BTreeMap::from([(1, 0), (2, 0)]),
+            last_heard: (1..=n).map(|p| (p, 0)).collect(),
             suspects: None,
+            won_flag: false,
             pending: BTreeMap::new(),
         };
         let mut sim = PrimaryBackup {
             kernel,
             scenario: s.clone(),
-            servers: vec![server(Role::Primary, &[2]), server(Role::Backup, &[])],
+            servers: (1..=n).map(server).collect(),
             flag: 0,
             calls: Vec::new(),
             target: 1,
@@ -208,6 +219,16 @@ impl PrimaryBackup {
         self.servers.get_mut((id as usize).checked_sub(1)?)
     }
 
+    /// The number of servers: S1 and its backups.
+    fn server_count(&self) -> u32 {
+        self.servers.len() as u32
+    }
+
+    /// The server after `s`, round the ring: where a client tries next.
+    fn next_server(&self, s: u32) -> u32 {
+        s % self.server_count() + 1
+    }
+
     fn now_ms(&self) -> f64 {
         self.kernel.now() as f64 / 1000.0
     }
@@ -224,14 +245,14 @@ impl PrimaryBackup {
     }
 
     fn answering(&self) -> Vec<u32> {
-        (1..=SERVERS).filter(|&s| self.can_answer(s)).collect()
+        (1..=self.server_count()).filter(|&s| self.can_answer(s)).collect()
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, m: PbMessage) {
         self.kernel.send(from, to, m, Probability::NEVER);
     }
 
-    /// The client sends write `id` to the server it believes is primary; it tries the other
+    /// The client sends write `id` to the server it believes is primary; it tries the next
     /// server if no answer came within `retry_ms`.
     fn client_send(&mut self, id: u64) {
         let Some(w) = self.scenario.writes.get(id as usize - 1) else { return };
@@ -292,27 +313,46 @@ impl PrimaryBackup {
 
     /// `s` suspects `other` has failed: it asks the CFG, or (no arbiter) acts at once.
     fn suspect(&mut self, s: u32, other: u32) {
+        let arbiter = self.scenario.arbiter;
+        let cfg = self.scenario.cfg();
         let Some(me) = self.server(s) else { return };
-        if me.suspects.is_some() || me.role == Role::SteppedDown {
+        if me.role == Role::SteppedDown {
+            return;
+        }
+        if me.suspects.is_some() {
+            // A later silent backup (only with several): a primary that holds the flag, or
+            // acts without an arbiter, drops it as it dropped the first; anyone else waits.
+            if me.role == Role::Primary && (me.won_flag || !arbiter) {
+                self.drop_backup(s, other);
+            }
             return;
         }
         me.suspects = Some(other);
-        if self.scenario.arbiter {
-            self.send(Endpoint::Node(s), Endpoint::Node(CFG), PbMessage::TestAndSet);
+        if arbiter {
+            self.send(Endpoint::Node(s), Endpoint::Node(cfg), PbMessage::TestAndSet);
         } else {
             self.take_over(s, other);
         }
     }
 
-    /// `s` acts on its suspicion of `other`: a backup becomes the primary (of nobody: its
-    /// only partner is the one it suspects), a primary carries on without that backup.
+    /// `s` acts on its suspicion of `other`: a backup becomes the primary, a primary carries
+    /// on without that backup. A backup that won the flag takes the other backups as its own
+    /// and tells them, with its state; one acting without an arbiter is the primary of nobody
+    /// (it cannot know the others did not promote themselves too).
     fn take_over(&mut self, s: u32, other: u32) {
+        let n = self.server_count();
+        let arbiter = self.scenario.arbiter;
         let Some(me) = self.server(s) else { return };
         match me.role {
             Role::Backup => {
                 me.role = Role::Primary;
                 me.primary = s;
-                me.backups.clear();
+                me.backups =
+                    if arbiter { (1..=n).filter(|&b| b != s && b != other).collect() } else { BTreeSet::new() };
+                let (log, told) = (me.log.clone(), me.backups.clone());
+                for b in told {
+                    self.send(Endpoint::Node(s), Endpoint::Node(b), PbMessage::NewPrimary { log: log.clone() });
+                }
             }
             Role::Primary => self.drop_backup(s, other),
             Role::SteppedDown => {}
@@ -352,6 +392,7 @@ impl PrimaryBackup {
     /// A server-to-server message reaches `to`; the answer it sends, if any.
     fn on_server_message(&mut self, from: u32, to: u32, payload: PbMessage) -> Option<(Endpoint, PbMessage)> {
         let now = self.kernel.now();
+        let cfg = self.scenario.cfg();
         let me = self.server(to)?;
         me.last_heard.insert(from, now);
         match payload {
@@ -364,6 +405,13 @@ impl PrimaryBackup {
             PbMessage::Heartbeat if me.role == Role::Backup && me.primary == from => {
                 Some((Endpoint::Node(from), PbMessage::HeartbeatAck))
             }
+            PbMessage::NewPrimary { log } if me.role == Role::Backup => {
+                // Only a test-and-set's winner sends this: follow it, and take its state.
+                me.primary = from;
+                me.suspects = None;
+                me.log = log;
+                Some((Endpoint::Node(from), PbMessage::HeartbeatAck))
+            }
             PbMessage::ForwardAck { id } => {
                 let waiting = me.pending.get_mut(&id)?;
                 waiting.remove(&from);
@@ -374,9 +422,10 @@ impl PrimaryBackup {
                 // The commit point: the backup has it, so the client may be told.
                 Some((Endpoint::Client(1), PbMessage::Ack { id }))
             }
-            PbMessage::TestAndSetReply { won } if from == CFG => {
+            PbMessage::TestAndSetReply { won } if from == cfg => {
                 let suspected = me.suspects;
                 if won {
+                    me.won_flag = true;
                     if let Some(o) = suspected {
                         self.take_over(to, o);
                     }
@@ -469,7 +518,7 @@ impl Host for PrimaryBackup {
     }
 
     fn reception(&self, node: u32) -> Option<Reception> {
-        if node == CFG {
+        if node == self.scenario.cfg() {
             return Some(Reception::Up(Probability::NEVER));
         }
         let s = self.servers.get((node as usize).checked_sub(1)?)?;
@@ -494,16 +543,16 @@ impl Host for PrimaryBackup {
                     self.target = s;
                 }
                 PbMessage::NotPrimary { hint, .. } => {
-                    self.target = hint.filter(|&h| h != s).unwrap_or(if s == 1 { 2 } else { 1 });
+                    self.target = hint.filter(|&h| h != s).unwrap_or_else(|| self.next_server(s));
                 }
                 _ => {}
             },
-            (Endpoint::Node(s), Endpoint::Node(CFG)) => {
+            (Endpoint::Node(s), Endpoint::Node(cfg)) if cfg == self.scenario.cfg() => {
                 // The CFG's mutex: calls are served one at a time, so only the first wins.
                 let won = self.flag == 0;
                 self.flag = 1;
                 self.calls.push(TasCall { at_ms: self.now_ms(), server: s, won });
-                self.send(Endpoint::Node(CFG), Endpoint::Node(s), PbMessage::TestAndSetReply { won });
+                self.send(Endpoint::Node(cfg), Endpoint::Node(s), PbMessage::TestAndSetReply { won });
             }
             (Endpoint::Node(from), Endpoint::Node(to)) => {
                 let reply = self.on_server_message(from, to, payload);
@@ -530,10 +579,10 @@ impl Host for PrimaryBackup {
                 if self.acked.contains_key(&id) {
                     return false;
                 }
-                // No answer in time from the server it tried: the client tries the other one
+                // No answer in time from the server it tried: the client tries the next one
                 // (unless it has learnt the primary since).
                 if self.sent_to.get(&id) == Some(&self.target) {
-                    self.target = if self.target == 1 { 2 } else { 1 };
+                    self.target = self.next_server(self.target);
                 }
                 self.sent_to.insert(id, self.target);
                 self.kernel.begin_event(CODE_SEND, id, self.target as u64);
@@ -566,7 +615,7 @@ impl Host for PrimaryBackup {
         if self.timeline.last().is_none_or(|c| c.primaries != answering) {
             self.timeline.push(PrimaryChange { at_ms: self.now_ms(), primaries: answering.clone() });
         }
-        let seen: Vec<Seen> = (1..=SERVERS)
+        let seen: Vec<Seen> = (1..=self.server_count())
             .map(|s| Seen {
                 server: s,
                 answering: answering.contains(&s),

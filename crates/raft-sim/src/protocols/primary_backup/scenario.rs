@@ -1,10 +1,11 @@
-//! A primary-backup scenario: servers S1 (the primary at the start) and S2 (its backup), the
-//! arbitration server (CFG, node 3 on the network) or none, the heartbeat and the timeout
+//! A primary-backup scenario: servers S1 (the primary at the start) and its `backups` (S2, and
+//! S3 … when there are more; one unless said), the arbitration server (CFG, the node after the
+//! last server on the network) or none, the heartbeat and the timeout
 //! after which a silent partner is suspected, the client's writes and the faults.
 //!
 //! ```json
 //! {"protocol": "primary-backup", "name": "pb-primary-crash", "seed": 1,
-//!  "arbiter": true, "heartbeat_ms": 50, "timeout_ms": 200, "latency_ms": [5, 15],
+//!  "arbiter": true, "backups": 1, "heartbeat_ms": 50, "timeout_ms": 200, "latency_ms": [5, 15],
 //!  "duration_ms": 2000, "retry_ms": 300,
 //!  "writes": [{"at_ms": 100, "value": "x=1"}],
 //!  "faults": [{"at_ms": 500, "crash": 1}, {"at_ms": 600, "partition": [1, 2]}, {"at_ms": 900, "heal": true}]}
@@ -16,9 +17,8 @@ use crate::scenario::format::ScenarioError;
 use crate::scenario::protocol::PRIMARY_BACKUP;
 use serde_json::Value;
 
-/// The servers: S1 and S2. The CFG is node 3 on the network.
-pub const SERVERS: u32 = 2;
-pub const CFG: u32 = 3;
+/// The most backups a scenario may ask for (S1 and up to four backups fit a stage's row).
+pub const MAX_BACKUPS: u32 = 4;
 pub const MAX_DURATION_MS: f64 = 60_000.0;
 pub const MAX_WRITES: usize = 50;
 pub const MAX_FAULTS: usize = 20;
@@ -54,6 +54,8 @@ pub struct PbScenario {
     /// Whether a suspicious server asks the CFG (`test_and_set(f, 1)`) before acting; without
     /// it, it acts on its own timeout (the broken variant).
     pub arbiter: bool,
+    /// How many backups S1 forwards to at the start: S2 … S(backups + 1).
+    pub backups: u32,
     pub heartbeat_ms: f64,
     pub timeout_ms: f64,
     pub latency_ms: [f64; 2],
@@ -69,6 +71,7 @@ const FIELDS: &[&str] = &[
     "description",
     "seed",
     "arbiter",
+    "backups",
     "heartbeat_ms",
     "timeout_ms",
     "latency_ms",
@@ -86,6 +89,16 @@ fn node(v: Option<&Value>, field: &str, max: u32, what: &str) -> Result<u32, Sce
 }
 
 impl PbScenario {
+    /// The servers: S1 and its backups, network nodes 1 to `servers()`.
+    pub fn servers(&self) -> u32 {
+        self.backups + 1
+    }
+
+    /// The arbitration server's node on the network: the one after the last server.
+    pub fn cfg(&self) -> u32 {
+        self.servers() + 1
+    }
+
     pub fn from_json(text: &str) -> Result<PbScenario, ScenarioError> {
         let value = reading::parse(text)?;
         Self::from_value(&value)
@@ -101,6 +114,16 @@ impl PbScenario {
                 return err("arbiter", "must be true (ask the CFG with test-and-set) or false (act on a timeout alone)")
             }
         };
+        let backups = match map.get("backups") {
+            None => 1,
+            Some(v) => match v.as_u64() {
+                Some(n) if (1..=MAX_BACKUPS as u64).contains(&n) => n as u32,
+                _ => return err("backups", format!("must be a whole number from 1 to {MAX_BACKUPS}")),
+            },
+        };
+        let (servers, cfg) = (backups + 1, backups + 2);
+        let server_words = format!("a server, 1 to {servers}");
+        let node_words = format!("1 to {servers} (servers) or {cfg} (the CFG)");
         let heartbeat_ms = number(map.get("heartbeat_ms"), "heartbeat_ms", 1.0, 10_000.0)?.unwrap_or(50.0);
         let timeout_ms = number(map.get("timeout_ms"), "timeout_ms", 1.0, 30_000.0)?.unwrap_or(200.0);
         if timeout_ms <= heartbeat_ms {
@@ -147,17 +170,17 @@ impl PbScenario {
                         return err(at, "must be exactly one of crash, partition, heal");
                     }
                     let kind = if let Some(c) = f.get("crash") {
-                        FaultKind::Crash(node(Some(c), &format!("{at}.crash"), SERVERS, "a server, 1 or 2")?)
+                        FaultKind::Crash(node(Some(c), &format!("{at}.crash"), servers, &server_words)?)
                     } else if let Some(p) = f.get("partition") {
                         let field = format!("{at}.partition");
                         let Value::Array(pair) = p else {
-                            return err(field, "must be two nodes: 1, 2 (servers) or 3 (the CFG)");
+                            return err(field, format!("must be two nodes: {node_words}"));
                         };
                         if pair.len() != 2 {
-                            return err(field, "must be two nodes: 1, 2 (servers) or 3 (the CFG)");
+                            return err(field, format!("must be two nodes: {node_words}"));
                         }
-                        let a = node(pair.first(), &format!("{field}[0]"), CFG, "1, 2 (servers) or 3 (the CFG)")?;
-                        let b = node(pair.get(1), &format!("{field}[1]"), CFG, "1, 2 (servers) or 3 (the CFG)")?;
+                        let a = node(pair.first(), &format!("{field}[0]"), cfg, &node_words)?;
+                        let b = node(pair.get(1), &format!("{field}[1]"), cfg, &node_words)?;
                         if a == b {
                             return err(field, "must be two different nodes");
                         }
@@ -183,6 +206,7 @@ impl PbScenario {
             description,
             seed,
             arbiter,
+            backups,
             heartbeat_ms,
             timeout_ms,
             latency_ms,

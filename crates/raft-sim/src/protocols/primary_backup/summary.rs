@@ -17,14 +17,24 @@ impl Summary for PrimaryBackup {
     }
 }
 
+/// "S1 and S2", "S1, S2 and S3", …
+fn servers(n: usize) -> String {
+    let names: Vec<String> = (1..=n).map(|s| format!("S{s}")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
 /// The summary, line by line.
 pub fn lines(r: &PbReport) -> Vec<String> {
     let mut out = Vec::new();
     out.push(format!(
-        "scenario {} ({}, seed {}): S1 and S2, {}; {} events, ended at {:.1} ms, trace hash {}",
+        "scenario {} ({}, seed {}): {}, {}; {} events, ended at {:.1} ms, trace hash {}",
         r.scenario,
         r.protocol,
         r.seed,
+        servers(r.servers.len()),
         if r.arbiter { "arbitration server (CFG) with test-and-set" } else { "no arbitration server" },
         r.events,
         r.end_ms,

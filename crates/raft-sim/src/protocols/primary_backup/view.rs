@@ -2,7 +2,7 @@
 //! logs, and the arbitration server (CFG) with its flag f.
 use super::checks::PbProperty;
 use super::message::PbMessage;
-use super::scenario::{PbScenario, CFG};
+use super::scenario::PbScenario;
 use super::{PrimaryBackup, Role};
 use crate::engine::network::Endpoint;
 use crate::protocols::said::Said;
@@ -73,7 +73,7 @@ impl View for PrimaryBackup {
         }
         if self.scenario.arbiter {
             nodes.push(NodeView {
-                at: Endpoint::Node(CFG),
+                at: Endpoint::Node(self.scenario.cfg()),
                 name: "CFG".to_string(),
                 status: Status::Up,
                 badge: Some("arbiter"),
@@ -100,6 +100,15 @@ impl View for PrimaryBackup {
             PbMessage::Heartbeat => ("Heartbeat", String::new()),
             PbMessage::HeartbeatAck => ("HeartbeatAck", String::new()),
             PbMessage::TestAndSet => ("TestAndSet", "f, 1".to_string()),
+            // The writes it carries, by id, kept short: a whole state would cover the stage.
+            PbMessage::NewPrimary { log } => {
+                let label = match (log.first(), log.last()) {
+                    (Some((a, _)), Some((b, _))) if log.len() > 1 => format!("#{a}…#{b}"),
+                    (Some((a, _)), _) => format!("#{a}"),
+                    _ => "–".to_string(),
+                };
+                ("NewPrimary", label)
+            }
             PbMessage::TestAndSetReply { .. } => {
                 ("TestAndSetReply", Self::said(m).map(|s| s.english()).unwrap_or_default())
             }
