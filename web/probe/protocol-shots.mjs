@@ -15,7 +15,7 @@ const prefix = process.env.PAGE_LANG ? `proto-${process.env.PAGE_LANG}` : 'proto
 // Each built-in at a moment worth seeing (virtual ms).
 const moments = [
   ['flood-p1-p4', 115], ['flood-p1-p4-one-round', 200], ['two-generals-last-lost', 45], ['pb-partition-no-arbiter', 720],
-  ['pb-primary-crash', 760],
+  ['pb-primary-crash', 760], ['pb-two-backups-crash', 725],
   ['chain-middle-crash', 600], ['cl-bank-snapshot', 85], ['fd-pause-false-suspicion', 900], ['cl-broken-not-fifo', 339],
   ['chain-early-ack', 602],
 ].filter(([id]) => !only || only.includes(id));
