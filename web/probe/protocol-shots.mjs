@@ -15,7 +15,7 @@ const prefix = process.env.PAGE_LANG ? `proto-${process.env.PAGE_LANG}` : 'proto
 // Each built-in at a moment worth seeing (virtual ms).
 const moments = [
   ['flood-p1-p4', 115], ['flood-p1-p4-one-round', 200], ['two-generals-last-lost', 45], ['pb-partition-no-arbiter', 720],
-  ['pb-primary-crash', 760], ['pb-two-backups-crash', 725],
+  ['pb-primary-crash', 760], ['pb-two-backups-crash', 719],
   ['chain-middle-crash', 600], ['cl-bank-snapshot', 85], ['fd-pause-false-suspicion', 900], ['cl-broken-not-fifo', 339],
   ['chain-early-ack', 602],
 ].filter(([id]) => !only || only.includes(id));
@@ -55,7 +55,11 @@ for (const [name, viewport] of sizes) {
     await page.evaluate((ms) => window.__playground.runTo(ms), ms);
     await page.getByTestId('course-stage').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${dir}/${prefix}-${id}-${name}.png` });
-    if (name === 'desktop') await page.screenshot({ path: `${dir}/${prefix}-${id}-full.png`, fullPage: true });
+    if (name === 'desktop') {
+      await page.screenshot({ path: `${dir}/${prefix}-${id}-full.png`, fullPage: true });
+      // The stage alone, as docs/screenshots keeps one of each protocol's.
+      await page.getByTestId('course-stage').screenshot({ path: `${dir}/${prefix}-${id}-stage.png` });
+    }
     console.log(name, id, errors.length ? errors : 'no errors');
     await page.close();
   }
