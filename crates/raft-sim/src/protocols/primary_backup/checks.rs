@@ -44,7 +44,7 @@ pub struct PbViolation {
 pub fn check(now: &[Seen], acked: &[u64]) -> Vec<(PbProperty, Said)> {
     let mut broken = Vec::new();
     let answering: Vec<&Seen> = now.iter().filter(|s| s.answering).collect();
-    // A scenario has two servers (S1, S2), so two answering primaries are all there can be.
+    // Two answering primaries are a split brain already: the first two name it.
     if let [a, b, ..] = answering[..] {
         let values = [("a", a.server.to_string()), ("b", b.server.to_string())];
         broken.push((PbProperty::SinglePrimary, Said::new("pb.single-primary", values)));

@@ -219,14 +219,9 @@ impl PrimaryBackup {
         self.servers.get_mut((id as usize).checked_sub(1)?)
     }
 
-    /// The number of servers: S1 and its backups.
-    fn server_count(&self) -> u32 {
-        self.servers.len() as u32
-    }
-
     /// The server after `s`, round the ring: where a client tries next.
     fn next_server(&self, s: u32) -> u32 {
-        s % self.server_count() + 1
+        s % self.scenario.servers() + 1
     }
 
     fn now_ms(&self) -> f64 {
@@ -245,7 +240,7 @@ impl PrimaryBackup {
     }
 
     fn answering(&self) -> Vec<u32> {
-        (1..=self.server_count()).filter(|&s| self.can_answer(s)).collect()
+        (1..=self.scenario.servers()).filter(|&s| self.can_answer(s)).collect()
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, m: PbMessage) {
@@ -340,7 +335,7 @@ impl PrimaryBackup {
     /// and tells them, with its state; one acting without an arbiter is the primary of nobody
     /// (it cannot know the others did not promote themselves too).
     fn take_over(&mut self, s: u32, other: u32) {
-        let n = self.server_count();
+        let n = self.scenario.servers();
         let arbiter = self.scenario.arbiter;
         let Some(me) = self.server(s) else { return };
         match me.role {
@@ -419,7 +414,7 @@ impl PrimaryBackup {
                     return None;
                 }
                 me.pending.remove(&id);
-                // The commit point: the backup has it, so the client may be told.
+                // The commit point: every backup has it, so the client may be told.
                 Some((Endpoint::Client(1), PbMessage::Ack { id }))
             }
             PbMessage::TestAndSetReply { won } if from == cfg => {
@@ -615,7 +610,7 @@ impl Host for PrimaryBackup {
         if self.timeline.last().is_none_or(|c| c.primaries != answering) {
             self.timeline.push(PrimaryChange { at_ms: self.now_ms(), primaries: answering.clone() });
         }
-        let seen: Vec<Seen> = (1..=self.server_count())
+        let seen: Vec<Seen> = (1..=self.scenario.servers())
             .map(|s| Seen {
                 server: s,
                 answering: answering.contains(&s),
